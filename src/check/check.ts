@@ -1,0 +1,159 @@
+// Run one scenario under a search and compare what happened with what it expects.
+import { DfsStrategy } from '../explorer/dfs.js';
+import { type Counterexample, type ExploreResult, explore } from '../explorer/engine.js';
+import { sweepNth } from '../explorer/faults.js';
+import { minimize } from '../explorer/minimize.js';
+import { PctStrategy } from '../explorer/pct.js';
+import { RandomStrategy } from '../explorer/random.js';
+import { encodeSchedule } from '../explorer/schedule.js';
+import type { Strategy } from '../explorer/strategy.js';
+import type { FaultPlan } from '../rt/execution.js';
+import type { ViolationKind } from '../rt/violation.js';
+import { describeExpectation, type Scenario } from '../scenarios/scenario.js';
+
+export type StrategyName = 'dfs' | 'random' | 'pct';
+export type FaultMode = 'scenario' | 'none' | 'nth' | 'choice';
+
+export interface CheckOptions {
+  readonly strategy: StrategyName;
+  readonly seed: number;
+  /** executions for random and pct */
+  readonly executions: number;
+  readonly preemptionBound: number;
+  readonly pctDepth: number;
+  readonly faults: FaultMode;
+  readonly maxFailures: number;
+  readonly warnFails: boolean;
+  readonly maxExecutions: number;
+  readonly timeLimitMs: number;
+  readonly minimize: boolean;
+}
+
+export const defaultCheckOptions: CheckOptions = {
+  strategy: 'dfs',
+  seed: 1,
+  executions: 10_000,
+  preemptionBound: Number.POSITIVE_INFINITY,
+  pctDepth: 3,
+  faults: 'scenario',
+  maxFailures: 1,
+  warnFails: true,
+  maxExecutions: 2_000_000,
+  timeLimitMs: 60_000,
+  minimize: true,
+};
+
+export type Outcome = 'pass' | 'violation' | 'incomplete';
+
+export interface FoundViolation {
+  readonly kind: ViolationKind;
+  readonly title: string;
+  readonly schedule: string;
+  readonly steps: number;
+  readonly preemptions: number;
+  readonly splat: string;
+}
+
+export interface ScenarioOutcome {
+  readonly scenario: string;
+  readonly expected: string;
+  readonly outcome: Outcome;
+  readonly matches: boolean;
+  readonly exhaustive: boolean;
+  readonly strategy: string;
+  readonly faults: string;
+  readonly executions: number;
+  readonly steps: number;
+  readonly elapsedMs: number;
+  readonly executionsPerSecond: number;
+  /** the first kind found, minimized */
+  readonly violation?: FoundViolation;
+  /** every kind found */
+  readonly violations: readonly FoundViolation[];
+}
+
+export function faultPlanFor(s: Scenario, opts: CheckOptions): FaultPlan {
+  switch (opts.faults) {
+    case 'scenario':
+      return s.faults ?? { mode: 'none' };
+    case 'none':
+      return { mode: 'none' };
+    case 'choice':
+      return { mode: 'choice', maxFailures: opts.maxFailures };
+    case 'nth':
+      return { mode: 'nth', nth: 1 };
+  }
+}
+
+export function makeStrategy(opts: CheckOptions): Strategy {
+  switch (opts.strategy) {
+    case 'dfs':
+      return new DfsStrategy(opts.preemptionBound);
+    case 'random':
+      return new RandomStrategy(opts.seed, opts.executions);
+    case 'pct':
+      return new PctStrategy(opts.seed, opts.executions, opts.pctDepth);
+  }
+}
+
+export function checkScenario(s: Scenario, options: Partial<CheckOptions> = {}): ScenarioOutcome {
+  const opts = { ...defaultCheckOptions, ...options };
+  const faults = faultPlanFor(s, opts);
+  const exploreOpts = {
+    faults,
+    warnFails: opts.warnFails,
+    maxExecutions: opts.maxExecutions,
+    timeLimitMs: opts.timeLimitMs,
+  };
+  const result: ExploreResult =
+    faults.mode === 'nth'
+      ? sweepNth(s.program, () => makeStrategy(opts), exploreOpts)
+      : explore(s.program, makeStrategy(opts), exploreOpts);
+  const violations = result.found.map((cx) => shrink(s, cx, faults, opts));
+  const outcome: Outcome = violations.length > 0 ? 'violation' : result.limitHit ? 'incomplete' : 'pass';
+  return {
+    scenario: s.name,
+    expected: describeExpectation(s.expect),
+    outcome,
+    matches: matches(s, outcome, violations, result.exhaustive),
+    exhaustive: result.exhaustive,
+    strategy: result.strategy,
+    faults: faults.mode === 'none' ? 'none' : faults.mode === 'nth' ? 'fail_nth sweep' : `choice(max ${faults.maxFailures})`,
+    executions: result.executions,
+    steps: result.steps,
+    elapsedMs: result.elapsedMs,
+    executionsPerSecond: result.elapsedMs > 0 ? Math.round((result.executions * 1000) / result.elapsedMs) : 0,
+    ...(violations[0] === undefined ? {} : { violation: violations[0] }),
+    violations,
+  };
+}
+
+function shrink(s: Scenario, cx: Counterexample, searched: FaultPlan, opts: CheckOptions): FoundViolation {
+  const faults: FaultPlan = cx.nth === undefined ? searched : { mode: 'nth', nth: cx.nth };
+  let schedule = cx.schedule;
+  let steps = cx.steps;
+  let preemptions = cx.preemptions;
+  if (opts.minimize) {
+    const m = minimize(s.program, cx.kind, cx.choices, faults, opts.warnFails);
+    if (!Number.isNaN(m.steps)) {
+      schedule = encodeSchedule(cx.nth === undefined ? { choices: m.choices } : { choices: m.choices, nth: cx.nth });
+      steps = m.steps;
+      preemptions = m.preemptions;
+    }
+  }
+  return { kind: cx.kind, title: cx.violation.title, schedule, steps, preemptions, splat: cx.violation.splat };
+}
+
+/**
+ * A pass expectation needs a search that ran its course with nothing found. A violation
+ * expectation needs something found, nothing unexpected, and, when the search was exhaustive,
+ * every expected kind.
+ */
+function matches(s: Scenario, outcome: Outcome, found: readonly FoundViolation[], exhaustive: boolean): boolean {
+  const e = s.expect;
+  if ('pass' in e) return outcome === 'pass';
+  if (found.length === 0) return false;
+  const kinds = new Set(found.map((v) => v.kind));
+  for (const k of kinds) if (!e.violations.includes(k)) return false;
+  return !exhaustive || e.violations.every((k) => kinds.has(k));
+}

@@ -1,0 +1,5 @@
+#!/usr/bin/env node
+// Entry point: turn on source maps before the model loads, so stacks name .ts lines.
+process.setSourceMapsEnabled(true);
+const { main } = await import('./main.js');
+process.exitCode = main(process.argv.slice(2));

@@ -1,0 +1,63 @@
+// Replaying a choice sequence. Strict replay is the `replay` command: every choice must be
+// possible, or the schedule does not belong to this scenario. Lenient replay is the
+// minimizer's: an impossible choice is skipped and the thread that ran last goes on.
+import { type Chooser, type Execution, FAIL } from '../rt/execution.js';
+import type { Thread } from '../rt/thread.js';
+import type { Strategy } from './strategy.js';
+
+export class ReplayMismatch extends Error {}
+
+export class ReplayStrategy implements Strategy, Chooser {
+  readonly name = 'replay';
+  readonly exhaustive = false;
+  private pos = 0;
+  private used = false;
+
+  constructor(
+    private readonly choices: readonly number[],
+    private readonly strict: boolean,
+  ) {}
+
+  next(): Chooser | null {
+    if (this.used) return null;
+    this.used = true;
+    this.pos = 0;
+    return this;
+  }
+
+  finished(exec: Execution): void {
+    if (this.strict && this.pos < this.choices.length) {
+      throw new ReplayMismatch(
+        `the schedule has ${this.choices.length - this.pos} choice(s) left over after the execution ended at step ${exec.steps}`,
+      );
+    }
+  }
+
+  pickThread(enabled: readonly Thread[], exec: Execution): Thread {
+    while (this.pos < this.choices.length) {
+      const c = this.choices[this.pos++]!;
+      for (const t of enabled) if (t.idx === c) return t;
+      if (this.strict) {
+        const runnable = enabled.map((t) => t.idx).join(', ');
+        throw new ReplayMismatch(
+          c === FAIL
+            ? `choice ${this.pos} is F (an allocation failure) but step ${exec.steps} is a scheduling choice between threads ${runnable}`
+            : `choice ${this.pos} picks thread ${c}, which is not runnable at step ${exec.steps} (runnable: ${runnable})`,
+        );
+      }
+    }
+    if (this.strict) {
+      throw new ReplayMismatch(`the schedule ended at choice ${this.pos} but the execution has more choices at step ${exec.steps}`);
+    }
+    const last = exec.last;
+    return last !== null && enabled.includes(last) ? last : enabled[0]!;
+  }
+
+  pickFail(): boolean {
+    if (this.choices[this.pos] === FAIL) {
+      this.pos++;
+      return true;
+    }
+    return false;
+  }
+}

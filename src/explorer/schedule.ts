@@ -1,0 +1,67 @@
+// Schedule strings: the choice sequence of one execution in a compact, shell-safe form.
+//   "0.1x3.F.0"  thread 0, then thread 1 three times, then "the next allocation fails", then 0
+//   "n4/0.1"     the same, with the 4th allocation failing (fail_nth sweep)
+//   "-"          no choices at all
+// Only real choices are listed: a step with a single runnable thread is not a choice.
+import { FAIL, type FaultPlan } from '../rt/execution.js';
+
+export interface Schedule {
+  /** thread indexes, and FAIL (-1) for an allocation made to fail */
+  readonly choices: readonly number[];
+  /** the Nth allocation fails (fail_nth); undefined for none */
+  readonly nth?: number;
+}
+
+export class ScheduleSyntaxError extends Error {}
+
+export function encodeSchedule(s: Schedule): string {
+  const parts: string[] = [];
+  const c = s.choices;
+  for (let i = 0; i < c.length; ) {
+    let j = i + 1;
+    while (j < c.length && c[j] === c[i]) j++;
+    const tok = c[i] === FAIL ? 'F' : String(c[i]);
+    parts.push(j - i > 1 ? `${tok}x${j - i}` : tok);
+    i = j;
+  }
+  const body = parts.length === 0 ? '-' : parts.join('.');
+  return s.nth === undefined ? body : `n${s.nth}/${body}`;
+}
+
+const token = /^(F|\d+)(?:x(\d+))?$/;
+
+export function decodeSchedule(text: string): Schedule {
+  let body = text.trim();
+  let nth: number | undefined;
+  const m = /^n(\d+)\/(.*)$/.exec(body);
+  if (m !== null) {
+    nth = Number(m[1]);
+    if (nth < 1) throw new ScheduleSyntaxError(`schedule "${text}": n must be at least 1`);
+    body = m[2]!;
+  }
+  const choices: number[] = [];
+  if (body !== '-' && body !== '') {
+    for (const part of body.split('.')) {
+      const t = token.exec(part);
+      if (t === null) {
+        throw new ScheduleSyntaxError(
+          `schedule "${text}": bad token "${part}" (expected a thread number, F, or either followed by xCOUNT)`,
+        );
+      }
+      const v = t[1] === 'F' ? FAIL : Number(t[1]);
+      const n = t[2] === undefined ? 1 : Number(t[2]);
+      if (n < 1) throw new ScheduleSyntaxError(`schedule "${text}": repeat count in "${part}" must be at least 1`);
+      for (let i = 0; i < n; i++) choices.push(v);
+    }
+  }
+  return nth === undefined ? { choices } : { choices, nth };
+}
+
+/** The fault plan a schedule needs to be replayed under, given the search's plan. */
+export function faultsFor(s: Schedule, searched: FaultPlan): FaultPlan {
+  if (s.nth !== undefined) return { mode: 'nth', nth: s.nth };
+  if (s.choices.includes(FAIL)) {
+    return { mode: 'choice', maxFailures: searched.mode === 'choice' ? searched.maxFailures : Number.MAX_SAFE_INTEGER };
+  }
+  return searched.mode === 'nth' ? { mode: 'none' } : searched;
+}

@@ -1,0 +1,12 @@
+// The one interface between the exploration engine and a search strategy.
+import type { Chooser, Execution } from '../rt/execution.js';
+
+export interface Strategy {
+  readonly name: string;
+  /** A chooser for the next execution, or null when the search is over. */
+  next(): Chooser | null;
+  /** Told after each execution. */
+  finished(exec: Execution): void;
+  /** Once next() has returned null: was every execution in scope explored? */
+  readonly exhaustive: boolean;
+}

@@ -1,0 +1,48 @@
+// Text reports for people: one line per scenario, and the full violation report that leads
+// with the replay key, then the splat, then the trace.
+import type { ScenarioOutcome } from '../check/check.js';
+import type { Execution } from '../rt/execution.js';
+
+export function replayCommand(scenario: string, schedule: string): string {
+  return `iommulab replay ${scenario} ${schedule}`;
+}
+
+export function outcomeLine(o: ScenarioOutcome, nameWidth: number): string {
+  const verdict = o.matches ? 'ok  ' : 'FAIL';
+  const found = o.violations.length > 0 ? `violation: ${o.violations.map((v) => v.kind).join(', ')}` : o.outcome;
+  const search = `${o.exhaustive ? 'exhaustive' : 'partial'} ${o.executions} exec, ${(o.elapsedMs / 1000).toFixed(2)}s`;
+  const line = `${verdict} ${o.scenario.padEnd(nameWidth)}  ${found.padEnd(30)} (expected ${o.expected}; ${search})`;
+  if (o.matches || o.violation === undefined) return line;
+  return `${line}\n       replay: ${replayCommand(o.scenario, o.violation.schedule)}`;
+}
+
+export function summaryLine(outcomes: readonly ScenarioOutcome[], elapsedMs: number): string {
+  const bad = outcomes.filter((o) => !o.matches).length;
+  const execs = outcomes.reduce((n, o) => n + o.executions, 0);
+  return `${outcomes.length - bad} of ${outcomes.length} scenarios as expected, ${bad} not; ${execs} executions in ${(elapsedMs / 1000).toFixed(2)}s`;
+}
+
+/** The whole story of one replayed execution. */
+export function executionReport(scenario: string, schedule: string, exec: Execution): string {
+  const out: string[] = [`replay: ${replayCommand(scenario, schedule)}`, ''];
+  if (exec.violations.length === 0) out.push('no violation in this execution', '');
+  for (const v of exec.violations) out.push(`[${v.kind}] at step ${v.step}${v.thread ? ` in ${v.thread}` : ''}`, v.splat, '');
+  for (const w of exec.warnings) out.push(`[warn, not failing] at step ${w.step}`, w.splat, '');
+  out.push(`Trace: ${exec.steps} steps, ${exec.preemptions} preemption(s), ${exec.choices.length} choice(s)`);
+  const trace = exec.trace ?? [];
+  const tw = Math.max(6, ...exec.threads.map((t) => t.name.length));
+  const ow = Math.max(9, ...trace.map((s) => s.op.length));
+  out.push(`  ${'step'.padStart(4)}  ${'thread'.padEnd(tw)}  ${'operation'.padEnd(ow)}  in`);
+  for (const s of trace) {
+    out.push(`  ${String(s.step).padStart(4)}  ${s.thread.padEnd(tw)}  ${s.op.padEnd(ow)}  ${s.fn} (${s.where})`);
+  }
+  const results = exec.threads.filter((t) => t.name !== 'teardown').map((t) => `${t.name}=${fmt(t.result)}`);
+  out.push('', `Thread results: ${results.join(' ')}`);
+  return out.join('\n');
+}
+
+function fmt(v: unknown): string {
+  if (v === undefined) return 'void';
+  if (typeof v === 'number') return v < 0 ? String(v) : String(v);
+  return typeof v === 'object' && v !== null ? ((v as { label?: string }).label ?? 'object') : String(v);
+}

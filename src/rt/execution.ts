@@ -1,0 +1,511 @@
+// One execution: build a fresh world, run its threads to the end under a chooser, tear down,
+// then check what is left. Every nondeterministic decision goes through the Chooser and is
+// appended to `choices`, so the same choices reproduce the same execution step for step.
+import { setCurrent } from './current.js';
+import type { KObject } from './kobject.js';
+import type { LockBase } from './lock.js';
+import type { LockdepGraph } from './lockdep.js';
+import { describeOp, type Op, OpKind } from './op.js';
+import { bugSplat, callTrace, kasanSplat, nullDerefSplat, warnSplat } from './splat.js';
+import { captureStack, type Frame, formatFrames, kernelName, parseStack } from './stack.js';
+import { type Gen, Thread } from './thread.js';
+import { KernelOops, type Violation, type ViolationKind } from './violation.js';
+
+/** Who decides. Strategies implement it; the runtime never knows which one runs. */
+export interface Chooser {
+  /** Called only when at least two threads are runnable. Returns one of `enabled`. */
+  pickThread(enabled: readonly Thread[], exec: Execution): Thread;
+  /** Called at an allocation in "failures as choices" mode while the budget lasts. */
+  pickFail(exec: Execution): boolean;
+}
+
+export type FaultPlan =
+  | { readonly mode: 'none' }
+  | { readonly mode: 'nth'; readonly nth: number }
+  | { readonly mode: 'choice'; readonly maxFailures: number };
+
+export const noFaults: FaultPlan = { mode: 'none' };
+
+export interface ThreadSpec {
+  readonly name: string;
+  readonly body: () => Gen<unknown>;
+}
+
+/** What the runtime needs from a scenario: a world, its threads, and what must hold. */
+export interface Program<W = unknown> {
+  setup(): W;
+  threads(world: W): readonly ThreadSpec[];
+  /** runs alone after every thread has finished; must free what the threads left */
+  teardown?(world: W, results: readonly unknown[]): Gen<void>;
+  /** checked after every step; a message means it is broken */
+  invariant?(world: W): string | null;
+  /** checked once after teardown */
+  final?(world: W, results: readonly unknown[]): string | null;
+}
+
+export interface ExecOptions {
+  readonly faults: FaultPlan;
+  readonly lockdep: LockdepGraph;
+  /** does a WARN fail the check (panic_on_warn)? */
+  readonly warnFails: boolean;
+  /** record a trace with the model function of every step (slow; for reports) */
+  readonly trace: boolean;
+  /** record every step's thread and op (for partial-order reduction) */
+  readonly recordOps: boolean;
+  readonly maxSteps: number;
+}
+
+export interface TraceStep {
+  readonly step: number;
+  readonly thread: string;
+  readonly op: string;
+  readonly fn: string;
+  readonly where: string;
+}
+
+/** Marker in `choices` for "this allocation failed"; thread choices are thread indexes. */
+export const FAIL = -1;
+
+export class Execution {
+  readonly threads: Thread[] = [];
+  /** the thread running now; null during setup */
+  thread: Thread | null = null;
+  readonly violations: Violation[] = [];
+  /** WARNs that did not fail the check (warnFails off) */
+  readonly warnings: Violation[] = [];
+  readonly choices: number[] = [];
+  steps = 0;
+  preemptions = 0;
+  allocations = 0;
+  failures = 0;
+  fatal = false;
+  readonly trace: TraceStep[] | null;
+  /** per step: thread index and op (recordOps only) */
+  readonly stepThreads: number[] = [];
+  readonly stepOps: Op[] = [];
+  readonly live = new Set<KObject>();
+  /** keys that already fired a WARN_ON_ONCE in this execution */
+  readonly warnedOnce = new Set<object>();
+  readonly tracing: boolean;
+  readonly lockdep: LockdepGraph;
+  private world: unknown = undefined;
+  /** the thread that ran the previous step (switching away from it while runnable is a preemption) */
+  last: Thread | null = null;
+  private setupOids = 0;
+  private readonly enabled: Thread[] = [];
+  private sleptInAtomic = false;
+
+  constructor(
+    private readonly program: Program<unknown>,
+    private readonly chooser: Chooser,
+    private readonly opts: ExecOptions,
+  ) {
+    this.tracing = opts.trace;
+    this.trace = opts.trace ? [] : null;
+    this.lockdep = opts.lockdep;
+  }
+
+  get failed(): boolean {
+    return this.violations.length > 0;
+  }
+
+  run(): this {
+    setCurrent(this);
+    const program = this.program;
+    try {
+      const world = program.setup();
+      this.world = world;
+      for (const spec of program.threads(world)) this.spawn(spec.name, spec.body());
+      this.checkInvariant();
+      this.schedule();
+      const results = this.threads.map((t) => t.result);
+      if (program.teardown !== undefined) {
+        this.spawn('teardown', program.teardown(world, results));
+        this.schedule();
+      }
+      const msg = program.final?.(world, results) ?? null;
+      if (msg !== null) this.report('assertion', `assertion failed: ${msg}`, msg, false, []);
+      this.checkLeaks();
+    } catch (e) {
+      if (!(e instanceof KernelOops)) throw e;
+    }
+    return this;
+  }
+
+  // ---- scheduling ----------------------------------------------------------------------
+
+  private schedule(): void {
+    const threads = this.threads;
+    const enabled = this.enabled;
+    const invariant = this.program.invariant;
+    for (;;) {
+      enabled.length = 0;
+      let live = false;
+      let lastEnabled = false;
+      for (let i = 0; i < threads.length; i++) {
+        const t = threads[i]!;
+        if (t.done) continue;
+        live = true;
+        if (isEnabled(t.pending!)) {
+          enabled.push(t);
+          if (t === this.last) lastEnabled = true;
+        }
+      }
+      if (enabled.length === 0) {
+        if (live) this.deadlock();
+        return;
+      }
+      let t: Thread;
+      if (enabled.length === 1) {
+        t = enabled[0]!;
+      } else {
+        t = this.chooser.pickThread(enabled, this);
+        this.choices.push(t.idx);
+      }
+      if (lastEnabled && t !== this.last) this.preemptions++;
+      if (this.opts.recordOps) {
+        this.stepThreads.push(t.idx);
+        this.stepOps.push(t.pending!);
+      }
+      if (this.trace !== null) this.traceStep(t);
+      this.last = t;
+      this.steps++;
+      this.resume(t);
+      if (invariant !== undefined) this.checkInvariant();
+      if (this.steps >= this.opts.maxSteps) {
+        this.report('livelock', `execution exceeded ${this.opts.maxSteps} steps`, 'a thread never stops', true);
+      }
+    }
+  }
+
+  /** Run `t` up to its next yield (or its end). */
+  private resume(t: Thread): void {
+    const prev = this.thread;
+    this.thread = t;
+    let r: IteratorResult<Op, unknown>;
+    try {
+      r = t.gen.next();
+    } catch (e) {
+      throw this.translateError(e);
+    }
+    if (r.done === true) {
+      t.done = true;
+      t.pending = null;
+      t.result = r.value;
+      if (t.held.length > 0) {
+        this.report(
+          'lockdep',
+          'WARNING: lock held when returning to user space!',
+          `${t.name}/${t.pid} is leaving the kernel with locks still held:\n${t.held
+            .map((l, i) => ` #${i}: ${l.label}`)
+            .join('\n')}`,
+          false,
+        );
+      }
+    } else {
+      t.pending = r.value;
+    }
+    this.thread = prev;
+  }
+
+  /** A JS TypeError on null is the model dereferencing NULL without deref(): report it as such. */
+  private translateError(e: unknown): unknown {
+    if (e instanceof KernelOops) return e;
+    if (e instanceof TypeError && /properties of (null|undefined)/.test(e.message)) {
+      const frames = parseStack(e.stack ?? '');
+      try {
+        this.report('null-deref', 'BUG: kernel NULL pointer dereference', e.message, true, frames);
+      } catch (oops) {
+        return oops;
+      }
+    }
+    return e;
+  }
+
+  private checkInvariant(): void {
+    const msg = this.program.invariant?.(this.world) ?? null;
+    if (msg !== null) this.report('invariant', `invariant violated: ${msg}`, msg, true, []);
+  }
+
+  spawn(name: string, gen: Gen<unknown>): Thread {
+    const t = new Thread(this.threads.length, name, gen);
+    this.threads.push(t);
+    this.resume(t); // runs thread-local code up to its first shared operation
+    return t;
+  }
+
+  newOid(): number {
+    const t = this.thread;
+    return t === null ? this.setupOids++ : ((t.idx + 1) << 20) | t.oidCounter++;
+  }
+
+  // ---- services for the primitives in sync/ ------------------------------------------------
+
+  /** Trace mode: remember where the op about to be yielded comes from. */
+  noteSite(): void {
+    this.thread!.site = captureStack();
+  }
+
+  /** might_sleep(): sleeping while holding a spinlock is a bug. */
+  mightSleep(what: string): void {
+    const t = this.thread;
+    if (t === null || this.sleptInAtomic) return;
+    const spin = t.held.find((l) => !l.sleeps);
+    if (spin === undefined) return;
+    this.sleptInAtomic = true;
+    this.report(
+      'sleep-in-atomic',
+      'BUG: sleeping function called from invalid context',
+      `${what} while holding ${spin.label}\nin_atomic(): 1, irqs_disabled(): 0, non_block: 0, pid: ${t.pid}, name: ${t.name}\npreempt_count: 1\n${this.heldText(t)}`,
+      false,
+    );
+  }
+
+  /** lock_acquire(): lockdep checks at the attempt, before the thread may block. */
+  lockAttempt(lock: LockBase): void {
+    const t = this.thread!;
+    if (lock.container?.freed === true) this.useAfterFree(lock.container, `lock ${lock.label}`);
+    if (lock.sleeps) this.mightSleep(`mutex_lock(${lock.label})`);
+    const held = t.held;
+    for (let i = 0; i < held.length; i++) {
+      const h = held[i]!;
+      if (h.cls === lock.cls) {
+        this.report(
+          'lockdep',
+          'WARNING: possible recursive locking detected',
+          `${t.name}/${t.pid} is trying to acquire lock:\n  ${lock.label}\nbut task is already holding lock:\n  ${h.label}\n\n *** DEADLOCK ***\n\n May be due to missing lock nesting notation\n${this.heldText(t)}`,
+          false,
+        );
+        continue;
+      }
+      const chain = this.lockdep.addEdge(h.cls, lock.cls, { thread: t.name, heldLabel: h.label, takenLabel: lock.label });
+      if (chain !== null) this.circular(t, h, lock, chain);
+    }
+  }
+
+  lockAcquired(lock: LockBase): void {
+    const t = this.thread!;
+    lock.owner = t;
+    t.held.push(lock);
+  }
+
+  lockReleased(lock: LockBase): void {
+    const t = this.thread!;
+    const i = t.held.lastIndexOf(lock);
+    if (lock.owner !== t || i < 0) {
+      this.report(
+        'lockdep',
+        'WARNING: bad unlock balance detected!',
+        `${t.name}/${t.pid} is trying to release lock (${lock.label}) but there are no more locks to release!`,
+        false,
+      );
+      return;
+    }
+    lock.owner = null;
+    t.held.splice(i, 1);
+  }
+
+  /** Should this allocation fail? Counts it, and asks the chooser in "failures as choices" mode. */
+  shouldFailAlloc(): boolean {
+    const n = ++this.allocations;
+    const plan = this.opts.faults;
+    let fail = false;
+    if (plan.mode === 'nth') {
+      fail = n === plan.nth;
+    } else if (plan.mode === 'choice' && this.failures < plan.maxFailures) {
+      fail = this.chooser.pickFail(this);
+      if (fail) this.choices.push(FAIL);
+    }
+    if (fail) this.failures++;
+    return fail;
+  }
+
+  track(obj: KObject): void {
+    obj.tracked = true;
+    if (this.tracing) obj.allocStack = captureStack();
+    this.live.add(obj);
+  }
+
+  untrack(obj: KObject): void {
+    obj.freed = true;
+    obj.freeThread = this.thread?.name ?? 'setup';
+    if (this.tracing) obj.freeStack = captureStack();
+    this.live.delete(obj);
+  }
+
+  // ---- reports ---------------------------------------------------------------------------
+
+  /** Record a violation. Fatal ones end the execution by throwing a KernelOops. */
+  report(kind: ViolationKind, title: string, body: string, fatal: boolean, stack?: readonly Frame[]): void {
+    const frames = stack ?? captureStack();
+    const t = this.thread;
+    const task = t?.name ?? 'setup';
+    const pid = t?.pid ?? 0;
+    let splat: string;
+    if (kind === 'warn') splat = warnSplat(task, pid, frames, body);
+    else if (kind === 'bug') splat = bugSplat(task, pid, frames, body);
+    else if (kind === 'null-deref') splat = nullDerefSplat(task, pid, frames, body);
+    else {
+      const head = body.includes(title) ? body : title.includes(body) ? title : `${title}\n${body}`;
+      splat = frames.length > 0 ? `${head}\n${callTrace(frames)}` : head;
+    }
+    const v: Violation = { kind, title, splat, thread: t?.name ?? null, step: this.steps, stack: frames };
+    if (kind === 'warn' && !this.opts.warnFails) this.warnings.push(v);
+    else this.violations.push(v);
+    if (fatal) {
+      this.fatal = true;
+      throw new KernelOops(v);
+    }
+  }
+
+  /** KASAN: touching `obj` after kfree(). Fatal. */
+  useAfterFree(obj: KObject, access: string): never {
+    const t = this.thread;
+    const frames = captureStack();
+    const splat = kasanSplat({
+      bug: 'slab-use-after-free',
+      access,
+      object: obj.label,
+      task: t?.name ?? 'setup',
+      pid: t?.pid ?? 0,
+      frames,
+      allocStack: obj.allocStack,
+      freeStack: obj.freeStack,
+      freeTask: obj.freeThread,
+    });
+    this.reportSplat('use-after-free', `BUG: KASAN: slab-use-after-free in ${fnName(frames)}`, splat, frames);
+  }
+
+  /** KASAN: kfree() of an object already freed, or never allocated. Fatal. */
+  badFree(obj: KObject): never {
+    const t = this.thread;
+    const frames = captureStack();
+    const bug = obj.tracked ? 'double-free' : 'invalid-free';
+    const splat = kasanSplat({
+      bug,
+      access: `kfree(${obj.label})`,
+      object: obj.label,
+      task: t?.name ?? 'setup',
+      pid: t?.pid ?? 0,
+      frames,
+      allocStack: obj.allocStack,
+      freeStack: obj.freeStack,
+      freeTask: obj.freeThread,
+    });
+    this.reportSplat(obj.tracked ? 'double-free' : 'bug', `BUG: KASAN: ${bug} in ${fnName(frames)}`, splat, frames);
+  }
+
+  private reportSplat(kind: ViolationKind, title: string, splat: string, frames: readonly Frame[]): never {
+    const v: Violation = { kind, title, splat, thread: this.thread?.name ?? null, step: this.steps, stack: frames };
+    this.violations.push(v);
+    this.fatal = true;
+    throw new KernelOops(v);
+  }
+
+  private circular(t: Thread, held: LockBase, taking: LockBase, chain: readonly { thread: string; heldLabel: string; takenLabel: string }[]): void {
+    const names = this.lockdep.classNames;
+    const a = names[held.cls]!;
+    const b = names[taking.cls]!;
+    const body = [
+      '======================================================',
+      'WARNING: possible circular locking dependency detected',
+      '------------------------------------------------------',
+      `${t.name}/${t.pid} is trying to acquire lock:`,
+      `  (${b}) ${taking.label}`,
+      '',
+      'but task is already holding lock:',
+      `  (${a}) ${held.label}`,
+      '',
+      'which lock already depends on the new lock.',
+      '',
+      'the existing dependency chain (in reverse order) is:',
+      ...chain.map((e, i) => ` -> #${i} (${e.takenLabel}): taken by ${e.thread} while holding ${e.heldLabel}`),
+      '',
+      ' Possible unsafe locking scenario:',
+      '',
+      '       CPU0                    CPU1',
+      '       ----                    ----',
+      `  lock(${a});`,
+      `                               lock(${b});`,
+      `                               lock(${a});`,
+      `  lock(${b});`,
+      '',
+      ' *** DEADLOCK ***',
+      '',
+      this.heldText(t),
+    ].join('\n');
+    this.report('lockdep', 'WARNING: possible circular locking dependency detected', body, false);
+  }
+
+  private heldText(t: Thread): string {
+    if (t.held.length === 0) return `no locks held by ${t.name}/${t.pid}.`;
+    return `${t.held.length} lock${t.held.length > 1 ? 's' : ''} held by ${t.name}/${t.pid}:\n${t.held
+      .map((l, i) => ` #${i}: ${l.label}`)
+      .join('\n')}`;
+  }
+
+  /** No runnable thread while some are unfinished: the hung-task report. */
+  private deadlock(): void {
+    const lines: string[] = [];
+    for (const t of this.threads) {
+      if (t.done) continue;
+      const op = t.pending!;
+      const holder = op.kind === OpKind.Lock ? (op.obj as LockBase).owner : null;
+      lines.push(`INFO: task ${t.name}:${t.pid} blocked for more than 120 seconds.`);
+      lines.push(
+        holder === null
+          ? `      waiting in ${describeOp(op)}`
+          : `      waiting in ${describeOp(op)}, held by ${holder.name}:${holder.pid}${holder.done ? ' (exited)' : ''}`,
+      );
+    }
+    lines.push('', 'Showing all locks held in the system:');
+    for (const t of this.threads) if (t.held.length > 0) lines.push(this.heldText(t));
+    const body = lines.join('\n');
+    this.thread = null;
+    const v: Violation = { kind: 'deadlock', title: 'INFO: task blocked: deadlock', splat: body, thread: null, step: this.steps, stack: [] };
+    this.violations.push(v);
+    this.fatal = true;
+    throw new KernelOops(v);
+  }
+
+  /** kmemleak: what the scenario allocated and nobody freed. */
+  private checkLeaks(): void {
+    for (const obj of this.live) {
+      const bt = obj.allocStack === null ? '    (backtrace recorded on replay)' : formatFrames(obj.allocStack, '    ');
+      this.report(
+        'leak',
+        `kmemleak: unreferenced object ${obj.label}`,
+        `unreferenced object ${obj.label} (size ${8 * Object.keys(obj).length}):\n  backtrace:\n${bt}`,
+        false,
+        [],
+      );
+    }
+  }
+
+  private traceStep(t: Thread): void {
+    const top = t.site?.[0];
+    this.trace!.push({
+      step: this.steps,
+      thread: t.name,
+      op: describeOp(t.pending!),
+      fn: top === undefined ? '' : kernelName(top.fn),
+      where: top?.where ?? '',
+    });
+  }
+}
+
+function fnName(frames: readonly Frame[]): string {
+  return frames[0] === undefined ? 'unknown' : kernelName(frames[0].fn);
+}
+
+/** May the thread whose next operation is `op` run now? */
+function isEnabled(op: Op): boolean {
+  switch (op.kind) {
+    case OpKind.Lock:
+      return (op.obj as LockBase).owner === null;
+    case OpKind.Wait:
+      return (op.obj as unknown as { done: number }).done > 0;
+    default:
+      return true;
+  }
+}

@@ -1,0 +1,113 @@
+// Yield descriptors: what a thread is about to do, named by object and kind of access.
+// The scheduler reads them to decide who may run (a lock held by another thread blocks);
+// partial-order reduction reads them to decide which steps commute.
+
+export const OpKind = {
+  /** take a sleeping lock or spinlock; a write to the lock */
+  Lock: 0,
+  /** release a lock; a write to the lock */
+  Unlock: 1,
+  /** lockless read of one field (READ_ONCE) */
+  Read: 2,
+  /** lockless write of one field (WRITE_ONCE) */
+  Write: 3,
+  /** atomic read-modify-write of one field (refcount, atomic_t) */
+  Rmw: 4,
+  /** an allocation that may fail; touches no shared object */
+  Alloc: 5,
+  /** kfree(): a write to the whole object */
+  Free: 6,
+  /** wait_for_completion(): consumes one completion; runnable only when one is posted */
+  Wait: 7,
+  /** complete()/complete_all(): posts to a completion */
+  Signal: 8,
+  /** start a kernel thread */
+  Spawn: 9,
+  /** a device DMA access; reads hardware tables and caches */
+  Dma: 10,
+  /** a hardware-table or cache write by a driver (the DMA access's counterpart) */
+  HwWrite: 11,
+  /** a point where another thread may run, touching nothing (cond_resched) */
+  Yield: 12,
+} as const;
+export type OpKind = (typeof OpKind)[keyof typeof OpKind];
+
+export const opKindName: readonly string[] = [
+  'lock',
+  'unlock',
+  'read',
+  'write',
+  'rmw',
+  'alloc',
+  'free',
+  'wait',
+  'signal',
+  'spawn',
+  'dma',
+  'hw-write',
+  'yield',
+];
+
+/** Anything a yield can name: it has a stable object id within an execution. */
+export interface Shared {
+  readonly oid: number;
+  /** human name for traces, e.g. "&group->mutex" */
+  readonly label: string;
+}
+
+export interface Op {
+  readonly kind: OpKind;
+  /** the object touched, or null for purely local steps (alloc, spawn, yield) */
+  readonly obj: Shared | null;
+  /** the field touched; null means the whole object */
+  readonly field: string | null;
+  /** kernel verb for traces, e.g. "mutex_lock"; defaults from the kind */
+  readonly verb?: string;
+}
+
+/** Does `kind` modify its object? Used by the dependency relation. */
+export function isWrite(kind: OpKind): boolean {
+  return kind !== OpKind.Read && kind !== OpKind.Dma;
+}
+
+/** Two operations are dependent when they touch the same location and one of them writes. */
+export function dependent(a: Op, b: Op): boolean {
+  if (a.obj === null || b.obj === null) return false;
+  if (a.obj.oid !== b.obj.oid) return false;
+  if (a.field !== null && b.field !== null && a.field !== b.field) return false;
+  return isWrite(a.kind) || isWrite(b.kind);
+}
+
+/** Kernel-style text of an operation, for traces: "mutex_lock(&group->mutex)". */
+export function describeOp(op: Op): string {
+  const target = op.obj === null ? '' : op.field === null ? op.obj.label : `${op.obj.label}.${op.field}`;
+  if (op.verb !== undefined) return `${op.verb}(${target})`;
+  switch (op.kind) {
+    case OpKind.Lock:
+      return `lock(${target})`;
+    case OpKind.Unlock:
+      return `unlock(${target})`;
+    case OpKind.Read:
+      return `READ_ONCE(${target})`;
+    case OpKind.Write:
+      return `WRITE_ONCE(${target})`;
+    case OpKind.Rmw:
+      return `atomic(${target})`;
+    case OpKind.Alloc:
+      return 'kmalloc()';
+    case OpKind.Free:
+      return `kfree(${target})`;
+    case OpKind.Wait:
+      return `wait_for_completion(${target})`;
+    case OpKind.Signal:
+      return `complete(${target})`;
+    case OpKind.Spawn:
+      return 'kthread_run()';
+    case OpKind.Dma:
+      return `dma(${target})`;
+    case OpKind.HwWrite:
+      return `hw_write(${target})`;
+    default:
+      return 'cond_resched()';
+  }
+}

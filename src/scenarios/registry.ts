@@ -1,0 +1,27 @@
+// Every built-in scenario, in the order `iommulab check` runs them.
+import { abbaDeadlock, orderedLocks } from './examples/abba.js';
+import { lostUpdate, mutexCounter } from './examples/counter.js';
+import { freeOnError, leakOnError } from './examples/leak.js';
+import { atomicAllocInSpinlock, sleepInSpinlock } from './examples/sleep-in-atomic.js';
+import { readerFreeLocked, readerFreeUaf } from './examples/uaf.js';
+import { checkedAlloc, uncheckedAlloc } from './examples/unchecked-alloc.js';
+import type { Scenario } from './scenario.js';
+
+export const builtinScenarios: readonly Scenario[] = [
+  lostUpdate,
+  mutexCounter,
+  abbaDeadlock,
+  orderedLocks,
+  readerFreeUaf,
+  readerFreeLocked,
+  leakOnError,
+  freeOnError,
+  uncheckedAlloc,
+  checkedAlloc,
+  sleepInSpinlock,
+  atomicAllocInSpinlock,
+];
+
+export function findScenario(name: string): Scenario | undefined {
+  return builtinScenarios.find((s) => s.name === name);
+}

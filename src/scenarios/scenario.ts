@@ -1,0 +1,22 @@
+// A built-in scenario: a program for the runtime plus what it is expected to do.
+import type { FaultPlan, Program } from '../rt/execution.js';
+import type { ViolationKind } from '../rt/violation.js';
+
+export type Expectation = { readonly pass: true } | { readonly violations: readonly ViolationKind[] };
+
+export interface Scenario {
+  readonly name: string;
+  /** one line for listings */
+  readonly summary: string;
+  /** what it shows and why it matters */
+  readonly description: string;
+  readonly expect: Expectation;
+  // biome-ignore lint/suspicious/noExplicitAny: each scenario has its own world type
+  readonly program: Program<any>;
+  /** fault injection the check runs it with unless told otherwise */
+  readonly faults?: FaultPlan;
+}
+
+export function describeExpectation(e: Expectation): string {
+  return 'pass' in e ? 'pass' : `violation: ${e.violations.join(', ')}`;
+}

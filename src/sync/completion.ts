@@ -1,0 +1,44 @@
+// struct completion: wait_for_completion() sleeps until complete() posts.
+import { current } from '../rt/current.js';
+import { type Op, OpKind, type Shared } from '../rt/op.js';
+import type { Gen } from '../rt/thread.js';
+
+const ALL = Number.MAX_SAFE_INTEGER;
+
+export class Completion implements Shared {
+  readonly oid: number;
+  /** posted and not yet consumed; the scheduler reads it to decide if a waiter may run */
+  done = 0;
+  readonly waitOp: Op;
+  readonly signalOp: Op;
+  constructor(readonly label: string) {
+    this.oid = current.newOid();
+    this.waitOp = { kind: OpKind.Wait, obj: this, field: null, verb: 'wait_for_completion' };
+    this.signalOp = { kind: OpKind.Signal, obj: this, field: null, verb: 'complete' };
+  }
+}
+
+/** wait_for_completion() */
+export function* waitForCompletion(c: Completion): Gen {
+  const exec = current;
+  exec.mightSleep(`wait_for_completion(${c.label})`);
+  if (exec.tracing) exec.noteSite();
+  yield c.waitOp;
+  if (c.done !== ALL) c.done--;
+}
+
+/** complete() */
+export function* complete(c: Completion): Gen {
+  const exec = current;
+  if (exec.tracing) exec.noteSite();
+  yield c.signalOp;
+  if (c.done !== ALL) c.done++;
+}
+
+/** complete_all() */
+export function* completeAll(c: Completion): Gen {
+  const exec = current;
+  if (exec.tracing) exec.noteSite();
+  yield c.signalOp;
+  c.done = ALL;
+}

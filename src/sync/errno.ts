@@ -1,0 +1,52 @@
+// Errno values as the kernel has them; model functions return them negated, like the kernel.
+export const EPERM = 1;
+export const ENOENT = 2;
+export const EINTR = 4;
+export const EIO = 5;
+export const ENXIO = 6;
+export const E2BIG = 7;
+export const EAGAIN = 11;
+export const ENOMEM = 12;
+export const EFAULT = 14;
+export const EBUSY = 16;
+export const EEXIST = 17;
+export const EXDEV = 18;
+export const ENODEV = 19;
+export const EINVAL = 22;
+export const ENOSPC = 28;
+export const ERANGE = 34;
+export const ENOTTY = 25;
+export const EOVERFLOW = 75;
+export const EOPNOTSUPP = 95;
+export const ETIMEDOUT = 110;
+export const EPROBE_DEFER = 517;
+
+const names: Record<number, string> = {
+  [EPERM]: 'EPERM',
+  [ENOENT]: 'ENOENT',
+  [EINTR]: 'EINTR',
+  [EIO]: 'EIO',
+  [ENXIO]: 'ENXIO',
+  [E2BIG]: 'E2BIG',
+  [EAGAIN]: 'EAGAIN',
+  [ENOMEM]: 'ENOMEM',
+  [EFAULT]: 'EFAULT',
+  [EBUSY]: 'EBUSY',
+  [EEXIST]: 'EEXIST',
+  [EXDEV]: 'EXDEV',
+  [ENODEV]: 'ENODEV',
+  [EINVAL]: 'EINVAL',
+  [ENOSPC]: 'ENOSPC',
+  [ERANGE]: 'ERANGE',
+  [ENOTTY]: 'ENOTTY',
+  [EOVERFLOW]: 'EOVERFLOW',
+  [EOPNOTSUPP]: 'EOPNOTSUPP',
+  [ETIMEDOUT]: 'ETIMEDOUT',
+  [EPROBE_DEFER]: 'EPROBE_DEFER',
+};
+
+/** "-EBUSY" for -16, "0" for 0: how a kernel developer reads a return code. */
+export function errname(ret: number): string {
+  if (ret >= 0) return String(ret);
+  return `-${names[-ret] ?? String(-ret)}`;
+}

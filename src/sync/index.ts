@@ -1,0 +1,13 @@
+// The primitives model code uses. Import from here, not from rt/.
+export { KObject } from '../rt/kobject.js';
+export type { Gen } from '../rt/thread.js';
+export { BUG_ON, deref, WARN_ON, WARN_ON_ONCE } from './bug.js';
+export { Completion, complete, completeAll, waitForCompletion } from './completion.js';
+export * from './errno.js';
+export { condResched, kthreadRun } from './kthread.js';
+export { lockdepAssertHeld, lockdepAssertNotHeld } from './lockdep.js';
+export { Mutex, mutexIsLocked, mutexLock, mutexUnlock } from './mutex.js';
+export { atomicUpdate, readOnce, writeOnce } from './once.js';
+export { Refcount, refcountDecAndTest, refcountInc, refcountIncNotZero, refcountRead } from './refcount.js';
+export { type Gfp, kfree, kzalloc, setupAlloc } from './slab.js';
+export { Spinlock, spinLock, spinUnlock } from './spinlock.js';

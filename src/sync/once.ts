@@ -1,0 +1,39 @@
+// READ_ONCE / WRITE_ONCE: lockless accesses to one field of a shared object. Each is a yield,
+// named by object and field, so a racing access can be scheduled between them.
+import { current } from '../rt/current.js';
+import type { KObject } from '../rt/kobject.js';
+import { OpKind } from '../rt/op.js';
+import type { Gen } from '../rt/thread.js';
+
+/** READ_ONCE(obj->field) */
+export function* readOnce<T extends KObject, K extends keyof T & string>(obj: T, field: K): Gen<T[K]> {
+  const exec = current;
+  if (exec.tracing) exec.noteSite();
+  yield { kind: OpKind.Read, obj, field };
+  if (obj.freed) exec.useAfterFree(obj, `Read of ${field}`);
+  return obj[field];
+}
+
+/** WRITE_ONCE(obj->field, value) */
+export function* writeOnce<T extends KObject, K extends keyof T & string>(obj: T, field: K, value: T[K]): Gen {
+  const exec = current;
+  if (exec.tracing) exec.noteSite();
+  yield { kind: OpKind.Write, obj, field };
+  if (obj.freed) exec.useAfterFree(obj, `Write of ${field}`);
+  obj[field] = value;
+}
+
+/** A read-modify-write of one field done atomically (atomic_inc, cmpxchg, test_and_set_bit). */
+export function* atomicUpdate<T extends KObject, K extends keyof T & string>(
+  obj: T,
+  field: K,
+  update: (old: T[K]) => T[K],
+): Gen<T[K]> {
+  const exec = current;
+  if (exec.tracing) exec.noteSite();
+  yield { kind: OpKind.Rmw, obj, field };
+  if (obj.freed) exec.useAfterFree(obj, `Write of ${field}`);
+  const old = obj[field];
+  obj[field] = update(old);
+  return old;
+}
