@@ -113,9 +113,10 @@ function keepBest(
   nth: number | undefined,
 ): void {
   const old = found.get(v.kind);
-  if (old !== undefined && (old.preemptions < exec.preemptions || (old.preemptions === exec.preemptions && old.steps <= exec.steps))) {
-    return;
-  }
+  const oldIsBetter =
+    old !== undefined &&
+    (old.preemptions < exec.preemptions || (old.preemptions === exec.preemptions && old.steps <= exec.steps));
+  if (oldIsBetter) return;
   const choices = exec.choices.slice();
   const cx: Counterexample = {
     kind: v.kind,

@@ -17,7 +17,7 @@ export class ScheduleSyntaxError extends Error {}
 export function encodeSchedule(s: Schedule): string {
   const parts: string[] = [];
   const c = s.choices;
-  for (let i = 0; i < c.length; ) {
+  for (let i = 0; i < c.length;) {
     let j = i + 1;
     while (j < c.length && c[j] === c[i]) j++;
     const tok = c[i] === FAIL ? 'F' : String(c[i]);

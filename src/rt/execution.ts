@@ -4,7 +4,7 @@
 import { setCurrent } from './current.js';
 import type { KObject } from './kobject.js';
 import type { LockBase } from './lock.js';
-import type { LockdepGraph } from './lockdep.js';
+import type { LockdepGraph, LockEdge } from './lockdep.js';
 import { describeOp, type Op, OpKind } from './op.js';
 import { bugSplat, callTrace, kasanSplat, nullDerefSplat, warnSplat } from './splat.js';
 import { captureStack, type Frame, formatFrames, kernelName, parseStack } from './stack.js';
@@ -402,7 +402,7 @@ export class Execution {
     throw new KernelOops(v);
   }
 
-  private circular(t: Thread, held: LockBase, taking: LockBase, chain: readonly { thread: string; heldLabel: string; takenLabel: string }[]): void {
+  private circular(t: Thread, held: LockBase, taking: LockBase, chain: readonly LockEdge[]): void {
     const names = this.lockdep.classNames;
     const a = names[held.cls]!;
     const b = names[taking.cls]!;

@@ -11,7 +11,7 @@ export interface Scenario {
   /** what it shows and why it matters */
   readonly description: string;
   readonly expect: Expectation;
-  // biome-ignore lint/suspicious/noExplicitAny: each scenario has its own world type
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each scenario has its own world type
   readonly program: Program<any>;
   /** fault injection the check runs it with unless told otherwise */
   readonly faults?: FaultPlan;

@@ -48,7 +48,7 @@ export const lostUpdate: Scenario = {
   summary: 'two threads increment a counter with READ_ONCE/WRITE_ONCE and no lock',
   description:
     'Each thread reads the counter, then writes the value plus one. A thread scheduled between ' +
-    "another's read and write makes one increment vanish; the final check catches it.",
+    'another\'s read and write makes one increment vanish; the final check catches it.',
   expect: { violations: ['assertion'] },
   program: counterProgram(2, 1, false),
 };
