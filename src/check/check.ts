@@ -8,7 +8,7 @@ import { RandomStrategy } from '../explorer/random.js';
 import { encodeSchedule } from '../explorer/schedule.js';
 import type { Strategy } from '../explorer/strategy.js';
 import type { FaultPlan } from '../rt/execution.js';
-import type { ViolationKind } from '../rt/violation.js';
+import { ModelError, type ViolationKind } from '../rt/violation.js';
 import { describeExpectation, type Scenario } from '../scenarios/scenario.js';
 
 export type StrategyName = 'dfs' | 'random' | 'pct';
@@ -105,10 +105,16 @@ export function checkScenario(s: Scenario, options: Partial<CheckOptions> = {}):
     maxExecutions: opts.maxExecutions,
     timeLimitMs: opts.timeLimitMs,
   };
-  const result: ExploreResult =
-    faults.mode === 'nth'
-      ? sweepNth(s.program, () => makeStrategy(opts), exploreOpts)
-      : explore(s.program, makeStrategy(opts), exploreOpts);
+  let result: ExploreResult;
+  try {
+    result =
+      faults.mode === 'nth'
+        ? sweepNth(s.program, () => makeStrategy(opts), exploreOpts)
+        : explore(s.program, makeStrategy(opts), exploreOpts);
+  } catch (e) {
+    if (e instanceof ModelError) e.message = `scenario ${s.name}: ${e.message}`;
+    throw e;
+  }
   const violations = result.found.map((cx) => shrink(s, cx, faults, opts));
   const outcome: Outcome = violations.length > 0 ? 'violation' : result.limitHit ? 'incomplete' : 'pass';
   return {

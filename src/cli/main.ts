@@ -2,6 +2,7 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { type CheckOptions, checkScenario, defaultCheckOptions, faultPlanFor } from '../check/check.js';
 import { ReplayMismatch } from '../explorer/replay.js';
+import { ModelError } from '../rt/violation.js';
 import { runOnce } from '../explorer/run-once.js';
 import { decodeSchedule, faultsFor, ScheduleSyntaxError } from '../explorer/schedule.js';
 import { executionReport, outcomeLine, summaryLine } from '../report/text.js';
@@ -164,6 +165,12 @@ export function main(argv: readonly string[]): number {
     if (e instanceof UsageError) {
       console.error(`iommulab: ${e.message}`);
       return 2;
+    }
+    if (e instanceof ModelError) {
+      // not a kernel finding: the model or a scenario is broken; say where, with a replay key
+      console.error(`iommulab: error in the model: ${e.message}`);
+      if (process.env.IOMMULAB_DEBUG) console.error(e.stack);
+      return 70;
     }
     throw e;
   }

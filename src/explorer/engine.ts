@@ -2,7 +2,7 @@
 // counterexample per violation kind (fewest preemptions, then fewest steps).
 import { Execution, type FaultPlan, noFaults, type Program } from '../rt/execution.js';
 import { LockdepGraph } from '../rt/lockdep.js';
-import type { Violation, ViolationKind } from '../rt/violation.js';
+import { ModelError, type Violation, type ViolationKind } from '../rt/violation.js';
 import { encodeSchedule } from './schedule.js';
 import type { Strategy } from './strategy.js';
 
@@ -83,7 +83,12 @@ export function explore(program: Program<unknown>, strategy: Strategy, options: 
     }
     const chooser = strategy.next();
     if (chooser === null) break;
-    const exec = new Execution(program, chooser, execOpts).run();
+    const exec = new Execution(program, chooser, execOpts);
+    try {
+      exec.run();
+    } catch (e) {
+      throw modelError(e, exec, nth);
+    }
     strategy.finished(exec);
     executions++;
     steps += exec.steps;
@@ -129,4 +134,14 @@ function keepBest(
     ...(nth === undefined ? {} : { nth }),
   };
   found.set(v.kind, cx);
+}
+
+/** A JS exception out of model code that is not a kernel report: a bug in the model or scenario. */
+function modelError(e: unknown, exec: Execution, nth: number | undefined): ModelError {
+  const schedule = encodeSchedule(nth === undefined ? { choices: exec.choices } : { choices: exec.choices, nth });
+  const where = exec.thread === null ? 'setup' : `thread ${exec.thread.name}`;
+  const msg = e instanceof Error ? e.message : String(e);
+  const err = new ModelError(`${msg} (in ${where} at step ${exec.steps}; schedule ${schedule})`);
+  err.stack = e instanceof Error ? e.stack : err.stack;
+  return err;
 }
