@@ -1,7 +1,7 @@
 // Schedule strings: the choice sequence of one execution in a compact, shell-safe form.
 //   "0.1x3.F.0"  thread 0, then thread 1 three times, then "the next allocation fails", then 0
 //   "n4/0.1"     the same, with the 4th allocation failing (fail_nth sweep)
-//   "-"          no choices at all
+//   "-"          no choices at all: the serial execution (replay goes on with the default choice)
 // Only real choices are listed: a step with a single runnable thread is not a choice.
 import { FAIL, type FaultPlan } from '../rt/execution.js';
 
