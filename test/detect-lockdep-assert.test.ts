@@ -105,4 +105,3 @@ describe('lockdep_assert_not_held', () => {
     assert.deepEqual(foundKinds(r), []);
   });
 });
-

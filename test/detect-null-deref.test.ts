@@ -88,4 +88,3 @@ describe('NULL pointer dereference', () => {
     assert.deepEqual(foundKinds(r), []);
   });
 });
-
