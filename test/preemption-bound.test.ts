@@ -28,7 +28,8 @@ describe('preemption bound', () => {
   it('no execution goes over the bound', () => {
     for (const bound of [0, 1, 2]) {
       let most = 0;
-      explore(counterProgram(3, 1, false), observing(new DfsStrategy(bound), (exec) => (most = Math.max(most, exec.preemptions))));
+      const strategy = observing(new DfsStrategy(bound), (exec) => (most = Math.max(most, exec.preemptions)));
+      explore(counterProgram(3, 1, false), strategy);
       assert.equal(most, bound);
     }
   });
