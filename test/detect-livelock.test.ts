@@ -35,6 +35,12 @@ describe('livelock', () => {
     assert.match(splatOf(r, 'livelock'), /execution exceeded 50 steps/);
   });
 
+  it('a loop that ends at exactly maxSteps steps is not a livelock', () => {
+    const r = exhaust(program(50), { maxSteps: 50 });
+    assert.deepEqual(foundKinds(r), []);
+    assert.equal(r.steps, 50);
+  });
+
   it('a bounded poll loop times out instead', () => {
     const r = exhaust(program(10), { maxSteps: 50 });
     assert.deepEqual(foundKinds(r), []);

@@ -157,6 +157,10 @@ export class Execution {
         if (live) this.deadlock();
         return;
       }
+      // only an execution that wants one more step has exceeded the bound
+      if (this.steps >= this.opts.maxSteps) {
+        this.report('livelock', `execution exceeded ${this.opts.maxSteps} steps`, 'a thread never stops', true);
+      }
       let t: Thread;
       if (enabled.length === 1) {
         t = enabled[0]!;
@@ -176,9 +180,6 @@ export class Execution {
       this.resume(t);
       this.stepping = false;
       if (invariant !== undefined) this.checkInvariant();
-      if (this.steps >= this.opts.maxSteps) {
-        this.report('livelock', `execution exceeded ${this.opts.maxSteps} steps`, 'a thread never stops', true);
-      }
     }
   }
 
