@@ -216,7 +216,7 @@ export class Execution {
   /** A JS TypeError on null is the model dereferencing NULL without deref(): report it as such. */
   private translateError(e: unknown): unknown {
     if (e instanceof KernelOops) return e;
-    if (e instanceof TypeError && /properties of (null|undefined)/.test(e.message)) {
+    if (e instanceof TypeError && nullAccess.test(e.message)) {
       const frames = parseStack(e.stack ?? '');
       try {
         this.report('null-deref', 'BUG: kernel NULL pointer dereference', e.message, true, frames);
@@ -503,6 +503,9 @@ export class Execution {
     });
   }
 }
+
+/** V8's messages for touching null: "Cannot read properties of null", "... as it is null." (destructuring) */
+const nullAccess = /properties of (?:null|undefined)|as it is (?:null|undefined)\.$/;
 
 function fnName(frames: readonly Frame[]): string {
   return frames[0] === undefined ? 'unknown' : kernelName(frames[0].fn);
