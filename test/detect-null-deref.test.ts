@@ -17,13 +17,17 @@ class Dev extends KObject {
   }
 }
 
-type Use = 'deref' | 'plain' | 'checked';
+type Use = 'deref' | 'plain' | 'destructure' | 'checked';
 
 /** reads dev->ops and uses it; only the 'checked' twin tests for NULL first */
 function* probeFeature(d: Dev, use: Use): Gen<number> {
   const ops = yield* readOnce(d, 'ops');
   if (use === 'deref') return deref(ops, 'dev->ops').feature;
   if (use === 'plain') return ops!.feature; // the model forgot the NULL check: a JS TypeError
+  if (use === 'destructure') {
+    const { feature } = ops!; // the same, spelled as a destructuring
+    return feature;
+  }
   return ops === null ? -1 : ops.feature;
 }
 
@@ -66,6 +70,12 @@ describe('NULL pointer dereference', () => {
     assert.match(splat, /Cannot read properties of null \(reading 'feature'\)/);
     assert.match(splat, /RIP: probe_feature/);
     assert.equal(r.found[0]!.violation.thread, 'probe');
+  });
+
+  it('a destructuring of null in model code is the same oops', () => {
+    const r = exhaust(program('destructure'));
+    assert.deepEqual(foundKinds(r), ['null-deref']);
+    assert.match(splatOf(r, 'null-deref'), /Cannot destructure property 'feature' of 'ops' as it is null/);
   });
 
   it('is fatal: the dereferencing thread does not return', () => {
