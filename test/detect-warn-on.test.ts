@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Program } from '../src/rt/execution.js';
-import { type Gen, KObject, Mutex, mutexLock, mutexUnlock, readOnce, WARN_ON, writeOnce } from '../src/sync/index.js';
+import { type Gen, KObject, Mutex, mutexLock, mutexUnlock, readOnce, WARN_ON, WARN_ON_ONCE, writeOnce } from '../src/sync/index.js';
 import { exhaust, execKinds, foundKinds, replay, splatOf } from './support/search.js';
 
 class Dev extends KObject {
@@ -77,6 +77,24 @@ describe('WARN_ON', () => {
     assert.equal(exec.warnings[0]!.kind, 'warn');
     const r = exhaust(program(false), { warnFails: false });
     assert.deepEqual(foundKinds(r), []);
+  });
+
+  it('WARN_ON_ONCE fires once per execution for its key', () => {
+    const program: Program<Dev> = {
+      setup: () => new Dev(),
+      threads: (d) => [{
+        name: 'looper',
+        *body() {
+          for (let i = 0; i < 3; i++) {
+            const busy = yield* readOnce(d, 'busy');
+            WARN_ON_ONCE(!busy, d, 'WARN_ON_ONCE(!dev->busy)');
+          }
+        },
+      }],
+    };
+    const exec = replay(program, []);
+    assert.deepEqual(execKinds(exec), ['warn']);
+    assert.match(exec.violations[0]!.splat, /WARN_ON_ONCE\(!dev->busy\)/);
   });
 
   it('never fires in the twin that holds the lock across the busy window', () => {
