@@ -11,13 +11,17 @@ import type { Scenario } from '../scenarios/scenario.js';
 
 class UsageError extends Error {}
 
-function int(name: string, min = 0) {
+function int(name: string, min = 0, max = Number.MAX_SAFE_INTEGER) {
   return (v: string): number => {
     const n = Number(v);
     if (!Number.isInteger(n) || n < min) throw new InvalidArgumentError(`${name} must be an integer >= ${min}`);
+    if (n > max) throw new InvalidArgumentError(`${name} must be an integer <= ${max}`);
     return n;
   };
 }
+
+/** seeds are 32-bit: a larger one would silently run the same search as some smaller one */
+const maxSeed = 0xffffffff;
 
 function scenariosNamed(names: readonly string[]): Scenario[] {
   if (names.length === 0) return [...builtinScenarios];
@@ -118,7 +122,7 @@ function program(): Command {
     .option('--json', 'print one JSON document instead of text')
     .option('-v, --verbose', 'print the splat of every violation found')
     .addOption(new Option('--strategy <name>', 'search strategy').choices(['dfs', 'random', 'pct']).default('dfs'))
-    .option('--seed <n>', 'seed for random and pct', int('--seed'), defaultCheckOptions.seed)
+    .option('--seed <n>', 'seed for random and pct', int('--seed', 0, maxSeed), defaultCheckOptions.seed)
     .option('--executions <n>', 'executions for random and pct', int('--executions', 1), defaultCheckOptions.executions)
     .option('--preemption-bound <n>', 'dfs: at most this many preemptions per execution', int('--preemption-bound'))
     .option('--depth <d>', 'pct: bug depth', int('--depth', 1), defaultCheckOptions.pctDepth)

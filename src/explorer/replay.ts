@@ -1,6 +1,8 @@
 // Replaying a choice sequence. Strict replay is the `replay` command: every choice must be
-// possible, or the schedule does not belong to this scenario. Lenient replay is the
-// minimizer's: an impossible choice is skipped and the thread that ran last goes on.
+// possible and used, or the schedule does not belong to this scenario. Lenient replay is the
+// minimizer's: an impossible choice is skipped. Once the schedule is used up, both go on with
+// the default choice, the one DFS tries first: the thread that ran last if it can, else the
+// lowest-numbered runnable one. So "-" is the serial execution.
 import { type Chooser, type Execution, FAIL } from '../rt/execution.js';
 import type { Thread } from '../rt/thread.js';
 import type { Strategy } from './strategy.js';
@@ -45,9 +47,6 @@ export class ReplayStrategy implements Strategy, Chooser {
             : `choice ${this.pos} picks thread ${c}, which is not runnable at step ${exec.steps} (runnable: ${runnable})`,
         );
       }
-    }
-    if (this.strict) {
-      throw new ReplayMismatch(`the schedule ended at choice ${this.pos} but the execution has more choices at step ${exec.steps}`);
     }
     const last = exec.last;
     return last !== null && enabled.includes(last) ? last : enabled[0]!;

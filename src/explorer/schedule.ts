@@ -1,7 +1,7 @@
 // Schedule strings: the choice sequence of one execution in a compact, shell-safe form.
 //   "0.1x3.F.0"  thread 0, then thread 1 three times, then "the next allocation fails", then 0
 //   "n4/0.1"     the same, with the 4th allocation failing (fail_nth sweep)
-//   "-"          no choices at all
+//   "-"          no choices at all: the serial execution (replay goes on with the default choice)
 // Only real choices are listed: a step with a single runnable thread is not a choice.
 import { FAIL, type FaultPlan } from '../rt/execution.js';
 
@@ -30,12 +30,16 @@ export function encodeSchedule(s: Schedule): string {
 
 const token = /^(F|\d+)(?:x(\d+))?$/;
 
+/** More choices than any execution makes (each step makes at most a few); bounds what text may ask for. */
+export const maxScheduleChoices = 1_000_000;
+
 export function decodeSchedule(text: string): Schedule {
   let body = text.trim();
   let nth: number | undefined;
   const m = /^n(\d+)\/(.*)$/.exec(body);
   if (m !== null) {
     nth = Number(m[1]);
+    if (!Number.isSafeInteger(nth)) throw new ScheduleSyntaxError(`schedule "${text}": n ${m[1]} is too large`);
     if (nth < 1) throw new ScheduleSyntaxError(`schedule "${text}": n must be at least 1`);
     body = m[2]!;
   }
@@ -49,8 +53,12 @@ export function decodeSchedule(text: string): Schedule {
         );
       }
       const v = t[1] === 'F' ? FAIL : Number(t[1]);
+      if (!Number.isSafeInteger(v)) throw new ScheduleSyntaxError(`schedule "${text}": thread number ${t[1]} is too large`);
       const n = t[2] === undefined ? 1 : Number(t[2]);
       if (n < 1) throw new ScheduleSyntaxError(`schedule "${text}": repeat count in "${part}" must be at least 1`);
+      if (choices.length + n > maxScheduleChoices) {
+        throw new ScheduleSyntaxError(`schedule "${text}": too many choices (at most ${maxScheduleChoices})`);
+      }
       for (let i = 0; i < n; i++) choices.push(v);
     }
   }

@@ -94,6 +94,8 @@ export class Execution {
   private setupOids = 0;
   private readonly enabled: Thread[] = [];
   private sleptInAtomic = false;
+  /** a step is running: `steps` already counts it */
+  private stepping = false;
 
   constructor(
     private readonly program: Program<unknown>,
@@ -155,6 +157,10 @@ export class Execution {
         if (live) this.deadlock();
         return;
       }
+      // only an execution that wants one more step has exceeded the bound
+      if (this.steps >= this.opts.maxSteps) {
+        this.report('livelock', `execution exceeded ${this.opts.maxSteps} steps`, 'a thread never stops', true);
+      }
       let t: Thread;
       if (enabled.length === 1) {
         t = enabled[0]!;
@@ -170,11 +176,10 @@ export class Execution {
       if (this.trace !== null) this.traceStep(t);
       this.last = t;
       this.steps++;
+      this.stepping = true;
       this.resume(t);
+      this.stepping = false;
       if (invariant !== undefined) this.checkInvariant();
-      if (this.steps >= this.opts.maxSteps) {
-        this.report('livelock', `execution exceeded ${this.opts.maxSteps} steps`, 'a thread never stops', true);
-      }
     }
   }
 
@@ -211,7 +216,7 @@ export class Execution {
   /** A JS TypeError on null is the model dereferencing NULL without deref(): report it as such. */
   private translateError(e: unknown): unknown {
     if (e instanceof KernelOops) return e;
-    if (e instanceof TypeError && /properties of (null|undefined)/.test(e.message)) {
+    if (e instanceof TypeError && nullAccess.test(e.message)) {
       const frames = parseStack(e.stack ?? '');
       try {
         this.report('null-deref', 'BUG: kernel NULL pointer dereference', e.message, true, frames);
@@ -349,7 +354,7 @@ export class Execution {
       const head = body.includes(title) ? body : title.includes(body) ? title : `${title}\n${body}`;
       splat = frames.length > 0 ? `${head}\n${callTrace(frames)}` : head;
     }
-    const v: Violation = { kind, title, splat, thread: t?.name ?? null, step: this.steps, stack: frames };
+    const v: Violation = { kind, title, splat, thread: t?.name ?? null, step: this.stepNow(), stack: frames };
     if (kind === 'warn' && !this.opts.warnFails) this.warnings.push(v);
     else this.violations.push(v);
     if (fatal) {
@@ -396,10 +401,15 @@ export class Execution {
   }
 
   private reportSplat(kind: ViolationKind, title: string, splat: string, frames: readonly Frame[]): never {
-    const v: Violation = { kind, title, splat, thread: this.thread?.name ?? null, step: this.steps, stack: frames };
+    const v: Violation = { kind, title, splat, thread: this.thread?.name ?? null, step: this.stepNow(), stack: frames };
     this.violations.push(v);
     this.fatal = true;
     throw new KernelOops(v);
+  }
+
+  /** The 0-based step a report belongs to: the one running, or between steps the next one. */
+  private stepNow(): number {
+    return this.stepping ? this.steps - 1 : this.steps;
   }
 
   private circular(t: Thread, held: LockBase, taking: LockBase, chain: readonly LockEdge[]): void {
@@ -493,6 +503,9 @@ export class Execution {
     });
   }
 }
+
+/** V8's messages for touching null: "Cannot read properties of null", "... as it is null." (destructuring) */
+const nullAccess = /properties of (?:null|undefined)|as it is (?:null|undefined)\.$/;
 
 function fnName(frames: readonly Frame[]): string {
   return frames[0] === undefined ? 'unknown' : kernelName(frames[0].fn);

@@ -9,7 +9,10 @@ export interface Frame {
 }
 
 // Frames from these folders are the machinery, not the model.
-const machinery = /[\\/](?:rt|sync|explorer|check|cli|report)[\\/][^\\/]+\.[jt]s:|node:internal|<anonymous>|node_modules/;
+const machinery = /[\\/](?:rt|sync|explorer|check|cli|report)[\\/][^\\/]+\.[jt]s:|\(node:|<anonymous>|node_modules/;
+// The runtime resuming a thread: everything further out is not that thread's call stack (it is
+// the scheduler and whatever ran it, or the parent that kthread_run() the thread from).
+const threadEntry = /[\\/]rt[\\/]execution\.[jt]s:/;
 const frameLine = /^\s*at (?:(.+?) \()?(.+?):(\d+):\d+\)?$/;
 
 export function captureStack(): Frame[] {
@@ -23,6 +26,7 @@ export function captureStack(): Frame[] {
 export function parseStack(text: string): Frame[] {
   const frames: Frame[] = [];
   for (const line of text.split('\n')) {
+    if (frames.length > 0 && threadEntry.test(line)) break;
     if (machinery.test(line)) continue;
     const m = frameLine.exec(line);
     if (m === null) continue;

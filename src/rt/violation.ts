@@ -31,7 +31,7 @@ export interface Violation {
   readonly splat: string;
   /** thread that hit it, or null for checks made between steps */
   readonly thread: string | null;
-  /** step number (0-based) at which it was raised */
+  /** the step it was raised in (0-based, as the trace numbers them); between steps, the steps done */
   readonly step: number;
   readonly stack: readonly Frame[];
 }
