@@ -109,6 +109,17 @@ export function checkScenario(s: Scenario, options: Partial<CheckOptions> = {}):
     faults.mode === 'nth'
       ? sweepNth(s.program, () => makeStrategy(opts), exploreOpts)
       : explore(s.program, makeStrategy(opts), exploreOpts);
+  return concludeScenario(s, result, faults, opts);
+}
+
+/** Shrink what a search found and compare it with the scenario's expectation. */
+export function concludeScenario(
+  s: Scenario,
+  result: ExploreResult,
+  faults: FaultPlan,
+  options: Partial<CheckOptions> = {},
+): ScenarioOutcome {
+  const opts = { ...defaultCheckOptions, ...options };
   const violations = result.found.map((cx) => shrink(s, cx, faults, opts));
   const outcome: Outcome = violations.length > 0 ? 'violation' : result.limitHit ? 'incomplete' : 'pass';
   return {

@@ -8,8 +8,8 @@ export interface Frame {
   readonly where: string;
 }
 
-// Frames from these folders are the machinery, not the model.
-const machinery = /[\\/](?:rt|sync|explorer|check|cli|report)[\\/][^\\/]+\.[jt]s:|node:internal|<anonymous>|node_modules/;
+// Frames from these folders (and folders inside them) are the machinery, not the model.
+const machinery = /[\\/]src[\\/](?:rt|sync|explorer|check|cli|report)[\\/]|node:internal|<anonymous>|node_modules/;
 const frameLine = /^\s*at (?:(.+?) \()?(.+?):(\d+):\d+\)?$/;
 
 export function captureStack(): Frame[] {

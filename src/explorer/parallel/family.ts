@@ -1,0 +1,67 @@
+// Strategy families: what the parallel layer needs to know about a kind of search to cut it
+// into parts, ship the parts to workers as plain JSON and resume them. A family that cannot cut
+// its search returns [state] from split(); one whose strategies cannot save() runs whole.
+// (DPOR can join with its own family: e.g. parts = wakeup-tree subtrees.)
+import { DfsStrategy } from '../dfs.js';
+import { PctStrategy, pctInitialK } from '../pct.js';
+import { RandomStrategy } from '../random.js';
+import type { Strategy } from '../strategy.js';
+import { checkDfsState, dfsKey, splitDfs } from './dfs-split.js';
+import type { Key } from './key.js';
+import { checkPctState, checkRangeState, rangeKey, splitPct, splitRange } from './range-split.js';
+
+/** A search strategy with its parameters, as plain JSON (a worker builds the strategy from it). */
+export type StrategySpec =
+  | { readonly kind: 'dfs'; readonly preemptionBound: number | null }
+  | { readonly kind: 'random'; readonly seed: number; readonly executions: number }
+  | { readonly kind: 'pct'; readonly seed: number; readonly executions: number; readonly depth: number };
+
+export interface SearchFamily {
+  /** the whole search */
+  root(): unknown;
+  /** a strategy that explores exactly the executions of `state`, in canonical order */
+  create(state: unknown): Strategy;
+  /** where `state` sits in the canonical order of the search */
+  key(state: unknown): Key;
+  /** parts covering exactly the executions of `state`, in canonical order ([state]: cannot cut) */
+  split(state: unknown): unknown[];
+  /** throws a DataError naming the bad field when `state` (read from a file) is not one of ours */
+  check(state: unknown, path: string): void;
+}
+
+export function familyFor(spec: StrategySpec): SearchFamily {
+  switch (spec.kind) {
+    case 'dfs': {
+      const bound = spec.preemptionBound ?? Number.POSITIVE_INFINITY;
+      return {
+        root: () => ({ frames: [], floor: 0, pruned: false }),
+        create: (s) => new DfsStrategy(bound, s as never),
+        key: (s) => dfsKey(s as never),
+        split: (s) => splitDfs(s as never),
+        check: checkDfsState,
+      };
+    }
+    case 'random':
+      return {
+        root: () => ({ next: 0, end: spec.executions }),
+        create: (s) => {
+          const r = s as { next: number; end: number };
+          return new RandomStrategy(spec.seed, r.end, undefined, r.next);
+        },
+        key: (s) => rangeKey(s as never),
+        split: (s) => splitRange(s as never),
+        check: checkRangeState,
+      };
+    case 'pct':
+      return {
+        root: () => ({ next: 0, end: spec.executions, k: pctInitialK }),
+        create: (s) => {
+          const p = s as { next: number; end: number; k: number };
+          return new PctStrategy(spec.seed, p.end, spec.depth, undefined, p);
+        },
+        key: (s) => rangeKey(s as never),
+        split: (s) => splitPct(s as never),
+        check: checkPctState,
+      };
+  }
+}
