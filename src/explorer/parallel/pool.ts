@@ -51,6 +51,8 @@ interface Slot {
 
 export class WorkerPool implements SlicePool {
   private readonly slots: Slot[] = [];
+  /** slices waiting for a worker (a stopped coordinator's slices may still hold them) */
+  private readonly queue: Array<{ task: SliceTask; resolve: (o: SliceOutcome) => void; reject: (e: Error) => void }> = [];
   private failure: Error | null = null;
 
   constructor(readonly size: number) {
@@ -61,6 +63,9 @@ export class WorkerPool implements SlicePool {
       worker.on('message', (m: { outcome?: SliceOutcome; error?: string }) => {
         const job = slot.job;
         slot.job = null;
+        worker.unref();
+        const next = this.queue.shift();
+        if (next !== undefined) this.start(slot, next.task, next.resolve, next.reject);
         if (job === null) return;
         if (m.error !== undefined) job.reject(new Error(m.error));
         else job.resolve(m.outcome!);
@@ -76,17 +81,22 @@ export class WorkerPool implements SlicePool {
 
   run(task: SliceTask): Promise<SliceOutcome> {
     if (this.failure !== null) return Promise.reject(this.failure);
-    const slot = this.slots.find((s) => s.job === null);
-    if (slot === undefined) return Promise.reject(new Error('worker pool: no idle worker'));
     return new Promise((resolve, reject) => {
-      slot.job = { resolve, reject };
-      slot.worker.ref();
-      slot.worker.postMessage(task);
-    }).finally(() => slot.worker.unref()) as Promise<SliceOutcome>;
+      const slot = this.slots.find((s) => s.job === null);
+      if (slot === undefined) this.queue.push({ task, resolve, reject });
+      else this.start(slot, task, resolve, reject);
+    });
+  }
+
+  private start(slot: Slot, task: SliceTask, resolve: (o: SliceOutcome) => void, reject: (e: Error) => void): void {
+    slot.job = { resolve, reject };
+    slot.worker.ref();
+    slot.worker.postMessage(task);
   }
 
   private fail(e: Error): void {
     this.failure ??= e;
+    for (const q of this.queue.splice(0)) q.reject(e);
     for (const s of this.slots) {
       const job = s.job;
       s.job = null;
@@ -96,6 +106,7 @@ export class WorkerPool implements SlicePool {
 
   async close(): Promise<void> {
     for (const s of this.slots) s.job = null;
+    this.queue.length = 0;
     await Promise.all(this.slots.map((s) => s.worker.terminate()));
   }
 }

@@ -1,0 +1,130 @@
+// Checkpoints: a run killed with SIGKILL (or stopped with Ctrl-C) and resumed ends with the same
+// verdict, execution count and counterexamples as a run that was never interrupted; bad
+// checkpoints are refused with a clear error (exit 2).
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, describe, test } from 'node:test';
+import { DfsStrategy } from '../src/explorer/dfs.js';
+import { explore } from '../src/explorer/engine.js';
+import { Coordinator, wholeRange } from '../src/explorer/parallel/coordinator.js';
+import { finishSearch, rangeOutcome } from '../src/explorer/parallel/explore-parallel.js';
+import { familyFor } from '../src/explorer/parallel/family.js';
+import { makePool, type SlicePool } from '../src/explorer/parallel/pool.js';
+import type { SearchSpec } from '../src/explorer/parallel/slice.js';
+import { checkRangeProgress } from '../src/check/progress-json.js';
+import { noFaults } from '../src/rt/execution.js';
+import { fixtureSource, programNamed } from './fixtures/programs.js';
+import { inProcess, iommulab, scratchDir, start, timeless } from './helpers/cli.js';
+import { essence } from './helpers/compare.js';
+
+const dir = scratchDir();
+const long = ['lost-update', '--strategy', 'random', '--executions', '80000', '--seed', '3', '--json'];
+
+/** Wait until the checkpoint shows explored executions, then return its text. */
+async function progressed(file: string, running: () => boolean): Promise<string> {
+  for (;;) {
+    if (existsSync(file)) {
+      const text = readFileSync(file, 'utf8');
+      const cp = JSON.parse(text) as { progress: Array<{ status: string; ranges?: Array<{ committed: { executions: number } }> }> };
+      const p = cp.progress[0];
+      if (p !== undefined && (p.status !== 'search' || (p.ranges ?? []).some((r) => r.committed.executions > 0))) return text;
+    }
+    assert.ok(running(), 'the run ended before its first checkpoint with progress');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+describe('checkpoint and resume on the command line', () => {
+  let uninterrupted: unknown;
+
+  test('SIGKILL after a checkpoint, then --resume: same result as an uninterrupted run', async () => {
+    const file = join(dir, 'killed.json');
+    const run = start(['check', ...long, '--workers', '2', '--checkpoint', file, '--checkpoint-every', '0.05'], dir);
+    let running = true;
+    void run.done.then(() => (running = false));
+    const text = await progressed(file, () => running);
+    run.child.kill('SIGKILL');
+    const killed = await run.done;
+    assert.equal(killed.signal, 'SIGKILL');
+    assert.match(text, /"status":"search"/, 'the checkpoint is of a search under way');
+    const resumed = await inProcess(['check', '--resume', file, '--workers', '2', '--json']);
+    assert.equal(resumed.code, 0, resumed.stderr);
+    uninterrupted ??= timeless((await inProcess(['check', ...long, '--workers', '1'])).stdout);
+    const got = timeless(resumed.stdout) as { scenarios: Array<{ executions: number; outcome: string }> };
+    assert.deepEqual(got, uninterrupted);
+    assert.equal(got.scenarios[0]!.executions, 80000);
+  });
+
+  test('Ctrl-C saves the checkpoint and exits 130; --resume finishes the run', async () => {
+    const file = join(dir, 'interrupted.json');
+    const run = start(['check', ...long, '--workers', '2', '--checkpoint', file, '--checkpoint-every', '0.05'], dir);
+    let running = true;
+    void run.done.then(() => (running = false));
+    await progressed(file, () => running);
+    run.child.kill('SIGINT');
+    const stopped = await run.done;
+    assert.equal(stopped.code, 130, stopped.stderr);
+    assert.match(stopped.stderr, /--resume/);
+    const resumed = await inProcess(['check', '--resume', file, '--json']);
+    uninterrupted ??= timeless((await inProcess(['check', ...long, '--workers', '1'])).stdout);
+    assert.deepEqual(timeless(resumed.stdout), uninterrupted);
+    // the finished checkpoint resumes to the same report without exploring again
+    const again = await inProcess(['check', '--resume', file, '--json']);
+    assert.deepEqual(timeless(again.stdout), uninterrupted);
+  });
+
+  test('bad checkpoints and flags are refused (exit 2, naming the file and field)', async () => {
+    const good = join(dir, 'good.json');
+    assert.equal((await inProcess(['check', 'abba-deadlock', '--checkpoint', good])).code, 0);
+    const variant = (name: string, text: string) => {
+      const f = join(dir, name);
+      writeFileSync(f, text);
+      return f;
+    };
+    const cases: Array<[string[], RegExp]> = [
+      [['--resume', join(dir, 'none.json')], /cannot read .*none\.json: ENOENT/],
+      [['--resume', variant('trunc.json', readFileSync(good, 'utf8').slice(0, 100))], /trunc\.json: not valid JSON/],
+      [['--resume', variant('shard.json', readFileSync(good, 'utf8').replace('iommulab-checkpoint', 'iommulab-shard'))], /shard\.json: format/],
+      [['--resume', variant('opt.json', readFileSync(good, 'utf8').replace('"strategy":"dfs"', '"strategy":"bfs"'))], /opt\.json: options\.strategy/],
+      [['--resume', variant('ver.json', readFileSync(good, 'utf8').replace('"version":1', '"version":7'))], /ver\.json: version/],
+      [['--resume', good, 'lost-update'], /--resume takes the scenarios and options from the checkpoint/],
+      [['--resume', good, '--seed', '4'], /do not give --seed/],
+      [['abba-deadlock', '--checkpoint', good], /good\.json exists: continue it with --resume/],
+      [['--checkpoint-every', '0'], /--checkpoint-every must be a number of seconds > 0/],
+    ];
+    for (const [args, message] of cases) {
+      const ran = args.includes('--checkpoint-every') ? await iommulab(['check', ...args], dir) : await inProcess(['check', ...args]);
+      assert.equal(ran.code, 2, `${args.join(' ')}: ${ran.stdout}`);
+      assert.match(ran.stderr, message);
+      assert.doesNotMatch(ran.stderr, /\n\s+at /);
+    }
+  });
+});
+
+describe('a dfs frontier saved mid-run resumes exactly', () => {
+  const spec: SearchSpec = { strategy: { kind: 'dfs', preemptionBound: null }, faults: noFaults, warnFails: true, maxSteps: 1e5, recordOps: false };
+  const family = familyFor(spec.strategy);
+  const pool = makePool(2);
+  after(() => pool.close());
+
+  test('stopped after some slices, saved as JSON, read back and resumed (twice)', async () => {
+    const seq = explore(programNamed('lock-order')!, new DfsStrategy());
+    let ranges = [wholeRange(family)];
+    for (const stopAfter of [6, 20, Infinity]) {
+      let slices = 0;
+      const counting: SlicePool = { size: pool.size, close: () => pool.close(), run: (t) => pool.run(t) };
+      const limits = { maxExecutions: 2e6, deadline: Infinity, sliceMs: 1 };
+      const c: Coordinator = new Coordinator(fixtureSource('lock-order'), spec, ranges, limits);
+      counting.run = (t) => pool.run(t).finally(() => void (++slices === stopAfter && c.stop()));
+      const end = await c.run(counting);
+      // through JSON and the checkpoint reader, as a resumed run gets it
+      const saved = JSON.parse(JSON.stringify(c.snapshot())) as unknown[];
+      ranges = saved.map((r, i) => checkRangeProgress(r, `ranges[${i}]`, family));
+      if (end === 'finished') break;
+      assert.equal(end, 'stopped');
+    }
+    const r = await finishSearch(fixtureSource('lock-order'), spec, ranges.map(rangeOutcome), 2e6, 0);
+    assert.deepEqual(essence(r), essence(seq));
+  });
+});
