@@ -26,7 +26,8 @@ async function progressed(file: string, running: () => boolean): Promise<string>
   for (;;) {
     if (existsSync(file)) {
       const text = readFileSync(file, 'utf8');
-      const cp = JSON.parse(text) as { progress: Array<{ status: string; ranges?: Array<{ committed: { executions: number } }> }> };
+      type Saved = { progress: Array<{ status: string; ranges?: Array<{ committed: { executions: number } }> }> };
+      const cp = JSON.parse(text) as Saved;
       const p = cp.progress[0];
       if (p !== undefined && (p.status !== 'search' || (p.ranges ?? []).some((r) => r.committed.executions > 0))) return text;
     }

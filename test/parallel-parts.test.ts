@@ -21,7 +21,8 @@ function schedules(strategy: Strategy, limit = Infinity): string[] {
   const out: string[] = [];
   const lockdep = new LockdepGraph();
   for (let c = strategy.next(); c !== null && out.length < limit; c = out.length < limit ? strategy.next() : null) {
-    const exec = new Execution(program, c, { faults: noFaults, lockdep, warnFails: true, trace: false, recordOps: false, maxSteps: 1e5 });
+    const opts = { faults: noFaults, lockdep, warnFails: true, trace: false, recordOps: false, maxSteps: 1e5 };
+    const exec = new Execution(program, c, opts);
     exec.run();
     strategy.finished(exec);
     out.push(exec.choices.join('.'));

@@ -94,7 +94,8 @@ describe('merge refuses shards that do not belong together', () => {
       [
         files[0]!,
         variant('field.json', (o) => {
-          const p = (o.progress as Array<{ part: { ranges?: Array<{ result: { executions: unknown } }> } }>).find((x) => (x.part.ranges?.length ?? 0) > 0)!;
+          type Part = { part: { ranges?: Array<{ result: { executions: unknown } }> } };
+          const p = (o.progress as Part[]).find((x) => (x.part.ranges?.length ?? 0) > 0)!;
           p.part.ranges![0]!.result.executions = -3;
         }),
         files[2]!,
