@@ -19,7 +19,7 @@ import { inProcess, iommulab, scratchDir, start, timeless } from './helpers/cli.
 import { essence } from './helpers/compare.js';
 
 const dir = scratchDir();
-const long = ['lost-update', '--strategy', 'random', '--executions', '80000', '--seed', '3', '--json'];
+const long = ['lost-update', '--strategy', 'random', '--executions', '40000', '--seed', '3', '--json'];
 
 /** Wait until the checkpoint shows explored executions, then return its text. */
 async function progressed(file: string, running: () => boolean): Promise<string> {
@@ -54,7 +54,7 @@ describe('checkpoint and resume on the command line', () => {
     uninterrupted ??= timeless((await inProcess(['check', ...long, '--workers', '1'])).stdout);
     const got = timeless(resumed.stdout) as { scenarios: Array<{ executions: number; outcome: string }> };
     assert.deepEqual(got, uninterrupted);
-    assert.equal(got.scenarios[0]!.executions, 80000);
+    assert.equal(got.scenarios[0]!.executions, 40000);
   });
 
   test('Ctrl-C saves the checkpoint and exits 130; --resume finishes the run', async () => {

@@ -21,6 +21,8 @@ export interface RunSettings {
   readonly workers: number;
   /** how long a slice runs before it comes back (to be saved, or cut for idle workers) */
   readonly sliceMs: number;
+  /** a first slice in this thread, so small searches end there without starting any worker */
+  readonly warmUpMs: number;
   readonly shard: Shard | null;
 }
 
@@ -60,8 +62,7 @@ export function searchSpecFor(opts: CheckOptions, faults: FaultPlan): SearchSpec
   return { strategy: strategySpec(opts), faults, warnFails: opts.warnFails, maxSteps, recordOps: false };
 }
 
-/** A first slice in this thread: small searches end there without starting any worker. */
-const warmUpMs = 200;
+export const defaultWarmUpMs = 200;
 
 export class CheckRun {
   private readonly progress: Array<ScenarioProgress | undefined>;
@@ -203,7 +204,7 @@ export class CheckRun {
     const only = ranges.length === 1 ? ranges[0]! : null;
     if (only !== null && only.committed.executions === 0 && only.done.length === 0 && only.pending.length === 1) {
       const program = await loadProgram(source);
-      const budget = { maxExecutions: cap, timeMs: Math.min(warmUpMs, this.opts.timeLimitMs) };
+      const budget = { maxExecutions: cap, timeMs: Math.min(this.settings.warmUpMs, this.opts.timeLimitMs) };
       const out = runSlice(program, spec, only.pending[0]!.state, budget);
       const family = familyFor(spec.strategy);
       only.committed = out.result;

@@ -1,7 +1,7 @@
 // `iommulab check`: scenarios on workers, with shards, checkpoints and resume.
 import { existsSync } from 'node:fs';
 import type { CheckOptions, ScenarioOutcome } from '../check/check.js';
-import { CheckRun, type ScenarioProgress } from '../check/run.js';
+import { CheckRun, defaultWarmUpMs, type ScenarioProgress } from '../check/run.js';
 import { readRunFile, type RunFile, RunFileError, runFileJson, writeAtomically } from '../check/run-file.js';
 import type { Shard } from '../check/shard.js';
 import { outcomeLine, summaryLine } from '../report/text.js';
@@ -29,7 +29,11 @@ export async function runCheckRequest(req: RunRequest): Promise<number> {
   const { scenarios, options, shard } = req;
   const runFile = (format: RunFile['format'], progress: readonly ScenarioProgress[]): string =>
     runFileJson({ format, scenarios: scenarios.map((s) => s.name), options, shard, progress });
-  const run = new CheckRun(scenarios, options, { workers: req.workers, sliceMs: req.sliceMs, shard }, req.resumed);
+  // work in this thread holds the checkpoint timer off: keep it shorter than the period
+  const period = req.checkpoint === null ? Infinity : req.checkpointEveryMs;
+  const sliceMs = Math.min(req.sliceMs, period);
+  const settings = { workers: req.workers, sliceMs, warmUpMs: Math.min(defaultWarmUpMs, period), shard };
+  const run = new CheckRun(scenarios, options, settings, req.resumed);
   const save = (): void => {
     if (req.checkpoint !== null) writeAtomically(req.checkpoint, runFile('iommulab-checkpoint', run.snapshot()));
   };
