@@ -91,6 +91,9 @@ async function runCheck(names: string[], flags: CheckFlags, cmd: Command): Promi
       throw new UsageError(`--resume takes the scenarios and options from the checkpoint; do not give ${names.length > 0 ? 'scenario names' : `--${kebab(given[0]!)}`}`);
     }
     const saved = readCheckpoint(flags.resume);
+    if (saved.shard !== null && flags.out === undefined && flags.json !== true) {
+      throw new UsageError(`${flags.resume} is a --shard run, which writes its result as JSON: give --out FILE (or --json)`);
+    }
     const checkpoint = flags.checkpoint ?? flags.resume;
     if (checkpoint !== flags.resume) refuseToOverwrite(checkpoint);
     return runCheckRequest({
