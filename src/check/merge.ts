@@ -3,11 +3,10 @@
 import { finishSearch, type RangeOutcome } from '../explorer/parallel/explore-parallel.js';
 import type { SweepResult } from '../explorer/faults.js';
 import { findScenario } from '../scenarios/registry.js';
-import { scenarioSource } from '../scenarios/resolve.js';
 import { type CheckOptions, concludeScenario, faultPlanFor, type ScenarioOutcome } from './check.js';
 import { optionsDiff } from './options-json.js';
 import { type RunFile, RunFileError } from './run-file.js';
-import { searchSpecFor } from './run.js';
+import { scenarioSource, searchSpecFor } from './run.js';
 
 export interface ShardFile {
   readonly file: string;

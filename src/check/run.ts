@@ -8,11 +8,10 @@ import { Coordinator, type RangeProgress, wholeRange } from '../explorer/paralle
 import { finishSearch, rangeOutcome } from '../explorer/parallel/explore-parallel.js';
 import { familyFor, type StrategySpec } from '../explorer/parallel/family.js';
 import { makePool, type SlicePool } from '../explorer/parallel/pool.js';
-import { loadProgram } from '../explorer/parallel/program-source.js';
+import { loadProgram, type ProgramSource } from '../explorer/parallel/program-source.js';
 import { planSearch } from '../explorer/parallel/plan.js';
 import { runSlice, type SearchSpec } from '../explorer/parallel/slice.js';
 import type { FaultPlan } from '../rt/execution.js';
-import { scenarioSource } from '../scenarios/resolve.js';
 import type { Scenario } from '../scenarios/scenario.js';
 import { type CheckOptions, concludeScenario, faultPlanFor, type ScenarioOutcome } from './check.js';
 import { planParts, type Shard, type ShardPart, shardOf } from './shard.js';
@@ -55,6 +54,11 @@ export function strategySpec(opts: CheckOptions): StrategySpec {
     case 'pct':
       return { kind: 'pct', seed: opts.seed, executions: opts.executions, depth: opts.pctDepth };
   }
+}
+
+/** Where worker threads find a built-in scenario's program. */
+export function scenarioSource(name: string): ProgramSource {
+  return { module: new URL('../scenarios/resolve.js', import.meta.url).href, name };
 }
 
 export function searchSpecFor(opts: CheckOptions, faults: FaultPlan): SearchSpec {
@@ -193,7 +197,7 @@ export class CheckRun {
 
   /** Explore `ranges` to the end (or the time limit); null when interrupted. */
   private async search(
-    source: ReturnType<typeof scenarioSource>,
+    source: ProgramSource,
     spec: SearchSpec,
     ranges: RangeProgress[],
     live: (ranges: RangeProgress[]) => ScenarioProgress,
