@@ -11,6 +11,7 @@ const runs = [
   { name: 'dfs', args: [] as string[] },
   { name: 'random', args: ['--strategy', 'random', '--executions', '300', '--seed', '9'] },
   { name: 'capped', args: ['lost-update', 'unchecked-alloc', 'abba-deadlock', '--max-executions', '5'] },
+  { name: 'fail_nth', args: ['lost-update', 'leak-on-error', 'unchecked-alloc', 'checked-alloc', '--faults', 'nth'] },
 ];
 
 describe('shards merged are the unsharded check', () => {
