@@ -7,7 +7,7 @@ import { DfsStrategy } from '../src/explorer/dfs.js';
 import { explore } from '../src/explorer/engine.js';
 import { Coordinator, wholeRange } from '../src/explorer/parallel/coordinator.js';
 import { familyFor } from '../src/explorer/parallel/family.js';
-import { InProcessPool, type SlicePool } from '../src/explorer/parallel/pool.js';
+import { InProcessPool, type SlicePool, WorkerPool } from '../src/explorer/parallel/pool.js';
 import type { Chooser, Execution } from '../src/rt/execution.js';
 import { noFaults } from '../src/rt/execution.js';
 import type { Strategy } from '../src/explorer/strategy.js';
@@ -54,22 +54,27 @@ explore(program, seq, { maxExecutions: total + 1, timeLimitMs: 3_600_000 });
 console.log(`sequential explore(): ${seq.samples.join(', ')}`);
 
 const spec = { strategy: { kind: 'dfs', preemptionBound: null } as const, faults: noFaults, warnFails: true, maxSteps: 1e5, recordOps: false };
-const inner = new InProcessPool();
-const samples: string[] = [];
-let executions = 0;
-let next = 0;
-const pool: SlicePool = {
-  size: 1,
-  close: () => inner.close(),
-  run: async (t) => {
-    const out = await inner.run(t);
-    executions += out.result.executions;
-    while (next < marks.length && executions >= marks[next]!) samples.push(`~${marks[next++]} executions: ${heapMiB().toFixed(2)} MiB`);
-    return out;
-  },
-};
 const source = { module: programsModule, name: 'counter-4-2-unlocked' };
-const limits = { maxExecutions: total, deadline: Infinity, sliceMs: 200 };
-const c = new Coordinator(source, spec, [wholeRange(familyFor(spec.strategy))], limits);
-await c.run(pool);
-console.log(`sliced search (check's path): ${samples.join(', ')}; checkpoint size ${JSON.stringify(c.snapshot()).length} bytes`);
+for (const inner of [new InProcessPool(), new WorkerPool(2)]) {
+  const samples: string[] = [];
+  let executions = 0;
+  let next = 0;
+  let maxDone = 0;
+  const pool: SlicePool = {
+    size: inner.size,
+    close: () => inner.close(),
+    run: async (t) => {
+      const out = await inner.run(t);
+      executions += out.result.executions;
+      while (next < marks.length && executions >= marks[next]!) samples.push(`~${marks[next++]} executions: ${heapMiB().toFixed(2)} MiB`);
+      maxDone = Math.max(maxDone, ...c.snapshot().map((r) => r.done.length));
+      return out;
+    },
+  };
+  const limits = { maxExecutions: total, deadline: Infinity, sliceMs: 200 };
+  const c: Coordinator = new Coordinator(source, spec, [wholeRange(familyFor(spec.strategy))], limits);
+  await c.run(pool);
+  await pool.close();
+  const size = JSON.stringify(c.snapshot()).length;
+  console.log(`sliced search on ${inner.size} worker(s), main thread: ${samples.join(', ')}; at most ${maxDone} slices waiting; checkpoint ${size} bytes`);
+}

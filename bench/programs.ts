@@ -4,6 +4,8 @@ import { counterProgram } from '../src/scenarios/examples/counter.js';
 
 const programs: Record<string, Program<unknown>> = {
   'counter-4-2-unlocked': counterProgram(4, 2, false) as Program<unknown>,
+  /** 20!/(10!10!) = 184756 executions */
+  'counter-2-5-unlocked': counterProgram(2, 5, false) as Program<unknown>,
 };
 
 export function programNamed(name: string): Program<unknown> | undefined {

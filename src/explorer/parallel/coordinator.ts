@@ -145,10 +145,10 @@ export class Coordinator {
   }
 
   private commit(range: RangeProgress): void {
-    let min: Key | undefined = range.pending[0]?.key;
-    for (const f of this.inflight.values()) {
-      if (f.range === range && (min === undefined || compareKeys(f.part.key, min) < 0)) min = f.part.key;
-    }
+    const open = [...range.pending.map((p) => p.key)];
+    for (const f of this.inflight.values()) if (f.range === range) open.push(f.part.key);
+    let min: Key | undefined;
+    for (const k of open) if (min === undefined || compareKeys(k, min) < 0) min = k;
     const cap = this.limits.maxExecutions;
     while (range.done.length > 0 && (min === undefined || compareKeys(range.done[0]!.key, min) < 0)) {
       const d = range.done.shift()!;
@@ -166,6 +166,7 @@ export class Coordinator {
         return;
       }
     }
+    range.done = compact(range.done, open);
   }
 
   /** Cut waiting parts until every idle worker can have one (shallow parts first: the big ones). */
@@ -192,6 +193,22 @@ export class Coordinator {
       for (const s of parts) insertPart(best.range.pending, { key: this.family.key(s), state: s });
     }
   }
+}
+
+/**
+ * Join done slices with nothing left to explore between them into one (a contiguous stretch
+ * from the first one's state), so that slices done while an early part is still being explored
+ * are as many as the gaps, not as the slices run.
+ */
+function compact(done: DoneSlice[], open: readonly Key[]): DoneSlice[] {
+  const out: DoneSlice[] = [];
+  for (const d of done) {
+    const last = out[out.length - 1];
+    const gap = last !== undefined && open.some((k) => compareKeys(last.key, k) < 0 && compareKeys(k, d.key) < 0);
+    if (last === undefined || gap) out.push(d);
+    else out[out.length - 1] = { ...last, result: concatRanges(last.result, d.result) };
+  }
+  return out;
 }
 
 function sortParts<T extends Part>(parts: T[]): T[] {
