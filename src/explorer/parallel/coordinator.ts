@@ -125,9 +125,14 @@ export class Coordinator {
     const sliceMs = idleAfter > 0 && !waiting ? shortSliceMs : this.limits.sliceMs;
     const timeMs = Math.max(1, Math.min(sliceMs, this.limits.deadline - performance.now()));
     const budget = { maxExecutions: this.limits.maxExecutions - range.committed.executions, timeMs };
-    pool.run({ source: this.source, search: this.search, state: part.state, budget }).then(
-      (out) => {
-        if (this.stopped || !this.inflight.delete(token)) return;
+    const fail = (e: Error): void => {
+      this.stopped = true;
+      this.finish = null;
+      reject(e);
+    };
+    pool.run({ source: this.source, search: this.search, state: part.state, budget }).then((out) => {
+      if (this.stopped || !this.inflight.delete(token)) return;
+      try {
         if (!range.limitHit) {
           if (out.remaining !== null) insertPart(range.pending, { key: this.family.key(out.remaining), state: out.remaining });
           insertDone(range.done, { ...part, result: out.result });
@@ -135,13 +140,10 @@ export class Coordinator {
           this.cutForIdle(pool);
         }
         pump();
-      },
-      (e: Error) => {
-        this.stopped = true;
-        this.finish = null;
-        reject(e);
-      },
-    );
+      } catch (e) {
+        fail(e as Error);
+      }
+    }, fail);
   }
 
   private commit(range: RangeProgress): void {
