@@ -83,7 +83,15 @@ describe('checkpoint and resume on the command line', () => {
       writeFileSync(f, text);
       return f;
     };
+    const empty = { executions: 0, steps: 0, maxAllocations: 0, complete: true, found: [], edges: [] };
+    const misfit = JSON.parse(readFileSync(good, 'utf8')) as { progress: unknown[] };
+    const state = (frames: unknown[]) => ({ frames, floor: 0, pruned: false });
+    const start = { key: [], state: state([]) };
+    const pending = [{ key: [0], state: state([{ options: [5, 6], index: 0 }]) }];
+    const range = { index: 0, start, committed: empty, done: [], pending, limitHit: false };
+    misfit.progress = [{ name: 'abba-deadlock', status: 'search', elapsedMs: 0, planSize: 1, ranges: [range] }];
     const cases: Array<[string[], RegExp]> = [
+      [['--resume', variant('misfit.json', JSON.stringify(misfit))], /misfit\.json: the saved search does not fit .*thread 5 is not runnable/],
       [['--resume', join(dir, 'none.json')], /cannot read .*none\.json: ENOENT/],
       [['--resume', variant('trunc.json', readFileSync(good, 'utf8').slice(0, 100))], /trunc\.json: not valid JSON/],
       [['--resume', variant('shard.json', readFileSync(good, 'utf8').replace('iommulab-checkpoint', 'iommulab-shard'))], /shard\.json: format/],

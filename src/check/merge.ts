@@ -78,7 +78,13 @@ export async function mergeShards(shards: readonly ShardFile[]): Promise<MergedR
     for (let i = 0; i < planSize; i++) {
       if (!owner.has(i)) throw new RunFileError(`merge: scenario ${name}: range ${i} of ${planSize} is in no shard`);
     }
-    const result = await finishSearch(scenarioSource(name), searchSpecFor(opts, faults), ranges, opts.maxExecutions, elapsedMs);
+    let result;
+    try {
+      result = await finishSearch(scenarioSource(name), searchSpecFor(opts, faults), ranges, opts.maxExecutions, elapsedMs);
+    } catch (e) {
+      // executions the shards recorded do not replay: edited files, or another iommulab version
+      throw new RunFileError(`merge: the shard results for ${name} do not fit this iommulab's scenario: ${(e as Error).message.split('\n')[0]}`);
+    }
     outcomes.push(concludeScenario(s, result, faults, opts));
   }
   return { options: opts, outcomes };

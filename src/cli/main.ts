@@ -96,14 +96,21 @@ async function runCheck(names: string[], flags: CheckFlags, cmd: Command): Promi
     }
     const checkpoint = flags.checkpoint ?? flags.resume;
     if (checkpoint !== flags.resume) refuseToOverwrite(checkpoint);
-    return runCheckRequest({
+    const resumed = {
       ...common,
       scenarios: scenariosNamed(saved.scenarios, flags.resume),
       options: saved.options,
       shard: saved.shard,
       checkpoint,
       resumed: saved.progress,
-    });
+    };
+    try {
+      return await runCheckRequest(resumed);
+    } catch (e) {
+      if (e instanceof UsageError || e instanceof RunFileError) throw e;
+      // a state that runs into a choice the scenario does not have: edited, or from another version
+      throw new RunFileError(`${flags.resume}: the saved search does not fit the scenarios of this iommulab: ${(e as Error).message.split('\n')[0]}`);
+    }
   }
   if (flags.shard !== undefined && flags.out === undefined && flags.json !== true) {
     throw new UsageError('a --shard run writes its result as JSON: give --out FILE (or --json)');
