@@ -20,7 +20,8 @@ interface Entry {
 export function planSearch(program: Program<unknown>, search: SearchSpec, family: SearchFamily, parts: number): RangeProgress[] {
   const root = family.root();
   let entries: Entry[] = [{ key: family.key(root), state: root }];
-  const maxRuns = 16 * parts;
+  // every shard repeats the planning: keep it to a few executions per part
+  const maxRuns = 2 * parts;
   let runs = 0;
   for (;;) {
     const open = entries.filter((e) => e.result === undefined);
