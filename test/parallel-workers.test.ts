@@ -13,6 +13,8 @@ import { PctStrategy } from '../src/explorer/pct.js';
 import { RandomStrategy } from '../src/explorer/random.js';
 import type { Strategy } from '../src/explorer/strategy.js';
 import { noFaults } from '../src/rt/execution.js';
+import { scenarioSource } from '../src/check/run.js';
+import { builtinScenarios } from '../src/scenarios/registry.js';
 import { fixtureSource, programNamed } from './fixtures/programs.js';
 import { essence } from './helpers/compare.js';
 
@@ -87,6 +89,19 @@ describe('parallel exploration does not depend on the number of workers', () => 
   test('random: executions split by index', async () => {
     const seq = sequential('counter-3-2-unlocked', new RandomStrategy(7, 3000));
     await assertIndependent('counter-3-2-unlocked', { kind: 'random', seed: 7, executions: 3000 }, seq);
+  });
+
+  test('every built-in scenario, with its own fault plan', async () => {
+    for (const s of builtinScenarios) {
+      const faults = s.faults ?? noFaults;
+      const seq = explore(s.program, new DfsStrategy(), { faults, timeLimitMs: 600_000 });
+      for (const w of [1, 2, 3]) {
+        const search = { ...spec(dfs), faults };
+        const limits = { maxExecutions: 2e6, timeLimitMs: 600_000, sliceMs: 1 };
+        const r = await exploreParallel(scenarioSource(s.name), search, pool(w), limits);
+        assert.deepEqual(essence(r), essence(seq), `${s.name} on ${w} worker(s)`);
+      }
+    }
   });
 
   test('pct: executions split at block boundaries', async () => {
