@@ -104,6 +104,17 @@ describe('parallel exploration does not depend on the number of workers', () => 
     }
   });
 
+  test('a time limit stops every worker and reports what was explored', async () => {
+    const limits = { maxExecutions: 2e6, timeLimitMs: 300, sliceMs: 50 };
+    const start = performance.now();
+    const r = await exploreParallel(fixtureSource('counter-4-2-unlocked'), spec(dfs), pool(2), limits);
+    assert.ok(performance.now() - start < 30_000, 'it stopped');
+    assert.equal(r.limitHit, true);
+    assert.equal(r.exhaustive, false);
+    assert.ok(r.executions > 0 && r.executions < 63_063_000);
+    assert.deepEqual(r.found.map((c) => c.kind), ['assertion']);
+  });
+
   test('pct: executions split at block boundaries', async () => {
     const seq = sequential('lock-order', new PctStrategy(3, 2500, 3));
     await assertIndependent('lock-order', { kind: 'pct', seed: 3, executions: 2500, depth: 3 }, seq);
