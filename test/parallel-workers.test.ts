@@ -106,9 +106,7 @@ describe('parallel exploration does not depend on the number of workers', () => 
 
   test('a time limit stops every worker and reports what was explored', async () => {
     const limits = { maxExecutions: 2e6, timeLimitMs: 300, sliceMs: 50 };
-    const start = performance.now();
     const r = await exploreParallel(fixtureSource('counter-4-2-unlocked'), spec(dfs), pool(2), limits);
-    assert.ok(performance.now() - start < 30_000, 'it stopped');
     assert.equal(r.limitHit, true);
     assert.equal(r.exhaustive, false);
     assert.ok(r.executions > 0 && r.executions < 63_063_000);
