@@ -13,8 +13,11 @@ const source = { module: programsModule, name: 'counter-2-5-unlocked' };
 for (let w = 1; w <= maxWorkers; w++) {
   const pool = makePool(w);
   const start = performance.now();
+  const cpu = process.cpuUsage();
   const r = await exploreParallel(source, spec, pool, { maxExecutions: 2e6, timeLimitMs: 3_600_000, sliceMs: 200 });
   const s = (performance.now() - start) / 1000;
+  const used = process.cpuUsage(cpu);
   await pool.close();
-  console.log(`${w} worker(s): ${r.executions} executions in ${s.toFixed(2)}s, ${Math.round(r.executions / s)} exec/s`);
+  const cpuS = (used.user + used.system) / 1e6;
+  console.log(`${w} worker(s): ${r.executions} executions in ${s.toFixed(2)}s, ${Math.round(r.executions / s)} exec/s (CPU ${cpuS.toFixed(2)}s)`);
 }
