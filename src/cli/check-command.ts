@@ -40,7 +40,11 @@ export async function runCheckRequest(req: RunRequest): Promise<number> {
   const width = Math.max(...scenarios.map((s) => s.name.length));
   const outcomes: ScenarioOutcome[] = [];
   const start = performance.now();
-  const onSigint = (): void => run.interrupt();
+  // Ctrl-C: stop and save; a second one quits at once (the last periodic checkpoint stands)
+  const onSigint = (): void => {
+    if (run.interrupted) process.exit(130);
+    run.interrupt();
+  };
   let timer: NodeJS.Timeout | null = null;
   if (req.checkpoint !== null) {
     process.on('SIGINT', onSigint);
