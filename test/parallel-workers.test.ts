@@ -13,7 +13,7 @@ import { PctStrategy } from '../src/explorer/pct.js';
 import { RandomStrategy } from '../src/explorer/random.js';
 import type { Strategy } from '../src/explorer/strategy.js';
 import { noFaults } from '../src/rt/execution.js';
-import { scenarioSource } from '../src/check/run.js';
+import { scenarioSource } from '../src/check/search-spec.js';
 import { builtinScenarios } from '../src/scenarios/registry.js';
 import { fixtureSource, programNamed } from './fixtures/programs.js';
 import { essence } from './helpers/compare.js';

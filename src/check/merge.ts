@@ -6,7 +6,7 @@ import { findScenario } from '../scenarios/registry.js';
 import { type CheckOptions, concludeScenario, faultPlanFor, type ScenarioOutcome } from './check.js';
 import { optionsDiff } from './options-json.js';
 import { type RunFile, RunFileError } from './run-file.js';
-import { scenarioSource, searchSpecFor } from './run.js';
+import { scenarioSource, searchSpecFor } from './search-spec.js';
 
 export interface ShardFile {
   readonly file: string;

@@ -7,7 +7,8 @@ import { familyFor } from '../explorer/parallel/family.js';
 import type { CheckOptions } from './check.js';
 import { optionsFromJson, optionsToJson } from './options-json.js';
 import { checkProgress } from './progress-json.js';
-import { type ScenarioProgress, strategySpec } from './run.js';
+import type { ScenarioProgress } from './run.js';
+import { strategySpec } from './search-spec.js';
 import type { Shard } from './shard.js';
 
 export type RunFileKind = 'iommulab-checkpoint' | 'iommulab-shard';

@@ -2,11 +2,10 @@
 // this thread for one worker), in slices, so that it can be cut for the workers, shared out to
 // shards, and checkpointed; the results are those of the sequential search whatever the number
 // of workers (explorer/parallel/).
-import { defaultExploreOptions } from '../explorer/engine.js';
 import { NthSweep, type SweepResult, type SweepState } from '../explorer/faults.js';
 import { Coordinator, type RangeProgress, wholeRange } from '../explorer/parallel/coordinator.js';
 import { finishSearch, rangeOutcome } from '../explorer/parallel/explore-parallel.js';
-import { familyFor, type StrategySpec } from '../explorer/parallel/family.js';
+import { familyFor } from '../explorer/parallel/family.js';
 import { makePool, type SlicePool } from '../explorer/parallel/pool.js';
 import { loadProgram, type ProgramSource } from '../explorer/parallel/program-source.js';
 import { planSearch } from '../explorer/parallel/plan.js';
@@ -14,6 +13,7 @@ import { runSlice, type SearchSpec } from '../explorer/parallel/slice.js';
 import type { FaultPlan } from '../rt/execution.js';
 import type { Scenario } from '../scenarios/scenario.js';
 import { type CheckOptions, concludeScenario, faultPlanFor, type ScenarioOutcome } from './check.js';
+import { scenarioSource, searchSpecFor } from './search-spec.js';
 import { planParts, type Shard, type ShardPart, shardOf } from './shard.js';
 
 export interface RunSettings {
@@ -44,27 +44,6 @@ export type ScenarioProgress =
     /** the running point's search, if it started */
     readonly ranges: readonly RangeProgress[] | null;
   };
-
-export function strategySpec(opts: CheckOptions): StrategySpec {
-  switch (opts.strategy) {
-    case 'dfs':
-      return { kind: 'dfs', preemptionBound: Number.isFinite(opts.preemptionBound) ? opts.preemptionBound : null };
-    case 'random':
-      return { kind: 'random', seed: opts.seed, executions: opts.executions };
-    case 'pct':
-      return { kind: 'pct', seed: opts.seed, executions: opts.executions, depth: opts.pctDepth };
-  }
-}
-
-/** Where worker threads find a built-in scenario's program. */
-export function scenarioSource(name: string): ProgramSource {
-  return { module: new URL('../scenarios/resolve.js', import.meta.url).href, name };
-}
-
-export function searchSpecFor(opts: CheckOptions, faults: FaultPlan): SearchSpec {
-  const maxSteps = defaultExploreOptions.maxSteps;
-  return { strategy: strategySpec(opts), faults, warnFails: opts.warnFails, maxSteps, recordOps: false };
-}
 
 export const defaultWarmUpMs = 200;
 
