@@ -12,7 +12,12 @@ import { finishSearch, rangeOutcome } from '../src/explorer/parallel/explore-par
 import { familyFor } from '../src/explorer/parallel/family.js';
 import { makePool, type SlicePool } from '../src/explorer/parallel/pool.js';
 import type { SearchSpec } from '../src/explorer/parallel/slice.js';
-import { checkRangeProgress } from '../src/check/progress-json.js';
+import { checkScenario, defaultCheckOptions } from '../src/check/check.js';
+import { checkProgress, checkRangeProgress } from '../src/check/progress-json.js';
+import { CheckRun, type ScenarioProgress } from '../src/check/run.js';
+import { strategySpec } from '../src/check/search-spec.js';
+import { NthSweep } from '../src/explorer/faults.js';
+import { findScenario } from '../src/scenarios/registry.js';
 import { noFaults } from '../src/rt/execution.js';
 import { fixtureSource, programNamed } from './fixtures/programs.js';
 import { inProcess, iommulab, scratchDir, start, timeless } from './helpers/cli.js';
@@ -143,5 +148,24 @@ describe('a dfs frontier saved mid-run resumes exactly', () => {
     }
     const r = await finishSearch(fixtureSource('lock-order'), spec, ranges.map(rangeOutcome), 2e6, 0);
     assert.deepEqual(essence(r), essence(seq));
+  });
+});
+
+describe('a fail_nth sweep saved between points resumes exactly', () => {
+  test('resumed after its first point, it ends as an uninterrupted check', async () => {
+    const s = findScenario('unchecked-alloc')!;
+    const opts = { ...defaultCheckOptions, faults: 'nth' as const };
+    const whole = checkScenario(s, opts);
+    const sweep = new NthSweep();
+    sweep.add(explore(s.program, new DfsStrategy(), { faults: { mode: 'nth', nth: 1 } }));
+    assert.equal(sweep.done, false);
+    const saved = JSON.parse(JSON.stringify({ name: s.name, status: 'sweep', elapsedMs: 1, sweep: sweep.state, ranges: null })) as unknown;
+    const progress = checkProgress(saved, 'progress[0]', [s.name], familyFor(strategySpec(opts)));
+    const run = new CheckRun([s], opts, { workers: 2, sliceMs: 1, warmUpMs: 1, shard: null }, [progress]);
+    let got: ScenarioProgress | null = null;
+    assert.equal(await run.run((_, p) => (got = p)), true);
+    assert.equal(got!.status, 'concluded');
+    const outcome = (got as unknown as { outcome: unknown }).outcome;
+    assert.deepEqual(timeless(JSON.stringify(outcome)), timeless(JSON.stringify(whole)));
   });
 });
