@@ -50,7 +50,7 @@ export function familyFor(spec: StrategySpec): SearchFamily {
         },
         key: (s) => rangeKey(s as never),
         split: (s) => splitRange(s as never),
-        check: checkRangeState,
+        check: (s, path) => checkRangeState(s, path, spec.executions),
       };
     case 'pct':
       return {
@@ -61,7 +61,7 @@ export function familyFor(spec: StrategySpec): SearchFamily {
         },
         key: (s) => rangeKey(s as never),
         split: (s) => splitPct(s as never),
-        check: checkPctState,
+        check: (s, path) => checkPctState(s, path, spec.executions),
       };
   }
 }

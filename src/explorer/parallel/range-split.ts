@@ -37,14 +37,16 @@ export function splitPct(s: PctState): PctState[] {
   return out;
 }
 
-export function checkRangeState(v: unknown, path: string): void {
+/** A range of the search's `executions` executions. */
+export function checkRangeState(v: unknown, path: string, executions: number): void {
   const o = obj(v, path);
   const next = int(o.next, `${path}.next`);
   const end = int(o.end, `${path}.end`);
   if (next >= end) throw new DataError(`${path}: next (${next}) must be below end (${end})`);
+  if (end > executions) throw new DataError(`${path}.end: ${end} is past the search's ${executions} executions`);
 }
 
-export function checkPctState(v: unknown, path: string): void {
-  checkRangeState(v, path);
+export function checkPctState(v: unknown, path: string, executions: number): void {
+  checkRangeState(v, path, executions);
   int(obj(v, path).k, `${path}.k`, 1);
 }
