@@ -2,9 +2,9 @@
 // into parts, ship the parts to workers as plain JSON and resume them. A family that cannot cut
 // its search returns [state] from split(); one whose strategies cannot save() runs whole.
 // (DPOR can join with its own family: e.g. parts = wakeup-tree subtrees.)
-import { DfsStrategy } from '../dfs.js';
-import { PctStrategy, pctInitialK } from '../pct.js';
-import { RandomStrategy } from '../random.js';
+import { DfsStrategy, type DfsState } from '../dfs.js';
+import { type PctState, PctStrategy, pctInitialK } from '../pct.js';
+import { RandomStrategy, type RangeState } from '../random.js';
 import type { Strategy } from '../strategy.js';
 import { checkDfsState, dfsKey, splitDfs } from './dfs-split.js';
 import type { Key } from './key.js';
@@ -29,39 +29,44 @@ export interface SearchFamily {
   check(state: unknown, path: string): void;
 }
 
+/** A family over its own state type, erased to the JSON-facing SearchFamily. */
+function family<S>(f: {
+  root(): S;
+  create(s: S): Strategy;
+  key(s: S): Key;
+  split(s: S): S[];
+  check(v: unknown, path: string): void;
+}): SearchFamily {
+  return f as unknown as SearchFamily;
+}
+
 export function familyFor(spec: StrategySpec): SearchFamily {
   switch (spec.kind) {
     case 'dfs': {
       const bound = spec.preemptionBound ?? Number.POSITIVE_INFINITY;
-      return {
+      return family<DfsState>({
         root: () => ({ frames: [], floor: 0, pruned: false }),
-        create: (s) => new DfsStrategy(bound, s as never),
-        key: (s) => dfsKey(s as never),
-        split: (s) => splitDfs(s as never),
+        create: (s) => new DfsStrategy(bound, s),
+        key: dfsKey,
+        split: splitDfs,
         check: checkDfsState,
-      };
+      });
     }
     case 'random':
-      return {
+      return family<RangeState>({
         root: () => ({ next: 0, end: spec.executions }),
-        create: (s) => {
-          const r = s as { next: number; end: number };
-          return new RandomStrategy(spec.seed, r.end, undefined, r.next);
-        },
-        key: (s) => rangeKey(s as never),
-        split: (s) => splitRange(s as never),
+        create: (s) => new RandomStrategy(spec.seed, s.end, undefined, s.next),
+        key: rangeKey,
+        split: splitRange,
         check: (s, path) => checkRangeState(s, path, spec.executions),
-      };
+      });
     case 'pct':
-      return {
+      return family<PctState>({
         root: () => ({ next: 0, end: spec.executions, k: pctInitialK }),
-        create: (s) => {
-          const p = s as { next: number; end: number; k: number };
-          return new PctStrategy(spec.seed, p.end, spec.depth, undefined, p);
-        },
-        key: (s) => rangeKey(s as never),
-        split: (s) => splitPct(s as never),
+        create: (s) => new PctStrategy(spec.seed, s.end, spec.depth, undefined, s),
+        key: rangeKey,
+        split: splitPct,
         check: (s, path) => checkPctState(s, path, spec.executions),
-      };
+      });
   }
 }
