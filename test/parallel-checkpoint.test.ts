@@ -2,7 +2,7 @@
 // verdict, execution count and counterexamples as a run that was never interrupted; bad
 // checkpoints are refused with a clear error (exit 2).
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { DfsStrategy } from '../src/explorer/dfs.js';
@@ -24,6 +24,7 @@ import { inProcess, iommulab, scratchDir, start, timeless } from './helpers/cli.
 import { essence } from './helpers/compare.js';
 
 const dir = scratchDir();
+after(() => rmSync(dir, { recursive: true, force: true }));
 const long = (executions: number) => ['lost-update', '--strategy', 'random', '--executions', String(executions), '--seed', '3', '--json'];
 
 /** The checkpoint, once it shows explored executions; null if the run ended first. */

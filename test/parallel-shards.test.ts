@@ -1,14 +1,15 @@
 // `check --shard i/n` then `merge`: the same report, JSON and exit code as one unsharded
 // check; shard files that do not belong together are refused with a clear error (exit 2).
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { before, describe, test } from 'node:test';
+import { after, before, describe, test } from 'node:test';
 import { checkScenario } from '../src/check/check.js';
 import { builtinScenarios } from '../src/scenarios/registry.js';
 import { inProcess as iommulab, iommulab as spawned, scratchDir, timeless } from './helpers/cli.js';
 
 const dir = scratchDir();
+after(() => rmSync(dir, { recursive: true, force: true }));
 const runs = [
   { name: 'dfs', args: [] as string[] },
   { name: 'random', args: ['--strategy', 'random', '--executions', '300', '--seed', '9'] },
