@@ -115,6 +115,17 @@ export function checkScenario(s: Scenario, options: Partial<CheckOptions> = {}):
     if (e instanceof ModelError) e.message = `scenario ${s.name}: ${e.message}`;
     throw e;
   }
+  return concludeScenario(s, result, faults, opts);
+}
+
+/** Shrink what a search found and compare it with the scenario's expectation. */
+export function concludeScenario(
+  s: Scenario,
+  result: ExploreResult,
+  faults: FaultPlan,
+  options: Partial<CheckOptions> = {},
+): ScenarioOutcome {
+  const opts = { ...defaultCheckOptions, ...options };
   const violations = result.found.map((cx) => shrink(s, cx, faults, opts));
   const outcome: Outcome = violations.length > 0 ? 'violation' : result.limitHit ? 'incomplete' : 'pass';
   return {

@@ -2,4 +2,4 @@
 // Entry point: turn on source maps before the model loads, so stacks name .ts lines.
 process.setSourceMapsEnabled(true);
 const { main } = await import('./main.js');
-process.exitCode = main(process.argv.slice(2));
+process.exitCode = await main(process.argv.slice(2));

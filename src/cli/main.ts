@@ -1,15 +1,19 @@
-// iommulab command line: check, replay, list.
+// iommulab command line: check, merge, replay, list.
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { type CheckOptions, checkScenario, defaultCheckOptions, faultPlanFor } from '../check/check.js';
+import { type CheckOptions, defaultCheckOptions, faultPlanFor } from '../check/check.js';
+import { RunFileError } from '../check/run-file.js';
+import { parseShard, type Shard } from '../check/shard.js';
+import { defaultSliceMs } from '../explorer/parallel/explore-parallel.js';
+import { defaultWorkers } from '../explorer/parallel/pool.js';
 import { ReplayMismatch } from '../explorer/replay.js';
 import { ModelError } from '../rt/violation.js';
 import { runOnce } from '../explorer/run-once.js';
 import { decodeSchedule, faultsFor, ScheduleSyntaxError } from '../explorer/schedule.js';
-import { executionReport, outcomeLine, summaryLine } from '../report/text.js';
+import { executionReport } from '../report/text.js';
 import { builtinScenarios, findScenario } from '../scenarios/registry.js';
 import type { Scenario } from '../scenarios/scenario.js';
-
-class UsageError extends Error {}
+import { readCheckpoint, refuseToOverwrite, runCheckRequest, UsageError } from './check-command.js';
+import { runMerge } from './merge.js';
 
 function int(name: string, min = 0, max = Number.MAX_SAFE_INTEGER) {
   return (v: string): number => {
@@ -23,11 +27,26 @@ function int(name: string, min = 0, max = Number.MAX_SAFE_INTEGER) {
 /** seeds are 32-bit: a larger one would silently run the same search as some smaller one */
 const maxSeed = 0xffffffff;
 
-function scenariosNamed(names: readonly string[]): Scenario[] {
-  if (names.length === 0) return [...builtinScenarios];
+function seconds(name: string) {
+  return (v: string): number => {
+    const n = Number(v);
+    if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError(`${name} must be a number of seconds > 0`);
+    return n;
+  };
+}
+
+function shardArg(v: string): Shard {
+  const s = parseShard(v);
+  if (s === null) throw new InvalidArgumentError('--shard must be i/n with 1 <= i <= n, e.g. 2/3');
+  return s;
+}
+
+function scenariosNamed(names: readonly string[], file?: string): Scenario[] {
+  if (names.length === 0 && file === undefined) return [...builtinScenarios];
   return names.map((n) => {
     const s = findScenario(n);
     if (s === undefined) {
+      if (file !== undefined) throw new UsageError(`${file}: scenarios: "${n}" is not a built-in scenario of this iommulab`);
       throw new UsageError(`unknown scenario "${n}"; \`iommulab list\` shows the built-in ones`);
     }
     return s;
@@ -48,41 +67,84 @@ interface CheckFlags {
   maxExecutions: number;
   timeLimit: number;
   minimize: boolean;
+  workers: number;
+  shard?: Shard;
+  out?: string;
+  checkpoint?: string;
+  checkpointEvery: number;
+  resume?: string;
 }
 
-function runCheck(names: string[], flags: CheckFlags): number {
-  const scenarios = scenariosNamed(names);
-  const opts: CheckOptions = {
-    strategy: flags.strategy,
-    seed: flags.seed,
-    executions: flags.executions,
-    preemptionBound: flags.preemptionBound ?? Number.POSITIVE_INFINITY,
-    pctDepth: flags.depth,
-    faults: flags.faults,
-    maxFailures: flags.maxFailures,
-    warnFails: flags.warnFails,
-    maxExecutions: flags.maxExecutions,
-    timeLimitMs: flags.timeLimit * 1000,
-    minimize: flags.minimize,
+/** Flags that define the search: a resumed run takes them from its checkpoint. */
+const searchFlags = [
+  'strategy', 'seed', 'executions', 'preemptionBound', 'depth', 'faults', 'maxFailures', 'warnFails', 'maxExecutions',
+  'timeLimit', 'minimize', 'shard',
+];
+
+async function runCheck(names: string[], flags: CheckFlags, cmd: Command): Promise<number> {
+  const common = {
+    workers: flags.workers,
+    sliceMs: defaultSliceMs,
+    json: flags.json === true,
+    verbose: flags.verbose === true,
+    out: flags.out ?? null,
+    checkpointEveryMs: flags.checkpointEvery * 1000,
   };
-  const start = performance.now();
-  const width = Math.max(...scenarios.map((s) => s.name.length));
-  const outcomes = [];
-  for (const s of scenarios) {
-    const o = checkScenario(s, opts);
-    outcomes.push(o);
-    if (!flags.json) {
-      console.log(outcomeLine(o, width));
-      if (flags.verbose) for (const v of o.violations) console.log(`\n[${v.kind}] replay: iommulab replay ${s.name} ${v.schedule}\n${v.splat}\n`);
+  if (flags.resume !== undefined) {
+    const given = searchFlags.filter((f) => cmd.getOptionValueSource(f) === 'cli');
+    if (names.length > 0 || given.length > 0) {
+      throw new UsageError(`--resume takes the scenarios and options from the checkpoint; do not give ${names.length > 0 ? 'scenario names' : `--${kebab(given[0]!)}`}`);
+    }
+    const saved = readCheckpoint(flags.resume);
+    if (saved.shard !== null && flags.out === undefined && flags.json !== true) {
+      throw new UsageError(`${flags.resume} is a --shard run, which writes its result as JSON: give --out FILE (or --json)`);
+    }
+    const checkpoint = flags.checkpoint ?? flags.resume;
+    if (checkpoint !== flags.resume) refuseToOverwrite(checkpoint);
+    const resumed = {
+      ...common,
+      scenarios: scenariosNamed(saved.scenarios, flags.resume),
+      options: saved.options,
+      shard: saved.shard,
+      checkpoint,
+      resumed: saved.progress,
+    };
+    try {
+      return await runCheckRequest(resumed);
+    } catch (e) {
+      if (e instanceof UsageError || e instanceof RunFileError) throw e;
+      // a state that runs into a choice the scenario does not have: edited, or from another version
+      throw new RunFileError(`${flags.resume}: the saved search does not fit the scenarios of this iommulab: ${(e as Error).message.split('\n')[0]}`);
     }
   }
-  const elapsed = performance.now() - start;
-  if (flags.json) {
-    console.log(JSON.stringify({ scenarios: outcomes, elapsedMs: elapsed, ok: outcomes.every((o) => o.matches) }, null, 2));
-  } else {
-    console.log(summaryLine(outcomes, elapsed));
+  if (flags.shard !== undefined && flags.out === undefined && flags.json !== true) {
+    throw new UsageError('a --shard run writes its result as JSON: give --out FILE (or --json)');
   }
-  return outcomes.every((o) => o.matches) ? 0 : 1;
+  if (flags.checkpoint !== undefined) refuseToOverwrite(flags.checkpoint);
+  return runCheckRequest({
+    ...common,
+    scenarios: scenariosNamed(names),
+    options: {
+      strategy: flags.strategy,
+      seed: flags.seed,
+      executions: flags.executions,
+      preemptionBound: flags.preemptionBound ?? Number.POSITIVE_INFINITY,
+      pctDepth: flags.depth,
+      faults: flags.faults,
+      maxFailures: flags.maxFailures,
+      warnFails: flags.warnFails,
+      maxExecutions: flags.maxExecutions,
+      timeLimitMs: flags.timeLimit * 1000,
+      minimize: flags.minimize,
+    },
+    shard: flags.shard ?? null,
+    checkpoint: flags.checkpoint ?? null,
+    resumed: [],
+  });
+}
+
+function kebab(flag: string): string {
+  return flag.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 }
 
 function runReplay(name: string, scheduleText: string, flags: { warnFails: boolean; faults: CheckOptions['faults']; maxFailures: number }): number {
@@ -136,8 +198,25 @@ function program(): Command {
     .option('--max-executions <n>', 'stop a search after this many executions', int('--max-executions', 1), defaultCheckOptions.maxExecutions)
     .option('--time-limit <seconds>', 'stop a search after this long', int('--time-limit', 1), defaultCheckOptions.timeLimitMs / 1000)
     .option('--no-minimize', 'report counterexamples as found, without shrinking')
-    .action((names: string[], flags: CheckFlags) => {
-      process.exitCode = runCheck(names, flags);
+    .option('--workers <n>', 'worker threads (1: explore in this thread)', int('--workers', 1), defaultWorkers())
+    .option('--shard <i/n>', 'run the i-th of n deterministic shares of the work; `iommulab merge` combines them', shardArg)
+    .option('--out <file>', 'also write the JSON result to FILE (a --shard run\'s result)')
+    .option('--checkpoint <file>', 'save progress to FILE periodically and on Ctrl-C')
+    .option('--checkpoint-every <seconds>', 'checkpoint period', seconds('--checkpoint-every'), 5)
+    .option('--resume <file>', 'continue the run saved in a checkpoint (its scenarios and options)')
+    .action(async (names: string[], flags: CheckFlags, c: Command) => {
+      process.exitCode = await runCheck(names, flags, c);
+    });
+  cmd
+    .command('merge')
+    .description('combine the results of `check --shard i/n --out FILE` runs into the report of the whole run')
+    .argument('<files...>', 'the n shard result files')
+    .option('--json', 'print one JSON document instead of text')
+    .option('-v, --verbose', 'print the splat of every violation found')
+    .option('--out <file>', 'also write the JSON result to FILE')
+    .action(async (files: string[], flags: { json?: boolean; verbose?: boolean; out?: string }) => {
+      const req = { json: flags.json === true, verbose: flags.verbose === true, out: flags.out ?? null };
+      process.exitCode = await runMerge(files, req);
     });
   cmd
     .command('replay')
@@ -160,13 +239,14 @@ function program(): Command {
   return cmd;
 }
 
-export function main(argv: readonly string[]): number {
+export async function main(argv: readonly string[]): Promise<number> {
   try {
-    program().parse(argv as string[], { from: 'user' });
+    process.exitCode = undefined;
+    await program().parseAsync(argv as string[], { from: 'user' });
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
-    if (e instanceof UsageError) {
+    if (e instanceof UsageError || e instanceof RunFileError) {
       console.error(`iommulab: ${e.message}`);
       return 2;
     }

@@ -1,10 +1,13 @@
 // The exploration loop: run executions as the strategy directs, check each, keep the best
-// counterexample per violation kind (fewest preemptions, then fewest steps).
+// counterexample per violation kind (a total order, see found.ts).
 import { Execution, type FaultPlan, noFaults, type Program } from '../rt/execution.js';
 import { LockdepGraph } from '../rt/lockdep.js';
-import { ModelError, type Violation, type ViolationKind } from '../rt/violation.js';
+import { ModelError } from '../rt/violation.js';
+import { type Counterexample, FoundSet } from './found.js';
 import { encodeSchedule } from './schedule.js';
 import type { Strategy } from './strategy.js';
+
+export type { Counterexample } from './found.js';
 
 export interface ExploreOptions {
   readonly faults: FaultPlan;
@@ -16,6 +19,8 @@ export interface ExploreOptions {
   readonly stopOnFirst: boolean;
   /** record every step's op (strategies that reduce need it) */
   readonly recordOps: boolean;
+  /** the lockdep graph the executions share (default: a fresh one for this search) */
+  readonly lockdep?: LockdepGraph;
 }
 
 export const defaultExploreOptions: ExploreOptions = {
@@ -27,20 +32,6 @@ export const defaultExploreOptions: ExploreOptions = {
   stopOnFirst: false,
   recordOps: false,
 };
-
-/** One counterexample: a violation and how to get it again. */
-export interface Counterexample {
-  readonly kind: ViolationKind;
-  readonly violation: Violation;
-  readonly choices: readonly number[];
-  /** nth of a fail_nth sweep, if any */
-  readonly nth?: number;
-  readonly schedule: string;
-  readonly steps: number;
-  readonly preemptions: number;
-  /** 1-based number of the execution that found it */
-  readonly execution: number;
-}
 
 export interface ExploreResult {
   readonly strategy: string;
@@ -59,7 +50,7 @@ export interface ExploreResult {
 
 export function explore(program: Program<unknown>, strategy: Strategy, options: Partial<ExploreOptions> = {}): ExploreResult {
   const opts = { ...defaultExploreOptions, ...options };
-  const lockdep = new LockdepGraph();
+  const lockdep = opts.lockdep ?? new LockdepGraph();
   const execOpts = {
     faults: opts.faults,
     lockdep,
@@ -69,7 +60,7 @@ export function explore(program: Program<unknown>, strategy: Strategy, options: 
     maxSteps: opts.maxSteps,
   };
   const nth = opts.faults.mode === 'nth' ? opts.faults.nth : undefined;
-  const found = new Map<ViolationKind, Counterexample>();
+  const found = new FoundSet();
   const start = performance.now();
   const deadline = start + opts.timeLimitMs;
   let executions = 0;
@@ -94,7 +85,7 @@ export function explore(program: Program<unknown>, strategy: Strategy, options: 
     steps += exec.steps;
     if (exec.allocations > maxAllocations) maxAllocations = exec.allocations;
     if (exec.violations.length > 0) {
-      for (const v of exec.violations) keepBest(found, v, exec, executions, nth);
+      found.addExecution(exec, executions, nth);
       if (opts.stopOnFirst) break;
     }
   }
@@ -105,39 +96,13 @@ export function explore(program: Program<unknown>, strategy: Strategy, options: 
     elapsedMs: performance.now() - start,
     exhaustive: !limitHit && strategy.exhaustive && !(opts.stopOnFirst && found.size > 0),
     limitHit,
-    found: [...found.values()],
+    found: found.list(),
     maxAllocations,
   };
 }
 
-function keepBest(
-  found: Map<ViolationKind, Counterexample>,
-  v: Violation,
-  exec: Execution,
-  execution: number,
-  nth: number | undefined,
-): void {
-  const old = found.get(v.kind);
-  const oldIsBetter =
-    old !== undefined &&
-    (old.preemptions < exec.preemptions || (old.preemptions === exec.preemptions && old.steps <= exec.steps));
-  if (oldIsBetter) return;
-  const choices = exec.choices.slice();
-  const cx: Counterexample = {
-    kind: v.kind,
-    violation: v,
-    choices,
-    schedule: encodeSchedule(nth === undefined ? { choices } : { choices, nth }),
-    steps: exec.steps,
-    preemptions: exec.preemptions,
-    execution,
-    ...(nth === undefined ? {} : { nth }),
-  };
-  found.set(v.kind, cx);
-}
-
 /** A JS exception out of model code that is not a kernel report: a bug in the model or scenario. */
-function modelError(e: unknown, exec: Execution, nth: number | undefined): ModelError {
+export function modelError(e: unknown, exec: Execution, nth: number | undefined): ModelError {
   const schedule = encodeSchedule(nth === undefined ? { choices: exec.choices } : { choices: exec.choices, nth });
   const where = exec.thread === null ? 'setup' : `thread ${exec.thread.name}`;
   const msg = e instanceof Error ? e.message : String(e);

@@ -2,8 +2,7 @@
 // 2nd, and so on, until a run makes fewer allocations than N (like tools/testing/selftests'
 // iommufd_fail_nth).
 import type { Program } from '../rt/execution.js';
-import type { ViolationKind } from '../rt/violation.js';
-import { type Counterexample, type ExploreOptions, type ExploreResult, explore } from './engine.js';
+import { type ExploreOptions, type ExploreResult, explore } from './engine.js';
 import type { Strategy } from './strategy.js';
 
 export interface SweepResult extends ExploreResult {
@@ -11,41 +10,72 @@ export interface SweepResult extends ExploreResult {
   readonly points: number;
 }
 
+/** What a sweep has gathered so far, as plain data (checkpoints carry it). */
+export interface SweepState {
+  /** the point to run next (or the last one run, once over) */
+  readonly n: number;
+  readonly over: boolean;
+  readonly sum: ExploreResult;
+}
+
+/** The sweep's bookkeeping, apart from how each point is searched (in-process or by workers). */
+export class NthSweep {
+  private s: SweepState;
+
+  constructor(
+    private readonly stopOnFirst = false,
+    state?: SweepState,
+  ) {
+    this.s = state ?? {
+      n: 1,
+      over: false,
+      sum: { strategy: '', executions: 0, steps: 0, elapsedMs: 0, exhaustive: true, limitHit: false, found: [], maxAllocations: 0 },
+    };
+  }
+
+  get n(): number {
+    return this.s.n;
+  }
+
+  get done(): boolean {
+    return this.s.over;
+  }
+
+  get state(): SweepState {
+    return this.s;
+  }
+
+  /** Add the result of point `n`; false when the sweep is over. */
+  add(r: ExploreResult): boolean {
+    const a = this.s.sum;
+    const found = [...a.found];
+    for (const cx of r.found) if (!found.some((f) => f.kind === cx.kind)) found.push(cx);
+    const sum: ExploreResult = {
+      strategy: r.strategy,
+      executions: a.executions + r.executions,
+      steps: a.steps + r.steps,
+      elapsedMs: a.elapsedMs + r.elapsedMs,
+      exhaustive: a.exhaustive && r.exhaustive,
+      limitHit: a.limitHit || r.limitHit,
+      found,
+      maxAllocations: Math.max(a.maxAllocations, r.maxAllocations),
+    };
+    const over = r.maxAllocations < this.s.n || r.limitHit || (this.stopOnFirst && found.length > 0);
+    this.s = { n: over ? this.s.n : this.s.n + 1, over, sum };
+    return !over;
+  }
+
+  result(): SweepResult {
+    return { ...this.s.sum, strategy: `${this.s.sum.strategy} x fail_nth`, points: this.s.n };
+  }
+}
+
 export function sweepNth(
   program: Program<unknown>,
   makeStrategy: () => Strategy,
   options: Partial<ExploreOptions> = {},
 ): SweepResult {
-  const found = new Map<ViolationKind, Counterexample>();
-  let executions = 0;
-  let steps = 0;
-  let elapsedMs = 0;
-  let exhaustive = true;
-  let limitHit = false;
-  let maxAllocations = 0;
-  let strategyName = '';
-  let n = 1;
-  for (; ; n++) {
-    const r = explore(program, makeStrategy(), { ...options, faults: { mode: 'nth', nth: n } });
-    strategyName = r.strategy;
-    executions += r.executions;
-    steps += r.steps;
-    elapsedMs += r.elapsedMs;
-    exhaustive &&= r.exhaustive;
-    limitHit ||= r.limitHit;
-    if (r.maxAllocations > maxAllocations) maxAllocations = r.maxAllocations;
-    for (const cx of r.found) if (!found.has(cx.kind)) found.set(cx.kind, cx);
-    if (r.maxAllocations < n || r.limitHit || (options.stopOnFirst === true && found.size > 0)) break;
-  }
-  return {
-    strategy: `${strategyName} x fail_nth`,
-    executions,
-    steps,
-    elapsedMs,
-    exhaustive,
-    limitHit,
-    found: [...found.values()],
-    maxAllocations,
-    points: n,
-  };
+  const sweep = new NthSweep(options.stopOnFirst === true);
+  while (sweep.add(explore(program, makeStrategy(), { ...options, faults: { mode: 'nth', nth: sweep.n } })));
+  return sweep.result();
 }

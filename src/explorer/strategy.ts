@@ -9,4 +9,10 @@ export interface Strategy {
   finished(exec: Execution): void;
   /** Once next() has returned null: was every execution in scope explored? */
   readonly exhaustive: boolean;
+  /**
+   * Resumable strategies: the rest of the search as plain JSON (null when nothing is left),
+   * asked between executions. The strategy's family (explorer/parallel/family.ts) builds a
+   * strategy from it again, and may cut it into parts for workers, shards and checkpoints.
+   */
+  save?(): unknown;
 }

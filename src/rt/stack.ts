@@ -8,8 +8,8 @@ export interface Frame {
   readonly where: string;
 }
 
-// Frames from these folders are the machinery, not the model.
-const machinery = /[\\/](?:rt|sync|explorer|check|cli|report)[\\/][^\\/]+\.[jt]s:|\(node:|<anonymous>|node_modules/;
+// Frames from these folders (and folders inside them) are the machinery, not the model.
+const machinery = /[\\/]src[\\/](?:rt|sync|explorer|check|cli|report)[\\/]|\(node:|node:internal|<anonymous>|node_modules/;
 // The runtime resuming a thread: everything further out is not that thread's call stack (it is
 // the scheduler and whatever ran it, or the parent that kthread_run() the thread from).
 const threadEntry = /[\\/]rt[\\/]execution\.[jt]s:/;

@@ -1,0 +1,134 @@
+// Reading run progress and shard parts back from files, every field checked against the
+// search it claims to belong to (the strategy family validates its own states).
+import type { RangeProgress } from '../explorer/parallel/coordinator.js';
+import { bool, DataError, int, intList, list, num, obj, str } from '../explorer/parallel/data.js';
+import type { RangeOutcome } from '../explorer/parallel/explore-parallel.js';
+import type { SearchFamily } from '../explorer/parallel/family.js';
+import { checkRange } from '../explorer/parallel/range.js';
+import type { SweepResult, SweepState } from '../explorer/faults.js';
+import type { ScenarioOutcome } from './check.js';
+import type { ScenarioProgress } from './run.js';
+import type { ShardPart } from './shard.js';
+
+function part(v: unknown, path: string, family: SearchFamily): { key: number[]; state: unknown } {
+  const o = obj(v, path);
+  const key = intList(o.key, `${path}.key`);
+  family.check(o.state, `${path}.state`);
+  if (JSON.stringify(family.key(o.state)) !== JSON.stringify(key)) throw new DataError(`${path}.key: does not match its state`);
+  return { key, state: o.state };
+}
+
+export function checkRangeProgress(v: unknown, path: string, family: SearchFamily): RangeProgress {
+  const o = obj(v, path);
+  const r = {
+    index: int(o.index, `${path}.index`),
+    start: part(o.start, `${path}.start`, family),
+    committed: checkRange(o.committed, `${path}.committed`),
+    done: list(o.done, `${path}.done`).map((d, i) => {
+      const p = `${path}.done[${i}]`;
+      return { ...part(d, p, family), result: checkRange(obj(d, p).result, `${p}.result`) };
+    }),
+    pending: list(o.pending, `${path}.pending`).map((x, i) => part(x, `${path}.pending[${i}]`, family)),
+    limitHit: bool(o.limitHit, `${path}.limitHit`),
+  };
+  return r;
+}
+
+export function checkRangeOutcome(v: unknown, path: string, family: SearchFamily): RangeOutcome {
+  const o = obj(v, path);
+  return {
+    index: int(o.index, `${path}.index`),
+    start: part(o.start, `${path}.start`, family),
+    result: checkRange(o.result, `${path}.result`),
+    limitHit: bool(o.limitHit, `${path}.limitHit`),
+    finished: bool(o.finished, `${path}.finished`),
+  };
+}
+
+function checkExploreResult(v: unknown, path: string): SweepResult {
+  const o = obj(v, path);
+  str(o.strategy, `${path}.strategy`);
+  const executions = int(o.executions, `${path}.executions`);
+  for (const f of ['steps', 'maxAllocations', 'points']) int(o[f], `${path}.${f}`);
+  num(o.elapsedMs, `${path}.elapsedMs`);
+  bool(o.exhaustive, `${path}.exhaustive`);
+  bool(o.limitHit, `${path}.limitHit`);
+  // a sweep's counterexamples are numbered within their point: check them as one range
+  checkRange({ executions, steps: 0, maxAllocations: 0, complete: true, found: list(o.found, `${path}.found`), edges: [] }, path);
+  return o as unknown as SweepResult;
+}
+
+function checkSweepState(v: unknown, path: string): SweepState {
+  const o = obj(v, path);
+  int(o.n, `${path}.n`, 1);
+  bool(o.over, `${path}.over`);
+  const sum = obj(o.sum, `${path}.sum`);
+  checkExploreResult({ ...sum, points: 0 }, `${path}.sum`);
+  return o as unknown as SweepState;
+}
+
+export function checkShardPart(v: unknown, path: string, family: SearchFamily): ShardPart {
+  const o = obj(v, path);
+  switch (o.kind) {
+    case 'search': {
+      const planSize = int(o.planSize, `${path}.planSize`, 1);
+      const ranges = list(o.ranges, `${path}.ranges`).map((r, i) => checkRangeOutcome(r, `${path}.ranges[${i}]`, family));
+      for (const [i, r] of ranges.entries()) {
+        if (r.index >= planSize) throw new DataError(`${path}.ranges[${i}].index: ${r.index} is past the plan's ${planSize} ranges`);
+      }
+      return { kind: 'search', planSize, elapsedMs: num(o.elapsedMs, `${path}.elapsedMs`), ranges };
+    }
+    case 'sweep':
+      return { kind: 'sweep', result: checkExploreResult(o.result, `${path}.result`) };
+    case 'elsewhere':
+      return { kind: 'elsewhere' };
+    default:
+      throw new DataError(`${path}.kind: expected search, sweep or elsewhere`);
+  }
+}
+
+function checkOutcome(v: unknown, path: string, name: string): ScenarioOutcome {
+  const o = obj(v, path);
+  if (str(o.scenario, `${path}.scenario`) !== name) throw new DataError(`${path}.scenario: expected ${name}`);
+  for (const f of ['expected', 'outcome', 'strategy', 'faults']) str(o[f], `${path}.${f}`);
+  bool(o.matches, `${path}.matches`);
+  bool(o.exhaustive, `${path}.exhaustive`);
+  int(o.executions, `${path}.executions`);
+  int(o.steps, `${path}.steps`);
+  list(o.violations, `${path}.violations`).forEach((x, i) => {
+    const p = `${path}.violations[${i}]`;
+    const vo = obj(x, p);
+    for (const f of ['kind', 'title', 'schedule', 'splat']) str(vo[f], `${p}.${f}`);
+  });
+  return o as unknown as ScenarioOutcome;
+}
+
+export function checkProgress(v: unknown, path: string, names: readonly string[], family: SearchFamily): ScenarioProgress {
+  const o = obj(v, path);
+  const name = str(o.name, `${path}.name`);
+  if (!names.includes(name)) throw new DataError(`${path}.name: "${name}" is not one of the run's scenarios`);
+  switch (o.status) {
+    case 'concluded':
+      return { name, status: 'concluded', outcome: checkOutcome(o.outcome, `${path}.outcome`, name) };
+    case 'shard':
+      return { name, status: 'shard', part: checkShardPart(o.part, `${path}.part`, family) };
+    case 'search':
+      return {
+        name,
+        status: 'search',
+        elapsedMs: num(o.elapsedMs, `${path}.elapsedMs`),
+        planSize: int(o.planSize, `${path}.planSize`, 1),
+        ranges: list(o.ranges, `${path}.ranges`).map((r, i) => checkRangeProgress(r, `${path}.ranges[${i}]`, family)),
+      };
+    case 'sweep':
+      return {
+        name,
+        status: 'sweep',
+        elapsedMs: num(o.elapsedMs, `${path}.elapsedMs`),
+        sweep: checkSweepState(o.sweep, `${path}.sweep`),
+        ranges: o.ranges === null ? null : list(o.ranges, `${path}.ranges`).map((r, i) => checkRangeProgress(r, `${path}.ranges[${i}]`, family)),
+      };
+    default:
+      throw new DataError(`${path}.status: expected concluded, shard, search or sweep`);
+  }
+}

@@ -1,0 +1,94 @@
+// The files a run leaves: checkpoints and shard results. Both say which scenarios, with which
+// options (and shard) they were made, and where each scenario stands. They are written
+// atomically (a temporary file renamed over the old one), so a crash leaves the old one whole.
+import { closeSync, fsyncSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { DataError, int, list, obj, str } from '../explorer/parallel/data.js';
+import { familyFor } from '../explorer/parallel/family.js';
+import type { CheckOptions } from './check.js';
+import { optionsFromJson, optionsToJson } from './options-json.js';
+import { checkProgress } from './progress-json.js';
+import type { ScenarioProgress } from './run.js';
+import { strategySpec } from './search-spec.js';
+import type { Shard } from './shard.js';
+
+export type RunFileKind = 'iommulab-checkpoint' | 'iommulab-shard';
+export const runFileVersion = 1;
+
+export interface RunFile {
+  readonly format: RunFileKind;
+  readonly scenarios: readonly string[];
+  readonly options: CheckOptions;
+  readonly shard: Shard | null;
+  readonly progress: readonly ScenarioProgress[];
+}
+
+/** A run file that cannot be used; the message names the file and the field. */
+export class RunFileError extends Error {}
+
+export function runFileJson(f: RunFile): string {
+  return JSON.stringify({ ...f, version: runFileVersion, options: optionsToJson(f.options) });
+}
+
+export function writeAtomically(file: string, text: string): void {
+  const tmp = `${file}.tmp-${process.pid}`;
+  try {
+    const fd = openSync(tmp, 'w');
+    try {
+      writeSync(fd, text);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(tmp, file);
+  } catch (e) {
+    try {
+      unlinkSync(tmp);
+    } catch {
+      // nothing was written
+    }
+    throw new RunFileError(`cannot write ${file}: ${(e as Error).message}`);
+  }
+}
+
+export function readRunFile(file: string, kind: RunFileKind): RunFile {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new RunFileError(`cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (e) {
+    throw new RunFileError(`${file}: not valid JSON (${(e as Error).message}); the file is corrupt or truncated`);
+  }
+  try {
+    return checkRunFile(data, kind);
+  } catch (e) {
+    if (e instanceof DataError) throw new RunFileError(`${file}: ${e.message}`);
+    throw e;
+  }
+}
+
+function checkRunFile(data: unknown, kind: RunFileKind): RunFile {
+  const o = obj(data, 'file');
+  if (o.format !== kind) {
+    const what = kind === 'iommulab-checkpoint' ? 'checkpoint' : 'shard result';
+    throw new DataError(`format: not an iommulab ${what} (format is ${JSON.stringify(o.format ?? null)})`);
+  }
+  if (o.version !== runFileVersion) throw new DataError(`version: ${JSON.stringify(o.version ?? null)} is not ${runFileVersion}`);
+  const scenarios = list(o.scenarios, 'scenarios').map((n, i) => str(n, `scenarios[${i}]`));
+  const options = optionsFromJson(o.options, 'options');
+  let shard: Shard | null = null;
+  if (o.shard !== null) {
+    const so = obj(o.shard, 'shard');
+    const count = int(so.count, 'shard.count', 1);
+    const index = int(so.index, 'shard.index', 1);
+    if (index > count) throw new DataError(`shard.index: ${index} is above shard.count ${count}`);
+    shard = { index, count };
+  }
+  const family = familyFor(strategySpec(options));
+  const progress = list(o.progress, 'progress').map((p, i) => checkProgress(p, `progress[${i}]`, scenarios, family));
+  return { format: kind, scenarios, options, shard, progress };
+}

@@ -1,0 +1,29 @@
+// What a check's search is, as the plain data workers, shards and checkpoints carry: the
+// strategy spec from the check options, and where a worker finds a built-in scenario.
+import { defaultExploreOptions } from '../explorer/engine.js';
+import type { StrategySpec } from '../explorer/parallel/family.js';
+import type { ProgramSource } from '../explorer/parallel/program-source.js';
+import type { SearchSpec } from '../explorer/parallel/slice.js';
+import type { FaultPlan } from '../rt/execution.js';
+import type { CheckOptions } from './check.js';
+
+export function strategySpec(opts: CheckOptions): StrategySpec {
+  switch (opts.strategy) {
+    case 'dfs':
+      return { kind: 'dfs', preemptionBound: Number.isFinite(opts.preemptionBound) ? opts.preemptionBound : null };
+    case 'random':
+      return { kind: 'random', seed: opts.seed, executions: opts.executions };
+    case 'pct':
+      return { kind: 'pct', seed: opts.seed, executions: opts.executions, depth: opts.pctDepth };
+  }
+}
+
+/** Where worker threads find a built-in scenario's program. */
+export function scenarioSource(name: string): ProgramSource {
+  return { module: new URL('../scenarios/resolve.js', import.meta.url).href, name };
+}
+
+export function searchSpecFor(opts: CheckOptions, faults: FaultPlan): SearchSpec {
+  const maxSteps = defaultExploreOptions.maxSteps;
+  return { strategy: strategySpec(opts), faults, warnFails: opts.warnFails, maxSteps, recordOps: false };
+}

@@ -1,0 +1,19 @@
+// `iommulab merge FILE...`: the report of a sharded run, as `check` would have printed it.
+import { mergeShards } from '../check/merge.js';
+import { readRunFile } from '../check/run-file.js';
+import { reportOutcomes } from './check-command.js';
+
+export interface MergeRequest {
+  readonly json: boolean;
+  readonly verbose: boolean;
+  readonly out: string | null;
+}
+
+export async function runMerge(files: readonly string[], req: MergeRequest): Promise<number> {
+  const start = performance.now();
+  const shards = files.map((file) => ({ file, run: readRunFile(file, 'iommulab-shard') }));
+  const merged = await mergeShards(shards);
+  // the time the shards spent exploring, like the elapsed time of an unsharded check
+  const explored = merged.outcomes.reduce((t, o) => t + o.elapsedMs, 0);
+  return reportOutcomes(merged.outcomes, explored + performance.now() - start, req, true);
+}

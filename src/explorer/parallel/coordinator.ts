@@ -1,0 +1,226 @@
+// Runs the parts of a search on a pool of workers. Each range of the canonical order that this
+// run owns (the whole search, or a shard's share) keeps a committed prefix, slices done out of
+// order, and parts still to explore; a slice is committed once every part before it is done,
+// so the committed result is exactly what the sequential search found over those executions.
+// All of this state is plain data: a checkpoint is a snapshot of it.
+import type { Program } from '../../rt/execution.js';
+import { familyFor, type SearchFamily } from './family.js';
+import { compareKeys, type Key } from './key.js';
+import type { SlicePool } from './pool.js';
+import { loadProgram, type ProgramSource } from './program-source.js';
+import { concatRanges, emptyRange, type RangeResult } from './range.js';
+import { runSlice, type SearchSpec } from './slice.js';
+
+export interface Part {
+  readonly key: Key;
+  readonly state: unknown;
+}
+
+export interface DoneSlice extends Part {
+  /** what the slice found, starting from `state` */
+  readonly result: RangeResult;
+}
+
+/** A contiguous range of the search's canonical order, and how far its exploration got. */
+export interface RangeProgress {
+  /** position of the range in the search's plan */
+  readonly index: number;
+  /** where the range starts */
+  readonly start: Part;
+  committed: RangeResult;
+  done: DoneSlice[];
+  pending: Part[];
+  /** the committed prefix reached the execution cap */
+  limitHit: boolean;
+}
+
+export interface RunLimits {
+  /** executions per range at most (the whole search's cap when it is one range) */
+  readonly maxExecutions: number;
+  /** performance.now() after which no slice starts */
+  readonly deadline: number;
+  /** how long a slice runs before it comes back to be saved or cut */
+  readonly sliceMs: number;
+}
+
+export type RunEnd = 'finished' | 'time' | 'stopped';
+
+export function wholeRange(family: SearchFamily, index = 0, state: unknown = family.root()): RangeProgress {
+  const start = { key: family.key(state), state };
+  return { index, start, committed: emptyRange, done: [], pending: [start], limitHit: false };
+}
+
+export function rangeFinished(r: RangeProgress): boolean {
+  return r.limitHit || (r.pending.length === 0 && r.done.length === 0);
+}
+
+/** The committed prefix, then (after a time limit or a stop) what was done past gaps. */
+export function rangeResult(r: RangeProgress): RangeResult {
+  let out = r.committed;
+  if (!r.limitHit) for (const d of r.done) out = concatRanges(out, d.result);
+  return out;
+}
+
+const shortSliceMs = 10;
+
+export class Coordinator {
+  private readonly family: SearchFamily;
+  private readonly inflight = new Map<number, { range: RangeProgress; part: Part }>();
+  private nextToken = 0;
+  private stopped = false;
+  private program: Program<unknown> | null = null;
+  private finish: ((end: RunEnd) => void) | null = null;
+
+  constructor(
+    private readonly source: ProgramSource,
+    private readonly search: SearchSpec,
+    readonly ranges: RangeProgress[],
+    private readonly limits: RunLimits,
+  ) {
+    this.family = familyFor(search.strategy);
+  }
+
+  /** Stop handing out slices; run() returns at once, and the snapshot puts slices under way back. */
+  stop(): void {
+    this.stopped = true;
+    this.finish?.('stopped');
+  }
+
+  /** The state as plain data; slices under way count as not started. */
+  snapshot(): RangeProgress[] {
+    return this.ranges.map((r) => {
+      const back = [...this.inflight.values()].filter((f) => f.range === r && !r.limitHit).map((f) => f.part);
+      return { ...r, done: r.done.slice(), pending: sortParts([...r.pending, ...back]) };
+    });
+  }
+
+  async run(pool: SlicePool): Promise<RunEnd> {
+    this.program = await loadProgram(this.source);
+    return new Promise<RunEnd>((resolve, reject) => {
+      this.finish = (end) => {
+        this.finish = null;
+        resolve(end);
+      };
+      const pump = (): void => {
+        if (this.finish === null) return;
+        const late = performance.now() >= this.limits.deadline;
+        while (!late && this.inflight.size < pool.size) {
+          const range = this.ranges.find((r) => !r.limitHit && r.pending.length > 0);
+          if (range === undefined) break;
+          this.dispatch(pool, range, range.pending.shift()!, pump, reject);
+        }
+        if (this.inflight.size === 0) this.finish(this.ranges.every(rangeFinished) ? 'finished' : 'time');
+      };
+      if (this.stopped) this.finish('stopped');
+      else pump();
+    });
+  }
+
+  private dispatch(pool: SlicePool, range: RangeProgress, part: Part, pump: () => void, reject: (e: Error) => void): void {
+    const token = this.nextToken++;
+    this.inflight.set(token, { range, part });
+    const idleAfter = pool.size - this.inflight.size;
+    const waiting = this.ranges.some((r) => !r.limitHit && r.pending.length > 0);
+    // a lone part while workers idle comes back soon, to be cut for them
+    const sliceMs = idleAfter > 0 && !waiting ? shortSliceMs : this.limits.sliceMs;
+    const timeMs = Math.max(1, Math.min(sliceMs, this.limits.deadline - performance.now()));
+    const budget = { maxExecutions: this.limits.maxExecutions - range.committed.executions, timeMs };
+    const fail = (e: Error): void => {
+      this.stopped = true;
+      this.finish = null;
+      reject(e);
+    };
+    pool.run({ source: this.source, search: this.search, state: part.state, budget }).then((out) => {
+      if (this.stopped || !this.inflight.delete(token)) return;
+      try {
+        if (!range.limitHit) {
+          if (out.remaining !== null) insertPart(range.pending, { key: this.family.key(out.remaining), state: out.remaining });
+          insertDone(range.done, { ...part, result: out.result });
+          this.commit(range);
+          this.cutForIdle(pool);
+        }
+        pump();
+      } catch (e) {
+        fail(e as Error);
+      }
+    }, fail);
+  }
+
+  private commit(range: RangeProgress): void {
+    const open = [...range.pending.map((p) => p.key)];
+    for (const f of this.inflight.values()) if (f.range === range) open.push(f.part.key);
+    let min: Key | undefined;
+    for (const k of open) if (min === undefined || compareKeys(k, min) < 0) min = k;
+    const cap = this.limits.maxExecutions;
+    while (range.done.length > 0 && (min === undefined || compareKeys(range.done[0]!.key, min) < 0)) {
+      const d = range.done.shift()!;
+      const room = cap - range.committed.executions;
+      let result = d.result;
+      if (result.executions > room) {
+        // the cap falls inside this slice: explore exactly its first `room` executions again
+        result = runSlice(this.program!, this.search, d.state, { maxExecutions: room, timeMs: Infinity }).result;
+      }
+      range.committed = concatRanges(range.committed, result);
+      if (range.committed.executions >= cap) {
+        range.limitHit = true;
+        range.done = [];
+        range.pending = [];
+        return;
+      }
+    }
+    range.done = compact(range.done, open);
+  }
+
+  /** Cut waiting parts until every idle worker can have one (shallow parts first: the big ones). */
+  private cutForIdle(pool: SlicePool): void {
+    const idle = pool.size - this.inflight.size;
+    const uncuttable = new Set<Part>();
+    for (;;) {
+      let waiting = 0;
+      let best: { range: RangeProgress; part: Part } | null = null;
+      for (const r of this.ranges) {
+        if (r.limitHit) continue;
+        waiting += r.pending.length;
+        for (const p of r.pending) {
+          if (!uncuttable.has(p) && (best === null || p.key.length < best.part.key.length)) best = { range: r, part: p };
+        }
+      }
+      if (waiting >= idle || best === null) return;
+      const parts = this.family.split(best.part.state);
+      if (parts.length <= 1) {
+        uncuttable.add(best.part);
+        continue;
+      }
+      best.range.pending.splice(best.range.pending.indexOf(best.part), 1);
+      for (const s of parts) insertPart(best.range.pending, { key: this.family.key(s), state: s });
+    }
+  }
+}
+
+/**
+ * Join done slices with nothing left to explore between them into one (a contiguous stretch
+ * from the first one's state), so that slices done while an early part is still being explored
+ * are as many as the gaps, not as the slices run.
+ */
+function compact(done: DoneSlice[], open: readonly Key[]): DoneSlice[] {
+  const out: DoneSlice[] = [];
+  for (const d of done) {
+    const last = out[out.length - 1];
+    const gap = last !== undefined && open.some((k) => compareKeys(last.key, k) < 0 && compareKeys(k, d.key) < 0);
+    if (last === undefined || gap) out.push(d);
+    else out[out.length - 1] = { ...last, result: concatRanges(last.result, d.result) };
+  }
+  return out;
+}
+
+function sortParts<T extends Part>(parts: T[]): T[] {
+  return parts.sort((a, b) => compareKeys(a.key, b.key));
+}
+
+function insertPart<T extends Part>(parts: T[], p: T): void {
+  let i = parts.length;
+  while (i > 0 && compareKeys(parts[i - 1]!.key, p.key) > 0) i--;
+  parts.splice(i, 0, p);
+}
+
+const insertDone = insertPart<DoneSlice>;

@@ -1,0 +1,27 @@
+// How a worker finds a program: by name, through a module that resolves names (the scenario
+// registry, or a test's fixtures). Only this plain reference crosses to the worker.
+import type { Program } from '../../rt/execution.js';
+
+export interface ProgramSource {
+  /** URL of a module exporting `programNamed(name: string): Program | undefined` */
+  readonly module: string;
+  readonly name: string;
+}
+
+interface Resolver {
+  programNamed(name: string): Program<unknown> | undefined;
+}
+
+const loaded = new Map<string, Program<unknown>>();
+
+export async function loadProgram(source: ProgramSource): Promise<Program<unknown>> {
+  const id = `${source.module}#${source.name}`;
+  const cached = loaded.get(id);
+  if (cached !== undefined) return cached;
+  const mod = (await import(source.module)) as Partial<Resolver>;
+  if (typeof mod.programNamed !== 'function') throw new Error(`${source.module} does not export programNamed()`);
+  const program = mod.programNamed(source.name);
+  if (program === undefined) throw new Error(`no program named "${source.name}" in ${source.module}`);
+  loaded.set(id, program);
+  return program;
+}

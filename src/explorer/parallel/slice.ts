@@ -1,0 +1,104 @@
+// One slice of work: explore from a saved state for a bounded number of executions or time,
+// and hand back what was found (a RangeResult) and what is left (a state, or null).
+import type { Chooser, Execution, FaultPlan, Program } from '../../rt/execution.js';
+import { explore } from '../engine.js';
+import type { Strategy } from '../strategy.js';
+import { EdgeRecorder } from './edge-recorder.js';
+import { familyFor, type StrategySpec } from './family.js';
+import type { RangeResult } from './range.js';
+
+/** Everything that defines a search besides its program, as plain JSON. */
+export interface SearchSpec {
+  readonly strategy: StrategySpec;
+  readonly faults: FaultPlan;
+  readonly warnFails: boolean;
+  readonly maxSteps: number;
+  readonly recordOps: boolean;
+}
+
+export interface SliceBudget {
+  readonly maxExecutions: number;
+  readonly timeMs: number;
+}
+
+export interface SliceOutcome {
+  readonly result: RangeResult;
+  /** the rest of the part, or null when the slice finished it */
+  readonly remaining: unknown;
+}
+
+export function runSlice(program: Program<unknown>, spec: SearchSpec, state: unknown, budget: SliceBudget): SliceOutcome {
+  const inner = familyFor(spec.strategy).create(state);
+  const recorder = new EdgeRecorder();
+  // a strategy that cannot save its state runs its part whole
+  const whole = { maxExecutions: Infinity, timeMs: Infinity };
+  const slice = new SliceStrategy(inner, recorder, inner.save === undefined ? whole : budget);
+  const r = explore(program, slice, {
+    faults: spec.faults,
+    warnFails: spec.warnFails,
+    maxSteps: spec.maxSteps,
+    recordOps: spec.recordOps,
+    maxExecutions: Number.POSITIVE_INFINITY,
+    timeLimitMs: Number.POSITIVE_INFINITY,
+    stopOnFirst: false,
+    lockdep: recorder,
+  });
+  let remaining: unknown = null;
+  if (!slice.innerDone) {
+    remaining = inner.save!();
+    if (remaining === null) {
+      if (inner.next() !== null) throw new Error(`${inner.name}: save() found nothing left but next() went on`);
+      slice.innerDone = true;
+    }
+  }
+  return {
+    result: {
+      executions: r.executions,
+      steps: r.steps,
+      maxAllocations: r.maxAllocations,
+      complete: slice.innerDone ? inner.exhaustive : true,
+      found: r.found,
+      edges: recorder.records,
+    },
+    remaining,
+  };
+}
+
+/** The part's strategy, stopped by the budget and numbering executions for the edge recorder. */
+class SliceStrategy implements Strategy {
+  innerDone = false;
+  private count = 0;
+  private readonly deadline: number;
+
+  constructor(
+    private readonly inner: Strategy,
+    private readonly recorder: EdgeRecorder,
+    private readonly budget: SliceBudget,
+  ) {
+    this.deadline = performance.now() + budget.timeMs;
+  }
+
+  get name(): string {
+    return this.inner.name;
+  }
+
+  get exhaustive(): boolean {
+    return this.innerDone && this.inner.exhaustive;
+  }
+
+  next(): Chooser | null {
+    if (this.count >= this.budget.maxExecutions || (this.count > 0 && performance.now() > this.deadline)) return null;
+    const c = this.inner.next();
+    if (c === null) {
+      this.innerDone = true;
+      return null;
+    }
+    this.recorder.execution = ++this.count;
+    return c;
+  }
+
+  finished(exec: Execution): void {
+    this.recorder.close(exec.choices);
+    this.inner.finished(exec);
+  }
+}

@@ -1,0 +1,172 @@
+// Checkpoints: a run killed with SIGKILL (or stopped with Ctrl-C) and resumed ends with the same
+// verdict, execution count and counterexamples as a run that was never interrupted; bad
+// checkpoints are refused with a clear error (exit 2).
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, describe, test } from 'node:test';
+import { DfsStrategy } from '../src/explorer/dfs.js';
+import { explore } from '../src/explorer/engine.js';
+import { Coordinator, wholeRange } from '../src/explorer/parallel/coordinator.js';
+import { finishSearch, rangeOutcome } from '../src/explorer/parallel/explore-parallel.js';
+import { familyFor } from '../src/explorer/parallel/family.js';
+import { makePool, type SlicePool } from '../src/explorer/parallel/pool.js';
+import type { SearchSpec } from '../src/explorer/parallel/slice.js';
+import { checkScenario, defaultCheckOptions } from '../src/check/check.js';
+import { checkProgress, checkRangeProgress } from '../src/check/progress-json.js';
+import { CheckRun, type ScenarioProgress } from '../src/check/run.js';
+import { strategySpec } from '../src/check/search-spec.js';
+import { NthSweep } from '../src/explorer/faults.js';
+import { findScenario } from '../src/scenarios/registry.js';
+import { noFaults } from '../src/rt/execution.js';
+import { fixtureSource, programNamed } from './fixtures/programs.js';
+import { inProcess, iommulab, scratchDir, start, timeless } from './helpers/cli.js';
+import { essence } from './helpers/compare.js';
+
+const dir = scratchDir();
+after(() => rmSync(dir, { recursive: true, force: true }));
+const long = (executions: number) => ['lost-update', '--strategy', 'random', '--executions', String(executions), '--seed', '3', '--json'];
+
+/** The checkpoint, once it shows explored executions; null if the run ended first. */
+async function progressed(file: string, running: () => boolean): Promise<string | null> {
+  for (;;) {
+    if (existsSync(file)) {
+      const text = readFileSync(file, 'utf8');
+      type Saved = { progress: Array<{ status: string; ranges?: Array<{ committed: { executions: number } }> }> };
+      const p = (JSON.parse(text) as Saved).progress[0];
+      if (p !== undefined && p.status === 'search' && (p.ranges ?? []).some((r) => r.committed.executions > 0)) return text;
+    }
+    if (!running()) return null;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+/**
+ * Start a run with checkpoints and send it `signal` once a checkpoint shows progress. A run
+ * too short to be caught (a fast machine) is tried again four times longer.
+ */
+async function interrupted(name: string, signal: NodeJS.Signals) {
+  for (let executions = 40_000; ; executions *= 4) {
+    const file = join(dir, `${name}-${executions}.json`);
+    const run = start(['check', ...long(executions), '--workers', '2', '--checkpoint', file, '--checkpoint-every', '0.05'], dir);
+    let running = true;
+    void run.done.then(() => (running = false));
+    const text = await progressed(file, () => running);
+    if (text === null) {
+      assert.ok(executions < 3_000_000, 'no run was long enough to interrupt');
+      continue;
+    }
+    run.child.kill(signal);
+    return { file, executions, ran: await run.done };
+  }
+}
+
+describe('checkpoint and resume on the command line', () => {
+  const uninterrupted = new Map<number, unknown>();
+  const reference = async (executions: number) => {
+    if (!uninterrupted.has(executions)) uninterrupted.set(executions, timeless((await inProcess(['check', ...long(executions), '--workers', '1'])).stdout));
+    return uninterrupted.get(executions);
+  };
+
+  test('SIGKILL after a checkpoint, then --resume: same result as an uninterrupted run', async () => {
+    const { file, executions, ran } = await interrupted('killed', 'SIGKILL');
+    assert.equal(ran.signal, 'SIGKILL');
+    const resumed = await inProcess(['check', '--resume', file, '--workers', '2', '--json']);
+    assert.equal(resumed.code, 0, resumed.stderr);
+    const got = timeless(resumed.stdout) as { scenarios: Array<{ executions: number }> };
+    assert.deepEqual(got, await reference(executions));
+    assert.equal(got.scenarios[0]!.executions, executions);
+  });
+
+  test('Ctrl-C saves the checkpoint and exits 130; --resume finishes the run', async () => {
+    const { file, executions, ran } = await interrupted('stopped', 'SIGINT');
+    assert.equal(ran.code, 130, ran.stderr);
+    assert.match(ran.stderr, /--resume/);
+    const resumed = await inProcess(['check', '--resume', file, '--json']);
+    assert.deepEqual(timeless(resumed.stdout), await reference(executions));
+    // the finished checkpoint resumes to the same report without exploring again
+    const again = await inProcess(['check', '--resume', file, '--json']);
+    assert.deepEqual(timeless(again.stdout), await reference(executions));
+  });
+
+  test('bad checkpoints and flags are refused (exit 2, naming the file and field)', async () => {
+    const good = join(dir, 'good.json');
+    assert.equal((await inProcess(['check', 'abba-deadlock', '--checkpoint', good])).code, 0);
+    const variant = (name: string, text: string) => {
+      const f = join(dir, name);
+      writeFileSync(f, text);
+      return f;
+    };
+    const empty = { executions: 0, steps: 0, maxAllocations: 0, complete: true, found: [], edges: [] };
+    const misfit = JSON.parse(readFileSync(good, 'utf8')) as { progress: unknown[] };
+    const state = (frames: unknown[]) => ({ frames, floor: 0, pruned: false });
+    const start = { key: [], state: state([]) };
+    const pending = [{ key: [0], state: state([{ options: [5, 6], index: 0 }]) }];
+    const range = { index: 0, start, committed: empty, done: [], pending, limitHit: false };
+    misfit.progress = [{ name: 'abba-deadlock', status: 'search', elapsedMs: 0, planSize: 1, ranges: [range] }];
+    const cases: Array<[string[], RegExp]> = [
+      [['--resume', variant('misfit.json', JSON.stringify(misfit))], /misfit\.json: the saved search does not fit .*thread 5 is not runnable/],
+      [['--resume', join(dir, 'none.json')], /cannot read .*none\.json: ENOENT/],
+      [['--resume', variant('trunc.json', readFileSync(good, 'utf8').slice(0, 100))], /trunc\.json: not valid JSON/],
+      [['--resume', variant('shard.json', readFileSync(good, 'utf8').replace('iommulab-checkpoint', 'iommulab-shard'))], /shard\.json: format/],
+      [['--resume', variant('opt.json', readFileSync(good, 'utf8').replace('"strategy":"dfs"', '"strategy":"bfs"'))], /opt\.json: options\.strategy/],
+      [['--resume', variant('ver.json', readFileSync(good, 'utf8').replace('"version":1', '"version":7'))], /ver\.json: version/],
+      [['--resume', good, 'lost-update'], /--resume takes the scenarios and options from the checkpoint/],
+      [['--resume', good, '--seed', '4'], /do not give --seed/],
+      [['abba-deadlock', '--checkpoint', good], /good\.json exists: continue it with --resume/],
+      [['--checkpoint-every', '0'], /--checkpoint-every must be a number of seconds > 0/],
+    ];
+    for (const [args, message] of cases) {
+      const ran = args.includes('--checkpoint-every') ? await iommulab(['check', ...args], dir) : await inProcess(['check', ...args]);
+      assert.equal(ran.code, 2, `${args.join(' ')}: ${ran.stdout}`);
+      assert.match(ran.stderr, message);
+      assert.doesNotMatch(ran.stderr, /\n\s+at /);
+    }
+  });
+});
+
+describe('a dfs frontier saved mid-run resumes exactly', () => {
+  const spec: SearchSpec = { strategy: { kind: 'dfs', preemptionBound: null }, faults: noFaults, warnFails: true, maxSteps: 1e5, recordOps: false };
+  const family = familyFor(spec.strategy);
+  const pool = makePool(2);
+  after(() => pool.close());
+
+  test('stopped after some slices, saved as JSON, read back and resumed (twice)', async () => {
+    const seq = explore(programNamed('lock-order')!, new DfsStrategy());
+    let ranges = [wholeRange(family)];
+    for (const stopAfter of [6, 20, Infinity]) {
+      let slices = 0;
+      const counting: SlicePool = { size: pool.size, close: () => pool.close(), run: (t) => pool.run(t) };
+      const limits = { maxExecutions: 2e6, deadline: Infinity, sliceMs: 1 };
+      const c: Coordinator = new Coordinator(fixtureSource('lock-order'), spec, ranges, limits);
+      counting.run = (t) => pool.run(t).finally(() => void (++slices === stopAfter && c.stop()));
+      const end = await c.run(counting);
+      // through JSON and the checkpoint reader, as a resumed run gets it
+      const saved = JSON.parse(JSON.stringify(c.snapshot())) as unknown[];
+      ranges = saved.map((r, i) => checkRangeProgress(r, `ranges[${i}]`, family));
+      if (end === 'finished') break;
+      assert.equal(end, 'stopped');
+    }
+    const r = await finishSearch(fixtureSource('lock-order'), spec, ranges.map(rangeOutcome), 2e6, 0);
+    assert.deepEqual(essence(r), essence(seq));
+  });
+});
+
+describe('a fail_nth sweep saved between points resumes exactly', () => {
+  test('resumed after its first point, it ends as an uninterrupted check', async () => {
+    const s = findScenario('unchecked-alloc')!;
+    const opts = { ...defaultCheckOptions, faults: 'nth' as const };
+    const whole = checkScenario(s, opts);
+    const sweep = new NthSweep();
+    sweep.add(explore(s.program, new DfsStrategy(), { faults: { mode: 'nth', nth: 1 } }));
+    assert.equal(sweep.done, false);
+    const saved = JSON.parse(JSON.stringify({ name: s.name, status: 'sweep', elapsedMs: 1, sweep: sweep.state, ranges: null })) as unknown;
+    const progress = checkProgress(saved, 'progress[0]', [s.name], familyFor(strategySpec(opts)));
+    const run = new CheckRun([s], opts, { workers: 2, sliceMs: 1, warmUpMs: 1, shard: null }, [progress]);
+    let got: ScenarioProgress | null = null;
+    assert.equal(await run.run((_, p) => (got = p)), true);
+    assert.equal(got!.status, 'concluded');
+    const outcome = (got as unknown as { outcome: unknown }).outcome;
+    assert.deepEqual(timeless(JSON.stringify(outcome)), timeless(JSON.stringify(whole)));
+  });
+});

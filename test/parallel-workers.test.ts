@@ -1,0 +1,120 @@
+// Worker-count independence: the same search on 1, 2 and 3 workers (and the sequential engine)
+// gives the same executions, steps, verdict and best counterexamples, including lock
+// inversions whose dependencies come from different parts of the search.
+import assert from 'node:assert/strict';
+import { after, describe, test } from 'node:test';
+import { DfsStrategy } from '../src/explorer/dfs.js';
+import { type ExploreResult, explore } from '../src/explorer/engine.js';
+import { exploreParallel } from '../src/explorer/parallel/explore-parallel.js';
+import type { StrategySpec } from '../src/explorer/parallel/family.js';
+import { makePool, type SlicePool } from '../src/explorer/parallel/pool.js';
+import type { SearchSpec } from '../src/explorer/parallel/slice.js';
+import { PctStrategy } from '../src/explorer/pct.js';
+import { RandomStrategy } from '../src/explorer/random.js';
+import type { Strategy } from '../src/explorer/strategy.js';
+import { noFaults } from '../src/rt/execution.js';
+import { scenarioSource } from '../src/check/search-spec.js';
+import { builtinScenarios } from '../src/scenarios/registry.js';
+import { fixtureSource, programNamed } from './fixtures/programs.js';
+import { essence } from './helpers/compare.js';
+
+const pools = new Map<number, SlicePool>();
+function pool(workers: number): SlicePool {
+  let p = pools.get(workers);
+  if (p === undefined) pools.set(workers, (p = makePool(workers)));
+  return p;
+}
+after(async () => {
+  for (const p of pools.values()) await p.close();
+});
+
+function spec(strategy: StrategySpec): SearchSpec {
+  return { strategy, faults: noFaults, warnFails: true, maxSteps: 100_000, recordOps: false };
+}
+
+function sequential(name: string, strategy: Strategy, maxExecutions = 2_000_000): ExploreResult {
+  return explore(programNamed(name)!, strategy, { maxExecutions, timeLimitMs: 600_000 });
+}
+
+async function onWorkers(name: string, s: StrategySpec, workers: number, maxExecutions = 2_000_000): Promise<ExploreResult> {
+  // 1 ms slices: parts come back and are cut many times, the hardest case for the merge
+  return exploreParallel(fixtureSource(name), spec(s), pool(workers), { maxExecutions, timeLimitMs: 600_000, sliceMs: 1 });
+}
+
+async function assertIndependent(name: string, s: StrategySpec, seq: ExploreResult, maxExecutions?: number): Promise<void> {
+  const results = [];
+  for (const w of [1, 2, 3]) {
+    const r = await onWorkers(name, s, w, maxExecutions);
+    assert.deepEqual(essence(r), essence(seq), `${name} on ${w} worker(s) differs from the sequential search`);
+    results.push(r);
+  }
+  // the splats too (they are produced on worker threads for w > 1)
+  for (const r of results.slice(1)) assert.deepEqual(essence(r, true), essence(results[0]!, true));
+}
+
+describe('parallel exploration does not depend on the number of workers', () => {
+  const dfs: StrategySpec = { kind: 'dfs', preemptionBound: null };
+
+  test('dfs, counterProgram(3,2,true): 90 executions, no violation', async () => {
+    const seq = sequential('counter-3-2-locked', new DfsStrategy());
+    assert.equal(seq.executions, 90);
+    await assertIndependent('counter-3-2-locked', dfs, seq);
+  });
+
+  test('dfs, abba: lockdep and deadlock', async () => {
+    const seq = sequential('abba', new DfsStrategy());
+    assert.deepEqual(seq.found.map((c) => c.kind).sort(), ['deadlock', 'lockdep']);
+    await assertIndependent('abba', dfs, seq);
+  });
+
+  test('dfs, lock inversions made of dependencies from different executions', async () => {
+    const seq = sequential('lock-order', new DfsStrategy());
+    assert.ok(seq.found.some((c) => c.kind === 'lockdep'));
+    await assertIndependent('lock-order', dfs, seq);
+  });
+
+  test('dfs with a preemption bound (not exhaustive: pruned)', async () => {
+    const seq = sequential('counter-3-2-unlocked', new DfsStrategy(1));
+    assert.equal(seq.exhaustive, false);
+    await assertIndependent('counter-3-2-unlocked', { kind: 'dfs', preemptionBound: 1 }, seq);
+  });
+
+  test('an execution cap falls at the same execution', async () => {
+    const seq = sequential('counter-3-2-unlocked', new DfsStrategy(), 1500);
+    assert.equal(seq.limitHit, true);
+    assert.equal(seq.executions, 1500);
+    await assertIndependent('counter-3-2-unlocked', dfs, seq, 1500);
+  });
+
+  test('random: executions split by index', async () => {
+    const seq = sequential('counter-3-2-unlocked', new RandomStrategy(7, 3000));
+    await assertIndependent('counter-3-2-unlocked', { kind: 'random', seed: 7, executions: 3000 }, seq);
+  });
+
+  test('every built-in scenario, with its own fault plan', async () => {
+    for (const s of builtinScenarios) {
+      const faults = s.faults ?? noFaults;
+      const seq = explore(s.program, new DfsStrategy(), { faults, timeLimitMs: 600_000 });
+      for (const w of [1, 2, 3]) {
+        const search = { ...spec(dfs), faults };
+        const limits = { maxExecutions: 2e6, timeLimitMs: 600_000, sliceMs: 1 };
+        const r = await exploreParallel(scenarioSource(s.name), search, pool(w), limits);
+        assert.deepEqual(essence(r), essence(seq), `${s.name} on ${w} worker(s)`);
+      }
+    }
+  });
+
+  test('a time limit stops every worker and reports what was explored', async () => {
+    const limits = { maxExecutions: 2e6, timeLimitMs: 300, sliceMs: 50 };
+    const r = await exploreParallel(fixtureSource('counter-4-2-unlocked'), spec(dfs), pool(2), limits);
+    assert.equal(r.limitHit, true);
+    assert.equal(r.exhaustive, false);
+    assert.ok(r.executions > 0 && r.executions < 63_063_000);
+    assert.deepEqual(r.found.map((c) => c.kind), ['assertion']);
+  });
+
+  test('pct: executions split at block boundaries', async () => {
+    const seq = sequential('lock-order', new PctStrategy(3, 2500, 3));
+    await assertIndependent('lock-order', { kind: 'pct', seed: 3, executions: 2500, depth: 3 }, seq);
+  });
+});
