@@ -1,0 +1,56 @@
+// struct iommu_fwspec and the firmware-facing entry points (spec core.md §2.3, §4.1).
+import type { Device, FwNode } from '../base/device.js';
+import { EINVAL, ENOMEM, EPROBE_DEFER, type Gen, KObject, kzalloc, readOnce, spinLock, spinUnlock } from '../sync/index.js';
+import { devIommuFwspecGet, devIommuGet } from './dev-iommu.js';
+import { iommuCore } from './globals.js';
+import type { IommuDevice } from './iommu-device.js';
+import type { IommuOps } from './ops.js';
+
+export class IommuFwspec extends KObject {
+  readonly ids: number[] = [];
+  constructor(readonly iommuFwnode: FwNode | null) {
+    super();
+  }
+
+  override get label(): string {
+    return `fwspec#${this.oid.toString(16)}`;
+  }
+}
+
+/** iommu_from_fwnode(): the registered instance with this fwnode (NULL matches NULL) */
+export function* iommuFromFwnode(fwnode: FwNode | null): Gen<IommuDevice | null> {
+  const g = iommuCore;
+  yield* spinLock(g.iommuDeviceLock);
+  const ret = g.iommuDeviceList.find((iommu) => iommu.fwnode === fwnode) ?? null;
+  yield* spinUnlock(g.iommuDeviceLock);
+  return ret;
+}
+
+/** iommu_fwspec_ops(): the ops of the instance the fwspec points at */
+export function* iommuFwspecOps(fwspec: IommuFwspec | null): Gen<IommuOps | null> {
+  const iommu = yield* iommuFromFwnode(fwspec === null ? null : fwspec.iommuFwnode);
+  return iommu === null ? null : iommu.ops;
+}
+
+/** iommu_fwspec_init(): called by OF/ACPI code with the probe lock held [B] */
+export function* iommuFwspecInit(dev: Device, iommuFwnode: FwNode): Gen<number> {
+  const iommu = yield* iommuFromFwnode(iommuFwnode);
+  let fwspec = devIommuFwspecGet(dev);
+  // driver_deferred_probe_check_state(): deferral is still allowed in the model
+  if (iommu === null) return -EPROBE_DEFER;
+  if (dev.iommu === null && !(yield* readOnce(iommu, 'ready'))) return -EPROBE_DEFER;
+  if (fwspec !== null) return iommu.ops === (yield* iommuFwspecOps(fwspec)) ? 0 : -EINVAL;
+  if ((yield* devIommuGet(dev)) === null) return -ENOMEM;
+  fwspec = yield* kzalloc(() => new IommuFwspec(iommuFwnode));
+  if (fwspec === null) return -ENOMEM;
+  dev.iommu!.fwspec = fwspec;
+  return 0;
+}
+
+/** iommu_fwspec_add_ids() */
+export function iommuFwspecAddIds(dev: Device, ids: readonly number[]): number {
+  const fwspec = devIommuFwspecGet(dev);
+  if (fwspec === null) return -EINVAL;
+  fwspec.ids.push(...ids);
+  return 0;
+}

@@ -1,0 +1,31 @@
+// Mock IOMMU domains: a paging domain over an IO page table, and the static blocked and identity
+// domains. Each keeps the devices (and PASIDs) attached to it, like real drivers do, so unmap
+// can send ATS invalidations to them.
+import { IommuDomain } from '../../core/domain.js';
+import type { IoPageTable } from '../../hw/io-pgtable.js';
+import { KObject, Spinlock } from '../../sync/index.js';
+import type { MockDev } from './device.js';
+
+export type MockDomainKind = 'paging' | 'blocked' | 'identity';
+
+export class MockDomain extends IommuDomain {
+  /** the devices attached (RID or PASID), with how many attachments each */
+  readonly users = new Map<MockDev, number>();
+  readonly lock: Spinlock;
+  /** the page table; null for blocked/identity */
+  pt: IoPageTable | null = null;
+
+  constructor(
+    readonly kind: MockDomainKind,
+    tag: string,
+  ) {
+    super(tag);
+    this.lock = new Spinlock(`&mock_domain#${this.oid.toString(16)}->lock`, this, '&mock_domain->lock');
+  }
+}
+
+/** a static, driver-lifetime domain (ops->blocked_domain, ops->identity_domain) */
+export class MockStaticDomains extends KObject {
+  blocked: MockDomain | null = null;
+  identity: MockDomain | null = null;
+}
