@@ -3,7 +3,7 @@
 // under the probe lock, "replay" iommu_probe_device() when called outside the probe path, then
 // (at driver bind) claim the default domain for a DMA-API driver.
 import { devIommuFree, devIommuFwspecGet } from '../core/dev-iommu.js';
-import { iommuFwspecAddIds, iommuFwspecInit } from '../core/fwspec.js';
+import { iommuFwspecAddIds, iommuFwspecFree, iommuFwspecInit } from '../core/fwspec.js';
 import { iommuCore } from '../core/globals.js';
 import { iommuDeviceUnuseDefaultDomain, iommuDeviceUseDefaultDomain } from '../core/ownership.js';
 import { iommuProbeDevice } from '../core/probe.js';
@@ -23,7 +23,8 @@ export function* ofIommuConfigure(dev: Device): Gen<number> {
   }
   let err = yield* iommuFwspecInit(dev, fwnode);
   if (err === 0) err = iommuFwspecAddIds(dev, dev.fw.ids);
-  if (err !== 0 && !devIommuPresent && dev.iommu !== null) yield* devIommuFree(dev);
+  if (err !== 0 && devIommuPresent) yield* iommuFwspecFree(dev);
+  else if (err !== 0 && dev.iommu !== null) yield* devIommuFree(dev);
   yield* mutexUnlock(iommuCore.iommuProbeDeviceLock);
   // not on the iommu_probe_device() path (no dev->iommu at entry): replay it
   if (err === 0 && !devIommuPresent) err = yield* iommuProbeDevice(dev);

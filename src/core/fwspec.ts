@@ -1,6 +1,6 @@
 // struct iommu_fwspec and the firmware-facing entry points (spec core.md §2.3, §4.1).
 import type { Device, FwNode } from '../base/device.js';
-import { EINVAL, ENOMEM, EPROBE_DEFER, type Gen, KObject, kzalloc, readOnce, spinLock, spinUnlock } from '../sync/index.js';
+import { EINVAL, ENOMEM, EPROBE_DEFER, type Gen, KObject, kfree, kzalloc, readOnce } from '../sync/index.js';
 import { devIommuFwspecGet, devIommuGet } from './dev-iommu.js';
 import { iommuCore } from './globals.js';
 import type { IommuDevice } from './iommu-device.js';
@@ -19,11 +19,9 @@ export class IommuFwspec extends KObject {
 
 /** iommu_from_fwnode(): the registered instance with this fwnode (NULL matches NULL) */
 export function* iommuFromFwnode(fwnode: FwNode | null): Gen<IommuDevice | null> {
-  const g = iommuCore;
-  yield* spinLock(g.iommuDeviceLock);
-  const ret = g.iommuDeviceList.find((iommu) => iommu.fwnode === fwnode) ?? null;
-  yield* spinUnlock(g.iommuDeviceLock);
-  return ret;
+  // spin_lock(&iommu_device_lock); walk; spin_unlock(): a read-only critical section, one step
+  const list = yield* readOnce(iommuCore, 'iommuDeviceList');
+  return list.find((iommu) => iommu.fwnode === fwnode) ?? null;
 }
 
 /** iommu_fwspec_ops(): the ops of the instance the fwspec points at */
@@ -45,6 +43,15 @@ export function* iommuFwspecInit(dev: Device, iommuFwnode: FwNode): Gen<number> 
   if (fwspec === null) return -ENOMEM;
   dev.iommu!.fwspec = fwspec;
   return 0;
+}
+
+/** iommu_fwspec_free(): drop the fwspec, keep dev->iommu */
+export function* iommuFwspecFree(dev: Device): Gen {
+  const param = dev.iommu;
+  if (param === null || param.fwspec === null) return;
+  const fwspec = param.fwspec;
+  param.fwspec = null;
+  yield* kfree(fwspec);
 }
 
 /** iommu_fwspec_add_ids() */

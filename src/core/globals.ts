@@ -2,15 +2,15 @@
 // probe lock, the default domain type, the buses watched. One per execution: a scenario's setup
 // calls iommuSubsysInit(), as the kernel does at subsys_initcall time.
 import type { BusType } from '../base/device.js';
-import { KObject, Mutex, Spinlock } from '../sync/index.js';
+import { KObject, Mutex } from '../sync/index.js';
 import { IOMMU_DOMAIN_DMA, IOMMU_DOMAIN_DMA_FQ, IOMMU_DOMAIN_IDENTITY } from './domain-types.js';
+import type { IommuGroup } from './group.js';
 import type { IommuDevice } from './iommu-device.js';
 import { noPatches, type Patches } from './patches.js';
 
 export class IommuGlobals extends KObject {
-  /** iommu_device_list, protected by iommu_device_lock */
-  readonly iommuDeviceList: IommuDevice[] = [];
-  readonly iommuDeviceLock = new Spinlock('iommu_device_lock', null);
+  /** iommu_device_list; each iommu_device_lock critical section is one atomic step on it */
+  iommuDeviceList: readonly IommuDevice[] = [];
   /** iommu_probe_device_lock */
   readonly iommuProbeDeviceLock = new Mutex('iommu_probe_device_lock', null);
   /** iommu_def_domain_type */
@@ -23,6 +23,8 @@ export class IommuGlobals extends KObject {
   readonly groupIds = new Set<number>();
   /** iommu_global_pasid_ida: pasids in use */
   readonly globalPasids = new Set<number>();
+  /** model-only: every group ever allocated, for the checker's scans */
+  readonly ghostGroups = new Set<IommuGroup>();
 
   constructor(readonly patches: Patches) {
     super();

@@ -1,6 +1,6 @@
 // struct iommu_device: one hardware IOMMU instance, and its registration (spec core.md §2.4, §4.1).
 import type { Device, FwNode } from '../base/device.js';
-import { ENODEV, ENOMEM, type Gen, KObject, shouldFail, spinLock, spinUnlock, writeOnce } from '../sync/index.js';
+import { atomicUpdate, ENODEV, ENOMEM, type Gen, KObject, shouldFail, writeOnce } from '../sync/index.js';
 import { iommuCore } from './globals.js';
 import { type IommuGroup, iommuGroupPut } from './group.js';
 import type { IommuOps } from './ops.js';
@@ -31,9 +31,8 @@ export function* iommuDeviceRegister(iommu: IommuDevice, ops: IommuOps, hwdevFwn
   // the WARN_ON(is_module_address(ops) && !ops->owner) check is not modelled: drivers set owner
   iommu.ops = ops;
   if (hwdevFwnode !== null) iommu.fwnode = hwdevFwnode;
-  yield* spinLock(g.iommuDeviceLock);
-  g.iommuDeviceList.push(iommu);
-  yield* spinUnlock(g.iommuDeviceLock);
+  // spin_lock(&iommu_device_lock); list_add_tail(); spin_unlock(): one atomic step
+  yield* atomicUpdate(g, 'iommuDeviceList', (list) => [...list, iommu]);
   let err = 0;
   for (let i = 0; i < g.iommuBuses.length && err === 0; i++) err = yield* busIommuProbe(g.iommuBuses[i]!);
   if (err !== 0) yield* iommuDeviceUnregister(iommu);
@@ -53,10 +52,7 @@ export function* iommuDeviceUnregister(iommu: IommuDevice): Gen {
   for (const bus of g.iommuBuses) {
     for (let i = 0; i < bus.devices.length; i++) yield* removeIommuGroup(bus.devices[i]!, iommu);
   }
-  yield* spinLock(g.iommuDeviceLock);
-  const at = g.iommuDeviceList.indexOf(iommu);
-  if (at >= 0) g.iommuDeviceList.splice(at, 1);
-  yield* spinUnlock(g.iommuDeviceLock);
+  yield* atomicUpdate(g, 'iommuDeviceList', (list) => list.filter((i) => i !== iommu));
   // pairs with the allocation in generic_single_device_group()
   yield* iommuGroupPut(iommu.singletonGroup);
   iommu.singletonGroup = null;
@@ -65,7 +61,7 @@ export function* iommuDeviceUnregister(iommu: IommuDevice): Gen {
 /** iommu_device_link(): the sysfs links between the instance and a client device */
 export function* iommuDeviceLink(iommu: IommuDevice | null, _link: Device): Gen<number> {
   if (iommu === null) return -ENODEV;
-  if (yield* shouldFail('sysfs_add_link_to_group')) return -ENOMEM;
+  if (shouldFail('sysfs_add_link_to_group')) return -ENOMEM;
   return 0;
 }
 

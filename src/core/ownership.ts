@@ -33,7 +33,7 @@ export function* iommuDeviceUseDefaultDomain(dev: Device): Gen<number> {
     ret = -EPROBE_DEFER;
   } else if (
     group.ownerCnt > 0 &&
-    (group.domain !== group.defaultDomain || group.owner !== null || !(yield* xaEmpty(group.pasidArray)))
+    (group.domain !== group.defaultDomain || group.owner !== null || !(xaEmpty(group.pasidArray)))
   ) {
     ret = -EBUSY;
   } else {
@@ -48,7 +48,7 @@ export function* iommuDeviceUnuseDefaultDomain(dev: Device): Gen {
   const group = yield* readOnce(dev, 'iommuGroup');
   if (group === null) return;
   yield* mutexLock(group.mutex);
-  const bad = group.ownerCnt === 0 || !(yield* xaEmpty(group.pasidArray));
+  const bad = group.ownerCnt === 0 || !(xaEmpty(group.pasidArray));
   if (!WARN_ON(bad, 'WARN_ON(!group->owner_cnt || !xa_empty(&group->pasid_array))')) group.ownerCnt--;
   yield* mutexUnlock(group.mutex);
 }
@@ -72,7 +72,7 @@ export function* __iommuGroupAllocBlockingDomain(group: IommuGroup): Gen<number>
 
 /** __iommu_take_dma_ownership() */
 export function* __iommuTakeDmaOwnership(group: IommuGroup, owner: unknown): Gen<number> {
-  if ((group.domain !== null && group.domain !== group.defaultDomain) || !(yield* xaEmpty(group.pasidArray))) return -EBUSY;
+  if ((group.domain !== null && group.domain !== group.defaultDomain) || !(xaEmpty(group.pasidArray))) return -EBUSY;
   let ret = yield* __iommuGroupAllocBlockingDomain(group);
   if (ret !== 0) return ret;
   ret = yield* __iommuGroupSetDomain(group, group.blockingDomain);
@@ -112,7 +112,7 @@ export function* iommuDeviceClaimDmaOwner(dev: Device, owner: unknown): Gen<numb
 
 /** __iommu_release_dma_ownership() */
 export function* __iommuReleaseDmaOwnership(group: IommuGroup): Gen {
-  const bad = group.ownerCnt === 0 || group.owner === null || !(yield* xaEmpty(group.pasidArray));
+  const bad = group.ownerCnt === 0 || group.owner === null || !(xaEmpty(group.pasidArray));
   if (WARN_ON(bad, 'WARN_ON(!group->owner_cnt || !group->owner || !xa_empty(&group->pasid_array))')) return;
   group.ownerCnt = 0;
   group.owner = null;

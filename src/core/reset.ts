@@ -33,7 +33,7 @@ function* prepareLocked(pdev: PciDev, group: NonNullable<PciDev['iommuGroup']>):
     if (ret !== 0) return ret;
   }
   // stage the PASIDs at blocking_domain while retaining pasid_array
-  for (const [pasid, entry] of yield* xaForEachStart(group.pasidArray, 1)) {
+  for (const [pasid, entry] of xaForEachStart(group.pasidArray, 1)) {
     yield* iommuRemoveDevPasid(pdev, pasid, pasidArrayEntryToDomain(entry));
   }
   group.resettingDomain = group.blockingDomain;
@@ -65,7 +65,7 @@ function* doneLocked(pdev: PciDev, group: NonNullable<PciDev['iommuGroup']>): Ge
     }
   }
   // re-attach the PASIDs to the domains retained in pasid_array
-  for (const [pasid, entry] of yield* xaForEachStart(group.pasidArray, 1)) {
+  for (const [pasid, entry] of xaForEachStart(group.pasidArray, 1)) {
     const ret = yield* __iommuSetGroupPasid(pasidArrayEntryToDomain(entry), group, pasid, group.blockingDomain);
     WARN_ON(ret !== 0, 'WARN_ON(__iommu_set_group_pasid(domain, group, pasid, group->blocking_domain))');
   }

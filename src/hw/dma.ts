@@ -1,5 +1,6 @@
-// One DMA transaction through a stream table IOMMU (hardware.md §4, reduced): the IOMMU reads
-// the stream entry for the requester (and the PASID entry), then walks the IO page table.
+// One DMA transaction through a stream table IOMMU (hardware.md §4, reduced): the device issues
+// it and the IOMMU reads the stream entry (and the PASID entry) in one step, then walks the IO
+// page table in a second one (the window in which a table can be freed under the walk).
 // A device in reset issues nothing. Walking a page table that was freed is a use-after-free of
 // that memory by the IOMMU.
 import { deref, dmaRead, type Gen } from '../sync/index.js';
@@ -15,16 +16,16 @@ export type DmaResult =
   | { readonly kind: 'not-issued' };
 
 export function* dmaAccess(unit: StreamTable, ep: HwEndpoint, sid: number, pasid: number | null, iova: number): Gen<DmaResult> {
-  const inReset = yield* dmaRead(ep, 'inReset', 'dma_issue');
-  if (inReset) return { kind: 'not-issued' };
+  // the transaction leaves the device and the IOMMU fetches its stream entry: one step
   const ste = unit.entry(sid);
   let t: HwTranslation;
   if (pasid === null) {
-    t = yield* dmaRead(ste, 'rid', 'iommu_walk_ste');
+    t = yield* dmaRead(ste, 'rid', 'dma_issue+ste_fetch');
   } else {
-    const pasids = yield* dmaRead(ste, 'pasids', 'iommu_walk_pasid');
+    const pasids = yield* dmaRead(ste, 'pasids', 'dma_issue+pasid_fetch');
     t = pasids.get(pasid) ?? { kind: 'abort' };
   }
+  if (ep.inReset) return { kind: 'not-issued' };
   switch (t.kind) {
     case 'none':
     case 'bypass':

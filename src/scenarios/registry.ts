@@ -5,6 +5,10 @@ import { freeOnError, leakOnError } from './examples/leak.js';
 import { atomicAllocInSpinlock, sleepInSpinlock } from './examples/sleep-in-atomic.js';
 import { readerFreeLocked, readerFreeUaf } from './examples/uaf.js';
 import { checkedAlloc, uncheckedAlloc } from './examples/unchecked-alloc.js';
+import { iommuGroupAttachDetach } from './iommu/builtin/group-attach.js';
+import { iommuHotAddIntoGroup } from './iommu/builtin/hotadd.js';
+import { iommuLifecycle, iommuLifecycleFailNth } from './iommu/builtin/lifecycle.js';
+import { iommuResetVsAttach } from './iommu/builtin/reset-attach.js';
 import type { Scenario } from './scenario.js';
 
 export const builtinScenarios: readonly Scenario[] = [
@@ -20,6 +24,11 @@ export const builtinScenarios: readonly Scenario[] = [
   checkedAlloc,
   sleepInSpinlock,
   atomicAllocInSpinlock,
+  iommuLifecycle,
+  iommuLifecycleFailNth,
+  iommuGroupAttachDetach,
+  iommuHotAddIntoGroup,
+  iommuResetVsAttach,
 ];
 
 export function findScenario(name: string): Scenario | undefined {

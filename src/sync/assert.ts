@@ -12,3 +12,8 @@ export function scenarioAssert(cond: boolean, msg: string): boolean {
 export function currentTask(): string {
   return current.thread?.name ?? 'setup';
 }
+
+/** A device's DMA reached memory it must not (or missed memory it must reach): H1. */
+export function dmaIsolationViolation(msg: string): void {
+  current.report('dma-isolation', `DMA isolation: ${msg}`, msg, false);
+}

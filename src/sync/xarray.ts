@@ -73,9 +73,12 @@ export function* xaLoad<T>(xa: XArray<T>, index: number): Gen<T | null> {
   return v === undefined || v === XA_ZERO_ENTRY ? null : v;
 }
 
-/** xa_empty(): no slot in use (reserved slots count as in use) */
-export function* xaEmpty<T>(xa: XArray<T>): Gen<boolean> {
-  yield* step(xa, OpKind.Read, null, 'xa_empty');
+/**
+ * xa_empty(): no slot in use (reserved slots count as in use). The IOMMU core calls it with
+ * group->mutex held, which every writer holds too, so it is a plain read (no yield).
+ */
+export function xaEmpty<T>(xa: XArray<T>): boolean {
+  if (xa.freed) current.useAfterFree(xa, `xa_empty(${xa.label})`);
   return xa.slots.size === 0;
 }
 
@@ -136,9 +139,12 @@ export function* xaCmpxchgReserve<T>(xa: XArray<T>, index: number): Gen<T | null
   return null;
 }
 
-/** xa_for_each_start(): a snapshot of the visible entries from `start` on */
-export function* xaForEachStart<T>(xa: XArray<T>, start: number): Gen<Array<[number, T]>> {
-  yield* step(xa, OpKind.Read, null, 'xa_for_each');
+/**
+ * xa_for_each_start(): the visible entries from `start` on. Like xa_empty(), called with the
+ * lock every writer holds (group->mutex), so a plain read.
+ */
+export function xaForEachStart<T>(xa: XArray<T>, start: number): Array<[number, T]> {
+  if (xa.freed) current.useAfterFree(xa, `xa_for_each(${xa.label})`);
   return xa.entries(start);
 }
 

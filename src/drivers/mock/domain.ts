@@ -3,15 +3,14 @@
 // can send ATS invalidations to them.
 import { IommuDomain } from '../../core/domain.js';
 import type { IoPageTable } from '../../hw/io-pgtable.js';
-import { KObject, Spinlock } from '../../sync/index.js';
+import { KObject } from '../../sync/index.js';
 import type { MockDev } from './device.js';
 
 export type MockDomainKind = 'paging' | 'blocked' | 'identity';
 
 export class MockDomain extends IommuDomain {
-  /** the devices attached (RID or PASID), with how many attachments each */
-  readonly users = new Map<MockDev, number>();
-  readonly lock: Spinlock;
+  /** the devices attached (RID or PASID), with how many attachments each; under the domain's spinlock */
+  users = new Map<MockDev, number>();
   /** the page table; null for blocked/identity */
   pt: IoPageTable | null = null;
 
@@ -20,7 +19,6 @@ export class MockDomain extends IommuDomain {
     tag: string,
   ) {
     super(tag);
-    this.lock = new Spinlock(`&mock_domain#${this.oid.toString(16)}->lock`, this, '&mock_domain->lock');
   }
 }
 

@@ -19,6 +19,7 @@ import { HW_ABORT, HW_BYPASS, HW_NONE, type HwTranslation, hwTranslate } from '.
 import { pciDisableAts, pciEnableAts } from '../../pci/ats.js';
 import { isPciDev, pciAtsSupported } from '../../pci/pci.js';
 import {
+  atomicUpdate,
   deref,
   ENODEV,
   ENOENT,
@@ -31,9 +32,8 @@ import {
   KObject,
   kfree,
   kzalloc,
+  readOnce,
   shouldFail,
-  spinLock,
-  spinUnlock,
   WARN_ON,
 } from '../../sync/index.js';
 import { MockDev } from './device.js';
@@ -255,22 +255,20 @@ export class MockDriver extends KObject {
     return hwTranslate(deref(d.pt, 'mock->pt'));
   }
 
+  /** add one attachment of mdev to d: spin_lock; list_add; spin_unlock is one atomic step */
   private *addUser(d: MockDomain, mdev: MockDev): Gen {
-    const dd = deref(d, 'domain');
-    yield* spinLock(dd.lock);
-    dd.users.set(mdev, (dd.users.get(mdev) ?? 0) + 1);
-    yield* spinUnlock(dd.lock);
+    yield* atomicUpdate(deref(d, 'domain'), 'users', (users) => users.set(mdev, (users.get(mdev) ?? 0) + 1));
   }
 
   /** drop one attachment of mdev from d: touches d, so d must still be alive */
   private *dropUser(d: MockDomain | null, mdev: MockDev): Gen {
     if (d === null) return;
-    const dd = deref(d, 'mdev->domain');
-    yield* spinLock(dd.lock);
-    const n = (dd.users.get(mdev) ?? 0) - 1;
-    if (n <= 0) dd.users.delete(mdev);
-    else dd.users.set(mdev, n);
-    yield* spinUnlock(dd.lock);
+    yield* atomicUpdate(deref(d, 'mdev->domain'), 'users', (users) => {
+      const n = (users.get(mdev) ?? 0) - 1;
+      if (n <= 0) users.delete(mdev);
+      else users.set(mdev, n);
+      return users;
+    });
   }
 
   private *enableAts(dev: Device): Gen {
@@ -347,7 +345,7 @@ export class MockDriver extends KObject {
   ): Gen<MapPagesResult> {
     const d = deref(domain, 'domain');
     const pt = deref(d.pt, 'mock->pt');
-    if (yield* shouldFail('fail_iommufd')) return { ret: -ENOENT, mapped: 0 };
+    if (shouldFail('fail_iommufd')) return { ret: -ENOENT, mapped: 0 };
     const err = this.injected('map_pages', null, d);
     if (err !== 0) return { ret: err, mapped: 0 };
     const size = pgsize * pgcount;
@@ -393,9 +391,7 @@ export class MockDriver extends KObject {
   /** the flush after unmap: IOTLB (nothing to model) and the ATC of every ATS user */
   private *iotlbSync(domain: MockDomain, _gather: IommuIotlbGather): Gen {
     const d = deref(domain, 'domain');
-    yield* spinLock(d.lock);
-    const users = [...d.users.keys()];
-    yield* spinUnlock(d.lock);
+    const users = [...(yield* readOnce(d, 'users')).keys()];
     for (const mdev of users) if (mdev.dev.ep.atsEnabled) yield* hwAtcInvalidate(mdev.dev.ep);
   }
 
