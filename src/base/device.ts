@@ -86,6 +86,8 @@ export class Device extends KObject {
   added = false;
   /** PASIDs the device itself supports (capability), 0 = none */
   pasidCap = 0;
+  /** model-only: inside iommu_deinit_device() (unlinked, dev->iommu_group still set) */
+  ghostDeinit = false;
   /** model-only: dev->dma_iommu when a DMA-API driver finished binding; null when not bound */
   ghostBoundDmaIommu: boolean | null = null;
 

@@ -46,7 +46,8 @@ function checkMembership(groups: readonly IommuGroup[], devices: readonly Device
   if (iommuCore.iommuProbeDeviceLock.owner !== null) return null;
   for (const d of devices) {
     const g = d.iommuGroup;
-    if (g === null || g.freed || !stable(g) || d.iommu?.iommuDev == null) continue;
+    // a device inside iommu_deinit_device() is unlinked but still points at its group
+    if (g === null || g.freed || !stable(g) || d.iommu?.iommuDev == null || d.ghostDeinit) continue;
     if (!g.devices.some((gd) => gd.dev === d)) return `I1: ${d.label}->iommu_group is ${g.label} but it is not on its device list`;
   }
   return null;

@@ -15,6 +15,7 @@ import {
   lockdepAssertHeld,
   mutexLock,
   mutexUnlock,
+  pausePoint,
   WARN_ON,
   WARN_ON_ONCE,
 } from '../sync/index.js';
@@ -100,6 +101,7 @@ export function* iommuDeinitDevice(dev: Device): Gen {
   const ops = devIommuOps(dev);
   const param = deref(dev.iommu, 'dev->iommu');
   lockdepAssertHeld(group.mutex);
+  dev.ghostDeinit = true;
   iommuDeviceUnlink(param.iommuDev, dev);
   // release_device() must stop using any attached domain; with a release_domain the core
   // attaches it first. A delayed attach that never happened must not touch the hardware.
@@ -114,6 +116,7 @@ export function* iommuDeinitDevice(dev: Device): Gen {
   if (ops.releaseDevice !== undefined) {
     if (iommuCore.patches.releaseUnlockBeforeReleaseDevice) {
       yield* mutexUnlock(group.mutex);
+      yield* pausePoint('iommu_release_device:unlocked');
       yield* ops.releaseDevice(dev);
       yield* mutexLock(group.mutex);
     } else {
@@ -134,6 +137,7 @@ export function* iommuDeinitDevice(dev: Device): Gen {
   }
   // the caller puts the group reference
   dev.iommuGroup = null;
+  dev.ghostDeinit = false;
   modulePut(ops.owner);
   yield* devIommuFree(dev);
   dev.dmaIommu = false;
@@ -226,6 +230,8 @@ export function* busIommuProbe(bus: BusType): Gen<number> {
     // groups already queued stay linked to the (gone) list
     if (ret !== 0) return ret;
   }
+  // between the phases: groups are queued with members but no default domain (§5a)
+  yield* pausePoint(`bus_iommu_probe:${bus.name}:phase2`);
   while (groupList.length > 0) {
     const group = groupList[0]!;
     yield* mutexLock(group.mutex);

@@ -43,7 +43,9 @@ export class PciDev extends Device {
   atsEnabled = false;
   /** quirk DMA aliases: devfns on the same bus (dma_alias_mask) */
   readonly dmaAliases = new Set<number>();
-  /** the reset methods this function supports, in the PCI core's order */
+  /** reset capabilities of the function (FLR, AF FLR, PM, ACPI _RST, a device-specific quirk) */
+  readonly resetCaps = new Set<PciResetMethod>();
+  /** dev->reset_methods: the enabled methods in the PCI core's order (pci_init_reset_methods) */
   resetMethods: PciResetMethod[] = [];
   /** the device-specific reset quirk calls pcie_flr() then waits for firmware */
   quirkResetViaFlr = false;

@@ -20,8 +20,23 @@ function* iommuDone(dev: PciDev): Gen {
   yield* pciDevResetIommuDone(dev);
 }
 
-function supports(dev: PciDev, m: PciResetMethod): boolean {
-  return dev.resetMethods.includes(m);
+/** would the method work on this function? (each method's probe mode) */
+export function pciResetMethodSupported(dev: PciDev, m: PciResetMethod): boolean {
+  switch (m) {
+    case 'bus':
+      return parentBusResettable(dev);
+    case 'cxl_bus':
+      return dev.cxl && dev.pciBus.self !== null;
+    default:
+      return dev.resetCaps.has(m);
+  }
+}
+
+const supports = pciResetMethodSupported;
+
+/** pci_init_reset_methods(): every supported method, in the PCI core's order */
+export function pciInitResetMethods(dev: PciDev): void {
+  dev.resetMethods = pciResetMethodNames.filter((m) => pciResetMethodSupported(dev, m));
 }
 
 /** the reset itself on the hardware of `devs` */
@@ -83,7 +98,7 @@ function parentBusResettable(dev: PciDev): boolean {
 
 /** pci_reset_bus_function(): slot or secondary bus reset of a function alone on its bus */
 export function* pciResetBusFunction(dev: PciDev, probe: boolean): Gen<number> {
-  if (!supports(dev, 'bus') || !parentBusResettable(dev)) return -ENOTTY;
+  if (!supports(dev, 'bus')) return -ENOTTY;
   if (probe) return 0;
   const ret = yield* iommuPrepare(dev);
   if (ret !== 0) return ret;
@@ -95,7 +110,7 @@ export function* pciResetBusFunction(dev: PciDev, probe: boolean): Gen<number> {
 
 /** cxl_reset_bus_function(): prepare, CXL port steps, pci_reset_bus_function(), done */
 export function* cxlResetBusFunction(dev: PciDev, probe: boolean): Gen<number> {
-  if (!dev.cxl || dev.pciBus.self === null) return -ENOTTY;
+  if (!supports(dev, 'cxl_bus')) return -ENOTTY;
   if (probe) return 0;
   let ret = yield* iommuPrepare(dev);
   if (ret !== 0) return ret;
@@ -133,8 +148,7 @@ const methods: Record<PciResetMethod, (dev: PciDev, probe: boolean) => Gen<numbe
 
 /** __pci_reset_function_locked(): try the enabled methods in order; -ENOTTY moves to the next */
 export function* __pciResetFunctionLocked(dev: PciDev): Gen<number> {
-  for (const name of pciResetMethodNames) {
-    if (!supports(dev, name)) continue;
+  for (const name of dev.resetMethods) {
     const rc = yield* methods[name](dev, false);
     if (rc === 0) return 0;
     if (rc !== -ENOTTY) return rc;

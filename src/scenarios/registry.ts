@@ -9,6 +9,10 @@ import { iommuGroupAttachDetach } from './iommu/builtin/group-attach.js';
 import { iommuHotAddIntoGroup } from './iommu/builtin/hotadd.js';
 import { iommuLifecycle, iommuLifecycleFailNth } from './iommu/builtin/lifecycle.js';
 import { iommuResetVsAttach } from './iommu/builtin/reset-attach.js';
+import { iommuAsyncProbe, iommuAsyncProbeUnfixed } from './iommu/findings/async-probe.js';
+import { iommuReleaseUnlocked } from './iommu/findings/release-unlocked.js';
+import { iommuResetNested } from './iommu/findings/reset-nested.js';
+import { iommuResetVsDetach } from './iommu/findings/reset-vs-detach.js';
 import type { Scenario } from './scenario.js';
 
 export const builtinScenarios: readonly Scenario[] = [
@@ -29,6 +33,11 @@ export const builtinScenarios: readonly Scenario[] = [
   iommuGroupAttachDetach,
   iommuHotAddIntoGroup,
   iommuResetVsAttach,
+  iommuResetVsDetach,
+  iommuResetNested,
+  iommuAsyncProbe,
+  iommuAsyncProbeUnfixed,
+  iommuReleaseUnlocked,
 ];
 
 export function findScenario(name: string): Scenario | undefined {

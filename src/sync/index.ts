@@ -10,6 +10,7 @@ export { faultsInjected, shouldFail } from './fault.js';
 export { dmaRead, hwUpdate, hwWrite } from './hw.js';
 export { condResched, kthreadRun } from './kthread.js';
 export { lockdepAssertHeld, lockdepAssertNotHeld } from './lockdep.js';
+export { armPausePoint, pausePoint } from './pause.js';
 export { Mutex, mutexIsLocked, mutexLock, mutexUnlock } from './mutex.js';
 export { atomicUpdate, readOnce, writeOnce } from './once.js';
 export { Refcount, refcountDecAndTest, refcountInc, refcountIncNotZero, refcountRead } from './refcount.js';

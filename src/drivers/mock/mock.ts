@@ -244,7 +244,6 @@ export class MockDriver extends KObject {
     if (d.pt !== null) {
       WARN_ON(d.type === IOMMU_DOMAIN_UNMANAGED && !d.pt.empty, 'WARN_ON(!xa_empty(&mock->pfns))');
       yield* kfree(d.pt);
-      d.pt = null;
     }
     yield* kfree(d);
   }
@@ -252,7 +251,9 @@ export class MockDriver extends KObject {
   private translationOf(d: MockDomain): HwTranslation {
     if (d.kind === 'blocked') return HW_ABORT;
     if (d.kind === 'identity') return HW_BYPASS;
-    return hwTranslate(deref(d.pt, 'mock->pt'));
+    const pt = deref(d.pt, 'mock->pt');
+    if (pt.freed) deref(pt, 'mock->pt');
+    return hwTranslate(pt);
   }
 
   /** add one attachment of mdev to d: spin_lock; list_add; spin_unlock is one atomic step */

@@ -4,7 +4,7 @@
 // module reference back to zero.
 import { iommuInvariants } from '../../core/invariants.js';
 import type { Program } from '../../rt/execution.js';
-import { complete, errname, faultsInjected, type Gen, scenarioAssert } from '../../sync/index.js';
+import { armPausePoint, complete, errname, faultsInjected, type Gen, scenarioAssert } from '../../sync/index.js';
 import type { Scenario } from '../scenario.js';
 import { cleanupWorld } from './cleanup.js';
 import { runOp } from './ops.js';
@@ -54,11 +54,15 @@ export function* runOps(w: IommuWorld, ops: readonly Op[]): Gen<number[]> {
   return results;
 }
 
-export function iommuProgram(spec: IommuScenarioSpec): Program<IommuWorld> {
+/** the threads of a program: the spec's, or a test's own bodies over the same world */
+export type ThreadsOf = (w: IommuWorld) => ReadonlyArray<{ readonly name: string; readonly body: () => Gen<unknown> }>;
+
+export function iommuProgram(spec: IommuScenarioSpec, threadsOf?: ThreadsOf): Program<IommuWorld> {
   return {
     setup() {
       const w = buildWorld(spec);
       declareNames(w, [...(spec.prologue ?? []), ...spec.threads.flatMap((t) => t.ops), ...(spec.epilogue ?? [])]);
+      for (const p of spec.topology.pausePoints ?? []) armPausePoint(p, eventNamed(w, p), eventNamed(w, `${p}:resume`));
       return w;
     },
     *prologue(w) {
@@ -70,7 +74,7 @@ export function iommuProgram(spec: IommuScenarioSpec): Program<IommuWorld> {
       // a prologue that did not finish leaves the scenario meaningless (unless a fault was injected)
       if (r.length < ops.length && faultsInjected() === 0) scenarioAssert(false, `the prologue stopped at ${describeOpShort(ops[r.length - 1]!)}`);
     },
-    threads: (w) => spec.threads.map((t) => ({ name: t.name, body: () => runOps(w, t.ops) })),
+    threads: (w) => threadsOf?.(w) ?? spec.threads.map((t) => ({ name: t.name, body: () => runOps(w, t.ops) })),
     *teardown(w) {
       yield* runOps(w, spec.epilogue ?? []);
       yield* cleanupWorld(w);

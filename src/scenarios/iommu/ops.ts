@@ -81,8 +81,13 @@ export function* runOp(w: IommuWorld, op: Op): Gen<number> {
       return yield* deviceAdd(deviceNamed(w, op.dev));
     case 'remove': {
       const dev = deviceNamed(w, op.dev);
+      // device_del() unbinds the driver; the device's own attachments and claims go with it
       dev.ghostBoundDmaIommu = null;
       L.bound.delete(dev);
+      L.attached.delete(dev);
+      for (const [k, p] of L.pasids) if (p.dev === dev) L.pasids.delete(k);
+      for (let i = L.claims.length - 1; i >= 0; i--) if (L.claims[i]!.dev === dev) L.claims.splice(i, 1);
+      for (const [k, m] of L.dmaMaps) if (m.dev === dev) L.dmaMaps.delete(k);
       return yield* deviceDel(dev);
     }
     case 'bind': {
@@ -107,7 +112,9 @@ export function* runOp(w: IommuWorld, op: Op): Gen<number> {
       const dev = deviceNamed(w, op.dev);
       const owner = ownerNamed(w, op.owner);
       const group = op.group === true;
-      const ret = group ? yield* withGroup(dev, (g) => iommuGroupClaimDmaOwner(g, owner)) : yield* iommuDeviceClaimDmaOwner(dev, owner);
+      const ret = group
+        ? yield* withGroup(dev, (g) => iommuGroupClaimDmaOwner(g, owner))
+        : yield* iommuDeviceClaimDmaOwner(dev, owner);
       if (ret === 0) L.claims.push({ dev, group });
       return ret;
     }
@@ -211,6 +218,8 @@ export function* runOp(w: IommuWorld, op: Op): Gen<number> {
     }
     case 'dmaMap': {
       const dev = deviceNamed(w, op.dev);
+      // the DMA API is used by the driver bound to the device
+      if (!L.bound.has(dev)) return -ENODEV;
       const size = op.size ?? 4096;
       const addr = yield* dmaMapPage(dev, op.paddr, size);
       if (addr === DMA_MAPPING_ERROR) return -ENOMEM;

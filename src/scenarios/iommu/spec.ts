@@ -46,7 +46,7 @@ export interface PciFunctionSpec extends DeviceCommon {
   readonly untrusted?: boolean;
   /** quirk DMA aliases: other slot.fn on the same bus, as devfn numbers */
   readonly aliases?: readonly number[];
-  /** supported reset methods (default: flr) */
+  /** reset capabilities: flr, af_flr, pm, acpi, device_specific (default: flr); bus and cxl_bus follow the topology */
   readonly reset?: readonly PciResetMethod[];
   /** the device-specific reset quirk resets by calling pcie_flr() */
   readonly quirkResetViaFlr?: boolean;
@@ -65,6 +65,11 @@ export interface Topology {
   readonly pci?: readonly PciFunctionSpec[];
   readonly platform?: readonly PlatformDeviceSpec[];
   readonly defaultDomainType?: DefaultDomainTypeName;
+  /**
+   * Pause points to arm (a race reproducer): a thread reaching NAME signals event NAME and waits
+   * for event NAME:resume. Unarmed points do nothing.
+   */
+  readonly pausePoints?: readonly string[];
 }
 
 /** an expected return code, or a set of acceptable ones */

@@ -11,6 +11,7 @@ import type { MockIommu } from '../../drivers/mock/iommu.js';
 import { HwEndpoint } from '../../hw/endpoint.js';
 import { IOMMU_READ, IOMMU_WRITE } from '../../hw/io-pgtable.js';
 import { PciBus, PciDev } from '../../pci/pci.js';
+import { pciInitResetMethods } from '../../pci/reset.js';
 import { Completion, KObject } from '../../sync/index.js';
 import type { IommuScenarioSpec, Op, ResvSpec } from './spec.js';
 
@@ -134,7 +135,7 @@ export function buildWorld(spec: IommuScenarioSpec): IommuWorld {
     d.untrusted = f.untrusted ?? false;
     d.pasidCap = f.pasids ?? 0;
     for (const a of f.aliases ?? []) d.dmaAliases.add(a);
-    d.resetMethods = [...(f.reset ?? ['flr'])];
+    for (const m of f.reset ?? ['flr']) d.resetCaps.add(m);
     d.quirkResetViaFlr = f.quirkResetViaFlr ?? false;
     d.cxl = f.cxl ?? false;
     if (f.bridge !== undefined) {
@@ -147,6 +148,8 @@ export function buildWorld(spec: IommuScenarioSpec): IommuWorld {
     bus.devices.push(d);
     add(d, f.present);
   }
+  // pci_init_reset_methods() once the topology is complete (bus resets depend on it)
+  for (const d of deviceList) if (d instanceof PciDev) pciInitResetMethods(d);
   let nextSid = 0x1000;
   for (const p of t.platform ?? []) {
     const sids = p.sids ?? [nextSid++];
