@@ -88,8 +88,8 @@ function checkNoUseAfterFree(groups: readonly IommuGroup[], oracles: readonly Dr
 function checkGroup(g: IommuGroup): string | null {
   // I6: ownership accounting
   if (g.owner !== null && g.ownerCnt < 1) return `I6: ${g.label} has an owner with owner_cnt ${g.ownerCnt}`;
-  // I4: domain pointer range
-  if (g.owner !== null && g.blockingDomain === null) return `I4: ${g.label} is owned but has no blocking_domain`;
+  // I4: domain pointer range (a dying group, with no members left, has had its domains freed)
+  if (g.owner !== null && g.blockingDomain === null && g.devices.length > 0) return `I4: ${g.label} is owned but has no blocking_domain`;
   if (g.defaultDomain !== null && g.domain === null) return `I3: ${g.label} has a default_domain but no domain`;
   // I7: a reservation exists only while the attaching thread holds the mutex
   for (const [p, v] of g.pasidArray.slots) if (v === XA_ZERO_ENTRY) return `I7: ${g.label}->pasid_array[${p}] is reserved at a stable point`;
