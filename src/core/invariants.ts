@@ -146,9 +146,11 @@ function checkReset(devices: readonly Device[]): string | null {
     if (!isPciDev(dev) || !pciAtsSupported(dev)) continue;
     const g = dev.iommuGroup;
     const oracle = oracleOf(dev);
-    if (g === null || oracle === null || g.blockingDomain === null) continue;
+    if (g === null || oracle === null) continue;
     const rid = oracle.installed(dev, null);
-    if (!sameTranslation(rid, oracle.translationOf(g.blockingDomain))) return `I9: ${dev.label} is in reset but its RID is ${describeTranslation(rid)}`;
+    if (g.blockingDomain === null || !sameTranslation(rid, oracle.translationOf(g.blockingDomain))) {
+      return `I9: ${dev.label} is in reset but its RID is ${describeTranslation(rid)}`;
+    }
     if (oracle.installedPasids(dev).size > 0) return `I9: ${dev.label} is in reset with PASIDs installed`;
     if (ep.atsEnabled) return `I9: ${dev.label} is in reset with ATS enabled`;
   }

@@ -9,8 +9,8 @@ import type { MockDev } from './device.js';
 export type MockDomainKind = 'paging' | 'blocked' | 'identity';
 
 export class MockDomain extends IommuDomain {
-  /** the devices attached (RID or PASID), with how many attachments each; under the domain's spinlock */
-  users = new Map<MockDev, number>();
+  /** the devices attached (RID or PASID), with how many attachments each; under mock_domains_lock */
+  readonly users = new Map<MockDev, number>();
   /** the page table; null for blocked/identity */
   pt: IoPageTable | null = null;
 

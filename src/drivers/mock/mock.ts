@@ -19,7 +19,6 @@ import { HW_ABORT, HW_BYPASS, HW_NONE, type HwTranslation, hwTranslate } from '.
 import { pciDisableAts, pciEnableAts } from '../../pci/ats.js';
 import { isPciDev, pciAtsSupported } from '../../pci/pci.js';
 import {
-  atomicUpdate,
   deref,
   ENODEV,
   ENOENT,
@@ -32,8 +31,10 @@ import {
   KObject,
   kfree,
   kzalloc,
-  readOnce,
   shouldFail,
+  Spinlock,
+  spinLock,
+  spinUnlock,
   WARN_ON,
 } from '../../sync/index.js';
 import { MockDev } from './device.js';
@@ -49,6 +50,8 @@ export class MockDriver extends KObject {
   readonly module = new Module('iommufd_mock');
   readonly ops: IommuOps;
   readonly instances: MockIommu[] = [];
+  /** protects every mock domain's users (attach/detach vs. the invalidations of iotlb_sync) */
+  readonly domainsLock = new Spinlock('mock_domains_lock', null);
   readonly blocked: MockDomain | null;
   readonly identity: MockDomain | null;
   /** calls seen per fault rule (failure injection) */
@@ -173,11 +176,11 @@ export class MockDriver extends KObject {
       for (const sid of mdev.sids) yield* hwWrite(mdev.iommu.hw.entry(sid), 'rid', t, 'ste_write');
       yield* this.disableAts(dev);
     }
-    yield* this.dropUser(mdev.domain, mdev);
+    yield* this.moveUser(mdev.domain, null, mdev);
     mdev.domain = null;
     for (const [pasid, d] of [...mdev.pasids]) {
       for (const sid of mdev.sids) yield* hwUpdate(mdev.iommu.hw.entry(sid), 'pasids', (e) => e.pasids.delete(pasid), 'pasid_entry_clear');
-      yield* this.dropUser(d, mdev);
+      yield* this.moveUser(d, null, mdev);
       mdev.pasids.delete(pasid);
     }
     dev.iommu!.priv = null;
@@ -256,20 +259,25 @@ export class MockDriver extends KObject {
     return hwTranslate(pt);
   }
 
-  /** add one attachment of mdev to d: spin_lock; list_add; spin_unlock is one atomic step */
-  private *addUser(d: MockDomain, mdev: MockDev): Gen {
-    yield* atomicUpdate(deref(d, 'domain'), 'users', (users) => users.set(mdev, (users.get(mdev) ?? 0) + 1));
-  }
-
-  /** drop one attachment of mdev from d: touches d, so d must still be alive */
-  private *dropUser(d: MockDomain | null, mdev: MockDev): Gen {
-    if (d === null) return;
-    yield* atomicUpdate(deref(d, 'mdev->domain'), 'users', (users) => {
+  /**
+   * Move one attachment of mdev from `from` to `to` (either may be null) under the driver's
+   * domain lock, which also covers the ATS invalidations of iotlb_sync. Touching a domain after
+   * it was freed is a use-after-free.
+   */
+  private *moveUser(from: MockDomain | null, to: MockDomain | null, mdev: MockDev): Gen {
+    if (from === to) return;
+    yield* spinLock(this.domainsLock);
+    if (from !== null) {
+      const users = deref(from, 'mdev->domain').users;
       const n = (users.get(mdev) ?? 0) - 1;
       if (n <= 0) users.delete(mdev);
       else users.set(mdev, n);
-      return users;
-    });
+    }
+    if (to !== null) {
+      const users = deref(to, 'domain').users;
+      users.set(mdev, (users.get(mdev) ?? 0) + 1);
+    }
+    yield* spinUnlock(this.domainsLock);
   }
 
   private *enableAts(dev: Device): Gen {
@@ -291,8 +299,7 @@ export class MockDriver extends KObject {
     if (t.kind !== 'translate') yield* this.disableAts(dev);
     for (const sid of mdev.sids) yield* hwWrite(mdev.iommu.hw.entry(sid), 'rid', t, 'ste_write');
     if (mdev.domain !== d) {
-      yield* this.dropUser(mdev.domain, mdev);
-      yield* this.addUser(d, mdev);
+      yield* this.moveUser(mdev.domain, d, mdev);
       mdev.domain = d;
     }
     // and comes on once the new translation is installed
@@ -313,8 +320,7 @@ export class MockDriver extends KObject {
     for (const sid of mdev.sids) yield* hwUpdate(mdev.iommu.hw.entry(sid), 'pasids', (e) => e.pasids.set(pasid, t), 'pasid_entry_write');
     const prev = mdev.pasids.get(pasid) ?? null;
     if (prev !== d) {
-      yield* this.dropUser(prev, mdev);
-      yield* this.addUser(d, mdev);
+      yield* this.moveUser(prev, d, mdev);
       mdev.pasids.set(pasid, d);
     }
     return 0;
@@ -328,7 +334,7 @@ export class MockDriver extends KObject {
     if (err !== 0) return err;
     for (const sid of mdev.sids) yield* hwUpdate(mdev.iommu.hw.entry(sid), 'pasids', (e) => e.pasids.delete(pasid), 'pasid_entry_clear');
     const prev = mdev.pasids.get(pasid) ?? null;
-    yield* this.dropUser(prev, mdev);
+    yield* this.moveUser(prev, null, mdev);
     mdev.pasids.delete(pasid);
     return 0;
   }
@@ -392,8 +398,9 @@ export class MockDriver extends KObject {
   /** the flush after unmap: IOTLB (nothing to model) and the ATC of every ATS user */
   private *iotlbSync(domain: MockDomain, _gather: IommuIotlbGather): Gen {
     const d = deref(domain, 'domain');
-    const users = [...(yield* readOnce(d, 'users')).keys()];
-    for (const mdev of users) if (mdev.dev.ep.atsEnabled) yield* hwAtcInvalidate(mdev.dev.ep);
+    yield* spinLock(this.domainsLock);
+    for (const mdev of [...d.users.keys()]) if (mdev.dev.ep.atsEnabled) yield* hwAtcInvalidate(mdev.dev.ep);
+    yield* spinUnlock(this.domainsLock);
   }
 
   private *iovaToPhys(domain: MockDomain, iova: number): Gen<number> {

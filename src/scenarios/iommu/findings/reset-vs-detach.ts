@@ -3,8 +3,9 @@
 // (WARN), group->domain keeps the owner's domain, the owner frees it, and reset done re-attaches
 // the freed domain.
 import { iommuScenario } from '../build.js';
+import type { IommuScenarioSpec } from '../spec.js';
 
-export const iommuResetVsDetach = iommuScenario({
+export const resetVsDetachSpec: IommuScenarioSpec = {
   name: 'iommu-reset-vs-detach',
   summary: 'finding: detach + free during an FLR; the nofail switch is refused, done re-attaches a freed domain',
   description:
@@ -36,4 +37,6 @@ export const iommuResetVsDetach = iommuScenario({
     },
   ],
   expect: { violations: ['warn', 'invariant', 'use-after-free'] },
-});
+};
+
+export const iommuResetVsDetach = iommuScenario(resetVsDetachSpec);
