@@ -23,7 +23,11 @@ export interface RunOptions {
 }
 
 /** run `spec` once (its own threads, or `bodies`), serial unless choices say otherwise */
-export function run(spec: IommuScenarioSpec, bodies?: ReadonlyArray<(w: IommuWorld) => Gen<unknown>>, opts: RunOptions = {}): Run {
+export function run(
+  spec: IommuScenarioSpec,
+  bodies?: ReadonlyArray<(w: IommuWorld) => Gen<unknown>>,
+  opts: RunOptions = {},
+): Run {
   let world: IommuWorld | null = null;
   const base = iommuProgram(
     spec,
@@ -50,10 +54,6 @@ export function run(spec: IommuScenarioSpec, bodies?: ReadonlyArray<(w: IommuWor
 /** the sorted kinds of the violations (and, with warnFails off, the warnings) of a run */
 export function kinds(r: Run): ViolationKind[] {
   return [...r.exec.violations, ...r.exec.warnings].map((v) => v.kind).sort();
-}
-
-export function titles(r: Run): string[] {
-  return [...r.exec.violations, ...r.exec.warnings].map((v) => v.splat.split('\n').find((l) => l.includes('WARN') || l.includes('BUG') || l.includes('invariant') || l.includes('assertion')) ?? v.title);
 }
 
 /** a spec with one thread of `ops` over `topology` */
