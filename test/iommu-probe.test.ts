@@ -4,7 +4,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { IOMMU_DOMAIN_DMA, IOMMU_DOMAIN_IDENTITY } from '../src/core/domain-types.js';
 import { sameTranslation } from '../src/hw/translation.js';
-import { EINVAL, type Gen } from '../src/sync/index.js';
+import { iommuProbeDevice } from '../src/core/probe.js';
+import { EINVAL, EPROBE_DEFER, type Gen } from '../src/sync/index.js';
 import type { IommuWorld } from '../src/scenarios/iommu/world.js';
 import { kinds, op, pciTopology, run, spec } from './support/iommu.js';
 
@@ -245,5 +246,29 @@ describe('hot-add, deferred attach, release', () => {
       assert.equal(w.devices.get('a')!.iommu, null);
     }]);
     assert.deepEqual(kinds(r), []);
+  });
+});
+
+describe('patch probeDeferWithoutDefaultDomain', () => {
+  it('a replayed iommu_probe_device() between the bus_iommu_probe() phases defers (6.6.y), mainline returns 0', () => {
+    for (const patched of [false, true]) {
+      const s = spec(pciTopology([{ name: 'a', bus: 0, slot: 1 }], {
+        iommus: [{ name: 'smmu0', registered: false }],
+        pausePoints: ['bus_iommu_probe:pci:phase2'],
+      }), [], patched ? { patches: ['probeDeferWithoutDefaultDomain'] } : {});
+      let replay = NaN;
+      const r = run(s, [
+        function* (w) {
+          yield* op(w, { op: 'register', iommu: 'smmu0' });
+        },
+        function* (w) {
+          yield* op(w, { op: 'wait', event: 'bus_iommu_probe:pci:phase2' });
+          replay = yield* iommuProbeDevice(w.devices.get('a')!);
+          yield* op(w, { op: 'signal', event: 'bus_iommu_probe:pci:phase2:resume' });
+        },
+      ]);
+      assert.deepEqual(kinds(r), []);
+      assert.equal(replay, patched ? -EPROBE_DEFER : 0);
+    }
   });
 });

@@ -135,3 +135,24 @@ describe('patches', () => {
     assert.match(old.found[0]!.violation.splat, /ATS invalidation was sent to dev:a while it was in reset/);
   });
 });
+
+describe('patch resetDoneAllDevices', () => {
+  it('done re-attaches every member of the group, not only the reset function', () => {
+    const t = (patched: boolean) => ({
+      ...spec(
+        pciTopology(
+          [
+            { name: 'f0', bus: 0, slot: 3, fn: 0, multifunction: true, ats: true },
+            { name: 'f1', bus: 0, slot: 3, fn: 1, multifunction: true },
+          ],
+          // f1's paging attaches: its default domain at probe (1st); a 2nd only if done touches it
+          { mock: { faults: [{ callback: 'attach_dev', dev: 'f1', domain: 'paging', nth: 2 }] } },
+        ),
+        [{ op: 'reset', dev: 'f0', expect: 0 }],
+      ),
+      ...(patched ? { patches: ['resetDoneAllDevices' as const] } : {}),
+    });
+    assert.deepEqual(kinds(run(t(false), undefined, { warnFails: false })), []);
+    assert.deepEqual(kinds(run(t(true), undefined, { warnFails: false })), ['warn']);
+  });
+});

@@ -1,6 +1,7 @@
 // iommulab command line: check, replay, list.
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { type CheckOptions, checkScenario, defaultCheckOptions, faultPlanFor } from '../check/check.js';
+import { patchRegistry } from '../core/patches.js';
 import { ReplayMismatch } from '../explorer/replay.js';
 import { runOnce } from '../explorer/run-once.js';
 import { decodeSchedule, faultsFor, ScheduleSyntaxError } from '../explorer/schedule.js';
@@ -144,6 +145,13 @@ function program(): Command {
     .option('--no-warn-fails', 'a WARN is reported but does not fail')
     .action((name: string, schedule: string, flags: { warnFails: boolean; faults: CheckOptions['faults']; maxFailures: number }) => {
       process.exitCode = runReplay(name, schedule, flags);
+    });
+  cmd
+    .command('patches')
+    .description('list the named patch toggles a scenario can run instead of the v7.0 baseline')
+    .action(() => {
+      const width = Math.max(...patchRegistry.map((p) => p.name.length));
+      for (const p of patchRegistry) console.log(`${p.name.padEnd(width)}  ${p.description}\n${' '.repeat(width)}  source: ${p.source}`);
     });
   cmd
     .command('list')
