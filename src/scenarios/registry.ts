@@ -10,7 +10,9 @@ import { iommuHotAddIntoGroup } from './iommu/builtin/hotadd.js';
 import { iommuLifecycle, iommuLifecycleFailNth } from './iommu/builtin/lifecycle.js';
 import { iommuResetVsAttach } from './iommu/builtin/reset-attach.js';
 import { iommuAsyncProbe, iommuAsyncProbeUnfixed } from './iommu/findings/async-probe.js';
+import { iommuPasidReplaceHandle } from './iommu/findings/pasid-replace-handle.js';
 import { iommuReleaseUnlocked } from './iommu/findings/release-unlocked.js';
+import { iommuRemoveBetweenPhases } from './iommu/findings/remove-between-phases.js';
 import { iommuResetNested } from './iommu/findings/reset-nested.js';
 import { iommuResetVsDetach } from './iommu/findings/reset-vs-detach.js';
 import type { Scenario } from './scenario.js';
@@ -38,6 +40,8 @@ export const builtinScenarios: readonly Scenario[] = [
   iommuAsyncProbe,
   iommuAsyncProbeUnfixed,
   iommuReleaseUnlocked,
+  iommuRemoveBetweenPhases,
+  iommuPasidReplaceHandle,
 ];
 
 export function findScenario(name: string): Scenario | undefined {
