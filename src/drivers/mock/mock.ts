@@ -12,6 +12,7 @@ import type { IommuGroup } from '../../core/group.js';
 import type { IommuDevice } from '../../core/iommu-device.js';
 import type { DriverOracle, IommuDomainOps, IommuIotlbGather, IommuOps, MapPagesResult } from '../../core/ops.js';
 import { IOMMU_CAP_CACHE_COHERENCY } from '../../core/ops.js';
+import { iommuCore } from '../../core/globals.js';
 import { iommuAllocResvRegion, type IommuResvRegion } from '../../core/resv.js';
 import { hwAtcInvalidate } from '../../hw/endpoint.js';
 import { IoPageTable, ioPgtableIovaToPhys, type Leaf } from '../../hw/io-pgtable.js';
@@ -31,6 +32,8 @@ import {
   KObject,
   kfree,
   kzalloc,
+  lockdepAssertHeld,
+  lockdepAssertNotHeld,
   shouldFail,
   Spinlock,
   spinLock,
@@ -41,6 +44,11 @@ import { MockDev } from './device.js';
 import { MockDomain, type MockDomainKind } from './domain.js';
 import { MockIommu } from './iommu.js';
 import type { MockCallback, MockFault, MockOptions } from './options.js';
+
+/** iommu_group_mutex_assert(): attach_dev and set_dev_pasid run under the device's group mutex (I14) */
+function iommuGroupMutexAssert(dev: Device): void {
+  if (dev.iommuGroup !== null) lockdepAssertHeld(dev.iommuGroup.mutex);
+}
 
 /** MOCK_IO_PAGE_SIZE: one page size, so map/unmap calls match the user's ranges */
 export const MOCK_IO_PAGE_SIZE = 4096;
@@ -85,7 +93,7 @@ export class MockDriver extends KObject {
       capable: (_dev, cap) => cap === IOMMU_CAP_CACHE_COHERENCY,
       probeDevice: (dev) => this.probeDevice(dev),
       releaseDevice: (dev) => this.releaseDevice(dev),
-      ...(options.probeFinalize === true ? { probeFinalize: (_dev: Device) => this.probeFinalize() } : {}),
+      ...(options.probeFinalize === true ? { probeFinalize: (dev: Device) => this.probeFinalize(dev) } : {}),
       deviceGroup: (dev) => this.deviceGroup(dev),
       isAttachDeferred: (dev) => (options.deferredAttach ?? []).includes(dev.name),
       defDomainType: (dev) => {
@@ -164,8 +172,11 @@ export class MockDriver extends KObject {
     return iommu;
   }
 
-  /** mock_probe_finalize(): nothing to set up */
-  private *probeFinalize(): Gen {}
+  /** mock_probe_finalize(): may call back into the core, so no core lock may be held (I14) */
+  private *probeFinalize(dev: Device): Gen {
+    lockdepAssertNotHeld(iommuCore.iommuProbeDeviceLock);
+    if (dev.iommuGroup !== null) lockdepAssertNotHeld(dev.iommuGroup.mutex);
+  }
 
   /** mock_release_device(): stop using every domain, then free the per-device state */
   private *releaseDevice(dev: Device): Gen {
@@ -290,6 +301,7 @@ export class MockDriver extends KObject {
 
   /** mock attach_dev for every kind: program the RID, move the device between domains, ATS */
   private *attachDev(domain: MockDomain, dev: Device, _old: IommuDomain | null): Gen<number> {
+    iommuGroupMutexAssert(dev);
     const d = deref(domain, 'domain');
     const mdev = devIommuPrivGet<MockDev>(dev);
     const err = this.injected('attach_dev', dev, d);
@@ -312,6 +324,7 @@ export class MockDriver extends KObject {
 
   /** mock set_dev_pasid on a paging domain */
   private *setDevPasid(domain: MockDomain, dev: Device, pasid: number, _old: IommuDomain | null): Gen<number> {
+    iommuGroupMutexAssert(dev);
     const d = deref(domain, 'domain');
     const mdev = devIommuPrivGet<MockDev>(dev);
     const err = this.injected('set_dev_pasid', dev, d);
@@ -328,6 +341,7 @@ export class MockDriver extends KObject {
 
   /** the blocked domain's set_dev_pasid: remove the PASID */
   private *blockedSetDevPasid(domain: MockDomain, dev: Device, pasid: number, _old: IommuDomain | null): Gen<number> {
+    iommuGroupMutexAssert(dev);
     deref(domain, 'domain');
     const mdev = devIommuPrivGet<MockDev>(dev);
     const err = this.injected('set_dev_pasid', dev, domain);
