@@ -16,6 +16,7 @@ import {
   mutexLock,
   mutexUnlock,
   pausePoint,
+  readOnce,
   WARN_ON,
   WARN_ON_ONCE,
 } from '../sync/index.js';
@@ -39,8 +40,9 @@ function devIommuGetMaxPasids(dev: Device): number {
 export function* iommuInitDevice(dev: Device): Gen<number> {
   const g = iommuCore;
   if ((yield* devIommuGet(dev)) === null) return -ENOMEM;
-  // firmware parsing is buried in the bus dma_configure path: invoke the whole thing [B]
-  if (dev.iommu!.fwspec === null && dev.driver === null && dev.bus.dmaConfigure !== null) {
+  // firmware parsing is buried in the bus dma_configure path: invoke the whole thing [B].
+  // dev->driver is read without device_lock (a bound driver means dma_configure already ran).
+  if (dev.iommu!.fwspec === null && (yield* readOnce(dev, 'driver')) === null && dev.bus.dmaConfigure !== null) {
     yield* mutexUnlock(g.iommuProbeDeviceLock);
     yield* dev.bus.dmaConfigure(dev);
     yield* mutexLock(g.iommuProbeDeviceLock);
