@@ -12,7 +12,7 @@ export const resetVsDetachSpec: IommuScenarioSpec = {
     'An owned ATS function with an external domain attached is reset (FLR) while its owner detaches and frees ' +
     'the domain (what closing a VFIO/iommufd device does). In the v7.0 baseline ' +
     '__iommu_group_set_domain_internal() returns -EBUSY while group->resetting_domain is set, also for the ' +
-    'MUST_SUCCEED switch of a detach, which WARNs and leaves group->domain on the owner\'s domain. The ' +
+    'MUST_SUCCEED switch of iommu_detach_group(), which WARNs and leaves group->domain on the owner\'s domain. The ' +
     'owner then frees it (group->domain points at freed memory, I5) and pci_dev_reset_iommu_done() attaches it ' +
     'again: a use-after-free. See docs/FINDINGS.md.',
   topology: {
@@ -24,14 +24,14 @@ export const resetVsDetachSpec: IommuScenarioSpec = {
     { op: 'bind', dev: 'ep0', driverManagedDma: true },
     { op: 'claim', dev: 'ep0', owner: 'vfio' },
     { op: 'domainAlloc', dev: 'ep0', domain: 'D' },
-    { op: 'attach', dev: 'ep0', domain: 'D' },
+    { op: 'attach', dev: 'ep0', domain: 'D', api: 'group' },
   ],
   threads: [
     { name: 'reset', ops: [{ op: 'reset', dev: 'ep0', expect: 0 }] },
     {
       name: 'close',
       ops: [
-        { op: 'detach', dev: 'ep0', domain: 'D', expect: 0 },
+        { op: 'detach', dev: 'ep0', domain: 'D', api: 'group', expect: 0 },
         { op: 'domainFree', domain: 'D', expect: 0 },
       ],
     },
