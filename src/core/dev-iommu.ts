@@ -1,6 +1,6 @@
 // struct dev_iommu (dev->iommu) and its helpers (spec core.md §2.2).
 import type { Device } from '../base/device.js';
-import { BUG_ON, deref, type Gen, KObject, kfree, kzalloc, lockdepAssertHeld } from '../sync/index.js';
+import { deref, type Gen, KObject, kfree, kzalloc, lockdepAssertHeld } from '../sync/index.js';
 import type { IommuFwspec } from './fwspec.js';
 import { iommuCore } from './globals.js';
 import type { IommuDevice } from './iommu-device.js';
@@ -76,10 +76,4 @@ export function devIommuPrivSet(dev: Device, priv: unknown): void {
 /** dev_iommu_fwspec_get() */
 export function devIommuFwspecGet(dev: Device): IommuFwspec | null {
   return dev.iommu?.fwspec ?? null;
-}
-
-/** BUG_ON helper for code that requires dev->iommu */
-export function devIommuRequired(dev: Device): DevIommu {
-  BUG_ON(dev.iommu === null, 'dev->iommu == NULL');
-  return dev.iommu!;
 }

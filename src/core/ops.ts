@@ -85,4 +85,3 @@ export interface IommuOps {
 
 /** IOMMU_CAP_* */
 export const IOMMU_CAP_CACHE_COHERENCY = 0;
-export const IOMMU_CAP_DEFERRED_FLUSH = 4;

@@ -3,7 +3,6 @@
 // can send ATS invalidations to them.
 import { IommuDomain } from '../../core/domain.js';
 import type { IoPageTable } from '../../hw/io-pgtable.js';
-import { KObject } from '../../sync/index.js';
 import type { MockDev } from './device.js';
 
 export type MockDomainKind = 'paging' | 'blocked' | 'identity';
@@ -20,10 +19,4 @@ export class MockDomain extends IommuDomain {
   ) {
     super(tag);
   }
-}
-
-/** a static, driver-lifetime domain (ops->blocked_domain, ops->identity_domain) */
-export class MockStaticDomains extends KObject {
-  blocked: MockDomain | null = null;
-  identity: MockDomain | null = null;
 }
