@@ -3,6 +3,7 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { type CheckOptions, defaultCheckOptions, faultPlanFor } from '../check/check.js';
 import { RunFileError } from '../check/run-file.js';
 import { parseShard, type Shard } from '../check/shard.js';
+import { patchRegistry } from '../core/patches.js';
 import { defaultSliceMs } from '../explorer/parallel/explore-parallel.js';
 import { defaultWorkers } from '../explorer/parallel/pool.js';
 import { ReplayMismatch } from '../explorer/replay.js';
@@ -228,6 +229,13 @@ function program(): Command {
     .option('--no-warn-fails', 'a WARN is reported but does not fail')
     .action((name: string, schedule: string, flags: { warnFails: boolean; faults: CheckOptions['faults']; maxFailures: number }) => {
       process.exitCode = runReplay(name, schedule, flags);
+    });
+  cmd
+    .command('patches')
+    .description('list the named patch toggles a scenario can run instead of the v7.0 baseline')
+    .action(() => {
+      const width = Math.max(...patchRegistry.map((p) => p.name.length));
+      for (const p of patchRegistry) console.log(`${p.name.padEnd(width)}  ${p.description}\n${' '.repeat(width)}  source: ${p.source}`);
     });
   cmd
     .command('list')

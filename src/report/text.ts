@@ -44,5 +44,6 @@ export function executionReport(scenario: string, schedule: string, exec: Execut
 function fmt(v: unknown): string {
   if (v === undefined) return 'void';
   if (typeof v === 'number') return v < 0 ? String(v) : String(v);
+  if (Array.isArray(v)) return `[${v.map(fmt).join(',')}]`;
   return typeof v === 'object' && v !== null ? ((v as { label?: string }).label ?? 'object') : String(v);
 }

@@ -34,6 +34,8 @@ export interface ThreadSpec {
 /** What the runtime needs from a scenario: a world, its threads, and what must hold. */
 export interface Program<W = unknown> {
   setup(): W;
+  /** runs alone before the threads are started (boot-time work, no choices); its result is not a thread result */
+  prologue?(world: W): Gen<void>;
   threads(world: W): readonly ThreadSpec[];
   /** runs alone after every thread has finished; must free what the threads left */
   teardown?(world: W, results: readonly unknown[]): Gen<void>;
@@ -117,10 +119,16 @@ export class Execution {
     try {
       const world = program.setup();
       this.world = world;
+      let first = 0;
+      if (program.prologue !== undefined) {
+        this.spawn('prologue', program.prologue(world));
+        this.schedule();
+        first = this.threads.length;
+      }
       for (const spec of program.threads(world)) this.spawn(spec.name, spec.body());
       this.checkInvariant();
       this.schedule();
-      const results = this.threads.map((t) => t.result);
+      const results = this.threads.slice(first).map((t) => t.result);
       if (program.teardown !== undefined) {
         this.spawn('teardown', program.teardown(world, results));
         this.schedule();

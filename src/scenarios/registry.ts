@@ -5,6 +5,16 @@ import { freeOnError, leakOnError } from './examples/leak.js';
 import { atomicAllocInSpinlock, sleepInSpinlock } from './examples/sleep-in-atomic.js';
 import { readerFreeLocked, readerFreeUaf } from './examples/uaf.js';
 import { checkedAlloc, uncheckedAlloc } from './examples/unchecked-alloc.js';
+import { iommuGroupAttachDetach } from './iommu/builtin/group-attach.js';
+import { iommuHotAddIntoGroup } from './iommu/builtin/hotadd.js';
+import { iommuLifecycle, iommuLifecycleFailNth } from './iommu/builtin/lifecycle.js';
+import { iommuResetVsAttach } from './iommu/builtin/reset-attach.js';
+import { iommuAsyncProbe, iommuAsyncProbeUnfixed } from './iommu/findings/async-probe.js';
+import { iommuPasidReplaceHandle } from './iommu/findings/pasid-replace-handle.js';
+import { iommuReleaseUnlocked } from './iommu/findings/release-unlocked.js';
+import { iommuRemoveBetweenPhases } from './iommu/findings/remove-between-phases.js';
+import { iommuResetNested } from './iommu/findings/reset-nested.js';
+import { iommuResetVsDetach } from './iommu/findings/reset-vs-detach.js';
 import type { Scenario } from './scenario.js';
 
 export const builtinScenarios: readonly Scenario[] = [
@@ -20,6 +30,18 @@ export const builtinScenarios: readonly Scenario[] = [
   checkedAlloc,
   sleepInSpinlock,
   atomicAllocInSpinlock,
+  iommuLifecycle,
+  iommuLifecycleFailNth,
+  iommuGroupAttachDetach,
+  iommuHotAddIntoGroup,
+  iommuResetVsAttach,
+  iommuResetVsDetach,
+  iommuResetNested,
+  iommuAsyncProbe,
+  iommuAsyncProbeUnfixed,
+  iommuReleaseUnlocked,
+  iommuRemoveBetweenPhases,
+  iommuPasidReplaceHandle,
 ];
 
 export function findScenario(name: string): Scenario | undefined {

@@ -1,0 +1,55 @@
+// Firmware DMA configuration [B]: the bus dma_configure hooks (platform_dma_configure,
+// pci_dma_configure) and of_iommu_configure(): create the fwspec from the firmware description
+// under the probe lock, "replay" iommu_probe_device() when called outside the probe path, then
+// (at driver bind) claim the default domain for a DMA-API driver.
+import { devIommuFree, devIommuFwspecGet } from '../core/dev-iommu.js';
+import { iommuFwspecAddIds, iommuFwspecFree, iommuFwspecInit } from '../core/fwspec.js';
+import { iommuCore } from '../core/globals.js';
+import { iommuDeviceUnuseDefaultDomain, iommuDeviceUseDefaultDomain } from '../core/ownership.js';
+import { iommuProbeDevice } from '../core/probe.js';
+import { ENODEV, EPROBE_DEFER, type Gen, mutexLock, mutexUnlock } from '../sync/index.js';
+import type { Device } from './device.js';
+
+/** of_iommu_configure() (OF; ACPI IORT/VIOT behave alike) */
+export function* ofIommuConfigure(dev: Device): Gen<number> {
+  const fwnode = dev.fw.iommu;
+  if (fwnode === null) return -ENODEV;
+  // serialise to make dev->iommu stable under our potential fwspec
+  yield* mutexLock(iommuCore.iommuProbeDeviceLock);
+  const devIommuPresent = dev.iommu !== null;
+  if (devIommuFwspecGet(dev) !== null) {
+    yield* mutexUnlock(iommuCore.iommuProbeDeviceLock);
+    return 0;
+  }
+  let err = yield* iommuFwspecInit(dev, fwnode);
+  if (err === 0) err = iommuFwspecAddIds(dev, dev.fw.ids);
+  if (err !== 0 && devIommuPresent) yield* iommuFwspecFree(dev);
+  else if (err !== 0 && dev.iommu !== null) yield* devIommuFree(dev);
+  yield* mutexUnlock(iommuCore.iommuProbeDeviceLock);
+  // not on the iommu_probe_device() path (no dev->iommu at entry): replay it
+  if (err === 0 && !devIommuPresent) err = yield* iommuProbeDevice(dev);
+  return err;
+}
+
+/** of_dma_configure_id(): only -EPROBE_DEFER from the IOMMU part is fatal */
+function* ofDmaConfigure(dev: Device): Gen<number> {
+  const ret = yield* ofIommuConfigure(dev);
+  if (ret === -EPROBE_DEFER) return ret;
+  return 0;
+}
+
+/** platform_dma_configure() / pci_dma_configure() */
+export function* busDmaConfigure(dev: Device): Gen<number> {
+  let ret = yield* ofDmaConfigure(dev);
+  // the driver may not be valid when called from the IOMMU layer
+  if (ret === 0 && dev.driver !== null && !dev.driver.driverManagedDma) {
+    ret = yield* iommuDeviceUseDefaultDomain(dev);
+    // arch_teardown_dma_ops() on failure
+  }
+  return ret;
+}
+
+/** platform_dma_cleanup() / pci_dma_cleanup() */
+export function* busDmaCleanup(dev: Device): Gen {
+  if (dev.driver !== null && !dev.driver.driverManagedDma) yield* iommuDeviceUnuseDefaultDomain(dev);
+}

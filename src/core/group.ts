@@ -1,0 +1,171 @@
+// struct iommu_group and struct group_device, their lifetime and the exported helpers
+// (spec core.md §2.5, §4.2 "Group object helpers").
+import type { Device } from '../base/device.js';
+import {
+  ENOMEM,
+  type ErrPtr,
+  type Gen,
+  KObject,
+  kfree,
+  kzalloc,
+  Mutex,
+  mutexLock,
+  mutexUnlock,
+  readOnce,
+  Refcount,
+  refcountDecAndTest,
+  refcountInc,
+  shouldFail,
+  WARN_ON,
+  XArray,
+} from '../sync/index.js';
+import type { IommuDomain } from './domain.js';
+import { iommuCore } from './globals.js';
+import type { PasidEntry } from './pasid-entry.js';
+
+export class GroupDevice extends KObject {
+  /** sysfs link name under the group's devices/ */
+  name: string;
+  constructor(readonly dev: Device) {
+    super();
+    this.name = dev.name;
+  }
+
+  override get label(): string {
+    return `group_device:${this.dev.name}`;
+  }
+}
+
+export class IommuGroup extends KObject {
+  /** devices_kobj reference count: iommu_group_get/put */
+  readonly kobj = new Refcount(1, `group#${this.oid.toString(16)}->devices_kobj`, this);
+  readonly mutex = new Mutex(`&group#${this.oid.toString(16)}->mutex`, this, '&group->mutex');
+  /** group->devices, in insertion order; protected by mutex */
+  readonly devices: GroupDevice[] = [];
+  /** pasid -> domain or attach handle; writers hold mutex */
+  readonly pasidArray = new XArray<PasidEntry>(`group#${this.oid.toString(16)}->pasid_array`);
+  iommuData: unknown = null;
+  iommuDataRelease: ((data: unknown) => void) | null = null;
+  name: string | null = null;
+  id = -1;
+  defaultDomain: IommuDomain | null = null;
+  blockingDomain: IommuDomain | null = null;
+  resettingDomain: IommuDomain | null = null;
+  domain: IommuDomain | null = null;
+  /** group->entry: the bus_iommu_probe() list it is queued on, or null (list_empty) */
+  entry: IommuGroup[] | null = null;
+  ownerCnt = 0;
+  owner: unknown = null;
+  /** model-only: a MUST_SUCCEED switch returned an error (WARN raised); I3 no longer holds */
+  ghostNofailFailed = false;
+
+  override get label(): string {
+    return `group#${this.oid.toString(16)}`;
+  }
+}
+
+/** for_each_group_device() / list_first_entry() helpers */
+export function groupFirstDevice(group: IommuGroup): GroupDevice | undefined {
+  return group.devices[0];
+}
+
+/** list_count_nodes(&group->devices) */
+export function iommuGroupDeviceCount(group: IommuGroup): number {
+  return group.devices.length;
+}
+
+/** iommu_group_alloc(): a new group holding one reference */
+export function* iommuGroupAlloc(): Gen<ErrPtr<IommuGroup>> {
+  const g = iommuCore;
+  const group = yield* kzalloc(() => new IommuGroup());
+  if (group === null) return -ENOMEM;
+  g.ghostGroups.add(group);
+  // ida_alloc(&iommu_group_ida)
+  if (shouldFail('ida_alloc')) {
+    yield* kfree(group);
+    return -ENOMEM;
+  }
+  let id = 0;
+  while (g.groupIds.has(id)) id++;
+  g.groupIds.add(id);
+  group.id = id;
+  // kobject_init_and_add(), the devices/ kobject and the sysfs attribute files, as one fault point
+  if (shouldFail('kobject_init_and_add')) {
+    yield* iommuGroupRelease(group);
+    return -ENOMEM;
+  }
+  return group;
+}
+
+/** iommu_group_release(): the last reference is gone */
+function* iommuGroupRelease(group: IommuGroup): Gen {
+  if (group.iommuDataRelease !== null) group.iommuDataRelease(group.iommuData);
+  iommuCore.groupIds.delete(group.id);
+  // domains are freed by iommu_deinit_device()
+  WARN_ON(group.defaultDomain !== null, 'WARN_ON(group->default_domain)');
+  WARN_ON(group.blockingDomain !== null, 'WARN_ON(group->blocking_domain)');
+  yield* kfree(group);
+}
+
+/** iommu_group_get(): lockless read of dev->iommu_group, plus a reference */
+export function* iommuGroupGet(dev: Device): Gen<IommuGroup | null> {
+  const group = yield* readOnce(dev, 'iommuGroup');
+  if (group !== null) yield* refcountInc(group.kobj);
+  return group;
+}
+
+/** iommu_group_ref_get() */
+export function* iommuGroupRefGet(group: IommuGroup): Gen<IommuGroup> {
+  yield* refcountInc(group.kobj);
+  return group;
+}
+
+/** iommu_group_put(): NULL allowed */
+export function* iommuGroupPut(group: IommuGroup | null): Gen {
+  if (group === null) return;
+  if (yield* refcountDecAndTest(group.kobj)) yield* iommuGroupRelease(group);
+}
+
+/** iommu_group_alloc_device(): the group_device and its sysfs links; does not touch the list */
+export function* iommuGroupAllocDevice(group: IommuGroup, dev: Device): Gen<ErrPtr<GroupDevice>> {
+  const device = yield* kzalloc(() => new GroupDevice(dev));
+  if (device === null) return -ENOMEM;
+  let ret = 0;
+  if (shouldFail('sysfs_create_link')) ret = -ENOMEM;
+  else if (shouldFail('kasprintf')) ret = -ENOMEM;
+  else if (shouldFail('sysfs_create_link_nowarn')) ret = -ENOMEM;
+  if (ret !== 0) {
+    yield* kfree(device);
+    return ret;
+  }
+  return device;
+}
+
+/** iommu_group_add_device(): fake groups (VFIO no-iommu, spapr); no domain work */
+export function* iommuGroupAddDevice(group: IommuGroup, dev: Device): Gen<number> {
+  const gdev = yield* iommuGroupAllocDevice(group, dev);
+  if (typeof gdev === 'number') return gdev;
+  yield* iommuGroupRefGet(group);
+  dev.iommuGroup = group;
+  yield* mutexLock(group.mutex);
+  group.devices.push(gdev);
+  yield* mutexUnlock(group.mutex);
+  return 0;
+}
+
+/** iommu_group_for_each_dev(): the mutex is held across every callback */
+export function* iommuGroupForEachDev(group: IommuGroup, fn: (dev: Device) => Gen<number>): Gen<number> {
+  let ret = 0;
+  yield* mutexLock(group.mutex);
+  for (const gd of group.devices) {
+    ret = yield* fn(gd.dev);
+    if (ret !== 0) break;
+  }
+  yield* mutexUnlock(group.mutex);
+  return ret;
+}
+
+/** iommu_group_id() */
+export function iommuGroupId(group: IommuGroup): number {
+  return group.id;
+}

@@ -1,0 +1,182 @@
+// The invariants of spec core.md §6 as checker oracles, each with its legitimate windows. They
+// compare the core's bookkeeping (groups, pasid_array, owners) with the hardware truth the
+// drivers programmed (read through each driver's oracle). Called after every step, so a group
+// is checked only at its stable points (its mutex free), as the spec defines them.
+import type { Device } from '../base/device.js';
+import { describeTranslation, type HwTranslation, sameTranslation } from '../hw/translation.js';
+import { isPciDev, pciAtsSupported } from '../pci/pci.js';
+import { XA_ZERO_ENTRY } from '../sync/index.js';
+import type { IommuDomain } from './domain.js';
+import { iommuCore } from './globals.js';
+import type { IommuGroup } from './group.js';
+import type { DriverOracle } from './ops.js';
+import { pasidArrayEntryToDomain } from './pasid-entry.js';
+
+function oracleOf(dev: Device): DriverOracle | null {
+  const iommuDev = dev.iommu?.iommuDev ?? null;
+  return iommuDev === null ? null : iommuDev.ops.oracle;
+}
+
+function name(d: IommuDomain | null): string {
+  return d === null ? 'NULL' : d.label;
+}
+
+function stable(group: IommuGroup): boolean {
+  return group.mutex.owner === null;
+}
+
+/** I5: a translation that walks freed page-table memory */
+function freedTable(t: HwTranslation): boolean {
+  return t.kind === 'translate' && t.table.freed;
+}
+
+/** I1, I2: membership back-pointers and uniqueness */
+function checkMembership(groups: readonly IommuGroup[], devices: readonly Device[]): string | null {
+  const seen = new Map<Device, IommuGroup>();
+  for (const g of groups) {
+    for (const gd of g.devices) {
+      if (seen.has(gd.dev)) return `I2: ${gd.dev.label} is on the device lists of ${seen.get(gd.dev)!.label} and ${g.label}`;
+      seen.set(gd.dev, g);
+      if (stable(g) && gd.dev.iommuGroup !== g) {
+        return `I1: ${gd.dev.label} is on ${g.label}->devices but dev->iommu_group is ${gd.dev.iommuGroup?.label ?? 'NULL'}`;
+      }
+    }
+  }
+  // the pointer is set before the list insertion, under the probe lock
+  if (iommuCore.iommuProbeDeviceLock.owner !== null) return null;
+  for (const d of devices) {
+    const g = d.iommuGroup;
+    // a device inside iommu_deinit_device() is unlinked but still points at its group
+    if (g === null || g.freed || !stable(g) || d.iommu?.iommuDev == null || d.ghostDeinit) continue;
+    if (!g.devices.some((gd) => gd.dev === d)) return `I1: ${d.label}->iommu_group is ${g.label} but it is not on its device list`;
+  }
+  return null;
+}
+
+/** I5: no freed domain referenced by a group, its pasid_array, or installed in hardware */
+function checkNoUseAfterFree(groups: readonly IommuGroup[], oracles: readonly DriverOracle[]): string | null {
+  for (const o of oracles) {
+    for (const unit of o.units()) {
+      for (const e of unit.all()) {
+        if (freedTable(e.t)) {
+          const where = e.pasid === null ? 'RID' : `PASID ${e.pasid}`;
+          return `I5: ${unit.name} stream ${e.sid} ${where} still translates through freed ${e.t.kind === 'translate' ? e.t.table.label : ''}`;
+        }
+      }
+    }
+  }
+  for (const g of groups) {
+    // iommu_deinit_device() frees the domains of an empty group before clearing the pointers
+    if (!stable(g)) continue;
+    for (const [field, d] of [
+      ['domain', g.domain],
+      ['default_domain', g.defaultDomain],
+      ['blocking_domain', g.blockingDomain],
+      ['resetting_domain', g.resettingDomain],
+    ] as const) {
+      if (d !== null && d.freed) return `I5: ${g.label}->${field} is freed ${d.label}`;
+    }
+    for (const [p, entry] of g.pasidArray.entries()) {
+      const d = pasidArrayEntryToDomain(entry);
+      if (d.freed) return `I5: ${g.label}->pasid_array[${p}] refers to freed ${d.label}`;
+    }
+  }
+  return null;
+}
+
+/** I3, I4, I6, I7, I8, I13 for one group at a stable point */
+function checkGroup(g: IommuGroup): string | null {
+  // I6: ownership accounting
+  if (g.owner !== null && g.ownerCnt < 1) return `I6: ${g.label} has an owner with owner_cnt ${g.ownerCnt}`;
+  // I4: domain pointer range (a dying group, with no members left, has had its domains freed)
+  if (g.owner !== null && g.blockingDomain === null && g.devices.length > 0) return `I4: ${g.label} is owned but has no blocking_domain`;
+  if (g.defaultDomain !== null && g.domain === null) return `I3: ${g.label} has a default_domain but no domain`;
+  // I7: a reservation exists only while the attaching thread holds the mutex
+  for (const [p, v] of g.pasidArray.slots) if (v === XA_ZERO_ENTRY) return `I7: ${g.label}->pasid_array[${p}] is reserved at a stable point`;
+  const resetting = g.resettingDomain !== null;
+  for (const gd of g.devices) {
+    const dev = gd.dev;
+    const oracle = oracleOf(dev);
+    const param = dev.iommu;
+    if (oracle === null || param === null) continue;
+    const rid = oracle.installed(dev, null);
+    const onBlocking = g.blockingDomain !== null && sameTranslation(rid, oracle.translationOf(g.blockingDomain));
+    // I13: a deferred device was never programmed, and its group is on the default domain
+    if (param.attachDeferred) {
+      if (g.domain !== null && g.domain !== g.defaultDomain) return `I13: deferred ${dev.label} but ${g.label}->domain is ${name(g.domain)}`;
+      if (rid.kind !== 'none') return `I13: deferred ${dev.label} is programmed (${describeTranslation(rid)})`;
+    }
+    // I8: a device needing direct mappings is never blocked (MUST_SUCCEED fallback, reset excepted)
+    if (param.requireDirect && onBlocking && !g.ghostNofailFailed && !resetting) {
+      return `I8: ${dev.label} requires direct mappings but is on ${g.label}'s blocking domain`;
+    }
+    if (g.ghostNofailFailed) continue;
+    // I3: every member is on group->domain (deferred members and the reset window excepted)
+    if (g.domain !== null && !(param.attachDeferred && g.domain === g.defaultDomain) && !(resetting && onBlocking)) {
+      const want = oracle.translationOf(g.domain);
+      if (!sameTranslation(rid, want)) {
+        return `I3: ${dev.label} RID is ${describeTranslation(rid)} but ${g.label}->domain is ${name(g.domain)} (${describeTranslation(want)})`;
+      }
+    }
+    // I7: every visible PASID entry is programmed on every PASID-capable member, and nothing else
+    if (param.maxPasids > 0 && !resetting) {
+      const hw = oracle.installedPasids(dev);
+      const visible = g.pasidArray.entries(1);
+      for (const [p, entry] of visible) {
+        const want = oracle.translationOf(pasidArrayEntryToDomain(entry));
+        const have = hw.get(p);
+        if (have === undefined || !sameTranslation(have, want)) {
+          return `I7: ${dev.label} PASID ${p} is ${have === undefined ? 'not present' : describeTranslation(have)} but ${g.label}->pasid_array[${p}] is ${name(pasidArrayEntryToDomain(entry))}`;
+        }
+      }
+      for (const p of hw.keys()) {
+        if (!visible.some(([q]) => q === p)) return `I7: ${dev.label} PASID ${p} is programmed but ${g.label}->pasid_array[${p}] is empty`;
+      }
+    }
+  }
+  return null;
+}
+
+/** I9: a function in reset is blocked (RID, PASIDs, ATS); no ATS invalidation reaches it */
+function checkReset(devices: readonly Device[]): string | null {
+  for (const dev of devices) {
+    const ep = dev.ep;
+    if (ep.atcInvTimeouts > 0) return `I9: an ATS invalidation was sent to ${dev.label} while it was in reset (timed out)`;
+    if (!ep.inReset || iommuCore.patches.noResetIommuHooks) continue;
+    if (!isPciDev(dev) || !pciAtsSupported(dev)) continue;
+    const g = dev.iommuGroup;
+    const oracle = oracleOf(dev);
+    if (g === null || oracle === null) continue;
+    const rid = oracle.installed(dev, null);
+    if (g.blockingDomain === null || !sameTranslation(rid, oracle.translationOf(g.blockingDomain))) {
+      return `I9: ${dev.label} is in reset but its RID is ${describeTranslation(rid)}`;
+    }
+    if (oracle.installedPasids(dev).size > 0) return `I9: ${dev.label} is in reset with PASIDs installed`;
+    if (ep.atsEnabled) return `I9: ${dev.label} is in reset with ATS enabled`;
+  }
+  return null;
+}
+
+/** I11: a bound DMA-API driver never sees dev->dma_iommu change under it */
+function checkBoundDma(devices: readonly Device[]): string | null {
+  for (const dev of devices) {
+    if (dev.ghostBoundDmaIommu !== null && dev.dmaIommu !== dev.ghostBoundDmaIommu) {
+      return `I11: dev->dma_iommu of ${dev.label} changed from ${dev.ghostBoundDmaIommu} to ${dev.dmaIommu} while its driver was bound`;
+    }
+  }
+  return null;
+}
+
+/** every §6 invariant over the devices of a scenario; the first broken one, or null */
+export function iommuInvariants(devices: readonly Device[], oracles: readonly DriverOracle[]): string | null {
+  const groups = [...iommuCore.ghostGroups].filter((g) => !g.freed);
+  const r =
+    checkMembership(groups, devices) ?? checkNoUseAfterFree(groups, oracles) ?? checkReset(devices) ?? checkBoundDma(devices);
+  if (r !== null) return r;
+  for (const g of groups) {
+    if (!stable(g)) continue;
+    const m = checkGroup(g);
+    if (m !== null) return m;
+  }
+  return null;
+}

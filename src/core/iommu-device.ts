@@ -1,0 +1,69 @@
+// struct iommu_device: one hardware IOMMU instance, and its registration (spec core.md §2.4, §4.1).
+import type { Device, FwNode } from '../base/device.js';
+import { atomicUpdate, ENODEV, ENOMEM, type Gen, KObject, shouldFail, writeOnce } from '../sync/index.js';
+import { iommuCore } from './globals.js';
+import { type IommuGroup, iommuGroupPut } from './group.js';
+import type { IommuOps } from './ops.js';
+import { busIommuProbe } from './probe.js';
+import { iommuReleaseDevice } from './release.js';
+
+export class IommuDevice extends KObject {
+  ops: IommuOps = null as unknown as IommuOps;
+  fwnode: FwNode | null = null;
+  /** used by generic_single_device_group() */
+  singletonGroup: IommuGroup | null = null;
+  maxPasids = 0;
+  /** set at the end of a successful registration; read locklessly by iommu_fwspec_init() */
+  ready = false;
+
+  constructor(readonly name: string) {
+    super();
+  }
+
+  override get label(): string {
+    return `iommu:${this.name}`;
+  }
+}
+
+/** iommu_device_register() */
+export function* iommuDeviceRegister(iommu: IommuDevice, ops: IommuOps, hwdevFwnode: FwNode | null): Gen<number> {
+  const g = iommuCore;
+  // the WARN_ON(is_module_address(ops) && !ops->owner) check is not modelled: drivers set owner
+  iommu.ops = ops;
+  if (hwdevFwnode !== null) iommu.fwnode = hwdevFwnode;
+  // spin_lock(&iommu_device_lock); list_add_tail(); spin_unlock(): one atomic step
+  yield* atomicUpdate(g, 'iommuDeviceList', (list) => [...list, iommu]);
+  let err = 0;
+  for (let i = 0; i < g.iommuBuses.length && err === 0; i++) err = yield* busIommuProbe(g.iommuBuses[i]!);
+  if (err !== 0) yield* iommuDeviceUnregister(iommu);
+  else yield* writeOnce(iommu, 'ready', true);
+  return err;
+}
+
+/** remove_iommu_group(): bus_for_each_dev() callback of iommu_device_unregister() */
+function* removeIommuGroup(dev: Device, iommu: IommuDevice): Gen<number> {
+  if (dev.iommu !== null && dev.iommu.iommuDev === iommu) yield* iommuReleaseDevice(dev);
+  return 0;
+}
+
+/** iommu_device_unregister(): release every device of this instance, no probe lock taken */
+export function* iommuDeviceUnregister(iommu: IommuDevice): Gen {
+  const g = iommuCore;
+  for (const bus of g.iommuBuses) {
+    for (let i = 0; i < bus.devices.length; i++) yield* removeIommuGroup(bus.devices[i]!, iommu);
+  }
+  yield* atomicUpdate(g, 'iommuDeviceList', (list) => list.filter((i) => i !== iommu));
+  // pairs with the allocation in generic_single_device_group()
+  yield* iommuGroupPut(iommu.singletonGroup);
+  iommu.singletonGroup = null;
+}
+
+/** iommu_device_link(): the sysfs links between the instance and a client device */
+export function* iommuDeviceLink(iommu: IommuDevice | null, _link: Device): Gen<number> {
+  if (iommu === null) return -ENODEV;
+  if (shouldFail('sysfs_add_link_to_group')) return -ENOMEM;
+  return 0;
+}
+
+/** iommu_device_unlink() */
+export function iommuDeviceUnlink(_iommu: IommuDevice | null, _link: Device): void {}

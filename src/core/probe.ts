@@ -1,0 +1,277 @@
+// Probing devices: bus_iommu_probe() in its two phases, hot-add, iommu_init_device() and its
+// unwind iommu_deinit_device(), the bus notifier (spec core.md §4.1, §4.2, §4.4).
+import type { BusType, Device } from '../base/device.js';
+import { modulePut, tryModuleGet } from '../base/module.js';
+import { iommuSetupDmaOps } from '../dma/dma-iommu.js';
+import { isPciDev, pciMaxPasids } from '../pci/pci.js';
+import {
+  deref,
+  EINVAL,
+  ENODEV,
+  ENOMEM,
+  EPROBE_DEFER,
+  type Gen,
+  IS_ERR,
+  lockdepAssertHeld,
+  mutexLock,
+  mutexUnlock,
+  pausePoint,
+  readOnce,
+  WARN_ON,
+  WARN_ON_ONCE,
+} from '../sync/index.js';
+import { iommuCreateDeviceDirectMappings, iommuSetupDefaultDomain } from './default-domain.js';
+import { devIommuFree, devIommuGet, devIommuOps } from './dev-iommu.js';
+import { iommuDomainFree } from './domain.js';
+import { iommuFwspecOps } from './fwspec.js';
+import { iommuCore } from './globals.js';
+import { iommuGroupAllocDevice, iommuGroupPut, type IommuGroup } from './group.js';
+import { iommuDeviceLink, iommuDeviceUnlink } from './iommu-device.js';
+import { __iommuGroupFreeDevice, iommuReleaseDevice } from './release.js';
+import { __iommuDeviceSetDomain } from './set-domain.js';
+
+/** dev_iommu_get_max_pasids(): min(device capability, instance limit) */
+function devIommuGetMaxPasids(dev: Device): number {
+  const maxPasids = isPciDev(dev) ? Math.max(0, pciMaxPasids(dev)) : dev.pasidCap;
+  return Math.min(maxPasids, deref(dev.iommu!.iommuDev, 'dev->iommu->iommu_dev').maxPasids);
+}
+
+/** iommu_init_device(): probe lock held on entry and exit (dropped around dma_configure) */
+export function* iommuInitDevice(dev: Device): Gen<number> {
+  const g = iommuCore;
+  if ((yield* devIommuGet(dev)) === null) return -ENOMEM;
+  // firmware parsing is buried in the bus dma_configure path: invoke the whole thing [B].
+  // dev->driver is read without device_lock (a bound driver means dma_configure already ran).
+  if (dev.iommu!.fwspec === null && (yield* readOnce(dev, 'driver')) === null && dev.bus.dmaConfigure !== null) {
+    yield* mutexUnlock(g.iommuProbeDeviceLock);
+    yield* dev.bus.dmaConfigure(dev);
+    yield* mutexLock(g.iommuProbeDeviceLock);
+    // another instance finished the job for us
+    if (dev.iommu === null || dev.iommuGroup !== null) return -ENODEV;
+  }
+  const param = dev.iommu!;
+  // a fwspec matches ops registered with its fwnode; no fwspec matches a NULL-fwnode instance
+  const ops = yield* iommuFwspecOps(param.fwspec);
+  let ret: number;
+  let unwind: 'free' | 'module_put' | 'release' | 'unlink';
+  if (ops === null) {
+    ret = -ENODEV;
+    unwind = 'free';
+  } else if (!tryModuleGet(ops.owner)) {
+    ret = -EINVAL;
+    unwind = 'free';
+  } else {
+    const iommuDev = yield* ops.probeDevice(dev);
+    if (IS_ERR(iommuDev)) {
+      ret = iommuDev;
+      unwind = 'module_put';
+    } else {
+      param.iommuDev = iommuDev;
+      ret = yield* iommuDeviceLink(iommuDev, dev);
+      if (ret !== 0) {
+        unwind = 'release';
+      } else {
+        let group: IommuGroup | number | null = yield* ops.deviceGroup(dev);
+        if (WARN_ON_ONCE(group === null, ops, 'WARN_ON_ONCE(group == NULL)')) group = -EINVAL;
+        if (IS_ERR(group)) {
+          ret = group;
+          unwind = 'unlink';
+        } else {
+          // takes over the reference device_group() returned
+          dev.iommuGroup = group!;
+          param.maxPasids = devIommuGetMaxPasids(dev);
+          if (ops.isAttachDeferred !== undefined) param.attachDeferred = ops.isAttachDeferred(dev);
+          return 0;
+        }
+      }
+    }
+  }
+  if (unwind === 'unlink') iommuDeviceUnlink(param.iommuDev, dev);
+  if (unwind === 'unlink' || unwind === 'release') {
+    // probe lock only, no group mutex
+    if (ops!.releaseDevice !== undefined) yield* ops!.releaseDevice(dev);
+  }
+  if (unwind !== 'free') modulePut(ops!.owner);
+  param.iommuDev = null;
+  yield* devIommuFree(dev);
+  return ret;
+}
+
+/** iommu_deinit_device(): group->mutex held, dev already unlinked; frees the domains of an empty group */
+export function* iommuDeinitDevice(dev: Device): Gen {
+  const group = deref(dev.iommuGroup, 'dev->iommu_group');
+  const ops = devIommuOps(dev);
+  const param = deref(dev.iommu, 'dev->iommu');
+  lockdepAssertHeld(group.mutex);
+  dev.ghostDeinit = true;
+  iommuDeviceUnlink(param.iommuDev, dev);
+  // release_device() must stop using any attached domain; with a release_domain the core
+  // attaches it first. A delayed attach that never happened must not touch the hardware.
+  if (!param.attachDeferred && ops.releaseDomain !== null) {
+    let releaseDomain = ops.releaseDomain;
+    // a device needing direct mappings is not parked on BLOCKED
+    if (param.requireDirect && ops.identityDomain !== null && releaseDomain === ops.blockedDomain) {
+      releaseDomain = ops.identityDomain;
+    }
+    yield* releaseDomain.ops!.attachDev!(releaseDomain, dev, group.domain);
+  }
+  if (ops.releaseDevice !== undefined) {
+    if (iommuCore.patches.releaseUnlockBeforeReleaseDevice) {
+      yield* mutexUnlock(group.mutex);
+      yield* pausePoint('iommu_release_device:unlocked');
+      yield* ops.releaseDevice(dev);
+      yield* mutexLock(group.mutex);
+    } else {
+      yield* ops.releaseDevice(dev);
+    }
+  }
+  // the last device of the group: free the domains before module_put()
+  if (group.devices.length === 0) {
+    if (group.defaultDomain !== null) {
+      yield* iommuDomainFree(group.defaultDomain);
+      group.defaultDomain = null;
+    }
+    if (group.blockingDomain !== null) {
+      yield* iommuDomainFree(group.blockingDomain);
+      group.blockingDomain = null;
+    }
+    group.domain = null;
+  }
+  // the caller puts the group reference
+  dev.iommuGroup = null;
+  dev.ghostDeinit = false;
+  modulePut(ops.owner);
+  yield* devIommuFree(dev);
+  dev.dmaIommu = false;
+}
+
+/** __iommu_probe_device(): probe lock held; group_list null = hot-plug */
+export function* __iommuProbeDevice(dev: Device, groupList: IommuGroup[] | null): Gen<number> {
+  lockdepAssertHeld(iommuCore.iommuProbeDeviceLock);
+  // probed already if in a group
+  if (dev.iommuGroup !== null) return 0;
+  let ret = yield* iommuInitDevice(dev);
+  if (ret !== 0) return ret;
+  // a replay at driver bind would be a misuse of the dma_configure path
+  WARN_ON(dev.driver !== null, 'dev_WARN: late IOMMU probe at driver bind, something fishy here!');
+  const group = dev.iommuGroup!;
+  const gdev = yield* iommuGroupAllocDevice(group, dev);
+  yield* mutexLock(group.mutex);
+  if (IS_ERR(gdev)) {
+    ret = gdev;
+  } else {
+    // the gdev must be on the list before iommu_setup_default_domain()
+    group.devices.push(gdev);
+    WARN_ON(group.defaultDomain !== null && group.domain === null, 'WARN_ON(group->default_domain && !group->domain)');
+    if (group.defaultDomain !== null) yield* iommuCreateDeviceDirectMappings(group.defaultDomain, dev);
+    if (group.domain !== null) {
+      ret = yield* __iommuDeviceSetDomain(group, dev, group.domain, null, 0);
+    } else if (group.defaultDomain === null && groupList === null) {
+      ret = yield* iommuSetupDefaultDomain(group, 0);
+    } else if (group.defaultDomain === null) {
+      // bus scan: the caller sets up default domains from a de-duplicated list
+      if (group.entry === null) {
+        group.entry = groupList;
+        groupList!.push(group);
+      }
+    }
+    if (ret === 0) {
+      if (group.defaultDomain !== null) yield* iommuSetupDmaOps(dev, group.defaultDomain);
+      yield* mutexUnlock(group.mutex);
+      return 0;
+    }
+    // err_remove_gdev
+    group.devices.splice(group.devices.indexOf(gdev), 1);
+    yield* __iommuGroupFreeDevice(group, gdev);
+  }
+  // err_put_group
+  yield* iommuDeinitDevice(dev);
+  yield* mutexUnlock(group.mutex);
+  yield* iommuGroupPut(group);
+  return ret;
+}
+
+/** iommu_probe_device(): hot-add (bus notifier), firmware replay */
+export function* iommuProbeDevice(dev: Device): Gen<number> {
+  const g = iommuCore;
+  yield* mutexLock(g.iommuProbeDeviceLock);
+  const ret = yield* __iommuProbeDevice(dev, null);
+  yield* mutexUnlock(g.iommuProbeDeviceLock);
+  if (ret !== 0) return ret;
+  if (g.patches.probeDeferWithoutDefaultDomain) {
+    // 6.6.y: a group bus_iommu_probe() has not finished yet defers the caller
+    const group = deref(dev.iommuGroup, 'dev->iommu_group');
+    yield* mutexLock(group.mutex);
+    const notReady = group.defaultDomain === null;
+    yield* mutexUnlock(group.mutex);
+    if (notReady) return -EPROBE_DEFER;
+  }
+  const ops = devIommuOps(dev);
+  // no lock held; this also runs when dev was probed already
+  if (ops.probeFinalize !== undefined) yield* ops.probeFinalize(dev);
+  return 0;
+}
+
+/** probe_iommu_group(): the bus_for_each_dev() callback of phase 1 */
+function* probeIommuGroup(dev: Device, groupList: IommuGroup[]): Gen<number> {
+  const g = iommuCore;
+  yield* mutexLock(g.iommuProbeDeviceLock);
+  let ret = yield* __iommuProbeDevice(dev, groupList);
+  yield* mutexUnlock(g.iommuProbeDeviceLock);
+  // not behind this IOMMU: normal
+  if (ret === -ENODEV) ret = 0;
+  return ret;
+}
+
+/** bus_iommu_probe(): phase 1 puts devices in groups, phase 2 sets up one default domain per group */
+export function* busIommuProbe(bus: BusType): Gen<number> {
+  const groupList: IommuGroup[] = [];
+  // bus_for_each_dev(): the klist as it is when each device is visited
+  for (let i = 0; i < bus.devices.length; i++) {
+    const ret = yield* probeIommuGroup(bus.devices[i]!, groupList);
+    // groups already queued stay linked to the (gone) list
+    if (ret !== 0) return ret;
+  }
+  // between the phases: groups are queued with members but no default domain (§5a)
+  yield* pausePoint(`bus_iommu_probe:${bus.name}:phase2`);
+  while (groupList.length > 0) {
+    const group = groupList[0]!;
+    yield* mutexLock(group.mutex);
+    // list_del_init(&group->entry)
+    groupList.shift();
+    group.entry = null;
+    // deferred so that the type choice and the DIRECT regions see every device of the group
+    const ret = yield* iommuSetupDefaultDomain(group, 0);
+    if (ret !== 0) {
+      yield* mutexUnlock(group.mutex);
+      return ret;
+    }
+    for (const gd of group.devices) yield* iommuSetupDmaOps(gd.dev, group.defaultDomain!);
+    yield* mutexUnlock(group.mutex);
+    // FIXME in the kernel: mis-locked, probe_finalize may call back into the core
+    for (const gd of [...group.devices]) {
+      const ops = devIommuOps(gd.dev);
+      if (ops.probeFinalize !== undefined) yield* ops.probeFinalize(gd.dev);
+    }
+  }
+  return 0;
+}
+
+/** BUS_NOTIFY_* actions */
+export const BUS_NOTIFY_ADD_DEVICE = 1;
+export const BUS_NOTIFY_REMOVED_DEVICE = 4;
+export const NOTIFY_DONE = 0;
+export const NOTIFY_OK = 1;
+
+/** iommu_bus_notifier() */
+export function* iommuBusNotifier(action: number, dev: Device): Gen<number> {
+  if (action === BUS_NOTIFY_ADD_DEVICE) {
+    const ret = yield* iommuProbeDevice(dev);
+    return ret !== 0 ? NOTIFY_DONE : NOTIFY_OK;
+  }
+  if (action === BUS_NOTIFY_REMOVED_DEVICE) {
+    yield* iommuReleaseDevice(dev);
+    return NOTIFY_OK;
+  }
+  return 0;
+}

@@ -1,0 +1,41 @@
+// Queries (spec core.md §4.9).
+import type { Device } from '../base/device.js';
+import { deref, type Gen, lockdepAssertHeld, lockdepAssertNotHeld, readOnce } from '../sync/index.js';
+import { devHasIommu, devIommuOps } from './dev-iommu.js';
+import type { IommuDomain } from './domain.js';
+import type { IommuGroup } from './group.js';
+
+/** iommu_get_domain_for_dev(): a driver bound to dev, group mutex NOT held; lockless */
+export function* iommuGetDomainForDev(dev: Device): Gen<IommuDomain | null> {
+  const group = yield* readOnce(dev, 'iommuGroup');
+  if (group === null) return null;
+  lockdepAssertNotHeld(group.mutex);
+  return yield* readOnce(group, 'domain');
+}
+
+/** iommu_driver_get_domain_for_dev(): IOMMU drivers inside callbacks, group mutex held */
+export function iommuDriverGetDomainForDev(dev: Device): IommuDomain | null {
+  const group = dev.iommuGroup;
+  if (group === null) return null;
+  lockdepAssertHeld(group.mutex);
+  if (group.resettingDomain !== null) return group.resettingDomain;
+  return group.domain;
+}
+
+/** iommu_get_dma_domain(): the DMA-API fast path, no checks */
+export function* iommuGetDmaDomain(dev: Device): Gen<IommuDomain | null> {
+  const group = deref(yield* readOnce(dev, 'iommuGroup'), 'dev->iommu_group');
+  return yield* readOnce(group, 'defaultDomain');
+}
+
+/** iommu_group_default_domain() */
+export function iommuGroupDefaultDomain(group: IommuGroup): IommuDomain | null {
+  return group.defaultDomain;
+}
+
+/** device_iommu_capable() */
+export function deviceIommuCapable(dev: Device, cap: number): boolean {
+  if (!devHasIommu(dev)) return false;
+  const ops = devIommuOps(dev);
+  return ops.capable !== undefined && ops.capable(dev, cap);
+}

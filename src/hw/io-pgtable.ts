@@ -1,0 +1,53 @@
+// An IO page table as the hardware walks it (hardware.md §3): leaves of a given size mapping an
+// IOVA range to a physical range with a protection. Leaves are naturally aligned and never
+// overlap; there is no splitting on unmap (H18). The driver owns its allocation; the IOMMU reads it.
+import { KObject } from '../sync/index.js';
+
+export const IOMMU_READ = 1;
+export const IOMMU_WRITE = 2;
+
+export interface Leaf {
+  readonly iova: number;
+  readonly paddr: number;
+  readonly size: number;
+  readonly prot: number;
+  /** first leaf of one map call (the mock's START bit) */
+  readonly start: boolean;
+  /** last leaf of one map call (the mock's LAST bit) */
+  last: boolean;
+}
+
+export class IoPageTable extends KObject {
+  /** leaves by IOVA */
+  readonly leaves = new Map<number, Leaf>();
+
+  constructor(readonly owner: string) {
+    super();
+  }
+
+  override get label(): string {
+    return `io_pgtable#${this.oid.toString(16)}`;
+  }
+
+  /** the leaf translating `iova`, if any */
+  lookup(iova: number): Leaf | null {
+    for (const l of this.leaves.values()) if (iova >= l.iova && iova < l.iova + l.size) return l;
+    return null;
+  }
+
+  /** any leaf overlapping [iova, iova + size) */
+  overlaps(iova: number, size: number): boolean {
+    for (const l of this.leaves.values()) if (l.iova < iova + size && iova < l.iova + l.size) return true;
+    return false;
+  }
+
+  get empty(): boolean {
+    return this.leaves.size === 0;
+  }
+}
+
+/** iova_to_phys walk: the physical address, or 0 when nothing is mapped */
+export function ioPgtableIovaToPhys(pt: IoPageTable, iova: number): number {
+  const l = pt.lookup(iova);
+  return l === null ? 0 : l.paddr + (iova - l.iova);
+}

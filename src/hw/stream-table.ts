@@ -1,0 +1,65 @@
+// A simple IOMMU as hardware: a stream table indexed by stream (requester) ID, each entry holding
+// the RID translation and a PASID table. This is the mock IOMMU's hardware (hardware.md §5);
+// SMMUv3 (STE + CD table) and VT-d (context + PASID entries) get their own structures behind the
+// same `TranslationUnit` view.
+import { KObject } from '../sync/index.js';
+import type { HwTranslation } from './translation.js';
+import { HW_NONE } from './translation.js';
+import type { TranslationUnit } from './unit.js';
+
+export class StreamEntry extends KObject {
+  /** translation for requests without PASID */
+  rid: HwTranslation = HW_NONE;
+  /** PASID table: pasid -> translation (absent = not present = fault) */
+  readonly pasids = new Map<number, HwTranslation>();
+
+  constructor(readonly sid: number) {
+    super();
+  }
+
+  override get label(): string {
+    return `ste[${this.sid}]`;
+  }
+}
+
+export class StreamTable extends KObject implements TranslationUnit {
+  readonly streams = new Map<number, StreamEntry>();
+
+  constructor(readonly name: string) {
+    super();
+  }
+
+  override get label(): string {
+    return `${this.name}.strtab`;
+  }
+
+  /** the entry of `sid`, created empty on first use (the table is preallocated in hardware) */
+  entry(sid: number): StreamEntry {
+    let e = this.streams.get(sid);
+    if (e === undefined) {
+      e = new StreamEntry(sid);
+      this.streams.set(sid, e);
+    }
+    return e;
+  }
+
+  installed(sid: number, pasid: number | null): HwTranslation {
+    const e = this.streams.get(sid);
+    if (e === undefined) return HW_NONE;
+    if (pasid === null) return e.rid;
+    return e.pasids.get(pasid) ?? { kind: 'abort' };
+  }
+
+  installedPasids(sid: number): ReadonlyMap<number, HwTranslation> {
+    return this.streams.get(sid)?.pasids ?? new Map();
+  }
+
+  all(): Array<{ sid: number; pasid: number | null; t: HwTranslation }> {
+    const out: Array<{ sid: number; pasid: number | null; t: HwTranslation }> = [];
+    for (const e of this.streams.values()) {
+      out.push({ sid: e.sid, pasid: null, t: e.rid });
+      for (const [p, t] of e.pasids) out.push({ sid: e.sid, pasid: p, t });
+    }
+    return out;
+  }
+}

@@ -1,0 +1,99 @@
+// From a scenario description to a runnable Scenario: setup builds the world, the prologue runs
+// alone first, then the scenario threads; teardown runs the epilogue and the automatic
+// cleanup; the §6 invariants are checked after every step; the final check wants the driver's
+// module reference back to zero.
+import { iommuInvariants } from '../../core/invariants.js';
+import type { Program } from '../../rt/execution.js';
+import { armPausePoint, complete, errname, faultsInjected, type Gen, scenarioAssert } from '../../sync/index.js';
+import type { Scenario } from '../scenario.js';
+import { cleanupWorld } from './cleanup.js';
+import { runOp } from './ops.js';
+import type { Expect, IommuScenarioSpec, Op } from './spec.js';
+import { buildWorld, declareNames, eventNamed, type IommuWorld } from './world.js';
+
+function expected(e: Expect): readonly number[] {
+  return typeof e === 'number' ? [e] : e;
+}
+
+function describeOpShort(op: Op): string {
+  const args = Object.entries(op)
+    .filter(([k]) => k !== 'op' && k !== 'expect')
+    .map(([k, v]) => `${k}=${String(v)}`);
+  return `${op.op}(${args.join(', ')})`;
+}
+
+/**
+ * Run `ops` in order. An operation that fails without an expectation ends the list (a test body
+ * returning at its first error); one that misses its expectation is an assertion failure, unless
+ * a fault was injected in this execution (then any outcome is legitimate and the list ends).
+ * Events the rest of the list would signal are signalled on the way out.
+ */
+export function* runOps(w: IommuWorld, ops: readonly Op[]): Gen<number[]> {
+  const results: number[] = [];
+  for (let i = 0; i < ops.length; i++) {
+    const op = ops[i]!;
+    const ret = yield* runOp(w, op);
+    results.push(ret);
+    let stop = false;
+    if (op.expect !== undefined) {
+      const want = expected(op.expect);
+      if (!want.includes(ret)) {
+        if (faultsInjected() === 0) {
+          scenarioAssert(false, `${describeOpShort(op)} returned ${errname(ret)}, expected ${want.map(errname).join(' or ')}`);
+        }
+        stop = true;
+      }
+    } else if (ret !== 0) {
+      stop = true;
+    }
+    if (stop) {
+      for (const rest of ops.slice(i + 1)) if (rest.op === 'signal') yield* complete(eventNamed(w, rest.event));
+      break;
+    }
+  }
+  return results;
+}
+
+/** the threads of a program: the spec's, or a test's own bodies over the same world */
+export type ThreadsOf = (w: IommuWorld) => ReadonlyArray<{ readonly name: string; readonly body: () => Gen<unknown> }>;
+
+export function iommuProgram(spec: IommuScenarioSpec, threadsOf?: ThreadsOf): Program<IommuWorld> {
+  return {
+    setup() {
+      const w = buildWorld(spec);
+      declareNames(w, [...(spec.prologue ?? []), ...spec.threads.flatMap((t) => t.ops), ...(spec.epilogue ?? [])]);
+      for (const p of spec.topology.pausePoints ?? []) armPausePoint(p, eventNamed(w, p), eventNamed(w, `${p}:resume`));
+      return w;
+    },
+    *prologue(w) {
+      const ops = [
+        ...spec.topology.iommus.filter((i) => i.registered !== false).map((i): Op => ({ op: 'register', iommu: i.name, expect: 0 })),
+        ...(spec.prologue ?? []),
+      ];
+      const r = yield* runOps(w, ops);
+      // a prologue that did not finish leaves the scenario meaningless (unless a fault was injected)
+      if (r.length < ops.length && faultsInjected() === 0) scenarioAssert(false, `the prologue stopped at ${describeOpShort(ops[r.length - 1]!)}`);
+    },
+    threads: (w) => threadsOf?.(w) ?? spec.threads.map((t) => ({ name: t.name, body: () => runOps(w, t.ops) })),
+    *teardown(w) {
+      yield* runOps(w, spec.epilogue ?? []);
+      yield* cleanupWorld(w);
+    },
+    invariant: (w) => iommuInvariants(w.deviceList, [w.driver.ops.oracle]),
+    final(w) {
+      if (w.driver.module.refcnt !== 0) return `module ${w.driver.module.name} still has ${w.driver.module.refcnt} reference(s)`;
+      return null;
+    },
+  };
+}
+
+export function iommuScenario(spec: IommuScenarioSpec): Scenario {
+  return {
+    name: spec.name,
+    summary: spec.summary,
+    description: spec.description,
+    expect: spec.expect,
+    program: iommuProgram(spec),
+    ...(spec.faults === undefined ? {} : { faults: spec.faults }),
+  };
+}

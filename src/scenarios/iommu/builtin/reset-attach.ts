@@ -1,0 +1,29 @@
+// A PCI function reset (FLR, with the v7.0 IOMMU hooks) racing an owner attaching a domain to the
+// function's single-device group.
+import { EBUSY } from '../../../sync/index.js';
+import { iommuScenario } from '../build.js';
+
+export const iommuResetVsAttach = iommuScenario({
+  name: 'iommu-reset-vs-attach',
+  summary: 'an FLR racing an attach on a single-device group: -EBUSY or before/after, never unblocked',
+  description:
+    'An ATS-capable function owned by iommufd is reset through pci_reset_function() (FLR) while the owner ' +
+    'attaches a domain with a group handle. pci_dev_reset_iommu_prepare() parks the RID on the blocking domain ' +
+    'and refuses concurrent attaches with -EBUSY; done() re-attaches group->domain. While the function is in ' +
+    'reset it must be blocked with ATS off (I9), and afterwards on group->domain (I3).',
+  topology: {
+    iommus: [{ name: 'smmu0' }],
+    pci: [{ name: 'ep0', bus: 0, slot: 5, ats: true, reset: ['flr'] }],
+    defaultDomainType: 'dma',
+  },
+  prologue: [
+    { op: 'bind', dev: 'ep0', driverManagedDma: true },
+    { op: 'claim', dev: 'ep0', owner: 'iommufd' },
+    { op: 'domainAlloc', dev: 'ep0', domain: 'D' },
+  ],
+  threads: [
+    { name: 'iommufd', ops: [{ op: 'attach', dev: 'ep0', domain: 'D', expect: [0, -EBUSY] }] },
+    { name: 'reset', ops: [{ op: 'reset', dev: 'ep0', expect: 0 }] },
+  ],
+  expect: { pass: true },
+});

@@ -1,0 +1,310 @@
+// The operations interpreter: each scenario operation is the kernel entry point a user thinks of
+// (bind a driver, claim ownership, attach a domain, reset a function...), called the way its
+// kernel caller calls it (driver core, VFIO/iommufd, the PCI core).
+import { deviceAdd, deviceDel } from '../../base/bus.js';
+import { deviceReleaseDriver, reallyProbe } from '../../base/dd.js';
+import type { Device } from '../../base/device.js';
+import { iommuAttachDevice, iommuAttachGroup, iommuDetachDevice, iommuDetachGroup } from '../../core/attach.js';
+import { iommuGroupStoreType } from '../../core/default-domain.js';
+import { IOMMU_HWPT_ALLOC_PASID } from '../../core/domain-types.js';
+import { type IommuDomain, iommuDomainFree, iommuPagingDomainAllocFlags } from '../../core/domain.js';
+import { iommuAttachGroupHandle, iommuDetachGroupHandle, iommuReplaceGroupHandle } from '../../core/group-handle.js';
+import type { IommuGroup } from '../../core/group.js';
+import { iommuDeviceRegister, iommuDeviceUnregister } from '../../core/iommu-device.js';
+import { iommuMap, iommuUnmap } from '../../core/map.js';
+import {
+  iommuDeviceClaimDmaOwner,
+  iommuDeviceReleaseDmaOwner,
+  iommuGroupClaimDmaOwner,
+  iommuGroupReleaseDmaOwner,
+} from '../../core/ownership.js';
+import { iommuAttachDevicePasid, iommuDetachDevicePasid, iommuReplaceDevicePasid } from '../../core/pasid.js';
+import { DMA_MAPPING_ERROR, dmaMapPage, dmaUnmapPage } from '../../dma/dma-iommu.js';
+import { dmaAccess } from '../../hw/dma.js';
+import { IOMMU_READ, IOMMU_WRITE } from '../../hw/io-pgtable.js';
+import { isPciDev } from '../../pci/pci.js';
+import { pciResetFunctionWith } from '../../pci/reset.js';
+import {
+  complete,
+  dmaIsolationViolation,
+  EFAULT,
+  EINVAL,
+  EIO,
+  ENODEV,
+  ENOENT,
+  ENOMEM,
+  type Gen,
+  IS_ERR,
+  waitForCompletion,
+} from '../../sync/index.js';
+import type { Op } from './spec.js';
+import { deviceNamed, eventNamed, handleNamed, type IommuWorld, ownerNamed } from './world.js';
+
+function domainOf(w: IommuWorld, name: string): IommuDomain | null {
+  return w.domains.get(name) ?? null;
+}
+
+/**
+ * A group operation by the device's owner (VFIO group, iommufd igroup): they look the group up
+ * once when the device is bound to them and keep a reference, so the call uses that pointer.
+ * The reference is the device's own one here (not a separate iommu_group_get/put per call).
+ */
+function* withGroup(dev: Device, fn: (g: IommuGroup) => Gen<number>): Gen<number> {
+  const group = dev.iommuGroup;
+  if (group === null) return -ENODEV;
+  return yield* fn(group);
+}
+
+function pasidKey(dev: Device, pasid: number): string {
+  return `${dev.name}/${pasid}`;
+}
+
+/** run one operation; returns its return code (0 for the kernel's void functions) */
+export function* runOp(w: IommuWorld, op: Op): Gen<number> {
+  const L = w.ledger;
+  switch (op.op) {
+    case 'register': {
+      const iommu = w.iommus.get(op.iommu);
+      if (iommu === undefined) return -ENOENT;
+      const ret = yield* iommuDeviceRegister(iommu, w.driver.ops, iommu.node);
+      if (ret === 0) L.registered.add(iommu);
+      return ret;
+    }
+    case 'unregister': {
+      const iommu = w.iommus.get(op.iommu);
+      if (iommu === undefined || !L.registered.has(iommu)) return -ENOENT;
+      L.registered.delete(iommu);
+      yield* iommuDeviceUnregister(iommu);
+      return 0;
+    }
+    case 'hotAdd':
+      return yield* deviceAdd(deviceNamed(w, op.dev));
+    case 'remove': {
+      const dev = deviceNamed(w, op.dev);
+      // device_del() unbinds the driver; the device's own attachments and claims go with it
+      dev.ghostBoundDmaIommu = null;
+      L.bound.delete(dev);
+      L.attached.delete(dev);
+      for (const [k, p] of L.pasids) if (p.dev === dev) L.pasids.delete(k);
+      for (let i = L.claims.length - 1; i >= 0; i--) if (L.claims[i]!.dev === dev) L.claims.splice(i, 1);
+      for (const [k, m] of L.dmaMaps) if (m.dev === dev) L.dmaMaps.delete(k);
+      return yield* deviceDel(dev);
+    }
+    case 'bind': {
+      const dev = deviceNamed(w, op.dev);
+      const drv = op.driverManagedDma === true ? w.vfioDriver : w.dmaApiDriver;
+      const ret = yield* reallyProbe(dev, drv);
+      if (ret === 0) {
+        L.bound.add(dev);
+        if (!drv.driverManagedDma) dev.ghostBoundDmaIommu = dev.dmaIommu;
+      }
+      return ret;
+    }
+    case 'unbind': {
+      const dev = deviceNamed(w, op.dev);
+      if (!L.bound.has(dev)) return -ENODEV;
+      L.bound.delete(dev);
+      dev.ghostBoundDmaIommu = null;
+      yield* deviceReleaseDriver(dev);
+      return 0;
+    }
+    case 'claim': {
+      const dev = deviceNamed(w, op.dev);
+      const owner = ownerNamed(w, op.owner);
+      const group = op.group === true;
+      const ret = group
+        ? yield* withGroup(dev, (g) => iommuGroupClaimDmaOwner(g, owner))
+        : yield* iommuDeviceClaimDmaOwner(dev, owner);
+      if (ret === 0) L.claims.push({ dev, group });
+      return ret;
+    }
+    case 'releaseOwner': {
+      const dev = deviceNamed(w, op.dev);
+      const group = op.group === true;
+      const i = L.claims.findIndex((c) => c.dev === dev && c.group === group);
+      if (i < 0) return -ENOENT;
+      L.claims.splice(i, 1);
+      if (group) return yield* withGroup(dev, (g) => releaseGroup(g));
+      yield* iommuDeviceReleaseDmaOwner(dev);
+      return 0;
+    }
+    case 'domainAlloc': {
+      if (w.domains.has(op.domain)) return -EINVAL;
+      const d = yield* iommuPagingDomainAllocFlags(deviceNamed(w, op.dev), op.pasid === true ? IOMMU_HWPT_ALLOC_PASID : 0);
+      if (IS_ERR(d)) return d;
+      d.tag = op.domain;
+      w.domains.set(op.domain, d);
+      return 0;
+    }
+    case 'domainFree': {
+      const d = domainOf(w, op.domain);
+      if (d === null) return -ENOENT;
+      w.domains.delete(op.domain);
+      yield* iommuDomainFree(d);
+      return 0;
+    }
+    case 'attach': {
+      const dev = deviceNamed(w, op.dev);
+      const d = domainOf(w, op.domain);
+      if (d === null) return -ENOENT;
+      const api = op.api ?? 'device';
+      let ret: number;
+      if (api === 'device') ret = yield* iommuAttachDevice(d, dev);
+      else if (api === 'group') ret = yield* withGroup(dev, (g) => iommuAttachGroup(d, g));
+      else ret = yield* withGroup(dev, (g) => iommuAttachGroupHandle(d, g, handleNamed(w, op.handle ?? `${op.dev}`)));
+      if (ret === 0) L.attached.set(dev, { api, domain: d });
+      return ret;
+    }
+    case 'detach': {
+      const dev = deviceNamed(w, op.dev);
+      const a = L.attached.get(dev);
+      if (a === undefined) return -ENOENT;
+      L.attached.delete(dev);
+      return yield* detach(dev, a.api, a.domain);
+    }
+    case 'replace': {
+      const dev = deviceNamed(w, op.dev);
+      const d = domainOf(w, op.domain);
+      if (d === null) return -ENOENT;
+      const ret = yield* withGroup(dev, (g) => iommuReplaceGroupHandle(g, d, handleNamed(w, op.handle)));
+      if (ret === 0) L.attached.set(dev, { api: 'handle', domain: d });
+      return ret;
+    }
+    case 'pasidAttach': {
+      const dev = deviceNamed(w, op.dev);
+      const d = domainOf(w, op.domain);
+      if (d === null) return -ENOENT;
+      const ret = yield* iommuAttachDevicePasid(d, dev, op.pasid, op.handle === undefined ? null : handleNamed(w, op.handle));
+      if (ret === 0) L.pasids.set(pasidKey(dev, op.pasid), { dev, pasid: op.pasid, domain: d });
+      return ret;
+    }
+    case 'pasidReplace': {
+      const dev = deviceNamed(w, op.dev);
+      const d = domainOf(w, op.domain);
+      if (d === null) return -ENOENT;
+      const ret = yield* iommuReplaceDevicePasid(d, dev, op.pasid, handleNamed(w, op.handle));
+      const p = L.pasids.get(pasidKey(dev, op.pasid));
+      if (ret === 0 && p !== undefined) p.domain = d;
+      return ret;
+    }
+    case 'pasidDetach': {
+      const dev = deviceNamed(w, op.dev);
+      const p = L.pasids.get(pasidKey(dev, op.pasid));
+      if (p === undefined) return -ENOENT;
+      L.pasids.delete(pasidKey(dev, op.pasid));
+      yield* iommuDetachDevicePasid(p.domain, dev, op.pasid);
+      return 0;
+    }
+    case 'map': {
+      const d = domainOf(w, op.domain);
+      if (d === null) return -ENOENT;
+      const ret = yield* iommuMap(d, op.iova, op.paddr, op.size, IOMMU_READ | IOMMU_WRITE);
+      if (ret === 0) {
+        const list = L.maps.get(d) ?? [];
+        list.push({ iova: op.iova, size: op.size });
+        L.maps.set(d, list);
+      }
+      return ret;
+    }
+    case 'unmap': {
+      const d = domainOf(w, op.domain);
+      if (d === null) return -ENOENT;
+      const list = L.maps.get(d) ?? [];
+      const i = list.findIndex((m) => m.iova === op.iova && m.size === op.size);
+      if (i < 0) return -ENOENT;
+      list.splice(i, 1);
+      const unmapped = yield* iommuUnmap(d, op.iova, op.size);
+      return unmapped === op.size ? 0 : -EIO;
+    }
+    case 'dmaMap': {
+      const dev = deviceNamed(w, op.dev);
+      // the DMA API is used by the driver bound to the device
+      if (!L.bound.has(dev)) return -ENODEV;
+      const size = op.size ?? 4096;
+      const addr = yield* dmaMapPage(dev, op.paddr, size);
+      if (addr === DMA_MAPPING_ERROR) return -ENOMEM;
+      L.dmaMaps.set(op.as, { dev, addr, paddr: op.paddr, size });
+      return 0;
+    }
+    case 'dmaUnmap': {
+      const m = L.dmaMaps.get(op.handle);
+      if (m === undefined) return -ENOENT;
+      L.dmaMaps.delete(op.handle);
+      yield* dmaUnmapPage(m.dev, m.addr, m.size);
+      return 0;
+    }
+    case 'dma':
+      return yield* deviceDma(w, op.dev, op.handle, op.iova, op.pasid);
+    case 'reset': {
+      const dev = deviceNamed(w, op.dev);
+      if (!isPciDev(dev)) return -EINVAL;
+      return yield* pciResetFunctionWith(dev, op.method ?? 'default');
+    }
+    case 'setType': {
+      const dev = deviceNamed(w, op.dev);
+      return yield* withGroup(dev, (g) => iommuGroupStoreType(g, op.type));
+    }
+    case 'signal':
+      yield* complete(eventNamed(w, op.event));
+      return 0;
+    case 'wait':
+      yield* waitForCompletion(eventNamed(w, op.event));
+      return 0;
+  }
+}
+
+function* releaseGroup(g: IommuGroup): Gen<number> {
+  yield* iommuGroupReleaseDmaOwner(g);
+  return 0;
+}
+
+/** undo an RID attachment with the API that made it */
+export function* detach(dev: Device, api: 'device' | 'group' | 'handle', d: IommuDomain): Gen<number> {
+  if (api === 'device') {
+    yield* iommuDetachDevice(d, dev);
+    return 0;
+  }
+  return yield* withGroup(dev, function* (g) {
+    if (api === 'group') yield* iommuDetachGroup(d, g);
+    else yield* iommuDetachGroupHandle(d, g);
+    return 0;
+  });
+}
+
+/**
+ * The device issues one DMA. With a DMA-API mapping (`handle`) it must reach exactly the buffer
+ * its driver mapped; a raw `iova` just reports what happened. 0 = reached memory, -EFAULT =
+ * translation fault, -EIO = blocked, -ENODEV = not issued (in reset).
+ */
+function* deviceDma(
+  w: IommuWorld,
+  devName: string,
+  handle: string | undefined,
+  iova: number | undefined,
+  pasid: number | undefined,
+): Gen<number> {
+  const dev = deviceNamed(w, devName);
+  const m = handle === undefined ? undefined : w.ledger.dmaMaps.get(handle);
+  if (handle !== undefined && m === undefined) return -ENOENT;
+  const addr = m?.addr ?? iova ?? 0;
+  const unit = w.driver.instances.find((i) => i.node === dev.fw.iommu);
+  if (unit === undefined) return 0;
+  const r = yield* dmaAccess(unit.hw, dev.ep, dev.fw.ids[0] ?? 0, pasid ?? null, addr);
+  if (m !== undefined && (r.kind === 'ok' || r.kind === 'bypass') && r.pa !== m.paddr) {
+    dmaIsolationViolation(`${dev.label} DMA to 0x${addr.toString(16)} reached 0x${r.pa.toString(16)}, its driver mapped 0x${m.paddr.toString(16)}`);
+  }
+  if (m !== undefined && (r.kind === 'fault' || r.kind === 'abort')) {
+    dmaIsolationViolation(`${dev.label} DMA to mapped 0x${addr.toString(16)} failed (${r.kind}) while its driver is bound`);
+  }
+  switch (r.kind) {
+    case 'ok':
+    case 'bypass':
+      return 0;
+    case 'fault':
+      return -EFAULT;
+    case 'abort':
+      return -EIO;
+    case 'not-issued':
+      return -ENODEV;
+  }
+}

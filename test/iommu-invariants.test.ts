@@ -1,0 +1,115 @@
+// The §6 oracles can fail: each one, given a state that breaks it, says so.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { iommuInvariants } from '../src/core/invariants.js';
+import { HW_ABORT, HW_BYPASS } from '../src/hw/translation.js';
+import type { StreamEntry } from '../src/hw/stream-table.js';
+import type { IommuWorld } from '../src/scenarios/iommu/world.js';
+import { XA_ZERO_ENTRY } from '../src/sync/index.js';
+import { kinds, op, pciTopology, run, spec } from './support/iommu.js';
+
+function check(w: IommuWorld): string | null {
+  return iommuInvariants(w.deviceList, [w.driver.ops.oracle]);
+}
+
+function ste(w: IommuWorld, dev: string): StreamEntry {
+  const d = w.devices.get(dev)!;
+  return w.iommus.get('smmu0')!.hw.entry(d.fw.ids[0]!);
+}
+
+/** break the state, read the verdict, put the state back (all within one step) */
+function broken(w: IommuWorld, breakIt: () => () => void): string | null {
+  const undo = breakIt();
+  const msg = check(w);
+  undo();
+  return msg;
+}
+
+const topo = pciTopology([{ name: 'a', bus: 0, slot: 1, ats: true, pasids: 8 }, { name: 'b', bus: 0, slot: 2 }]);
+
+describe('§6 invariants as oracles', () => {
+  it('hold at every step of a normal run, and each one fires on a state that breaks it', () => {
+    const r = run(spec(topo), [function* (w) {
+      assert.equal(check(w), null);
+      const a = w.devices.get('a')!;
+      const ga = a.iommuGroup!;
+      // I3: the hardware disagrees with group->domain
+      assert.match(broken(w, () => {
+        const e = ste(w, 'a');
+        const old = e.rid;
+        e.rid = HW_BYPASS;
+        return () => (e.rid = old);
+      })!, /^I3: dev:a RID is bypass/);
+      // I1: a member whose back-pointer is wrong
+      assert.match(broken(w, () => {
+        const old = a.iommuGroup;
+        a.iommuGroup = w.devices.get('b')!.iommuGroup;
+        return () => (a.iommuGroup = old);
+      })!, /^I1/);
+      // I6: an owner without a count
+      assert.match(broken(w, () => {
+        ga.owner = {};
+        return () => (ga.owner = null);
+      })!, /^I6/);
+      // I13: a deferred device that was programmed
+      assert.match(broken(w, () => {
+        a.iommu!.attachDeferred = true;
+        return () => (a.iommu!.attachDeferred = false);
+      })!, /^I13/);
+      // I11: dma_iommu changing under a bound driver
+      assert.match(broken(w, () => {
+        a.ghostBoundDmaIommu = false;
+        return () => (a.ghostBoundDmaIommu = null);
+      })!, /^I11/);
+      // I7: a reservation visible at a stable point, and a PASID programmed but not recorded
+      assert.match(broken(w, () => {
+        ga.pasidArray.slots.set(3, XA_ZERO_ENTRY);
+        return () => ga.pasidArray.slots.delete(3);
+      })!, /^I7: .* reserved/);
+      assert.match(broken(w, () => {
+        ste(w, 'a').pasids.set(2, HW_ABORT);
+        return () => ste(w, 'a').pasids.delete(2);
+      })!, /^I7: dev:a PASID 2 is programmed/);
+      // I9: a function in reset that is not blocked, and an ATS invalidation to it
+      assert.match(broken(w, () => {
+        a.ep.inReset = true;
+        return () => (a.ep.inReset = false);
+      })!, /^I9: dev:a is in reset but its RID/);
+      assert.match(broken(w, () => {
+        a.ep.atcInvTimeouts = 1;
+        return () => (a.ep.atcInvTimeouts = 0);
+      })!, /^I9: an ATS invalidation/);
+      // I5: the hardware translating through a freed page table
+      yield* op(w, { op: 'domainAlloc', dev: 'a', domain: 'D' });
+      const D = w.domains.get('D')!;
+      assert.match(broken(w, () => {
+        const e = ste(w, 'b');
+        const old = e.rid;
+        e.rid = w.driver.ops.oracle.translationOf(D);
+        (e.rid as { table: { freed: boolean } }).table.freed = true;
+        return () => {
+          (e.rid as { table: { freed: boolean } }).table.freed = false;
+          e.rid = old;
+        };
+      })!, /^I5: smmu0 stream \d+ RID still translates through freed/);
+      assert.match(broken(w, () => {
+        D.freed = true;
+        const old = ga.domain;
+        ga.domain = D;
+        return () => {
+          ga.domain = old;
+          D.freed = false;
+        };
+      })!, /^I5: group#[0-9a-f]+->domain is freed/);
+      // I8: a require_direct device on the blocking domain
+      yield* op(w, { op: 'bind', dev: 'b', driverManagedDma: true });
+      yield* op(w, { op: 'claim', dev: 'b', owner: 'o' });
+      const b = w.devices.get('b')!;
+      assert.match(broken(w, () => {
+        b.iommu!.requireDirect = true;
+        return () => (b.iommu!.requireDirect = false);
+      })!, /^I8/);
+    }]);
+    assert.deepEqual(kinds(r), []);
+  });
+});

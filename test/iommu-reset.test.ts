@@ -1,0 +1,158 @@
+// PCI reset hooks and the PCI core callers (spec core.md §4.12).
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { DfsStrategy } from '../src/explorer/dfs.js';
+import { explore } from '../src/explorer/engine.js';
+import { checkScenario } from '../src/check/check.js';
+import { sameTranslation } from '../src/hw/translation.js';
+import { iommuProgram } from '../src/scenarios/iommu/build.js';
+import { iommuResetNested } from '../src/scenarios/iommu/findings/reset-nested.js';
+import { resetVsDetachSpec } from '../src/scenarios/iommu/findings/reset-vs-detach.js';
+import { iommuResetVsAttach } from '../src/scenarios/iommu/builtin/reset-attach.js';
+import type { PciDev } from '../src/pci/pci.js';
+import type { IommuWorld } from '../src/scenarios/iommu/world.js';
+import { EINVAL, ENOTTY } from '../src/sync/index.js';
+import { kinds, op, pciTopology, run, spec } from './support/iommu.js';
+
+function onGroupDomain(w: IommuWorld, dev: string): boolean {
+  const d = w.devices.get(dev)!;
+  const o = w.driver.ops.oracle;
+  return sameTranslation(o.installed(d, null), o.translationOf(d.iommuGroup!.domain!));
+}
+
+describe('pci_dev_reset_iommu_prepare / done', () => {
+  it('an FLR blocks the function for the reset and restores the RID and its PASIDs after', () => {
+    const t = pciTopology([{ name: 'a', bus: 0, slot: 1, ats: true, pasids: 8 }]);
+    const r = run(spec(t), [function* (w) {
+      const a = w.devices.get('a')!;
+      yield* op(w, { op: 'bind', dev: 'a', driverManagedDma: true });
+      yield* op(w, { op: 'claim', dev: 'a', owner: 'o' });
+      yield* op(w, { op: 'domainAlloc', dev: 'a', domain: 'D', pasid: true });
+      yield* op(w, { op: 'attach', dev: 'a', domain: 'D' });
+      yield* op(w, { op: 'pasidAttach', dev: 'a', domain: 'D', pasid: 3 });
+      assert.equal(a.ep.atsEnabled, true);
+      assert.equal(yield* op(w, { op: 'reset', dev: 'a' }), 0);
+      assert.equal(a.ep.resets, 1);
+      assert.ok(onGroupDomain(w, 'a'), 'back on group->domain');
+      assert.equal(w.driver.ops.oracle.installedPasids(a).size, 1, 'PASID restored');
+      assert.equal(a.ep.atsEnabled, true, 'ATS re-enabled by the re-attach');
+      assert.equal(a.iommuGroup!.resettingDomain, null);
+    }]);
+    // I9 is checked at every step of the reset: blocked, no PASIDs, ATS off while in reset
+    assert.deepEqual(kinds(r), []);
+  });
+
+  it('a function without ATS is reset with no IOMMU involvement', () => {
+    const r = run(spec(pciTopology([{ name: 'a', bus: 0, slot: 1 }])), [function* (w) {
+      assert.equal(yield* op(w, { op: 'reset', dev: 'a' }), 0);
+      assert.equal(w.devices.get('a')!.iommuGroup!.blockingDomain, null, 'prepare returned early');
+    }]);
+    assert.deepEqual(kinds(r), []);
+  });
+
+  it('an attach during the reset is -EBUSY (exhaustively, against a concurrent FLR)', () => {
+    assert.equal(checkScenario(iommuResetVsAttach).matches, true);
+  });
+});
+
+describe('PCI core callers', () => {
+  it('pci_reset_function() tries the enabled methods in order; -ENOTTY moves on', () => {
+    const t = pciTopology([
+      { name: 'pm', bus: 0, slot: 1, reset: ['pm'] },
+      { name: 'none', bus: 0, slot: 2, reset: [] },
+      { name: 'flr', bus: 0, slot: 3, reset: ['flr', 'pm'] },
+    ]);
+    const r = run(spec(t), [function* (w) {
+      assert.deepEqual((w.devices.get('flr') as PciDev).resetMethods, ['flr', 'pm']);
+      assert.equal(yield* op(w, { op: 'reset', dev: 'pm' }), 0);
+      assert.equal(yield* op(w, { op: 'reset', dev: 'none' }), -ENOTTY);
+      assert.equal(yield* op(w, { op: 'reset', dev: 'none', method: 'flr' }), -EINVAL, 'reset_method refuses an unsupported one');
+      assert.equal(yield* op(w, { op: 'reset', dev: 'flr', method: 'pm' }), 0);
+    }]);
+    assert.deepEqual(kinds(r), []);
+  });
+
+  it('a secondary bus reset is offered only to a function alone on its bus', () => {
+    const t = pciTopology([
+      { name: 'rp', bus: 0, slot: 1, bridge: { secondary: 1 }, acs: true },
+      { name: 'alone', bus: 1, slot: 0, reset: [] },
+      { name: 'rp2', bus: 0, slot: 2, bridge: { secondary: 2 }, acs: true },
+      { name: 'x', bus: 2, slot: 0, reset: [] },
+      { name: 'y', bus: 2, slot: 1, reset: [] },
+    ]);
+    const r = run(spec(t), [function* (w) {
+      assert.equal(yield* op(w, { op: 'reset', dev: 'alone' }), 0);
+      assert.equal(yield* op(w, { op: 'reset', dev: 'x' }), -ENOTTY);
+    }]);
+    assert.deepEqual(kinds(r), []);
+  });
+
+  it('finding: methods calling other hooked methods re-enter prepare (WARN, -EBUSY)', () => {
+    const o = checkScenario(iommuResetNested);
+    assert.equal(o.matches, true);
+    assert.match(o.violations[0]!.splat, /WARN_ON\(group->resetting_domain\)/);
+  });
+
+  it('finding: detach + free during an FLR re-attaches a freed domain', () => {
+    const r = explore(iommuProgram(resetVsDetachSpec), new DfsStrategy());
+    const found = r.found.map((c) => c.kind).sort();
+    assert.deepEqual(found, ['invariant', 'use-after-free', 'warn']);
+  });
+});
+
+describe('patches', () => {
+  it('resetSkipMultiDeviceGroup: a function sharing its group is reset unblocked (I9)', () => {
+    const t = pciTopology([
+      { name: 'f0', bus: 0, slot: 3, fn: 0, multifunction: true, ats: true },
+      { name: 'f1', bus: 0, slot: 3, fn: 1, multifunction: true, ats: true },
+    ]);
+    const ops = [{ op: 'reset' as const, dev: 'f0' }];
+    assert.deepEqual(kinds(run(spec(t, ops))), []);
+    const patched = run(spec(t, ops, { patches: ['resetSkipMultiDeviceGroup'] }));
+    assert.deepEqual(kinds(patched), ['invariant']);
+    assert.match(patched.exec.violations[0]!.splat, /I9: dev:f0 is in reset but its RID is translate/);
+  });
+
+  it('noResetIommuHooks: an unmap during the reset sends an ATS invalidation to the function in reset', () => {
+    const t = pciTopology([{ name: 'a', bus: 0, slot: 1, ats: true }]);
+    const prologue = [
+      { op: 'bind' as const, dev: 'a', driverManagedDma: true },
+      { op: 'claim' as const, dev: 'a', owner: 'o' },
+      { op: 'domainAlloc' as const, dev: 'a', domain: 'D' },
+      { op: 'map' as const, domain: 'D', iova: 0x1000, paddr: 0x9000, size: 0x1000 },
+      { op: 'attach' as const, dev: 'a', domain: 'D' },
+    ];
+    const threads = [
+      { name: 'reset', ops: [{ op: 'reset' as const, dev: 'a' }] },
+      { name: 'unmap', ops: [{ op: 'unmap' as const, domain: 'D', iova: 0x1000, size: 0x1000 }] },
+    ];
+    const base = { ...spec(t), prologue, threads };
+    const fixed = explore(iommuProgram(base), new DfsStrategy());
+    assert.deepEqual(fixed.found.map((c) => c.kind), []);
+    assert.equal(fixed.exhaustive, true);
+    const old = explore(iommuProgram({ ...base, patches: ['noResetIommuHooks'] }), new DfsStrategy());
+    assert.deepEqual(old.found.map((c) => c.kind), ['invariant']);
+    assert.match(old.found[0]!.violation.splat, /ATS invalidation was sent to dev:a while it was in reset/);
+  });
+});
+
+describe('patch resetDoneAllDevices', () => {
+  it('done re-attaches every member of the group, not only the reset function', () => {
+    const t = (patched: boolean) => ({
+      ...spec(
+        pciTopology(
+          [
+            { name: 'f0', bus: 0, slot: 3, fn: 0, multifunction: true, ats: true },
+            { name: 'f1', bus: 0, slot: 3, fn: 1, multifunction: true },
+          ],
+          // f1's paging attaches: its default domain at probe (1st); a 2nd only if done touches it
+          { mock: { faults: [{ callback: 'attach_dev', dev: 'f1', domain: 'paging', nth: 2 }] } },
+        ),
+        [{ op: 'reset', dev: 'f0', expect: 0 }],
+      ),
+      ...(patched ? { patches: ['resetDoneAllDevices' as const] } : {}),
+    });
+    assert.deepEqual(kinds(run(t(false), undefined, { warnFails: false })), []);
+    assert.deepEqual(kinds(run(t(true), undefined, { warnFails: false })), ['warn']);
+  });
+});
