@@ -4,9 +4,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ReplayMismatch } from '../src/explorer/replay.js';
-import { decodeSchedule, faultsFor } from '../src/explorer/schedule.js';
+import { runOnce } from '../src/explorer/run-once.js';
+import { decodeSchedule, encodeSchedule, faultsFor } from '../src/explorer/schedule.js';
 import type { FaultPlan, Program } from '../src/rt/execution.js';
-import { condResched, type Gen, Mutex, mutexLock, mutexUnlock } from '../src/sync/index.js';
+import { condResched, type Gen, KObject, kfree, kzalloc, Mutex, mutexLock, mutexUnlock } from '../src/sync/index.js';
 import { findScenario } from '../src/scenarios/registry.js';
 import { execKinds, replay } from './support/search.js';
 
@@ -57,7 +58,7 @@ describe('replay mismatch', () => {
   });
 
   it('an allocation failure where threads are being chosen', () => {
-    assert.match(mismatch(lostUpdate, 'F'), /^choice 1 is F \(an allocation failure\) but step 0 is a scheduling choice between threads 0, 1$/);
+    assert.match(mismatch(lostUpdate, 'F'), /^choice 1 is F \(an allocation outcome\) but step 0 is a scheduling choice between threads 0, 1$/);
     const unchecked = findScenario('unchecked-alloc')!;
     // under fail_nth no allocation is a choice, so F can only be misplaced
     assert.match(mismatch(unchecked.program, 'n1/F', unchecked.faults), /choice 1 is F/);
@@ -71,5 +72,33 @@ describe('replay mismatch', () => {
     const exec = replay(lostUpdate, [1]);
     assert.deepEqual(exec.choices, [1, 1]);
     assert.deepEqual(execKinds(exec), []);
+  });
+});
+
+describe('failures as choices', () => {
+  it('a schedule names which allocation failed, not just that one did', () => {
+    // one thread allocates twice; failing its second allocation must replay as the second, not the first
+    class Blob extends KObject {}
+    const program: Program<null> = {
+      setup: () => null,
+      threads: () => [
+        {
+          name: 'two-allocs',
+          *body() {
+            const a = yield* kzalloc(() => new Blob());
+            const b = yield* kzalloc(() => new Blob());
+            yield* kfree(a);
+            yield* kfree(b);
+            return [a === null, b === null];
+          },
+        },
+      ],
+    };
+    const faults = { mode: 'choice', maxFailures: 1 } as const;
+    const second = runOnce(program, decodeSchedule('S.F').choices, { faults, warnFails: true, trace: false, strict: true });
+    assert.deepEqual(second.threads[0]!.result, [false, true]);
+    assert.equal(encodeSchedule({ choices: second.choices }), 'S.F');
+    const first = runOnce(program, decodeSchedule('F').choices, { faults, warnFails: true, trace: false, strict: true });
+    assert.deepEqual(first.threads[0]!.result, [true, false]);
   });
 });

@@ -3,7 +3,7 @@
 // minimizer's: an impossible choice is skipped. Once the schedule is used up, both go on with
 // the default choice, the one DFS tries first: the thread that ran last if it can, else the
 // lowest-numbered runnable one. So "-" is the serial execution.
-import { type Chooser, type Execution, FAIL } from '../rt/execution.js';
+import { type Chooser, type Execution, FAIL, SUCCEED } from '../rt/execution.js';
 import type { Thread } from '../rt/thread.js';
 import type { Strategy } from './strategy.js';
 
@@ -42,8 +42,8 @@ export class ReplayStrategy implements Strategy, Chooser {
       if (this.strict) {
         const runnable = enabled.map((t) => t.idx).join(', ');
         throw new ReplayMismatch(
-          c === FAIL
-            ? `choice ${this.pos} is F (an allocation failure) but step ${exec.steps} is a scheduling choice between threads ${runnable}`
+          c === FAIL || c === SUCCEED
+            ? `choice ${this.pos} is ${c === FAIL ? 'F' : 'S'} (an allocation outcome) but step ${exec.steps} is a scheduling choice between threads ${runnable}`
             : `choice ${this.pos} picks thread ${c}, which is not runnable at step ${exec.steps} (runnable: ${runnable})`,
         );
       }
@@ -52,11 +52,18 @@ export class ReplayStrategy implements Strategy, Chooser {
     return last !== null && enabled.includes(last) ? last : enabled[0]!;
   }
 
-  pickFail(): boolean {
-    if (this.choices[this.pos] === FAIL) {
+  pickFail(exec: Execution): boolean {
+    const c = this.choices[this.pos];
+    if (c === FAIL || c === SUCCEED) {
       this.pos++;
-      return true;
+      return c === FAIL;
     }
+    if (this.strict && c !== undefined) {
+      throw new ReplayMismatch(
+        `choice ${this.pos + 1} picks thread ${c}, but allocation ${exec.allocations} at step ${exec.steps} is a choice between S and F`,
+      );
+    }
+    // past the end of the schedule (or skipped by the minimizer): the allocation succeeds
     return false;
   }
 }

@@ -1,12 +1,14 @@
 // Schedule strings: the choice sequence of one execution in a compact, shell-safe form.
-//   "0.1x3.F.0"  thread 0, then thread 1 three times, then "the next allocation fails", then 0
+//   "0.1x3.F.0"  thread 0, then thread 1 three times, then "this allocation fails", then 0
+//   "S.Sx2.F"    in "failures as choices" mode every allocation offered a failure is a choice:
+//                S succeeds, F fails
 //   "n4/0.1"     the same, with the 4th allocation failing (fail_nth sweep)
 //   "-"          no choices at all: the serial execution (replay goes on with the default choice)
 // Only real choices are listed: a step with a single runnable thread is not a choice.
-import { FAIL, type FaultPlan } from '../rt/execution.js';
+import { FAIL, type FaultPlan, SUCCEED } from '../rt/execution.js';
 
 export interface Schedule {
-  /** thread indexes, and FAIL (-1) for an allocation made to fail */
+  /** thread indexes, FAIL (-1) for an allocation made to fail, SUCCEED (-2) for one let through */
   readonly choices: readonly number[];
   /** the Nth allocation fails (fail_nth); undefined for none */
   readonly nth?: number;
@@ -20,7 +22,7 @@ export function encodeSchedule(s: Schedule): string {
   for (let i = 0; i < c.length;) {
     let j = i + 1;
     while (j < c.length && c[j] === c[i]) j++;
-    const tok = c[i] === FAIL ? 'F' : String(c[i]);
+    const tok = c[i] === FAIL ? 'F' : c[i] === SUCCEED ? 'S' : String(c[i]);
     parts.push(j - i > 1 ? `${tok}x${j - i}` : tok);
     i = j;
   }
@@ -28,7 +30,7 @@ export function encodeSchedule(s: Schedule): string {
   return s.nth === undefined ? body : `n${s.nth}/${body}`;
 }
 
-const token = /^(F|\d+)(?:x(\d+))?$/;
+const token = /^(F|S|\d+)(?:x(\d+))?$/;
 
 /** More choices than any execution makes (each step makes at most a few); bounds what text may ask for. */
 export const maxScheduleChoices = 1_000_000;
@@ -49,10 +51,10 @@ export function decodeSchedule(text: string): Schedule {
       const t = token.exec(part);
       if (t === null) {
         throw new ScheduleSyntaxError(
-          `schedule "${text}": bad token "${part}" (expected a thread number, F, or either followed by xCOUNT)`,
+          `schedule "${text}": bad token "${part}" (expected a thread number, F or S, optionally followed by xCOUNT)`,
         );
       }
-      const v = t[1] === 'F' ? FAIL : Number(t[1]);
+      const v = t[1] === 'F' ? FAIL : t[1] === 'S' ? SUCCEED : Number(t[1]);
       if (!Number.isSafeInteger(v)) throw new ScheduleSyntaxError(`schedule "${text}": thread number ${t[1]} is too large`);
       const n = t[2] === undefined ? 1 : Number(t[2]);
       if (n < 1) throw new ScheduleSyntaxError(`schedule "${text}": repeat count in "${part}" must be at least 1`);
@@ -68,7 +70,7 @@ export function decodeSchedule(text: string): Schedule {
 /** The fault plan a schedule needs to be replayed under, given the search's plan. */
 export function faultsFor(s: Schedule, searched: FaultPlan): FaultPlan {
   if (s.nth !== undefined) return { mode: 'nth', nth: s.nth };
-  if (s.choices.includes(FAIL)) {
+  if (s.choices.includes(FAIL) || s.choices.includes(SUCCEED)) {
     return { mode: 'choice', maxFailures: searched.mode === 'choice' ? searched.maxFailures : Number.MAX_SAFE_INTEGER };
   }
   return searched.mode === 'nth' ? { mode: 'none' } : searched;

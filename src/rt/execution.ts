@@ -67,6 +67,8 @@ export interface TraceStep {
 
 /** Marker in `choices` for "this allocation failed"; thread choices are thread indexes. */
 export const FAIL = -1;
+/** Marker in `choices` for "this allocation was offered a failure and succeeded" (choice mode). */
+export const SUCCEED = -2;
 
 export class Execution {
   readonly threads: Thread[] = [];
@@ -326,8 +328,9 @@ export class Execution {
     if (plan.mode === 'nth') {
       fail = n === plan.nth;
     } else if (plan.mode === 'choice' && this.failures < plan.maxFailures) {
+      // both outcomes are recorded: a schedule must say which allocation failed, not just that one did
       fail = this.chooser.pickFail(this);
-      if (fail) this.choices.push(FAIL);
+      this.choices.push(fail ? FAIL : SUCCEED);
     }
     if (fail) this.failures++;
     return fail;

@@ -1,6 +1,7 @@
 // The result of exploring one contiguous stretch of a search's canonical execution order. Two
 // adjacent stretches concatenate (associatively) into the result of both, which is how slices
 // from workers, shards and checkpoints add up to exactly the sequential search.
+import { SUCCEED } from '../../rt/execution.js';
 import { violationKinds } from '../../rt/violation.js';
 import { type Counterexample, FoundSet } from '../found.js';
 import { bool, DataError, int, intList, list, obj, str } from './data.js';
@@ -57,7 +58,7 @@ export function checkRange(v: unknown, path: string): RangeResult {
     for (const f of ['thread', 'heldLabel', 'takenLabel']) str(info[f], `${p}.info.${f}`);
     const x = int(eo.execution, `${p}.execution`, 1);
     if (x > executions) throw new DataError(`${p}.execution: ${x} is past the ${executions} executions`);
-    intList(eo.choices, `${p}.choices`, -1);
+    intList(eo.choices, `${p}.choices`, SUCCEED);
   });
   return o as unknown as RangeResult;
 }
@@ -76,7 +77,7 @@ function checkCounterexample(v: unknown, path: string, executions: number): void
     str(fo.fn, `${path}.violation.stack[${i}].fn`);
     str(fo.where, `${path}.violation.stack[${i}].where`);
   });
-  intList(o.choices, `${path}.choices`, -1);
+  intList(o.choices, `${path}.choices`, SUCCEED);
   if (o.nth !== undefined) int(o.nth, `${path}.nth`, 1);
   str(o.schedule, `${path}.schedule`);
   int(o.steps, `${path}.steps`);
