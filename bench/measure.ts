@@ -26,6 +26,8 @@ export interface RowResult {
   readonly nsPerStep: number;
   /** median time of one search, ms */
   readonly finishMs: number;
+  /** the first search of the process, before any warm-up (cold JIT), ms */
+  readonly coldMs: number;
   /** median time from the start of a search to the end of its first failing execution, ms */
   readonly firstViolationMs: number | null;
   readonly firstViolationExecution: number | null;
@@ -80,6 +82,7 @@ function search(p: BenchProgram, s: BenchStrategy, maxExecutions: number, timeLi
 export function measure(p: BenchProgram, s: BenchStrategy, opts: MeasureOptions, baseRssMB: number): RowResult {
   const cap = Number.isFinite(p.cap) ? p.cap : Number.MAX_SAFE_INTEGER;
   const noTimeLimit = 1e12;
+  const cold = search(p, s, cap, noTimeLimit);
   // warm-up: searches cut short by time, so big programs warm up as briefly as small ones
   const warmEnd = performance.now() + opts.warmupMs;
   while (performance.now() < warmEnd) search(p, s, cap, opts.warmupMs);
@@ -113,6 +116,7 @@ export function measure(p: BenchProgram, s: BenchStrategy, opts: MeasureOptions,
     execPerSec: median(rates),
     nsPerStep: median(nsPerStep),
     finishMs: median(finish),
+    coldMs: cold.ms,
     firstViolationMs: firsts.length === 0 ? null : median(firsts),
     firstViolationExecution: probe.firstExec,
     violations: probe.violations,
