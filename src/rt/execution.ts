@@ -92,6 +92,7 @@ export class Execution {
   /** the thread that ran the previous step (switching away from it while runnable is a preemption) */
   last: Thread | null = null;
   private setupOids = 0;
+  /** runnable threads of the current step, in [0, count) (see schedule) */
   private readonly enabled: Thread[] = [];
   private sleptInAtomic = false;
 
@@ -139,7 +140,10 @@ export class Execution {
     const enabled = this.enabled;
     const invariant = this.program.invariant;
     for (;;) {
-      enabled.length = 0;
+      // `enabled` is a buffer filled by index: resetting an array's length frees its backing
+      // store, so each step would allocate a new one. The chooser gets an exact copy, made only
+      // at a choice point.
+      let count = 0;
       let live = false;
       let lastEnabled = false;
       for (let i = 0; i < threads.length; i++) {
@@ -147,19 +151,19 @@ export class Execution {
         if (t.done) continue;
         live = true;
         if (isEnabled(t.pending!)) {
-          enabled.push(t);
+          enabled[count++] = t;
           if (t === this.last) lastEnabled = true;
         }
       }
-      if (enabled.length === 0) {
+      if (count === 0) {
         if (live) this.deadlock();
         return;
       }
       let t: Thread;
-      if (enabled.length === 1) {
+      if (count === 1) {
         t = enabled[0]!;
       } else {
-        t = this.chooser.pickThread(enabled, this);
+        t = this.chooser.pickThread(enabled.slice(0, count), this);
         this.choices.push(t.idx);
       }
       if (lastEnabled && t !== this.last) this.preemptions++;
