@@ -254,8 +254,8 @@ export class Execution {
   mightSleep(what: string): void {
     const t = this.thread;
     if (t === null || this.sleptInAtomic) return;
-    const spin = t.held.find((l) => !l.sleeps);
-    if (spin === undefined) return;
+    const spin = spinlockHeld(t);
+    if (spin === null) return;
     this.sleptInAtomic = true;
     this.report(
       'sleep-in-atomic',
@@ -269,7 +269,8 @@ export class Execution {
   lockAttempt(lock: LockBase): void {
     const t = this.thread!;
     if (lock.container?.freed === true) this.useAfterFree(lock.container, `lock ${lock.label}`);
-    if (lock.sleeps) this.mightSleep(`mutex_lock(${lock.label})`);
+    // the message is a new string per lock taken: build it only when it will be used
+    if (lock.sleeps && !this.sleptInAtomic && spinlockHeld(t) !== null) this.mightSleep(`mutex_lock(${lock.label})`);
     const held = t.held;
     for (let i = 0; i < held.length; i++) {
       const h = held[i]!;
@@ -306,7 +307,9 @@ export class Execution {
       return;
     }
     lock.owner = null;
-    t.held.splice(i, 1);
+    // releasing the innermost lock is the common case, and pop() does not allocate the array splice() returns
+    if (i === t.held.length - 1) t.held.pop();
+    else t.held.splice(i, 1);
   }
 
   /** Should this allocation fail? Counts it, and asks the chooser in "failures as choices" mode. */
@@ -500,6 +503,13 @@ export class Execution {
 
 function fnName(frames: readonly Frame[]): string {
   return frames[0] === undefined ? 'unknown' : kernelName(frames[0].fn);
+}
+
+/** The first spinlock `t` holds (only a spinlock makes the context atomic), or null. */
+function spinlockHeld(t: Thread): LockBase | null {
+  const held = t.held;
+  for (let i = 0; i < held.length; i++) if (!held[i]!.sleeps) return held[i]!;
+  return null;
 }
 
 /** May the thread whose next operation is `op` run now? */
