@@ -12,19 +12,19 @@ interface Own {
   readonly lock: Mutex;
 }
 
+/** defined once, not per execution: see independent.ts */
+function* ownSections(own: Own, sections: number): Gen {
+  for (let k = 1; k <= sections; k++) {
+    yield* mutexLock(own.lock);
+    yield* writeOnce(own.cell, 'value', k);
+    yield* mutexUnlock(own.lock);
+  }
+}
+
 export function disjointLocksProgram(threads: number, sections: number): Program<Own[]> {
   return {
     setup: () => Array.from({ length: threads }, (_, i) => ({ cell: new Cell(), lock: new Mutex(`&own_lock[${i}]`) })),
     threads: (owns) =>
-      owns.map((own, i) => ({
-        name: `own${i}`,
-        *body(): Gen {
-          for (let k = 1; k <= sections; k++) {
-            yield* mutexLock(own.lock);
-            yield* writeOnce(own.cell, 'value', k);
-            yield* mutexUnlock(own.lock);
-          }
-        },
-      })),
+      owns.map((own, i) => ({ name: `own${i}`, body: () => ownSections(own, sections) })),
   };
 }

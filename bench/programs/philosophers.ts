@@ -5,21 +5,18 @@
 import type { Program } from '../../src/rt/execution.js';
 import { type Gen, Mutex, mutexLock, mutexUnlock } from '../../src/sync/index.js';
 
+/** defined once, not per execution: see independent.ts */
+function* dine(left: Mutex, right: Mutex): Gen {
+  yield* mutexLock(left);
+  yield* mutexLock(right);
+  yield* mutexUnlock(right);
+  yield* mutexUnlock(left);
+}
+
 export function philosophersProgram(n: number): Program<Mutex[]> {
   return {
     setup: () => Array.from({ length: n }, (_, i) => new Mutex(`&fork[${i}]`)),
     threads: (forks) =>
-      forks.map((left, i) => {
-        const right = forks[(i + 1) % n]!;
-        return {
-          name: `phil${i}`,
-          *body(): Gen {
-            yield* mutexLock(left);
-            yield* mutexLock(right);
-            yield* mutexUnlock(right);
-            yield* mutexUnlock(left);
-          },
-        };
-      }),
+      forks.map((left, i) => ({ name: `phil${i}`, body: () => dine(left, forks[(i + 1) % n]!) })),
   };
 }
