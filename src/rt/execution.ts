@@ -319,7 +319,11 @@ export class Execution {
 
   lockReleased(lock: LockBase): void {
     const t = this.thread!;
-    const i = t.held.lastIndexOf(lock);
+    const held = t.held;
+    const top = held.length - 1;
+    // releasing the innermost lock is the common case: no builtin call, and pop() does not
+    // allocate the array splice() returns
+    const i = top >= 0 && held[top] === lock ? top : held.lastIndexOf(lock);
     if (lock.owner !== t || i < 0) {
       this.report(
         'lockdep',
@@ -330,9 +334,8 @@ export class Execution {
       return;
     }
     lock.owner = null;
-    // releasing the innermost lock is the common case, and pop() does not allocate the array splice() returns
-    if (i === t.held.length - 1) t.held.pop();
-    else t.held.splice(i, 1);
+    if (i === top) held.pop();
+    else held.splice(i, 1);
   }
 
   /** Should this allocation fail? Counts it, and asks the chooser in "failures as choices" mode. */
