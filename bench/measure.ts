@@ -23,6 +23,11 @@ export interface RowResult {
   /** steps of one search */
   readonly steps: number;
   readonly execPerSec: number;
+  /**
+   * executions per second of CPU time used by the process (all its threads, so GC and JIT
+   * helpers count): less sensitive than wall time to other processes sharing the cores
+   */
+  readonly execPerCpuSec: number;
   readonly nsPerStep: number;
   /** median time of one search, ms */
   readonly finishMs: number;
@@ -89,12 +94,14 @@ export function measure(p: BenchProgram, s: BenchStrategy, opts: MeasureOptions,
   const probe = search(p, s, cap, noTimeLimit);
   const perSample = Math.max(1, Math.ceil(opts.minSampleMs / Math.max(probe.ms, 1e-3)));
   const rates: number[] = [];
+  const cpuRates: number[] = [];
   const nsPerStep: number[] = [];
   const finish: number[] = [];
   const firsts: number[] = [];
   for (let i = 0; i < opts.reps; i++) {
     let execs = 0;
     let steps = 0;
+    const cpu = process.cpuUsage();
     const start = performance.now();
     for (let k = 0; k < perSample; k++) {
       const r = search(p, s, cap, noTimeLimit);
@@ -103,7 +110,9 @@ export function measure(p: BenchProgram, s: BenchStrategy, opts: MeasureOptions,
       if (r.firstMs !== null) firsts.push(r.firstMs);
     }
     const ms = performance.now() - start;
+    const used = process.cpuUsage(cpu);
     rates.push((execs * 1000) / ms);
+    cpuRates.push((execs * 1e6) / Math.max(1, used.user + used.system));
     nsPerStep.push((ms * 1e6) / steps);
     finish.push(ms / perSample);
   }
@@ -114,6 +123,7 @@ export function measure(p: BenchProgram, s: BenchStrategy, opts: MeasureOptions,
     executions: probe.executions,
     steps: probe.steps,
     execPerSec: median(rates),
+    execPerCpuSec: median(cpuRates),
     nsPerStep: median(nsPerStep),
     finishMs: median(finish),
     coldMs: cold.ms,

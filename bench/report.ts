@@ -21,16 +21,23 @@ function firstViolation(r: RowResult): string {
   return `${ms(r.firstViolationMs)} (#${r.firstViolationExecution})`;
 }
 
-export function renderRows(machine: Machine, rows: readonly RowResult[], counts: ReadonlyMap<string, ClassCount | null>): string {
+export function renderRows(
+  machine: Machine,
+  loadAtEnd: readonly number[],
+  rows: readonly RowResult[],
+  counts: ReadonlyMap<string, ClassCount | null>,
+): string {
   const head =
     `iommulab bench, ${machine.date}: ${machine.cpus} x ${machine.cpuModel}, node ${machine.node}, ` +
-    `load average ${machine.loadAvg.join(' ')} at start; medians of ${rows[0]?.samples ?? 0} samples per row`;
+    `load average ${machine.loadAvg.join(' ')} at start, ${loadAtEnd.join(' ')} at the end; ` +
+    `medians of ${rows[0]?.samples ?? 0} samples per row`;
   const table = renderTable(
     [
       { title: 'program', left: true },
       { title: 'strategy', left: true },
       { title: 'executions' },
       { title: 'exec/s' },
+      { title: 'exec/cpu-s' },
       { title: 'steps' },
       { title: 'ns/step' },
       { title: 'first violation' },
@@ -48,6 +55,7 @@ export function renderRows(machine: Machine, rows: readonly RowResult[], counts:
         r.strategy,
         int(r.executions),
         int(r.execPerSec),
+        int(r.execPerCpuSec),
         int(r.steps),
         int(r.nsPerStep),
         firstViolation(r),
@@ -62,6 +70,8 @@ export function renderRows(machine: Machine, rows: readonly RowResult[], counts:
   );
   const notes: string[] = [
     '',
+    'exec/s: executions per wall-clock second; exec/cpu-s: per second of CPU time the row\'s process used (less',
+    '  sensitive to other load on the machine). ns/step: wall time of a sample / steps in it.',
     'first violation: time from the start of a search to the end of its first failing execution (#: that execution).',
     'maxRSS: peak resident set of the row\'s own node process (a bare node process is ~' +
     `${Math.round(rows[0]?.baseRssMB ?? 0)}MB).`,

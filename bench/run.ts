@@ -6,8 +6,11 @@
 //   --reps N         timed samples per row (default 5); the median is reported
 //   --min-sample-ms  shortest sample, searches are repeated to fill it (default 200)
 //   --no-spin        skip the Spin comparison
+//   --save FILE      also write the JSON document to FILE (with the table on stdout)
 //   --list           print the program names and exit
 import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { describeMachine } from './machine.js';
@@ -27,6 +30,7 @@ const { values } = parseArgs({
     'json': { type: 'boolean', default: false },
     'no-spin': { type: 'boolean', default: false },
     'list': { type: 'boolean', default: false },
+    'save': { type: 'string' },
   },
 });
 
@@ -69,11 +73,14 @@ function main(): number {
   }
   const spin = values['no-spin'] ? null : runSpinComparison(programs.map((p) => p.name), rows, (m) => process.stderr.write(m));
   const elapsedMs = performance.now() - started;
+  const loadAtEnd = os.loadavg().map((x) => Math.round(x * 100) / 100);
+  const withCounts = rows.map((r) => ({ ...r, count: counts.get(r.program) ?? null }));
+  const json = JSON.stringify({ machine, loadAtEnd, elapsedMs, rows: withCounts, spin }, null, 2);
+  if (values.save !== undefined) writeFileSync(values.save, `${json}\n`);
   if (values.json) {
-    const withCounts = rows.map((r) => ({ ...r, count: counts.get(r.program) ?? null }));
-    console.log(JSON.stringify({ machine, elapsedMs, rows: withCounts, spin }, null, 2));
+    console.log(json);
   } else {
-    console.log(renderRows(machine, rows, counts));
+    console.log(renderRows(machine, loadAtEnd, rows, counts));
     if (spin !== null) console.log(`\n${renderSpin(spin)}`);
     console.log(`\nbench finished in ${(elapsedMs / 1000).toFixed(1)}s`);
   }
