@@ -8,6 +8,8 @@ export class FirstViolationClock implements Strategy {
   at: number | null = null;
   /** 1-based number of that execution */
   execution: number | null = null;
+  /** per violation kind: when (performance.now()) and in which execution it first occurred */
+  readonly byKind = new Map<string, { readonly at: number; readonly execution: number }>();
   private executions = 0;
   constructor(private readonly inner: Strategy) {}
 
@@ -25,9 +27,15 @@ export class FirstViolationClock implements Strategy {
 
   finished(exec: Execution): void {
     this.executions++;
-    if (this.at === null && exec.violations.length > 0) {
-      this.at = performance.now();
-      this.execution = this.executions;
+    if (exec.violations.length > 0) {
+      const now = performance.now();
+      if (this.at === null) {
+        this.at = now;
+        this.execution = this.executions;
+      }
+      for (const v of exec.violations) {
+        if (!this.byKind.has(v.kind)) this.byKind.set(v.kind, { at: now, execution: this.executions });
+      }
     }
     this.inner.finished(exec);
   }

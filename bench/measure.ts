@@ -36,6 +36,8 @@ export interface RowResult {
   /** median time from the start of a search to the end of its first failing execution, ms */
   readonly firstViolationMs: number | null;
   readonly firstViolationExecution: number | null;
+  /** per kind, from one search: ms from its start to the end of the first execution with that kind */
+  readonly firstByKind: Readonly<Record<string, { readonly ms: number; readonly execution: number }>>;
   readonly violations: readonly string[];
   readonly exhaustive: boolean;
   /** the search stopped at the program's execution cap */
@@ -57,6 +59,7 @@ interface Search {
   readonly ms: number;
   readonly firstMs: number | null;
   readonly firstExec: number | null;
+  readonly firstByKind: Record<string, { ms: number; execution: number }>;
   readonly violations: readonly string[];
   readonly exhaustive: boolean;
   readonly capped: boolean;
@@ -78,6 +81,7 @@ function search(p: BenchProgram, s: BenchStrategy, maxExecutions: number, timeLi
     ms,
     firstMs: clock.at === null ? null : clock.at - start,
     firstExec: clock.execution,
+    firstByKind: Object.fromEntries([...clock.byKind].map(([k, v]) => [k, { ms: v.at - start, execution: v.execution }])),
     violations: r.found.map((c) => c.kind),
     exhaustive: r.exhaustive,
     capped: r.limitHit,
@@ -129,6 +133,7 @@ export function measure(p: BenchProgram, s: BenchStrategy, opts: MeasureOptions,
     coldMs: cold.ms,
     firstViolationMs: firsts.length === 0 ? null : median(firsts),
     firstViolationExecution: probe.firstExec,
+    firstByKind: probe.firstByKind,
     violations: probe.violations,
     exhaustive: probe.exhaustive,
     capped: probe.capped,

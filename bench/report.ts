@@ -59,7 +59,7 @@ export function renderRows(
         int(r.steps),
         int(r.nsPerStep),
         firstViolation(r),
-        r.violations.join(',') || '-',
+        r.violations.map((k) => `${k}#${r.firstByKind[k]?.execution ?? '?'}`).join(',') || '-',
         ms(r.finishMs),
         `${r.maxRssMB.toFixed(0)}MB`,
         search(r),
@@ -72,7 +72,8 @@ export function renderRows(
     '',
     'exec/s: executions per wall-clock second; exec/cpu-s: per second of CPU time the row\'s process used (less',
     '  sensitive to other load on the machine). ns/step: wall time of a sample / steps in it.',
-    'first violation: time from the start of a search to the end of its first failing execution (#: that execution).',
+    'first violation: time from the start of a search to the end of its first failing execution (#: that execution);',
+    '  violations: each kind found, with the execution that first showed it.',
     'maxRSS: peak resident set of the row\'s own node process (a bare node process is ~' +
     `${Math.round(rows[0]?.baseRssMB ?? 0)}MB).`,
     'classes: Mazurkiewicz classes of maximal executions (what an optimal DPOR runs); exec/class = executions / classes.',
