@@ -8,6 +8,7 @@ import { countClassesByRuns } from '../classes/from-runs.js';
 import { countClasses, countInterleavings, type Event, type EventProgram } from '../classes/event-model.js';
 import { multinomial } from '../classes/multinomial.js';
 import { disjointLocksProgram } from './disjoint-locks.js';
+import { hoistedCounterProgram } from './hoisted-counter.js';
 import { independentProgram } from './independent.js';
 import { philosophersProgram } from './philosophers.js';
 
@@ -41,6 +42,18 @@ function lockCounter(threads: number, sections: number): BenchProgram {
     name: `lock-counter-${threads}x${sections}`,
     summary: `${threads} threads x ${sections} increments under one mutex (${2 * sections} lock ops each)`,
     program: counterProgram(threads, sections, true),
+    faults: none,
+    cap: Number.POSITIVE_INFINITY,
+    count: () => ({ classes: n, interleavings: n, source: 'multinomial' }),
+  };
+}
+
+function hoistedCounter(threads: number, sections: number): BenchProgram {
+  const n = multinomial(threads, sections);
+  return {
+    name: `hoisted-counter-${threads}x${sections}`,
+    summary: `lock-counter-${threads}x${sections} with its generator functions defined once, not per execution`,
+    program: hoistedCounterProgram(threads, sections),
     faults: none,
     cap: Number.POSITIVE_INFINITY,
     count: () => ({ classes: n, interleavings: n, source: 'multinomial' }),
@@ -113,6 +126,7 @@ function scenarioRows(): BenchProgram[] {
 export const benchPrograms: readonly BenchProgram[] = [
   lockCounter(2, 2),
   lockCounter(3, 3),
+  hoistedCounter(2, 2),
   independent(3, 4, Number.POSITIVE_INFINITY),
   independent(4, 4),
   disjointLocks(2, 2),
