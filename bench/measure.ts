@@ -23,6 +23,8 @@ export interface RowResult {
   /** steps of one search */
   readonly steps: number;
   readonly execPerSec: number;
+  /** the fastest sample: the least disturbed by other load, closest to an idle machine */
+  readonly execPerSecBest: number;
   /**
    * executions per second of CPU time used by the process (all its threads, so GC and JIT
    * helpers count): less sensitive than wall time to other processes sharing the cores
@@ -127,6 +129,7 @@ export function measure(p: BenchProgram, s: BenchStrategy, opts: MeasureOptions,
     executions: probe.executions,
     steps: probe.steps,
     execPerSec: median(rates),
+    execPerSecBest: Math.max(...rates),
     execPerCpuSec: median(cpuRates),
     nsPerStep: median(nsPerStep),
     finishMs: median(finish),

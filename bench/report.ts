@@ -37,6 +37,7 @@ export function renderRows(
       { title: 'strategy', left: true },
       { title: 'executions' },
       { title: 'exec/s' },
+      { title: 'best' },
       { title: 'exec/cpu-s' },
       { title: 'steps' },
       { title: 'ns/step' },
@@ -55,6 +56,7 @@ export function renderRows(
         r.strategy,
         int(r.executions),
         int(r.execPerSec),
+        int(r.execPerSecBest),
         int(r.execPerCpuSec),
         int(r.steps),
         int(r.nsPerStep),
@@ -70,8 +72,8 @@ export function renderRows(
   );
   const notes: string[] = [
     '',
-    'exec/s: executions per wall-clock second; exec/cpu-s: per second of CPU time the row\'s process used (less',
-    '  sensitive to other load on the machine). ns/step: wall time of a sample / steps in it.',
+    'exec/s: executions per wall-clock second (median of the samples); best: the fastest sample, the least disturbed',
+    '  by other load; exec/cpu-s: per second of CPU time the row\'s process used. ns/step: wall time / steps.',
     'first violation: time from the start of a search to the end of its first failing execution (#: that execution);',
     '  violations: each kind found, with the execution that first showed it.',
     'maxRSS: peak resident set of the row\'s own node process (a bare node process is ~' +
