@@ -65,6 +65,28 @@ export interface TraceStep {
   readonly where: string;
 }
 
+/**
+ * %GeneratorPrototype%.next, for resume(). Model code often creates its generator functions per
+ * execution, and each such function has a new prototype object: `gen.next()` would look `next`
+ * up through it, and the first lookup through an object turns it into an optimized prototype,
+ * which is costly (10% of the instructions of a lock-counter-2x2 execution). Calling this
+ * function instead touches no property of the generator (so a `next` replaced on a generator
+ * object or its function's prototype would be bypassed; model code has no reason to do that).
+ */
+const generatorPrototype = Object.getPrototypeOf(function* () {}).prototype as Gen<unknown>;
+const resumeGenerator = generatorPrototype.next as (this: Gen<unknown>) => IteratorResult<Op, unknown>;
+
+/** Made by a generator function (checked without a property lookup, see above)? */
+function isGenerator(it: object): boolean {
+  const proto = Object.getPrototypeOf(it) as object | null;
+  return proto !== null && Object.getPrototypeOf(proto) === generatorPrototype;
+}
+
+/** A generator that steps `it`: same values, same result. */
+function* delegate<T>(it: Gen<T>): Gen<T> {
+  return yield* it;
+}
+
 /** Marker in `choices` for "this allocation failed"; thread choices are thread indexes. */
 export const FAIL = -1;
 /** Marker in `choices` for "this allocation was offered a failure and succeeded" (choice mode). */
@@ -96,6 +118,7 @@ export class Execution {
   /** the thread that ran the previous step (switching away from it while runnable is a preemption) */
   last: Thread | null = null;
   private setupOids = 0;
+  /** runnable threads of the current step, in [0, count) (see schedule) */
   private readonly enabled: Thread[] = [];
   private sleptInAtomic = false;
   /** a step is running: `steps` already counts it */
@@ -151,7 +174,10 @@ export class Execution {
     const enabled = this.enabled;
     const invariant = this.program.invariant;
     for (;;) {
-      enabled.length = 0;
+      // `enabled` is a buffer filled by index: resetting an array's length frees its backing
+      // store, so each step would allocate a new one. The chooser gets an exact copy, made only
+      // at a choice point.
+      let count = 0;
       let live = false;
       let lastEnabled = false;
       for (let i = 0; i < threads.length; i++) {
@@ -159,11 +185,11 @@ export class Execution {
         if (t.done) continue;
         live = true;
         if (isEnabled(t.pending!)) {
-          enabled.push(t);
+          enabled[count++] = t;
           if (t === this.last) lastEnabled = true;
         }
       }
-      if (enabled.length === 0) {
+      if (count === 0) {
         if (live) this.deadlock();
         return;
       }
@@ -172,10 +198,10 @@ export class Execution {
         this.report('livelock', `execution exceeded ${this.opts.maxSteps} steps`, 'a thread never stops', true);
       }
       let t: Thread;
-      if (enabled.length === 1) {
+      if (count === 1) {
         t = enabled[0]!;
       } else {
-        t = this.chooser.pickThread(enabled, this);
+        t = this.chooser.pickThread(enabled.slice(0, count), this);
         this.choices.push(t.idx);
       }
       if (lastEnabled && t !== this.last) this.preemptions++;
@@ -199,7 +225,7 @@ export class Execution {
     this.thread = t;
     let r: IteratorResult<Op, unknown>;
     try {
-      r = t.gen.next();
+      r = resumeGenerator.call(t.gen);
     } catch (e) {
       throw this.translateError(e);
     }
@@ -243,7 +269,8 @@ export class Execution {
   }
 
   spawn(name: string, gen: Gen<unknown>): Thread {
-    const t = new Thread(this.threads.length, name, gen);
+    // resume() calls the generators' `next` directly: any other iterator is wrapped in a generator
+    const t = new Thread(this.threads.length, name, isGenerator(gen) ? gen : delegate(gen));
     this.threads.push(t);
     this.resume(t); // runs thread-local code up to its first shared operation
     return t;
@@ -265,8 +292,8 @@ export class Execution {
   mightSleep(what: string): void {
     const t = this.thread;
     if (t === null || this.sleptInAtomic) return;
-    const spin = t.held.find((l) => !l.sleeps);
-    if (spin === undefined) return;
+    const spin = spinlockHeld(t);
+    if (spin === null) return;
     this.sleptInAtomic = true;
     this.report(
       'sleep-in-atomic',
@@ -280,7 +307,8 @@ export class Execution {
   lockAttempt(lock: LockBase): void {
     const t = this.thread!;
     if (lock.container?.freed === true) this.useAfterFree(lock.container, `lock ${lock.label}`);
-    if (lock.sleeps) this.mightSleep(`mutex_lock(${lock.label})`);
+    // the message is a new string per lock taken: build it only when it will be used
+    if (lock.sleeps && !this.sleptInAtomic && spinlockHeld(t) !== null) this.mightSleep(`mutex_lock(${lock.label})`);
     const held = t.held;
     for (let i = 0; i < held.length; i++) {
       const h = held[i]!;
@@ -306,7 +334,11 @@ export class Execution {
 
   lockReleased(lock: LockBase): void {
     const t = this.thread!;
-    const i = t.held.lastIndexOf(lock);
+    const held = t.held;
+    const top = held.length - 1;
+    // releasing the innermost lock is the common case: no builtin call, and pop() does not
+    // allocate the array splice() returns
+    const i = top >= 0 && held[top] === lock ? top : held.lastIndexOf(lock);
     if (lock.owner !== t || i < 0) {
       this.report(
         'lockdep',
@@ -317,7 +349,8 @@ export class Execution {
       return;
     }
     lock.owner = null;
-    t.held.splice(i, 1);
+    if (i === top) held.pop();
+    else held.splice(i, 1);
   }
 
   /** Should this allocation fail? Counts it, and asks the chooser in "failures as choices" mode. */
@@ -520,6 +553,13 @@ const nullAccess = /properties of (?:null|undefined)|as it is (?:null|undefined)
 
 function fnName(frames: readonly Frame[]): string {
   return frames[0] === undefined ? 'unknown' : kernelName(frames[0].fn);
+}
+
+/** The first spinlock `t` holds (only a spinlock makes the context atomic), or null. */
+function spinlockHeld(t: Thread): LockBase | null {
+  const held = t.held;
+  for (let i = 0; i < held.length; i++) if (!held[i]!.sleeps) return held[i]!;
+  return null;
 }
 
 /** May the thread whose next operation is `op` run now? */

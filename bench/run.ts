@@ -1,0 +1,90 @@
+// `npm run bench`: every benchmark program under every bench strategy, each row measured in its
+// own process, then the Spin comparison. A table on stdout, or JSON with --json; progress goes to
+// stderr.
+//   --only NAME      run only this program (repeatable; a prefix such as "philosophers" works)
+//   --strategy NAME  run only this strategy (repeatable)
+//   --reps N         timed samples per row (default 5); the median is reported
+//   --min-sample-ms  shortest sample, searches are repeated to fill it (default 200)
+//   --no-spin        skip the Spin comparison
+//   --save FILE      also write the JSON document to FILE (with the table on stdout)
+//   --list           print the program names and exit
+import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { describeMachine } from './machine.js';
+import type { RowResult } from './measure.js';
+import { benchPrograms, type BenchProgram, type ClassCount } from './programs/catalogue.js';
+import { renderRows } from './report.js';
+import { runSpinComparison, renderSpin } from './spin/compare.js';
+import { benchStrategies } from './strategies.js';
+
+const { values } = parseArgs({
+  options: {
+    'only': { type: 'string', multiple: true },
+    'strategy': { type: 'string', multiple: true },
+    'reps': { type: 'string', default: '5' },
+    'min-sample-ms': { type: 'string', default: '200' },
+    'warmup-ms': { type: 'string', default: '200' },
+    'json': { type: 'boolean', default: false },
+    'no-spin': { type: 'boolean', default: false },
+    'list': { type: 'boolean', default: false },
+    'save': { type: 'string' },
+  },
+});
+
+function selected(p: BenchProgram, only: readonly string[] | undefined): boolean {
+  return only === undefined || only.some((o) => p.name === o || p.name.startsWith(`${o}-`));
+}
+
+function main(): number {
+  if (values.list) {
+    for (const p of benchPrograms) console.log(`${p.name.padEnd(28)} ${p.summary}`);
+    return 0;
+  }
+  const programs = benchPrograms.filter((p) => selected(p, values.only));
+  const strategies = benchStrategies.filter((s) => values.strategy === undefined || values.strategy.includes(s.name));
+  if (programs.length === 0 || strategies.length === 0) {
+    console.error(`bench: nothing selected (${programs.length === 0 ? '--only' : '--strategy'} matches nothing; --list shows the programs)`);
+    return 2;
+  }
+  const machine = describeMachine();
+  const rowJs = fileURLToPath(new URL('./row.js', import.meta.url));
+  const started = performance.now();
+  const rows: RowResult[] = [];
+  const counts = new Map<string, ClassCount | null>();
+  for (const p of programs) {
+    counts.set(p.name, p.count());
+    for (const s of strategies) {
+      process.stderr.write(`bench: ${p.name} / ${s.name} ...`);
+      const child = spawnSync(process.execPath, [rowJs, p.name, s.name, values.reps, values['min-sample-ms'], values['warmup-ms']], {
+        encoding: 'utf8',
+        maxBuffer: 1 << 24,
+      });
+      if (child.status !== 0) {
+        process.stderr.write(` failed\n${child.stderr}`);
+        return 1;
+      }
+      const r = JSON.parse(child.stdout) as RowResult;
+      rows.push(r);
+      process.stderr.write(` ${Math.round(r.execPerSec)} exec/s\n`);
+    }
+  }
+  const spin = values['no-spin'] ? null : runSpinComparison(programs.map((p) => p.name), rows, (m) => process.stderr.write(m));
+  const elapsedMs = performance.now() - started;
+  const loadAtEnd = os.loadavg().map((x) => Math.round(x * 100) / 100);
+  const withCounts = rows.map((r) => ({ ...r, count: counts.get(r.program) ?? null }));
+  const json = JSON.stringify({ machine, loadAtEnd, elapsedMs, rows: withCounts, spin }, null, 2);
+  if (values.save !== undefined) writeFileSync(values.save, `${json}\n`);
+  if (values.json) {
+    console.log(json);
+  } else {
+    console.log(renderRows(machine, loadAtEnd, rows, counts));
+    if (spin !== null) console.log(`\n${renderSpin(spin)}`);
+    console.log(`\nbench finished in ${(elapsedMs / 1000).toFixed(1)}s`);
+  }
+  return 0;
+}
+
+process.exitCode = main();
