@@ -1,6 +1,13 @@
 // iommulab command line: check, replay, list.
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { type CheckOptions, checkScenario, defaultCheckOptions, faultPlanFor } from '../check/check.js';
+import {
+  type CheckOptions,
+  CheckOptionsError,
+  checkScenario,
+  defaultCheckOptions,
+  faultPlanFor,
+  strategyNames,
+} from '../check/check.js';
 import { ReplayMismatch } from '../explorer/replay.js';
 import { runOnce } from '../explorer/run-once.js';
 import { decodeSchedule, faultsFor, ScheduleSyntaxError } from '../explorer/schedule.js';
@@ -32,7 +39,7 @@ function scenariosNamed(names: readonly string[]): Scenario[] {
 interface CheckFlags {
   json?: boolean;
   verbose?: boolean;
-  strategy: CheckOptions['strategy'];
+  strategy?: CheckOptions['strategy'];
   seed: number;
   executions: number;
   preemptionBound?: number;
@@ -47,8 +54,14 @@ interface CheckFlags {
 
 function runCheck(names: string[], flags: CheckFlags): number {
   const scenarios = scenariosNamed(names);
+  if (flags.strategy === 'dpor' && flags.preemptionBound !== undefined) {
+    throw new UsageError(
+      '--preemption-bound cannot be combined with --strategy dpor: bounding preemptions is not sound with partial-order reduction here; use --strategy dfs --preemption-bound N',
+    );
+  }
   const opts: CheckOptions = {
-    strategy: flags.strategy,
+    // dpor by default; a preemption bound is a dfs option, so it selects dfs
+    strategy: flags.strategy ?? (flags.preemptionBound === undefined ? defaultCheckOptions.strategy : 'dfs'),
     seed: flags.seed,
     executions: flags.executions,
     preemptionBound: flags.preemptionBound ?? Number.POSITIVE_INFINITY,
@@ -116,10 +129,12 @@ function program(): Command {
     .argument('[names...]', 'scenario names (see `iommulab list`)')
     .option('--json', 'print one JSON document instead of text')
     .option('-v, --verbose', 'print the splat of every violation found')
-    .addOption(new Option('--strategy <name>', 'search strategy').choices(['dfs', 'random', 'pct']).default('dfs'))
+    .addOption(
+      new Option('--strategy <name>', 'search strategy (default dpor; dfs with --preemption-bound)').choices([...strategyNames]),
+    )
     .option('--seed <n>', 'seed for random and pct', int('--seed'), defaultCheckOptions.seed)
     .option('--executions <n>', 'executions for random and pct', int('--executions', 1), defaultCheckOptions.executions)
-    .option('--preemption-bound <n>', 'dfs: at most this many preemptions per execution', int('--preemption-bound'))
+    .option('--preemption-bound <n>', 'dfs: at most this many preemptions per execution (not with dpor)', int('--preemption-bound'))
     .option('--depth <d>', 'pct: bug depth', int('--depth', 1), defaultCheckOptions.pctDepth)
     .addOption(
       new Option('--faults <mode>', 'allocation failures: scenario default, none, nth (fail_nth sweep), choice')
@@ -161,7 +176,7 @@ export function main(argv: readonly string[]): number {
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
-    if (e instanceof UsageError) {
+    if (e instanceof UsageError || e instanceof CheckOptionsError) {
       console.error(`iommulab: ${e.message}`);
       return 2;
     }

@@ -9,4 +9,6 @@ export interface Strategy {
   finished(exec: Execution): void;
   /** Once next() has returned null: was every execution in scope explored? */
   readonly exhaustive: boolean;
+  /** It reads each execution's per-step threads and ops (ExecOptions.recordOps). */
+  readonly recordsOps?: boolean;
 }

@@ -8,7 +8,7 @@ import type { LockdepGraph, LockEdge } from './lockdep.js';
 import { describeOp, type Op, OpKind } from './op.js';
 import { bugSplat, callTrace, kasanSplat, nullDerefSplat, warnSplat } from './splat.js';
 import { captureStack, type Frame, formatFrames, kernelName, parseStack } from './stack.js';
-import { type Gen, Thread } from './thread.js';
+import { type Gen, STARTED_AFTER_ALL, STARTED_AT_SETUP, Thread } from './thread.js';
 import { KernelOops, type Violation, type ViolationKind } from './violation.js';
 
 /** Who decides. Strategies implement it; the runtime never knows which one runs. */
@@ -109,6 +109,16 @@ export class Execution {
     return this.violations.length > 0;
   }
 
+  /** the fault plan it runs under (fail_nth makes allocations depend on each other's order) */
+  get faults(): FaultPlan {
+    return this.opts.faults;
+  }
+
+  /** Does the program check an invariant of the whole state after every step? (No step commutes with that.) */
+  get checksInvariant(): boolean {
+    return this.program.invariant !== undefined;
+  }
+
   run(): this {
     setCurrent(this);
     const program = this.program;
@@ -120,7 +130,7 @@ export class Execution {
       this.schedule();
       const results = this.threads.map((t) => t.result);
       if (program.teardown !== undefined) {
-        this.spawn('teardown', program.teardown(world, results));
+        this.spawn('teardown', program.teardown(world, results), STARTED_AFTER_ALL);
         this.schedule();
       }
       const msg = program.final?.(world, results) ?? null;
@@ -227,8 +237,9 @@ export class Execution {
     if (msg !== null) this.report('invariant', `invariant violated: ${msg}`, msg, true, []);
   }
 
-  spawn(name: string, gen: Gen<unknown>): Thread {
-    const t = new Thread(this.threads.length, name, gen);
+  /** Start a thread; by default it starts after the current step (kthread_run) or at setup. */
+  spawn(name: string, gen: Gen<unknown>, origin = this.thread === null ? STARTED_AT_SETUP : this.steps - 1): Thread {
+    const t = new Thread(this.threads.length, name, gen, origin);
     this.threads.push(t);
     this.resume(t); // runs thread-local code up to its first shared operation
     return t;
@@ -264,7 +275,6 @@ export class Execution {
   /** lock_acquire(): lockdep checks at the attempt, before the thread may block. */
   lockAttempt(lock: LockBase): void {
     const t = this.thread!;
-    if (lock.container?.freed === true) this.useAfterFree(lock.container, `lock ${lock.label}`);
     if (lock.sleeps) this.mightSleep(`mutex_lock(${lock.label})`);
     const held = t.held;
     for (let i = 0; i < held.length; i++) {
@@ -285,6 +295,8 @@ export class Execution {
 
   lockAcquired(lock: LockBase): void {
     const t = this.thread!;
+    // KASAN sees the write to the lock word, which is the lock op itself (the step after the attempt)
+    if (lock.container?.freed === true) this.useAfterFree(lock.container, `lock ${lock.label}`);
     lock.owner = t;
     t.held.push(lock);
   }
