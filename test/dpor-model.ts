@@ -5,6 +5,7 @@ import type { Program } from '../src/rt/execution.js';
 import {
   Completion,
   complete,
+  completeAll,
   type Gen,
   KObject,
   kthreadRun,
@@ -21,7 +22,8 @@ import {
 export type MOp =
   | { readonly k: 'lock' | 'unlock'; readonly lock: number }
   | { readonly k: 'read' | 'write'; readonly v: number }
-  | { readonly k: 'wait' | 'signal'; readonly c: number }
+  /** wait_for_completion, complete, complete_all */
+  | { readonly k: 'wait' | 'signal' | 'signal-all'; readonly c: number }
   /** kzalloc: may fail when faults are choices; the outcome feeds the thread's result */
   | { readonly k: 'alloc' }
   /** kthread_run of thread `t`, which does not start before */
@@ -50,6 +52,7 @@ function access(op: MOp): { obj: string; write: boolean } | null {
       return { obj: `V${op.v}`, write: true };
     case 'wait':
     case 'signal':
+    case 'signal-all':
       return { obj: `C${op.c}`, write: true };
     case 'spawn':
       // spawns are ordered: the runtime numbers threads by spawn order
@@ -140,6 +143,9 @@ function apply(s: MState, e: MEvent): () => void {
       break;
     case 'signal':
       s.posted[op.c]!++;
+      break;
+    case 'signal-all':
+      s.posted[op.c] = Number.POSITIVE_INFINITY;
       break;
     case 'alloc':
       s.acc[t] = s.acc[t]! * 3 + (e.fail ? 1 : 2);
@@ -314,6 +320,9 @@ export function compile(p: MProgram, finals: Set<string>): Program<World> {
             break;
           case 'signal':
             yield* complete(w.completions[op.c]!);
+            break;
+          case 'signal-all':
+            yield* completeAll(w.completions[op.c]!);
             break;
           case 'alloc': {
             const b = yield* kzalloc(() => new Blob(), 'GFP_ATOMIC');

@@ -114,6 +114,31 @@ describe('dpor optimality: executions = equivalence classes', () => {
     assert.equal(dporModel(p), 4);
   });
 
+  it('ABBA: each order of the two threads, and the deadlock (3 classes)', () => {
+    const abba: MProgram = {
+      locks: 2,
+      vars: 0,
+      threads: [
+        [{ k: 'lock', lock: 0 }, { k: 'lock', lock: 1 }, { k: 'unlock', lock: 1 }, { k: 'unlock', lock: 0 }],
+        [{ k: 'lock', lock: 1 }, { k: 'lock', lock: 0 }, { k: 'unlock', lock: 0 }, { k: 'unlock', lock: 1 }],
+      ],
+    };
+    assert.equal(bruteForce(abba).traces, 3);
+    assert.equal(dporModel(abba), 3);
+  });
+
+  it('complete_all releases every waiter: each order of the waits after it', () => {
+    // three waiters and one complete_all: the signal first, then the 3! orders of the waits
+    const p: MProgram = {
+      locks: 0,
+      vars: 0,
+      completions: 1,
+      threads: [[{ k: 'signal-all', c: 0 }], [{ k: 'wait', c: 0 }], [{ k: 'wait', c: 0 }], [{ k: 'wait', c: 0 }]],
+    };
+    assert.equal(bruteForce(p).traces, 6);
+    assert.equal(dporModel(p), 6);
+  });
+
   it('spawned threads: as many executions as brute-force traces', () => {
     const p: MProgram = {
       locks: 1,
@@ -124,6 +149,24 @@ describe('dpor optimality: executions = equivalence classes', () => {
         [{ k: 'write', v: 0 }, { k: 'lock', lock: 0 }, { k: 'unlock', lock: 0 }],
       ],
       spawned: [2],
+    };
+    const bf = bruteForce(p);
+    assert.ok(bf.traces > 1);
+    assert.equal(dporModel(p), bf.traces);
+  });
+
+  it('threads spawned by two parents: as many executions as brute-force traces', () => {
+    // the runtime numbers threads by spawn order, so the two spawns are ordered
+    const p: MProgram = {
+      locks: 0,
+      vars: 1,
+      threads: [
+        [{ k: 'write', v: 0 }, { k: 'spawn', t: 2 }],
+        [{ k: 'read', v: 0 }, { k: 'spawn', t: 3 }],
+        [{ k: 'write', v: 0 }],
+        [{ k: 'read', v: 0 }, { k: 'write', v: 0 }],
+      ],
+      spawned: [2, 3],
     };
     const bf = bruteForce(p);
     assert.ok(bf.traces > 1);
