@@ -37,7 +37,11 @@ function opArb(s: Shape, extended: boolean): fc.Arbitrary<MOp> {
 /** 2-3 threads of 1-4 ops (fewer with three threads, to keep DFS quick). */
 function programArb(extended: boolean): fc.Arbitrary<MProgram> {
   return fc
-    .record({ locks: fc.integer({ min: 1, max: 2 }), vars: fc.integer({ min: 1, max: 2 }), threads: fc.integer({ min: 2, max: 3 }) })
+    .record({
+      locks: fc.integer({ min: 1, max: 2 }),
+      vars: fc.integer({ min: 1, max: 2 }),
+      threads: fc.integer({ min: 2, max: 3 }),
+    })
     .chain((s) =>
       fc
         .array(fc.array(opArb(s, extended), { minLength: 1, maxLength: s.threads === 2 ? 4 : extended ? 2 : 3 }), {
