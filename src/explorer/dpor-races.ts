@@ -76,7 +76,9 @@ export function analyzeRaces(rel: Relation, rec: RunRecord, insert: InsertWakeup
     stamp++;
     const visit = (list: readonly number[] | undefined): void => {
       if (list === undefined) return;
-      for (const i of list) {
+      // latest first: once a later conflicting step is joined, earlier ones are usually covered
+      for (let at = list.length - 1; at >= 0; at--) {
+        const i = list[at]!;
         if (i >= limit || mark[i] === stamp) continue;
         const x = events[i]!;
         if (x.thread === e.thread || !conflicts(rel, x, e)) continue;
@@ -118,6 +120,8 @@ export function analyzeRaces(rel: Relation, rec: RunRecord, insert: InsertWakeup
     else if (p === ALL) row.set(join);
     addCandidates(e, j, p, j);
     forConflicting(e, j, (i) => {
+      const x = events[i]!;
+      if (row[x.thread]! > x.index) return; // already ordered before j: joining changes nothing
       for (let k = 0, b = i * T; k < T; k++) if (vc[b + k]! > row[k]!) row[k] = vc[b + k]!;
     });
     row[t] = e.index + 1;

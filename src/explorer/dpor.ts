@@ -48,6 +48,8 @@ export class DporStrategy implements Strategy, Chooser {
   private readonly path: Node[] = [];
   /** prescribed continuation for the next node created */
   private follow: WakeupNode[] = [];
+  /** first step whose node this execution chose anew (the ones above are replayed) */
+  private branchAt = 0;
   private started = false;
   private done = false;
   // per execution
@@ -107,7 +109,12 @@ export class DporStrategy implements Strategy, Chooser {
     const deadlock = exec.violations.some((v) => v.kind === 'deadlock');
     const fatalAt = exec.fatal && !deadlock && n > 0 ? n - 1 : -1;
     if (fatalAt >= 0) path[fatalAt]!.cur.fatal = true;
-    if (path.slice(0, n).some((nd) => this.asleep(nd, nd.cur))) this.stats.sleepBlocked++;
+    for (let k = this.branchAt; k < n; k++) {
+      if (this.asleep(path[k]!, path[k]!.cur)) {
+        this.stats.sleepBlocked++;
+        break;
+      }
+    }
     const rel = this.relation(exec);
     const pending = exec.threads.map((t) => (t.done ? null : new Ev(t.idx, this.counts[t.idx] ?? 0, t.pending!, false, false)));
     const insert = (at: number, v: Ev[]): void => {
@@ -219,6 +226,7 @@ export class DporStrategy implements Strategy, Chooser {
         node.cur = w.ev;
         node.free = false;
         this.follow = w.children;
+        this.branchAt = path.length - 1;
         return;
       }
       path.pop();
