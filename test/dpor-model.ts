@@ -70,7 +70,8 @@ interface MEvent {
 }
 
 function dependentEvents(a: MEvent, b: MEvent): boolean {
-  if (a.t === b.t) return true;
+  // failed allocations share the per-execution failure budget
+  if (a.t === b.t || (a.fail && b.fail)) return true;
   const x = access(a.op);
   const y = access(b.op);
   return x !== null && y !== null && x.obj === y.obj && (x.write || y.write);

@@ -38,8 +38,11 @@ export function opsConflict(rel: Relation, a: Op, b: Op): boolean {
   return false;
 }
 
-/** Do two events not commute? Steps of one thread never do; an oops commutes with nothing. */
+/**
+ * Do two events not commute? Steps of one thread never do; an oops commutes with nothing; two
+ * failed allocations both spend the per-execution failure budget (one can disable the other).
+ */
 export function conflicts(rel: Relation, a: Ev, b: Ev): boolean {
-  if (a.thread === b.thread || a.fatal || b.fatal || rel.total) return true;
+  if (a.thread === b.thread || a.fatal || b.fatal || rel.total || (a.fail && b.fail)) return true;
   return opsConflict(rel, a.op, b.op);
 }

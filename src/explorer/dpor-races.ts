@@ -51,6 +51,7 @@ export function analyzeRaces(rel: Relation, rec: RunRecord, insert: InsertWakeup
   const byContainer = new Map<number, number[]>();
   const spawns: number[] = [];
   const allocs: number[] = [];
+  const failed: number[] = [];
   const fatalAt = n > 0 && events[n - 1]!.fatal ? n - 1 : -1;
   const mark = new Int32Array(n);
   let stamp = 0;
@@ -94,6 +95,7 @@ export function analyzeRaces(rel: Relation, rec: RunRecord, insert: InsertWakeup
     }
     if (e.op.kind === OpKind.Spawn) visit(spawns);
     if (e.op.kind === OpKind.Alloc && rel.allocsOrdered) visit(allocs);
+    if (e.fail) visit(failed);
     if (fatalAt >= 0 && fatalAt < limit && mark[fatalAt] !== stamp && events[fatalAt]!.thread !== e.thread) f(fatalAt);
   };
 
@@ -134,6 +136,7 @@ export function analyzeRaces(rel: Relation, rec: RunRecord, insert: InsertWakeup
     }
     if (e.op.kind === OpKind.Spawn) spawns.push(j);
     if (e.op.kind === OpKind.Alloc) allocs.push(j);
+    if (e.fail) failed.push(j);
   }
   for (const e of rec.pending) if (e !== null) addCandidates(e, -1, predOf(e.thread), n);
 
