@@ -14,7 +14,7 @@
 // lock_p before lock_q is a runnable reversal), which is why every conflicting pair is checked
 // for a runnable reversal rather than only pairs adjacent in happens-before.
 import { BlockingState, mayBlock } from '../rt/blocking.js';
-import { OpKind } from '../rt/op.js';
+import { isWrite, OpKind } from '../rt/op.js';
 import { STARTED_AFTER_ALL } from '../rt/thread.js';
 import { conflicts, Ev, opsConflict, type Relation } from './dpor-event.js';
 
@@ -45,7 +45,6 @@ export function analyzeRaces(rel: Relation, rec: RunRecord, insert: InsertWakeup
   const T = rec.origin.length;
   const vc = new Int32Array(n * T);
   const join = new Int32Array(T);
-  const pred = new Int32Array(n);
   const last = new Int32Array(T).fill(NONE);
   const byOid = new Map<number, number[]>();
   const byContainer = new Map<number, number[]>();
@@ -68,64 +67,66 @@ export function analyzeRaces(rel: Relation, rec: RunRecord, insert: InsertWakeup
     const e = events[i]!;
     return vc[k * T + e.thread]! > e.index;
   };
-  /** calls f(i) once for each step i < limit of another thread that conflicts with e */
-  const forConflicting = (e: Ev, limit: number, f: (i: number) => void): void => {
+  /**
+   * For each step i < limit of another thread that conflicts with e, latest first: joins its clock
+   * into `row` (if given) and records (i, e) as a candidate race when i does not happen before p,
+   * e's previous step. A write covering e's location that happens before p ends the scan of that
+   * object: every older conflicting access happens before it.
+   */
+  const scan = (e: Ev, j: number, p: number, limit: number, row: Int32Array | null): void => {
+    const each = (i: number): boolean => {
+      const x = events[i]!;
+      const before = hb(i, p);
+      if (!before) {
+        cand1.push(i);
+        cand2.push(e);
+        candJ.push(j);
+      }
+      if (row !== null && row[x.thread]! <= x.index) {
+        for (let k = 0, b = i * T; k < T; k++) if (vc[b + k]! > row[k]!) row[k] = vc[b + k]!;
+      }
+      return before && covers(x, e);
+    };
     if (e.fatal || rel.total) {
-      for (let i = 0; i < limit; i++) if (events[i]!.thread !== e.thread) f(i);
+      for (let i = limit - 1; i >= 0; i--) if (events[i]!.thread !== e.thread) each(i);
       return;
     }
     stamp++;
-    const visit = (list: readonly number[] | undefined): void => {
+    const visit = (list: readonly number[] | undefined, mayStop: boolean): void => {
       if (list === undefined) return;
-      // latest first: once a later conflicting step is joined, earlier ones are usually covered
       for (let at = list.length - 1; at >= 0; at--) {
         const i = list[at]!;
         if (i >= limit || mark[i] === stamp) continue;
         const x = events[i]!;
         if (x.thread === e.thread || !conflicts(rel, x, e)) continue;
         mark[i] = stamp;
-        f(i);
+        if (each(i) && mayStop) return;
       }
     };
     const obj = e.op.obj;
     if (obj !== null) {
-      visit(byOid.get(obj.oid));
-      if (e.op.kind === OpKind.Free) visit(byContainer.get(obj.oid));
-      if (obj.container != null) visit(byOid.get(obj.container.oid));
+      visit(byOid.get(obj.oid), true);
+      if (e.op.kind === OpKind.Free) visit(byContainer.get(obj.oid), false);
+      if (obj.container != null) visit(byOid.get(obj.container.oid), false);
     }
-    if (e.op.kind === OpKind.Spawn) visit(spawns);
-    if (e.op.kind === OpKind.Alloc && rel.allocsOrdered) visit(allocs);
-    if (e.fail) visit(failed);
-    if (fatalAt >= 0 && fatalAt < limit && mark[fatalAt] !== stamp && events[fatalAt]!.thread !== e.thread) f(fatalAt);
+    if (e.op.kind === OpKind.Spawn) visit(spawns, false);
+    if (e.op.kind === OpKind.Alloc && rel.allocsOrdered) visit(allocs, false);
+    if (e.fail) visit(failed, false);
+    if (fatalAt >= 0 && fatalAt < limit && mark[fatalAt] !== stamp && events[fatalAt]!.thread !== e.thread) each(fatalAt);
   };
 
   // Pass 1: clocks, and the candidate pairs (e1 conflicts with e2 and is not before e2's pred).
   const cand1: number[] = [];
   const cand2: Ev[] = [];
   const candJ: number[] = [];
-  const addCandidates = (e: Ev, j: number, p: number, limit: number): void => {
-    forConflicting(e, limit, (i) => {
-      if (!hb(i, p)) {
-        cand1.push(i);
-        cand2.push(e);
-        candJ.push(j);
-      }
-    });
-  };
   for (let j = 0; j < n; j++) {
     const e = events[j]!;
     const t = e.thread;
     const p = predOf(t);
-    pred[j] = p;
     const row = vc.subarray(j * T, j * T + T);
     if (p >= 0) row.set(vc.subarray(p * T, p * T + T));
     else if (p === ALL) row.set(join);
-    addCandidates(e, j, p, j);
-    forConflicting(e, j, (i) => {
-      const x = events[i]!;
-      if (row[x.thread]! > x.index) return; // already ordered before j: joining changes nothing
-      for (let k = 0, b = i * T; k < T; k++) if (vc[b + k]! > row[k]!) row[k] = vc[b + k]!;
-    });
+    scan(e, j, p, j, row);
     row[t] = e.index + 1;
     for (let k = 0; k < T; k++) if (row[k]! > join[k]!) join[k] = row[k]!;
     last[t] = j;
@@ -138,7 +139,7 @@ export function analyzeRaces(rel: Relation, rec: RunRecord, insert: InsertWakeup
     if (e.op.kind === OpKind.Alloc) allocs.push(j);
     if (e.fail) failed.push(j);
   }
-  for (const e of rec.pending) if (e !== null) addCandidates(e, -1, predOf(e.thread), n);
+  for (const e of rec.pending) if (e !== null) scan(e, -1, predOf(e.thread), n, null);
 
   // Pass 2: keep the reversals that can run, and hand them over as wakeup sequences.
   const notdeps = new Map<number, number[]>();
@@ -192,6 +193,11 @@ export function analyzeRaces(rel: Relation, rec: RunRecord, insert: InsertWakeup
     insert(i, v);
   }
   return races;
+}
+
+/** Does x write all of the location e touches (so whatever conflicts with e before x conflicts with x)? */
+function covers(x: Ev, e: Ev): boolean {
+  return isWrite(x.op.kind) && x.op.obj?.oid === e.op.obj?.oid && (x.op.field === null || x.op.field === e.op.field);
 }
 
 function listFor(m: Map<number, number[]>, key: number): number[] {
