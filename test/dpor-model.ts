@@ -3,6 +3,7 @@
 // and a compiler to a runtime Program for the explorers. The DPOR tests compare the two.
 import type { Program } from '../src/rt/execution.js';
 import {
+  BUG_ON,
   Completion,
   complete,
   completeAll,
@@ -16,6 +17,7 @@ import {
   mutexUnlock,
   readOnce,
   waitForCompletion,
+  WARN_ON,
   writeOnce,
 } from '../src/sync/index.js';
 
@@ -27,7 +29,9 @@ export type MOp =
   /** kzalloc: may fail when faults are choices; the outcome feeds the thread's result */
   | { readonly k: 'alloc' }
   /** kthread_run of thread `t`, which does not start before */
-  | { readonly k: 'spawn'; readonly t: number };
+  | { readonly k: 'spawn'; readonly t: number }
+  /** read v and WARN_ON (or BUG_ON, which ends the execution) if it is 0; runtime only */
+  | { readonly k: 'warn' | 'bug'; readonly v: number };
 
 export interface MProgram {
   readonly locks: number;
@@ -47,6 +51,8 @@ function access(op: MOp): { obj: string; write: boolean } | null {
     case 'unlock':
       return { obj: `L${op.lock}`, write: true };
     case 'read':
+    case 'warn':
+    case 'bug':
       return { obj: `V${op.v}`, write: false };
     case 'write':
       return { obj: `V${op.v}`, write: true };
@@ -136,6 +142,9 @@ function apply(s: MState, e: MEvent): () => void {
     case 'read':
       s.acc[t] = s.acc[t]! * 3 + s.vals[op.v]!;
       break;
+    case 'warn':
+    case 'bug':
+      throw new Error('the brute force does not model reports');
     case 'write':
       s.vals[op.v] = s.acc[t]! * 10 + t + 1;
       break;
@@ -334,6 +343,12 @@ export function compile(p: MProgram, finals: Set<string>): Program<World> {
           }
           case 'spawn':
             yield* kthreadRun(`t${op.t}`, body(w, op.t));
+            break;
+          case 'warn':
+            WARN_ON((yield* readOnce(w.vars[op.v]!, 'value')) === 0, `WARN_ON(!v${op.v})`);
+            break;
+          case 'bug':
+            BUG_ON((yield* readOnce(w.vars[op.v]!, 'value')) === 0, `BUG_ON(!v${op.v})`);
             break;
         }
       }

@@ -20,7 +20,7 @@ interface Shape {
   readonly threads: number;
 }
 
-function opArb(s: Shape, extended: boolean): fc.Arbitrary<MOp> {
+function opArb(s: Shape, extended: boolean, reports = false): fc.Arbitrary<MOp> {
   const base: fc.Arbitrary<MOp>[] = [
     fc.record({ k: fc.constantFrom('lock' as const, 'unlock' as const), lock: fc.nat(s.locks - 1) }),
     fc.record({ k: fc.constantFrom('read' as const, 'write' as const), v: fc.nat(s.vars - 1) }),
@@ -31,11 +31,12 @@ function opArb(s: Shape, extended: boolean): fc.Arbitrary<MOp> {
       fc.constant({ k: 'alloc' as const }),
     );
   }
+  if (reports) base.push(fc.record({ k: fc.constantFrom('warn' as const, 'bug' as const), v: fc.nat(s.vars - 1) }));
   return fc.oneof(...base);
 }
 
 /** 2-3 threads of 1-4 ops (fewer with three threads, to keep DFS quick). */
-function programArb(extended: boolean): fc.Arbitrary<MProgram> {
+function programArb(extended: boolean, reports = false): fc.Arbitrary<MProgram> {
   return fc
     .record({
       locks: fc.integer({ min: 1, max: 2 }),
@@ -44,7 +45,7 @@ function programArb(extended: boolean): fc.Arbitrary<MProgram> {
     })
     .chain((s) =>
       fc
-        .array(fc.array(opArb(s, extended), { minLength: 1, maxLength: s.threads === 2 ? 4 : extended ? 2 : 3 }), {
+        .array(fc.array(opArb(s, extended, reports), { minLength: 1, maxLength: s.threads === 2 ? 4 : extended ? 2 : 3 }), {
           minLength: s.threads,
           maxLength: s.threads,
         })
@@ -102,6 +103,23 @@ describe('dpor on random programs', () => {
   it('with completions (complete, complete_all) and failable allocations', () => {
     fc.assert(
       fc.property(programArb(true), fc.integer({ min: 0, max: 2 }), (p, maxFailures) => check(p, maxFailures)),
+      { numRuns: 80 },
+    );
+  });
+
+  it('with WARN_ON and BUG_ON (an oops ends the execution): kinds and finals as dfs', () => {
+    fc.assert(
+      fc.property(programArb(true, true), fc.integer({ min: 0, max: 1 }), (p, maxFailures) => {
+        const faults: FaultPlan = maxFailures > 0 ? { mode: 'choice', maxFailures } : { mode: 'none' };
+        const dporFinals = new Set<string>();
+        const dfsFinals = new Set<string>();
+        const strategy = new DporStrategy();
+        const dpor = kinds(compile(p, dporFinals) as Program<unknown>, strategy, faults);
+        const dfs = kinds(compile(p, dfsFinals) as Program<unknown>, new DfsStrategy(), faults);
+        assert.equal(dpor.kinds, dfs.kinds, 'violation kinds');
+        assert.deepEqual([...dporFinals].sort(), [...dfsFinals].sort(), 'final states');
+        assert.ok(dpor.executions <= dfs.executions);
+      }),
       { numRuns: 80 },
     );
   });
