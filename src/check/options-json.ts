@@ -1,7 +1,7 @@
 // CheckOptions as plain JSON (checkpoints and shard files carry them; Infinity is null), and
 // back with every field checked.
 import { bool, DataError, int, obj } from '../explorer/parallel/data.js';
-import type { CheckOptions } from './check.js';
+import { type CheckOptions, strategyNames } from './check.js';
 
 export type CheckOptionsJson = Omit<CheckOptions, 'preemptionBound'> & { readonly preemptionBound: number | null };
 
@@ -9,7 +9,7 @@ export function optionsToJson(o: CheckOptions): CheckOptionsJson {
   return { ...o, preemptionBound: Number.isFinite(o.preemptionBound) ? o.preemptionBound : null };
 }
 
-const strategies = ['dfs', 'random', 'pct'];
+const strategies: string[] = [...strategyNames];
 const faultModes = ['scenario', 'none', 'nth', 'choice'];
 
 export function optionsFromJson(v: unknown, path: string): CheckOptions {

@@ -9,6 +9,8 @@ import type { CheckOptions } from './check.js';
 
 export function strategySpec(opts: CheckOptions): StrategySpec {
   switch (opts.strategy) {
+    case 'dpor':
+      return { kind: 'dpor' };
     case 'dfs':
       return { kind: 'dfs', preemptionBound: Number.isFinite(opts.preemptionBound) ? opts.preemptionBound : null };
     case 'random':
@@ -25,5 +27,6 @@ export function scenarioSource(name: string): ProgramSource {
 
 export function searchSpecFor(opts: CheckOptions, faults: FaultPlan): SearchSpec {
   const maxSteps = defaultExploreOptions.maxSteps;
-  return { strategy: strategySpec(opts), faults, warnFails: opts.warnFails, maxSteps, recordOps: false };
+  // DPOR reads every step's thread and op
+  return { strategy: strategySpec(opts), faults, warnFails: opts.warnFails, maxSteps, recordOps: opts.strategy === 'dpor' };
 }

@@ -1,6 +1,6 @@
 // iommulab command line: check, merge, replay, list.
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { type CheckOptions, defaultCheckOptions, faultPlanFor } from '../check/check.js';
+import { type CheckOptions, CheckOptionsError, defaultCheckOptions, faultPlanFor, strategyNames } from '../check/check.js';
 import { RunFileError } from '../check/run-file.js';
 import { parseShard, type Shard } from '../check/shard.js';
 import { patchRegistry } from '../core/patches.js';
@@ -57,7 +57,7 @@ function scenariosNamed(names: readonly string[], file?: string): Scenario[] {
 interface CheckFlags {
   json?: boolean;
   verbose?: boolean;
-  strategy: CheckOptions['strategy'];
+  strategy?: CheckOptions['strategy'];
   seed: number;
   executions: number;
   preemptionBound?: number;
@@ -83,6 +83,11 @@ const searchFlags = [
 ];
 
 async function runCheck(names: string[], flags: CheckFlags, cmd: Command): Promise<number> {
+  if (flags.strategy === 'dpor' && flags.preemptionBound !== undefined) {
+    throw new UsageError(
+      '--preemption-bound cannot be combined with --strategy dpor: bounding preemptions is not sound with partial-order reduction here; use --strategy dfs --preemption-bound N',
+    );
+  }
   const common = {
     workers: flags.workers,
     sliceMs: defaultSliceMs,
@@ -126,7 +131,8 @@ async function runCheck(names: string[], flags: CheckFlags, cmd: Command): Promi
     ...common,
     scenarios: scenariosNamed(names),
     options: {
-      strategy: flags.strategy,
+      // dpor by default; a preemption bound is a dfs option, so it selects dfs
+      strategy: flags.strategy ?? (flags.preemptionBound === undefined ? defaultCheckOptions.strategy : 'dfs'),
       seed: flags.seed,
       executions: flags.executions,
       preemptionBound: flags.preemptionBound ?? Number.POSITIVE_INFINITY,
@@ -184,10 +190,12 @@ function program(): Command {
     .argument('[names...]', 'scenario names (see `iommulab list`)')
     .option('--json', 'print one JSON document instead of text')
     .option('-v, --verbose', 'print the splat of every violation found')
-    .addOption(new Option('--strategy <name>', 'search strategy').choices(['dfs', 'random', 'pct']).default('dfs'))
+    .addOption(
+      new Option('--strategy <name>', 'search strategy (default dpor; dfs with --preemption-bound)').choices([...strategyNames]),
+    )
     .option('--seed <n>', 'seed for random and pct', int('--seed', 0, maxSeed), defaultCheckOptions.seed)
     .option('--executions <n>', 'executions for random and pct', int('--executions', 1), defaultCheckOptions.executions)
-    .option('--preemption-bound <n>', 'dfs: at most this many preemptions per execution', int('--preemption-bound'))
+    .option('--preemption-bound <n>', 'dfs: at most this many preemptions per execution (not with dpor)', int('--preemption-bound'))
     .option('--depth <d>', 'pct: bug depth', int('--depth', 1), defaultCheckOptions.pctDepth)
     .addOption(
       new Option('--faults <mode>', 'allocation failures: scenario default, none, nth (fail_nth sweep), choice')
@@ -254,7 +262,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
-    if (e instanceof UsageError || e instanceof RunFileError) {
+    if (e instanceof UsageError || e instanceof RunFileError || e instanceof CheckOptionsError) {
       console.error(`iommulab: ${e.message}`);
       return 2;
     }

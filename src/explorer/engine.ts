@@ -56,7 +56,7 @@ export function explore(program: Program<unknown>, strategy: Strategy, options: 
     lockdep,
     warnFails: opts.warnFails,
     trace: false,
-    recordOps: opts.recordOps,
+    recordOps: opts.recordOps || strategy.recordsOps === true,
     maxSteps: opts.maxSteps,
   };
   const nth = opts.faults.mode === 'nth' ? opts.faults.nth : undefined;

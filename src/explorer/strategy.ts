@@ -15,4 +15,6 @@ export interface Strategy {
    * strategy from it again, and may cut it into parts for workers, shards and checkpoints.
    */
   save?(): unknown;
+  /** It reads each execution's per-step threads and ops (ExecOptions.recordOps). */
+  readonly recordsOps?: boolean;
 }

@@ -8,7 +8,7 @@ import type { LockdepGraph, LockEdge } from './lockdep.js';
 import { describeOp, type Op, OpKind } from './op.js';
 import { bugSplat, callTrace, kasanSplat, nullDerefSplat, warnSplat } from './splat.js';
 import { captureStack, type Frame, formatFrames, kernelName, parseStack } from './stack.js';
-import { type Gen, Thread } from './thread.js';
+import { type Gen, STARTED_AFTER_ALL, STARTED_AT_SETUP, Thread } from './thread.js';
 import { KernelOops, type Violation, type ViolationKind } from './violation.js';
 
 /** Who decides. Strategies implement it; the runtime never knows which one runs. */
@@ -138,6 +138,16 @@ export class Execution {
     return this.violations.length > 0;
   }
 
+  /** the fault plan it runs under (fail_nth makes allocations depend on each other's order) */
+  get faults(): FaultPlan {
+    return this.opts.faults;
+  }
+
+  /** Does the program check an invariant of the whole state after every step? (No step commutes with that.) */
+  get checksInvariant(): boolean {
+    return this.program.invariant !== undefined;
+  }
+
   run(): this {
     setCurrent(this);
     const program = this.program;
@@ -150,12 +160,14 @@ export class Execution {
         this.schedule();
         first = this.threads.length;
       }
-      for (const spec of program.threads(world)) this.spawn(spec.name, spec.body());
+      // after a prologue, the threads start after its last step (as if it had spawned them)
+      const origin = this.steps > 0 ? this.steps - 1 : STARTED_AT_SETUP;
+      for (const spec of program.threads(world)) this.spawn(spec.name, spec.body(), origin);
       this.checkInvariant();
       this.schedule();
       const results = this.threads.slice(first).map((t) => t.result);
       if (program.teardown !== undefined) {
-        this.spawn('teardown', program.teardown(world, results));
+        this.spawn('teardown', program.teardown(world, results), STARTED_AFTER_ALL);
         this.schedule();
       }
       const msg = program.final?.(world, results) ?? null;
@@ -268,9 +280,10 @@ export class Execution {
     if (msg !== null) this.report('invariant', `invariant violated: ${msg}`, msg, true, []);
   }
 
-  spawn(name: string, gen: Gen<unknown>): Thread {
+  /** Start a thread; by default it starts after the current step (kthread_run) or at setup. */
+  spawn(name: string, gen: Gen<unknown>, origin = this.thread === null ? STARTED_AT_SETUP : this.steps - 1): Thread {
     // resume() calls the generators' `next` directly: any other iterator is wrapped in a generator
-    const t = new Thread(this.threads.length, name, isGenerator(gen) ? gen : delegate(gen));
+    const t = new Thread(this.threads.length, name, isGenerator(gen) ? gen : delegate(gen), origin);
     this.threads.push(t);
     this.resume(t); // runs thread-local code up to its first shared operation
     return t;
@@ -328,6 +341,8 @@ export class Execution {
 
   lockAcquired(lock: LockBase): void {
     const t = this.thread!;
+    // KASAN sees the write to the lock word, which is the lock op itself (the step after the attempt)
+    if (lock.container?.freed === true) this.useAfterFree(lock.container, `lock ${lock.label}`);
     lock.owner = t;
     t.held.push(lock);
   }

@@ -53,6 +53,8 @@ export interface Shared {
   readonly oid: number;
   /** human name for traces, e.g. "&group->mutex" */
   readonly label: string;
+  /** the object it is embedded in (a lock or refcount inside a struct): kfree() of it touches this too */
+  readonly container?: Shared | null;
 }
 
 export interface Op {
@@ -70,12 +72,19 @@ export function isWrite(kind: OpKind): boolean {
   return kind !== OpKind.Read && kind !== OpKind.Dma;
 }
 
-/** Two operations are dependent when they touch the same location and one of them writes. */
+/**
+ * Two operations are dependent when they touch the same location and one of them writes.
+ * kfree() writes the whole object, including the locks and refcounts embedded in it.
+ */
 export function dependent(a: Op, b: Op): boolean {
   if (a.obj === null || b.obj === null) return false;
-  if (a.obj.oid !== b.obj.oid) return false;
+  if (a.obj.oid !== b.obj.oid) return freesContainerOf(a, b) || freesContainerOf(b, a);
   if (a.field !== null && b.field !== null && a.field !== b.field) return false;
   return isWrite(a.kind) || isWrite(b.kind);
+}
+
+function freesContainerOf(a: Op, b: Op): boolean {
+  return a.kind === OpKind.Free && b.obj!.container?.oid === a.obj!.oid;
 }
 
 /** Kernel-style text of an operation, for traces: "mutex_lock(&group->mutex)". */

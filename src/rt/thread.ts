@@ -6,6 +6,11 @@ import type { Frame } from './stack.js';
 /** The type of every model function that may yield: `function* f(): Gen<number> { ... }`. */
 export type Gen<T = void> = Generator<Op, T, void>;
 
+/** `Thread.origin` of the program's threads, which exist before the first step. */
+export const STARTED_AT_SETUP = -1;
+/** `Thread.origin` of teardown, which starts once every other thread has finished. */
+export const STARTED_AFTER_ALL = -2;
+
 export class Thread {
   /** the operation it will perform when next scheduled; null once finished */
   pending: Op | null = null;
@@ -22,6 +27,11 @@ export class Thread {
     readonly idx: number,
     readonly name: string,
     readonly gen: Gen<unknown>,
+    /**
+     * What its start happens after (for partial-order reduction): the step index of the
+     * kthread_run() that spawned it, STARTED_AT_SETUP or STARTED_AFTER_ALL.
+     */
+    readonly origin: number = STARTED_AT_SETUP,
   ) {}
 
   get pid(): number {

@@ -1,4 +1,5 @@
 // struct completion: wait_for_completion() sleeps until complete() posts.
+import { COMPLETE_ALL } from '../rt/blocking.js';
 import { current } from '../rt/current.js';
 import { type Op, OpKind, type Shared } from '../rt/op.js';
 import type { Gen } from '../rt/thread.js';
@@ -11,10 +12,13 @@ export class Completion implements Shared {
   done = 0;
   readonly waitOp: Op;
   readonly signalOp: Op;
+  /** complete_all(): a Signal too; its verb tells the partial-order reduction it posts for good */
+  readonly signalAllOp: Op;
   constructor(readonly label: string) {
     this.oid = current.newOid();
     this.waitOp = { kind: OpKind.Wait, obj: this, field: null, verb: 'wait_for_completion' };
     this.signalOp = { kind: OpKind.Signal, obj: this, field: null, verb: 'complete' };
+    this.signalAllOp = { kind: OpKind.Signal, obj: this, field: null, verb: COMPLETE_ALL };
   }
 }
 
@@ -39,6 +43,6 @@ export function* complete(c: Completion): Gen {
 export function* completeAll(c: Completion): Gen {
   const exec = current;
   if (exec.tracing) exec.noteSite();
-  yield c.signalOp;
+  yield c.signalAllOp;
   c.done = ALL;
 }

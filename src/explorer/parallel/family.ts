@@ -3,15 +3,18 @@
 // its search returns [state] from split(); one whose strategies cannot save() runs whole.
 // (DPOR can join with its own family: e.g. parts = wakeup-tree subtrees.)
 import { DfsStrategy, type DfsState } from '../dfs.js';
+import { DporStrategy } from '../dpor.js';
 import { type PctState, PctStrategy, pctInitialK } from '../pct.js';
 import { RandomStrategy, type RangeState } from '../random.js';
 import type { Strategy } from '../strategy.js';
 import { checkDfsState, dfsKey, splitDfs } from './dfs-split.js';
+import { DataError } from './data.js';
 import type { Key } from './key.js';
 import { checkPctState, checkRangeState, rangeKey, splitPct, splitRange } from './range-split.js';
 
 /** A search strategy with its parameters, as plain JSON (a worker builds the strategy from it). */
 export type StrategySpec =
+  | { readonly kind: 'dpor' }
   | { readonly kind: 'dfs'; readonly preemptionBound: number | null }
   | { readonly kind: 'random'; readonly seed: number; readonly executions: number }
   | { readonly kind: 'pct'; readonly seed: number; readonly executions: number; readonly depth: number };
@@ -42,6 +45,18 @@ function family<S>(f: {
 
 export function familyFor(spec: StrategySpec): SearchFamily {
   switch (spec.kind) {
+    case 'dpor':
+      // DPOR's frontier (wakeup trees, sleep sets) is not saved or cut yet: a search runs whole,
+      // in one slice; its state is only "the whole search"
+      return family<'whole'>({
+        root: () => 'whole',
+        create: () => new DporStrategy(),
+        key: () => [],
+        split: (s) => [s],
+        check: (v, path) => {
+          if (v !== 'whole') throw new DataError(`${path}: expected "whole" (a dpor search is saved only whole)`);
+        },
+      });
     case 'dfs': {
       const bound = spec.preemptionBound ?? Number.POSITIVE_INFINITY;
       return family<DfsState>({

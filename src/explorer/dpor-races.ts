@@ -1,0 +1,210 @@
+// Race analysis of one finished execution: which reorderings lead to a different equivalence
+// class, each given as the wakeup sequence to explore after the prefix where it diverges.
+//
+// Happens-before is computed with vector clocks from the dependency relation, program order and
+// thread start (a spawned thread starts after the kthread_run step, teardown after everything).
+// A race is a pair e1 < e2 of conflicting events of different threads where e2's thread could
+// have run e2 right before e1: e1 does not happen before e2's previous step, and e2 is runnable
+// (its lock free, its completion posted) after the prefix before e1 followed by notdep(e1), the
+// events after e1 that do not happen after it. The wakeup sequence is then notdep(e1).e2
+// (Optimal-DPOR's reversal). e2 ranges over executed steps and over the pending next step of
+// every thread that never finished: a deadlocked thread's lock, the steps an oops cut off.
+//
+// Lock acquisitions race across the unlock between them (lock_q ... unlock_q ... lock_p: only
+// lock_p before lock_q is a runnable reversal), which is why every conflicting pair is checked
+// for a runnable reversal rather than only pairs adjacent in happens-before.
+import { BlockingState, mayBlock } from '../rt/blocking.js';
+import { isWrite, OpKind } from '../rt/op.js';
+import { STARTED_AFTER_ALL } from '../rt/thread.js';
+import { conflicts, Ev, opsConflict, type Relation } from './dpor-event.js';
+
+export interface RunRecord {
+  /** every step, in order */
+  readonly events: readonly Ev[];
+  /** per thread: Thread.origin (the spawning step, STARTED_AT_SETUP or STARTED_AFTER_ALL) */
+  readonly origin: readonly number[];
+  /** per thread: the step it would take next if it has not finished, else null */
+  readonly pending: readonly (Ev | null)[];
+  /** per step: the runtime asked the chooser whether this allocation fails */
+  readonly faultChoice: readonly boolean[];
+  /** allocation failures allowed per execution (choice mode), else 0 */
+  readonly maxFailures: number;
+}
+
+/** Receives a wakeup sequence to explore after the first `at` steps of the execution. */
+export type InsertWakeup = (at: number, v: Ev[]) => void;
+
+/** pred of an event that has none (a program thread's first step) */
+const NONE = -1;
+/** pred of teardown's first step: it happens after every step */
+const ALL = -2;
+
+export function analyzeRaces(rel: Relation, rec: RunRecord, insert: InsertWakeup): number {
+  const events = rec.events;
+  const n = events.length;
+  const T = rec.origin.length;
+  const vc = new Int32Array(n * T);
+  const join = new Int32Array(T);
+  const last = new Int32Array(T).fill(NONE);
+  const byOid = new Map<number, number[]>();
+  const byContainer = new Map<number, number[]>();
+  const spawns: number[] = [];
+  const allocs: number[] = [];
+  const failed: number[] = [];
+  const fatalAt = n > 0 && events[n - 1]!.fatal ? n - 1 : -1;
+  const mark = new Int32Array(n);
+  let stamp = 0;
+
+  const predOf = (t: number): number => {
+    if (last[t]! >= 0) return last[t]!;
+    const o = rec.origin[t]!;
+    return o >= 0 ? o : o === STARTED_AFTER_ALL ? ALL : NONE;
+  };
+  /** does step i happen before (or at) step k's... the event whose clock row is k? */
+  const hb = (i: number, k: number): boolean => {
+    if (k === ALL) return true;
+    if (k === NONE) return false;
+    const e = events[i]!;
+    return vc[k * T + e.thread]! > e.index;
+  };
+  /**
+   * For each step i < limit of another thread that conflicts with e, latest first: joins its clock
+   * into `row` (if given) and records (i, e) as a candidate race when i does not happen before p,
+   * e's previous step. A write covering e's location that happens before p ends the scan of that
+   * object: every older conflicting access happens before it.
+   */
+  const scan = (e: Ev, j: number, p: number, limit: number, row: Int32Array | null): void => {
+    const each = (i: number): boolean => {
+      const x = events[i]!;
+      const before = hb(i, p);
+      if (!before) {
+        cand1.push(i);
+        cand2.push(e);
+        candJ.push(j);
+      }
+      if (row !== null && row[x.thread]! <= x.index) {
+        for (let k = 0, b = i * T; k < T; k++) if (vc[b + k]! > row[k]!) row[k] = vc[b + k]!;
+      }
+      return before && covers(x, e);
+    };
+    if (e.fatal || rel.total) {
+      for (let i = limit - 1; i >= 0; i--) if (events[i]!.thread !== e.thread) each(i);
+      return;
+    }
+    stamp++;
+    const visit = (list: readonly number[] | undefined, mayStop: boolean): void => {
+      if (list === undefined) return;
+      for (let at = list.length - 1; at >= 0; at--) {
+        const i = list[at]!;
+        if (i >= limit || mark[i] === stamp) continue;
+        const x = events[i]!;
+        if (x.thread === e.thread || !conflicts(rel, x, e)) continue;
+        mark[i] = stamp;
+        if (each(i) && mayStop) return;
+      }
+    };
+    const obj = e.op.obj;
+    if (obj !== null) {
+      visit(byOid.get(obj.oid), true);
+      if (e.op.kind === OpKind.Free) visit(byContainer.get(obj.oid), false);
+      if (obj.container != null) visit(byOid.get(obj.container.oid), false);
+    }
+    if (e.op.kind === OpKind.Spawn) visit(spawns, false);
+    if (e.op.kind === OpKind.Alloc && rel.allocsOrdered) visit(allocs, false);
+    if (e.fail) visit(failed, false);
+    if (fatalAt >= 0 && fatalAt < limit && mark[fatalAt] !== stamp && events[fatalAt]!.thread !== e.thread) each(fatalAt);
+  };
+
+  // Pass 1: clocks, and the candidate pairs (e1 conflicts with e2 and is not before e2's pred).
+  const cand1: number[] = [];
+  const cand2: Ev[] = [];
+  const candJ: number[] = [];
+  for (let j = 0; j < n; j++) {
+    const e = events[j]!;
+    const t = e.thread;
+    const p = predOf(t);
+    const row = vc.subarray(j * T, j * T + T);
+    if (p >= 0) row.set(vc.subarray(p * T, p * T + T));
+    else if (p === ALL) row.set(join);
+    scan(e, j, p, j, row);
+    row[t] = e.index + 1;
+    for (let k = 0; k < T; k++) if (row[k]! > join[k]!) join[k] = row[k]!;
+    last[t] = j;
+    const obj = e.op.obj;
+    if (obj !== null) {
+      listFor(byOid, obj.oid).push(j);
+      if (obj.container != null) listFor(byContainer, obj.container.oid).push(j);
+    }
+    if (e.op.kind === OpKind.Spawn) spawns.push(j);
+    if (e.op.kind === OpKind.Alloc) allocs.push(j);
+    if (e.fail) failed.push(j);
+  }
+  for (const e of rec.pending) if (e !== null) scan(e, -1, predOf(e.thread), n, null);
+
+  // Pass 2: keep the reversals that can run, and hand them over as wakeup sequences.
+  const notdeps = new Map<number, number[]>();
+  const notdep = (i: number): number[] => {
+    let nd = notdeps.get(i);
+    if (nd === undefined) {
+      nd = [];
+      for (let k = i + 1; k < n; k++) if (!hb(i, k)) nd.push(k);
+      notdeps.set(i, nd);
+    }
+    return nd;
+  };
+  /** would e2 be runnable after the steps before i followed by notdep(i)? */
+  const runnableAfter = (i: number, e2: Ev): boolean => {
+    if (!mayBlock(e2.op)) return true;
+    const state = new BlockingState();
+    for (const k of byOid.get(e2.op.obj!.oid) ?? []) {
+      if (k === i || (k > i && hb(i, k))) continue;
+      state.apply(events[k]!.thread, events[k]!.op);
+    }
+    return state.allows(e2.op);
+  };
+  let races = 0;
+  for (let c = 0; c < cand1.length; c++) {
+    const i = cand1[c]!;
+    const e2 = cand2[c]!;
+    if (!runnableAfter(i, e2)) continue;
+    races++;
+    const e1 = events[i]!;
+    // e2 keeps its oops only if what it read is unchanged: e1 conflicted with it only by the oops
+    const fatal = candJ[c]! >= 0 && e2.fatal && !opsConflict(rel, e1.op, e2.op) && !rel.total;
+    const v = notdep(i).map((k) => events[k]!);
+    v.push(new Ev(e2.thread, e2.index, e2.op, e2.fail, fatal));
+    insert(i, v);
+  }
+
+  // An allocation that could fail is a thread-local choice: the other outcome is explored after
+  // the same prefix, like a race with an oracle that only this allocation reads.
+  for (let i = 0; i < n; i++) {
+    if (!rec.faultChoice[i]) continue;
+    const a = events[i]!;
+    const nd = notdep(i);
+    if (!a.fail) {
+      let failures = 1;
+      for (let k = 0; k < i; k++) if (events[k]!.fail) failures++;
+      for (const k of nd) if (events[k]!.fail) failures++;
+      if (failures > rec.maxFailures) continue;
+    }
+    const v = nd.map((k) => events[k]!);
+    v.push(new Ev(a.thread, a.index, a.op, !a.fail, false));
+    insert(i, v);
+  }
+  return races;
+}
+
+/** Does x write all of the location e touches (so whatever conflicts with e before x conflicts with x)? */
+function covers(x: Ev, e: Ev): boolean {
+  return isWrite(x.op.kind) && x.op.obj?.oid === e.op.obj?.oid && (x.op.field === null || x.op.field === e.op.field);
+}
+
+function listFor(m: Map<number, number[]>, key: number): number[] {
+  let l = m.get(key);
+  if (l === undefined) {
+    l = [];
+    m.set(key, l);
+  }
+  return l;
+}

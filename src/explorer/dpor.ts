@@ -1,0 +1,241 @@
+// Optimal dynamic partial-order reduction (Abdulla, Aronis, Jonsson, Sagonas: "Source Sets: A
+// Foundation for Optimal Dynamic Partial Order Reduction", JACM 2017): explores one execution per
+// Mazurkiewicz equivalence class of the dependency relation over yield descriptors, by
+// re-execution. Each step of the current execution is a node with a sleep set (events whose
+// continuations are covered elsewhere) and a wakeup tree (sequences still to explore there).
+// After each execution, races are reversed into wakeup sequences (dpor-races.ts); the next
+// execution replays the prefix up to the deepest node with a pending sequence and follows it.
+// Blocking, spawns, oopses and allocation failures: see docs/ARCHITECTURE.md, "DPOR".
+import type { Chooser, Execution } from '../rt/execution.js';
+import { describeOp, type Op, OpKind } from '../rt/op.js';
+import type { Thread } from '../rt/thread.js';
+import { conflicts, Ev, type Relation, sameEvent } from './dpor-event.js';
+import { analyzeRaces } from './dpor-races.js';
+import { insertWakeup, leafPaths, type WakeupNode } from './dpor-wakeup.js';
+import type { Strategy } from './strategy.js';
+
+/** A step taken with no chooser call: the runtime's only runnable thread. */
+interface Forced {
+  readonly thread: number;
+  readonly op: Op;
+}
+
+interface Node {
+  /** the event this step runs in the branch being explored */
+  cur: Ev;
+  /** cur was picked by the search, not prescribed: its allocation outcome may still change */
+  free: boolean;
+  /** wakeup tree: branches still to explore at this step */
+  readonly pending: WakeupNode[];
+  /** events not to run here: their continuations are explored elsewhere */
+  readonly sleep: Ev[];
+}
+
+export interface DporStats {
+  /** races whose reversal was offered to a wakeup tree */
+  races: number;
+  /** wakeup sequences added (not covered by a sleep set or an existing branch) */
+  wakeups: number;
+  /** executions that had to run a sleeping event (redundant; 0 when the reduction is optimal) */
+  sleepBlocked: number;
+}
+
+export class DporStrategy implements Strategy, Chooser {
+  readonly name = 'dpor';
+  readonly recordsOps = true;
+  readonly stats: DporStats = { races: 0, wakeups: 0, sleepBlocked: 0 };
+  private rel: Relation | null = null;
+  private readonly path: Node[] = [];
+  /** prescribed continuation for the next node created */
+  private follow: WakeupNode[] = [];
+  /** first step whose node this execution chose anew (the ones above are replayed) */
+  private branchAt = 0;
+  private started = false;
+  private done = false;
+  // per execution
+  private entered = 0;
+  private counts: number[] = [];
+  private faultChoice: boolean[] = [];
+
+  get exhaustive(): boolean {
+    return this.done;
+  }
+
+  next(): Chooser | null {
+    if (this.done) return null;
+    if (this.started && this.path.length === 0) {
+      this.done = true;
+      return null;
+    }
+    this.started = true;
+    this.entered = 0;
+    this.counts = [];
+    this.faultChoice = [];
+    return this;
+  }
+
+  pickThread(enabled: readonly Thread[], exec: Execution): Thread {
+    const k = exec.steps;
+    this.sync(exec, k);
+    const node = k < this.path.length ? this.path[k]! : this.create(k, exec, enabled, null);
+    for (const t of enabled) {
+      if (t.idx !== node.cur.thread) continue;
+      this.enter(k, node, t.idx, t.pending!);
+      return t;
+    }
+    throw new Error(`dpor: thread ${node.cur.thread} is not runnable at step ${k}: the scenario is not deterministic`);
+  }
+
+  pickFail(exec: Execution): boolean {
+    const k = exec.steps - 1;
+    this.sync(exec, k + 1);
+    this.faultChoice[k] = true;
+    const node = this.path[k]!;
+    if (node.free && this.asleep(node, node.cur)) {
+      // the succeeding allocation's continuations are covered: take the failing one if not
+      const f = new Ev(node.cur.thread, node.cur.index, node.cur.op, true, false);
+      if (!this.asleep(node, f)) node.cur = f;
+    }
+    return node.cur.fail;
+  }
+
+  finished(exec: Execution): void {
+    this.sync(exec, exec.steps);
+    const n = exec.steps;
+    const path = this.path;
+    for (let k = 0; k < n; k++) {
+      if (path[k]!.cur.fail && this.faultChoice[k] !== true) throw new Error(`dpor: step ${k} was to fail an allocation that had no choice`);
+    }
+    const deadlock = exec.violations.some((v) => v.kind === 'deadlock');
+    const fatalAt = exec.fatal && !deadlock && n > 0 ? n - 1 : -1;
+    if (fatalAt >= 0) path[fatalAt]!.cur.fatal = true;
+    for (let k = this.branchAt; k < n; k++) {
+      if (this.asleep(path[k]!, path[k]!.cur)) {
+        this.stats.sleepBlocked++;
+        break;
+      }
+    }
+    const rel = this.relation(exec);
+    const pending = exec.threads.map((t) => (t.done ? null : new Ev(t.idx, this.counts[t.idx] ?? 0, t.pending!, false, false)));
+    const insert = (at: number, v: Ev[]): void => {
+      const node = path[at]!;
+      if (insertWakeup(rel, node.pending, node.sleep, v)) this.stats.wakeups++;
+    };
+    this.stats.races += analyzeRaces(
+      rel,
+      {
+        events: path.slice(0, n).map((nd) => nd.cur),
+        origin: exec.threads.map((t) => t.origin),
+        pending,
+        faultChoice: this.faultChoice,
+        maxFailures: exec.faults.mode === 'choice' ? exec.faults.maxFailures : 0,
+      },
+      insert,
+    );
+    // Continuations prescribed after a step that turned out to oops: explore them instead of it.
+    if (this.follow.length > 0) {
+      if (fatalAt < 0) throw new Error('dpor: the execution ended before its wakeup sequence');
+      for (const p of leafPaths(this.follow)) insert(fatalAt, p);
+      this.follow = [];
+    }
+    this.backtrack(n);
+  }
+
+  private relation(exec: Execution): Relation {
+    this.rel ??= { total: exec.checksInvariant, allocsOrdered: exec.faults.mode === 'nth' };
+    return this.rel;
+  }
+
+  /** Enter the forced steps (one runnable thread, no chooser call) up to step `upTo`. */
+  private sync(exec: Execution, upTo: number): void {
+    while (this.entered < upTo) {
+      const k = this.entered;
+      const t = exec.stepThreads[k]!;
+      const op = exec.stepOps[k]!;
+      const node = k < this.path.length ? this.path[k]! : this.create(k, exec, null, { thread: t, op });
+      this.enter(k, node, t, op);
+    }
+  }
+
+  private enter(k: number, node: Node, thread: number, op: Op): void {
+    const cur = node.cur;
+    const index = this.counts[thread] ?? 0;
+    if (cur.thread !== thread || cur.index !== index || cur.op.kind !== op.kind || cur.op.obj?.oid !== op.obj?.oid) {
+      throw new Error(
+        `dpor: step ${k} ran ${describeOp(op)} in thread ${thread}, the search expected ${describeOp(cur.op)} in thread ${cur.thread}: the scenario is not deterministic`,
+      );
+    }
+    this.counts[thread] = index + 1;
+    this.entered = k + 1;
+  }
+
+  /** The node of a step reached for the first time: prescribed by a wakeup tree or picked. */
+  private create(k: number, exec: Execution, enabled: readonly Thread[] | null, forced: Forced | null): Node {
+    const parent = k > 0 ? this.path[k - 1]! : null;
+    const rel = this.relation(exec);
+    const sleep = parent === null ? [] : parent.sleep.filter((s) => !conflicts(rel, s, parent.cur));
+    const pending = this.follow;
+    let node: Node;
+    const w = pending.shift();
+    if (w !== undefined) {
+      this.follow = w.children;
+      node = { cur: w.ev, free: false, pending, sleep };
+    } else {
+      this.follow = [];
+      node = { cur: this.pick(exec, enabled, forced, sleep), free: true, pending, sleep };
+    }
+    this.path.push(node);
+    return node;
+  }
+
+  /** A step no wakeup tree prescribes: prefer the thread that ran last, skip sleeping events. */
+  private pick(exec: Execution, enabled: readonly Thread[] | null, forced: Forced | null, sleep: readonly Ev[]): Ev {
+    if (enabled === null) {
+      // a forced step: nothing to pick (if it is asleep, pickFail may still take the other outcome)
+      return new Ev(forced!.thread, this.counts[forced!.thread] ?? 0, forced!.op, false, false);
+    }
+    const canFail = exec.faults.mode === 'choice' && exec.failures < exec.faults.maxFailures;
+    for (const t of ordered(enabled, exec.last)) {
+      const index = this.counts[t.idx] ?? 0;
+      const e = new Ev(t.idx, index, t.pending!, false, false);
+      if (!sleep.some((s) => sameEvent(s, e))) return e;
+      if (canFail && t.pending!.kind === OpKind.Alloc) {
+        const f = new Ev(t.idx, index, t.pending!, true, false);
+        if (!sleep.some((s) => sameEvent(s, f))) return f;
+      }
+    }
+    // Everything runnable is asleep: this execution is redundant (finished() counts it).
+    const t = ordered(enabled, exec.last)[0]!;
+    return new Ev(t.idx, this.counts[t.idx] ?? 0, t.pending!, false, false);
+  }
+
+  private asleep(node: Node, e: Ev): boolean {
+    return node.sleep.some((s) => sameEvent(s, e));
+  }
+
+  /** Close finished branches bottom-up; switch the deepest node with a pending branch to it. */
+  private backtrack(n: number): void {
+    const path = this.path;
+    path.length = Math.min(path.length, n);
+    this.follow = [];
+    while (path.length > 0) {
+      const node = path[path.length - 1]!;
+      node.sleep.push(node.cur);
+      const w = node.pending.shift();
+      if (w !== undefined) {
+        node.cur = w.ev;
+        node.free = false;
+        this.follow = w.children;
+        this.branchAt = path.length - 1;
+        return;
+      }
+      path.pop();
+    }
+  }
+}
+
+/** The thread that ran last first (fewer preemptions), then by index. */
+function ordered(enabled: readonly Thread[], last: Thread | null): readonly Thread[] {
+  if (last === null || !enabled.includes(last)) return enabled;
+  return [last, ...enabled.filter((t) => t !== last)];
+}

@@ -1,0 +1,69 @@
+// `iommulab check` runs DPOR by default, keeps dfs selectable, and refuses DPOR with a
+// preemption bound instead of producing an unsound result.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { checkScenario, CheckOptionsError, makeStrategy, defaultCheckOptions } from '../src/check/check.js';
+import { main } from '../src/cli/main.js';
+import { builtinScenarios } from '../src/scenarios/registry.js';
+
+async function capture(argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  const log = console.log;
+  const error = console.error;
+  let out = '';
+  let err = '';
+  console.log = (...a: unknown[]) => {
+    out += `${a.join(' ')}\n`;
+  };
+  console.error = (...a: unknown[]) => {
+    err += `${a.join(' ')}\n`;
+  };
+  const saved = process.exitCode;
+  try {
+    const code = await main(argv);
+    return { code, out, err };
+  } finally {
+    console.log = log;
+    console.error = error;
+    process.exitCode = saved;
+  }
+}
+
+describe('dpor in iommulab check', () => {
+  it('is the default strategy, and every built-in scenario meets its expectation with it', () => {
+    assert.equal(defaultCheckOptions.strategy, 'dpor');
+    for (const s of builtinScenarios) {
+      const o = checkScenario(s);
+      assert.equal(o.strategy, 'dpor', s.name);
+      assert.equal(o.matches, true, `${s.name}: ${o.outcome}`);
+      assert.equal(o.exhaustive, true, s.name);
+      const dfs = checkScenario(s, { strategy: 'dfs' });
+      assert.deepEqual(o.violations.map((v) => v.kind).sort(), dfs.violations.map((v) => v.kind).sort(), s.name);
+    }
+  });
+
+  it('the CLI runs dpor by default and dfs on request', async () => {
+    const dpor = await capture(['check', 'mutex-counter', 'lost-update', '--json']);
+    assert.equal(dpor.code, 0);
+    const d = JSON.parse(dpor.out) as { scenarios: { strategy: string; executions: number }[] };
+    assert.deepEqual(
+      d.scenarios.map((s) => [s.strategy, s.executions]),
+      [
+        ['dpor', 20],
+        ['dpor', 4],
+      ],
+    );
+    const dfs = await capture(['check', 'lost-update', '--strategy', 'dfs', '--json']);
+    assert.equal((JSON.parse(dfs.out) as { scenarios: { strategy: string; executions: number }[] }).scenarios[0]!.executions, 6);
+  });
+
+  it('a preemption bound selects dfs, and is refused with an explicit --strategy dpor', async () => {
+    const bounded = await capture(['check', 'abba-deadlock', '--preemption-bound', '1', '--json']);
+    assert.equal(bounded.code, 0);
+    assert.match(bounded.out, /"strategy": "dfs\(preemptions<=1\)"/);
+    const refused = await capture(['check', '--strategy', 'dpor', '--preemption-bound', '1']);
+    assert.equal(refused.code, 2);
+    assert.match(refused.err, /--preemption-bound cannot be combined with --strategy dpor/);
+    assert.equal(refused.out, '');
+    assert.throws(() => makeStrategy({ ...defaultCheckOptions, strategy: 'dpor', preemptionBound: 2 }), CheckOptionsError);
+  });
+});
