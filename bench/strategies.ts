@@ -1,8 +1,7 @@
 // The strategies every benchmark program runs under. A new strategy is one more line in
-// `benchStrategies`; for the Optimal-DPOR branch that line is
-//   { name: 'dpor', make: () => new DporStrategy(), options: { recordOps: true } },
-// (with its import from '../src/explorer/dpor.js'), and its rows then show executions/classes.
+// `benchStrategies`; rows then show executions/classes for it.
 import { DfsStrategy } from '../src/explorer/dfs.js';
+import { DporStrategy } from '../src/explorer/dpor.js';
 import type { ExploreOptions } from '../src/explorer/engine.js';
 import type { Strategy } from '../src/explorer/strategy.js';
 
@@ -14,6 +13,7 @@ export interface BenchStrategy {
 }
 
 export const benchStrategies: readonly BenchStrategy[] = [
+  { name: 'dpor', make: () => new DporStrategy(), options: { recordOps: true } },
   { name: 'dfs', make: () => new DfsStrategy() },
 ];
 

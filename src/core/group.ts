@@ -81,7 +81,7 @@ export function* iommuGroupAlloc(): Gen<ErrPtr<IommuGroup>> {
   if (group === null) return -ENOMEM;
   g.ghostGroups.add(group);
   // ida_alloc(&iommu_group_ida)
-  if (shouldFail('ida_alloc')) {
+  if (yield* shouldFail('ida_alloc')) {
     yield* kfree(group);
     return -ENOMEM;
   }
@@ -90,7 +90,7 @@ export function* iommuGroupAlloc(): Gen<ErrPtr<IommuGroup>> {
   g.groupIds.add(id);
   group.id = id;
   // kobject_init_and_add(), the devices/ kobject and the sysfs attribute files, as one fault point
-  if (shouldFail('kobject_init_and_add')) {
+  if (yield* shouldFail('kobject_init_and_add')) {
     yield* iommuGroupRelease(group);
     return -ENOMEM;
   }
@@ -131,9 +131,9 @@ export function* iommuGroupAllocDevice(group: IommuGroup, dev: Device): Gen<ErrP
   const device = yield* kzalloc(() => new GroupDevice(dev));
   if (device === null) return -ENOMEM;
   let ret = 0;
-  if (shouldFail('sysfs_create_link')) ret = -ENOMEM;
-  else if (shouldFail('kasprintf')) ret = -ENOMEM;
-  else if (shouldFail('sysfs_create_link_nowarn')) ret = -ENOMEM;
+  if (yield* shouldFail('sysfs_create_link')) ret = -ENOMEM;
+  else if (yield* shouldFail('kasprintf')) ret = -ENOMEM;
+  else if (yield* shouldFail('sysfs_create_link_nowarn')) ret = -ENOMEM;
   if (ret !== 0) {
     yield* kfree(device);
     return ret;

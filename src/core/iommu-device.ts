@@ -61,7 +61,7 @@ export function* iommuDeviceUnregister(iommu: IommuDevice): Gen {
 /** iommu_device_link(): the sysfs links between the instance and a client device */
 export function* iommuDeviceLink(iommu: IommuDevice | null, _link: Device): Gen<number> {
   if (iommu === null) return -ENODEV;
-  if (shouldFail('sysfs_add_link_to_group')) return -ENOMEM;
+  if (yield* shouldFail('sysfs_add_link_to_group')) return -ENOMEM;
   return 0;
 }
 

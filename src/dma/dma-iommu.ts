@@ -95,7 +95,7 @@ export function* iommuSetupDmaOps(dev: Device, domain: IommuDomain): Gen {
 function* iommuDmaAllocIova(domain: IommuDomain, size: number): Gen<number> {
   const iovad = deref(deref(domain.iovaCookie, 'domain->iova_cookie').iovad, 'cookie->iovad');
   // alloc_iova_fast(): an rcache miss allocates a node
-  if (shouldFail('alloc_iova_fast')) return 0;
+  if (yield* shouldFail('alloc_iova_fast')) return 0;
   const pages = Math.ceil(size / iovad.granule);
   iovad.next -= pages * iovad.granule;
   iovad.inUse.set(iovad.next, pages * iovad.granule);

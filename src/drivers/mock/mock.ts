@@ -366,7 +366,7 @@ export class MockDriver extends KObject {
   ): Gen<MapPagesResult> {
     const d = deref(domain, 'domain');
     const pt = deref(d.pt, 'mock->pt');
-    if (shouldFail('fail_iommufd')) return { ret: -ENOENT, mapped: 0 };
+    if (yield* shouldFail('fail_iommufd')) return { ret: -ENOENT, mapped: 0 };
     const err = this.injected('map_pages', null, d);
     if (err !== 0) return { ret: err, mapped: 0 };
     const size = pgsize * pgcount;
