@@ -29,6 +29,17 @@ export interface RunRecord {
   readonly faultChoice: readonly boolean[];
   /** allocation failures allowed per execution (choice mode), else 0 */
   readonly maxFailures: number;
+  /** the first `replayed` steps are those of the previous execution (same events, same clocks) */
+  readonly replayed: number;
+  /** per step below `replayed`: the last step of notdep(step) in the previous analysis, or -1 */
+  readonly previousTails: readonly number[];
+}
+
+export interface Analysis {
+  /** races whose reversal was offered */
+  readonly races: number;
+  /** per step: the last step that does not happen after it, or -1 (for the next analysis) */
+  readonly tails: number[];
 }
 
 /** Receives a wakeup sequence to explore after the first `at` steps of the execution. */
@@ -39,7 +50,7 @@ const NONE = -1;
 /** pred of teardown's first step: it happens after every step */
 const ALL = -2;
 
-export function analyzeRaces(rel: Relation, rec: RunRecord, insert: InsertWakeup): number {
+export function analyzeRaces(rel: Relation, rec: RunRecord, insert: InsertWakeup): Analysis {
   const events = rec.events;
   const n = events.length;
   const T = rec.origin.length;
@@ -141,6 +152,13 @@ export function analyzeRaces(rel: Relation, rec: RunRecord, insert: InsertWakeup
   }
   for (const e of rec.pending) if (e !== null) scan(e, -1, predOf(e.thread), n, null);
 
+  // A race within the replayed prefix whose notdep also lies in it, in this execution and in the
+  // previous one, yields the very sequence the previous analysis offered to the same, unchanged
+  // node: skip it.
+  const tails = tailsOf(events, vc, T);
+  const b = rec.replayed;
+  const unchanged = (i: number): boolean => i < b && tails[i]! < b && rec.previousTails[i]! < b;
+
   // Pass 2: keep the reversals that can run, and hand them over as wakeup sequences.
   const notdeps = new Map<number, number[]>();
   const notdep = (i: number): number[] => {
@@ -166,6 +184,7 @@ export function analyzeRaces(rel: Relation, rec: RunRecord, insert: InsertWakeup
   for (let c = 0; c < cand1.length; c++) {
     const i = cand1[c]!;
     const e2 = cand2[c]!;
+    if (candJ[c]! >= 0 && candJ[c]! < b && unchanged(i)) continue;
     if (!runnableAfter(i, e2)) continue;
     races++;
     const e1 = events[i]!;
@@ -179,7 +198,7 @@ export function analyzeRaces(rel: Relation, rec: RunRecord, insert: InsertWakeup
   // An allocation that could fail is a thread-local choice: the other outcome is explored after
   // the same prefix, like a race with an oracle that only this allocation reads.
   for (let i = 0; i < n; i++) {
-    if (!rec.faultChoice[i]) continue;
+    if (!rec.faultChoice[i] || unchanged(i)) continue;
     const a = events[i]!;
     const nd = notdep(i);
     if (!a.fail) {
@@ -192,7 +211,33 @@ export function analyzeRaces(rel: Relation, rec: RunRecord, insert: InsertWakeup
     v.push(new Ev(a.thread, a.index, a.op, !a.fail, false));
     insert(i, v);
   }
-  return races;
+  return { races, tails };
+}
+
+/** Per step i: the last later step that does not happen after i, or -1. */
+function tailsOf(events: readonly Ev[], vc: Int32Array, T: number): number[] {
+  const n = events.length;
+  const steps: number[][] = Array.from({ length: T }, () => []);
+  for (let k = 0; k < n; k++) steps[events[k]!.thread]!.push(k);
+  const tails = new Array<number>(n).fill(-1);
+  for (let i = 0; i < n; i++) {
+    const { thread: ti, index: xi } = events[i]!;
+    for (let t = 0; t < T; t++) {
+      if (t === ti) continue;
+      // along a thread, "happens after i" holds from some step on: binary-search the last step before
+      const s = steps[t]!;
+      let lo = 0;
+      let hi = s.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (vc[s[mid]! * T + ti]! <= xi) lo = mid + 1;
+        else hi = mid;
+      }
+      const k = lo > 0 ? s[lo - 1]! : -1;
+      if (k > i && k > tails[i]!) tails[i] = k;
+    }
+  }
+  return tails;
 }
 
 /** Does x write all of the location e touches (so whatever conflicts with e before x conflicts with x)? */

@@ -50,6 +50,8 @@ export class DporStrategy implements Strategy, Chooser {
   private follow: WakeupNode[] = [];
   /** first step whose node this execution chose anew (the ones above are replayed) */
   private branchAt = 0;
+  /** per step of the last execution: the last step not happening after it (dpor-races.ts) */
+  private tails: number[] = [];
   private started = false;
   private done = false;
   // per execution
@@ -121,7 +123,7 @@ export class DporStrategy implements Strategy, Chooser {
       const node = path[at]!;
       if (insertWakeup(rel, node.pending, node.sleep, v)) this.stats.wakeups++;
     };
-    this.stats.races += analyzeRaces(
+    const analysis = analyzeRaces(
       rel,
       {
         events: path.slice(0, n).map((nd) => nd.cur),
@@ -129,9 +131,13 @@ export class DporStrategy implements Strategy, Chooser {
         pending,
         faultChoice: this.faultChoice,
         maxFailures: exec.faults.mode === 'choice' ? exec.faults.maxFailures : 0,
+        replayed: this.branchAt,
+        previousTails: this.tails,
       },
       insert,
     );
+    this.stats.races += analysis.races;
+    this.tails = analysis.tails;
     // Continuations prescribed after a step that turned out to oops: explore them instead of it.
     if (this.follow.length > 0) {
       if (fatalAt < 0) throw new Error('dpor: the execution ended before its wakeup sequence');
