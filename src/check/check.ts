@@ -108,8 +108,15 @@ export function makeStrategy(opts: CheckOptions): Strategy {
   }
 }
 
+/** The options in force: the defaults, then `options`; a preemption bound alone selects dfs. */
+export function resolveCheckOptions(options: Partial<CheckOptions>): CheckOptions {
+  const bounded = options.preemptionBound !== undefined && Number.isFinite(options.preemptionBound);
+  const strategy = options.strategy ?? (bounded ? 'dfs' : defaultCheckOptions.strategy);
+  return { ...defaultCheckOptions, ...options, strategy };
+}
+
 export function checkScenario(s: Scenario, options: Partial<CheckOptions> = {}): ScenarioOutcome {
-  const opts = { ...defaultCheckOptions, ...options };
+  const opts = resolveCheckOptions(options);
   const faults = faultPlanFor(s, opts);
   const exploreOpts = {
     faults,
