@@ -4,13 +4,13 @@
 import { BUS_NOTIFY_ADD_DEVICE, BUS_NOTIFY_REMOVED_DEVICE, iommuBusNotifier } from '../core/probe.js';
 import { EEXIST, ENODEV, type Gen, writeOnce } from '../sync/index.js';
 import { deviceReleaseDriver } from './dd.js';
-import type { Device } from './device.js';
+import { type Device, klistAddTail, klistDel } from './device.js';
 
 /** device_add(): on the bus, then the notifier (iommu_probe_device) */
 export function* deviceAdd(dev: Device): Gen<number> {
   if (dev.added) return -EEXIST;
   // bus_add_device(): klist_add_tail()
-  dev.bus.devices.push(dev);
+  klistAddTail(dev.bus, dev);
   yield* writeOnce(dev, 'added', true);
   // bus_notify(dev, BUS_NOTIFY_ADD_DEVICE): the result only changes the notifier's answer
   yield* iommuBusNotifier(BUS_NOTIFY_ADD_DEVICE, dev);
@@ -22,8 +22,7 @@ export function* deviceDel(dev: Device): Gen<number> {
   if (!dev.added) return -ENODEV;
   // bus_remove_device(): device_release_driver() then klist_del()
   yield* deviceReleaseDriver(dev);
-  const i = dev.bus.devices.indexOf(dev);
-  if (i >= 0) dev.bus.devices.splice(i, 1);
+  klistDel(dev.bus, dev);
   yield* writeOnce(dev, 'added', false);
   yield* iommuBusNotifier(BUS_NOTIFY_REMOVED_DEVICE, dev);
   return 0;
