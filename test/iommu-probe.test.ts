@@ -5,7 +5,7 @@ import { describe, it } from 'node:test';
 import { IOMMU_DOMAIN_DMA, IOMMU_DOMAIN_IDENTITY } from '../src/core/domain-types.js';
 import { sameTranslation } from '../src/hw/translation.js';
 import { iommuProbeDevice } from '../src/core/probe.js';
-import { EINVAL, EPROBE_DEFER, type Gen } from '../src/sync/index.js';
+import { EINVAL, ENODEV, EPROBE_DEFER, type Gen } from '../src/sync/index.js';
 import type { IommuWorld } from '../src/scenarios/iommu/world.js';
 import { DfsStrategy } from '../src/explorer/dfs.js';
 import { explore } from '../src/explorer/engine.js';
@@ -271,6 +271,22 @@ describe('hot-add, deferred attach, release', () => {
       yield* op(w, { op: 'remove', dev: 'a' });
     }], { warnFails: false });
     assert.deepEqual(kinds(r), ['warn']);
+  });
+
+  it('a driver bind racing device_del() either binds before it or is refused: release never sees a bound driver', () => {
+    // device_del() starts with kill_device() under device_lock; bus_remove_device() then takes
+    // the device off the klist and unbinds its driver; BUS_NOTIFY_REMOVED_DEVICE comes last
+    const s = {
+      ...spec(pciTopology([{ name: 'ep0', bus: 0, slot: 1 }])),
+      threads: [
+        { name: 'bind', ops: [{ op: 'bind' as const, dev: 'ep0', expect: [0, -ENODEV] }] },
+        { name: 'remove', ops: [{ op: 'remove' as const, dev: 'ep0', expect: 0 }] },
+      ],
+    };
+    // one preemption of either thread is enough to put the bind anywhere in the removal
+    const r = explore(iommuProgram(s), new DfsStrategy(1));
+    assert.equal(r.limitHit, false);
+    assert.deepEqual(r.found.map((c) => c.violation.splat), []);
   });
 
   it('iommu_device_unregister() releases the devices of the instance', () => {
