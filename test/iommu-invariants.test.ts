@@ -6,6 +6,8 @@ import { HW_ABORT, HW_BYPASS } from '../src/hw/translation.js';
 import type { StreamEntry } from '../src/hw/stream-table.js';
 import type { IommuWorld } from '../src/scenarios/iommu/world.js';
 import { XA_ZERO_ENTRY } from '../src/sync/index.js';
+import { pciDevResetIommuDone, pciDevResetIommuPrepare } from '../src/core/reset.js';
+import type { PciDev } from '../src/pci/pci.js';
 import { kinds, op, pciTopology, run, spec } from './support/iommu.js';
 
 function check(w: IommuWorld): string | null {
@@ -109,6 +111,45 @@ describe('§6 invariants as oracles', () => {
         b.iommu!.requireDirect = true;
         return () => (b.iommu!.requireDirect = false);
       })!, /^I8/);
+    }]);
+    assert.deepEqual(kinds(r), []);
+  });
+
+  it('the reset window exempts only the function being reset, not the other members of its group', () => {
+    // spec §6 I3 (d): "the device passed to pci_dev_reset_iommu_prepare" has hw.rid == blocking
+    // until done; I7: "baseline reset window for the reset device". A sibling must stay coherent.
+    const t = pciTopology([
+      { name: 'f0', bus: 0, slot: 3, fn: 0, multifunction: true, ats: true, pasids: 8 },
+      { name: 'f1', bus: 0, slot: 3, fn: 1, multifunction: true, ats: true, pasids: 8 },
+    ]);
+    const r = run(spec(t), [function* (w) {
+      const f0 = w.devices.get('f0') as PciDev;
+      const g = f0.iommuGroup!;
+      yield* op(w, { op: 'bind', dev: 'f0', driverManagedDma: true });
+      yield* op(w, { op: 'claim', dev: 'f0', owner: 'o' });
+      yield* op(w, { op: 'domainAlloc', dev: 'f0', domain: 'D', pasid: true });
+      yield* op(w, { op: 'attach', dev: 'f0', domain: 'D', api: 'group' });
+      yield* op(w, { op: 'pasidAttach', dev: 'f0', domain: 'D', pasid: 2 });
+      assert.equal(yield* pciDevResetIommuPrepare(f0), 0);
+      assert.ok(g.resettingDomain !== null);
+      // f0 itself, blocked with its PASIDs removed, is what the window allows
+      assert.equal(check(w), null);
+      // f1 parked on the blocking domain while f0 is reset: I3
+      assert.match(broken(w, () => {
+        const e = ste(w, 'f1');
+        const old = e.rid;
+        e.rid = HW_ABORT;
+        return () => (e.rid = old);
+      })!, /^I3: dev:f1 RID is abort/);
+      // f1 losing its PASID while f0 is reset: I7
+      assert.match(broken(w, () => {
+        const e = ste(w, 'f1');
+        const old = e.pasids.get(2)!;
+        e.pasids.delete(2);
+        return () => e.pasids.set(2, old);
+      })!, /^I7: dev:f1 PASID 2 is not present/);
+      yield* pciDevResetIommuDone(f0);
+      assert.equal(check(w), null);
     }]);
     assert.deepEqual(kinds(r), []);
   });

@@ -58,6 +58,8 @@ export class IommuGroup extends KObject {
   owner: unknown = null;
   /** model-only: a MUST_SUCCEED switch returned an error (WARN raised); I3 no longer holds */
   ghostNofailFailed = false;
+  /** model-only: the function pci_dev_reset_iommu_prepare() blocked (set with resetting_domain) */
+  ghostResetDev: Device | null = null;
 
   override get label(): string {
     return `group#${this.oid.toString(16)}`;

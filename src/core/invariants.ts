@@ -93,12 +93,14 @@ function checkGroup(g: IommuGroup): string | null {
   if (g.defaultDomain !== null && g.domain === null) return `I3: ${g.label} has a default_domain but no domain`;
   // I7: a reservation exists only while the attaching thread holds the mutex
   for (const [p, v] of g.pasidArray.slots) if (v === XA_ZERO_ENTRY) return `I7: ${g.label}->pasid_array[${p}] is reserved at a stable point`;
-  const resetting = g.resettingDomain !== null;
+  // the reset window covers the function passed to prepare, not the rest of its group
+  const resetDev = g.resettingDomain !== null ? g.ghostResetDev : null;
   for (const gd of g.devices) {
     const dev = gd.dev;
     const oracle = oracleOf(dev);
     const param = dev.iommu;
     if (oracle === null || param === null) continue;
+    const resetting = dev === resetDev;
     const rid = oracle.installed(dev, null);
     const onBlocking = g.blockingDomain !== null && sameTranslation(rid, oracle.translationOf(g.blockingDomain));
     // I13: a deferred device was never programmed, and its group is on the default domain
@@ -106,7 +108,8 @@ function checkGroup(g: IommuGroup): string | null {
       if (g.domain !== null && g.domain !== g.defaultDomain) return `I13: deferred ${dev.label} but ${g.label}->domain is ${name(g.domain)}`;
       if (rid.kind !== 'none') return `I13: deferred ${dev.label} is programmed (${describeTranslation(rid)})`;
     }
-    // I8: a device needing direct mappings is never blocked (MUST_SUCCEED fallback, reset excepted)
+    // I8: a device needing direct mappings is never blocked (MUST_SUCCEED fallback, the reset
+    // function excepted)
     if (param.requireDirect && onBlocking && !g.ghostNofailFailed && !resetting) {
       return `I8: ${dev.label} requires direct mappings but is on ${g.label}'s blocking domain`;
     }
