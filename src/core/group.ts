@@ -56,7 +56,10 @@ export class IommuGroup extends KObject {
   entry: IommuGroup[] | null = null;
   ownerCnt = 0;
   owner: unknown = null;
-  /** model-only: a MUST_SUCCEED switch returned an error (WARN raised); I3 no longer holds */
+  /**
+   * model-only: a MUST_SUCCEED switch or a revert failed on some member (WARN raised), so I3
+   * does not hold until a later switch attaches every member again
+   */
   ghostNofailFailed = false;
   /** model-only: the function pci_dev_reset_iommu_prepare() blocked (set with resetting_domain) */
   ghostResetDev: Device | null = null;
