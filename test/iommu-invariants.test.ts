@@ -48,6 +48,12 @@ describe('§6 invariants as oracles', () => {
         a.iommuGroup = w.devices.get('b')!.iommuGroup;
         return () => (a.iommuGroup = old);
       })!, /^I1/);
+      // I4: a domain without a default domain
+      assert.match(broken(w, () => {
+        const old = ga.defaultDomain;
+        ga.defaultDomain = null;
+        return () => (ga.defaultDomain = old);
+      })!, /^I4: group#[0-9a-f]+ has domain .* but no default_domain/);
       // I6: an owner without a count
       assert.match(broken(w, () => {
         ga.owner = {};

@@ -91,6 +91,8 @@ function checkGroup(g: IommuGroup): string | null {
   // I4: domain pointer range (a dying group, with no members left, has had its domains freed)
   if (g.owner !== null && g.blockingDomain === null && g.devices.length > 0) return `I4: ${g.label} is owned but has no blocking_domain`;
   if (g.defaultDomain !== null && g.domain === null) return `I3: ${g.label} has a default_domain but no domain`;
+  // I4: no domain without a default domain (setup_default_domain()'s failure paths leave both)
+  if (g.defaultDomain === null && g.domain !== null) return `I4: ${g.label} has domain ${name(g.domain)} but no default_domain`;
   // I7: a reservation exists only while the attaching thread holds the mutex
   for (const [p, v] of g.pasidArray.slots) if (v === XA_ZERO_ENTRY) return `I7: ${g.label}->pasid_array[${p}] is reserved at a stable point`;
   // the reset window covers the function passed to prepare, not the rest of its group
