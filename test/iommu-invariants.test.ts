@@ -5,7 +5,7 @@ import { iommuInvariants } from '../src/core/invariants.js';
 import { HW_ABORT, HW_BYPASS } from '../src/hw/translation.js';
 import type { StreamEntry } from '../src/hw/stream-table.js';
 import type { IommuWorld } from '../src/scenarios/iommu/world.js';
-import { XA_ZERO_ENTRY } from '../src/sync/index.js';
+import { ENOMEM, XA_ZERO_ENTRY } from '../src/sync/index.js';
 import { pciDevResetIommuDone, pciDevResetIommuPrepare } from '../src/core/reset.js';
 import type { PciDev } from '../src/pci/pci.js';
 import { kinds, op, pciTopology, run, spec } from './support/iommu.js';
@@ -186,5 +186,35 @@ describe('§6 invariants as oracles', () => {
       })!, /^I3: dev:a RID is bypass/);
     }], { warnFails: false });
     assert.deepEqual(kinds(r), ['warn']);
+  });
+
+  it('a PASID whose rollback failed (WARN) is in the I7 window', () => {
+    // replace PASID 1 from S to T: T fails on f1, and putting f0 back on S fails too, so the
+    // core WARNs and removes f0's PASID; pasid_array keeps S ("after a failed rollback", §6 I7)
+    const t = pciTopology(
+      [
+        { name: 'f0', bus: 0, slot: 3, fn: 0, multifunction: true, pasids: 8 },
+        { name: 'f1', bus: 0, slot: 3, fn: 1, multifunction: true, pasids: 8 },
+      ],
+      {
+        mock: {
+          faults: [
+            { callback: 'set_dev_pasid', dev: 'f1', domain: 'paging', nth: 2 },
+            { callback: 'set_dev_pasid', dev: 'f0', domain: 'paging', nth: 3 },
+          ],
+        },
+      },
+    );
+    const ops = [
+      { op: 'bind' as const, dev: 'f0', driverManagedDma: true },
+      { op: 'claim' as const, dev: 'f0', owner: 'o' },
+      { op: 'domainAlloc' as const, dev: 'f0', domain: 'S', pasid: true },
+      { op: 'domainAlloc' as const, dev: 'f0', domain: 'T', pasid: true },
+      { op: 'pasidAttach' as const, dev: 'f0', domain: 'S', pasid: 1, handle: 'h1' },
+      { op: 'pasidReplace' as const, dev: 'f0', domain: 'T', pasid: 1, handle: 'h2', expect: -ENOMEM },
+    ];
+    const r = run(spec(t, ops), undefined, { warnFails: false });
+    assert.deepEqual(kinds(r), ['warn']);
+    assert.match(r.exec.warnings[0]!.splat, /WARN_ON\(old->ops->set_dev_pasid/);
   });
 });

@@ -61,6 +61,11 @@ export class IommuGroup extends KObject {
    * does not hold until a later switch attaches every member again
    */
   ghostNofailFailed = false;
+  /**
+   * model-only: PASIDs whose rollback in __iommu_set_group_pasid() failed (WARN); their
+   * pasid_array entry and hardware disagree until the PASID is set or removed on every member
+   */
+  readonly ghostPasidRevertFailed = new Set<number>();
   /** model-only: the function pci_dev_reset_iommu_prepare() blocked (set with resetting_domain) */
   ghostResetDev: Device | null = null;
 
