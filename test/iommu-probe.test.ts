@@ -9,7 +9,9 @@ import { EINVAL, ENODEV, EPROBE_DEFER, type Gen } from '../src/sync/index.js';
 import type { IommuWorld } from '../src/scenarios/iommu/world.js';
 import { DfsStrategy } from '../src/explorer/dfs.js';
 import { explore } from '../src/explorer/engine.js';
+import { checkScenario } from '../src/check/check.js';
 import { iommuProgram } from '../src/scenarios/iommu/build.js';
+import { claimBetweenPhasesSpec, iommuClaimBetweenPhases } from '../src/scenarios/iommu/findings/claim-between-phases.js';
 import { scenarioAssert } from '../src/sync/index.js';
 import { kinds, op, pciTopology, run, spec } from './support/iommu.js';
 
@@ -296,6 +298,30 @@ describe('hot-add, deferred attach, release', () => {
       assert.equal(w.devices.get('a')!.iommu, null);
     }]);
     assert.deepEqual(kinds(r), []);
+  });
+});
+
+describe('finding: an owner claims a group between the bus_iommu_probe() phases', () => {
+  it('the claim leaves a domain without a default domain (I4); past it, phase 2 replaces the owner\'s domain', () => {
+    assert.equal(checkScenario(iommuClaimBetweenPhases).matches, true);
+    // the same run with the §6 oracles off, to see what phase 2 does to the owned group
+    const base = iommuProgram(claimBetweenPhasesSpec);
+    const ownedOnDefault: boolean[] = [];
+    const program = {
+      ...base,
+      invariant: () => null,
+      *teardown(world: IommuWorld, results: readonly unknown[]): Gen {
+        const g = world.devices.get('ep0')!.iommuGroup!;
+        ownedOnDefault.push(g.owner !== null && g.domain === g.defaultDomain);
+        yield* base.teardown!(world, results);
+      },
+    };
+    const r = explore(program, new DfsStrategy());
+    assert.equal(r.exhaustive, true);
+    assert.ok(ownedOnDefault.length > 0 && ownedOnDefault.every((x) => x), 'phase 2 put the owned group on its default domain');
+    // and the owner's DMA to the IOVA it mapped in D faults in the default domain
+    const splats = r.found.map((c) => c.violation.splat);
+    assert.ok(splats.some((m) => /dma\(dev=ep0, iova=262144\) returned -EFAULT, expected 0/.test(m)), splats.join('\n'));
   });
 });
 
