@@ -5,7 +5,8 @@ import { iommuInvariants } from '../src/core/invariants.js';
 import { HW_ABORT, HW_BYPASS } from '../src/hw/translation.js';
 import type { StreamEntry } from '../src/hw/stream-table.js';
 import type { IommuWorld } from '../src/scenarios/iommu/world.js';
-import { ENOMEM, XA_ZERO_ENTRY } from '../src/sync/index.js';
+import { iommuCore } from '../src/core/globals.js';
+import { ENOMEM, mutexLock, mutexUnlock, XA_ZERO_ENTRY } from '../src/sync/index.js';
 import { pciDevResetIommuDone, pciDevResetIommuPrepare } from '../src/core/reset.js';
 import type { PciDev } from '../src/pci/pci.js';
 import { kinds, op, pciTopology, run, spec } from './support/iommu.js';
@@ -216,5 +217,23 @@ describe('§6 invariants as oracles', () => {
     const r = run(spec(t, ops), undefined, { warnFails: false });
     assert.deepEqual(kinds(r), ['warn']);
     assert.match(r.exec.warnings[0]!.splat, /WARN_ON\(old->ops->set_dev_pasid/);
+  });
+
+  it('I1 back-pointers are checked for every device not being probed, also while a probe holds the lock', () => {
+    // spec §6 I1: the window is the device inside __iommu_probe_device() between
+    // iommu_init_device() and the list insertion, not every device while the probe lock is held
+    const r = run(spec(topo), [function* (w) {
+      const a = w.devices.get('a')!;
+      const b = w.devices.get('b')!;
+      yield* mutexLock(iommuCore.iommuProbeDeviceLock);
+      assert.match(broken(w, () => {
+        const gb = b.iommuGroup!;
+        const gd = gb.devices.splice(0, 1)[0]!;
+        return () => gb.devices.push(gd);
+      })!, /^I1: dev:b->iommu_group is group#[0-9a-f]+ but it is not on its device list/);
+      yield* mutexUnlock(iommuCore.iommuProbeDeviceLock);
+      assert.ok(a.iommuGroup !== null);
+    }]);
+    assert.deepEqual(kinds(r), []);
   });
 });

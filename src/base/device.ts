@@ -92,6 +92,8 @@ export class Device extends KObject {
   pasidCap = 0;
   /** model-only: inside iommu_deinit_device() (unlinked, dev->iommu_group still set) */
   ghostDeinit = false;
+  /** model-only: inside __iommu_probe_device() between setting dev->iommu_group and the list insertion */
+  ghostProbing = false;
   /** model-only: dev->dma_iommu when a DMA-API driver finished binding; null when not bound */
   ghostBoundDmaIommu: boolean | null = null;
 

@@ -42,12 +42,11 @@ function checkMembership(groups: readonly IommuGroup[], devices: readonly Device
       }
     }
   }
-  // the pointer is set before the list insertion, under the probe lock
-  if (iommuCore.iommuProbeDeviceLock.owner !== null) return null;
   for (const d of devices) {
     const g = d.iommuGroup;
-    // a device inside iommu_deinit_device() is unlinked but still points at its group
-    if (g === null || g.freed || !stable(g) || d.iommu?.iommuDev == null || d.ghostDeinit) continue;
+    // a device being probed points at its group before it is on the list (probe lock held); a
+    // device inside iommu_deinit_device() is unlinked but still points at its group
+    if (g === null || g.freed || !stable(g) || d.iommu?.iommuDev == null || d.ghostProbing || d.ghostDeinit) continue;
     if (!g.devices.some((gd) => gd.dev === d)) return `I1: ${d.label}->iommu_group is ${g.label} but it is not on its device list`;
   }
   return null;

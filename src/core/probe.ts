@@ -79,6 +79,7 @@ export function* iommuInitDevice(dev: Device): Gen<number> {
         } else {
           // takes over the reference device_group() returned
           dev.iommuGroup = group!;
+          dev.ghostProbing = true;
           param.maxPasids = devIommuGetMaxPasids(dev);
           if (ops.isAttachDeferred !== undefined) param.attachDeferred = ops.isAttachDeferred(dev);
           return 0;
@@ -162,6 +163,7 @@ export function* __iommuProbeDevice(dev: Device, groupList: IommuGroup[] | null)
   } else {
     // the gdev must be on the list before iommu_setup_default_domain()
     group.devices.push(gdev);
+    dev.ghostProbing = false;
     WARN_ON(group.defaultDomain !== null && group.domain === null, 'WARN_ON(group->default_domain && !group->domain)');
     if (group.defaultDomain !== null) yield* iommuCreateDeviceDirectMappings(group.defaultDomain, dev);
     if (group.domain !== null) {
@@ -185,6 +187,7 @@ export function* __iommuProbeDevice(dev: Device, groupList: IommuGroup[] | null)
     yield* __iommuGroupFreeDevice(group, gdev);
   }
   // err_put_group
+  dev.ghostProbing = false;
   yield* iommuDeinitDevice(dev);
   yield* mutexUnlock(group.mutex);
   yield* iommuGroupPut(group);
