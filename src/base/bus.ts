@@ -1,30 +1,32 @@
 // device_add() / device_del() as far as the IOMMU core sees them [B]: the bus klist and the bus
 // notifier (BUS_NOTIFY_ADD_DEVICE after the device is on the bus; BUS_NOTIFY_REMOVED_DEVICE
-// after the driver is unbound and the device is off the bus).
+// after the device was killed, taken off the bus and unbound).
 import { BUS_NOTIFY_ADD_DEVICE, BUS_NOTIFY_REMOVED_DEVICE, iommuBusNotifier } from '../core/probe.js';
-import { EEXIST, ENODEV, type Gen, writeOnce } from '../sync/index.js';
+import { EEXIST, ENODEV, type Gen, mutexLock, mutexUnlock, writeOnce } from '../sync/index.js';
 import { deviceReleaseDriver } from './dd.js';
-import type { Device } from './device.js';
+import { type Device, klistAddTail, klistDel } from './device.js';
 
 /** device_add(): on the bus, then the notifier (iommu_probe_device) */
 export function* deviceAdd(dev: Device): Gen<number> {
   if (dev.added) return -EEXIST;
   // bus_add_device(): klist_add_tail()
-  dev.bus.devices.push(dev);
+  klistAddTail(dev.bus, dev);
   yield* writeOnce(dev, 'added', true);
   // bus_notify(dev, BUS_NOTIFY_ADD_DEVICE): the result only changes the notifier's answer
   yield* iommuBusNotifier(BUS_NOTIFY_ADD_DEVICE, dev);
   return 0;
 }
 
-/** device_del(): unbind, off the bus, then the REMOVED notifier (iommu_release_device) */
+/** device_del(): dead, off the bus, unbound, then the REMOVED notifier (iommu_release_device) */
 export function* deviceDel(dev: Device): Gen<number> {
   if (!dev.added) return -ENODEV;
-  // bus_remove_device(): device_release_driver() then klist_del()
-  yield* deviceReleaseDriver(dev);
-  const i = dev.bus.devices.indexOf(dev);
-  if (i >= 0) dev.bus.devices.splice(i, 1);
+  // kill_device() under device_lock: no driver binds to it any more
+  yield* mutexLock(dev.deviceLock);
   yield* writeOnce(dev, 'added', false);
+  yield* mutexUnlock(dev.deviceLock);
+  // bus_remove_device(): klist_del(), then device_release_driver()
+  klistDel(dev.bus, dev);
+  yield* deviceReleaseDriver(dev);
   yield* iommuBusNotifier(BUS_NOTIFY_REMOVED_DEVICE, dev);
   return 0;
 }

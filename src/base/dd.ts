@@ -15,6 +15,8 @@ export function* reallyProbe(dev: Device, drv: DeviceDriver): Gen<number> {
     if (dev.bus.dmaConfigure !== null) ret = yield* dev.bus.dmaConfigure(dev);
     // call_driver_probe(): succeeds; a failure would run dma_cleanup
     if (ret !== 0) yield* writeOnce(dev, 'driver', null);
+    // model-only (I11): the DMA mode a DMA-API driver starts with must stay while it is bound
+    else if (!drv.driverManagedDma) dev.ghostBoundDmaIommu = dev.dmaIommu;
   }
   yield* mutexUnlock(dev.deviceLock);
   return ret;
@@ -25,6 +27,7 @@ export function* deviceReleaseDriver(dev: Device): Gen {
   yield* mutexLock(dev.deviceLock);
   if (dev.driver !== null) {
     // drv->remove(dev)
+    dev.ghostBoundDmaIommu = null;
     if (dev.bus.dmaCleanup !== null) yield* dev.bus.dmaCleanup(dev);
     yield* writeOnce(dev, 'driver', null);
   }

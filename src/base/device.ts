@@ -55,8 +55,10 @@ export class DeviceDriver extends KObject {
 }
 
 export class BusType extends KObject {
-  /** klist of the devices added to this bus, in order */
+  /** klist of the devices added to this bus, in order (add with klistAddTail) */
   readonly devices: Device[] = [];
+  /** position the next klist node gets: nodes are ordered by it, removed ones drop out */
+  knodeNext = 0;
   /** bus_type::dma_configure, called by really_probe() and by iommu_init_device() */
   dmaConfigure: ((dev: Device) => Gen<number>) | null = null;
   /** bus_type::dma_cleanup */
@@ -84,10 +86,14 @@ export class Device extends KObject {
   readonly deviceLock: Mutex;
   /** device_add() done and device_del() not yet */
   added = false;
+  /** dev->p->knode_bus: the position of its node in the bus klist (-1: not on it) */
+  knodeSeq = -1;
   /** PASIDs the device itself supports (capability), 0 = none */
   pasidCap = 0;
   /** model-only: inside iommu_deinit_device() (unlinked, dev->iommu_group still set) */
   ghostDeinit = false;
+  /** model-only: inside __iommu_probe_device() between setting dev->iommu_group and the list insertion */
+  ghostProbing = false;
   /** model-only: dev->dma_iommu when a DMA-API driver finished binding; null when not bound */
   ghostBoundDmaIommu: boolean | null = null;
 
@@ -104,6 +110,36 @@ export class Device extends KObject {
 
   override get label(): string {
     return `dev:${this.name}`;
+  }
+}
+
+/** klist_add_tail(&dev->p->knode_bus, &bus->p->klist_devices) */
+export function klistAddTail(bus: BusType, dev: Device): void {
+  dev.knodeSeq = bus.knodeNext++;
+  bus.devices.push(dev);
+}
+
+/** klist_del(&dev->p->knode_bus) */
+export function klistDel(bus: BusType, dev: Device): void {
+  const i = bus.devices.indexOf(dev);
+  if (i >= 0) bus.devices.splice(i, 1);
+  dev.knodeSeq = -1;
+}
+
+/**
+ * bus_for_each_dev(): call fn on each device of the bus until it returns non-zero. Like a klist
+ * iterator, the walk goes on from the node it is on even if that device (or an earlier one) was
+ * removed meanwhile: it visits the next device added after it that is still on the bus, and
+ * devices added at the tail during the walk.
+ */
+export function* busForEachDev(bus: BusType, fn: (dev: Device) => Gen<number>): Gen<number> {
+  let pos = -1;
+  for (;;) {
+    const dev = bus.devices.find((d) => d.knodeSeq > pos);
+    if (dev === undefined) return 0;
+    pos = dev.knodeSeq;
+    const ret = yield* fn(dev);
+    if (ret !== 0) return ret;
   }
 }
 

@@ -56,8 +56,18 @@ export class IommuGroup extends KObject {
   entry: IommuGroup[] | null = null;
   ownerCnt = 0;
   owner: unknown = null;
-  /** model-only: a MUST_SUCCEED switch returned an error (WARN raised); I3 no longer holds */
+  /**
+   * model-only: a MUST_SUCCEED switch or a revert failed on some member (WARN raised), so I3
+   * does not hold until a later switch attaches every member again
+   */
   ghostNofailFailed = false;
+  /**
+   * model-only: PASIDs whose rollback in __iommu_set_group_pasid() failed (WARN); their
+   * pasid_array entry and hardware disagree until the PASID is set or removed on every member
+   */
+  readonly ghostPasidRevertFailed = new Set<number>();
+  /** model-only: the function pci_dev_reset_iommu_prepare() blocked (set with resetting_domain) */
+  ghostResetDev: Device | null = null;
 
   override get label(): string {
     return `group#${this.oid.toString(16)}`;

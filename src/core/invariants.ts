@@ -42,12 +42,11 @@ function checkMembership(groups: readonly IommuGroup[], devices: readonly Device
       }
     }
   }
-  // the pointer is set before the list insertion, under the probe lock
-  if (iommuCore.iommuProbeDeviceLock.owner !== null) return null;
   for (const d of devices) {
     const g = d.iommuGroup;
-    // a device inside iommu_deinit_device() is unlinked but still points at its group
-    if (g === null || g.freed || !stable(g) || d.iommu?.iommuDev == null || d.ghostDeinit) continue;
+    // a device being probed points at its group before it is on the list (probe lock held); a
+    // device inside iommu_deinit_device() is unlinked but still points at its group
+    if (g === null || g.freed || !stable(g) || d.iommu?.iommuDev == null || d.ghostProbing || d.ghostDeinit) continue;
     if (!g.devices.some((gd) => gd.dev === d)) return `I1: ${d.label}->iommu_group is ${g.label} but it is not on its device list`;
   }
   return null;
@@ -91,14 +90,18 @@ function checkGroup(g: IommuGroup): string | null {
   // I4: domain pointer range (a dying group, with no members left, has had its domains freed)
   if (g.owner !== null && g.blockingDomain === null && g.devices.length > 0) return `I4: ${g.label} is owned but has no blocking_domain`;
   if (g.defaultDomain !== null && g.domain === null) return `I3: ${g.label} has a default_domain but no domain`;
+  // I4: no domain without a default domain (setup_default_domain()'s failure paths leave both)
+  if (g.defaultDomain === null && g.domain !== null) return `I4: ${g.label} has domain ${name(g.domain)} but no default_domain`;
   // I7: a reservation exists only while the attaching thread holds the mutex
   for (const [p, v] of g.pasidArray.slots) if (v === XA_ZERO_ENTRY) return `I7: ${g.label}->pasid_array[${p}] is reserved at a stable point`;
-  const resetting = g.resettingDomain !== null;
+  // the reset window covers the function passed to prepare, not the rest of its group
+  const resetDev = g.resettingDomain !== null ? g.ghostResetDev : null;
   for (const gd of g.devices) {
     const dev = gd.dev;
     const oracle = oracleOf(dev);
     const param = dev.iommu;
     if (oracle === null || param === null) continue;
+    const resetting = dev === resetDev;
     const rid = oracle.installed(dev, null);
     const onBlocking = g.blockingDomain !== null && sameTranslation(rid, oracle.translationOf(g.blockingDomain));
     // I13: a deferred device was never programmed, and its group is on the default domain
@@ -106,7 +109,8 @@ function checkGroup(g: IommuGroup): string | null {
       if (g.domain !== null && g.domain !== g.defaultDomain) return `I13: deferred ${dev.label} but ${g.label}->domain is ${name(g.domain)}`;
       if (rid.kind !== 'none') return `I13: deferred ${dev.label} is programmed (${describeTranslation(rid)})`;
     }
-    // I8: a device needing direct mappings is never blocked (MUST_SUCCEED fallback, reset excepted)
+    // I8: a device needing direct mappings is never blocked (MUST_SUCCEED fallback, the reset
+    // function excepted)
     if (param.requireDirect && onBlocking && !g.ghostNofailFailed && !resetting) {
       return `I8: ${dev.label} requires direct mappings but is on ${g.label}'s blocking domain`;
     }
@@ -123,6 +127,8 @@ function checkGroup(g: IommuGroup): string | null {
       const hw = oracle.installedPasids(dev);
       const visible = g.pasidArray.entries(1);
       for (const [p, entry] of visible) {
+        // after a failed rollback (WARN) the members disagree until the PASID is set again
+        if (g.ghostPasidRevertFailed.has(p)) continue;
         const want = oracle.translationOf(pasidArrayEntryToDomain(entry));
         const have = hw.get(p);
         if (have === undefined || !sameTranslation(have, want)) {
@@ -130,6 +136,7 @@ function checkGroup(g: IommuGroup): string | null {
         }
       }
       for (const p of hw.keys()) {
+        if (g.ghostPasidRevertFailed.has(p)) continue;
         if (!visible.some(([q]) => q === p)) return `I7: ${dev.label} PASID ${p} is programmed but ${g.label}->pasid_array[${p}] is empty`;
       }
     }

@@ -1,5 +1,5 @@
 // struct iommu_device: one hardware IOMMU instance, and its registration (spec core.md §2.4, §4.1).
-import type { Device, FwNode } from '../base/device.js';
+import { busForEachDev, type Device, type FwNode } from '../base/device.js';
 import { atomicUpdate, ENODEV, ENOMEM, type Gen, KObject, shouldFail, writeOnce } from '../sync/index.js';
 import { iommuCore } from './globals.js';
 import { type IommuGroup, iommuGroupPut } from './group.js';
@@ -50,7 +50,7 @@ function* removeIommuGroup(dev: Device, iommu: IommuDevice): Gen<number> {
 export function* iommuDeviceUnregister(iommu: IommuDevice): Gen {
   const g = iommuCore;
   for (const bus of g.iommuBuses) {
-    for (let i = 0; i < bus.devices.length; i++) yield* removeIommuGroup(bus.devices[i]!, iommu);
+    yield* busForEachDev(bus, (dev) => removeIommuGroup(dev, iommu));
   }
   yield* atomicUpdate(g, 'iommuDeviceList', (list) => list.filter((i) => i !== iommu));
   // pairs with the allocation in generic_single_device_group()

@@ -59,7 +59,10 @@ export function* __iommuSetGroupPasid(
       }
     }
   }
-  if (last < 0) return 0;
+  if (last < 0) {
+    group.ghostPasidRevertFailed.delete(pasid);
+    return 0;
+  }
   // err_revert: the failing member is assumed untouched
   for (let i = 0; i < last; i++) {
     const dev = devices[i]!.dev;
@@ -70,6 +73,7 @@ export function* __iommuSetGroupPasid(
     } else {
       const r = yield* deref(old, 'old').ops!.setDevPasid!(old, dev, pasid, d);
       if (WARN_ON(r !== 0, 'WARN_ON(old->ops->set_dev_pasid(old, device->dev, pasid, domain))')) {
+        group.ghostPasidRevertFailed.add(pasid);
         yield* iommuRemoveDevPasid(dev, pasid, d);
       }
     }
@@ -80,6 +84,7 @@ export function* __iommuSetGroupPasid(
 /** __iommu_remove_group_pasid() */
 export function* __iommuRemoveGroupPasid(group: IommuGroup, pasid: number, domain: IommuDomain): Gen {
   for (const gd of group.devices) if (maxPasids(gd.dev) > 0) yield* iommuRemoveDevPasid(gd.dev, pasid, domain);
+  group.ghostPasidRevertFailed.delete(pasid);
 }
 
 /** iommu_attach_device_pasid() */

@@ -1,6 +1,6 @@
 // Probing devices: bus_iommu_probe() in its two phases, hot-add, iommu_init_device() and its
 // unwind iommu_deinit_device(), the bus notifier (spec core.md §4.1, §4.2, §4.4).
-import type { BusType, Device } from '../base/device.js';
+import { type BusType, busForEachDev, type Device } from '../base/device.js';
 import { modulePut, tryModuleGet } from '../base/module.js';
 import { iommuSetupDmaOps } from '../dma/dma-iommu.js';
 import { isPciDev, pciMaxPasids } from '../pci/pci.js';
@@ -79,6 +79,7 @@ export function* iommuInitDevice(dev: Device): Gen<number> {
         } else {
           // takes over the reference device_group() returned
           dev.iommuGroup = group!;
+          dev.ghostProbing = true;
           param.maxPasids = devIommuGetMaxPasids(dev);
           if (ops.isAttachDeferred !== undefined) param.attachDeferred = ops.isAttachDeferred(dev);
           return 0;
@@ -162,6 +163,7 @@ export function* __iommuProbeDevice(dev: Device, groupList: IommuGroup[] | null)
   } else {
     // the gdev must be on the list before iommu_setup_default_domain()
     group.devices.push(gdev);
+    dev.ghostProbing = false;
     WARN_ON(group.defaultDomain !== null && group.domain === null, 'WARN_ON(group->default_domain && !group->domain)');
     if (group.defaultDomain !== null) yield* iommuCreateDeviceDirectMappings(group.defaultDomain, dev);
     if (group.domain !== null) {
@@ -185,6 +187,7 @@ export function* __iommuProbeDevice(dev: Device, groupList: IommuGroup[] | null)
     yield* __iommuGroupFreeDevice(group, gdev);
   }
   // err_put_group
+  dev.ghostProbing = false;
   yield* iommuDeinitDevice(dev);
   yield* mutexUnlock(group.mutex);
   yield* iommuGroupPut(group);
@@ -226,12 +229,9 @@ function* probeIommuGroup(dev: Device, groupList: IommuGroup[]): Gen<number> {
 /** bus_iommu_probe(): phase 1 puts devices in groups, phase 2 sets up one default domain per group */
 export function* busIommuProbe(bus: BusType): Gen<number> {
   const groupList: IommuGroup[] = [];
-  // bus_for_each_dev(): the klist as it is when each device is visited
-  for (let i = 0; i < bus.devices.length; i++) {
-    const ret = yield* probeIommuGroup(bus.devices[i]!, groupList);
-    // groups already queued stay linked to the (gone) list
-    if (ret !== 0) return ret;
-  }
+  const ret = yield* busForEachDev(bus, (dev) => probeIommuGroup(dev, groupList));
+  // groups already queued stay linked to the (gone) list
+  if (ret !== 0) return ret;
   // between the phases: groups are queued with members but no default domain (§5a)
   yield* pausePoint(`bus_iommu_probe:${bus.name}:phase2`);
   while (groupList.length > 0) {

@@ -37,6 +37,7 @@ function* prepareLocked(pdev: PciDev, group: NonNullable<PciDev['iommuGroup']>):
     yield* iommuRemoveDevPasid(pdev, pasid, pasidArrayEntryToDomain(entry));
   }
   group.resettingDomain = group.blockingDomain;
+  group.ghostResetDev = pdev;
   return ret;
 }
 
@@ -70,4 +71,5 @@ function* doneLocked(pdev: PciDev, group: NonNullable<PciDev['iommuGroup']>): Ge
     WARN_ON(ret !== 0, 'WARN_ON(__iommu_set_group_pasid(domain, group, pasid, group->blocking_domain))');
   }
   group.resettingDomain = null;
+  group.ghostResetDev = null;
 }

@@ -72,6 +72,8 @@ export function* __iommuGroupSetDomainInternal(group: IommuGroup, newDomain: Iom
   }
   if (failedAt < 0) {
     group.domain = newDomain;
+    // model-only: every member was attached to newDomain, so I3 holds again after a failed nofail
+    if (result === 0) group.ghostNofailFailed = false;
     return result;
   }
   // err_revert: a well behaved driver always allows re-attaching a domain that was attached

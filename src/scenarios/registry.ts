@@ -10,6 +10,7 @@ import { iommuHotAddIntoGroup } from './iommu/builtin/hotadd.js';
 import { iommuLifecycle, iommuLifecycleFailNth } from './iommu/builtin/lifecycle.js';
 import { iommuResetVsAttach } from './iommu/builtin/reset-attach.js';
 import { iommuAsyncProbe, iommuAsyncProbeUnfixed } from './iommu/findings/async-probe.js';
+import { iommuClaimBetweenPhases } from './iommu/findings/claim-between-phases.js';
 import { iommuPasidReplaceHandle } from './iommu/findings/pasid-replace-handle.js';
 import { iommuReleaseUnlocked } from './iommu/findings/release-unlocked.js';
 import { iommuRemoveBetweenPhases } from './iommu/findings/remove-between-phases.js';
@@ -41,6 +42,7 @@ export const builtinScenarios: readonly Scenario[] = [
   iommuAsyncProbeUnfixed,
   iommuReleaseUnlocked,
   iommuRemoveBetweenPhases,
+  iommuClaimBetweenPhases,
   iommuPasidReplaceHandle,
 ];
 

@@ -23,7 +23,6 @@ export function* cleanupWorld(w: IommuWorld): Gen {
   // drivers unbind
   for (const dev of [...L.bound]) {
     L.bound.delete(dev);
-    dev.ghostBoundDmaIommu = null;
     yield* deviceReleaseDriver(dev);
   }
   // the owner detaches its PASIDs and RID attachments

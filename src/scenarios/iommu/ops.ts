@@ -82,7 +82,6 @@ export function* runOp(w: IommuWorld, op: Op): Gen<number> {
     case 'remove': {
       const dev = deviceNamed(w, op.dev);
       // device_del() unbinds the driver; the device's own attachments and claims go with it
-      dev.ghostBoundDmaIommu = null;
       L.bound.delete(dev);
       L.attached.delete(dev);
       for (const [k, p] of L.pasids) if (p.dev === dev) L.pasids.delete(k);
@@ -94,17 +93,13 @@ export function* runOp(w: IommuWorld, op: Op): Gen<number> {
       const dev = deviceNamed(w, op.dev);
       const drv = op.driverManagedDma === true ? w.vfioDriver : w.dmaApiDriver;
       const ret = yield* reallyProbe(dev, drv);
-      if (ret === 0) {
-        L.bound.add(dev);
-        if (!drv.driverManagedDma) dev.ghostBoundDmaIommu = dev.dmaIommu;
-      }
+      if (ret === 0) L.bound.add(dev);
       return ret;
     }
     case 'unbind': {
       const dev = deviceNamed(w, op.dev);
       if (!L.bound.has(dev)) return -ENODEV;
       L.bound.delete(dev);
-      dev.ghostBoundDmaIommu = null;
       yield* deviceReleaseDriver(dev);
       return 0;
     }

@@ -1,6 +1,6 @@
 // Build the world a scenario runs in, in setup (no yields): the IOMMU core's globals, the mock
 // driver and its instances, the buses with their devices and PCI topology.
-import { BusType, Device, DeviceDriver, type FirmwareDesc, FwNode, IOMMU_RESV_DIRECT, IOMMU_RESV_DIRECT_RELAXABLE } from '../../base/device.js';
+import { BusType, Device, DeviceDriver, type FirmwareDesc, FwNode, IOMMU_RESV_DIRECT, IOMMU_RESV_DIRECT_RELAXABLE, klistAddTail } from '../../base/device.js';
 import { busDmaCleanup, busDmaConfigure } from '../../base/firmware.js';
 import type { IommuDomain } from '../../core/domain.js';
 import { type IommuGlobals, iommuSubsysInit } from '../../core/globals.js';
@@ -110,7 +110,7 @@ export function buildWorld(spec: IommuScenarioSpec): IommuWorld {
     deviceList.push(d);
     if (present !== false) {
       d.added = true;
-      d.bus.devices.push(d);
+      klistAddTail(d.bus, d);
     }
   };
   // PCI: buses from the functions, bridges lead to their secondary bus

@@ -1,19 +1,20 @@
-// Finding (minor, after a WARN for a caller bug): iommu_replace_device_pasid() with the handle
-// that is already attached. iommu_make_pasid_array_entry() sets handle->domain to the new domain
-// before the "same entry" check rejects the call, so the attached handle now names a domain the
-// hardware is not using.
+// Not a finding (withdrawn by the audit, see docs/FINDINGS.md F6): a caller bug the kernel
+// WARNs about. iommu_replace_device_pasid() with the handle that is already attached:
+// iommu_make_pasid_array_entry() sets handle->domain to the new domain before the "same entry"
+// check rejects the call, so the attached handle now names a domain the hardware is not using.
 import { EINVAL } from '../../../sync/index.js';
 import { iommuScenario } from '../build.js';
 
 export const iommuPasidReplaceHandle = iommuScenario({
   name: 'iommu-pasid-replace-same-handle',
-  summary: 'finding: a rejected PASID replace with the attached handle has already retargeted the handle',
+  summary: 'caller bug (WARN), not a finding: a rejected PASID replace has already retargeted the handle',
   description:
     'iommu_replace_device_pasid(T, dev, pasid, h) where h is the handle attached with S: the entry is made with ' +
     'iommu_make_pasid_array_entry(T, h), which writes h->domain = T, then the xa_cmpxchg() result equals the new ' +
     'entry, so the call WARNs and returns -EINVAL without touching the hardware. pasid_array[pasid] (and ' +
     'iommu_attach_handle_get() users such as the I/O page-fault path) now see T while the PASID translates ' +
-    'through S (I7). See docs/FINDINGS.md.',
+    'through S (I7). The caller broke the contract (iommufd never reuses a handle); the WARN is the kernel ' +
+    'reporting it. See docs/FINDINGS.md (F6, withdrawn).',
   topology: {
     iommus: [{ name: 'smmu0' }],
     pci: [{ name: 'ep0', bus: 0, slot: 12, pasids: 16 }],
