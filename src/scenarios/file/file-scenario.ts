@@ -1,0 +1,34 @@
+// A file scenario found again from its origin (absolute path, content hash) by a worker thread,
+// a resumed checkpoint or a merge: the file must still have the content the run started from,
+// or the saved search would be continued on another program.
+import type { Scenario, ScenarioOrigin } from '../scenario.js';
+import { ScenarioFileError } from './file-error.js';
+import { readFileBytes, type ScenarioFile, scenarioFileOf, sha256Of } from './load.js';
+
+/** parsed files by content hash: a worker or a run reads each file once */
+const parsed = new Map<string, ScenarioFile>();
+
+export function rememberScenarioFile(f: ScenarioFile): void {
+  parsed.set(`${f.sha256}:${f.absolute}`, f);
+}
+
+/** the scenario `name` of the file at `origin`, as it was when `origin` was recorded */
+export function scenarioFromOrigin(name: string, origin: ScenarioOrigin): Scenario {
+  let f = parsed.get(`${origin.sha256}:${origin.file}`);
+  if (f === undefined) {
+    const bytes = readFileBytes(origin.file);
+    const now = sha256Of(bytes);
+    if (now !== origin.sha256) {
+      throw ScenarioFileError.whole(
+        origin.file,
+        `has changed since the run started (sha256 ${origin.sha256.slice(0, 12)}... then, ${now.slice(0, 12)}... now): ` +
+        'its saved search belongs to the old content',
+      );
+    }
+    f = scenarioFileOf(origin.file, bytes);
+    rememberScenarioFile(f);
+  }
+  const s = f.scenarios.find((x) => x.name === name);
+  if (s === undefined) throw ScenarioFileError.whole(origin.file, `has no scenario named "${name}"`);
+  return s;
+}
