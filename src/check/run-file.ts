@@ -4,6 +4,7 @@
 import { closeSync, fsyncSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { DataError, int, list, obj, str } from '../explorer/parallel/data.js';
 import { familyFor } from '../explorer/parallel/family.js';
+import type { ScenarioOrigin } from '../scenarios/scenario.js';
 import type { CheckOptions } from './check.js';
 import { optionsFromJson, optionsToJson } from './options-json.js';
 import { checkProgress } from './progress-json.js';
@@ -17,6 +18,8 @@ export const runFileVersion = 1;
 export interface RunFile {
   readonly format: RunFileKind;
   readonly scenarios: readonly string[];
+  /** the scenarios read from files: which file, with which content (resume and merge check it) */
+  readonly origins: Readonly<Record<string, ScenarioOrigin>>;
   readonly options: CheckOptions;
   readonly shard: Shard | null;
   readonly progress: readonly ScenarioProgress[];
@@ -79,6 +82,7 @@ function checkRunFile(data: unknown, kind: RunFileKind): RunFile {
   }
   if (o.version !== runFileVersion) throw new DataError(`version: ${JSON.stringify(o.version ?? null)} is not ${runFileVersion}`);
   const scenarios = list(o.scenarios, 'scenarios').map((n, i) => str(n, `scenarios[${i}]`));
+  const origins = checkOrigins(o.origins, scenarios);
   const options = optionsFromJson(o.options, 'options');
   let shard: Shard | null = null;
   if (o.shard !== null) {
@@ -90,5 +94,22 @@ function checkRunFile(data: unknown, kind: RunFileKind): RunFile {
   }
   const family = familyFor(strategySpec(options));
   const progress = list(o.progress, 'progress').map((p, i) => checkProgress(p, `progress[${i}]`, scenarios, family));
-  return { format: kind, scenarios, options, shard, progress };
+  return { format: kind, scenarios, origins, options, shard, progress };
+}
+
+/** files written before scenario files existed have no origins: every scenario is a built-in */
+function checkOrigins(v: unknown, scenarios: readonly string[]): Record<string, ScenarioOrigin> {
+  if (v === undefined) return {};
+  const o = obj(v, 'origins');
+  const out: Record<string, ScenarioOrigin> = {};
+  for (const [name, x] of Object.entries(o)) {
+    const path = `origins.${name}`;
+    if (!scenarios.includes(name)) throw new DataError(`${path}: "${name}" is not one of the run's scenarios`);
+    const e = obj(x, path);
+    const file = str(e.file, `${path}.file`);
+    const sha256 = str(e.sha256, `${path}.sha256`);
+    if (!/^[0-9a-f]{64}$/.test(sha256)) throw new DataError(`${path}.sha256: not a SHA-256 in hex`);
+    out[name] = { file, sha256 };
+  }
+  return out;
 }

@@ -33,3 +33,14 @@ export class ScenarioFileError extends Error {
     return new ScenarioFileError([{ file, line: 0, field: '', message }]);
   }
 }
+
+/** a file whose content is no longer the content a run recorded (by its SHA-256) */
+export class ScenarioFileChanged extends ScenarioFileError {
+  constructor(
+    readonly file: string,
+    readonly then: string,
+    readonly now: string,
+  ) {
+    super([{ file, line: 0, field: '', message: `has changed since it was read (sha256 ${then.slice(0, 12)}... then, ${now.slice(0, 12)}... now)` }]);
+  }
+}

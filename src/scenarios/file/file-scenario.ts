@@ -2,7 +2,7 @@
 // a resumed checkpoint or a merge: the file must still have the content the run started from,
 // or the saved search would be continued on another program.
 import type { Scenario, ScenarioOrigin } from '../scenario.js';
-import { ScenarioFileError } from './file-error.js';
+import { ScenarioFileChanged, ScenarioFileError } from './file-error.js';
 import { readFileBytes, type ScenarioFile, scenarioFileOf, sha256Of } from './load.js';
 
 /** parsed files by content hash: a worker or a run reads each file once */
@@ -19,11 +19,7 @@ export function scenarioFromOrigin(name: string, origin: ScenarioOrigin): Scenar
     const bytes = readFileBytes(origin.file);
     const now = sha256Of(bytes);
     if (now !== origin.sha256) {
-      throw ScenarioFileError.whole(
-        origin.file,
-        `has changed since the run started (sha256 ${origin.sha256.slice(0, 12)}... then, ${now.slice(0, 12)}... now): ` +
-        'its saved search belongs to the old content',
-      );
+      throw new ScenarioFileChanged(origin.file, origin.sha256, now);
     }
     f = scenarioFileOf(origin.file, bytes);
     rememberScenarioFile(f);

@@ -68,7 +68,12 @@ export function parseScenarioText(text: string, file: string): IommuScenarioSpec
 }
 
 function located(file: string, src: YamlSource, issues: readonly SpecIssue[]): ScenarioFileError {
-  const problems = issues.map((i): FileProblem => ({ file, line: src.lineOf(i.path), field: pathText(i.path), message: i.message }));
+  const problems = issues.map((i): FileProblem => ({
+    file,
+    line: src.lineOf(i.path),
+    field: pathText(i.path),
+    message: i.message,
+  }));
   // in file order, as the user reads it (the sort is stable: schema order within a line)
   return new ScenarioFileError(problems.sort((a, b) => a.line - b.line));
 }
