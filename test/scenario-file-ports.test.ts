@@ -23,7 +23,13 @@ function decided(o: ScenarioOutcome): unknown {
     faults: o.faults,
     executions: o.executions,
     steps: o.steps,
-    violations: o.violations.map((v) => ({ kind: v.kind, title: v.title, schedule: v.schedule, steps: v.steps, preemptions: v.preemptions })),
+    violations: o.violations.map((v) => ({
+      kind: v.kind,
+      title: v.title,
+      schedule: v.schedule,
+      steps: v.steps,
+      preemptions: v.preemptions,
+    })),
   };
 }
 

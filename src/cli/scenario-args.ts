@@ -5,6 +5,7 @@ import { didYouMean } from '../scenarios/did-you-mean.js';
 import { rememberScenarioFile } from '../scenarios/file/file-scenario.js';
 import { loadScenarioFile, type ScenarioFile } from '../scenarios/file/load.js';
 import { displayPath } from '../scenarios/file/display-path.js';
+import { type FileProblem, ScenarioFileError } from '../scenarios/file/file-error.js';
 import type { Scenario } from '../scenarios/scenario.js';
 import { UsageError } from './check-command.js';
 
@@ -64,9 +65,19 @@ export function scenariosOfArgs(args: readonly string[]): Scenario[] {
   if (args.length === 0) return [...builtinScenarios];
   const load = scenarioFileLoader();
   const out: Scenario[] = [];
+  // every file is read before anything runs, and the problems of all of them are reported at once
+  const problems: FileProblem[] = [];
   for (const arg of args) {
     const a = parseScenarioArg(arg);
-    for (const s of a.kind === 'builtin' ? [builtin(a.name)] : fromFile(load(a.file), a.name)) {
+    let named: Scenario[];
+    try {
+      named = a.kind === 'builtin' ? [builtin(a.name)] : fromFile(load(a.file), a.name);
+    } catch (e) {
+      if (!(e instanceof ScenarioFileError)) throw e;
+      problems.push(...e.problems);
+      continue;
+    }
+    for (const s of named) {
       const twin = out.find((x) => x.name === s.name);
       if (twin !== undefined) {
         throw new UsageError(`scenario "${s.name}" is named twice (${where(twin)} and ${where(s)}): a check runs each name once`);
@@ -74,6 +85,7 @@ export function scenariosOfArgs(args: readonly string[]): Scenario[] {
       out.push(s);
     }
   }
+  if (problems.length > 0) throw new ScenarioFileError(problems);
   return out;
 }
 

@@ -21,7 +21,7 @@ export function editDistance(a: string, b: string): number {
   return d[s.length]![t.length]!;
 }
 
-/** the candidate closest to `word`, when at most about a third of it is wrong */
+/** the candidate closest to `word`, when at most a third of it is wrong */
 export function closest(word: string, candidates: Iterable<string>): string | undefined {
   let best: string | undefined;
   let bestDistance = Infinity;
@@ -34,7 +34,8 @@ export function closest(word: string, candidates: Iterable<string>): string | un
   }
   // an exact match is no misspelling; one that differs only in case is
   if (best === word) return undefined;
-  const allowed = Math.max(1, Math.floor(Math.max(word.length, 3) / 3));
+  // "E" for "D" is no hint; "ep2" for "ep0" and "atach" for "attach" are
+  const allowed = Math.floor(word.length / 3);
   return bestDistance <= allowed ? best : undefined;
 }
 

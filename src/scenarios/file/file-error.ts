@@ -25,7 +25,7 @@ export class ScenarioFileError extends Error {
 
   constructor(readonly problems: readonly FileProblem[]) {
     const shown = problems.slice(0, maxProblems).map(problemText);
-    if (problems.length > maxProblems) shown.push(`${problems[0]!.file}: ... and ${problems.length - maxProblems} more`);
+    if (problems.length > maxProblems) shown.push(`... and ${problems.length - maxProblems} more problems`);
     super(shown.join('\n'));
   }
 

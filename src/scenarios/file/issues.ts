@@ -20,8 +20,8 @@ function expectedText(expected: string): string {
   switch (expected) {
     case 'string':
       return 'a string';
+    // every number of the format is an integer (zod checks the type before integrality)
     case 'number':
-      return 'a number';
     case 'int':
       return 'an integer';
     case 'boolean':

@@ -34,7 +34,9 @@ export function parseYaml(text: string, file: string): Parsed {
       }
     },
   });
-  if (problems.length > 0) return { ok: false, problems: problems.sort((a, b) => a.line - b.line) };
+  if (problems.length > 0) {
+    return { ok: false, problems: firstPerLine(problems.sort((a, b) => a.line - b.line)).slice(0, maxSyntaxProblems) };
+  }
   let data: unknown;
   try {
     data = doc.toJS({ maxAliasCount: 1000 });
@@ -42,6 +44,13 @@ export function parseYaml(text: string, file: string): Parsed {
     return { ok: false, problems: [{ file, line: 1, field: '', message: `YAML: ${(e as Error).message}` }] };
   }
   return { ok: true, source: { data, lineOf: (path) => lineOfPath(doc, path, lineAt) } };
+}
+
+/** one stray bracket makes the parser complain about every token after it: the first few lines tell */
+const maxSyntaxProblems = 3;
+
+function firstPerLine(problems: readonly FileProblem[]): FileProblem[] {
+  return problems.filter((p, i) => i === 0 || problems[i - 1]!.line !== p.line);
 }
 
 function lineOfPath(doc: Document, path: SpecPath, lineAt: (offset: number) => number): number {
