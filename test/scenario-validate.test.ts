@@ -47,7 +47,7 @@ const reachers: Record<string, IommuScenarioSpec> = {
 describe('scenario descriptions are validated', () => {
   test('iommuScenario() refuses a description with a bad reference, naming the field', () => {
     const bad = { ...reachers['bus_iommu_probe:pci:phase2']!, threads: [{ name: 't', ops: [{ op: 'bind' as const, dev: 'ep1' }] }] };
-    const message = /^Error: scenario pause: threads\[0\]\.ops\[0\]\.dev: unknown device "ep1" \(did you mean "ep0"\?\); known: ep0$/;
+    const message = /^Error: scenario pause: threads\[0\]\.ops\[0\]\.dev: unknown device "ep1" \(did you mean "ep0"\?\)/;
     assert.throws(() => iommuScenario(bad), message);
   });
 
