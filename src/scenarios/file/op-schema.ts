@@ -126,4 +126,4 @@ export const opSchema = z.discriminatedUnion('op', opSchemas, {
     if (typeof given !== 'string') return `expected an operation name, got ${JSON.stringify(given)}`;
     return `unknown operation "${given}"${didYouMean(given, opNames)}`;
   },
-});
+}).meta({ title: 'operation', description: 'one operation of a thread' });

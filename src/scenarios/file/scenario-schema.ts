@@ -21,14 +21,14 @@ const patch = z.string().transform((v, ctx): PatchName => {
   if ((patchNames as string[]).includes(v)) return v as PatchName;
   ctx.issues.push({ code: 'custom', message: `unknown patch "${v}"${didYouMean(v, patchNames)}; \`iommulab patches\` lists them`, input: v });
   return z.NEVER;
-}).describe('a patch toggle (`iommulab patches` lists them)');
+}).meta({ title: 'patch name', description: 'a patch toggle (`iommulab patches` lists them)' });
 
 const violationKind = z.string().transform((v, ctx): (typeof violationKinds)[number] => {
   const k = violationKinds.find((x) => x === v);
   if (k !== undefined) return k;
   ctx.issues.push({ code: 'custom', message: `unknown violation kind "${v}"${didYouMean(v, violationKinds)}; one of ${violationKinds.join(', ')}`, input: v });
   return z.NEVER;
-}).describe('a violation kind');
+}).meta({ title: 'violation kind', description: 'a kind of violation the checker reports' });
 
 const expectation = z.union([
   z.literal('pass').transform((): Expectation => ({ pass: true })),
@@ -44,7 +44,7 @@ const expectation = z.union([
     return e.violations === undefined ? { pass: true } : { violations: e.violations };
   }),
 ], { error: 'expected pass, {pass: true} or {violations: [KIND, ...]}' })
-  .describe('what the check must find: `pass` (or `{pass: true}`), or `{violations: [KIND, ...]}`');
+  .meta({ title: 'expectation', description: 'what the check must find: `pass` (or `{pass: true}`), or `{violations: [KIND, ...]}`' });
 
 const faultPlan = z.discriminatedUnion('mode', [
   strictObject({ mode: z.literal('none').describe('no allocation fails') }),
@@ -64,7 +64,7 @@ const faultPlan = z.discriminatedUnion('mode', [
     return `unknown fault mode ${JSON.stringify(mode)}${typeof mode === 'string' ? didYouMean(mode, ['none', 'nth', 'choice']) : ''}; one of none, nth, choice`;
   },
 }).transform((f): FaultPlan => f)
-  .describe('allocation fault injection the check runs with unless `--faults` says otherwise');
+  .meta({ title: 'fault plan', description: 'allocation fault injection the check runs with unless `--faults` says otherwise' });
 
 const ops = z.array(opSchema);
 
@@ -75,7 +75,7 @@ const thread = strictObject({
 
 export const scenarioSchema = strictObject({
   name: z.string().regex(scenarioNamePattern, 'a scenario name is letters, digits and . _ + - (no spaces or colons), starting with a letter or digit')
-    .describe('the scenario\'s name (check, replay and reports use it)'),
+    .describe('the scenario\'s name (check, replay and reports use it): letters, digits and `. _ + -`'),
   summary: z.string().min(1).describe('one line for listings'),
   description: z.string().min(1).describe('what it shows and why it matters'),
   topology: topologySchema,

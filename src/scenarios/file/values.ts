@@ -35,7 +35,7 @@ export const errno = z
     ctx.issues.push({ code: 'custom', message: `unknown errno "${v}"${hint}`, input: v });
     return z.NEVER;
   })
-  .describe('a return code: `0`, a negative errno number (`-16`) or its name (`-EBUSY`)');
+  .meta({ title: 'errno', description: 'a return code: `0`, a negative errno number (`-16`) or its name (`-EBUSY`)' });
 
 /** one acceptable return code or a list of them */
 export const expectCodes = z
