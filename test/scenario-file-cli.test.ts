@@ -180,8 +180,10 @@ describe('shards, merge and checkpoints of file scenarios', () => {
     const checkpoint = join(dir, 'mid.json');
     const origins = { [f.scenarios[0]!.name]: f.scenarios[0]!.origin! };
     writeFileSync(checkpoint, runFileJson({ format: 'iommulab-checkpoint', scenarios: [f.scenarios[0]!.name], origins, options: opts, shard: null, progress }));
-    const saved = JSON.parse(readFileSync(checkpoint, 'utf8')) as { origins: Record<string, { file: string; sha256: string }> };
+    const saved = JSON.parse(readFileSync(checkpoint, 'utf8')) as { version: number; origins: Record<string, { file: string; sha256: string }> };
     assert.deepEqual(saved.origins, { 'iommu-reset-vs-attach': { file, sha256: f.sha256 } });
+    // version 2: an iommulab without scenario files refuses it instead of running the built-in of that name
+    assert.equal(saved.version, 2);
 
     const resumed = await inProcess(['check', '--resume', checkpoint, '--json', '--workers', '2']);
     const whole = await inProcess(['check', file, '--json', '--workers', '1', '--time-limit', '600']);

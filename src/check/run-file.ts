@@ -14,6 +14,11 @@ import type { Shard } from './shard.js';
 
 export type RunFileKind = 'iommulab-checkpoint' | 'iommulab-shard';
 export const runFileVersion = 1;
+/**
+ * A run with scenario files is written as version 2, so an iommulab that knows no files refuses
+ * it rather than running a built-in of the same name; runs of built-ins stay version 1.
+ */
+export const runFileVersionWithFiles = 2;
 
 export interface RunFile {
   readonly format: RunFileKind;
@@ -29,7 +34,8 @@ export interface RunFile {
 export class RunFileError extends Error {}
 
 export function runFileJson(f: RunFile): string {
-  return JSON.stringify({ ...f, version: runFileVersion, options: optionsToJson(f.options) });
+  const version = Object.keys(f.origins).length > 0 ? runFileVersionWithFiles : runFileVersion;
+  return JSON.stringify({ ...f, version, options: optionsToJson(f.options) });
 }
 
 export function writeAtomically(file: string, text: string): void {
@@ -80,9 +86,12 @@ function checkRunFile(data: unknown, kind: RunFileKind): RunFile {
     const what = kind === 'iommulab-checkpoint' ? 'checkpoint' : 'shard result';
     throw new DataError(`format: not an iommulab ${what} (format is ${JSON.stringify(o.format ?? null)})`);
   }
-  if (o.version !== runFileVersion) throw new DataError(`version: ${JSON.stringify(o.version ?? null)} is not ${runFileVersion}`);
+  if (o.version !== runFileVersion && o.version !== runFileVersionWithFiles) {
+    throw new DataError(`version: ${JSON.stringify(o.version ?? null)} is not ${runFileVersion} or ${runFileVersionWithFiles}`);
+  }
   const scenarios = list(o.scenarios, 'scenarios').map((n, i) => str(n, `scenarios[${i}]`));
-  const origins = checkOrigins(o.origins, scenarios);
+  // version 1 has no origins: every scenario is a built-in
+  const origins = o.version === runFileVersionWithFiles ? checkOrigins(o.origins, scenarios) : {};
   const options = optionsFromJson(o.options, 'options');
   let shard: Shard | null = null;
   if (o.shard !== null) {
@@ -97,9 +106,7 @@ function checkRunFile(data: unknown, kind: RunFileKind): RunFile {
   return { format: kind, scenarios, origins, options, shard, progress };
 }
 
-/** files written before scenario files existed have no origins: every scenario is a built-in */
 function checkOrigins(v: unknown, scenarios: readonly string[]): Record<string, ScenarioOrigin> {
-  if (v === undefined) return {};
   const o = obj(v, 'origins');
   const out: Record<string, ScenarioOrigin> = {};
   for (const [name, x] of Object.entries(o)) {

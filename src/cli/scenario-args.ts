@@ -27,7 +27,7 @@ function builtin(name: string): Scenario {
   const s = findScenario(name);
   if (s === undefined) {
     const hint = didYouMean(name, builtinScenarios.map((b) => b.name));
-    throw new UsageError(`unknown scenario "${name}"${hint}; \`iommulab list\` shows the built-in ones, and a scenario file is named by its path (FILE.yaml)`);
+    throw new UsageError(`unknown scenario "${name}"${hint}; \`iommulab list\` shows the built-in ones`);
   }
   return s;
 }
