@@ -17,8 +17,8 @@ export type Parsed =
 
 export function parseYaml(text: string, file: string): Parsed {
   const lines = new LineCounter();
-  // uniqueKeys: a key given twice is an error, not "the last one wins"
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  // uniqueKeys: a key given twice is an error, not "the last one wins"; merge: `<<: *anchor` keys
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true, merge: true });
   const lineAt = (offset: number): number => lines.linePos(offset).line;
   const problems: FileProblem[] = [...doc.errors, ...doc.warnings].map((e) => ({
     file,
