@@ -10,6 +10,7 @@ import { encodeSchedule } from '../explorer/schedule.js';
 import type { Strategy } from '../explorer/strategy.js';
 import type { FaultPlan } from '../rt/execution.js';
 import { ModelError, type ViolationKind } from '../rt/violation.js';
+import { displayPath } from '../scenarios/file/display-path.js';
 import { describeExpectation, type Scenario } from '../scenarios/scenario.js';
 
 export type StrategyName = 'dpor' | 'dfs' | 'random' | 'pct';
@@ -58,6 +59,8 @@ export interface FoundViolation {
 
 export interface ScenarioOutcome {
   readonly scenario: string;
+  /** a scenario file's, as the user reads it (replay keys name it) */
+  readonly file?: string;
   readonly expected: string;
   readonly outcome: Outcome;
   readonly matches: boolean;
@@ -149,6 +152,7 @@ export function concludeScenario(
   const outcome: Outcome = violations.length > 0 ? 'violation' : result.limitHit ? 'incomplete' : 'pass';
   return {
     scenario: s.name,
+    ...(s.origin === undefined ? {} : { file: displayPath(s.origin.file) }),
     expected: describeExpectation(s.expect),
     outcome,
     matches: matches(s, outcome, violations, result.exhaustive),

@@ -2,10 +2,11 @@
 // finish each scenario's search from all its ranges as if one process had explored them.
 import { finishSearch, type RangeOutcome } from '../explorer/parallel/explore-parallel.js';
 import type { SweepResult } from '../explorer/faults.js';
-import { findScenario } from '../scenarios/registry.js';
+import { programRef } from '../scenarios/program-ref.js';
 import { type CheckOptions, concludeScenario, faultPlanFor, type ScenarioOutcome } from './check.js';
 import { optionsDiff } from './options-json.js';
 import { type RunFile, RunFileError } from './run-file.js';
+import { scenarioOfRun } from './run-scenarios.js';
 import { scenarioSource, searchSpecFor } from './search-spec.js';
 
 export interface ShardFile {
@@ -29,7 +30,8 @@ export async function mergeShards(shards: readonly ShardFile[]): Promise<MergedR
     const other = byIndex.get(run.shard.index);
     if (other !== undefined) throw new RunFileError(`${file}: shard.index: shard ${run.shard.index}/${n} is also given as ${other}`);
     byIndex.set(run.shard.index, file);
-    if (JSON.stringify(run.scenarios) !== JSON.stringify(first.run.scenarios)) {
+    const same = (r: RunFile): string => JSON.stringify([r.scenarios, r.origins]);
+    if (same(run) !== same(first.run)) {
       throw new RunFileError(`${file}: scenarios: differ from those of ${first.file}: not shards of one run`);
     }
     const diff = optionsDiff(run.options, first.run.options);
@@ -42,8 +44,7 @@ export async function mergeShards(shards: readonly ShardFile[]): Promise<MergedR
   const opts = first.run.options;
   const outcomes: ScenarioOutcome[] = [];
   for (const name of first.run.scenarios) {
-    const s = findScenario(name);
-    if (s === undefined) throw new RunFileError(`${first.file}: scenarios: "${name}" is not a built-in scenario of this iommulab`);
+    const s = scenarioOfRun(name, first.run.origins, first.file);
     const faults = faultPlanFor(s, opts);
     const ranges: RangeOutcome[] = [];
     const owner = new Map<number, string>();
@@ -80,7 +81,8 @@ export async function mergeShards(shards: readonly ShardFile[]): Promise<MergedR
     }
     let result;
     try {
-      result = await finishSearch(scenarioSource(name), searchSpecFor(opts, faults), ranges, opts.maxExecutions, elapsedMs);
+      const source = scenarioSource(programRef(s));
+      result = await finishSearch(source, searchSpecFor(opts, faults), ranges, opts.maxExecutions, elapsedMs);
     } catch (e) {
       // executions the shards recorded do not replay: edited files, or another iommulab version
       throw new RunFileError(`merge: the shard results for ${name} do not fit this iommulab's scenario: ${(e as Error).message.split('\n')[0]}`);

@@ -4,6 +4,7 @@
 import { closeSync, fsyncSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { DataError, int, list, obj, str } from '../explorer/parallel/data.js';
 import { familyFor } from '../explorer/parallel/family.js';
+import type { ScenarioOrigin } from '../scenarios/scenario.js';
 import type { CheckOptions } from './check.js';
 import { optionsFromJson, optionsToJson } from './options-json.js';
 import { checkProgress } from './progress-json.js';
@@ -13,10 +14,17 @@ import type { Shard } from './shard.js';
 
 export type RunFileKind = 'iommulab-checkpoint' | 'iommulab-shard';
 export const runFileVersion = 1;
+/**
+ * A run with scenario files is written as version 2, so an iommulab that knows no files refuses
+ * it rather than running a built-in of the same name; runs of built-ins stay version 1.
+ */
+export const runFileVersionWithFiles = 2;
 
 export interface RunFile {
   readonly format: RunFileKind;
   readonly scenarios: readonly string[];
+  /** the scenarios read from files: which file, with which content (resume and merge check it) */
+  readonly origins: Readonly<Record<string, ScenarioOrigin>>;
   readonly options: CheckOptions;
   readonly shard: Shard | null;
   readonly progress: readonly ScenarioProgress[];
@@ -26,7 +34,8 @@ export interface RunFile {
 export class RunFileError extends Error {}
 
 export function runFileJson(f: RunFile): string {
-  return JSON.stringify({ ...f, version: runFileVersion, options: optionsToJson(f.options) });
+  const version = Object.keys(f.origins).length > 0 ? runFileVersionWithFiles : runFileVersion;
+  return JSON.stringify({ ...f, version, options: optionsToJson(f.options) });
 }
 
 export function writeAtomically(file: string, text: string): void {
@@ -77,8 +86,12 @@ function checkRunFile(data: unknown, kind: RunFileKind): RunFile {
     const what = kind === 'iommulab-checkpoint' ? 'checkpoint' : 'shard result';
     throw new DataError(`format: not an iommulab ${what} (format is ${JSON.stringify(o.format ?? null)})`);
   }
-  if (o.version !== runFileVersion) throw new DataError(`version: ${JSON.stringify(o.version ?? null)} is not ${runFileVersion}`);
+  if (o.version !== runFileVersion && o.version !== runFileVersionWithFiles) {
+    throw new DataError(`version: ${JSON.stringify(o.version ?? null)} is not ${runFileVersion} or ${runFileVersionWithFiles}`);
+  }
   const scenarios = list(o.scenarios, 'scenarios').map((n, i) => str(n, `scenarios[${i}]`));
+  // version 1 has no origins: every scenario is a built-in
+  const origins = o.version === runFileVersionWithFiles ? checkOrigins(o.origins, scenarios) : {};
   const options = optionsFromJson(o.options, 'options');
   let shard: Shard | null = null;
   if (o.shard !== null) {
@@ -90,5 +103,20 @@ function checkRunFile(data: unknown, kind: RunFileKind): RunFile {
   }
   const family = familyFor(strategySpec(options));
   const progress = list(o.progress, 'progress').map((p, i) => checkProgress(p, `progress[${i}]`, scenarios, family));
-  return { format: kind, scenarios, options, shard, progress };
+  return { format: kind, scenarios, origins, options, shard, progress };
+}
+
+function checkOrigins(v: unknown, scenarios: readonly string[]): Record<string, ScenarioOrigin> {
+  const o = obj(v, 'origins');
+  const out: Record<string, ScenarioOrigin> = {};
+  for (const [name, x] of Object.entries(o)) {
+    const path = `origins.${name}`;
+    if (!scenarios.includes(name)) throw new DataError(`${path}: "${name}" is not one of the run's scenarios`);
+    const e = obj(x, path);
+    const file = str(e.file, `${path}.file`);
+    const sha256 = str(e.sha256, `${path}.sha256`);
+    if (!/^[0-9a-f]{64}$/.test(sha256)) throw new DataError(`${path}.sha256: not a SHA-256 in hex`);
+    out[name] = { file, sha256 };
+  }
+  return out;
 }

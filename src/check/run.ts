@@ -11,6 +11,7 @@ import { loadProgram, type ProgramSource } from '../explorer/parallel/program-so
 import { planSearch } from '../explorer/parallel/plan.js';
 import { runSlice, type SearchSpec } from '../explorer/parallel/slice.js';
 import type { FaultPlan } from '../rt/execution.js';
+import { programRef } from '../scenarios/program-ref.js';
 import type { Scenario } from '../scenarios/scenario.js';
 import { type CheckOptions, concludeScenario, faultPlanFor, type ScenarioOutcome } from './check.js';
 import { scenarioSource, searchSpecFor } from './search-spec.js';
@@ -120,7 +121,7 @@ export class CheckRun {
       return { name: s.name, status: 'concluded', outcome: concludeScenario(s, result, faults, this.opts) };
     }
     const spec = this.searchSpec(faults);
-    const source = scenarioSource(s.name);
+    const source = scenarioSource(programRef(s));
     let elapsed = p?.status === 'search' ? p.elapsedMs : 0;
     let planSize = 1;
     let ranges: RangeProgress[];
@@ -154,7 +155,7 @@ export class CheckRun {
     const sweep = new NthSweep(false, p?.sweep);
     let ranges = p?.ranges?.map((r) => ({ ...r })) ?? null;
     let elapsed = p?.elapsedMs ?? 0;
-    const source = scenarioSource(s.name);
+    const source = scenarioSource(programRef(s));
     while (!sweep.done) {
       const spec = this.searchSpec({ mode: 'nth', nth: sweep.n });
       const start = performance.now();

@@ -20,9 +20,9 @@ export function strategySpec(opts: CheckOptions): StrategySpec {
   }
 }
 
-/** Where worker threads find a built-in scenario's program. */
-export function scenarioSource(name: string): ProgramSource {
-  return { module: new URL('../scenarios/resolve.js', import.meta.url).href, name };
+/** Where worker threads find a scenario's program: `ref` is scenarios/program-ref.ts's programRef(). */
+export function scenarioSource(ref: string): ProgramSource {
+  return { module: new URL('../scenarios/resolve.js', import.meta.url).href, name: ref };
 }
 
 export function searchSpecFor(opts: CheckOptions, faults: FaultPlan): SearchSpec {

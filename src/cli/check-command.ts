@@ -4,8 +4,8 @@ import type { CheckOptions, ScenarioOutcome } from '../check/check.js';
 import { CheckRun, defaultWarmUpMs, type ScenarioProgress } from '../check/run.js';
 import { readRunFile, type RunFile, RunFileError, runFileJson, writeAtomically } from '../check/run-file.js';
 import type { Shard } from '../check/shard.js';
-import { outcomeLine, summaryLine } from '../report/text.js';
-import type { Scenario } from '../scenarios/scenario.js';
+import { outcomeLine, replayCommand, replayTarget, summaryLine } from '../report/text.js';
+import type { Scenario, ScenarioOrigin } from '../scenarios/scenario.js';
 
 export class UsageError extends Error {}
 
@@ -28,7 +28,7 @@ export interface RunRequest {
 export async function runCheckRequest(req: RunRequest): Promise<number> {
   const { scenarios, options, shard } = req;
   const runFile = (format: RunFile['format'], progress: readonly ScenarioProgress[]): string =>
-    runFileJson({ format, scenarios: scenarios.map((s) => s.name), options, shard, progress });
+    runFileJson({ format, scenarios: scenarios.map((s) => s.name), origins: originsOf(scenarios), options, shard, progress });
   // work in this thread holds the checkpoint timer off: keep it shorter than the period
   const period = req.checkpoint === null ? Infinity : req.checkpointEveryMs;
   const sliceMs = Math.min(req.sliceMs, period);
@@ -58,7 +58,7 @@ export async function runCheckRequest(req: RunRequest): Promise<number> {
         outcomes.push(p.outcome);
         if (!req.json && shard === null) {
           console.log(outcomeLine(p.outcome, width));
-          if (req.verbose) for (const v of p.outcome.violations) console.log(`\n[${v.kind}] replay: iommulab replay ${s.name} ${v.schedule}\n${v.splat}\n`);
+          if (req.verbose) for (const v of p.outcome.violations) console.log(`\n[${v.kind}] replay: ${replayCommand(replayTarget(p.outcome), v.schedule)}\n${v.splat}\n`);
         }
       }
       save();
@@ -102,12 +102,17 @@ export function reportOutcomes(
       const width = Math.max(...outcomes.map((o) => o.scenario.length));
       for (const o of outcomes) {
         console.log(outcomeLine(o, width));
-        if (req.verbose) for (const v of o.violations) console.log(`\n[${v.kind}] replay: iommulab replay ${o.scenario} ${v.schedule}\n${v.splat}\n`);
+        if (req.verbose) for (const v of o.violations) console.log(`\n[${v.kind}] replay: ${replayCommand(replayTarget(o), v.schedule)}\n${v.splat}\n`);
       }
     }
     console.log(summaryLine(outcomes, elapsedMs));
   }
   return ok ? 0 : 1;
+}
+
+/** where the run's file scenarios come from, by name */
+function originsOf(scenarios: readonly Scenario[]): Record<string, ScenarioOrigin> {
+  return Object.fromEntries(scenarios.flatMap((s) => (s.origin === undefined ? [] : [[s.name, s.origin]])));
 }
 
 /** The checkpoint to resume, checked against the scenarios this iommulab knows. */

@@ -2,6 +2,7 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { type CheckOptions, CheckOptionsError, defaultCheckOptions, faultPlanFor, strategyNames } from '../check/check.js';
 import { RunFileError } from '../check/run-file.js';
+import { scenarioOfRun } from '../check/run-scenarios.js';
 import { parseShard, type Shard } from '../check/shard.js';
 import { patchRegistry } from '../core/patches.js';
 import { defaultSliceMs } from '../explorer/parallel/explore-parallel.js';
@@ -10,11 +11,13 @@ import { ReplayMismatch } from '../explorer/replay.js';
 import { ModelError } from '../rt/violation.js';
 import { runOnce } from '../explorer/run-once.js';
 import { decodeSchedule, faultsFor, ScheduleSyntaxError } from '../explorer/schedule.js';
-import { executionReport } from '../report/text.js';
-import { builtinScenarios, findScenario } from '../scenarios/registry.js';
-import type { Scenario } from '../scenarios/scenario.js';
+import { executionReport, replayTarget } from '../report/text.js';
+import { displayPath } from '../scenarios/file/display-path.js';
+import { builtinScenarios } from '../scenarios/registry.js';
 import { readCheckpoint, refuseToOverwrite, runCheckRequest, UsageError } from './check-command.js';
+import { scenarioFileError } from './file-errors.js';
 import { runMerge } from './merge.js';
+import { scenarioOfArg, scenariosOfArgs, scenariosOfFiles } from './scenario-args.js';
 
 function int(name: string, min = 0, max = Number.MAX_SAFE_INTEGER) {
   return (v: string): number => {
@@ -40,18 +43,6 @@ function shardArg(v: string): Shard {
   const s = parseShard(v);
   if (s === null) throw new InvalidArgumentError('--shard must be i/n with 1 <= i <= n, e.g. 2/3');
   return s;
-}
-
-function scenariosNamed(names: readonly string[], file?: string): Scenario[] {
-  if (names.length === 0 && file === undefined) return [...builtinScenarios];
-  return names.map((n) => {
-    const s = findScenario(n);
-    if (s === undefined) {
-      if (file !== undefined) throw new UsageError(`${file}: scenarios: "${n}" is not a built-in scenario of this iommulab`);
-      throw new UsageError(`unknown scenario "${n}"; \`iommulab list\` shows the built-in ones`);
-    }
-    return s;
-  });
 }
 
 interface CheckFlags {
@@ -109,7 +100,7 @@ async function runCheck(names: string[], flags: CheckFlags, cmd: Command): Promi
     if (checkpoint !== flags.resume) refuseToOverwrite(checkpoint);
     const resumed = {
       ...common,
-      scenarios: scenariosNamed(saved.scenarios, flags.resume),
+      scenarios: saved.scenarios.map((n) => scenarioOfRun(n, saved.origins, flags.resume!)),
       options: saved.options,
       shard: saved.shard,
       checkpoint,
@@ -118,7 +109,7 @@ async function runCheck(names: string[], flags: CheckFlags, cmd: Command): Promi
     try {
       return await runCheckRequest(resumed);
     } catch (e) {
-      if (e instanceof UsageError || e instanceof RunFileError) throw e;
+      if (e instanceof UsageError || e instanceof RunFileError || scenarioFileError(e) !== null) throw e;
       // a state that runs into a choice the scenario does not have: edited, or from another version
       throw new RunFileError(`${flags.resume}: the saved search does not fit the scenarios of this iommulab: ${(e as Error).message.split('\n')[0]}`);
     }
@@ -129,7 +120,7 @@ async function runCheck(names: string[], flags: CheckFlags, cmd: Command): Promi
   if (flags.checkpoint !== undefined) refuseToOverwrite(flags.checkpoint);
   return runCheckRequest({
     ...common,
-    scenarios: scenariosNamed(names),
+    scenarios: scenariosOfArgs(names),
     options: {
       // dpor by default; a preemption bound is a dfs option, so it selects dfs
       strategy: flags.strategy ?? (flags.preemptionBound === undefined ? defaultCheckOptions.strategy : 'dfs'),
@@ -155,7 +146,7 @@ function kebab(flag: string): string {
 }
 
 function runReplay(name: string, scheduleText: string, flags: { warnFails: boolean; faults: CheckOptions['faults']; maxFailures: number }): number {
-  const [s] = scenariosNamed([name]);
+  const s = scenarioOfArg(name);
   let schedule: ReturnType<typeof decodeSchedule>;
   try {
     schedule = decodeSchedule(scheduleText);
@@ -163,15 +154,16 @@ function runReplay(name: string, scheduleText: string, flags: { warnFails: boole
     if (e instanceof ScheduleSyntaxError) throw new UsageError(e.message);
     throw e;
   }
-  const searched = faultPlanFor(s!, { ...defaultCheckOptions, faults: flags.faults, maxFailures: flags.maxFailures });
+  const searched = faultPlanFor(s, { ...defaultCheckOptions, faults: flags.faults, maxFailures: flags.maxFailures });
   try {
-    const exec = runOnce(s!.program, schedule.choices, {
+    const exec = runOnce(s.program, schedule.choices, {
       faults: faultsFor(schedule, searched),
       warnFails: flags.warnFails,
       trace: true,
       strict: true,
     });
-    console.log(executionReport(s!.name, scheduleText, exec));
+    const target = replayTarget({ scenario: s.name, ...(s.origin && { file: displayPath(s.origin.file) }) });
+    console.log(executionReport(target, scheduleText, exec));
     return exec.violations.length > 0 ? 1 : 0;
   } catch (e) {
     if (e instanceof ReplayMismatch) throw new UsageError(`schedule "${scheduleText}" does not fit scenario ${name}: ${e.message}`);
@@ -186,8 +178,8 @@ function program(): Command {
     .exitOverride();
   cmd
     .command('check')
-    .description('explore built-in scenarios (all by default) and compare each outcome with its expectation')
-    .argument('[names...]', 'scenario names (see `iommulab list`)')
+    .description('explore scenarios (every built-in one by default) and compare each outcome with its expectation')
+    .argument('[scenarios...]', 'built-in names (see `iommulab list`), scenario files (FILE.yaml: all of its scenarios), FILE.yaml:NAME')
     .option('--json', 'print one JSON document instead of text')
     .option('-v, --verbose', 'print the splat of every violation found')
     .addOption(
@@ -230,7 +222,7 @@ function program(): Command {
   cmd
     .command('replay')
     .description('run one execution of a scenario along a schedule and print its full trace')
-    .argument('<name>', 'scenario name')
+    .argument('<scenario>', 'a built-in name, FILE.yaml:NAME, or a scenario file holding one scenario')
     .argument('<schedule>', 'schedule string from a report, e.g. 0.1x2.0 ("-" for none)')
     .addOption(new Option('--faults <mode>', 'as for check').choices(['scenario', 'none', 'nth', 'choice']).default('scenario'))
     .option('--max-failures <n>', 'as for check', int('--max-failures', 1), 1)
@@ -247,10 +239,12 @@ function program(): Command {
     });
   cmd
     .command('list')
-    .description('list the built-in scenarios and what each expects')
-    .action(() => {
-      const width = Math.max(...builtinScenarios.map((s) => s.name.length));
-      for (const s of builtinScenarios) console.log(`${s.name.padEnd(width)}  ${s.summary}`);
+    .description('list the built-in scenarios, or the scenarios of scenario files')
+    .argument('[files...]', 'scenario files (FILE.yaml)')
+    .action((files: string[]) => {
+      const scenarios = files.length === 0 ? builtinScenarios : scenariosOfFiles(files);
+      const width = Math.max(...scenarios.map((s) => s.name.length));
+      for (const s of scenarios) console.log(`${s.name.padEnd(width)}  ${s.summary}`);
     });
   return cmd;
 }
@@ -264,6 +258,12 @@ export async function main(argv: readonly string[]): Promise<number> {
     if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
     if (e instanceof UsageError || e instanceof RunFileError || e instanceof CheckOptionsError) {
       console.error(`iommulab: ${e.message}`);
+      return 2;
+    }
+    const fileError = scenarioFileError(e);
+    if (fileError !== null) {
+      // FILE:LINE: FIELD: message lines, as a compiler prints them
+      console.error(fileError);
       return 2;
     }
     if (e instanceof ModelError) {

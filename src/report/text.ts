@@ -2,9 +2,15 @@
 // with the replay key, then the splat, then the trace.
 import type { ScenarioOutcome } from '../check/check.js';
 import type { Execution } from '../rt/execution.js';
+import { shellWord } from '../scenarios/file/display-path.js';
 
 export function replayCommand(scenario: string, schedule: string): string {
   return `iommulab replay ${scenario} ${schedule}`;
+}
+
+/** what `replay` is given for a scenario: its name, or FILE.yaml:NAME for a scenario file's */
+export function replayTarget(o: { readonly scenario: string; readonly file?: string }): string {
+  return o.file === undefined ? o.scenario : shellWord(`${o.file}:${o.scenario}`);
 }
 
 export function outcomeLine(o: ScenarioOutcome, nameWidth: number): string {
@@ -13,7 +19,7 @@ export function outcomeLine(o: ScenarioOutcome, nameWidth: number): string {
   const search = `${o.exhaustive ? 'exhaustive' : 'partial'} ${o.executions} exec, ${(o.elapsedMs / 1000).toFixed(2)}s`;
   const line = `${verdict} ${o.scenario.padEnd(nameWidth)}  ${found.padEnd(30)} (expected ${o.expected}; ${search})`;
   if (o.matches || o.violation === undefined) return line;
-  return `${line}\n       replay: ${replayCommand(o.scenario, o.violation.schedule)}`;
+  return `${line}\n       replay: ${replayCommand(replayTarget(o), o.violation.schedule)}`;
 }
 
 export function summaryLine(outcomes: readonly ScenarioOutcome[], elapsedMs: number): string {

@@ -4,6 +4,14 @@ import type { ViolationKind } from '../rt/violation.js';
 
 export type Expectation = { readonly pass: true } | { readonly violations: readonly ViolationKind[] };
 
+/** where a scenario read from a file comes from: workers and checkpoints find it again by these */
+export interface ScenarioOrigin {
+  /** absolute path */
+  readonly file: string;
+  /** of the file's bytes when it was read */
+  readonly sha256: string;
+}
+
 export interface Scenario {
   readonly name: string;
   /** one line for listings */
@@ -15,6 +23,8 @@ export interface Scenario {
   readonly program: Program<any>;
   /** fault injection the check runs it with unless told otherwise */
   readonly faults?: FaultPlan;
+  /** a scenario file's (scenarios/file/); built-ins have none */
+  readonly origin?: ScenarioOrigin;
 }
 
 export function describeExpectation(e: Expectation): string {

@@ -9,6 +9,7 @@ import type { Scenario } from '../scenario.js';
 import { cleanupWorld } from './cleanup.js';
 import { runOp } from './ops.js';
 import type { Expect, IommuScenarioSpec, Op } from './spec.js';
+import { pathText, validateSpec } from './validate.js';
 import { buildWorld, declareNames, eventNamed, type IommuWorld } from './world.js';
 
 function expected(e: Expect): readonly number[] {
@@ -88,6 +89,9 @@ export function iommuProgram(spec: IommuScenarioSpec, threadsOf?: ThreadsOf): Pr
 }
 
 export function iommuScenario(spec: IommuScenarioSpec): Scenario {
+  // a scenario file reports these with their line (scenarios/file/); a built-in is a programming error
+  const issues = validateSpec(spec);
+  if (issues.length > 0) throw new Error(`scenario ${spec.name}: ${issues.map((i) => `${pathText(i.path)}: ${i.message}`).join('; ')}`);
   return {
     name: spec.name,
     summary: spec.summary,

@@ -1,0 +1,30 @@
+// A file scenario found again from its origin (absolute path, content hash) by a worker thread,
+// a resumed checkpoint or a merge: the file must still have the content the run started from,
+// or the saved search would be continued on another program.
+import type { Scenario, ScenarioOrigin } from '../scenario.js';
+import { ScenarioFileChanged, ScenarioFileError } from './file-error.js';
+import { readFileBytes, type ScenarioFile, scenarioFileOf, sha256Of } from './load.js';
+
+/** parsed files by content hash and path: a process parses each content once */
+const parsed = new Map<string, ScenarioFile>();
+
+export function rememberScenarioFile(f: ScenarioFile): void {
+  parsed.set(`${f.sha256}:${f.absolute}`, f);
+}
+
+/** the scenario `name` of the file at `origin`, which must still have the content `origin` recorded */
+export function scenarioFromOrigin(name: string, origin: ScenarioOrigin): Scenario {
+  // read every time: hashing is cheap, and a file edited since must be noticed even in a
+  // process that parsed the old content
+  const bytes = readFileBytes(origin.file);
+  const now = sha256Of(bytes);
+  if (now !== origin.sha256) throw new ScenarioFileChanged(origin.file, origin.sha256, now);
+  let f = parsed.get(`${origin.sha256}:${origin.file}`);
+  if (f === undefined) {
+    f = scenarioFileOf(origin.file, bytes);
+    rememberScenarioFile(f);
+  }
+  const s = f.scenarios.find((x) => x.name === name);
+  if (s === undefined) throw ScenarioFileError.whole(origin.file, `has no scenario named "${name}"`);
+  return s;
+}

@@ -1,0 +1,129 @@
+// The operations a thread is made of, one schema per `op:` of scenarios/iommu/spec.ts, with the
+// same fields (test/scenario-schema.test.ts checks at compile time that the types are the same).
+// Each description names the kernel entry point the operation calls (scenarios/iommu/ops.ts).
+import * as z from 'zod';
+import { pciResetMethodNames } from '../../pci/pci.js';
+import { didYouMean } from '../did-you-mean.js';
+import { strictObject } from './strict-object.js';
+import { address, expectCodes, int, maxPasidCount, name } from './values.js';
+
+const dev = name().describe('the device');
+const domain = name().describe('a domain named by a `domainAlloc`');
+const pasid = int(0, maxPasidCount - 1).describe('the PASID');
+const attachApi = z.enum(['device', 'group', 'handle']);
+
+/** one operation: its `op:` literal, its arguments, and the optional `expect` every operation has */
+function op<N extends string, S extends z.ZodRawShape>(opName: N, description: string, args: S) {
+  return strictObject({ op: z.literal(opName), ...args, expect: expectCodes.optional() }).describe(description);
+}
+
+export const opSchemas = [
+  op('register', 'iommu_device_register() of an instance (probes the devices behind it)', {
+    iommu: name().describe('the IOMMU instance'),
+  }),
+  op('unregister', 'iommu_device_unregister() of a registered instance', {
+    iommu: name().describe('the IOMMU instance'),
+  }),
+  op('hotAdd', 'device_add(): the device appears on its bus (bus notifier, IOMMU probe)', { dev }),
+  op('remove', 'device_del(): hot-unplug (unbinds the driver; the device\'s attachments and claims go with it)', { dev }),
+  op('bind', 'really_probe() of a driver: a DMA-API client, or vfio-pci with driverManagedDma', {
+    dev,
+    driverManagedDma: z.boolean().optional().describe('bind a driver_managed_dma driver (vfio-pci) instead of a DMA-API client'),
+  }),
+  op('unbind', 'device_release_driver() of the driver a `bind` bound', { dev }),
+  op('claim', 'iommu_device_claim_dma_owner(), or iommu_group_claim_dma_owner() with group', {
+    dev,
+    owner: name().describe('the owner token (a VFIO/iommufd context)'),
+    group: z.boolean().optional().describe('claim the device\'s group (the group API) rather than the device'),
+  }),
+  op('releaseOwner', 'iommu_device_release_dma_owner(), or iommu_group_release_dma_owner() with group, of an earlier claim', {
+    dev,
+    group: z.boolean().optional().describe('release a group claim rather than a device claim'),
+  }),
+  op('domainAlloc', 'iommu_paging_domain_alloc_flags() for the device; the domain gets the name `domain`', {
+    dev,
+    domain: name().describe('the name the new domain gets'),
+    pasid: z.boolean().optional().describe('allocate with IOMMU_HWPT_ALLOC_PASID'),
+  }),
+  op('domainFree', 'iommu_domain_free() of a named domain', { domain }),
+  op('attach', 'iommu_attach_device(), iommu_attach_group() or iommu_attach_group_handle(), by api', {
+    dev,
+    domain,
+    api: attachApi.optional().describe('device (default), group, or handle'),
+    handle: name().optional().describe('api handle: the attach handle\'s name (default: the device\'s name)'),
+  }),
+  op('detach', 'undo the device\'s attach with the API that made it (iommu_detach_device/group, iommu_detach_group_handle)', {
+    dev,
+    domain: name().optional().describe('the attached domain (documentation: the ledger knows it)'),
+    api: attachApi.optional().describe('the API of the attach (documentation: the ledger knows it)'),
+  }),
+  op('replace', 'iommu_replace_group_handle() of the device\'s group', {
+    dev,
+    domain,
+    handle: name().describe('the attach handle'),
+  }),
+  op('pasidAttach', 'iommu_attach_device_pasid()', {
+    dev,
+    domain,
+    pasid,
+    handle: name().optional().describe('an attach handle (default: none)'),
+  }),
+  op('pasidReplace', 'iommu_replace_device_pasid()', {
+    dev,
+    domain,
+    pasid,
+    handle: name().describe('the attach handle'),
+  }),
+  op('pasidDetach', 'iommu_detach_device_pasid() of an earlier `pasidAttach`', { dev, domain, pasid }),
+  op('map', 'iommu_map() of a named domain, read/write', {
+    domain,
+    iova: address().describe('IO virtual address'),
+    paddr: address().describe('physical address'),
+    size: address().describe('size in bytes'),
+  }),
+  op('unmap', 'iommu_unmap() of an earlier `map` (same iova and size)', {
+    domain,
+    iova: address().describe('IO virtual address'),
+    size: address().describe('size in bytes'),
+  }),
+  op('dmaMap', 'dma_map_page() by the bound driver; the mapping gets the name `as`', {
+    dev,
+    paddr: address().describe('physical address of the buffer'),
+    size: address().optional().describe('size in bytes (default 4096)'),
+    as: name().describe('the name of the mapping, for `dmaUnmap` and `dma`'),
+  }),
+  op('dmaUnmap', 'dma_unmap_page() of a `dmaMap` mapping', {
+    dev,
+    handle: name().describe('the mapping (its `as` name)'),
+  }),
+  op('dma', 'the device issues one DMA: to a `dmaMap` mapping (it must reach the mapped buffer) or to a raw iova', {
+    dev,
+    handle: name().optional().describe('a `dmaMap` mapping (its `as` name)'),
+    iova: address().optional().describe('a raw IO virtual address (default 0)'),
+    pasid: pasid.optional().describe('issue it with this PASID'),
+  }),
+  op('reset', 'pci_reset_function(), with every method the function has (default) or with only `method` (sysfs reset_method)', {
+    dev,
+    method: z.enum([...pciResetMethodNames, 'default']).optional().describe('the reset method (default: pci_reset_function())'),
+  }),
+  op('setType', 'iommu_group_store_type(): write the group\'s sysfs type', {
+    dev,
+    type: z.enum(['identity', 'DMA', 'DMA-FQ', 'auto']).describe('the type written'),
+  }),
+  op('signal', 'complete() an event (a named completion)', { event: name().describe('the event') }),
+  op('wait', 'wait_for_completion() of an event (one another thread signals, or a pause point)', {
+    event: name().describe('the event'),
+  }),
+] as const;
+
+export const opNames: readonly string[] = opSchemas.map((s) => s.shape.op.value);
+
+export const opSchema = z.discriminatedUnion('op', opSchemas, {
+  error: (iss) => {
+    if (iss.code !== 'invalid_union') return undefined;
+    const given = (iss.input as { op?: unknown } | undefined)?.op;
+    if (given === undefined) return `missing required field "op" (one of ${opNames.join(', ')})`;
+    if (typeof given !== 'string') return `expected an operation name, got ${JSON.stringify(given)}`;
+    return `unknown operation "${given}"${didYouMean(given, opNames)}`;
+  },
+}).meta({ title: 'operation', description: 'one operation of a thread' });

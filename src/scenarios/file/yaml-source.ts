@@ -1,0 +1,78 @@
+// A YAML file read for its data and for where each field is: syntax errors with their line, and
+// the line of any path into the data (an unknown key, a wrong value, a missing field: the
+// line of the key, else of the item, else of the nearest enclosing collection).
+import { type Document, isAlias, isMap, isPair, isScalar, isSeq, LineCounter, type Node, parseDocument, visit } from 'yaml';
+import type { SpecPath } from '../iommu/validate.js';
+import type { FileProblem } from './file-error.js';
+
+export interface YamlSource {
+  readonly data: unknown;
+  /** the line of the field at `path` (or of the nearest thing that exists on the way) */
+  lineOf(path: SpecPath): number;
+}
+
+export type Parsed =
+  | { readonly ok: true; readonly source: YamlSource }
+  | { readonly ok: false; readonly problems: FileProblem[] };
+
+export function parseYaml(text: string, file: string): Parsed {
+  const lines = new LineCounter();
+  // uniqueKeys: a key given twice is an error, not "the last one wins"; merge: `<<: *anchor` keys
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true, merge: true });
+  const lineAt = (offset: number): number => lines.linePos(offset).line;
+  const problems: FileProblem[] = [...doc.errors, ...doc.warnings].map((e) => ({
+    file,
+    line: lineAt(e.pos[0]),
+    field: '',
+    message: `YAML: ${e.message}`,
+  }));
+  visit(doc, {
+    Alias(_, node) {
+      if (node.resolve(doc) === undefined) {
+        const message = `YAML: unknown alias *${node.source} (an anchor &${node.source} must come before it)`;
+        problems.push({ file, line: lineAt(node.range?.[0] ?? 0), field: '', message });
+      }
+    },
+  });
+  if (problems.length > 0) {
+    return { ok: false, problems: firstPerLine(problems.sort((a, b) => a.line - b.line)).slice(0, maxSyntaxProblems) };
+  }
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: 1000 });
+  } catch (e) {
+    return { ok: false, problems: [{ file, line: 1, field: '', message: `YAML: ${(e as Error).message}` }] };
+  }
+  return { ok: true, source: { data, lineOf: (path) => lineOfPath(doc, path, lineAt) } };
+}
+
+/** one stray bracket makes the parser complain about every token after it: the first few lines tell */
+const maxSyntaxProblems = 3;
+
+function firstPerLine(problems: readonly FileProblem[]): FileProblem[] {
+  return problems.filter((p, i) => i === 0 || problems[i - 1]!.line !== p.line);
+}
+
+function lineOfPath(doc: Document, path: SpecPath, lineAt: (offset: number) => number): number {
+  const lineOfNode = (n: Node | null | undefined): number | undefined => (n?.range ? lineAt(n.range[0]) : undefined);
+  let node = doc.contents as Node | null;
+  let line = lineOfNode(node) ?? 1;
+  for (const key of path) {
+    // an error inside an aliased value is reported where the anchored value is written
+    while (node !== null && isAlias(node)) node = (node.resolve(doc) as Node | undefined) ?? null;
+    if (isMap(node)) {
+      const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(key));
+      if (pair === undefined) return line;
+      line = lineOfNode(pair.key as Node) ?? line;
+      node = pair.value as Node | null;
+    } else if (isSeq(node) && typeof key === 'number') {
+      const item = node.items[key] as Node | undefined;
+      if (item === undefined) return line;
+      line = lineOfNode(item) ?? line;
+      node = item;
+    } else {
+      return line;
+    }
+  }
+  return line;
+}

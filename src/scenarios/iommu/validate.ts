@@ -1,0 +1,155 @@
+// What a scenario description must satisfy beyond its types: every name an operation or a knob
+// refers to exists, names are unique, PCI addresses do not collide, events can be signalled.
+// Each problem names the field by its path in the description, so a scenario file can point at
+// the line (scenarios/file/), and iommuScenario() refuses a built-in that breaks one.
+import { didYouMean } from '../did-you-mean.js';
+import { pausePointNames } from './pause-points.js';
+import type { IommuScenarioSpec, Op } from './spec.js';
+
+export type SpecPath = ReadonlyArray<string | number>;
+
+export interface SpecIssue {
+  readonly path: SpecPath;
+  readonly message: string;
+}
+
+/** `threads[1].ops[0].op`: how a path is shown */
+export function pathText(path: SpecPath): string {
+  let s = '';
+  for (const p of path) s += typeof p === 'number' ? `[${p}]` : s === '' ? p : `.${p}`;
+  return s;
+}
+
+const addressLimit = 0x80000000;
+
+interface OpAt {
+  readonly op: Op;
+  readonly path: SpecPath;
+}
+
+function opsOf(spec: IommuScenarioSpec): OpAt[] {
+  const out: OpAt[] = [];
+  (spec.prologue ?? []).forEach((op, i) => out.push({ op, path: ['prologue', i] }));
+  spec.threads.forEach((t, ti) => t.ops.forEach((op, i) => out.push({ op, path: ['threads', ti, 'ops', i] })));
+  (spec.epilogue ?? []).forEach((op, i) => out.push({ op, path: ['epilogue', i] }));
+  return out;
+}
+
+/** the first of each name, and an issue for every later one */
+function unique<T>(
+  items: readonly T[],
+  key: (t: T) => string,
+  at: (i: number) => SpecPath,
+  what: string,
+  issues: SpecIssue[],
+): void {
+  const first = new Map<string, number>();
+  items.forEach((item, i) => {
+    const k = key(item);
+    const j = first.get(k);
+    if (j === undefined) first.set(k, i);
+    else issues.push({ path: at(i), message: `${what} "${k}" is already used by ${pathText(at(j))}` });
+  });
+}
+
+export function validateSpec(spec: IommuScenarioSpec): SpecIssue[] {
+  const issues: SpecIssue[] = [];
+  const t = spec.topology;
+  const iommus = [...new Set(t.iommus.map((i) => i.name))];
+  const pci = t.pci ?? [];
+  const platform = t.platform ?? [];
+  const devices = [
+    ...pci.map((d, i) => ({ name: d.name, path: ['topology', 'pci', i] as SpecPath, pci: true })),
+    ...platform.map((d, i) => ({ name: d.name, path: ['topology', 'platform', i] as SpecPath, pci: false })),
+  ];
+  const deviceNames = [...new Set(devices.map((d) => d.name))];
+  const refDevice = (name: string, path: SpecPath, what = 'device'): boolean => {
+    if (deviceNames.includes(name)) return true;
+    const known = deviceNames.length === 0 ? 'the topology has none' : `known: ${deviceNames.join(', ')}`;
+    issues.push({ path, message: `unknown ${what} "${name}"${didYouMean(name, deviceNames)}; ${known}` });
+    return false;
+  };
+  const refIommu = (name: string, path: SpecPath): void => {
+    if (iommus.includes(name)) return;
+    const known = iommus.length === 0 ? 'topology.iommus is empty' : `known: ${iommus.join(', ')}`;
+    issues.push({ path, message: `unknown IOMMU "${name}"${didYouMean(name, iommus)}; ${known}` });
+  };
+
+  // topology: names, references, PCI addresses, bridges
+  unique(t.iommus, (i) => i.name, (i) => ['topology', 'iommus', i, 'name'], 'IOMMU name', issues);
+  unique(devices, (d) => d.name, (i) => [...devices[i]!.path, 'name'], 'device name', issues);
+  devices.forEach((d, i) => {
+    const iommu = (d.pci ? pci[i] : platform[i - pci.length])!.iommu;
+    if (typeof iommu === 'string') refIommu(iommu, [...d.path, 'iommu']);
+  });
+  unique(pci, (f) => `${f.bus}:${f.slot}.${f.fn ?? 0}`, (i) => ['topology', 'pci', i, 'slot'], 'PCI address (bus:slot.fn)', issues);
+  const bridged = pci.map((f, i) => ({ f, i })).filter(({ f }) => f.bridge !== undefined);
+  unique(bridged, ({ f }) => String(f.bridge!.secondary), (k) => ['topology', 'pci', bridged[k]!.i, 'bridge', 'secondary'], 'secondary bus', issues);
+  for (const { f, i } of bridged) {
+    if (f.bridge!.secondary === f.bus) issues.push({ path: ['topology', 'pci', i, 'bridge', 'secondary'], message: `a bridge on bus ${f.bus} cannot lead to bus ${f.bus}` });
+  }
+  pci.forEach((f, i) => f.resv?.forEach((r, j) => {
+    if (r.start + r.length > addressLimit) issues.push({ path: ['topology', 'pci', i, 'resv', j, 'length'], message: 'the region ends above 2^31 (model addresses stay below)' });
+  }));
+  platform.forEach((p, i) => p.resv?.forEach((r, j) => {
+    if (r.start + r.length > addressLimit) issues.push({ path: ['topology', 'platform', i, 'resv', j, 'length'], message: 'the region ends above 2^31 (model addresses stay below)' });
+  }));
+  const m = t.mock;
+  m?.deferredAttach?.forEach((d, i) => refDevice(d, ['topology', 'mock', 'deferredAttach', i]));
+  for (const d of Object.keys(m?.defDomainType ?? {})) refDevice(d, ['topology', 'mock', 'defDomainType', d]);
+  m?.faults?.forEach((f, i) => {
+    if (f.dev !== undefined) refDevice(f.dev, ['topology', 'mock', 'faults', i, 'dev']);
+    if (f.returnNull === true && f.callback !== 'device_group') {
+      issues.push({ path: ['topology', 'mock', 'faults', i, 'returnNull'], message: 'returnNull is for the device_group callback only' });
+    }
+  });
+  const paused = t.pausePoints ?? [];
+  paused.forEach((p, i) => {
+    if (!pausePointNames.includes(p)) {
+      issues.push({ path: ['topology', 'pausePoints', i], message: `unknown pause point "${p}"${didYouMean(p, pausePointNames)}; the model has ${pausePointNames.join(', ')}` });
+    }
+  });
+  unique(paused, (p) => p, (i) => ['topology', 'pausePoints', i], 'pause point', issues);
+  unique(spec.patches ?? [], (p) => p, (i) => ['patches', i], 'patch', issues);
+  unique(spec.threads, (th) => th.name, (i) => ['threads', i, 'name'], 'thread name', issues);
+  if ('violations' in spec.expect) unique(spec.expect.violations, (k) => k, (i) => ['expect', 'violations', i], 'violation kind', issues);
+
+  // operations: what they refer to must exist somewhere in the scenario
+  const ops = opsOf(spec);
+  const domains = new Set(ops.flatMap(({ op }) => (op.op === 'domainAlloc' ? [op.domain] : [])));
+  const mappings = new Set(ops.flatMap(({ op }) => (op.op === 'dmaMap' ? [op.as] : [])));
+  const signalled = new Set([
+    ...ops.flatMap(({ op }) => (op.op === 'signal' ? [op.event] : [])),
+    // an armed pause point signals its own name when a thread reaches it
+    ...paused,
+  ]);
+  const refDomain = (name: string, path: SpecPath): void => {
+    if (domains.has(name)) return;
+    const known = domains.size === 0 ? 'no operation allocates one' : `allocated: ${[...domains].join(', ')}`;
+    issues.push({ path, message: `unknown domain "${name}"${didYouMean(name, domains)}: no domainAlloc names it; ${known}` });
+  };
+  for (const { op, path } of ops) {
+    if ('dev' in op && refDevice(op.dev, [...path, 'dev']) && op.op === 'reset' && !devices.find((d) => d.name === op.dev)!.pci) {
+      issues.push({ path: [...path, 'dev'], message: `reset needs a PCI function; "${op.dev}" is a platform device` });
+    }
+    if (op.op === 'register' || op.op === 'unregister') refIommu(op.iommu, [...path, 'iommu']);
+    if ('domain' in op && op.domain !== undefined && op.op !== 'domainAlloc') refDomain(op.domain, [...path, 'domain']);
+    if ((op.op === 'dmaUnmap' || op.op === 'dma') && op.handle !== undefined && !mappings.has(op.handle)) {
+      issues.push({ path: [...path, 'handle'], message: `unknown DMA mapping "${op.handle}"${didYouMean(op.handle, mappings)}: no dmaMap names it with \`as\`` });
+    }
+    if (op.op === 'dma' && op.handle !== undefined && op.iova !== undefined) {
+      issues.push({ path: [...path, 'iova'], message: 'give either handle (a dmaMap mapping) or iova, not both' });
+    }
+    if (op.op === 'attach' && op.handle !== undefined && op.api !== 'handle') {
+      issues.push({ path: [...path, 'handle'], message: 'a handle is used only with api: handle' });
+    }
+    if ((op.op === 'map' || op.op === 'unmap') && op.iova + op.size > addressLimit) {
+      issues.push({ path: [...path, 'size'], message: 'iova + size is above 2^31 (model addresses stay below)' });
+    }
+    if (op.op === 'wait' && !signalled.has(op.event)) {
+      const hint = didYouMean(op.event, signalled);
+      issues.push({ path: [...path, 'event'], message: `no operation signals event "${op.event}" and no pause point is armed with that name${hint}: the wait could never end` });
+    }
+  }
+  return issues;
+}
