@@ -171,10 +171,11 @@ describe('shards, merge and checkpoints of file scenarios', () => {
     const file = join(dir, 'checkpointed.yaml');
     copyFileSync(resetAttach, file);
     const f = loadScenarioFile(file);
-    const opts = { ...defaultCheckOptions, timeLimitMs: 600_000 };
+    // dfs: a search that can be saved mid-way (a dpor search runs whole, in one slice)
+    const opts = { ...defaultCheckOptions, strategy: 'dfs' as const, timeLimitMs: 600_000 };
     const run = new CheckRun(f.scenarios, opts, { workers: 1, sliceMs: 1, warmUpMs: 1, shard: null });
-    setTimeout(() => run.interrupt(), 100);
-    assert.equal(await run.run(() => {}), false, 'the search outlasts 100 ms, so it is interrupted mid-way');
+    setTimeout(() => run.interrupt(), 40);
+    assert.equal(await run.run(() => {}), false, 'the search outlasts 40 ms, so it is interrupted mid-way');
     const progress = run.snapshot();
     assert.equal(progress[0]!.status, 'search');
     const checkpoint = join(dir, 'mid.json');
@@ -186,7 +187,7 @@ describe('shards, merge and checkpoints of file scenarios', () => {
     assert.equal(saved.version, 2);
 
     const resumed = await inProcess(['check', '--resume', checkpoint, '--json', '--workers', '2']);
-    const whole = await inProcess(['check', file, '--json', '--workers', '1', '--time-limit', '600']);
+    const whole = await inProcess(['check', file, '--json', '--workers', '1', '--time-limit', '600', '--strategy', 'dfs']);
     assert.equal(resumed.code, 0, resumed.stderr);
     assert.deepEqual(timeless(resumed.stdout), timeless(whole.stdout));
 
