@@ -4,23 +4,13 @@
 // the driver binds on dma-direct and phase 2 switches it to iommu-dma under its feet.
 import { EPROBE_DEFER } from '../../../sync/index.js';
 import { iommuScenario } from '../build.js';
+import { heldRegistrationTopology, registeringThread } from './between-phases.js';
 import type { IommuScenarioSpec } from '../spec.js';
 
 const spec: Omit<IommuScenarioSpec, 'name' | 'summary' | 'description' | 'expect' | 'patches'> = {
-  topology: {
-    iommus: [{ name: 'smmu0', registered: false }],
-    pci: [{ name: 'ep0', bus: 0, slot: 9 }],
-    defaultDomainType: 'dma',
-    pausePoints: ['bus_iommu_probe:pci:phase2'],
-  },
+  topology: heldRegistrationTopology,
   threads: [
-    {
-      name: 'iommu-probe',
-      ops: [
-        { op: 'register', iommu: 'smmu0', expect: 0 },
-        { op: 'signal', event: 'registered' },
-      ],
-    },
+    registeringThread,
     {
       name: 'async-probe',
       ops: [

@@ -4,6 +4,7 @@
 // and phase 2 then sets up the default domain of a group that is already owned: it switches the
 // owner's domain out for the kernel's DMA domain.
 import { iommuScenario } from '../build.js';
+import { heldRegistrationTopology, registeringThread } from './between-phases.js';
 import type { IommuScenarioSpec } from '../spec.js';
 
 export const claimBetweenPhasesSpec: IommuScenarioSpec = {
@@ -18,20 +19,9 @@ export const claimBetweenPhasesSpec: IommuScenarioSpec = {
     'the owned group to the new DMA default domain with __iommu_group_set_domain(); ep0 no longer translates ' +
     'through D and pasid_array[0] names D while group->domain is the default domain. The I4 oracle stops the ' +
     'execution at the claim (test/iommu-probe.test.ts runs it past that point). See docs/FINDINGS.md.',
-  topology: {
-    iommus: [{ name: 'smmu0', registered: false }],
-    pci: [{ name: 'ep0', bus: 0, slot: 9 }],
-    defaultDomainType: 'dma',
-    pausePoints: ['bus_iommu_probe:pci:phase2'],
-  },
+  topology: heldRegistrationTopology,
   threads: [
-    {
-      name: 'iommu-probe',
-      ops: [
-        { op: 'register', iommu: 'smmu0', expect: 0 },
-        { op: 'signal', event: 'registered' },
-      ],
-    },
+    registeringThread,
     {
       name: 'vfio',
       ops: [
