@@ -44,6 +44,7 @@ export const opSchemas = [
     dev,
     domain: name().describe('the name the new domain gets'),
     pasid: z.boolean().optional().describe('allocate with IOMMU_HWPT_ALLOC_PASID'),
+    iommufd: z.boolean().optional().describe('an iommufd hwpt: the domain gets the IOMMUFD cookie (MSI doorbells go through iommufd_sw_msi())'),
   }),
   op('domainFree', 'iommu_domain_free() of a named domain', { domain }),
   op('attach', 'iommu_attach_device(), iommu_attach_group() or iommu_attach_group_handle(), by api', {
@@ -110,6 +111,11 @@ export const opSchemas = [
     dev,
     type: z.enum(['identity', 'DMA', 'DMA-FQ', 'auto']).describe('the type written'),
   }),
+  op('prepareMsi', 'iommu_dma_prepare_msi() as the bound driver\'s MSI allocation calls it: map the doorbell into the group\'s domain', {
+    dev,
+    doorbell: address().describe('physical address of the MSI doorbell'),
+  }),
+  op('resvRegions', 'read the group\'s sysfs reserved_regions (iommu_get_group_resv_regions()); returns 0, as the read does', { dev }),
   op('signal', 'complete() an event (a named completion)', { event: name().describe('the event') }),
   op('wait', 'wait_for_completion() of an event (one another thread signals, or a pause point)', {
     event: name().describe('the event'),
