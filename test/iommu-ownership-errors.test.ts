@@ -88,9 +88,11 @@ describe('claims: error paths', () => {
   it('-EBUSY when the group is on a non-default domain or has a PASID, even with no user', () => {
     const r = run(spec(one), [function* (w) {
       const g = w.devices.get('a')!.iommuGroup!;
+      // a driver_managed_dma driver (not a DMA-API user) attaching its own domain, no ownership
+      yield* op(w, { op: 'bind', dev: 'a', driverManagedDma: true });
       yield* op(w, { op: 'domainAlloc', dev: 'a', domain: 'D' });
-      // a kernel user of iommu_attach_device() (no ownership)
       assert.equal(yield* op(w, { op: 'attach', dev: 'a', domain: 'D' }), 0);
+      assert.equal(g.ownerCnt, 0);
       assert.equal(yield* op(w, { op: 'claim', dev: 'a', owner: 'o', expect: -EBUSY }), -EBUSY);
       assert.equal(yield* op(w, { op: 'claim', dev: 'a', owner: 'o', group: true, expect: -EBUSY }), -EBUSY);
       assert.equal(g.domain, w.domains.get('D'));

@@ -218,7 +218,7 @@ export function* runOp(w: IommuWorld, op: Op): Gen<number> {
     }
     case 'dmaMap': {
       const dev = deviceNamed(w, op.dev);
-      // the DMA API is used by the driver bound to the device
+      // the DMA API is used by the driver bound to the device: none bound, not issued
       if (!L.bound.has(dev)) return -ENODEV;
       const size = op.size ?? 4096;
       const addr = yield* dmaMapPage(dev, op.paddr, size);
@@ -244,9 +244,13 @@ export function* runOp(w: IommuWorld, op: Op): Gen<number> {
       const dev = deviceNamed(w, op.dev);
       return yield* withGroup(dev, (g) => iommuGroupStoreType(g, op.type));
     }
-    case 'prepareMsi':
-      // msi_domain_prepare_irqs() for one vector of the bound driver; the descriptor is the model's
-      return yield* iommuDmaPrepareMsi(new MsiDesc(deviceNamed(w, op.dev)), op.doorbell);
+    case 'prepareMsi': {
+      const dev = deviceNamed(w, op.dev);
+      // MSI vectors are allocated by the driver bound to the device: none bound, not issued
+      if (!L.bound.has(dev)) return -ENODEV;
+      // msi_domain_prepare_irqs() for one vector; the descriptor is the model's
+      return yield* iommuDmaPrepareMsi(new MsiDesc(dev), op.doorbell);
+    }
     case 'resvRegions': {
       const dev = deviceNamed(w, op.dev);
       return yield* withGroup(dev, function* (g) {
