@@ -137,6 +137,20 @@ describe('__iommu_probe_device error paths', () => {
   });
 });
 
+describe('__iommu_probe_device: a driver already bound', () => {
+  it('cannot happen through the driver core: a bind before the IOMMU is registered defers (so the late-probe WARN stays silent)', () => {
+    const t = pciTopology([{ name: 'a', bus: 0, slot: 1 }], { iommus: [{ name: 'smmu0', registered: false }] });
+    const r = run(spec(t), [function* (w) {
+      assert.equal(yield* op(w, { op: 'bind', dev: 'a' }), -EPROBE_DEFER, 'of_iommu_configure(): the instance is not there yet');
+      assert.equal(w.devices.get('a')!.driver, null);
+      assert.equal(yield* op(w, { op: 'register', iommu: 'smmu0' }), 0);
+      assert.equal(yield* op(w, { op: 'bind', dev: 'a' }), 0);
+      assert.equal(w.devices.get('a')!.iommuGroup!.ownerCnt, 1);
+    }]);
+    assert.deepEqual(kinds(r), []);
+  });
+});
+
 describe('group helpers', () => {
   it('iommu_group_for_each_dev() holds the mutex across the callbacks and stops at the first non-zero return', () => {
     const t = pciTopology([
