@@ -27,7 +27,7 @@ const base = [
   'threads:',
   '  - name: t0',
   '    ops:', // 15
-  '      - { op: attach, dev: ep0, domain: D, expect: [0, -EBUSY] }',
+  '      - { op: attach, dev: ep0, domain: D, api: group, expect: [0, -EBUSY] }',
   '      - { op: pasidAttach, dev: ep0, domain: D, pasid: 1 }',
   '  - name: t1',
   '    ops:',

@@ -80,7 +80,7 @@ const kitchenSink: IommuScenarioSpec = {
   prologue: [
     { op: 'bind', dev: 'ep0', driverManagedDma: true },
     { op: 'claim', dev: 'ep0', owner: 'iommufd', group: true, expect: 0 },
-    { op: 'domainAlloc', dev: 'ep0', domain: 'D', pasid: true },
+    { op: 'domainAlloc', dev: 'ep0', domain: 'D', pasid: true, iommufd: true },
   ],
   threads: [
     {
@@ -106,6 +106,8 @@ const kitchenSink: IommuScenarioSpec = {
         { op: 'wait', event: 'go' },
         { op: 'bind', dev: 'plat0' },
         { op: 'dmaMap', dev: 'plat0', paddr: 0x100000, size: 0x1000, as: 'buf' },
+        { op: 'prepareMsi', dev: 'plat0', doorbell: 0x8000000 },
+        { op: 'resvRegions', dev: 'ep0' },
         { op: 'dma', dev: 'plat0', handle: 'buf', pasid: 0 },
         { op: 'dma', dev: 'ep0', iova: 0x10000 },
         { op: 'dmaUnmap', dev: 'plat0', handle: 'buf' },
@@ -156,7 +158,7 @@ threads:
   - name: t
     ops:
       - { op: map, domain: D, iova: 0x7fff0000, paddr: 0x1000, size: 0x10000, expect: -EINVAL }
-      - { op: attach, dev: ep0, domain: D, expect: [0, -EBUSY, -16, -EPROBE_DEFER] }
+      - { op: attach, dev: ep0, domain: D, api: group, expect: [0, -EBUSY, -16, -EPROBE_DEFER] }
 expect: pass
 faults: { mode: nth, nth: 3 }
 `;
@@ -164,7 +166,7 @@ faults: { mode: nth, nth: 3 }
     assert.deepEqual(spec!.topology.pci, [{ name: 'ep0', bus: 1, slot: 31, fn: 7, aliases: [255] }]);
     assert.deepEqual(spec!.threads[0]!.ops, [
       { op: 'map', domain: 'D', iova: 0x7fff0000, paddr: 0x1000, size: 0x10000, expect: -EINVAL },
-      { op: 'attach', dev: 'ep0', domain: 'D', expect: [0, -EBUSY, -EBUSY, -EPROBE_DEFER] },
+      { op: 'attach', dev: 'ep0', domain: 'D', api: 'group', expect: [0, -EBUSY, -EBUSY, -EPROBE_DEFER] },
     ]);
     assert.deepEqual(spec!.expect, { pass: true });
     assert.deepEqual(spec!.faults, { mode: 'nth', nth: 3 });

@@ -32,7 +32,7 @@ import { __iommuPagingDomainAllocFlags, type IommuDomain, iommuDomainFree, iommu
 import { iommuCore } from './globals.js';
 import { groupFirstDevice, type IommuGroup } from './group.js';
 import { iommuIovaToPhys, iommuMap } from './map.js';
-import { type IommuResvRegion, iommuPutResvRegions } from './resv.js';
+import { iommuGetResvRegions, type IommuResvRegion, iommuPutResvRegions } from './resv.js';
 import { __iommuGroupSetDomain, __iommuGroupSetDomainInternal } from './set-domain.js';
 
 /** iommu_group_first_dev() */
@@ -131,12 +131,6 @@ function* iommuGroupAllocDefaultDomain(group: IommuGroup, reqType: number): Gen<
   if (IS_ERR(dom)) return dom;
   // pr_warn("Failed to allocate default IOMMU domain of type %u ... Falling back to IOMMU_DOMAIN_DMA")
   return dom;
-}
-
-/** iommu_get_resv_regions() */
-function* iommuGetResvRegions(dev: Device, list: IommuResvRegion[]): Gen {
-  const ops = devIommuOps(dev);
-  if (ops.getResvRegions !== undefined) yield* ops.getResvRegions(dev, list);
 }
 
 /** iommu_create_device_direct_mappings(): map DIRECT regions 1:1 into a DMA domain; sets require_direct */

@@ -179,9 +179,9 @@ export function* iommuDetachDevicePasid(domain: IommuDomain, dev: Device, pasid:
   yield* mutexUnlock(group.mutex);
 }
 
-/** iommu_alloc_global_pasid(): an id in [1, max_pasids - 1], IOMMU_PASID_INVALID if none */
+/** iommu_alloc_global_pasid(): an id in [1, max_pasids - 1], IOMMU_PASID_INVALID if none; dev->iommu is not NULL-checked */
 export function iommuAllocGlobalPasid(dev: Device): number {
-  const max = dev.iommu?.maxPasids ?? 0;
+  const max = maxPasids(dev);
   if (max === 0) return IOMMU_PASID_INVALID;
   const g = iommuCore;
   for (let p = 1; p < max; p++) {

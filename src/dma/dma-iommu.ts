@@ -1,13 +1,16 @@
 // The parts of drivers/iommu/dma-iommu.c and kernel/dma the core relies on [B]: the DMA IOVA
-// cookie, iommu_setup_dma_ops(), and a DMA-API map of one buffer (the first map of a deferred
-// device attaches it). Flush queues are not modelled: DMA_FQ domains unmap strictly.
+// cookie, iommu_setup_dma_ops(), a DMA-API map of one buffer (the first map of a deferred
+// device attaches it) and the MSI doorbell pages of iommu_dma_sw_msi(). Flush queues are not
+// modelled: DMA_FQ domains unmap strictly. MSI-only cookies (iommu_get_msi_cookie()) are not
+// modelled either: no model user allocates one.
 import type { Device } from '../base/device.js';
+import { type MsiDesc, msiDescSetIommuMsiIova, msiDescToDev } from '../base/msi.js';
 import { iommuDeferredAttach } from '../core/attach.js';
-import { IOMMU_COOKIE_DMA_IOVA, IOMMU_COOKIE_NONE } from '../core/domain-types.js';
+import { IOMMU_COOKIE_DMA_IOVA, IOMMU_COOKIE_DMA_MSI, IOMMU_COOKIE_NONE } from '../core/domain-types.js';
 import { type IommuDomain, iommuIsDmaDomain } from '../core/domain.js';
 import { iommuMap, iommuUnmap } from '../core/map.js';
 import { iommuGetDmaDomain } from '../core/query.js';
-import { IOMMU_READ, IOMMU_WRITE } from '../hw/io-pgtable.js';
+import { IOMMU_MMIO, IOMMU_NOEXEC, IOMMU_READ, IOMMU_WRITE } from '../hw/io-pgtable.js';
 import { isPciDev } from '../pci/pci.js';
 import {
   deref,
@@ -18,6 +21,7 @@ import {
   KObject,
   kfree,
   kzalloc,
+  lockdepAssertHeld,
   Mutex,
   mutexLock,
   mutexUnlock,
@@ -34,10 +38,21 @@ export class IovaDomain extends KObject {
   readonly inUse = new Map<number, number>();
 }
 
+/** struct iommu_dma_msi_page: one doorbell page mapped into the domain */
+export class IommuDmaMsiPage extends KObject {
+  /** set once the doorbell is mapped */
+  iova = 0;
+  constructor(readonly phys: number) {
+    super();
+  }
+}
+
 /** struct iommu_dma_cookie */
 export class IommuDmaCookie extends KObject {
   readonly mutex = new Mutex(`&cookie#${this.oid.toString(16)}->mutex`, this, '&cookie->mutex');
   iovad: IovaDomain | null = null;
+  /** msi_page_list: written with the group mutex of the domain's device held (prepare_msi) */
+  readonly msiPages: IommuDmaMsiPage[] = [];
 }
 
 /** DMA_MAPPING_ERROR */
@@ -60,6 +75,8 @@ export function* iommuPutDmaCookie(domain: IommuDomain): Gen {
   // put_iova_domain()
   if (cookie.iovad !== null) yield* kfree(cookie.iovad);
   cookie.iovad = null;
+  // the doorbell pages are freed, not unmapped: the domain goes with them
+  for (const page of cookie.msiPages.splice(0)) yield* kfree(page);
   yield* kfree(cookie);
   domain.iovaCookie = null;
   domain.cookieType = IOMMU_COOKIE_NONE;
@@ -94,6 +111,11 @@ export function* iommuSetupDmaOps(dev: Device, domain: IommuDomain): Gen {
 /** iommu_dma_alloc_iova() */
 function* iommuDmaAllocIova(domain: IommuDomain, size: number): Gen<number> {
   const iovad = deref(deref(domain.iovaCookie, 'domain->iova_cookie').iovad, 'cookie->iovad');
+  return yield* allocIova(iovad, size);
+}
+
+/** alloc_iova_fast() on the cookie's allocator: 0 when it fails */
+function* allocIova(iovad: IovaDomain, size: number): Gen<number> {
   // alloc_iova_fast(): an rcache miss allocates a node
   if (yield* shouldFail('alloc_iova_fast')) return 0;
   const pages = Math.ceil(size / iovad.granule);
@@ -132,4 +154,53 @@ export function* dmaUnmapPage(dev: Device, addr: number, size: number): Gen {
   const domain = deref(yield* iommuGetDmaDomain(dev), 'iommu_get_dma_domain(dev)');
   yield* iommuUnmap(domain, addr, size);
   iommuDmaFreeIova(domain, addr);
+}
+
+/** has_msi_cookie(): a DMA or an MSI-only cookie keeps a doorbell page list */
+function hasMsiCookie(domain: IommuDomain | null): boolean {
+  return domain !== null && (domain.cookieType === IOMMU_COOKIE_DMA_IOVA || domain.cookieType === IOMMU_COOKIE_DMA_MSI);
+}
+
+/** cookie_msi_granule(): the IOVA granule of a DMA cookie */
+const MSI_GRANULE = 4096;
+
+/** iommu_dma_get_msi_page(): the page of this doorbell, mapped once per domain; NULL on failure */
+function* iommuDmaGetMsiPage(msiAddr: number, domain: IommuDomain): Gen<IommuDmaMsiPage | null> {
+  const cookie = deref(domain.iovaCookie, 'domain->iova_cookie');
+  const prot = IOMMU_WRITE | IOMMU_NOEXEC | IOMMU_MMIO;
+  const size = MSI_GRANULE;
+  const phys = msiAddr - (msiAddr % size);
+  const found = cookie.msiPages.find((p) => p.phys === phys);
+  if (found !== undefined) return found;
+  const page = yield* kzalloc(() => new IommuDmaMsiPage(phys));
+  if (page === null) return null;
+  // the model's IOVA allocator exists once iommu_dma_init_domain() ran for a device of the domain
+  const iova = cookie.iovad === null ? 0 : yield* allocIova(cookie.iovad, size);
+  if (iova === 0) {
+    yield* kfree(page);
+    return null;
+  }
+  if ((yield* iommuMap(domain, iova, phys, size, prot)) !== 0) {
+    iommuDmaFreeIova(domain, iova);
+    yield* kfree(page);
+    return null;
+  }
+  page.iova = iova;
+  // list_add(): newest first
+  cookie.msiPages.unshift(page);
+  return page;
+}
+
+/** iommu_dma_sw_msi(): map the doorbell into a DMA-cookie domain and give the vector its IOVA */
+export function* iommuDmaSwMsi(domain: IommuDomain, desc: MsiDesc, msiAddr: number): Gen<number> {
+  const dev = msiDescToDev(desc);
+  if (!hasMsiCookie(domain)) {
+    msiDescSetIommuMsiIova(desc, 0, 0);
+    return 0;
+  }
+  lockdepAssertHeld(deref(dev.iommuGroup, 'dev->iommu_group').mutex);
+  const msiPage = yield* iommuDmaGetMsiPage(msiAddr, domain);
+  if (msiPage === null) return -ENOMEM;
+  msiDescSetIommuMsiIova(desc, msiPage.iova, Math.log2(MSI_GRANULE));
+  return 0;
 }

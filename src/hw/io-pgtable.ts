@@ -5,6 +5,8 @@ import { KObject } from '../sync/index.js';
 
 export const IOMMU_READ = 1;
 export const IOMMU_WRITE = 2;
+export const IOMMU_NOEXEC = 1 << 3;
+export const IOMMU_MMIO = 1 << 4;
 
 export interface Leaf {
   readonly iova: number;

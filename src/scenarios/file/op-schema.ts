@@ -30,13 +30,13 @@ export const opSchemas = [
     dev,
     driverManagedDma: z.boolean().optional().describe('bind a driver_managed_dma driver (vfio-pci) instead of a DMA-API client'),
   }),
-  op('unbind', 'device_release_driver() of the driver a `bind` bound', { dev }),
-  op('claim', 'iommu_device_claim_dma_owner(), or iommu_group_claim_dma_owner() with group', {
+  op('unbind', 'device_release_driver() of the driver a `bind` bound (needs that `bind` before it)', { dev }),
+  op('claim', 'iommu_device_claim_dma_owner() (needs a `bind` with driverManagedDma before it: VFIO/iommufd claim a device bound to vfio-pci), or iommu_group_claim_dma_owner() with group', {
     dev,
     owner: name().describe('the owner token (a VFIO/iommufd context)'),
     group: z.boolean().optional().describe('claim the device\'s group (the group API) rather than the device'),
   }),
-  op('releaseOwner', 'iommu_device_release_dma_owner(), or iommu_group_release_dma_owner() with group, of an earlier claim', {
+  op('releaseOwner', 'iommu_device_release_dma_owner(), or iommu_group_release_dma_owner() with group, of an earlier claim (needs that `claim` before it)', {
     dev,
     group: z.boolean().optional().describe('release a group claim rather than a device claim'),
   }),
@@ -44,15 +44,16 @@ export const opSchemas = [
     dev,
     domain: name().describe('the name the new domain gets'),
     pasid: z.boolean().optional().describe('allocate with IOMMU_HWPT_ALLOC_PASID'),
+    iommufd: z.boolean().optional().describe('an iommufd hwpt: the domain gets the IOMMUFD cookie (MSI doorbells go through iommufd_sw_msi())'),
   }),
   op('domainFree', 'iommu_domain_free() of a named domain', { domain }),
-  op('attach', 'iommu_attach_device(), iommu_attach_group() or iommu_attach_group_handle(), by api', {
+  op('attach', 'iommu_attach_device() (needs a `bind` of the device before it: its caller is the bound driver), iommu_attach_group() or iommu_attach_group_handle(), by api', {
     dev,
     domain,
     api: attachApi.optional().describe('device (default), group, or handle'),
     handle: name().optional().describe('api handle: the attach handle\'s name (default: the device\'s name)'),
   }),
-  op('detach', 'undo the device\'s attach with the API that made it (iommu_detach_device/group, iommu_detach_group_handle)', {
+  op('detach', 'undo the device\'s attach with the API that made it (iommu_detach_device/group, iommu_detach_group_handle; needs an `attach` or `replace` before it)', {
     dev,
     domain: name().optional().describe('the attached domain (documentation: the ledger knows it)'),
     api: attachApi.optional().describe('the API of the attach (documentation: the ledger knows it)'),
@@ -74,7 +75,7 @@ export const opSchemas = [
     pasid,
     handle: name().describe('the attach handle'),
   }),
-  op('pasidDetach', 'iommu_detach_device_pasid() of an earlier `pasidAttach`', { dev, domain, pasid }),
+  op('pasidDetach', 'iommu_detach_device_pasid() of an earlier `pasidAttach` (needs it before, same PASID)', { dev, domain, pasid }),
   op('map', 'iommu_map() of a named domain, read/write', {
     domain,
     iova: address().describe('IO virtual address'),
@@ -86,7 +87,7 @@ export const opSchemas = [
     iova: address().describe('IO virtual address'),
     size: address().describe('size in bytes'),
   }),
-  op('dmaMap', 'dma_map_page() by the bound driver; the mapping gets the name `as`', {
+  op('dmaMap', 'dma_map_page() by the bound driver (needs a `bind` before it; with no driver bound at that moment it is not issued: -ENODEV); the mapping gets the name `as`', {
     dev,
     paddr: address().describe('physical address of the buffer'),
     size: address().optional().describe('size in bytes (default 4096)'),
@@ -110,6 +111,11 @@ export const opSchemas = [
     dev,
     type: z.enum(['identity', 'DMA', 'DMA-FQ', 'auto']).describe('the type written'),
   }),
+  op('prepareMsi', 'iommu_dma_prepare_msi() as the bound driver\'s MSI allocation calls it: map the doorbell into the group\'s domain (needs a `bind` before it; with no driver bound at that moment it is not issued: -ENODEV)', {
+    dev,
+    doorbell: address().describe('physical address of the MSI doorbell'),
+  }),
+  op('resvRegions', 'read the group\'s sysfs reserved_regions (iommu_get_group_resv_regions()); returns 0, as the read does', { dev }),
   op('signal', 'complete() an event (a named completion)', { event: name().describe('the event') }),
   op('wait', 'wait_for_completion() of an event (one another thread signals, or a pause point)', {
     event: name().describe('the event'),

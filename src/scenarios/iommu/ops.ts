@@ -6,12 +6,15 @@ import { deviceReleaseDriver, reallyProbe } from '../../base/dd.js';
 import type { Device } from '../../base/device.js';
 import { iommuAttachDevice, iommuAttachGroup, iommuDetachDevice, iommuDetachGroup } from '../../core/attach.js';
 import { iommuGroupStoreType } from '../../core/default-domain.js';
-import { IOMMU_HWPT_ALLOC_PASID } from '../../core/domain-types.js';
+import { IOMMU_COOKIE_IOMMUFD, IOMMU_HWPT_ALLOC_PASID } from '../../core/domain-types.js';
 import { type IommuDomain, iommuDomainFree, iommuPagingDomainAllocFlags } from '../../core/domain.js';
 import { iommuAttachGroupHandle, iommuDetachGroupHandle, iommuReplaceGroupHandle } from '../../core/group-handle.js';
 import type { IommuGroup } from '../../core/group.js';
 import { iommuDeviceRegister, iommuDeviceUnregister } from '../../core/iommu-device.js';
 import { iommuMap, iommuUnmap } from '../../core/map.js';
+import { iommuDmaPrepareMsi } from '../../core/msi.js';
+import { iommuGroupShowResvRegions } from '../../core/resv.js';
+import { MsiDesc } from '../../base/msi.js';
 import {
   iommuDeviceClaimDmaOwner,
   iommuDeviceReleaseDmaOwner,
@@ -128,6 +131,8 @@ export function* runOp(w: IommuWorld, op: Op): Gen<number> {
       const d = yield* iommuPagingDomainAllocFlags(deviceNamed(w, op.dev), op.pasid === true ? IOMMU_HWPT_ALLOC_PASID : 0);
       if (IS_ERR(d)) return d;
       d.tag = op.domain;
+      // iommufd_hwpt_paging_alloc() marks its domains [B]
+      if (op.iommufd === true) d.cookieType = IOMMU_COOKIE_IOMMUFD;
       w.domains.set(op.domain, d);
       return 0;
     }
@@ -213,7 +218,7 @@ export function* runOp(w: IommuWorld, op: Op): Gen<number> {
     }
     case 'dmaMap': {
       const dev = deviceNamed(w, op.dev);
-      // the DMA API is used by the driver bound to the device
+      // the DMA API is used by the driver bound to the device: none bound, not issued
       if (!L.bound.has(dev)) return -ENODEV;
       const size = op.size ?? 4096;
       const addr = yield* dmaMapPage(dev, op.paddr, size);
@@ -238,6 +243,20 @@ export function* runOp(w: IommuWorld, op: Op): Gen<number> {
     case 'setType': {
       const dev = deviceNamed(w, op.dev);
       return yield* withGroup(dev, (g) => iommuGroupStoreType(g, op.type));
+    }
+    case 'prepareMsi': {
+      const dev = deviceNamed(w, op.dev);
+      // MSI vectors are allocated by the driver bound to the device: none bound, not issued
+      if (!L.bound.has(dev)) return -ENODEV;
+      // msi_domain_prepare_irqs() for one vector; the descriptor is the model's
+      return yield* iommuDmaPrepareMsi(new MsiDesc(dev), op.doorbell);
+    }
+    case 'resvRegions': {
+      const dev = deviceNamed(w, op.dev);
+      return yield* withGroup(dev, function* (g) {
+        yield* iommuGroupShowResvRegions(g);
+        return 0;
+      });
     }
     case 'signal':
       yield* complete(eventNamed(w, op.event));

@@ -90,7 +90,7 @@ export type Op = OpBase &
     | { readonly op: 'unbind'; readonly dev: string }
     | { readonly op: 'claim'; readonly dev: string; readonly owner: string; readonly group?: boolean }
     | { readonly op: 'releaseOwner'; readonly dev: string; readonly group?: boolean }
-    | { readonly op: 'domainAlloc'; readonly dev: string; readonly domain: string; readonly pasid?: boolean }
+    | { readonly op: 'domainAlloc'; readonly dev: string; readonly domain: string; readonly pasid?: boolean; readonly iommufd?: boolean }
     | { readonly op: 'domainFree'; readonly domain: string }
     | { readonly op: 'attach'; readonly dev: string; readonly domain: string; readonly api?: AttachApi; readonly handle?: string }
     | { readonly op: 'detach'; readonly dev: string; readonly domain?: string; readonly api?: AttachApi }
@@ -105,6 +105,8 @@ export type Op = OpBase &
     | { readonly op: 'dma'; readonly dev: string; readonly handle?: string; readonly iova?: number; readonly pasid?: number }
     | { readonly op: 'reset'; readonly dev: string; readonly method?: PciResetMethod | 'default' }
     | { readonly op: 'setType'; readonly dev: string; readonly type: 'identity' | 'DMA' | 'DMA-FQ' | 'auto' }
+    | { readonly op: 'prepareMsi'; readonly dev: string; readonly doorbell: number }
+    | { readonly op: 'resvRegions'; readonly dev: string }
     | { readonly op: 'signal'; readonly event: string }
     | { readonly op: 'wait'; readonly event: string }
   );

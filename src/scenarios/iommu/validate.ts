@@ -4,6 +4,7 @@
 // the line (scenarios/file/), and iommuScenario() refuses a built-in that breaks one.
 import { didYouMean } from '../did-you-mean.js';
 import { pausePointNames } from './pause-points.js';
+import { checkPreconditions } from './preconditions.js';
 import type { IommuScenarioSpec, Op } from './spec.js';
 
 export type SpecPath = ReadonlyArray<string | number>;
@@ -151,5 +152,6 @@ export function validateSpec(spec: IommuScenarioSpec): SpecIssue[] {
       issues.push({ path: [...path, 'event'], message: `no operation signals event "${op.event}" and no pause point is armed with that name${hint}: the wait could never end` });
     }
   }
+  issues.push(...checkPreconditions(spec));
   return issues;
 }
