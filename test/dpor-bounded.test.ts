@@ -1,0 +1,223 @@
+// Bounded DPOR (dpor-bounded.ts) against bounded DFS: for every bound, the same violation kinds
+// and the same final states, no more executions, and none over the bound. Random programs,
+// the examples and every built-in scenario; a program where DPOR plus the bound without the
+// conservative points misses what bounded DFS finds; `check --preemption-bound` on the CLI.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import fc from 'fast-check';
+import { DfsStrategy } from '../src/explorer/dfs.js';
+import { DporStrategy } from '../src/explorer/dpor.js';
+import { BoundedDporStrategy } from '../src/explorer/dpor-bounded.js';
+import { explore } from '../src/explorer/engine.js';
+import { sweepNth } from '../src/explorer/faults.js';
+import type { Strategy } from '../src/explorer/strategy.js';
+import type { FaultPlan, Program } from '../src/rt/execution.js';
+import { abbaProgram } from '../src/scenarios/examples/abba.js';
+import { counterProgram } from '../src/scenarios/examples/counter.js';
+import { leakProgram } from '../src/scenarios/examples/leak.js';
+import { sleepProgram } from '../src/scenarios/examples/sleep-in-atomic.js';
+import { uafProgram } from '../src/scenarios/examples/uaf.js';
+import { allocProgram } from '../src/scenarios/examples/unchecked-alloc.js';
+import { builtinScenarios } from '../src/scenarios/registry.js';
+import { compile, type MProgram, philosophers } from './dpor-model.js';
+import { iommulab } from './support/cli.js';
+import { programArb } from './support/random-program.js';
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- programs of any world type
+type AnyProgram = Program<any>;
+
+interface Outcome {
+  readonly kinds: string;
+  readonly finals: readonly string[];
+  readonly executions: number;
+  /** most preemptions of any execution run */
+  readonly most: number;
+  readonly exhaustive: boolean;
+}
+
+/** Run a search to its end, recording each finished execution's final state (by `finalOf`). */
+function search(program: AnyProgram, make: () => Strategy, faults: FaultPlan, finalOf?: (finals: Set<string>) => AnyProgram): Outcome {
+  const finals = new Set<string>();
+  let most = 0;
+  const watch = (inner: Strategy): Strategy => ({
+    name: inner.name,
+    recordsOps: inner.recordsOps === true,
+    get exhaustive(): boolean {
+      return inner.exhaustive;
+    },
+    next: () => inner.next(),
+    finished(exec) {
+      inner.finished(exec);
+      most = Math.max(most, exec.preemptions);
+      if (finalOf === undefined) finals.add(JSON.stringify(exec.threads.map((t) => t.result ?? null)));
+    },
+  });
+  const p = finalOf === undefined ? program : finalOf(finals);
+  const opts = { faults, timeLimitMs: 600_000 };
+  const r = faults.mode === 'nth' ? sweepNth(p, () => watch(make()), opts) : explore(p, watch(make()), opts);
+  assert.equal(r.limitHit, false);
+  return { kinds: r.found.map((c) => c.kind).sort().join(','), finals: [...finals].sort(), executions: r.executions, most, exhaustive: r.exhaustive };
+}
+
+/** Bounded DPOR agrees with bounded DFS at bound k. */
+function agree(name: string, program: AnyProgram, k: number, faults: FaultPlan, finalOf?: (finals: Set<string>) => AnyProgram): Outcome {
+  const dfs = search(program, () => new DfsStrategy(k), faults, finalOf);
+  const dpor = search(program, () => new BoundedDporStrategy(k), faults, finalOf);
+  assert.equal(dpor.kinds, dfs.kinds, `${name} k=${k}: violation kinds`);
+  assert.deepEqual(dpor.finals, dfs.finals, `${name} k=${k}: final states`);
+  assert.ok(dpor.executions <= dfs.executions, `${name} k=${k}: dpor ${dpor.executions} > dfs ${dfs.executions}`);
+  assert.ok(dpor.most <= k, `${name} k=${k}: an execution had ${dpor.most} preemptions`);
+  if (dpor.exhaustive) {
+    // nothing was cut by the bound: then it covered every class, bounded or not
+    const all = search(program, () => new DporStrategy(), faults, finalOf);
+    assert.equal(dpor.kinds, all.kinds, `${name} k=${k}: exhaustive, but not the kinds of unbounded dpor`);
+    assert.deepEqual(dpor.finals, all.finals, `${name} k=${k}: exhaustive, but not the final states of unbounded dpor`);
+  }
+  return dpor;
+}
+
+function agreeRandom(p: MProgram, k: number, maxFailures: number): void {
+  const faults: FaultPlan = maxFailures > 0 ? { mode: 'choice', maxFailures } : { mode: 'none' };
+  agree('random', compile(p, new Set()), k, faults, (finals) => compile(p, finals) as AnyProgram);
+}
+
+const bounds = fc.integer({ min: 0, max: 3 });
+
+describe('bounded dpor on random programs: as bounded dfs for bounds 0..3', () => {
+  it('locks, reads and writes', () => {
+    fc.assert(
+      fc.property(programArb(false), bounds, (p, k) => agreeRandom(p, k, 0)),
+      { numRuns: 150 },
+    );
+  });
+
+  it('with completions and allocations that may fail (failures as choices)', () => {
+    fc.assert(
+      fc.property(programArb(true), bounds, fc.integer({ min: 0, max: 2 }), (p, k, maxFailures) => agreeRandom(p, k, maxFailures)),
+      { numRuns: 120 },
+    );
+  });
+
+  it('with WARN_ON and BUG_ON (an oops ends the execution)', () => {
+    fc.assert(
+      fc.property(programArb(true, true), bounds, fc.integer({ min: 0, max: 1 }), (p, k, maxFailures) => agreeRandom(p, k, maxFailures)),
+      { numRuns: 100 },
+    );
+  });
+});
+
+const faultModes: readonly FaultPlan[] = [
+  { mode: 'none' },
+  { mode: 'choice', maxFailures: 1 },
+  { mode: 'choice', maxFailures: 2 },
+  { mode: 'nth', nth: 1 },
+];
+
+describe('bounded dpor on the examples and built-in scenarios: as bounded dfs for bounds 0..2', () => {
+  it('every built-in scenario, with its faults', () => {
+    for (const s of builtinScenarios) for (const k of [0, 1, 2]) agree(s.name, s.program, k, s.faults ?? { mode: 'none' });
+  });
+
+  it('the examples under every fault mode, counters and philosophers', () => {
+    const programs: [string, AnyProgram][] = [
+      ['abba', abbaProgram(false)],
+      ['ordered', abbaProgram(true)],
+      ['uaf', uafProgram(false)],
+      ['uaf-locked', uafProgram(true)],
+      ['leak', leakProgram(false)],
+      ['free-on-error', leakProgram(true)],
+      ['unchecked-alloc', allocProgram(false)],
+      ['checked-alloc', allocProgram(true)],
+      ['sleep-kernel', sleepProgram('GFP_KERNEL')],
+      ['sleep-atomic', sleepProgram('GFP_ATOMIC')],
+    ];
+    for (const [name, p] of programs) for (const f of faultModes) for (const k of [0, 1, 2]) agree(`${name} ${f.mode}`, p, k, f);
+    for (const k of [0, 1, 2]) {
+      agree('counter(2,2)', counterProgram(2, 2, false), k, { mode: 'none' });
+      agree('counter(3,1)', counterProgram(3, 1, false), k, { mode: 'none' });
+      agree('counter(3,1) locked', counterProgram(3, 1, true), k, { mode: 'none' });
+      const phil = philosophers(3);
+      agree('philosophers(3)', compile(phil, new Set()), k, { mode: 'none' }, (finals) => compile(phil, finals) as AnyProgram);
+    }
+  });
+});
+
+describe('conservative branch points', () => {
+  // t0 writes v1, then v0; t1 WARNs if v0 is still 0. With no preemption the WARN needs t1 to
+  // run first. DPOR runs t0 first, sees t1's read race with t0's second write and reverses it
+  // in the middle of t0's run: a preemption, cut by the bound. The conservative point at the
+  // start of t0's run puts t1 first instead, which costs none.
+  const program: MProgram = {
+    locks: 1,
+    vars: 2,
+    threads: [
+      [
+        { k: 'write', v: 1 },
+        { k: 'write', v: 0 },
+      ],
+      [{ k: 'warn', v: 0 }],
+    ],
+  };
+  const none: FaultPlan = { mode: 'none' };
+
+  it('bounded dfs finds the WARN with no preemption', () => {
+    assert.equal(search(compile(program, new Set()), () => new DfsStrategy(0), none).kinds, 'warn');
+  });
+
+  it('without them, dpor plus the bound misses it', () => {
+    const naive = search(compile(program, new Set()), () => new BoundedDporStrategy(0, false), none);
+    assert.equal(naive.kinds, '');
+    assert.equal(naive.executions, 1);
+  });
+
+  it('with them, bounded dpor finds it, and the search says it was cut by the bound', () => {
+    const strategy = new BoundedDporStrategy(0);
+    const r = explore(compile(program, new Set()), strategy);
+    assert.deepEqual(
+      r.found.map((c) => [c.kind, c.preemptions]),
+      [['warn', 0]],
+    );
+    assert.ok(strategy.stats.conservative > 0);
+    assert.equal(r.exhaustive, false, 'a reversal was dropped by the bound');
+    assert.equal(r.strategy, 'dpor(preemptions<=0)');
+  });
+
+  it('a bound the program never reaches cuts nothing: exhaustive, as unbounded dpor', () => {
+    const r = explore(compile(program, new Set()), new BoundedDporStrategy(5));
+    assert.equal(r.exhaustive, true);
+    assert.deepEqual(
+      r.found.map((c) => c.kind),
+      ['warn'],
+    );
+  });
+});
+
+describe('iommulab check --preemption-bound with dpor', () => {
+  it('runs bounded dpor by default and names it in the text and JSON reports', async () => {
+    const text = await iommulab('check', 'lost-update', 'abba-deadlock', '--preemption-bound', '1', '--workers', '2');
+    assert.equal(text.status, 0, text.stderr);
+    assert.match(text.stdout, /^ok {3}lost-update +violation: assertion +\(expected violation: assertion; partial 4 exec of dpor\(preemptions<=1\), /m);
+    assert.match(text.stdout, /^ok {3}abba-deadlock +violation: lockdep, deadlock +\(expected .*; exhaustive 4 exec of dpor\(preemptions<=1\), /m);
+    const json = await iommulab('check', 'lost-update', '--preemption-bound', '1', '--json');
+    const doc = JSON.parse(json.stdout) as { scenarios: { strategy: string; exhaustive: boolean; violations: { kind: string; preemptions: number }[] }[] };
+    const o = doc.scenarios[0]!;
+    assert.equal(o.strategy, 'dpor(preemptions<=1)');
+    assert.equal(o.exhaustive, false, 'a bounded search is no proof for the unbounded one');
+    assert.deepEqual(
+      o.violations.map((v) => [v.kind, v.preemptions]),
+      [['assertion', 1]],
+    );
+  });
+
+  it('keeps allocation failures as choices under the bound', async () => {
+    const r = await iommulab('check', 'checked-alloc', 'unchecked-alloc', '--preemption-bound', '0', '--faults', 'choice', '--json');
+    const doc = JSON.parse(r.stdout) as { scenarios: { scenario: string; strategy: string; violations: { kind: string }[] }[] };
+    assert.deepEqual(
+      doc.scenarios.map((o) => [o.scenario, o.strategy, o.violations.map((v) => v.kind).join(',')]),
+      [
+        ['checked-alloc', 'dpor(preemptions<=0)', ''],
+        ['unchecked-alloc', 'dpor(preemptions<=0)', 'null-deref'],
+      ],
+    );
+  });
+});
