@@ -1,7 +1,7 @@
-// Bounded DPOR (dpor-bounded.ts) against bounded DFS: for every bound, the same violation kinds
-// and the same final states, no more executions, and none over the bound. Random programs,
-// the examples and every built-in scenario; a program where DPOR plus the bound without the
-// conservative points misses what bounded DFS finds; `check --preemption-bound` on the CLI.
+// Bounded DPOR (dpor-bounded.ts) against bounded DFS: for every bound, every class bounded DFS
+// reaches (random programs, the examples), the same violation kinds and final states (also on
+// every built-in scenario), no more executions, and none over the bound. Programs where DPOR
+// plus the bound misses what bounded DFS finds without the extra points; the CLI.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
@@ -22,6 +22,7 @@ import { builtinScenarios } from '../src/scenarios/registry.js';
 import { compile, type MProgram, philosophers } from './dpor-model.js';
 import { iommulab } from './support/cli.js';
 import { programArb } from './support/random-program.js';
+import { recordingClasses } from './support/trace-class.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- programs of any world type
 type AnyProgram = Program<any>;
@@ -29,6 +30,7 @@ type AnyProgram = Program<any>;
 interface Outcome {
   readonly kinds: string;
   readonly finals: readonly string[];
+  readonly classes: ReadonlySet<string>;
   readonly executions: number;
   /** most preemptions of any execution run */
   readonly most: number;
@@ -40,6 +42,7 @@ type Observed = (finals: Set<string>) => AnyProgram;
 
 function search(program: AnyProgram, make: () => Strategy, faults: FaultPlan, finalOf?: Observed): Outcome {
   const finals = new Set<string>();
+  const classes = new Set<string>();
   let most = 0;
   const watch = (inner: Strategy): Strategy => ({
     name: inner.name,
@@ -56,9 +59,11 @@ function search(program: AnyProgram, make: () => Strategy, faults: FaultPlan, fi
   });
   const p = finalOf === undefined ? program : finalOf(finals);
   const opts = { faults, timeLimitMs: 600_000 };
-  const r = faults.mode === 'nth' ? sweepNth(p, () => watch(make()), opts) : explore(p, watch(make()), opts);
+  const run = (): Strategy => watch(recordingClasses(make(), classes));
+  const r = faults.mode === 'nth' ? sweepNth(p, run, opts) : explore(p, run(), opts);
   assert.equal(r.limitHit, false);
-  return { kinds: r.found.map((c) => c.kind).sort().join(','), finals: [...finals].sort(), executions: r.executions, most, exhaustive: r.exhaustive };
+  const kinds = r.found.map((c) => c.kind).sort().join(',');
+  return { kinds, finals: [...finals].sort(), classes, executions: r.executions, most, exhaustive: r.exhaustive };
 }
 
 /** Bounded DPOR agrees with bounded DFS at bound k. */
@@ -69,6 +74,8 @@ function agree(name: string, program: AnyProgram, k: number, faults: FaultPlan, 
   assert.deepEqual(dpor.finals, dfs.finals, `${name} k=${k}: final states`);
   assert.ok(dpor.executions <= dfs.executions, `${name} k=${k}: dpor ${dpor.executions} > dfs ${dfs.executions}`);
   assert.ok(dpor.most <= k, `${name} k=${k}: an execution had ${dpor.most} preemptions`);
+  // fail_nth numbers allocations across the sweep's searches: classes only within one search
+  if (faults.mode !== 'nth') for (const c of dfs.classes) assert.ok(dpor.classes.has(c), `${name} k=${k}: class not explored: ${c}`);
   if (dpor.exhaustive) {
     // nothing was cut by the bound: then it covered every class, bounded or not
     const all = search(program, () => new DporStrategy(), faults, finalOf);
@@ -144,12 +151,17 @@ describe('bounded dpor on the examples and built-in scenarios: as bounded dfs fo
   });
 });
 
-describe('conservative branch points', () => {
+describe('the extra points', () => {
+  const none: FaultPlan = { mode: 'none' };
+  const noPoints = { slideBack: false, coons: false };
+  const onlyCoons = { slideBack: false, coons: true };
+  const onlySlideBack = { slideBack: true, coons: false };
+
   // t0 writes v1, then v0; t1 WARNs if v0 is still 0. With no preemption the WARN needs t1 to
   // run first. DPOR runs t0 first, sees t1's read race with t0's second write and reverses it
-  // in the middle of t0's run: a preemption, cut by the bound. The conservative point at the
-  // start of t0's run puts t1 first instead, which costs none.
-  const program: MProgram = {
+  // in the middle of t0's run: a preemption, cut by the bound. Putting t1 at the start of t0's
+  // run instead (Coons et al.'s block start; sliding t1 back over t0's first write) costs none.
+  const warn: MProgram = {
     locks: 1,
     vars: 2,
     threads: [
@@ -160,32 +172,68 @@ describe('conservative branch points', () => {
       [{ k: 'warn', v: 0 }],
     ],
   };
-  const none: FaultPlan = { mode: 'none' };
 
-  it('bounded dfs finds the WARN with no preemption', () => {
-    assert.equal(search(compile(program, new Set()), () => new DfsStrategy(0), none).kinds, 'warn');
-  });
-
-  it('without them, dpor plus the bound misses it', () => {
-    const naive = search(compile(program, new Set()), () => new BoundedDporStrategy(0, false), none);
+  it('without them, dpor plus the bound misses a WARN that bounded dfs finds', () => {
+    assert.equal(search(compile(warn, new Set()), () => new DfsStrategy(0), none).kinds, 'warn');
+    const naive = search(compile(warn, new Set()), () => new BoundedDporStrategy(0, noPoints), none);
     assert.equal(naive.kinds, '');
     assert.equal(naive.executions, 1);
   });
 
-  it('with them, bounded dpor finds it, and the search says it was cut by the bound', () => {
-    const strategy = new BoundedDporStrategy(0);
-    const r = explore(compile(program, new Set()), strategy);
-    assert.deepEqual(
-      r.found.map((c) => [c.kind, c.preemptions]),
-      [['warn', 0]],
-    );
-    assert.ok(strategy.stats.conservative > 0);
-    assert.equal(r.exhaustive, false, 'a reversal was dropped by the bound');
-    assert.equal(r.strategy, 'dpor(preemptions<=0)');
+  it('with either kind of point it is found, with no preemption; the search says the bound cut it', () => {
+    for (const points of [onlyCoons, onlySlideBack, undefined]) {
+      const strategy = new BoundedDporStrategy(0, points);
+      const r = explore(compile(warn, new Set()), strategy);
+      assert.deepEqual(
+        r.found.map((c) => [c.kind, c.preemptions]),
+        [['warn', 0]],
+      );
+      assert.ok(strategy.stats.conservative > 0);
+      assert.equal(r.exhaustive, false, 'a reversal was dropped by the bound');
+      assert.equal(r.strategy, 'dpor(preemptions<=0)');
+    }
+  });
+
+  // t2 takes and drops the lock, reads v1 and takes the lock again; t0 writes v1 and t1 reads it,
+  // both before taking the lock. The deadlocked class where t1 reads before t0 writes, t0 writes
+  // before t2 reads and t2 holds the lock at the end has one member within one preemption:
+  // t2 locks; t1 reads (the preemption) and blocks on the lock; t0 writes and blocks; t2 goes on.
+  // Races place t1 and t0 after t2's unlock, where they take the lock; the block start and the
+  // last free switch are not between t2's lock and unlock either. Sliding back is.
+  const squeeze: MProgram = {
+    locks: 1,
+    vars: 2,
+    threads: [
+      [
+        { k: 'write', v: 1 },
+        { k: 'lock', lock: 0 },
+      ],
+      [
+        { k: 'read', v: 1 },
+        { k: 'lock', lock: 0 },
+        { k: 'read', v: 0 },
+      ],
+      [
+        { k: 'lock', lock: 0 },
+        { k: 'unlock', lock: 0 },
+        { k: 'read', v: 1 },
+        { k: 'lock', lock: 0 },
+      ],
+    ],
+  };
+
+  it("Coons et al.'s points alone miss a class that bounded dfs reaches; sliding back covers it", () => {
+    const program = compile(squeeze, new Set());
+    const dfs = search(program, () => new DfsStrategy(1), none);
+    const coons = search(program, () => new BoundedDporStrategy(1, onlyCoons), none);
+    const missed = [...dfs.classes].filter((c) => !coons.classes.has(c));
+    assert.equal(missed.length, 1);
+    assert.match(missed[0]!, /^0\.0 1\.0 2\.0 2\.1 2\.2 2\.3 \| /, 'the deadlock with t2 holding the lock');
+    agree('squeeze', program, 1, none);
   });
 
   it('a bound the program never reaches cuts nothing: exhaustive, as unbounded dpor', () => {
-    const r = explore(compile(program, new Set()), new BoundedDporStrategy(5));
+    const r = explore(compile(warn, new Set()), new BoundedDporStrategy(5));
     assert.equal(r.exhaustive, true);
     assert.deepEqual(
       r.found.map((c) => c.kind),

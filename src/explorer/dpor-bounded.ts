@@ -1,18 +1,17 @@
-// DPOR restricted to executions with at most K preemptions: bounded partial-order reduction
-// (Coons, Musuvathi, McKinley, "Bounded Partial-Order Reduction", OOPSLA 2013), on our race
-// analysis (dpor-races.ts). Not optimal: backtrack sets instead of wakeup trees and no sleep sets
-// (a sleeping event may stand for an execution that only the bound cut off), so a class may be
+// DPOR restricted to executions with at most K preemptions (bounded partial-order reduction,
+// after Coons, Musuvathi, McKinley, "Bounded Partial-Order Reduction", OOPSLA 2013), on the race
+// analysis of dpor-races.ts. Not optimal: backtrack sets instead of wakeup trees and no sleep
+// sets (a sleeping event may stand for executions that only the bound cut off), so a class may be
 // explored more than once, but never by more executions than bounded DFS runs.
 //
 // Each step of the current execution is a node with the options (thread, allocation outcome)
 // still to try there. A race reversal notdep(e1).e2 offered at the step of e1 adds its initials
-// there, and, because that point may cost a preemption the bound does not allow while an
-// equivalent order placed earlier does not, adds e2's thread (or every runnable thread if it
-// cannot run) at two conservative points too: the start of the block of steps of e1's thread
-// that contains e1, and the last step before it where switching threads is free (the previous
-// thread blocked or finished). An option that would exceed the bound is dropped, and the search
-// is then exhaustive only within the bound. Why this covers every class bounded DFS reaches:
-// docs/ARCHITECTURE.md, "DPOR", "Preemption bound".
+// there. That place may cost a preemption the bound does not allow while an equivalent order
+// placed earlier costs none, so more points are added: each initial at every earlier step it
+// commutes with (slide-back), and e2's thread at the start of e1's thread's run and at the last
+// free switch (Coons et al.). An option that would exceed the bound is dropped, and the search is
+// then exhaustive only within the bound. The argument, and what backs it: docs/ARCHITECTURE.md,
+// "DPOR", "Preemption bound".
 import type { Chooser, Execution } from '../rt/execution.js';
 import { describeOp, type Op } from '../rt/op.js';
 import type { Thread } from '../rt/thread.js';
@@ -42,6 +41,16 @@ interface Step {
   readonly todo: number[];
 }
 
+/** The points added besides the race's own step (docs/ARCHITECTURE.md, "Preemption bound"). */
+export interface ExtraPoints {
+  /** each initial of the reversal at every earlier step it commutes with */
+  readonly slideBack: boolean;
+  /** e2's thread at the start of e1's thread's run and at the last free switch (Coons et al.) */
+  readonly coons: boolean;
+}
+
+export const allPoints: ExtraPoints = { slideBack: true, coons: true };
+
 export interface BoundedDporStats {
   /** races whose reversal was offered */
   races: number;
@@ -66,12 +75,12 @@ export class BoundedDporStrategy implements Strategy, Chooser {
   private entered = 0;
 
   /**
-   * @param conservative add the conservative points (off only to show, in a test, what naive
-   *   DPOR plus a bound misses)
+   * @param points which extra points to add (all of them but in tests that show what is missed
+   *   without them)
    */
   constructor(
     readonly preemptionBound: number,
-    private readonly conservative = true,
+    private readonly points: ExtraPoints = allPoints,
   ) {
     if (!Number.isInteger(preemptionBound) || preemptionBound < 0) throw new Error(`dpor: bad preemption bound ${preemptionBound}`);
     this.name = `dpor(preemptions<=${preemptionBound})`;
@@ -152,11 +161,21 @@ export class BoundedDporStrategy implements Strategy, Chooser {
   /** A reversal to explore after the first `at` steps: its initials there, and the conservative points. */
   private offer(rel: Relation, events: readonly Ev[], maxFailures: number, at: number, v: readonly Ev[]): void {
     for (let a = 0; a < v.length; a++) {
-      if (isInitial(rel, v, a)) this.addThread(at, v[a]!.thread, v, events, maxFailures);
+      if (!isInitial(rel, v, a)) continue;
+      const f = v[a]!;
+      this.addThread(at, f.thread, v, events, maxFailures);
+      if (!this.points.slideBack) continue;
+      // slide f back over the steps before `at` it commutes with: each such step is a place it
+      // could run in an equivalent order, and some may cost fewer preemptions
+      for (let j = at - 1; j >= 0; j--) {
+        const x = events[j]!;
+        if (x.thread === f.thread || conflicts(rel, x, f)) break;
+        if (this.addSlid(j, f, maxFailures)) this.stats.conservative++;
+      }
     }
     const e2 = v[v.length - 1]!;
     // the other outcome of the allocation at `at` runs the same thread there: it costs no preemption
-    if (!this.conservative || e2.thread === events[at]!.thread) return;
+    if (!this.points.coons || e2.thread === events[at]!.thread) return;
     for (const j of [blockStart(this.path, at), lastFreeSwitch(this.path, at)]) {
       if (j < at && this.addThread(j, e2.thread, v, events, maxFailures)) this.stats.conservative++;
     }
@@ -172,6 +191,13 @@ export class BoundedDporStrategy implements Strategy, Chooser {
     }
     const fail = nextOutcome(t, j, v, events) && step.failures < maxFailures;
     return this.add(step, t, fail);
+  }
+
+  /** f, an initial of a reversal, at step j: it commutes with the steps from j on, so it can run there. */
+  private addSlid(j: number, f: Ev, maxFailures: number): boolean {
+    const step = this.path[j]!;
+    if (!step.enabled.includes(f.thread)) return false;
+    return this.add(step, f.thread, f.fail && step.failures < maxFailures);
   }
 
   private add(step: Step, thread: number, fail: boolean): boolean {
