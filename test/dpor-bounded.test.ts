@@ -222,7 +222,7 @@ describe('the extra points', () => {
     ],
   };
 
-  it("Coons et al.'s points alone miss a class that bounded dfs reaches; sliding back covers it", () => {
+  it('the points of Coons et al. alone miss a class that bounded dfs reaches; sliding back covers it', () => {
     const program = compile(squeeze, new Set());
     const dfs = search(program, () => new DfsStrategy(1), none);
     const coons = search(program, () => new BoundedDporStrategy(1, onlyCoons), none);
