@@ -5,10 +5,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
+import { defaultCheckOptions } from '../src/check/check.js';
+import { strategySpec } from '../src/check/search-spec.js';
 import { DfsStrategy } from '../src/explorer/dfs.js';
 import { DporStrategy } from '../src/explorer/dpor.js';
 import { BoundedDporStrategy } from '../src/explorer/dpor-bounded.js';
 import { explore } from '../src/explorer/engine.js';
+import { familyFor } from '../src/explorer/parallel/family.js';
 import { sweepNth } from '../src/explorer/faults.js';
 import type { Strategy } from '../src/explorer/strategy.js';
 import type { FaultPlan, Program } from '../src/rt/execution.js';
@@ -243,6 +246,16 @@ describe('the extra points', () => {
 });
 
 describe('iommulab check --preemption-bound with dpor', () => {
+  it('workers, shards and checkpoints run it whole, as unbounded dpor', () => {
+    const spec = strategySpec({ ...defaultCheckOptions, preemptionBound: 2 });
+    assert.deepEqual(spec, { kind: 'dpor-bounded', preemptionBound: 2 });
+    assert.deepEqual(strategySpec(defaultCheckOptions), { kind: 'dpor' });
+    const family = familyFor(spec);
+    assert.deepEqual(family.split(family.root()), ['whole']);
+    assert.equal(family.create('whole').name, 'dpor(preemptions<=2)');
+    assert.throws(() => family.check({ frames: [] }, 'run.json: progress[0].state'), /run\.json: progress\[0\]\.state: expected "whole"/);
+  });
+
   it('runs bounded dpor by default and names it in the text and JSON reports', async () => {
     const text = await iommulab('check', 'lost-update', 'abba-deadlock', '--preemption-bound', '1', '--workers', '2');
     assert.equal(text.status, 0, text.stderr);
