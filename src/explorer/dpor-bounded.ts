@@ -158,7 +158,7 @@ export class BoundedDporStrategy implements Strategy, Chooser {
     this.backtrack(n);
   }
 
-  /** A reversal to explore after the first `at` steps: its initials there, and the conservative points. */
+  /** A reversal to explore after the first `at` steps: its initials there and slid back, and Coons et al.'s points. */
   private offer(rel: Relation, events: readonly Ev[], maxFailures: number, at: number, v: readonly Ev[]): void {
     for (let a = 0; a < v.length; a++) {
       if (!isInitial(rel, v, a)) continue;
