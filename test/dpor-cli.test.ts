@@ -1,8 +1,9 @@
-// `iommulab check` runs DPOR by default, keeps dfs selectable, and refuses DPOR with a
-// preemption bound instead of producing an unsound result.
+// `iommulab check` runs DPOR by default, keeps dfs selectable, and runs bounded DPOR
+// (dpor-bounded.ts) under a preemption bound.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { checkScenario, CheckOptionsError, makeStrategy, defaultCheckOptions } from '../src/check/check.js';
+import { checkScenario, makeStrategy, defaultCheckOptions } from '../src/check/check.js';
+import { BoundedDporStrategy } from '../src/explorer/dpor-bounded.js';
 import { main } from '../src/cli/main.js';
 import { builtinScenarios } from '../src/scenarios/registry.js';
 
@@ -56,14 +57,16 @@ describe('dpor in iommulab check', () => {
     assert.equal((JSON.parse(dfs.out) as { scenarios: { strategy: string; executions: number }[] }).scenarios[0]!.executions, 6);
   });
 
-  it('a preemption bound selects dfs, and is refused with an explicit --strategy dpor', async () => {
+  it('a preemption bound keeps dpor (bounded) unless dfs is asked for', async () => {
+    assert.ok(makeStrategy({ ...defaultCheckOptions, preemptionBound: 2 }) instanceof BoundedDporStrategy);
     const bounded = await capture(['check', 'abba-deadlock', '--preemption-bound', '1', '--json']);
     assert.equal(bounded.code, 0);
-    assert.match(bounded.out, /"strategy": "dfs\(preemptions<=1\)"/);
-    const refused = await capture(['check', '--strategy', 'dpor', '--preemption-bound', '1']);
-    assert.equal(refused.code, 2);
-    assert.match(refused.err, /--preemption-bound cannot be combined with --strategy dpor/);
-    assert.equal(refused.out, '');
-    assert.throws(() => makeStrategy({ ...defaultCheckOptions, strategy: 'dpor', preemptionBound: 2 }), CheckOptionsError);
+    assert.match(bounded.out, /"strategy": "dpor\(preemptions<=1\)"/);
+    const explicit = await capture(['check', 'abba-deadlock', '--strategy', 'dpor', '--preemption-bound', '1', '--json']);
+    assert.equal(explicit.code, 0);
+    const untimed = (out: string): string => out.replace(/"(elapsedMs|executionsPerSecond)": [\d.]+/g, '');
+    assert.equal(untimed(explicit.out), untimed(bounded.out));
+    const dfs = await capture(['check', 'abba-deadlock', '--strategy', 'dfs', '--preemption-bound', '1', '--json']);
+    assert.match(dfs.out, /"strategy": "dfs\(preemptions<=1\)"/);
   });
 });

@@ -1,6 +1,7 @@
 // Run one scenario under a search and compare what happened with what it expects.
 import { DfsStrategy } from '../explorer/dfs.js';
 import { DporStrategy } from '../explorer/dpor.js';
+import { BoundedDporStrategy } from '../explorer/dpor-bounded.js';
 import { type Counterexample, type ExploreResult, explore } from '../explorer/engine.js';
 import { sweepNth } from '../explorer/faults.js';
 import { minimize } from '../explorer/minimize.js';
@@ -90,18 +91,12 @@ export function faultPlanFor(s: Scenario, opts: CheckOptions): FaultPlan {
   }
 }
 
-/** A combination of options the searches cannot honour soundly. */
-export class CheckOptionsError extends Error {}
-
 export function makeStrategy(opts: CheckOptions): Strategy {
   switch (opts.strategy) {
     case 'dpor':
-      // Pruning by preemptions breaks the race-reversal argument (a reversal may need more
-      // preemptions than the bound while an equivalent, cheaper order exists): refuse, not guess.
-      if (Number.isFinite(opts.preemptionBound)) {
-        throw new CheckOptionsError('a preemption bound is not supported by the dpor strategy; use --strategy dfs with --preemption-bound');
-      }
-      return new DporStrategy();
+      // under a bound, the variant that adds conservative branch points (plain DPOR would miss
+      // classes whose reversal needs more preemptions than an equivalent order elsewhere)
+      return Number.isFinite(opts.preemptionBound) ? new BoundedDporStrategy(opts.preemptionBound) : new DporStrategy();
     case 'dfs':
       return new DfsStrategy(opts.preemptionBound);
     case 'random':
@@ -111,11 +106,9 @@ export function makeStrategy(opts: CheckOptions): Strategy {
   }
 }
 
-/** The options in force: the defaults, then `options`; a preemption bound alone selects dfs. */
+/** The options in force: the defaults, then `options` (a preemption bound applies to dpor and dfs). */
 export function resolveCheckOptions(options: Partial<CheckOptions>): CheckOptions {
-  const bounded = options.preemptionBound !== undefined && Number.isFinite(options.preemptionBound);
-  const strategy = options.strategy ?? (bounded ? 'dfs' : defaultCheckOptions.strategy);
-  return { ...defaultCheckOptions, ...options, strategy };
+  return { ...defaultCheckOptions, ...options };
 }
 
 export function checkScenario(s: Scenario, options: Partial<CheckOptions> = {}): ScenarioOutcome {

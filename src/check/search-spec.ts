@@ -10,7 +10,7 @@ import type { CheckOptions } from './check.js';
 export function strategySpec(opts: CheckOptions): StrategySpec {
   switch (opts.strategy) {
     case 'dpor':
-      return { kind: 'dpor' };
+      return Number.isFinite(opts.preemptionBound) ? { kind: 'dpor-bounded', preemptionBound: opts.preemptionBound } : { kind: 'dpor' };
     case 'dfs':
       return { kind: 'dfs', preemptionBound: Number.isFinite(opts.preemptionBound) ? opts.preemptionBound : null };
     case 'random':

@@ -16,7 +16,9 @@ export function replayTarget(o: { readonly scenario: string; readonly file?: str
 export function outcomeLine(o: ScenarioOutcome, nameWidth: number): string {
   const verdict = o.matches ? 'ok  ' : 'FAIL';
   const found = o.violations.length > 0 ? `violation: ${o.violations.map((v) => v.kind).join(', ')}` : o.outcome;
-  const search = `${o.exhaustive ? 'exhaustive' : 'partial'} ${o.executions} exec, ${(o.elapsedMs / 1000).toFixed(2)}s`;
+  // the default search goes unnamed; any other (dfs, a preemption bound, sampling) is named
+  const how = /^dpor( x fail_nth)?$/.test(o.strategy) ? '' : ` of ${o.strategy}`;
+  const search = `${o.exhaustive ? 'exhaustive' : 'partial'} ${o.executions} exec${how}, ${(o.elapsedMs / 1000).toFixed(2)}s`;
   const line = `${verdict} ${o.scenario.padEnd(nameWidth)}  ${found.padEnd(30)} (expected ${o.expected}; ${search})`;
   if (o.matches || o.violation === undefined) return line;
   return `${line}\n       replay: ${replayCommand(replayTarget(o), o.violation.schedule)}`;

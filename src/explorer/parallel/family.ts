@@ -4,6 +4,7 @@
 // (DPOR can join with its own family: e.g. parts = wakeup-tree subtrees.)
 import { DfsStrategy, type DfsState } from '../dfs.js';
 import { DporStrategy } from '../dpor.js';
+import { BoundedDporStrategy } from '../dpor-bounded.js';
 import { type PctState, PctStrategy, pctInitialK } from '../pct.js';
 import { RandomStrategy, type RangeState } from '../random.js';
 import type { Strategy } from '../strategy.js';
@@ -15,6 +16,7 @@ import { checkPctState, checkRangeState, rangeKey, splitPct, splitRange } from '
 /** A search strategy with its parameters, as plain JSON (a worker builds the strategy from it). */
 export type StrategySpec =
   | { readonly kind: 'dpor' }
+  | { readonly kind: 'dpor-bounded'; readonly preemptionBound: number }
   | { readonly kind: 'dfs'; readonly preemptionBound: number | null }
   | { readonly kind: 'random'; readonly seed: number; readonly executions: number }
   | { readonly kind: 'pct'; readonly seed: number; readonly executions: number; readonly depth: number };
@@ -55,6 +57,17 @@ export function familyFor(spec: StrategySpec): SearchFamily {
         split: (s) => [s],
         check: (v, path) => {
           if (v !== 'whole') throw new DataError(`${path}: expected "whole" (a dpor search is saved only whole)`);
+        },
+      });
+    case 'dpor-bounded':
+      // its backtrack sets are not saved or cut either: the search runs whole, like dpor
+      return family<'whole'>({
+        root: () => 'whole',
+        create: () => new BoundedDporStrategy(spec.preemptionBound),
+        key: () => [],
+        split: (s) => [s],
+        check: (v, path) => {
+          if (v !== 'whole') throw new DataError(`${path}: expected "whole" (a bounded dpor search is saved only whole)`);
         },
       });
     case 'dfs': {
