@@ -12,46 +12,8 @@ import type { Strategy } from '../src/explorer/strategy.js';
 import { Execution, type FaultPlan, type Program } from '../src/rt/execution.js';
 import { type LockEdge, LockdepGraph } from '../src/rt/lockdep.js';
 import { abbaProgram } from '../src/scenarios/examples/abba.js';
-import { bruteForce, compile, type MOp, type MProgram, philosophers } from './dpor-model.js';
-
-interface Shape {
-  readonly locks: number;
-  readonly vars: number;
-  readonly threads: number;
-}
-
-function opArb(s: Shape, extended: boolean, reports = false): fc.Arbitrary<MOp> {
-  const base: fc.Arbitrary<MOp>[] = [
-    fc.record({ k: fc.constantFrom('lock' as const, 'unlock' as const), lock: fc.nat(s.locks - 1) }),
-    fc.record({ k: fc.constantFrom('read' as const, 'write' as const), v: fc.nat(s.vars - 1) }),
-  ];
-  if (extended) {
-    base.push(
-      fc.record({ k: fc.constantFrom('wait' as const, 'signal' as const, 'signal-all' as const), c: fc.constant(0) }),
-      fc.constant({ k: 'alloc' as const }),
-    );
-  }
-  if (reports) base.push(fc.record({ k: fc.constantFrom('warn' as const, 'bug' as const), v: fc.nat(s.vars - 1) }));
-  return fc.oneof(...base);
-}
-
-/** 2-3 threads of 1-4 ops (fewer with three threads, to keep DFS quick). */
-function programArb(extended: boolean, reports = false): fc.Arbitrary<MProgram> {
-  return fc
-    .record({
-      locks: fc.integer({ min: 1, max: 2 }),
-      vars: fc.integer({ min: 1, max: 2 }),
-      threads: fc.integer({ min: 2, max: 3 }),
-    })
-    .chain((s) =>
-      fc
-        .array(fc.array(opArb(s, extended, reports), { minLength: 1, maxLength: s.threads === 2 ? 4 : extended ? 2 : 3 }), {
-          minLength: s.threads,
-          maxLength: s.threads,
-        })
-        .map((threads) => ({ locks: s.locks, vars: s.vars, completions: 1, threads })),
-    );
-}
+import { bruteForce, compile, type MProgram, philosophers } from './dpor-model.js';
+import { opArb, programArb } from './support/dpor-programs.js';
 
 function kinds(program: Program<unknown>, strategy: Strategy, faults: FaultPlan): { kinds: string; executions: number } {
   const r = explore(program, strategy, { faults });
