@@ -106,7 +106,7 @@ describe('a dpor search cut into slices gives the whole search\'s result', () =>
         const { sliced, whole } = slicedAndWhole(compile(p, new Set()) as Program<unknown>, spec(faults), s);
         assert.deepEqual(sliced, whole);
       }),
-      { numRuns: 60 },
+      { numRuns: 100 },
     );
   });
 });
