@@ -6,7 +6,7 @@ import { NthSweep, type SweepResult, type SweepState } from '../explorer/faults.
 import { Coordinator, type RangeProgress, wholeRange } from '../explorer/parallel/coordinator.js';
 import { finishSearch, rangeOutcome } from '../explorer/parallel/explore-parallel.js';
 import { familyFor } from '../explorer/parallel/family.js';
-import { makePool, type SlicePool } from '../explorer/parallel/pool.js';
+import { InProcessPool, makePool, type SlicePool } from '../explorer/parallel/pool.js';
 import { loadProgram, type ProgramSource } from '../explorer/parallel/program-source.js';
 import { planSearch } from '../explorer/parallel/plan.js';
 import { runSlice, type SearchSpec } from '../explorer/parallel/slice.js';
@@ -47,6 +47,8 @@ export type ScenarioProgress =
   };
 
 export const defaultWarmUpMs = 200;
+
+const inThisThread = new InProcessPool();
 
 export class CheckRun {
   private readonly progress: Array<ScenarioProgress | undefined>;
@@ -200,7 +202,9 @@ export class CheckRun {
     }
     if (this.stopped) return null;
     if (ranges.every((r) => r.limitHit || (r.pending.length === 0 && r.done.length === 0))) return ranges;
-    this.pool ??= makePool(this.settings.workers);
+    // a search that cannot be cut (dpor) runs on one thread at a time whatever the workers: this
+    // one, already warm, with nothing to copy (the event loop still turns between slices)
+    const pool = familyFor(spec.strategy).splits ? (this.pool ??= makePool(this.settings.workers)) : inThisThread;
     const coordinator = new Coordinator(source, spec, ranges, {
       maxExecutions: cap,
       deadline,
@@ -208,7 +212,7 @@ export class CheckRun {
     });
     this.coordinator = coordinator;
     this.live = () => live(coordinator.snapshot());
-    const end = await coordinator.run(this.pool);
+    const end = await coordinator.run(pool);
     this.coordinator = null;
     if (end === 'stopped') return null;
     return coordinator.snapshot();
