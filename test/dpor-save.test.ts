@@ -6,11 +6,13 @@ import { describe, test } from 'node:test';
 import fc from 'fast-check';
 import { DporStrategy } from '../src/explorer/dpor.js';
 import { explore } from '../src/explorer/engine.js';
+import { DataError } from '../src/explorer/parallel/data.js';
 import { familyFor } from '../src/explorer/parallel/family.js';
 import { compareKeys, type Key } from '../src/explorer/parallel/key.js';
 import { concatRanges, emptyRange, type RangeResult } from '../src/explorer/parallel/range.js';
 import { runSlice, type SearchSpec } from '../src/explorer/parallel/slice.js';
 import type { FaultPlan, Program } from '../src/rt/execution.js';
+import { OpKind } from '../src/rt/op.js';
 import { abbaProgram } from '../src/scenarios/examples/abba.js';
 import { counterProgram } from '../src/scenarios/examples/counter.js';
 import { findScenario } from '../src/scenarios/registry.js';
@@ -148,5 +150,42 @@ describe('a saved dpor state', () => {
     const all = explore(program, s, { recordOps: true });
     assert.equal(s.save(), null);
     assert.equal(explore(program, family.create(family.root()), { recordOps: true }).executions, all.executions);
+  });
+
+  test('read from a file, is checked field by field: a bad one is a DataError naming it', () => {
+    const first = new DporStrategy();
+    explore(scenario('iommu-reset-vs-attach'), first, { maxExecutions: 9, recordOps: true });
+    const good = JSON.stringify(first.save());
+    family.check(JSON.parse(good), 'state');
+    type Any = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+    const lock = (JSON.parse(good) as Any).ops.findIndex((o: Any) => o.kind === OpKind.Lock) as number;
+    assert.ok(lock >= 0);
+    const cases: Array<[(s: Any) => void, RegExp]> = [
+      [(s) => (s.explored = -1), /^state\.explored: expected an integer >= 0$/],
+      [(s) => (s.ops[0].kind = 13), /^state\.ops\[0\]\.kind: 13 is not an op kind \(0\.\.12\)$/],
+      [(s) => (s.ops[lock].obj = null), new RegExp(`^state\\.ops\\[${lock}\\]\\.obj: a lock op names its object$`)],
+      [(s) => (s.ops[lock].obj.label = 5), new RegExp(`^state\\.ops\\[${lock}\\]\\.obj\\.label: expected a string$`)],
+      [(s) => (s.ops[lock].field = 1), new RegExp(`^state\\.ops\\[${lock}\\]\\.field: expected a string$`)],
+      [(s) => (s.events[0].op = 999), /^state\.events\[0\]\.op: op 999 is past the \d+ ops$/],
+      [(s) => (s.events[1].fail = 'no'), /^state\.events\[1\]\.fail: expected true or false$/],
+      [(s) => (s.path[2].cur = 10_000), /^state\.path\[2\]\.cur: event 10000 is past the \d+ events$/],
+      [(s) => (s.path[1].cur = s.path[0].cur), /^state\.path\[1\]\.cur: event \d+ is step 0 of thread \d+, but the path is at its step 1$/],
+      [(s) => (s.path[0].sleep = [-1]), /^state\.path\[0\]\.sleep\[0\]: expected an integer >= 0$/],
+      [(s) => (s.path[0].pending = [[0, 0]]), /^state\.path\[0\]\.pending\[0\]\[1\]: parent 0 does not come before entry 0$/],
+      [(s) => (s.follow = [[0]]), /^state\.follow\[0\]: expected \[event, parent\]$/],
+      [(s) => (s.branchAt = 0), /^state\.branchAt: expected \d+ \(the last step of the path\), got 0$/],
+      [(s) => (s.tails[0] = 'x'), /^state\.tails\[0\]: expected an integer >= -1$/],
+      [(s) => (s.tails[0] = 1e6), /^state\.tails\[0\]: step 1000000 is past the \d+ steps of the last execution$/],
+      [(s) => delete s.stats, /^state\.stats: expected an object$/],
+      [(s) => (s.path = []), /^state\.branchAt: expected 0/],
+    ];
+    for (const [edit, message] of cases) {
+      const state = JSON.parse(good) as Any;
+      edit(state);
+      const named = (e: unknown) => e instanceof DataError && message.test(e.message);
+      assert.throws(() => family.check(state, 'state'), named, String(message));
+    }
+    // a checkpoint from before dpor was saved holds "whole"
+    assert.throws(() => family.check('whole', 'state'), (e: unknown) => e instanceof DataError && e.message === 'state: expected an object');
   });
 });
