@@ -173,7 +173,7 @@ describe('shards, merge and checkpoints of file scenarios', () => {
     const f = loadScenarioFile(file);
     // the default strategy (dpor), stopped as soon as a slice is committed
     const opts = { ...defaultCheckOptions, timeLimitMs: 600_000 };
-    const run = new CheckRun(f.scenarios, opts, { workers: 1, sliceMs: 1, warmUpMs: 1, shard: null });
+    const run = new CheckRun(f.scenarios, opts, { workers: 1, sliceMs: 1, warmUpMs: 1, shard: null, savesMidSearch: true });
     const poll = setInterval(() => {
       const p = run.snapshot()[0];
       if (p?.status === 'search' && p.ranges.some((r) => r.committed.executions > 0)) run.interrupt();

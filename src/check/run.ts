@@ -23,6 +23,11 @@ export interface RunSettings {
   readonly sliceMs: number;
   /** a first slice in this thread, so small searches end there without starting any worker */
   readonly warmUpMs: number;
+  /**
+   * progress may be taken mid-search (checkpoints, Ctrl-C): a search that cannot be cut still
+   * comes back in slices; otherwise it runs in one, as nothing else needs it to stop
+   */
+  readonly savesMidSearch?: boolean;
   readonly shard: Shard | null;
 }
 
@@ -186,13 +191,15 @@ export class CheckRun {
   ): Promise<RangeProgress[] | null> {
     const cap = this.opts.maxExecutions;
     const deadline = performance.now() + this.opts.timeLimitMs;
+    const family = familyFor(spec.strategy);
+    // slices are for cutting a search among workers and for saving it mid-way
+    const whole = !family.splits && this.settings.savesMidSearch !== true;
     this.live = () => live(ranges);
     const only = ranges.length === 1 ? ranges[0]! : null;
     if (only !== null && only.committed.executions === 0 && only.done.length === 0 && only.pending.length === 1) {
       const program = await loadProgram(source);
-      const budget = { maxExecutions: cap, timeMs: Math.min(this.settings.warmUpMs, this.opts.timeLimitMs) };
+      const budget = { maxExecutions: cap, timeMs: Math.min(whole ? Infinity : this.settings.warmUpMs, this.opts.timeLimitMs) };
       const out = runSlice(program, spec, only.pending[0]!.state, budget);
-      const family = familyFor(spec.strategy);
       only.committed = out.result;
       only.pending = out.remaining === null ? [] : [{ key: family.key(out.remaining), state: out.remaining }];
       if (out.result.executions >= cap) {
@@ -204,11 +211,11 @@ export class CheckRun {
     if (ranges.every((r) => r.limitHit || (r.pending.length === 0 && r.done.length === 0))) return ranges;
     // a search that cannot be cut (dpor) runs on one thread at a time whatever the workers: this
     // one, already warm, with nothing to copy (the event loop still turns between slices)
-    const pool = familyFor(spec.strategy).splits ? (this.pool ??= makePool(this.settings.workers)) : inThisThread;
+    const pool = family.splits ? (this.pool ??= makePool(this.settings.workers)) : inThisThread;
     const coordinator = new Coordinator(source, spec, ranges, {
       maxExecutions: cap,
       deadline,
-      sliceMs: this.settings.sliceMs,
+      sliceMs: whole ? Infinity : this.settings.sliceMs,
     });
     this.coordinator = coordinator;
     this.live = () => live(coordinator.snapshot());

@@ -145,11 +145,12 @@ export function loadFrontier(s: DporState): Frontier {
   };
   return {
     explored: s.explored,
+    // the property order of the nodes DporStrategy creates, so the search code sees one shape
     path: s.path.map((n) => ({
       cur: events[n.cur]!,
       free: n.free,
-      sleep: n.sleep.map((e) => events[e]!),
       pending: forest(n.pending),
+      sleep: n.sleep.map((e) => events[e]!),
     })),
     follow: forest(s.follow),
     branchAt: s.branchAt,

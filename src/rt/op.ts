@@ -92,8 +92,8 @@ function freesContainerOf(a: Op, b: Op): boolean {
  * and traces read of it, without the live object behind it.
  */
 export function plainOp(op: Op): Op {
-  const plain = { kind: op.kind, obj: op.obj === null ? null : plainShared(op.obj), field: op.field };
-  return op.verb === undefined ? plain : { ...plain, verb: op.verb };
+  const obj = op.obj === null ? null : plainShared(op.obj);
+  return op.verb === undefined ? { kind: op.kind, obj, field: op.field } : { kind: op.kind, obj, field: op.field, verb: op.verb };
 }
 
 function plainShared(s: Shared): Shared {
