@@ -114,6 +114,17 @@ describe('a dpor search cut into slices gives the whole search\'s result', () =>
 });
 
 describe('a saved dpor state', () => {
+  test('handed to two slices (the coordinator does so at the execution cap), it gives the same executions both times', () => {
+    for (const program of [counterProgram(2, 3, false) as Program<unknown>, scenario('iommu-reset-vs-attach')]) {
+      const search = spec({ mode: 'none' });
+      const state = runSlice(program, search, family.root(), { maxExecutions: 3, timeMs: Infinity }).remaining;
+      // the first goes on with the strategy that saved the state, the second rebuilds it
+      const [a, b] = [0, 1].map(() => runSlice(program, search, state, { maxExecutions: 5, timeMs: Infinity }));
+      assert.equal(a!.result.executions, 5);
+      assert.deepEqual(b, a);
+    }
+  });
+
   test('survives JSON.stringify/parse unchanged, and so does the state saved from it', () => {
     const program = scenario('iommu-reset-vs-attach');
     const first = new DporStrategy();

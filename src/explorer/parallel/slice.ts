@@ -34,12 +34,12 @@ export interface SliceOutcome {
  * and rebuilding DPOR's frontier mid-run brings V8 objects of new shapes into its race analysis,
  * whose re-optimization cost ~5% of a search cut in 200 ms slices. Used once, then forgotten.
  */
-const stopped = new WeakMap<object, Strategy>();
+const stopped = new WeakMap<object, { readonly strategy: Strategy; readonly program: Program<unknown> }>();
 
 export function runSlice(program: Program<unknown>, spec: SearchSpec, state: unknown, budget: SliceBudget): SliceOutcome {
   const kept = typeof state === 'object' && state !== null ? stopped.get(state) : undefined;
   if (kept !== undefined) stopped.delete(state as object);
-  const inner = kept ?? familyFor(spec.strategy).create(state);
+  const inner = kept?.program === program ? kept.strategy : familyFor(spec.strategy).create(state);
   const recorder = new EdgeRecorder();
   // a strategy that cannot save its state runs its part whole
   const whole = { maxExecutions: Infinity, timeMs: Infinity };
@@ -62,7 +62,7 @@ export function runSlice(program: Program<unknown>, spec: SearchSpec, state: unk
       slice.innerDone = true;
     }
   }
-  if (typeof remaining === 'object' && remaining !== null) stopped.set(remaining, inner);
+  if (typeof remaining === 'object' && remaining !== null) stopped.set(remaining, { strategy: inner, program });
   return {
     result: {
       executions: r.executions,
