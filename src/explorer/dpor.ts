@@ -6,6 +6,7 @@
 // After each execution, races are reversed into wakeup sequences (dpor-races.ts); the next
 // execution replays the prefix up to the deepest node with a pending sequence and follows it.
 // Blocking, spawns, oopses and allocation failures: see docs/ARCHITECTURE.md, "DPOR".
+// Between executions the search can be saved as plain JSON and resumed exactly (dpor-frontier.ts).
 import type { Chooser, Execution } from '../rt/execution.js';
 import { describeOp, type Op, OpKind } from '../rt/op.js';
 import type { Thread } from '../rt/thread.js';

@@ -98,6 +98,10 @@ class SliceStrategy implements Strategy {
     return this.innerDone && this.inner.exhaustive;
   }
 
+  get recordsOps(): boolean {
+    return this.inner.recordsOps === true;
+  }
+
   next(): Chooser | null {
     if (this.count >= this.budget.maxExecutions || (this.count > 0 && performance.now() > this.deadline)) return null;
     const c = this.inner.next();
