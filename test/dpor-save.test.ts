@@ -198,6 +198,6 @@ describe('a saved dpor state', () => {
       assert.throws(() => family.check(state, 'state'), named, String(message));
     }
     // a checkpoint from before dpor was saved holds "whole"
-    assert.throws(() => family.check('whole', 'state'), (e: unknown) => e instanceof DataError && e.message === 'state: expected an object');
+    assert.throws(() => family.check('whole', 'state'), (e: unknown) => e instanceof DataError && /^state: a dpor search saved by an older iommulab/.test(e.message));
   });
 });

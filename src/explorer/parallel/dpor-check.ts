@@ -11,6 +11,7 @@ import { bool, DataError, int, intList, list, obj, str } from './data.js';
 const maxNesting = 8;
 
 export function checkDporState(v: unknown, path: string): void {
+  if (v === 'whole') throw new DataError(`${path}: a dpor search saved by an older iommulab (as "whole"); start the check over`);
   const o = obj(v, path);
   int(o.explored, `${path}.explored`);
   const ops = list(o.ops, `${path}.ops`);
