@@ -6,6 +6,7 @@ import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { DfsStrategy } from '../src/explorer/dfs.js';
+import { DporStrategy } from '../src/explorer/dpor.js';
 import { explore } from '../src/explorer/engine.js';
 import { Coordinator, wholeRange } from '../src/explorer/parallel/coordinator.js';
 import { finishSearch, rangeOutcome } from '../src/explorer/parallel/explore-parallel.js';
@@ -18,7 +19,7 @@ import { CheckRun, type ScenarioProgress } from '../src/check/run.js';
 import { strategySpec } from '../src/check/search-spec.js';
 import { NthSweep } from '../src/explorer/faults.js';
 import { findScenario } from '../src/scenarios/registry.js';
-import { noFaults } from '../src/rt/execution.js';
+import { noFaults, type Program } from '../src/rt/execution.js';
 import { fixtureSource, programNamed } from './fixtures/programs.js';
 import { inProcess, iommulab, scratchDir, start, timeless } from './helpers/cli.js';
 import { essence } from './helpers/compare.js';
@@ -26,6 +27,14 @@ import { essence } from './helpers/compare.js';
 const dir = scratchDir();
 after(() => rmSync(dir, { recursive: true, force: true }));
 const long = (executions: number) => ['lost-update', '--strategy', 'random', '--executions', String(executions), '--seed', '3', '--json'];
+/** random runs, four times longer each, until one is long enough to be caught on a fast machine */
+const randomRuns = [40_000, 160_000, 640_000, 2_560_000].map(long);
+/** dpor (the default strategy) on an IOMMU scenario: 1531 executions, then more with failures as choices */
+const dporRuns = [
+  ['iommu-reset-vs-detach', '--json'],
+  ['iommu-reset-vs-detach', '--faults', 'choice', '--json'],
+  ['iommu-reset-vs-detach', '--faults', 'choice', '--max-failures', '2', '--json'],
+];
 
 /** The checkpoint, once it shows explored executions; null if the run ended first. */
 async function progressed(file: string, running: () => boolean): Promise<string | null> {
@@ -43,51 +52,73 @@ async function progressed(file: string, running: () => boolean): Promise<string 
 
 /**
  * Start a run with checkpoints and send it `signal` once a checkpoint shows progress. A run
- * too short to be caught (a fast machine) is tried again four times longer.
+ * too short to be caught (a fast machine) is given up for the next, longer one.
  */
-async function interrupted(name: string, signal: NodeJS.Signals) {
-  for (let executions = 40_000; ; executions *= 4) {
-    const file = join(dir, `${name}-${executions}.json`);
-    const run = start(['check', ...long(executions), '--workers', '2', '--checkpoint', file, '--checkpoint-every', '0.05'], dir);
+async function interrupted(name: string, signal: NodeJS.Signals, runs: ReadonlyArray<readonly string[]>) {
+  for (const [i, args] of runs.entries()) {
+    const file = join(dir, `${name}-${i}.json`);
+    const run = start(['check', ...args, '--workers', '2', '--checkpoint', file, '--checkpoint-every', '0.05'], dir);
     let running = true;
     void run.done.then(() => (running = false));
     const text = await progressed(file, () => running);
-    if (text === null) {
-      assert.ok(executions < 3_000_000, 'no run was long enough to interrupt');
-      continue;
-    }
+    if (text === null) continue;
     run.child.kill(signal);
-    return { file, executions, ran: await run.done };
+    return { file, args, text, ran: await run.done };
   }
+  return assert.fail('no run was long enough to interrupt');
 }
 
 describe('checkpoint and resume on the command line', () => {
-  const uninterrupted = new Map<number, unknown>();
-  const reference = async (executions: number) => {
-    if (!uninterrupted.has(executions)) uninterrupted.set(executions, timeless((await inProcess(['check', ...long(executions), '--workers', '1'])).stdout));
-    return uninterrupted.get(executions);
+  const uninterrupted = new Map<string, { code: number | null; json: unknown }>();
+  const reference = async (args: readonly string[]) => {
+    const id = args.join(' ');
+    if (!uninterrupted.has(id)) {
+      const ran = await inProcess(['check', ...args, '--workers', '1']);
+      uninterrupted.set(id, { code: ran.code, json: timeless(ran.stdout) });
+    }
+    return uninterrupted.get(id)!;
   };
+  const executionsOf = (json: unknown) => (json as { scenarios: Array<{ executions: number }> }).scenarios[0]!.executions;
 
   test('SIGKILL after a checkpoint, then --resume: same result as an uninterrupted run', async () => {
-    const { file, executions, ran } = await interrupted('killed', 'SIGKILL');
+    const { file, args, ran } = await interrupted('killed', 'SIGKILL', randomRuns);
     assert.equal(ran.signal, 'SIGKILL');
     const resumed = await inProcess(['check', '--resume', file, '--workers', '2', '--json']);
     assert.equal(resumed.code, 0, resumed.stderr);
-    const got = timeless(resumed.stdout) as { scenarios: Array<{ executions: number }> };
-    assert.deepEqual(got, await reference(executions));
-    assert.equal(got.scenarios[0]!.executions, executions);
+    const got = timeless(resumed.stdout);
+    assert.deepEqual(got, (await reference(args)).json);
+    assert.equal(executionsOf(got), Number(args[args.indexOf('--executions') + 1]));
   });
 
-  test('Ctrl-C saves the checkpoint and exits 130; --resume finishes the run', async () => {
-    const { file, executions, ran } = await interrupted('stopped', 'SIGINT');
-    assert.equal(ran.code, 130, ran.stderr);
-    assert.match(ran.stderr, /--resume/);
-    const resumed = await inProcess(['check', '--resume', file, '--json']);
-    assert.deepEqual(timeless(resumed.stdout), await reference(executions));
-    // the finished checkpoint resumes to the same report without exploring again
-    const again = await inProcess(['check', '--resume', file, '--json']);
-    assert.deepEqual(timeless(again.stdout), await reference(executions));
+  test('a dpor check killed mid-search resumes from its frontier to the uninterrupted result', async () => {
+    const { file, args, text, ran } = await interrupted('dpor-killed', 'SIGKILL', dporRuns);
+    assert.equal(ran.signal, 'SIGKILL');
+    // the checkpoint holds the rest of the search: a frontier past the executions committed
+    type Range = { committed: { executions: number }; pending: Array<{ key: number[]; state: { path: unknown[] } }> };
+    type Saved = { progress: Array<{ ranges: Range[] }> };
+    const range = (JSON.parse(text) as Saved).progress[0]!.ranges[0]!;
+    assert.ok(range.committed.executions > 0);
+    const rest = range.pending[0]!;
+    assert.ok(rest.key[0]! >= range.committed.executions && rest.state.path.length > 0, 'a dpor frontier, not the whole search again');
+    const resumed = await inProcess(['check', '--resume', file, '--workers', '2', '--json']);
+    const whole = await reference(args);
+    assert.equal(resumed.code, whole.code, resumed.stderr);
+    assert.deepEqual(timeless(resumed.stdout), whole.json);
+    assert.ok(executionsOf(whole.json) >= 1531);
   });
+
+  for (const [kind, runs] of [['random', randomRuns], ['dpor', dporRuns]] as const) {
+    test(`${kind}: Ctrl-C saves the checkpoint and exits 130; --resume finishes the run`, async () => {
+      const { file, args, ran } = await interrupted(`stopped-${kind}`, 'SIGINT', runs);
+      assert.equal(ran.code, 130, ran.stderr);
+      assert.match(ran.stderr, /--resume/);
+      const resumed = await inProcess(['check', '--resume', file, '--json']);
+      assert.deepEqual(timeless(resumed.stdout), (await reference(args)).json);
+      // the finished checkpoint resumes to the same report without exploring again
+      const again = await inProcess(['check', '--resume', file, '--json']);
+      assert.deepEqual(timeless(again.stdout), (await reference(args)).json);
+    });
+  }
 
   test('bad checkpoints and flags are refused (exit 2, naming the file and field)', async () => {
     const good = join(dir, 'good.json');
@@ -104,7 +135,29 @@ describe('checkpoint and resume on the command line', () => {
     const pending = [{ key: [0], state: state([{ options: [5, 6], index: 0 }]) }];
     const range = { index: 0, start, committed: empty, done: [], pending, limitHit: false };
     misfit.progress = [{ name: 'abba-deadlock', status: 'search', elapsedMs: 0, planSize: 1, ranges: [range] }];
+    // a dpor checkpoint mid-search, with its frontier corrupted or not this scenario's
+    const goodDpor = join(dir, 'good-dpor.json');
+    assert.equal((await inProcess(['check', 'abba-deadlock', '--checkpoint', goodDpor])).code, 0);
+    const dpor = new DporStrategy();
+    explore(findScenario('abba-deadlock')!.program as Program<unknown>, dpor, { maxExecutions: 1, recordOps: true });
+    const frontier = dpor.save()!;
+    const dporFile = (name: string, edit: (state: Record<string, unknown>) => void) => {
+      const state = JSON.parse(JSON.stringify(frontier)) as Record<string, unknown>;
+      edit(state);
+      const f = JSON.parse(readFileSync(goodDpor, 'utf8')) as { progress: unknown[] };
+      const part = { key: [frontier.explored], state };
+      const r = { index: 0, start: { key: [0], state: familyFor({ kind: 'dpor' }).root() }, committed: empty, done: [], pending: [part], limitHit: false };
+      f.progress = [{ name: 'abba-deadlock', status: 'search', elapsedMs: 0, planSize: 1, ranges: [r] }];
+      return variant(name, JSON.stringify(f));
+    };
+    const at = 'progress\\[0\\]\\.ranges\\[0\\]\\.pending\\[0\\]\\.state';
     const cases: Array<[string[], RegExp]> = [
+      [['--resume', dporFile('dpor-op.json', (st) => ((st.events as Array<{ op: number }>)[0]!.op = 99))], new RegExp(`dpor-op\\.json: ${at}\\.events\\[0\\]\\.op: op 99 is past`)],
+      [['--resume', dporFile('dpor-kind.json', (st) => ((st.ops as Array<{ kind: unknown }>)[0]!.kind = 'lock'))], new RegExp(`${at}\\.ops\\[0\\]\\.kind: expected an integer`)],
+      [['--resume', dporFile('dpor-tree.json', (st) => ((st.path as Array<{ pending: unknown }>)[0]!.pending = [[0, 3]]))], new RegExp(`${at}\\.path\\[0\\]\\.pending\\[0\\]\\[1\\]: parent 3 does not come before`)],
+      [['--resume', dporFile('dpor-key.json', (st) => (st.explored = 5))], new RegExp(`${at.replace(/\\.state$/, '')}\\.key: does not match its state`)],
+      [['--resume', dporFile('dpor-misfit.json', (st) => ((st.events as Array<{ thread: number }>).forEach((e) => (e.thread += 5))))], /dpor-misfit\.json: the saved search does not fit .*thread [5-9] is not runnable/],
+
       [['--resume', variant('misfit.json', JSON.stringify(misfit))], /misfit\.json: the saved search does not fit .*thread 5 is not runnable/],
       [['--resume', join(dir, 'none.json')], /cannot read .*none\.json: ENOENT/],
       [['--resume', variant('trunc.json', readFileSync(good, 'utf8').slice(0, 100))], /trunc\.json: not valid JSON/],

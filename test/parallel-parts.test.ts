@@ -20,8 +20,9 @@ const program = programNamed('counter-3-2-locked')!;
 function schedules(strategy: Strategy, limit = Infinity): string[] {
   const out: string[] = [];
   const lockdep = new LockdepGraph();
+  const recordOps = strategy.recordsOps === true;
   for (let c = strategy.next(); c !== null && out.length < limit; c = out.length < limit ? strategy.next() : null) {
-    const opts = { faults: noFaults, lockdep, warnFails: true, trace: false, recordOps: false, maxSteps: 1e5 };
+    const opts = { faults: noFaults, lockdep, warnFails: true, trace: false, recordOps, maxSteps: 1e5 };
     const exec = new Execution(program, c, opts);
     exec.run();
     strategy.finished(exec);
@@ -31,6 +32,7 @@ function schedules(strategy: Strategy, limit = Infinity): string[] {
 }
 
 const specs: StrategySpec[] = [
+  { kind: 'dpor' },
   { kind: 'dfs', preemptionBound: null },
   { kind: 'dfs', preemptionBound: 1 },
   { kind: 'random', seed: 5, executions: 300 },
@@ -88,7 +90,7 @@ describe('resumable strategies', () => {
 });
 
 describe('ranges and counterexamples', () => {
-  const search: SearchSpec = { strategy: specs[0]!, faults: noFaults, warnFails: true, maxSteps: 1e5, recordOps: false };
+  const search: SearchSpec = { strategy: specs[1]!, faults: noFaults, warnFails: true, maxSteps: 1e5, recordOps: false };
 
   test('concatenation is associative and has the empty range as unit', () => {
     const family = familyFor(search.strategy);

@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';
 import { DfsStrategy } from '../src/explorer/dfs.js';
+import { DporStrategy } from '../src/explorer/dpor.js';
 import { type ExploreResult, explore } from '../src/explorer/engine.js';
 import { exploreParallel } from '../src/explorer/parallel/explore-parallel.js';
 import type { StrategySpec } from '../src/explorer/parallel/family.js';
@@ -84,6 +85,13 @@ describe('parallel exploration does not depend on the number of workers', () => 
     assert.equal(seq.limitHit, true);
     assert.equal(seq.executions, 1500);
     await assertIndependent('counter-3-2-unlocked', dfs, seq, 1500);
+  });
+
+  test('dpor: not cut, but saved at every slice end and resumed on whichever worker is free', async () => {
+    for (const name of ['counter-3-2-unlocked', 'abba', 'lock-order']) {
+      const seq = sequential(name, new DporStrategy());
+      await assertIndependent(name, { kind: 'dpor' }, seq);
+    }
   });
 
   test('random: executions split by index', async () => {

@@ -171,11 +171,16 @@ describe('shards, merge and checkpoints of file scenarios', () => {
     const file = join(dir, 'checkpointed.yaml');
     copyFileSync(resetAttach, file);
     const f = loadScenarioFile(file);
-    // dfs: a search that can be saved mid-way (a dpor search runs whole, in one slice)
-    const opts = { ...defaultCheckOptions, strategy: 'dfs' as const, timeLimitMs: 600_000 };
-    const run = new CheckRun(f.scenarios, opts, { workers: 1, sliceMs: 1, warmUpMs: 1, shard: null });
-    setTimeout(() => run.interrupt(), 40);
-    assert.equal(await run.run(() => {}), false, 'the search outlasts 40 ms, so it is interrupted mid-way');
+    // the default strategy (dpor), stopped as soon as a slice is committed
+    const opts = { ...defaultCheckOptions, timeLimitMs: 600_000 };
+    const run = new CheckRun(f.scenarios, opts, { workers: 1, sliceMs: 1, warmUpMs: 1, shard: null, savesMidSearch: true });
+    const poll = setInterval(() => {
+      const p = run.snapshot()[0];
+      if (p?.status === 'search' && p.ranges.some((r) => r.committed.executions > 0)) run.interrupt();
+    }, 1);
+    const ended = await run.run(() => {});
+    clearInterval(poll);
+    assert.equal(ended, false, 'the search is interrupted mid-way');
     const progress = run.snapshot();
     assert.equal(progress[0]!.status, 'search');
     const checkpoint = join(dir, 'mid.json');
@@ -187,7 +192,7 @@ describe('shards, merge and checkpoints of file scenarios', () => {
     assert.equal(saved.version, 2);
 
     const resumed = await inProcess(['check', '--resume', checkpoint, '--json', '--workers', '2']);
-    const whole = await inProcess(['check', file, '--json', '--workers', '1', '--time-limit', '600', '--strategy', 'dfs']);
+    const whole = await inProcess(['check', file, '--json', '--workers', '1', '--time-limit', '600']);
     assert.equal(resumed.code, 0, resumed.stderr);
     assert.deepEqual(timeless(resumed.stdout), timeless(whole.stdout));
 

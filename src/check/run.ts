@@ -6,7 +6,7 @@ import { NthSweep, type SweepResult, type SweepState } from '../explorer/faults.
 import { Coordinator, type RangeProgress, wholeRange } from '../explorer/parallel/coordinator.js';
 import { finishSearch, rangeOutcome } from '../explorer/parallel/explore-parallel.js';
 import { familyFor } from '../explorer/parallel/family.js';
-import { makePool, type SlicePool } from '../explorer/parallel/pool.js';
+import { InProcessPool, makePool, type SlicePool } from '../explorer/parallel/pool.js';
 import { loadProgram, type ProgramSource } from '../explorer/parallel/program-source.js';
 import { planSearch } from '../explorer/parallel/plan.js';
 import { runSlice, type SearchSpec } from '../explorer/parallel/slice.js';
@@ -23,6 +23,11 @@ export interface RunSettings {
   readonly sliceMs: number;
   /** a first slice in this thread, so small searches end there without starting any worker */
   readonly warmUpMs: number;
+  /**
+   * progress may be taken mid-search (checkpoints, Ctrl-C): a search that cannot be cut still
+   * comes back in slices; otherwise it runs in one, as nothing else needs it to stop
+   */
+  readonly savesMidSearch?: boolean;
   readonly shard: Shard | null;
 }
 
@@ -47,6 +52,8 @@ export type ScenarioProgress =
   };
 
 export const defaultWarmUpMs = 200;
+
+const inThisThread = new InProcessPool();
 
 export class CheckRun {
   private readonly progress: Array<ScenarioProgress | undefined>;
@@ -184,13 +191,15 @@ export class CheckRun {
   ): Promise<RangeProgress[] | null> {
     const cap = this.opts.maxExecutions;
     const deadline = performance.now() + this.opts.timeLimitMs;
+    const family = familyFor(spec.strategy);
+    // slices are for cutting a search among workers and for saving it mid-way
+    const whole = !family.splits && this.settings.savesMidSearch !== true;
     this.live = () => live(ranges);
     const only = ranges.length === 1 ? ranges[0]! : null;
     if (only !== null && only.committed.executions === 0 && only.done.length === 0 && only.pending.length === 1) {
       const program = await loadProgram(source);
-      const budget = { maxExecutions: cap, timeMs: Math.min(this.settings.warmUpMs, this.opts.timeLimitMs) };
+      const budget = { maxExecutions: cap, timeMs: Math.min(whole ? Infinity : this.settings.warmUpMs, this.opts.timeLimitMs) };
       const out = runSlice(program, spec, only.pending[0]!.state, budget);
-      const family = familyFor(spec.strategy);
       only.committed = out.result;
       only.pending = out.remaining === null ? [] : [{ key: family.key(out.remaining), state: out.remaining }];
       if (out.result.executions >= cap) {
@@ -200,15 +209,17 @@ export class CheckRun {
     }
     if (this.stopped) return null;
     if (ranges.every((r) => r.limitHit || (r.pending.length === 0 && r.done.length === 0))) return ranges;
-    this.pool ??= makePool(this.settings.workers);
+    // a search that cannot be cut (dpor) runs on one thread at a time whatever the workers: this
+    // one, already warm, with nothing to copy (the event loop still turns between slices)
+    const pool = family.splits ? (this.pool ??= makePool(this.settings.workers)) : inThisThread;
     const coordinator = new Coordinator(source, spec, ranges, {
       maxExecutions: cap,
       deadline,
-      sliceMs: this.settings.sliceMs,
+      sliceMs: whole ? Infinity : this.settings.sliceMs,
     });
     this.coordinator = coordinator;
     this.live = () => live(coordinator.snapshot());
-    const end = await coordinator.run(this.pool);
+    const end = await coordinator.run(pool);
     this.coordinator = null;
     if (end === 'stopped') return null;
     return coordinator.snapshot();

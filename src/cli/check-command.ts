@@ -32,7 +32,8 @@ export async function runCheckRequest(req: RunRequest): Promise<number> {
   // work in this thread holds the checkpoint timer off: keep it shorter than the period
   const period = req.checkpoint === null ? Infinity : req.checkpointEveryMs;
   const sliceMs = Math.min(req.sliceMs, period);
-  const settings = { workers: req.workers, sliceMs, warmUpMs: Math.min(defaultWarmUpMs, period), shard };
+  const warmUpMs = Math.min(defaultWarmUpMs, period);
+  const settings = { workers: req.workers, sliceMs, warmUpMs, shard, savesMidSearch: req.checkpoint !== null };
   const run = new CheckRun(scenarios, options, settings, req.resumed);
   const save = (): void => {
     if (req.checkpoint !== null) writeAtomically(req.checkpoint, runFile('iommulab-checkpoint', run.snapshot()));

@@ -6,38 +6,22 @@
 // After each execution, races are reversed into wakeup sequences (dpor-races.ts); the next
 // execution replays the prefix up to the deepest node with a pending sequence and follows it.
 // Blocking, spawns, oopses and allocation failures: see docs/ARCHITECTURE.md, "DPOR".
+// Between executions the search can be saved as plain JSON and resumed exactly (dpor-frontier.ts).
 import type { Chooser, Execution } from '../rt/execution.js';
 import { describeOp, type Op, OpKind } from '../rt/op.js';
 import type { Thread } from '../rt/thread.js';
 import { conflicts, Ev, type Relation, sameEvent } from './dpor-event.js';
+import { type DporState, type DporStats, loadFrontier, type PathNode as Node, saveFrontier } from './dpor-frontier.js';
 import { analyzeRaces } from './dpor-races.js';
 import { insertWakeup, leafPaths, type WakeupNode } from './dpor-wakeup.js';
 import type { Strategy } from './strategy.js';
+
+export type { DporState, DporStats } from './dpor-frontier.js';
 
 /** A step taken with no chooser call: the runtime's only runnable thread. */
 interface Forced {
   readonly thread: number;
   readonly op: Op;
-}
-
-interface Node {
-  /** the event this step runs in the branch being explored */
-  cur: Ev;
-  /** cur was picked by the search, not prescribed: its allocation outcome may still change */
-  free: boolean;
-  /** wakeup tree: branches still to explore at this step */
-  readonly pending: WakeupNode[];
-  /** events not to run here: their continuations are explored elsewhere */
-  readonly sleep: Ev[];
-}
-
-export interface DporStats {
-  /** races whose reversal was offered to a wakeup tree */
-  races: number;
-  /** wakeup sequences added (not covered by a sleep set or an existing branch) */
-  wakeups: number;
-  /** executions that had to run a sleeping event (redundant; 0 when the reduction is optimal) */
-  sleepBlocked: number;
 }
 
 export class DporStrategy implements Strategy, Chooser {
@@ -52,6 +36,8 @@ export class DporStrategy implements Strategy, Chooser {
   private branchAt = 0;
   /** per step of the last execution: the last step not happening after it (dpor-races.ts) */
   private tails: number[] = [];
+  /** executions finished, counting those before the state this search was resumed from */
+  private explored = 0;
   private started = false;
   private done = false;
   // per execution
@@ -59,8 +45,29 @@ export class DporStrategy implements Strategy, Chooser {
   private counts: number[] = [];
   private faultChoice: boolean[] = [];
 
+  /** A new search, or the rest of a saved one (`save()`), explored exactly as if never stopped. */
+  constructor(from?: DporState) {
+    if (from === undefined) return;
+    const f = loadFrontier(from);
+    this.path = f.path;
+    this.follow = f.follow;
+    this.branchAt = f.branchAt;
+    this.tails = f.tails;
+    this.explored = f.explored;
+    this.stats = f.stats;
+    // only the root state has no path (save() of a search under way with none left is null)
+    this.started = f.path.length > 0;
+  }
+
   get exhaustive(): boolean {
     return this.done;
+  }
+
+  /** The rest of the search as plain JSON (between executions), or null when nothing is left. */
+  save(): DporState | null {
+    if (this.done || (this.started && this.path.length === 0)) return null;
+    const { path, follow, branchAt, tails, explored, stats } = this;
+    return saveFrontier({ path, follow, branchAt, tails, explored, stats });
   }
 
   next(): Chooser | null {
@@ -102,6 +109,7 @@ export class DporStrategy implements Strategy, Chooser {
   }
 
   finished(exec: Execution): void {
+    this.explored++;
     this.sync(exec, exec.steps);
     const n = exec.steps;
     const path = this.path;

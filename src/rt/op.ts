@@ -87,6 +87,19 @@ function freesContainerOf(a: Op, b: Op): boolean {
   return a.kind === OpKind.Free && b.obj!.container?.oid === a.obj!.oid;
 }
 
+/**
+ * An op as plain data (saved search states): what the dependency relation, the blocking replay
+ * and traces read of it, without the live object behind it.
+ */
+export function plainOp(op: Op): Op {
+  const obj = op.obj === null ? null : plainShared(op.obj);
+  return op.verb === undefined ? { kind: op.kind, obj, field: op.field } : { kind: op.kind, obj, field: op.field, verb: op.verb };
+}
+
+function plainShared(s: Shared): Shared {
+  return { oid: s.oid, label: s.label, container: s.container == null ? null : plainShared(s.container) };
+}
+
 /** Kernel-style text of an operation, for traces: "mutex_lock(&group->mutex)". */
 export function describeOp(op: Op): string {
   const target = op.obj === null ? '' : op.field === null ? op.obj.label : `${op.obj.label}.${op.field}`;

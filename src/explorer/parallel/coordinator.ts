@@ -121,8 +121,8 @@ export class Coordinator {
     this.inflight.set(token, { range, part });
     const idleAfter = pool.size - this.inflight.size;
     const waiting = this.ranges.some((r) => !r.limitHit && r.pending.length > 0);
-    // a lone part while workers idle comes back soon, to be cut for them
-    const sliceMs = idleAfter > 0 && !waiting ? shortSliceMs : this.limits.sliceMs;
+    // a lone part while workers idle comes back soon, to be cut for them (if it can be)
+    const sliceMs = idleAfter > 0 && !waiting && this.family.splits ? shortSliceMs : this.limits.sliceMs;
     const timeMs = Math.max(1, Math.min(sliceMs, this.limits.deadline - performance.now()));
     const budget = { maxExecutions: this.limits.maxExecutions - range.committed.executions, timeMs };
     const fail = (e: Error): void => {

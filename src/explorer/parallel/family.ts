@@ -1,15 +1,16 @@
 // Strategy families: what the parallel layer needs to know about a kind of search to cut it
 // into parts, ship the parts to workers as plain JSON and resume them. A family that cannot cut
 // its search returns [state] from split(); one whose strategies cannot save() runs whole.
-// (DPOR can join with its own family: e.g. parts = wakeup-tree subtrees.)
 import { DfsStrategy, type DfsState } from '../dfs.js';
-import { DporStrategy } from '../dpor.js';
+import { type DporState, DporStrategy } from '../dpor.js';
 import { BoundedDporStrategy } from '../dpor-bounded.js';
+import { dporRoot } from '../dpor-frontier.js';
 import { type PctState, PctStrategy, pctInitialK } from '../pct.js';
 import { RandomStrategy, type RangeState } from '../random.js';
 import type { Strategy } from '../strategy.js';
 import { checkDfsState, dfsKey, splitDfs } from './dfs-split.js';
 import { DataError } from './data.js';
+import { checkDporState } from './dpor-check.js';
 import type { Key } from './key.js';
 import { checkPctState, checkRangeState, rangeKey, splitPct, splitRange } from './range-split.js';
 
@@ -32,6 +33,8 @@ export interface SearchFamily {
   split(state: unknown): unknown[];
   /** throws a DataError naming the bad field when `state` (read from a file) is not one of ours */
   check(state: unknown, path: string): void;
+  /** split() may cut a state in parts (if not, a lone part is not brought back early to be cut) */
+  readonly splits: boolean;
 }
 
 /** A family over its own state type, erased to the JSON-facing SearchFamily. */
@@ -41,6 +44,7 @@ function family<S>(f: {
   key(s: S): Key;
   split(s: S): S[];
   check(v: unknown, path: string): void;
+  splits: boolean;
 }): SearchFamily {
   return f as unknown as SearchFamily;
 }
@@ -48,16 +52,17 @@ function family<S>(f: {
 export function familyFor(spec: StrategySpec): SearchFamily {
   switch (spec.kind) {
     case 'dpor':
-      // DPOR's frontier (wakeup trees, sleep sets) is not saved or cut yet: a search runs whole,
-      // in one slice; its state is only "the whole search"
-      return family<'whole'>({
-        root: () => 'whole',
-        create: () => new DporStrategy(),
-        key: () => [],
+      // DPOR is saved (its frontier: path, sleep sets, wakeup trees) but never cut: races found
+      // in any subtree are added to the wakeup trees of its ancestors, so no part of the search
+      // can be explored apart from the rest. A DPOR search runs on one worker at a time, in
+      // slices; the key (executions explored before the state) orders the states of its one chain.
+      return family<DporState>({
+        root: () => dporRoot,
+        create: (s) => new DporStrategy(s),
+        key: (s) => [s.explored],
         split: (s) => [s],
-        check: (v, path) => {
-          if (v !== 'whole') throw new DataError(`${path}: expected "whole" (a dpor search is saved only whole)`);
-        },
+        check: checkDporState,
+        splits: false,
       });
     case 'dpor-bounded':
       // its backtrack sets are not saved or cut either: the search runs whole, like dpor
@@ -69,6 +74,7 @@ export function familyFor(spec: StrategySpec): SearchFamily {
         check: (v, path) => {
           if (v !== 'whole') throw new DataError(`${path}: expected "whole" (a bounded dpor search is saved only whole)`);
         },
+        splits: false,
       });
     case 'dfs': {
       const bound = spec.preemptionBound ?? Number.POSITIVE_INFINITY;
@@ -78,6 +84,7 @@ export function familyFor(spec: StrategySpec): SearchFamily {
         key: dfsKey,
         split: splitDfs,
         check: checkDfsState,
+        splits: true,
       });
     }
     case 'random':
@@ -87,6 +94,7 @@ export function familyFor(spec: StrategySpec): SearchFamily {
         key: rangeKey,
         split: splitRange,
         check: (s, path) => checkRangeState(s, path, spec.executions),
+        splits: true,
       });
     case 'pct':
       return family<PctState>({
@@ -95,6 +103,7 @@ export function familyFor(spec: StrategySpec): SearchFamily {
         key: rangeKey,
         split: splitPct,
         check: (s, path) => checkPctState(s, path, spec.executions),
+        splits: true,
       });
   }
 }
