@@ -81,38 +81,44 @@ describe('a checkpoint with two scenarios in flight', () => {
       .filter((p) => p.status === 'search' && (p.ranges ?? []).some((r) => r.committed.executions > 0))
       .map((p) => p.name);
 
-  test('SIGKILL once both have progress, then --resume: the uninterrupted result', async () => {
-    for (let executions = 40_000; ; executions *= 4) {
-      const file = join(dir, `two-${executions}.json`);
-      const run = start(['check', ...args(executions), '--workers', '2', '--checkpoint', file, '--checkpoint-every', '0.05'], dir);
-      let running = true;
-      void run.done.then(() => (running = false));
-      let caught: string | null = null;
-      while (running && caught === null) {
-        if (existsSync(file)) {
-          const text = readFileSync(file, 'utf8');
-          if (inFlight(text).length === 2) caught = text;
+  for (const signal of ['SIGKILL', 'SIGINT'] as const) {
+    test(`${signal} once both have progress, then --resume: the uninterrupted result`, async () => {
+      for (let executions = 40_000; ; executions *= 4) {
+        const file = join(dir, `two-${signal}-${executions}.json`);
+        const run = start(['check', ...args(executions), '--workers', '2', '--checkpoint', file, '--checkpoint-every', '0.05'], dir);
+        let running = true;
+        void run.done.then(() => (running = false));
+        let caught: string | null = null;
+        while (running && caught === null) {
+          const text = existsSync(file) ? readFileSync(file, 'utf8') : null;
+          if (text !== null && inFlight(text).length === 2) caught = text;
+          else await new Promise((r) => setTimeout(r, 10));
         }
-        if (caught === null) await new Promise((r) => setTimeout(r, 10));
+        if (caught === null) {
+          // ended before both were caught in flight (a fast machine): a longer run
+          assert.ok(executions < 3_000_000, 'no run was long enough to catch two scenarios in flight');
+          continue;
+        }
+        run.child.kill(signal);
+        const ran = await run.done;
+        if (signal === 'SIGKILL') assert.equal(ran.signal, 'SIGKILL');
+        else assert.equal(ran.code, 130, ran.stderr);
+        const reference = timeless((await inProcess(['check', ...args(executions), '--workers', '1'])).stdout);
+        // the checkpoint caught with both in flight, and the one the run left (a later periodic
+        // one, or the one Ctrl-C wrote)
+        const bothInFlight = join(dir, `two-${signal}-caught.json`);
+        writeFileSync(bothInFlight, caught);
+        for (const f of [bothInFlight, file]) {
+          const resumed = await inProcess(['check', '--resume', f, '--workers', '2', '--json']);
+          assert.equal(resumed.code, 0, resumed.stderr);
+          const got = timeless(resumed.stdout) as { scenarios: Array<{ executions: number }> };
+          assert.deepEqual(got, reference);
+          assert.deepEqual(got.scenarios.map((s) => s.executions), [executions, executions]);
+        }
+        return;
       }
-      if (caught === null) {
-        // ended before both were caught in flight (a fast machine): a longer run
-        assert.ok(executions < 3_000_000, 'no run was long enough to catch two scenarios in flight');
-        continue;
-      }
-      run.child.kill('SIGKILL');
-      assert.equal((await run.done).signal, 'SIGKILL');
-      const saved = readFileSync(file, 'utf8');
-      assert.deepEqual(inFlight(saved).sort(), ['lost-update', 'mutex-counter'], 'the checkpoint holds both searches');
-      const resumed = await inProcess(['check', '--resume', file, '--workers', '2', '--json']);
-      assert.equal(resumed.code, 0, resumed.stderr);
-      const reference = await inProcess(['check', ...args(executions), '--workers', '1']);
-      const got = timeless(resumed.stdout) as { scenarios: Array<{ executions: number }> };
-      assert.deepEqual(got, timeless(reference.stdout));
-      assert.deepEqual(got.scenarios.map((s) => s.executions), [executions, executions]);
-      return;
-    }
-  });
+    });
+  }
 });
 
 describe('a ModelError beside other scenarios in flight', () => {

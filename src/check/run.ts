@@ -201,8 +201,9 @@ export class CheckRun {
       try {
         this.onDone(this.scenarios[i]!, p!);
       } catch (e) {
+        // (a checkpoint that cannot be written): it comes before any failure of a later scenario
+        this.failure = null;
         this.fail(i + 1, e);
-        this.reported = i + 1;
       }
     }
     if (this.flights.size > 0) return;
