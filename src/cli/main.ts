@@ -191,7 +191,7 @@ function program(): Command {
     .option('--max-failures <n>', 'choice mode: failed allocations per execution', int('--max-failures', 1), 1)
     .option('--no-warn-fails', 'a WARN is reported but does not fail the check')
     .option('--max-executions <n>', 'stop a search after this many executions', int('--max-executions', 1), defaultCheckOptions.maxExecutions)
-    .option('--time-limit <seconds>', 'stop a search after this long', int('--time-limit', 1), defaultCheckOptions.timeLimitMs / 1000)
+    .option('--time-limit <seconds>', 'stop a search this long (wall clock) after it starts', int('--time-limit', 1), defaultCheckOptions.timeLimitMs / 1000)
     .option('--no-minimize', 'report counterexamples as found, without shrinking')
     .option('--workers <n>', 'worker threads (1: explore in this thread)', int('--workers', 1), defaultWorkers())
     .option('--shard <i/n>', 'run the i-th of n deterministic shares of the work; `iommulab merge` combines them', shardArg)

@@ -9,6 +9,7 @@ import { compareKeys, type Key } from './key.js';
 import type { SlicePool } from './pool.js';
 import { loadProgram, type ProgramSource } from './program-source.js';
 import { concatRanges, emptyRange, type RangeResult } from './range.js';
+import { SharedPool } from './shared-pool.js';
 import { runSlice, type SearchSpec } from './slice.js';
 
 export interface Part {
@@ -70,6 +71,7 @@ export class Coordinator {
   private stopped = false;
   private program: Program<unknown> | null = null;
   private finish: ((end: RunEnd) => void) | null = null;
+  private fail: (e: Error) => void = () => {};
 
   constructor(
     private readonly source: ProgramSource,
@@ -78,6 +80,11 @@ export class Coordinator {
     private readonly limits: RunLimits,
   ) {
     this.family = familyFor(search.strategy);
+  }
+
+  /** on the pool: joined it, and not finished */
+  get running(): boolean {
+    return this.finish !== null;
   }
 
   /** Stop handing out slices; run() returns at once, and the snapshot puts slices under way back. */
@@ -94,56 +101,74 @@ export class Coordinator {
     });
   }
 
-  async run(pool: SlicePool): Promise<RunEnd> {
+  /**
+   * Explore until every range is finished, the deadline passes or stop() is called. On a pool
+   * shared with other searches, `rank` orders this one among them (lower first).
+   */
+  async run(pool: SlicePool | SharedPool, rank = 0): Promise<RunEnd> {
+    const shared = pool instanceof SharedPool ? pool : new SharedPool(pool);
     this.program = await loadProgram(this.source);
     return new Promise<RunEnd>((resolve, reject) => {
+      let leave = (): void => {};
       this.finish = (end) => {
         this.finish = null;
+        leave();
         resolve(end);
       };
-      const pump = (): void => {
+      this.fail = (e) => {
+        this.stopped = true;
+        if (this.finish === null) return;
+        this.finish = null;
+        leave();
+        reject(e);
+      };
+      const fill = (): void => {
         if (this.finish === null) return;
         const late = performance.now() >= this.limits.deadline;
-        while (!late && this.inflight.size < pool.size) {
-          const range = this.ranges.find((r) => !r.limitHit && r.pending.length > 0);
-          if (range === undefined) break;
-          this.dispatch(pool, range, range.pending.shift()!, pump, reject);
+        let range = this.ranges.find((r) => !r.limitHit && r.pending.length > 0);
+        while (!late && range !== undefined && shared.free > 0) {
+          this.dispatch(shared, range, range.pending.shift()!);
+          range = this.ranges.find((r) => !r.limitHit && r.pending.length > 0);
         }
-        if (this.inflight.size === 0) this.finish(this.ranges.every(rangeFinished) ? 'finished' : 'time');
+        // with parts waiting for a slot that other searches hold, a later pump comes back here
+        if (this.inflight.size > 0 || (!late && range !== undefined)) return;
+        this.finish(this.ranges.every(rangeFinished) ? 'finished' : 'time');
       };
+      leave = shared.join({ fill }, rank);
       if (this.stopped) this.finish('stopped');
-      else pump();
+      else shared.pump();
     });
   }
 
-  private dispatch(pool: SlicePool, range: RangeProgress, part: Part, pump: () => void, reject: (e: Error) => void): void {
+  private dispatch(pool: SharedPool, range: RangeProgress, part: Part): void {
     const token = this.nextToken++;
     this.inflight.set(token, { range, part });
-    const idleAfter = pool.size - this.inflight.size;
+    const idleAfter = pool.free - 1;
     const waiting = this.ranges.some((r) => !r.limitHit && r.pending.length > 0);
     // a lone part while workers idle comes back soon, to be cut for them (if it can be)
     const sliceMs = idleAfter > 0 && !waiting && this.family.splits ? shortSliceMs : this.limits.sliceMs;
     const timeMs = Math.max(1, Math.min(sliceMs, this.limits.deadline - performance.now()));
     const budget = { maxExecutions: this.limits.maxExecutions - range.committed.executions, timeMs };
-    const fail = (e: Error): void => {
-      this.stopped = true;
-      this.finish = null;
-      reject(e);
-    };
-    pool.run({ source: this.source, search: this.search, state: part.state, budget }).then((out) => {
-      if (this.stopped || !this.inflight.delete(token)) return;
-      try {
-        if (!range.limitHit) {
-          if (out.remaining !== null) insertPart(range.pending, { key: this.family.key(out.remaining), state: out.remaining });
-          insertDone(range.done, { ...part, result: out.result });
-          this.commit(range);
-          this.cutForIdle(pool);
+    pool.run({ source: this.source, search: this.search, state: part.state, budget }).then(
+      (out) => {
+        if (!this.stopped && this.inflight.delete(token) && !range.limitHit) {
+          try {
+            if (out.remaining !== null) insertPart(range.pending, { key: this.family.key(out.remaining), state: out.remaining });
+            insertDone(range.done, { ...part, result: out.result });
+            this.commit(range);
+            this.cutForIdle(pool);
+          } catch (e) {
+            this.fail(e as Error);
+          }
         }
-        pump();
-      } catch (e) {
-        fail(e as Error);
-      }
-    }, fail);
+        // the slot is free again: for this search, or another one on the pool
+        pool.pump();
+      },
+      (e: Error) => {
+        this.fail(e);
+        pool.pump();
+      },
+    );
   }
 
   private commit(range: RangeProgress): void {
@@ -172,8 +197,8 @@ export class Coordinator {
   }
 
   /** Cut waiting parts until every idle worker can have one (shallow parts first: the big ones). */
-  private cutForIdle(pool: SlicePool): void {
-    const idle = pool.size - this.inflight.size;
+  private cutForIdle(pool: SharedPool): void {
+    const idle = pool.free;
     const uncuttable = new Set<Part>();
     for (;;) {
       let waiting = 0;

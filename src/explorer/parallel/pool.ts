@@ -2,6 +2,7 @@
 // worker threads. The coordinator never gives a pool more slices than it has idle slots.
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
+import { ModelError } from '../../rt/violation.js';
 import { loadProgram, type ProgramSource } from './program-source.js';
 import { runSlice, type SearchSpec, type SliceBudget, type SliceOutcome } from './slice.js';
 
@@ -60,14 +61,15 @@ export class WorkerPool implements SlicePool {
     for (let i = 0; i < size; i++) {
       const worker = new Worker(url, { workerData: { sourceMaps: process.sourceMapsEnabled } });
       const slot: Slot = { worker, job: null };
-      worker.on('message', (m: { outcome?: SliceOutcome; error?: string }) => {
+      worker.on('message', (m: { outcome?: SliceOutcome; error?: string; modelError?: string }) => {
         const job = slot.job;
         slot.job = null;
         worker.unref();
         const next = this.queue.shift();
         if (next !== undefined) this.start(slot, next.task, next.resolve, next.reject);
         if (job === null) return;
-        if (m.error !== undefined) job.reject(new Error(m.error));
+        if (m.modelError !== undefined) job.reject(new ModelError(m.modelError));
+        else if (m.error !== undefined) job.reject(new Error(m.error));
         else job.resolve(m.outcome!);
       });
       worker.on('error', (e) => this.fail(e));

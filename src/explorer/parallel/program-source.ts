@@ -3,13 +3,13 @@
 import type { Program } from '../../rt/execution.js';
 
 export interface ProgramSource {
-  /** URL of a module exporting `programNamed(name: string): Program | undefined` */
+  /** URL of a module exporting `programNamed(name: string)`: a Program or undefined, or a promise of one */
   readonly module: string;
   readonly name: string;
 }
 
 interface Resolver {
-  programNamed(name: string): Program<unknown> | undefined;
+  programNamed(name: string): Program<unknown> | undefined | Promise<Program<unknown> | undefined>;
 }
 
 const loaded = new Map<string, Program<unknown>>();
@@ -20,7 +20,7 @@ export async function loadProgram(source: ProgramSource): Promise<Program<unknow
   if (cached !== undefined) return cached;
   const mod = (await import(source.module)) as Partial<Resolver>;
   if (typeof mod.programNamed !== 'function') throw new Error(`${source.module} does not export programNamed()`);
-  const program = mod.programNamed(source.name);
+  const program = await mod.programNamed(source.name);
   if (program === undefined) throw new Error(`no program named "${source.name}" in ${source.module}`);
   loaded.set(id, program);
   return program;

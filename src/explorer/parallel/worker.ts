@@ -1,5 +1,6 @@
 // A worker thread: runs the slices it is sent, one at a time, and posts each outcome back.
 import { parentPort, workerData } from 'node:worker_threads';
+import { ModelError } from '../../rt/violation.js';
 import type { SliceTask } from './pool.js';
 import { loadProgram } from './program-source.js';
 import { runSlice } from './slice.js';
@@ -10,5 +11,9 @@ if ((workerData as { sourceMaps?: boolean } | null)?.sourceMaps === true) proces
 parentPort!.on('message', (task: SliceTask) => {
   loadProgram(task.source)
     .then((program) => parentPort!.postMessage({ outcome: runSlice(program, task.search, task.state, task.budget) }))
-    .catch((e: unknown) => parentPort!.postMessage({ error: e instanceof Error ? (e.stack ?? e.message) : String(e) }));
+    .catch((e: unknown) => {
+      const error = e instanceof Error ? (e.stack ?? e.message) : String(e);
+      // a model bug is reported as such (exit 70), so its kind must cross the thread boundary
+      parentPort!.postMessage(e instanceof ModelError ? { error, modelError: e.message } : { error });
+    });
 });
