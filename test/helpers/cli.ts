@@ -47,8 +47,6 @@ export function timeless(json: string): unknown {
 
 /** Run the CLI's main() in this process (no process start-up), capturing what it prints. */
 export async function inProcess(args: readonly string[]): Promise<Ran> {
-  // as bin.ts does: reports carry the model's TypeScript lines, the same as a child process's
-  process.setSourceMapsEnabled(true);
   const { main } = await import('../../src/cli/main.js');
   let stdout = '';
   let stderr = '';
