@@ -80,6 +80,23 @@ describe('iommu_attach_device / iommu_detach_device', () => {
     }], { warnFails: false });
     assert.deepEqual(kinds(r), ['warn']);
   });
+
+  it('detach of a device with no group returns without a WARN; other groups keep their domain', () => {
+    const t = pciTopology([{ name: 'a', bus: 0, slot: 1 }, { name: 'none', bus: 0, slot: 2, iommu: null }]);
+    const r = run(spec(t), [function* (w) {
+      yield* owned(w, ['a']);
+      yield* op(w, { op: 'attach', dev: 'a', domain: 'D' });
+      const D = w.domains.get('D')!;
+      const none = w.devices.get('none')!;
+      assert.equal(none.iommuGroup, null);
+      yield* iommuDetachDevice(D, none);
+      assert.equal(w.driver.ops.oracle.installed(none, null).kind, 'none', 'no IOMMU programmed for it');
+      const g = w.devices.get('a')!.iommuGroup!;
+      assert.equal(g.domain, D);
+      assert.ok(on(w, 'a', D));
+    }]);
+    assert.deepEqual(kinds(r), [], 'no WARN (warnFails would make one a violation)');
+  });
 });
 
 describe('__iommu_group_set_domain_internal', () => {

@@ -5,12 +5,18 @@ import { describe, it } from 'node:test';
 import { FwNode } from '../src/base/device.js';
 import { IOMMU_DOMAIN_DMA, IOMMU_DOMAIN_DMA_FQ, IOMMU_DOMAIN_IDENTITY, IOMMU_PASID_INVALID } from '../src/core/domain-types.js';
 import { iommuFwspecInit } from '../src/core/fwspec.js';
-import { iommuGroupAddDevice, iommuGroupAlloc, iommuGroupPut } from '../src/core/group.js';
+import { iommuGroupAddDevice, iommuGroupAlloc, iommuGroupGet, type IommuGroup, iommuGroupPut } from '../src/core/group.js';
 import { iommuAllocGlobalPasid, iommuFreeGlobalPasid } from '../src/core/pasid.js';
-import { deviceIommuCapable, iommuDriverGetDomainForDev, iommuGetDomainForDev } from '../src/core/query.js';
+import { deviceIommuCapable, iommuDriverGetDomainForDev, iommuGetDomainForDev, iommuGroupDefaultDomain } from '../src/core/query.js';
 import { iommuGroupRemoveDevice } from '../src/core/release.js';
 import { IOMMU_CAP_CACHE_COHERENCY } from '../src/core/ops.js';
-import { EACCES, EINVAL, EPERM, EPROBE_DEFER, mutexLock, mutexUnlock } from '../src/sync/index.js';
+import { EACCES, EINVAL, ENOMEM, EPERM, EPROBE_DEFER, type Gen, mutexLock, mutexUnlock } from '../src/sync/index.js';
+import { current } from '../src/rt/current.js';
+import type { Program } from '../src/rt/execution.js';
+import { DfsStrategy } from '../src/explorer/dfs.js';
+import { explore } from '../src/explorer/engine.js';
+import { iommuProgram } from '../src/scenarios/iommu/build.js';
+import type { IommuWorld } from '../src/scenarios/iommu/world.js';
 import { iommuGroupStoreType } from '../src/core/default-domain.js';
 import { kinds, op, pciTopology, run, spec } from './support/iommu.js';
 
@@ -48,6 +54,48 @@ describe('sysfs type (iommu_group_store_type)', () => {
     assert.deepEqual(kinds(r), []);
   });
 
+  it('a write racing the removal of the last member: -EPERM once the group is empty (dying), never a use of the freed domain', () => {
+    // the open sysfs file holds a group reference (taken here in the prologue); the check of
+    // default_domain is lockless, the member count is read under the mutex
+    const s = spec(pciTopology([{ name: 'a', bus: 0, slot: 1 }]));
+    const seen = new Set<unknown>();
+    let group: IommuGroup | null = null;
+    const base = iommuProgram(s, (w) => [
+      {
+        name: 'sysfs',
+        *body() {
+          const g = group!;
+          const ret = yield* iommuGroupStoreType(g, 'identity');
+          if (ret === -EPERM) {
+            assert.equal(g.devices.length, 0);
+            assert.equal(g.defaultDomain, null, 'freed by the removal; nothing was set up');
+            assert.equal(g.domain, null);
+          }
+          yield* iommuGroupPut(g);
+          return ret;
+        },
+      },
+      { name: 'remove', body: () => op(w, { op: 'remove', dev: 'a' }) },
+    ]);
+    const program = {
+      ...base,
+      *prologue(w: IommuWorld): Gen {
+        yield* base.prologue!(w);
+        group = yield* iommuGroupGet(w.devices.get('a')!);
+      },
+      *teardown(w: IommuWorld, results: readonly unknown[]): Gen {
+        seen.add(results[0]);
+        yield* base.teardown!(w, results);
+      },
+    };
+    // one preemption is enough to remove the device between the lockless check and the mutex
+    const r = explore(program as Program<unknown>, new DfsStrategy(1));
+    assert.equal(r.limitHit, false);
+    assert.deepEqual(r.found.map((c) => c.violation.splat), []);
+    assert.ok(seen.has(-EPERM) && seen.has(0), [...seen].join(', '));
+    assert.ok([...seen].every((ret) => ret === 0 || ret === -EPERM || ret === -EINVAL), [...seen].join(', '));
+  });
+
   it('without CAP_SYS_ADMIN and CAP_SYS_RAWIO the write is -EACCES', () => {
     const r = run(spec(pciTopology([{ name: 'a', bus: 0, slot: 1 }])), [function* (w) {
       assert.equal(yield* iommuGroupStoreType(w.devices.get('a')!.iommuGroup!, 'identity', false), -EACCES);
@@ -71,6 +119,87 @@ describe('fake groups and fwspec', () => {
       assert.equal(g.freed, true);
     }]);
     assert.deepEqual(kinds(r), []);
+  });
+
+  it('iommu_group_add_device(): each allocation failing is -ENOMEM; the device stays out of the group and no reference is taken', () => {
+    const t = pciTopology([{ name: 'n', bus: 0, slot: 1, iommu: null }]);
+    // fault points counted up to iommu_group_add_device(), and inside it, in a fault-free run
+    let before = 0;
+    let inside = 0;
+    const body = (failing: boolean) => function* (w: IommuWorld): Gen<number> {
+      const n = w.devices.get('n')!;
+      const g = yield* iommuGroupAlloc();
+      assert.ok(typeof g !== 'number');
+      if (!failing) before = current.allocations;
+      const ret = yield* iommuGroupAddDevice(g, n);
+      if (!failing) inside = current.allocations - before;
+      if (ret === 0) {
+        yield* iommuGroupRemoveDevice(n);
+      } else {
+        assert.equal(n.iommuGroup, null);
+        assert.equal(g.devices.length, 0);
+        assert.equal(g.kobj.value, 1, 'only the allocation reference');
+      }
+      yield* iommuGroupPut(g);
+      assert.equal(g.freed, true);
+      return ret;
+    };
+    const ok = run(spec(t), [body(false)]);
+    assert.deepEqual([kinds(ok), ok.results[0]], [[], 0]);
+    assert.ok(inside >= 2, 'the group_device and its sysfs links are fault points');
+    for (let k = 1; k <= inside; k++) {
+      const r = run(spec(t), [body(true)], { faults: { mode: 'nth', nth: before + k } });
+      assert.equal(r.results[0], -ENOMEM, `fault point ${k}`);
+      assert.deepEqual(kinds(r), [], `fault point ${k}: nothing leaked`);
+    }
+  });
+
+  it('iommu_group_remove_device() racing iommu_group_add_device(): a device not yet on the list is not unlinked, but the reference is still dropped', () => {
+    // iommu_group_add_device() sets dev->iommu_group before it takes the mutex to append
+    const s = spec(pciTopology([{ name: 'n', bus: 0, slot: 1, iommu: null }]));
+    let group: IommuGroup | null = null;
+    const outcomes = new Set<string>();
+    const base = iommuProgram(s, (w) => [
+      { name: 'add', body: () => iommuGroupAddDevice(group!, w.devices.get('n')!) },
+      { name: 'remove', body: () => iommuGroupRemoveDevice(w.devices.get('n')!) },
+    ]);
+    const program = {
+      ...base,
+      *prologue(w: IommuWorld): Gen {
+        yield* base.prologue!(w);
+        const g = yield* iommuGroupAlloc();
+        assert.ok(typeof g !== 'number');
+        group = g;
+      },
+      *teardown(w: IommuWorld, results: readonly unknown[]): Gen {
+        const n = w.devices.get('n')!;
+        const g = group!;
+        assert.equal(results[0], 0);
+        const listed = g.devices.some((gd) => gd.dev === n);
+        if (!listed) {
+          // removed: unlinked, pointer cleared, the add's reference dropped
+          assert.deepEqual([n.iommuGroup, g.kobj.value], [null, 1]);
+          outcomes.add('removed');
+          yield* iommuGroupPut(g);
+        } else {
+          assert.equal(n.iommuGroup, g);
+          // 2: the remove ran before the pointer was set; 1: it ran in the window, found
+          // nothing to unlink and still dropped the add's reference
+          const before = g.kobj.value === 2;
+          if (!before) assert.equal(g.kobj.value, 1);
+          outcomes.add(before ? 'before' : 'not found');
+          yield* iommuGroupRemoveDevice(n);
+          // the prologue's reference, unless the window already dropped it in its place
+          if (before) yield* iommuGroupPut(g);
+        }
+        assert.equal(g.freed, true);
+        yield* base.teardown!(w, results);
+      },
+    };
+    const r = explore(program as Program<unknown>, new DfsStrategy());
+    assert.equal(r.exhaustive, true);
+    assert.deepEqual(r.found.map((c) => c.violation.splat), []);
+    assert.deepEqual([...outcomes].sort(), ['before', 'not found', 'removed']);
   });
 
   it('iommu_fwspec_init(): -EPROBE_DEFER for an unknown instance, 0 again for the same one', () => {
@@ -101,6 +230,19 @@ describe('queries', () => {
       yield* mutexUnlock(g.mutex);
     }], { warnFails: false });
     assert.deepEqual(kinds(r), ['lockdep']);
+  });
+
+  it('device_iommu_capable() is false without an IOMMU; iommu_group_default_domain() is the group\'s default domain', () => {
+    const r = run(spec(pciTopology([{ name: 'a', bus: 0, slot: 1 }, { name: 'n', bus: 0, slot: 2, iommu: null }])), [function* (w) {
+      const n = w.devices.get('n')!;
+      assert.equal(deviceIommuCapable(n, IOMMU_CAP_CACHE_COHERENCY), false);
+      const g = w.devices.get('a')!.iommuGroup!;
+      assert.notEqual(g.defaultDomain, null);
+      assert.equal(iommuGroupDefaultDomain(g), g.defaultDomain);
+      yield* op(w, { op: 'setType', dev: 'a', type: 'identity' });
+      assert.equal(iommuGroupDefaultDomain(g), w.driver.identity, 'follows a sysfs switch');
+    }]);
+    assert.deepEqual(kinds(r), []);
   });
 
   it('global PASIDs come from [1, max_pasids - 1]', () => {

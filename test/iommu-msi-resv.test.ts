@@ -10,6 +10,8 @@ import { iommuIovaToPhys } from '../src/core/map.js';
 import { iommuDmaPrepareMsi } from '../src/core/msi.js';
 import { iommuGroupRemoveDevice } from '../src/core/release.js';
 import { iommuGetGroupResvRegions, iommuGroupShowResvRegions, type IommuResvRegion, iommuPutResvRegions } from '../src/core/resv.js';
+import { sameTranslation } from '../src/hw/translation.js';
+import { current } from '../src/rt/current.js';
 import type { IommuWorld } from '../src/scenarios/iommu/world.js';
 import { ENOMEM, EOPNOTSUPP, type Gen, mutexLock, mutexUnlock } from '../src/sync/index.js';
 import { kinds, op, pciTopology, run, spec } from './support/iommu.js';
@@ -72,6 +74,37 @@ describe('iommu_dma_prepare_msi', () => {
     }]);
     assert.deepEqual(kinds(r), []);
   });
+
+  for (const [k, what] of [[1, 'the doorbell page allocation'], [2, 'the IOVA allocation']] as const) {
+    it(`${what} failing is -ENOMEM and leaves no page, IOVA or mapping behind`, () => {
+      const t = pciTopology([{ name: 'a', bus: 0, slot: 1 }]);
+      // fault points counted up to the prepare (fault-free run); the page's kzalloc is the
+      // first one inside it, alloc_iova_fast() the second
+      let before = 0;
+      const body = (failing: boolean) => function* (w: IommuWorld): Gen<number> {
+        yield* op(w, { op: 'bind', dev: 'a' });
+        const g = w.devices.get('a')!.iommuGroup!;
+        const cookie = g.domain!.iovaCookie!;
+        const hw = w.driver.ops.oracle.translationOf(g.domain!);
+        if (!failing) before = current.allocations;
+        const p = yield* prepare(w, 'a');
+        if (!failing) return p.ret;
+        assert.equal(current.allocations - before, k, 'the prepare stopped at the failing point');
+        assert.equal(p.desc.iommuMsiIova, 0);
+        assert.equal(cookie.msiPages.length, 0);
+        assert.equal(cookie.iovad!.inUse.size, 0, 'no IOVA kept');
+        assert.ok(sameTranslation(w.driver.ops.oracle.translationOf(g.domain!), hw), 'nothing mapped');
+        const again = yield* prepare(w, 'a');
+        assert.equal(again.ret, 0, 'the next one maps');
+        return p.ret;
+      };
+      const ok = run(spec(t), [body(false)]);
+      assert.deepEqual([kinds(ok), ok.results[0]], [[], 0]);
+      const r = run(spec(t), [body(true)], { faults: { mode: 'nth', nth: before + k } });
+      assert.equal(r.results[0], -ENOMEM);
+      assert.deepEqual(kinds(r), [], 'nothing leaked');
+    });
+  }
 
   it('a failing doorbell map is -ENOMEM and leaves no page, IOVA or mapping behind', () => {
     const t = pciTopology([{ name: 'a', bus: 0, slot: 1 }], { mock: { faults: [{ callback: 'map_pages', nth: 1 }] } });

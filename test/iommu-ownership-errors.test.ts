@@ -129,6 +129,26 @@ describe('claims: error paths', () => {
   });
 });
 
+describe('releasing ownership without an owner', () => {
+  it('iommu_group_release_dma_owner() of an unowned group WARNs and changes nothing, also with a DMA-API user counted', () => {
+    const r = run(spec(one), [function* (w) {
+      const g = w.devices.get('a')!.iommuGroup!;
+      yield* iommuGroupReleaseDmaOwner(g);
+      assert.deepEqual([g.owner, g.ownerCnt], [null, 0]);
+      assert.equal(g.domain, g.defaultDomain);
+      assert.ok(on(w, 'a', g.defaultDomain));
+      // a DMA-API driver: owner_cnt 1, owner NULL; the release must not drop its count
+      yield* op(w, { op: 'bind', dev: 'a' });
+      yield* iommuGroupReleaseDmaOwner(g);
+      assert.deepEqual([g.owner, g.ownerCnt], [null, 1]);
+      assert.equal(g.domain, g.defaultDomain);
+      assert.ok(on(w, 'a', g.defaultDomain));
+    }], { warnFails: false });
+    assert.deepEqual(kinds(r), ['warn', 'warn']);
+    for (const v of r.exec.warnings) assert.match(v.splat, /!group->owner_cnt \|\| !group->owner/);
+  });
+});
+
 describe('PASID attach / replace: argument errors and the reset window', () => {
   it('attach: no group -ENODEV; a domain of another driver -EINVAL; -EBUSY during a reset; nothing programmed', () => {
     const r = run(spec(one), [function* (w) {

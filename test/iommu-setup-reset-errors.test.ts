@@ -2,12 +2,15 @@
 // §4.12): return codes, what is restored in bookkeeping and hardware, WARNs.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { IOMMU_DOMAIN_IDENTITY } from '../src/core/domain-types.js';
-import { iommuGroupStoreType } from '../src/core/default-domain.js';
+import { IOMMU_DOMAIN_DMA, IOMMU_DOMAIN_IDENTITY } from '../src/core/domain-types.js';
+import { iommuGroupAllocDefaultDomain, iommuGroupStoreType } from '../src/core/default-domain.js';
+import { iommuFwspecInit } from '../src/core/fwspec.js';
 import { iommuGroupAlloc, iommuGroupPut } from '../src/core/group.js';
+import { pciDevResetIommuDone } from '../src/core/reset.js';
 import { sameTranslation } from '../src/hw/translation.js';
+import type { PciDev } from '../src/pci/pci.js';
 import type { IommuWorld } from '../src/scenarios/iommu/world.js';
-import { EINVAL, ENOMEM } from '../src/sync/index.js';
+import { EINVAL, ENOMEM, mutexLock, mutexUnlock } from '../src/sync/index.js';
 import { kinds, op, pciTopology, run, spec } from './support/iommu.js';
 
 function onGroupDomain(w: IommuWorld, dev: string): boolean {
@@ -31,6 +34,25 @@ describe('default domain type and setup: error paths', () => {
       assert.deepEqual(kinds(r), []);
     });
   }
+
+  it('a legacy driver default domain of another type than requested is -EINVAL; nothing changes', () => {
+    const t = pciTopology([{ name: 'a', bus: 0, slot: 1 }], { mock: { legacyDefaultDomain: 'identity' } });
+    const r = run(spec(t), [function* (w) {
+      const g = w.devices.get('a')!.iommuGroup!;
+      assert.equal(g.defaultDomain, w.driver.identity);
+      // every member shares the driver's ops, so the type choice already asks for the legacy
+      // type or refuses (-EINVAL from the setup); the allocation's own check, called directly:
+      yield* mutexLock(g.mutex);
+      assert.equal(yield* iommuGroupAllocDefaultDomain(g, IOMMU_DOMAIN_DMA), -EINVAL);
+      assert.equal(yield* iommuGroupAllocDefaultDomain(g, IOMMU_DOMAIN_IDENTITY), w.driver.identity);
+      yield* mutexUnlock(g.mutex);
+      assert.equal(yield* op(w, { op: 'setType', dev: 'a', type: 'DMA', expect: -EINVAL }), -EINVAL);
+      assert.equal(g.defaultDomain, w.driver.identity);
+      assert.equal(g.domain, w.driver.identity);
+      assert.equal(w.driver.ops.oracle.installed(w.devices.get('a')!, null).kind, 'bypass');
+    }]);
+    assert.deepEqual(kinds(r), [], 'nothing allocated, nothing leaked');
+  });
 
   it('sysfs type on a group without a default domain is -EINVAL', () => {
     const r = run(spec(pciTopology([{ name: 'a', bus: 0, slot: 1 }])), [function* () {
@@ -78,6 +100,28 @@ describe('release: require_direct', () => {
   });
 });
 
+describe('release: a device with only a fwspec', () => {
+  it('iommu_release_device() frees dev->iommu and its fwspec of a device no IOMMU driver probed', () => {
+    const t = pciTopology([{ name: 'a', bus: 0, slot: 1 }, { name: 'n', bus: 0, slot: 2, iommu: null }]);
+    const r = run(spec(t), [function* (w) {
+      const n = w.devices.get('n')!;
+      // firmware code (of_iommu_configure) records the fwspec; no probe follows
+      yield* mutexLock(w.core.iommuProbeDeviceLock);
+      assert.equal(yield* iommuFwspecInit(n, w.iommus.get('smmu0')!.node), 0);
+      yield* mutexUnlock(w.core.iommuProbeDeviceLock);
+      const param = n.iommu!;
+      const fwspec = param.fwspec!;
+      assert.notEqual(fwspec, null);
+      assert.equal(n.iommuGroup, null);
+      assert.equal(yield* op(w, { op: 'remove', dev: 'n' }), 0);
+      assert.equal(n.iommu, null);
+      assert.deepEqual([param.freed, fwspec.freed], [true, true]);
+      assert.ok(onGroupDomain(w, 'a'), 'the other device is untouched');
+    }]);
+    assert.deepEqual(kinds(r), [], 'nothing leaked');
+  });
+});
+
 describe('pci_dev_reset_iommu_prepare / done: error paths', () => {
   const ats = (mock = {}) => pciTopology([{ name: 'a', bus: 0, slot: 1, ats: true }], { mock });
 
@@ -99,6 +143,21 @@ describe('pci_dev_reset_iommu_prepare / done: error paths', () => {
       assert.equal(yield* op(w, { op: 'reset', dev: 'a', method: 'flr', expect: -ENOMEM }), -ENOMEM);
       assert.equal(a.ep.resets, 0);
       assert.equal(a.iommuGroup!.resettingDomain, null);
+      assert.ok(onGroupDomain(w, 'a'));
+      assert.equal(a.ep.atsEnabled, true);
+    }]);
+    assert.deepEqual(kinds(r), []);
+  });
+
+  it('done without a reset window (resetting_domain NULL) returns without touching the RID', () => {
+    // a second paging attach of a would fail: a re-attach by done would WARN
+    const r = run(spec(ats({ faults: [{ callback: 'attach_dev', domain: 'paging', nth: 2 }] })), [function* (w) {
+      const a = w.devices.get('a')! as PciDev;
+      const g = a.iommuGroup!;
+      const domain = g.domain;
+      yield* pciDevResetIommuDone(a);
+      assert.equal(g.resettingDomain, null);
+      assert.equal(g.domain, domain);
       assert.ok(onGroupDomain(w, 'a'));
       assert.equal(a.ep.atsEnabled, true);
     }]);

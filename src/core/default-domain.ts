@@ -112,7 +112,7 @@ function* __iommuGroupAllocDefaultDomain(group: IommuGroup, reqType: number): Ge
 }
 
 /** iommu_group_alloc_default_domain(): req 0 = "auto" */
-function* iommuGroupAllocDefaultDomain(group: IommuGroup, reqType: number): Gen<ErrPtr<IommuDomain>> {
+export function* iommuGroupAllocDefaultDomain(group: IommuGroup, reqType: number): Gen<ErrPtr<IommuDomain>> {
   const ops = devIommuOps(iommuGroupFirstDev(group));
   lockdepAssertHeld(group.mutex);
   // legacy drivers may name the default domain (IDENTITY/BLOCKED/PLATFORM)

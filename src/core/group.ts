@@ -17,6 +17,7 @@ import {
   refcountInc,
   shouldFail,
   WARN_ON,
+  writeOnce,
   XArray,
 } from '../sync/index.js';
 import type { IommuDomain } from './domain.js';
@@ -156,7 +157,8 @@ export function* iommuGroupAddDevice(group: IommuGroup, dev: Device): Gen<number
   const gdev = yield* iommuGroupAllocDevice(group, dev);
   if (typeof gdev === 'number') return gdev;
   yield* iommuGroupRefGet(group);
-  dev.iommuGroup = group;
+  // published before the device is on the list: a lockless reader can see it in between
+  yield* writeOnce(dev, 'iommuGroup', group);
   yield* mutexLock(group.mutex);
   group.devices.push(gdev);
   yield* mutexUnlock(group.mutex);

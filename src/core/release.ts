@@ -44,6 +44,7 @@ export function* iommuReleaseDevice(dev: Device): Gen {
 
 /** iommu_group_remove_device(): exported, for fake groups */
 export function* iommuGroupRemoveDevice(dev: Device): Gen {
-  if (dev.iommuGroup === null) return;
+  // lockless: iommu_group_add_device() publishes the pointer before the list entry (§6 I1 window)
+  if ((yield* readOnce(dev, 'iommuGroup')) === null) return;
   yield* __iommuGroupRemoveDevice(dev);
 }
