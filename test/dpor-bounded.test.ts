@@ -15,13 +15,9 @@ import { familyFor } from '../src/explorer/parallel/family.js';
 import { sweepNth } from '../src/explorer/faults.js';
 import type { Strategy } from '../src/explorer/strategy.js';
 import type { FaultPlan, Program } from '../src/rt/execution.js';
-import { abbaProgram } from '../src/scenarios/examples/abba.js';
 import { counterProgram } from '../src/scenarios/examples/counter.js';
-import { leakProgram } from '../src/scenarios/examples/leak.js';
-import { sleepProgram } from '../src/scenarios/examples/sleep-in-atomic.js';
-import { uafProgram } from '../src/scenarios/examples/uaf.js';
-import { allocProgram } from '../src/scenarios/examples/unchecked-alloc.js';
 import { builtinScenarios } from '../src/scenarios/registry.js';
+import { examplePrograms, faultModes } from './support/examples.js';
 import { compile, type MProgram, philosophers } from './dpor-model.js';
 import { iommulab } from './support/cli.js';
 import { programArb } from './support/random-program.js';
@@ -118,32 +114,13 @@ describe('bounded dpor on random programs: as bounded dfs for bounds 0..3', () =
   });
 });
 
-const faultModes: readonly FaultPlan[] = [
-  { mode: 'none' },
-  { mode: 'choice', maxFailures: 1 },
-  { mode: 'choice', maxFailures: 2 },
-  { mode: 'nth', nth: 1 },
-];
-
 describe('bounded dpor on the examples and built-in scenarios: as bounded dfs for bounds 0..2', () => {
   it('every built-in scenario, with its faults', () => {
     for (const s of builtinScenarios) for (const k of [0, 1, 2]) agree(s.name, s.program, k, s.faults ?? { mode: 'none' });
   });
 
   it('the examples under every fault mode, counters and philosophers', () => {
-    const programs: [string, AnyProgram][] = [
-      ['abba', abbaProgram(false)],
-      ['ordered', abbaProgram(true)],
-      ['uaf', uafProgram(false)],
-      ['uaf-locked', uafProgram(true)],
-      ['leak', leakProgram(false)],
-      ['free-on-error', leakProgram(true)],
-      ['unchecked-alloc', allocProgram(false)],
-      ['checked-alloc', allocProgram(true)],
-      ['sleep-kernel', sleepProgram('GFP_KERNEL')],
-      ['sleep-atomic', sleepProgram('GFP_ATOMIC')],
-    ];
-    for (const [name, p] of programs) for (const f of faultModes) for (const k of [0, 1, 2]) agree(`${name} ${f.mode}`, p, k, f);
+    for (const [name, p] of examplePrograms) for (const f of faultModes) for (const k of [0, 1, 2]) agree(`${name} ${f.mode}`, p, k, f);
     for (const k of [0, 1, 2]) {
       agree('counter(2,2)', counterProgram(2, 2, false), k, { mode: 'none' });
       agree('counter(3,1)', counterProgram(3, 1, false), k, { mode: 'none' });

@@ -10,13 +10,9 @@ import { sweepNth } from '../src/explorer/faults.js';
 import type { Strategy } from '../src/explorer/strategy.js';
 import type { FaultPlan, Program } from '../src/rt/execution.js';
 import { Thread } from '../src/rt/thread.js';
-import { abbaProgram } from '../src/scenarios/examples/abba.js';
 import { counterProgram } from '../src/scenarios/examples/counter.js';
-import { leakProgram } from '../src/scenarios/examples/leak.js';
-import { sleepProgram } from '../src/scenarios/examples/sleep-in-atomic.js';
-import { uafProgram } from '../src/scenarios/examples/uaf.js';
-import { allocProgram } from '../src/scenarios/examples/unchecked-alloc.js';
 import { builtinScenarios } from '../src/scenarios/registry.js';
+import { examplePrograms, faultModes } from './support/examples.js';
 import {
   BUG_ON,
   Completion,
@@ -90,13 +86,6 @@ function agree(name: string, program: AnyProgram, faults: FaultPlan = { mode: 'n
   return dpor;
 }
 
-const faultModes: readonly FaultPlan[] = [
-  { mode: 'none' },
-  { mode: 'choice', maxFailures: 1 },
-  { mode: 'choice', maxFailures: 2 },
-  { mode: 'nth', nth: 1 },
-];
-
 describe('dpor soundness: same violation kinds and final states as dfs', () => {
   it('every built-in scenario, with its faults and under every fault mode', () => {
     for (const s of builtinScenarios) {
@@ -118,19 +107,7 @@ describe('dpor soundness: same violation kinds and final states as dfs', () => {
   });
 
   it('abba, uaf, leak, alloc and sleep examples, every variant and fault mode', () => {
-    const programs: [string, AnyProgram][] = [
-      ['abba', abbaProgram(false)],
-      ['ordered', abbaProgram(true)],
-      ['uaf', uafProgram(false)],
-      ['uaf-locked', uafProgram(true)],
-      ['leak', leakProgram(false)],
-      ['free-on-error', leakProgram(true)],
-      ['unchecked-alloc', allocProgram(false)],
-      ['checked-alloc', allocProgram(true)],
-      ['sleep-kernel', sleepProgram('GFP_KERNEL')],
-      ['sleep-atomic', sleepProgram('GFP_ATOMIC')],
-    ];
-    for (const [name, p] of programs) for (const f of faultModes) agree(`${name} ${f.mode}`, p, f);
+    for (const [name, p] of examplePrograms) for (const f of faultModes) agree(`${name} ${f.mode}`, p, f);
   });
 
   it('an invariant over two independent writes is seen (no step commutes with an invariant)', () => {
