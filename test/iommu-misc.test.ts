@@ -18,7 +18,7 @@ import { explore } from '../src/explorer/engine.js';
 import { iommuProgram } from '../src/scenarios/iommu/build.js';
 import type { IommuWorld } from '../src/scenarios/iommu/world.js';
 import { iommuGroupStoreType } from '../src/core/default-domain.js';
-import { kinds, op, pciTopology, run, spec } from './support/iommu.js';
+import { kinds, op, pciTopology, run, spec, mockDriver } from './support/iommu.js';
 
 describe('sysfs type (iommu_group_store_type)', () => {
   it('DMA -> DMA-FQ flips in place; identity re-attaches; a bound driver makes it -EPERM', () => {
@@ -207,7 +207,7 @@ describe('fake groups and fwspec', () => {
       const lock = w.core.iommuProbeDeviceLock;
       yield* mutexLock(lock);
       assert.equal(yield* iommuFwspecInit(w.devices.get('n')!, new FwNode('nowhere')), -EPROBE_DEFER);
-      assert.equal(yield* iommuFwspecInit(w.devices.get('a')!, w.iommus.get('smmu0')!.node), 0, 'same ops: fine');
+      assert.equal(yield* iommuFwspecInit(w.devices.get('a')!, w.kernel.fwnodeOf('smmu0')), 0, 'same ops: fine');
       yield* mutexUnlock(lock);
     }]);
     assert.deepEqual(kinds(r), []);
@@ -223,8 +223,8 @@ describe('queries', () => {
       assert.equal(deviceIommuCapable(a, IOMMU_CAP_CACHE_COHERENCY), true);
       yield* mutexLock(g.mutex);
       assert.equal(iommuDriverGetDomainForDev(a), g.domain);
-      g.resettingDomain = w.driver.blocked;
-      assert.equal(iommuDriverGetDomainForDev(a), w.driver.blocked);
+      g.resettingDomain = mockDriver(w).blocked;
+      assert.equal(iommuDriverGetDomainForDev(a), mockDriver(w).blocked);
       g.resettingDomain = null;
       yield* iommuGetDomainForDev(a); // lockdep: held
       yield* mutexUnlock(g.mutex);
@@ -240,7 +240,7 @@ describe('queries', () => {
       assert.notEqual(g.defaultDomain, null);
       assert.equal(iommuGroupDefaultDomain(g), g.defaultDomain);
       yield* op(w, { op: 'setType', dev: 'a', type: 'identity' });
-      assert.equal(iommuGroupDefaultDomain(g), w.driver.identity, 'follows a sysfs switch');
+      assert.equal(iommuGroupDefaultDomain(g), mockDriver(w).identity, 'follows a sysfs switch');
     }]);
     assert.deepEqual(kinds(r), []);
   });
@@ -267,7 +267,7 @@ describe('static or allocated blocked and identity domains', () => {
       const g = w.devices.get('a')!.iommuGroup!;
       const blocking = g.blockingDomain!;
       assert.notEqual(blocking, null);
-      assert.equal(blocking.owner, w.driver.ops, 'allocated by the driver');
+      assert.equal(blocking.owner, mockDriver(w).ops, 'allocated by the driver');
       yield* op(w, { op: 'releaseOwner', dev: 'a' });
       yield* op(w, { op: 'unbind', dev: 'a' });
       yield* op(w, { op: 'remove', dev: 'a' });
@@ -285,10 +285,10 @@ describe('static or allocated blocked and identity domains', () => {
       const a = w.devices.get('a')!;
       const d = a.iommuGroup!.defaultDomain!;
       assert.equal(d.type, IOMMU_DOMAIN_IDENTITY);
-      assert.notEqual(d, w.driver.identity);
+      assert.notEqual(d, mockDriver(w).identity);
       yield* op(w, { op: 'remove', dev: 'a' });
       assert.equal(d.freed, true);
-      assert.equal(w.driver.ops.oracle.installed(a, null).kind, 'abort', 'parked on the release domain');
+      assert.equal(w.truth.installed(a, null).kind, 'abort', 'parked on the release domain');
     }]);
     assert.deepEqual(kinds(r), []);
   });

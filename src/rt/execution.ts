@@ -537,6 +537,15 @@ export class Execution {
     throw new KernelOops(v);
   }
 
+  /**
+   * The end of a kernel within the execution (kexec, a test ending one boot): kmemleak reports
+   * what is still allocated, and that memory is gone with it (the next kernel starts empty).
+   */
+  endHeap(): void {
+    this.checkLeaks();
+    this.live.clear();
+  }
+
   /** kmemleak: what the scenario allocated and nobody freed. */
   private checkLeaks(): void {
     for (const obj of this.live) {

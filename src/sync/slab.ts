@@ -37,3 +37,8 @@ export function setupAlloc<T extends KObject>(make: () => T): T {
   current.track(obj);
   return obj;
 }
+
+/** A kernel ends (kexec): kmemleak reports what it still has allocated, then its memory is gone. */
+export function kmemleakEndOfKernel(): void {
+  current.endHeap();
+}

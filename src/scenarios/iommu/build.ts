@@ -80,9 +80,11 @@ export function iommuProgram(spec: IommuScenarioSpec, threadsOf?: ThreadsOf): Pr
       yield* runOps(w, spec.epilogue ?? []);
       yield* cleanupWorld(w);
     },
-    invariant: (w) => iommuInvariants(w.deviceList, [w.driver.ops.oracle]),
+    invariant: (w) => iommuInvariants(w.deviceList, w.truth),
     final(w) {
-      if (w.driver.module.refcnt !== 0) return `module ${w.driver.module.name} still has ${w.driver.module.refcnt} reference(s)`;
+      for (const drv of w.kernel.drivers.values()) {
+        if (drv.module.refcnt !== 0) return `module ${drv.module.name} still has ${drv.module.refcnt} reference(s)`;
+      }
       return null;
     },
   };
