@@ -89,13 +89,11 @@ export class WorldSnapshot {
 }
 
 function copyWith(c: GraphCloner, s: SnapshotState): SnapshotState {
-  return {
-    world: c.copy(s.world),
-    prologueResult: c.copy(s.prologueResult),
-    live: c.copy(s.live),
-    locals: c.copy(s.locals),
-    stepOps: c.copy(s.stepOps),
-  };
+  const world = c.copy(s.world);
+  // execution-local storage is keyed by each module's own key object: keys stay, values are copied
+  const locals = new Map<object, unknown>();
+  for (const [k, v] of s.locals) locals.set(k, c.copy(v));
+  return { world, prologueResult: c.copy(s.prologueResult), live: c.copy(s.live), locals, stepOps: c.copy(s.stepOps) };
 }
 
 /** A copy of a whole state (what a snapshot keeps of the execution that took it). */
