@@ -113,7 +113,8 @@ describe('world snapshot', () => {
   it('records the prologue\'s lock dependencies in a slice as a fresh run does', () => {
     const program = findScenario('iommu-group-attach-detach')!.program as AnyProgram;
     const spec = { strategy: { kind: 'dfs' as const, preemptionBound: null }, faults: none, warnFails: true, maxSteps: 100_000, recordOps: false };
-    const slice = (p: AnyProgram) => runSlice(p, spec, familyFor(spec.strategy).root(), { maxExecutions: 30, timeMs: Infinity }).result.edges;
+    const budget = { maxExecutions: 30, timeMs: Infinity };
+    const slice = (p: AnyProgram) => runSlice(p, spec, familyFor(spec.strategy).root(), budget).result.edges;
     const a = slice(program);
     const b = slice({ ...program, snapshot: false });
     assert.ok(a.some((e) => e.execution === 1 && e.info.thread === 'prologue'), 'the prologue takes nested locks');
@@ -143,7 +144,8 @@ describe('world snapshot', () => {
   it('is not used under a fault plan (the prologue makes choices then)', () => {
     const program = findScenario('iommu-group-attach-detach')!.program as AnyProgram;
     const nth: FaultPlan = { mode: 'nth', nth: 3 };
-    assert.deepEqual(search(program, () => new DfsStrategy(), nth, 5), search({ ...program, snapshot: false }, () => new DfsStrategy(), nth, 5));
+    const fresh = { ...program, snapshot: false };
+    assert.deepEqual(search(program, () => new DfsStrategy(), nth, 5), search(fresh, () => new DfsStrategy(), nth, 5));
   });
 });
 

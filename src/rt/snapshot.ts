@@ -56,7 +56,9 @@ export class WorldSnapshot {
     this.classNames = graph.classNames.slice();
     const locks: LockBase[] = [];
     const seen = new Set<object>();
-    for (const root of [state.world, state.locals, state.live, state.stepOps, state.prologueResult]) collectLocks(root, locks, seen);
+    for (const root of [state.world, state.locals, state.live, state.stepOps, state.prologueResult]) {
+      collectLocks(root, locks, seen);
+    }
     this.locks = locks;
   }
 
