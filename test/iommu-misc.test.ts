@@ -59,12 +59,11 @@ describe('sysfs type (iommu_group_store_type)', () => {
     // default_domain is lockless, the member count is read under the mutex
     const s = spec(pciTopology([{ name: 'a', bus: 0, slot: 1 }]));
     const seen = new Set<unknown>();
-    let group: IommuGroup | null = null;
     const base = iommuProgram(s, (w) => [
       {
         name: 'sysfs',
         *body() {
-          const g = group!;
+          const g = w.kept.get('group') as IommuGroup;
           const ret = yield* iommuGroupStoreType(g, 'identity');
           if (ret === -EPERM) {
             assert.equal(g.devices.length, 0);
@@ -81,7 +80,7 @@ describe('sysfs type (iommu_group_store_type)', () => {
       ...base,
       *prologue(w: IommuWorld): Gen {
         yield* base.prologue!(w);
-        group = yield* iommuGroupGet(w.devices.get('a')!);
+        w.kept.set('group', yield* iommuGroupGet(w.devices.get('a')!));
       },
       *teardown(w: IommuWorld, results: readonly unknown[]): Gen {
         seen.add(results[0]);
@@ -157,10 +156,9 @@ describe('fake groups and fwspec', () => {
   it('iommu_group_remove_device() racing iommu_group_add_device(): a device not yet on the list is not unlinked, but the reference is still dropped', () => {
     // iommu_group_add_device() sets dev->iommu_group before it takes the mutex to append
     const s = spec(pciTopology([{ name: 'n', bus: 0, slot: 1, iommu: null }]));
-    let group: IommuGroup | null = null;
     const outcomes = new Set<string>();
     const base = iommuProgram(s, (w) => [
-      { name: 'add', body: () => iommuGroupAddDevice(group!, w.devices.get('n')!) },
+      { name: 'add', body: () => iommuGroupAddDevice(w.kept.get('group') as IommuGroup, w.devices.get('n')!) },
       { name: 'remove', body: () => iommuGroupRemoveDevice(w.devices.get('n')!) },
     ]);
     const program = {
@@ -169,11 +167,11 @@ describe('fake groups and fwspec', () => {
         yield* base.prologue!(w);
         const g = yield* iommuGroupAlloc();
         assert.ok(typeof g !== 'number');
-        group = g;
+        w.kept.set('group', g);
       },
       *teardown(w: IommuWorld, results: readonly unknown[]): Gen {
         const n = w.devices.get('n')!;
-        const g = group!;
+        const g = w.kept.get('group') as IommuGroup;
         assert.equal(results[0], 0);
         const listed = g.devices.some((gd) => gd.dev === n);
         if (!listed) {

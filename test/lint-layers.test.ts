@@ -8,8 +8,10 @@ import { ESLint } from 'eslint';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 
+let eslint: ESLint | null = null;
+
 async function problems(file: string, code: string): Promise<string[]> {
-  const eslint = new ESLint({ cwd: root });
+  eslint ??= new ESLint({ cwd: root });
   const [r] = await eslint.lintText(code, { filePath: `${root}${file}` });
   return r!.messages.filter((m) => m.ruleId === 'layers/imports').map((m) => m.message);
 }

@@ -53,6 +53,11 @@ export class IommuWorld {
   readonly handles = new Map<string, IommuAttachHandle>();
   readonly owners = new Map<string, OwnerToken>();
   readonly events = new Map<string, Completion>();
+  /**
+   * What a program's own prologue keeps for its threads (a test's group reference, say). The
+   * world is snapshotted after the prologue: state kept anywhere else would not be copied.
+   */
+  readonly kept = new Map<string, unknown>();
   readonly ledger: Ledger = {
     bound: new Set(),
     claims: [],
