@@ -134,7 +134,7 @@ export const defaultFuzzConfig: FuzzConfig = {
     random: 120, pct: 120, pctDepths: [2, 3], dfsBounds: [1], dfsExecutions: 60,
     faultChoice: 120, failRate: 0.05, nthExecutions: 1, nthPoints: 80, maxSteps: 20_000,
   },
-  triage: { executions: 400, candidates: 150, checkSeconds: 30 },
+  triage: { executions: 300, candidates: 100, checkSeconds: 20 },
   fresh: 0.5,
   batch: 8,
   coverage: 'blocks',

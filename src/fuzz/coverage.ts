@@ -1,0 +1,136 @@
+// Coverage, measured without touching the explorer's per-step path: V8's own block coverage
+// (the inspector's precise coverage, binary mode), switched on only in a fuzzing process and
+// read once per program, restricted to the model's files (hardware, machine, kernel, drivers);
+// plus the outcome of every operation (`attach:-EBUSY`, search.ts) and the signatures found.
+//
+// V8 reports, per function that ran, the function's range and the nested ranges whose count
+// differs from their enclosing range: a block it does not list ran as often as the smallest
+// listed range around it. The coverage map keeps every block ever listed and decides, for each
+// program, which of them ran; a unit is a function or such a block.
+import { Session } from 'node:inspector/promises';
+
+/** the model's folders under dist/src whose blocks count */
+const modelDirs = /\/src\/(core|pci|base|dma|iommufd|drivers|hw|machine|kernel)\/[^/]+\.js$/;
+
+/** per function that ran (`file:offset`): its listed nested ranges as [start, end, ran (0/1)] triples */
+export type BlockReport = Record<string, number[]>;
+
+export class BlockProbe {
+  private session: Session | null = null;
+
+  async start(): Promise<void> {
+    const s = new Session();
+    s.connect();
+    await s.post('Profiler.enable');
+    await s.post('Profiler.startPreciseCoverage', { callCount: false, detailed: true });
+    this.session = s;
+  }
+
+  /** what ran since the last take */
+  async take(): Promise<BlockReport> {
+    if (this.session === null) return {};
+    const { result } = await this.session.post('Profiler.takePreciseCoverage');
+    const out: BlockReport = {};
+    for (const script of result) {
+      const m = modelDirs.exec(script.url);
+      if (m === null) continue;
+      const file = script.url.slice(script.url.lastIndexOf('/src/') + 5);
+      for (const f of script.functions) {
+        const [whole, ...inner] = f.ranges;
+        if (whole === undefined || whole.count === 0) continue;
+        const triples: number[] = [];
+        for (const r of inner) triples.push(r.startOffset, r.endOffset, r.count > 0 ? 1 : 0);
+        out[`${file}:${whole.startOffset}`] = triples;
+      }
+    }
+    return out;
+  }
+
+  async stop(): Promise<void> {
+    if (this.session === null) return;
+    await this.session.post('Profiler.stopPreciseCoverage');
+    this.session.disconnect();
+    this.session = null;
+  }
+}
+
+/** Everything covered so far: functions that ran, blocks seen and whether any program ran them. */
+export class CoverageMap {
+  private readonly fns = new Set<string>();
+  /** function -> block `start-end` -> ran in some program */
+  private readonly blocks = new Map<string, Map<string, boolean>>();
+  private readonly features = new Set<string>();
+  private covered = 0;
+
+  /** functions and blocks that ran */
+  get units(): number {
+    return this.fns.size + this.covered;
+  }
+
+  /** outcome features and signatures seen */
+  get featureCount(): number {
+    return this.features.size;
+  }
+
+  /** Merge one program's coverage; returns how many units and features were new. */
+  add(report: BlockReport, features: readonly string[]): number {
+    let fresh = 0;
+    for (const f of features) {
+      if (this.features.has(f)) continue;
+      this.features.add(f);
+      fresh++;
+    }
+    for (const [fn, triples] of Object.entries(report)) {
+      if (!this.fns.has(fn)) {
+        this.fns.add(fn);
+        fresh++;
+      }
+      let known = this.blocks.get(fn);
+      if (known === undefined) {
+        known = new Map();
+        this.blocks.set(fn, known);
+      }
+      const listed: Array<{ s: number; e: number; ran: boolean }> = [];
+      for (let i = 0; i < triples.length; i += 3) {
+        listed.push({ s: triples[i]!, e: triples[i + 1]!, ran: triples[i + 2] === 1 });
+        const key = `${triples[i]}-${triples[i + 1]}`;
+        if (!known.has(key)) known.set(key, false);
+      }
+      for (const [key, ranBefore] of known) {
+        if (ranBefore) continue;
+        const [s, e] = key.split('-').map(Number) as [number, number];
+        // the smallest listed range around the block (itself included), else the function: it ran
+        let best: { s: number; e: number; ran: boolean } | null = null;
+        for (const r of listed) if (r.s <= s && e <= r.e && (best === null || r.e - r.s < best.e - best.s)) best = r;
+        if (best === null || best.ran) {
+          known.set(key, true);
+          this.covered++;
+          fresh++;
+        }
+      }
+    }
+    return fresh;
+  }
+
+  toJSON(): { fns: string[]; blocks: Array<[string, string[], string[]]>; features: string[] } {
+    return {
+      fns: [...this.fns],
+      blocks: [...this.blocks].map(([fn, m]) => [fn, [...m].filter(([, r]) => r).map(([k]) => k), [...m].filter(([, r]) => !r).map(([k]) => k)]),
+      features: [...this.features],
+    };
+  }
+
+  static fromJSON(j: ReturnType<CoverageMap['toJSON']>): CoverageMap {
+    const c = new CoverageMap();
+    for (const f of j.fns) c.fns.add(f);
+    for (const [fn, ran, not] of j.blocks) {
+      const m = new Map<string, boolean>();
+      for (const k of ran) m.set(k, true);
+      for (const k of not) m.set(k, false);
+      c.blocks.set(fn, m);
+      c.covered += ran.length;
+    }
+    for (const f of j.features) c.features.add(f);
+    return c;
+  }
+}
