@@ -16,6 +16,8 @@ import { displayPath } from '../scenarios/file/display-path.js';
 import { builtinScenarios } from '../scenarios/registry.js';
 import { readCheckpoint, refuseToOverwrite, runCheckRequest, UsageError } from './check-command.js';
 import { scenarioFileError } from './file-errors.js';
+import { KnownFileError, OutputError, StateFileError } from '../fuzz/index.js';
+import { type FuzzFlags, runFuzz, runFuzzMerge } from './fuzz-command.js';
 import { runMerge } from './merge.js';
 import { scenarioOfArg, scenariosOfArgs, scenariosOfFiles } from './scenario-args.js';
 
@@ -225,6 +227,36 @@ function program(): Command {
       process.exitCode = runReplay(name, schedule, flags);
     });
   cmd
+    .command('fuzz')
+    .description('generate programs over the scenario operations, search each, and write a minimized reproducer per new violation signature')
+    .option('--time-limit <seconds>', 'stop after this long (default: run until Ctrl-C or --programs)', seconds('--time-limit'))
+    .option('--programs <n>', 'stop after this many programs (and their triage): a deterministic run', int('--programs', 1))
+    .option('--seed <n>', 'campaign seed (default: 1)', int('--seed', 0, maxSeed))
+    .option('--workers <n>', 'worker threads (1: in this thread)', int('--workers', 1), defaultWorkers())
+    .option('--out <dir>', 'output folder: state.json, summary.json, crashes/SIGNATURE/', 'fuzz-out')
+    .option('--faults <modes>', 'allocation failures: none (default), choice, nth, or choice,nth')
+    .option('--driver <name...>', 'IOMMU drivers to generate (default: every driver of the registry)')
+    .option('--known <file>', 'signatures already known (default: the built-in findings; none: every signature is new)')
+    .option('--config <file>', 'a YAML or JSON file changing the weights, probabilities and budgets (docs/FUZZING.md)')
+    .option('--patch <name...>', 'patch toggles every program runs with (`iommulab patches`)')
+    .option('--shard <i/n>', 'the i-th of n shares of the seed space (one per machine); `iommulab fuzz-merge` joins the outputs', shardArg)
+    .option('--resume <file>', 'continue the campaign saved in a state.json')
+    .option('--json', 'print the summary as JSON')
+    .option('--force', 'write into an --out folder that is not a fuzz output')
+    .action(async (flags: FuzzFlags, c: Command) => {
+      process.exitCode = await runFuzz(flags, (f) => c.getOptionValueSource(f) === 'cli');
+    });
+  cmd
+    .command('fuzz-merge')
+    .description('join the outputs of several fuzz runs (the shards of a cluster) into one')
+    .argument('<dirs...>', 'fuzz output folders')
+    .requiredOption('--out <dir>', 'the merged output folder')
+    .option('--json', 'print the merged summary as JSON')
+    .option('--force', 'write into an --out folder that is not a fuzz output')
+    .action((dirs: string[], flags: { out: string; json?: boolean; force?: boolean }) => {
+      process.exitCode = runFuzzMerge(dirs, flags);
+    });
+  cmd
     .command('patches')
     .description('list the named patch toggles a scenario can run instead of the v7.0 baseline')
     .action(() => {
@@ -250,8 +282,9 @@ export async function main(argv: readonly string[]): Promise<number> {
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
-    if (e instanceof UsageError || e instanceof RunFileError) {
-      console.error(`iommulab: ${e.message}`);
+    const usage = [UsageError, RunFileError, OutputError, KnownFileError, StateFileError];
+    if (usage.some((c) => e instanceof c)) {
+      console.error(`iommulab: ${(e as Error).message}`);
       return 2;
     }
     const fileError = scenarioFileError(e);

@@ -68,7 +68,8 @@ function renameKnobs(v: unknown, dev: (n: string) => string): unknown {
   const out: Record<string, unknown> = { ...o };
   if (Array.isArray(o.deferredAttach)) out.deferredAttach = (o.deferredAttach as string[]).map(dev);
   if (o.defDomainType !== undefined && typeof o.defDomainType === 'object') {
-    out.defDomainType = Object.fromEntries(Object.entries(o.defDomainType as Record<string, string>).map(([k, x]) => [dev(k), x]));
+    const entries = Object.entries(o.defDomainType as Record<string, string>);
+    out.defDomainType = Object.fromEntries(entries.map(([k, x]) => [dev(k), x]));
   }
   if (Array.isArray(o.faults)) out.faults = (o.faults as Array<Record<string, unknown>>).map((f) => (typeof f.dev === 'string' ? { ...f, dev: dev(f.dev) } : f));
   return out;

@@ -112,10 +112,31 @@ export class CoverageMap {
     return fresh;
   }
 
+  /** everything another map covered (a merge of shards) */
+  merge(other: CoverageMap): void {
+    for (const f of other.fns) this.fns.add(f);
+    for (const f of other.features) this.features.add(f);
+    for (const [fn, m] of other.blocks) {
+      let mine = this.blocks.get(fn);
+      if (mine === undefined) {
+        mine = new Map();
+        this.blocks.set(fn, mine);
+      }
+      for (const [k, ran] of m) {
+        const had = mine.get(k);
+        if (ran && had !== true) this.covered++;
+        mine.set(k, had === true || ran);
+      }
+    }
+  }
+
   toJSON(): { fns: string[]; blocks: Array<[string, string[], string[]]>; features: string[] } {
     return {
       fns: [...this.fns],
-      blocks: [...this.blocks].map(([fn, m]) => [fn, [...m].filter(([, r]) => r).map(([k]) => k), [...m].filter(([, r]) => !r).map(([k]) => k)]),
+      blocks: [...this.blocks].map(([fn, m]) => {
+        const ran = [...m].filter(([, r]) => r).map(([k]) => k);
+        return [fn, ran, [...m].filter(([, r]) => !r).map(([k]) => k)];
+      }),
       features: [...this.features],
     };
   }

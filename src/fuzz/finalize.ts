@@ -87,7 +87,8 @@ export function finalize(p: FuzzProgram, name: string, summary = 'a generated pr
   // IOMMUs registered at boot are registered by the prologue's first operations, with the same
   // any-code expectation: a driver whose knobs make its registration fail is not a caller bug
   const bootRegistered = p.topology.iommus.filter((i) => i.registered !== false);
-  const topology = bootRegistered.length === 0 ? p.topology : { ...p.topology, iommus: p.topology.iommus.map((i) => ({ ...i, registered: false })) };
+  const iommus = p.topology.iommus.map((i) => ({ ...i, registered: false }));
+  const topology = bootRegistered.length === 0 ? p.topology : { ...p.topology, iommus };
   prologue.unshift(...bootRegistered.map((i): Op => ({ op: 'register', iommu: i.name })));
   const any = anyReturnCode;
   const withExpect = (op: Op): Op => (op.op === 'signal' || op.op === 'wait' ? op : { ...op, expect: any });

@@ -163,6 +163,12 @@ class ThreadGen {
     }
     const a = this.s.attached.get(dev);
     if (a !== undefined) this.emit({ op: 'detach', dev, domain: a.domain });
+    if (this.s.claims.has(`${dev}|device`) || this.s.claims.has(`${dev}|group`)) {
+      for (const [k, domain] of [...this.s.pasids]) {
+        const [d, p] = k.split('/');
+        this.emit({ op: 'pasidDetach', dev: d!, domain, pasid: Number(p) });
+      }
+    }
     for (const g of ['device', 'group'] as const) {
       if (this.s.claims.has(`${dev}|${g}`)) this.emit({ op: 'releaseOwner', dev, ...(g === 'group' ? { group: true } : {}) });
     }
@@ -207,6 +213,10 @@ class ThreadGen {
         const claims = [...s.claims];
         if (claims.length === 0) return false;
         const [dev] = r.pick(claims).split('|');
+        for (const [k, domain] of [...s.pasids]) {
+          const [d, p] = k.split('/');
+          this.emit({ op: 'pasidDetach', dev: d!, domain, pasid: Number(p) });
+        }
         this.close(dev!, false);
         return true;
       }
@@ -257,8 +267,11 @@ class ThreadGen {
         return this.emit({ op: 'replace', dev, domain, handle: fresh(this.ctx, 'h') });
       }
       case 'pasidAttach': {
-        const dev = this.held();
+        const owned = this.live().filter((d) => s.claims.has(`${d}|device`) || s.claims.has(`${d}|group`));
+        const free = this.live().filter((d) => s.bound.get(d) !== 'dma');
+        const dev = owned.length > 0 && r.chance(0.8) ? r.pick(owned) : free.length > 0 ? r.pick(free) : null;
         if (dev === null) return false;
+        this.claimed(dev);
         const info = this.ctx.devices.get(dev)!;
         const max = Math.max(1, Math.min(3, info.pasids - 1));
         const p = r.between(1, max);
@@ -342,7 +355,8 @@ class ThreadGen {
     const r = this.r;
     const devs = [...this.ctx.devices.values()].filter((d) => !d.bridge && this.ctx.exists.has(d.name) && (kind !== 'reset' || d.pci));
     // not on a device this thread has removed (its own take-downs come last anyway)
-    const ok = devs.filter((d) => !this.s.removed.has(d.name) && (this.homes.includes(d.name) ? d.present || this.s.added.has(d.name) : true));
+    const here = (d: DeviceInfo): boolean => (this.homes.includes(d.name) ? d.present || this.s.added.has(d.name) : true);
+    const ok = devs.filter((d) => !this.s.removed.has(d.name) && here(d));
     if (ok.length === 0) return false;
     const d = r.pick(ok);
     switch (kind) {
@@ -400,7 +414,8 @@ export function generateThread(ctx: GenContext, name: string, plan: ThreadPlan, 
   const removes = kindOn('remove') ? live.filter((d) => r.chance(0.5) && (ctx.devices.get(d)!.present || g.s.added.has(d))) : [];
   for (const d of removes) g.close(d, r.chance(0.5) || g.s.bound.get(d) === 'vfio');
   for (const iommu of plan.unregisters) {
-    for (const d of behindUnregistered) if (plan.homes.includes(d) && !g.s.removed.has(d) && g.s.registered.has(iommu)) g.close(d, true);
+    if (!g.s.registered.has(iommu)) continue;
+    for (const d of behindUnregistered) if (plan.homes.includes(d) && !g.s.removed.has(d)) g.close(d, true);
   }
   for (const d of removes) g.emit({ op: 'remove', dev: d });
   for (const iommu of plan.unregisters) if (g.s.registered.has(iommu)) g.emit({ op: 'unregister', iommu });

@@ -109,3 +109,10 @@ export function takenDown(op: Op, devices: readonly DeviceInfo[]): string[] {
   if (op.op === 'unregister') return devices.filter((d) => d.iommu === op.iommu).map((d) => d.name);
   return [];
 }
+
+/** a copy of `o` without `key` */
+export function without<T extends object>(o: T, key: string): T {
+  const c = { ...o } as Record<string, unknown>;
+  delete c[key];
+  return c as T;
+}

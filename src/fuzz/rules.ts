@@ -129,7 +129,8 @@ export function stepRule(s: ThreadState, op: Op, devices: ReadonlyMap<string, De
     case 'releaseOwner': {
       const key = `${op.dev}|${op.group === true ? 'group' : 'device'}`;
       if (!s.claims.has(key)) return `${op.dev} released without a claim`;
-      if (s.attached.has(op.dev) || pasidsOf(s, op.dev).length > 0) return `${op.dev} released while attached`;
+      // release ownership after every detach (the group's pasid_array must be empty: §4.7)
+      if (s.attached.has(op.dev) || s.pasids.size > 0) return `${op.dev} released while attached`;
       s.claims.delete(key);
       return null;
     }
@@ -175,7 +176,10 @@ export function stepRule(s: ThreadState, op: Op, devices: ReadonlyMap<string, De
       if (liveDomain(op.domain) !== null) return liveDomain(op.domain);
       const key = `${op.dev}/${op.pasid}`;
       if (s.pasids.has(key)) return `PASID ${key} attached twice`;
-      if (!s.bound.has(op.dev) && !s.claims.has(`${op.dev}|group`)) return `PASID attached on ${op.dev}, which this thread does not hold`;
+      // PASIDs are the owner's (iommufd): a non-empty pasid_array makes a DMA-API driver's unbind
+      // WARN by design (core.md §4.8, "Interaction with ownership"), and only an owner keeps the
+      // group's other DMA-API users out
+      if (!s.claims.has(`${op.dev}|device`) && !s.claims.has(`${op.dev}|group`)) return `PASID attached on ${op.dev}, which this thread has not claimed`;
       s.pasids.set(key, op.domain);
       return null;
     }

@@ -142,7 +142,8 @@ export function searchProgram(spec: IommuScenarioSpec, program: Program<unknown>
       finished: (e) => watch.finished(e),
     };
     try {
-      const r = explore(program, stopping, { faults, maxSteps: b.maxSteps, maxExecutions: limit, timeLimitMs: Number.POSITIVE_INFINITY });
+      const opts = { faults, maxSteps: b.maxSteps, maxExecutions: limit, timeLimitMs: Number.POSITIVE_INFINITY };
+      const r = explore(program, stopping, opts);
       return { maxAllocations: r.maxAllocations };
     } catch (e) {
       if (!(e instanceof ModelError)) throw e;

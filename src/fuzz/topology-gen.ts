@@ -4,7 +4,7 @@
 // pcie_flr() quirk, CXL, firmware direct mappings, untrusted and hot-plugged devices, platform
 // devices, the default domain type, and each driver's knobs (driver-knobs-gen.ts).
 import { driverNames } from '../drivers/registry.js';
-import type { PciFunctionSpec, PlatformDeviceSpec, Topology } from '../scenarios/iommu/spec.js';
+import type { PciFunctionSpec, PlatformDeviceSpec, ResvSpec, Topology } from '../scenarios/iommu/spec.js';
 import type { FuzzConfig } from './config.js';
 import { knobsFor } from './knobs-gen.js';
 import type { Rand } from './rand.js';
@@ -101,7 +101,7 @@ export function generateTopology(r: Rand, cfg: FuzzConfig): Topology {
       ...(reset!.length === 1 && reset![0] === 'flr' ? {} : { reset }),
       ...(reset!.includes('device_specific') && r.chance(w.quirkResetViaFlr) ? { quirkResetViaFlr: true } : {}),
       ...(cxl ? { cxl: true } : {}),
-      ...(r.chance(w.resv) ? { resv: [{ start: 0x7000_0000 + r.below(16) * 0x1000, length: 0x1000, ...(r.chance(0.5) ? { relaxable: true } : {}) }] } : {}),
+      ...(r.chance(w.resv) ? { resv: [resvAt(r, 0x7000_0000)] } : {}),
       ...(r.chance(w.hotplug) ? { present: false } : {}),
     };
     pci.push(fnSpec);
@@ -116,7 +116,7 @@ export function generateTopology(r: Rand, cfg: FuzzConfig): Topology {
       name: `plat${i}`,
       ...iommuFor(),
       ...(pasids > 0 ? { pasids } : {}),
-      ...(r.chance(w.resv) ? { resv: [{ start: 0x7100_0000 + r.below(16) * 0x1000, length: 0x1000, ...(r.chance(0.5) ? { relaxable: true } : {}) }] } : {}),
+      ...(r.chance(w.resv) ? { resv: [resvAt(r, 0x7100_0000)] } : {}),
       ...(r.chance(w.hotplug) ? { present: false } : {}),
     });
   }
@@ -128,6 +128,11 @@ export function generateTopology(r: Rand, cfg: FuzzConfig): Topology {
     ...(ddt === undefined ? {} : { defaultDomainType: ddt }),
   };
   return { ...base, ...knobsFor(r, cfg, base) };
+}
+
+/** a one-page firmware direct mapping (RMRR / RMR) near `base` */
+function resvAt(r: Rand, base: number): ResvSpec {
+  return { start: base + r.below(16) * 0x1000, length: 0x1000, ...(r.chance(0.5) ? { relaxable: true } : {}) };
 }
 
 const resetOrder = ['device_specific', 'acpi', 'flr', 'af_flr', 'pm', 'bus', 'cxl_bus'];

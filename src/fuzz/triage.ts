@@ -17,7 +17,7 @@ import { validateSpec } from '../scenarios/iommu/validate.js';
 import { canonicalize } from './canonical.js';
 import type { FuzzConfig, SearchBudget } from './config.js';
 import { finalize } from './finalize.js';
-import { devicesOf, type FuzzProgram } from './program.js';
+import { devicesOf, type FuzzProgram, without } from './program.js';
 import { deriveSeed } from './rand.js';
 import { ruleProblems } from './rules.js';
 import { type FuzzFaults, searchProgram, type Witness } from './search.js';
@@ -89,7 +89,8 @@ export function triage(input: TriageInput): TriageOutput {
   const seed = deriveSeed(input.seed, 0x7a1a9e);
   let candidates = 0;
   let executions = 0;
-  const find = (p: FuzzProgram, target: string | undefined): { spec: IommuScenarioSpec; witnesses: readonly Witness[] } | null => {
+  type Found = { spec: IommuScenarioSpec; witnesses: readonly Witness[] } | null;
+  const find = (p: FuzzProgram, target: string | undefined): Found => {
     if (ruleProblems(p).length > 0) return null;
     const { spec } = finalize(p, 'triage');
     if (validateSpec(spec).length > 0) return null;
@@ -116,7 +117,11 @@ export function triage(input: TriageInput): TriageOutput {
   };
   // greedy: take the first smaller program that keeps the signature, and start over from it
   for (let changed = true; changed && candidates < config.triage.candidates;) {
-    changed = tryAll(() => dropThreads(cur)) || tryAll(() => dropOps(cur)) || tryAll(() => dropTopology(cur)) || tryAll(() => morePrologue(cur));
+    changed =
+      tryAll(() => dropThreads(cur)) ||
+      tryAll(() => dropOps(cur)) ||
+      tryAll(() => dropTopology(cur)) ||
+      tryAll(() => morePrologue(cur));
   }
   // canonical names, and the signature they give
   let reproduced = false;
@@ -124,7 +129,9 @@ export function triage(input: TriageInput): TriageOutput {
   let found: Witness | null = null;
   const canon = canonicalize(cur);
   const again = find(canon, undefined);
-  const sameBug = again?.witnesses.find((w) => w.signature === witness.signature) ?? again?.witnesses.find((w) => w.kind === witness.kind && sigHead(w.signature) === sigHead(witness.signature));
+  const sameBug =
+    again?.witnesses.find((w) => w.signature === witness.signature) ??
+    again?.witnesses.find((w) => w.kind === witness.kind && sigHead(w.signature) === sigHead(witness.signature));
   if (sameBug !== undefined) {
     program = canon;
     found = sameBug;
@@ -178,11 +185,14 @@ export function triage(input: TriageInput): TriageOutput {
     `Found by iommulab fuzz (signature: ${signature}). Replay: iommulab replay ${file} ${schedule}. ` +
     `Every caller precondition holds (src/fuzz/rules.ts); operations accept any return code (&any).`;
   spec = { ...spec, description };
-  return { rawSignature: witness.signature, signature, kind: w.kind, program: reproduced ? program : input.program, spec, schedule, splat, report, check, reproduced, candidates, executions };
+  const kept = reproduced ? program : input.program;
+  const rawSignature = witness.signature;
+  return { rawSignature, signature, kind: w.kind, program: kept, spec, schedule, splat, report, check, reproduced, candidates, executions };
 }
 
 /** run the reproducer the way a user would, and make its expectation what the check finds */
-function confirm(spec: IommuScenarioSpec, kind: ViolationKind, seconds: number): { summary: CheckSummary; expect: ViolationKind[] } {
+type Confirmed = { summary: CheckSummary; expect: ViolationKind[] };
+function confirm(spec: IommuScenarioSpec, kind: ViolationKind, seconds: number): Confirmed {
   const s = iommuScenario(spec);
   const tries: Array<{ opts: Partial<CheckOptions>; command: string }> = [
     { opts: { timeLimitMs: seconds * 1000, minimize: false }, command: 'iommulab check repro.yaml' },
@@ -192,7 +202,8 @@ function confirm(spec: IommuScenarioSpec, kind: ViolationKind, seconds: number):
   let last: CheckSummary | null = null;
   for (const t of tries) {
     const o = checkScenario(s, t.opts);
-    const kinds = [...new Set(o.violations.map((v) => v.kind))].sort((a, b) => violationKinds.indexOf(a) - violationKinds.indexOf(b));
+    const kinds = [...new Set(o.violations.map((v) => v.kind))];
+    kinds.sort((a, b) => violationKinds.indexOf(a) - violationKinds.indexOf(b));
     last = { command: t.command, matches: kinds.includes(kind), exhaustive: o.exhaustive, executions: o.executions, kinds };
     if (kinds.includes(kind)) return { summary: last, expect: kinds };
   }
@@ -248,19 +259,17 @@ function* dropTopology(p: FuzzProgram): Iterable<FuzzProgram> {
     if (d.present) continue;
     const threads = p.threads.map((th) => ({ ...th, ops: th.ops.filter((op) => !(op.op === 'hotAdd' && op.dev === d.name)) }));
     const prologue = p.prologue.map((n, i) => Math.max(0, n - (p.threads[i]!.ops.length - threads[i]!.ops.length)));
-    const present = <T extends { name: string; present?: boolean }>(x: T): T => {
-      if (x.name !== d.name) return x;
-      const { present: _, ...rest } = x;
-      return rest as T;
-    };
-    yield { ...p, threads, prologue, topology: { ...t, pci: pci.map(present), ...(t.platform === undefined ? {} : { platform: platform.map(present) }) } };
+    const present = <T extends { name: string; present?: boolean }>(x: T): T => (x.name === d.name ? without(x, 'present') : x);
+    const plat = t.platform === undefined ? {} : { platform: platform.map(present) };
+    yield { ...p, threads, prologue, topology: { ...t, pci: pci.map(present), ...plat } };
   }
   // IOMMUs registered at boot instead of by an operation
   for (const i of t.iommus) {
     if (i.registered !== false) continue;
     const threads = p.threads.map((th) => ({ ...th, ops: th.ops.filter((op) => !(op.op === 'register' && op.iommu === i.name)) }));
     const prologue = p.prologue.map((n, k) => Math.max(0, n - (p.threads[k]!.ops.length - threads[k]!.ops.length)));
-    yield { ...p, threads, prologue, topology: { ...t, iommus: t.iommus.map((x) => (x === i ? { name: x.name, ...(x.driver === undefined ? {} : { driver: x.driver }) } : x)) } };
+    const iommus = t.iommus.map((x) => (x === i ? without(x, 'registered') : x));
+    yield { ...p, threads, prologue, topology: { ...t, iommus } };
   }
   // IOMMUs nothing is behind (never the first: it is every device's default)
   for (const i of t.iommus.slice(1)) {
@@ -283,16 +292,11 @@ function* dropTopology(p: FuzzProgram): Iterable<FuzzProgram> {
   // driver knobs, whole or one at a time; the command line; patches
   for (const [k, v] of Object.entries(t)) {
     if (['iommus', 'pci', 'platform', 'defaultDomainType', 'pausePoints'].includes(k) || v === null || typeof v !== 'object') continue;
-    const { [k]: _, ...rest } = t as unknown as Record<string, unknown>;
-    yield { ...p, topology: rest as unknown as typeof t };
-    for (const knob of Object.keys(v as object)) {
-      const { [knob]: __, ...others } = v as Record<string, unknown>;
-      yield { ...p, topology: { ...t, [k]: others } };
-    }
+    yield { ...p, topology: without(t, k) };
+    for (const knob of Object.keys(v as object)) yield { ...p, topology: { ...t, [k]: without(v as object, knob) } };
   }
   if (t.defaultDomainType !== undefined) {
-    const { defaultDomainType: _, ...rest } = t;
-    yield { ...p, topology: rest };
+    yield { ...p, topology: without(t, 'defaultDomainType') };
   }
   for (const patch of p.patches) yield { ...p, patches: p.patches.filter((x) => x !== patch) };
 }
