@@ -187,7 +187,8 @@ export function triage(input: TriageInput): TriageOutput {
   spec = { ...spec, description };
   const kept = reproduced ? program : input.program;
   const rawSignature = witness.signature;
-  return { rawSignature, signature, kind: w.kind, program: kept, spec, schedule, splat, report, check, reproduced, candidates, executions };
+  const kind = w.kind;
+  return { rawSignature, signature, kind, program: kept, spec, schedule, splat, report, check, reproduced, candidates, executions };
 }
 
 /** run the reproducer the way a user would, and make its expectation what the check finds */
