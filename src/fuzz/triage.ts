@@ -188,7 +188,9 @@ export function triage(input: TriageInput): TriageOutput {
   const kept = reproduced ? program : input.program;
   const rawSignature = witness.signature;
   const kind = w.kind;
-  return { rawSignature, signature, kind, program: kept, spec, schedule, splat, report, check, reproduced, candidates, executions };
+  return {
+    rawSignature, signature, kind, program: kept, spec, schedule, splat, report, check, reproduced, candidates, executions,
+  };
 }
 
 /** run the reproducer the way a user would, and make its expectation what the check finds */
