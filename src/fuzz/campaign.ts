@@ -65,6 +65,8 @@ export interface SignatureRecord {
   check: TriageOutput['check'];
   /** the reproducer's size (operations), to pick one when two signatures meet in one canonical */
   size: number | null;
+  /** why triage failed, if it did */
+  triageError?: string;
 }
 
 export interface CampaignState {
@@ -309,7 +311,10 @@ export async function runCampaign(o: CampaignOptions): Promise<CampaignResult> {
               if (res.type === 'triage' && stopped === null) onTriage(rec, res.output);
             })
             .catch((e: Error) => {
-              failure ??= e;
+              // a triage that breaks (a model error while confirming, say) leaves the signature as found
+              triaging.delete(rec.signature);
+              rec.triagedMs = elapsed();
+              rec.triageError = e.message.split('\n')[0]!;
             })
             .finally(() => {
               inFlight--;

@@ -6,13 +6,17 @@
 // V8 reports, per function that ran, the function's range and the nested ranges whose count
 // differs from their enclosing range: a block it does not list ran as often as the smallest
 // listed range around it. The coverage map keeps every block ever listed and decides, for each
-// program, which of them ran; a unit is a function or such a block.
+// program, which of them ran; a unit is such a block (a branch of a model function). Counts
+// (not V8's binary mode, which reports a block once per process) reset at each take, and block
+// counters count in optimized code too, so a program's report does not depend on what ran
+// before it in its worker. A function's own call count is not used: a function inlined into
+// optimized code counts no calls.
 import { Session } from 'node:inspector/promises';
 
 /** the model's folders under dist/src whose blocks count */
 const modelDirs = /\/src\/(core|pci|base|dma|iommufd|drivers|hw|machine|kernel)\/[^/]+\.js$/;
 
-/** per function that ran (`file:offset`): its listed nested ranges as [start, end, ran (0/1)] triples */
+/** per function that ran (`file:offset`): its own range, then its listed nested ranges, as [start, end, ran (0/1)] triples */
 export type BlockReport = Record<string, number[]>;
 
 export class BlockProbe {
@@ -22,7 +26,9 @@ export class BlockProbe {
     const s = new Session();
     s.connect();
     await s.post('Profiler.enable');
-    await s.post('Profiler.startPreciseCoverage', { callCount: false, detailed: true });
+    // counts, reset by each take: binary mode reports a block once per process, which would make
+    // a program's coverage depend on what its worker ran before
+    await s.post('Profiler.startPreciseCoverage', { callCount: true, detailed: true });
     this.session = s;
   }
 
@@ -37,8 +43,11 @@ export class BlockProbe {
       const file = script.url.slice(script.url.lastIndexOf('/src/') + 5);
       for (const f of script.functions) {
         const [whole, ...inner] = f.ranges;
-        if (whole === undefined || whole.count === 0) continue;
-        const triples: number[] = [];
+        if (whole === undefined) continue;
+        // a function inlined into optimized code counts no calls, but its blocks count
+        if (whole.count === 0 && !inner.some((r) => r.count > 0)) continue;
+        // the function's own range first, then the nested ones
+        const triples: number[] = [whole.startOffset, whole.endOffset, whole.count > 0 ? 1 : 0];
         for (const r of inner) triples.push(r.startOffset, r.endOffset, r.count > 0 ? 1 : 0);
         out[`${file}:${whole.startOffset}`] = triples;
       }
@@ -62,9 +71,9 @@ export class CoverageMap {
   private readonly features = new Set<string>();
   private covered = 0;
 
-  /** functions and blocks that ran */
+  /** blocks that ran */
   get units(): number {
-    return this.fns.size + this.covered;
+    return this.covered;
   }
 
   /** outcome features and signatures seen */
@@ -81,10 +90,9 @@ export class CoverageMap {
       fresh++;
     }
     for (const [fn, triples] of Object.entries(report)) {
-      if (!this.fns.has(fn)) {
-        this.fns.add(fn);
-        fresh++;
-      }
+      // a function's own call count is not a unit: it misses the calls of optimized code that
+      // inlined it, which depends on what ran before in the process
+      this.fns.add(fn);
       let known = this.blocks.get(fn);
       if (known === undefined) {
         known = new Map();
@@ -93,8 +101,9 @@ export class CoverageMap {
       const listed: Array<{ s: number; e: number; ran: boolean }> = [];
       for (let i = 0; i < triples.length; i += 3) {
         listed.push({ s: triples[i]!, e: triples[i + 1]!, ran: triples[i + 2] === 1 });
+        // the function's own range is the function unit, not a block
         const key = `${triples[i]}-${triples[i + 1]}`;
-        if (!known.has(key)) known.set(key, false);
+        if (i > 0 && !known.has(key)) known.set(key, false);
       }
       for (const [key, ranBefore] of known) {
         if (ranBefore) continue;
@@ -102,7 +111,7 @@ export class CoverageMap {
         // the smallest listed range around the block (itself included), else the function: it ran
         let best: { s: number; e: number; ran: boolean } | null = null;
         for (const r of listed) if (r.s <= s && e <= r.e && (best === null || r.e - r.s < best.e - best.s)) best = r;
-        if (best === null || best.ran) {
+        if (best !== null && best.ran) {
           known.set(key, true);
           this.covered++;
           fresh++;

@@ -168,7 +168,7 @@ export function triage(input: TriageInput): TriageOutput {
   // what `iommulab check` finds in it becomes its expectation
   let check: CheckSummary | null = null;
   if (kindOk) {
-    const r = confirm(spec, w.kind as ViolationKind, config.triage.checkSeconds);
+    const r = confirm(spec, w.kind as ViolationKind, config.triage.checkSeconds, Math.max(200, 10 * config.triage.executions));
     check = r.summary;
     spec = { ...spec, expect: { violations: r.expect } };
   }
@@ -195,12 +195,14 @@ export function triage(input: TriageInput): TriageOutput {
 
 /** run the reproducer the way a user would, and make its expectation what the check finds */
 type Confirmed = { summary: CheckSummary; expect: ViolationKind[] };
-function confirm(spec: IommuScenarioSpec, kind: ViolationKind, seconds: number): Confirmed {
+function confirm(spec: IommuScenarioSpec, kind: ViolationKind, seconds: number, n: number): Confirmed {
   const s = iommuScenario(spec);
+  // a sampling check is bounded by executions, not time: it finds the same whatever the load
+  const sampled = { executions: n, timeLimitMs: 3_600_000, minimize: false };
   const tries: Array<{ opts: Partial<CheckOptions>; command: string }> = [
     { opts: { timeLimitMs: seconds * 1000, minimize: false }, command: 'iommulab check repro.yaml' },
-    { opts: { strategy: 'pct', seed: 1, executions: 3000, pctDepth: 3, timeLimitMs: seconds * 1000, minimize: false }, command: 'iommulab check repro.yaml --strategy pct --seed 1 --executions 3000 --depth 3' },
-    { opts: { strategy: 'random', seed: 1, executions: 3000, timeLimitMs: seconds * 1000, minimize: false }, command: 'iommulab check repro.yaml --strategy random --seed 1 --executions 3000' },
+    { opts: { strategy: 'pct', seed: 1, pctDepth: 3, ...sampled }, command: `iommulab check repro.yaml --strategy pct --seed 1 --executions ${n} --depth 3` },
+    { opts: { strategy: 'random', seed: 1, ...sampled }, command: `iommulab check repro.yaml --strategy random --seed 1 --executions ${n}` },
   ];
   let last: CheckSummary | null = null;
   for (const t of tries) {
