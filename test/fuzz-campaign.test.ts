@@ -19,7 +19,7 @@ const config: FuzzConfig = {
   triage: { executions: 12, candidates: 5, checkSeconds: 1 },
   batch: 3,
 };
-const programs = 9;
+const programs = 6;
 const dir = scratchDir();
 after(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -42,7 +42,7 @@ function reproducers(out: string): Record<string, string> {
 describe('fuzz campaign', () => {
   const known = new KnownSet([]);
   const run = (out: string, workers: number, maxPrograms: number, resume: CampaignState | null = null) =>
-    fuzz({ seed: 14, workers, maxPrograms, config, known, out, resume, saveEveryMs: 60_000 });
+    fuzz({ seed: 36, workers, maxPrograms, config, known, out, resume, saveEveryMs: 60_000 });
 
   test('the same seed gives the same findings, with one worker or two; a resumed run equals an uninterrupted one', async () => {
     const a = await run(join(dir, 'a'), 1, programs);
@@ -51,10 +51,10 @@ describe('fuzz campaign', () => {
     const b = await run(join(dir, 'b'), 2, programs);
     assert.deepEqual(essence(b.state), essence(a.state));
     assert.deepEqual(reproducers(join(dir, 'b')), reproducers(join(dir, 'a')));
-    // stopped after 4 programs, then resumed from the saved state
-    await run(join(dir, 'c'), 2, 4);
+    // stopped after 3 programs, then resumed from the saved state
+    await run(join(dir, 'c'), 2, 3);
     const saved = readState(join(dir, 'c', 'state.json'));
-    assert.equal(saved.programs, 4);
+    assert.equal(saved.programs, 3);
     const c = await run(join(dir, 'c'), 1, programs, saved);
     assert.deepEqual(essence(c.state), essence(a.state));
     assert.deepEqual(reproducers(join(dir, 'c')), reproducers(join(dir, 'a')));

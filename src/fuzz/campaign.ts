@@ -172,7 +172,7 @@ export async function runCampaign(o: CampaignOptions): Promise<CampaignResult> {
   let executions = base.executions;
   let steps = base.steps;
   const elapsed = (): number => base.elapsedMs + (performance.now() - start);
-  const pool = makeJobPool(o.workers);
+  const pool = makeJobPool(o.workers, cfg.coverage === 'blocks');
   const pending = new Map<number, { program: FuzzProgram; outcome: SearchOutcome; blocks: BlockReport }>();
   const programs = new Map<number, FuzzProgram>();
   let nextProgram = committed;

@@ -93,7 +93,10 @@ export interface TriageBudget {
   readonly executions: number;
   /** candidate programs tried while minimizing one signature */
   readonly candidates: number;
-  /** time limit of the `iommulab check` run that confirms a reproducer (seconds) */
+  /**
+   * time limit of the `iommulab check` runs that confirm a reproducer (seconds): a safety net
+   * only, the checks are bounded by executions (so what they find does not depend on the load)
+   */
   readonly checkSeconds: number;
 }
 
@@ -134,7 +137,7 @@ export const defaultFuzzConfig: FuzzConfig = {
     random: 120, pct: 120, pctDepths: [2, 3], dfsBounds: [1], dfsExecutions: 60,
     faultChoice: 120, failRate: 0.05, nthExecutions: 1, nthPoints: 80, maxSteps: 20_000,
   },
-  triage: { executions: 300, candidates: 100, checkSeconds: 20 },
+  triage: { executions: 300, candidates: 100, checkSeconds: 60 },
   fresh: 0.5,
   batch: 8,
   coverage: 'blocks',

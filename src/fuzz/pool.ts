@@ -1,7 +1,6 @@
-// Where jobs run: in this thread (one worker), or on worker threads, one job per thread at a time.
+// Where jobs run: on worker threads, one job per thread at a time.
 import { Worker } from 'node:worker_threads';
-import { BlockProbe } from './coverage.js';
-import { type Job, type JobResult, runJob } from './jobs.js';
+import type { Job, JobResult } from './jobs.js';
 
 export interface JobPool {
   readonly size: number;
@@ -11,40 +10,13 @@ export interface JobPool {
   close(): Promise<void>;
 }
 
-export function makeJobPool(workers: number): JobPool {
-  return workers <= 1 ? new InProcessJobs() : new WorkerJobs(workers);
-}
-
-class InProcessJobs implements JobPool {
-  readonly size = 1;
-  private busy = false;
-  private probe: BlockProbe | null = null;
-
-  get free(): number {
-    return this.busy ? 0 : 1;
-  }
-
-  run(job: Job): Promise<JobResult> {
-    this.busy = true;
-    return new Promise<JobResult>((resolve, reject) => {
-      // let timers and signals in between jobs
-      setImmediate(() => {
-        runJob(job, async () => {
-          if (this.probe === null) {
-            this.probe = new BlockProbe();
-            await this.probe.start();
-          }
-          return this.probe;
-        }).then(resolve, reject);
-      });
-    }).finally(() => {
-      this.busy = false;
-    });
-  }
-
-  async close(): Promise<void> {
-    await this.probe?.stop();
-  }
+/**
+ * Jobs run on worker threads, one job per thread at a time, a worker thread even for one worker:
+ * its block coverage probe starts before any model code is compiled in it (worker.ts), so what
+ * a program covers does not depend on what ran in the calling thread before the campaign.
+ */
+export function makeJobPool(workers: number, blocks: boolean): JobPool {
+  return new WorkerJobs(Math.max(1, workers), blocks);
 }
 
 interface Slot {
@@ -56,10 +28,13 @@ class WorkerJobs implements JobPool {
   private readonly slots: Slot[] = [];
   private nextId = 1;
 
-  constructor(readonly size: number) {
+  constructor(
+    readonly size: number,
+    blocks: boolean,
+  ) {
     const url = new URL('./worker.js', import.meta.url);
     for (let i = 0; i < size; i++) {
-      const worker = new Worker(url, { workerData: { sourceMaps: process.sourceMapsEnabled } });
+      const worker = new Worker(url, { workerData: { sourceMaps: process.sourceMapsEnabled, blocks } });
       const slot: Slot = { worker, job: null };
       worker.on('message', (m: { id: number; result?: JobResult; error?: string }) => {
         const job = slot.job;

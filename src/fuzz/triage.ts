@@ -197,10 +197,11 @@ export function triage(input: TriageInput): TriageOutput {
 type Confirmed = { summary: CheckSummary; expect: ViolationKind[] };
 function confirm(spec: IommuScenarioSpec, kind: ViolationKind, seconds: number, n: number): Confirmed {
   const s = iommuScenario(spec);
-  // a sampling check is bounded by executions, not time: it finds the same whatever the load
+  // every check is bounded by executions, not time: it finds the same whatever the load
   const sampled = { executions: n, timeLimitMs: 3_600_000, minimize: false };
   const tries: Array<{ opts: Partial<CheckOptions>; command: string }> = [
-    { opts: { timeLimitMs: seconds * 1000, minimize: false }, command: 'iommulab check repro.yaml' },
+    // the exhaustive search capped by executions too; the time limit is a safety net only
+    { opts: { maxExecutions: 5 * n, timeLimitMs: seconds * 1000, minimize: false }, command: `iommulab check repro.yaml --max-executions ${5 * n}` },
     { opts: { strategy: 'pct', seed: 1, pctDepth: 3, ...sampled }, command: `iommulab check repro.yaml --strategy pct --seed 1 --executions ${n} --depth 3` },
     { opts: { strategy: 'random', seed: 1, ...sampled }, command: `iommulab check repro.yaml --strategy random --seed 1 --executions ${n}` },
   ];
