@@ -1,6 +1,11 @@
 // The uniform hardware view every IOMMU model offers to the checker: what is installed for a
 // stream and PASID right now, read from the hardware structures in memory.
+import type { FenceLog } from './cache/fence-log.js';
+import type { CachedLeaf } from './cache/leaf-cache.js';
+import type { HwEndpoint } from './endpoint.js';
 import type { HwTranslation } from './translation.js';
+import type { DmaCtx, DmaResult, Restart, Txn } from './txn/txn.js';
+import type { Gen } from '../sync/index.js';
 
 export interface TranslationUnit {
   readonly name: string;
@@ -10,4 +15,44 @@ export interface TranslationUnit {
   installedPasids(sid: number): ReadonlyMap<number, HwTranslation>;
   /** every present entry, for the use-after-free scan */
   all(): ReadonlyArray<{ sid: number; pasid: number | null; t: HwTranslation }>;
+}
+
+/** a translation a cache holds, with the tag it is filed under */
+export interface HeldLeaf {
+  /** the unit's cache tag (decode with describeTag) */
+  readonly tag: number;
+  readonly leaf: CachedLeaf;
+}
+
+/** who refers to a table frame: an installed root, a table reachable from one, a walk cache entry */
+export interface FrameRef {
+  readonly pfn: number;
+  readonly by: string;
+}
+
+/**
+ * An IOMMU model with its caches and its DMA path (SMMUv3, VT-d): what a Machine holds. A device's
+ * DMA reaches it through `transact` (txn/device.ts does the device side: reset, ATC, ATS);
+ * checkers read it through the rest. Nothing here names a kernel object.
+ */
+export interface HwIommu extends TranslationUnit {
+  readonly fence: FenceLog;
+  /** what a DMA would use now: the cached configuration where there is one, memory otherwise (H7's effective()) */
+  effective(sid: number, pasid: number | null): HwTranslation;
+  /** one transaction, in explorer steps; RESTART when a completed fence overtook it */
+  transact(ctx: DmaCtx, txn: Txn): Gen<DmaResult | Restart>;
+  /** one transaction at once (no steps): the fast path */
+  transactNow(txn: Txn): DmaResult;
+  /** what a transaction would get now, changing nothing (no cache fill, no fault record) */
+  probe(txn: Txn): DmaResult;
+  /** the Machine wires a function: ATS invalidations for `sid` reach `ep` */
+  wire(sid: number, ep: HwEndpoint): void;
+  /** every translation the IOTLB holds */
+  cachedLeaves(): HeldLeaf[];
+  /** table frames the walk (paging-structure) caches point at */
+  cachedTableFrames(): FrameRef[];
+  /** table frames reachable from what is installed in memory (roots and the tables below them) */
+  reachableTableFrames(): FrameRef[];
+  /** a cache tag in words */
+  describeTag(tag: number): string;
 }

@@ -3,7 +3,7 @@
 // scheduled between two writes of a driver (OpKind.HwWrite / OpKind.Dma).
 import { current } from '../rt/current.js';
 import type { KObject } from '../rt/kobject.js';
-import { OpKind } from '../rt/op.js';
+import { OpKind, type Shared } from '../rt/op.js';
 import type { Gen } from '../rt/thread.js';
 
 /** a driver's write to a hardware structure (STE, context entry, page table, PCI config) */
@@ -30,4 +30,18 @@ export function* dmaRead<T extends KObject, K extends keyof T & string>(obj: T, 
   if (exec.tracing) exec.noteSite();
   yield { kind: OpKind.Dma, obj, field, verb };
   return obj[field];
+}
+
+/**
+ * One step of a hardware model (or of code touching hardware-visible memory) on an object or a
+ * field the helpers above cannot name: a physical page (not a KObject: pages materialize lazily
+ * and their ids derive from the frame number) or a field computed at run time (an entry index, a
+ * cache tag). Yields the op only; the caller performs the access after it, in the same step.
+ * `kind`: 'dma' a hardware read (a walk, a cache lookup), 'read' software reading hardware-visible
+ * memory, 'write' anything that changes it (a driver's entry write, a command's effect, a cache fill).
+ */
+export function* hwStep(obj: Shared, field: string | null, kind: 'dma' | 'read' | 'write', verb: string): Gen {
+  const exec = current;
+  if (exec.tracing) exec.noteSite();
+  yield { kind: kind === 'dma' ? OpKind.Dma : kind === 'read' ? OpKind.Read : OpKind.HwWrite, obj, field, verb };
 }

@@ -1,0 +1,114 @@
+// An IOMMU's TLB: leaf translations and walk-cache entries, grouped by tag (SMMUv3: ASID+VMID for
+// stage 1, VMID for stage 2; VT-d: DID and PASID). Filled by translations, emptied only by
+// invalidations; an invalidation of one tag names that tag's field, one that spans tags (by VMID,
+// global) names the whole TLB, so DMAs through independent tags commute. Tags are numbers the
+// unit composes; `matching` lets a unit invalidate by a predicate on them (all tags of a VMID).
+import { KObject } from '../../sync/index.js';
+import type { UsedKey } from './fence-log.js';
+import { Generations } from './gens.js';
+import { type CachedLeaf, LeafCache } from './leaf-cache.js';
+
+export class Tlb extends KObject {
+  private readonly tags = new Map<number, LeafCache>();
+  private readonly fields = new Map<number, string>();
+  readonly gens: Generations;
+  /** lookups that hit and missed (bench, tests) */
+  hits = 0;
+  misses = 0;
+
+  constructor(readonly name: string) {
+    super();
+    this.gens = new Generations(`tlb${this.oid}`);
+  }
+
+  override get label(): string {
+    return this.name;
+  }
+
+  /** the field an op names for `tag` */
+  field(tag: number): string {
+    let f = this.fields.get(tag);
+    if (f === undefined) {
+      f = `t${tag}`;
+      this.fields.set(tag, f);
+    }
+    return f;
+  }
+
+  /** the entries of `tag`, or null when nothing is cached for it */
+  entries(tag: number): LeafCache | null {
+    return this.tags.get(tag) ?? null;
+  }
+
+  private make(tag: number): LeafCache {
+    let c = this.tags.get(tag);
+    if (c === undefined) {
+      c = new LeafCache();
+      this.tags.set(tag, c);
+    }
+    return c;
+  }
+
+  lookup(tag: number, iova: number): CachedLeaf | null {
+    const c = this.tags.get(tag);
+    const e = c === undefined ? null : c.lookup(iova);
+    if (e === null) this.misses++;
+    else this.hits++;
+    return e;
+  }
+
+  insert(tag: number, leaf: CachedLeaf): void {
+    this.make(tag).insert(leaf);
+  }
+
+  walkInsert(tag: number, shift: number, iova: number, pfn: number, level: number, root: number): void {
+    this.make(tag).walkInsert(shift, iova, pfn, level, root);
+  }
+
+  negativeInsert(tag: number, iova: number): void {
+    this.make(tag).negativeInsert(iova);
+  }
+
+  // ---- invalidation: each returns the generations a fence completes
+
+  /** everything of one tag (TLBI_NH_ASID, TLBI_S2 by VMID of one S2 tag, DSI of a DID) */
+  invalidateTag(tag: number): UsedKey {
+    this.tags.get(tag)?.clear();
+    this.tags.delete(tag);
+    return this.gens.bump(tag);
+  }
+
+  /** [start, last] of one tag; leafOnly keeps the walk cache */
+  invalidateRange(tag: number, start: number, last: number, leafOnly: boolean): UsedKey {
+    this.tags.get(tag)?.invalidateRange(start, last, leafOnly);
+    return this.gens.bump(tag);
+  }
+
+  /** every tag `match` accepts, whole or [start, last] (an op on the whole TLB) */
+  invalidateMatching(match: (tag: number) => boolean, range: { start: number; last: number; leafOnly: boolean } | null = null): UsedKey {
+    for (const [tag, c] of [...this.tags]) {
+      if (!match(tag)) continue;
+      if (range === null) {
+        c.clear();
+        this.tags.delete(tag);
+      } else c.invalidateRange(range.start, range.last, range.leafOnly);
+    }
+    return this.gens.bumpAll();
+  }
+
+  invalidateAll(): UsedKey {
+    for (const c of this.tags.values()) c.clear();
+    this.tags.clear();
+    return this.gens.bumpAll();
+  }
+
+  /** every tag and what it holds (checks) */
+  forEachTag(f: (tag: number, c: LeafCache) => void): void {
+    for (const [t, c] of this.tags) f(t, c);
+  }
+
+  /** tags with anything cached (checks) */
+  liveTags(): number[] {
+    return [...this.tags].filter(([, c]) => !c.empty).map(([t]) => t);
+  }
+}
