@@ -1,8 +1,9 @@
 // An IOMMU's TLB: leaf translations and walk-cache entries, grouped by tag (SMMUv3: ASID+VMID for
 // stage 1, VMID for stage 2; VT-d: DID and PASID). Filled by translations, emptied only by
-// invalidations; an invalidation of one tag names that tag's field, one that spans tags (by VMID,
-// global) names the whole TLB, so DMAs through independent tags commute. Tags are numbers the
-// unit composes; `matching` lets a unit invalidate by a predicate on them (all tags of a VMID).
+// invalidations. Tags fall into groups (SMMUv3: each tag its own; VT-d: all tags of a DID, since
+// its invalidations address a DID): an op names the group's field, and an invalidation that spans
+// groups (by VMID, global) names the whole TLB, so DMAs through independent groups commute. Tags
+// are numbers the unit composes; `invalidateMatching` takes a predicate on them.
 import { KObject } from '../../sync/index.js';
 import type { UsedKey } from './fence-log.js';
 import { Generations } from './gens.js';
@@ -16,7 +17,11 @@ export class Tlb extends KObject {
   hits = 0;
   misses = 0;
 
-  constructor(readonly name: string) {
+  constructor(
+    readonly name: string,
+    /** the group of a tag (what ops name and generations count); default: the tag itself */
+    readonly groupOf: (tag: number) => number = (t) => t,
+  ) {
     super();
     this.gens = new Generations(`tlb${this.oid}`);
   }
@@ -25,14 +30,25 @@ export class Tlb extends KObject {
     return this.name;
   }
 
-  /** the field an op names for `tag` */
+  /** the field an op names for `tag` (its group's) */
   field(tag: number): string {
-    let f = this.fields.get(tag);
+    const g = this.groupOf(tag);
+    let f = this.fields.get(g);
     if (f === undefined) {
-      f = `t${tag}`;
-      this.fields.set(tag, f);
+      f = `t${g}`;
+      this.fields.set(g, f);
     }
     return f;
+  }
+
+  /** the invalidation generation of `tag` as a DMA sees it */
+  gen(tag: number): number {
+    return this.gens.of(this.groupOf(tag));
+  }
+
+  /** record that a DMA used `tag` */
+  used(tag: number, out: UsedKey[]): void {
+    this.gens.used(this.groupOf(tag), out);
   }
 
   /** the entries of `tag`, or null when nothing is cached for it */
@@ -75,13 +91,25 @@ export class Tlb extends KObject {
   invalidateTag(tag: number): UsedKey {
     this.tags.get(tag)?.clear();
     this.tags.delete(tag);
-    return this.gens.bump(tag);
+    return this.gens.bump(this.groupOf(tag));
   }
 
   /** [start, last] of one tag; leafOnly keeps the walk cache */
   invalidateRange(tag: number, start: number, last: number, leafOnly: boolean): UsedKey {
     this.tags.get(tag)?.invalidateRange(start, last, leafOnly);
-    return this.gens.bump(tag);
+    return this.gens.bump(this.groupOf(tag));
+  }
+
+  /** the tags of one group `match` accepts, whole or [start, last] (an op on the group's field) */
+  invalidateInGroup(group: number, match: (tag: number) => boolean, range: { start: number; last: number; leafOnly: boolean } | null = null): UsedKey {
+    for (const [tag, c] of [...this.tags]) {
+      if (this.groupOf(tag) !== group || !match(tag)) continue;
+      if (range === null) {
+        c.clear();
+        this.tags.delete(tag);
+      } else c.invalidateRange(range.start, range.last, range.leafOnly);
+    }
+    return this.gens.bump(group);
   }
 
   /** every tag `match` accepts, whole or [start, last] (an op on the whole TLB) */

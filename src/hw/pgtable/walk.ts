@@ -6,7 +6,7 @@
 // another owner) is read as it is and reported in `badTable`, the hardware's use after free.
 import type { PhysMemory } from '../memory/phys-memory.js';
 import { levelShift, pow2, tableIndex, type PtFormat } from './format.js';
-import { pteAddr, pteFlags, pteIsLeaf, ptePfn } from './pte.js';
+import { pteAddr, pteFlags, pteIsLeaf, pteIsTable, ptePfn } from './pte.js';
 
 /** a leaf found by a walk */
 export interface PtLeaf {
@@ -115,4 +115,15 @@ export function ptLeaves(mem: PhysMemory, fmt: PtFormat, rootPfn: number): PtLea
   };
   visit(rootPfn, 0, 0);
   return out;
+}
+
+/** every table frame below root `rootPfn` of a `levels`-level table, the root included, with `by` (checks) */
+export function ptTableFrames(mem: PhysMemory, rootPfn: number, levels: number, by: string, out: Array<{ pfn: number; by: string }>): void {
+  const visit = (pfn: number, level: number): void => {
+    out.push({ pfn, by });
+    const ptes = mem.page(pfn).ptes;
+    if (ptes === null || level >= levels - 1) return;
+    for (let i = 0; i < 512; i++) if (pteIsTable(ptes[i]!)) visit(ptePfn(ptes[i]!), level + 1);
+  };
+  visit(rootPfn, 0);
 }

@@ -5,8 +5,8 @@
 // frames). The SMMU reads one slot per step; a driver writes one 64-bit word of an STE or CD per
 // step (entry-update.ts decides the order). Only frame layout is modelled, not byte encodings.
 import { ENOMEM, type Gen, hwStep } from '../../sync/index.js';
-import { entryField, type PhysPage } from '../memory/page.js';
 import { allocPages, pageOwner, type PhysMemory } from '../memory/phys-memory.js';
+import { formatSlots, type Slot, slotAt, slotField, slotValue } from '../memory/slots.js';
 import { CD_ZERO, type Cd } from './cd.js';
 import type { Smmuv3 } from './smmu.js';
 import { STE_ABORT, type Ste, type TableFmt } from './ste.js';
@@ -24,33 +24,6 @@ export interface L1Desc {
 }
 
 export const L1_INVALID: L1Desc = { span: 0, l2ptr: 0 };
-
-export interface Slot {
-  readonly page: PhysPage;
-  readonly index: number;
-}
-
-export function slotValue<T>(s: Slot): T | null {
-  return (s.page.slots?.[s.index] as T | undefined) ?? null;
-}
-
-export function slotField(s: Slot): string {
-  return entryField(s.index);
-}
-
-/** format `frames` frames from `head` as a table of `format` slots, each `fill` */
-export function formatSlots(mem: PhysMemory, head: number, frames: number, format: string, perFrame: number, fill: unknown): void {
-  for (let f = 0; f < frames; f++) {
-    const p = mem.page(head + f);
-    p.ptes = null;
-    p.slots = new Array<unknown>(perFrame).fill(fill);
-    p.format = format;
-  }
-}
-
-function slotAt(mem: PhysMemory, basePa: number, index: number, perFrame: number): Slot {
-  return { page: mem.page(Math.floor(basePa / 4096) + Math.floor(index / perFrame)), index: index % perFrame };
-}
 
 // ---- stream table
 

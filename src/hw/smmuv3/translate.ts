@@ -7,10 +7,10 @@
 // cache line this transaction used, after it used it, restarts it (fence-log.ts).
 import type { CachedLeaf } from '../cache/leaf-cache.js';
 import { IOMMU_READ, IOMMU_WRITE } from '../io-pgtable.js';
-import { armLpaeS1, armLpaeS2, levelShift, type PtFormat } from '../pgtable/format.js';
+import { armLpaeS1, armLpaeS2, type PtFormat } from '../pgtable/format.js';
 import { runNow } from '../pgtable/pgtable.js';
 import { PTE_READ, PTE_WRITE, pteToProt } from '../pgtable/pte.js';
-import { ptWalk } from '../pgtable/walk.js';
+import { fastTlb } from '../txn/fast.js';
 import { MODE_NOW, MODE_PROBE, type TxnMode } from '../txn/mode.js';
 import { type Stage2, tlbWalk } from '../txn/tlb-walk.js';
 import { DmaCtx, type DmaPath, type DmaResult, newPath, RESTART, type Restart, type Txn } from '../txn/txn.js';
@@ -32,7 +32,8 @@ import {
 import type { CfgLine, Smmuv3 } from './smmu.js';
 import { smmuTag, TAG_EL2, TAG_NH, TAG_S2 } from './tags.js';
 import { STE_CFG_ABORT, STE_CFG_BYPASS, STE_CFG_NESTED, STE_CFG_S1, STE_CFG_S2, STE_ZERO, type Ste, steIllegal } from './ste.js';
-import { cdL1Slot, cdSlotAt, type L1Desc, slotField, slotValue, strtabL1Slot, strtabSteSlot } from './tables.js';
+import { slotField, slotValue } from '../memory/slots.js';
+import { cdL1Slot, cdSlotAt, type L1Desc, strtabL1Slot, strtabSteSlot } from './tables.js';
 
 const RW = IOMMU_READ | IOMMU_WRITE;
 const fmtS1: PtFormat[] = [];
@@ -259,7 +260,7 @@ function* resolve(smmu: Smmuv3, ctx: DmaCtx, txn: Txn, m: TxnMode, path: DmaPath
 /**
  * The common cases as a plain function (the explorer's DMA goes through smmuTransact; this is the
  * rate the hardware model itself sustains): SMMU enabled, an untranslated transaction, the STE
- * (and CD) in the configuration cache, S1 or S2 without nesting. Anything else, and every
+ * (and CD) in the configuration cache, S1 (RID or substream) or S2, not nested. Anything else, and every
  * failure, is handed to smmuTransactNow, so the answer and the caches after it are the same.
  * With `fill` false it is a probe (nothing cached, nothing recorded).
  */
@@ -277,8 +278,12 @@ export function smmuTransactFast(smmu: Smmuv3, txn: Txn, fill = true): DmaResult
   let fmt: PtFormat;
   let root: number;
   if (config === STE_CFG_S1) {
-    if (txn.pasid !== null || (ste[0].s1cdmax !== 0 && ste[1].s1dss !== 'ssid0')) return fallback(smmu, txn, fill);
-    const cd = line!.cds.get(0);
+    const w0 = ste[0];
+    const p = txn.pasid;
+    if (p === null ? w0.s1cdmax !== 0 && ste[1].s1dss !== 'ssid0' : w0.s1cdmax === 0 || p >= 2 ** w0.s1cdmax || (p === 0 && ste[1].s1dss === 'ssid0')) {
+      return fallback(smmu, txn, fill);
+    }
+    const cd = line!.cds.get(p ?? 0);
     if (cd === undefined || !cd[0].v || cd[0].epd0 || txn.iova >= 2 ** (64 - cd[0].t0sz)) return fallback(smmu, txn, fill);
     tag = ste[1].strw === 'el2' ? smmuTag(TAG_EL2, 0, cd[0].asid) : smmuTag(TAG_NH, ste[2].s2vmid, cd[0].asid);
     fmt = fmtS1[cd[0].levels]!;
@@ -288,33 +293,5 @@ export function smmuTransactFast(smmu: Smmuv3, txn: Txn, fill = true): DmaResult
     fmt = fmtS2[ste[2].s2levels]!;
     root = ste[3].s2ttb;
   } else return fallback(smmu, txn, fill);
-  const tlb = smmu.tlb;
-  const entries = tlb.entries(tag);
-  const hit = entries === null ? null : entries.lookup(txn.iova);
-  const path = newPath();
-  path.tag = tag;
-  if (hit !== null) {
-    if (!permits(hit.flags, txn.write)) return fallback(smmu, txn, fill);
-    tlb.hits++;
-    path.root = hit.root;
-    path.via = 'tlb';
-    return ok(hit.out + (txn.iova - hit.iova), pteToProt(hit.flags), path);
-  }
-  if (entries !== null && entries.negativeLookup(txn.iova)) return fallback(smmu, txn, fill);
-  const cached = entries === null ? null : entries.walkLookup(txn.iova);
-  const rootFrame = cached === null ? Math.floor(root / 4096) : cached.root;
-  const level = cached === null ? 0 : cached.level;
-  const w = ptWalk(smmu.mem, fmt, cached === null ? rootFrame : cached.pfn, level, txn.iova);
-  if (w.leaf === null || !permits(w.leaf.flags, txn.write)) return fallback(smmu, txn, fill);
-  tlb.misses++;
-  const leaf = { iova: w.leaf.iova, size: w.leaf.size, out: w.leaf.out, flags: w.leaf.flags, root: rootFrame };
-  if (fill) {
-    tlb.insert(tag, leaf);
-    for (let i = 1; i < w.tables.length; i++) tlb.walkInsert(tag, levelShift(fmt, level + i - 1), txn.iova, w.tables[i]!, level + i, rootFrame);
-  }
-  path.root = rootFrame;
-  path.via = 'walk';
-  path.tables = w.tables as number[];
-  path.badTable = w.badTable;
-  return ok(leaf.out + (txn.iova - leaf.iova), pteToProt(leaf.flags), path);
+  return fastTlb(smmu.mem, smmu.tlb, tag, fmt, root, txn.iova, txn.write, fill) ?? fallback(smmu, txn, fill);
 }

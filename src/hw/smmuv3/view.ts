@@ -5,12 +5,12 @@
 import { HW_ABORT, HW_BYPASS, type HwTranslation, hwTranslate } from '../translation.js';
 import type { FrameRef } from '../unit.js';
 import { armLpaeS2 } from '../pgtable/format.js';
-import { ptePfn, pteIsTable } from '../pgtable/pte.js';
-import { ptWalk } from '../pgtable/walk.js';
+import { ptTableFrames, ptWalk } from '../pgtable/walk.js';
 import { type Cd } from './cd.js';
 import type { Smmuv3 } from './smmu.js';
 import { STE_CFG_ABORT, STE_CFG_BYPASS, STE_CFG_NESTED, STE_CFG_S2, type Ste, steIllegal } from './ste.js';
-import { cdL1Slot, cdSlotAt, type L1Desc, slotValue, steInMemory } from './tables.js';
+import { slotValue } from '../memory/slots.js';
+import { cdL1Slot, cdSlotAt, type L1Desc, steInMemory } from './tables.js';
 
 /** an intermediate address through `ste`'s stage 2 in memory (no TLB), or -1 */
 function s2Pa(smmu: Smmuv3, ste: Ste, ipa: number): number {
@@ -93,23 +93,12 @@ export function cdsInMemory(smmu: Smmuv3, ste: Ste): Array<[number, Cd]> {
   return out;
 }
 
-/** every table frame below `rootPfn` (the root included) */
-export function tableFrames(smmu: Smmuv3, rootPfn: number, levels: number, out: FrameRef[], by: string): void {
-  const visit = (pfn: number, level: number): void => {
-    out.push({ pfn, by });
-    const ptes = smmu.mem.page(pfn).ptes;
-    if (ptes === null || level >= levels - 1) return;
-    for (let i = 0; i < 512; i++) if (pteIsTable(ptes[i]!)) visit(ptePfn(ptes[i]!), level + 1);
-  };
-  visit(rootPfn, 0);
-}
-
 export function smmuReachableFrames(smmu: Smmuv3): FrameRef[] {
   const out: FrameRef[] = [];
   for (const sid of smmu.knownSids) {
     const ste = steInMemory(smmu, sid);
     if (ste === null || !ste[0].v || steIllegal(ste)) continue;
-    if ((ste[0].config & 2) === 2 && ste[0].config >= 4) tableFrames(smmu, Math.floor(ste[3].s2ttb / 4096), ste[2].s2levels, out, `sid ${sid} S2TTB`);
+    if ((ste[0].config & 2) === 2 && ste[0].config >= 4) ptTableFrames(smmu.mem, Math.floor(ste[3].s2ttb / 4096), ste[2].s2levels, `sid ${sid} S2TTB`, out);
     if ((ste[0].config & 1) === 1 && ste[0].config >= 4) {
       const cds: Array<[number, Cd]> = [...cdsInMemory(smmu, ste)];
       const cd0 = cdInMemory(smmu, ste, 0);
@@ -117,7 +106,7 @@ export function smmuReachableFrames(smmu: Smmuv3): FrameRef[] {
       for (const [ssid, cd] of cds) {
         if (cd[0].epd0) continue;
         const root = ste[0].config === STE_CFG_NESTED ? s2Pa(smmu, ste, cd[1].ttb0) : cd[1].ttb0;
-        if (root >= 0) tableFrames(smmu, Math.floor(root / 4096), cd[0].levels, out, `sid ${sid} ssid ${ssid} TTB0`);
+        if (root >= 0) ptTableFrames(smmu.mem, Math.floor(root / 4096), cd[0].levels, `sid ${sid} ssid ${ssid} TTB0`, out);
       }
     }
   }

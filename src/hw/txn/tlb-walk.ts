@@ -40,8 +40,8 @@ export interface TlbWalk {
 export function* tlbWalk(w: TlbWalk, iova: number, ctx: DmaCtx, m: TxnMode, path: DmaPath): Gen<TlbWalkResult> {
   const tlb = w.tlb;
   if (m.stepped) yield* hwStep(tlb, tlb.field(w.tag), 'dma', 'tlb_lookup');
-  const seen = tlb.gens.of(w.tag);
-  tlb.gens.used(w.tag, ctx.used);
+  const seen = tlb.gen(w.tag);
+  tlb.used(w.tag, ctx.used);
   path.tag = w.tag;
   const entries = tlb.entries(w.tag);
   const hit = entries === null ? null : entries.lookup(iova);
@@ -106,7 +106,7 @@ export function* tlbWalk(w: TlbWalk, iova: number, ctx: DmaCtx, m: TxnMode, path
   if (rootFrame >= 0) path.root = rootFrame;
   if (m.fill && (leaf !== null || w.negative)) {
     if (m.stepped) yield* hwStep(tlb, tlb.field(w.tag), 'write', 'tlb_fill');
-    if (tlb.gens.of(w.tag) === seen) {
+    if (tlb.gen(w.tag) === seen) {
       if (leaf !== null) tlb.insert(w.tag, leaf);
       else tlb.negativeInsert(w.tag, iova);
       for (const x of walks) tlb.walkInsert(w.tag, x.shift, iova, x.pfn, x.level, rootFrame);
