@@ -4,6 +4,7 @@ import type { FenceLog } from './cache/fence-log.js';
 import type { CachedLeaf } from './cache/leaf-cache.js';
 import type { HwEndpoint } from './endpoint.js';
 import type { HwTranslation } from './translation.js';
+import type { TxnMode } from './txn/mode.js';
 import type { DmaCtx, DmaResult, Restart, Txn } from './txn/txn.js';
 import type { Gen } from '../sync/index.js';
 
@@ -22,6 +23,15 @@ export interface HeldLeaf {
   /** the unit's cache tag (decode with describeTag) */
   readonly tag: number;
   readonly leaf: CachedLeaf;
+}
+
+/** a translation installed in memory: its cache tag, the root frame it walks, who uses it */
+export interface InstalledTag {
+  readonly tag: number;
+  /** root frame as a walk records it (for a nested first stage: resolved through the second) */
+  readonly root: number;
+  readonly sid: number;
+  readonly pasid: number | null;
 }
 
 /** who refers to a table frame: an installed root, a table reachable from one, a walk cache entry */
@@ -45,6 +55,10 @@ export interface HwIommu extends TranslationUnit {
   transactNow(txn: Txn): DmaResult;
   /** what a transaction would get now, changing nothing (no cache fill, no fault record) */
   probe(txn: Txn): DmaResult;
+  /** the same under a mode (MODE_FRESH: from memory alone, ignoring the caches) */
+  probeWith(txn: Txn, mode: TxnMode): DmaResult;
+  /** every translation installed in memory with the cache tag it uses and the root frame it walks */
+  installedTags(): InstalledTag[];
   /** the Machine wires a function: ATS invalidations for `sid` reach `ep` */
   wire(sid: number, ep: HwEndpoint): void;
   /** every translation the IOTLB holds */

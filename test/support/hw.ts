@@ -6,7 +6,7 @@ import { DporStrategy } from '../../src/explorer/dpor.js';
 import { explore, type ExploreResult } from '../../src/explorer/engine.js';
 import { runOnce } from '../../src/explorer/run-once.js';
 import type { Strategy } from '../../src/explorer/strategy.js';
-import type { Execution, Program } from '../../src/rt/execution.js';
+import type { Execution, FaultPlan, Program } from '../../src/rt/execution.js';
 import type { Gen } from '../../src/sync/index.js';
 
 /** run `fn` as the setup of a one-execution program and return what it built */
@@ -35,10 +35,10 @@ export function program<W>(p: HwProgram<W>, observed?: string[]): Program<W> {
 }
 
 /** one execution, serial unless `choices` say otherwise */
-export function runHw<W>(p: HwProgram<W>, choices: readonly number[] = []): { exec: Execution; world: W; results: unknown[] } {
+export function runHw<W>(p: HwProgram<W>, choices: readonly number[] = [], faults: FaultPlan = { mode: 'none' }): { exec: Execution; world: W; results: unknown[] } {
   let world: W | undefined;
   const prog = program(p);
-  const exec = runOnce({ ...prog, setup: () => (world = prog.setup()) }, choices, { faults: { mode: 'none' }, warnFails: true, trace: false, strict: false });
+  const exec = runOnce({ ...prog, setup: () => (world = prog.setup()) }, choices, { faults, warnFails: true, trace: false, strict: false });
   return { exec, world: world!, results: exec.threads.map((t) => t.result) };
 }
 

@@ -11,8 +11,8 @@ import type { HwEndpoint } from '../endpoint.js';
 import type { PhysMemory } from '../memory/phys-memory.js';
 import type { HwTranslation } from '../translation.js';
 import type { DmaCtx, DmaResult, Restart, Txn } from '../txn/txn.js';
-import { MODE_PROBE, MODE_STEPS } from '../txn/mode.js';
-import type { FrameRef, HeldLeaf, HwIommu } from '../unit.js';
+import { MODE_PROBE, MODE_STEPS, type TxnMode } from '../txn/mode.js';
+import type { FrameRef, HeldLeaf, HwIommu, InstalledTag } from '../unit.js';
 import { type Gen, KObject } from '../../sync/index.js';
 import type { Cd } from './cd.js';
 import { SmmuCmdq } from './cmdq.js';
@@ -22,7 +22,7 @@ import type { StrtabReg } from './tables.js';
 import { steInMemory } from './tables.js';
 import { describeSmmuTag } from './tags.js';
 import { smmuTransact, smmuTransactFast, smmuTransactNow } from './translate.js';
-import { cdsInMemory, smmuCachedFrames, smmuDecode, smmuEffective, smmuInstalled, smmuReachableFrames } from './view.js';
+import { cdsInMemory, smmuCachedFrames, smmuDecode, smmuEffective, smmuInstalled, smmuInstalledTags, smmuReachableFrames } from './view.js';
 
 export interface SmmuFeatures {
   readonly twoLvlStrtab: boolean;
@@ -161,6 +161,14 @@ export class Smmuv3 extends KObject implements HwIommu {
 
   transactNow(txn: Txn): DmaResult {
     return smmuTransactFast(this, txn);
+  }
+
+  probeWith(txn: Txn, mode: TxnMode): DmaResult {
+    return smmuTransactNow(this, txn, mode);
+  }
+
+  installedTags(): InstalledTag[] {
+    return smmuInstalledTags(this);
   }
 
   probe(txn: Txn): DmaResult {

@@ -171,7 +171,7 @@ function* resolve(smmu: Smmuv3, ctx: DmaCtx, txn: Txn, m: TxnMode, path: DmaPath
   if (m.stepped) yield* hwStep(cfg, cfg.field(sid), 'dma', 'cfg_lookup');
   const seen = cfg.gens.of(sid);
   cfg.gens.used(sid, ctx.used);
-  const line = cfg.get(sid);
+  const line = m.cached ? cfg.get(sid) : undefined;
   let ste: Ste;
   const fetchedSte = line === undefined || line.ste === null;
   if (fetchedSte) {

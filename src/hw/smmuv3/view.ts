@@ -3,7 +3,8 @@
 // valid CD, and the table frames the hardware can still reach (installed roots and the tables
 // below them, walk-cache entries, roots named by cached CDs): the facts H4, H7 and H11 read.
 import { HW_ABORT, HW_BYPASS, type HwTranslation, hwTranslate } from '../translation.js';
-import type { FrameRef } from '../unit.js';
+import type { FrameRef, InstalledTag } from '../unit.js';
+import { smmuTag, TAG_EL2, TAG_NH, TAG_S2 } from './tags.js';
 import { armLpaeS2 } from '../pgtable/format.js';
 import { ptTableFrames, ptWalk } from '../pgtable/walk.js';
 import { type Cd } from './cd.js';
@@ -123,6 +124,28 @@ export function smmuCachedFrames(smmu: Smmuv3): FrameRef[] {
       if (cd[0].v && !cd[0].epd0 && line.ste !== null && line.ste[0].config !== STE_CFG_NESTED) out.push({ pfn: Math.floor(cd[1].ttb0 / 4096), by: `cached CD sid ${sid} ssid ${ssid}` });
     }
     if (line.ste !== null && (line.ste[0].config & 2) === 2 && line.ste[0].config >= 4) out.push({ pfn: Math.floor(line.ste[3].s2ttb / 4096), by: `cached STE sid ${sid}` });
+  }
+  return out;
+}
+
+/** every (tag, root) the STEs and CDs in memory install (unit.ts installedTags) */
+export function smmuInstalledTags(smmu: Smmuv3): InstalledTag[] {
+  const out: InstalledTag[] = [];
+  for (const sid of [...smmu.knownSids].sort((a, b) => a - b)) {
+    const ste = steInMemory(smmu, sid);
+    if (ste === null || !ste[0].v || steIllegal(ste) || ste[0].config < 4) continue;
+    const c = ste[0].config;
+    if ((c & 2) === 2) out.push({ tag: smmuTag(TAG_S2, ste[2].s2vmid, 0), root: Math.floor(ste[3].s2ttb / 4096), sid, pasid: null });
+    if ((c & 1) === 0) continue;
+    const cds: Array<[number, Cd]> = cdsInMemory(smmu, ste);
+    const cd0 = cdInMemory(smmu, ste, 0);
+    if (cd0 !== null && cd0[0].v) cds.unshift([0, cd0]);
+    for (const [ssid, cd] of cds) {
+      if (cd[0].epd0) continue;
+      const root = c === STE_CFG_NESTED ? s2Pa(smmu, ste, cd[1].ttb0) : cd[1].ttb0;
+      const tag = ste[1].strw === 'el2' ? smmuTag(TAG_EL2, 0, cd[0].asid) : smmuTag(TAG_NH, ste[2].s2vmid, cd[0].asid);
+      out.push({ tag, root: root < 0 ? -1 : Math.floor(root / 4096), sid, pasid: ssid === 0 ? null : ssid });
+    }
   }
   return out;
 }

@@ -8,6 +8,7 @@ import type { HwEndpoint } from '../endpoint.js';
 import { PTE_READ, PTE_WRITE } from '../pgtable/pte.js';
 import { IOMMU_READ, IOMMU_WRITE } from '../io-pgtable.js';
 import { runNow } from '../pgtable/pgtable.js';
+import { MODE_FRESH, MODE_PROBE } from './mode.js';
 import type { HwIommu } from '../unit.js';
 import { type Gen, hwStep } from '../../sync/index.js';
 import { DmaCtx, type DmaRequest, type DmaResult, NOT_ISSUED, RESTART, type Restart, type Txn } from './txn.js';
@@ -75,4 +76,20 @@ export function* deviceDmaTransfer(unit: HwIommu, ep: HwEndpoint, sid: number, r
     iova = Math.floor(iova / 4096) * 4096 + 4096;
   }
   return out;
+}
+
+/**
+ * What a DMA from `ep` would get now, changing nothing: the function's ATC, then the unit's caches
+ * and tables (`fresh`: neither the ATC nor the unit's caches, only what memory says).
+ */
+export function deviceDmaProbe(unit: HwIommu, ep: HwEndpoint, sid: number, req: DmaRequest, fresh = false): DmaResult {
+  if (ep.inReset) return NOT_ISSUED;
+  const mode = fresh ? MODE_FRESH : MODE_PROBE;
+  if (!fresh && ep.atsCapable && ep.atsEnabled) {
+    const hit = ep.atc.lookup(req.pasid, req.iova);
+    if (hit !== null && (hit.flags & (req.write ? PTE_WRITE : PTE_READ)) !== 0) {
+      return unit.probeWith({ sid, pasid: req.pasid, iova: hit.out + (req.iova - hit.iova), write: req.write, at: 'translated' }, mode);
+    }
+  }
+  return unit.probeWith({ ...req, sid, at: 'untranslated' }, mode);
 }

@@ -43,7 +43,7 @@ export function* tlbWalk(w: TlbWalk, iova: number, ctx: DmaCtx, m: TxnMode, path
   const seen = tlb.gen(w.tag);
   tlb.used(w.tag, ctx.used);
   path.tag = w.tag;
-  const entries = tlb.entries(w.tag);
+  const entries = m.cached ? tlb.entries(w.tag) : null;
   const hit = entries === null ? null : entries.lookup(iova);
   if (hit !== null) {
     tlb.hits++;

@@ -190,7 +190,7 @@ function* resolve(unit: VtdUnit, ctx: DmaCtx, txn: Txn, m: TxnMode, path: DmaPat
   if (m.stepped) yield* hwStep(cc, cc.field(sid), 'dma', 'context_cache_lookup');
   const seenCtx = cc.gens.of(sid);
   cc.gens.used(sid, ctx.used);
-  const line = cc.get(sid);
+  const line = m.cached ? cc.get(sid) : undefined;
   let c: LegacyCtx | SmCtx;
   if (line !== undefined) c = line.ctx;
   else {
@@ -219,7 +219,7 @@ function* resolve(unit: VtdUnit, ctx: DmaCtx, txn: Txn, m: TxnMode, path: DmaPat
   if (m.stepped) yield* hwStep(pc, pc.field(pasid), 'dma', 'pasid_cache_lookup');
   const seenPasid = pc.gens.of(pasid);
   pc.gens.used(pasid, ctx.used);
-  const cached = pc.get(pasid)?.get(sid);
+  const cached = m.cached ? pc.get(pasid)?.get(sid) : undefined;
   let pe: PasidEntry | null;
   if (cached !== undefined) pe = cached;
   else {

@@ -3,7 +3,8 @@
 // present entry (RID_PASID is the RID's, not listed), and the table frames the hardware can still
 // reach: the facts H4, H5, H7 and H12 read.
 import { HW_ABORT, HW_BYPASS, type HwTranslation, hwTranslate } from '../translation.js';
-import type { FrameRef } from '../unit.js';
+import type { FrameRef, InstalledTag } from '../unit.js';
+import { VTD_FL, VTD_NESTED, VTD_SL, vtdTag } from './tags.js';
 import { ptTableFrames, ptWalk } from '../pgtable/walk.js';
 import { slotValue } from '../memory/slots.js';
 import type { LegacyCtx, PasidDirEntry, PasidEntry, SmCtx } from './entries.js';
@@ -142,6 +143,46 @@ export function vtdCachedFrames(unit: VtdUnit): FrameRef[] {
   }
   for (const [sid, l] of unit.ctxCache.entries()) {
     if (!unit.sm && l.ctx[0].p && (l.ctx as LegacyCtx)[0].tt !== 'pt') out.push({ pfn: Math.floor((l.ctx as LegacyCtx)[0].slptptr / 4096), by: `cached context sid 0x${sid.toString(16)}` });
+  }
+  return out;
+}
+
+function tagsOf(unit: VtdUnit, pe: PasidEntry, sid: number, pasid: number | null, p: number, out: InstalledTag[]): void {
+  const did = pe[1].did;
+  switch (pe[0].pgtt) {
+    case PGTT_FL:
+      out.push({ tag: vtdTag(did, VTD_FL, p), root: Math.floor(pe[2].flptptr / 4096), sid, pasid });
+      return;
+    case PGTT_SL:
+      out.push({ tag: vtdTag(did, VTD_SL, 0), root: Math.floor(pe[0].slptptr / 4096), sid, pasid });
+      return;
+    case PGTT_NESTED: {
+      out.push({ tag: vtdTag(did, VTD_SL, 0), root: Math.floor(pe[0].slptptr / 4096), sid, pasid });
+      const w = ptWalk(unit.mem, slFormat(unit, pe[0].aw), Math.floor(pe[0].slptptr / 4096), 0, pe[2].flptptr);
+      const root = w.leaf === null ? -1 : Math.floor((w.leaf.out + (pe[2].flptptr - w.leaf.iova)) / 4096);
+      out.push({ tag: vtdTag(did, VTD_NESTED, p), root, sid, pasid });
+      return;
+    }
+    default:
+      return;
+  }
+}
+
+/** every (tag, root) the context and PASID entries in memory install (unit.ts installedTags) */
+export function vtdInstalledTags(unit: VtdUnit): InstalledTag[] {
+  const out: InstalledTag[] = [];
+  for (const sid of [...unit.knownSids].sort((a, b) => a - b)) {
+    const c = ctxInMemory(unit, sid);
+    if (c === null || !c[0].p) continue;
+    if (!unit.sm) {
+      const lc = c as LegacyCtx;
+      if (lc[0].tt !== 'pt') out.push({ tag: vtdTag(lc[1].did, VTD_SL, 0), root: Math.floor(lc[0].slptptr / 4096), sid, pasid: null });
+      continue;
+    }
+    const sc = c as SmCtx;
+    const rid = pasidInMemory(unit.mem, sc[0].pasiddirptr, sc[1].ridPasid);
+    if (rid !== null && rid[0].p) tagsOf(unit, rid, sid, null, sc[1].ridPasid, out);
+    for (const [p, pe] of pasidEntries(unit, sid)) tagsOf(unit, pe, sid, p, p, out);
   }
   return out;
 }

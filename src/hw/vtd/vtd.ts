@@ -10,16 +10,16 @@ import type { HwEndpoint } from '../endpoint.js';
 import type { PhysMemory } from '../memory/phys-memory.js';
 import { SZ_1G, SZ_2M } from '../pgtable/format.js';
 import type { HwTranslation } from '../translation.js';
-import { MODE_PROBE, MODE_STEPS } from '../txn/mode.js';
+import { MODE_PROBE, MODE_STEPS, type TxnMode } from '../txn/mode.js';
 import type { DmaCtx, DmaResult, Restart, Txn } from '../txn/txn.js';
-import type { FrameRef, HeldLeaf, HwIommu } from '../unit.js';
+import type { FrameRef, HeldLeaf, HwIommu, InstalledTag } from '../unit.js';
 import { type Gen, KObject } from '../../sync/index.js';
 import type { LegacyCtx, PasidEntry, SmCtx } from './entries.js';
 import { VtdFaults } from './faults.js';
 import { VtdQi } from './qi.js';
 import { describeVtdTag, vtdTagDid } from './tags.js';
 import { vtdTransact, vtdTransactFast, vtdTransactNow } from './translate.js';
-import { vtdCachedFrames, vtdEffective, vtdInstalled, vtdInstalledPasids, vtdReachableFrames } from './view.js';
+import { vtdCachedFrames, vtdEffective, vtdInstalled, vtdInstalledPasids, vtdInstalledTags, vtdReachableFrames } from './view.js';
 
 export interface VtdCaps {
   /** cap_ndoms: DIDs 0 .. ndoms - 1 (0 and 1 reserved) */
@@ -137,6 +137,14 @@ export class VtdUnit extends KObject implements HwIommu {
 
   transactNow(txn: Txn): DmaResult {
     return vtdTransactFast(this, txn);
+  }
+
+  probeWith(txn: Txn, mode: TxnMode): DmaResult {
+    return vtdTransactNow(this, txn, mode);
+  }
+
+  installedTags(): InstalledTag[] {
+    return vtdInstalledTags(this);
   }
 
   probe(txn: Txn): DmaResult {
