@@ -20,11 +20,14 @@ export interface SmmuRig {
   readonly sid: number;
 }
 
-export function smmuRig(sid = 5, opts: { ats?: boolean } = {}): SmmuRig {
+export function smmuRig(sid = 5, opts: { ats?: boolean; linear?: boolean } = {}): SmmuRig {
   const mem = new PhysMemory('mem', { frames: 1 << 18 });
-  const smmu = new Smmuv3('smmu0', mem, { sidBits: 12 });
-  strtabInitNow(smmu, '2lvl');
-  strtabInitL2Now(smmu, sid);
+  const smmu = new Smmuv3('smmu0', mem, { sidBits: opts.linear === true ? 6 : 12 });
+  if (opts.linear === true) strtabInitNow(smmu, 'linear');
+  else {
+    strtabInitNow(smmu, '2lvl');
+    strtabInitL2Now(smmu, sid);
+  }
   smmu.enabled = true;
   const ep = new HwEndpoint('fn0');
   ep.atsCapable = opts.ats ?? false;

@@ -11,8 +11,13 @@
 // This is driver logic, kept next to the hardware facts it is computed from; it is pure (a plan
 // of word writes, each batch followed by the driver's sync) and knows nothing of the driver.
 
-type Word = Readonly<Record<string, unknown>>;
+/** one word of an entry: a record of named fields */
+type Word = object;
 export type Words = readonly Word[];
+
+function get(w: Word, f: string): unknown {
+  return (w as Record<string, unknown>)[f];
+}
 
 export interface EntryRules<E extends Words> {
   used(e: E): string[][];
@@ -38,7 +43,7 @@ function fieldsOf(a: Word, b: Word): string[] {
 
 export function sameWord(a: Word, b: Word): boolean {
   if (a === b) return true;
-  for (const f of fieldsOf(a, b)) if (a[f] !== b[f]) return false;
+  for (const f of fieldsOf(a, b)) if (get(a, f) !== get(b, f)) return false;
   return true;
 }
 
@@ -64,9 +69,9 @@ export function usedWordDiff<E extends Words>(rules: EntryRules<E>, cur: E, targ
   for (let i = 0; i < cur.length; i++) {
     const keep = new Set(curUsed[i]!.filter((f) => !safe[i]!.includes(f)));
     const w: Record<string, unknown> = {};
-    for (const f of fieldsOf(cur[i]!, target[i]!)) w[f] = keep.has(f) ? cur[i]![f] : target[i]![f];
+    for (const f of fieldsOf(cur[i]!, target[i]!)) w[f] = keep.has(f) ? get(cur[i]!, f) : get(target[i]!, f);
     unusedUpdate.push(w);
-    if (targetUsed[i]!.some((f) => w[f] !== target[i]![f])) diff.push(i);
+    if (targetUsed[i]!.some((f) => w[f] !== get(target[i]!, f))) diff.push(i);
   }
   return { diff, unusedUpdate };
 }
