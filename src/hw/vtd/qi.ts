@@ -84,9 +84,12 @@ export function vtdApplyDesc(unit: VtdUnit, d: VtdDesc, done: UsedKey[]): boolea
         done.push(tlb.invalidateAll());
         return true;
       }
-      const slOrNested = (t: number): boolean => vtdTagKind(t) === VTD_SL || vtdTagKind(t) === VTD_NESTED;
+      // second-level entries by range; combined (nested) entries are keyed by the first-level
+      // input, not the second-level address a PSI names, so they all go (over-invalidating is
+      // always allowed)
       const range = d.scope === 'psi' ? { ...pages(d.addr, d.am), leafOnly: d.ih } : null;
-      done.push(tlb.invalidateInGroup(d.did, slOrNested, range));
+      tlb.invalidateInGroup(d.did, (t) => vtdTagKind(t) === VTD_NESTED);
+      done.push(tlb.invalidateInGroup(d.did, (t) => vtdTagKind(t) === VTD_SL, range));
       return true;
     }
     case 'piotlb': {
