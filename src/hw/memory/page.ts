@@ -4,7 +4,7 @@
 // anything names one, and their object ids derive from the frame number, so the id a step names
 // does not depend on which thread touched the page first (DPOR compares ops across executions).
 import type { Shared } from '../../sync/index.js';
-import type { PageOwner, PhysMemory } from './phys-memory.js';
+import type { PageBlock, PageOwner, PhysMemory } from './phys-memory.js';
 
 export const PAGE_SHIFT = 12;
 export const PAGE_SIZE = 4096;
@@ -24,12 +24,15 @@ export class PhysPage implements Shared {
   slots: unknown[] | null = null;
   /** what the content is, for reports: 'pte', 'ste', 'cd', 'l1', 'root', 'ctx', 'pasid-dir', 'pasid' */
   format = '';
+  /** the allocation block it belongs to now (kept current by PhysMemory), null if never allocated */
+  block: PageBlock | null;
 
   constructor(
     readonly mem: PhysMemory,
     readonly pfn: number,
   ) {
     this.oid = mem.pageOidBase + pfn;
+    this.block = mem.blockOf(pfn);
   }
 
   get label(): string {
@@ -42,11 +45,11 @@ export class PhysPage implements Shared {
 
   /** the owner of the block this frame belongs to (free when never allocated or freed) */
   get owner(): PageOwner {
-    return this.mem.ownerOf(this.pfn);
+    return this.block?.owner ?? this.mem.ownerOf(this.pfn);
   }
 
   /** freed (or never allocated): reading it is reading memory nobody owns */
   get freed(): boolean {
-    return this.mem.ownerOf(this.pfn).kind === 'free';
+    return this.block === null || this.block.owner.kind === 'free';
   }
 }

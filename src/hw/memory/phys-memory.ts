@@ -141,6 +141,7 @@ export class PhysMemory extends KObject {
         p.ptes = null;
         p.slots = null;
         p.format = '';
+        p.block = b;
       }
     }
     return b;

@@ -19,6 +19,8 @@ export interface PtFormat {
   /** input (IOVA) and output address bits */
   readonly ias: number;
   readonly oas: number;
+  /** 2^ias: the first IOVA the table cannot translate */
+  readonly inputLimit: number;
   /** errno of a map over an occupied range: iommupt -EADDRINUSE, io-pgtable-arm -EEXIST (with a WARN) */
   readonly overlapErrno: number;
   readonly overlapWarns: boolean;
@@ -36,11 +38,13 @@ const MAX_BITS = 52;
 function make(name: string, o: PtFormatOptions, arm: boolean, defLevels: number): PtFormat {
   const levels = o.levels ?? defLevels;
   if (levels < 3 || levels > 5) throw new Error(`${name}: ${levels} levels (3 to 5 supported)`);
+  const ias = Math.min(o.ias ?? 12 + 9 * levels, 12 + 9 * levels, MAX_BITS);
   return {
     name,
     levels,
     pgsizeBitmap: o.pgsizeBitmap ?? SZ_4K | SZ_2M | SZ_1G,
-    ias: Math.min(o.ias ?? 12 + 9 * levels, 12 + 9 * levels, MAX_BITS),
+    ias,
+    inputLimit: 2 ** ias,
     oas: Math.min(o.oas ?? 48, MAX_BITS),
     overlapErrno: arm ? -EEXIST : -EADDRINUSE,
     overlapWarns: arm,

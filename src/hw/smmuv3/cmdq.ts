@@ -87,11 +87,11 @@ export function smmuApplyCmd(smmu: Smmuv3, c: SmmuCmd, done: UsedKey[]): boolean
       done.push(smmu.cfg.invalidate(c.sid, (l: CfgLine) => {
         const cds = new Map(l.cds);
         cds.delete(c.ssid);
-        return { ste: l.ste, cds };
+        return { ste: l.ste, cds, memo: new Map() };
       }));
       return true;
     case 'CFGI_CD_ALL':
-      done.push(smmu.cfg.invalidate(c.sid, (l: CfgLine) => ({ ste: l.ste, cds: new Map() })));
+      done.push(smmu.cfg.invalidate(c.sid, (l: CfgLine) => ({ ste: l.ste, cds: new Map(), memo: new Map() })));
       return true;
     case 'CFGI_STE_RANGE': {
       const lo = c.sid - (c.sid % 2 ** c.log2range);

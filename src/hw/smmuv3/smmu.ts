@@ -9,6 +9,7 @@ import { KeyedCache } from '../cache/keyed-cache.js';
 import { Tlb } from '../cache/tlb.js';
 import type { HwEndpoint } from '../endpoint.js';
 import type { PhysMemory } from '../memory/phys-memory.js';
+import type { PtFormat } from '../pgtable/format.js';
 import type { HwTranslation } from '../translation.js';
 import type { DmaCtx, DmaResult, Restart, Txn } from '../txn/txn.js';
 import { MODE_PROBE, MODE_STEPS, type TxnMode } from '../txn/mode.js';
@@ -84,6 +85,16 @@ export const SMMU_DEFAULTS: SmmuOptions = {
 export interface CfgLine {
   readonly ste: Ste | null;
   readonly cds: ReadonlyMap<number, Cd>;
+  /** the fast path's derived view of this line, per PASID (-1: none); derived data, not hardware state */
+  readonly memo?: Map<number, FastDesc | null>;
+}
+
+/** what a translation through a cached STE (and CD) needs: the tag, the format, the root and the input limit */
+export interface FastDesc {
+  readonly tag: number;
+  readonly fmt: PtFormat;
+  readonly root: number;
+  readonly limit: number;
 }
 
 export class Smmuv3 extends KObject implements HwIommu {

@@ -13,7 +13,7 @@ import { PTE_READ, PTE_WRITE, pteToProt } from '../pgtable/pte.js';
 import { fastTlb } from '../txn/fast.js';
 import { MODE_NOW, MODE_PROBE, type TxnMode } from '../txn/mode.js';
 import { type Stage2, tlbWalk } from '../txn/tlb-walk.js';
-import { DmaCtx, type DmaPath, type DmaResult, newPath, RESTART, type Restart, type Txn } from '../txn/txn.js';
+import { DmaCtx, type DmaPath, type DmaResult, fastPath, newPath, RESTART, type Restart, type Txn } from '../txn/txn.js';
 import { type Gen, hwStep } from '../../sync/index.js';
 import { type Cd, CD_ZERO } from './cd.js';
 import {
@@ -29,7 +29,7 @@ import {
   eventNames,
   type SmmuEvent,
 } from './events.js';
-import type { CfgLine, Smmuv3 } from './smmu.js';
+import type { CfgLine, FastDesc, Smmuv3 } from './smmu.js';
 import { smmuTag, TAG_EL2, TAG_NH, TAG_S2 } from './tags.js';
 import { STE_CFG_ABORT, STE_CFG_BYPASS, STE_CFG_NESTED, STE_CFG_S1, STE_CFG_S2, STE_ZERO, type Ste, steIllegal } from './ste.js';
 import { slotField, slotValue } from '../memory/slots.js';
@@ -186,7 +186,7 @@ function* resolve(smmu: Smmuv3, ctx: DmaCtx, txn: Txn, m: TxnMode, path: DmaPath
   const fill = function* (): Gen {
     if (!m.fill) return;
     if (m.stepped) yield* hwStep(cfg, cfg.field(sid), 'write', 'cfg_fill');
-    if (cfg.gens.of(sid) === seen) cfg.set(sid, { ste, cds } satisfies CfgLine);
+    if (cfg.gens.of(sid) === seen) cfg.set(sid, { ste, cds, memo: new Map() } satisfies CfgLine);
   };
   if (txn.at === 'translated') {
     if (fetchedSte) yield* fill();
@@ -268,30 +268,46 @@ function fallback(smmu: Smmuv3, txn: Txn, fill: boolean): DmaResult {
   return smmuTransactNow(smmu, txn, fill ? MODE_NOW : MODE_PROBE);
 }
 
-export function smmuTransactFast(smmu: Smmuv3, txn: Txn, fill = true): DmaResult {
-  if (!smmu.enabled || txn.at !== 'untranslated') return fallback(smmu, txn, fill);
-  const line = smmu.cfg.get(txn.sid);
-  const ste = line?.ste;
-  if (ste === undefined || ste === null || !ste[0].v) return fallback(smmu, txn, fill);
+/** the fast path's view of a cached line for `pasid`, or null when the case is not a plain S1/S2 one */
+function fastDesc(line: CfgLine, pasid: number | null): FastDesc | null {
+  const ste = line.ste;
+  if (ste === null || !ste[0].v) return null;
   const config = ste[0].config;
-  let tag: number;
-  let fmt: PtFormat;
-  let root: number;
-  if (config === STE_CFG_S1) {
-    const w0 = ste[0];
-    const p = txn.pasid;
-    if (p === null ? w0.s1cdmax !== 0 && ste[1].s1dss !== 'ssid0' : w0.s1cdmax === 0 || p >= 2 ** w0.s1cdmax || (p === 0 && ste[1].s1dss === 'ssid0')) {
-      return fallback(smmu, txn, fill);
-    }
-    const cd = line!.cds.get(p ?? 0);
-    if (cd === undefined || !cd[0].v || cd[0].epd0 || txn.iova >= 2 ** (64 - cd[0].t0sz)) return fallback(smmu, txn, fill);
-    tag = ste[1].strw === 'el2' ? smmuTag(TAG_EL2, 0, cd[0].asid) : smmuTag(TAG_NH, ste[2].s2vmid, cd[0].asid);
-    fmt = fmtS1[cd[0].levels]!;
-    root = cd[1].ttb0;
-  } else if (config === STE_CFG_S2 && txn.pasid === null) {
-    tag = smmuTag(TAG_S2, ste[2].s2vmid, 0);
-    fmt = fmtS2[ste[2].s2levels]!;
-    root = ste[3].s2ttb;
-  } else return fallback(smmu, txn, fill);
-  return fastTlb(smmu.mem, smmu.tlb, tag, fmt, root, txn.iova, txn.write, fill) ?? fallback(smmu, txn, fill);
+  if (config === STE_CFG_S2) {
+    if (pasid !== null) return null;
+    const fmt = fmtS2[ste[2].s2levels]!;
+    return { tag: smmuTag(TAG_S2, ste[2].s2vmid, 0), fmt, root: ste[3].s2ttb, limit: fmt.inputLimit };
+  }
+  if (config !== STE_CFG_S1) return null;
+  const w0 = ste[0];
+  if (pasid === null ? w0.s1cdmax !== 0 && ste[1].s1dss !== 'ssid0' : w0.s1cdmax === 0 || pasid >= 2 ** w0.s1cdmax || (pasid === 0 && ste[1].s1dss === 'ssid0')) {
+    return null;
+  }
+  const cd = line.cds.get(pasid ?? 0);
+  if (cd === undefined || !cd[0].v || cd[0].epd0) return null;
+  const fmt = fmtS1[cd[0].levels];
+  if (fmt === undefined) return null;
+  const tag = ste[1].strw === 'el2' ? smmuTag(TAG_EL2, 0, cd[0].asid) : smmuTag(TAG_NH, ste[2].s2vmid, cd[0].asid);
+  return { tag, fmt, root: cd[1].ttb0, limit: Math.min(2 ** (64 - cd[0].t0sz), fmt.inputLimit) };
+}
+
+export function smmuTransactFast(smmu: Smmuv3, txn: Txn, fill = true): DmaResult {
+  if (!smmu.enabled) return fallback(smmu, txn, fill);
+  const line = smmu.cfg.get(txn.sid);
+  if (txn.at === 'translated') {
+    // full ATS: a translated request passes once the STE allows translated traffic
+    const ste = line?.ste;
+    if (ste === undefined || ste === null || !ste[0].v || ste[1].eats !== 'trans' || ste[0].config < STE_CFG_S1) return fallback(smmu, txn, fill);
+    return ok(txn.iova, RW, fastPath(-1, -1, 'atc'));
+  }
+  if (txn.at !== 'untranslated') return fallback(smmu, txn, fill);
+  if (line === undefined || line.memo === undefined) return fallback(smmu, txn, fill);
+  const key = txn.pasid ?? -1;
+  let d = line.memo.get(key);
+  if (d === undefined) {
+    d = fastDesc(line, txn.pasid);
+    line.memo.set(key, d);
+  }
+  if (d === null || txn.iova >= d.limit) return fallback(smmu, txn, fill);
+  return fastTlb(smmu.mem, smmu.tlb, d.tag, d.fmt, d.root, txn.iova, txn.write, fill) ?? fallback(smmu, txn, fill);
 }

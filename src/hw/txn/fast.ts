@@ -7,21 +7,17 @@ import type { PhysMemory } from '../memory/phys-memory.js';
 import { levelShift, type PtFormat } from '../pgtable/format.js';
 import { PTE_READ, PTE_WRITE, pteToProt } from '../pgtable/pte.js';
 import { ptWalk } from '../pgtable/walk.js';
-import { type DmaResult, newPath } from './txn.js';
+import { type DmaResult, fastPath } from './txn.js';
 
 export function fastTlb(mem: PhysMemory, tlb: Tlb, tag: number, fmt: PtFormat, rootPa: number, iova: number, write: boolean, fill: boolean): DmaResult | null {
-  if (iova >= 2 ** fmt.ias) return null;
+  if (iova >= fmt.inputLimit) return null;
   const need = write ? PTE_WRITE : PTE_READ;
   const entries = tlb.entries(tag);
   const hit = entries === null ? null : entries.lookup(iova);
   if (hit !== null) {
     if ((hit.flags & need) === 0) return null;
     tlb.hits++;
-    const path = newPath();
-    path.tag = tag;
-    path.root = hit.root;
-    path.via = 'tlb';
-    return { kind: 'ok', pa: hit.out + (iova - hit.iova), prot: pteToProt(hit.flags), path };
+    return { kind: 'ok', pa: hit.out + (iova - hit.iova), prot: pteToProt(hit.flags), path: fastPath(tag, hit.root, 'tlb') };
   }
   if (entries !== null && entries.negativeLookup(iova)) return null;
   const cached = entries === null ? null : entries.walkLookup(iova);
@@ -35,11 +31,5 @@ export function fastTlb(mem: PhysMemory, tlb: Tlb, tag: number, fmt: PtFormat, r
     tlb.insert(tag, leaf);
     for (let i = 1; i < w.tables.length; i++) tlb.walkInsert(tag, levelShift(fmt, level + i - 1), iova, w.tables[i]!, level + i, rootFrame);
   }
-  const path = newPath();
-  path.tag = tag;
-  path.root = rootFrame;
-  path.via = 'walk';
-  path.tables = w.tables as number[];
-  path.badTable = w.badTable;
-  return { kind: 'ok', pa: leaf.out + (iova - leaf.iova), prot: pteToProt(leaf.flags), path };
+  return { kind: 'ok', pa: leaf.out + (iova - leaf.iova), prot: pteToProt(leaf.flags), path: fastPath(tag, rootFrame, 'walk', w.tables as number[], w.badTable) };
 }

@@ -42,6 +42,13 @@ export function newPath(): DmaPath {
   return { tag: -1, root: -1, via: 'none', tables: [], badTable: -1, staleConfig: false };
 }
 
+const NO_TABLES: number[] = Object.freeze([]) as unknown as number[];
+
+/** a path for a fast-path translation (no tables recorded unless `tables` is given) */
+export function fastPath(tag: number, root: number, via: DmaVia, tables: number[] = NO_TABLES, badTable = -1): DmaPath {
+  return { tag, root, via, tables, badTable, staleConfig: false };
+}
+
 export type DmaResult =
   /** reached physical address `pa`; `prot` is what the leaf grants (IOMMU_READ | IOMMU_WRITE) */
   | { readonly kind: 'ok'; readonly pa: number; readonly prot: number; readonly path: DmaPath }

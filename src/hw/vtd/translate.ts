@@ -11,7 +11,7 @@ import { PTE_READ, PTE_WRITE, pteToProt } from '../pgtable/pte.js';
 import { fastTlb } from '../txn/fast.js';
 import { MODE_NOW, MODE_PROBE, type TxnMode } from '../txn/mode.js';
 import { type Stage2, tlbWalk } from '../txn/tlb-walk.js';
-import { DmaCtx, type DmaPath, type DmaResult, newPath, RESTART, type Restart, type Txn } from '../txn/txn.js';
+import { DmaCtx, type DmaPath, type DmaResult, fastPath, newPath, RESTART, type Restart, type Txn } from '../txn/txn.js';
 import { type Gen, hwStep } from '../../sync/index.js';
 import { slotField, slotValue } from '../memory/slots.js';
 import type { CachedLeaf } from '../cache/leaf-cache.js';
@@ -62,17 +62,15 @@ function fail(reason: number, fpd = false): Failure {
   return { kind: 'failure', reason, fpd };
 }
 
-const formats = new WeakMap<VtdUnit, { sl: PtFormat[]; fl: PtFormat[] }>();
-
 function formatsOf(unit: VtdUnit): { sl: PtFormat[]; fl: PtFormat[] } {
-  let f = formats.get(unit);
-  if (f === undefined) {
+  let f = unit.formats;
+  if (f === null) {
     f = { sl: [], fl: [] };
     for (let l = 3; l <= 5; l++) {
       f.sl[l] = vtdSs({ levels: l, pgsizeBitmap: SZ_4K | (unit.caps.sllps & (SZ_2M | SZ_1G)) });
       f.fl[l] = x86Fl({ levels: l, pgsizeBitmap: SZ_4K | SZ_2M | (unit.caps.fl1gp ? SZ_1G : 0) });
     }
-    formats.set(unit, f);
+    unit.formats = f;
   }
   return f;
 }
@@ -284,11 +282,8 @@ export function vtdTransactFast(unit: VtdUnit, txn: Txn, fill = true): DmaResult
   const did = pe[1].did;
   let r: DmaResult | null;
   switch (pe[0].pgtt) {
-    case PGTT_PT: {
-      const path = newPath();
-      path.via = 'bypass';
-      return ok(txn.iova, RW, path);
-    }
+    case PGTT_PT:
+      return ok(txn.iova, RW, fastPath(-1, -1, 'bypass'));
     case PGTT_FL:
       r = fastTlb(unit.mem, unit.tlb, vtdTag(did, VTD_FL, pasid), flFormat(unit, pe[2].flpm), pe[2].flptptr, txn.iova, txn.write, fill);
       break;

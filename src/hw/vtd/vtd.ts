@@ -8,7 +8,7 @@ import { KeyedCache } from '../cache/keyed-cache.js';
 import { Tlb } from '../cache/tlb.js';
 import type { HwEndpoint } from '../endpoint.js';
 import type { PhysMemory } from '../memory/phys-memory.js';
-import { SZ_1G, SZ_2M } from '../pgtable/format.js';
+import { type PtFormat, SZ_1G, SZ_2M } from '../pgtable/format.js';
 import type { HwTranslation } from '../translation.js';
 import { MODE_PROBE, MODE_STEPS, type TxnMode } from '../txn/mode.js';
 import type { DmaCtx, DmaResult, Restart, Txn } from '../txn/txn.js';
@@ -86,6 +86,8 @@ export class VtdUnit extends KObject implements HwIommu {
   readonly ports = new Map<number, HwEndpoint>();
   /** source-ids whose context entry was ever written */
   readonly knownSids = new Set<number>();
+  /** the table formats its caps allow, by levels (made on first use by translate.ts) */
+  formats: { sl: PtFormat[]; fl: PtFormat[] } | null = null;
 
   constructor(
     readonly name: string,
