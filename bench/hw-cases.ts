@@ -135,7 +135,6 @@ export function* steppedDmas(unit: HwIommu, ep: HwEndpoint, sid: number, n: numb
   return ok;
 }
 
-
 /** the units of the stepped case: an SMMU with its S1 stream warm, and its function */
 export function steppedSetup(): { unit: HwIommu; ep: HwEndpoint; sid: number } {
   return { unit: smmu().smmu, ep: new HwEndpoint('fn'), sid: 1 };

@@ -46,7 +46,14 @@ function row(unit: string, name: string, run: (i: number) => void, reps: number,
   sample(run, minMs); // warm-up
   const s = Array.from({ length: reps }, () => sample(run, minMs));
   const perSec = median(s.map((x) => x.perSec));
-  return { unit, name, perSec, perSecBest: Math.max(...s.map((x) => x.perSec)), perCpuSec: median(s.map((x) => x.perCpuSec)), nsPerOp: 1e9 / perSec };
+  return {
+    unit,
+    name,
+    perSec,
+    perSecBest: Math.max(...s.map((x) => x.perSec)),
+    perCpuSec: median(s.map((x) => x.perCpuSec)),
+    nsPerOp: 1e9 / perSec,
+  };
 }
 
 function stepped(reps: number, minMs: number): HwRow {
@@ -66,7 +73,14 @@ function stepped(reps: number, minMs: number): HwRow {
     steps = exec.steps;
   };
   const r = row('smmuv3', `device DMA in explorer steps (S1, IOTLB hit; ${PAGES} pages)`, () => once(), reps, minMs);
-  return { ...r, perSec: r.perSec * n, perSecBest: r.perSecBest * n, perCpuSec: r.perCpuSec * n, nsPerOp: r.nsPerOp / n, stepsPerOp: steps / n };
+  return {
+    ...r,
+    perSec: r.perSec * n,
+    perSecBest: r.perSecBest * n,
+    perCpuSec: r.perCpuSec * n,
+    nsPerOp: r.nsPerOp / n,
+    stepsPerOp: steps / n,
+  };
 }
 
 function main(): void {

@@ -50,7 +50,7 @@ describe('tag checks (H5, H6)', () => {
     });
   });
 
-  it("H6: a tag given to a new table while the TLB still holds the old owner's translations", () => {
+  it('H6: a tag given to a new table while the TLB still holds the old owner\'s translations', () => {
     inSetup(() => {
       const r = smmuRig();
       const a = s1Table(r.mem, 'a');
@@ -63,7 +63,7 @@ describe('tag checks (H5, H6)', () => {
       smmuCmdqIssueNow(r.smmu, [{ op: 'CFGI_STE', sid: r.sid, leaf: true }]);
       assert.match(staleTagOwners(r.smmu).join('\n'), /H6: smmu0: asid 7 vmid 0 now walks root 0x[0-9a-f]+ but the TLB still holds IOVA 0x10000 -> 0x[0-9a-f]+ walked from root/);
       const d = deviceDmaNow(r.smmu, r.ep, r.sid, W(0x10000));
-      assert.equal(d.kind, 'ok', "the new owner's device reaches the old owner's page");
+      assert.equal(d.kind, 'ok', 'the new owner\'s device reaches the old owner\'s page');
       smmuCmdqIssueNow(r.smmu, [{ op: 'TLBI_NH_ASID', asid: 7, vmid: 0 }]);
       assert.deepEqual(staleTagOwners(r.smmu), []);
     });
@@ -151,7 +151,12 @@ describe('fast paths', () => {
                 } else if (o.k === 'unmap') runNow(ptUnmap(pt, iova, SZ_4K, 1, ptGatherInit(), false));
                 else smmuCmdqIssueNow(r.smmu, [{ op: 'TLBI_NH_VA', asid: 2, vmid: 0, addr: iova, size: SZ_4K, leaf: false }]);
               }
-              out.push(JSON.stringify(r.smmu.cachedLeaves()), JSON.stringify(r.smmu.cachedTableFrames()), JSON.stringify(r.smmu.cfg.entries()), String(r.smmu.evtq.records.length));
+              out.push(
+                JSON.stringify(r.smmu.cachedLeaves()),
+                JSON.stringify(r.smmu.cachedTableFrames()),
+                JSON.stringify(r.smmu.cfg.entries()),
+                String(r.smmu.evtq.records.length),
+              );
             } else {
               const r = vtdRig();
               const sl = slTable(r.mem);
@@ -179,7 +184,11 @@ describe('fast paths', () => {
                   ]);
                 }
               }
-              out.push(JSON.stringify(r.unit.cachedLeaves()), JSON.stringify(r.unit.cachedTableFrames()), String(r.unit.faults.records.length));
+              out.push(
+                JSON.stringify(r.unit.cachedLeaves()),
+                JSON.stringify(r.unit.cachedTableFrames()),
+                String(r.unit.faults.records.length),
+              );
             }
             return out;
           });

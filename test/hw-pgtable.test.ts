@@ -45,7 +45,10 @@ describe('IO page table: map', () => {
       assert.equal(phys(pt, SZ_2M * 3 + 0x12345), SZ_2M * 7 + 0x12345);
       assert.equal(phys(pt, SZ_1G * 2 + 5), SZ_1G + 5);
       assert.equal(phys(pt, 0x4000), 0, 'unmapped');
-      assert.deepEqual(ptLeaves(pt.mem, pt.fmt, pt.root).map((l) => [l.size, l.level]), [[SZ_4K, 3], [SZ_4K, 3], [SZ_4K, 3], [SZ_2M, 2], [SZ_1G, 1]]);
+      assert.deepEqual(
+        ptLeaves(pt.mem, pt.fmt, pt.root).map((l) => [l.size, l.level]),
+        [[SZ_4K, 3], [SZ_4K, 3], [SZ_4K, 3], [SZ_2M, 2], [SZ_1G, 1]],
+      );
       assert.deepEqual(pgtableProblems(pt), []);
     });
   });
@@ -152,7 +155,10 @@ describe('IO page table: unmap', () => {
     inSetup(() => {
       fc.assert(
         fc.property(
-          fc.array(fc.record({ map: fc.boolean(), big: fc.boolean(), slot: fc.nat(15), n: fc.integer({ min: 1, max: 3 }) }), { maxLength: 30 }),
+          fc.array(
+            fc.record({ map: fc.boolean(), big: fc.boolean(), slot: fc.nat(15), n: fc.integer({ min: 1, max: 3 }) }),
+            { maxLength: 30 },
+          ),
           (ops) => {
             const pt = table();
             const ref: Array<{ iova: number; size: number; pa: number }> = [];

@@ -154,7 +154,10 @@ describe('SMMUv3: caches hold stale entries until invalidated and fenced', () =>
       assert.deepEqual(stale.kind === 'ok' && [stale.pa, stale.path.via], [buf, 'tlb']);
       const hits = staleTranslations(r.smmu, r.ep, r.sid, null, 0x10000, 0x10fff);
       assert.equal(hits.length, 2);
-      assert.match(describeStale(r.smmu, r.sid, null, hits[0]!), /still reaches 0x[0-9a-f]+ through the IOTLB; the tables say F_TRANSLATION/);
+      assert.match(
+        describeStale(r.smmu, r.sid, null, hits[0]!),
+        /still reaches 0x[0-9a-f]+ through the IOTLB; the tables say F_TRANSLATION/,
+      );
       smmuCmdqIssueNow(r.smmu, [{ op: 'TLBI_NH_VA', asid: 4, vmid: 0, addr: 0x10000, size: SZ_4K, leaf: true }]);
       assert.equal(deviceDmaNow(r.smmu, r.ep, r.sid, W(0x10000)).kind, 'fault');
       assert.deepEqual(staleTranslations(r.smmu, r.ep, r.sid, null, 0x10000, 0x10fff), []);
@@ -238,7 +241,10 @@ describe('SMMUv3: ATS', () => {
       smmuCmdqIssueNow(r.smmu, [{ op: 'TLBI_NH_VA', asid: 4, vmid: 0, addr: 0x10000, size: SZ_4K, leaf: true }]);
       const stale = deviceDmaNow(r.smmu, r.ep, r.sid, W(0x10000));
       assert.deepEqual(stale.kind === 'ok' && stale.pa, buf, 'the device still has it');
-      assert.match(describeStale(r.smmu, r.sid, null, staleTranslations(r.smmu, r.ep, r.sid, null, 0x10000, 0x10fff)[0]!), /through the ATC/);
+      assert.match(
+        describeStale(r.smmu, r.sid, null, staleTranslations(r.smmu, r.ep, r.sid, null, 0x10000, 0x10fff)[0]!),
+        /through the ATC/,
+      );
       smmuCmdqIssueNow(r.smmu, [{ op: 'ATC_INV', sid: r.sid, ssid: null, addr: 0x10000, size: SZ_4K }]);
       const gone = deviceDmaNow(r.smmu, r.ep, r.sid, W(0x10000));
       assert.equal(gone.kind === 'fault' && gone.reason, 'ATS translation completion grants no access');

@@ -52,7 +52,11 @@ export function* hwFunctionResetEnd(ep: HwEndpoint): Gen {
  * a timeout. The step names the whole endpoint: the effect depends on the reset state. Returns
  * the ATC generation a fence completes, or null when the invalidation timed out.
  */
-export function atcInvalidateNow(ep: HwEndpoint, pasid: number | null | undefined, range: { start: number; last: number } | null): UsedKey | null {
+export function atcInvalidateNow(
+  ep: HwEndpoint,
+  pasid: number | null | undefined,
+  range: { start: number; last: number } | null,
+): UsedKey | null {
   if (ep.inReset) {
     ep.atcInvTimeouts++;
     return null;

@@ -58,10 +58,19 @@ export function steProgram(target: (r: SmmuRig) => Ste, cold = false): HwProgram
       if (!cold) deviceDmaNow(r.smmu, r.ep, r.sid, { pasid: null, iova: 0x10000, write: true });
       return { r, buf, target: target(r) };
     },
-    threads: [(w) => writeSte(w.r, w.target), (w) => deviceDma(w.r.smmu, w.r.ep, w.r.sid, { pasid: null, iova: 0x10000, write: true })],
+    threads: [(w) => writeSte(w.r, w.target), (w) => deviceDma(
+      w.r.smmu,
+      w.r.ep,
+      w.r.sid,
+      { pasid: null, iova: 0x10000, write: true },
+    )],
     final: (w, results) => {
       const d = outcome(results[1] as DmaResult);
-      const stale = configView(w.r.smmu, w.r.sid, null).stale || w.r.smmu.cfg.get(w.r.sid)?.ste?.[1].eats !== steInMemory(w.r.smmu, w.r.sid)![1].eats;
+      const stale = configView(
+        w.r.smmu,
+        w.r.sid,
+        null,
+      ).stale || w.r.smmu.cfg.get(w.r.sid)?.ste?.[1].eats !== steInMemory(w.r.smmu, w.r.sid)![1].eats;
       return `${results[0] as string}: ${d === `ok 0x${w.buf.toString(16)}` ? 'old' : d}${stale && w.r.smmu.cfg.get(w.r.sid) !== undefined ? ', stale configuration' : ''}`;
     },
   };

@@ -38,7 +38,11 @@ export function program<W>(p: HwProgram<W>, observed?: string[]): Program<W> {
 export function runHw<W>(p: HwProgram<W>, choices: readonly number[] = [], faults: FaultPlan = { mode: 'none' }): { exec: Execution; world: W; results: unknown[] } {
   let world: W | undefined;
   const prog = program(p);
-  const exec = runOnce({ ...prog, setup: () => (world = prog.setup()) }, choices, { faults, warnFails: true, trace: false, strict: false });
+  const exec = runOnce(
+    { ...prog, setup: () => (world = prog.setup()) },
+    choices,
+    { faults, warnFails: true, trace: false, strict: false },
+  );
   return { exec, world: world!, results: exec.threads.map((t) => t.result) };
 }
 

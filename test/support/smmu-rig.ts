@@ -54,7 +54,11 @@ export function mapNow(pt: IoPgtable, iova: number, pa: number, size = SZ_4K, pr
 }
 
 /** a linear CD table with CD0 (and more) pointing at `pt` under `asid`; returns the table */
-export function cdTableWith(mem: PhysMemory, cds: ReadonlyArray<{ ssid: number; pt: IoPgtable; asid: number }>, cdmax = 0): CdTableReg {
+export function cdTableWith(
+  mem: PhysMemory,
+  cds: ReadonlyArray<{ ssid: number; pt: IoPgtable; asid: number }>,
+  cdmax = 0,
+): CdTableReg {
   const base = cdTableAllocNow(mem, 'linear', cdmax, 'cdtab');
   const t: CdTableReg = { base, fmt: 'linear', cdmax };
   for (const c of cds) cdWriteNow(mem, t, c.ssid, cdS1({ asid: c.asid, ttb: c.pt.rootPa }));

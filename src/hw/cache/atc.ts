@@ -44,7 +44,8 @@ export class DeviceAtc {
    * invalidation without a PASID prefix, hardware.md §1.9 [likely]); `range` null is all of it.
    */
   invalidate(pasid: number | null | undefined, range: { start: number; last: number } | null): UsedKey {
-    const targets = pasid === undefined ? [...this.byPasid.values()] : [this.byPasid.get(keyOf(pasid))].filter((c) => c !== undefined);
+    const one = pasid === undefined ? undefined : this.byPasid.get(keyOf(pasid));
+    const targets = pasid === undefined ? [...this.byPasid.values()] : one === undefined ? [] : [one];
     for (const c of targets) {
       if (range === null) c.clear();
       else c.invalidateRange(range.start, range.last, true);

@@ -101,7 +101,11 @@ export class Tlb extends KObject {
   }
 
   /** the tags of one group `match` accepts, whole or [start, last] (an op on the group's field) */
-  invalidateInGroup(group: number, match: (tag: number) => boolean, range: { start: number; last: number; leafOnly: boolean } | null = null): UsedKey {
+  invalidateInGroup(
+    group: number,
+    match: (tag: number) => boolean,
+    range: { start: number; last: number; leafOnly: boolean } | null = null,
+  ): UsedKey {
     for (const [tag, c] of [...this.tags]) {
       if (this.groupOf(tag) !== group || !match(tag)) continue;
       if (range === null) {
@@ -113,7 +117,10 @@ export class Tlb extends KObject {
   }
 
   /** every tag `match` accepts, whole or [start, last] (an op on the whole TLB) */
-  invalidateMatching(match: (tag: number) => boolean, range: { start: number; last: number; leafOnly: boolean } | null = null): UsedKey {
+  invalidateMatching(
+    match: (tag: number) => boolean,
+    range: { start: number; last: number; leafOnly: boolean } | null = null,
+  ): UsedKey {
     for (const [tag, c] of [...this.tags]) {
       if (!match(tag)) continue;
       if (range === null) {

@@ -28,7 +28,15 @@ function reached(r: DmaResult): number | null {
  * memory the tables no longer give it (a stale IOTLB, walk-cache, configuration-cache or ATC
  * entry). Reads and writes are both tried. Empty when every cache agrees with memory.
  */
-export function staleTranslations(unit: HwIommu, ep: HwEndpoint, sid: number, pasid: number | null, start: number, last: number, maxPages = 4096): StaleHit[] {
+export function staleTranslations(
+  unit: HwIommu,
+  ep: HwEndpoint,
+  sid: number,
+  pasid: number | null,
+  start: number,
+  last: number,
+  maxPages = 4096,
+): StaleHit[] {
   const out: StaleHit[] = [];
   const first = Math.floor(start / 4096);
   const end = Math.min(Math.floor(last / 4096), first + maxPages - 1);
@@ -60,7 +68,11 @@ export function tagHeld(unit: HwIommu, tag: number): boolean {
  * H7: what a DMA uses for (sid, pasid) now (cached configuration first) and what memory holds;
  * `stale` when they differ (legitimate only until the config invalidation's fence completes).
  */
-export function configView(unit: HwIommu, sid: number, pasid: number | null): { installed: HwTranslation; effective: HwTranslation; stale: boolean } {
+export function configView(
+  unit: HwIommu,
+  sid: number,
+  pasid: number | null,
+): { installed: HwTranslation; effective: HwTranslation; stale: boolean } {
   const installed = unit.installed(sid, pasid);
   const effective = unit.effective(sid, pasid);
   return { installed, effective, stale: !sameTranslation(installed, effective) };

@@ -16,7 +16,11 @@ import type { LegacyCtx, PasidEntry, SmCtx } from '../vtd/entries.js';
  * given units when `global` (SMMUv3 ASIDs come from one system-wide allocator), else per unit.
  * `shared` accepts tags that may legitimately name several roots (VT-d DID 1: SVA entries).
  */
-export function tagRootConflicts(units: readonly HwIommu[], global: boolean, shared: (unit: HwIommu, tag: number) => boolean = () => false): string[] {
+export function tagRootConflicts(
+  units: readonly HwIommu[],
+  global: boolean,
+  shared: (unit: HwIommu, tag: number) => boolean = () => false,
+): string[] {
   const out: string[] = [];
   const byTag = new Map<string, Array<{ unit: HwIommu; t: InstalledTag }>>();
   for (const u of units) {
@@ -44,7 +48,8 @@ export function smmuTagProblems(smmus: readonly Smmuv3[]): string[] {
     for (const t of s.installedTags()) {
       if (tagKind(t.tag) !== TAG_S2 && tagAsid(t.tag) === 0) out.push(`H5: ${s.name} sid ${t.sid}: a valid CD with ASID 0`);
       if (tagKind(t.tag) === TAG_S2 && tagVmid(t.tag) === 0) out.push(`H5: ${s.name} sid ${t.sid}: a stage-2 STE with VMID 0 (reserved for S1-only STEs)`);
-      if (tagKind(t.tag) === TAG_NH && tagVmid(t.tag) !== 0 && !s.installedTags().some((x) => x.sid === t.sid && tagKind(x.tag) === TAG_S2)) {
+      const nested = s.installedTags().some((x) => x.sid === t.sid && tagKind(x.tag) === TAG_S2);
+      if (tagKind(t.tag) === TAG_NH && tagVmid(t.tag) !== 0 && !nested) {
         out.push(`H5: ${s.name} sid ${t.sid}: an S1-only STE with VMID ${tagVmid(t.tag)} (S1-only STEs use VMID 0)`);
       }
     }

@@ -18,7 +18,14 @@ export function slotField(s: Slot): string {
 }
 
 /** format `frames` frames from `head` as a table of `format` slots, each `fill` */
-export function formatSlots(mem: PhysMemory, head: number, frames: number, format: string, perFrame: number, fill: unknown): void {
+export function formatSlots(
+  mem: PhysMemory,
+  head: number,
+  frames: number,
+  format: string,
+  perFrame: number,
+  fill: unknown,
+): void {
   for (let f = 0; f < frames; f++) {
     const p = mem.page(head + f);
     p.ptes = null;

@@ -44,7 +44,8 @@ export function* ptMap(
     return { ret: -EINVAL, mapped: 0, freelist };
   }
   const leaf = leafLevel(fmt, pgsize);
-  if (leaf < 0 || (fmt.pgsizeBitmap & pgsize) === 0 || iova % pgsize !== 0 || pa % pgsize !== 0) return { ret: -EINVAL, mapped: 0, freelist };
+  const aligned = iova % pgsize === 0 && pa % pgsize === 0;
+  if (leaf < 0 || (fmt.pgsizeBitmap & pgsize) === 0 || !aligned) return { ret: -EINVAL, mapped: 0, freelist };
   if (iova + size > 2 ** fmt.ias || pa + size > 2 ** fmt.oas) return { ret: -ERANGE, mapped: 0, freelist };
   const flags = protToPte(prot);
   let n = 0;
@@ -79,7 +80,12 @@ export function* ptMap(
     const ptes = page.ptes!;
     for (let j = 0; j < k; j++) {
       const e = ptes[i0 + j]!;
-      if (pteIsLeaf(e) || (pteIsTable(e) && !tableEmpty(mem.page(ptePfn(e)).ptes!))) return overlap(pt, n * pgsize, freelist, stepped);
+      if (pteIsLeaf(e) || (pteIsTable(e) && !tableEmpty(mem.page(ptePfn(e)).ptes!))) return overlap(
+        pt,
+        n * pgsize,
+        freelist,
+        stepped,
+      );
     }
     for (let j = 0; j < k; j++) {
       const e = ptes[i0 + j]!;
@@ -95,4 +101,3 @@ function overlap(pt: IoPgtable, mapped: number, freelist: number[], stepped: boo
   if (pt.fmt.overlapWarns && stepped) WARN_ON(true, 'WARN_ON(!iopte_leaf && !pte_empty): map over an existing mapping');
   return { ret: pt.fmt.overlapErrno, mapped, freelist };
 }
-

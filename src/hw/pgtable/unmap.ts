@@ -20,7 +20,14 @@ interface UnmapState {
   stopped: boolean;
 }
 
-export function* ptUnmap(pt: IoPgtable, iova: number, pgsize: number, pgcount: number, gather: PtGather, stepped: boolean): Gen<number> {
+export function* ptUnmap(
+  pt: IoPgtable,
+  iova: number,
+  pgsize: number,
+  pgcount: number,
+  gather: PtGather,
+  stepped: boolean,
+): Gen<number> {
   const st: UnmapState = { start: iova, end: iova + pgsize * pgcount, cur: iova, unmapped: 0, stopped: false };
   if (st.end > 2 ** pt.fmt.ias) return 0;
   yield* unmapIn(pt, pt.mem.page(pt.root), 0, st, gather, stepped);

@@ -50,7 +50,12 @@ export function walkLevel(mem: PhysMemory, fmt: PtFormat, pfn: number, level: nu
   const e = ptes === null ? 0 : ptes[tableIndex(iova, levelShift(fmt, level))]!;
   out.entry = e;
   if ((e & 1) === 0) out.next = WALK_FAULT;
-  else if (pteIsLeaf(e)) out.next = level === fmt.levels - 1 || (fmt.pgsizeBitmap & pow2(levelShift(fmt, level))) !== 0 ? WALK_LEAF : WALK_FAULT;
+  else if (pteIsLeaf(e)) out.next = level === fmt.levels - 1 || (fmt.pgsizeBitmap & pow2(levelShift(
+    fmt,
+    level,
+  ))) !== 0
+    ? WALK_LEAF
+    : WALK_FAULT;
   else out.next = level === fmt.levels - 1 ? WALK_FAULT : ptePfn(e);
 }
 
@@ -118,7 +123,13 @@ export function ptLeaves(mem: PhysMemory, fmt: PtFormat, rootPfn: number): PtLea
 }
 
 /** every table frame below root `rootPfn` of a `levels`-level table, the root included, with `by` (checks) */
-export function ptTableFrames(mem: PhysMemory, rootPfn: number, levels: number, by: string, out: Array<{ pfn: number; by: string }>): void {
+export function ptTableFrames(
+  mem: PhysMemory,
+  rootPfn: number,
+  levels: number,
+  by: string,
+  out: Array<{ pfn: number; by: string }>,
+): void {
   const visit = (pfn: number, level: number): void => {
     out.push({ pfn, by });
     const ptes = mem.page(pfn).ptes;

@@ -29,7 +29,20 @@ export interface CdWord1 {
 
 export type Cd = readonly [CdWord0, CdWord1];
 
-export const CD_W0_ZERO: CdWord0 = { v: false, asid: 0, t0sz: 0, levels: 0, epd0: false, epd1: false, r: false, a: false, s: false, aset: false, ha: false, hd: false };
+export const CD_W0_ZERO: CdWord0 = {
+  v: false,
+  asid: 0,
+  t0sz: 0,
+  levels: 0,
+  epd0: false,
+  epd1: false,
+  r: false,
+  a: false,
+  s: false,
+  aset: false,
+  ha: false,
+  hd: false,
+};
 export const CD_ZERO: Cd = [CD_W0_ZERO, { ttb0: 0 }];
 
 export interface S1CdOptions {

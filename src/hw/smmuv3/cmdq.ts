@@ -123,7 +123,10 @@ export function smmuApplyCmd(smmu: Smmuv3, c: SmmuCmd, done: UsedKey[]): boolean
       return true;
     }
     case 'TLBI_NH_VAA':
-      done.push(tlb.invalidateMatching((t) => tagKind(t) === TAG_NH && tagVmid(t) === c.vmid, { ...range(c.addr, c.size), leafOnly: c.leaf }));
+      done.push(tlb.invalidateMatching(
+        (t) => tagKind(t) === TAG_NH && tagVmid(t) === c.vmid,
+        { ...range(c.addr, c.size), leafOnly: c.leaf },
+      ));
       return true;
     case 'TLBI_NH_ALL':
       done.push(tlb.invalidateMatching((t) => tagKind(t) === TAG_NH && tagVmid(t) === c.vmid));

@@ -74,7 +74,15 @@ export function* smmuTransact(smmu: Smmuv3, ctx: DmaCtx, txn: Txn, m: TxnMode): 
   let recorded = false;
   if (o.record && m.record) {
     if (m.stepped) yield* hwStep(smmu.evtq, 'q', 'write', 'evtq_write');
-    recorded = smmu.evtq.push({ code: o.code, sid: txn.sid, ssid: txn.pasid, iova: txn.iova, write: txn.write, s2: o.s2, class: o.cls });
+    recorded = smmu.evtq.push({
+      code: o.code,
+      sid: txn.sid,
+      ssid: txn.pasid,
+      iova: txn.iova,
+      write: txn.write,
+      s2: o.s2,
+      class: o.cls,
+    });
   }
   return { kind: 'fault', reason: eventNames[o.code] ?? `event 0x${o.code.toString(16)}`, code: o.code, recorded, path };
 }
@@ -101,7 +109,11 @@ function* fetchSte(smmu: Smmuv3, sid: number, m: TxnMode): Gen<Ste | null> {
 
 /** stage 2 of `ste`, as a resolver for nested walks and CD table addresses */
 function stage2(smmu: Smmuv3, ste: Ste, ctx: DmaCtx, m: TxnMode, path: DmaPath): Stage2 {
-  const w = { mem: smmu.mem, tlb: smmu.tlb, tag: smmuTag(TAG_S2, ste[2].s2vmid, 0), fmt: fmtS2[ste[2].s2levels]!, root: ste[3].s2ttb, s2: null, negative: false };
+  const w = { mem: smmu.mem, tlb: smmu.tlb, tag: smmuTag(
+    TAG_S2,
+    ste[2].s2vmid,
+    0,
+  ), fmt: fmtS2[ste[2].s2levels]!, root: ste[3].s2ttb, s2: null, negative: false };
   return function* (ipa: number) {
     const sub = { ...path, tables: path.tables };
     const r = yield* tlbWalk(w, ipa, ctx, m, sub);
@@ -149,7 +161,11 @@ function permits(flags: number, write: boolean): boolean {
 }
 
 function* s2Only(smmu: Smmuv3, ste: Ste, txn: Txn, ctx: DmaCtx, m: TxnMode, path: DmaPath): Gen<Outcome> {
-  const w = { mem: smmu.mem, tlb: smmu.tlb, tag: smmuTag(TAG_S2, ste[2].s2vmid, 0), fmt: fmtS2[ste[2].s2levels]!, root: ste[3].s2ttb, s2: null, negative: false };
+  const w = { mem: smmu.mem, tlb: smmu.tlb, tag: smmuTag(
+    TAG_S2,
+    ste[2].s2vmid,
+    0,
+  ), fmt: fmtS2[ste[2].s2levels]!, root: ste[3].s2ttb, s2: null, negative: false };
   const r = yield* tlbWalk(w, txn.iova, ctx, m, path);
   if (txn.at === 'translation-request') return atsAnswer(r.ok ? r.leaf : null, txn.iova, path);
   if (!r.ok) return failure(EVT_F_TRANSLATION, ste[2].s2r, 'TT', true);

@@ -41,7 +41,12 @@ export function cdInMemory(smmu: Smmuv3, ste: Ste, ssid: number): Cd | null {
 }
 
 /** what (sid, pasid) gets from `ste`, with CDs from `cdOf` */
-export function smmuDecode(smmu: Smmuv3, ste: Ste | null, cdOf: (ssid: number) => Cd | null, pasid: number | null): HwTranslation {
+export function smmuDecode(
+  smmu: Smmuv3,
+  ste: Ste | null,
+  cdOf: (ssid: number) => Cd | null,
+  pasid: number | null,
+): HwTranslation {
   if (!smmu.enabled) return smmu.gbpaAbort ? HW_ABORT : HW_BYPASS;
   if (ste === null || !ste[0].v || steIllegal(ste)) return HW_ABORT;
   const config = ste[0].config;
@@ -135,7 +140,11 @@ export function smmuInstalledTags(smmu: Smmuv3): InstalledTag[] {
     const ste = steInMemory(smmu, sid);
     if (ste === null || !ste[0].v || steIllegal(ste) || ste[0].config < 4) continue;
     const c = ste[0].config;
-    if ((c & 2) === 2) out.push({ tag: smmuTag(TAG_S2, ste[2].s2vmid, 0), root: Math.floor(ste[3].s2ttb / 4096), sid, pasid: null });
+    if ((c & 2) === 2) out.push({ tag: smmuTag(
+      TAG_S2,
+      ste[2].s2vmid,
+      0,
+    ), root: Math.floor(ste[3].s2ttb / 4096), sid, pasid: null });
     if ((c & 1) === 0) continue;
     const cds: Array<[number, Cd]> = cdsInMemory(smmu, ste);
     const cd0 = cdInMemory(smmu, ste, 0);

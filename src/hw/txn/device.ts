@@ -22,7 +22,14 @@ function granted(prot: number, write: boolean): boolean {
   return (prot & (write ? IOMMU_WRITE : IOMMU_READ)) !== 0;
 }
 
-function* attempt(unit: HwIommu, ep: HwEndpoint, sid: number, req: DmaRequest, ctx: DmaCtx, stepped: boolean): Gen<DmaResult | Restart> {
+function* attempt(
+  unit: HwIommu,
+  ep: HwEndpoint,
+  sid: number,
+  req: DmaRequest,
+  ctx: DmaCtx,
+  stepped: boolean,
+): Gen<DmaResult | Restart> {
   const send = (txn: Txn): Gen<DmaResult | Restart> => (stepped ? unit.transact(ctx, txn) : once(unit, txn));
   if (!(ep.atsCapable && ep.atsEnabled)) return yield* send(txnOf(sid, req, 'untranslated'));
   ep.atc.used(ctx.used);

@@ -9,7 +9,16 @@ import { PTE_READ, PTE_WRITE, pteToProt } from '../pgtable/pte.js';
 import { ptWalk } from '../pgtable/walk.js';
 import { type DmaResult, fastPath } from './txn.js';
 
-export function fastTlb(mem: PhysMemory, tlb: Tlb, tag: number, fmt: PtFormat, rootPa: number, iova: number, write: boolean, fill: boolean): DmaResult | null {
+export function fastTlb(
+  mem: PhysMemory,
+  tlb: Tlb,
+  tag: number,
+  fmt: PtFormat,
+  rootPa: number,
+  iova: number,
+  write: boolean,
+  fill: boolean,
+): DmaResult | null {
   if (iova >= fmt.inputLimit) return null;
   const need = write ? PTE_WRITE : PTE_READ;
   const entries = tlb.entries(tag);
@@ -29,7 +38,14 @@ export function fastTlb(mem: PhysMemory, tlb: Tlb, tag: number, fmt: PtFormat, r
   const leaf = { iova: w.leaf.iova, size: w.leaf.size, out: w.leaf.out, flags: w.leaf.flags, root: rootFrame };
   if (fill) {
     tlb.insert(tag, leaf);
-    for (let i = 1; i < w.tables.length; i++) tlb.walkInsert(tag, levelShift(fmt, level + i - 1), iova, w.tables[i]!, level + i, rootFrame);
+    for (let i = 1; i < w.tables.length; i++) tlb.walkInsert(
+      tag,
+      levelShift(fmt, level + i - 1),
+      iova,
+      w.tables[i]!,
+      level + i,
+      rootFrame,
+    );
   }
   return { kind: 'ok', pa: leaf.out + (iova - leaf.iova), prot: pteToProt(leaf.flags), path: fastPath(tag, rootFrame, 'walk', w.tables as number[], w.badTable) };
 }

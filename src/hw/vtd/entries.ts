@@ -59,11 +59,13 @@ export interface SmCtxW1 {
 
 export type SmCtx = readonly [SmCtxW0, SmCtxW1];
 
-export const SM_CTX_ZERO: SmCtx = [{ p: false, fpd: false, dte: false, paside: false, pre: false, pdts: 0, pasiddirptr: 0 }, { ridPasid: 0 }];
+const SM_CTX_W0_ZERO: SmCtxW0 = { p: false, fpd: false, dte: false, paside: false, pre: false, pdts: 0, pasiddirptr: 0 };
+export const SM_CTX_ZERO: SmCtx = [SM_CTX_W0_ZERO, { ridPasid: 0 }];
 
 /** intel_pasid_setup_sm_context(): present, PASID directory, DTE when the device has ATS */
 export function smContext(o: { pasiddirptr: number; pdts: number; dte?: boolean; pre?: boolean }): SmCtx {
-  return [{ p: true, fpd: false, dte: o.dte ?? false, paside: true, pre: o.pre ?? false, pdts: o.pdts, pasiddirptr: o.pasiddirptr }, { ridPasid: 0 }];
+  const w0 = { ...SM_CTX_W0_ZERO, p: true, dte: o.dte ?? false, paside: true, pre: o.pre ?? false };
+  return [{ ...w0, pdts: o.pdts, pasiddirptr: o.pasiddirptr }, { ridPasid: 0 }];
 }
 
 // ---- PASID directory and table entries
@@ -130,11 +132,20 @@ export function pasidFl(o: { did: number; root: number; levels?: number; snoop?:
 
 /** intel_pasid_setup_second_level() */
 export function pasidSl(o: { did: number; root: number; levels?: number; dirty?: boolean }): PasidEntry {
-  return [{ p: true, fpd: false, aw: o.levels ?? 4, pgtt: PGTT_SL, ssade: o.dirty ?? false, slptptr: o.root }, { ...PASID_W1_ZERO, did: o.did }, PASID_W2_ZERO];
+  const w0: PasidW0 = { p: true, fpd: false, aw: o.levels ?? 4, pgtt: PGTT_SL, ssade: o.dirty ?? false, slptptr: o.root };
+  return [w0, { ...PASID_W1_ZERO, did: o.did }, PASID_W2_ZERO];
 }
 
 /** intel_pasid_setup_nested(): the guest's first-level root (a GPA) over the parent's second level */
-export function pasidNested(o: { did: number; s1root: number; s1levels?: number; s2root: number; s2levels?: number }): PasidEntry {
+export interface NestedPasidOptions {
+  readonly did: number;
+  readonly s1root: number;
+  readonly s1levels?: number;
+  readonly s2root: number;
+  readonly s2levels?: number;
+}
+
+export function pasidNested(o: NestedPasidOptions): PasidEntry {
   return [
     { p: true, fpd: false, aw: o.s2levels ?? 4, pgtt: PGTT_NESTED, ssade: false, slptptr: o.s2root },
     { ...PASID_W1_ZERO, did: o.did },

@@ -70,7 +70,10 @@ export function vtdApplyDesc(unit: VtdUnit, d: VtdDesc, done: UsedKey[]): boolea
       else done.push(unit.ctxCache.invalidateMatching((_sid, l) => l.ctx.length !== 2 || !('did' in l.ctx[1]) || l.ctx[1].did === d.did));
       return true;
     case 'pc': {
-      const dropDid = (m: ReadonlyMap<number, PasidEntry | null>, did: number | null): ReadonlyMap<number, PasidEntry | null> | undefined => {
+      const dropDid = (
+        m: ReadonlyMap<number, PasidEntry | null>,
+        did: number | null,
+      ): ReadonlyMap<number, PasidEntry | null> | undefined => {
         const n = new Map([...m].filter(([, e]) => e !== null && did !== null && e[1].did !== did));
         return n.size === 0 ? undefined : n;
       };
@@ -93,7 +96,8 @@ export function vtdApplyDesc(unit: VtdUnit, d: VtdDesc, done: UsedKey[]): boolea
       return true;
     }
     case 'piotlb': {
-      const mine = (t: number): boolean => (vtdTagKind(t) === VTD_FL || vtdTagKind(t) === VTD_NESTED) && vtdTagPasid(t) === d.pasid;
+      const pasidGranular = (t: number): boolean => vtdTagKind(t) === VTD_FL || vtdTagKind(t) === VTD_NESTED;
+      const mine = (t: number): boolean => pasidGranular(t) && vtdTagPasid(t) === d.pasid;
       const range = d.range === null ? null : { ...pages(d.range.addr, d.range.am), leafOnly: d.range.ih };
       done.push(tlb.invalidateInGroup(d.did, mine, range));
       return true;

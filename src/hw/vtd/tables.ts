@@ -54,6 +54,11 @@ export function rootTableInitNow(unit: VtdUnit, sm: boolean): void {
   unit.sm = sm;
 }
 
+/** the root entry with the context table at frame `head` linked for `devfn` */
+function linkCtx(unit: VtdUnit, re: RootEntry, devfn: number, head: number): RootEntry {
+  return unit.sm && devfn >= 128 ? { ...re, up: true, uctp: head * 4096 } : { ...re, lp: true, lctp: head * 4096 };
+}
+
 function formatCtx(unit: VtdUnit, head: number): void {
   formatSlots(unit.mem, head, 1, 'ctx', unit.sm ? 128 : 256, unit.sm ? SM_CTX_ZERO : LEGACY_CTX_ZERO);
 }
@@ -69,7 +74,7 @@ export function* ctxTableAlloc(unit: VtdUnit, sid: number): Gen<number> {
   formatCtx(unit, head);
   yield* hwStep(rs.page, slotField(rs), 'write', 'iommu_context_addr');
   const cur = slotValue<RootEntry>(rs)!;
-  rs.page.slots![rs.index] = unit.sm && devfn >= 128 ? { ...cur, up: true, uctp: head * 4096 } : { ...cur, lp: true, lctp: head * 4096 };
+  rs.page.slots![rs.index] = linkCtx(unit, cur, devfn, head);
   return 0;
 }
 
@@ -80,7 +85,7 @@ export function ctxTableAllocNow(unit: VtdUnit, sid: number): void {
   if (ctxTableOf(unit, re, devfn).present) return;
   const head = unit.mem.allocNow(0, pageOwner('iommu', `${unit.name} context table`));
   formatCtx(unit, head);
-  rs.page.slots![rs.index] = unit.sm && devfn >= 128 ? { ...re, up: true, uctp: head * 4096 } : { ...re, lp: true, lctp: head * 4096 };
+  rs.page.slots![rs.index] = linkCtx(unit, re, devfn, head);
 }
 
 /** one word of `sid`'s context entry */

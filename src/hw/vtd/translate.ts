@@ -153,7 +153,13 @@ function* walk(
   fpd: boolean,
 ): Gen<Outcome> {
   if (txn.iova >= 2 ** w.fmt.ias) return txn.at === 'translation-request' ? atsNone(path) : fail(FR_ADDR_BEYOND_MGAW, fpd);
-  const r = yield* tlbWalk({ mem: unit.mem, tlb: unit.tlb, tag: w.tag, fmt: w.fmt, root: w.root, s2: w.s2, negative: unit.caps.cm }, txn.iova, ctx, m, path);
+  const r = yield* tlbWalk(
+    { mem: unit.mem, tlb: unit.tlb, tag: w.tag, fmt: w.fmt, root: w.root, s2: w.s2, negative: unit.caps.cm },
+    txn.iova,
+    ctx,
+    m,
+    path,
+  );
   if (txn.at === 'translation-request') return r.ok ? atsOf(r.leaf, path) : atsNone(path);
   if (!r.ok) return fail(r.fault === 'stage2' ? FR_PAGING_ENTRY_P : notPresent, fpd);
   if (!permits(r.leaf.flags, txn.write)) return fail(txn.write ? FR_WRITE : FR_READ, fpd);
@@ -169,7 +175,11 @@ function atsNone(path: DmaPath): DmaResult {
 }
 
 function stage2(unit: VtdUnit, did: number, root: number, levels: number, ctx: DmaCtx, m: TxnMode, path: DmaPath): Stage2 {
-  const w = { mem: unit.mem, tlb: unit.tlb, tag: vtdTag(did, VTD_SL, 0), fmt: slFormat(unit, levels), root, s2: null, negative: false };
+  const w = { mem: unit.mem, tlb: unit.tlb, tag: vtdTag(
+    did,
+    VTD_SL,
+    0,
+  ), fmt: slFormat(unit, levels), root, s2: null, negative: false };
   return function* (gpa: number) {
     const sub = { ...path, tables: path.tables };
     const r = yield* tlbWalk(w, gpa, ctx, m, sub);
@@ -240,12 +250,39 @@ function* resolve(unit: VtdUnit, ctx: DmaCtx, txn: Txn, m: TxnMode, path: DmaPat
     case PGTT_PT:
       return identity(txn, path);
     case PGTT_FL:
-      return yield* walk(unit, txn, ctx, m, path, { tag: vtdTag(did, VTD_FL, pasid), fmt: flFormat(unit, pe[2].flpm), root: pe[2].flptptr, s2: null }, FR_FS_PAGING_ENTRY_P, fpd);
+      return yield* walk(
+        unit,
+        txn,
+        ctx,
+        m,
+        path,
+        { tag: vtdTag(did, VTD_FL, pasid), fmt: flFormat(unit, pe[2].flpm), root: pe[2].flptptr, s2: null },
+        FR_FS_PAGING_ENTRY_P,
+        fpd,
+      );
     case PGTT_SL:
-      return yield* walk(unit, txn, ctx, m, path, { tag: vtdTag(did, VTD_SL, 0), fmt: slFormat(unit, pe[0].aw), root: pe[0].slptptr, s2: null }, FR_PAGING_ENTRY_P, fpd);
+      return yield* walk(
+        unit,
+        txn,
+        ctx,
+        m,
+        path,
+        { tag: vtdTag(did, VTD_SL, 0), fmt: slFormat(unit, pe[0].aw), root: pe[0].slptptr, s2: null },
+        FR_PAGING_ENTRY_P,
+        fpd,
+      );
     case PGTT_NESTED: {
       const s2 = stage2(unit, did, pe[0].slptptr, pe[0].aw, ctx, m, path);
-      return yield* walk(unit, txn, ctx, m, path, { tag: vtdTag(did, VTD_NESTED, pasid), fmt: flFormat(unit, pe[2].flpm), root: pe[2].flptptr, s2 }, FR_FS_PAGING_ENTRY_P, fpd);
+      return yield* walk(
+        unit,
+        txn,
+        ctx,
+        m,
+        path,
+        { tag: vtdTag(did, VTD_NESTED, pasid), fmt: flFormat(unit, pe[2].flpm), root: pe[2].flptptr, s2 },
+        FR_FS_PAGING_ENTRY_P,
+        fpd,
+      );
     }
     default:
       return fail(FR_PASID_ENTRY_PGTT_INV, fpd);
@@ -261,7 +298,16 @@ function* legacy(unit: VtdUnit, c: LegacyCtx, txn: Txn, ctx: DmaCtx, m: TxnMode,
     return ok(txn.iova, RW, path);
   }
   if (lo.tt === 'pt') return identity(txn, path);
-  return yield* walk(unit, txn, ctx, m, path, { tag: vtdTag(c[1].did, VTD_SL, 0), fmt: slFormat(unit, c[1].levels), root: lo.slptptr, s2: null }, FR_PAGING_ENTRY_P, lo.fpd);
+  return yield* walk(
+    unit,
+    txn,
+    ctx,
+    m,
+    path,
+    { tag: vtdTag(c[1].did, VTD_SL, 0), fmt: slFormat(unit, c[1].levels), root: lo.slptptr, s2: null },
+    FR_PAGING_ENTRY_P,
+    lo.fpd,
+  );
 }
 
 /**
@@ -285,7 +331,16 @@ export function vtdTransactFast(unit: VtdUnit, txn: Txn, fill = true): DmaResult
     case PGTT_PT:
       return ok(txn.iova, RW, fastPath(-1, -1, 'bypass'));
     case PGTT_FL:
-      r = fastTlb(unit.mem, unit.tlb, vtdTag(did, VTD_FL, pasid), flFormat(unit, pe[2].flpm), pe[2].flptptr, txn.iova, txn.write, fill);
+      r = fastTlb(
+        unit.mem,
+        unit.tlb,
+        vtdTag(did, VTD_FL, pasid),
+        flFormat(unit, pe[2].flpm),
+        pe[2].flptptr,
+        txn.iova,
+        txn.write,
+        fill,
+      );
       break;
     case PGTT_SL:
       r = fastTlb(unit.mem, unit.tlb, vtdTag(did, VTD_SL, 0), slFormat(unit, pe[0].aw), pe[0].slptptr, txn.iova, txn.write, fill);

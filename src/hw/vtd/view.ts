@@ -30,7 +30,12 @@ export function pasidTranslation(unit: VtdUnit, pe: PasidEntry | null): HwTransl
   }
 }
 
-function decode(unit: VtdUnit, c: LegacyCtx | SmCtx | null, pasidOf: (sc: SmCtx, pasid: number) => PasidEntry | null, pasid: number | null): HwTranslation {
+function decode(
+  unit: VtdUnit,
+  c: LegacyCtx | SmCtx | null,
+  pasidOf: (sc: SmCtx, pasid: number) => PasidEntry | null,
+  pasid: number | null,
+): HwTranslation {
   if (!unit.te) return HW_BYPASS;
   if (c === null || !c[0].p) return HW_ABORT;
   if (!unit.sm) {
