@@ -28,7 +28,7 @@ export interface HwBenchResult {
 
 function sample(run: (i: number) => void, minMs: number): { perSec: number; perCpuSec: number } {
   let n = 0;
-  let batch = 4096;
+  let batch = 1;
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   let t = t0;
