@@ -220,9 +220,9 @@ describe('IO page table: concurrency', () => {
           problems: pgtableProblems(pt),
         });
       },
-    });
+    }, true);
     assert.equal(result.found.length, 0);
     assert.deepEqual(finals, [JSON.stringify({ rets: [0, 0], tables: 4, leaked: 0, phys: [0x10000, 0x20000], problems: [] })]);
-    assert.ok(result.executions > 10);
+    assert.ok(result.exhaustive && result.executions > 10);
   });
 });

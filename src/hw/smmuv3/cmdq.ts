@@ -24,7 +24,7 @@ export interface CmdRecord {
 export class SmmuCmdq extends KObject {
   /** inserted, not yet executed */
   posted: SmmuCmd[] = [];
-  /** every command in the order it took effect, SYNCs included (checkers: H8, H16) */
+  /** every command, batch by batch in the order their CMD_SYNCs completed, each batch then its SYNC (checkers: H8, H16) */
   readonly log: CmdRecord[] = [];
   /** CMD_SYNCs that completed with CERROR_ATC_INV_SYNC */
   atcInvSyncErrors = 0;
@@ -157,17 +157,19 @@ export function smmuApplyCmd(smmu: Smmuv3, c: SmmuCmd, done: UsedKey[]): boolean
 function* execute(smmu: Smmuv3, cmds: readonly SmmuCmd[], stepped: boolean): Gen<number> {
   const q = smmu.cmdq;
   const done: UsedKey[] = [];
+  const records: CmdRecord[] = [];
   let ok = true;
   for (const c of cmds) {
     const t = smmuCmdTarget(smmu, c);
     if (t !== null && stepped) yield* hwStep(t.obj, t.field, 'write', c.op);
     const r = t === null || smmuApplyCmd(smmu, c, done);
-    q.log.push({ cmd: c, ok: r });
+    records.push({ cmd: c, ok: r });
     if (!r) ok = false;
   }
   if (stepped) yield* hwStep(smmu.fence, 'done', 'write', 'CMD_SYNC');
   smmu.fence.complete(done);
-  q.log.push({ cmd: null, ok });
+  // logged at the fence's step, which orders concurrent submitters
+  q.log.push(...records, { cmd: null, ok });
   if (ok) return 0;
   q.atcInvSyncErrors++;
   return -ETIMEDOUT;

@@ -46,12 +46,10 @@ export function* tlbWalk(w: TlbWalk, iova: number, ctx: DmaCtx, m: TxnMode, path
   const entries = m.cached ? tlb.entries(w.tag) : null;
   const hit = entries === null ? null : entries.lookup(iova);
   if (hit !== null) {
-    tlb.hits++;
     path.via = 'tlb';
     path.root = hit.root;
     return { ok: true, leaf: hit };
   }
-  tlb.misses++;
   if (entries !== null && entries.negativeLookup(iova)) return { ok: false, fault: 'translation' };
   const cached = entries === null ? null : entries.walkLookup(iova);
   let frame: number;

@@ -21,7 +21,7 @@ export interface DescRecord {
 
 export class VtdQi extends KObject {
   posted: VtdDesc[] = [];
-  /** every descriptor in the order it took effect, waits included (checkers: H8, H16) */
+  /** every descriptor, batch by batch in the order their waits completed, each batch then its wait (checkers: H8, H16) */
   readonly log: DescRecord[] = [];
   /** waits that completed with an invalidation time-out error */
   iteErrors = 0;
@@ -118,17 +118,19 @@ export function vtdApplyDesc(unit: VtdUnit, d: VtdDesc, done: UsedKey[]): boolea
 function* execute(unit: VtdUnit, descs: readonly VtdDesc[], stepped: boolean): Gen<number> {
   const q = unit.qi;
   const done: UsedKey[] = [];
+  const records: DescRecord[] = [];
   let ok = true;
   for (const d of descs) {
     const t = vtdDescTarget(unit, d);
     if (t !== null && stepped) yield* hwStep(t.obj, t.field, 'write', `qi_${d.type}`);
     const r = t === null || vtdApplyDesc(unit, d, done);
-    q.log.push({ desc: d, ok: r });
+    records.push({ desc: d, ok: r });
     if (!r) ok = false;
   }
   if (stepped) yield* hwStep(unit.fence, 'done', 'write', 'qi_wait');
   unit.fence.complete(done);
-  q.log.push({ desc: null, ok });
+  // logged at the wait's step, which orders concurrent submitters
+  q.log.push(...records, { desc: null, ok });
   if (ok) return 0;
   q.iteErrors++;
   return -ETIMEDOUT;
