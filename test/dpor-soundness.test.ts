@@ -11,7 +11,10 @@ import type { Strategy } from '../src/explorer/strategy.js';
 import type { FaultPlan, Program } from '../src/rt/execution.js';
 import { Thread } from '../src/rt/thread.js';
 import { counterProgram } from '../src/scenarios/examples/counter.js';
-import { builtinScenarios } from '../src/scenarios/registry.js';
+import { iommuProgram, iommuSpecOf } from '../src/scenarios/iommu/build.js';
+import { builtinScenarios, findScenario } from '../src/scenarios/registry.js';
+import fc from 'fast-check';
+import { randomIommuSpec } from './support/random-iommu.js';
 import { examplePrograms, faultModes } from './support/examples.js';
 import {
   BUG_ON,
@@ -108,6 +111,25 @@ describe('dpor soundness: same violation kinds and final states as dfs', () => {
 
   it('abba, uaf, leak, alloc and sleep examples, every variant and fault mode', () => {
     for (const [name, p] of examplePrograms) for (const f of faultModes) agree(`${name} ${f.mode}`, p, f);
+  });
+
+  it('random IOMMU scenarios (invariants checked at their points)', () => {
+    const longRuns = process.env.IOMMULAB_SOUNDNESS_RUNS;
+    fc.assert(
+      fc.property(randomIommuSpec, (spec) => {
+        agree(JSON.stringify(spec.threads), iommuProgram(spec));
+      }),
+      // IOMMULAB_SOUNDNESS_RUNS=N: a longer campaign, with a fresh seed (printed on failure)
+      longRuns === undefined ? { numRuns: 15, seed: 20261204 } : { numRuns: Number(longRuns) },
+    );
+  });
+
+  it('an IOMMU scenario with the whole-state invariant after every step: dpor runs dfs\'s executions, no more', () => {
+    const spec = iommuSpecOf(findScenario('iommu-reset-vs-attach')!)!;
+    const program = iommuProgram(spec, undefined, 'every-step');
+    const dfs = search(program, () => new DfsStrategy(), { mode: 'none' });
+    const dpor = agree('reset-vs-attach every-step', program);
+    assert.equal(dpor.executions, dfs.executions);
   });
 
   it('an invariant over two independent writes is seen (no step commutes with an invariant)', () => {

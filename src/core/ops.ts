@@ -6,7 +6,7 @@ import type { Device } from '../base/device.js';
 import type { Module } from '../base/module.js';
 import type { HwTranslation } from '../hw/translation.js';
 import type { TranslationUnit } from '../hw/unit.js';
-import type { ErrPtr, Gen } from '../sync/index.js';
+import type { ErrPtr, Gen, KObject } from '../sync/index.js';
 import type { IommuDomain } from './domain.js';
 import type { IommuGroup } from './group.js';
 import type { IommuDevice } from './iommu-device.js';
@@ -54,6 +54,8 @@ export interface DriverOracle {
   translationOf(domain: IommuDomain): HwTranslation;
   /** the hardware units, for scans */
   units(): readonly TranslationUnit[];
+  /** the hardware objects holding dev's RID and PASID entries (what a check of them reads) */
+  entryObjects(dev: Device): readonly KObject[];
 }
 
 export interface IommuOps {

@@ -3,7 +3,7 @@
 // page table in a second one (the window in which a table can be freed under the walk).
 // A device in reset issues nothing. Walking a page table that was freed is a use-after-free of
 // that memory by the IOMMU.
-import { deref, dmaRead, type Gen } from '../sync/index.js';
+import { access, deref, dmaRead, type Gen } from '../sync/index.js';
 import type { HwEndpoint } from './endpoint.js';
 import type { StreamTable } from './stream-table.js';
 import type { HwTranslation } from './translation.js';
@@ -16,13 +16,15 @@ export type DmaResult =
   | { readonly kind: 'not-issued' };
 
 export function* dmaAccess(unit: StreamTable, ep: HwEndpoint, sid: number, pasid: number | null, iova: number): Gen<DmaResult> {
-  // the transaction leaves the device and the IOMMU fetches its stream entry: one step
+  // the transaction leaves the device (unless it is in reset) and the IOMMU fetches its stream
+  // entry: one step, which reads both
   const ste = unit.entry(sid);
+  const issuing = [access(ep, 'inReset')];
   let t: HwTranslation;
   if (pasid === null) {
-    t = yield* dmaRead(ste, 'rid', 'dma_issue+ste_fetch');
+    t = yield* dmaRead(ste, 'rid', 'dma_issue+ste_fetch', issuing);
   } else {
-    const pasids = yield* dmaRead(ste, 'pasids', 'dma_issue+pasid_fetch');
+    const pasids = yield* dmaRead(ste, 'pasids', 'dma_issue+pasid_fetch', issuing);
     t = pasids.get(pasid) ?? { kind: 'abort' };
   }
   if (ep.inReset) return { kind: 'not-issued' };

@@ -43,6 +43,14 @@ export class StreamTable extends KObject implements TranslationUnit {
     return e;
   }
 
+  entryObjects(sid: number): readonly KObject[] {
+    return [this.entry(sid)];
+  }
+
+  allEntryObjects(): readonly KObject[] {
+    return [...this.streams.values()];
+  }
+
   installed(sid: number, pasid: number | null): HwTranslation {
     const e = this.streams.get(sid);
     if (e === undefined) return HW_NONE;

@@ -436,6 +436,11 @@ export class MockDriver extends KObject {
       return d.pt === null ? HW_NONE : hwTranslate(d.pt);
     },
     units: () => this.instances.map((i) => i.hw),
+    entryObjects: (dev) => {
+      const unit = this.unitOf(dev);
+      if (unit === null) return [];
+      return (dev.fw.ids.length > 0 ? dev.fw.ids : [0]).flatMap((sid) => unit.hw.entryObjects(sid));
+    },
   };
 
   private unitOf(dev: Device): MockIommu | null {

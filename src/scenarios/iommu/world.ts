@@ -157,6 +157,12 @@ export function buildWorld(spec: IommuScenarioSpec): IommuWorld {
     d.pasidCap = p.pasids ?? 0;
     add(d, p.present);
   }
+  // the stream table is preallocated in hardware: every entry a device can use exists from the
+  // start, so no step creates one (and checks can name them)
+  for (const d of deviceList) {
+    const unit = d.fw.iommu === null ? undefined : [...iommus.values()].find((i) => i.node === d.fw.iommu);
+    if (unit !== undefined) for (const sid of d.fw.ids.length > 0 ? d.fw.ids : [0]) unit.hw.entry(sid);
+  }
   return {
     core,
     driver,
