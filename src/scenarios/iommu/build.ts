@@ -1,7 +1,7 @@
 // From a scenario description to a runnable Scenario: setup builds the world, the prologue runs
 // alone first, then the scenario threads; teardown runs the epilogue and the automatic
-// cleanup; the §6 invariants are checked after every step; the final check wants the driver's
-// module reference back to zero.
+// cleanup; the §6 invariants are checked at their points (core/checks.ts); the final check
+// wants the driver's module reference back to zero.
 import { iommuChecker } from '../../core/checks.js';
 import { iommuInvariants } from '../../core/invariants.js';
 import type { Program } from '../../rt/execution.js';
