@@ -31,7 +31,7 @@ import { IommuDomain } from './domain.js';
 import { iommuCore } from './globals.js';
 import { IommuGroup } from './group.js';
 import { checkGroup, checkGroupMembership, domainsOf } from './invariants.js';
-import type { DriverOracle } from './ops.js';
+import type { HwTruth } from './hw-truth.js';
 
 /** what the checks know of the system: fixed when the world is built */
 class System {
@@ -45,11 +45,11 @@ class System {
 
   constructor(
     readonly devices: readonly Device[],
-    readonly oracles: readonly DriverOracle[],
+    readonly truth: HwTruth,
   ) {
     for (const dev of devices) {
       this.epDev.set(dev.ep, dev);
-      const entries = oracles.flatMap((o) => o.entryObjects(dev));
+      const entries = truth.entryObjects(dev);
       this.devEntries.set(dev, entries);
       for (const e of entries) {
         let list = this.entryDevs.get(e);
@@ -80,8 +80,9 @@ function groupIfReadable(dev: Device): IommuGroup | null {
   return lockFree(g.mutex) || lockHeldByMe(g.mutex) ? g : null;
 }
 
-function oracleOf(dev: Device): DriverOracle | null {
-  return dev.iommu?.iommuDev?.ops.oracle ?? null;
+/** the hardware truth of a device an IOMMU driver took (null before its probe or after release) */
+function oracleOf(sys: System, dev: Device): HwTruth | null {
+  return dev.iommu?.iommuDev == null ? null : sys.truth;
 }
 
 /** I9 applies to a PCI function with ATS whose reset the hooks cover */
@@ -95,8 +96,8 @@ function blocksAll(t: HwTranslation): boolean {
 }
 
 /** I9 for one function in reset: RID blocked, no PASID entries, ATS off */
-function checkInReset(dev: Device, group: IommuGroup | null): string | null {
-  const oracle = oracleOf(dev);
+function checkInReset(sys: System, dev: Device, group: IommuGroup | null): string | null {
+  const oracle = oracleOf(sys, dev);
   if (oracle === null) return null;
   const rid = oracle.installed(dev, null);
   const want = group?.blockingDomain ?? null;
@@ -108,8 +109,8 @@ function checkInReset(dev: Device, group: IommuGroup | null): string | null {
 }
 
 /** The §6 checks of a system of devices whose hardware the given drivers decode. */
-export function iommuChecker(devices: readonly Device[], oracles: readonly DriverOracle[]): Checker {
-  const sys = new System(devices, oracles);
+export function iommuChecker(devices: readonly Device[], truth: HwTruth): Checker {
+  const sys = new System(devices, truth);
   return {
     at(op: Op): CheckSite | null {
       const obj = op.obj;
@@ -146,7 +147,7 @@ function groupReleased(sys: System, g: IommuGroup): CheckSite {
   for (const [, d] of domainsOf(g)) reads.push(access(d, 'freed'));
   return site(reads, () => {
     if (g.freed) return null;
-    return checkGroupMembership(g, sys.devices) ?? checkGroupDomainsLive(g) ?? checkGroup(g, null);
+    return checkGroupMembership(g, sys.devices) ?? checkGroupDomainsLive(g) ?? checkGroup(g, sys.truth);
   });
 }
 
@@ -180,13 +181,11 @@ function tableFreed(sys: System, t: IoPageTable): CheckSite {
   const reads: Access[] = [];
   for (const e of sys.allEntries) reads.push(access(e, 'rid'), access(e, 'pasids'));
   return site(reads, () => {
-    for (const o of sys.oracles) {
-      for (const unit of o.units()) {
-        for (const e of unit.all()) {
-          if (e.t.kind === 'translate' && e.t.table === t) {
-            const where = e.pasid === null ? 'RID' : `PASID ${e.pasid}`;
-            return `I5: ${unit.name} stream ${e.sid} ${where} still translates through freed ${t.label}`;
-          }
+    for (const unit of sys.truth.units()) {
+      for (const e of unit.all()) {
+        if (e.t.kind === 'translate' && e.t.table === t) {
+          const where = e.pasid === null ? 'RID' : `PASID ${e.pasid}`;
+          return `I5: ${unit.name} stream ${e.sid} ${where} still translates through freed ${t.label}`;
         }
       }
     }
@@ -207,12 +206,12 @@ function entryWritten(sys: System, entry: KObject): CheckSite {
     for (const dev of devs) {
       const g = groupIfReadable(dev);
       if (dev.ep.inReset && resetHooksApply(dev)) {
-        const m = checkInReset(dev, g);
+        const m = checkInReset(sys, dev, g);
         if (m !== null) return m;
       }
       // written outside any critical section of its group: the group is stable right now
       if (g !== null && lockFree(g.mutex)) {
-        const m = checkGroup(g, dev);
+        const m = checkGroup(g, sys.truth, dev);
         if (m !== null) return m;
       }
     }
@@ -230,10 +229,9 @@ function endpointWritten(sys: System, ep: HwEndpoint, op: Op): CheckSite | null 
     sys.entryReads(dev, reads);
     const g = dev.iommuGroup;
     if (g !== null) reads.push(access(g.mutex));
-    const oracle = oracleOf(dev);
-    const rid = oracle?.installed(dev, null);
+    const rid = oracleOf(sys, dev)?.installed(dev, null);
     if (rid?.kind === 'translate') reads.push(access(rid.table, 'leaves'));
-    return site(reads, () => (ep.inReset && resetHooksApply(dev) ? checkInReset(dev, groupIfReadable(dev)) : null));
+    return site(reads, () => (ep.inReset && resetHooksApply(dev) ? checkInReset(sys, dev, groupIfReadable(dev)) : null));
   }
   if (op.field === 'atsEnabled') {
     return site([access(ep, 'inReset')], () =>

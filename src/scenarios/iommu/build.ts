@@ -3,6 +3,7 @@
 // cleanup; the §6 invariants are checked at their points (core/checks.ts); the final check
 // wants the driver's module reference back to zero.
 import { iommuChecker } from '../../core/checks.js';
+import { iommuCoreSwitch } from '../../core/globals.js';
 import { iommuInvariants } from '../../core/invariants.js';
 import type { Program } from '../../rt/execution.js';
 import { armPausePoint, complete, errname, faultsInjected, type Gen, scenarioAssert } from '../../sync/index.js';
@@ -89,10 +90,15 @@ export function iommuProgram(spec: IommuScenarioSpec, threadsOf?: ThreadsOf, inv
       yield* cleanupWorld(w);
     },
     ...(invariants === 'every-step'
-      ? { invariant: (w: IommuWorld) => iommuInvariants(w.deviceList, [w.driver.ops.oracle]) }
-      : { checker: (w: IommuWorld) => iommuChecker(w.deviceList, [w.driver.ops.oracle]) }),
+      ? { invariant: (w: IommuWorld) => iommuInvariants(w.deviceList, w.truth) }
+      : { checker: (w: IommuWorld) => iommuChecker(w.deviceList, w.truth) }),
+    // the booted world is a plain object graph: built once, copied per execution
+    snapshot: true,
+    activate: (w) => iommuCoreSwitch(w.kernel.ended ? null : w.kernel.core),
     final(w) {
-      if (w.driver.module.refcnt !== 0) return `module ${w.driver.module.name} still has ${w.driver.module.refcnt} reference(s)`;
+      for (const drv of w.kernel.drivers.values()) {
+        if (drv.module.refcnt !== 0) return `module ${drv.module.name} still has ${drv.module.refcnt} reference(s)`;
+      }
       return null;
     },
   };
