@@ -24,7 +24,7 @@
 import { Device } from '../base/device.js';
 import { HwEndpoint } from '../hw/endpoint.js';
 import { IoPageTable } from '../hw/io-pgtable.js';
-import { describeTranslation, type HwTranslation, sameTranslation } from '../hw/translation.js';
+import { describeTranslation, sameTranslation } from '../hw/translation.js';
 import { isPciDev, pciAtsSupported } from '../pci/pci.js';
 import { type Access, access, type Checker, type CheckSite, type KObject, lockFree, lockHeldByMe, Mutex, type Op, OpKind } from '../sync/index.js';
 import { IommuDomain } from './domain.js';
@@ -90,19 +90,19 @@ function resetHooksApply(dev: Device): boolean {
   return !iommuCore.patches.noResetIommuHooks && isPciDev(dev) && pciAtsSupported(dev);
 }
 
-/** translation that lets no DMA through: abort, or a page table with nothing mapped */
-function blocksAll(t: HwTranslation): boolean {
-  return t.kind === 'abort' || (t.kind === 'translate' && t.table.leaves.size === 0);
-}
-
-/** I9 for one function in reset: RID blocked, no PASID entries, ATS off */
-function checkInReset(sys: System, dev: Device, group: IommuGroup | null): string | null {
+/**
+ * I9 for one function in reset whose group's data the check may read (its mutex free or held by
+ * this thread): RID on the blocking domain, no PASID entries, ATS off
+ */
+function checkInReset(sys: System, dev: Device, group: IommuGroup): string | null {
+  if (!dev.ep.inReset || !resetHooksApply(dev)) return null;
   const oracle = oracleOf(sys, dev);
   if (oracle === null) return null;
   const rid = oracle.installed(dev, null);
-  const want = group?.blockingDomain ?? null;
-  const blocked = want !== null ? sameTranslation(rid, oracle.translationOf(want)) : blocksAll(rid);
-  if (!blocked) return `I9: ${dev.label} is in reset but its RID is ${describeTranslation(rid)}`;
+  const want = group.blockingDomain;
+  if (want === null || !sameTranslation(rid, oracle.translationOf(want))) {
+    return `I9: ${dev.label} is in reset but its RID is ${describeTranslation(rid)}`;
+  }
   if (oracle.installedPasids(dev).size > 0) return `I9: ${dev.label} is in reset with PASIDs installed`;
   if (dev.ep.atsEnabled) return `I9: ${dev.label} is in reset with ATS enabled`;
   return null;
@@ -143,11 +143,21 @@ export function iommuChecker(devices: readonly Device[], truth: HwTruth): Checke
 /** group->mutex released: the group is at a stable point */
 function groupReleased(sys: System, g: IommuGroup): CheckSite {
   const reads: Access[] = [...sys.groupPointers];
-  for (const gd of g.devices) sys.entryReads(gd.dev, reads);
+  for (const gd of g.devices) {
+    sys.entryReads(gd.dev, reads);
+    reads.push(access(gd.dev.ep, 'inReset'));
+  }
   for (const [, d] of domainsOf(g)) reads.push(access(d, 'freed'));
   return site(reads, () => {
     if (g.freed) return null;
-    return checkGroupMembership(g, sys.devices) ?? checkGroupDomainsLive(g) ?? checkGroup(g, sys.truth);
+    const m = checkGroupMembership(g, sys.devices) ?? checkGroupDomainsLive(g) ?? checkGroup(g, sys.truth);
+    if (m !== null) return m;
+    // a member that entered reset while another thread held the mutex is checked here
+    for (const gd of g.devices) {
+      const r = checkInReset(sys, gd.dev, g);
+      if (r !== null) return r;
+    }
+    return null;
   });
 }
 
@@ -205,7 +215,8 @@ function entryWritten(sys: System, entry: KObject): CheckSite {
   return site(reads, () => {
     for (const dev of devs) {
       const g = groupIfReadable(dev);
-      if (dev.ep.inReset && resetHooksApply(dev)) {
+      // (a group held by another thread is checked at its release)
+      if (g !== null) {
         const m = checkInReset(sys, dev, g);
         if (m !== null) return m;
       }
@@ -229,9 +240,11 @@ function endpointWritten(sys: System, ep: HwEndpoint, op: Op): CheckSite | null 
     sys.entryReads(dev, reads);
     const g = dev.iommuGroup;
     if (g !== null) reads.push(access(g.mutex));
-    const rid = oracleOf(sys, dev)?.installed(dev, null);
-    if (rid?.kind === 'translate') reads.push(access(rid.table, 'leaves'));
-    return site(reads, () => (ep.inReset && resetHooksApply(dev) ? checkInReset(sys, dev, groupIfReadable(dev)) : null));
+    return site(reads, () => {
+      // (a group held by another thread is checked at its release)
+      const readable = groupIfReadable(dev);
+      return readable === null ? null : checkInReset(sys, dev, readable);
+    });
   }
   if (op.field === 'atsEnabled') {
     return site([access(ep, 'inReset')], () =>
