@@ -4,7 +4,7 @@
 // function was in reset). A function in reset issues no DMA and answers no ATS invalidation.
 import { DeviceAtc } from './cache/atc.js';
 import type { UsedKey } from './cache/fence-log.js';
-import { type Gen, hwStep, hwUpdate, hwWrite, KObject } from '../sync/index.js';
+import { type Gen, hwUpdate, hwWrite, KObject } from '../sync/index.js';
 
 export class HwEndpoint extends KObject {
   /** ATS capability present */
@@ -32,7 +32,8 @@ export class HwEndpoint extends KObject {
 
 /** the function enters reset (FLR initiated, D3hot, secondary bus reset): ATC lost, ATS disabled */
 export function* hwFunctionResetStart(ep: HwEndpoint): Gen {
-  yield* hwUpdate(ep, 'inReset', (e) => {
+  // the whole function: reset state, ATC and the ATS enable bit at once
+  yield* hwUpdate(ep, null, (e) => {
     e.inReset = true;
     e.resets++;
     e.atc.clear();
@@ -64,8 +65,10 @@ export function atcInvalidateNow(
   return ep.atc.invalidate(pasid, range);
 }
 
-/** an ATS invalidation of everything sent to the function (the mock's) */
+/**
+ * An ATS invalidation of everything sent to the function (the mock's). Field 'atc': checks tell an
+ * invalidation from a reset entry (field null) by the field written.
+ */
 export function* hwAtcInvalidate(ep: HwEndpoint): Gen {
-  yield* hwStep(ep, null, 'write', 'atc_inv');
-  atcInvalidateNow(ep, undefined, null);
+  yield* hwUpdate(ep, 'atc', (e) => void atcInvalidateNow(e, undefined, null), 'atc_inv');
 }

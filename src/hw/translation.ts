@@ -22,9 +22,10 @@ export type HwTranslation =
   /** a guest's first stage (its root, an intermediate physical address) over this second-stage table */
   | { readonly kind: 'nested'; readonly table: WalkTable; readonly s1: number };
 
-export const HW_NONE: HwTranslation = { kind: 'none' };
-export const HW_ABORT: HwTranslation = { kind: 'abort' };
-export const HW_BYPASS: HwTranslation = { kind: 'bypass' };
+// frozen: a world snapshot shares frozen objects instead of copying them (rt/clone.ts)
+export const HW_NONE: HwTranslation = Object.freeze({ kind: 'none' });
+export const HW_ABORT: HwTranslation = Object.freeze({ kind: 'abort' });
+export const HW_BYPASS: HwTranslation = Object.freeze({ kind: 'bypass' });
 
 export function hwTranslate(table: WalkTable): HwTranslation {
   return { kind: 'translate', table };

@@ -7,7 +7,7 @@ export { Completion, complete, completeAll, waitForCompletion } from './completi
 export { type ErrPtr, IS_ERR, IS_ERR_OR_NULL, PTR_ERR } from './err.js';
 export * from './errno.js';
 export { faultsInjected, shouldFail } from './fault.js';
-export { dmaRead, hwStep, hwUpdate, hwWrite } from './hw.js';
+export { dmaRead, hwStep, hwStepDone, hwUpdate, hwWrite } from './hw.js';
 export type { Shared } from '../rt/op.js';
 export { condResched, kthreadRun } from './kthread.js';
 export { lockdepAssertHeld, lockdepAssertNotHeld } from './lockdep.js';
@@ -15,7 +15,7 @@ export { armPausePoint, pausePoint } from './pause.js';
 export { Mutex, mutexIsLocked, mutexLock, mutexUnlock } from './mutex.js';
 export { atomicUpdate, readOnce, writeOnce } from './once.js';
 export { Refcount, refcountDecAndTest, refcountInc, refcountIncNotZero, refcountRead } from './refcount.js';
-export { type Gfp, kfree, kzalloc, setupAlloc } from './slab.js';
+export { type Gfp, kfree, kmemleakEndOfKernel, kzalloc, setupAlloc } from './slab.js';
 export { Spinlock, spinLock, spinUnlock } from './spinlock.js';
 export {
   XA_ZERO_ENTRY,
@@ -32,3 +32,4 @@ export {
   xaReserve,
   xaStore,
 } from './xarray.js';
+export { access, type Access, type Checker, type CheckSite, lockFree, lockHeldByMe, type Op, OpKind } from './check.js';

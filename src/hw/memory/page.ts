@@ -18,8 +18,11 @@ export function entryField(i: number): string {
 
 export class PhysPage implements Shared {
   readonly oid: number;
-  /** IO page-table entries (see pgtable/pte.ts), when the page is formatted as a page table */
-  ptes: Float64Array | null = null;
+  /**
+   * IO page-table entries (see pgtable/pte.ts), when the page is formatted as a page table (a
+   * plain array of 512 numbers: a world snapshot copies plain arrays, rt/clone.ts)
+   */
+  ptes: number[] | null = null;
   /** entries of a hardware structure (STE words, CDs, context or PASID entries), when formatted as one */
   slots: unknown[] | null = null;
   /** what the content is, for reports: 'pte', 'ste', 'cd', 'l1', 'root', 'ctx', 'pasid-dir', 'pasid' */

@@ -4,7 +4,7 @@
 // kernel object. Freed blocks keep their content until reused (a stale walk reads what was
 // there) and are reused last-in first-out, like the page allocator's hot lists, so a use after
 // free meets the page's next owner soon. Reading a freed frame is detectable through `ownerOf`.
-import { BUG_ON, type Gen, hwStep, KObject, shouldFail } from '../../sync/index.js';
+import { BUG_ON, type Gen, hwStep, hwStepDone, KObject, shouldFail } from '../../sync/index.js';
 import { PAGE_SIZE, PhysPage } from './page.js';
 
 export type OwnerKind = 'free' | 'kernel' | 'dma' | 'user' | 'iopt' | 'iommu';
@@ -186,15 +186,17 @@ export function* allocPages(mem: PhysMemory, order: number, owner: PageOwner): G
   yield* hwStep(mem, 'freelist', 'write', 'alloc_pages');
   const head = mem.takeBlock(order);
   if (head === null) return null;
-  yield* hwStep(mem.page(head), null, 'write', 'page_init');
+  const site = yield* hwStep(mem.page(head), null, 'write', 'page_init');
   mem.assign(head, order, owner);
+  hwStepDone(site);
   return head;
 }
 
 /** __free_pages(): the owner lets go (a write to the head page), then the block goes back on the free list */
 export function* freePages(mem: PhysMemory, head: number): Gen {
-  yield* hwStep(mem.page(head), null, 'write', 'free_pages');
+  const site = yield* hwStep(mem.page(head), null, 'write', 'free_pages');
   const b = mem.release(head);
+  hwStepDone(site);
   BUG_ON(b === null, `Bad page state: free of frame 0x${head.toString(16)}, which is not allocated`);
   yield* hwStep(mem, 'freelist', 'write', 'free_pages');
   mem.pushFree(head, b!.order);

@@ -39,7 +39,8 @@ function make(name: string, o: PtFormatOptions, arm: boolean, defLevels: number)
   const levels = o.levels ?? defLevels;
   if (levels < 3 || levels > 5) throw new Error(`${name}: ${levels} levels (3 to 5 supported)`);
   const ias = Math.min(o.ias ?? 12 + 9 * levels, 12 + 9 * levels, MAX_BITS);
-  return {
+  // frozen: a constant, shared by world snapshots rather than copied
+  return Object.freeze({
     name,
     levels,
     pgsizeBitmap: o.pgsizeBitmap ?? SZ_4K | SZ_2M | SZ_1G,
@@ -48,7 +49,7 @@ function make(name: string, o: PtFormatOptions, arm: boolean, defLevels: number)
     oas: Math.min(o.oas ?? 48, MAX_BITS),
     overlapErrno: arm ? -EEXIST : -EADDRINUSE,
     overlapWarns: arm,
-  };
+  });
 }
 
 /** ARM_64_LPAE_S1: SMMUv3 stage 1 (and the CPU's format, for SVA) */

@@ -4,7 +4,7 @@
 // with the format's overlap errno and leaves it unchanged; a valid leaf is never changed in place.
 // In steps, each table entry read while descending is a read of that entry, and the leaves that go
 // into one table page are written in one step (naming the entry, or the whole page for several).
-import { EINVAL, ENOMEM, ERANGE, type Gen, hwStep, WARN_ON } from '../../sync/index.js';
+import { EINVAL, ENOMEM, ERANGE, type Gen, hwStep, hwStepDone, WARN_ON } from '../../sync/index.js';
 import { IOMMU_READ, IOMMU_WRITE } from '../io-pgtable.js';
 import { entryField } from '../memory/page.js';
 import { freePages } from '../memory/phys-memory.js';
@@ -21,7 +21,7 @@ export interface PtMapResult {
   readonly freelist: readonly number[];
 }
 
-export function tableEmpty(ptes: Float64Array): boolean {
+export function tableEmpty(ptes: readonly number[]): boolean {
   for (let i = 0; i < 512; i++) if (ptes[i] !== 0) return false;
   return true;
 }
@@ -76,7 +76,7 @@ export function* ptMap(
     }
     const i0 = tableIndex(cur, levelShift(fmt, leaf));
     const k = Math.min(pgcount - n, 512 - i0);
-    if (stepped) yield* hwStep(page, k === 1 ? entryField(i0) : null, 'write', 'pt_set_leaves');
+    const site = stepped ? yield* hwStep(page, k === 1 ? entryField(i0) : null, 'write', 'pt_set_leaves') : null;
     const ptes = page.ptes!;
     for (let j = 0; j < k; j++) {
       const e = ptes[i0 + j]!;
@@ -92,6 +92,7 @@ export function* ptMap(
       if (pteIsTable(e)) freelist.push(ptePfn(e));
       ptes[i0 + j] = pteLeaf(pa + (n + j) * pgsize, flags);
     }
+    hwStepDone(site);
     n += k;
   }
   return { ret: 0, mapped: size, freelist };

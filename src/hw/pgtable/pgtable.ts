@@ -37,7 +37,7 @@ export class IoPgtable extends KObject {
 /** format a freshly allocated page as an empty table */
 export function formatTablePage(mem: PhysMemory, pfn: number): PhysPage {
   const p = mem.page(pfn);
-  p.ptes = new Float64Array(512);
+  p.ptes = new Array<number>(512).fill(0);
   p.slots = null;
   p.format = 'pte';
   return p;

@@ -4,7 +4,7 @@
 // range covers whole once it is empty, putting its page on the gather's freelist (freed only
 // after the walk-covering invalidation, H4). In steps: one step per table page visited (it reads
 // and clears the run of leaves it holds in the range), one more to detach an emptied table.
-import { type Gen, hwStep } from '../../sync/index.js';
+import { type Gen, hwStep, hwStepDone } from '../../sync/index.js';
 import { entryField, type PhysPage } from '../memory/page.js';
 import { levelShift, pow2, tableIndex } from './format.js';
 import { ptGatherAdd, type PtGather } from './gather.js';
@@ -42,7 +42,7 @@ function* unmapIn(pt: IoPgtable, page: PhysPage, level: number, st: UnmapState, 
   while (!st.stopped && st.cur < st.end && st.cur < pageEnd) {
     const first = tableIndex(st.cur, shift);
     const last = tableIndex(Math.min(st.end, pageEnd) - 1, shift);
-    if (stepped) yield* hwStep(page, first === last ? entryField(first) : null, 'write', 'pt_clear_leaves');
+    const site = stepped ? yield* hwStep(page, first === last ? entryField(first) : null, 'write', 'pt_clear_leaves') : null;
     const ptes = page.ptes!;
     let i = first;
     for (; i <= last; i++) {
@@ -50,6 +50,7 @@ function* unmapIn(pt: IoPgtable, page: PhysPage, level: number, st: UnmapState, 
       const base = Math.floor(st.cur / span) * span;
       if (e === 0 || (pteIsLeaf(e) && base !== st.cur)) {
         st.stopped = true; // a hole, or a leaf the range starts inside of (no split)
+        hwStepDone(site);
         return;
       }
       if (pteIsTable(e)) break;
@@ -58,6 +59,7 @@ function* unmapIn(pt: IoPgtable, page: PhysPage, level: number, st: UnmapState, 
       st.unmapped += span;
       st.cur = base + span;
     }
+    hwStepDone(site);
     if (i > last) continue;
     // a table: descend, then detach it if the range covered it whole and it is empty now
     const e = ptes[i]!;
@@ -65,12 +67,13 @@ function* unmapIn(pt: IoPgtable, page: PhysPage, level: number, st: UnmapState, 
     const child = pt.mem.page(ptePfn(e));
     yield* unmapIn(pt, child, level + 1, st, gather, stepped);
     if (base >= st.start && base + span <= st.end && tableEmpty(child.ptes!)) {
-      if (stepped) yield* hwStep(page, entryField(i), 'write', 'pt_clear_table');
+      const site = stepped ? yield* hwStep(page, entryField(i), 'write', 'pt_clear_table') : null;
       if (ptes[i] === e) {
         ptes[i] = 0;
         gather.freelist.push(child.pfn);
         ptGatherAdd(gather, base, span);
       }
+      hwStepDone(site);
     }
   }
 }

@@ -9,7 +9,7 @@
 import type { UsedKey } from '../cache/fence-log.js';
 import { atcInvalidateNow } from '../endpoint.js';
 import { runNow } from '../pgtable/pgtable.js';
-import { ETIMEDOUT, type Gen, hwStep, KObject, type Shared } from '../../sync/index.js';
+import { access, type Access, ETIMEDOUT, type Gen, hwStep, hwStepDone, KObject, type Shared } from '../../sync/index.js';
 import { describeCmd, type SmmuCmd } from './commands.js';
 import type { CfgLine, Smmuv3 } from './smmu.js';
 import { smmuTag, TAG_EL2, TAG_NH, TAG_S2, tagKind, tagVmid } from './tags.js';
@@ -38,8 +38,15 @@ export class SmmuCmdq extends KObject {
   }
 }
 
+/** the object and field a command's effect changes, and what else it reads */
+export interface CmdTarget {
+  readonly obj: Shared;
+  readonly field: string | null;
+  readonly reads?: readonly Access[];
+}
+
 /** what a command's effect changes: the object and field its step names, or null (no effect) */
-export function smmuCmdTarget(smmu: Smmuv3, c: SmmuCmd): { obj: Shared; field: string | null } | null {
+export function smmuCmdTarget(smmu: Smmuv3, c: SmmuCmd): CmdTarget | null {
   switch (c.op) {
     case 'CFGI_STE':
     case 'CFGI_CD':
@@ -63,8 +70,9 @@ export function smmuCmdTarget(smmu: Smmuv3, c: SmmuCmd): { obj: Shared; field: s
     case 'TLBI_NSNH_ALL':
       return { obj: smmu.tlb, field: null };
     case 'ATC_INV': {
+      // the function's ATC, and whether it is in reset (it answers nothing then)
       const ep = smmu.ports.get(c.sid);
-      return ep === undefined ? null : { obj: ep, field: null };
+      return ep === undefined ? null : { obj: ep, field: 'atc', reads: [access(ep, 'inReset')] };
     }
     case 'PREFETCH_CFG':
       return null;
@@ -161,8 +169,9 @@ function* execute(smmu: Smmuv3, cmds: readonly SmmuCmd[], stepped: boolean): Gen
   let ok = true;
   for (const c of cmds) {
     const t = smmuCmdTarget(smmu, c);
-    if (t !== null && stepped) yield* hwStep(t.obj, t.field, 'write', c.op);
+    const site = t !== null && stepped ? yield* hwStep(t.obj, t.field, 'write', c.op, t.reads) : null;
     const r = t === null || smmuApplyCmd(smmu, c, done);
+    hwStepDone(site);
     records.push({ cmd: c, ok: r });
     if (!r) ok = false;
   }

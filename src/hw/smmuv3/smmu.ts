@@ -14,13 +14,14 @@ import type { HwTranslation } from '../translation.js';
 import type { DmaCtx, DmaResult, Restart, Txn } from '../txn/txn.js';
 import { MODE_PROBE, MODE_STEPS, type TxnMode } from '../txn/mode.js';
 import type { FrameRef, HeldLeaf, HwIommu, InstalledTag } from '../unit.js';
-import { type Gen, KObject } from '../../sync/index.js';
+import { access, type Access, type Gen, hwStep, KObject } from '../../sync/index.js';
+import { slotField } from '../memory/slots.js';
 import type { Cd } from './cd.js';
 import { SmmuCmdq } from './cmdq.js';
 import { SmmuEvtq } from './events.js';
 import type { Ste } from './ste.js';
 import type { StrtabReg } from './tables.js';
-import { steInMemory } from './tables.js';
+import { steInMemory, steSlot } from './tables.js';
 import { describeSmmuTag } from './tags.js';
 import { smmuTransact, smmuTransactFast, smmuTransactNow } from './translate.js';
 import { cdsInMemory, smmuCachedFrames, smmuDecode, smmuEffective, smmuInstalled, smmuInstalledTags, smmuReachableFrames } from './view.js';
@@ -98,6 +99,7 @@ export interface FastDesc {
 }
 
 export class Smmuv3 extends KObject implements HwIommu {
+  readonly kind = 'smmuv3';
   readonly opts: SmmuOptions;
   /** CR0.SMMUEN */
   enabled = false;
@@ -164,6 +166,30 @@ export class Smmuv3 extends KObject implements HwIommu {
 
   effective(sid: number, pasid: number | null): HwTranslation {
     return smmuEffective(this, sid, pasid);
+  }
+
+  /**
+   * TranslationUnit's one-step fetch (the mock's DMA path): reads the configuration cache line
+   * and the STE slot, gives what a DMA would use now. The SMMU's own DMA path is `transact`
+   * (txn/device.ts), step by step.
+   */
+  *dmaFetch(sid: number, pasid: number | null, also?: readonly Access[]): Gen<HwTranslation> {
+    const s = steSlot(this, sid);
+    const reads = [...(also ?? []), ...(s === null ? [] : [access(s.page, slotField(s))])];
+    yield* hwStep(this.cfg, this.cfg.field(sid), 'dma', 'ste_fetch', reads);
+    return smmuEffective(this, sid, pasid);
+  }
+
+  /**
+   * The KObjects holding sid's entries: none. STEs and CDs are slots of physical pages (not
+   * KObjects); checks name them as (page, slot field), which the SMMUv3 driver's truth will do.
+   */
+  entryObjects(_sid: number): readonly KObject[] {
+    return [];
+  }
+
+  allEntryObjects(): readonly KObject[] {
+    return [];
   }
 
   transact(ctx: DmaCtx, txn: Txn): Gen<DmaResult | Restart> {

@@ -4,7 +4,7 @@
 // tables of 256 STEs (STRTAB_SPLIT 8, 4 frames), a 2-level CD table leaves of 1024 CDs (16
 // frames). The SMMU reads one slot per step; a driver writes one 64-bit word of an STE or CD per
 // step (entry-update.ts decides the order). Only frame layout is modelled, not byte encodings.
-import { ENOMEM, type Gen, hwStep } from '../../sync/index.js';
+import { ENOMEM, type Gen, hwStep, hwStepDone } from '../../sync/index.js';
 import { allocPages, pageOwner, type PhysMemory } from '../memory/phys-memory.js';
 import { formatSlots, type Slot, slotAt, slotField, slotValue } from '../memory/slots.js';
 import { CD_ZERO, type Cd } from './cd.js';
@@ -93,8 +93,9 @@ export function* strtabInitL2(smmu: Smmuv3, sid: number): Gen<number> {
   const head = yield* allocPages(smmu.mem, L2_ORDER, pageOwner('iommu', `${smmu.name} l2 strtab`));
   if (head === null) return -ENOMEM;
   formatSlots(smmu.mem, head, 1 << L2_ORDER, 'ste', STES_PER_FRAME, STE_ABORT);
-  yield* hwStep(l1.page, slotField(l1), 'write', 'arm_smmu_write_strtab_l1_desc');
+  const site = yield* hwStep(l1.page, slotField(l1), 'write', 'arm_smmu_write_strtab_l1_desc');
   l1.page.slots![l1.index] = { span: STRTAB_SPLIT + 1, l2ptr: head * 4096 };
+  hwStepDone(site);
   return 0;
 }
 
@@ -111,11 +112,12 @@ export function strtabInitL2Now(smmu: Smmuv3, sid: number): void {
 export function* steWriteWord(smmu: Smmuv3, sid: number, word: number, value: Ste[number]): Gen {
   const s = steSlot(smmu, sid);
   if (s === null) throw new Error(`${smmu.name}: no STE for sid ${sid}`);
-  yield* hwStep(s.page, slotField(s), 'write', `ste_write_qword${word}`);
+  const site = yield* hwStep(s.page, slotField(s), 'write', `ste_write_qword${word}`);
   smmu.knownSids.add(sid);
   const cur = [...slotValue<Ste>(s)!] as unknown as Ste[number][];
   cur[word] = value;
   s.page.slots![s.index] = cur as unknown as Ste;
+  hwStepDone(site);
 }
 
 /** a whole STE at setup time */
@@ -186,8 +188,9 @@ export function* cdTableAllocLeaf(mem: PhysMemory, t: CdTableReg, ssid: number, 
   const head = yield* allocPages(mem, CD_L2_ORDER, pageOwner('iommu', tag));
   if (head === null) return -ENOMEM;
   formatSlots(mem, head, 1 << CD_L2_ORDER, 'cd', CDS_PER_FRAME, CD_ZERO);
-  yield* hwStep(l1.page, slotField(l1), 'write', 'arm_smmu_write_cd_l1_desc');
+  const site = yield* hwStep(l1.page, slotField(l1), 'write', 'arm_smmu_write_cd_l1_desc');
   l1.page.slots![l1.index] = { span: 1, l2ptr: head * 4096 };
+  hwStepDone(site);
   return 0;
 }
 
@@ -203,10 +206,11 @@ export function cdTableAllocLeafNow(mem: PhysMemory, t: CdTableReg, ssid: number
 export function* cdWriteWord(mem: PhysMemory, t: CdTableReg, ssid: number, word: number, value: Cd[number]): Gen {
   const s = cdSlot(mem, t, ssid);
   if (s === null) throw new Error(`no CD slot for ssid ${ssid}`);
-  yield* hwStep(s.page, slotField(s), 'write', `cd_write_qword${word}`);
+  const site = yield* hwStep(s.page, slotField(s), 'write', `cd_write_qword${word}`);
   const cur = [...slotValue<Cd>(s)!] as unknown as Cd[number][];
   cur[word] = value;
   s.page.slots![s.index] = cur as unknown as Cd;
+  hwStepDone(site);
 }
 
 export function cdWriteNow(mem: PhysMemory, t: CdTableReg, ssid: number, cd: Cd): void {

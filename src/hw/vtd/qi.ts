@@ -7,7 +7,8 @@
 import type { UsedKey } from '../cache/fence-log.js';
 import { atcInvalidateNow } from '../endpoint.js';
 import { runNow } from '../pgtable/pgtable.js';
-import { ETIMEDOUT, type Gen, hwStep, KObject, type Shared } from '../../sync/index.js';
+import { access, ETIMEDOUT, type Gen, hwStep, hwStepDone, KObject } from '../../sync/index.js';
+import type { CmdTarget } from '../smmuv3/cmdq.js';
 import { describeDesc, type VtdDesc } from './descriptors.js';
 import type { PasidEntry } from './entries.js';
 import { VTD_FL, VTD_NESTED, VTD_SL, vtdTagKind, vtdTagPasid } from './tags.js';
@@ -36,7 +37,7 @@ export class VtdQi extends KObject {
 }
 
 /** the object and field a descriptor's effect names, or null */
-export function vtdDescTarget(unit: VtdUnit, d: VtdDesc): { obj: Shared; field: string | null } | null {
+export function vtdDescTarget(unit: VtdUnit, d: VtdDesc): CmdTarget | null {
   switch (d.type) {
     case 'cc':
       return { obj: unit.ctxCache, field: d.scope === 'device' ? unit.ctxCache.field(d.sid) : null };
@@ -49,7 +50,7 @@ export function vtdDescTarget(unit: VtdUnit, d: VtdDesc): { obj: Shared; field: 
     case 'devtlb':
     case 'pdevtlb': {
       const ep = unit.ports.get(d.sid);
-      return ep === undefined ? null : { obj: ep, field: null };
+      return ep === undefined ? null : { obj: ep, field: 'atc', reads: [access(ep, 'inReset')] };
     }
   }
 }
@@ -122,8 +123,9 @@ function* execute(unit: VtdUnit, descs: readonly VtdDesc[], stepped: boolean): G
   let ok = true;
   for (const d of descs) {
     const t = vtdDescTarget(unit, d);
-    if (t !== null && stepped) yield* hwStep(t.obj, t.field, 'write', `qi_${d.type}`);
+    const site = t !== null && stepped ? yield* hwStep(t.obj, t.field, 'write', `qi_${d.type}`, t.reads) : null;
     const r = t === null || vtdApplyDesc(unit, d, done);
+    hwStepDone(site);
     records.push({ desc: d, ok: r });
     if (!r) ok = false;
   }

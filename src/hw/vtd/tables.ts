@@ -3,7 +3,7 @@
 // legacy entries, or in scalable mode of 128 (a lower table for devfn 0-127 and an upper one for
 // 128-255); the PASID directory has 512 entries per frame and each PASID table 64 entries per
 // frame (the leaf of pasid >> 6). Entries are slots of pages (smmuv3/tables.ts does the same).
-import { ENOMEM, type Gen, hwStep } from '../../sync/index.js';
+import { ENOMEM, type Gen, hwStep, hwStepDone } from '../../sync/index.js';
 import { allocPages, freePages, pageOwner, type PhysMemory } from '../memory/phys-memory.js';
 import { formatSlots, type Slot, slotAt, slotField, slotValue } from '../memory/slots.js';
 import { LEGACY_CTX_ZERO, PASID_DIR_ZERO, PASID_ZERO, type PasidDirEntry, type PasidEntry, ROOT_ZERO, type RootEntry, SM_CTX_ZERO } from './entries.js';
@@ -72,9 +72,10 @@ export function* ctxTableAlloc(unit: VtdUnit, sid: number): Gen<number> {
   const head = yield* allocPages(unit.mem, 0, pageOwner('iommu', `${unit.name} context table`));
   if (head === null) return -ENOMEM;
   formatCtx(unit, head);
-  yield* hwStep(rs.page, slotField(rs), 'write', 'iommu_context_addr');
+  const site = yield* hwStep(rs.page, slotField(rs), 'write', 'iommu_context_addr');
   const cur = slotValue<RootEntry>(rs)!;
   rs.page.slots![rs.index] = linkCtx(unit, cur, devfn, head);
+  hwStepDone(site);
   return 0;
 }
 
@@ -92,11 +93,12 @@ export function ctxTableAllocNow(unit: VtdUnit, sid: number): void {
 export function* ctxWriteWord(unit: VtdUnit, sid: number, word: number, value: LegacyCtx[number] | SmCtx[number]): Gen {
   const s = ctxSlot(unit, sid);
   if (s === null) throw new Error(`${unit.name}: no context table for sid 0x${sid.toString(16)}`);
-  yield* hwStep(s.page, slotField(s), 'write', `context_write_word${word}`);
+  const site = yield* hwStep(s.page, slotField(s), 'write', `context_write_word${word}`);
   unit.knownSids.add(sid);
   const cur = [...slotValue<readonly object[]>(s)!];
   cur[word] = value;
   s.page.slots![s.index] = cur;
+  hwStepDone(site);
 }
 
 export function ctxWriteNow(unit: VtdUnit, sid: number, ctx: LegacyCtx | SmCtx): void {
@@ -161,12 +163,13 @@ export function* pasidTableAllocLeaf(mem: PhysMemory, dir: number, pasid: number
   const head = yield* allocPages(mem, 0, pageOwner('iommu', tag));
   if (head === null) return -ENOMEM;
   formatSlots(mem, head, 1, 'pasid', PASIDS_PER_FRAME, PASID_ZERO);
-  yield* hwStep(ds.page, slotField(ds), 'write', 'pasid_dir_cmpxchg');
+  const site = yield* hwStep(ds.page, slotField(ds), 'write', 'pasid_dir_cmpxchg');
   if (slotValue<PasidDirEntry>(ds)?.p === true) {
     yield* freePages(mem, head);
     return 0;
   }
   ds.page.slots![ds.index] = { p: true, fpd: false, ptptr: head * 4096 };
+  hwStepDone(site);
   return 0;
 }
 
@@ -182,10 +185,11 @@ export function pasidTableAllocLeafNow(mem: PhysMemory, dir: number, pasid: numb
 export function* pasidWriteWord(mem: PhysMemory, dir: number, pasid: number, word: number, value: PasidEntry[number]): Gen {
   const s = pasidSlot(mem, dir, pasid);
   if (s === null) throw new Error(`no PASID table for pasid ${pasid}`);
-  yield* hwStep(s.page, slotField(s), 'write', `pasid_write_word${word}`);
+  const site = yield* hwStep(s.page, slotField(s), 'write', `pasid_write_word${word}`);
   const cur = [...slotValue<PasidEntry>(s)!] as unknown as PasidEntry[number][];
   cur[word] = value;
   s.page.slots![s.index] = cur as unknown as PasidEntry;
+  hwStepDone(site);
 }
 
 export function pasidWriteNow(mem: PhysMemory, dir: number, pasid: number, e: PasidEntry): void {

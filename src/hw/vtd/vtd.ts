@@ -13,7 +13,9 @@ import type { HwTranslation } from '../translation.js';
 import { MODE_PROBE, MODE_STEPS, type TxnMode } from '../txn/mode.js';
 import type { DmaCtx, DmaResult, Restart, Txn } from '../txn/txn.js';
 import type { FrameRef, HeldLeaf, HwIommu, InstalledTag } from '../unit.js';
-import { type Gen, KObject } from '../../sync/index.js';
+import { access, type Access, type Gen, hwStep, KObject } from '../../sync/index.js';
+import { slotField } from '../memory/slots.js';
+import { ctxSlot } from './tables.js';
 import type { LegacyCtx, PasidEntry, SmCtx } from './entries.js';
 import { VtdFaults } from './faults.js';
 import { VtdQi } from './qi.js';
@@ -69,6 +71,7 @@ export interface VtdCtxLine {
 }
 
 export class VtdUnit extends KObject implements HwIommu {
+  readonly kind = 'vtd';
   readonly caps: VtdCaps;
   /** GSTS.TES */
   te = false;
@@ -131,6 +134,26 @@ export class VtdUnit extends KObject implements HwIommu {
 
   effective(sid: number, pasid: number | null): HwTranslation {
     return vtdEffective(this, sid, pasid);
+  }
+
+  /**
+   * TranslationUnit's one-step fetch (the mock's DMA path): reads the context cache line and the
+   * context entry slot, gives what a DMA would use now. The unit's own DMA path is `transact`.
+   */
+  *dmaFetch(sid: number, pasid: number | null, also?: readonly Access[]): Gen<HwTranslation> {
+    const s = ctxSlot(this, sid);
+    const reads = [...(also ?? []), ...(s === null ? [] : [access(s.page, slotField(s))])];
+    yield* hwStep(this.ctxCache, this.ctxCache.field(sid), 'dma', 'context_fetch', reads);
+    return vtdEffective(this, sid, pasid);
+  }
+
+  /** none: context and PASID entries are slots of physical pages (see Smmuv3.entryObjects) */
+  entryObjects(_sid: number): readonly KObject[] {
+    return [];
+  }
+
+  allEntryObjects(): readonly KObject[] {
+    return [];
   }
 
   transact(ctx: DmaCtx, txn: Txn): Gen<DmaResult | Restart> {
