@@ -2,7 +2,7 @@
 // right now, read from the hardware structures in memory, and the fetch a DMA transaction does
 // through them. The Machine holds its units behind this interface, whatever their kind (the
 // mock's stream table today; SMMUv3 and VT-d models plug in the same way).
-import type { Access, Gen, KObject } from '../sync/index.js';
+import type { Access, Gen } from '../sync/index.js';
 import type { FenceLog } from './cache/fence-log.js';
 import type { CachedLeaf } from './cache/leaf-cache.js';
 import type { HwEndpoint } from './endpoint.js';
@@ -26,10 +26,13 @@ export interface TranslationUnit {
    * device's side of the same step reads, its reset state).
    */
   dmaFetch(sid: number, pasid: number | null, also?: readonly Access[]): Gen<HwTranslation>;
-  /** the hardware objects holding the entries of `sid` (what a check reading them names) */
-  entryObjects(sid: number): readonly KObject[];
-  /** every entry object, for checks that scan them all */
-  allEntryObjects(): readonly KObject[];
+  /**
+   * The locations whose contents decide what `sid` (its RID and every PASID) translates through
+   * right now, as a check names them in its reads (an entry object's field, a slot of a table
+   * page): the entries themselves and the tables they lead to (for SMMUv3, the STE and the CD
+   * table it points at). Entries are preallocated: reading them creates nothing.
+   */
+  entryReads(sid: number): readonly Access[];
 }
 
 /** a translation a cache holds, with the tag it is filed under */

@@ -181,14 +181,10 @@ export class Smmuv3 extends KObject implements HwIommu {
   }
 
   /**
-   * The KObjects holding sid's entries: none. STEs and CDs are slots of physical pages (not
-   * KObjects); checks name them as (page, slot field), which the SMMUv3 driver's truth will do.
+   * Not yet: STEs and CDs are slots of physical pages, which checks name as (page, slot field);
+   * the SMMUv3 driver's work fills this in.
    */
-  entryObjects(_sid: number): readonly KObject[] {
-    return [];
-  }
-
-  allEntryObjects(): readonly KObject[] {
+  entryReads(_sid: number): readonly Access[] {
     return [];
   }
 

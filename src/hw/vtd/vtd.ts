@@ -147,12 +147,8 @@ export class VtdUnit extends KObject implements HwIommu {
     return vtdEffective(this, sid, pasid);
   }
 
-  /** none: context and PASID entries are slots of physical pages (see Smmuv3.entryObjects) */
-  entryObjects(_sid: number): readonly KObject[] {
-    return [];
-  }
-
-  allEntryObjects(): readonly KObject[] {
+  /** not yet: context and PASID entries are slots of physical pages (see Smmuv3.entryReads) */
+  entryReads(_sid: number): readonly Access[] {
     return [];
   }
 
