@@ -10,6 +10,8 @@ import { bugSplat, callTrace, kasanSplat, nullDerefSplat, warnSplat } from './sp
 import { captureStack, type Frame, formatFrames, kernelName, parseStack } from './stack.js';
 import { type Gen, STARTED_AFTER_ALL, STARTED_AT_SETUP, Thread } from './thread.js';
 import { KernelOops, type Violation, type ViolationKind } from './violation.js';
+import { YieldChecker } from './yield-check.js';
+import type { YieldLog } from './yield-race.js';
 
 /** Who decides. Strategies implement it; the runtime never knows which one runs. */
 export interface Chooser {
@@ -55,6 +57,8 @@ export interface ExecOptions {
   /** record every step's thread and op (for partial-order reduction) */
   readonly recordOps: boolean;
   readonly maxSteps: number;
+  /** checking mode: record every step's accesses and log plain ones that race (rt/yield-check.ts) */
+  readonly yieldLog?: YieldLog | null;
 }
 
 export interface TraceStep {
@@ -114,6 +118,8 @@ export class Execution {
   readonly warnedOnce = new Set<object>();
   readonly tracing: boolean;
   readonly lockdep: LockdepGraph;
+  /** the yield-rule checker, in checking mode only */
+  readonly checker: YieldChecker | null;
   private world: unknown = undefined;
   /** the thread that ran the previous step (switching away from it while runnable is a preemption) */
   last: Thread | null = null;
@@ -132,6 +138,9 @@ export class Execution {
     this.tracing = opts.trace;
     this.trace = opts.trace ? [] : null;
     this.lockdep = opts.lockdep;
+    const log = opts.yieldLog ?? null;
+    if (log !== null && log.siteRequests === null) log.executions++;
+    this.checker = log === null ? null : new YieldChecker(this, log);
   }
 
   get failed(): boolean {
@@ -151,8 +160,9 @@ export class Execution {
   run(): this {
     setCurrent(this);
     const program = this.program;
+    const checker = this.checker;
     try {
-      const world = program.setup();
+      const world = checker === null ? program.setup() : checker.root(program.setup());
       this.world = world;
       let first = 0;
       if (program.prologue !== undefined) {
@@ -176,6 +186,7 @@ export class Execution {
     } catch (e) {
       if (!(e instanceof KernelOops)) throw e;
     }
+    checker?.finish();
     return this;
   }
 
@@ -285,6 +296,7 @@ export class Execution {
     // resume() calls the generators' `next` directly: any other iterator is wrapped in a generator
     const t = new Thread(this.threads.length, name, isGenerator(gen) ? gen : delegate(gen), origin);
     this.threads.push(t);
+    if (this.checker !== null) this.checker.spawned(t, this.thread);
     this.resume(t); // runs thread-local code up to its first shared operation
     return t;
   }
