@@ -27,9 +27,12 @@ export class HwEndpoint extends KObject {
   }
 }
 
-/** the function enters reset (FLR initiated, D3hot, secondary bus reset): ATC lost, ATS disabled */
+/**
+ * the function enters reset (FLR initiated, D3hot, secondary bus reset): ATC lost, ATS disabled;
+ * one write to the whole function (every field it changes is part of the op)
+ */
 export function* hwFunctionResetStart(ep: HwEndpoint): Gen {
-  yield* hwUpdate(ep, 'inReset', (e) => {
+  yield* hwUpdate(ep, null, (e) => {
     e.inReset = true;
     e.resets++;
     e.atc.clear();
@@ -42,9 +45,12 @@ export function* hwFunctionResetEnd(ep: HwEndpoint): Gen {
   yield* hwWrite(ep, 'inReset', false, 'function_reset_done');
 }
 
-/** an ATS invalidation sent to the function: a function in reset does not answer (timeout) */
+/**
+ * an ATS invalidation sent to the function: a function in reset does not answer (timeout); it
+ * reads the function's reset state as it goes, so the op names the whole function
+ */
 export function* hwAtcInvalidate(ep: HwEndpoint): Gen {
-  yield* hwUpdate(ep, 'atc', (e) => {
+  yield* hwUpdate(ep, null, (e) => {
     if (e.inReset) e.atcInvTimeouts++;
     else e.atc.clear();
   }, 'atc_inv');

@@ -15,12 +15,15 @@ export function* hwWrite<T extends KObject, K extends keyof T & string>(obj: T, 
   obj[field] = value;
 }
 
-/** a hardware update done by a function (several fields at once, e.g. a page-table range) */
-export function* hwUpdate<T extends KObject>(obj: T, field: string, update: (o: T) => void, verb = 'hw_write'): Gen {
+/**
+ * a hardware update done by a function (several fields at once, e.g. a page-table range); `field`
+ * null: it touches the whole object (a function reset clobbers every register of the function)
+ */
+export function* hwUpdate<T extends KObject>(obj: T, field: string | null, update: (o: T) => void, verb = 'hw_write'): Gen {
   const exec = current;
   if (exec.tracing) exec.noteSite();
   yield { kind: OpKind.HwWrite, obj, field, verb };
-  if (obj.freed) exec.useAfterFree(obj, `${verb} of ${field}`);
+  if (obj.freed) exec.useAfterFree(obj, field === null ? verb : `${verb} of ${field}`);
   update(obj);
 }
 

@@ -34,6 +34,7 @@ import {
   kzalloc,
   lockdepAssertHeld,
   lockdepAssertNotHeld,
+  readOnce,
   shouldFail,
   Spinlock,
   spinLock,
@@ -409,11 +410,18 @@ export class MockDriver extends KObject {
     return this.injected('iotlb_sync_map', null, domain);
   }
 
-  /** the flush after unmap: IOTLB (nothing to model) and the ATC of every ATS user */
+  /**
+   * the flush after unmap: IOTLB (nothing to model) and the ATC of every ATS user. Whether a user
+   * has ATS on is the driver's flag (SMMUv3's master->ats_enabled, here pdev->ats_enabled), set at
+   * attach under the group mutex and read here under the domain lock only: a lockless read.
+   */
   private *iotlbSync(domain: MockDomain, _gather: IommuIotlbGather): Gen {
     const d = deref(domain, 'domain');
     yield* spinLock(this.domainsLock);
-    for (const mdev of [...d.users.keys()]) if (mdev.dev.ep.atsEnabled) yield* hwAtcInvalidate(mdev.dev.ep);
+    for (const mdev of [...d.users.keys()]) {
+      const dev = mdev.dev;
+      if (isPciDev(dev) && (yield* readOnce(dev, 'atsEnabled'))) yield* hwAtcInvalidate(dev.ep);
+    }
     yield* spinUnlock(this.domainsLock);
   }
 
