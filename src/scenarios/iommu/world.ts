@@ -13,6 +13,7 @@ import { IOMMU_READ, IOMMU_WRITE } from '../../hw/io-pgtable.js';
 import { PciBus, PciDev } from '../../pci/pci.js';
 import { pciInitResetMethods } from '../../pci/reset.js';
 import { Completion, KObject } from '../../sync/index.js';
+import { Ledger } from './ledger.js';
 import type { IommuScenarioSpec, Op, ResvSpec } from './spec.js';
 
 /** an opaque DMA owner token (VFIO's / iommufd's context) */
@@ -26,22 +27,6 @@ export class OwnerToken extends KObject {
   }
 }
 
-/** what one successful operation left that cleanup must undo (an iommufd fd's object table) */
-export interface Ledger {
-  readonly bound: Set<Device>;
-  /** device or group claims, in order */
-  readonly claims: Array<{ readonly dev: Device; readonly group: boolean }>;
-  /** RID attachments by device: the API that made them */
-  readonly attached: Map<Device, { readonly api: 'device' | 'group' | 'handle'; domain: IommuDomain }>;
-  /** PASID attachments: device and pasid -> domain */
-  readonly pasids: Map<string, { readonly dev: Device; readonly pasid: number; domain: IommuDomain }>;
-  /** mappings made by `map`, per domain */
-  readonly maps: Map<IommuDomain, Array<{ readonly iova: number; readonly size: number }>>;
-  /** DMA-API mappings made by `dmaMap` */
-  readonly dmaMaps: Map<string, { readonly dev: Device; readonly addr: number; readonly paddr: number; readonly size: number }>;
-  readonly registered: Set<MockIommu>;
-}
-
 export interface IommuWorld {
   readonly core: IommuGlobals;
   readonly driver: MockDriver;
@@ -50,11 +35,12 @@ export interface IommuWorld {
   readonly deviceList: Device[];
   readonly platformBus: BusType;
   readonly pciBus: BusType;
-  /** scenario-named domains currently allocated */
-  readonly domains: Map<string, IommuDomain>;
+  /** scenario-named domains currently allocated (a view of the ledger, for tests) */
+  readonly domains: ReadonlyMap<string, IommuDomain>;
   readonly handles: Map<string, IommuAttachHandle>;
   readonly owners: Map<string, OwnerToken>;
   readonly events: Map<string, Completion>;
+  /** what the operations left for the cleanup, and the names they share (ledger.ts) */
   readonly ledger: Ledger;
   /** a DMA-API client driver, and a driver_managed_dma one (vfio-pci) */
   readonly dmaApiDriver: DeviceDriver;
@@ -148,6 +134,8 @@ export function buildWorld(spec: IommuScenarioSpec): IommuWorld {
     bus.devices.push(d);
     add(d, f.present);
   }
+  const ledger = new Ledger();
+  ledger.declare(spec);
   // pci_init_reset_methods() once the topology is complete (bus resets depend on it)
   for (const d of deviceList) if (d instanceof PciDev) pciInitResetMethods(d);
   let nextSid = 0x1000;
@@ -165,19 +153,13 @@ export function buildWorld(spec: IommuScenarioSpec): IommuWorld {
     deviceList,
     platformBus,
     pciBus,
-    domains: new Map(),
+    get domains() {
+      return new Map([...ledger.domains].flatMap(([name, e]) => (e.value === null ? [] : [[name, e.value.domain] as const])));
+    },
     handles: new Map(),
     owners: new Map(),
     events: new Map(),
-    ledger: {
-      bound: new Set(),
-      claims: [],
-      attached: new Map(),
-      pasids: new Map(),
-      maps: new Map(),
-      dmaMaps: new Map(),
-      registered: new Set(),
-    },
+    ledger,
     dmaApiDriver: new DeviceDriver('client', false),
     vfioDriver: new DeviceDriver('vfio-pci', true),
   };
