@@ -3,12 +3,24 @@
 // lock, not on an object still private to its thread, not across setup/prologue/teardown,
 // kthread_run(), a completion or the last reference.
 import assert from 'node:assert/strict';
-import { types } from 'node:util';
+import { readdirSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { types } from 'node:util';
 import { DfsStrategy } from '../src/explorer/dfs.js';
 import { explore } from '../src/explorer/engine.js';
-import type { Program } from '../src/rt/execution.js';
-import { YieldLog, type YieldRace } from '../src/rt/yield-race.js';
+import { PctStrategy } from '../src/explorer/pct.js';
+import type { FaultPlan, Program } from '../src/rt/execution.js';
+import { YieldLog, type YieldRace, yieldRaceSplat } from '../src/rt/yield-race.js';
+import { loadScenarioFile } from '../src/scenarios/file/load.js';
+import { builtinScenarios } from '../src/scenarios/registry.js';
+import { checkScenario } from '../src/check/check.js';
+import { runOnce } from '../src/explorer/run-once.js';
+import { decodeSchedule } from '../src/explorer/schedule.js';
+import { recordYieldSites } from '../src/explorer/yield-sites.js';
+import { iommulab, stackTrace } from './support/cli.js';
+import { examplePrograms } from './support/examples.js';
 import {
   Completion,
   complete,
@@ -51,6 +63,8 @@ function world(refs = 1): World {
 }
 
 type Body = (w: World) => Gen<unknown>;
+
+const examplesDir = fileURLToPath(new URL('../../examples/scenarios', import.meta.url));
 
 function program(bodies: readonly Body[], extra: Partial<Program<World>> = {}): Program<World> {
   return { setup: world, threads: (w) => bodies.map((b, i) => ({ name: `t${i}`, body: () => b(w) })), ...extra };
@@ -297,5 +311,80 @@ describe('yield-rule checker: off by default', () => {
     assert.equal(types.isProxy(seen), false);
     explore(p as Program<unknown>, new DfsStrategy(), { yieldLog: new YieldLog() });
     assert.equal(types.isProxy(seen), true);
+  });
+});
+
+describe('yield-rule checker: the model keeps the rule', () => {
+  // a bounded search per program: PCT's random priorities reach orders a DFS prefix does not, and
+  // the lockset does not depend on meeting the racing order itself
+  const scenarioFiles = readdirSync(examplesDir).filter((f) => f.endsWith('.yaml')).map((f) => join(examplesDir, f));
+  const programs: Array<[string, Program<unknown>, FaultPlan | undefined]> = [
+    ...builtinScenarios.map((s): [string, Program<unknown>, FaultPlan | undefined] => [s.name, s.program, s.faults]),
+    ...examplePrograms.map(([name, p]): [string, Program<unknown>, FaultPlan | undefined] => [`example ${name}`, p, undefined]),
+    ...scenarioFiles.flatMap((f) =>
+      loadScenarioFile(f).scenarios.map((s): [string, Program<unknown>, FaultPlan | undefined] => [`${basename(f)}:${s.name}`, s.program, s.faults])),
+  ];
+
+  it('every built-in scenario, example program and example scenario file: no report', () => {
+    const log = new YieldLog();
+    for (const [, program, faults] of programs) {
+      if (faults?.mode === 'nth') {
+        // the fail_nth sweep: a couple of executions at each failure point
+        for (let nth = 1; ; nth++) {
+          const r = explore(program, new PctStrategy(1, 2, 3), { faults: { mode: 'nth', nth }, yieldLog: log, maxExecutions: 2 });
+          if (r.maxAllocations < nth) break;
+        }
+      } else {
+        explore(program, new PctStrategy(1, 40, 3), { faults: faults ?? { mode: 'none' }, yieldLog: log });
+        // and error paths under concurrency: any allocation may fail
+        explore(program, new PctStrategy(2, 12, 3), { faults: { mode: 'choice', maxFailures: 1 }, yieldLog: log });
+      }
+    }
+    assert.deepEqual(log.list().map(yieldRaceSplat), []);
+    assert.ok(log.executions > 1000, `${log.executions} executions`);
+  });
+});
+
+describe('yield-rule checker: in a check and on the command line', { concurrency: true }, () => {
+  it('a check in checking mode fails a scenario whose program breaks the rule, with a report that replays', () => {
+    const p = program([plainWrite, (w) => readOnce(w.cell, 'x')]) as Program<unknown>;
+    const planted = { name: 'planted', summary: '', description: '', expect: { pass: true }, program: p } as const;
+    const o = checkScenario(planted, { strategy: 'dfs' }, new YieldLog());
+    assert.equal(o.outcome, 'pass');
+    assert.equal(o.matches, false);
+    assert.equal(o.yieldRaces?.length, 1);
+    const r = o.yieldRaces![0]!;
+    assert.equal(r.location, 'Cell.x');
+    assert.match(r.splat, /^BUG: yield rule: data-race on Cell\.x in plain_write \/ /m);
+    assert.match(r.splat, /plain write to cell\.x by task t0\/1 at step -?\d+, holding no lock:\n/);
+    assert.match(r.splat, /holding no lock:\n {2}plain_write {2}\(test\/yield-check\.test\.ts:\d+\)/);
+    // the schedule shows it again
+    const log = new YieldLog();
+    const exec = runOnce(p, decodeSchedule(r.schedule).choices, { faults: { mode: 'none' }, warnFails: true, trace: false, strict: true, yieldLog: log });
+    recordYieldSites(p, exec, log, true, 1000);
+    assert.deepEqual(log.list().map((x) => x.location), ['Cell.x']);
+    // without the log, the outcome has no yieldRaces at all
+    assert.equal(checkScenario(planted).yieldRaces, undefined);
+  });
+
+  it('check --check-yields: a built-in keeps the rule; replay --check-yields says so for one execution', async () => {
+    const r = await iommulab('check', '--check-yields', '--strategy', 'pct', '--executions', '10', 'iommu-reset-vs-attach');
+    assert.equal(r.status, 0, r.stdout + r.stderr);
+    assert.match(r.stdout, /^ok {3}iommu-reset-vs-attach +pass /m);
+    const j = await iommulab('check', '--check-yields', '--json', 'mutex-counter');
+    assert.equal(j.status, 0, j.stderr);
+    assert.deepEqual((JSON.parse(j.stdout) as { scenarios: Array<{ yieldRaces: unknown[] }> }).scenarios[0]!.yieldRaces, []);
+    const p = await iommulab('replay', 'iommu-reset-vs-attach', '1x7', '--check-yields');
+    assert.equal(p.status, 0, p.stdout + p.stderr);
+    assert.match(p.stdout, /yield rule: kept in this execution/);
+  });
+
+  it('check --check-yields refuses what it cannot do (shards, checkpoints, resume) without a stack trace', async () => {
+    for (const extra of [['--shard', '1/2', '--out', 'x.json'], ['--checkpoint', 'x.json']]) {
+      const r = await iommulab('check', '--check-yields', ...extra, 'lost-update');
+      assert.equal(r.status, 2);
+      assert.match(r.stderr, /--check-yields runs its searches in this thread, one by one: it does not take --/);
+      assert.doesNotMatch(r.stderr, stackTrace);
+    }
   });
 });
