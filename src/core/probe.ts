@@ -19,6 +19,7 @@ import {
   readOnce,
   WARN_ON,
   WARN_ON_ONCE,
+  writeOnce,
 } from '../sync/index.js';
 import { iommuCreateDeviceDirectMappings, iommuSetupDefaultDomain } from './default-domain.js';
 import { devIommuFree, devIommuGet, devIommuOps } from './dev-iommu.js';
@@ -77,8 +78,9 @@ export function* iommuInitDevice(dev: Device): Gen<number> {
           ret = group;
           unwind = 'unlink';
         } else {
-          // takes over the reference device_group() returned
-          dev.iommuGroup = group!;
+          // takes over the reference device_group() returned; a plain store in C that lockless
+          // readers (iommu_group_get(), the attach and ownership entry points) race with
+          yield* writeOnce(dev, 'iommuGroup', group!);
           dev.ghostProbing = true;
           param.maxPasids = devIommuGetMaxPasids(dev);
           if (ops.isAttachDeferred !== undefined) param.attachDeferred = ops.isAttachDeferred(dev);
@@ -138,8 +140,8 @@ export function* iommuDeinitDevice(dev: Device): Gen {
     }
     group.domain = null;
   }
-  // the caller puts the group reference
-  dev.iommuGroup = null;
+  // the caller puts the group reference (a store lockless readers race with, as in init)
+  yield* writeOnce(dev, 'iommuGroup', null);
   dev.ghostDeinit = false;
   modulePut(ops.owner);
   yield* devIommuFree(dev);
