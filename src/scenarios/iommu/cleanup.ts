@@ -37,7 +37,7 @@ export function* cleanupWorld(w: IommuWorld): Gen {
   for (const e of L.attached.values()) {
     const a = e.value;
     e.value = null;
-    if (a !== null) yield* detach(deviceNamed(w, e.key), a.api, a.domain);
+    if (a !== null) yield* detach(w, deviceNamed(w, e.key), a.api, a.domain);
   }
   // gives ownership back, last declared first
   for (const e of [...L.claims.values()].reverse()) {

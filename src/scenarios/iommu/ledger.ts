@@ -177,9 +177,33 @@ export class Ledger extends KObject {
         if (touch[3]) u.writers.add(t);
       }
     }
+    // the group pointer of a device (kernel state: `group` is not a table), which the harness reads
+    // when it stands for VFIO/iommufd looking the group up
+    const devices = new Set(placed.flatMap(([op]) => ('dev' in op ? [op.dev] : [])));
+    for (const [op, t] of placed) {
+      for (const [dev, write] of groupPointerTouches(op, devices)) {
+        const k = `group[${dev}]`;
+        let u = users.get(k);
+        if (u === undefined) {
+          u = { threads: new Set(), writers: new Set() };
+          users.set(k, u);
+        }
+        if (t < 0) continue;
+        u.threads.add(t);
+        if (write) u.writers.add(t);
+      }
+    }
     for (const [k, u] of users) if (u.writers.size > 0 && u.threads.size > 1) this.racy.add(k);
     // in the order first named: the cleanup's order
     for (const [table, key, device] of made.values()) this.make(table, key, device);
+  }
+
+  /**
+   * May another scenario thread set or clear `dev`'s group pointer (probe or release it) while
+   * this one looks the group up? Then the harness's lookup is a READ_ONCE (an event).
+   */
+  groupPointerRacy(dev: Device): boolean {
+    return this.racy.has(`group[${dev.name}]`);
   }
 
   private make(table: string, key: string, device: string | null): void {
@@ -218,6 +242,33 @@ function claimKey(dev: string, group: boolean): string {
 
 function pasidKey(dev: string, pasid: number): string {
   return `${dev}/${pasid}`;
+}
+
+/** the devices whose group pointer an operation may set or clear (true) or the harness reads (false) */
+function groupPointerTouches(op: Op, devices: ReadonlySet<string>): Array<[string, boolean]> {
+  switch (op.op) {
+    // registering or unregistering an instance probes or releases every device behind it
+    case 'register':
+    case 'unregister':
+      return [...devices].map((d) => [d, true]);
+    // hot-add and removal probe and release the device; a bind may replay its IOMMU probe
+    case 'hotAdd':
+    case 'remove':
+    case 'bind':
+      return [[op.dev, true]];
+    case 'claim':
+    case 'releaseOwner':
+      return op.group === true ? [[op.dev, false]] : [];
+    case 'attach':
+      return (op.api ?? 'device') === 'device' ? [] : [[op.dev, false]];
+    case 'detach':
+    case 'replace':
+    case 'setType':
+    case 'resvRegions':
+      return [[op.dev, false]];
+    default:
+      return [];
+  }
 }
 
 /** the ledger entries an operation may read or write */

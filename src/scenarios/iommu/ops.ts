@@ -38,6 +38,7 @@ import {
   ENOMEM,
   type Gen,
   IS_ERR,
+  readOnce,
   waitForCompletion,
 } from '../../sync/index.js';
 import { ledgerLoad, ledgerStore, ledgerUpdate } from './ledger.js';
@@ -52,10 +53,12 @@ function* domainOf(w: IommuWorld, name: string): Gen<IommuDomain | null> {
 /**
  * A group operation by the device's owner (VFIO group, iommufd igroup): they look the group up
  * once when the device is bound to them and keep a reference, so the call uses that pointer.
- * The reference is the device's own one here (not a separate iommu_group_get/put per call).
+ * The reference is the device's own one here (not a separate iommu_group_get/put per call). The
+ * lookup is iommu_group_get()'s lockless read: an event when another thread of the scenario may
+ * probe or release the device meanwhile, the thread's own plain read otherwise.
  */
-function* withGroup(dev: Device, fn: (g: IommuGroup) => Gen<number>): Gen<number> {
-  const group = dev.iommuGroup;
+function* withGroup(w: IommuWorld, dev: Device, fn: (g: IommuGroup) => Gen<number>): Gen<number> {
+  const group = w.ledger.groupPointerRacy(dev) ? yield* readOnce(dev, 'iommuGroup') : dev.iommuGroup;
   if (group === null) return -ENODEV;
   return yield* fn(group);
 }
@@ -107,7 +110,7 @@ export function* runOp(w: IommuWorld, op: Op): Gen<number> {
       const owner = ownerNamed(w, op.owner);
       const group = op.group === true;
       const ret = group
-        ? yield* withGroup(dev, (g) => iommuGroupClaimDmaOwner(g, owner))
+        ? yield* withGroup(w, dev, (g) => iommuGroupClaimDmaOwner(g, owner))
         : yield* iommuDeviceClaimDmaOwner(dev, owner);
       if (ret === 0) yield* ledgerUpdate(L.claim(dev, group), (n) => n + 1);
       return ret;
@@ -116,7 +119,7 @@ export function* runOp(w: IommuWorld, op: Op): Gen<number> {
       const dev = deviceNamed(w, op.dev);
       const group = op.group === true;
       if ((yield* ledgerUpdate(L.claim(dev, group), (n) => Math.max(0, n - 1))) === 0) return -ENOENT;
-      if (group) return yield* withGroup(dev, (g) => releaseGroup(g));
+      if (group) return yield* withGroup(w, dev, (g) => releaseGroup(g));
       yield* iommuDeviceReleaseDmaOwner(dev);
       return 0;
     }
@@ -143,8 +146,8 @@ export function* runOp(w: IommuWorld, op: Op): Gen<number> {
       const api = op.api ?? 'device';
       let ret: number;
       if (api === 'device') ret = yield* iommuAttachDevice(d, dev);
-      else if (api === 'group') ret = yield* withGroup(dev, (g) => iommuAttachGroup(d, g));
-      else ret = yield* withGroup(dev, (g) => iommuAttachGroupHandle(d, g, handleNamed(w, op.handle ?? `${op.dev}`)));
+      else if (api === 'group') ret = yield* withGroup(w, dev, (g) => iommuAttachGroup(d, g));
+      else ret = yield* withGroup(w, dev, (g) => iommuAttachGroupHandle(d, g, handleNamed(w, op.handle ?? `${op.dev}`)));
       if (ret === 0) yield* ledgerStore(L.attachment(dev), { api, domain: d });
       return ret;
     }
@@ -152,13 +155,13 @@ export function* runOp(w: IommuWorld, op: Op): Gen<number> {
       const dev = deviceNamed(w, op.dev);
       const a = yield* ledgerUpdate(L.attachment(dev), () => null);
       if (a === null) return -ENOENT;
-      return yield* detach(dev, a.api, a.domain);
+      return yield* detach(w, dev, a.api, a.domain);
     }
     case 'replace': {
       const dev = deviceNamed(w, op.dev);
       const d = yield* domainOf(w, op.domain);
       if (d === null) return -ENOENT;
-      const ret = yield* withGroup(dev, (g) => iommuReplaceGroupHandle(g, d, handleNamed(w, op.handle)));
+      const ret = yield* withGroup(w, dev, (g) => iommuReplaceGroupHandle(g, d, handleNamed(w, op.handle)));
       if (ret === 0) yield* ledgerStore(L.attachment(dev), { api: 'handle', domain: d });
       return ret;
     }
@@ -233,7 +236,7 @@ export function* runOp(w: IommuWorld, op: Op): Gen<number> {
     }
     case 'setType': {
       const dev = deviceNamed(w, op.dev);
-      return yield* withGroup(dev, (g) => iommuGroupStoreType(g, op.type));
+      return yield* withGroup(w, dev, (g) => iommuGroupStoreType(g, op.type));
     }
     case 'prepareMsi': {
       const dev = deviceNamed(w, op.dev);
@@ -244,7 +247,7 @@ export function* runOp(w: IommuWorld, op: Op): Gen<number> {
     }
     case 'resvRegions': {
       const dev = deviceNamed(w, op.dev);
-      return yield* withGroup(dev, function* (g) {
+      return yield* withGroup(w, dev, function* (g) {
         yield* iommuGroupShowResvRegions(g);
         return 0;
       });
@@ -264,12 +267,12 @@ function* releaseGroup(g: IommuGroup): Gen<number> {
 }
 
 /** undo an RID attachment with the API that made it */
-export function* detach(dev: Device, api: 'device' | 'group' | 'handle', d: IommuDomain): Gen<number> {
+export function* detach(w: IommuWorld, dev: Device, api: 'device' | 'group' | 'handle', d: IommuDomain): Gen<number> {
   if (api === 'device') {
     yield* iommuDetachDevice(d, dev);
     return 0;
   }
-  return yield* withGroup(dev, function* (g) {
+  return yield* withGroup(w, dev, function* (g) {
     if (api === 'group') yield* iommuDetachGroup(d, g);
     else yield* iommuDetachGroupHandle(d, g);
     return 0;
