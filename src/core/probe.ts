@@ -58,7 +58,7 @@ export function* iommuInitDevice(dev: Device): Gen<number> {
   if (ops === null) {
     ret = -ENODEV;
     unwind = 'free';
-  } else if (!tryModuleGet(ops.owner)) {
+  } else if (!(yield* tryModuleGet(ops.owner))) {
     ret = -EINVAL;
     unwind = 'free';
   } else {
@@ -94,7 +94,7 @@ export function* iommuInitDevice(dev: Device): Gen<number> {
     // probe lock only, no group mutex
     if (ops!.releaseDevice !== undefined) yield* ops!.releaseDevice(dev);
   }
-  if (unwind !== 'free') modulePut(ops!.owner);
+  if (unwind !== 'free') yield* modulePut(ops!.owner);
   param.iommuDev = null;
   yield* devIommuFree(dev);
   return ret;
@@ -143,7 +143,7 @@ export function* iommuDeinitDevice(dev: Device): Gen {
   // the caller puts the group reference (a store lockless readers race with, as in init)
   yield* writeOnce(dev, 'iommuGroup', null);
   dev.ghostDeinit = false;
-  modulePut(ops.owner);
+  yield* modulePut(ops.owner);
   yield* devIommuFree(dev);
   dev.dmaIommu = false;
 }
