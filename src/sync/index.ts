@@ -1,7 +1,7 @@
 // The primitives model code uses. Import from here, not from rt/.
 export { KObject } from '../rt/kobject.js';
 export type { Gen } from '../rt/thread.js';
-export { currentTask, dmaIsolationViolation, scenarioAssert } from './assert.js';
+export { asOracle, currentTask, dmaIsolationViolation, scenarioAssert } from './assert.js';
 export { BUG_ON, deref, WARN_ON, WARN_ON_ONCE } from './bug.js';
 export { Completion, complete, completeAll, waitForCompletion } from './completion.js';
 export { type ErrPtr, IS_ERR, IS_ERR_OR_NULL, PTR_ERR } from './err.js';
