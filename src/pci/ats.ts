@@ -2,8 +2,9 @@
 // pdev->ats_enabled is a plain field: IOMMU drivers write it under their own locks (here
 // group->mutex, at attach), pci_restore_ats_state() reads it under the device lock only, and
 // drivers read it without a lock when they flush (SMMUv3 reads master->ats_enabled under its
-// devices lock). The v7.0 reset hooks keep a reset from overlapping an attach; without them the
-// accesses race, so they are modelled as WRITE_ONCE/READ_ONCE (events the explorer orders).
+// devices lock). The restore runs after pci_dev_reset_iommu_done(), when attaches are allowed
+// again, so an attach can race it even with the v7.0 hooks (and anywhere in the reset without
+// them): the accesses are modelled as WRITE_ONCE/READ_ONCE, events the explorer orders.
 import { EBUSY, EINVAL, type Gen, hwWrite, readOnce, WARN_ON, writeOnce } from '../sync/index.js';
 import { pciAtsSupported, type PciDev } from './pci.js';
 
