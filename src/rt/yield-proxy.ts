@@ -97,7 +97,9 @@ export class Membrane {
 
   /** What a read hands out: containers and plain objects through their proxy. */
   wrap(v: unknown, owner: object, field: string, key: Part | null): unknown {
-    if (typeof v !== 'object' || v === null || this.raws.has(v)) return v;
+    // frozen: a constant nobody writes (HW_NONE, a driver's static ops table), and a proxy of it
+    // could not hand out anything but its very fields
+    if (typeof v !== 'object' || v === null || this.raws.has(v) || Object.isFrozen(v)) return v;
     if (Array.isArray(v)) return this.container(v, owner, field, key, this.arrayHandler);
     if (v instanceof Map) return this.container(v, owner, field, key, this.mapHandler);
     if (v instanceof Set) return this.container(v, owner, field, key, this.setHandler);
