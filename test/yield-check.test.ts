@@ -8,12 +8,18 @@ import { basename, join } from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { types } from 'node:util';
+import { iommuGroupGet, iommuGroupPut } from '../src/core/group.js';
 import { DfsStrategy } from '../src/explorer/dfs.js';
+import { DporStrategy } from '../src/explorer/dpor.js';
 import { explore } from '../src/explorer/engine.js';
 import { PctStrategy } from '../src/explorer/pct.js';
 import type { FaultPlan, Program } from '../src/rt/execution.js';
 import { YieldLog, type YieldRace, yieldRaceSplat } from '../src/rt/yield-race.js';
 import { loadScenarioFile } from '../src/scenarios/file/load.js';
+import { iommuProgram } from '../src/scenarios/iommu/build.js';
+import { runOp } from '../src/scenarios/iommu/ops.js';
+import type { IommuScenarioSpec } from '../src/scenarios/iommu/spec.js';
+import type { IommuWorld } from '../src/scenarios/iommu/world.js';
 import { builtinScenarios } from '../src/scenarios/registry.js';
 import { checkScenario } from '../src/check/check.js';
 import { runOnce } from '../src/explorer/run-once.js';
@@ -402,5 +408,54 @@ describe('yield-rule checker: oracle code', () => {
     }
     assert.deepEqual(races(program([writer, (w) => checker(w, true)])), []);
     assert.deepEqual(races(program([writer, (w) => checker(w, false)])).map((r) => r.location), ['Cell.x']);
+  });
+});
+
+describe('yield-rule checker: the issue\'s example', () => {
+  // A hot-add racing iommu_group_get(): the probe's store of dev->iommu_group was a plain write,
+  // read with READ_ONCE by the lookup; with no whole-state invariant to make every step
+  // dependent, DPOR missed their order (and its re-execution diverged). Now a WRITE_ONCE.
+  const spec: IommuScenarioSpec = {
+    name: 'hotadd-vs-group-get',
+    summary: '',
+    description: '',
+    expect: { pass: true },
+    topology: {
+      iommus: [{ name: 'smmu0' }],
+      pci: [
+        { name: 'ep0', bus: 0, slot: 4, fn: 0, multifunction: true },
+        { name: 'ep1', bus: 0, slot: 4, fn: 1, multifunction: true, present: false },
+      ],
+      defaultDomainType: 'dma',
+    },
+    threads: [{ name: 'hotplug', ops: [{ op: 'hotAdd', dev: 'ep1' }] }],
+  };
+  function programOf(finals: Set<string>): Program<unknown> {
+    const base = iommuProgram(spec, (w) => [
+      { name: 'hotplug', body: () => runOp(w, { op: 'hotAdd', dev: 'ep1' }) },
+      {
+        name: 'get',
+        body: function* () {
+          const g = yield* iommuGroupGet(w.devices.get('ep1')!);
+          yield* iommuGroupPut(g);
+          return g === null ? 'none' : 'group';
+        },
+      },
+    ]);
+    // no invariant checked after every step
+    const p: Program<IommuWorld> = { ...base, invariant: undefined };
+    return { ...p, final: (w: IommuWorld, results: readonly unknown[]) => (finals.add(results.join(',')), base.final!(w, results)) } as Program<unknown>;
+  }
+
+  it('keeps the rule, and DPOR without the invariant finds both outcomes DFS finds', () => {
+    const log = new YieldLog();
+    explore(programOf(new Set()), new PctStrategy(3, 60, 3), { yieldLog: log });
+    assert.deepEqual(log.list().map(yieldRaceSplat), []);
+    const dfs = new Set<string>();
+    const dpor = new Set<string>();
+    assert.equal(explore(programOf(dfs), new DfsStrategy(), {}).exhaustive, true);
+    assert.equal(explore(programOf(dpor), new DporStrategy(), {}).exhaustive, true);
+    assert.deepEqual([...dpor].sort(), ['0,group', '0,none']);
+    assert.deepEqual([...dpor].sort(), [...dfs].sort());
   });
 });
