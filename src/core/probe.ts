@@ -145,7 +145,7 @@ export function* iommuDeinitDevice(dev: Device): Gen {
   dev.ghostDeinit = false;
   yield* modulePut(ops.owner);
   yield* devIommuFree(dev);
-  dev.dmaIommu = false;
+  yield* writeOnce(dev, 'dmaIommu', false);
 }
 
 /** __iommu_probe_device(): probe lock held; group_list null = hot-plug */

@@ -1,6 +1,7 @@
 // One execution: build a fresh world, run its threads to the end under a chooser, tear down,
 // then check what is left. Every nondeterministic decision goes through the Chooser and is
 // appended to `choices`, so the same choices reproduce the same execution step for step.
+import type { Checker, CheckSite } from './check.js';
 import { setCurrent } from './current.js';
 import type { KObject } from './kobject.js';
 import type { LockBase } from './lock.js';
@@ -42,8 +43,13 @@ export interface Program<W = unknown> {
   threads(world: W): readonly ThreadSpec[];
   /** runs alone after every thread has finished; must free what the threads left */
   teardown?(world: W, results: readonly unknown[]): Gen<void>;
-  /** checked after every step; a message means it is broken */
+  /**
+   * checked after every step; a message means it is broken. No two steps commute with such a
+   * check, so partial-order reduction explores every interleaving: prefer `checker`.
+   */
   invariant?(world: W): string | null;
+  /** checks run at the points where they must hold, with what they read (rt/check.ts) */
+  checker?(world: W): Checker;
   /** checked once after teardown */
   final?(world: W, results: readonly unknown[]): string | null;
   /**
@@ -134,7 +140,7 @@ export class Execution {
   readonly tracing: boolean;
   readonly lockdep: LockdepGraph;
   /** the yield-rule checker, in checking mode only */
-  readonly checker: YieldChecker | null;
+  readonly yieldChecker: YieldChecker | null;
   private world: unknown = undefined;
   /** the thread that ran the previous step (switching away from it while runnable is a preemption) */
   last: Thread | null = null;
@@ -142,6 +148,8 @@ export class Execution {
   /** runnable threads of the current step, in [0, count) (see schedule) */
   private readonly enabled: Thread[] = [];
   private sleptInAtomic = false;
+  /** the program's checks at their points (rt/check.ts), once the world is built; null when it has none */
+  checker: Checker | null = null;
   /** a step is running: `steps` already counts it */
   private stepping = false;
   /** lock dependencies of setup and the prologue, while this execution takes the program's snapshot */
@@ -157,7 +165,7 @@ export class Execution {
     this.lockdep = opts.lockdep;
     const log = opts.yieldLog ?? null;
     if (log !== null && log.siteRequests === null) log.executions++;
-    this.checker = log === null ? null : new YieldChecker(this, log);
+    this.yieldChecker = log === null ? null : new YieldChecker(this, log);
   }
 
   get failed(): boolean {
@@ -177,7 +185,7 @@ export class Execution {
   run(): this {
     setCurrent(this);
     const program = this.program;
-    const checker = this.checker;
+    const yieldChecker = this.yieldChecker;
     try {
       const snap = this.usableSnapshot();
       const restored = snap === null ? undefined : this.restore(snap);
@@ -187,11 +195,17 @@ export class Execution {
         world = restored;
         first = this.threads.length;
         program.activate?.(world);
+        if (program.checker !== undefined) this.checker = program.checker(world);
       } else {
         const taking = this.takesSnapshot();
         if (taking) this.edgeLog = [];
-        world = checker === null ? program.setup() : checker.root(program.setup());
+        world = yieldChecker === null ? program.setup() : yieldChecker.root(program.setup());
         this.world = world;
+        if (program.checker !== undefined) {
+          const checks = program.checker(world);
+          // in checking mode, what the checks read is the oracle's, not the model's
+          this.checker = yieldChecker === null ? checks : { at: (op) => yieldChecker.blind(() => checks.at(op)) };
+        }
         if (program.prologue !== undefined) {
           this.spawn('prologue', program.prologue(world));
           this.schedule();
@@ -215,7 +229,7 @@ export class Execution {
     } catch (e) {
       if (!(e instanceof KernelOops)) throw e;
     }
-    checker?.finish();
+    yieldChecker?.finish();
     return this;
   }
 
@@ -224,7 +238,7 @@ export class Execution {
   /** Is this execution's setup and prologue the same as every other's, so a snapshot stands for it? */
   private snapshotApplies(): boolean {
     // checking mode records accesses through proxies made as objects are built: it runs fresh
-    return this.program.snapshot === true && !this.opts.trace && this.opts.faults.mode === 'none' && this.checker === null;
+    return this.program.snapshot === true && !this.opts.trace && this.opts.faults.mode === 'none' && this.yieldChecker === null;
   }
 
   private takesSnapshot(): boolean {
@@ -406,6 +420,13 @@ export class Execution {
     return e;
   }
 
+  /** Run a check reached by the current step (its reads were yielded with the step's op). */
+  runCheck(site: CheckSite): void {
+    const y = this.yieldChecker;
+    const msg = y === null ? site.run() : y.blind(() => site.run());
+    if (msg !== null) this.report('invariant', `invariant violated: ${msg}`, msg, true);
+  }
+
   private checkInvariant(): void {
     const msg = this.program.invariant?.(this.world) ?? null;
     if (msg !== null) this.report('invariant', `invariant violated: ${msg}`, msg, true, []);
@@ -416,7 +437,7 @@ export class Execution {
     // resume() calls the generators' `next` directly: any other iterator is wrapped in a generator
     const t = new Thread(this.threads.length, name, isGenerator(gen) ? gen : delegate(gen), origin);
     this.threads.push(t);
-    if (this.checker !== null) this.checker.spawned(t, this.thread);
+    if (this.yieldChecker !== null) this.yieldChecker.spawned(t, this.thread);
     this.resume(t); // runs thread-local code up to its first shared operation
     return t;
   }

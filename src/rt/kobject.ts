@@ -17,7 +17,7 @@ export class KObject implements Shared {
 
   constructor() {
     // checking mode (rt/yield-check.ts): every reference to the object is its recording proxy
-    const checker = current.checker;
+    const checker = current.yieldChecker;
     if (checker !== null) return checker.adopt(this);
   }
 

@@ -251,7 +251,12 @@ export class YieldChecker {
 
   /** Is this access the op the thread yielded for this step (or part of it)? */
   private covers(op: Op | null, owner: object, field: string, part: Part, write: boolean): boolean {
-    if (op === null || op.obj === null) return false;
+    if (op === null) return false;
+    // what the step declares it reads besides its op (Op.reads): ordered with every write there
+    if (!write && op.reads !== undefined) {
+      for (const r of op.reads) if (this.membrane.rawOf(r.obj) === owner && (r.field === null || r.field === field)) return true;
+    }
+    if (op.obj === null) return false;
     if (this.membrane.rawOf(op.obj) !== owner) return false;
     if (write && !isWrite(op.kind)) return false;
     const f = op.field;

@@ -23,6 +23,6 @@ export function dmaIsolationViolation(msg: string): void {
  * checking mode its reads are not the model's accesses, so the yield-rule checker ignores them.
  */
 export function asOracle<T>(fn: () => T): T {
-  const checker = current.checker;
+  const checker = current.yieldChecker;
   return checker === null ? fn() : checker.blind(fn);
 }

@@ -58,7 +58,7 @@ export function* refcountDecAndTest(r: Refcount): Gen<boolean> {
     return false;
   }
   r.value--;
-  const checker = current.checker;
+  const checker = current.yieldChecker;
   if (checker !== null) {
     checker.release(r);
     if (r.value === 0) checker.acquire(r);
