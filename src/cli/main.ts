@@ -9,12 +9,15 @@ import { defaultSliceMs } from '../explorer/parallel/explore-parallel.js';
 import { defaultWorkers } from '../explorer/parallel/pool.js';
 import { ReplayMismatch } from '../explorer/replay.js';
 import { ModelError } from '../rt/violation.js';
+import { defaultExploreOptions } from '../explorer/engine.js';
 import { runOnce } from '../explorer/run-once.js';
+import { recordYieldSites } from '../explorer/yield-sites.js';
+import { YieldLog, yieldRaceSplat } from '../rt/yield-race.js';
 import { decodeSchedule, faultsFor, ScheduleSyntaxError } from '../explorer/schedule.js';
 import { executionReport, replayTarget } from '../report/text.js';
 import { displayPath } from '../scenarios/file/display-path.js';
 import { builtinScenarios } from '../scenarios/registry.js';
-import { readCheckpoint, refuseToOverwrite, runCheckRequest, UsageError } from './check-command.js';
+import { readCheckpoint, refuseToOverwrite, runCheckRequest, runYieldCheck, UsageError } from './check-command.js';
 import { scenarioFileError } from './file-errors.js';
 import { KnownFileError, OutputError, StateFileError } from '../fuzz/index.js';
 import { type FuzzFlags, runFuzz, runFuzzMerge } from './fuzz-command.js';
@@ -67,6 +70,7 @@ interface CheckFlags {
   checkpoint?: string;
   checkpointEvery: number;
   resume?: string;
+  checkYields?: boolean;
 }
 
 /** Flags that define the search: a resumed run takes them from its checkpoint. */
@@ -84,6 +88,10 @@ async function runCheck(names: string[], flags: CheckFlags, cmd: Command): Promi
     out: flags.out ?? null,
     checkpointEveryMs: flags.checkpointEvery * 1000,
   };
+  if (flags.checkYields === true) {
+    const clash = (['resume', 'shard', 'checkpoint'] as const).find((f) => flags[f] !== undefined);
+    if (clash !== undefined) throw new UsageError(`--check-yields runs its searches in this thread, one by one: it does not take --${clash}`);
+  }
   if (flags.resume !== undefined) {
     const given = searchFlags.filter((f) => cmd.getOptionValueSource(f) === 'cli');
     if (names.length > 0 || given.length > 0) {
@@ -115,22 +123,24 @@ async function runCheck(names: string[], flags: CheckFlags, cmd: Command): Promi
     throw new UsageError('a --shard run writes its result as JSON: give --out FILE (or --json)');
   }
   if (flags.checkpoint !== undefined) refuseToOverwrite(flags.checkpoint);
+  const options: CheckOptions = {
+    strategy: flags.strategy ?? defaultCheckOptions.strategy,
+    seed: flags.seed,
+    executions: flags.executions,
+    preemptionBound: flags.preemptionBound ?? Number.POSITIVE_INFINITY,
+    pctDepth: flags.depth,
+    faults: flags.faults,
+    maxFailures: flags.maxFailures,
+    warnFails: flags.warnFails,
+    maxExecutions: flags.maxExecutions,
+    timeLimitMs: flags.timeLimit * 1000,
+    minimize: flags.minimize,
+  };
+  if (flags.checkYields === true) return runYieldCheck(scenariosOfArgs(names), options, common);
   return runCheckRequest({
     ...common,
     scenarios: scenariosOfArgs(names),
-    options: {
-      strategy: flags.strategy ?? defaultCheckOptions.strategy,
-      seed: flags.seed,
-      executions: flags.executions,
-      preemptionBound: flags.preemptionBound ?? Number.POSITIVE_INFINITY,
-      pctDepth: flags.depth,
-      faults: flags.faults,
-      maxFailures: flags.maxFailures,
-      warnFails: flags.warnFails,
-      maxExecutions: flags.maxExecutions,
-      timeLimitMs: flags.timeLimit * 1000,
-      minimize: flags.minimize,
-    },
+    options,
     shard: flags.shard ?? null,
     checkpoint: flags.checkpoint ?? null,
     resumed: [],
@@ -141,7 +151,14 @@ function kebab(flag: string): string {
   return flag.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 }
 
-function runReplay(name: string, scheduleText: string, flags: { warnFails: boolean; faults: CheckOptions['faults']; maxFailures: number }): number {
+interface ReplayFlags {
+  warnFails: boolean;
+  faults: CheckOptions['faults'];
+  maxFailures: number;
+  checkYields?: boolean;
+}
+
+function runReplay(name: string, scheduleText: string, flags: ReplayFlags): number {
   const s = scenarioOfArg(name);
   let schedule: ReturnType<typeof decodeSchedule>;
   try {
@@ -152,15 +169,21 @@ function runReplay(name: string, scheduleText: string, flags: { warnFails: boole
   }
   const searched = faultPlanFor(s, { ...defaultCheckOptions, faults: flags.faults, maxFailures: flags.maxFailures });
   try {
+    const yieldLog = flags.checkYields === true ? new YieldLog() : null;
     const exec = runOnce(s.program, schedule.choices, {
       faults: faultsFor(schedule, searched),
       warnFails: flags.warnFails,
       trace: true,
       strict: true,
+      yieldLog,
     });
     const target = replayTarget({ scenario: s.name, ...(s.origin && { file: displayPath(s.origin.file) }) });
     console.log(executionReport(target, scheduleText, exec));
-    return exec.violations.length > 0 ? 1 : 0;
+    if (yieldLog === null) return exec.violations.length > 0 ? 1 : 0;
+    recordYieldSites(s.program, exec, yieldLog, flags.warnFails, defaultExploreOptions.maxSteps);
+    const races = yieldLog.list();
+    console.log(races.length === 0 ? '\nyield rule: kept in this execution' : `\n${races.map(yieldRaceSplat).join('\n\n')}`);
+    return exec.violations.length > 0 || races.length > 0 ? 1 : 0;
   } catch (e) {
     if (e instanceof ReplayMismatch) throw new UsageError(`schedule "${scheduleText}" does not fit scenario ${name}: ${e.message}`);
     throw e;
@@ -201,6 +224,7 @@ function program(): Command {
     .option('--checkpoint <file>', 'save progress to FILE periodically and on Ctrl-C')
     .option('--checkpoint-every <seconds>', 'checkpoint period', seconds('--checkpoint-every'), 5)
     .option('--resume <file>', 'continue the run saved in a checkpoint (its scenarios and options)')
+    .option('--check-yields', 'checking mode: also report plain accesses that break the yield rule (slow; runs in this thread)')
     .action(async (names: string[], flags: CheckFlags, c: Command) => {
       process.exitCode = await runCheck(names, flags, c);
     });
@@ -223,7 +247,8 @@ function program(): Command {
     .addOption(new Option('--faults <mode>', 'as for check').choices(['scenario', 'none', 'nth', 'choice']).default('scenario'))
     .option('--max-failures <n>', 'as for check', int('--max-failures', 1), 1)
     .option('--no-warn-fails', 'a WARN is reported but does not fail')
-    .action((name: string, schedule: string, flags: { warnFails: boolean; faults: CheckOptions['faults']; maxFailures: number }) => {
+    .option('--check-yields', 'checking mode: also report plain accesses that break the yield rule in this execution')
+    .action((name: string, schedule: string, flags: ReplayFlags) => {
       process.exitCode = runReplay(name, schedule, flags);
     });
   cmd

@@ -19,6 +19,7 @@ import {
   readOnce,
   WARN_ON,
   WARN_ON_ONCE,
+  writeOnce,
 } from '../sync/index.js';
 import { iommuCreateDeviceDirectMappings, iommuSetupDefaultDomain } from './default-domain.js';
 import { devIommuFree, devIommuGet, devIommuOps } from './dev-iommu.js';
@@ -57,7 +58,7 @@ export function* iommuInitDevice(dev: Device): Gen<number> {
   if (ops === null) {
     ret = -ENODEV;
     unwind = 'free';
-  } else if (!tryModuleGet(ops.owner)) {
+  } else if (!(yield* tryModuleGet(ops.owner))) {
     ret = -EINVAL;
     unwind = 'free';
   } else {
@@ -77,8 +78,9 @@ export function* iommuInitDevice(dev: Device): Gen<number> {
           ret = group;
           unwind = 'unlink';
         } else {
-          // takes over the reference device_group() returned
-          dev.iommuGroup = group!;
+          // takes over the reference device_group() returned; a plain store in C that lockless
+          // readers (iommu_group_get(), the attach and ownership entry points) race with
+          yield* writeOnce(dev, 'iommuGroup', group!);
           dev.ghostProbing = true;
           param.maxPasids = devIommuGetMaxPasids(dev);
           if (ops.isAttachDeferred !== undefined) param.attachDeferred = ops.isAttachDeferred(dev);
@@ -92,7 +94,7 @@ export function* iommuInitDevice(dev: Device): Gen<number> {
     // probe lock only, no group mutex
     if (ops!.releaseDevice !== undefined) yield* ops!.releaseDevice(dev);
   }
-  if (unwind !== 'free') modulePut(ops!.owner);
+  if (unwind !== 'free') yield* modulePut(ops!.owner);
   param.iommuDev = null;
   yield* devIommuFree(dev);
   return ret;
@@ -138,12 +140,12 @@ export function* iommuDeinitDevice(dev: Device): Gen {
     }
     group.domain = null;
   }
-  // the caller puts the group reference
-  dev.iommuGroup = null;
+  // the caller puts the group reference (a store lockless readers race with, as in init)
+  yield* writeOnce(dev, 'iommuGroup', null);
   dev.ghostDeinit = false;
-  modulePut(ops.owner);
+  yield* modulePut(ops.owner);
   yield* devIommuFree(dev);
-  dev.dmaIommu = false;
+  yield* writeOnce(dev, 'dmaIommu', false);
 }
 
 /** __iommu_probe_device(): probe lock held; group_list null = hot-plug */

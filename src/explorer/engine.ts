@@ -3,9 +3,11 @@
 import { Execution, type FaultPlan, noFaults, type Program } from '../rt/execution.js';
 import { LockdepGraph } from '../rt/lockdep.js';
 import { ModelError } from '../rt/violation.js';
+import type { YieldLog } from '../rt/yield-race.js';
 import { type Counterexample, FoundSet } from './found.js';
 import { encodeSchedule } from './schedule.js';
 import type { Strategy } from './strategy.js';
+import { recordYieldSites } from './yield-sites.js';
 
 export type { Counterexample } from './found.js';
 
@@ -21,6 +23,8 @@ export interface ExploreOptions {
   readonly recordOps: boolean;
   /** the lockdep graph the executions share (default: a fresh one for this search) */
   readonly lockdep?: LockdepGraph;
+  /** checking mode: log plain accesses that break the yield rule here (rt/yield-check.ts) */
+  readonly yieldLog?: YieldLog | null;
 }
 
 export const defaultExploreOptions: ExploreOptions = {
@@ -58,6 +62,7 @@ export function explore(program: Program<unknown>, strategy: Strategy, options: 
     trace: false,
     recordOps: opts.recordOps || strategy.recordsOps === true,
     maxSteps: opts.maxSteps,
+    yieldLog: opts.yieldLog ?? null,
   };
   const nth = opts.faults.mode === 'nth' ? opts.faults.nth : undefined;
   const found = new FoundSet();
@@ -81,6 +86,7 @@ export function explore(program: Program<unknown>, strategy: Strategy, options: 
       throw modelError(e, exec, nth);
     }
     strategy.finished(exec);
+    if (execOpts.yieldLog !== null) recordYieldSites(program, exec, execOpts.yieldLog, opts.warnFails, opts.maxSteps);
     executions++;
     steps += exec.steps;
     if (exec.allocations > maxAllocations) maxAllocations = exec.allocations;

@@ -1,6 +1,7 @@
 // One execution: build a fresh world, run its threads to the end under a chooser, tear down,
 // then check what is left. Every nondeterministic decision goes through the Chooser and is
 // appended to `choices`, so the same choices reproduce the same execution step for step.
+import type { Checker, CheckSite } from './check.js';
 import { setCurrent } from './current.js';
 import type { KObject } from './kobject.js';
 import type { LockBase } from './lock.js';
@@ -11,6 +12,8 @@ import { bugSplat, callTrace, kasanSplat, nullDerefSplat, warnSplat } from './sp
 import { captureStack, type Frame, formatFrames, kernelName, parseStack } from './stack.js';
 import { type Gen, STARTED_AFTER_ALL, STARTED_AT_SETUP, Thread } from './thread.js';
 import { KernelOops, type Violation, type ViolationKind } from './violation.js';
+import { YieldChecker } from './yield-check.js';
+import type { YieldLog } from './yield-race.js';
 
 /** Who decides. Strategies implement it; the runtime never knows which one runs. */
 export interface Chooser {
@@ -40,8 +43,13 @@ export interface Program<W = unknown> {
   threads(world: W): readonly ThreadSpec[];
   /** runs alone after every thread has finished; must free what the threads left */
   teardown?(world: W, results: readonly unknown[]): Gen<void>;
-  /** checked after every step; a message means it is broken */
+  /**
+   * checked after every step; a message means it is broken. No two steps commute with such a
+   * check, so partial-order reduction explores every interleaving: prefer `checker`.
+   */
   invariant?(world: W): string | null;
+  /** checks run at the points where they must hold, with what they read (rt/check.ts) */
+  checker?(world: W): Checker;
   /** checked once after teardown */
   final?(world: W, results: readonly unknown[]): string | null;
   /**
@@ -63,6 +71,8 @@ export interface ExecOptions {
   /** record every step's thread and op (for partial-order reduction) */
   readonly recordOps: boolean;
   readonly maxSteps: number;
+  /** checking mode: record every step's accesses and log plain ones that race (rt/yield-check.ts) */
+  readonly yieldLog?: YieldLog | null;
 }
 
 export interface TraceStep {
@@ -129,6 +139,8 @@ export class Execution {
   locals = new Map<object, unknown>();
   readonly tracing: boolean;
   readonly lockdep: LockdepGraph;
+  /** the yield-rule checker, in checking mode only */
+  readonly yieldChecker: YieldChecker | null;
   private world: unknown = undefined;
   /** the thread that ran the previous step (switching away from it while runnable is a preemption) */
   last: Thread | null = null;
@@ -136,6 +148,8 @@ export class Execution {
   /** runnable threads of the current step, in [0, count) (see schedule) */
   private readonly enabled: Thread[] = [];
   private sleptInAtomic = false;
+  /** the program's checks at their points (rt/check.ts), once the world is built; null when it has none */
+  checker: Checker | null = null;
   /** a step is running: `steps` already counts it */
   private stepping = false;
   /** lock dependencies of setup and the prologue, while this execution takes the program's snapshot */
@@ -149,6 +163,9 @@ export class Execution {
     this.tracing = opts.trace;
     this.trace = opts.trace ? [] : null;
     this.lockdep = opts.lockdep;
+    const log = opts.yieldLog ?? null;
+    if (log !== null && log.siteRequests === null) log.executions++;
+    this.yieldChecker = log === null ? null : new YieldChecker(this, log);
   }
 
   get failed(): boolean {
@@ -168,6 +185,7 @@ export class Execution {
   run(): this {
     setCurrent(this);
     const program = this.program;
+    const yieldChecker = this.yieldChecker;
     try {
       const snap = this.usableSnapshot();
       const restored = snap === null ? undefined : this.restore(snap);
@@ -177,11 +195,17 @@ export class Execution {
         world = restored;
         first = this.threads.length;
         program.activate?.(world);
+        if (program.checker !== undefined) this.checker = program.checker(world);
       } else {
         const taking = this.takesSnapshot();
         if (taking) this.edgeLog = [];
-        world = program.setup();
+        world = yieldChecker === null ? program.setup() : yieldChecker.root(program.setup());
         this.world = world;
+        if (program.checker !== undefined) {
+          const checks = program.checker(world);
+          // in checking mode, what the checks read is the oracle's, not the model's
+          this.checker = yieldChecker === null ? checks : { at: (op) => yieldChecker.blind(() => checks.at(op)) };
+        }
         if (program.prologue !== undefined) {
           this.spawn('prologue', program.prologue(world));
           this.schedule();
@@ -205,6 +229,7 @@ export class Execution {
     } catch (e) {
       if (!(e instanceof KernelOops)) throw e;
     }
+    yieldChecker?.finish();
     return this;
   }
 
@@ -212,7 +237,8 @@ export class Execution {
 
   /** Is this execution's setup and prologue the same as every other's, so a snapshot stands for it? */
   private snapshotApplies(): boolean {
-    return this.program.snapshot === true && !this.opts.trace && this.opts.faults.mode === 'none';
+    // checking mode records accesses through proxies made as objects are built: it runs fresh
+    return this.program.snapshot === true && !this.opts.trace && this.opts.faults.mode === 'none' && this.yieldChecker === null;
   }
 
   private takesSnapshot(): boolean {
@@ -394,6 +420,13 @@ export class Execution {
     return e;
   }
 
+  /** Run a check reached by the current step (its reads were yielded with the step's op). */
+  runCheck(site: CheckSite): void {
+    const y = this.yieldChecker;
+    const msg = y === null ? site.run() : y.blind(() => site.run());
+    if (msg !== null) this.report('invariant', `invariant violated: ${msg}`, msg, true);
+  }
+
   private checkInvariant(): void {
     const msg = this.program.invariant?.(this.world) ?? null;
     if (msg !== null) this.report('invariant', `invariant violated: ${msg}`, msg, true, []);
@@ -404,6 +437,7 @@ export class Execution {
     // resume() calls the generators' `next` directly: any other iterator is wrapped in a generator
     const t = new Thread(this.threads.length, name, isGenerator(gen) ? gen : delegate(gen), origin);
     this.threads.push(t);
+    if (this.yieldChecker !== null) this.yieldChecker.spawned(t, this.thread);
     this.resume(t); // runs thread-local code up to its first shared operation
     return t;
   }
