@@ -257,7 +257,7 @@ function program(): Command {
     .option('--time-limit <seconds>', 'stop after this long (default: run until Ctrl-C or --programs)', seconds('--time-limit'))
     .option('--programs <n>', 'stop after this many programs (and their triage): a deterministic run', int('--programs', 1))
     .option('--seed <n>', 'campaign seed (default: 1)', int('--seed', 0, maxSeed))
-    .option('--workers <n>', 'worker threads (1: in this thread)', int('--workers', 1), defaultWorkers())
+    .option('--workers <n>', 'worker threads searching and triaging programs', int('--workers', 1), defaultWorkers())
     .option('--out <dir>', 'output folder: state.json, summary.json, crashes/SIGNATURE/', 'fuzz-out')
     .option('--faults <modes>', 'allocation failures: none (default), choice, nth, or choice,nth')
     .option('--driver <name...>', 'IOMMU drivers to generate (default: every driver of the registry)')
