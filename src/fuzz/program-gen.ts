@@ -132,7 +132,9 @@ class ThreadGen {
     const bound = this.s.bound.get(dev);
     const group = bound !== 'vfio' || this.r.chance(0.25);
     if (bound === undefined && !group) this.emit({ op: 'bind', dev, driverManagedDma: true });
-    return this.emit({ op: 'claim', dev, owner: 'iommufd', ...(group ? { group: true } : {}) });
+    // the owner cookies of the kernel's callers: a VFIO container claims a group, iommufd a
+    // device; no caller claims a group and one of its devices with one cookie
+    return this.emit({ op: 'claim', dev, ...(group ? { owner: 'vfio-container', group: true } : { owner: 'iommufd' }) });
   }
 
   /** an allocated domain of this thread, allocating one (for a device it holds) if needed */
