@@ -14,6 +14,7 @@ export interface ExploreOptions {
   readonly warnFails: boolean;
   readonly maxExecutions: number;
   readonly timeLimitMs: number;
+  /** steps per execution; an execution that wants more is cut and counted as truncated */
   readonly maxSteps: number;
   /** stop at the first failing execution instead of looking for every kind */
   readonly stopOnFirst: boolean;
@@ -42,6 +43,8 @@ export interface ExploreResult {
   readonly exhaustive: boolean;
   /** stopped by maxExecutions or the time limit */
   readonly limitHit: boolean;
+  /** executions cut at maxSteps (their ends were not explored: the search is incomplete) */
+  readonly truncated: number;
   /** best counterexample per kind, in the order the kinds were first found */
   readonly found: readonly Counterexample[];
   /** most allocations any execution made (bounds a fail_nth sweep) */
@@ -63,18 +66,30 @@ export function explore(program: Program<unknown>, strategy: Strategy, options: 
   const found = new FoundSet();
   const start = performance.now();
   const deadline = start + opts.timeLimitMs;
+  // a long execution is cut at the deadline too (it never ends on its own within maxSteps)
+  const execOptions = Number.isFinite(deadline) ? { ...execOpts, deadline } : execOpts;
   let executions = 0;
   let steps = 0;
   let maxAllocations = 0;
   let limitHit = false;
+  let truncated = 0;
+  // the clock is read every 64 executions, or sooner when they are long
+  let clockSteps = 0;
   for (;;) {
-    if (executions >= opts.maxExecutions || ((executions & 63) === 0 && performance.now() > deadline)) {
+    if (executions >= opts.maxExecutions) {
       limitHit = true;
       break;
     }
+    if ((executions & 63) === 0 || steps - clockSteps >= 4096) {
+      clockSteps = steps;
+      if (performance.now() > deadline) {
+        limitHit = true;
+        break;
+      }
+    }
     const chooser = strategy.next();
     if (chooser === null) break;
-    const exec = new Execution(program, chooser, execOpts);
+    const exec = new Execution(program, chooser, execOptions);
     try {
       exec.run();
     } catch (e) {
@@ -88,14 +103,22 @@ export function explore(program: Program<unknown>, strategy: Strategy, options: 
       found.addExecution(exec, executions, nth);
       if (opts.stopOnFirst) break;
     }
+    if (exec.truncated !== null) {
+      if (exec.truncated === 'time') {
+        limitHit = true;
+        break;
+      }
+      truncated++;
+    }
   }
   return {
     strategy: strategy.name,
     executions,
     steps,
     elapsedMs: performance.now() - start,
-    exhaustive: !limitHit && strategy.exhaustive && !(opts.stopOnFirst && found.size > 0),
+    exhaustive: !limitHit && truncated === 0 && strategy.exhaustive && !(opts.stopOnFirst && found.size > 0),
     limitHit,
+    truncated,
     found: found.list(),
     maxAllocations,
   };

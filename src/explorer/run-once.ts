@@ -10,6 +10,8 @@ export interface RunOnceOptions {
   /** strict: a choice that is not possible is an error; lenient: it is skipped */
   readonly strict: boolean;
   readonly maxSteps?: number;
+  /** performance.now() at which the execution is cut (Execution.truncated) */
+  readonly deadline?: number;
 }
 
 export function runOnce(program: Program<unknown>, choices: readonly number[], opts: RunOnceOptions): Execution {
@@ -22,6 +24,7 @@ export function runOnce(program: Program<unknown>, choices: readonly number[], o
     trace: opts.trace,
     recordOps: false,
     maxSteps: opts.maxSteps ?? 100_000,
+    ...(opts.deadline === undefined ? {} : { deadline: opts.deadline }),
   }).run();
   replay.finished(exec);
   return exec;
