@@ -63,10 +63,11 @@ export function runSlice(program: Program<unknown>, spec: SearchSpec, state: unk
     lockdep: recorder,
   });
   let remaining: unknown = null;
-  let cut = false;
-  if (!slice.innerDone && inner.save === undefined) {
-    cut = true;
-  } else if (!slice.innerDone) {
+  // the search's own deadline passed (explore() stops only for it here), or a strategy that
+  // cannot save stopped at the hard limits: the part ends here, incomplete (an execution cut
+  // by the deadline may even have left its strategy with nothing to do)
+  const cut = r.limitHit || (!slice.innerDone && inner.save === undefined);
+  if (!cut && !slice.innerDone) {
     remaining = inner.save!();
     if (remaining === null) {
       if (inner.next() !== null) throw new Error(`${inner.name}: save() found nothing left but next() went on`);
