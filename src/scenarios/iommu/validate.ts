@@ -161,7 +161,14 @@ export function validateSpec(spec: IommuScenarioSpec): SpecIssue[] {
  * Bridges that lead, upstream, back to their own bus: the PCI core walks from a bus to its
  * parent until a root bus, which such a topology does not have (it would walk forever).
  */
-function bridgeCycles(bridges: ReadonlyArray<{ readonly bus: number; readonly secondary: number; readonly i: number }>): SpecIssue[] {
+interface BridgeAt {
+  readonly bus: number;
+  readonly secondary: number;
+  /** its index in topology.pci */
+  readonly i: number;
+}
+
+function bridgeCycles(bridges: readonly BridgeAt[]): SpecIssue[] {
   // the bridge leading to each bus (a bus has one: two bridges to one bus are refused above)
   const up = new Map<number, { readonly bus: number; readonly i: number }>();
   for (const b of bridges) if (b.secondary !== b.bus && !up.has(b.secondary)) up.set(b.secondary, b);
