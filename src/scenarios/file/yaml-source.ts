@@ -94,7 +94,12 @@ function lineOfPath(doc: Document, path: SpecPath, lineAt: (offset: number) => n
 /** zero-width marker tokens of the yaml lexer (not in the source text) */
 const markers = new Set(['\x02', '\x18', '\x1f', '\u{FEFF}']);
 
-type CstNode = { readonly type: string; readonly offset: number; readonly value?: CstNode; readonly items?: ReadonlyArray<{ readonly key?: CstNode | null; readonly value?: CstNode | null }> };
+interface CstNode {
+  readonly type: string;
+  readonly offset: number;
+  readonly value?: CstNode;
+  readonly items?: ReadonlyArray<{ readonly key?: CstNode | null; readonly value?: CstNode | null }>;
+}
 
 /** The offset where collections first nest deeper than maxNesting, or null; no recursion. */
 function tooDeep(text: string): number | null {
