@@ -32,22 +32,22 @@ export function kindOfFile(file: string): OutputKind | string {
   try {
     text = readRegularFile(file, maxRunFileBytes).toString('utf8');
   } catch (e) {
-    if (e instanceof FileReadError) return `a file iommulab cannot read (${e.message})`;
+    if (e instanceof FileReadError) return `a file iommulab cannot read: ${e.message}`;
     throw e;
   }
   let data: unknown;
   try {
     data = JSON.parse(text);
   } catch {
-    return 'not an iommulab output (not JSON)';
+    return 'not JSON';
   }
-  if (typeof data !== 'object' || data === null || Array.isArray(data)) return 'not an iommulab output';
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) return 'JSON of another program';
   const o = data as Record<string, unknown>;
   if (o.format === 'iommulab-checkpoint') return 'checkpoint';
   if (o.format === 'iommulab-shard') return 'shard';
   // a check's report: { scenarios: [...], elapsedMs, ok } (with or without a format field)
   if (o.format === 'iommulab-report' || (Array.isArray(o.scenarios) && typeof o.ok === 'boolean' && o.format === undefined)) return 'report';
-  return 'not an iommulab output';
+  return 'JSON of another program';
 }
 
 function sameFile(a: string, b: string): boolean {
@@ -86,12 +86,12 @@ export function checkOutput(file: string, kind: OutputKind, opts: OutputRules): 
   if (opts.force) return;
   const input = opts.inputs.find((i) => sameFile(i.path, file));
   if (input !== undefined) {
-    throw new OutputRefused(`${opts.option} ${file}: is ${input.what}; writing ${kindText[kind]} there would replace it (choose another path, or --force)`);
+    throw new OutputRefused(`${opts.option} ${file}: is ${input.what}; refusing to replace it with ${kindText[kind]}: choose another path, or give --force`);
   }
   const is = kindOfFile(file);
   if (is === kind) return;
   const isText = is in kindText ? kindText[is as OutputKind] : is;
-  throw new OutputRefused(`${opts.option} ${file}: exists and is ${isText}, not ${kindText[kind]}; refusing to replace it (choose another path, or --force)`);
+  throw new OutputRefused(`${opts.option} ${file}: already exists and is not ${kindText[kind]} (it is ${isText}); refusing to replace it: choose another path, or give --force`);
 }
 
 function checkDirectory(file: string, option: string): void {
