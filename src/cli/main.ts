@@ -251,6 +251,8 @@ function program(): Command {
     .description('Explore every interleaving that matters of a kernel-faithful model of the Linux IOMMU subsystem')
     .version(packageVersion(), '-V, --version', 'print the version and exit')
     .exitOverride()
+    // through console, like everything else the command prints (tests capture it in-process)
+    .configureOutput({ writeOut: (t) => console.log(t.replace(/\n$/, '')), writeErr: (t) => console.error(t.replace(/\n$/, '')) })
     .addHelpText('after', mainExamples);
   cmd.showHelpAfterError(hint(cmd));
   const check = cmd

@@ -22,6 +22,8 @@ export interface ExploreOptions {
   readonly recordOps: boolean;
   /** the lockdep graph the executions share (default: a fresh one for this search) */
   readonly lockdep?: LockdepGraph;
+  /** steps without progress that make a livelock (default: rt/execution.ts defaultLivelockSteps) */
+  readonly livelockSteps?: number;
 }
 
 export const defaultExploreOptions: ExploreOptions = {
@@ -61,6 +63,7 @@ export function explore(program: Program<unknown>, strategy: Strategy, options: 
     trace: false,
     recordOps: opts.recordOps || strategy.recordsOps === true,
     maxSteps: opts.maxSteps,
+    ...(opts.livelockSteps === undefined ? {} : { livelockSteps: opts.livelockSteps }),
   };
   const nth = opts.faults.mode === 'nth' ? opts.faults.nth : undefined;
   const found = new FoundSet();
