@@ -125,7 +125,7 @@ async function runCheck(names: string[], flags: CheckFlags, cmd: Command): Promi
     try {
       return await runCheckRequest({ ...common, scenarios, options, shard, out, checkpoint, resumed: progress });
     } catch (e) {
-      const known = e instanceof UsageError || e instanceof RunFileError || e instanceof OutputRefused || e instanceof ModelError;
+      const known = e instanceof UsageError || e instanceof RunFileError || e instanceof OutputRefused;
       if (known || scenarioFileError(e) !== null) throw e;
       // a state that runs into a choice the scenario does not have: edited, or from another version
       throw new RunFileError(`${flags.resume}: the saved search does not fit the scenarios of this iommulab: ${(e as Error).message.split('\n')[0]}`);
