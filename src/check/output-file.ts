@@ -1,8 +1,8 @@
 // The files iommulab writes (a report with --out, a shard result, a checkpoint) never replace a
 // file that is not its own output of the same kind: the scenario file being checked, an input
 // shard of a merge, a checkpoint when a report is written, a file of the user's. Only `--force`
-// allows it. A path that exists and is not a regular file (a directory, a FIFO, a device) is
-// never written. Every output is checked before the run starts, so a refusal costs nothing.
+// allows it, and not for a file the command itself reads. A path that exists and is not a
+// regular file (a directory, a FIFO, a device) is never written. Every output is checked before the run starts, so a refusal costs nothing.
 import { accessSync, constants, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { FileReadError, readRegularFile } from '../scenarios/file/regular-file.js';
@@ -83,11 +83,10 @@ export function checkOutput(file: string, kind: OutputKind, opts: OutputRules): 
     const what = st.isDirectory() ? 'a directory' : st.isFIFO() ? 'a FIFO' : st.isCharacterDevice() || st.isBlockDevice() ? 'a device' : 'not a regular file';
     throw new OutputRefused(`${opts.option} ${file}: is ${what}; iommulab writes only regular files`);
   }
-  if (opts.force) return;
+  // not even with --force: the command reads that file, and would break its own run
   const input = opts.inputs.find((i) => sameFile(i.path, file));
-  if (input !== undefined) {
-    throw new OutputRefused(`${opts.option} ${file}: is ${input.what}; refusing to replace it with ${kindText[kind]}: choose another path, or give --force`);
-  }
+  if (input !== undefined) throw new OutputRefused(`${opts.option} ${file}: is ${input.what}; refusing to replace it with ${kindText[kind]}: choose another path`);
+  if (opts.force) return;
   const is = kindOfFile(file);
   if (is === kind) return;
   const isText = is in kindText ? kindText[is as OutputKind] : is;
