@@ -3,10 +3,12 @@
 // numbers have bounds with a clear error; a search cut short is "incomplete" (exit 3), not a
 // bug (1). The time assertions are generous bounds on runs that, unfixed, take many times as long.
 import assert from 'node:assert/strict';
-import { rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { checkScenario, defaultCheckOptions } from '../src/check/check.js';
+import { documentedExitCodes } from '../src/check/exit-codes.js';
+import { type Bound, type BoundName, bounds } from '../src/check/limits.js';
 import { DfsStrategy } from '../src/explorer/dfs.js';
 import { explore } from '../src/explorer/engine.js';
 import { sweepNth } from '../src/explorer/faults.js';
@@ -180,5 +182,35 @@ describe('numbers have bounds, with a clear error and no crash', () => {
     const r = await ran.done;
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.stderr, '');
+  });
+});
+
+describe('README documents the bounds and exit codes the code has', () => {
+  const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+  const options: Record<BoundName, string> = {
+    seed: '`--seed`',
+    executions: '`--executions`',
+    maxExecutions: '`--max-executions`',
+    preemptionBound: '`--preemption-bound`',
+    pctDepth: '`--depth`',
+    maxFailures: '`--max-failures`',
+    timeLimit: '`--time-limit`',
+    maxSteps: '`--max-steps`',
+    workers: '`--workers`',
+    shards: '`--shard i/n`',
+    checkpointEvery: '`--checkpoint-every`',
+  };
+  test('every bound, in the table of "Limits, bounds and files"', () => {
+    for (const [name, b] of Object.entries(bounds) as Array<[BoundName, Bound]>) {
+      // a row that starts with the option (or lists it after --executions)
+      const row = readme.split('\n').find((l) => l.startsWith(`| ${options[name]}`) || l.startsWith(`| \`--executions\`, ${options[name]}`));
+      assert.ok(row !== undefined, `no row for ${options[name]}`);
+      const n = (x: number) => x.toLocaleString('en-US');
+      assert.ok(row.includes(`${n(b.min)} to ${n(b.max)}`), `${options[name]}: ${row} does not say ${n(b.min)} to ${n(b.max)}`);
+    }
+  });
+  test('every exit code, in the table of "Quick start"', () => {
+    const rows = readme.split('\n').filter((l) => /^\| \d+ \| /.test(l)).map((l) => Number(/^\| (\d+)/.exec(l)![1]));
+    assert.deepEqual(rows, [...documentedExitCodes].sort((a, b) => a - b));
   });
 });
