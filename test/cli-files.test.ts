@@ -8,7 +8,12 @@ import { existsSync, mkdirSync, readFileSync, rmSync, truncateSync, writeFileSyn
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { documentedExitCodes, exitCodes } from '../src/check/exit-codes.js';
-import { sealRunFile } from '../src/check/run-file.js';
+import { defaultCheckOptions } from '../src/check/check.js';
+import { runFileJson, sealRunFile } from '../src/check/run-file.js';
+import { DporStrategy } from '../src/explorer/dpor.js';
+import { explore } from '../src/explorer/engine.js';
+import { NthSweep } from '../src/explorer/faults.js';
+import { findScenario } from '../src/scenarios/registry.js';
 import { maxScenarioFileBytes } from '../src/scenarios/file/load.js';
 import { type Ran, inProcess, scratchDir, start } from './helpers/cli.js';
 
@@ -111,6 +116,15 @@ describe('bad topologies and deep files are FILE:LINE errors', () => {
     assert.equal(r.stderr.trim().split('\n').length, 1, 'one cycle, reported once');
   });
 
+  test('a mapping key that is a list or a mapping is a problem, not a Node warning on stderr', async () => {
+    for (const [name, extra] of [['key-seq.yaml', '? [a, b]\n: 1\n'], ['key-map.yaml', 'x: { { a: 1 }: 2 }\n']]) {
+      const r = await bounded(['check', file(name!, `${scenario}${extra!}`)]);
+      assert.equal(r.code, 2, name);
+      assert.match(r.stderr, new RegExp(`${name!.replace('.', '\\.')}:\\d+: YAML: a key must be a plain value, not a (list|mapping)`));
+      assert.doesNotMatch(r.stderr, /Warning/);
+    }
+  });
+
   test('collections nested thousands deep (unfixed: stack overflow)', async () => {
     for (const [name, deep] of [
       ['flow.yaml', `${scenario}x: ${'['.repeat(5000)}${']'.repeat(5000)}\n`],
@@ -204,18 +218,14 @@ describe('checkpoints are bound to their content', () => {
   before(async () => {
     good = join(dir, 'good.json');
     assert.equal((await inProcess(['check', 'abba-deadlock', 'lost-update', '--strategy', 'dfs', '--checkpoint', good])).code, 0);
-    // a fail_nth sweep stopped between points: the issue's forgery turned it into a plain search
+    // a fail_nth sweep saved between points: the issue's forgery turned it into a plain search
     sweep = join(dir, 'sweep.json');
-    const ran = start(['check', 'iommu-lifecycle', '--faults', 'nth', '--workers', '1', '--checkpoint', sweep, '--checkpoint-every', '0.01'], dir);
-    let ended = false;
-    void ran.done.then(() => (ended = true));
-    for (;;) {
-      if (existsSync(sweep) && readFileSync(sweep, 'utf8').includes('"status":"sweep"')) break;
-      assert.equal(ended, false, 'the sweep ended before a checkpoint caught it between points');
-      await new Promise((r) => setTimeout(r, 5));
-    }
-    ran.child.kill('SIGKILL');
-    await ran.done;
+    const s = findScenario('iommu-lifecycle')!;
+    const options = { ...defaultCheckOptions, faults: 'nth' as const };
+    const point = new NthSweep();
+    point.add(explore(s.program, new DporStrategy(), { faults: { mode: 'nth', nth: 1 }, recordOps: true }));
+    const progress = [{ name: s.name, status: 'sweep' as const, elapsedMs: 1, sweep: point.state, ranges: null }];
+    writeFileSync(sweep, runFileJson({ format: 'iommulab-checkpoint', scenarios: [s.name], origins: {}, options, shard: null, progress }));
   });
 
   const edit = (from: () => string, name: string, change: (o: Record<string, unknown>) => void, reseal: boolean): string => {

@@ -40,7 +40,10 @@ export async function mergeShards(shards: readonly ShardFile[]): Promise<MergedR
   }
   const missing: number[] = [];
   for (let i = 1; i <= n!; i++) if (!byIndex.has(i)) missing.push(i);
-  if (missing.length > 0) throw new RunFileError(`merge: missing shard${missing.length > 1 ? 's' : ''} ${missing.map((i) => `${i}/${n}`).join(', ')}`);
+  if (missing.length > 0) {
+    const listed = missing.slice(0, 10).map((i) => `${i}/${n}`).join(', ') + (missing.length > 10 ? ` and ${missing.length - 10} more` : '');
+    throw new RunFileError(`merge: missing shard${missing.length > 1 ? 's' : ''} ${listed}`);
+  }
 
   const opts = first.run.options;
   const scenarios = first.run.scenarios.map((name) => scenarioOfRun(name, first.run.origins, first.file));

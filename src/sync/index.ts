@@ -14,7 +14,7 @@ export { armPausePoint, pausePoint } from './pause.js';
 export { Mutex, mutexIsLocked, mutexLock, mutexUnlock } from './mutex.js';
 export { atomicUpdate, readOnce, writeOnce } from './once.js';
 export { Refcount, refcountDecAndTest, refcountInc, refcountIncNotZero, refcountRead } from './refcount.js';
-export { type Gfp, kfree, kzalloc, setupAlloc } from './slab.js';
+export { type Gfp, kfree, kmemleakEndOfKernel, kzalloc, setupAlloc } from './slab.js';
 export { Spinlock, spinLock, spinUnlock } from './spinlock.js';
 export {
   XA_ZERO_ENTRY,

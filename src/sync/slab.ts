@@ -7,7 +7,7 @@ import type { Gen } from '../rt/thread.js';
 
 export type Gfp = 'GFP_KERNEL' | 'GFP_ATOMIC' | 'GFP_NOWAIT';
 
-const allocOp: Op = { kind: OpKind.Alloc, obj: null, field: null, verb: 'kzalloc' };
+const allocOp: Op = Object.freeze({ kind: OpKind.Alloc, obj: null, field: null, verb: 'kzalloc' });
 
 /** kzalloc(sizeof(*obj), gfp): returns the new object, or null when the allocation fails. */
 export function* kzalloc<T extends KObject>(make: () => T, gfp: Gfp = 'GFP_KERNEL'): Gen<T | null> {
@@ -36,4 +36,9 @@ export function setupAlloc<T extends KObject>(make: () => T): T {
   const obj = make();
   current.track(obj);
   return obj;
+}
+
+/** A kernel ends (kexec): kmemleak reports what it still has allocated, then its memory is gone. */
+export function kmemleakEndOfKernel(): void {
+  current.endHeap();
 }

@@ -28,6 +28,7 @@ interface Ran {
   stdout: string;
   stderr: string;
   signal?: string | null;
+  cpuMs?: number;
 }
 
 /** the command line through main(), in `dir`, capturing what it prints (and any Node warning) */
@@ -41,12 +42,17 @@ async function inProcess(args: readonly string[], dir: string): Promise<Ran> {
   console.error = (...a: unknown[]) => void (stderr += `${a.join(' ')}\n`);
   process.on('warning', warn);
   process.chdir(dir);
+  const cpu = process.cpuUsage();
+  const cpuMs = (): number => {
+    const d = process.cpuUsage(cpu);
+    return (d.user + d.system) / 1000;
+  };
   try {
     const code = await main(args);
-    return { code, stdout, stderr };
+    return { code, stdout, stderr, cpuMs: cpuMs() };
   } catch (e) {
     // main() must not throw: report it as the stack a user would have seen
-    return { code: null, stdout, stderr: `${stderr}${(e as Error).stack ?? String(e)}` };
+    return { code: null, stdout, stderr: `${stderr}${(e as Error).stack ?? String(e)}`, cpuMs: cpuMs() };
   } finally {
     process.chdir(home);
     process.off('warning', warn);

@@ -32,7 +32,8 @@ export function parseYaml(text: string, file: string): Parsed {
   }
   const lines = new LineCounter();
   // uniqueKeys: a key given twice is an error, not "the last one wins"; merge: `<<: *anchor` keys
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true, merge: true });
+  // logLevel error: what the library would warn about on stderr is reported as a problem here, or harmless
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true, merge: true, logLevel: 'error' });
   const lineAt = (offset: number): number => lines.linePos(offset).line;
   const problems: FileProblem[] = [...doc.errors, ...doc.warnings].map((e) => ({
     file,
@@ -45,6 +46,14 @@ export function parseYaml(text: string, file: string): Parsed {
       if (node.resolve(doc) === undefined) {
         const message = `YAML: unknown alias *${node.source} (an anchor &${node.source} must come before it)`;
         problems.push({ file, line: lineAt(node.range?.[0] ?? 0), field: '', message });
+      }
+    },
+    // `? [a, b]: x` or `{ [a]: x }`: a key no scenario field has (the yaml library would make it a string and warn)
+    Pair(_, pair) {
+      const key = pair.key as Node | null;
+      if (isMap(key) || isSeq(key)) {
+        const message = `YAML: a key must be a plain value, not a ${isMap(key) ? 'mapping' : 'list'}`;
+        problems.push({ file, line: lineAt(key.range?.[0] ?? 0), field: '', message });
       }
     },
   });

@@ -2,6 +2,7 @@
 // alone first, then the scenario threads; teardown runs the epilogue and the automatic
 // cleanup; the §6 invariants are checked after every step; the final check wants the driver's
 // module reference back to zero.
+import { iommuCoreSwitch } from '../../core/globals.js';
 import { iommuInvariants } from '../../core/invariants.js';
 import type { Program } from '../../rt/execution.js';
 import { armPausePoint, complete, errname, faultsInjected, type Gen, scenarioAssert } from '../../sync/index.js';
@@ -80,9 +81,14 @@ export function iommuProgram(spec: IommuScenarioSpec, threadsOf?: ThreadsOf): Pr
       yield* runOps(w, spec.epilogue ?? []);
       yield* cleanupWorld(w);
     },
-    invariant: (w) => iommuInvariants(w.deviceList, [w.driver.ops.oracle]),
+    invariant: (w) => iommuInvariants(w.deviceList, w.truth),
+    // the booted world is a plain object graph: built once, copied per execution
+    snapshot: true,
+    activate: (w) => iommuCoreSwitch(w.kernel.ended ? null : w.kernel.core),
     final(w) {
-      if (w.driver.module.refcnt !== 0) return `module ${w.driver.module.name} still has ${w.driver.module.refcnt} reference(s)`;
+      for (const drv of w.kernel.drivers.values()) {
+        if (drv.module.refcnt !== 0) return `module ${drv.module.name} still has ${drv.module.refcnt} reference(s)`;
+      }
       return null;
     },
   };
