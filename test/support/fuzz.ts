@@ -113,7 +113,7 @@ function deviceNames(s: Obj): string[] {
 export function opPoolOf(texts: readonly string[]): Obj[] {
   const pool: Obj[] = [];
   for (const t of texts) {
-    for (const s of scenariosOf(parse(t, { merge: true }) as Json)) for (const l of opLists(s)) pool.push(...l.filter(isObj));
+    for (const s of scenariosOf(parse(t, { merge: true, logLevel: 'error' }) as Json)) for (const l of opLists(s)) pool.push(...l.filter(isObj));
   }
   return pool;
 }
@@ -285,14 +285,50 @@ function mutateText(rng: Rng, text: string): string {
   return lines.join('\n');
 }
 
+/** A change that keeps a scenario loadable (mostly), so that its search runs under the options. */
+function gentle(rng: Rng, data: Json, heavy: boolean): void {
+  const ss = scenariosOf(data);
+  if (ss.length === 0) return;
+  const s = pick(rng, ss);
+  const threads = threadsOf(s);
+  switch (int(rng, 0, 4)) {
+    case 0: { // a thread once more, under another name
+      if (threads.length === 0 || !Array.isArray(s.threads)) break;
+      const t = clone(pick(rng, threads));
+      t.name = `copy${int(rng, 0, 99)}`;
+      s.threads.push(t);
+      break;
+    }
+    case 1: { // devices nothing uses (setup and every invariant check grow with them)
+      const topo = isObj(s.topology) ? s.topology : (s.topology = {});
+      const pci = Array.isArray(topo.pci) ? topo.pci : (topo.pci = []);
+      const n = pick(rng, heavy ? [5, 100, 1500] : [2, 10, 30]);
+      for (let i = 0; i < n; i++) pci.push({ name: `fz${i}`, bus: 10 + (i >> 8), slot: (i >> 3) & 31, fn: i & 7, multifunction: true });
+      break;
+    }
+    case 2:
+      s.expect = rng() < 0.5 ? 'pass' : { violations: [pick(rng, violationKinds)] };
+      break;
+    case 3:
+      s.faults = pick(rng, [{ mode: 'nth' }, { mode: 'choice', maxFailures: 1 }, { mode: 'none' }] as Json[]);
+      break;
+    default: // as it is: the options do the rest
+  }
+}
+
 export function mutateScenario(rng: Rng, texts: readonly string[], pool: readonly Obj[], heavy: boolean): string {
   let text = pick(rng, texts);
+  if (rng() < 0.35) {
+    const data = parse(text, { merge: true, logLevel: 'error' }) as Json;
+    gentle(rng, data, heavy);
+    return stringify(data, { aliasDuplicateObjects: false });
+  }
   const rounds = int(rng, 1, 4);
   for (let r = 0; r < rounds; r++) {
     if (rng() < 0.7) {
       let data: Json;
       try {
-        data = parse(text, { merge: true }) as Json;
+        data = parse(text, { merge: true, logLevel: 'error' }) as Json;
       } catch {
         text = mutateText(rng, text);
         continue;
