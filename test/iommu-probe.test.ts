@@ -309,7 +309,7 @@ describe('finding: an owner claims a group between the bus_iommu_probe() phases'
     const ownedOnDefault: boolean[] = [];
     const program = {
       ...base,
-      invariant: () => null,
+      checker: undefined,
       *teardown(world: IommuWorld, results: readonly unknown[]): Gen {
         const g = world.devices.get('ep0')!.iommuGroup!;
         ownedOnDefault.push(g.owner !== null && g.domain === g.defaultDomain);

@@ -82,8 +82,36 @@ function checkNoUseAfterFree(groups: readonly IommuGroup[], truth: HwTruth): str
   return null;
 }
 
-/** I3, I4, I6, I7, I8, I13 for one group at a stable point */
-function checkGroup(g: IommuGroup, truth: HwTruth): string | null {
+/** the domains a group points at: its four pointers and its pasid_array entries, by field */
+export function domainsOf(g: IommuGroup): Array<[string, IommuDomain]> {
+  const out: Array<[string, IommuDomain]> = [];
+  if (g.domain !== null) out.push(['domain', g.domain]);
+  if (g.defaultDomain !== null) out.push(['default_domain', g.defaultDomain]);
+  if (g.blockingDomain !== null) out.push(['blocking_domain', g.blockingDomain]);
+  if (g.resettingDomain !== null) out.push(['resetting_domain', g.resettingDomain]);
+  for (const [p, entry] of g.pasidArray.entries()) out.push([`pasid_array[${p}]`, pasidArrayEntryToDomain(entry)]);
+  return out;
+}
+
+/** I1 both ways for one group at a stable point, and no member listed twice (I2 within it) */
+export function checkGroupMembership(g: IommuGroup, devices: readonly Device[]): string | null {
+  const members = new Set<Device>();
+  for (const gd of g.devices) {
+    if (members.has(gd.dev)) return `I2: ${gd.dev.label} is on ${g.label}->devices twice`;
+    members.add(gd.dev);
+    if (gd.dev.iommuGroup !== g) {
+      return `I1: ${gd.dev.label} is on ${g.label}->devices but dev->iommu_group is ${gd.dev.iommuGroup?.label ?? 'NULL'}`;
+    }
+  }
+  for (const d of devices) {
+    if (d.iommuGroup !== g || members.has(d) || d.iommu?.iommuDev == null || d.ghostProbing || d.ghostDeinit) continue;
+    return `I1: ${d.label}->iommu_group is ${g.label} but it is not on its device list`;
+  }
+  return null;
+}
+
+/** I3, I4, I6, I7, I8, I13 for one group at a stable point (for one member only if `only` is given) */
+export function checkGroup(g: IommuGroup, truth: HwTruth, only: Device | null = null): string | null {
   // I6: ownership accounting
   if (g.owner !== null && g.ownerCnt < 1) return `I6: ${g.label} has an owner with owner_cnt ${g.ownerCnt}`;
   // I4: domain pointer range (a dying group, with no members left, has had its domains freed)
@@ -97,6 +125,7 @@ function checkGroup(g: IommuGroup, truth: HwTruth): string | null {
   const resetDev = g.resettingDomain !== null ? g.ghostResetDev : null;
   for (const gd of g.devices) {
     const dev = gd.dev;
+    if (only !== null && dev !== only) continue;
     const oracle = oracleOf(dev, truth);
     const param = dev.iommu;
     if (oracle === null || param === null) continue;

@@ -3,7 +3,7 @@
 // page table in a second one (the window in which a table can be freed under the walk).
 // A device in reset issues nothing. Walking a page table that was freed is a use-after-free of
 // that memory by the IOMMU.
-import { deref, dmaRead, type Gen } from '../sync/index.js';
+import { access, deref, dmaRead, type Gen } from '../sync/index.js';
 import type { HwEndpoint } from './endpoint.js';
 import type { HwTranslation } from './translation.js';
 import type { TranslationUnit } from './unit.js';
@@ -22,8 +22,9 @@ export function* dmaAccess(
   pasid: number | null,
   iova: number,
 ): Gen<DmaResult> {
-  // the transaction leaves the device and the IOMMU fetches its entries: one step
-  const t: HwTranslation = yield* unit.dmaFetch(sid, pasid);
+  // the transaction leaves the device (unless it is in reset) and the IOMMU fetches its entries:
+  // one step, which reads both
+  const t: HwTranslation = yield* unit.dmaFetch(sid, pasid, [access(ep, 'inReset')]);
   if (ep.inReset) return { kind: 'not-issued' };
   switch (t.kind) {
     case 'none':

@@ -2,7 +2,7 @@
 // ID, each entry holding the RID translation and a PASID table. This is the mock IOMMU's hardware (hardware.md §5);
 // SMMUv3 (STE + CD table) and VT-d (context + PASID entries) get their own structures behind the
 // same `TranslationUnit` view.
-import { dmaRead, type Gen, KObject } from '../sync/index.js';
+import { type Access, dmaRead, type Gen, KObject } from '../sync/index.js';
 import type { HwTranslation } from './translation.js';
 import { HW_ABORT, HW_NONE } from './translation.js';
 import type { TranslationUnit } from './unit.js';
@@ -44,6 +44,14 @@ export class StreamTable extends KObject implements TranslationUnit {
     return e;
   }
 
+  entryObjects(sid: number): readonly KObject[] {
+    return [this.entry(sid)];
+  }
+
+  allEntryObjects(): readonly KObject[] {
+    return [...this.streams.values()];
+  }
+
   installed(sid: number, pasid: number | null): HwTranslation {
     const e = this.streams.get(sid);
     if (e === undefined) return HW_NONE;
@@ -56,10 +64,10 @@ export class StreamTable extends KObject implements TranslationUnit {
   }
 
   /** the DMA's stream entry fetch (and PASID entry) */
-  *dmaFetch(sid: number, pasid: number | null): Gen<HwTranslation> {
+  *dmaFetch(sid: number, pasid: number | null, also?: readonly Access[]): Gen<HwTranslation> {
     const ste = this.entry(sid);
-    if (pasid === null) return yield* dmaRead(ste, 'rid', 'dma_issue+ste_fetch');
-    const pasids = yield* dmaRead(ste, 'pasids', 'dma_issue+pasid_fetch');
+    if (pasid === null) return yield* dmaRead(ste, 'rid', 'dma_issue+ste_fetch', also);
+    const pasids = yield* dmaRead(ste, 'pasids', 'dma_issue+pasid_fetch', also);
     return pasids.get(pasid) ?? HW_ABORT;
   }
 

@@ -2,7 +2,7 @@
 // right now, read from the hardware structures in memory, and the fetch a DMA transaction does
 // through them. The Machine holds its units behind this interface, whatever their kind (the
 // mock's stream table today; SMMUv3 and VT-d models plug in the same way).
-import type { Gen } from '../sync/index.js';
+import type { Access, Gen, KObject } from '../sync/index.js';
 import type { HwTranslation } from './translation.js';
 
 export interface TranslationUnit {
@@ -17,7 +17,12 @@ export interface TranslationUnit {
   all(): ReadonlyArray<{ sid: number; pasid: number | null; t: HwTranslation }>;
   /**
    * The fetch of one DMA transaction: the device issues it and the IOMMU reads the entries for
-   * (sid, pasid) in one step (a `dmaRead` yield naming what it reads).
+   * (sid, pasid) in one step (a `dmaRead` yield naming what it reads; `also`: what the issuing
+   * device's side of the same step reads, its reset state).
    */
-  dmaFetch(sid: number, pasid: number | null): Gen<HwTranslation>;
+  dmaFetch(sid: number, pasid: number | null, also?: readonly Access[]): Gen<HwTranslation>;
+  /** the hardware objects holding the entries of `sid` (what a check reading them names) */
+  entryObjects(sid: number): readonly KObject[];
+  /** every entry object, for checks that scan them all */
+  allEntryObjects(): readonly KObject[];
 }

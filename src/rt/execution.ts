@@ -1,6 +1,7 @@
 // One execution: build a fresh world, run its threads to the end under a chooser, tear down,
 // then check what is left. Every nondeterministic decision goes through the Chooser and is
 // appended to `choices`, so the same choices reproduce the same execution step for step.
+import type { Checker, CheckSite } from './check.js';
 import { setCurrent } from './current.js';
 import type { KObject } from './kobject.js';
 import type { LockBase } from './lock.js';
@@ -40,8 +41,13 @@ export interface Program<W = unknown> {
   threads(world: W): readonly ThreadSpec[];
   /** runs alone after every thread has finished; must free what the threads left */
   teardown?(world: W, results: readonly unknown[]): Gen<void>;
-  /** checked after every step; a message means it is broken */
+  /**
+   * checked after every step; a message means it is broken. No two steps commute with such a
+   * check, so partial-order reduction explores every interleaving: prefer `checker`.
+   */
   invariant?(world: W): string | null;
+  /** checks run at the points where they must hold, with what they read (rt/check.ts) */
+  checker?(world: W): Checker;
   /** checked once after teardown */
   final?(world: W, results: readonly unknown[]): string | null;
   /**
@@ -154,6 +160,8 @@ export class Execution {
   /** runnable threads of the current step, in [0, count) (see schedule) */
   private readonly enabled: Thread[] = [];
   private sleptInAtomic = false;
+  /** the program's checks at their points (rt/check.ts), once the world is built; null when it has none */
+  checker: Checker | null = null;
   /** a step is running: `steps` already counts it */
   private stepping = false;
   /** the last step that changed something (not a read, DMA or cond_resched) */
@@ -197,11 +205,13 @@ export class Execution {
         world = restored;
         first = this.threads.length;
         program.activate?.(world);
+        if (program.checker !== undefined) this.checker = program.checker(world);
       } else {
         const taking = this.takesSnapshot();
         if (taking) this.edgeLog = [];
         world = program.setup();
         this.world = world;
+        if (program.checker !== undefined) this.checker = program.checker(world);
         if (program.prologue !== undefined) {
           this.spawn('prologue', program.prologue(world));
           this.schedule();
@@ -420,6 +430,12 @@ export class Execution {
       }
     }
     return e;
+  }
+
+  /** Run a check reached by the current step (its reads were yielded with the step's op). */
+  runCheck(site: CheckSite): void {
+    const msg = site.run();
+    if (msg !== null) this.report('invariant', `invariant violated: ${msg}`, msg, true);
   }
 
   private checkInvariant(): void {

@@ -31,3 +31,4 @@ export {
   xaReserve,
   xaStore,
 } from './xarray.js';
+export { access, type Access, type Checker, type CheckSite, lockFree, lockHeldByMe, type Op, OpKind } from './check.js';

@@ -1,5 +1,6 @@
 // kzalloc / kfree over a tracked heap: every allocation may be made to fail, every object is
 // checked for use after free and double free, and what is left at the end is a leak.
+import { withReads } from '../rt/check.js';
 import { current } from '../rt/current.js';
 import type { KObject } from '../rt/kobject.js';
 import { type Op, OpKind } from '../rt/op.js';
@@ -26,9 +27,13 @@ export function* kfree(obj: KObject | null): Gen {
   if (obj === null) return;
   const exec = current;
   if (exec.tracing) exec.noteSite();
-  yield { kind: OpKind.Free, obj, field: null, verb: 'kfree' };
+  const op: Op = { kind: OpKind.Free, obj, field: null, verb: 'kfree' };
+  // freeing is where nothing may still point at the object (rt/check.ts)
+  const site = exec.checker === null ? null : exec.checker.at(op);
+  yield site === null ? op : withReads(op, site.reads);
   if (obj.freed || !obj.tracked) exec.badFree(obj);
   exec.untrack(obj);
+  if (site !== null) exec.runCheck(site);
 }
 
 /** An object the scenario's setup allocates: tracked (it must be freed) but never failing. */
