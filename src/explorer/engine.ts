@@ -1,6 +1,6 @@
 // The exploration loop: run executions as the strategy directs, check each, keep the best
 // counterexample per violation kind (a total order, see found.ts).
-import { Execution, type FaultPlan, noFaults, type Program } from '../rt/execution.js';
+import { defaultLivelockSteps, Execution, type FaultPlan, noFaults, type Program } from '../rt/execution.js';
 import { LockdepGraph } from '../rt/lockdep.js';
 import { ModelError } from '../rt/violation.js';
 import { type Counterexample, FoundSet } from './found.js';
@@ -56,6 +56,8 @@ export interface ExploreResult {
 export function explore(program: Program<unknown>, strategy: Strategy, options: Partial<ExploreOptions> = {}): ExploreResult {
   const opts = { ...defaultExploreOptions, ...options };
   const lockdep = opts.lockdep ?? new LockdepGraph();
+  const start = performance.now();
+  const deadline = start + opts.timeLimitMs;
   const execOpts = {
     faults: opts.faults,
     lockdep,
@@ -63,14 +65,12 @@ export function explore(program: Program<unknown>, strategy: Strategy, options: 
     trace: false,
     recordOps: opts.recordOps || strategy.recordsOps === true,
     maxSteps: opts.maxSteps,
-    ...(opts.livelockSteps === undefined ? {} : { livelockSteps: opts.livelockSteps }),
+    // a long execution is cut at the deadline too (it never ends on its own within maxSteps)
+    deadline,
+    livelockSteps: opts.livelockSteps ?? defaultLivelockSteps,
   };
   const nth = opts.faults.mode === 'nth' ? opts.faults.nth : undefined;
   const found = new FoundSet();
-  const start = performance.now();
-  const deadline = start + opts.timeLimitMs;
-  // a long execution is cut at the deadline too (it never ends on its own within maxSteps)
-  const execOptions = Number.isFinite(deadline) ? { ...execOpts, deadline } : execOpts;
   let executions = 0;
   let steps = 0;
   let maxAllocations = 0;
@@ -92,7 +92,7 @@ export function explore(program: Program<unknown>, strategy: Strategy, options: 
     }
     const chooser = strategy.next();
     if (chooser === null) break;
-    const exec = new Execution(program, chooser, execOptions);
+    const exec = new Execution(program, chooser, execOpts);
     try {
       exec.run();
     } catch (e) {

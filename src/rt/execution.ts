@@ -340,6 +340,8 @@ export class Execution {
     const maxSteps = this.opts.maxSteps;
     const deadline = this.opts.deadline ?? Number.POSITIVE_INFINITY;
     const livelockSteps = this.opts.livelockSteps ?? defaultLivelockSteps;
+    // the limits are looked at every 256 steps (and at maxSteps): one comparison a step
+    let limitAt = Math.min(maxSteps, this.steps + 256);
     for (;;) {
       // `enabled` is a buffer filled by index: resetting an array's length frees its backing
       // store, so each step would allocate a new one. The chooser gets an exact copy, made only
@@ -360,9 +362,12 @@ export class Execution {
         if (live) this.deadlock();
         return;
       }
-      // only an execution that wants one more step has exceeded the bound: a limit, not a bug
-      if (this.steps >= maxSteps) throw new ExecutionCut('steps');
-      if ((this.steps & 255) === 0 && performance.now() > deadline) throw new ExecutionCut('time');
+      if (this.steps >= limitAt) {
+        // only an execution that wants one more step has exceeded the bound: a limit, not a bug
+        if (this.steps >= maxSteps) throw new ExecutionCut('steps');
+        if (performance.now() > deadline) throw new ExecutionCut('time');
+        limitAt = Math.min(maxSteps, this.steps + 256);
+      }
       let t: Thread;
       if (count === 1) {
         t = enabled[0]!;
