@@ -137,6 +137,16 @@ describe('large inputs stop at --time-limit', () => {
     assert.equal(whole.code, 0, whole.stdout);
   });
 
+  test('a program of 20,000 operations under the default dpor stops at --time-limit (unfixed: 54 s of race analysis)', async () => {
+    const file = longProgram('long-dpor', 10_000);
+    const cpu = process.cpuUsage();
+    const r = await inProcess(['check', file, '--time-limit', '2', '--json', '--workers', '1']);
+    const used = process.cpuUsage(cpu);
+    assert.equal(r.code, 3, r.stderr);
+    // CPU time, not wall time: the machine may be shared; unfixed it was about a minute
+    assert.ok((used.user + used.system) / 1000 < 20_000, `${Math.round((used.user + used.system) / 1000)} ms of CPU`);
+  });
+
   test('replay honours --max-steps (exit 3, not a violation)', async () => {
     const file = longProgram('long-replay', 2000);
     const r = await inProcess(['replay', file, '-', '--max-steps', '500']);
