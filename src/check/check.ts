@@ -11,6 +11,7 @@ import { encodeSchedule } from '../explorer/schedule.js';
 import type { Strategy } from '../explorer/strategy.js';
 import type { FaultPlan } from '../rt/execution.js';
 import { ModelError, type ViolationKind } from '../rt/violation.js';
+import { type YieldLog, yieldRaceSplat } from '../rt/yield-race.js';
 import { displayPath } from '../scenarios/file/display-path.js';
 import { describeExpectation, type Scenario } from '../scenarios/scenario.js';
 
@@ -81,6 +82,18 @@ export interface ScenarioOutcome {
   readonly violation?: FoundViolation;
   /** every kind found */
   readonly violations: readonly FoundViolation[];
+  /** checking mode (`--check-yields`): the model's breaks of the yield rule, one per location */
+  readonly yieldRaces?: readonly YieldRaceReport[];
+}
+
+/** A break of the yield rule as a check reports it (rt/yield-check.ts). */
+export interface YieldRaceReport {
+  /** the static location, e.g. "Device.iommuGroup" */
+  readonly location: string;
+  /** the schedule of the execution that found it (`iommulab replay --check-yields` shows it again) */
+  readonly schedule: string;
+  /** the KCSAN-style report: both accesses with their stacks, threads and locks */
+  readonly splat: string;
 }
 
 export function faultPlanFor(s: Scenario, opts: CheckOptions): FaultPlan {
@@ -116,7 +129,11 @@ export function resolveCheckOptions(options: Partial<CheckOptions>): CheckOption
   return { ...defaultCheckOptions, ...options };
 }
 
-export function checkScenario(s: Scenario, options: Partial<CheckOptions> = {}): ScenarioOutcome {
+/**
+ * Explore `s` in this thread. With `yieldLog` the search runs in checking mode (every execution
+ * records its accesses; rt/yield-check.ts) and the outcome lists what the log holds.
+ */
+export function checkScenario(s: Scenario, options: Partial<CheckOptions> = {}, yieldLog?: YieldLog): ScenarioOutcome {
   const opts = resolveCheckOptions(options);
   const faults = faultPlanFor(s, opts);
   const exploreOpts = {
@@ -125,6 +142,7 @@ export function checkScenario(s: Scenario, options: Partial<CheckOptions> = {}):
     maxExecutions: opts.maxExecutions,
     timeLimitMs: opts.timeLimitMs,
     maxSteps: opts.maxSteps,
+    ...(yieldLog === undefined ? {} : { yieldLog }),
   };
   const deadline = performance.now() + opts.timeLimitMs;
   let result: ExploreResult;
@@ -137,7 +155,14 @@ export function checkScenario(s: Scenario, options: Partial<CheckOptions> = {}):
     if (e instanceof ModelError) e.message = `scenario ${s.name}: ${e.message}`;
     throw e;
   }
-  return concludeScenario(s, result, faults, opts, deadline);
+  const outcome = concludeScenario(s, result, faults, opts, deadline);
+  if (yieldLog === undefined) return outcome;
+  const yieldRaces = yieldLog.list().map((r) => ({
+    location: r.location,
+    schedule: encodeSchedule(r.nth === undefined ? { choices: r.choices } : { choices: r.choices, nth: r.nth }),
+    splat: yieldRaceSplat(r),
+  }));
+  return { ...outcome, matches: outcome.matches && yieldRaces.length === 0, yieldRaces };
 }
 
 /**

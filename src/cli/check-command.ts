@@ -1,11 +1,12 @@
 // `iommulab check`: scenarios on workers, with shards, checkpoints and resume.
-import type { CheckOptions, ScenarioOutcome } from '../check/check.js';
+import { type CheckOptions, checkScenario, type ScenarioOutcome } from '../check/check.js';
 import { exitCodes } from '../check/exit-codes.js';
 import { checkOutput, type InputFile, kindOfFile, type OutputKind, OutputRefused } from '../check/output-file.js';
 import { CheckRun, defaultWarmUpMs, type ScenarioProgress } from '../check/run.js';
 import { readRunFile, type RunFile, RunFileError, runFileJson, writeAtomically } from '../check/run-file.js';
 import type { Shard } from '../check/shard.js';
-import { outcomeLine, replayCommand, replayTarget, summaryLine } from '../report/text.js';
+import { YieldLog } from '../rt/yield-race.js';
+import { outcomeLine, replayCommand, replayTarget, summaryLine, yieldRaceReports } from '../report/text.js';
 import type { Scenario, ScenarioOrigin } from '../scenarios/scenario.js';
 import { existsSync } from 'node:fs';
 
@@ -124,6 +125,30 @@ export async function runCheckRequest(req: RunRequest): Promise<number> {
     return exitCodes.ok;
   }
   return reportOutcomes(outcomes, elapsed, { ...req, options });
+}
+
+/**
+ * `check --check-yields`: every search in checking mode (rt/yield-check.ts), one scenario after
+ * another in this thread (each search has its own log of races; they are slow, and a diagnostic).
+ * A scenario passes only if its outcome is as expected and the model kept the yield rule.
+ */
+export function runYieldCheck(
+  scenarios: readonly Scenario[],
+  options: CheckOptions,
+  req: { readonly json: boolean; readonly out: OutputFile | null; readonly verbose: boolean },
+): number {
+  const width = Math.max(...scenarios.map((s) => s.name.length));
+  const outcomes: ScenarioOutcome[] = [];
+  const start = performance.now();
+  for (const s of scenarios) {
+    const o = checkScenario(s, options, new YieldLog());
+    outcomes.push(o);
+    if (req.json) continue;
+    console.log(outcomeLine(o, width));
+    for (const r of yieldRaceReports(o)) console.log(`\n${r}\n`);
+    if (req.verbose) for (const v of o.violations) console.log(`\n[${v.kind}] replay: ${replayCommand(replayTarget(o), v.schedule)}\n${v.splat}\n`);
+  }
+  return reportOutcomes(outcomes, performance.now() - start, { ...req, options });
 }
 
 /** The check's report (text or JSON, to stdout and/or --out) and its exit code. */

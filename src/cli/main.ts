@@ -15,12 +15,14 @@ import { defaultWorkers } from '../explorer/parallel/pool.js';
 import { ReplayMismatch } from '../explorer/replay.js';
 import { ModelError } from '../rt/violation.js';
 import { runOnce } from '../explorer/run-once.js';
+import { recordYieldSites } from '../explorer/yield-sites.js';
+import { YieldLog, yieldRaceSplat } from '../rt/yield-race.js';
 import { decodeSchedule, faultsFor, ScheduleSyntaxError } from '../explorer/schedule.js';
 import { executionReport, replayTarget } from '../report/text.js';
 import { displayPath } from '../scenarios/file/display-path.js';
 import { builtinScenarios } from '../scenarios/registry.js';
 import type { Scenario } from '../scenarios/scenario.js';
-import { newCheckpoint, OutputFile, readCheckpoint, runCheckRequest, UsageError } from './check-command.js';
+import { newCheckpoint, OutputFile, readCheckpoint, runCheckRequest, runYieldCheck, UsageError } from './check-command.js';
 import { scenarioFileError } from './file-errors.js';
 import { runMerge } from './merge.js';
 import { scenarioOfArg, scenariosOfArgs, scenariosOfFiles } from './scenario-args.js';
@@ -72,6 +74,7 @@ interface CheckFlags {
   checkpoint?: string;
   checkpointEvery: number;
   resume?: string;
+  checkYields?: boolean;
 }
 
 /** Flags that define the search: a resumed run takes them from its checkpoint. */
@@ -101,6 +104,10 @@ async function runCheck(names: string[], flags: CheckFlags, cmd: Command): Promi
       ...(checkpoint === null ? [] : [{ option: '--checkpoint', path: checkpoint }]),
     ]);
   };
+  if (flags.checkYields === true) {
+    const clash = (['resume', 'shard', 'checkpoint'] as const).find((f) => flags[f] !== undefined);
+    if (clash !== undefined) throw new UsageError(`--check-yields runs its searches in this thread, one by one: it does not take --${clash}`);
+  }
   if (flags.resume !== undefined) {
     const given = searchFlags.filter((f) => cmd.getOptionValueSource(f) === 'cli');
     if (names.length > 0 || given.length > 0) {
@@ -140,23 +147,25 @@ async function runCheck(names: string[], flags: CheckFlags, cmd: Command): Promi
   const checkpoint = flags.checkpoint === undefined ? null : newCheckpoint(flags.checkpoint, force, inputs);
   const out = flags.out === undefined ? null : new OutputFile(flags.out, flags.shard === undefined ? 'report' : 'shard', '--out', force, inputs);
   out?.check();
+  const options: CheckOptions = {
+    strategy: flags.strategy ?? defaultCheckOptions.strategy,
+    seed: flags.seed,
+    executions: flags.executions,
+    preemptionBound: flags.preemptionBound ?? Number.POSITIVE_INFINITY,
+    pctDepth: flags.depth,
+    faults: flags.faults,
+    maxFailures: flags.maxFailures,
+    warnFails: flags.warnFails,
+    maxExecutions: flags.maxExecutions,
+    timeLimitMs: flags.timeLimit * 1000,
+    maxSteps: flags.maxSteps,
+    minimize: flags.minimize,
+  };
+  if (flags.checkYields === true) return runYieldCheck(scenarios, options, { ...common, out });
   return runCheckRequest({
     ...common,
     scenarios,
-    options: {
-      strategy: flags.strategy ?? defaultCheckOptions.strategy,
-      seed: flags.seed,
-      executions: flags.executions,
-      preemptionBound: flags.preemptionBound ?? Number.POSITIVE_INFINITY,
-      pctDepth: flags.depth,
-      faults: flags.faults,
-      maxFailures: flags.maxFailures,
-      warnFails: flags.warnFails,
-      maxExecutions: flags.maxExecutions,
-      timeLimitMs: flags.timeLimit * 1000,
-      maxSteps: flags.maxSteps,
-      minimize: flags.minimize,
-    },
+    options,
     shard: flags.shard ?? null,
     out,
     checkpoint,
@@ -174,6 +183,7 @@ interface ReplayFlags {
   maxFailures: number;
   maxSteps: number;
   timeLimit: number;
+  checkYields?: boolean;
 }
 
 function runReplay(name: string, scheduleText: string, flags: ReplayFlags): number {
@@ -187,6 +197,7 @@ function runReplay(name: string, scheduleText: string, flags: ReplayFlags): numb
   }
   const searched = faultPlanFor(s, { ...defaultCheckOptions, faults: flags.faults, maxFailures: flags.maxFailures });
   try {
+    const yieldLog = flags.checkYields === true ? new YieldLog() : null;
     const exec = runOnce(s.program, schedule.choices, {
       faults: faultsFor(schedule, searched),
       warnFails: flags.warnFails,
@@ -194,10 +205,17 @@ function runReplay(name: string, scheduleText: string, flags: ReplayFlags): numb
       strict: true,
       maxSteps: flags.maxSteps,
       deadline: performance.now() + flags.timeLimit * 1000,
+      yieldLog,
     });
     const target = replayTarget({ scenario: s.name, ...(s.origin && { file: displayPath(s.origin.file) }) });
     console.log(executionReport(target, scheduleText, exec));
-    if (exec.violations.length > 0) return exitCodes.notAsExpected;
+    let races: ReturnType<YieldLog['list']> = [];
+    if (yieldLog !== null) {
+      recordYieldSites(s.program, exec, yieldLog, flags.warnFails, flags.maxSteps);
+      races = yieldLog.list();
+      console.log(races.length === 0 ? '\nyield rule: kept in this execution' : `\n${races.map(yieldRaceSplat).join('\n\n')}`);
+    }
+    if (exec.violations.length > 0 || races.length > 0) return exitCodes.notAsExpected;
     if (exec.truncated !== null) {
       const limit = exec.truncated === 'steps' ? `--max-steps ${flags.maxSteps}` : `--time-limit ${flags.timeLimit} s`;
       console.error(`iommulab: the execution was cut at ${limit} before it ended (not a kernel report; exit ${exitCodes.incomplete})`);
@@ -286,6 +304,7 @@ function program(): Command {
     .option('--checkpoint-every <seconds>', 'checkpoint period', seconds('--checkpoint-every', bounds.checkpointEvery), 5)
     .option('--resume <file>', 'continue the run saved in a checkpoint (its scenarios and options)')
     .option('--force', 'let --out and --checkpoint replace an existing file that is not iommulab\'s output of that kind')
+    .option('--check-yields', 'checking mode: also report plain accesses that break the yield rule (slow; runs in this thread)')
     .addHelpText('after', checkExamples)
     .action(async (names: string[], flags: CheckFlags, c: Command) => {
       process.exitCode = await runCheck(names, flags, c);
@@ -318,6 +337,7 @@ function program(): Command {
     .option('--no-warn-fails', 'a WARN is reported but does not fail')
     .option('--max-steps <n>', 'as for check', int('--max-steps', bounds.maxSteps), defaultCheckOptions.maxSteps)
     .option('--time-limit <seconds>', 'cut the execution this long after it starts', int('--time-limit', bounds.timeLimit), defaultCheckOptions.timeLimitMs / 1000)
+    .option('--check-yields', 'checking mode: also report plain accesses that break the yield rule in this execution')
     .addHelpText('after', '\nExample:\n  iommulab replay iommu-reset-vs-detach 1x6.2x2.1\nExit codes: 0 no violation, 1 a violation, 2 bad usage, 3 cut by a limit.')
     .action((name: string, schedule: string, flags: ReplayFlags) => {
       process.exitCode = runReplay(name, schedule, flags);

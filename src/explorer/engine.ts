@@ -3,9 +3,11 @@
 import { defaultLivelockSteps, Execution, type FaultPlan, noFaults, type Program } from '../rt/execution.js';
 import { LockdepGraph } from '../rt/lockdep.js';
 import { ModelError } from '../rt/violation.js';
+import type { YieldLog } from '../rt/yield-race.js';
 import { type Counterexample, FoundSet } from './found.js';
 import { encodeSchedule } from './schedule.js';
 import type { Strategy } from './strategy.js';
+import { recordYieldSites } from './yield-sites.js';
 
 export type { Counterexample } from './found.js';
 
@@ -24,6 +26,8 @@ export interface ExploreOptions {
   readonly lockdep?: LockdepGraph;
   /** steps without progress that make a livelock (default: rt/execution.ts defaultLivelockSteps) */
   readonly livelockSteps?: number;
+  /** checking mode: log plain accesses that break the yield rule here (rt/yield-check.ts) */
+  readonly yieldLog?: YieldLog | null;
 }
 
 export const defaultExploreOptions: ExploreOptions = {
@@ -68,6 +72,7 @@ export function explore(program: Program<unknown>, strategy: Strategy, options: 
     // a long execution is cut at the deadline too (it never ends on its own within maxSteps)
     deadline,
     livelockSteps: opts.livelockSteps ?? defaultLivelockSteps,
+    yieldLog: opts.yieldLog ?? null,
   };
   const nth = opts.faults.mode === 'nth' ? opts.faults.nth : undefined;
   const found = new FoundSet();
@@ -99,6 +104,7 @@ export function explore(program: Program<unknown>, strategy: Strategy, options: 
       throw modelError(e, exec, nth);
     }
     strategy.finished(exec);
+    if (execOpts.yieldLog !== null) recordYieldSites(program, exec, execOpts.yieldLog, opts.warnFails, opts.maxSteps);
     executions++;
     steps += exec.steps;
     if (exec.allocations > maxAllocations) maxAllocations = exec.allocations;

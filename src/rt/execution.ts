@@ -12,6 +12,8 @@ import { bugSplat, callTrace, kasanSplat, nullDerefSplat, warnSplat } from './sp
 import { captureStack, type Frame, formatFrames, kernelName, parseStack } from './stack.js';
 import { type Gen, STARTED_AFTER_ALL, STARTED_AT_SETUP, Thread } from './thread.js';
 import { KernelOops, type Violation, type ViolationKind } from './violation.js';
+import { YieldChecker } from './yield-check.js';
+import type { YieldLog } from './yield-race.js';
 
 /** Who decides. Strategies implement it; the runtime never knows which one runs. */
 export interface Chooser {
@@ -74,6 +76,8 @@ export interface ExecOptions {
   readonly deadline?: number;
   /** steps in a row that change nothing (reads, DMA, cond_resched) after which it is a livelock */
   readonly livelockSteps?: number;
+  /** checking mode: record every step's accesses and log plain ones that race (rt/yield-check.ts) */
+  readonly yieldLog?: YieldLog | null;
 }
 
 /** A livelock: this many steps in a row in which no thread changed anything. */
@@ -153,6 +157,8 @@ export class Execution {
   locals = new Map<object, unknown>();
   readonly tracing: boolean;
   readonly lockdep: LockdepGraph;
+  /** the yield-rule checker, in checking mode only */
+  readonly yieldChecker: YieldChecker | null;
   private world: unknown = undefined;
   /** the thread that ran the previous step (switching away from it while runnable is a preemption) */
   last: Thread | null = null;
@@ -177,6 +183,9 @@ export class Execution {
     this.tracing = opts.trace;
     this.trace = opts.trace ? [] : null;
     this.lockdep = opts.lockdep;
+    const log = opts.yieldLog ?? null;
+    if (log !== null && log.siteRequests === null) log.executions++;
+    this.yieldChecker = log === null ? null : new YieldChecker(this, log);
   }
 
   get failed(): boolean {
@@ -196,6 +205,7 @@ export class Execution {
   run(): this {
     setCurrent(this);
     const program = this.program;
+    const yieldChecker = this.yieldChecker;
     try {
       const snap = this.usableSnapshot();
       const restored = snap === null ? undefined : this.restore(snap);
@@ -209,9 +219,13 @@ export class Execution {
       } else {
         const taking = this.takesSnapshot();
         if (taking) this.edgeLog = [];
-        world = program.setup();
+        world = yieldChecker === null ? program.setup() : yieldChecker.root(program.setup());
         this.world = world;
-        if (program.checker !== undefined) this.checker = program.checker(world);
+        if (program.checker !== undefined) {
+          const checks = program.checker(world);
+          // in checking mode, what the checks read is the oracle's, not the model's
+          this.checker = yieldChecker === null ? checks : { at: (op) => yieldChecker.blind(() => checks.at(op)) };
+        }
         if (program.prologue !== undefined) {
           this.spawn('prologue', program.prologue(world));
           this.schedule();
@@ -236,6 +250,7 @@ export class Execution {
       if (e instanceof ExecutionCut) this.truncated = e.why;
       else if (!(e instanceof KernelOops)) throw e;
     }
+    yieldChecker?.finish();
     return this;
   }
 
@@ -243,7 +258,8 @@ export class Execution {
 
   /** Is this execution's setup and prologue the same as every other's, so a snapshot stands for it? */
   private snapshotApplies(): boolean {
-    return this.program.snapshot === true && !this.opts.trace && this.opts.faults.mode === 'none';
+    // checking mode records accesses through proxies made as objects are built: it runs fresh
+    return this.program.snapshot === true && !this.opts.trace && this.opts.faults.mode === 'none' && this.yieldChecker === null;
   }
 
   private takesSnapshot(): boolean {
@@ -439,7 +455,8 @@ export class Execution {
 
   /** Run a check reached by the current step (its reads were yielded with the step's op). */
   runCheck(site: CheckSite): void {
-    const msg = site.run();
+    const y = this.yieldChecker;
+    const msg = y === null ? site.run() : y.blind(() => site.run());
     if (msg !== null) this.report('invariant', `invariant violated: ${msg}`, msg, true);
   }
 
@@ -453,6 +470,7 @@ export class Execution {
     // resume() calls the generators' `next` directly: any other iterator is wrapped in a generator
     const t = new Thread(this.threads.length, name, isGenerator(gen) ? gen : delegate(gen), origin);
     this.threads.push(t);
+    if (this.yieldChecker !== null) this.yieldChecker.spawned(t, this.thread);
     this.resume(t); // runs thread-local code up to its first shared operation
     return t;
   }
