@@ -11,6 +11,8 @@ export interface RunOnceOptions {
   /** strict: a choice that is not possible is an error; lenient: it is skipped */
   readonly strict: boolean;
   readonly maxSteps?: number;
+  /** performance.now() at which the execution is cut (Execution.truncated) */
+  readonly deadline?: number;
   /** checking mode (rt/yield-check.ts) */
   readonly yieldLog?: YieldLog | null;
 }
@@ -25,6 +27,7 @@ export function runOnce(program: Program<unknown>, choices: readonly number[], o
     trace: opts.trace,
     recordOps: false,
     maxSteps: opts.maxSteps ?? 100_000,
+    ...(opts.deadline === undefined ? {} : { deadline: opts.deadline }),
     yieldLog: opts.yieldLog ?? null,
   }).run();
   replay.finished(exec);

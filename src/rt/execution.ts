@@ -70,9 +70,25 @@ export interface ExecOptions {
   readonly trace: boolean;
   /** record every step's thread and op (for partial-order reduction) */
   readonly recordOps: boolean;
+  /** steps an execution may take; one that wants more is cut (truncated 'steps'), not a kernel report */
   readonly maxSteps: number;
+  /** performance.now() past which the execution is cut (truncated 'time'); checked every 256 steps */
+  readonly deadline?: number;
+  /** steps in a row that change nothing (reads, DMA, cond_resched) after which it is a livelock */
+  readonly livelockSteps?: number;
   /** checking mode: record every step's accesses and log plain ones that race (rt/yield-check.ts) */
   readonly yieldLog?: YieldLog | null;
+}
+
+/** A livelock: this many steps in a row in which no thread changed anything. */
+export const defaultLivelockSteps = 10_000;
+
+/** Why an execution stopped before its end without a kernel report: a limit of the search, not a bug. */
+export type Truncation = 'steps' | 'time';
+
+/** Thrown out of the step loop when a limit cuts the execution (caught by run()). */
+class ExecutionCut {
+  constructor(readonly why: Truncation) {}
 }
 
 export interface TraceStep {
@@ -128,6 +144,8 @@ export class Execution {
   allocations = 0;
   failures = 0;
   fatal = false;
+  /** cut short by a limit (maxSteps, deadline): its end, teardown and final checks did not run */
+  truncated: Truncation | null = null;
   readonly trace: TraceStep[] | null;
   /** per step: thread index and op (recordOps only) */
   readonly stepThreads: number[] = [];
@@ -152,6 +170,8 @@ export class Execution {
   checker: Checker | null = null;
   /** a step is running: `steps` already counts it */
   private stepping = false;
+  /** the last step that changed something (not a read, DMA or cond_resched) */
+  private progressStep = 0;
   /** lock dependencies of setup and the prologue, while this execution takes the program's snapshot */
   private edgeLog: LoggedEdge[] | null = null;
 
@@ -227,7 +247,8 @@ export class Execution {
       if (msg !== null) this.report('assertion', `assertion failed: ${msg}`, msg, false, []);
       this.checkLeaks();
     } catch (e) {
-      if (!(e instanceof KernelOops)) throw e;
+      if (e instanceof ExecutionCut) this.truncated = e.why;
+      else if (!(e instanceof KernelOops)) throw e;
     }
     yieldChecker?.finish();
     return this;
@@ -287,6 +308,7 @@ export class Execution {
       this.setupOids,
       prologue?.oidCounter ?? 0,
       prologue?.name ?? '',
+      this.progressStep,
     );
     setSnapshot(this.program, snap);
   }
@@ -306,6 +328,7 @@ export class Execution {
     this.setupOids = snap.setupOids;
     this.allocations = snap.allocations;
     this.steps = snap.steps;
+    this.progressStep = snap.progressStep;
     if (this.program.prologue !== undefined) {
       const t = new Thread(0, snap.prologueName, finished(), STARTED_AT_SETUP);
       t.done = true;
@@ -330,6 +353,11 @@ export class Execution {
     const threads = this.threads;
     const enabled = this.enabled;
     const invariant = this.program.invariant;
+    const maxSteps = this.opts.maxSteps;
+    const deadline = this.opts.deadline ?? Number.POSITIVE_INFINITY;
+    const livelockSteps = this.opts.livelockSteps ?? defaultLivelockSteps;
+    // the limits are looked at every 256 steps (and at maxSteps): one comparison a step
+    let limitAt = Math.min(maxSteps, this.steps + 256);
     for (;;) {
       // `enabled` is a buffer filled by index: resetting an array's length frees its backing
       // store, so each step would allocate a new one. The chooser gets an exact copy, made only
@@ -350,9 +378,11 @@ export class Execution {
         if (live) this.deadlock();
         return;
       }
-      // only an execution that wants one more step has exceeded the bound
-      if (this.steps >= this.opts.maxSteps) {
-        this.report('livelock', `execution exceeded ${this.opts.maxSteps} steps`, 'a thread never stops', true);
+      if (this.steps >= limitAt) {
+        // only an execution that wants one more step has exceeded the bound: a limit, not a bug
+        if (this.steps >= maxSteps) throw new ExecutionCut('steps');
+        if (performance.now() > deadline) throw new ExecutionCut('time');
+        limitAt = Math.min(maxSteps, this.steps + 256);
       }
       let t: Thread;
       if (count === 1) {
@@ -362,6 +392,9 @@ export class Execution {
         this.choices.push(t.idx);
       }
       if (lastEnabled && t !== this.last) this.preemptions++;
+      const kind = t.pending!.kind;
+      if (kind !== OpKind.Read && kind !== OpKind.Dma && kind !== OpKind.Yield) this.progressStep = this.steps;
+      else if (this.steps - this.progressStep >= livelockSteps) this.livelock(livelockSteps);
       if (this.opts.recordOps) {
         this.stepThreads.push(t.idx);
         this.stepOps.push(t.pending!);
@@ -666,6 +699,19 @@ export class Execution {
     return `${t.held.length} lock${t.held.length > 1 ? 's' : ''} held by ${t.name}/${t.pid}:\n${t.held
       .map((l, i) => ` #${i}: ${l.label}`)
       .join('\n')}`;
+  }
+
+  /**
+   * No thread has changed anything for `window` steps: each one only reads (polls) state that
+   * nobody writes any more, so none can ever get out. (An unfair schedule counts: a thread that
+   * spins waiting for another one's write while the other never runs is reported too.)
+   */
+  private livelock(window: number): void {
+    const lines = [`no thread changed anything in the last ${window} steps: each step only read state nobody writes any more`];
+    for (const x of this.threads) if (!x.done) lines.push(`  ${x.name}/${x.pid} at ${describeOp(x.pending!)}`);
+    // reported as the thread that ran last (between steps no thread is current)
+    this.thread = this.last;
+    this.report('livelock', `livelock: ${window} steps without progress`, lines.join('\n'), true, []);
   }
 
   /** No runnable thread while some are unfinished: the hung-task report. */
