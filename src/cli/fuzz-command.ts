@@ -79,7 +79,7 @@ export function progressLine(p: Progress): string {
 export function summaryText(s: Summary, out: string, stopped: string): string {
   const lines = [
     `iommulab fuzz: ${s.programs} programs, ${s.executions} executions in ${s.elapsedSeconds}s (seed ${s.seed}${s.shard === null ? '' : `, shard ${s.shard}`}; stopped: ${stopped})`,
-    `coverage: ${s.coverage.units} blocks and functions, ${s.coverage.features} outcomes; corpus ${s.corpus}`,
+    `coverage: ${s.coverage.units} blocks, ${s.coverage.features} outcomes; corpus ${s.corpus}`,
     `signatures: ${s.signatures.filter((x) => !x.known).length} new (${s.bugs} after minimization), ${s.signatures.filter((x) => x.known).length} known`,
   ];
   for (const x of s.signatures) {
