@@ -354,7 +354,7 @@ function program(): Command {
     .option('--workers <n>', 'worker threads searching and triaging programs', int('--workers', bounds.workers), Math.min(defaultWorkers(), bounds.workers.max))
     .option('--out <dir>', 'output folder: state.json, summary.json, crashes/SIGNATURE/', 'fuzz-out')
     .option('--faults <modes>', 'allocation failures: none (default), choice, nth, or choice,nth')
-    .option('--driver <name...>', 'IOMMU drivers to generate (default: every driver of the registry)')
+    .option('--driver <name...>', 'IOMMU drivers to generate (default: every driver of the registry, as the config weighs them)')
     .option('--known <file>', 'signatures already known (default: the built-in findings; none: every signature is new)')
     .option('--config <file>', 'a YAML or JSON file changing the weights, probabilities and budgets (docs/FUZZING.md)')
     .option('--patch <name...>', 'patch toggles every program runs with (`iommulab patches`)')

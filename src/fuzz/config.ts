@@ -3,6 +3,7 @@
 // search budget per program. The defaults are here; a config file (config-file.ts) changes any
 // part of them.
 import type { PatchName } from '../core/patches.js';
+import { driverNames } from '../drivers/registry.js';
 import type { OpName } from '../scenarios/iommu/spec.js';
 
 /** the operations a generated program uses (signal and wait are added by finalize.ts) */
@@ -126,7 +127,8 @@ export const defaultFuzzConfig: FuzzConfig = {
     pasidDetach: 4, map: 4, unmap: 3, dmaMap: 4, dmaUnmap: 3, dma: 4, reset: 6, setType: 3, prepareMsi: 2,
     resvRegions: 1,
   },
-  drivers: { mock: 1 },
+  // every driver of the registry (the mock now; SMMUv3 and VT-d once they are registered)
+  drivers: Object.fromEntries(driverNames.map((d) => [d, 1])),
   topology: {
     maxIommus: 2, maxPci: 4, maxPlatform: 1, unregisteredIommu: 0.25, behindBridge: 0.3, pcieToPci: 0.3, acs: 0.3,
     multifunction: 0.35, alias: 0.1, ats: 0.6, pasid: 0.5, untrusted: 0.1, resv: 0.1, resetMethod: 0.2,
