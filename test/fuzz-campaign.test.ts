@@ -58,6 +58,21 @@ describe('fuzz campaign', () => {
     const c = await run(join(dir, 'c'), 1, programs, saved);
     assert.deepEqual(essence(c.state), essence(a.state));
     assert.deepEqual(reproducers(join(dir, 'c')), reproducers(join(dir, 'a')));
+    // interrupted (as by Ctrl-C) as soon as a new signature is committed: its triage and the
+    // searches in flight are lost, the state is saved; the resumed run ends where `a` did
+    const ctl = new AbortController();
+    const d = await fuzz({
+      seed: 36, workers: 2, maxPrograms: programs, config, known, out: join(dir, 'd'), saveEveryMs: 60_000, signal: ctl.signal,
+      onSignature: (_r, what) => {
+        if (what === 'new') ctl.abort();
+      },
+    });
+    assert.equal(d.stopped, 'signal');
+    const cut = readState(join(dir, 'd', 'state.json'));
+    assert.ok(cut.signatures.some((r) => r.triagedMs === null), 'stopped before a triage ended');
+    const e = await run(join(dir, 'd'), 2, programs, cut);
+    assert.deepEqual(essence(e.state), essence(a.state));
+    assert.deepEqual(reproducers(join(dir, 'd')), reproducers(join(dir, 'a')));
   });
 
   test('an --out folder that exists and is not a fuzz output is refused, and nothing in it is touched', async () => {
