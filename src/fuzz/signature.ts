@@ -38,7 +38,17 @@ function messageOf(v: Violation): string {
 
 export function signatureOf(v: Violation): string {
   const f = v.stack[0];
-  return `${v.kind}${f === undefined ? '' : ` in ${kernelName(f.fn)}`}: ${normalizeMessage(messageOf(v))}`;
+  return withoutMethodAlias(`${v.kind}${f === undefined ? '' : ` in ${kernelName(f.fn)}`}: ${normalizeMessage(messageOf(v))}`);
+}
+
+/**
+ * "in mock_domain_free [as free]: ..." -> "in mock_domain_free: ...". V8 names a method frame
+ * after the property it was called through only when it can see the receiver, which an
+ * optimized frame may not keep: the same report would get two signatures depending on what was
+ * optimized in the thread. The function is the reporting function; the alias is not.
+ */
+function withoutMethodAlias(signature: string): string {
+  return signature.replace(/^(\S+ in \S+) \[as [^\]]+\]:/, '$1:');
 }
 
 /** a model error (a JS exception out of the model, not a kernel report) as a signature */
