@@ -2,7 +2,7 @@
 import { DfsStrategy } from '../explorer/dfs.js';
 import { DporStrategy } from '../explorer/dpor.js';
 import { BoundedDporStrategy } from '../explorer/dpor-bounded.js';
-import { type Counterexample, type ExploreResult, explore } from '../explorer/engine.js';
+import { type ExploreResult, explore, type SignatureFound } from '../explorer/engine.js';
 import { sweepNth } from '../explorer/faults.js';
 import { minimize } from '../explorer/minimize.js';
 import { PctStrategy } from '../explorer/pct.js';
@@ -10,9 +10,11 @@ import { RandomStrategy } from '../explorer/random.js';
 import { encodeSchedule } from '../explorer/schedule.js';
 import type { Strategy } from '../explorer/strategy.js';
 import type { FaultPlan } from '../rt/execution.js';
+import { type Frame, kernelName } from '../rt/stack.js';
 import { ModelError, type ViolationKind } from '../rt/violation.js';
 import { displayPath } from '../scenarios/file/display-path.js';
 import { describeExpectation, type Scenario } from '../scenarios/scenario.js';
+import { replayCommand, replayOptions, replayTarget } from './replay-command.js';
 
 export type StrategyName = 'dpor' | 'dfs' | 'random' | 'pct';
 export const strategyNames: readonly StrategyName[] = ['dpor', 'dfs', 'random', 'pct'];
@@ -49,13 +51,43 @@ export const defaultCheckOptions: CheckOptions = {
 
 export type Outcome = 'pass' | 'violation' | 'incomplete';
 
+/**
+ * One distinct violation a search found: its signature (deduplicated the way syzkaller titles
+ * crashes), how often and how early it was met, and a minimized replay key that reproduces it.
+ * This is the data every report (text, JSON, later HTML and JUnit) is made from.
+ */
 export interface FoundViolation {
+  /** rt/violation.ts violationSignature(): "KIND in FUNCTION: MESSAGE" with numbers normalized */
+  readonly signature: string;
   readonly kind: ViolationKind;
+  /** the model function that reported it, in the kernel's spelling; "" for a check made between steps */
+  readonly function: string;
+  /** the report's one line, as the replayed execution printed it */
+  readonly message: string;
+  /** the splat's first line */
   readonly title: string;
+  /** executions of the search in which it occurred */
+  readonly occurrences: number;
+  /** the first execution (1-based, in the search's canonical order) in which it occurred */
+  readonly firstExecution: number;
+  /** seconds into the search when it was first seen (wall clock: not reproducible, unlike everything else) */
+  readonly firstSeconds: number;
+  /** the replay key: a schedule (minimized unless --no-minimize) whose execution reports this signature */
   readonly schedule: string;
+  /** the command that replays it */
+  readonly replay: string;
+  /** false when the schedule alone does not reproduce it (a lock inversion whose first order an earlier execution took) */
+  readonly reproduces: boolean;
   readonly steps: number;
   readonly preemptions: number;
+  /** the thread that hit it; null for a check made between steps */
+  readonly thread: string | null;
+  /** the step it was reported at (0-based, as the trace numbers them) */
+  readonly step: number;
+  /** the kernel-style report */
   readonly splat: string;
+  /** the model call stack, innermost first */
+  readonly stack: readonly Frame[];
 }
 
 export interface ScenarioOutcome {
@@ -72,10 +104,12 @@ export interface ScenarioOutcome {
   readonly steps: number;
   readonly elapsedMs: number;
   readonly executionsPerSecond: number;
-  /** the first kind found, minimized */
-  readonly violation?: FoundViolation;
-  /** every kind found */
+  /** every kind found, in the order they were first found (what the expectation is compared with) */
+  readonly kinds: readonly ViolationKind[];
+  /** every distinct violation found (by signature), in the order they were first found */
   readonly violations: readonly FoundViolation[];
+  /** kinds with more distinct violations than were kept (explorer/found.ts: maxSignaturesPerKind) */
+  readonly truncatedKinds: readonly ViolationKind[];
 }
 
 export function faultPlanFor(s: Scenario, opts: CheckOptions): FaultPlan {
@@ -141,14 +175,17 @@ export function concludeScenario(
   options: Partial<CheckOptions> = {},
 ): ScenarioOutcome {
   const opts = { ...defaultCheckOptions, ...options };
-  const violations = result.found.map((cx) => shrink(s, cx, faults, opts));
-  const outcome: Outcome = violations.length > 0 ? 'violation' : result.limitHit ? 'incomplete' : 'pass';
+  const file = s.origin === undefined ? undefined : displayPath(s.origin.file);
+  const target = replayTarget({ scenario: s.name, ...(file === undefined ? {} : { file }) });
+  const violations = result.signatures.map((sf) => shrink(s, sf, faults, opts, target));
+  const kinds = result.found.map((cx) => cx.kind);
+  const outcome: Outcome = kinds.length > 0 ? 'violation' : result.limitHit ? 'incomplete' : 'pass';
   return {
     scenario: s.name,
-    ...(s.origin === undefined ? {} : { file: displayPath(s.origin.file) }),
+    ...(file === undefined ? {} : { file }),
     expected: describeExpectation(s.expect),
     outcome,
-    matches: matches(s, outcome, violations, result.exhaustive),
+    matches: matches(s, outcome, kinds, result.exhaustive),
     exhaustive: result.exhaustive,
     strategy: result.strategy,
     faults: faults.mode === 'none' ? 'none' : faults.mode === 'nth' ? 'fail_nth sweep' : `choice(max ${faults.maxFailures})`,
@@ -156,25 +193,47 @@ export function concludeScenario(
     steps: result.steps,
     elapsedMs: result.elapsedMs,
     executionsPerSecond: result.elapsedMs > 0 ? Math.round((result.executions * 1000) / result.elapsedMs) : 0,
-    ...(violations[0] === undefined ? {} : { violation: violations[0] }),
+    kinds,
     violations,
+    truncatedKinds: result.signaturesTruncated,
   };
 }
 
-function shrink(s: Scenario, cx: Counterexample, searched: FaultPlan, opts: CheckOptions): FoundViolation {
-  const faults: FaultPlan = cx.nth === undefined ? searched : { mode: 'nth', nth: cx.nth };
-  let schedule = cx.schedule;
-  let steps = cx.steps;
-  let preemptions = cx.preemptions;
-  if (opts.minimize) {
-    const m = minimize(s.program, cx.kind, cx.choices, faults, opts.warnFails);
-    if (!Number.isNaN(m.steps)) {
-      schedule = encodeSchedule(cx.nth === undefined ? { choices: m.choices } : { choices: m.choices, nth: cx.nth });
-      steps = m.steps;
-      preemptions = m.preemptions;
-    }
+function shrink(s: Scenario, sf: SignatureFound, searched: FaultPlan, opts: CheckOptions, target: string): FoundViolation {
+  const faults: FaultPlan = sf.nth === undefined ? searched : { ...searched, mode: 'nth', nth: sf.nth } as FaultPlan;
+  let schedule = sf.schedule;
+  let steps = sf.steps;
+  let preemptions = sf.preemptions;
+  let v = sf.violation;
+  // with --no-minimize, one execution tells whether the key reproduces what it is printed with
+  const m = minimize(s.program, sf.signature, sf.choices, faults, opts.warnFails, opts.minimize ? undefined : 1);
+  const reproduces = m.violation !== null;
+  if (opts.minimize && m.violation !== null) {
+    schedule = encodeSchedule(sf.nth === undefined ? { choices: m.choices } : { choices: m.choices, nth: sf.nth });
+    steps = m.steps;
+    preemptions = m.preemptions;
+    v = m.violation;
   }
-  return { kind: cx.kind, title: cx.violation.title, schedule, steps, preemptions, splat: cx.violation.splat };
+  const top = v.stack[0];
+  return {
+    signature: sf.signature,
+    kind: sf.kind,
+    function: top === undefined ? '' : kernelName(top.fn),
+    message: v.message,
+    title: v.title,
+    occurrences: sf.occurrences,
+    firstExecution: sf.firstExecution,
+    firstSeconds: Math.round(sf.firstMs) / 1000,
+    schedule,
+    replay: replayCommand(target, schedule, replayOptions(opts)),
+    reproduces,
+    steps,
+    preemptions,
+    thread: v.thread,
+    step: v.step,
+    splat: v.splat,
+    stack: v.stack,
+  };
 }
 
 /**
@@ -182,11 +241,11 @@ function shrink(s: Scenario, cx: Counterexample, searched: FaultPlan, opts: Chec
  * expectation needs something found, nothing unexpected, and, when the search was exhaustive,
  * every expected kind.
  */
-function matches(s: Scenario, outcome: Outcome, found: readonly FoundViolation[], exhaustive: boolean): boolean {
+function matches(s: Scenario, outcome: Outcome, found: readonly ViolationKind[], exhaustive: boolean): boolean {
   const e = s.expect;
   if ('pass' in e) return outcome === 'pass';
   if (found.length === 0) return false;
-  const kinds = new Set(found.map((v) => v.kind));
+  const kinds = new Set(found);
   for (const k of kinds) if (!e.violations.includes(k)) return false;
   return !exhaustive || e.violations.every((k) => kinds.has(k));
 }

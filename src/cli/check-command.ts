@@ -4,7 +4,7 @@ import type { CheckOptions, ScenarioOutcome } from '../check/check.js';
 import { CheckRun, defaultWarmUpMs, type ScenarioProgress } from '../check/run.js';
 import { readRunFile, type RunFile, RunFileError, runFileJson, writeAtomically } from '../check/run-file.js';
 import type { Shard } from '../check/shard.js';
-import { outcomeLine, replayCommand, replayTarget, summaryLine } from '../report/text.js';
+import { outcomeLine, summaryLine } from '../report/text.js';
 import type { Scenario, ScenarioOrigin } from '../scenarios/scenario.js';
 
 export class UsageError extends Error {}
@@ -58,8 +58,7 @@ export async function runCheckRequest(req: RunRequest): Promise<number> {
       if (p.status === 'concluded') {
         outcomes.push(p.outcome);
         if (!req.json && shard === null) {
-          console.log(outcomeLine(p.outcome, width));
-          if (req.verbose) for (const v of p.outcome.violations) console.log(`\n[${v.kind}] replay: ${replayCommand(replayTarget(p.outcome), v.schedule)}\n${v.splat}\n`);
+          console.log(outcomeLine(p.outcome, width, req.verbose));
         }
       }
       save();
@@ -102,8 +101,7 @@ export function reportOutcomes(
     if (printLines) {
       const width = Math.max(...outcomes.map((o) => o.scenario.length));
       for (const o of outcomes) {
-        console.log(outcomeLine(o, width));
-        if (req.verbose) for (const v of o.violations) console.log(`\n[${v.kind}] replay: ${replayCommand(replayTarget(o), v.schedule)}\n${v.splat}\n`);
+        console.log(outcomeLine(o, width, req.verbose));
       }
     }
     console.log(summaryLine(outcomes, elapsedMs));

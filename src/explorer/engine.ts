@@ -2,12 +2,17 @@
 // counterexample per violation kind (a total order, see found.ts).
 import { Execution, type FaultPlan, noFaults, type Program } from '../rt/execution.js';
 import { LockdepGraph } from '../rt/lockdep.js';
-import { ModelError } from '../rt/violation.js';
-import { type Counterexample, FoundSet } from './found.js';
+import { ModelError, type ViolationKind } from '../rt/violation.js';
+import { type Counterexample, FoundSet, type SignatureFound } from './found.js';
 import { encodeSchedule } from './schedule.js';
 import type { Strategy } from './strategy.js';
 
-export type { Counterexample } from './found.js';
+export type { Counterexample, SignatureFound } from './found.js';
+
+/** A timestamp comparable across the threads of this process (worker threads have their own timeOrigin). */
+export function wallClockMs(): number {
+  return performance.timeOrigin + performance.now();
+}
 
 export interface ExploreOptions {
   readonly faults: FaultPlan;
@@ -21,6 +26,11 @@ export interface ExploreOptions {
   readonly recordOps: boolean;
   /** the lockdep graph the executions share (default: a fresh one for this search) */
   readonly lockdep?: LockdepGraph;
+  /**
+   * when the search started (wallClockMs()), for the time a signature is first seen; default:
+   * when this call started (a slice of a longer search, a resumed one, is given the search's)
+   */
+  readonly clockOrigin?: number;
 }
 
 export const defaultExploreOptions: ExploreOptions = {
@@ -44,6 +54,10 @@ export interface ExploreResult {
   readonly limitHit: boolean;
   /** best counterexample per kind, in the order the kinds were first found */
   readonly found: readonly Counterexample[];
+  /** best counterexample per violation signature, with its count, in the order they were first found */
+  readonly signatures: readonly SignatureFound[];
+  /** kinds with more signatures than were kept (found.ts: maxSignaturesPerKind) */
+  readonly signaturesTruncated: readonly ViolationKind[];
   /** most allocations any execution made (bounds a fail_nth sweep) */
   readonly maxAllocations: number;
 }
@@ -60,8 +74,9 @@ export function explore(program: Program<unknown>, strategy: Strategy, options: 
     maxSteps: opts.maxSteps,
   };
   const nth = opts.faults.mode === 'nth' ? opts.faults.nth : undefined;
-  const found = new FoundSet();
   const start = performance.now();
+  const origin = opts.clockOrigin ?? wallClockMs();
+  const found = new FoundSet(() => wallClockMs() - origin);
   const deadline = start + opts.timeLimitMs;
   let executions = 0;
   let steps = 0;
@@ -97,6 +112,8 @@ export function explore(program: Program<unknown>, strategy: Strategy, options: 
     exhaustive: !limitHit && strategy.exhaustive && !(opts.stopOnFirst && found.size > 0),
     limitHit,
     found: found.list(),
+    signatures: found.signatures(),
+    signaturesTruncated: found.truncated(),
     maxAllocations,
   };
 }

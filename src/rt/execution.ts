@@ -253,6 +253,8 @@ export class Execution {
             .map((l, i) => ` #${i}: ${l.label}`)
             .join('\n')}`,
           false,
+          undefined,
+          `WARNING: lock held when returning to user space!: ${t.held.map((l) => l.label).join(', ')}`,
         );
       }
     } else {
@@ -331,6 +333,8 @@ export class Execution {
           'WARNING: possible recursive locking detected',
           `${t.name}/${t.pid} is trying to acquire lock:\n  ${lock.label}\nbut task is already holding lock:\n  ${h.label}\n\n *** DEADLOCK ***\n\n May be due to missing lock nesting notation\n${this.heldText(t)}`,
           false,
+          undefined,
+          `WARNING: possible recursive locking detected: ${lock.label} while holding ${h.label}`,
         );
         continue;
       }
@@ -360,6 +364,8 @@ export class Execution {
         'WARNING: bad unlock balance detected!',
         `${t.name}/${t.pid} is trying to release lock (${lock.label}) but there are no more locks to release!`,
         false,
+        undefined,
+        `WARNING: bad unlock balance detected!: ${lock.label}`,
       );
       return;
     }
@@ -399,8 +405,12 @@ export class Execution {
 
   // ---- reports ---------------------------------------------------------------------------
 
-  /** Record a violation. Fatal ones end the execution by throwing a KernelOops. */
-  report(kind: ViolationKind, title: string, body: string, fatal: boolean, stack?: readonly Frame[]): void {
+  /**
+   * Record a violation. Fatal ones end the execution by throwing a KernelOops. `message` is the
+   * one line its signature is made of: by default the title, with the body's first line when the
+   * title does not say it already.
+   */
+  report(kind: ViolationKind, title: string, body: string, fatal: boolean, stack?: readonly Frame[], message?: string): void {
     const frames = stack ?? captureStack();
     const t = this.thread;
     const task = t?.name ?? 'setup';
@@ -413,7 +423,8 @@ export class Execution {
       const head = body.includes(title) ? body : title.includes(body) ? title : `${title}\n${body}`;
       splat = frames.length > 0 ? `${head}\n${callTrace(frames)}` : head;
     }
-    const v: Violation = { kind, title, splat, thread: t?.name ?? null, step: this.stepNow(), stack: frames };
+    const msg = message ?? defaultMessage(title, body);
+    const v: Violation = { kind, title, splat, message: msg, thread: t?.name ?? null, step: this.stepNow(), stack: frames };
     if (kind === 'warn' && !this.opts.warnFails) this.warnings.push(v);
     else this.violations.push(v);
     if (fatal) {
@@ -437,7 +448,7 @@ export class Execution {
       freeStack: obj.freeStack,
       freeTask: obj.freeThread,
     });
-    this.reportSplat('use-after-free', `BUG: KASAN: slab-use-after-free in ${fnName(frames)}`, splat, frames);
+    this.reportSplat('use-after-free', `BUG: KASAN: slab-use-after-free in ${fnName(frames)}`, splat, frames, `KASAN: slab-use-after-free: ${access} of ${obj.label}`);
   }
 
   /** KASAN: kfree() of an object already freed, or never allocated. Fatal. */
@@ -456,11 +467,11 @@ export class Execution {
       freeStack: obj.freeStack,
       freeTask: obj.freeThread,
     });
-    this.reportSplat(obj.tracked ? 'double-free' : 'bug', `BUG: KASAN: ${bug} in ${fnName(frames)}`, splat, frames);
+    this.reportSplat(obj.tracked ? 'double-free' : 'bug', `BUG: KASAN: ${bug} in ${fnName(frames)}`, splat, frames, `KASAN: ${bug}: kfree(${obj.label})`);
   }
 
-  private reportSplat(kind: ViolationKind, title: string, splat: string, frames: readonly Frame[]): never {
-    const v: Violation = { kind, title, splat, thread: this.thread?.name ?? null, step: this.stepNow(), stack: frames };
+  private reportSplat(kind: ViolationKind, title: string, splat: string, frames: readonly Frame[], message: string): never {
+    const v: Violation = { kind, title, splat, message, thread: this.thread?.name ?? null, step: this.stepNow(), stack: frames };
     this.violations.push(v);
     this.fatal = true;
     throw new KernelOops(v);
@@ -503,7 +514,7 @@ export class Execution {
       '',
       this.heldText(t),
     ].join('\n');
-    this.report('lockdep', 'WARNING: possible circular locking dependency detected', body, false);
+    this.report('lockdep', circularLockingTitle, body, false, undefined, `${circularLockingTitle}: ${a} -> ${b}`);
   }
 
   private heldText(t: Thread): string {
@@ -516,9 +527,11 @@ export class Execution {
   /** No runnable thread while some are unfinished: the hung-task report. */
   private deadlock(): void {
     const lines: string[] = [];
+    const blocked: string[] = [];
     for (const t of this.threads) {
       if (t.done) continue;
       const op = t.pending!;
+      blocked.push(`${t.name} in ${describeOp(op)}`);
       const holder = op.kind === OpKind.Lock ? (op.obj as LockBase).owner : null;
       lines.push(`INFO: task ${t.name}:${t.pid} blocked for more than 120 seconds.`);
       lines.push(
@@ -531,7 +544,8 @@ export class Execution {
     for (const t of this.threads) if (t.held.length > 0) lines.push(this.heldText(t));
     const body = lines.join('\n');
     this.thread = null;
-    const v: Violation = { kind: 'deadlock', title: 'INFO: task blocked: deadlock', splat: body, thread: null, step: this.steps, stack: [] };
+    const message = `INFO: task blocked: deadlock: ${blocked.join('; ')}`;
+    const v: Violation = { kind: 'deadlock', title: 'INFO: task blocked: deadlock', splat: body, message, thread: null, step: this.steps, stack: [] };
     this.violations.push(v);
     this.fatal = true;
     throw new KernelOops(v);
@@ -547,6 +561,7 @@ export class Execution {
         `unreferenced object ${obj.label} (size ${8 * Object.keys(obj).length}):\n  backtrace:\n${bt}`,
         false,
         [],
+        `kmemleak: unreferenced object ${obj.label}`,
       );
     }
   }
@@ -561,6 +576,16 @@ export class Execution {
       where: top?.where ?? '',
     });
   }
+}
+
+/** The title of a lockdep inversion report (reported once per search: see rt/lockdep.ts). */
+export const circularLockingTitle = 'WARNING: possible circular locking dependency detected';
+
+/** A violation's one-line message: the title, and the body's first line when the title does not say it. */
+function defaultMessage(title: string, body: string): string {
+  if (title.includes(body)) return title;
+  const first = body.split('\n', 1)[0]!;
+  return first === '' || title.includes(first) ? title : body.startsWith(title) ? first : `${title}: ${first}`;
 }
 
 /** V8's messages for touching null: "Cannot read properties of null", "... as it is null." (destructuring) */

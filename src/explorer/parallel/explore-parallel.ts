@@ -92,6 +92,8 @@ export async function finishSearch(
     exhaustive: finished && !limitHit && all.complete,
     limitHit: limitHit || !finished,
     found: found.list(),
+    signatures: found.signatures(),
+    signaturesTruncated: found.truncated(),
     maxAllocations: all.maxAllocations,
   };
 }
