@@ -132,7 +132,7 @@ describe('checkpoint and resume on the command line', () => {
       writeFileSync(f, text);
       return f;
     };
-    const empty = { executions: 0, steps: 0, maxAllocations: 0, complete: true, found: [], edges: [] };
+    const empty = { executions: 0, steps: 0, maxAllocations: 0, complete: true, found: [], signatures: [], signaturesTruncated: [], edges: [] };
     const misfit = JSON.parse(readFileSync(good, 'utf8')) as { progress: unknown[] };
     const state = (frames: unknown[]) => ({ frames, floor: 0, pruned: false });
     const start = { key: [], state: state([]) };

@@ -54,7 +54,19 @@ function checkExploreResult(v: unknown, path: string): SweepResult {
   bool(o.exhaustive, `${path}.exhaustive`);
   bool(o.limitHit, `${path}.limitHit`);
   // a sweep's counterexamples are numbered within their point: check them as one range
-  checkRange({ executions, steps: 0, maxAllocations: 0, complete: true, found: list(o.found, `${path}.found`), edges: [] }, path);
+  checkRange(
+    {
+      executions,
+      steps: 0,
+      maxAllocations: 0,
+      complete: true,
+      found: list(o.found, `${path}.found`),
+      signatures: list(o.signatures, `${path}.signatures`),
+      signaturesTruncated: list(o.signaturesTruncated, `${path}.signaturesTruncated`),
+      edges: [],
+    },
+    path,
+  );
   return o as unknown as SweepResult;
 }
 
@@ -95,10 +107,16 @@ function checkOutcome(v: unknown, path: string, name: string): ScenarioOutcome {
   bool(o.exhaustive, `${path}.exhaustive`);
   int(o.executions, `${path}.executions`);
   int(o.steps, `${path}.steps`);
+  list(o.kinds, `${path}.kinds`).forEach((k, i) => str(k, `${path}.kinds[${i}]`));
+  list(o.truncatedKinds, `${path}.truncatedKinds`).forEach((k, i) => str(k, `${path}.truncatedKinds[${i}]`));
   list(o.violations, `${path}.violations`).forEach((x, i) => {
     const p = `${path}.violations[${i}]`;
     const vo = obj(x, p);
-    for (const f of ['kind', 'title', 'schedule', 'splat']) str(vo[f], `${p}.${f}`);
+    for (const f of ['signature', 'kind', 'function', 'message', 'title', 'schedule', 'replay', 'splat']) str(vo[f], `${p}.${f}`);
+    for (const f of ['occurrences', 'firstExecution', 'steps', 'preemptions', 'step']) int(vo[f], `${p}.${f}`);
+    num(vo.firstSeconds, `${p}.firstSeconds`);
+    bool(vo.reproduces, `${p}.reproduces`);
+    list(vo.stack, `${p}.stack`);
   });
   return o as unknown as ScenarioOutcome;
 }
