@@ -4,6 +4,7 @@ import type { CheckOptions, ScenarioOutcome } from '../check/check.js';
 import { CheckRun, defaultWarmUpMs, type ScenarioProgress } from '../check/run.js';
 import { readRunFile, type RunFile, RunFileError, runFileJson, writeAtomically } from '../check/run-file.js';
 import type { Shard } from '../check/shard.js';
+import { checkReport } from '../report/json.js';
 import { outcomeLine, summaryLine } from '../report/text.js';
 import type { Scenario, ScenarioOrigin } from '../scenarios/scenario.js';
 
@@ -92,8 +93,9 @@ export function reportOutcomes(
   req: { readonly json: boolean; readonly out: string | null; readonly verbose: boolean },
   printLines = false,
 ): number {
-  const ok = outcomes.every((o) => o.matches);
-  const doc = JSON.stringify({ scenarios: outcomes, elapsedMs, ok }, null, 2);
+  const report = checkReport(outcomes, elapsedMs);
+  const ok = report.ok;
+  const doc = JSON.stringify(report, null, 2);
   if (req.out !== null) writeAtomically(req.out, `${doc}\n`);
   if (req.json) {
     console.log(doc);
