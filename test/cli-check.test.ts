@@ -13,7 +13,14 @@ interface JsonOutcome {
   exhaustive: boolean;
   executions: number;
   kinds: string[];
-  violations: Array<{ signature: string; kind: string; schedule: string; replay: string; occurrences: number; firstExecution: number }>;
+  violations: Array<{
+    signature: string;
+    kind: string;
+    schedule: string;
+    replay: string;
+    occurrences: number;
+    firstExecution: number;
+  }>;
 }
 
 describe('iommulab check', { concurrency: true }, () => {
@@ -29,7 +36,9 @@ describe('iommulab check', { concurrency: true }, () => {
     }
     const uaf = all.indexOf(all.find((l) => l.startsWith('ok   reader-free-uaf '))!);
     assert.equal(all[uaf + 1], '       use-after-free in reader_use_buffer: KASAN: slab-use-after-free: Read of data of Buffer#N');
-    assert.match(all[uaf + 2]!, /^ {9}once in 3 executions, first at execution \d+ \(\d+\.\d\ds\); replay: iommulab replay reader-free-uaf [\w.]+$/);
+    const counts =
+      /^ {9}once in 3 executions, first at execution \d+ \(\d+\.\d\ds\); replay: iommulab replay reader-free-uaf [\w.]+$/;
+    assert.match(all[uaf + 2]!, counts);
     assert.match(lines.at(-1)!, new RegExp(`^${builtinScenarios.length} of ${builtinScenarios.length} scenarios as expected, 0 not; \\d+ executions in `));
   });
 

@@ -12,6 +12,7 @@ import { Coordinator, wholeRange } from '../src/explorer/parallel/coordinator.js
 import { finishSearch, rangeOutcome } from '../src/explorer/parallel/explore-parallel.js';
 import { familyFor } from '../src/explorer/parallel/family.js';
 import { makePool, type SlicePool } from '../src/explorer/parallel/pool.js';
+import { emptyRange } from '../src/explorer/parallel/range.js';
 import type { SearchSpec } from '../src/explorer/parallel/slice.js';
 import { checkScenario, defaultCheckOptions } from '../src/check/check.js';
 import { checkProgress, checkRangeProgress } from '../src/check/progress-json.js';
@@ -132,7 +133,7 @@ describe('checkpoint and resume on the command line', () => {
       writeFileSync(f, text);
       return f;
     };
-    const empty = { executions: 0, steps: 0, maxAllocations: 0, complete: true, found: [], signatures: [], signaturesTruncated: [], edges: [] };
+    const empty = { ...emptyRange };
     const misfit = JSON.parse(readFileSync(good, 'utf8')) as { progress: unknown[] };
     const state = (frames: unknown[]) => ({ frames, floor: 0, pruned: false });
     const start = { key: [], state: state([]) };

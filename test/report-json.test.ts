@@ -61,7 +61,6 @@ describe('the JSON report', () => {
     assert.ok(validate(base));
     assert.ok(!validate({ ...base, version: 1 }), 'another version');
     assert.ok(!validate({ ...base, extra: 1 }), 'an unknown key');
-    const { ok: _, ...noOk } = base;
-    assert.ok(!validate(noOk), 'a missing key');
+    assert.ok(!validate({ ...base, ok: undefined }), 'a missing key');
   });
 });

@@ -122,7 +122,8 @@ const execArb = fc.record({
 function rangeOf(execs: readonly FakeExec[]): RangeResult {
   const f = new FoundSet(() => 0);
   execs.forEach((e, i) => f.addExecution(e as unknown as Execution, i + 1, undefined));
-  return { ...emptyRange, executions: execs.length, found: f.list(), signatures: f.signatures(), signaturesTruncated: f.truncated() };
+  const signatures = f.signatures();
+  return { ...emptyRange, executions: execs.length, found: f.list(), signatures, signaturesTruncated: f.truncated() };
 }
 
 test('the signatures kept, their counts and best counterexamples do not depend on where the search was cut', () => {

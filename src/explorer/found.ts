@@ -123,7 +123,10 @@ export class FoundSet {
     }
     old.occurrences++;
     const cand = { preemptions: exec.preemptions, steps: exec.steps, choices: exec.choices, execution };
-    if (compareCounterexamples(old, cand) > 0) Object.assign(old, record(v, exec, execution, nth), { firstExecution: old.firstExecution });
+    if (compareCounterexamples(old, cand) > 0) {
+      const first = old.firstExecution;
+      Object.assign(old, record(v, exec, execution, nth), { firstExecution: first });
+    }
   }
 
   /** Room for a new signature of `kind`? Makes it, by dropping the last kept one in signature order, when `sig` comes before it. */
@@ -188,7 +191,10 @@ export class FoundSet {
 
   /** Every signature kept, in the order they were first found (ties: by signature). */
   signatures(): SignatureFound[] {
-    return [...this.sigs.values()].map((r) => ({ ...r })).sort((a, b) => a.firstExecution - b.firstExecution || (a.signature < b.signature ? -1 : a.signature > b.signature ? 1 : 0));
+    const bySignature = (a: SignatureFound, b: SignatureFound) =>
+      a.signature < b.signature ? -1 : a.signature > b.signature ? 1 : 0;
+    const all = [...this.sigs.values()].map((r) => ({ ...r }));
+    return all.sort((a, b) => a.firstExecution - b.firstExecution || bySignature(a, b));
   }
 
   /** Kinds some of whose signatures were not kept, in the fixed order of kinds. */

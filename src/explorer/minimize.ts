@@ -35,7 +35,8 @@ export function minimize(
   };
   const first = attempt(choices);
   if (first === null) return { choices, steps: Number.NaN, preemptions: Number.NaN, attempts, violation: null };
-  let best = { choices: first.exec.choices.slice(), steps: first.exec.steps, preemptions: first.exec.preemptions, violation: first.v };
+  const f = first.exec;
+  let best = { choices: f.choices.slice(), steps: f.steps, preemptions: f.preemptions, violation: first.v };
   let improved = true;
   while (improved && attempts < budget) {
     improved = false;

@@ -76,8 +76,10 @@ export const checkReportSchema = z
 export type CheckReport = z.infer<typeof checkReportSchema>;
 
 // the schema describes exactly the outcome types (a compile error when they drift)
-type Plain<T> = T extends ReadonlyArray<infer U> ? Array<Plain<U>> : T extends object ? { -readonly [K in keyof T]: Plain<T[K]> } : T;
-type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? ([keyof A] extends [keyof B] ? ([keyof B] extends [keyof A] ? true : false) : false) : false) : false;
+type Plain<T> =
+  T extends ReadonlyArray<infer U> ? Array<Plain<U>> : T extends object ? { -readonly [K in keyof T]: Plain<T[K]> } : T;
+type Mutual<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+type Same<A, B> = Mutual<A, B> extends true ? Mutual<keyof A, keyof B> : false;
 const sameViolation: Same<Plain<z.infer<typeof violation>>, Plain<FoundViolation>> = true;
 const sameOutcome: Same<Plain<z.infer<typeof scenario>>, Plain<ScenarioOutcome>> = true;
 void sameViolation;
