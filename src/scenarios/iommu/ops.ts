@@ -29,13 +29,13 @@ import { isPciDev } from '../../pci/pci.js';
 import { pciResetFunctionWith } from '../../pci/reset.js';
 import {
   complete,
+  DMA_MAPPING_ERROR_RESULT,
   dmaIsolationViolation,
   EFAULT,
   EINVAL,
   EIO,
   ENODEV,
   ENOENT,
-  ENOMEM,
   type Gen,
   IS_ERR,
   waitForCompletion,
@@ -222,7 +222,8 @@ export function* runOp(w: IommuWorld, op: Op): Gen<number> {
       if (!L.bound.has(dev)) return -ENODEV;
       const size = op.size ?? 4096;
       const addr = yield* dmaMapPage(dev, op.paddr, size);
-      if (addr === DMA_MAPPING_ERROR) return -ENOMEM;
+      // the kernel returns DMA_MAPPING_ERROR and no errno, whatever failed inside (docs/SCENARIOS.md)
+      if (addr === DMA_MAPPING_ERROR) return DMA_MAPPING_ERROR_RESULT;
       L.dmaMaps.set(op.as, { dev, addr, paddr: op.paddr, size });
       return 0;
     }
