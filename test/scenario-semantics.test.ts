@@ -8,6 +8,10 @@ import { parseScenarioText } from '../src/scenarios/file/load.js';
 import { iommuScenario } from '../src/scenarios/iommu/build.js';
 import type { IommuScenarioSpec } from '../src/scenarios/iommu/spec.js';
 import type { CheckOptions } from '../src/check/check.js';
+import { decodeSchedule } from '../src/explorer/schedule.js';
+import { violationSignature } from '../src/rt/violation.js';
+import { findScenario } from '../src/scenarios/registry.js';
+import { replay } from './support/search.js';
 
 function scenario(yaml: string): IommuScenarioSpec {
   return parseScenarioText(yaml, 'test.yaml')[0]!;
@@ -79,5 +83,38 @@ expect: pass
     assert.equal(o.matches, false);
     assert.deepEqual(messages(o), ['assertion failed: claim(dev=ep0, owner=iommufd) returned -EPERM, expected 0 (an operation without `expect` must succeed)']);
     assert.equal(check(yaml(', expect: -EPERM')).outcome, 'pass');
+  });
+});
+
+describe('fault injection a user can aim', () => {
+  it('--faults applies to the threads by default; the prologue only on request', () => {
+    // the prologue binds and claims: with it in scope, failing its probe WARNs in every search
+    const s = findScenario('iommu-reset-vs-attach')!;
+    const threads = checkScenario(s, { faults: 'nth' });
+    assert.equal(threads.outcome, 'pass');
+    const all = checkScenario(s, { faults: 'nth', faultPhases: ['prologue', 'threads', 'teardown'] });
+    assert.deepEqual(all.kinds, ['warn']);
+    assert.equal(all.faults, 'fail_nth sweep in prologue,threads,teardown');
+    assert.match(all.violations[0]!.replay, / --fault-phases prologue,threads,teardown$/);
+  });
+
+  it('allocation sites are included or excluded by function, and the replay key says so', () => {
+    const s = findScenario('iommu-lifecycle')!;
+    const everywhere = checkScenario(s, { faults: 'nth' });
+    assert.deepEqual([...everywhere.kinds].sort(), ['dma-isolation', 'warn']);
+    const iova = checkScenario(s, { faults: 'nth', faultSites: ['alloc_iova_fast', 'iommu_dma_init_domain'] });
+    assert.deepEqual(iova.kinds, ['dma-isolation']);
+    assert.ok(iova.executions < everywhere.executions);
+    const v = iova.violations[0]!;
+    assert.match(v.replay, / --fault-sites alloc_iova_fast,iommu_dma_init_domain$/);
+    // the key replays that violation under the same scope, and not without it
+    const scope = { phases: ['threads'] as const, sites: ['alloc_iova_fast', 'iommu_dma_init_domain'] };
+    const sched = decodeSchedule(v.schedule);
+    const exec = replay(s.program, sched.choices, { faults: { mode: 'nth', nth: sched.nth!, ...scope } });
+    assert.deepEqual(exec.violations.map(violationSignature), [v.signature]);
+    const unaimed = replay(s.program, sched.choices, { faults: { mode: 'nth', nth: sched.nth! } });
+    assert.notDeepEqual(unaimed.violations.map(violationSignature), [v.signature]);
+    // excluding the hot-add path removes both findings
+    assert.equal(checkScenario(s, { faults: 'nth', skipFaultSites: ['device_add'] }).outcome, 'pass');
   });
 });

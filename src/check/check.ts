@@ -9,7 +9,7 @@ import { PctStrategy } from '../explorer/pct.js';
 import { RandomStrategy } from '../explorer/random.js';
 import { encodeSchedule } from '../explorer/schedule.js';
 import type { Strategy } from '../explorer/strategy.js';
-import type { FaultPlan } from '../rt/execution.js';
+import type { FaultPhase, FaultPlan, FaultScope } from '../rt/execution.js';
 import { type Frame, kernelName } from '../rt/stack.js';
 import { ModelError, type ViolationKind } from '../rt/violation.js';
 import { displayPath } from '../scenarios/file/display-path.js';
@@ -29,6 +29,12 @@ export interface CheckOptions {
   readonly pctDepth: number;
   readonly faults: FaultMode;
   readonly maxFailures: number;
+  /** phases whose allocations --faults may fail (the prologue only on request) */
+  readonly faultPhases: readonly FaultPhase[];
+  /** fail only allocations made inside these functions (kernel names); empty: any */
+  readonly faultSites: readonly string[];
+  /** never fail allocations made inside these functions */
+  readonly skipFaultSites: readonly string[];
   readonly warnFails: boolean;
   readonly maxExecutions: number;
   readonly timeLimitMs: number;
@@ -43,6 +49,9 @@ export const defaultCheckOptions: CheckOptions = {
   pctDepth: 3,
   faults: 'scenario',
   maxFailures: 1,
+  faultPhases: ['threads'],
+  faultSites: [],
+  skipFaultSites: [],
   warnFails: true,
   maxExecutions: 2_000_000,
   timeLimitMs: 60_000,
@@ -112,7 +121,22 @@ export interface ScenarioOutcome {
   readonly truncatedKinds: readonly ViolationKind[];
 }
 
+/** The fault plan a scenario is searched with: the mode, aimed by the check's phases and sites. */
 export function faultPlanFor(s: Scenario, opts: CheckOptions): FaultPlan {
+  const plan = faultModeFor(s, opts);
+  return plan.mode === 'none' ? plan : { ...plan, ...faultScopeOf(opts) };
+}
+
+/** Which allocations the options let fail. */
+export function faultScopeOf(opts: Pick<CheckOptions, 'faultPhases' | 'faultSites' | 'skipFaultSites'>): FaultScope {
+  return {
+    phases: opts.faultPhases,
+    ...(opts.faultSites.length > 0 ? { sites: opts.faultSites } : {}),
+    ...(opts.skipFaultSites.length > 0 ? { skipSites: opts.skipFaultSites } : {}),
+  };
+}
+
+function faultModeFor(s: Scenario, opts: CheckOptions): FaultPlan {
   switch (opts.faults) {
     case 'scenario':
       return s.faults ?? { mode: 'none' };
@@ -123,6 +147,19 @@ export function faultPlanFor(s: Scenario, opts: CheckOptions): FaultPlan {
     case 'nth':
       return { mode: 'nth', nth: 1 };
   }
+}
+
+/** "fail_nth sweep", "choice(max 1)", with where faults are injected when that is not the default */
+export function describeFaults(plan: FaultPlan): string {
+  if (plan.mode === 'none') return 'none';
+  const mode = plan.mode === 'nth' ? 'fail_nth sweep' : `choice(max ${plan.maxFailures})`;
+  const phases = plan.phases ?? ['threads'];
+  const where = [
+    ...(phases.length === 1 && phases[0] === 'threads' ? [] : [`in ${phases.join(',')}`]),
+    ...(plan.sites === undefined ? [] : [`in ${plan.sites.join(',')}`]),
+    ...(plan.skipSites === undefined ? [] : [`not in ${plan.skipSites.join(',')}`]),
+  ];
+  return where.length === 0 ? mode : `${mode} ${where.join(' ')}`;
 }
 
 export function makeStrategy(opts: CheckOptions): Strategy {
@@ -188,7 +225,7 @@ export function concludeScenario(
     matches: matches(s, outcome, kinds, result.exhaustive),
     exhaustive: result.exhaustive,
     strategy: result.strategy,
-    faults: faults.mode === 'none' ? 'none' : faults.mode === 'nth' ? 'fail_nth sweep' : `choice(max ${faults.maxFailures})`,
+    faults: describeFaults(faults),
     executions: result.executions,
     steps: result.steps,
     elapsedMs: result.elapsedMs,

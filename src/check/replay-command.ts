@@ -17,5 +17,11 @@ export function replayTarget(o: { readonly scenario: string; readonly file?: str
 export function replayOptions(opts: CheckOptions): string[] {
   const out: string[] = [];
   if (!opts.warnFails) out.push('--no-warn-fails');
+  // which allocations may fail decides which are choices in the schedule
+  if (opts.faults !== 'none') {
+    if (opts.faultPhases.length !== 1 || opts.faultPhases[0] !== 'threads') out.push('--fault-phases', opts.faultPhases.join(','));
+    if (opts.faultSites.length > 0) out.push('--fault-sites', shellWord(opts.faultSites.join(',')));
+    if (opts.skipFaultSites.length > 0) out.push('--skip-fault-sites', shellWord(opts.skipFaultSites.join(',')));
+  }
   return out;
 }

@@ -12,6 +12,7 @@ import { SharedPool } from '../explorer/parallel/shared-pool.js';
 import { loadProgram, type ProgramSource } from '../explorer/parallel/program-source.js';
 import { planSearch } from '../explorer/parallel/plan.js';
 import { runSlice, type SearchSpec } from '../explorer/parallel/slice.js';
+import { wallClockMs } from '../explorer/engine.js';
 import type { FaultPlan } from '../rt/execution.js';
 import { ModelError } from '../rt/violation.js';
 import { programRef } from '../scenarios/program-ref.js';
@@ -262,7 +263,9 @@ export class CheckRun {
       ranges = [wholeRange(familyFor(spec.strategy))];
     }
     const start = performance.now();
-    const ended = await this.search(flight, source, spec, ranges, (rs) => ({
+    // a resumed search's first violations are timed from when it first started (less the pause)
+    const clockOrigin = wallClockMs() - elapsed;
+    const ended = await this.search(flight, source, spec, ranges, clockOrigin, (rs) => ({
       name: s.name,
       status: 'search',
       elapsedMs: elapsed + performance.now() - start,
@@ -288,9 +291,13 @@ export class CheckRun {
     let elapsed = p?.elapsedMs ?? 0;
     const source = this.sourceOf(s);
     while (!sweep.done) {
-      const spec = this.searchSpec({ mode: 'nth', nth: sweep.n });
+      // the scenario's plan (its scope: phases, sites) at this point of the sweep
+      const plan = faultPlanFor(s, this.opts);
+      const spec = this.searchSpec({ ...(plan.mode === 'nth' ? plan : {}), mode: 'nth', nth: sweep.n });
       const start = performance.now();
-      const ended = await this.search(flight, source, spec, ranges ?? [wholeRange(familyFor(spec.strategy))], (rs) => ({
+      // a point's first violations are timed from the sweep's start
+      const clockOrigin = wallClockMs() - elapsed;
+      const ended = await this.search(flight, source, spec, ranges ?? [wholeRange(familyFor(spec.strategy))], clockOrigin, (rs) => ({
         name: s.name,
         status: 'sweep',
         elapsedMs: elapsed + performance.now() - start,
@@ -312,6 +319,7 @@ export class CheckRun {
     source: ProgramSource,
     spec: SearchSpec,
     ranges: RangeProgress[],
+    clockOrigin: number,
     live: (ranges: RangeProgress[]) => ScenarioProgress,
   ): Promise<RangeProgress[] | null> {
     const cap = this.opts.maxExecutions;
@@ -326,7 +334,7 @@ export class CheckRun {
     const untouched = only !== null && only.committed.executions === 0 && only.done.length === 0 && only.pending.length === 1;
     if (!this.concurrent && untouched) {
       const program = await loadProgram(source);
-      const budget = { maxExecutions: cap, timeMs: Math.min(whole ? Infinity : this.settings.warmUpMs, this.opts.timeLimitMs) };
+      const budget = { maxExecutions: cap, timeMs: Math.min(whole ? Infinity : this.settings.warmUpMs, this.opts.timeLimitMs), clockOrigin };
       const out = runSlice(program, spec, only!.pending[0]!.state, budget);
       only!.committed = out.result;
       only!.pending = out.remaining === null ? [] : [{ key: family.key(out.remaining), state: out.remaining }];
@@ -345,6 +353,7 @@ export class CheckRun {
       maxExecutions: cap,
       deadline,
       sliceMs: whole ? Infinity : this.settings.sliceMs,
+      clockOrigin,
     });
     flight.coordinator = coordinator;
     flight.live = () => live(coordinator.snapshot());

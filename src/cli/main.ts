@@ -1,6 +1,6 @@
 // iommulab command line: check, merge, replay, list.
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { type CheckOptions, defaultCheckOptions, faultPlanFor, strategyNames } from '../check/check.js';
+import { type CheckOptions, defaultCheckOptions, faultPlanFor, faultScopeOf, strategyNames } from '../check/check.js';
 import { RunFileError } from '../check/run-file.js';
 import { scenarioOfRun } from '../check/run-scenarios.js';
 import { parseShard, type Shard } from '../check/shard.js';
@@ -8,9 +8,11 @@ import { patchRegistry } from '../core/patches.js';
 import { defaultSliceMs } from '../explorer/parallel/explore-parallel.js';
 import { defaultWorkers } from '../explorer/parallel/pool.js';
 import { ReplayMismatch } from '../explorer/replay.js';
+import { type FaultPhase, faultPhases } from '../rt/execution.js';
 import { ModelError } from '../rt/violation.js';
 import { runOnce } from '../explorer/run-once.js';
 import { decodeSchedule, faultsFor, ScheduleSyntaxError } from '../explorer/schedule.js';
+import { replayOptions } from '../check/replay-command.js';
 import { executionReport, replayTarget } from '../report/text.js';
 import { displayPath } from '../scenarios/file/display-path.js';
 import { builtinScenarios } from '../scenarios/registry.js';
@@ -39,6 +41,26 @@ function seconds(name: string) {
   };
 }
 
+/** --fault-phases prologue,threads,teardown */
+function phasesArg(v: string): FaultPhase[] {
+  const list = v.split(',').map((p) => p.trim());
+  for (const p of list) {
+    if (!faultPhases.includes(p as FaultPhase)) throw new InvalidArgumentError(`--fault-phases takes a comma-separated list of ${faultPhases.join(', ')}; "${p}" is none of them`);
+  }
+  return [...new Set(list)] as FaultPhase[];
+}
+
+/** --fault-sites FN,FN: model functions in the kernel's spelling (as traces print them) */
+function sitesArg(flag: string) {
+  return (v: string): string[] => {
+    const list = v.split(',').map((f) => f.trim());
+    for (const f of list) {
+      if (!/^[A-Za-z_][\w.]*$/.test(f)) throw new InvalidArgumentError(`${flag} takes a comma-separated list of function names (e.g. iommu_group_alloc); "${f}" is not one`);
+    }
+    return [...new Set(list)];
+  };
+}
+
 function shardArg(v: string): Shard {
   const s = parseShard(v);
   if (s === null) throw new InvalidArgumentError('--shard must be i/n with 1 <= i <= n, e.g. 2/3');
@@ -55,6 +77,9 @@ interface CheckFlags {
   depth: number;
   faults: CheckOptions['faults'];
   maxFailures: number;
+  faultPhases: FaultPhase[];
+  faultSites: string[];
+  skipFaultSites: string[];
   warnFails: boolean;
   maxExecutions: number;
   timeLimit: number;
@@ -69,7 +94,7 @@ interface CheckFlags {
 
 /** Flags that define the search: a resumed run takes them from its checkpoint. */
 const searchFlags = [
-  'strategy', 'seed', 'executions', 'preemptionBound', 'depth', 'faults', 'maxFailures', 'warnFails', 'maxExecutions',
+  'strategy', 'seed', 'executions', 'preemptionBound', 'depth', 'faults', 'maxFailures', 'faultPhases', 'faultSites', 'skipFaultSites', 'warnFails', 'maxExecutions',
   'timeLimit', 'minimize', 'shard',
 ];
 
@@ -124,6 +149,9 @@ async function runCheck(names: string[], flags: CheckFlags, cmd: Command): Promi
       pctDepth: flags.depth,
       faults: flags.faults,
       maxFailures: flags.maxFailures,
+      faultPhases: flags.faultPhases,
+      faultSites: flags.faultSites,
+      skipFaultSites: flags.skipFaultSites,
       warnFails: flags.warnFails,
       maxExecutions: flags.maxExecutions,
       timeLimitMs: flags.timeLimit * 1000,
@@ -139,7 +167,9 @@ function kebab(flag: string): string {
   return flag.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 }
 
-function runReplay(name: string, scheduleText: string, flags: { warnFails: boolean; faults: CheckOptions['faults']; maxFailures: number }): number {
+type ReplayFlags = Pick<CheckFlags, 'warnFails' | 'faults' | 'maxFailures' | 'faultPhases' | 'faultSites' | 'skipFaultSites'>;
+
+function runReplay(name: string, scheduleText: string, flags: ReplayFlags): number {
   const s = scenarioOfArg(name);
   let schedule: ReturnType<typeof decodeSchedule>;
   try {
@@ -148,16 +178,26 @@ function runReplay(name: string, scheduleText: string, flags: { warnFails: boole
     if (e instanceof ScheduleSyntaxError) throw new UsageError(e.message);
     throw e;
   }
-  const searched = faultPlanFor(s, { ...defaultCheckOptions, faults: flags.faults, maxFailures: flags.maxFailures });
+  const searched = faultPlanFor(s, {
+    ...defaultCheckOptions,
+    faults: flags.faults,
+    maxFailures: flags.maxFailures,
+    faultPhases: flags.faultPhases,
+    faultSites: flags.faultSites,
+    skipFaultSites: flags.skipFaultSites,
+  });
   try {
+    // a schedule that fails allocations says how (n/, F, S); which allocations may fail is the options'
+    const plan = faultsFor(schedule, searched);
     const exec = runOnce(s.program, schedule.choices, {
-      faults: faultsFor(schedule, searched),
+      faults: plan.mode === 'none' ? plan : { ...plan, ...faultScopeOf(flags) },
       warnFails: flags.warnFails,
       trace: true,
       strict: true,
     });
     const target = replayTarget({ scenario: s.name, ...(s.origin && { file: displayPath(s.origin.file) }) });
-    console.log(executionReport(target, scheduleText, exec));
+    const options = replayOptions({ ...defaultCheckOptions, ...flags });
+    console.log(executionReport(target, scheduleText, exec, options));
     return exec.violations.length > 0 ? 1 : 0;
   } catch (e) {
     if (e instanceof ReplayMismatch) throw new UsageError(`schedule "${scheduleText}" does not fit scenario ${name}: ${e.message}`);
@@ -189,6 +229,9 @@ function program(): Command {
         .default('scenario'),
     )
     .option('--max-failures <n>', 'choice mode: failed allocations per execution', int('--max-failures', 1), 1)
+    .option('--fault-phases <list>', 'where --faults fails allocations: prologue, threads, teardown (comma-separated)', phasesArg, defaultCheckOptions.faultPhases)
+    .option('--fault-sites <fns>', 'fail only allocations made inside these functions (kernel names, comma-separated)', sitesArg('--fault-sites'), [])
+    .option('--skip-fault-sites <fns>', 'never fail allocations made inside these functions', sitesArg('--skip-fault-sites'), [])
     .option('--no-warn-fails', 'a WARN is reported but does not fail the check')
     .option('--max-executions <n>', 'stop a search after this many executions', int('--max-executions', 1), defaultCheckOptions.maxExecutions)
     .option('--time-limit <seconds>', 'stop a search this long (wall clock) after it starts', int('--time-limit', 1), defaultCheckOptions.timeLimitMs / 1000)
@@ -220,8 +263,11 @@ function program(): Command {
     .argument('<schedule>', 'schedule string from a report, e.g. 0.1x2.0 ("-" for none)')
     .addOption(new Option('--faults <mode>', 'as for check').choices(['scenario', 'none', 'nth', 'choice']).default('scenario'))
     .option('--max-failures <n>', 'as for check', int('--max-failures', 1), 1)
+    .option('--fault-phases <list>', 'as for check', phasesArg, defaultCheckOptions.faultPhases)
+    .option('--fault-sites <fns>', 'as for check', sitesArg('--fault-sites'), [])
+    .option('--skip-fault-sites <fns>', 'as for check', sitesArg('--skip-fault-sites'), [])
     .option('--no-warn-fails', 'a WARN is reported but does not fail')
-    .action((name: string, schedule: string, flags: { warnFails: boolean; faults: CheckOptions['faults']; maxFailures: number }) => {
+    .action((name: string, schedule: string, flags: ReplayFlags) => {
       process.exitCode = runReplay(name, schedule, flags);
     });
   cmd

@@ -42,8 +42,8 @@ export function summaryLine(outcomes: readonly ScenarioOutcome[], elapsedMs: num
 }
 
 /** The whole story of one replayed execution. */
-export function executionReport(scenario: string, schedule: string, exec: Execution): string {
-  const out: string[] = [`replay: ${replayCommand(scenario, schedule)}`, ''];
+export function executionReport(scenario: string, schedule: string, exec: Execution, options: readonly string[] = []): string {
+  const out: string[] = [`replay: ${replayCommand(scenario, schedule, options)}`, ''];
   if (exec.violations.length === 0) out.push('no violation in this execution', '');
   for (const v of exec.violations) out.push(`[${v.kind}] at step ${v.step}${v.thread ? ` in ${v.thread}` : ''}`, v.splat, '');
   for (const w of exec.warnings) out.push(`[warn, not failing] at step ${w.step}`, w.splat, '');

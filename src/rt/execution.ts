@@ -19,10 +19,28 @@ export interface Chooser {
   pickFail(exec: Execution): boolean;
 }
 
+/** Where a program's allocations run: the prologue, the threads (and what they spawn), the teardown. */
+export type FaultPhase = 'prologue' | 'threads' | 'teardown';
+export const faultPhases: readonly FaultPhase[] = ['prologue', 'threads', 'teardown'];
+
+/**
+ * Which fault points a plan may fail; the others always succeed and do not count (fail_nth
+ * numbers only the points in scope). By default the points the threads reach: a failure in the
+ * prologue (the setup every execution shares) would hide everything after it.
+ */
+export interface FaultScope {
+  /** default: ['threads'] */
+  readonly phases?: readonly FaultPhase[];
+  /** only points reached inside one of these functions (kernel spelling; or a point's own name, e.g. alloc_iova_fast) */
+  readonly sites?: readonly string[];
+  /** never points reached inside one of these functions */
+  readonly skipSites?: readonly string[];
+}
+
 export type FaultPlan =
   | { readonly mode: 'none' }
-  | { readonly mode: 'nth'; readonly nth: number }
-  | { readonly mode: 'choice'; readonly maxFailures: number };
+  | ({ readonly mode: 'nth'; readonly nth: number } & FaultScope)
+  | ({ readonly mode: 'choice'; readonly maxFailures: number } & FaultScope);
 
 export const noFaults: FaultPlan = { mode: 'none' };
 
@@ -123,6 +141,12 @@ export class Execution {
   private sleptInAtomic = false;
   /** a step is running: `steps` already counts it */
   private stepping = false;
+  /** the phase running: 0 prologue, 1 threads, 2 teardown (a bit of faultPhaseMask) */
+  private phase = 1;
+  /** bit i: fault points of phase i are in the plan's scope */
+  private readonly faultPhaseMask: number;
+  private readonly faultSites: ReadonlySet<string> | null;
+  private readonly faultSkipSites: ReadonlySet<string> | null;
 
   constructor(
     private readonly program: Program<unknown>,
@@ -132,6 +156,12 @@ export class Execution {
     this.tracing = opts.trace;
     this.trace = opts.trace ? [] : null;
     this.lockdep = opts.lockdep;
+    const f = opts.faults;
+    const scope: FaultScope = f.mode === 'none' ? {} : f;
+    // (without faults nothing fails, but the points in the default scope are still counted)
+    this.faultPhaseMask = (scope.phases ?? ['threads']).reduce((m, p) => m | (1 << faultPhases.indexOf(p)), 0);
+    this.faultSites = scope.sites !== undefined && scope.sites.length > 0 ? new Set(scope.sites) : null;
+    this.faultSkipSites = scope.skipSites !== undefined && scope.skipSites.length > 0 ? new Set(scope.skipSites) : null;
   }
 
   get failed(): boolean {
@@ -156,10 +186,12 @@ export class Execution {
       this.world = world;
       let first = 0;
       if (program.prologue !== undefined) {
+        this.phase = 0;
         this.spawn('prologue', program.prologue(world));
         this.schedule();
         first = this.threads.length;
       }
+      this.phase = 1;
       // after a prologue, the threads start after its last step (as if it had spawned them)
       const origin = this.steps > 0 ? this.steps - 1 : STARTED_AT_SETUP;
       for (const spec of program.threads(world)) this.spawn(spec.name, spec.body(), origin);
@@ -167,6 +199,7 @@ export class Execution {
       this.schedule();
       const results = this.threads.slice(first).map((t) => t.result);
       if (program.teardown !== undefined) {
+        this.phase = 2;
         this.spawn('teardown', program.teardown(world, results), STARTED_AFTER_ALL);
         this.schedule();
       }
@@ -374,7 +407,24 @@ export class Execution {
     else held.splice(i, 1);
   }
 
-  /** Should this allocation fail? Counts it, and asks the chooser in "failures as choices" mode. */
+  /**
+   * Is the fault point about to be yielded (named `what`: kzalloc, alloc_iova_fast...) in the
+   * fault plan's scope? One that is not always succeeds and is not counted: it yields a plain
+   * Yield op instead of an Alloc, so the search has no decision to make there. Asked before the
+   * yield, in the thread's context (the phase, and the model call stack when the plan names sites).
+   */
+  faultPoint(what: string): boolean {
+    if ((this.faultPhaseMask & (1 << this.phase)) === 0) return false;
+    if (this.faultSites === null && this.faultSkipSites === null) return true;
+    const names = captureStack().map((f) => kernelName(f.fn));
+    names.push(what);
+    const skip = this.faultSkipSites;
+    if (skip !== null && names.some((n) => skip.has(n))) return false;
+    const only = this.faultSites;
+    return only === null || names.some((n) => only.has(n));
+  }
+
+  /** Should this allocation (a fault point in scope) fail? Counts it, and asks the chooser in "failures as choices" mode. */
   shouldFailAlloc(): boolean {
     const n = ++this.allocations;
     const plan = this.opts.faults;

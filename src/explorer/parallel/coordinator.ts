@@ -42,6 +42,8 @@ export interface RunLimits {
   readonly deadline: number;
   /** how long a slice runs before it comes back to be saved or cut */
   readonly sliceMs: number;
+  /** when the search started (engine.ts wallClockMs()): violations are timed from it */
+  readonly clockOrigin?: number;
 }
 
 export type RunEnd = 'finished' | 'time' | 'stopped';
@@ -148,7 +150,8 @@ export class Coordinator {
     // a lone part while workers idle comes back soon, to be cut for them (if it can be)
     const sliceMs = idleAfter > 0 && !waiting && this.family.splits ? shortSliceMs : this.limits.sliceMs;
     const timeMs = Math.max(1, Math.min(sliceMs, this.limits.deadline - performance.now()));
-    const budget = { maxExecutions: this.limits.maxExecutions - range.committed.executions, timeMs };
+    const origin = this.limits.clockOrigin;
+    const budget = { maxExecutions: this.limits.maxExecutions - range.committed.executions, timeMs, ...(origin === undefined ? {} : { clockOrigin: origin }) };
     pool.run({ source: this.source, search: this.search, state: part.state, budget }).then(
       (out) => {
         if (!this.stopped && this.inflight.delete(token) && !range.limitHit) {
@@ -183,7 +186,8 @@ export class Coordinator {
       let result = d.result;
       if (result.executions > room) {
         // the cap falls inside this slice: explore exactly its first `room` executions again
-        result = runSlice(this.program!, this.search, d.state, { maxExecutions: room, timeMs: Infinity }).result;
+        const origin = this.limits.clockOrigin;
+        result = runSlice(this.program!, this.search, d.state, { maxExecutions: room, timeMs: Infinity, ...(origin === undefined ? {} : { clockOrigin: origin }) }).result;
       }
       range.committed = concatRanges(range.committed, result);
       if (range.committed.executions >= cap) {

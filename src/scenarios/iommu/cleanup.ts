@@ -1,6 +1,8 @@
 // The automatic cleanup after the threads, like closing an iommufd/VFIO fd and unloading
-// everything: undo what the operations left, in the order the kernel's users do it, so that the
-// leak check at the end means something.
+// everything: undo what the operations left, in the order the kernel's users do it (DMA unmapped,
+// PASIDs and RIDs detached, ownership released, domains freed, and only then drivers unbound,
+// devices removed, IOMMUs unregistered), so that teardown reports nothing a real teardown would
+// not and the leak check at the end means something.
 import { deviceDel } from '../../base/bus.js';
 import { deviceReleaseDriver } from '../../base/dd.js';
 import { iommuDomainFree } from '../../core/domain.js';
@@ -20,12 +22,9 @@ export function* cleanupWorld(w: IommuWorld): Gen {
     L.dmaMaps.delete(name);
     yield* dmaUnmapPage(m.dev, m.addr, m.size);
   }
-  // drivers unbind
-  for (const dev of [...L.bound]) {
-    L.bound.delete(dev);
-    yield* deviceReleaseDriver(dev);
-  }
-  // the owner detaches its PASIDs and RID attachments
+  // the users detach their PASIDs and RID attachments: a driver's remove() before it returns, an
+  // iommufd/VFIO fd when it is closed; unbinding first would leave PASIDs attached to a group the
+  // driver core takes back (iommu_device_unuse_default_domain() WARNs on a non-empty pasid_array)
   for (const [key, p] of [...L.pasids]) {
     L.pasids.delete(key);
     yield* iommuDetachDevicePasid(p.domain, p.dev, p.pasid);
@@ -43,12 +42,17 @@ export function* cleanupWorld(w: IommuWorld): Gen {
       yield* iommuDeviceReleaseDmaOwner(c.dev);
     }
   }
-  // unmaps and frees its domains
+  // unmaps and frees its domains (iommufd destroys its hwpts when the fd closes; a driver frees its own in remove())
   for (const [name, d] of [...w.domains]) {
     w.domains.delete(name);
     for (const m of L.maps.get(d) ?? []) yield* iommuUnmap(d, m.iova, m.size);
     L.maps.delete(d);
     yield* iommuDomainFree(d);
+  }
+  // then the drivers unbind (module unload)
+  for (const dev of [...L.bound]) {
+    L.bound.delete(dev);
+    yield* deviceReleaseDriver(dev);
   }
   // devices go away, then the IOMMU instances
   for (const dev of [...w.deviceList].reverse()) if (dev.added) yield* deviceDel(dev);
