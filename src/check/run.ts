@@ -297,7 +297,8 @@ export class CheckRun {
       const start = performance.now();
       // a point's first violations are timed from the sweep's start
       const clockOrigin = wallClockMs() - elapsed;
-      const ended = await this.search(flight, source, spec, ranges ?? [wholeRange(familyFor(spec.strategy))], clockOrigin, (rs) => ({
+      const from = ranges ?? [wholeRange(familyFor(spec.strategy))];
+      const ended = await this.search(flight, source, spec, from, clockOrigin, (rs) => ({
         name: s.name,
         status: 'sweep',
         elapsedMs: elapsed + performance.now() - start,
@@ -334,7 +335,8 @@ export class CheckRun {
     const untouched = only !== null && only.committed.executions === 0 && only.done.length === 0 && only.pending.length === 1;
     if (!this.concurrent && untouched) {
       const program = await loadProgram(source);
-      const budget = { maxExecutions: cap, timeMs: Math.min(whole ? Infinity : this.settings.warmUpMs, this.opts.timeLimitMs), clockOrigin };
+      const timeMs = Math.min(whole ? Infinity : this.settings.warmUpMs, this.opts.timeLimitMs);
+      const budget = { maxExecutions: cap, timeMs, clockOrigin };
       const out = runSlice(program, spec, only!.pending[0]!.state, budget);
       only!.committed = out.result;
       only!.pending = out.remaining === null ? [] : [{ key: family.key(out.remaining), state: out.remaining }];

@@ -150,8 +150,7 @@ export class Coordinator {
     // a lone part while workers idle comes back soon, to be cut for them (if it can be)
     const sliceMs = idleAfter > 0 && !waiting && this.family.splits ? shortSliceMs : this.limits.sliceMs;
     const timeMs = Math.max(1, Math.min(sliceMs, this.limits.deadline - performance.now()));
-    const origin = this.limits.clockOrigin;
-    const budget = { maxExecutions: this.limits.maxExecutions - range.committed.executions, timeMs, ...(origin === undefined ? {} : { clockOrigin: origin }) };
+    const budget = { maxExecutions: this.limits.maxExecutions - range.committed.executions, timeMs, ...this.clock() };
     pool.run({ source: this.source, search: this.search, state: part.state, budget }).then(
       (out) => {
         if (!this.stopped && this.inflight.delete(token) && !range.limitHit) {
@@ -174,6 +173,12 @@ export class Coordinator {
     );
   }
 
+  /** the search's clock origin, for a slice budget */
+  private clock(): { clockOrigin?: number } {
+    const origin = this.limits.clockOrigin;
+    return origin === undefined ? {} : { clockOrigin: origin };
+  }
+
   private commit(range: RangeProgress): void {
     const open = [...range.pending.map((p) => p.key)];
     for (const f of this.inflight.values()) if (f.range === range) open.push(f.part.key);
@@ -186,8 +191,7 @@ export class Coordinator {
       let result = d.result;
       if (result.executions > room) {
         // the cap falls inside this slice: explore exactly its first `room` executions again
-        const origin = this.limits.clockOrigin;
-        result = runSlice(this.program!, this.search, d.state, { maxExecutions: room, timeMs: Infinity, ...(origin === undefined ? {} : { clockOrigin: origin }) }).result;
+        result = runSlice(this.program!, this.search, d.state, { maxExecutions: room, timeMs: Infinity, ...this.clock() }).result;
       }
       range.committed = concatRanges(range.committed, result);
       if (range.committed.executions >= cap) {

@@ -76,7 +76,8 @@ export async function finishSearch(
     const room = maxExecutions - all.executions;
     if (result.executions > room) {
       // (explored again: its violations are timed as if now, late in the search)
-      result = runSlice(program, search, r.start.state, { maxExecutions: room, timeMs: Infinity, clockOrigin: wallClockMs() - elapsedMs }).result;
+      const budget = { maxExecutions: room, timeMs: Infinity, clockOrigin: wallClockMs() - elapsedMs };
+      result = runSlice(program, search, r.start.state, budget).result;
     }
     all = concatRanges(all, result);
     finished &&= r.finished;
