@@ -118,3 +118,67 @@ describe('fault injection a user can aim', () => {
     assert.equal(checkScenario(s, { faults: 'nth', skipFaultSites: ['device_add'] }).outcome, 'pass');
   });
 });
+
+describe('noise the model must not make', () => {
+  it('a DMA-API driver\'s DMA racing a reset of its own function waits the reset out (no DMA-isolation report)', () => {
+    const o = check(`
+name: dma-vs-own-reset
+summary: s
+description: d
+topology:
+  iommus: [{ name: smmu0 }]
+  pci: [{ name: ep0, bus: 0, slot: 1, ats: true, reset: [flr] }]
+  defaultDomainType: dma
+prologue:
+  - { op: bind, dev: ep0 }
+  - { op: dmaMap, dev: ep0, paddr: 0x100000, as: buf }
+threads:
+  - { name: driver, ops: [{ op: dma, dev: ep0, handle: buf }] }
+  - { name: reset, ops: [{ op: reset, dev: ep0 }] }
+expect: pass
+`);
+    assert.equal(o.outcome, 'pass', messages(o).join('\n'));
+    assert.equal(o.exhaustive, true);
+  });
+
+  it('the automatic cleanup detaches a driver\'s PASIDs before it unbinds the driver (no WARN in teardown)', () => {
+    const o = check(`
+name: pasid-left-attached
+summary: s
+description: d
+topology:
+  iommus: [{ name: smmu0 }]
+  pci: [{ name: ep0, bus: 0, slot: 1, pasids: 16 }]
+  defaultDomainType: dma
+prologue:
+  - { op: bind, dev: ep0 }
+  - { op: domainAlloc, dev: ep0, domain: P, pasid: true }
+threads:
+  - { name: driver, ops: [{ op: pasidAttach, dev: ep0, domain: P, pasid: 1 }] }
+expect: pass
+`);
+    assert.equal(o.outcome, 'pass', messages(o).join('\n'));
+  });
+
+  it('a reset racing removal of the same device is refused (a caller precondition), not reported as a kernel use-after-free', () => {
+    const yaml = (order: string) => `
+name: reset-vs-remove
+summary: s
+description: d
+topology:
+  iommus: [{ name: smmu0 }]
+  pci: [{ name: ep0, bus: 0, slot: 1, ats: true, reset: [flr] }]
+prologue:
+  - { op: bind, dev: ep0, driverManagedDma: true }
+threads:
+  - { name: reset, ops: [{ op: reset, dev: ep0 }${order === 'ordered' ? ', { op: signal, event: reset-done }' : ''}] }
+  - { name: unplug, ops: [${order === 'ordered' ? '{ op: wait, event: reset-done }, ' : ''}{ op: remove, dev: ep0 }] }
+expect: pass
+`;
+    assert.throws(() => scenario(yaml('racing')), (e: Error) => {
+      assert.match(e.message, /test\.yaml:\d+: threads\[0\]\.ops\[0\]\.op: reset of "ep0" may run while thread "unplug" removes it \(threads\[1\]\.ops\[0\]\)/);
+      return true;
+    });
+    assert.equal(check(yaml('ordered')).outcome, 'pass');
+  });
+});

@@ -3,7 +3,7 @@
 // core's grouping uses (pci_for_each_dma_alias, pci_acs_path_enabled, ...).
 import { type BusType, Device, type FirmwareDesc } from '../base/device.js';
 import type { HwEndpoint } from '../hw/endpoint.js';
-import { EINVAL, type Gen, KObject, WARN_ON } from '../sync/index.js';
+import { EINVAL, type Gen, KObject, Mutex, WARN_ON } from '../sync/index.js';
 
 /** PCI reset methods in the order the PCI core tries them (pci_reset_fn_methods[]) */
 export const pciResetMethodNames = ['device_specific', 'acpi', 'flr', 'af_flr', 'pm', 'bus', 'cxl_bus'] as const;
@@ -51,10 +51,19 @@ export class PciDev extends Device {
   quirkResetViaFlr = false;
   /** a CXL device (cxl_bus reset) */
   cxl = false;
+  /**
+   * The bound driver's DMA quiesce across a reset [B]: pci_dev_save_and_disable() calls the
+   * driver's err_handler->reset_prepare(), which stops its DMA and holds new DMA off, and clears
+   * Bus Master Enable; pci_dev_restore() restores config space and calls reset_done(). A function
+   * in reset issues no DMA. Modelled as a lock the reset holds from save to restore and the
+   * driver's DMA holds for one transaction (model-only: drivers do this with their own state).
+   */
+  readonly dmaQuiesce: Mutex;
 
   constructor(name: string, bus: BusType, fw: FirmwareDesc, ep: HwEndpoint, pciBus: PciBus, readonly devfn: number) {
     super(name, bus, fw, ep);
     this.pciBus = pciBus;
+    this.dmaQuiesce = new Mutex(`&dev:${name}->dma_quiesce`, this, '&dev->dma_quiesce');
   }
 
   /** pci_dev_id(): the requester ID */

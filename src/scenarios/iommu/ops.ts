@@ -38,6 +38,8 @@ import {
   ENOENT,
   type Gen,
   IS_ERR,
+  mutexLock,
+  mutexUnlock,
   waitForCompletion,
 } from '../../sync/index.js';
 import type { Op } from './spec.js';
@@ -304,7 +306,11 @@ function* deviceDma(
   const addr = m?.addr ?? iova ?? 0;
   const unit = w.driver.instances.find((i) => i.node === dev.fw.iommu);
   if (unit === undefined) return 0;
+  // the driver's DMA waits out a reset of its function (reset_prepare .. reset_done: pci/pci.ts)
+  const quiesce = m !== undefined && isPciDev(dev) ? dev.dmaQuiesce : null;
+  if (quiesce !== null) yield* mutexLock(quiesce);
   const r = yield* dmaAccess(unit.hw, dev.ep, dev.fw.ids[0] ?? 0, pasid ?? null, addr);
+  if (quiesce !== null) yield* mutexUnlock(quiesce);
   if (m !== undefined && (r.kind === 'ok' || r.kind === 'bypass') && r.pa !== m.paddr) {
     dmaIsolationViolation(`${dev.label} DMA to 0x${addr.toString(16)} reached 0x${r.pa.toString(16)}, its driver mapped 0x${m.paddr.toString(16)}`);
   }
