@@ -176,7 +176,8 @@ threads:
 expect: pass
 `;
     assert.throws(() => scenario(yaml('racing')), (e: Error) => {
-      assert.match(e.message, /test\.yaml:\d+: threads\[0\]\.ops\[0\]\.op: reset of "ep0" may run while thread "unplug" removes it \(threads\[1\]\.ops\[0\]\)/);
+      const refused = /test\.yaml:\d+: threads\[0\]\.ops\[0\]\.op: reset of "ep0" may run while thread "unplug" removes it/;
+      assert.match(e.message, refused);
       return true;
     });
     assert.equal(check(yaml('ordered')).outcome, 'pass');
