@@ -63,6 +63,13 @@ describe('violation signatures', () => {
     assert.deepEqual(signaturesOf(exec), ['warn in observe: WARNING: WARN_ON(x published before the observer ran)']);
   });
 
+  it('normalizing in one pass is the three substitutions it stands for', () => {
+    const byRegex = (m: string) => m.replace(/#[0-9a-f]+\b/g, '#N').replace(/\b0x[0-9a-f]+\b/gi, '0xN').replace(/\b\d+\b/g, 'N');
+    const chars = fc.constantFrom('#', '0', '1', '9', 'a', 'f', 'x', 'X', 'g', '_', ' ', '-', ':', '>', 'I', 'p');
+    const text = fc.array(chars, { maxLength: 24 }).map((cs) => cs.join(''));
+    fc.assert(fc.property(text, (m) => assert.equal(normalizeMessage(m), byRegex(m))), { numRuns: 2000 });
+  });
+
   it('a minimized replay key reproduces the violation it is printed with, not another of its kind', () => {
     const r = explore(twoWarns, new DfsStrategy());
     assert.equal(r.signatures.length, 2);

@@ -108,28 +108,24 @@ export class FoundSet {
     const old = this.best.get(v.kind);
     const cand = { preemptions: exec.preemptions, steps: exec.steps, choices: exec.choices, execution };
     if (old !== undefined && compareCounterexamples(old, cand) <= 0) return;
-    this.best.set(v.kind, {
-      ...record(v, exec, execution, nth),
-      firstExecution: old?.firstExecution ?? execution,
-    });
+    this.best.set(v.kind, record(v, exec, execution, old?.firstExecution ?? execution, nth));
   }
 
   private addSignature(sig: string, v: Violation, exec: Execution, execution: number, nth: number | undefined): void {
     const old = this.sigs.get(sig);
     if (old === undefined) {
       if (!this.admit(sig, v.kind)) return;
-      this.sigs.set(sig, { ...record(v, exec, execution, nth), signature: sig, occurrences: 1, firstMs: this.clock() });
+      this.sigs.set(sig, signatureRecord(sig, record(v, exec, execution, execution, nth), 1, this.clock()));
       return;
     }
     old.occurrences++;
     const cand = { preemptions: exec.preemptions, steps: exec.steps, choices: exec.choices, execution };
     if (compareCounterexamples(old, cand) > 0) {
-      const first = old.firstExecution;
-      Object.assign(old, record(v, exec, execution, nth), { firstExecution: first });
+      this.sigs.set(sig, signatureRecord(sig, record(v, exec, execution, old.firstExecution, nth), old.occurrences, old.firstMs));
     }
   }
 
-  /** Room for a new signature of `kind`? Makes it, by dropping the last kept one in signature order, when `sig` comes before it. */
+  /** Room for a new signature of `kind`? Makes it, by dropping the last kept one in signature order, when `sig` is before it. */
   private admit(sig: string, kind: ViolationKind): boolean {
     const n = this.perKind.get(kind) ?? 0;
     if (n < maxSignaturesPerKind) {
@@ -164,17 +160,17 @@ export class FoundSet {
 
   /** Take a signature's record found elsewhere (another range of the same search), its execution numbers shifted by `offset`. */
   addFound(s: SignatureFound, offset = 0): void {
-    const moved: Mutable<SignatureFound> = { ...s, execution: s.execution + offset, firstExecution: s.firstExecution + offset };
-    const old = this.sigs.get(s.signature);
+    const sig = s.signature;
+    const shifted = { ...s, execution: s.execution + offset, firstExecution: s.firstExecution + offset };
+    const moved = signatureRecord(sig, shifted, s.occurrences, s.firstMs);
+    const old = this.sigs.get(sig);
     if (old === undefined) {
-      if (this.admit(s.signature, s.kind)) this.sigs.set(s.signature, moved);
+      if (this.admit(sig, s.kind)) this.sigs.set(sig, moved);
       return;
     }
-    const occurrences = old.occurrences + moved.occurrences;
-    const firstExecution = Math.min(old.firstExecution, moved.firstExecution);
-    const firstMs = Math.min(old.firstMs, moved.firstMs);
-    if (compareCounterexamples(moved, old) < 0) Object.assign(old, moved);
-    Object.assign(old, { occurrences, firstExecution, firstMs });
+    const winner = compareCounterexamples(moved, old) < 0 ? moved : old;
+    const first = { ...winner, firstExecution: Math.min(old.firstExecution, moved.firstExecution) };
+    this.sigs.set(sig, signatureRecord(sig, first, old.occurrences + moved.occurrences, Math.min(old.firstMs, moved.firstMs)));
   }
 
   /** Kinds that had more signatures than are kept (also from a range merged in). */
@@ -193,7 +189,7 @@ export class FoundSet {
   signatures(): SignatureFound[] {
     const bySignature = (a: SignatureFound, b: SignatureFound) =>
       a.signature < b.signature ? -1 : a.signature > b.signature ? 1 : 0;
-    const all = [...this.sigs.values()].map((r) => ({ ...r }));
+    const all = [...this.sigs.values()].map((r) => signatureRecord(r.signature, r, r.occurrences, r.firstMs));
     return all.sort((a, b) => a.firstExecution - b.firstExecution || bySignature(a, b));
   }
 
@@ -203,17 +199,48 @@ export class FoundSet {
   }
 }
 
-function record(v: Violation, exec: Execution, execution: number, nth: number | undefined): Counterexample {
+/** A counterexample record, every field written in one literal (one object shape: records are made per execution) */
+function record(v: Violation, exec: Execution, execution: number, firstExecution: number, nth?: number): Counterexample {
   const choices = exec.choices.slice();
+  if (nth === undefined) {
+    return {
+      kind: v.kind,
+      violation: v,
+      choices,
+      schedule: encodeSchedule({ choices }),
+      steps: exec.steps,
+      preemptions: exec.preemptions,
+      execution,
+      firstExecution,
+    };
+  }
   return {
     kind: v.kind,
     violation: v,
     choices,
-    schedule: encodeSchedule(nth === undefined ? { choices } : { choices, nth }),
+    nth,
+    schedule: encodeSchedule({ choices, nth }),
     steps: exec.steps,
     preemptions: exec.preemptions,
     execution,
-    firstExecution: execution,
-    ...(nth === undefined ? {} : { nth }),
+    firstExecution,
   };
+}
+
+function signatureRecord(signature: string, c: Counterexample, occurrences: number, firstMs: number): Mutable<SignatureFound> {
+  const r: Mutable<SignatureFound> = {
+    kind: c.kind,
+    violation: c.violation,
+    choices: c.choices,
+    schedule: c.schedule,
+    steps: c.steps,
+    preemptions: c.preemptions,
+    execution: c.execution,
+    firstExecution: c.firstExecution,
+    signature,
+    occurrences,
+    firstMs,
+  };
+  if (c.nth !== undefined) r.nth = c.nth;
+  return r;
 }
