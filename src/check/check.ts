@@ -16,6 +16,8 @@ import { displayPath } from '../scenarios/file/display-path.js';
 import { describeExpectation, type Scenario } from '../scenarios/scenario.js';
 import { replayCommand, replayOptions, replayTarget } from './replay-command.js';
 
+export { maxSignaturesPerKind } from '../explorer/found.js';
+
 export type StrategyName = 'dpor' | 'dfs' | 'random' | 'pct';
 export const strategyNames: readonly StrategyName[] = ['dpor', 'dfs', 'random', 'pct'];
 export type FaultMode = 'scenario' | 'none' | 'nth' | 'choice';

@@ -1,7 +1,7 @@
 // Releasing a device (spec core.md §4.4): unlink, release_domain, release_device, and for the
 // last member the group's domains, all in one group->mutex hold (the outcome of §5b).
 import type { Device } from '../base/device.js';
-import { deref, type Gen, kfree, mutexLock, mutexUnlock, readOnce, WARN_ON } from '../sync/index.js';
+import { deref, type Gen, kfree, mutexLock, mutexUnlock, readOnce, WARN_ON, writeOnce } from '../sync/index.js';
 import { devHasIommu, devIommuFree } from './dev-iommu.js';
 import { type GroupDevice, type IommuGroup, iommuGroupPut } from './group.js';
 import { iommuDeinitDevice } from './probe.js';
@@ -26,7 +26,7 @@ export function* __iommuGroupRemoveDevice(dev: Device): Gen {
     group.devices.splice(i, 1);
     yield* __iommuGroupFreeDevice(group, device);
     if (devHasIommu(dev)) yield* iommuDeinitDevice(dev);
-    else dev.iommuGroup = null;
+    else yield* writeOnce(dev, 'iommuGroup', null);
   }
   yield* mutexUnlock(group.mutex);
   // pairs with the get in iommu_init_device() or iommu_group_add_device()

@@ -1,7 +1,6 @@
 // Text reports for people: one line per scenario, and the full violation report that leads
 // with the replay key, then the splat, then the trace.
-import type { FoundViolation, ScenarioOutcome } from '../check/check.js';
-import { maxSignaturesPerKind } from '../explorer/found.js';
+import { type FoundViolation, maxSignaturesPerKind, type ScenarioOutcome } from '../check/check.js';
 import type { Execution } from '../rt/execution.js';
 
 import { replayCommand } from '../check/replay-command.js';
