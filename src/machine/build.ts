@@ -28,7 +28,7 @@ export function buildMachine(desc: MachineDesc): Machine {
     m.paths.set(ep, { unit, sids });
     // tables are preallocated in hardware: every entry an endpoint can use exists from the
     // start, so no step creates one (and a check can name it)
-    if (unit !== null) for (const sid of sids) unit.entryObjects(sid);
+    if (unit !== null) for (const sid of sids) unit.entryReads(sid);
   };
   for (const f of desc.pci) add(f.name, unitOf(f.iommu), [pciRid(f)], f.ats ?? false);
   let nextSid = FIRST_PLATFORM_SID;
