@@ -38,14 +38,21 @@ describe('the JSON report', () => {
       // an incomplete search, a fail_nth sweep
       ['check', '--json', '--workers', '1', 'iommu-group-attach-detach', '--max-executions', '3'],
       ['check', '--json', '--workers', '1', 'unchecked-alloc', '--faults', 'nth', '--no-minimize'],
+      // executions cut at --max-steps (truncated, exit 3); checking mode (yieldRaces)
+      ['check', '--json', '--workers', '1', 'lost-update', 'mutex-counter', '--max-steps', '3'],
+      ['check', '--json', '--check-yields', 'lost-update', 'mutex-counter'],
     ];
+    const seen = new Set<string>();
     for (const args of runs) {
       const ran = await iommulab(args);
-      const doc = JSON.parse(ran.stdout) as { version: number; scenarios: Array<{ violations: unknown[]; outcome: string }> };
+      const doc = JSON.parse(ran.stdout) as { version: number; exitCode: number; scenarios: Array<Record<string, unknown>> };
       assert.ok(validate(doc), `${args.join(' ')}: ${JSON.stringify(validate.errors, null, 1)}`);
       assert.equal(doc.version, checkReportVersion);
+      assert.equal(doc.exitCode, ran.code, `${args.join(' ')}: the document's exit code is the command's`);
       checkReportSchema.parse(doc);
+      for (const o of doc.scenarios) for (const k of Object.keys(o)) seen.add(k);
     }
+    assert.ok(seen.has('truncated') && seen.has('yieldRaces'), [...seen].join(', '));
     const shards = [1, 2].map((i) => join(dir, `s${i}.json`));
     for (const [i, f] of shards.entries()) {
       const ran = await iommulab(['check', 'abba-deadlock', 'lost-update', '--shard', `${i + 1}/2`, '--out', f, '--workers', '1']);
@@ -57,7 +64,7 @@ describe('the JSON report', () => {
 
   test('the schema refuses what the format does not have', () => {
     const validate = validator();
-    const base = { format: 'iommulab-check', version: checkReportVersion, ok: true, elapsedMs: 1, scenarios: [] };
+    const base = { format: 'iommulab-check', version: checkReportVersion, ok: true, exitCode: 0, elapsedMs: 1, scenarios: [] };
     assert.ok(validate(base));
     assert.ok(!validate({ ...base, version: 1 }), 'another version');
     assert.ok(!validate({ ...base, extra: 1 }), 'an unknown key');

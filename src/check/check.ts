@@ -12,9 +12,10 @@ import type { Strategy } from '../explorer/strategy.js';
 import type { FaultPhase, FaultPlan, FaultScope } from '../rt/execution.js';
 import { type Frame, kernelName } from '../rt/stack.js';
 import { ModelError, type ViolationKind } from '../rt/violation.js';
+import { type YieldLog, yieldRaceSplat } from '../rt/yield-race.js';
 import { displayPath } from '../scenarios/file/display-path.js';
 import { describeExpectation, type Scenario } from '../scenarios/scenario.js';
-import { replayCommand, replayOptions, replayTarget } from './replay-command.js';
+import { replayCommand, replayDefaultMaxSteps, replayOptions, replayTarget } from './replay-command.js';
 
 export { maxSignaturesPerKind } from '../explorer/found.js';
 
@@ -40,6 +41,8 @@ export interface CheckOptions {
   readonly warnFails: boolean;
   readonly maxExecutions: number;
   readonly timeLimitMs: number;
+  /** steps per execution: one that wants more is cut, and the search is incomplete */
+  readonly maxSteps: number;
   readonly minimize: boolean;
 }
 
@@ -57,6 +60,7 @@ export const defaultCheckOptions: CheckOptions = {
   warnFails: true,
   maxExecutions: 2_000_000,
   timeLimitMs: 60_000,
+  maxSteps: replayDefaultMaxSteps,
   minimize: true,
 };
 
@@ -87,8 +91,11 @@ export interface FoundViolation {
   readonly schedule: string;
   /** the command that replays it */
   readonly replay: string;
-  /** false when the schedule alone does not reproduce it (a lock inversion whose first order an earlier execution took) */
-  readonly reproduces: boolean;
+  /**
+   * false when the schedule alone does not reproduce it (a lock inversion whose first order an
+   * earlier execution took); null when it could not be run again within the check's limits
+   */
+  readonly reproduces: boolean | null;
   readonly steps: number;
   readonly preemptions: number;
   /** the thread that hit it; null for a check made between steps */
@@ -115,12 +122,26 @@ export interface ScenarioOutcome {
   readonly steps: number;
   readonly elapsedMs: number;
   readonly executionsPerSecond: number;
+  /** executions cut at --max-steps (present when there were any): the search is incomplete */
+  readonly truncated?: number;
   /** every kind found, in the order they were first found (what the expectation is compared with) */
   readonly kinds: readonly ViolationKind[];
   /** every distinct violation found (by signature), in the order they were first found */
   readonly violations: readonly FoundViolation[];
   /** kinds with more distinct violations than were kept (explorer/found.ts: maxSignaturesPerKind) */
   readonly truncatedKinds: readonly ViolationKind[];
+  /** checking mode (`--check-yields`): the model's breaks of the yield rule, one per location */
+  readonly yieldRaces?: readonly YieldRaceReport[];
+}
+
+/** A break of the yield rule as a check reports it (rt/yield-check.ts). */
+export interface YieldRaceReport {
+  /** the static location, e.g. "Device.iommuGroup" */
+  readonly location: string;
+  /** the schedule of the execution that found it (`iommulab replay --check-yields` shows it again) */
+  readonly schedule: string;
+  /** the KCSAN-style report: both accesses with their stacks, threads and locks */
+  readonly splat: string;
 }
 
 /** The fault plan a scenario is searched with: the mode, aimed by the check's phases and sites. */
@@ -184,7 +205,11 @@ export function resolveCheckOptions(options: Partial<CheckOptions>): CheckOption
   return { ...defaultCheckOptions, ...options };
 }
 
-export function checkScenario(s: Scenario, options: Partial<CheckOptions> = {}): ScenarioOutcome {
+/**
+ * Explore `s` in this thread. With `yieldLog` the search runs in checking mode (every execution
+ * records its accesses; rt/yield-check.ts) and the outcome lists what the log holds.
+ */
+export function checkScenario(s: Scenario, options: Partial<CheckOptions> = {}, yieldLog?: YieldLog): ScenarioOutcome {
   const opts = resolveCheckOptions(options);
   const faults = faultPlanFor(s, opts);
   const exploreOpts = {
@@ -192,7 +217,10 @@ export function checkScenario(s: Scenario, options: Partial<CheckOptions> = {}):
     warnFails: opts.warnFails,
     maxExecutions: opts.maxExecutions,
     timeLimitMs: opts.timeLimitMs,
+    maxSteps: opts.maxSteps,
+    ...(yieldLog === undefined ? {} : { yieldLog }),
   };
+  const deadline = performance.now() + opts.timeLimitMs;
   let result: ExploreResult;
   try {
     result =
@@ -203,22 +231,35 @@ export function checkScenario(s: Scenario, options: Partial<CheckOptions> = {}):
     if (e instanceof ModelError) e.message = `scenario ${s.name}: ${e.message}`;
     throw e;
   }
-  return concludeScenario(s, result, faults, opts);
+  const outcome = concludeScenario(s, result, faults, opts, deadline);
+  if (yieldLog === undefined) return outcome;
+  const yieldRaces = yieldLog.list().map((r) => ({
+    location: r.location,
+    schedule: encodeSchedule(r.nth === undefined ? { choices: r.choices } : { choices: r.choices, nth: r.nth }),
+    splat: yieldRaceSplat(r),
+  }));
+  return { ...outcome, matches: outcome.matches && yieldRaces.length === 0, yieldRaces };
 }
 
-/** Shrink what a search found and compare it with the scenario's expectation. */
+/**
+ * Shrink what a search found and compare it with the scenario's expectation. Shrinking stops at
+ * `deadline` (performance.now(); default: --time-limit from now), keeping the best key so far.
+ */
 export function concludeScenario(
   s: Scenario,
   result: ExploreResult,
   faults: FaultPlan,
   options: Partial<CheckOptions> = {},
+  deadline?: number,
 ): ScenarioOutcome {
   const opts = { ...defaultCheckOptions, ...options };
   const file = s.origin === undefined ? undefined : displayPath(s.origin.file);
   const target = replayTarget({ scenario: s.name, ...(file === undefined ? {} : { file }) });
-  const violations = result.signatures.map((sf) => shrink(s, sf, faults, opts, target));
+  const until = deadline ?? performance.now() + opts.timeLimitMs;
+  const violations = result.signatures.map((sf) => shrink(s, sf, faults, opts, target, until));
   const kinds = result.found.map((cx) => cx.kind);
-  const outcome: Outcome = kinds.length > 0 ? 'violation' : result.limitHit ? 'incomplete' : 'pass';
+  const truncated = result.truncated ?? 0;
+  const outcome: Outcome = kinds.length > 0 ? 'violation' : result.limitHit || truncated > 0 ? 'incomplete' : 'pass';
   return {
     scenario: s.name,
     ...(file === undefined ? {} : { file }),
@@ -233,20 +274,31 @@ export function concludeScenario(
     elapsedMs: result.elapsedMs,
     executionsPerSecond: result.elapsedMs > 0 ? Math.round((result.executions * 1000) / result.elapsedMs) : 0,
     kinds,
+    ...(truncated > 0 ? { truncated } : {}),
     violations,
     truncatedKinds: result.signaturesTruncated,
   };
 }
 
-function shrink(s: Scenario, sf: SignatureFound, searched: FaultPlan, opts: CheckOptions, target: string): FoundViolation {
+function shrink(
+  s: Scenario,
+  sf: SignatureFound,
+  searched: FaultPlan,
+  opts: CheckOptions,
+  target: string,
+  deadline: number,
+): FoundViolation {
   const faults: FaultPlan = sf.nth === undefined ? searched : { ...searched, mode: 'nth', nth: sf.nth } as FaultPlan;
   let schedule = sf.schedule;
   let steps = sf.steps;
   let preemptions = sf.preemptions;
   let v = sf.violation;
-  // with --no-minimize, one execution tells whether the key reproduces what it is printed with
-  const m = minimize(s.program, sf.signature, sf.choices, faults, opts.warnFails, opts.minimize ? undefined : 1);
-  const reproduces = m.violation !== null;
+  // with --no-minimize, one execution tells whether the key reproduces what it is printed with;
+  // the search's limits hold here too (--max-steps for each run, shrinking stops at the deadline)
+  const limits = { maxSteps: opts.maxSteps, deadline };
+  const m = minimize(s.program, sf.signature, sf.choices, faults, opts.warnFails, opts.minimize ? undefined : 1, limits);
+  // a run cut by a limit before the violation tells nothing: the key is printed as found, unverified
+  const reproduces = m.violation !== null ? true : m.cut ? null : false;
   if (opts.minimize && m.violation !== null) {
     schedule = encodeSchedule(sf.nth === undefined ? { choices: m.choices } : { choices: m.choices, nth: sf.nth });
     steps = m.steps;

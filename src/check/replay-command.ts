@@ -13,10 +13,15 @@ export function replayTarget(o: { readonly scenario: string; readonly file?: str
   return o.file === undefined ? o.scenario : shellWord(`${o.file}:${o.scenario}`);
 }
 
+/** replay's default --max-steps (check.ts defaultCheckOptions.maxSteps; not imported: check.ts imports this file) */
+export const replayDefaultMaxSteps = 100_000;
+
 /** the replay options a check with these options needs */
 export function replayOptions(opts: CheckOptions): string[] {
   const out: string[] = [];
   if (!opts.warnFails) out.push('--no-warn-fails');
+  // a key found past the default step bound is cut there on replay
+  if (opts.maxSteps > replayDefaultMaxSteps) out.push('--max-steps', String(opts.maxSteps));
   // which allocations may fail decides which are choices in the schedule
   if (opts.faults !== 'none') {
     if (opts.faultPhases.length !== 1 || opts.faultPhases[0] !== 'threads') out.push('--fault-phases', opts.faultPhases.join(','));

@@ -2,7 +2,7 @@
 // 2nd, and so on, until a run makes fewer allocations than N (like tools/testing/selftests'
 // iommufd_fail_nth).
 import type { Program } from '../rt/execution.js';
-import { type ExploreOptions, type ExploreResult, explore, wallClockMs } from './engine.js';
+import { defaultExploreOptions, type ExploreOptions, type ExploreResult, explore, wallClockMs } from './engine.js';
 import { FoundSet } from './found.js';
 import type { Strategy } from './strategy.js';
 
@@ -37,6 +37,7 @@ export class NthSweep {
         elapsedMs: 0,
         exhaustive: true,
         limitHit: false,
+        truncated: 0,
         found: [],
         signatures: [],
         signaturesTruncated: [],
@@ -77,6 +78,7 @@ export class NthSweep {
       elapsedMs: a.elapsedMs + r.elapsedMs,
       exhaustive: a.exhaustive && r.exhaustive,
       limitHit: a.limitHit || r.limitHit,
+      truncated: a.truncated + r.truncated,
       found,
       signatures: sigs.signatures(),
       signaturesTruncated: sigs.truncated(),
@@ -100,6 +102,14 @@ export function sweepNth(
   const sweep = new NthSweep(options.stopOnFirst === true);
   const clockOrigin = options.clockOrigin ?? wallClockMs();
   const plan = options.faults?.mode === 'nth' ? options.faults : { mode: 'nth' as const, nth: 1 };
-  while (sweep.add(explore(program, makeStrategy(), { ...options, clockOrigin, faults: { ...plan, nth: sweep.n } })));
+  // the time limit is the whole sweep's, not each point's
+  const deadline = performance.now() + (options.timeLimitMs ?? defaultExploreOptions.timeLimitMs);
+  const point = (): Partial<ExploreOptions> => ({
+    ...options,
+    clockOrigin,
+    faults: { ...plan, nth: sweep.n },
+    timeLimitMs: Math.max(0, deadline - performance.now()),
+  });
+  while (sweep.add(explore(program, makeStrategy(), point())));
   return sweep.result();
 }

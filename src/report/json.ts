@@ -5,6 +5,7 @@
 // outcome without being described here fails the tests.
 import * as z from 'zod';
 import type { FoundViolation, ScenarioOutcome } from '../check/check.js';
+import { checkExitCode, exitCodes } from '../check/exit-codes.js';
 import { violationKinds } from '../rt/violation.js';
 
 /**
@@ -33,7 +34,10 @@ const violation = z
     firstSeconds: z.number().min(0).describe('seconds into the search when it was first seen: wall clock, the one figure that differs between two runs'),
     schedule: z.string().describe('the replay key: a schedule (minimized unless --no-minimize) whose one execution reports this signature'),
     replay: z.string().describe('the command that replays it'),
-    reproduces: z.boolean().describe('the schedule alone reports it (false for a lock inversion whose first lock order an earlier execution took)'),
+    reproduces: z
+      .boolean()
+      .nullable()
+      .describe('the schedule alone reports it (false for a lock inversion whose first lock order an earlier execution took; null when it could not be run again before --time-limit or within --max-steps)'),
     steps: count.describe('steps of the replayed execution'),
     preemptions: count.describe('preemptions of the replayed execution'),
     thread: z.string().nullable().describe('the thread that hit it; null for a check made between steps'),
@@ -42,6 +46,14 @@ const violation = z
     stack: z.array(frame).describe('the model call stack, innermost first'),
   })
   .describe('one distinct violation');
+
+const yieldRace = z
+  .strictObject({
+    location: z.string().describe('the static location, e.g. "Device.iommuGroup"'),
+    schedule: z.string().describe('the schedule of the execution that found it (`iommulab replay --check-yields` shows it again)'),
+    splat: z.string().describe('the KCSAN-style report: both accesses with their stacks, threads and locks'),
+  })
+  .describe('a plain shared access that breaks the yield rule (rt/yield-check.ts)');
 
 const scenario = z
   .strictObject({
@@ -57,9 +69,17 @@ const scenario = z
     steps: count,
     elapsedMs: z.number().min(0),
     executionsPerSecond: count,
+    truncated: count
+      .min(1)
+      .optional()
+      .describe('executions cut at --max-steps before they ended (absent when none): their ends were not explored, so the search is incomplete'),
     kinds: z.array(kind).describe('every kind found, in the order first found: what the expectation is compared with'),
     violations: z.array(violation).describe('every distinct violation found, by signature, in the order first found'),
     truncatedKinds: z.array(kind).describe('kinds with more distinct violations than are listed (at most 32 each)'),
+    yieldRaces: z
+      .array(yieldRace)
+      .optional()
+      .describe('with --check-yields only: the model\'s breaks of the yield rule, one per location (any makes the scenario not as expected)'),
   })
   .describe('the outcome of one scenario');
 
@@ -68,6 +88,9 @@ export const checkReportSchema = z
     format: z.literal('iommulab-check').describe('what this document is'),
     version: z.literal(checkReportVersion).describe('the version of this format'),
     ok: z.boolean().describe('every scenario met its expectation'),
+    exitCode: z
+      .union([z.literal(exitCodes.ok), z.literal(exitCodes.notAsExpected), z.literal(exitCodes.incomplete)])
+      .describe('the exit code of the command: 0 every outcome as expected, 1 an outcome not as expected, 3 incomplete (a search cut short by a limit, nothing else wrong)'),
     elapsedMs: z.number().min(0).describe('wall-clock time of the whole check'),
     scenarios: z.array(scenario).describe('one outcome per scenario, in the order given'),
   })
@@ -90,6 +113,7 @@ export function checkReport(outcomes: readonly ScenarioOutcome[], elapsedMs: num
     format: 'iommulab-check',
     version: checkReportVersion,
     ok: outcomes.every((o) => o.matches),
+    exitCode: checkExitCode(outcomes),
     elapsedMs,
     scenarios: outcomes as CheckReport['scenarios'],
   };

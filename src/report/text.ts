@@ -3,7 +3,7 @@
 import { type FoundViolation, maxSignaturesPerKind, type ScenarioOutcome } from '../check/check.js';
 import type { Execution } from '../rt/execution.js';
 
-import { replayCommand } from '../check/replay-command.js';
+import { replayCommand, replayTarget } from '../check/replay-command.js';
 
 export { replayCommand, replayTarget } from '../check/replay-command.js';
 
@@ -13,7 +13,9 @@ export { replayCommand, replayTarget } from '../check/replay-command.js';
  */
 export function outcomeLine(o: ScenarioOutcome, nameWidth: number, verbose = false): string {
   const verdict = o.matches ? 'ok  ' : 'FAIL';
-  const found = o.kinds.length > 0 ? `violation: ${o.kinds.join(', ')}` : o.outcome;
+  const kinds = o.kinds.length > 0 ? `violation: ${o.kinds.join(', ')}` : o.outcome;
+  const races = o.yieldRaces?.length ?? 0;
+  const found = races > 0 ? `${kinds}; yield rule broken at ${races} location${races > 1 ? 's' : ''}` : kinds;
   // the default search goes unnamed; any other (dfs, a preemption bound, sampling) is named
   const how = /^dpor( x fail_nth)?$/.test(o.strategy) ? '' : ` of ${o.strategy}`;
   const search = `${o.exhaustive ? 'exhaustive' : 'partial'} ${o.executions} exec${how}, ${(o.elapsedMs / 1000).toFixed(2)}s`;
@@ -28,7 +30,12 @@ export function violationLines(o: ScenarioOutcome, v: FoundViolation, verbose: b
   const times = v.occurrences === 1 ? 'once' : `${v.occurrences} times`;
   const of = o.executions === 1 ? 'its 1 execution' : `${o.executions} executions`;
   const first = `first at execution ${v.firstExecution} (${v.firstSeconds.toFixed(2)}s)`;
-  const alone = v.reproduces ? '' : ' (does not reproduce alone: see docs/ARCHITECTURE.md, lockdep)';
+  const alone =
+    v.reproduces === true
+      ? ''
+      : v.reproduces === null
+        ? ' (not run again: the time limit had passed)'
+        : ' (does not reproduce alone: see docs/ARCHITECTURE.md, lockdep)';
   const lines = [`       ${v.signature}`, `         ${times} in ${of}, ${first}; replay: ${v.replay}${alone}`];
   if (verbose) lines.push('', ...v.splat.split('\n').map((l) => `         ${l}`), '');
   return lines;
@@ -38,6 +45,11 @@ export function summaryLine(outcomes: readonly ScenarioOutcome[], elapsedMs: num
   const bad = outcomes.filter((o) => !o.matches).length;
   const execs = outcomes.reduce((n, o) => n + o.executions, 0);
   return `${outcomes.length - bad} of ${outcomes.length} scenarios as expected, ${bad} not; ${execs} executions in ${(elapsedMs / 1000).toFixed(2)}s`;
+}
+
+/** The yield-rule reports of a check in checking mode, each with the command that shows it again. */
+export function yieldRaceReports(o: ScenarioOutcome): string[] {
+  return (o.yieldRaces ?? []).map((r) => `[yield rule] replay: ${replayCommand(replayTarget(o), r.schedule)} --check-yields\n${r.splat}`);
 }
 
 /** The whole story of one replayed execution. */

@@ -76,7 +76,12 @@ export async function finishSearch(
     const room = maxExecutions - all.executions;
     if (result.executions > room) {
       // (explored again: its violations are timed as if now, late in the search)
-      const budget = { maxExecutions: room, timeMs: Infinity, clockOrigin: wallClockMs() - elapsedMs };
+      const budget = {
+        maxExecutions: room,
+        timeMs: Infinity,
+        hard: { maxExecutions: room, timeMs: Infinity },
+        clockOrigin: wallClockMs() - elapsedMs,
+      };
       result = runSlice(program, search, r.start.state, budget).result;
     }
     all = concatRanges(all, result);
@@ -92,8 +97,9 @@ export async function finishSearch(
     executions: all.executions,
     steps: all.steps,
     elapsedMs,
-    exhaustive: finished && !limitHit && all.complete,
+    exhaustive: finished && !limitHit && all.complete && all.truncated === 0,
     limitHit: limitHit || !finished,
+    truncated: all.truncated,
     found: found.list(),
     signatures: found.signatures(),
     signaturesTruncated: found.truncated(),

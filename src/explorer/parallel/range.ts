@@ -13,6 +13,8 @@ export interface RangeResult {
   readonly maxAllocations: number;
   /** nothing in scope was left out (no preemption bound pruned); false for sampling searches */
   readonly complete: boolean;
+  /** executions cut at the step bound */
+  readonly truncated: number;
   /** best counterexample per kind; execution numbers count from the start of the stretch */
   readonly found: readonly Counterexample[];
   /** best counterexample per signature, with counts; numbered like `found` */
@@ -28,6 +30,7 @@ export const emptyRange: RangeResult = {
   steps: 0,
   maxAllocations: 0,
   complete: true,
+  truncated: 0,
   found: [],
   signatures: [],
   signaturesTruncated: [],
@@ -53,6 +56,7 @@ export function concatRanges(a: RangeResult, b: RangeResult): RangeResult {
     steps: a.steps + b.steps,
     maxAllocations: Math.max(a.maxAllocations, b.maxAllocations),
     complete: a.complete && b.complete,
+    truncated: a.truncated + b.truncated,
     found: found.list(),
     signatures: found.signatures(),
     signaturesTruncated: found.truncated(),
@@ -66,6 +70,8 @@ export function checkRange(v: unknown, path: string): RangeResult {
   int(o.steps, `${path}.steps`);
   int(o.maxAllocations, `${path}.maxAllocations`);
   bool(o.complete, `${path}.complete`);
+  const truncated = int(o.truncated, `${path}.truncated`);
+  if (truncated > executions) throw new DataError(`${path}.truncated: ${truncated} is more than the ${executions} executions`);
   list(o.found, `${path}.found`).forEach((c, i) => checkCounterexample(c, `${path}.found[${i}]`, executions));
   list(o.signatures, `${path}.signatures`).forEach((c, i) => {
     const p = `${path}.signatures[${i}]`;
