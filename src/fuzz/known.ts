@@ -31,7 +31,7 @@ export const builtinKnown: readonly KnownSignature[] = [
     replay: { scenario: 'iommu-reset-vs-detach', schedule: '1x3.2x4' },
   },
   {
-    signature: 'use-after-free in mock_translation_of: KASAN: slab-use-after-free: Read of mock->pt',
+    signature: 'use-after-free in mock_translation_of: KASAN: slab-use-after-free: Read of mock->pt of io_pgtable#N',
     note: 'F1: the reset re-attaches the freed domain (DMA through it)',
     replay: { scenario: 'iommu-reset-vs-detach', schedule: '1x6.2x2.1' },
   },
@@ -41,7 +41,7 @@ export const builtinKnown: readonly KnownSignature[] = [
     replay: { scenario: 'iommu-reset-nested', schedule: '-' },
   },
   {
-    signature: 'use-after-free in bus_iommu_probe: KASAN: slab-use-after-free: lock &group#N->mutex',
+    signature: 'use-after-free in bus_iommu_probe: KASAN: slab-use-after-free: lock &group#N->mutex of group#N',
     note: 'F3: hot-remove between the two phases of bus_iommu_probe() frees a queued group',
     replay: { scenario: 'iommu-remove-between-phases', schedule: '-' },
   },
