@@ -76,6 +76,8 @@ export interface ScenarioOutcome {
   readonly violation?: FoundViolation;
   /** every kind found */
   readonly violations: readonly FoundViolation[];
+  /** IOMMU scenarios: every patch toggle's value in this run (the scenario's name says those not at its own) */
+  readonly patches?: Readonly<Record<string, string>>;
 }
 
 export function faultPlanFor(s: Scenario, opts: CheckOptions): FaultPlan {
@@ -158,6 +160,7 @@ export function concludeScenario(
     executionsPerSecond: result.elapsedMs > 0 ? Math.round((result.executions * 1000) / result.elapsedMs) : 0,
     ...(violations[0] === undefined ? {} : { violation: violations[0] }),
     violations,
+    ...(s.patches === undefined ? {} : { patches: s.patches }),
   };
 }
 

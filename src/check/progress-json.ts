@@ -100,6 +100,10 @@ function checkOutcome(v: unknown, path: string, name: string): ScenarioOutcome {
     const vo = obj(x, p);
     for (const f of ['kind', 'title', 'schedule', 'splat']) str(vo[f], `${p}.${f}`);
   });
+  if (o.patches !== undefined) {
+    const p = obj(o.patches, `${path}.patches`);
+    for (const [k, v] of Object.entries(p)) str(v, `${path}.patches.${k}`);
+  }
   return o as unknown as ScenarioOutcome;
 }
 

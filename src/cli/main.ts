@@ -17,7 +17,27 @@ import { builtinScenarios } from '../scenarios/registry.js';
 import { readCheckpoint, refuseToOverwrite, runCheckRequest, UsageError } from './check-command.js';
 import { scenarioFileError } from './file-errors.js';
 import { runMerge } from './merge.js';
-import { scenarioOfArg, scenariosOfArgs, scenariosOfFiles } from './scenario-args.js';
+import { patchArgs, scenarioOfArg, scenariosOfArgs, scenariosOfFiles } from './scenario-args.js';
+import { describeExpectation } from '../scenarios/scenario.js';
+
+function collect(v: string, prev: string[]): string[] {
+  return [...prev, v];
+}
+
+/** `iommulab patches`: every toggle, its values (the default marked), source and commit */
+export function patchListing(): string {
+  const out: string[] = [];
+  for (const p of patchRegistry) {
+    out.push(`${p.name}: ${p.description}`);
+    const values: Readonly<Record<string, string>> = p.values;
+    const width = Math.max(...Object.keys(values).map((v) => v.length + (v === p.default ? ' (default)'.length : 0)));
+    for (const [v, what] of Object.entries(values)) out.push(`  ${`${v}${v === p.default ? ' (default)' : ''}`.padEnd(width)}  ${what}`);
+    out.push(`  source: ${p.source}`, `  commit: ${p.commit}`, '');
+  }
+  out.push('Set one with `check --patch NAME=VALUE` (NAME alone turns an off/on toggle on), in a scenario file with');
+  out.push('`patches: [NAME, NAME: VALUE]`, or name a scenario in a setting as SCENARIO@NAME=VALUE,...');
+  return out.join('\n');
+}
 
 function int(name: string, min = 0, max = Number.MAX_SAFE_INTEGER) {
   return (v: string): number => {
@@ -65,12 +85,13 @@ interface CheckFlags {
   checkpoint?: string;
   checkpointEvery: number;
   resume?: string;
+  patch: string[];
 }
 
 /** Flags that define the search: a resumed run takes them from its checkpoint. */
 const searchFlags = [
   'strategy', 'seed', 'executions', 'preemptionBound', 'depth', 'faults', 'maxFailures', 'warnFails', 'maxExecutions',
-  'timeLimit', 'minimize', 'shard',
+  'timeLimit', 'minimize', 'shard', 'patch',
 ];
 
 async function runCheck(names: string[], flags: CheckFlags, cmd: Command): Promise<number> {
@@ -115,7 +136,7 @@ async function runCheck(names: string[], flags: CheckFlags, cmd: Command): Promi
   if (flags.checkpoint !== undefined) refuseToOverwrite(flags.checkpoint);
   return runCheckRequest({
     ...common,
-    scenarios: scenariosOfArgs(names),
+    scenarios: scenariosOfArgs(names, flags.patch.length === 0 ? null : patchArgs(flags.patch)),
     options: {
       strategy: flags.strategy ?? defaultCheckOptions.strategy,
       seed: flags.seed,
@@ -139,8 +160,15 @@ function kebab(flag: string): string {
   return flag.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 }
 
-function runReplay(name: string, scheduleText: string, flags: { warnFails: boolean; faults: CheckOptions['faults']; maxFailures: number }): number {
-  const s = scenarioOfArg(name);
+interface ReplayFlags {
+  warnFails: boolean;
+  faults: CheckOptions['faults'];
+  maxFailures: number;
+  patch: string[];
+}
+
+function runReplay(name: string, scheduleText: string, flags: ReplayFlags): number {
+  const s = scenarioOfArg(name, flags.patch.length === 0 ? null : patchArgs(flags.patch));
   let schedule: ReturnType<typeof decodeSchedule>;
   try {
     schedule = decodeSchedule(scheduleText);
@@ -156,6 +184,7 @@ function runReplay(name: string, scheduleText: string, flags: { warnFails: boole
       trace: true,
       strict: true,
     });
+    // the scenario's own name: a variant's says its settings, so the key replays without --patch
     const target = replayTarget({ scenario: s.name, ...(s.origin && { file: displayPath(s.origin.file) }) });
     console.log(executionReport(target, scheduleText, exec));
     return exec.violations.length > 0 ? 1 : 0;
@@ -199,6 +228,7 @@ function program(): Command {
     .option('--checkpoint <file>', 'save progress to FILE periodically and on Ctrl-C')
     .option('--checkpoint-every <seconds>', 'checkpoint period', seconds('--checkpoint-every'), 5)
     .option('--resume <file>', 'continue the run saved in a checkpoint (its scenarios and options)')
+    .option('--patch <name[=value]>', 'run with this patch toggle setting over each scenario\'s own (repeatable; `iommulab patches`); without it every scenario also runs in the settings it declares', collect, [])
     .action(async (names: string[], flags: CheckFlags, c: Command) => {
       process.exitCode = await runCheck(names, flags, c);
     });
@@ -221,15 +251,15 @@ function program(): Command {
     .addOption(new Option('--faults <mode>', 'as for check').choices(['scenario', 'none', 'nth', 'choice']).default('scenario'))
     .option('--max-failures <n>', 'as for check', int('--max-failures', 1), 1)
     .option('--no-warn-fails', 'a WARN is reported but does not fail')
-    .action((name: string, schedule: string, flags: { warnFails: boolean; faults: CheckOptions['faults']; maxFailures: number }) => {
+    .option('--patch <name[=value]>', 'as for check (the same as naming SCENARIO@NAME=VALUE)', collect, [])
+    .action((name: string, schedule: string, flags: ReplayFlags) => {
       process.exitCode = runReplay(name, schedule, flags);
     });
   cmd
     .command('patches')
-    .description('list the named patch toggles a scenario can run instead of the v7.0 baseline')
+    .description('list the named patch toggles a scenario can run instead of the v7.0 baseline: values, default, source')
     .action(() => {
-      const width = Math.max(...patchRegistry.map((p) => p.name.length));
-      for (const p of patchRegistry) console.log(`${p.name.padEnd(width)}  ${p.description}\n${' '.repeat(width)}  source: ${p.source}`);
+      console.log(patchListing());
     });
   cmd
     .command('list')
@@ -238,7 +268,11 @@ function program(): Command {
     .action((files: string[]) => {
       const scenarios = files.length === 0 ? builtinScenarios : scenariosOfFiles(files);
       const width = Math.max(...scenarios.map((s) => s.name.length));
-      for (const s of scenarios) console.log(`${s.name.padEnd(width)}  ${s.summary}`);
+      for (const s of scenarios) {
+        console.log(`${s.name.padEnd(width)}  ${s.summary}`);
+        // the toggle settings it is also checked in, by the names check and replay take
+        for (const v of s.variants ?? []) console.log(`  ${v.name}  (expects ${describeExpectation(v.expect)})`);
+      }
     });
   return cmd;
 }

@@ -20,7 +20,7 @@ import {
   writeOnce,
   XArray,
 } from '../sync/index.js';
-import type { IommuDomain } from './domain.js';
+import { type IommuDomain, iommuDomainFree } from './domain.js';
 import { iommuCore } from './globals.js';
 import type { PasidEntry } from './pasid-entry.js';
 
@@ -112,6 +112,12 @@ export function* iommuGroupAlloc(): Gen<ErrPtr<IommuGroup>> {
 function* iommuGroupRelease(group: IommuGroup): Gen {
   if (group.iommuDataRelease !== null) group.iommuDataRelease(group.iommuData);
   iommuCore.groupIds.delete(group.id);
+  if (iommuCore.patches.releaseOrder !== 'final') {
+    // before v6.5 (patch releaseOrder): the group's last reference freed its domains
+    if (group.defaultDomain !== null) yield* iommuDomainFree(group.defaultDomain);
+    if (group.blockingDomain !== null) yield* iommuDomainFree(group.blockingDomain);
+    group.defaultDomain = group.blockingDomain = group.domain = null;
+  }
   // domains are freed by iommu_deinit_device()
   WARN_ON(group.defaultDomain !== null, 'WARN_ON(group->default_domain)');
   WARN_ON(group.blockingDomain !== null, 'WARN_ON(group->blocking_domain)');

@@ -116,16 +116,7 @@ export function* iommuDeinitDevice(dev: Device): Gen {
     }
     yield* releaseDomain.ops!.attachDev!(releaseDomain, dev, group.domain);
   }
-  if (ops.releaseDevice !== undefined) {
-    if (iommuCore.patches.releaseUnlockBeforeReleaseDevice) {
-      yield* mutexUnlock(group.mutex);
-      yield* pausePoint('iommu_release_device:unlocked');
-      yield* ops.releaseDevice(dev);
-      yield* mutexLock(group.mutex);
-    } else {
-      yield* ops.releaseDevice(dev);
-    }
-  }
+  if (ops.releaseDevice !== undefined) yield* ops.releaseDevice(dev);
   // the last device of the group: free the domains before module_put()
   if (group.devices.length === 0) {
     if (group.defaultDomain !== null) {

@@ -27,10 +27,22 @@ function* prepareLocked(pdev: PciDev, group: NonNullable<PciDev['iommuGroup']>):
   if (WARN_ON(group.resettingDomain !== null, 'WARN_ON(group->resetting_domain)')) return -EBUSY;
   let ret = yield* __iommuGroupAllocBlockingDomain(group);
   if (ret !== 0) return ret;
+  // patch resetPrepareOrder: announce the reset before staging, so drivers asking hear it
+  const early = iommuCore.patches.resetPrepareOrder === 'early';
+  if (early) {
+    group.resettingDomain = group.blockingDomain;
+    group.ghostResetDev = pdev;
+  }
   // stage the RID at blocking_domain while retaining group->domain
   if (group.domain !== group.blockingDomain) {
     ret = yield* __iommuAttachDevice(group.blockingDomain!, pdev, group.domain);
-    if (ret !== 0) return ret;
+    if (ret !== 0) {
+      if (early) {
+        group.resettingDomain = null;
+        group.ghostResetDev = null;
+      }
+      return ret;
+    }
   }
   // stage the PASIDs at blocking_domain while retaining pasid_array
   for (const [pasid, entry] of xaForEachStart(group.pasidArray, 1)) {

@@ -6,6 +6,7 @@ import { IOMMU_DOMAIN_BLOCKED, IOMMU_SET_DOMAIN_MUST_SUCCEED } from './domain-ty
 import type { IommuDomain } from './domain.js';
 import { groupFirstDevice, type IommuGroup } from './group.js';
 import type { IommuOps } from './ops.js';
+import { iommuCore } from './globals.js';
 
 /** __iommu_attach_device(): call the driver; clear attach_deferred on success */
 export function* __iommuAttachDevice(domain: IommuDomain, dev: Device, old: IommuDomain | null): Gen<number> {
@@ -53,7 +54,7 @@ export function* __iommuGroupSetDomainInternal(group: IommuGroup, newDomain: Iom
   if (group.domain === newDomain) return 0;
   if (WARN_ON(newDomain === null, 'WARN_ON(!new_domain)')) return -EINVAL;
   // a concurrent attach during device recovery: rejected until pci_dev_reset_iommu_done()
-  if (group.resettingDomain !== null) return -EBUSY;
+  if (group.resettingDomain !== null && iommuCore.patches.resetFence !== 'none') return -EBUSY;
   let result = 0;
   let failedAt = -1;
   let ret = 0;

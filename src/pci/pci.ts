@@ -51,6 +51,14 @@ export class PciDev extends Device {
   quirkResetViaFlr = false;
   /** a CXL device (cxl_bus reset) */
   cxl = false;
+  /** its CXL upstream port's DVSEC "unmask SBR" bit: while clear, secondary bus resets are masked */
+  cxlSbrUnmasked = false;
+  /** the function is not ready in time after a reset: pci_dev_wait() gives up with -ENOTTY */
+  resetTimeout = false;
+  /** the firmware's _RST method fails */
+  acpiResetFails = false;
+  /** dev->current_state (pci_pm_reset() refuses a function not in D0) */
+  currentState: 'D0' | 'D3hot' = 'D0';
 
   constructor(name: string, bus: BusType, fw: FirmwareDesc, ep: HwEndpoint, pciBus: PciBus, readonly devfn: number) {
     super(name, bus, fw, ep);

@@ -5,6 +5,8 @@ import { StreamTable } from '../../hw/stream-table.js';
 
 export class MockIommu extends IommuDevice {
   readonly hw: StreamTable;
+  /** probed devices per stream ID: DMA aliases share one (devices behind a PCIe-to-PCI bridge, quirks) */
+  readonly sidUsers = new Map<number, number>();
   constructor(
     name: string,
     /** the firmware node of the IOMMU device (what client devices point at) */

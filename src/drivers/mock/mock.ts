@@ -13,6 +13,7 @@ import type { IommuDevice } from '../../core/iommu-device.js';
 import type { DriverOracle, IommuDomainOps, IommuIotlbGather, IommuOps, MapPagesResult } from '../../core/ops.js';
 import { IOMMU_CAP_CACHE_COHERENCY } from '../../core/ops.js';
 import { iommuCore } from '../../core/globals.js';
+import { iommuDriverGetDomainForDev } from '../../core/query.js';
 import { iommuAllocResvRegion, type IommuResvRegion } from '../../core/resv.js';
 import { hwAtcInvalidate } from '../../hw/endpoint.js';
 import { IoPageTable, ioPgtableIovaToPhys, type Leaf } from '../../hw/io-pgtable.js';
@@ -168,6 +169,7 @@ export class MockDriver extends KObject {
     const fwspec = devIommuFwspecGet(dev)!;
     const mdev = yield* kzalloc(() => new MockDev(dev, iommu, fwspec.ids.length > 0 ? [...fwspec.ids] : [0]));
     if (mdev === null) return -ENOMEM;
+    for (const sid of mdev.sids) iommu.sidUsers.set(sid, (iommu.sidUsers.get(sid) ?? 0) + 1);
     devIommuPrivSet(dev, mdev);
     return iommu;
   }
@@ -181,16 +183,21 @@ export class MockDriver extends KObject {
   /** mock_release_device(): stop using every domain, then free the per-device state */
   private *releaseDevice(dev: Device): Gen {
     const mdev = devIommuPrivGet<MockDev>(dev);
+    // a requester ID another probed device shares (a DMA alias) stays as it is: release_device()
+    // "detaches the domain but does not change a shared RID" (seed 003)
+    const users = mdev.iommu.sidUsers;
+    const own = mdev.sids.filter((sid) => (users.get(sid) ?? 0) <= 1);
+    for (const sid of mdev.sids) users.set(sid, (users.get(sid) ?? 1) - 1);
     // without a release_domain the driver parks the RID itself (identity keeps RMRR alive)
     if (this.ops.releaseDomain === null) {
       const t = dev.iommu!.requireDirect ? HW_BYPASS : HW_ABORT;
-      for (const sid of mdev.sids) yield* hwWrite(mdev.iommu.hw.entry(sid), 'rid', t, 'ste_write');
+      for (const sid of own) yield* hwWrite(mdev.iommu.hw.entry(sid), 'rid', t, 'ste_write');
       yield* this.disableAts(dev);
     }
     yield* this.moveUser(mdev.domain, null, mdev);
     mdev.domain = null;
     for (const [pasid, d] of [...mdev.pasids]) {
-      for (const sid of mdev.sids) yield* hwUpdate(mdev.iommu.hw.entry(sid), 'pasids', (e) => e.pasids.delete(pasid), 'pasid_entry_clear');
+      for (const sid of own) yield* hwUpdate(mdev.iommu.hw.entry(sid), 'pasids', (e) => e.pasids.delete(pasid), 'pasid_entry_clear');
       yield* this.moveUser(d, null, mdev);
       mdev.pasids.delete(pasid);
     }
@@ -303,7 +310,9 @@ export class MockDriver extends KObject {
   private *attachDev(domain: MockDomain, dev: Device, _old: IommuDomain | null): Gen<number> {
     iommuGroupMutexAssert(dev);
     const d = deref(domain, 'domain');
-    const mdev = devIommuPrivGet<MockDev>(dev);
+    const mdev = devIommuPrivGet<MockDev | null>(dev);
+    // release_device() freed the per-device state: refuse, as s390 did (seed 003, race 1)
+    if (mdev === null) return -ENODEV;
     const err = this.injected('attach_dev', dev, d);
     if (err !== 0) return err;
     const t = this.translationOf(d);
@@ -350,6 +359,13 @@ export class MockDriver extends KObject {
     const prev = mdev.pasids.get(pasid) ?? null;
     yield* this.moveUser(prev, null, mdev);
     mdev.pasids.delete(pasid);
+    if (this.options.lastPasidRestoresRid === true && mdev.pasids.size === 0) {
+      // the CD table has no user left: put the RID back on a plain identity/blocked entry
+      const sidDomain = iommuDriverGetDomainForDev(dev);
+      if (sidDomain !== null && (sidDomain.type === IOMMU_DOMAIN_IDENTITY || sidDomain.type === IOMMU_DOMAIN_BLOCKED)) {
+        yield* sidDomain.ops!.attachDev!(sidDomain, dev, sidDomain);
+      }
+    }
     return 0;
   }
 

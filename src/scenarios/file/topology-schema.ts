@@ -43,7 +43,9 @@ const pciFunction = strictObject({
   aliases: z.array(int(0, 255)).optional().describe('quirk DMA aliases: other slot.fn on the same bus, as devfn numbers (slot << 3 | fn)'),
   reset: z.array(z.enum(pciResetMethodNames)).optional()
     .describe('reset capabilities (default: flr); bus and cxl_bus also depend on the topology'),
-  quirkResetViaFlr: z.boolean().optional().describe('the device-specific reset quirk resets by calling pcie_flr()'),
+  quirkResetViaFlr: z.boolean().optional().describe('the device-specific reset quirk resets by calling pcie_flr() (and ignores its result)'),
+  resetTimeout: z.boolean().optional().describe('the function is not ready in time after a reset: pci_dev_wait() gives up (-ENOTTY)'),
+  acpiResetFails: z.boolean().optional().describe('the firmware\'s _RST method fails (acpi reset: -ENOTTY)'),
   cxl: z.boolean().optional().describe('a CXL device (cxl_bus reset)'),
 }).describe('a PCI function');
 
@@ -77,6 +79,8 @@ const mock = strictObject({
   defDomainType: z.record(z.string(), z.enum(['identity', 'dma'])).optional()
     .describe('def_domain_type answers: device name -> identity or dma'),
   probeFinalize: z.boolean().optional().describe('implement probe_finalize'),
+  lastPasidRestoresRid: z.boolean().optional()
+    .describe('when a device\'s last PASID is removed, re-attach its RID domain if that is identity or blocked, as the core reports it (iommu_driver_get_domain_for_dev()): arm_smmu_blocking_set_dev_pasid()\'s STE downgrade'),
   faults: z.array(mockFault).optional().describe('driver callbacks made to fail'),
 }).describe('the mock driver\'s knobs');
 
