@@ -133,11 +133,11 @@ export function* iommuSetupDmaOps(dev: Device, domain: IommuDomain): Gen {
 /** iommu_dma_alloc_iova() */
 function* iommuDmaAllocIova(domain: IommuDomain, size: number): Gen<number> {
   const iovad = deref(domain.iovaCookie, 'domain->iova_cookie').iovad;
-  return yield* allocIova(iovad, size);
+  return yield* allocIovaFast(iovad, size);
 }
 
 /** alloc_iova_fast() on the cookie's allocator: 0 when it fails */
-function* allocIova(iovad: IovaDomain, size: number): Gen<number> {
+function* allocIovaFast(iovad: IovaDomain, size: number): Gen<number> {
   // iova_rcache_get(): &iovad->rcaches[log_size] then its per-CPU cache, with no NULL check
   deref(yield* readOnce(iovad, 'rcaches'), 'iovad->rcaches');
   // an rcache miss allocates a node (alloc_iova())
@@ -199,7 +199,7 @@ function* iommuDmaGetMsiPage(msiAddr: number, domain: IommuDomain): Gen<IommuDma
   const page = yield* kzalloc(() => new IommuDmaMsiPage(phys));
   if (page === null) return null;
   // the model's IOVA allocator works once iommu_dma_init_domain() ran for a device of the domain
-  const iova = cookie.iovad.startPfn === 0 ? 0 : yield* allocIova(cookie.iovad, size);
+  const iova = cookie.iovad.startPfn === 0 ? 0 : yield* allocIovaFast(cookie.iovad, size);
   if (iova === 0) {
     yield* kfree(page);
     return null;
