@@ -57,9 +57,9 @@ describe('several scenarios in flight: the same report for 1, 2 and 3 workers', 
     await assertSameOnWorkers([], checkedBuiltins.length);
   });
 
-  test('a scenario file with five scenarios, one a fail_nth sweep', async () => {
+  test('a scenario file with five scenarios, one a fail_nth sweep, one with a variant', async () => {
     const file = severalScenariosFile();
-    await assertSameOnWorkers([file], 5);
+    await assertSameOnWorkers([file], 6);
   });
 
   test('a fail_nth sweep of every scenario, one not as expected (exit 1)', async () => {

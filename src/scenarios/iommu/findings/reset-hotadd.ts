@@ -49,7 +49,7 @@ export const iommuResetVsHotAdd = iommuScenario({
 export const iommuResetVsHotAddAlias = iommuScenario({
   ...base(true),
   name: 'iommu-reset-vs-hotadd-alias',
-  summary: 'finding: a function hot-added during a reset with a DMA alias of the reset one reprograms its requester ID (I9)',
+  summary: 'finding F11: a function hot-added during a reset with a DMA alias of the reset one reprograms its requester ID (I9)',
   description:
     'As iommu-reset-vs-hotadd, but ep1 carries a quirk DMA alias to ep0\'s devfn, so the firmware gives it ep0\'s ' +
     'requester ID too and the IOMMU driver programs both (pci_for_each_dma_alias()). Hot-added between prepare ' +

@@ -6,7 +6,7 @@ import { iommuScenario } from '../build.js';
 
 export const iommuResetMethodVsReset = iommuScenario({
   name: 'iommu-reset-method-vs-reset',
-  summary: 'finding: a sysfs reset_method write races a reset: prepare re-entered (WARN), the reset or the write fails',
+  summary: 'finding F8: a sysfs reset_method write races a reset: prepare re-entered (WARN), the reset or the write fails',
   description:
     'A function is reset (pci_reset_function(), under the device lock) while root writes `default` to its ' +
     'reset_method attribute (no device lock). pci_init_reset_methods() probes every method, and the ' +
@@ -42,7 +42,7 @@ export const iommuResetMethodVsReset = iommuScenario({
 
 export const iommuResetMethodLive = iommuScenario({
   name: 'iommu-reset-method-live',
-  summary: 'finding: writing sysfs reset_method blocks a live device\'s DMA while the methods are probed',
+  summary: 'finding F9: writing sysfs reset_method blocks a live device\'s DMA while the methods are probed',
   description:
     'A DMA-API driver is bound to an ATS function and has a buffer mapped; the device DMAs to it while root ' +
     'writes `flr` to the function\'s reset_method attribute. reset_method_store() probes flr, then probes ' +

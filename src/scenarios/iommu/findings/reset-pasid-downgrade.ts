@@ -20,7 +20,7 @@ const prologue: IommuScenarioSpec['prologue'] = [
 
 export const iommuResetPasidIdentity = iommuScenario({
   name: 'iommu-reset-pasid-identity',
-  summary: 'finding: prepare removes the last PASID before setting resetting_domain; an SMMUv3-like driver puts the RID back on identity',
+  summary: 'finding F10: prepare removes the last PASID before setting resetting_domain; an SMMUv3-like driver puts the RID back on identity',
   description:
     'An ATS/PASID function on an identity default domain has a paging domain on PASID 1 (SVA-like) and is reset ' +
     '(FLR). The driver, like arm_smmu_blocking_set_dev_pasid(), re-attaches the RID\'s domain when a device\'s last ' +
