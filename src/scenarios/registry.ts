@@ -17,7 +17,7 @@ import { iommuAsyncProbe, iommuAsyncProbeUnfixed } from './iommu/findings/async-
 import { iommuClaimBetweenPhases } from './iommu/findings/claim-between-phases.js';
 import { iommuIovaInitOnce } from './iommu/findings/iova-init-once.js';
 import { iommuPasidReplaceHandle } from './iommu/findings/pasid-replace-handle.js';
-import { iommuReleaseLastMember, iommuReleaseOrder } from './iommu/findings/release-order.js';
+import { iommuReleaseLastMember, iommuReleaseOrder, iommuReleaseUnlocked } from './iommu/findings/release-order.js';
 import { iommuRemoveBetweenPhases } from './iommu/findings/remove-between-phases.js';
 import { iommuResetNested } from './iommu/findings/reset-nested.js';
 import { iommuResetVsDetach } from './iommu/findings/reset-vs-detach.js';
@@ -55,6 +55,7 @@ export const builtinScenarios: readonly Scenario[] = [
   iommuAsyncProbe,
   iommuAsyncProbeUnfixed,
   iommuReleaseOrder,
+  iommuReleaseUnlocked,
   iommuReleaseLastMember,
   iommuRemoveBetweenPhases,
   iommuClaimBetweenPhases,

@@ -4,36 +4,39 @@
 // the last member's domains freed before release_device); `reversal2022` (9ac8545199a1) released
 // the driver state first while the device was still a member (race 1).
 import { iommuScenario } from '../build.js';
+import type { IommuScenarioSpec } from '../spec.js';
 
-export const iommuReleaseOrder = iommuScenario({
-  name: 'iommu-release-order',
-  summary: 'seed 003: a device removed while VFIO detaches and frees the domain of its shared group (final order; old order: race 2)',
-  description:
-    'ep0 and ep1 share a group (one multifunction slot without ACS) owned by VFIO with domain D attached. ep0 is ' +
-    'hot-removed while VFIO detaches the group and frees D. In the final order (v6.4/v6.5, ' +
-    'the baseline) the removal is one group->mutex hold and nothing can go wrong. Variants: releaseOrder=old ' +
-    '(before 9ac8545199a1) drops the mutex between leaving the group and ops->release_device(): VFIO\'s switch no ' +
-    'longer sees ep0 and frees D under it, Jason Gunthorpe\'s race 2 (I5: ep0\'s RID still translates through the ' +
-    'freed page table). The reproducer holds that window open until VFIO is done. The 2022 reversal is checked ' +
-    'by iommu-release-last-member (see docs/FINDINGS.md for it against VFIO).',
-  topology: {
-    iommus: [{ name: 'smmu0' }],
-    pci: [
-      { name: 'ep0', bus: 0, slot: 10, fn: 0, multifunction: true },
-      { name: 'ep1', bus: 0, slot: 10, fn: 1, multifunction: true },
-    ],
-    defaultDomainType: 'dma',
-    // the search starts where the IOMMU core takes over the removal (device_del()'s own steps
-    // cannot race VFIO's group operations), and the old order's window is held open until VFIO
-    // is done (a reproducer's delay)
-    pausePoints: ['iommu_release_device', 'iommu_release_device:window'],
-  },
+const sharedGroup: Pick<IommuScenarioSpec, 'prologue'> & { pci: NonNullable<IommuScenarioSpec['topology']['pci']> } = {
+  pci: [
+    { name: 'ep0', bus: 0, slot: 10, fn: 0, multifunction: true },
+    { name: 'ep1', bus: 0, slot: 10, fn: 1, multifunction: true },
+  ],
   prologue: [
     { op: 'bind', dev: 'ep1', driverManagedDma: true },
     { op: 'claim', dev: 'ep1', owner: 'vfio', group: true },
     { op: 'domainAlloc', dev: 'ep1', domain: 'D' },
     { op: 'attach', dev: 'ep1', domain: 'D', api: 'group' },
   ],
+};
+
+export const iommuReleaseOrder = iommuScenario({
+  name: 'iommu-release-order',
+  summary: 'seed 003: a device removed while VFIO detaches and frees the domain of its shared group; the final order holds',
+  description:
+    'ep0 and ep1 share a group (one multifunction slot without ACS) owned by VFIO with domain D attached. ep0 is ' +
+    'hot-removed while VFIO detaches the group and frees D, in every interleaving from the point where the IOMMU ' +
+    'core takes the removal over. In the final order (v6.4/v6.5, the baseline) unlink, ops->release_device() and ' +
+    'the domain frees are one group->mutex hold: VFIO\'s switch and free come wholly before (ep0 was switched away ' +
+    'from D) or wholly after (the driver no longer references D). The old order\'s race in this setting is ' +
+    'iommu-release-unlocked; the orders\' own bugs are iommu-release-last-member\'s variants.',
+  topology: {
+    iommus: [{ name: 'smmu0' }],
+    pci: sharedGroup.pci,
+    defaultDomainType: 'dma',
+    // device_del()'s own steps cannot race VFIO's group operations: the search starts after them
+    pausePoints: ['iommu_release_device'],
+  },
+  prologue: sharedGroup.prologue,
   threads: [
     { name: 'remove', ops: [{ op: 'remove', dev: 'ep0', expect: 0 }] },
     {
@@ -43,15 +46,47 @@ export const iommuReleaseOrder = iommuScenario({
         { op: 'signal', event: 'iommu_release_device:resume' },
         { op: 'detach', dev: 'ep1', domain: 'D', api: 'group', expect: 0 },
         { op: 'domainFree', domain: 'D', expect: 0 },
-        // the historical orders' window stays open until here
-        { op: 'signal', event: 'iommu_release_device:window:resume' },
       ],
     },
   ],
   expect: { pass: true },
-  variants: [
-    { patches: [{ releaseOrder: 'old' }], expect: { violations: ['invariant'] } },
+});
+
+export const iommuReleaseUnlocked = iommuScenario({
+  name: 'iommu-release-unlocked',
+  summary: 'seed 003, race 2: in the old release order VFIO switches and frees the domain while the device is between the two halves',
+  description:
+    'Patch releaseOrder=old (before 9ac8545199a1; Jason Gunthorpe\'s race 2, Sep 2022). As iommu-release-order: ' +
+    'ep0 is removed while VFIO detaches the group and frees D. The old order unlinks ep0 under the mutex, drops ' +
+    'it, and only then calls ops->release_device(); the reproducer holds that window until VFIO is done. VFIO\'s ' +
+    'switch no longer sees ep0, whose RID still translates through D\'s page table when D is freed (I5). Past it, ' +
+    'release_device(ep0) would drop the driver\'s reference to D, a use-after-free. The baseline holds the mutex ' +
+    'across both (iommu-release-order).',
+  topology: {
+    iommus: [{ name: 'smmu0' }],
+    pci: sharedGroup.pci,
+    defaultDomainType: 'dma',
+    pausePoints: ['iommu_release_device:window'],
+  },
+  patches: [{ releaseOrder: 'old' }],
+  prologue: sharedGroup.prologue,
+  threads: [
+    { name: 'remove', ops: [{ op: 'remove', dev: 'ep0', expect: 0 }] },
+    {
+      name: 'vfio',
+      ops: [
+        { op: 'wait', event: 'iommu_release_device:window' },
+        { op: 'detach', dev: 'ep1', domain: 'D', api: 'group', expect: 0 },
+        { op: 'domainFree', domain: 'D', expect: 0 },
+        { op: 'signal', event: 'iommu_release_device:window:resume' },
+      ],
+    },
   ],
+  expect: { violations: ['invariant'] },
+  // the 2022 reversal has its window too (driver state released, still a member): the group holds a
+  // released member at a stable point (I3) before VFIO acts. The final order has no window: there
+  // the reproducer's wait would never end.
+  variants: [{ patches: [{ releaseOrder: 'reversal2022' }], expect: { violations: ['invariant'] } }],
 });
 
 export const iommuReleaseLastMember = iommuScenario({
