@@ -1,6 +1,7 @@
 // One tool for lint and format: ESLint with typescript-eslint and @stylistic.
 import stylistic from '@stylistic/eslint-plugin';
 import tseslint from 'typescript-eslint';
+import layers from './eslint/layers.js';
 
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**'] },
@@ -14,5 +15,11 @@ export default tseslint.config(
       '@stylistic/generator-star-spacing': ['error', { before: false, after: true, method: { before: true, after: false } }],
       '@stylistic/yield-star-spacing': ['error', 'after'],
     },
+  },
+  {
+    // the import rule of docs/ARCHITECTURE.md, per folder (eslint/layers.js)
+    files: ['src/**/*.ts'],
+    plugins: { layers },
+    rules: { 'layers/imports': 'error' },
   },
 );

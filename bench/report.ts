@@ -90,3 +90,25 @@ export function renderRows(
   if (sources.length > 0) notes.push(`class counts from: ${sources.join(', ')} (see docs/PERFORMANCE.md).`);
   return [head, '', table, ...notes].join('\n');
 }
+
+/** The IOMMU built-ins whose cost the IOMMU table follows (docs/PERFORMANCE.md). */
+export const iommuBenchRows = ['iommu-group-attach-detach', 'iommu-hotadd-into-group', 'iommu-reset-vs-attach', 'iommu-reset-vs-detach'];
+
+/** The IOMMU built-ins under dfs and dpor: executions, exec/s, µs/step; null when none was run. */
+export function renderIommuRows(rows: readonly RowResult[]): string | null {
+  const picked = rows.filter((r) => iommuBenchRows.includes(r.program) && (r.strategy === 'dfs' || r.strategy === 'dpor'));
+  if (picked.length === 0) return null;
+  const order = (r: RowResult) => iommuBenchRows.indexOf(r.program);
+  picked.sort((a, b) => order(a) - order(b) || a.strategy.localeCompare(b.strategy));
+  const table = renderTable(
+    [
+      { title: 'IOMMU built-in', left: true },
+      { title: 'strategy', left: true },
+      { title: 'executions' },
+      { title: 'exec/s' },
+      { title: 'µs/step' },
+    ],
+    picked.map((r) => [r.program, r.strategy, int(r.executions), int(r.execPerSec), (r.nsPerStep / 1000).toFixed(2)]),
+  );
+  return `IOMMU built-ins (exec/s: median wall-clock rate; µs/step: wall time / steps)\n\n${table}`;
+}

@@ -2,6 +2,7 @@
 // own process, then the Spin comparison. A table on stdout, or JSON with --json; progress goes to
 // stderr.
 //   --only NAME      run only this program (repeatable; a prefix such as "philosophers" works)
+//   --iommu          run only the four IOMMU built-ins of the IOMMU table (see report.ts)
 //   --strategy NAME  run only this strategy (repeatable)
 //   --reps N         timed samples per row (default 5); the median is reported
 //   --min-sample-ms  shortest sample, searches are repeated to fill it (default 200)
@@ -16,13 +17,14 @@ import { parseArgs } from 'node:util';
 import { describeMachine } from './machine.js';
 import type { RowResult } from './measure.js';
 import { benchPrograms, type BenchProgram, type ClassCount } from './programs/catalogue.js';
-import { renderRows } from './report.js';
+import { iommuBenchRows, renderIommuRows, renderRows } from './report.js';
 import { runSpinComparison, renderSpin } from './spin/compare.js';
 import { benchStrategies } from './strategies.js';
 
 const { values } = parseArgs({
   options: {
     'only': { type: 'string', multiple: true },
+    'iommu': { type: 'boolean', default: false },
     'strategy': { type: 'string', multiple: true },
     'reps': { type: 'string', default: '5' },
     'min-sample-ms': { type: 'string', default: '200' },
@@ -43,7 +45,8 @@ function main(): number {
     for (const p of benchPrograms) console.log(`${p.name.padEnd(28)} ${p.summary}`);
     return 0;
   }
-  const programs = benchPrograms.filter((p) => selected(p, values.only));
+  const only = values.iommu ? [...(values.only ?? []), ...iommuBenchRows] : values.only;
+  const programs = benchPrograms.filter((p) => selected(p, only));
   const strategies = benchStrategies.filter((s) => values.strategy === undefined || values.strategy.includes(s.name));
   if (programs.length === 0 || strategies.length === 0) {
     console.error(`bench: nothing selected (${programs.length === 0 ? '--only' : '--strategy'} matches nothing; --list shows the programs)`);
@@ -81,6 +84,8 @@ function main(): number {
     console.log(json);
   } else {
     console.log(renderRows(machine, loadAtEnd, rows, counts));
+    const iommu = renderIommuRows(rows);
+    if (iommu !== null) console.log(`\n${iommu}`);
     if (spin !== null) console.log(`\n${renderSpin(spin)}`);
     console.log(`\nbench finished in ${(elapsedMs / 1000).toFixed(1)}s`);
   }

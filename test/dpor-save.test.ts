@@ -91,13 +91,13 @@ describe('a dpor search cut into slices gives the whole search\'s result', () =>
   });
 
   test('IOMMU built-in scenarios', () => {
-    for (const name of ['iommu-reset-vs-attach', 'iommu-group-attach-detach']) {
+    for (const name of ['iommu-reset-vs-detach', 'iommu-group-attach-detach']) {
       assertSameInSlices(scenario(name), findScenario(name)!.faults ?? { mode: 'none' }, [1, 5, 17], 10);
     }
   });
 
   test('an IOMMU built-in scenario with --faults choice', () => {
-    assertSameInSlices(scenario('iommu-reset-vs-attach'), { mode: 'choice', maxFailures: 1 }, [3, 11], 10);
+    assertSameInSlices(scenario('iommu-reset-vs-detach'), { mode: 'choice', maxFailures: 1 }, [3, 11], 10);
   });
 
   test('random programs, with completions, allocation failures and reports', () => {
@@ -115,7 +115,7 @@ describe('a dpor search cut into slices gives the whole search\'s result', () =>
 
 describe('a saved dpor state', () => {
   test('handed to two slices (the coordinator does so at the execution cap), it gives the same executions both times', () => {
-    for (const program of [counterProgram(2, 3, false) as Program<unknown>, scenario('iommu-reset-vs-attach')]) {
+    for (const program of [counterProgram(2, 3, false) as Program<unknown>, scenario('iommu-reset-vs-detach')]) {
       const search = spec({ mode: 'none' });
       const state = runSlice(program, search, family.root(), { maxExecutions: 3, timeMs: Infinity }).remaining;
       // the first goes on with the strategy that saved the state, the second rebuilds it
@@ -126,7 +126,7 @@ describe('a saved dpor state', () => {
   });
 
   test('survives JSON.stringify/parse unchanged, and so does the state saved from it', () => {
-    const program = scenario('iommu-reset-vs-attach');
+    const program = scenario('iommu-reset-vs-detach');
     const first = new DporStrategy();
     const r = explore(program, first, { maxExecutions: 9, recordOps: true });
     assert.equal(r.executions, 9);
@@ -165,7 +165,7 @@ describe('a saved dpor state', () => {
 
   test('read from a file, is checked field by field: a bad one is a DataError naming it', () => {
     const first = new DporStrategy();
-    explore(scenario('iommu-reset-vs-attach'), first, { maxExecutions: 9, recordOps: true });
+    explore(scenario('iommu-reset-vs-detach'), first, { maxExecutions: 9, recordOps: true });
     const good = JSON.stringify(first.save());
     family.check(JSON.parse(good), 'state');
     type Any = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any

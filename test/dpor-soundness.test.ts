@@ -11,7 +11,10 @@ import type { Strategy } from '../src/explorer/strategy.js';
 import type { FaultPlan, Program } from '../src/rt/execution.js';
 import { Thread } from '../src/rt/thread.js';
 import { counterProgram } from '../src/scenarios/examples/counter.js';
-import { builtinScenarios } from '../src/scenarios/registry.js';
+import { iommuProgram, iommuSpecOf } from '../src/scenarios/iommu/build.js';
+import { builtinScenarios, findScenario } from '../src/scenarios/registry.js';
+import fc from 'fast-check';
+import { randomIommuSpec } from './support/random-iommu.js';
 import { examplePrograms, faultModes } from './support/examples.js';
 import {
   BUG_ON,
@@ -68,11 +71,18 @@ interface Outcome {
 }
 
 function search(program: AnyProgram, make: () => Strategy, faults: FaultPlan): Outcome {
+  const r = capped(program, make, faults, Number.POSITIVE_INFINITY);
+  assert.notEqual(r, null, 'the search must be complete to compare');
+  return r!;
+}
+
+/** the search, or null when it did not finish within `cap` executions */
+function capped(program: AnyProgram, make: () => Strategy, faults: FaultPlan, cap: number): Outcome | null {
   const finals = new Set<string>();
   const p = observed(program, finals);
-  const opts = { faults, timeLimitMs: 600_000 };
+  const opts = { faults, timeLimitMs: 600_000, ...(cap === Number.POSITIVE_INFINITY ? {} : { maxExecutions: cap }) };
   const r = faults.mode === 'nth' ? sweepNth(p, make, opts) : explore(p, make(), opts);
-  assert.equal(r.exhaustive, true, 'the search must be complete to compare');
+  if (!r.exhaustive) return null;
   return { kinds: r.found.map((c) => c.kind).sort().join(','), finals: [...finals].sort(), executions: r.executions };
 }
 
@@ -108,6 +118,32 @@ describe('dpor soundness: same violation kinds and final states as dfs', () => {
 
   it('abba, uaf, leak, alloc and sleep examples, every variant and fault mode', () => {
     for (const [name, p] of examplePrograms) for (const f of faultModes) agree(`${name} ${f.mode}`, p, f);
+  });
+
+  it('random IOMMU scenarios (invariants checked at their points)', () => {
+    const longRuns = process.env.IOMMULAB_SOUNDNESS_RUNS;
+    fc.assert(
+      fc.property(randomIommuSpec, (spec) => {
+        const program = iommuProgram(spec);
+        // programs whose every interleaving DFS cannot run in a few thousand executions are skipped
+        const dfs = capped(program, () => new DfsStrategy(), { mode: 'none' }, 3000);
+        fc.pre(dfs !== null);
+        const dpor = search(program, () => new DporStrategy(), { mode: 'none' });
+        const name = JSON.stringify(spec.threads);
+        assert.equal(dpor.kinds, dfs!.kinds, `${name}: violation kinds`);
+        assert.deepEqual(dpor.finals, dfs!.finals, `${name}: final states`);
+      }),
+      // IOMMULAB_SOUNDNESS_RUNS=N: a longer campaign, with a fresh seed (printed on failure)
+      longRuns === undefined ? { numRuns: 15, seed: 20261204 } : { numRuns: Number(longRuns) },
+    );
+  });
+
+  it('an IOMMU scenario with the whole-state invariant after every step: dpor runs dfs\'s executions, no more', () => {
+    const spec = iommuSpecOf(findScenario('iommu-reset-vs-attach')!)!;
+    const program = iommuProgram(spec, undefined, 'every-step');
+    const dfs = search(program, () => new DfsStrategy(), { mode: 'none' });
+    const dpor = agree('reset-vs-attach every-step', program);
+    assert.equal(dpor.executions, dfs.executions);
   });
 
   it('an invariant over two independent writes is seen (no step commutes with an invariant)', () => {

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { iommuInvariants } from '../src/core/invariants.js';
 import { HW_ABORT, HW_BYPASS } from '../src/hw/translation.js';
-import type { StreamEntry } from '../src/hw/stream-table.js';
+import type { StreamEntry, StreamTable } from '../src/hw/stream-table.js';
 import type { IommuWorld } from '../src/scenarios/iommu/world.js';
 import { iommuCore } from '../src/core/globals.js';
 import { ENOMEM, mutexLock, mutexUnlock, XA_ZERO_ENTRY } from '../src/sync/index.js';
@@ -12,12 +12,12 @@ import type { PciDev } from '../src/pci/pci.js';
 import { kinds, op, pciTopology, run, spec } from './support/iommu.js';
 
 function check(w: IommuWorld): string | null {
-  return iommuInvariants(w.deviceList, [w.driver.ops.oracle]);
+  return iommuInvariants(w.deviceList, w.truth);
 }
 
 function ste(w: IommuWorld, dev: string): StreamEntry {
   const d = w.devices.get(dev)!;
-  return w.iommus.get('smmu0')!.hw.entry(d.fw.ids[0]!);
+  return (w.machine.units.get('smmu0') as StreamTable).entry(d.fw.ids[0]!);
 }
 
 /** break the state, read the verdict, put the state back (all within one step) */
@@ -94,7 +94,7 @@ describe('§6 invariants as oracles', () => {
       assert.match(broken(w, () => {
         const e = ste(w, 'b');
         const old = e.rid;
-        e.rid = w.driver.ops.oracle.translationOf(D);
+        e.rid = w.truth.translationOf(D);
         (e.rid as { table: { freed: boolean } }).table.freed = true;
         return () => {
           (e.rid as { table: { freed: boolean } }).table.freed = false;

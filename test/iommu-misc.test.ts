@@ -18,7 +18,7 @@ import { explore } from '../src/explorer/engine.js';
 import { iommuProgram } from '../src/scenarios/iommu/build.js';
 import type { IommuWorld } from '../src/scenarios/iommu/world.js';
 import { iommuGroupStoreType } from '../src/core/default-domain.js';
-import { kinds, op, pciTopology, run, spec } from './support/iommu.js';
+import { kinds, op, pciTopology, run, spec, mockDriver } from './support/iommu.js';
 
 describe('sysfs type (iommu_group_store_type)', () => {
   it('DMA -> DMA-FQ flips in place; identity re-attaches; a bound driver makes it -EPERM', () => {
@@ -59,12 +59,11 @@ describe('sysfs type (iommu_group_store_type)', () => {
     // default_domain is lockless, the member count is read under the mutex
     const s = spec(pciTopology([{ name: 'a', bus: 0, slot: 1 }]));
     const seen = new Set<unknown>();
-    let group: IommuGroup | null = null;
     const base = iommuProgram(s, (w) => [
       {
         name: 'sysfs',
         *body() {
-          const g = group!;
+          const g = w.kept.get('group') as IommuGroup;
           const ret = yield* iommuGroupStoreType(g, 'identity');
           if (ret === -EPERM) {
             assert.equal(g.devices.length, 0);
@@ -81,7 +80,7 @@ describe('sysfs type (iommu_group_store_type)', () => {
       ...base,
       *prologue(w: IommuWorld): Gen {
         yield* base.prologue!(w);
-        group = yield* iommuGroupGet(w.devices.get('a')!);
+        w.kept.set('group', yield* iommuGroupGet(w.devices.get('a')!));
       },
       *teardown(w: IommuWorld, results: readonly unknown[]): Gen {
         seen.add(results[0]);
@@ -157,10 +156,9 @@ describe('fake groups and fwspec', () => {
   it('iommu_group_remove_device() racing iommu_group_add_device(): a device not yet on the list is not unlinked, but the reference is still dropped', () => {
     // iommu_group_add_device() sets dev->iommu_group before it takes the mutex to append
     const s = spec(pciTopology([{ name: 'n', bus: 0, slot: 1, iommu: null }]));
-    let group: IommuGroup | null = null;
     const outcomes = new Set<string>();
     const base = iommuProgram(s, (w) => [
-      { name: 'add', body: () => iommuGroupAddDevice(group!, w.devices.get('n')!) },
+      { name: 'add', body: () => iommuGroupAddDevice(w.kept.get('group') as IommuGroup, w.devices.get('n')!) },
       { name: 'remove', body: () => iommuGroupRemoveDevice(w.devices.get('n')!) },
     ]);
     const program = {
@@ -169,11 +167,11 @@ describe('fake groups and fwspec', () => {
         yield* base.prologue!(w);
         const g = yield* iommuGroupAlloc();
         assert.ok(typeof g !== 'number');
-        group = g;
+        w.kept.set('group', g);
       },
       *teardown(w: IommuWorld, results: readonly unknown[]): Gen {
         const n = w.devices.get('n')!;
-        const g = group!;
+        const g = w.kept.get('group') as IommuGroup;
         assert.equal(results[0], 0);
         const listed = g.devices.some((gd) => gd.dev === n);
         if (!listed) {
@@ -207,7 +205,7 @@ describe('fake groups and fwspec', () => {
       const lock = w.core.iommuProbeDeviceLock;
       yield* mutexLock(lock);
       assert.equal(yield* iommuFwspecInit(w.devices.get('n')!, new FwNode('nowhere')), -EPROBE_DEFER);
-      assert.equal(yield* iommuFwspecInit(w.devices.get('a')!, w.iommus.get('smmu0')!.node), 0, 'same ops: fine');
+      assert.equal(yield* iommuFwspecInit(w.devices.get('a')!, w.kernel.fwnodeOf('smmu0')), 0, 'same ops: fine');
       yield* mutexUnlock(lock);
     }]);
     assert.deepEqual(kinds(r), []);
@@ -223,8 +221,8 @@ describe('queries', () => {
       assert.equal(deviceIommuCapable(a, IOMMU_CAP_CACHE_COHERENCY), true);
       yield* mutexLock(g.mutex);
       assert.equal(iommuDriverGetDomainForDev(a), g.domain);
-      g.resettingDomain = w.driver.blocked;
-      assert.equal(iommuDriverGetDomainForDev(a), w.driver.blocked);
+      g.resettingDomain = mockDriver(w).blocked;
+      assert.equal(iommuDriverGetDomainForDev(a), mockDriver(w).blocked);
       g.resettingDomain = null;
       yield* iommuGetDomainForDev(a); // lockdep: held
       yield* mutexUnlock(g.mutex);
@@ -240,7 +238,7 @@ describe('queries', () => {
       assert.notEqual(g.defaultDomain, null);
       assert.equal(iommuGroupDefaultDomain(g), g.defaultDomain);
       yield* op(w, { op: 'setType', dev: 'a', type: 'identity' });
-      assert.equal(iommuGroupDefaultDomain(g), w.driver.identity, 'follows a sysfs switch');
+      assert.equal(iommuGroupDefaultDomain(g), mockDriver(w).identity, 'follows a sysfs switch');
     }]);
     assert.deepEqual(kinds(r), []);
   });
@@ -267,7 +265,7 @@ describe('static or allocated blocked and identity domains', () => {
       const g = w.devices.get('a')!.iommuGroup!;
       const blocking = g.blockingDomain!;
       assert.notEqual(blocking, null);
-      assert.equal(blocking.owner, w.driver.ops, 'allocated by the driver');
+      assert.equal(blocking.owner, mockDriver(w).ops, 'allocated by the driver');
       yield* op(w, { op: 'releaseOwner', dev: 'a' });
       yield* op(w, { op: 'unbind', dev: 'a' });
       yield* op(w, { op: 'remove', dev: 'a' });
@@ -285,10 +283,10 @@ describe('static or allocated blocked and identity domains', () => {
       const a = w.devices.get('a')!;
       const d = a.iommuGroup!.defaultDomain!;
       assert.equal(d.type, IOMMU_DOMAIN_IDENTITY);
-      assert.notEqual(d, w.driver.identity);
+      assert.notEqual(d, mockDriver(w).identity);
       yield* op(w, { op: 'remove', dev: 'a' });
       assert.equal(d.freed, true);
-      assert.equal(w.driver.ops.oracle.installed(a, null).kind, 'abort', 'parked on the release domain');
+      assert.equal(w.truth.installed(a, null).kind, 'abort', 'parked on the release domain');
     }]);
     assert.deepEqual(kinds(r), []);
   });

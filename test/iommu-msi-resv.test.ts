@@ -85,7 +85,7 @@ describe('iommu_dma_prepare_msi', () => {
         yield* op(w, { op: 'bind', dev: 'a' });
         const g = w.devices.get('a')!.iommuGroup!;
         const cookie = g.domain!.iovaCookie!;
-        const hw = w.driver.ops.oracle.translationOf(g.domain!);
+        const hw = w.truth.translationOf(g.domain!);
         if (!failing) before = current.allocations;
         const p = yield* prepare(w, 'a');
         if (!failing) return p.ret;
@@ -93,7 +93,7 @@ describe('iommu_dma_prepare_msi', () => {
         assert.equal(p.desc.iommuMsiIova, 0);
         assert.equal(cookie.msiPages.length, 0);
         assert.equal(cookie.iovad!.inUse.size, 0, 'no IOVA kept');
-        assert.ok(sameTranslation(w.driver.ops.oracle.translationOf(g.domain!), hw), 'nothing mapped');
+        assert.ok(sameTranslation(w.truth.translationOf(g.domain!), hw), 'nothing mapped');
         const again = yield* prepare(w, 'a');
         assert.equal(again.ret, 0, 'the next one maps');
         return p.ret;

@@ -15,11 +15,11 @@ import { iommuAttachDevicePasid, iommuFreeGlobalPasid, iommuReplaceDevicePasid }
 import { sameTranslation } from '../src/hw/translation.js';
 import type { IommuWorld } from '../src/scenarios/iommu/world.js';
 import { EBUSY, EINVAL, ENODEV, ENOMEM, EOPNOTSUPP, type Gen, mutexLock, mutexUnlock } from '../src/sync/index.js';
-import { kinds, op, pciTopology, run, spec } from './support/iommu.js';
+import { kinds, op, pciTopology, run, spec, mockDriver } from './support/iommu.js';
 
 function on(w: IommuWorld, dev: string, domain: IommuDomain | null): boolean {
   const d = w.devices.get(dev)!;
-  const o = w.driver.ops.oracle;
+  const o = w.truth;
   return domain !== null && sameTranslation(o.installed(d, null), o.translationOf(domain));
 }
 
@@ -32,7 +32,7 @@ const two = (extra = {}) => pciTopology([
 function* resetting(w: IommuWorld, dev: string, on: boolean): Gen {
   const g = w.devices.get(dev)!.iommuGroup!;
   yield* mutexLock(g.mutex);
-  g.resettingDomain = on ? w.driver.blocked : null;
+  g.resettingDomain = on ? mockDriver(w).blocked : null;
   yield* mutexUnlock(g.mutex);
 }
 
@@ -163,7 +163,7 @@ describe('PASID attach / replace: argument errors and the reset window', () => {
       yield* resetting(w, 'a', true);
       assert.equal(yield* iommuAttachDevicePasid(S, a, 3, null), -EBUSY);
       yield* resetting(w, 'a', false);
-      assert.equal(w.driver.ops.oracle.installedPasids(a).size, 0);
+      assert.equal(w.truth.installedPasids(a).size, 0);
       assert.equal(a.iommuGroup!.pasidArray.slots.size, 0, 'no reservation left');
     }]);
     assert.deepEqual(kinds(r), []);
@@ -173,7 +173,7 @@ describe('PASID attach / replace: argument errors and the reset window', () => {
     const r = run(spec(pciTopology([{ name: 'p', bus: 0, slot: 1 }])), [function* (w) {
       yield* op(w, { op: 'domainAlloc', dev: 'p', domain: 'S', pasid: true });
       assert.equal(yield* op(w, { op: 'pasidAttach', dev: 'p', domain: 'S', pasid: 3 }), 0);
-      assert.equal(w.driver.ops.oracle.installedPasids(w.devices.get('p')!).size, 0);
+      assert.equal(w.truth.installedPasids(w.devices.get('p')!).size, 0);
       assert.equal(w.devices.get('p')!.iommuGroup!.pasidArray.slots.size, 1);
     }]);
     assert.deepEqual(kinds(r), []);
@@ -196,7 +196,7 @@ describe('PASID attach / replace: argument errors and the reset window', () => {
       yield* resetting(w, 'a', true);
       assert.equal(yield* op(w, { op: 'pasidReplace', dev: 'a', domain: 'T', pasid: 3, handle: 'h2', expect: -EBUSY }), -EBUSY);
       yield* resetting(w, 'a', false);
-      const o = w.driver.ops.oracle;
+      const o = w.truth;
       assert.ok(sameTranslation(o.installedPasids(a).get(3)!, o.translationOf(w.domains.get('S')!)), 'still on S');
     }]);
     assert.deepEqual(kinds(r), []);

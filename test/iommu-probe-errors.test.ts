@@ -9,10 +9,10 @@ import { IommuDevice } from '../src/core/iommu-device.js';
 import type { IommuWorld } from '../src/scenarios/iommu/world.js';
 import { EINVAL, ENODEV, ENOMEM, EPROBE_DEFER, type Gen, mutexLock, mutexUnlock } from '../src/sync/index.js';
 import { sameTranslation } from '../src/hw/translation.js';
-import { kinds, op, pciTopology, run, spec } from './support/iommu.js';
+import { kinds, op, pciTopology, run, spec, mockDriver } from './support/iommu.js';
 
 function hwKind(w: IommuWorld, dev: string): string {
-  return w.driver.ops.oracle.installed(w.devices.get(dev)!, null).kind;
+  return w.truth.installed(w.devices.get(dev)!, null).kind;
 }
 
 function fully(w: IommuWorld, dev: string): void {
@@ -33,7 +33,7 @@ describe('bus_iommu_probe: a phase-1 error other than -ENODEV', () => {
       fully(w, 'b');
       assert.equal(w.core.iommuDeviceList.length, 0, 'off the instance list');
       assert.notEqual(hwKind(w, 'a'), 'translate', 'a was never left translating');
-      assert.equal(w.driver.module.refcnt, 0, 'every module reference dropped');
+      assert.equal(mockDriver(w).module.refcnt, 0, 'every module reference dropped');
     }]);
     assert.deepEqual(kinds(r), [], 'nothing leaked');
   });
@@ -48,13 +48,13 @@ describe('iommu_fwspec_init', () => {
       const smmu1 = w.iommus.get('smmu1')!;
       // iommu_device_register() between list_add and ready = true
       const list = w.core.iommuDeviceList as IommuDevice[];
-      smmu1.ops = w.driver.ops;
-      smmu1.fwnode = smmu1.node;
+      smmu1.ops = mockDriver(w).ops;
+      smmu1.fwnode = w.kernel.fwnodeOf('smmu1');
       list.push(smmu1);
       yield* mutexLock(w.core.iommuProbeDeviceLock);
-      assert.equal(yield* iommuFwspecInit(w.devices.get('n')!, smmu1.node), -EPROBE_DEFER);
+      assert.equal(yield* iommuFwspecInit(w.devices.get('n')!, w.kernel.fwnodeOf('smmu1')), -EPROBE_DEFER);
       assert.equal(w.devices.get('n')!.iommu, null);
-      assert.equal(yield* iommuFwspecInit(w.devices.get('a')!, smmu1.node), 0, 'a has dev->iommu and a fwspec of the same ops');
+      assert.equal(yield* iommuFwspecInit(w.devices.get('a')!, w.kernel.fwnodeOf('smmu1')), 0, 'a has dev->iommu and a fwspec of the same ops');
       yield* mutexUnlock(w.core.iommuProbeDeviceLock);
       list.splice(list.indexOf(smmu1), 1);
     }]);
@@ -64,7 +64,7 @@ describe('iommu_fwspec_init', () => {
   it('a fwspec of other ops is -EINVAL and is kept', () => {
     const r = run(spec(pciTopology([{ name: 'a', bus: 0, slot: 1 }])), [function* (w) {
       const other = new IommuDevice('other');
-      other.ops = { ...w.driver.ops, name: 'other' };
+      other.ops = { ...mockDriver(w).ops, name: 'other' };
       other.fwnode = new FwNode('other');
       other.ready = true;
       const list = w.core.iommuDeviceList as IommuDevice[];
@@ -91,7 +91,7 @@ describe('iommu_init_device unwind', () => {
         assert.equal(yield* op(w, { op: 'hotAdd', dev: 'a' }), 0, 'the notifier swallows the error');
         fully(w, 'a');
         assert.notEqual(hwKind(w, 'a'), 'translate', 'the RID never translates');
-        assert.equal(w.driver.module.refcnt, 0);
+        assert.equal(mockDriver(w).module.refcnt, 0);
       }]);
       // a device_group failure after probe_device allocated the mock's per-device state: only
       // release_device frees it, so a leak would show a missing release
@@ -116,7 +116,7 @@ describe('__iommu_probe_device error paths', () => {
       fully(w, 'f1');
       assert.deepEqual(g.devices.map((gd) => gd.dev.name), ['f0']);
       assert.equal(g.domain, w.domains.get('D'));
-      const o = w.driver.ops.oracle;
+      const o = w.truth;
       assert.ok(sameTranslation(o.installed(w.devices.get('f0')!, null), o.translationOf(w.domains.get('D')!)), 'f0 still on D');
       assert.notEqual(hwKind(w, 'f1'), 'translate');
     }]);
@@ -187,8 +187,8 @@ describe('group helpers', () => {
       const g = yield* iommuGroupAlloc();
       assert.ok(typeof g !== 'number');
       // as a group whose domains iommu_deinit_device() did not free (domain too, for I3)
-      g.defaultDomain = w.driver.identity;
-      g.domain = w.driver.identity;
+      g.defaultDomain = mockDriver(w).identity;
+      g.domain = mockDriver(w).identity;
       yield* iommuGroupPut(g);
       assert.equal(g.freed, true);
     }], { warnFails: false });

@@ -13,7 +13,7 @@ import { checkScenario } from '../src/check/check.js';
 import { iommuProgram } from '../src/scenarios/iommu/build.js';
 import { claimBetweenPhasesSpec, iommuClaimBetweenPhases } from '../src/scenarios/iommu/findings/claim-between-phases.js';
 import { scenarioAssert } from '../src/sync/index.js';
-import { kinds, op, pciTopology, run, spec } from './support/iommu.js';
+import { kinds, op, pciTopology, run, spec, mockDriver } from './support/iommu.js';
 
 function group(w: IommuWorld, dev: string) {
   return w.devices.get(dev)!.iommuGroup;
@@ -22,7 +22,7 @@ function group(w: IommuWorld, dev: string) {
 function installedIs(w: IommuWorld, dev: string, domain: 'domain' | 'blocking'): boolean {
   const d = w.devices.get(dev)!;
   const g = d.iommuGroup!;
-  const o = w.driver.ops.oracle;
+  const o = w.truth;
   return sameTranslation(o.installed(d, null), o.translationOf((domain === 'domain' ? g.domain : g.blockingDomain)!));
 }
 
@@ -157,7 +157,7 @@ describe('bus_iommu_probe and grouping', () => {
 describe('default domain type and allocation', () => {
   it('def_domain_type IDENTITY gives the static identity domain', () => {
     const r = run(spec(pciTopology([{ name: 'a', bus: 0, slot: 1 }], { mock: { defDomainType: { a: 'identity' } } })), [function* (w) {
-      assert.equal(group(w, 'a')!.defaultDomain, w.driver.identity);
+      assert.equal(group(w, 'a')!.defaultDomain, mockDriver(w).identity);
       assert.equal(w.devices.get('a')!.dmaIommu, false);
     }]);
     assert.deepEqual(kinds(r), []);
@@ -183,7 +183,7 @@ describe('default domain type and allocation', () => {
       assert.equal(group(w, 'a')!.defaultDomain!.type, IOMMU_DOMAIN_IDENTITY);
     }])), []);
     assert.deepEqual(kinds(run(spec(pciTopology([{ name: 'a', bus: 0, slot: 1 }], { mock: { legacyDefaultDomain: 'identity' } })), [function* (w) {
-      assert.equal(group(w, 'a')!.defaultDomain, w.driver.identity);
+      assert.equal(group(w, 'a')!.defaultDomain, mockDriver(w).identity);
     }])), []);
   });
 
@@ -238,7 +238,7 @@ describe('hot-add, deferred attach, release', () => {
       yield* op(w, { op: 'hotAdd', dev: 'a' });
       const a = w.devices.get('a')!;
       assert.equal(a.iommu!.attachDeferred, true);
-      assert.equal(w.driver.ops.oracle.installed(a, null).kind, 'none', 'hardware untouched');
+      assert.equal(w.truth.installed(a, null).kind, 'none', 'hardware untouched');
       yield* op(w, { op: 'bind', dev: 'a' });
       assert.equal(yield* op(w, { op: 'dmaMap', dev: 'a', paddr: 0x10000, as: 'b' }), 0);
       assert.equal(a.iommu!.attachDeferred, false);
@@ -309,7 +309,7 @@ describe('finding: an owner claims a group between the bus_iommu_probe() phases'
     const ownedOnDefault: boolean[] = [];
     const program = {
       ...base,
-      invariant: () => null,
+      checker: undefined,
       *teardown(world: IommuWorld, results: readonly unknown[]): Gen {
         const g = world.devices.get('ep0')!.iommuGroup!;
         ownedOnDefault.push(g.owner !== null && g.domain === g.defaultDomain);

@@ -11,11 +11,11 @@ import { sameTranslation } from '../src/hw/translation.js';
 import type { PciDev } from '../src/pci/pci.js';
 import type { IommuWorld } from '../src/scenarios/iommu/world.js';
 import { EINVAL, ENOMEM, mutexLock, mutexUnlock } from '../src/sync/index.js';
-import { kinds, op, pciTopology, run, spec } from './support/iommu.js';
+import { kinds, op, pciTopology, run, spec, mockDriver } from './support/iommu.js';
 
 function onGroupDomain(w: IommuWorld, dev: string): boolean {
   const d = w.devices.get(dev)!;
-  const o = w.driver.ops.oracle;
+  const o = w.truth;
   return sameTranslation(o.installed(d, null), o.translationOf(d.iommuGroup!.domain!));
 }
 
@@ -39,17 +39,17 @@ describe('default domain type and setup: error paths', () => {
     const t = pciTopology([{ name: 'a', bus: 0, slot: 1 }], { mock: { legacyDefaultDomain: 'identity' } });
     const r = run(spec(t), [function* (w) {
       const g = w.devices.get('a')!.iommuGroup!;
-      assert.equal(g.defaultDomain, w.driver.identity);
+      assert.equal(g.defaultDomain, mockDriver(w).identity);
       // every member shares the driver's ops, so the type choice already asks for the legacy
       // type or refuses (-EINVAL from the setup); the allocation's own check, called directly:
       yield* mutexLock(g.mutex);
       assert.equal(yield* iommuGroupAllocDefaultDomain(g, IOMMU_DOMAIN_DMA), -EINVAL);
-      assert.equal(yield* iommuGroupAllocDefaultDomain(g, IOMMU_DOMAIN_IDENTITY), w.driver.identity);
+      assert.equal(yield* iommuGroupAllocDefaultDomain(g, IOMMU_DOMAIN_IDENTITY), mockDriver(w).identity);
       yield* mutexUnlock(g.mutex);
       assert.equal(yield* op(w, { op: 'setType', dev: 'a', type: 'DMA', expect: -EINVAL }), -EINVAL);
-      assert.equal(g.defaultDomain, w.driver.identity);
-      assert.equal(g.domain, w.driver.identity);
-      assert.equal(w.driver.ops.oracle.installed(w.devices.get('a')!, null).kind, 'bypass');
+      assert.equal(g.defaultDomain, mockDriver(w).identity);
+      assert.equal(g.domain, mockDriver(w).identity);
+      assert.equal(w.truth.installed(w.devices.get('a')!, null).kind, 'bypass');
     }]);
     assert.deepEqual(kinds(r), [], 'nothing allocated, nothing leaked');
   });
@@ -77,7 +77,7 @@ describe('default domain type and setup: error paths', () => {
       assert.equal(yield* op(w, { op: 'setType', dev: 'gpu', type: 'DMA', expect: -ENOMEM }), -ENOMEM);
       assert.equal(g.defaultDomain, before);
       assert.equal(g.domain, before);
-      assert.equal(w.driver.ops.oracle.installed(w.devices.get('gpu')!, null).kind, 'bypass', 'back on identity in hardware');
+      assert.equal(w.truth.installed(w.devices.get('gpu')!, null).kind, 'bypass', 'back on identity in hardware');
     }]);
     assert.deepEqual(kinds(r), [], 'the new DMA domain and its cookie were freed');
   });
@@ -92,7 +92,7 @@ describe('release: require_direct', () => {
     const r = run(spec(t), [function* (w) {
       yield* op(w, { op: 'remove', dev: 'gpu' });
       yield* op(w, { op: 'remove', dev: 'nic' });
-      const o = w.driver.ops.oracle;
+      const o = w.truth;
       assert.equal(o.installed(w.devices.get('gpu')!, null).kind, 'bypass');
       assert.equal(o.installed(w.devices.get('nic')!, null).kind, 'abort');
     }]);
@@ -107,7 +107,7 @@ describe('release: a device with only a fwspec', () => {
       const n = w.devices.get('n')!;
       // firmware code (of_iommu_configure) records the fwspec; no probe follows
       yield* mutexLock(w.core.iommuProbeDeviceLock);
-      assert.equal(yield* iommuFwspecInit(n, w.iommus.get('smmu0')!.node), 0);
+      assert.equal(yield* iommuFwspecInit(n, w.kernel.fwnodeOf('smmu0')), 0);
       yield* mutexUnlock(w.core.iommuProbeDeviceLock);
       const param = n.iommu!;
       const fwspec = param.fwspec!;

@@ -29,7 +29,7 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 const long = (executions: number) => ['lost-update', '--strategy', 'random', '--executions', String(executions), '--seed', '3', '--json'];
 /** random runs, four times longer each, until one is long enough to be caught on a fast machine */
 const randomRuns = [40_000, 160_000, 640_000, 2_560_000].map(long);
-/** dpor (the default strategy) on an IOMMU scenario: 1531 executions, then more with failures as choices */
+/** dpor (the default strategy) on an IOMMU scenario: about a hundred executions, then more with failures as choices */
 const dporRuns = [
   ['iommu-reset-vs-detach', '--json'],
   ['iommu-reset-vs-detach', '--faults', 'choice', '--json'],
@@ -108,7 +108,7 @@ describe('checkpoint and resume on the command line', () => {
     const whole = await reference(args);
     assert.equal(resumed.code, whole.code, resumed.stderr);
     assert.deepEqual(timeless(resumed.stdout), whole.json);
-    assert.ok(executionsOf(whole.json) >= 1531);
+    assert.ok(executionsOf(whole.json) >= 90);
   });
 
   for (const [kind, runs] of [['random', randomRuns], ['dpor', dporRuns]] as const) {

@@ -22,7 +22,7 @@ function pci(w: IommuWorld, name: string): PciDev {
 /** the function's RID is what group->domain translates to */
 function onGroupDomain(w: IommuWorld, name: string): boolean {
   const d = pci(w, name);
-  const o = w.driver.ops.oracle;
+  const o = w.truth;
   return sameTranslation(o.installed(d, null), o.translationOf(d.iommuGroup!.domain!));
 }
 

@@ -1,7 +1,7 @@
 // Driver binding [B] (drivers/base/dd.c): really_probe() and __device_release_driver(), reduced
 // to what touches the IOMMU: dma_configure (firmware, replay, use of the default domain) before
 // the driver's probe, dma_cleanup after its remove.
-import { EBUSY, ENODEV, type Gen, mutexLock, mutexUnlock, writeOnce } from '../sync/index.js';
+import { EBUSY, ENODEV, type Gen, mutexLock, mutexUnlock, readOnce, writeOnce } from '../sync/index.js';
 import type { Device, DeviceDriver } from './device.js';
 
 /** really_probe() under device_lock: the driver's probe does nothing the IOMMU sees */
@@ -15,8 +15,9 @@ export function* reallyProbe(dev: Device, drv: DeviceDriver): Gen<number> {
     if (dev.bus.dmaConfigure !== null) ret = yield* dev.bus.dmaConfigure(dev);
     // call_driver_probe(): succeeds; a failure would run dma_cleanup
     if (ret !== 0) yield* writeOnce(dev, 'driver', null);
-    // model-only (I11): the DMA mode a DMA-API driver starts with must stay while it is bound
-    else if (!drv.driverManagedDma) dev.ghostBoundDmaIommu = dev.dmaIommu;
+    // model-only (I11): the DMA mode a DMA-API driver starts with (its first use_dma_iommu())
+    // must stay while it is bound
+    else if (!drv.driverManagedDma) dev.ghostBoundDmaIommu = yield* readOnce(dev, 'dmaIommu');
   }
   yield* mutexUnlock(dev.deviceLock);
   return ret;

@@ -7,6 +7,9 @@ import { type Gen, KObject, Mutex } from '../sync/index.js';
 
 /** a firmware node: what DT/ACPI tables call an IOMMU instance */
 export class FwNode extends KObject {
+  /** dev_get_drvdata() of the device this node describes: set by the driver that probed it (an IOMMU instance) */
+  drvdata: unknown = null;
+
   constructor(readonly name: string) {
     super();
   }

@@ -35,8 +35,16 @@ export class IommuGlobals extends KObject {
   }
 }
 
-/** the running execution's IOMMU core globals (set by iommuSubsysInit in setup) */
+/**
+ * The running kernel's IOMMU core globals, like `current`: set by iommuSubsysInit() when a kernel
+ * boots, and switched by iommuCoreSwitch() when a booted world is resumed from a snapshot.
+ */
 export let iommuCore: IommuGlobals = null as unknown as IommuGlobals;
+
+/** make `g` the running kernel's core (null: no kernel runs, the last one ended) */
+export function iommuCoreSwitch(g: IommuGlobals | null): void {
+  iommuCore = g as IommuGlobals;
+}
 
 export type DefaultDomainTypeName = 'identity' | 'dma' | 'dma-fq';
 

@@ -1,7 +1,8 @@
 // The invariants of spec core.md §6 as checker oracles, each with its legitimate windows. They
 // compare the core's bookkeeping (groups, pasid_array, owners) with the hardware truth the
-// drivers programmed (read through each driver's oracle). Called after every step, so a group
-// is checked only at its stable points (its mutex free), as the spec defines them.
+// drivers programmed (read through the driver seam's decoders: the HwTruth the caller hands in).
+// Called after every step, so a group is checked only at its stable points (its mutex free), as
+// the spec defines them.
 import type { Device } from '../base/device.js';
 import { describeTranslation, type HwTranslation, sameTranslation } from '../hw/translation.js';
 import { isPciDev, pciAtsSupported } from '../pci/pci.js';
@@ -9,12 +10,12 @@ import { XA_ZERO_ENTRY } from '../sync/index.js';
 import type { IommuDomain } from './domain.js';
 import { iommuCore } from './globals.js';
 import type { IommuGroup } from './group.js';
-import type { DriverOracle } from './ops.js';
+import type { HwTruth } from './hw-truth.js';
 import { pasidArrayEntryToDomain } from './pasid-entry.js';
 
-function oracleOf(dev: Device): DriverOracle | null {
+function oracleOf(dev: Device, truth: HwTruth): HwTruth | null {
   const iommuDev = dev.iommu?.iommuDev ?? null;
-  return iommuDev === null ? null : iommuDev.ops.oracle;
+  return iommuDev === null ? null : truth;
 }
 
 function name(d: IommuDomain | null): string {
@@ -53,14 +54,12 @@ function checkMembership(groups: readonly IommuGroup[], devices: readonly Device
 }
 
 /** I5: no freed domain referenced by a group, its pasid_array, or installed in hardware */
-function checkNoUseAfterFree(groups: readonly IommuGroup[], oracles: readonly DriverOracle[]): string | null {
-  for (const o of oracles) {
-    for (const unit of o.units()) {
-      for (const e of unit.all()) {
-        if (freedTable(e.t)) {
-          const where = e.pasid === null ? 'RID' : `PASID ${e.pasid}`;
-          return `I5: ${unit.name} stream ${e.sid} ${where} still translates through freed ${e.t.kind === 'translate' ? e.t.table.label : ''}`;
-        }
+function checkNoUseAfterFree(groups: readonly IommuGroup[], truth: HwTruth): string | null {
+  for (const unit of truth.units()) {
+    for (const e of unit.all()) {
+      if (freedTable(e.t)) {
+        const where = e.pasid === null ? 'RID' : `PASID ${e.pasid}`;
+        return `I5: ${unit.name} stream ${e.sid} ${where} still translates through freed ${e.t.kind === 'translate' ? e.t.table.label : ''}`;
       }
     }
   }
@@ -83,8 +82,36 @@ function checkNoUseAfterFree(groups: readonly IommuGroup[], oracles: readonly Dr
   return null;
 }
 
-/** I3, I4, I6, I7, I8, I13 for one group at a stable point */
-function checkGroup(g: IommuGroup): string | null {
+/** the domains a group points at: its four pointers and its pasid_array entries, by field */
+export function domainsOf(g: IommuGroup): Array<[string, IommuDomain]> {
+  const out: Array<[string, IommuDomain]> = [];
+  if (g.domain !== null) out.push(['domain', g.domain]);
+  if (g.defaultDomain !== null) out.push(['default_domain', g.defaultDomain]);
+  if (g.blockingDomain !== null) out.push(['blocking_domain', g.blockingDomain]);
+  if (g.resettingDomain !== null) out.push(['resetting_domain', g.resettingDomain]);
+  for (const [p, entry] of g.pasidArray.entries()) out.push([`pasid_array[${p}]`, pasidArrayEntryToDomain(entry)]);
+  return out;
+}
+
+/** I1 both ways for one group at a stable point, and no member listed twice (I2 within it) */
+export function checkGroupMembership(g: IommuGroup, devices: readonly Device[]): string | null {
+  const members = new Set<Device>();
+  for (const gd of g.devices) {
+    if (members.has(gd.dev)) return `I2: ${gd.dev.label} is on ${g.label}->devices twice`;
+    members.add(gd.dev);
+    if (gd.dev.iommuGroup !== g) {
+      return `I1: ${gd.dev.label} is on ${g.label}->devices but dev->iommu_group is ${gd.dev.iommuGroup?.label ?? 'NULL'}`;
+    }
+  }
+  for (const d of devices) {
+    if (d.iommuGroup !== g || members.has(d) || d.iommu?.iommuDev == null || d.ghostProbing || d.ghostDeinit) continue;
+    return `I1: ${d.label}->iommu_group is ${g.label} but it is not on its device list`;
+  }
+  return null;
+}
+
+/** I3, I4, I6, I7, I8, I13 for one group at a stable point (for one member only if `only` is given) */
+export function checkGroup(g: IommuGroup, truth: HwTruth, only: Device | null = null): string | null {
   // I6: ownership accounting
   if (g.owner !== null && g.ownerCnt < 1) return `I6: ${g.label} has an owner with owner_cnt ${g.ownerCnt}`;
   // I4: domain pointer range (a dying group, with no members left, has had its domains freed)
@@ -98,7 +125,8 @@ function checkGroup(g: IommuGroup): string | null {
   const resetDev = g.resettingDomain !== null ? g.ghostResetDev : null;
   for (const gd of g.devices) {
     const dev = gd.dev;
-    const oracle = oracleOf(dev);
+    if (only !== null && dev !== only) continue;
+    const oracle = oracleOf(dev, truth);
     const param = dev.iommu;
     if (oracle === null || param === null) continue;
     const resetting = dev === resetDev;
@@ -145,14 +173,14 @@ function checkGroup(g: IommuGroup): string | null {
 }
 
 /** I9: a function in reset is blocked (RID, PASIDs, ATS); no ATS invalidation reaches it */
-function checkReset(devices: readonly Device[]): string | null {
+function checkReset(devices: readonly Device[], truth: HwTruth): string | null {
   for (const dev of devices) {
     const ep = dev.ep;
     if (ep.atcInvTimeouts > 0) return `I9: an ATS invalidation was sent to ${dev.label} while it was in reset (timed out)`;
     if (!ep.inReset || iommuCore.patches.noResetIommuHooks) continue;
     if (!isPciDev(dev) || !pciAtsSupported(dev)) continue;
     const g = dev.iommuGroup;
-    const oracle = oracleOf(dev);
+    const oracle = oracleOf(dev, truth);
     if (g === null || oracle === null) continue;
     const rid = oracle.installed(dev, null);
     if (g.blockingDomain === null || !sameTranslation(rid, oracle.translationOf(g.blockingDomain))) {
@@ -175,14 +203,17 @@ function checkBoundDma(devices: readonly Device[]): string | null {
 }
 
 /** every §6 invariant over the devices of a scenario; the first broken one, or null */
-export function iommuInvariants(devices: readonly Device[], oracles: readonly DriverOracle[]): string | null {
+export function iommuInvariants(devices: readonly Device[], truth: HwTruth): string | null {
   const groups = [...iommuCore.ghostGroups].filter((g) => !g.freed);
   const r =
-    checkMembership(groups, devices) ?? checkNoUseAfterFree(groups, oracles) ?? checkReset(devices) ?? checkBoundDma(devices);
+    checkMembership(groups, devices) ??
+    checkNoUseAfterFree(groups, truth) ??
+    checkReset(devices, truth) ??
+    checkBoundDma(devices);
   if (r !== null) return r;
   for (const g of groups) {
     if (!stable(g)) continue;
-    const m = checkGroup(g);
+    const m = checkGroup(g, truth);
     if (m !== null) return m;
   }
   return null;

@@ -1,11 +1,10 @@
 // struct iommu_ops and struct iommu_domain_ops (include/linux/iommu.h): the interface between the
 // core and an IOMMU driver (spec core.md §2.8, §2.9). Every callback that can touch shared state
 // or hardware is a generator. The mock driver implements it; SMMUv3 and VT-d models will too.
-// `oracle` is not a kernel callback: it is how the checker reads a driver's hardware truth.
+// How the checker reads a driver's hardware is not here: it is the driver seam's decoder
+// (drivers/registry.ts).
 import type { Device } from '../base/device.js';
 import type { Module } from '../base/module.js';
-import type { HwTranslation } from '../hw/translation.js';
-import type { TranslationUnit } from '../hw/unit.js';
 import type { ErrPtr, Gen } from '../sync/index.js';
 import type { IommuDomain } from './domain.js';
 import type { IommuGroup } from './group.js';
@@ -44,18 +43,6 @@ export interface IommuDomainOps {
   free?(domain: IommuDomain): Gen;
 }
 
-/** what the checker needs from a driver: its hardware truth, decoded */
-export interface DriverOracle {
-  /** the translation really installed for dev's RID (pasid null) or one PASID */
-  installed(dev: Device, pasid: number | null): HwTranslation;
-  /** present PASID entries of dev */
-  installedPasids(dev: Device): ReadonlyMap<number, HwTranslation>;
-  /** the translation attaching `domain` installs */
-  translationOf(domain: IommuDomain): HwTranslation;
-  /** the hardware units, for scans */
-  units(): readonly TranslationUnit[];
-}
-
 export interface IommuOps {
   readonly name: string;
   /** the module implementing the driver (try_module_get at probe) */
@@ -80,7 +67,6 @@ export interface IommuOps {
   readonly defaultDomain: IommuDomain | null;
   readonly defaultDomainOps: IommuDomainOps;
   readonly pgsizeBitmap: number;
-  readonly oracle: DriverOracle;
 }
 
 /** IOMMU_CAP_* */

@@ -19,6 +19,7 @@ import {
   readOnce,
   WARN_ON,
   WARN_ON_ONCE,
+  writeOnce,
 } from '../sync/index.js';
 import { iommuCreateDeviceDirectMappings, iommuSetupDefaultDomain } from './default-domain.js';
 import { devIommuFree, devIommuGet, devIommuOps } from './dev-iommu.js';
@@ -77,8 +78,8 @@ export function* iommuInitDevice(dev: Device): Gen<number> {
           ret = group;
           unwind = 'unlink';
         } else {
-          // takes over the reference device_group() returned
-          dev.iommuGroup = group!;
+          // takes over the reference device_group() returned; read locklessly elsewhere
+          yield* writeOnce(dev, 'iommuGroup', group!);
           dev.ghostProbing = true;
           param.maxPasids = devIommuGetMaxPasids(dev);
           if (ops.isAttachDeferred !== undefined) param.attachDeferred = ops.isAttachDeferred(dev);
@@ -130,11 +131,11 @@ export function* iommuDeinitDevice(dev: Device): Gen {
     group.domain = null;
   }
   // the caller puts the group reference
-  dev.iommuGroup = null;
+  yield* writeOnce(dev, 'iommuGroup', null);
   dev.ghostDeinit = false;
   modulePut(ops.owner);
   yield* devIommuFree(dev);
-  dev.dmaIommu = false;
+  yield* writeOnce(dev, 'dmaIommu', false);
 }
 
 /** __iommu_probe_device(): probe lock held; group_list null = hot-plug */

@@ -3,7 +3,7 @@
 // earlier orders of §5b are patch toggles (releaseOrder).
 import type { Device } from '../base/device.js';
 import { modulePut } from '../base/module.js';
-import { deref, type Gen, kfree, mutexLock, mutexUnlock, pausePoint, readOnce, WARN_ON } from '../sync/index.js';
+import { deref, type Gen, kfree, mutexLock, mutexUnlock, pausePoint, readOnce, WARN_ON, writeOnce } from '../sync/index.js';
 import { devHasIommu, devIommuFree, devIommuOps } from './dev-iommu.js';
 import { iommuCore } from './globals.js';
 import { iommuDeviceUnlink } from './iommu-device.js';
@@ -30,7 +30,7 @@ export function* __iommuGroupRemoveDevice(dev: Device): Gen {
     group.devices.splice(i, 1);
     yield* __iommuGroupFreeDevice(group, device);
     if (devHasIommu(dev)) yield* iommuDeinitDevice(dev);
-    else dev.iommuGroup = null;
+    else yield* writeOnce(dev, 'iommuGroup', null);
   }
   yield* mutexUnlock(group.mutex);
   // pairs with the get in iommu_init_device() or iommu_group_add_device()
@@ -98,7 +98,7 @@ function* iommuGroupRemoveDeviceV519(dev: Device): Gen {
   if (device === null) return;
   // sysfs_remove_link() x2
   yield* kfree(device);
-  dev.iommuGroup = null;
+  yield* writeOnce(dev, 'iommuGroup', null);
   // the last reference: iommu_group_release() frees the default and blocking domains (v5.19)
   yield* iommuGroupPut(group);
 }

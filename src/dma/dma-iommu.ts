@@ -123,10 +123,12 @@ function* iommuDmaInitDomain(domain: IommuDomain, _dev: Device): Gen<number> {
 /** iommu_setup_dma_ops(): dev->dma_iommu = is_dma(domain); falls back to dma-direct if IOVA init fails */
 export function* iommuSetupDmaOps(dev: Device, domain: IommuDomain): Gen {
   if (isPciDev(dev)) deref(dev.iommu, 'dev->iommu').pci32bitWorkaround = true;
-  dev.dmaIommu = iommuIsDmaDomain(domain);
-  if (dev.dmaIommu && (yield* iommuDmaInitDomain(domain, dev)) !== 0) {
+  // dev->dma_iommu is read locklessly by the DMA API (use_dma_iommu())
+  const dma = iommuIsDmaDomain(domain);
+  yield* writeOnce(dev, 'dmaIommu', dma);
+  if (dma && (yield* iommuDmaInitDomain(domain, dev)) !== 0) {
     // pr_warn("Failed to set up IOMMU for device %s; retaining platform DMA ops")
-    dev.dmaIommu = false;
+    yield* writeOnce(dev, 'dmaIommu', false);
   }
 }
 

@@ -59,6 +59,9 @@ export function analyzeRaces(rel: Relation, rec: RunRecord, insert: InsertWakeup
   const last = new Int32Array(T).fill(NONE);
   const byOid = new Map<number, number[]>();
   const byContainer = new Map<number, number[]>();
+  // steps whose checks read an object (Op.reads), by the object and by its container
+  const byRead = new Map<number, number[]>();
+  const byReadContainer = new Map<number, number[]>();
   const spawns: number[] = [];
   const allocs: number[] = [];
   const failed: number[] = [];
@@ -119,6 +122,17 @@ export function analyzeRaces(rel: Relation, rec: RunRecord, insert: InsertWakeup
       visit(byOid.get(obj.oid), true);
       if (e.op.kind === OpKind.Free) visit(byContainer.get(obj.oid), false);
       if (obj.container != null) visit(byOid.get(obj.container.oid), false);
+      if (byRead.size > 0 && isWrite(e.op.kind)) {
+        visit(byRead.get(obj.oid), false);
+        if (e.op.kind === OpKind.Free) visit(byReadContainer.get(obj.oid), false);
+      }
+    }
+    const reads = e.op.reads;
+    if (reads !== undefined) {
+      for (const r of reads) {
+        visit(byOid.get(r.obj.oid), false);
+        if (r.obj.container != null) visit(byOid.get(r.obj.container.oid), false);
+      }
     }
     if (e.op.kind === OpKind.Spawn) visit(spawns, false);
     if (e.op.kind === OpKind.Alloc && rel.allocsOrdered) visit(allocs, false);
@@ -145,6 +159,13 @@ export function analyzeRaces(rel: Relation, rec: RunRecord, insert: InsertWakeup
     if (obj !== null) {
       listFor(byOid, obj.oid).push(j);
       if (obj.container != null) listFor(byContainer, obj.container.oid).push(j);
+    }
+    const reads = e.op.reads;
+    if (reads !== undefined) {
+      for (const r of reads) {
+        listFor(byRead, r.obj.oid).push(j);
+        if (r.obj.container != null) listFor(byReadContainer, r.obj.container.oid).push(j);
+      }
     }
     if (e.op.kind === OpKind.Spawn) spawns.push(j);
     if (e.op.kind === OpKind.Alloc) allocs.push(j);
@@ -242,7 +263,8 @@ function tailsOf(events: readonly Ev[], vc: Int32Array, T: number): number[] {
 
 /** Does x write all of the location e touches (so whatever conflicts with e before x conflicts with x)? */
 function covers(x: Ev, e: Ev): boolean {
-  return isWrite(x.op.kind) && x.op.obj?.oid === e.op.obj?.oid && (x.op.field === null || x.op.field === e.op.field);
+  if (e.op.reads !== undefined || !isWrite(x.op.kind)) return false;
+  return x.op.obj?.oid === e.op.obj?.oid && (x.op.field === null || x.op.field === e.op.field);
 }
 
 function listFor(m: Map<number, number[]>, key: number): number[] {

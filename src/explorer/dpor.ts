@@ -126,11 +126,17 @@ export class DporStrategy implements Strategy, Chooser {
       }
     }
     const rel = this.relation(exec);
-    const pending = exec.threads.map((t) => (t.done ? null : new Ev(t.idx, this.counts[t.idx] ?? 0, t.pending!, false, false)));
     const insert = (at: number, v: Ev[]): void => {
       const node = path[at]!;
       if (insertWakeup(rel, node.pending, node.sleep, v)) this.stats.wakeups++;
     };
+    if (rel.total) {
+      // the branches were added as the nodes were made (create()); only allocation outcomes are left
+      this.otherOutcomes(exec, insert);
+      this.backtrack(n);
+      return;
+    }
+    const pending = exec.threads.map((t) => (t.done ? null : new Ev(t.idx, this.counts[t.idx] ?? 0, t.pending!, false, false)));
     const analysis = analyzeRaces(
       rel,
       {
@@ -197,6 +203,14 @@ export class DporStrategy implements Strategy, Chooser {
     } else {
       this.follow = [];
       node = { cur: this.pick(exec, enabled, forced, sleep), free: true, pending, sleep };
+      // every step conflicts with every other: the races are exactly the other runnable
+      // threads here, so they are the branches, as in DFS, without the race analysis
+      if (rel.total && enabled !== null) {
+        for (const t of ordered(enabled, exec.last)) {
+          if (t.idx === node.cur.thread) continue;
+          pending.push({ ev: new Ev(t.idx, this.counts[t.idx] ?? 0, t.pending!, false, false), children: [] });
+        }
+      }
     }
     this.path.push(node);
     return node;
@@ -221,6 +235,23 @@ export class DporStrategy implements Strategy, Chooser {
     // Everything runnable is asleep: this execution is redundant (finished() counts it).
     const t = ordered(enabled, exec.last)[0]!;
     return new Ev(t.idx, this.counts[t.idx] ?? 0, t.pending!, false, false);
+  }
+
+  /**
+   * Under a total relation: the other outcome of each allocation that could fail, at its own
+   * step (nothing after it commutes with it), for the steps this execution took anew.
+   */
+  private otherOutcomes(exec: Execution, insert: (at: number, v: Ev[]) => void): void {
+    const max = exec.faults.mode === 'choice' ? exec.faults.maxFailures : 0;
+    const path = this.path;
+    let failures = 0;
+    for (let i = 0; i < exec.steps; i++) {
+      const a = path[i]!.cur;
+      if (i >= this.branchAt && this.faultChoice[i] === true && (a.fail || failures + 1 <= max)) {
+        insert(i, [new Ev(a.thread, a.index, a.op, !a.fail, false)]);
+      }
+      if (a.fail) failures++;
+    }
   }
 
   private asleep(node: Node, e: Ev): boolean {

@@ -1,12 +1,12 @@
-// One DMA transaction through a stream table IOMMU (hardware.md §4, reduced): the device issues
-// it and the IOMMU reads the stream entry (and the PASID entry) in one step, then walks the IO
+// One DMA transaction through an IOMMU unit of any kind (hardware.md §4, reduced): the device issues
+// it and the IOMMU reads its entries for the stream (and the PASID) in one step, then walks the IO
 // page table in a second one (the window in which a table can be freed under the walk).
 // A device in reset issues nothing. Walking a page table that was freed is a use-after-free of
 // that memory by the IOMMU.
-import { deref, dmaRead, type Gen } from '../sync/index.js';
+import { access, deref, dmaRead, type Gen } from '../sync/index.js';
 import type { HwEndpoint } from './endpoint.js';
-import type { StreamTable } from './stream-table.js';
 import type { HwTranslation } from './translation.js';
+import type { TranslationUnit } from './unit.js';
 
 export type DmaResult =
   | { readonly kind: 'ok'; readonly pa: number }
@@ -15,16 +15,16 @@ export type DmaResult =
   | { readonly kind: 'abort' }
   | { readonly kind: 'not-issued' };
 
-export function* dmaAccess(unit: StreamTable, ep: HwEndpoint, sid: number, pasid: number | null, iova: number): Gen<DmaResult> {
-  // the transaction leaves the device and the IOMMU fetches its stream entry: one step
-  const ste = unit.entry(sid);
-  let t: HwTranslation;
-  if (pasid === null) {
-    t = yield* dmaRead(ste, 'rid', 'dma_issue+ste_fetch');
-  } else {
-    const pasids = yield* dmaRead(ste, 'pasids', 'dma_issue+pasid_fetch');
-    t = pasids.get(pasid) ?? { kind: 'abort' };
-  }
+export function* dmaAccess(
+  unit: TranslationUnit,
+  ep: HwEndpoint,
+  sid: number,
+  pasid: number | null,
+  iova: number,
+): Gen<DmaResult> {
+  // the transaction leaves the device (unless it is in reset) and the IOMMU fetches its entries:
+  // one step, which reads both
+  const t: HwTranslation = yield* unit.dmaFetch(sid, pasid, [access(ep, 'inReset')]);
   if (ep.inReset) return { kind: 'not-issued' };
   switch (t.kind) {
     case 'none':

@@ -29,7 +29,8 @@ export class HwEndpoint extends KObject {
 
 /** the function enters reset (FLR initiated, D3hot, secondary bus reset): ATC lost, ATS disabled */
 export function* hwFunctionResetStart(ep: HwEndpoint): Gen {
-  yield* hwUpdate(ep, 'inReset', (e) => {
+  // the whole function: reset state, ATC and the ATS enable bit at once
+  yield* hwUpdate(ep, null, (e) => {
     e.inReset = true;
     e.resets++;
     e.atc.clear();

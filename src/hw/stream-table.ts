@@ -1,10 +1,10 @@
-// A simple IOMMU as hardware: a stream table indexed by stream (requester) ID, each entry holding
-// the RID translation and a PASID table. This is the mock IOMMU's hardware (hardware.md §5);
+// A simple IOMMU as hardware (kind "stream-table"): a stream table indexed by stream (requester)
+// ID, each entry holding the RID translation and a PASID table. This is the mock IOMMU's hardware (hardware.md §5);
 // SMMUv3 (STE + CD table) and VT-d (context + PASID entries) get their own structures behind the
 // same `TranslationUnit` view.
-import { KObject } from '../sync/index.js';
+import { type Access, dmaRead, type Gen, KObject } from '../sync/index.js';
 import type { HwTranslation } from './translation.js';
-import { HW_NONE } from './translation.js';
+import { HW_ABORT, HW_NONE } from './translation.js';
 import type { TranslationUnit } from './unit.js';
 
 export class StreamEntry extends KObject {
@@ -23,6 +23,7 @@ export class StreamEntry extends KObject {
 }
 
 export class StreamTable extends KObject implements TranslationUnit {
+  readonly kind = 'stream-table';
   readonly streams = new Map<number, StreamEntry>();
 
   constructor(readonly name: string) {
@@ -43,15 +44,31 @@ export class StreamTable extends KObject implements TranslationUnit {
     return e;
   }
 
+  entryObjects(sid: number): readonly KObject[] {
+    return [this.entry(sid)];
+  }
+
+  allEntryObjects(): readonly KObject[] {
+    return [...this.streams.values()];
+  }
+
   installed(sid: number, pasid: number | null): HwTranslation {
     const e = this.streams.get(sid);
     if (e === undefined) return HW_NONE;
     if (pasid === null) return e.rid;
-    return e.pasids.get(pasid) ?? { kind: 'abort' };
+    return e.pasids.get(pasid) ?? HW_ABORT;
   }
 
   installedPasids(sid: number): ReadonlyMap<number, HwTranslation> {
     return this.streams.get(sid)?.pasids ?? new Map();
+  }
+
+  /** the DMA's stream entry fetch (and PASID entry) */
+  *dmaFetch(sid: number, pasid: number | null, also?: readonly Access[]): Gen<HwTranslation> {
+    const ste = this.entry(sid);
+    if (pasid === null) return yield* dmaRead(ste, 'rid', 'dma_issue+ste_fetch', also);
+    const pasids = yield* dmaRead(ste, 'pasids', 'dma_issue+pasid_fetch', also);
+    return pasids.get(pasid) ?? HW_ABORT;
   }
 
   all(): Array<{ sid: number; pasid: number | null; t: HwTranslation }> {

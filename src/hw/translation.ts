@@ -14,9 +14,10 @@ export type HwTranslation =
   /** walk this IO page table */
   | { readonly kind: 'translate'; readonly table: IoPageTable };
 
-export const HW_NONE: HwTranslation = { kind: 'none' };
-export const HW_ABORT: HwTranslation = { kind: 'abort' };
-export const HW_BYPASS: HwTranslation = { kind: 'bypass' };
+// frozen: a world snapshot shares frozen objects instead of copying them (rt/clone.ts)
+export const HW_NONE: HwTranslation = Object.freeze({ kind: 'none' });
+export const HW_ABORT: HwTranslation = Object.freeze({ kind: 'abort' });
+export const HW_BYPASS: HwTranslation = Object.freeze({ kind: 'bypass' });
 
 export function hwTranslate(table: IoPageTable): HwTranslation {
   return { kind: 'translate', table };

@@ -3,11 +3,10 @@
 // core's grouping uses (pci_for_each_dma_alias, pci_acs_path_enabled, ...).
 import { type BusType, Device, type FirmwareDesc } from '../base/device.js';
 import type { HwEndpoint } from '../hw/endpoint.js';
+import type { PciResetMethod } from '../machine/topology.js';
 import { EINVAL, type Gen, KObject, WARN_ON } from '../sync/index.js';
 
-/** PCI reset methods in the order the PCI core tries them (pci_reset_fn_methods[]) */
-export const pciResetMethodNames = ['device_specific', 'acpi', 'flr', 'af_flr', 'pm', 'bus', 'cxl_bus'] as const;
-export type PciResetMethod = (typeof pciResetMethodNames)[number];
+export { type PciResetMethod, pciResetMethodNames } from '../machine/topology.js';
 
 export class PciBus extends KObject {
   /** the bridge leading to this bus; null for a root bus */

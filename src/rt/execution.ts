@@ -1,11 +1,13 @@
 // One execution: build a fresh world, run its threads to the end under a chooser, tear down,
 // then check what is left. Every nondeterministic decision goes through the Chooser and is
 // appended to `choices`, so the same choices reproduce the same execution step for step.
+import type { Checker, CheckSite } from './check.js';
 import { setCurrent } from './current.js';
 import type { KObject } from './kobject.js';
 import type { LockBase } from './lock.js';
 import type { LockdepGraph, LockEdge } from './lockdep.js';
 import { describeOp, type Op, OpKind } from './op.js';
+import { copyState, type LoggedEdge, setSnapshot, snapshotOf, WorldSnapshot } from './snapshot.js';
 import { bugSplat, callTrace, kasanSplat, nullDerefSplat, warnSplat } from './splat.js';
 import { captureStack, type Frame, formatFrames, kernelName, parseStack } from './stack.js';
 import { type Gen, STARTED_AFTER_ALL, STARTED_AT_SETUP, Thread } from './thread.js';
@@ -39,10 +41,22 @@ export interface Program<W = unknown> {
   threads(world: W): readonly ThreadSpec[];
   /** runs alone after every thread has finished; must free what the threads left */
   teardown?(world: W, results: readonly unknown[]): Gen<void>;
-  /** checked after every step; a message means it is broken */
+  /**
+   * checked after every step; a message means it is broken. No two steps commute with such a
+   * check, so partial-order reduction explores every interleaving: prefer `checker`.
+   */
   invariant?(world: W): string | null;
+  /** checks run at the points where they must hold, with what they read (rt/check.ts) */
+  checker?(world: W): Checker;
   /** checked once after teardown */
   final?(world: W, results: readonly unknown[]): string | null;
+  /**
+   * The world after setup and the prologue may be snapshotted once and copied into later
+   * executions (rt/snapshot.ts): it must then be a plain graph of objects (rt/clone.ts).
+   */
+  readonly snapshot?: boolean;
+  /** a world copied from a snapshot takes over: re-point module-level pointers into it */
+  activate?(world: W): void;
 }
 
 export interface ExecOptions {
@@ -87,6 +101,11 @@ function* delegate<T>(it: Gen<T>): Gen<T> {
   return yield* it;
 }
 
+/** The generator of a restored prologue thread, which has finished. */
+function* finished(): Gen<unknown> {
+  return undefined;
+}
+
 /** Marker in `choices` for "this allocation failed"; thread choices are thread indexes. */
 export const FAIL = -1;
 /** Marker in `choices` for "this allocation was offered a failure and succeeded" (choice mode). */
@@ -112,6 +131,8 @@ export class Execution {
   readonly live = new Set<KObject>();
   /** keys that already fired a WARN_ON_ONCE in this execution */
   readonly warnedOnce = new Set<object>();
+  /** execution-local storage of model modules (e.g. armed pause points), keyed by a module's own key */
+  locals = new Map<object, unknown>();
   readonly tracing: boolean;
   readonly lockdep: LockdepGraph;
   private world: unknown = undefined;
@@ -121,8 +142,12 @@ export class Execution {
   /** runnable threads of the current step, in [0, count) (see schedule) */
   private readonly enabled: Thread[] = [];
   private sleptInAtomic = false;
+  /** the program's checks at their points (rt/check.ts), once the world is built; null when it has none */
+  checker: Checker | null = null;
   /** a step is running: `steps` already counts it */
   private stepping = false;
+  /** lock dependencies of setup and the prologue, while this execution takes the program's snapshot */
+  private edgeLog: LoggedEdge[] | null = null;
 
   constructor(
     private readonly program: Program<unknown>,
@@ -152,13 +177,27 @@ export class Execution {
     setCurrent(this);
     const program = this.program;
     try {
-      const world = program.setup();
-      this.world = world;
+      const snap = this.usableSnapshot();
+      const restored = snap === null ? undefined : this.restore(snap);
+      let world: unknown;
       let first = 0;
-      if (program.prologue !== undefined) {
-        this.spawn('prologue', program.prologue(world));
-        this.schedule();
+      if (restored !== undefined) {
+        world = restored;
         first = this.threads.length;
+        program.activate?.(world);
+        if (program.checker !== undefined) this.checker = program.checker(world);
+      } else {
+        const taking = this.takesSnapshot();
+        if (taking) this.edgeLog = [];
+        world = program.setup();
+        this.world = world;
+        if (program.checker !== undefined) this.checker = program.checker(world);
+        if (program.prologue !== undefined) {
+          this.spawn('prologue', program.prologue(world));
+          this.schedule();
+          first = this.threads.length;
+        }
+        if (taking) this.takeSnapshot(world);
       }
       // after a prologue, the threads start after its last step (as if it had spawned them)
       const origin = this.steps > 0 ? this.steps - 1 : STARTED_AT_SETUP;
@@ -177,6 +216,96 @@ export class Execution {
       if (!(e instanceof KernelOops)) throw e;
     }
     return this;
+  }
+
+  // ---- world snapshots (rt/snapshot.ts) ------------------------------------------------------
+
+  /** Is this execution's setup and prologue the same as every other's, so a snapshot stands for it? */
+  private snapshotApplies(): boolean {
+    return this.program.snapshot === true && !this.opts.trace && this.opts.faults.mode === 'none';
+  }
+
+  private takesSnapshot(): boolean {
+    return this.snapshotApplies() && snapshotOf(this.program) === undefined;
+  }
+
+  private usableSnapshot(): WorldSnapshot | null {
+    if (!this.snapshotApplies()) return null;
+    const snap = snapshotOf(this.program);
+    if (snap === undefined || snap === null) return null;
+    if (this.opts.recordOps && snap.state.stepOps === null) return null;
+    if (snap.steps >= this.opts.maxSteps) return null;
+    return snap;
+  }
+
+  /** The end of a fresh setup and prologue: keep a copy for later executions, if they are all alike. */
+  private takeSnapshot(world: unknown): void {
+    const log = this.edgeLog!;
+    this.edgeLog = null;
+    const prologue = this.program.prologue === undefined ? null : this.threads[0]!;
+    const clean =
+      this.violations.length === 0 &&
+      this.warnings.length === 0 &&
+      this.choices.length === 0 &&
+      this.failures === 0 &&
+      this.threads.length === (prologue === null ? 0 : 1) &&
+      (prologue === null || (prologue.done && prologue.held.length === 0));
+    if (!clean) {
+      setSnapshot(this.program, null);
+      return;
+    }
+    const state = {
+      world,
+      prologueResult: prologue?.result,
+      live: [...this.live],
+      locals: this.locals,
+      stepOps: this.opts.recordOps ? this.stepOps.slice() : null,
+    };
+    // the snapshot keeps a copy: this execution goes on changing its world
+    const snap = new WorldSnapshot(
+      copyState(state),
+      this.lockdep,
+      log,
+      this.steps,
+      this.allocations,
+      this.setupOids,
+      prologue?.oidCounter ?? 0,
+      prologue?.name ?? '',
+    );
+    setSnapshot(this.program, snap);
+  }
+
+  /** Start from a copy of the snapshot; undefined when this execution must run fresh after all. */
+  private restore(snap: WorldSnapshot): unknown {
+    const graph = this.lockdep;
+    const map = snap.classMap(graph);
+    const edges = map === null ? snap.edges : snap.edges.map((e) => ({ held: map[e.held]!, taken: map[e.taken]!, info: e.info }));
+    // a dependency of the prologue new to this graph that closes a cycle: the prologue reports it
+    if (graph.closesCycle(edges)) return undefined;
+    const state = snap.copy(map);
+    for (const e of edges) graph.addEdge(e.held, e.taken, e.info);
+    this.world = state.world;
+    this.locals = state.locals as Map<object, unknown>;
+    for (const obj of state.live) this.live.add(obj);
+    this.setupOids = snap.setupOids;
+    this.allocations = snap.allocations;
+    this.steps = snap.steps;
+    if (this.program.prologue !== undefined) {
+      const t = new Thread(0, snap.prologueName, finished(), STARTED_AT_SETUP);
+      t.done = true;
+      t.result = state.prologueResult;
+      t.oidCounter = snap.prologueOids;
+      this.threads.push(t);
+      if (snap.steps > 0) this.last = t;
+    }
+    if (this.opts.recordOps) {
+      const ops = state.stepOps!;
+      for (let i = 0; i < ops.length; i++) {
+        this.stepThreads.push(0);
+        this.stepOps.push(ops[i]!);
+      }
+    }
+    return state.world;
   }
 
   // ---- scheduling ----------------------------------------------------------------------
@@ -275,6 +404,12 @@ export class Execution {
     return e;
   }
 
+  /** Run a check reached by the current step (its reads were yielded with the step's op). */
+  runCheck(site: CheckSite): void {
+    const msg = site.run();
+    if (msg !== null) this.report('invariant', `invariant violated: ${msg}`, msg, true);
+  }
+
   private checkInvariant(): void {
     const msg = this.program.invariant?.(this.world) ?? null;
     if (msg !== null) this.report('invariant', `invariant violated: ${msg}`, msg, true, []);
@@ -334,7 +469,9 @@ export class Execution {
         );
         continue;
       }
-      const chain = this.lockdep.addEdge(h.cls, lock.cls, { thread: t.name, heldLabel: h.label, takenLabel: lock.label });
+      const info = { thread: t.name, heldLabel: h.label, takenLabel: lock.label };
+      if (this.edgeLog !== null) this.edgeLog.push({ held: h.cls, taken: lock.cls, info });
+      const chain = this.lockdep.addEdge(h.cls, lock.cls, info);
       if (chain !== null) this.circular(t, h, lock, chain);
     }
   }
@@ -535,6 +672,15 @@ export class Execution {
     this.violations.push(v);
     this.fatal = true;
     throw new KernelOops(v);
+  }
+
+  /**
+   * The end of a kernel within the execution (kexec, a test ending one boot): kmemleak reports
+   * what is still allocated, and that memory is gone with it (the next kernel starts empty).
+   */
+  endHeap(): void {
+    this.checkLeaks();
+    this.live.clear();
   }
 
   /** kmemleak: what the scenario allocated and nobody freed. */

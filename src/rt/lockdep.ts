@@ -39,6 +39,32 @@ export class LockdepGraph {
     return this.findPath(taken, held);
   }
 
+  /**
+   * Would adding these dependencies, in order, close a cycle (an inversion addEdge would
+   * report)? Nothing is added: the ones that are new are taken out again.
+   */
+  closesCycle(edges: ReadonlyArray<{ readonly held: number; readonly taken: number; readonly info: LockEdge }>): boolean {
+    const added: number[] = [];
+    let cycle = false;
+    for (const e of edges) {
+      const key = e.held * 65536 + e.taken;
+      if (this.edges.has(key)) continue;
+      this.edges.set(key, e.info);
+      this.next[e.held]!.push(e.taken);
+      added.push(key);
+      if (this.findPath(e.taken, e.held) !== null) {
+        cycle = true;
+        break;
+      }
+    }
+    for (let i = added.length - 1; i >= 0; i--) {
+      const key = added[i]!;
+      this.edges.delete(key);
+      this.next[Math.floor(key / 65536)]!.pop();
+    }
+    return cycle;
+  }
+
   private findPath(from: number, to: number): LockEdge[] | null {
     const seen = new Set<number>([from]);
     const stack: Array<{ node: number; path: LockEdge[] }> = [{ node: from, path: [] }];

@@ -57,6 +57,12 @@ export interface Shared {
   readonly container?: Shared | null;
 }
 
+/** One location a step reads besides its own op's: an object and field (null: the whole object). */
+export interface Access {
+  readonly obj: Shared;
+  readonly field: string | null;
+}
+
 export interface Op {
   readonly kind: OpKind;
   /** the object touched, or null for purely local steps (alloc, spawn, yield) */
@@ -65,6 +71,11 @@ export interface Op {
   readonly field: string | null;
   /** kernel verb for traces, e.g. "mutex_lock"; defaults from the kind */
   readonly verb?: string;
+  /**
+   * What a check run in this step reads besides the op's own location (rt/check.ts): the step
+   * conflicts with every write to one of these. Absent on almost every op.
+   */
+  readonly reads?: readonly Access[];
 }
 
 /** Does `kind` modify its object? Used by the dependency relation. */
@@ -77,14 +88,31 @@ export function isWrite(kind: OpKind): boolean {
  * kfree() writes the whole object, including the locks and refcounts embedded in it.
  */
 export function dependent(a: Op, b: Op): boolean {
+  if (a.reads !== undefined || b.reads !== undefined) {
+    if (readsHit(a.reads, b) || readsHit(b.reads, a)) return true;
+  }
   if (a.obj === null || b.obj === null) return false;
-  if (a.obj.oid !== b.obj.oid) return freesContainerOf(a, b) || freesContainerOf(b, a);
+  if (a.obj.oid !== b.obj.oid) return freesContainerOf(a, b.obj) || freesContainerOf(b, a.obj);
   if (a.field !== null && b.field !== null && a.field !== b.field) return false;
   return isWrite(a.kind) || isWrite(b.kind);
 }
 
-function freesContainerOf(a: Op, b: Op): boolean {
-  return a.kind === OpKind.Free && b.obj!.container?.oid === a.obj!.oid;
+function freesContainerOf(a: Op, obj: Shared): boolean {
+  return a.kind === OpKind.Free && obj.container?.oid === a.obj!.oid;
+}
+
+/** Does `w` write one of the locations in `reads`? */
+function readsHit(reads: readonly Access[] | undefined, w: Op): boolean {
+  if (reads === undefined || w.obj === null || !isWrite(w.kind)) return false;
+  const oid = w.obj.oid;
+  for (const r of reads) {
+    if (r.obj.oid === oid) {
+      if (r.field === null || w.field === null || r.field === w.field) return true;
+    } else if (freesContainerOf(w, r.obj)) {
+      return true;
+    }
+  }
+  return false;
 }
 
 /**
@@ -93,7 +121,10 @@ function freesContainerOf(a: Op, b: Op): boolean {
  */
 export function plainOp(op: Op): Op {
   const obj = op.obj === null ? null : plainShared(op.obj);
-  return op.verb === undefined ? { kind: op.kind, obj, field: op.field } : { kind: op.kind, obj, field: op.field, verb: op.verb };
+  const plain: { -readonly [K in keyof Op]: Op[K] } = { kind: op.kind, obj, field: op.field };
+  if (op.verb !== undefined) plain.verb = op.verb;
+  if (op.reads !== undefined) plain.reads = op.reads.map((r) => ({ obj: plainShared(r.obj), field: r.field }));
+  return plain;
 }
 
 function plainShared(s: Shared): Shared {

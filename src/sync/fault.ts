@@ -8,7 +8,7 @@ import { current } from '../rt/current.js';
 import { type Op, OpKind } from '../rt/op.js';
 import type { Gen } from '../rt/thread.js';
 
-const faultOp: Op = { kind: OpKind.Alloc, obj: null, field: null, verb: 'should_fail' };
+const faultOp: Op = Object.freeze({ kind: OpKind.Alloc, obj: null, field: null, verb: 'should_fail' });
 
 /** should_fail(): a numbered fault point named `what` (e.g. "sysfs_create_link"). True = fail. */
 export function* shouldFail(_what: string): Gen<boolean> {

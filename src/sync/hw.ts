@@ -3,31 +3,41 @@
 // scheduled between two writes of a driver (OpKind.HwWrite / OpKind.Dma).
 import { current } from '../rt/current.js';
 import type { KObject } from '../rt/kobject.js';
-import { OpKind } from '../rt/op.js';
+import { withReads } from '../rt/check.js';
+import { type Access, type Op, OpKind } from '../rt/op.js';
 import type { Gen } from '../rt/thread.js';
 
 /** a driver's write to a hardware structure (STE, context entry, page table, PCI config) */
 export function* hwWrite<T extends KObject, K extends keyof T & string>(obj: T, field: K, value: T[K], verb = 'hw_write'): Gen {
   const exec = current;
   if (exec.tracing) exec.noteSite();
-  yield { kind: OpKind.HwWrite, obj, field, verb };
+  const op: Op = { kind: OpKind.HwWrite, obj, field, verb };
+  const site = exec.checker === null ? null : exec.checker.at(op);
+  yield site === null ? op : withReads(op, site.reads);
   if (obj.freed) exec.useAfterFree(obj, `${verb} of ${field}`);
   obj[field] = value;
+  if (site !== null) exec.runCheck(site);
 }
 
-/** a hardware update done by a function (several fields at once, e.g. a page-table range) */
-export function* hwUpdate<T extends KObject>(obj: T, field: string, update: (o: T) => void, verb = 'hw_write'): Gen {
+/** a hardware update done by a function (several fields at once, e.g. a page-table range; null: the whole object) */
+export function* hwUpdate<T extends KObject>(obj: T, field: string | null, update: (o: T) => void, verb = 'hw_write'): Gen {
   const exec = current;
   if (exec.tracing) exec.noteSite();
-  yield { kind: OpKind.HwWrite, obj, field, verb };
-  if (obj.freed) exec.useAfterFree(obj, `${verb} of ${field}`);
+  const op: Op = { kind: OpKind.HwWrite, obj, field, verb };
+  const site = exec.checker === null ? null : exec.checker.at(op);
+  yield site === null ? op : withReads(op, site.reads);
+  if (obj.freed) exec.useAfterFree(obj, `${verb} of ${field ?? obj.label}`);
   update(obj);
+  if (site !== null) exec.runCheck(site);
 }
 
-/** a device's DMA reading hardware state (the IOMMU walking its tables for it) */
-export function* dmaRead<T extends KObject, K extends keyof T & string>(obj: T, field: K, verb = 'dma'): Gen<T[K]> {
+/**
+ * a device's DMA reading hardware state (the IOMMU walking its tables for it); `also` names what
+ * else the same step reads (the device's own state, say whether it is in reset)
+ */
+export function* dmaRead<T extends KObject, K extends keyof T & string>(obj: T, field: K, verb = 'dma', also?: readonly Access[]): Gen<T[K]> {
   const exec = current;
   if (exec.tracing) exec.noteSite();
-  yield { kind: OpKind.Dma, obj, field, verb };
+  yield also === undefined ? { kind: OpKind.Dma, obj, field, verb } : { kind: OpKind.Dma, obj, field, verb, reads: also };
   return obj[field];
 }

@@ -14,7 +14,7 @@ export { armPausePoint, pausePoint } from './pause.js';
 export { Mutex, mutexIsLocked, mutexLock, mutexUnlock } from './mutex.js';
 export { atomicUpdate, readOnce, writeOnce } from './once.js';
 export { Refcount, refcountDecAndTest, refcountInc, refcountIncNotZero, refcountRead } from './refcount.js';
-export { type Gfp, kfree, kzalloc, setupAlloc } from './slab.js';
+export { type Gfp, kfree, kmemleakEndOfKernel, kzalloc, setupAlloc } from './slab.js';
 export { Spinlock, spinLock, spinUnlock } from './spinlock.js';
 export {
   XA_ZERO_ENTRY,
@@ -31,3 +31,4 @@ export {
   xaReserve,
   xaStore,
 } from './xarray.js';
+export { access, type Access, type Checker, type CheckSite, lockFree, lockHeldByMe, type Op, OpKind } from './check.js';

@@ -3,8 +3,8 @@ import { current } from '../rt/current.js';
 import { type Op, OpKind } from '../rt/op.js';
 import type { Gen } from '../rt/thread.js';
 
-const spawnOp: Op = { kind: OpKind.Spawn, obj: null, field: null, verb: 'kthread_run' };
-const yieldOp: Op = { kind: OpKind.Yield, obj: null, field: null, verb: 'cond_resched' };
+const spawnOp: Op = Object.freeze({ kind: OpKind.Spawn, obj: null, field: null, verb: 'kthread_run' });
+const yieldOp: Op = Object.freeze({ kind: OpKind.Yield, obj: null, field: null, verb: 'cond_resched' });
 
 /** kthread_run(): start `body` as a new thread; it runs when the scheduler picks it. */
 export function* kthreadRun(name: string, body: () => Gen<unknown>): Gen {

@@ -1,4 +1,5 @@
 // struct mutex: a sleeping lock with an owner. A thread waiting for it is not runnable.
+import { withReads } from '../rt/check.js';
 import { current } from '../rt/current.js';
 import type { KObject } from '../rt/kobject.js';
 import { LockBase } from '../rt/lock.js';
@@ -29,8 +30,11 @@ export function* mutexLock(m: Mutex): Gen {
 export function* mutexUnlock(m: Mutex): Gen {
   const exec = current;
   if (exec.tracing) exec.noteSite();
-  yield m.unlockOp;
+  // a lock's release is where the data it protects must be consistent again (rt/check.ts)
+  const site = exec.checker === null ? null : exec.checker.at(m.unlockOp);
+  yield site === null ? m.unlockOp : withReads(m.unlockOp, site.reads);
   exec.lockReleased(m);
+  if (site !== null) exec.runCheck(site);
 }
 
 /** mutex_is_locked() */

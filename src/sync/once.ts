@@ -2,7 +2,8 @@
 // named by object and field, so a racing access can be scheduled between them.
 import { current } from '../rt/current.js';
 import type { KObject } from '../rt/kobject.js';
-import { OpKind } from '../rt/op.js';
+import { withReads } from '../rt/check.js';
+import { type Op, OpKind } from '../rt/op.js';
 import type { Gen } from '../rt/thread.js';
 
 /** READ_ONCE(obj->field) */
@@ -18,9 +19,12 @@ export function* readOnce<T extends KObject, K extends keyof T & string>(obj: T,
 export function* writeOnce<T extends KObject, K extends keyof T & string>(obj: T, field: K, value: T[K]): Gen {
   const exec = current;
   if (exec.tracing) exec.noteSite();
-  yield { kind: OpKind.Write, obj, field };
+  const op: Op = { kind: OpKind.Write, obj, field };
+  const site = exec.checker === null ? null : exec.checker.at(op);
+  yield site === null ? op : withReads(op, site.reads);
   if (obj.freed) exec.useAfterFree(obj, `Write of ${field}`);
   obj[field] = value;
+  if (site !== null) exec.runCheck(site);
 }
 
 /** A read-modify-write of one field done atomically (atomic_inc, cmpxchg, test_and_set_bit). */

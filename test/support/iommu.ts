@@ -8,6 +8,7 @@ import { runOp } from '../../src/scenarios/iommu/ops.js';
 import type { IommuScenarioSpec, Op, Topology } from '../../src/scenarios/iommu/spec.js';
 import type { IommuWorld } from '../../src/scenarios/iommu/world.js';
 import type { Gen } from '../../src/sync/index.js';
+import type { MockDriver } from '../../src/drivers/mock/mock.js';
 
 export interface Run {
   readonly exec: Execution;
@@ -71,4 +72,9 @@ export { runOps };
 /** one IOMMU and PCI functions on bus 0 (slot n = function n unless given) */
 export function pciTopology(fns: Topology['pci'], extra: Partial<Topology> = {}): Topology {
   return { iommus: [{ name: 'smmu0' }], pci: fns, defaultDomainType: 'dma', ...extra };
+}
+
+/** the mock driver's state in the running kernel of `w` (its module, ops, static domains) */
+export function mockDriver(w: IommuWorld): MockDriver {
+  return w.kernel.drivers.get('mock') as MockDriver;
 }

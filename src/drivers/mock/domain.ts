@@ -4,6 +4,7 @@
 import { IommuDomain } from '../../core/domain.js';
 import type { IoPageTable } from '../../hw/io-pgtable.js';
 import type { MockDev } from './device.js';
+import type { MockDriver } from './mock.js';
 
 export type MockDomainKind = 'paging' | 'blocked' | 'identity';
 
@@ -16,6 +17,8 @@ export class MockDomain extends IommuDomain {
   constructor(
     readonly kind: MockDomainKind,
     tag: string,
+    /** the driver state of this boot (to_mock_domain(domain)->mock) */
+    readonly drv: MockDriver,
   ) {
     super(tag);
   }

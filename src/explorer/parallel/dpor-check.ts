@@ -73,6 +73,13 @@ function checkOp(v: unknown, p: string): void {
   }
   if (o.field !== null) str(o.field, `${p}.field`);
   if (o.verb !== undefined) str(o.verb, `${p}.verb`);
+  if (o.reads !== undefined) {
+    list(o.reads, `${p}.reads`).forEach((r, i) => {
+      const a = obj(r, `${p}.reads[${i}]`);
+      checkShared(a.obj, `${p}.reads[${i}].obj`, 0);
+      if (a.field !== null) str(a.field, `${p}.reads[${i}].field`);
+    });
+  }
 }
 
 function checkShared(v: unknown, p: string, depth: number): void {

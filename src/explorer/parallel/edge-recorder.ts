@@ -31,6 +31,11 @@ export class EdgeRecorder extends LockdepGraph {
     return null;
   }
 
+  /** It reports no cycle, so adding never would. */
+  override closesCycle(): boolean {
+    return false;
+  }
+
   /** The running execution ended with these choices. */
   close(choices: readonly number[]): void {
     if (this.open.length === 0) return;

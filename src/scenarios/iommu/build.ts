@@ -1,7 +1,9 @@
 // From a scenario description to a runnable Scenario: setup builds the world, the prologue runs
 // alone first, then the scenario threads; teardown runs the epilogue and the automatic
-// cleanup; the §6 invariants are checked after every step; the final check wants the driver's
-// module reference back to zero.
+// cleanup; the §6 invariants are checked at their points (core/checks.ts); the final check
+// wants the driver's module reference back to zero.
+import { iommuChecker } from '../../core/checks.js';
+import { iommuCoreSwitch } from '../../core/globals.js';
 import { iommuInvariants } from '../../core/invariants.js';
 import { type Patches, patchDiff, patchesText, patchSettingsOf, patchSettingsText, resolvePatches, samePatches, withPatches } from '../../core/patches.js';
 import type { Program } from '../../rt/execution.js';
@@ -59,7 +61,14 @@ export function* runOps(w: IommuWorld, ops: readonly Op[]): Gen<number[]> {
 /** the threads of a program: the spec's, or a test's own bodies over the same world */
 export type ThreadsOf = (w: IommuWorld) => ReadonlyArray<{ readonly name: string; readonly body: () => Gen<unknown> }>;
 
-export function iommuProgram(spec: IommuScenarioSpec, threadsOf?: ThreadsOf): Program<IommuWorld> {
+/**
+ * How the §6 invariants are checked: at the points where they must hold, each with what it
+ * reads (core/checks.ts; the default), or as one predicate over the whole state after every step
+ * (core/invariants.ts; no two steps commute with it, so it is kept to cross-check the first).
+ */
+export type InvariantMode = 'at-points' | 'every-step';
+
+export function iommuProgram(spec: IommuScenarioSpec, threadsOf?: ThreadsOf, invariants: InvariantMode = 'at-points'): Program<IommuWorld> {
   return {
     setup() {
       const w = buildWorld(spec);
@@ -81,12 +90,26 @@ export function iommuProgram(spec: IommuScenarioSpec, threadsOf?: ThreadsOf): Pr
       yield* runOps(w, spec.epilogue ?? []);
       yield* cleanupWorld(w);
     },
-    invariant: (w) => iommuInvariants(w.deviceList, [w.driver.ops.oracle]),
+    ...(invariants === 'every-step'
+      ? { invariant: (w: IommuWorld) => iommuInvariants(w.deviceList, w.truth) }
+      : { checker: (w: IommuWorld) => iommuChecker(w.deviceList, w.truth) }),
+    // the booted world is a plain object graph: built once, copied per execution
+    snapshot: true,
+    activate: (w) => iommuCoreSwitch(w.kernel.ended ? null : w.kernel.core),
     final(w) {
-      if (w.driver.module.refcnt !== 0) return `module ${w.driver.module.name} still has ${w.driver.module.refcnt} reference(s)`;
+      for (const drv of w.kernel.drivers.values()) {
+        if (drv.module.refcnt !== 0) return `module ${drv.module.name} still has ${drv.module.refcnt} reference(s)`;
+      }
       return null;
     },
   };
+}
+
+const specs = new WeakMap<Scenario, IommuScenarioSpec>();
+
+/** the description an IOMMU scenario was built from (to build variants of it, e.g. in tests) */
+export function iommuSpecOf(s: Scenario): IommuScenarioSpec | undefined {
+  return specs.get(s);
 }
 
 export function iommuScenario(spec: IommuScenarioSpec): Scenario {
@@ -103,16 +126,22 @@ export function iommuScenario(spec: IommuScenarioSpec): Scenario {
     const diff = patchSettingsText(patchDiff(own, patches));
     const expect = declared.find((d) => samePatches(d.patches, patches))?.expect ?? spec.expect;
     const name = diff === '' ? spec.name : `${spec.name}@${diff}`;
-    return {
+    const inIt: IommuScenarioSpec = { ...spec, name, patches: [patches], expect };
+    const s: Scenario = {
       name,
       summary: spec.summary,
       description: spec.description,
       expect,
-      program: iommuProgram({ ...spec, name, patches: [patches], expect }),
+      program: iommuProgram(inIt),
       ...(spec.faults === undefined ? {} : { faults: spec.faults }),
       patches: patchesText(patches),
       withPatches: (settings) => inSetting(resolvePatches({ ...patches, ...settings })),
     };
+    specs.set(s, inIt);
+    return s;
   };
-  return { ...inSetting(own), variants: declared.map((d) => inSetting(d.patches)) };
+  const base = inSetting(own);
+  const s: Scenario = { ...base, variants: declared.map((d) => inSetting(d.patches)) };
+  specs.set(s, specs.get(base)!);
+  return s;
 }

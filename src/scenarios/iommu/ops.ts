@@ -69,7 +69,8 @@ export function* runOp(w: IommuWorld, op: Op): Gen<number> {
     case 'register': {
       const iommu = w.iommus.get(op.iommu);
       if (iommu === undefined) return -ENOENT;
-      const ret = yield* iommuDeviceRegister(iommu, w.driver.ops, iommu.node);
+      // the driver's probe of its unit ends with iommu_device_register(iommu, ops, its fwnode)
+      const ret = yield* iommuDeviceRegister(iommu, w.kernel.iommuDrivers.get(iommu)!.ops, w.kernel.fwnodeOf(op.iommu));
       if (ret === 0) L.registered.add(iommu);
       return ret;
     }
@@ -306,9 +307,10 @@ function* deviceDma(
   const m = handle === undefined ? undefined : w.ledger.dmaMaps.get(handle);
   if (handle !== undefined && m === undefined) return -ENOENT;
   const addr = m?.addr ?? iova ?? 0;
-  const unit = w.driver.instances.find((i) => i.node === dev.fw.iommu);
-  if (unit === undefined) return 0;
-  const r = yield* dmaAccess(unit.hw, dev.ep, dev.fw.ids[0] ?? 0, pasid ?? null, addr);
+  // the transaction takes the path the machine's firmware tables describe
+  const path = w.machine.pathOf(dev.ep);
+  if (path.unit === null) return 0;
+  const r = yield* dmaAccess(path.unit, dev.ep, path.sids[0] ?? 0, pasid ?? null, addr);
   if (m !== undefined && (r.kind === 'ok' || r.kind === 'bypass') && r.pa !== m.paddr) {
     dmaIsolationViolation(`${dev.label} DMA to 0x${addr.toString(16)} reached 0x${r.pa.toString(16)}, its driver mapped 0x${m.paddr.toString(16)}`);
   }

@@ -1,65 +1,22 @@
 // The scenario-construction API: a topology (IOMMU instances and their driver, PCI functions and
-// bridges, platform devices) and threads made of operations. Operations are plain data (an op
-// name and arguments) so that a YAML file can later describe the same thing.
+// bridges, platform devices; the hardware part is the Machine's description, machine/topology.ts)
+// and threads made of operations. Operations are plain data (an op name and arguments) so that a
+// YAML file can later describe the same thing.
 import type { DefaultDomainTypeName } from '../../core/globals.js';
 import type { PatchSetting } from '../../core/patches.js';
 import type { MockOptions } from '../../drivers/mock/options.js';
-import type { PciResetMethod } from '../../pci/pci.js';
+import type { PciFunctionSpec, PciResetMethod, PlatformDeviceSpec } from '../../machine/topology.js';
 import type { FaultPlan } from '../../rt/execution.js';
 import type { Expectation } from '../scenario.js';
 
+export type { PciFunctionSpec, PlatformDeviceSpec, ResvSpec } from '../../machine/topology.js';
+
 export interface IommuSpec {
   readonly name: string;
+  /** the driver that drives it (drivers/registry.ts; default: mock) */
+  readonly driver?: string;
   /** registered in the prologue (default true); false leaves it to a `register` operation */
   readonly registered?: boolean;
-}
-
-export interface ResvSpec {
-  readonly start: number;
-  readonly length: number;
-  /** DIRECT (the default) makes the device require_direct; RELAXABLE does not */
-  readonly relaxable?: boolean;
-}
-
-interface DeviceCommon {
-  readonly name: string;
-  /** the IOMMU instance firmware puts it behind (default: the first); null: none */
-  readonly iommu?: string | null;
-  /** PASIDs the device supports (capability); 0 = none */
-  readonly pasids?: number;
-  /** firmware direct-mapped regions (RMRR / RMR) */
-  readonly resv?: readonly ResvSpec[];
-  /** on its bus at the start (default true); false leaves it to a `hotAdd` operation */
-  readonly present?: boolean;
-}
-
-export interface PciFunctionSpec extends DeviceCommon {
-  readonly bus: number;
-  readonly slot: number;
-  readonly fn?: number;
-  /** a bridge: the bus number behind it, and how it forwards requester IDs */
-  readonly bridge?: { readonly secondary: number; readonly kind?: 'pcie-port' | 'pcie-to-pci' };
-  readonly multifunction?: boolean;
-  /** ACS enabled (default: the PCI core's answer for the kind of function) */
-  readonly acs?: boolean;
-  readonly ats?: boolean;
-  readonly untrusted?: boolean;
-  /** quirk DMA aliases: other slot.fn on the same bus, as devfn numbers */
-  readonly aliases?: readonly number[];
-  /** reset capabilities: flr, af_flr, pm, acpi, device_specific (default: flr); bus and cxl_bus follow the topology */
-  readonly reset?: readonly PciResetMethod[];
-  /** the device-specific reset quirk resets by calling pcie_flr() (and ignores its result) */
-  readonly quirkResetViaFlr?: boolean;
-  /** the function is not ready in time after a reset: pci_dev_wait() gives up (-ENOTTY) */
-  readonly resetTimeout?: boolean;
-  /** the firmware's _RST method fails (acpi reset: -ENOTTY) */
-  readonly acpiResetFails?: boolean;
-  readonly cxl?: boolean;
-}
-
-export interface PlatformDeviceSpec extends DeviceCommon {
-  /** stream IDs (default: one, assigned in order) */
-  readonly sids?: readonly number[];
 }
 
 export interface Topology {

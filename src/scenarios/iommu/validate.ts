@@ -3,6 +3,7 @@
 // Each problem names the field by its path in the description, so a scenario file can point at
 // the line (scenarios/file/), and iommuScenario() refuses a built-in that breaks one.
 import { type Patches, type PatchSetting, patchSettingsOf, resolvePatches, samePatches, withPatches } from '../../core/patches.js';
+import { driverNames } from '../../drivers/registry.js';
 import { didYouMean } from '../did-you-mean.js';
 import { pausePointNames } from './pause-points.js';
 import { checkPreconditions } from './preconditions.js';
@@ -78,6 +79,11 @@ export function validateSpec(spec: IommuScenarioSpec): SpecIssue[] {
   const issues: SpecIssue[] = [];
   const t = spec.topology;
   const iommus = [...new Set(t.iommus.map((i) => i.name))];
+  t.iommus.forEach((i, n) => {
+    if (i.driver !== undefined && !driverNames.includes(i.driver)) {
+      issues.push({ path: ['topology', 'iommus', n, 'driver'], message: `no IOMMU driver "${i.driver}" (known: ${driverNames.join(', ')})` });
+    }
+  });
   const pci = t.pci ?? [];
   const platform = t.platform ?? [];
   const devices = [

@@ -1,19 +1,23 @@
-// Build the world a scenario runs in, in setup (no yields): the IOMMU core's globals, the mock
-// driver and its instances, the buses with their devices and PCI topology.
-import { BusType, Device, DeviceDriver, type FirmwareDesc, FwNode, IOMMU_RESV_DIRECT, IOMMU_RESV_DIRECT_RELAXABLE, klistAddTail } from '../../base/device.js';
-import { busDmaCleanup, busDmaConfigure } from '../../base/firmware.js';
+// The world a scenario runs in, built in setup (no yields): the Machine from the topology's
+// hardware, a Kernel booted over it with the drivers the topology names, the checker's view of
+// the hardware through the driver seam, and what the scenario's operations name and leave.
+import type { BusType, Device, DeviceDriver } from '../../base/device.js';
 import type { IommuDomain } from '../../core/domain.js';
-import { type IommuGlobals, iommuSubsysInit } from '../../core/globals.js';
+import type { IommuGlobals } from '../../core/globals.js';
+import type { IommuDevice } from '../../core/iommu-device.js';
 import { withPatches } from '../../core/patches.js';
 import { IommuAttachHandle } from '../../core/pasid-entry.js';
-import { MockDriver } from '../../drivers/mock/mock.js';
-import type { MockIommu } from '../../drivers/mock/iommu.js';
-import { HwEndpoint } from '../../hw/endpoint.js';
-import { IOMMU_READ, IOMMU_WRITE } from '../../hw/io-pgtable.js';
-import { PciBus, PciDev } from '../../pci/pci.js';
-import { pciInitResetMethods } from '../../pci/reset.js';
+import type { IommuDriver } from '../../drivers/driver.js';
+import { iommuDriverNamed } from '../../drivers/registry.js';
+import { SeamTruth } from '../../drivers/truth.js';
+import type { TranslationUnit } from '../../hw/unit.js';
+import { kernelBoot } from '../../kernel/boot.js';
+import type { Kernel } from '../../kernel/kernel.js';
+import { buildMachine } from '../../machine/build.js';
+import type { Machine } from '../../machine/machine.js';
+import type { MachineDesc } from '../../machine/topology.js';
 import { Completion, KObject } from '../../sync/index.js';
-import type { IommuScenarioSpec, Op, ResvSpec } from './spec.js';
+import type { IommuScenarioSpec, Op, Topology } from './spec.js';
 
 /** an opaque DMA owner token (VFIO's / iommufd's context) */
 export class OwnerToken extends KObject {
@@ -39,150 +43,102 @@ export interface Ledger {
   readonly maps: Map<IommuDomain, Array<{ readonly iova: number; readonly size: number }>>;
   /** DMA-API mappings made by `dmaMap` */
   readonly dmaMaps: Map<string, { readonly dev: Device; readonly addr: number; readonly paddr: number; readonly size: number }>;
-  readonly registered: Set<MockIommu>;
+  readonly registered: Set<IommuDevice>;
 }
 
-export interface IommuWorld {
-  readonly core: IommuGlobals;
-  readonly driver: MockDriver;
-  readonly iommus: Map<string, MockIommu>;
-  readonly devices: Map<string, Device>;
-  readonly deviceList: Device[];
-  readonly platformBus: BusType;
-  readonly pciBus: BusType;
+/** the scenario's world: the machine, the kernel running on it, and the scenario's own names */
+export class IommuWorld {
   /** scenario-named domains currently allocated */
-  readonly domains: Map<string, IommuDomain>;
-  readonly handles: Map<string, IommuAttachHandle>;
-  readonly owners: Map<string, OwnerToken>;
-  readonly events: Map<string, Completion>;
-  readonly ledger: Ledger;
-  /** a DMA-API client driver, and a driver_managed_dma one (vfio-pci) */
-  readonly dmaApiDriver: DeviceDriver;
-  readonly vfioDriver: DeviceDriver;
+  readonly domains = new Map<string, IommuDomain>();
+  readonly handles = new Map<string, IommuAttachHandle>();
+  readonly owners = new Map<string, OwnerToken>();
+  readonly events = new Map<string, Completion>();
+  /**
+   * What a program's own prologue keeps for its threads (a test's group reference, say). The
+   * world is snapshotted after the prologue: state kept anywhere else would not be copied.
+   */
+  readonly kept = new Map<string, unknown>();
+  readonly ledger: Ledger = {
+    bound: new Set(),
+    claims: [],
+    attached: new Map(),
+    pasids: new Map(),
+    maps: new Map(),
+    dmaMaps: new Map(),
+    registered: new Set(),
+  };
+
+  constructor(
+    readonly machine: Machine,
+    /** the running kernel */
+    public kernel: Kernel,
+    /** the hardware truth the checker reads, through the driver seam */
+    readonly truth: SeamTruth,
+  ) {}
+
+  get core(): IommuGlobals {
+    return this.kernel.core;
+  }
+
+  get devices(): ReadonlyMap<string, Device> {
+    return this.kernel.devices;
+  }
+
+  get deviceList(): readonly Device[] {
+    return this.kernel.deviceList;
+  }
+
+  /** each IOMMU instance's iommu_device by name */
+  get iommus(): ReadonlyMap<string, IommuDevice> {
+    return this.kernel.iommus;
+  }
+
+  get platformBus(): BusType {
+    return this.kernel.platformBus;
+  }
+
+  get pciBus(): BusType {
+    return this.kernel.pciBus;
+  }
+
+  get dmaApiDriver(): DeviceDriver {
+    return this.kernel.dmaApiDriver;
+  }
+
+  get vfioDriver(): DeviceDriver {
+    return this.kernel.vfioDriver;
+  }
 }
 
-function fw(node: FwNode | null, ids: readonly number[], resv: readonly ResvSpec[] | undefined): FirmwareDesc {
+/** the hardware part of a topology, with each instance's hardware kind from its driver */
+export function machineDesc(t: Topology): MachineDesc {
   return {
-    iommu: node,
-    ids,
-    resv: (resv ?? []).map((r) => ({
-      start: r.start,
-      length: r.length,
-      prot: IOMMU_READ | IOMMU_WRITE,
-      type: r.relaxable === true ? IOMMU_RESV_DIRECT_RELAXABLE : IOMMU_RESV_DIRECT,
-    })),
+    units: t.iommus.map((i) => ({ name: i.name, kind: iommuDriverNamed(i.driver).hwKind })),
+    pci: t.pci ?? [],
+    platform: t.platform ?? [],
   };
+}
+
+/** boot a kernel over `machine` with the topology's drivers, knobs and command line */
+export function bootFor(spec: IommuScenarioSpec, machine: Machine, boot = 1): Kernel {
+  const t = spec.topology;
+  return kernelBoot(machine, {
+    patches: withPatches(spec.patches ?? []),
+    ...(t.defaultDomainType === undefined ? {} : { defaultDomainType: t.defaultDomainType }),
+    driverOf: new Map(t.iommus.map((i) => [i.name, i.driver])),
+    // each driver's knobs sit under its own key of the topology (`mock:`)
+    knobs: t as unknown as Readonly<Record<string, unknown>>,
+    boot,
+  });
 }
 
 export function buildWorld(spec: IommuScenarioSpec): IommuWorld {
   const t = spec.topology;
-  const platformBus = new BusType('platform');
-  const pciBus = new BusType('pci');
-  for (const b of [platformBus, pciBus]) {
-    b.dmaConfigure = busDmaConfigure;
-    b.dmaCleanup = busDmaCleanup;
-  }
-  const core = iommuSubsysInit([platformBus, pciBus], {
-    patches: withPatches(spec.patches ?? []),
-    ...(t.defaultDomainType === undefined ? {} : { defaultDomainType: t.defaultDomainType }),
-  });
-  const driver = new MockDriver(t.mock ?? {});
-  const iommus = new Map<string, MockIommu>();
-  const nodes = new Map<string, FwNode>();
-  for (const i of t.iommus) {
-    const node = new FwNode(i.name);
-    nodes.set(i.name, node);
-    iommus.set(i.name, driver.addInstance(i.name, node));
-  }
-  const nodeOf = (n: string | null | undefined): FwNode | null => {
-    if (n === null) return null;
-    const name = n ?? t.iommus[0]?.name;
-    if (name === undefined) return null;
-    const node = nodes.get(name);
-    if (node === undefined) throw new Error(`scenario ${spec.name}: unknown IOMMU "${name}"`);
-    return node;
-  };
-  const devices = new Map<string, Device>();
-  const deviceList: Device[] = [];
-  const add = (d: Device, present: boolean | undefined): void => {
-    if (devices.has(d.name)) throw new Error(`scenario ${spec.name}: two devices named "${d.name}"`);
-    devices.set(d.name, d);
-    deviceList.push(d);
-    if (present !== false) {
-      d.added = true;
-      klistAddTail(d.bus, d);
-    }
-  };
-  // PCI: buses from the functions, bridges lead to their secondary bus
-  const buses = new Map<number, PciBus>();
-  const busOf = (n: number): PciBus => {
-    let b = buses.get(n);
-    if (b === undefined) {
-      b = new PciBus(n);
-      buses.set(n, b);
-    }
-    return b;
-  };
-  for (const f of t.pci ?? []) {
-    const bus = busOf(f.bus);
-    const devfn = (f.slot << 3) | (f.fn ?? 0);
-    const rid = (f.bus << 8) | devfn;
-    const d = new PciDev(f.name, pciBus, fw(nodeOf(f.iommu), [rid], f.resv), new HwEndpoint(f.name), bus, devfn);
-    d.multifunction = f.multifunction ?? false;
-    d.acs = f.acs ?? null;
-    d.atsCap = f.ats ?? false;
-    d.ep.atsCapable = d.atsCap;
-    d.untrusted = f.untrusted ?? false;
-    d.pasidCap = f.pasids ?? 0;
-    for (const a of f.aliases ?? []) d.dmaAliases.add(a);
-    for (const m of f.reset ?? ['flr']) d.resetCaps.add(m);
-    d.quirkResetViaFlr = f.quirkResetViaFlr ?? false;
-    d.resetTimeout = f.resetTimeout ?? false;
-    d.acpiResetFails = f.acpiResetFails ?? false;
-    d.cxl = f.cxl ?? false;
-    if (f.bridge !== undefined) {
-      const sub = busOf(f.bridge.secondary);
-      sub.self = d;
-      sub.parent = bus;
-      d.subordinate = sub;
-      d.bridgeKind = f.bridge.kind ?? 'pcie-port';
-    }
-    bus.devices.push(d);
-    add(d, f.present);
-  }
-  // pci_init_reset_methods() once the topology is complete (bus resets depend on it)
-  for (const d of deviceList) if (d instanceof PciDev) pciInitResetMethods(d);
-  let nextSid = 0x1000;
-  for (const p of t.platform ?? []) {
-    const sids = p.sids ?? [nextSid++];
-    const d = new Device(p.name, platformBus, fw(nodeOf(p.iommu), sids, p.resv), new HwEndpoint(p.name));
-    d.pasidCap = p.pasids ?? 0;
-    add(d, p.present);
-  }
-  return {
-    core,
-    driver,
-    iommus,
-    devices,
-    deviceList,
-    platformBus,
-    pciBus,
-    domains: new Map(),
-    handles: new Map(),
-    owners: new Map(),
-    events: new Map(),
-    ledger: {
-      bound: new Set(),
-      claims: [],
-      attached: new Map(),
-      pasids: new Map(),
-      maps: new Map(),
-      dmaMaps: new Map(),
-      registered: new Set(),
-    },
-    dmaApiDriver: new DeviceDriver('client', false),
-    vfioDriver: new DeviceDriver('vfio-pci', true),
-  };
+  const machine = buildMachine(machineDesc(t));
+  const kernel = bootFor(spec, machine);
+  const driverOf = new Map<TranslationUnit, IommuDriver>();
+  for (const i of t.iommus) driverOf.set(machine.units.get(i.name)!, iommuDriverNamed(i.driver));
+  return new IommuWorld(machine, kernel, new SeamTruth(machine, driverOf));
 }
 
 /** create every named owner, handle and event the operations use, so their ids do not depend on the schedule */

@@ -1,0 +1,276 @@
+// The §6 invariants checked where they must hold (rt/check.ts), not after every step: each check
+// runs inside the step that reaches its point and names what it reads beyond what that step's op
+// already orders, so partial-order reduction keeps every step that touches none of it independent.
+//
+//   point (the step's op)                         checks                          reads besides the op
+//   mutex_unlock(&group->mutex)                   I1, I3, I4, I5 (group side),    every device's iommu_group,
+//                                                 I6, I7, I8, I13                 members' hardware entries,
+//                                                                                 the freed flag of its domains
+//   kfree(domain)                                 I5: no stable group points at   every device's iommu_group and
+//                                                 it                              the mutex of its group
+//   kfree(io page table)                          I5: no entry translates         every hardware entry
+//                                                 through it
+//   hardware entry written                        I9 (function in reset stays     endpoint inReset, iommu_group,
+//                                                 blocked), and I3/I7/I13 for a   the group's mutex
+//                                                 write outside the group mutex
+//   function enters reset                         I9: it is blocked               its entries, iommu_group, mutex
+//   ATS enabled / ATS invalidation                I9: not while in reset          endpoint inReset
+//   WRITE_ONCE(dev->dma_iommu), device_lock       I11: a bound DMA-API driver's   device_lock / dma_iommu
+//     released                                    dma_iommu never changes
+//
+// A group's protected fields are read at its own mutex's release (the releasing thread holds it)
+// or, from another point, only while the mutex is free and named in the reads. The windows of the
+// invariants are those of invariants.ts (which also keeps the whole-state check for tests).
+import { Device } from '../base/device.js';
+import { HwEndpoint } from '../hw/endpoint.js';
+import { IoPageTable } from '../hw/io-pgtable.js';
+import { describeTranslation, sameTranslation } from '../hw/translation.js';
+import { isPciDev, pciAtsSupported } from '../pci/pci.js';
+import { type Access, access, type Checker, type CheckSite, type KObject, lockFree, lockHeldByMe, Mutex, type Op, OpKind } from '../sync/index.js';
+import { IommuDomain } from './domain.js';
+import { iommuCore } from './globals.js';
+import { IommuGroup } from './group.js';
+import { checkGroup, checkGroupMembership, domainsOf } from './invariants.js';
+import type { HwTruth } from './hw-truth.js';
+
+/** what the checks know of the system: fixed when the world is built */
+class System {
+  /** per hardware entry object, the devices whose translations it holds */
+  readonly entryDevs = new Map<KObject, Device[]>();
+  readonly devEntries = new Map<Device, readonly KObject[]>();
+  readonly epDev = new Map<HwEndpoint, Device>();
+  readonly allEntries: KObject[] = [];
+  /** reads of every device's dev->iommu_group */
+  readonly groupPointers: readonly Access[];
+
+  constructor(
+    readonly devices: readonly Device[],
+    readonly truth: HwTruth,
+  ) {
+    for (const dev of devices) {
+      this.epDev.set(dev.ep, dev);
+      const entries = truth.entryObjects(dev);
+      this.devEntries.set(dev, entries);
+      for (const e of entries) {
+        let list = this.entryDevs.get(e);
+        if (list === undefined) {
+          list = [];
+          this.entryDevs.set(e, list);
+          this.allEntries.push(e);
+        }
+        list.push(dev);
+      }
+    }
+    this.groupPointers = devices.map((d) => access(d, 'iommuGroup'));
+  }
+
+  entryReads(dev: Device, out: Access[]): void {
+    for (const e of this.devEntries.get(dev) ?? []) out.push(access(e, 'rid'), access(e, 'pasids'));
+  }
+}
+
+function site(reads: readonly Access[], run: () => string | null): CheckSite {
+  return { reads, run };
+}
+
+/** the group a device points at, with its mutex when a check may read it (free or mine) */
+function groupIfReadable(dev: Device): IommuGroup | null {
+  const g = dev.iommuGroup;
+  if (g === null || g.freed) return null;
+  return lockFree(g.mutex) || lockHeldByMe(g.mutex) ? g : null;
+}
+
+/** the hardware truth of a device an IOMMU driver took (null before its probe or after release) */
+function oracleOf(sys: System, dev: Device): HwTruth | null {
+  return dev.iommu?.iommuDev == null ? null : sys.truth;
+}
+
+/** I9 applies to a PCI function with ATS whose reset the hooks cover */
+function resetHooksApply(dev: Device): boolean {
+  return !iommuCore.patches.noResetIommuHooks && isPciDev(dev) && pciAtsSupported(dev);
+}
+
+/**
+ * I9 for one function in reset whose group's data the check may read (its mutex free or held by
+ * this thread): RID on the blocking domain, no PASID entries, ATS off
+ */
+function checkInReset(sys: System, dev: Device, group: IommuGroup): string | null {
+  if (!dev.ep.inReset || !resetHooksApply(dev)) return null;
+  const oracle = oracleOf(sys, dev);
+  if (oracle === null) return null;
+  const rid = oracle.installed(dev, null);
+  const want = group.blockingDomain;
+  if (want === null || !sameTranslation(rid, oracle.translationOf(want))) {
+    return `I9: ${dev.label} is in reset but its RID is ${describeTranslation(rid)}`;
+  }
+  if (oracle.installedPasids(dev).size > 0) return `I9: ${dev.label} is in reset with PASIDs installed`;
+  if (dev.ep.atsEnabled) return `I9: ${dev.label} is in reset with ATS enabled`;
+  return null;
+}
+
+/** The §6 checks of a system of devices whose hardware the given drivers decode. */
+export function iommuChecker(devices: readonly Device[], truth: HwTruth): Checker {
+  const sys = new System(devices, truth);
+  return {
+    at(op: Op): CheckSite | null {
+      const obj = op.obj;
+      switch (op.kind) {
+        case OpKind.Unlock:
+          if (obj instanceof Mutex) {
+            const c = obj.container;
+            if (c instanceof IommuGroup && c.mutex === obj) return groupReleased(sys, c);
+            if (c instanceof Device && c.deviceLock === obj) return deviceUnlocked(c);
+          }
+          return null;
+        case OpKind.Free:
+          if (obj instanceof IommuDomain) return domainFreed(sys, obj);
+          if (obj instanceof IoPageTable) return tableFreed(sys, obj);
+          return null;
+        case OpKind.HwWrite:
+          if (obj instanceof HwEndpoint) return endpointWritten(sys, obj, op);
+          if (obj !== null && sys.entryDevs.has(obj as KObject)) return entryWritten(sys, obj as KObject);
+          return null;
+        case OpKind.Write:
+          if (op.field === 'dmaIommu' && obj instanceof Device) return dmaIommuWritten(obj);
+          return null;
+        default:
+          return null;
+      }
+    },
+  };
+}
+
+/** group->mutex released: the group is at a stable point */
+function groupReleased(sys: System, g: IommuGroup): CheckSite {
+  const reads: Access[] = [...sys.groupPointers];
+  for (const gd of g.devices) {
+    sys.entryReads(gd.dev, reads);
+    reads.push(access(gd.dev.ep, 'inReset'));
+  }
+  for (const [, d] of domainsOf(g)) reads.push(access(d, 'freed'));
+  return site(reads, () => {
+    if (g.freed) return null;
+    const m = checkGroupMembership(g, sys.devices) ?? checkGroupDomainsLive(g) ?? checkGroup(g, sys.truth);
+    if (m !== null) return m;
+    // a member that entered reset while another thread held the mutex is checked here
+    for (const gd of g.devices) {
+      const r = checkInReset(sys, gd.dev, g);
+      if (r !== null) return r;
+    }
+    return null;
+  });
+}
+
+/** I5, group side: no pointer of a stable group to a freed domain */
+function checkGroupDomainsLive(g: IommuGroup): string | null {
+  for (const [field, d] of domainsOf(g)) if (d.freed) return `I5: ${g.label}->${field} is freed ${d.label}`;
+  return null;
+}
+
+/** iommu_domain_free() reached kfree(): no stable group may still point at the domain */
+function domainFreed(sys: System, d: IommuDomain): CheckSite {
+  const reads: Access[] = [...sys.groupPointers];
+  const groups = new Set<IommuGroup>();
+  for (const dev of sys.devices) {
+    const g = dev.iommuGroup;
+    if (g === null || groups.has(g)) continue;
+    groups.add(g);
+    reads.push(access(g.mutex));
+  }
+  return site(reads, () => {
+    for (const g of groups) {
+      if (g.freed || !lockFree(g.mutex)) continue;
+      for (const [field, x] of domainsOf(g)) if (x === d) return `I5: ${d.label} freed while ${g.label}->${field} points at it`;
+    }
+    return null;
+  });
+}
+
+/** an IO page table freed: no hardware entry may translate through it */
+function tableFreed(sys: System, t: IoPageTable): CheckSite {
+  const reads: Access[] = [];
+  for (const e of sys.allEntries) reads.push(access(e, 'rid'), access(e, 'pasids'));
+  return site(reads, () => {
+    for (const unit of sys.truth.units()) {
+      for (const e of unit.all()) {
+        if (e.t.kind === 'translate' && e.t.table === t) {
+          const where = e.pasid === null ? 'RID' : `PASID ${e.pasid}`;
+          return `I5: ${unit.name} stream ${e.sid} ${where} still translates through freed ${t.label}`;
+        }
+      }
+    }
+    return null;
+  });
+}
+
+/** a driver wrote a hardware entry (RID or PASID table) */
+function entryWritten(sys: System, entry: KObject): CheckSite {
+  const devs = sys.entryDevs.get(entry)!;
+  const reads: Access[] = [];
+  for (const dev of devs) {
+    reads.push(access(dev.ep, 'inReset'), access(dev, 'iommuGroup'));
+    const g = dev.iommuGroup;
+    if (g !== null) reads.push(access(g.mutex));
+  }
+  return site(reads, () => {
+    for (const dev of devs) {
+      const g = groupIfReadable(dev);
+      // (a group held by another thread is checked at its release)
+      if (g !== null) {
+        const m = checkInReset(sys, dev, g);
+        if (m !== null) return m;
+      }
+      // written outside any critical section of its group: the group is stable right now
+      if (g !== null && lockFree(g.mutex)) {
+        const m = checkGroup(g, sys.truth, dev);
+        if (m !== null) return m;
+      }
+    }
+    return null;
+  });
+}
+
+/** an endpoint register written: reset entry, the ATS enable bit, an ATS invalidation */
+function endpointWritten(sys: System, ep: HwEndpoint, op: Op): CheckSite | null {
+  const dev = sys.epDev.get(ep);
+  if (dev === undefined) return null;
+  if (op.field === null) {
+    // the function enters reset (FLR, PM or bus reset): it must be blocked by now
+    const reads: Access[] = [access(dev, 'iommuGroup')];
+    sys.entryReads(dev, reads);
+    const g = dev.iommuGroup;
+    if (g !== null) reads.push(access(g.mutex));
+    return site(reads, () => {
+      // (a group held by another thread is checked at its release)
+      const readable = groupIfReadable(dev);
+      return readable === null ? null : checkInReset(sys, dev, readable);
+    });
+  }
+  if (op.field === 'atsEnabled') {
+    return site([access(ep, 'inReset')], () =>
+      ep.inReset && ep.atsEnabled && resetHooksApply(dev) ? `I9: ${dev.label} is in reset with ATS enabled` : null,
+    );
+  }
+  if (op.field === 'atc') {
+    return site([access(ep, 'inReset')], () =>
+      ep.inReset ? `I9: an ATS invalidation was sent to ${dev.label} while it was in reset (timed out)` : null,
+    );
+  }
+  return null;
+}
+
+/** I11 at a write of dev->dma_iommu: unless the driver is mid-bind (its unlock checks) */
+function dmaIommuWritten(dev: Device): CheckSite {
+  return site([access(dev.deviceLock)], () => (lockFree(dev.deviceLock) ? boundDmaChanged(dev) : null));
+}
+
+/** I11 at device_lock's release (bind, unbind, reset) */
+function deviceUnlocked(dev: Device): CheckSite {
+  return site([access(dev, 'dmaIommu')], () => boundDmaChanged(dev));
+}
+
+function boundDmaChanged(dev: Device): string | null {
+  const bound = dev.ghostBoundDmaIommu;
+  if (bound === null || dev.dmaIommu === bound) return null;
+  return `I11: dev->dma_iommu of ${dev.label} changed from ${bound} to ${dev.dmaIommu} while its driver was bound`;
+}

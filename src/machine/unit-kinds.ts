@@ -1,0 +1,18 @@
+// The kinds of IOMMU hardware a Machine can be built with, by name. A new hardware model (SMMUv3,
+// VT-d) is one more entry: a constructor of its unit from the instance's name. Drivers name the
+// kind they drive (drivers/registry.ts), and the Machine builds that kind for their instances.
+import { StreamTable } from '../hw/stream-table.js';
+import type { TranslationUnit } from '../hw/unit.js';
+
+export type UnitFactory = (name: string) => TranslationUnit;
+
+export const unitKinds: Readonly<Record<string, UnitFactory>> = {
+  /** the mock IOMMU's hardware: a stream table with a PASID table per entry (hardware.md §5) */
+  'stream-table': (name) => new StreamTable(name),
+};
+
+export function makeUnit(kind: string, name: string): TranslationUnit {
+  const make = unitKinds[kind];
+  if (make === undefined) throw new Error(`no IOMMU hardware of kind "${kind}" (known: ${Object.keys(unitKinds).join(', ')})`);
+  return make(name);
+}
