@@ -204,9 +204,8 @@ const methods: Record<PciResetMethod, (dev: PciDev, probe: boolean) => Gen<numbe
 
 /** __pci_reset_function_locked(): try the enabled methods in order; -ENOTTY moves to the next */
 export function* __pciResetFunctionLocked(dev: PciDev): Gen<number> {
-  // a plain read: a concurrent reset_method write replaces the array (a memcpy in the kernel);
-  // see docs/ARCHITECTURE.md (where the model simplifies)
-  for (const name of dev.resetMethods) {
+  // a concurrent reset_method write replaces the array (a memcpy in the kernel)
+  for (const name of yield* readOnce(dev, 'resetMethods')) {
     const rc = yield* methods[name](dev, false);
     if (rc === 0) return 0;
     if (rc !== -ENOTTY) return rc;
@@ -216,8 +215,8 @@ export function* __pciResetFunctionLocked(dev: PciDev): Gen<number> {
 
 /** pci_reset_function(): device lock, save (waking the function to D0), reset, restore */
 export function* pciResetFunction(dev: PciDev): Gen<number> {
-  // pci_reset_supported(): a plain read, like the one in __pci_reset_function_locked()
-  if (dev.resetMethods.length === 0) return -ENOTTY;
+  // pci_reset_supported()
+  if ((yield* readOnce(dev, 'resetMethods')).length === 0) return -ENOTTY;
   // pci_dev_lock(): device_lock + cfg access lock
   yield* mutexLock(dev.deviceLock);
   // pci_dev_save_and_disable(): pci_set_power_state(dev, PCI_D0) first

@@ -21,20 +21,21 @@ const sharedGroup: Pick<IommuScenarioSpec, 'prologue'> & { pci: NonNullable<Iomm
 
 export const iommuReleaseOrder = iommuScenario({
   name: 'iommu-release-order',
-  summary: 'seed 003: a device removed while VFIO detaches and frees the domain of its shared group; the final order holds',
+  summary: 'seed 003: a device removed while VFIO detaches and frees the domain of its shared group, in the three release orders',
   description:
     'ep0 and ep1 share a group (one multifunction slot without ACS) owned by VFIO with domain D attached. ep0 is ' +
-    'hot-removed while VFIO detaches the group and frees D, in every interleaving from the point where the IOMMU ' +
-    'core takes the removal over. In the final order (v6.4/v6.5, the baseline) unlink, ops->release_device() and ' +
-    'the domain frees are one group->mutex hold: VFIO\'s switch and free come wholly before (ep0 was switched away ' +
-    'from D) or wholly after (the driver no longer references D). The old order\'s race in this setting is ' +
-    'iommu-release-unlocked; the orders\' own bugs are iommu-release-last-member\'s variants.',
+    'hot-removed while VFIO detaches the group and frees D. In the final order (v6.4/v6.5, the baseline) unlink, ' +
+    'ops->release_device() and the domain frees are one group->mutex hold: VFIO\'s switch and free come wholly ' +
+    'before (ep0 was switched away from D) or wholly after (the driver no longer references D). Variant ' +
+    'releaseOrder=old: VFIO\'s switch and free fit between ep0 leaving the group and release_device(), which ' +
+    'then drops its reference to the freed D (Jason Gunthorpe\'s race 2; use-after-free), and the cleanup\'s ' +
+    'removal of the last member frees the default domain under it (I5). Variant releaseOrder=reversal2022: ' +
+    'release_device() runs first with no lock, so the group holds a member whose driver state is gone (I3), and ' +
+    'VFIO\'s attach races release_device() in the driver (use-after-free). iommu-release-unlocked pins race 2.',
   topology: {
     iommus: [{ name: 'smmu0' }],
     pci: sharedGroup.pci,
     defaultDomainType: 'dma',
-    // device_del()'s own steps cannot race VFIO's group operations: the search starts after them
-    pausePoints: ['iommu_release_device'],
   },
   prologue: sharedGroup.prologue,
   threads: [
@@ -42,14 +43,16 @@ export const iommuReleaseOrder = iommuScenario({
     {
       name: 'vfio',
       ops: [
-        { op: 'wait', event: 'iommu_release_device' },
-        { op: 'signal', event: 'iommu_release_device:resume' },
         { op: 'detach', dev: 'ep1', domain: 'D', api: 'group', expect: 0 },
         { op: 'domainFree', domain: 'D', expect: 0 },
       ],
     },
   ],
   expect: { pass: true },
+  variants: [
+    { patches: [{ releaseOrder: 'old' }], expect: { violations: ['invariant', 'use-after-free'] } },
+    { patches: [{ releaseOrder: 'reversal2022' }], expect: { violations: ['invariant', 'use-after-free'] } },
+  ],
 });
 
 export const iommuReleaseUnlocked = iommuScenario({
