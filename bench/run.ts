@@ -7,6 +7,8 @@
 //   --reps N         timed samples per row (default 5); the median is reported
 //   --min-sample-ms  shortest sample, searches are repeated to fill it (default 200)
 //   --no-spin        skip the Spin comparison
+//   --no-hw          skip the hardware models' translation rates
+//   --hw-only        only the hardware models' translation rates
 //   --save FILE      also write the JSON document to FILE (with the table on stdout)
 //   --list           print the program names and exit
 import { spawnSync } from 'node:child_process';
@@ -18,6 +20,8 @@ import { describeMachine } from './machine.js';
 import type { RowResult } from './measure.js';
 import { benchPrograms, type BenchProgram, type ClassCount } from './programs/catalogue.js';
 import { iommuBenchRows, renderIommuRows, renderRows } from './report.js';
+import type { HwBenchResult } from './hw.js';
+import { renderHw } from './hw-report.js';
 import { runSpinComparison, renderSpin } from './spin/compare.js';
 import { benchStrategies } from './strategies.js';
 
@@ -31,6 +35,8 @@ const { values } = parseArgs({
     'warmup-ms': { type: 'string', default: '200' },
     'json': { type: 'boolean', default: false },
     'no-spin': { type: 'boolean', default: false },
+    'no-hw': { type: 'boolean', default: false },
+    'hw-only': { type: 'boolean', default: false },
     'list': { type: 'boolean', default: false },
     'save': { type: 'string' },
   },
@@ -46,9 +52,9 @@ function main(): number {
     return 0;
   }
   const only = values.iommu ? [...(values.only ?? []), ...iommuBenchRows] : values.only;
-  const programs = benchPrograms.filter((p) => selected(p, only));
+  const programs = values['hw-only'] ? [] : benchPrograms.filter((p) => selected(p, only));
   const strategies = benchStrategies.filter((s) => values.strategy === undefined || values.strategy.includes(s.name));
-  if (programs.length === 0 || strategies.length === 0) {
+  if (!values['hw-only'] && (programs.length === 0 || strategies.length === 0)) {
     console.error(`bench: nothing selected (${programs.length === 0 ? '--only' : '--strategy'} matches nothing; --list shows the programs)`);
     return 2;
   }
@@ -74,22 +80,38 @@ function main(): number {
       process.stderr.write(` ${Math.round(r.execPerSec)} exec/s\n`);
     }
   }
-  const spin = values['no-spin'] ? null : runSpinComparison(programs.map((p) => p.name), rows, (m) => process.stderr.write(m));
+  const spin = values['no-spin'] || values['hw-only'] ? null : runSpinComparison(programs.map((p) => p.name), rows, (m) => process.stderr.write(m));
+  const hw = values['no-hw'] ? null : runHwRows(values.reps, values['min-sample-ms']);
+  if (hw === undefined) return 1;
   const elapsedMs = performance.now() - started;
   const loadAtEnd = os.loadavg().map((x) => Math.round(x * 100) / 100);
   const withCounts = rows.map((r) => ({ ...r, count: counts.get(r.program) ?? null }));
-  const json = JSON.stringify({ machine, loadAtEnd, elapsedMs, rows: withCounts, spin }, null, 2);
+  const json = JSON.stringify({ machine, loadAtEnd, elapsedMs, rows: withCounts, spin, hw }, null, 2);
   if (values.save !== undefined) writeFileSync(values.save, `${json}\n`);
   if (values.json) {
     console.log(json);
   } else {
-    console.log(renderRows(machine, loadAtEnd, rows, counts));
+    if (rows.length > 0) console.log(renderRows(machine, loadAtEnd, rows, counts));
+    else console.log(`iommulab bench, ${machine.date}: load average ${machine.loadAvg.join(' ')} at start, ${loadAtEnd.join(' ')} at the end`);
     const iommu = renderIommuRows(rows);
     if (iommu !== null) console.log(`\n${iommu}`);
     if (spin !== null) console.log(`\n${renderSpin(spin)}`);
+    if (hw !== null) console.log(`\n${renderHw(hw)}`);
     console.log(`\nbench finished in ${(elapsedMs / 1000).toFixed(1)}s`);
   }
   return 0;
+}
+
+/** the hardware rows, measured in their own process; undefined when it failed */
+function runHwRows(reps: string, minSampleMs: string): HwBenchResult | undefined {
+  process.stderr.write('bench: hardware models ...');
+  const child = spawnSync(process.execPath, [fileURLToPath(new URL('./hw.js', import.meta.url)), reps, minSampleMs], { encoding: 'utf8', maxBuffer: 1 << 24 });
+  if (child.status !== 0) {
+    process.stderr.write(` failed\n${child.stderr}`);
+    return undefined;
+  }
+  process.stderr.write(' done\n');
+  return JSON.parse(child.stdout) as HwBenchResult;
 }
 
 process.exitCode = main();

@@ -35,11 +35,11 @@ import type { HwTruth } from './hw-truth.js';
 
 /** what the checks know of the system: fixed when the world is built */
 class System {
-  /** per hardware entry object, the devices whose translations it holds */
-  readonly entryDevs = new Map<KObject, Device[]>();
-  readonly devEntries = new Map<Device, readonly KObject[]>();
+  /** per hardware entry location (object id, then field), the devices whose translations it decides */
+  readonly entryDevs = new Map<number, Map<string | null, Device[]>>();
+  readonly devEntries = new Map<Device, readonly Access[]>();
   readonly epDev = new Map<HwEndpoint, Device>();
-  readonly allEntries: KObject[] = [];
+  readonly allEntries: Access[] = [];
   /** reads of every device's dev->iommu_group */
   readonly groupPointers: readonly Access[];
 
@@ -49,13 +49,18 @@ class System {
   ) {
     for (const dev of devices) {
       this.epDev.set(dev.ep, dev);
-      const entries = truth.entryObjects(dev);
+      const entries = truth.entryReads(dev);
       this.devEntries.set(dev, entries);
       for (const e of entries) {
-        let list = this.entryDevs.get(e);
+        let fields = this.entryDevs.get(e.obj.oid);
+        if (fields === undefined) {
+          fields = new Map();
+          this.entryDevs.set(e.obj.oid, fields);
+        }
+        let list = fields.get(e.field);
         if (list === undefined) {
           list = [];
-          this.entryDevs.set(e, list);
+          fields.set(e.field, list);
           this.allEntries.push(e);
         }
         list.push(dev);
@@ -65,7 +70,17 @@ class System {
   }
 
   entryReads(dev: Device, out: Access[]): void {
-    for (const e of this.devEntries.get(dev) ?? []) out.push(access(e, 'rid'), access(e, 'pasids'));
+    for (const e of this.devEntries.get(dev) ?? []) out.push(e);
+  }
+
+  /** the devices whose translations a write of (obj, field) may change, or undefined */
+  devicesOfEntry(obj: KObject, field: string | null): readonly Device[] | undefined {
+    const fields = this.entryDevs.get(obj.oid);
+    if (fields === undefined) return undefined;
+    if (field !== null) return fields.get(field);
+    // a write of the whole object touches every field of it
+    const all = [...fields.values()].flat();
+    return all.length > 0 ? all : undefined;
   }
 }
 
@@ -128,7 +143,10 @@ export function iommuChecker(devices: readonly Device[], truth: HwTruth): Checke
           return null;
         case OpKind.HwWrite:
           if (obj instanceof HwEndpoint) return endpointWritten(sys, obj, op);
-          if (obj !== null && sys.entryDevs.has(obj as KObject)) return entryWritten(sys, obj as KObject);
+          if (obj !== null) {
+            const devs = sys.devicesOfEntry(obj as KObject, op.field);
+            if (devs !== undefined) return entryWritten(sys, devs);
+          }
           return null;
         case OpKind.Write:
           if (op.field === 'dmaIommu' && obj instanceof Device) return dmaIommuWritten(obj);
@@ -188,8 +206,7 @@ function domainFreed(sys: System, d: IommuDomain): CheckSite {
 
 /** an IO page table freed: no hardware entry may translate through it */
 function tableFreed(sys: System, t: IoPageTable): CheckSite {
-  const reads: Access[] = [];
-  for (const e of sys.allEntries) reads.push(access(e, 'rid'), access(e, 'pasids'));
+  const reads: Access[] = [...sys.allEntries];
   return site(reads, () => {
     for (const unit of sys.truth.units()) {
       for (const e of unit.all()) {
@@ -204,8 +221,7 @@ function tableFreed(sys: System, t: IoPageTable): CheckSite {
 }
 
 /** a driver wrote a hardware entry (RID or PASID table) */
-function entryWritten(sys: System, entry: KObject): CheckSite {
-  const devs = sys.entryDevs.get(entry)!;
+function entryWritten(sys: System, devs: readonly Device[]): CheckSite {
   const reads: Access[] = [];
   for (const dev of devs) {
     reads.push(access(dev.ep, 'inReset'), access(dev, 'iommuGroup'));
@@ -234,6 +250,12 @@ function entryWritten(sys: System, entry: KObject): CheckSite {
 function endpointWritten(sys: System, ep: HwEndpoint, op: Op): CheckSite | null {
   const dev = sys.epDev.get(ep);
   if (dev === undefined) return null;
+  // an ATS invalidation names the whole function (it reads its reset state): told by its verb
+  if (op.verb === 'atc_inv') {
+    return site([access(ep, 'inReset')], () =>
+      ep.inReset ? `I9: an ATS invalidation was sent to ${dev.label} while it was in reset (timed out)` : null,
+    );
+  }
   if (op.field === null) {
     // the function enters reset (FLR, PM or bus reset): it must be blocked by now
     const reads: Access[] = [access(dev, 'iommuGroup')];
@@ -249,11 +271,6 @@ function endpointWritten(sys: System, ep: HwEndpoint, op: Op): CheckSite | null 
   if (op.field === 'atsEnabled') {
     return site([access(ep, 'inReset')], () =>
       ep.inReset && ep.atsEnabled && resetHooksApply(dev) ? `I9: ${dev.label} is in reset with ATS enabled` : null,
-    );
-  }
-  if (op.field === 'atc') {
-    return site([access(ep, 'inReset')], () =>
-      ep.inReset ? `I9: an ATS invalidation was sent to ${dev.label} while it was in reset (timed out)` : null,
     );
   }
   return null;

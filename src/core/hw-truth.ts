@@ -4,7 +4,7 @@
 // (drivers/registry.ts, drivers/truth.ts), and the invariants are handed it.
 import type { Device } from '../base/device.js';
 import type { HwTranslation } from '../hw/translation.js';
-import type { KObject } from '../sync/index.js';
+import type { Access } from '../sync/index.js';
 import type { TranslationUnit } from '../hw/unit.js';
 import type { IommuDomain } from './domain.js';
 
@@ -17,6 +17,6 @@ export interface HwTruth {
   translationOf(domain: IommuDomain): HwTranslation;
   /** the hardware units, for scans */
   units(): readonly TranslationUnit[];
-  /** the hardware objects holding dev's RID and PASID entries (what a check reading them names) */
-  entryObjects(dev: Device): readonly KObject[];
+  /** the locations deciding what dev's RID and PASIDs translate through (TranslationUnit.entryReads) */
+  entryReads(dev: Device): readonly Access[];
 }

@@ -7,7 +7,7 @@ import type { HwTruth } from '../core/hw-truth.js';
 import { HW_NONE, type HwTranslation } from '../hw/translation.js';
 import type { TranslationUnit } from '../hw/unit.js';
 import type { Machine } from '../machine/machine.js';
-import type { KObject } from '../sync/index.js';
+import type { Access } from '../sync/index.js';
 import type { IommuDriver } from './driver.js';
 
 const noPasids: ReadonlyMap<number, HwTranslation> = new Map();
@@ -49,10 +49,10 @@ export class SeamTruth implements HwTruth {
     return this.unitList;
   }
 
-  entryObjects(dev: Device): readonly KObject[] {
+  entryReads(dev: Device): readonly Access[] {
     const path = this.machine.pathOf(dev.ep);
     const unit = path.unit;
     if (unit === null) return [];
-    return (path.sids.length > 0 ? path.sids : [0]).flatMap((sid) => unit.entryObjects(sid));
+    return (path.sids.length > 0 ? path.sids : [0]).flatMap((sid) => unit.entryReads(sid));
   }
 }

@@ -5,6 +5,7 @@
 // that memory by the IOMMU.
 import { access, deref, dmaRead, type Gen } from '../sync/index.js';
 import type { HwEndpoint } from './endpoint.js';
+import { IoPageTable } from './io-pgtable.js';
 import type { HwTranslation } from './translation.js';
 import type { TranslationUnit } from './unit.js';
 
@@ -32,7 +33,10 @@ export function* dmaAccess(
       return { kind: 'bypass', pa: iova };
     case 'abort':
       return { kind: 'abort' };
+    case 'nested':
+      return { kind: 'fault', reason: 'nested translation (not a mock IOMMU configuration)' };
     case 'translate': {
+      if (!(t.table instanceof IoPageTable)) return { kind: 'fault', reason: 'not a mock IO page table' };
       const table = deref(t.table, 'io page table walked by the IOMMU');
       const leaves = yield* dmaRead(table, 'leaves', 'iommu_walk_pgtable');
       for (const l of leaves.values()) if (iova >= l.iova && iova < l.iova + l.size) return { kind: 'ok', pa: l.paddr + iova - l.iova };

@@ -5,6 +5,8 @@ import { KObject } from '../sync/index.js';
 
 export const IOMMU_READ = 1;
 export const IOMMU_WRITE = 2;
+/** cache coherent (snoop) mapping */
+export const IOMMU_CACHE = 1 << 2;
 export const IOMMU_NOEXEC = 1 << 3;
 export const IOMMU_MMIO = 1 << 4;
 

@@ -2,7 +2,7 @@
 // ID, each entry holding the RID translation and a PASID table. This is the mock IOMMU's hardware (hardware.md §5);
 // SMMUv3 (STE + CD table) and VT-d (context + PASID entries) get their own structures behind the
 // same `TranslationUnit` view.
-import { type Access, dmaRead, type Gen, KObject } from '../sync/index.js';
+import { type Access, access, dmaRead, type Gen, KObject } from '../sync/index.js';
 import type { HwTranslation } from './translation.js';
 import { HW_ABORT, HW_NONE } from './translation.js';
 import type { TranslationUnit } from './unit.js';
@@ -44,12 +44,9 @@ export class StreamTable extends KObject implements TranslationUnit {
     return e;
   }
 
-  entryObjects(sid: number): readonly KObject[] {
-    return [this.entry(sid)];
-  }
-
-  allEntryObjects(): readonly KObject[] {
-    return [...this.streams.values()];
+  entryReads(sid: number): readonly Access[] {
+    const e = this.entry(sid);
+    return [access(e, 'rid'), access(e, 'pasids')];
   }
 
   installed(sid: number, pasid: number | null): HwTranslation {

@@ -28,7 +28,7 @@ export function buildMachine(desc: MachineDesc): Machine {
     m.paths.set(ep, { unit, sids });
     // tables are preallocated in hardware: every entry an endpoint can use exists from the
     // start, so no step creates one (and a check can name it)
-    if (unit !== null) for (const sid of sids) unit.entryObjects(sid);
+    if (unit !== null) for (const sid of sids) unit.entryReads(sid);
   };
   for (const f of desc.pci) add(f.name, unitOf(f.iommu), [pciRid(f)], f.ats ?? false);
   // the requester IDs a function's DMA aliases put on the bus (quirk aliases, a PCIe-to-PCI
@@ -36,8 +36,8 @@ export function buildMachine(desc: MachineDesc): Machine {
   for (const f of desc.pci) {
     const unit = unitOf(f.iommu);
     if (unit === null) continue;
-    for (const a of f.aliases ?? []) unit.entryObjects((f.bus << 8) | a);
-    if (f.bridge?.kind === 'pcie-to-pci') unit.entryObjects(f.bridge.secondary << 8);
+    for (const a of f.aliases ?? []) unit.entryReads((f.bus << 8) | a);
+    if (f.bridge?.kind === 'pcie-to-pci') unit.entryReads(f.bridge.secondary << 8);
   }
   let nextSid = FIRST_PLATFORM_SID;
   for (const p of desc.platform) add(p.name, unitOf(p.iommu), p.sids ?? [nextSid++], false);

@@ -19,6 +19,7 @@ export const ERANGE = 34;
 export const ENOTTY = 25;
 export const EOVERFLOW = 75;
 export const EOPNOTSUPP = 95;
+export const EADDRINUSE = 98;
 export const ETIMEDOUT = 110;
 export const EPROBE_DEFER = 517;
 
@@ -43,6 +44,7 @@ const names: Record<number, string> = {
   [ENOTTY]: 'ENOTTY',
   [EOVERFLOW]: 'EOVERFLOW',
   [EOPNOTSUPP]: 'EOPNOTSUPP',
+  [EADDRINUSE]: 'EADDRINUSE',
   [ETIMEDOUT]: 'ETIMEDOUT',
   [EPROBE_DEFER]: 'EPROBE_DEFER',
 };

@@ -3,8 +3,8 @@
 // scheduled between two writes of a driver (OpKind.HwWrite / OpKind.Dma).
 import { current } from '../rt/current.js';
 import type { KObject } from '../rt/kobject.js';
-import { withReads } from '../rt/check.js';
-import { type Access, type Op, OpKind } from '../rt/op.js';
+import { type CheckSite, withReads } from '../rt/check.js';
+import { type Access, type Op, OpKind, type Shared } from '../rt/op.js';
 import type { Gen } from '../rt/thread.js';
 
 /** a driver's write to a hardware structure (STE, context entry, page table, PCI config) */
@@ -40,4 +40,34 @@ export function* dmaRead<T extends KObject, K extends keyof T & string>(obj: T, 
   if (exec.tracing) exec.noteSite();
   yield also === undefined ? { kind: OpKind.Dma, obj, field, verb } : { kind: OpKind.Dma, obj, field, verb, reads: also };
   return obj[field];
+}
+
+/**
+ * One step of a hardware model (or of code touching hardware-visible memory) on an object or a
+ * field the helpers above cannot name: a physical page (not a KObject: pages materialize lazily
+ * and their ids derive from the frame number) or a field computed at run time (an entry index, a
+ * cache tag). Yields the op only; the caller performs the access after it, in the same step.
+ * `kind`: 'dma' a hardware read (a walk, a cache lookup), 'read' software reading hardware-visible
+ * memory, 'write' anything that changes it (a driver's entry write, a command's effect, a cache
+ * fill). `reads`: what else the step reads (Op.reads). A write asks the program's checker for a
+ * check at this point and returns it: the caller runs it with hwStepDone() once it has written.
+ */
+export function* hwStep(obj: Shared, field: string | null, kind: 'dma' | 'read' | 'write', verb: string, reads?: readonly Access[]): Gen<CheckSite | null> {
+  const exec = current;
+  if (exec.tracing) exec.noteSite();
+  const op: Op = {
+    kind: kind === 'dma' ? OpKind.Dma : kind === 'read' ? OpKind.Read : OpKind.HwWrite,
+    obj,
+    field,
+    verb,
+    ...(reads === undefined ? {} : { reads }),
+  };
+  const site = kind === 'write' && exec.checker !== null ? exec.checker.at(op) : null;
+  yield site === null || site.reads.length === 0 ? op : { ...op, reads: [...(reads ?? []), ...site.reads] };
+  return site;
+}
+
+/** run the check a written hwStep() returned, now that the write is done */
+export function hwStepDone(site: CheckSite | null): void {
+  if (site !== null) current.runCheck(site);
 }

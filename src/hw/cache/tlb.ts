@@ -1,0 +1,146 @@
+// An IOMMU's TLB: leaf translations and walk-cache entries, grouped by tag (SMMUv3: ASID+VMID for
+// stage 1, VMID for stage 2; VT-d: DID and PASID). Filled by translations, emptied only by
+// invalidations. Tags fall into groups (SMMUv3: each tag its own; VT-d: all tags of a DID, since
+// its invalidations address a DID): an op names the group's field, and an invalidation that spans
+// groups (by VMID, global) names the whole TLB, so DMAs through independent groups commute. Tags
+// are numbers the unit composes; `invalidateMatching` takes a predicate on them.
+import { KObject } from '../../sync/index.js';
+import type { UsedKey } from './fence-log.js';
+import { Generations } from './gens.js';
+import { type CachedLeaf, LeafCache } from './leaf-cache.js';
+
+export class Tlb extends KObject {
+  private readonly tags = new Map<number, LeafCache>();
+  private readonly fields = new Map<number, string>();
+  readonly gens: Generations;
+  /** fast-path lookups that hit and missed (bench; the stepped path counts nothing: no undeclared writes) */
+  hits = 0;
+  misses = 0;
+
+  constructor(
+    readonly name: string,
+    /** the group of a tag (what ops name and generations count); default: the tag itself */
+    readonly groupOf: (tag: number) => number = (t) => t,
+  ) {
+    super();
+    this.gens = new Generations(`tlb${this.oid}`);
+  }
+
+  override get label(): string {
+    return this.name;
+  }
+
+  /** the field an op names for `tag` (its group's) */
+  field(tag: number): string {
+    const g = this.groupOf(tag);
+    let f = this.fields.get(g);
+    if (f === undefined) {
+      f = `t${g}`;
+      this.fields.set(g, f);
+    }
+    return f;
+  }
+
+  /** the invalidation generation of `tag` as a DMA sees it */
+  gen(tag: number): number {
+    return this.gens.of(this.groupOf(tag));
+  }
+
+  /** record that a DMA used `tag` */
+  used(tag: number, out: UsedKey[]): void {
+    this.gens.used(this.groupOf(tag), out);
+  }
+
+  /** the entries of `tag`, or null when nothing is cached for it */
+  entries(tag: number): LeafCache | null {
+    return this.tags.get(tag) ?? null;
+  }
+
+  private make(tag: number): LeafCache {
+    let c = this.tags.get(tag);
+    if (c === undefined) {
+      c = new LeafCache();
+      this.tags.set(tag, c);
+    }
+    return c;
+  }
+
+  lookup(tag: number, iova: number): CachedLeaf | null {
+    const c = this.tags.get(tag);
+    return c === undefined ? null : c.lookup(iova);
+  }
+
+  insert(tag: number, leaf: CachedLeaf): void {
+    this.make(tag).insert(leaf);
+  }
+
+  walkInsert(tag: number, shift: number, iova: number, pfn: number, level: number, root: number): void {
+    this.make(tag).walkInsert(shift, iova, pfn, level, root);
+  }
+
+  negativeInsert(tag: number, iova: number): void {
+    this.make(tag).negativeInsert(iova);
+  }
+
+  // ---- invalidation: each returns the generations a fence completes
+
+  /** everything of one tag (TLBI_NH_ASID, TLBI_S2 by VMID of one S2 tag, DSI of a DID) */
+  invalidateTag(tag: number): UsedKey {
+    this.tags.get(tag)?.clear();
+    this.tags.delete(tag);
+    return this.gens.bump(this.groupOf(tag));
+  }
+
+  /** [start, last] of one tag; leafOnly keeps the walk cache */
+  invalidateRange(tag: number, start: number, last: number, leafOnly: boolean): UsedKey {
+    this.tags.get(tag)?.invalidateRange(start, last, leafOnly);
+    return this.gens.bump(this.groupOf(tag));
+  }
+
+  /** the tags of one group `match` accepts, whole or [start, last] (an op on the group's field) */
+  invalidateInGroup(
+    group: number,
+    match: (tag: number) => boolean,
+    range: { start: number; last: number; leafOnly: boolean } | null = null,
+  ): UsedKey {
+    for (const [tag, c] of [...this.tags]) {
+      if (this.groupOf(tag) !== group || !match(tag)) continue;
+      if (range === null) {
+        c.clear();
+        this.tags.delete(tag);
+      } else c.invalidateRange(range.start, range.last, range.leafOnly);
+    }
+    return this.gens.bump(group);
+  }
+
+  /** every tag `match` accepts, whole or [start, last] (an op on the whole TLB) */
+  invalidateMatching(
+    match: (tag: number) => boolean,
+    range: { start: number; last: number; leafOnly: boolean } | null = null,
+  ): UsedKey {
+    for (const [tag, c] of [...this.tags]) {
+      if (!match(tag)) continue;
+      if (range === null) {
+        c.clear();
+        this.tags.delete(tag);
+      } else c.invalidateRange(range.start, range.last, range.leafOnly);
+    }
+    return this.gens.bumpAll();
+  }
+
+  invalidateAll(): UsedKey {
+    for (const c of this.tags.values()) c.clear();
+    this.tags.clear();
+    return this.gens.bumpAll();
+  }
+
+  /** every tag and what it holds (checks) */
+  forEachTag(f: (tag: number, c: LeafCache) => void): void {
+    for (const [t, c] of this.tags) f(t, c);
+  }
+
+  /** tags with anything cached (checks) */
+  liveTags(): number[] {
+    return [...this.tags].filter(([, c]) => !c.empty).map(([t]) => t);
+  }
+}

@@ -1,0 +1,19 @@
+// How a translation runs: in explorer steps (every hardware read a yielded Dma op, every cache
+// fill and event a write), at once (setup, fast path fallbacks), as a probe that changes nothing
+// (what a DMA would get now: no fills, no events), or fresh (memory only, caches ignored): the
+// last two are what checkers compare.
+export interface TxnMode {
+  readonly stepped: boolean;
+  /** fill caches with what the walk found */
+  readonly fill: boolean;
+  /** write fault records / events */
+  readonly record: boolean;
+  /** consult the caches (false: translate from memory alone, what the tables say now) */
+  readonly cached: boolean;
+}
+
+export const MODE_STEPS: TxnMode = { stepped: true, fill: true, record: true, cached: true };
+export const MODE_NOW: TxnMode = { stepped: false, fill: true, record: true, cached: true };
+export const MODE_PROBE: TxnMode = { stepped: false, fill: false, record: false, cached: true };
+/** from memory alone: the translation the tables give, whatever the caches hold (checkers) */
+export const MODE_FRESH: TxnMode = { stepped: false, fill: false, record: false, cached: false };

@@ -1,0 +1,194 @@
+// One VT-d remapping unit (DMAR) as hardware (hardware.md §2): its registers (TE, the root table
+// address and translation mode), capabilities, caches (context cache by source-id, PASID cache by
+// PASID, the IOTLB by DID and PASID), its invalidation queue, fault recording registers, the
+// fence log in-flight DMAs consult, and its ports (which function a device-TLB invalidation for
+// a source-id reaches). Knows nothing of the kernel.
+import { FenceLog } from '../cache/fence-log.js';
+import { KeyedCache } from '../cache/keyed-cache.js';
+import { Tlb } from '../cache/tlb.js';
+import type { HwEndpoint } from '../endpoint.js';
+import type { PhysMemory } from '../memory/phys-memory.js';
+import { type PtFormat, SZ_1G, SZ_2M } from '../pgtable/format.js';
+import type { HwTranslation } from '../translation.js';
+import { MODE_PROBE, MODE_STEPS, type TxnMode } from '../txn/mode.js';
+import type { DmaCtx, DmaResult, Restart, Txn } from '../txn/txn.js';
+import type { FrameRef, HeldLeaf, HwIommu, InstalledTag } from '../unit.js';
+import { access, type Access, type Gen, hwStep, KObject } from '../../sync/index.js';
+import { slotField } from '../memory/slots.js';
+import { ctxSlot } from './tables.js';
+import type { LegacyCtx, PasidEntry, SmCtx } from './entries.js';
+import { VtdFaults } from './faults.js';
+import { VtdQi } from './qi.js';
+import { describeVtdTag, vtdTagDid } from './tags.js';
+import { vtdTransact, vtdTransactFast, vtdTransactNow } from './translate.js';
+import { vtdCachedFrames, vtdEffective, vtdInstalled, vtdInstalledPasids, vtdInstalledTags, vtdReachableFrames } from './view.js';
+
+export interface VtdCaps {
+  /** cap_ndoms: DIDs 0 .. ndoms - 1 (0 and 1 reserved) */
+  readonly ndoms: number;
+  /** caching mode: not-present entries may be cached */
+  readonly cm: boolean;
+  readonly rwbf: boolean;
+  /** SLLPS: second-level large pages (SZ_2M | SZ_1G bits) */
+  readonly sllps: number;
+  readonly fl1gp: boolean;
+  readonly flts: boolean;
+  readonly slts: boolean;
+  readonly nest: boolean;
+  readonly passThrough: boolean;
+  /** snoop control */
+  readonly sc: boolean;
+  /** device-TLB (ATS) */
+  readonly devTlb: boolean;
+  readonly pasid: boolean;
+  readonly prs: boolean;
+  readonly numFaultRegs: number;
+  /** second-level levels supported (SAGAW) */
+  readonly sagaw: readonly number[];
+}
+
+export const VTD_DEFAULT_CAPS: VtdCaps = {
+  ndoms: 256,
+  cm: false,
+  rwbf: false,
+  sllps: SZ_2M | SZ_1G,
+  fl1gp: true,
+  flts: true,
+  slts: true,
+  nest: true,
+  passThrough: true,
+  sc: true,
+  devTlb: true,
+  pasid: true,
+  prs: true,
+  numFaultRegs: 8,
+  sagaw: [4, 5],
+};
+
+/** what the context cache holds for one source-id */
+export interface VtdCtxLine {
+  readonly ctx: LegacyCtx | SmCtx;
+}
+
+export class VtdUnit extends KObject implements HwIommu {
+  readonly kind = 'vtd';
+  readonly caps: VtdCaps;
+  /** GSTS.TES */
+  te = false;
+  /** RTADDR */
+  rootTable: number | null = null;
+  /** RTADDR.TTM: scalable mode */
+  sm = true;
+  readonly ctxCache: KeyedCache<VtdCtxLine>;
+  /** PASID -> (source-id -> entry; null: a cached not-present entry, caching mode) */
+  readonly pasidCache: KeyedCache<ReadonlyMap<number, PasidEntry | null>>;
+  readonly tlb: Tlb;
+  readonly qi: VtdQi;
+  readonly faults: VtdFaults;
+  readonly fence: FenceLog;
+  readonly ports = new Map<number, HwEndpoint>();
+  /** source-ids whose context entry was ever written */
+  readonly knownSids = new Set<number>();
+  /** the table formats its caps allow, by levels (made on first use by translate.ts) */
+  formats: { sl: PtFormat[]; fl: PtFormat[] } | null = null;
+
+  constructor(
+    readonly name: string,
+    readonly mem: PhysMemory,
+    caps: Partial<VtdCaps> = {},
+  ) {
+    super();
+    this.caps = { ...VTD_DEFAULT_CAPS, ...caps };
+    this.ctxCache = new KeyedCache<VtdCtxLine>(`${name}.context_cache`);
+    this.pasidCache = new KeyedCache<ReadonlyMap<number, PasidEntry | null>>(`${name}.pasid_cache`);
+    this.tlb = new Tlb(`${name}.iotlb`, vtdTagDid);
+    this.qi = new VtdQi(name);
+    this.faults = new VtdFaults(name, this.caps.numFaultRegs);
+    this.fence = new FenceLog(name);
+  }
+
+  override get label(): string {
+    return this.name;
+  }
+
+  wire(sid: number, ep: HwEndpoint): void {
+    this.ports.set(sid, ep);
+  }
+
+  installed(sid: number, pasid: number | null): HwTranslation {
+    return vtdInstalled(this, sid, pasid);
+  }
+
+  installedPasids(sid: number): ReadonlyMap<number, HwTranslation> {
+    return vtdInstalledPasids(this, sid);
+  }
+
+  all(): Array<{ sid: number; pasid: number | null; t: HwTranslation }> {
+    const out: Array<{ sid: number; pasid: number | null; t: HwTranslation }> = [];
+    for (const sid of [...this.knownSids].sort((a, b) => a - b)) {
+      out.push({ sid, pasid: null, t: this.installed(sid, null) });
+      for (const [pasid, t] of this.installedPasids(sid)) out.push({ sid, pasid, t });
+    }
+    return out;
+  }
+
+  effective(sid: number, pasid: number | null): HwTranslation {
+    return vtdEffective(this, sid, pasid);
+  }
+
+  /**
+   * TranslationUnit's one-step fetch (the mock's DMA path): reads the context cache line and the
+   * context entry slot, gives what a DMA would use now. The unit's own DMA path is `transact`.
+   */
+  *dmaFetch(sid: number, pasid: number | null, also?: readonly Access[]): Gen<HwTranslation> {
+    const s = ctxSlot(this, sid);
+    const reads = [...(also ?? []), ...(s === null ? [] : [access(s.page, slotField(s))])];
+    yield* hwStep(this.ctxCache, this.ctxCache.field(sid), 'dma', 'context_fetch', reads);
+    return vtdEffective(this, sid, pasid);
+  }
+
+  /** not yet: context and PASID entries are slots of physical pages (see Smmuv3.entryReads) */
+  entryReads(_sid: number): readonly Access[] {
+    return [];
+  }
+
+  transact(ctx: DmaCtx, txn: Txn): Gen<DmaResult | Restart> {
+    return vtdTransact(this, ctx, txn, MODE_STEPS);
+  }
+
+  transactNow(txn: Txn): DmaResult {
+    return vtdTransactFast(this, txn);
+  }
+
+  probeWith(txn: Txn, mode: TxnMode): DmaResult {
+    return vtdTransactNow(this, txn, mode);
+  }
+
+  installedTags(): InstalledTag[] {
+    return vtdInstalledTags(this);
+  }
+
+  probe(txn: Txn): DmaResult {
+    return vtdTransactNow(this, txn, MODE_PROBE);
+  }
+
+  cachedLeaves(): HeldLeaf[] {
+    const out: HeldLeaf[] = [];
+    this.tlb.forEachTag((tag, c) => {
+      for (const leaf of c.all()) out.push({ tag, leaf });
+    });
+    return out;
+  }
+
+  cachedTableFrames(): FrameRef[] {
+    return vtdCachedFrames(this);
+  }
+
+  reachableTableFrames(): FrameRef[] {
+    return vtdReachableFrames(this);
+  }
+
+  describeTag(tag: number): string {
+    return describeVtdTag(tag);
+  }
+}
