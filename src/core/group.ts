@@ -70,6 +70,8 @@ export class IommuGroup extends KObject {
   readonly ghostPasidRevertFailed = new Set<number>();
   /** model-only: the function pci_dev_reset_iommu_prepare() blocked (set with resetting_domain) */
   ghostResetDev: Device | null = null;
+  /** patch resetHotAddBlocked: members probed onto the blocking domain during the reset (until done) */
+  readonly ghostParked = new Set<Device>();
 
   override get label(): string {
     return `group#${this.oid.toString(16)}`;

@@ -112,6 +112,28 @@ export const patchRegistry = [
     commit: 'the series of c279e83953d9 (v8 3/5)',
   },
   {
+    name: 'resetHotAddBlocked',
+    description: 'what a device probed into a group while a member is in reset is attached to',
+    values: {
+      off: 'as merged: group->domain (__iommu_probe_device() does not look at resetting_domain)',
+      on: 'a fix this model proposes: the blocking domain while resetting_domain is set, and done re-attaches every member',
+    },
+    default: 'off',
+    source: 'docs/FINDINGS.md F11 (found by this model; seed 000, Kevin Tian\'s corner case with a DMA alias)',
+    commit: 'none',
+  },
+  {
+    name: 'resetProbeNoHooks',
+    description: 'whether probing a reset method (probe mode) calls pci_dev_reset_iommu_prepare()/done()',
+    values: {
+      off: 'v7.0 as the spec describes it: the pci_dev_specific_reset() wrapper and pci_reset_bus_function() call them in probe mode too',
+      on: 'a fix this model proposes: a probe calls no hook; only a real reset is prepared',
+    },
+    default: 'off',
+    source: 'docs/FINDINGS.md F8, F9 (found by this model); spec core.md §4.12 (as corrected)',
+    commit: 'none',
+  },
+  {
     name: 'resetPrepareOrder',
     description: 'when pci_dev_reset_iommu_prepare() sets group->resetting_domain',
     values: {

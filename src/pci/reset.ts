@@ -144,13 +144,14 @@ function* cxlSbrMasked(dev: PciDev): Gen<boolean> {
  */
 export function* pciResetBusFunction(dev: PciDev, probe: boolean): Gen<number> {
   if (yield* cxlSbrMasked(dev)) return -ENOTTY;
-  let rc = yield* iommuPrepare(dev, probe);
+  const hooks = !(probe && iommuCore.patches.resetProbeNoHooks);
+  let rc = hooks ? yield* iommuPrepare(dev, probe) : 0;
   if (rc !== 0) return rc;
   // pci_dev_reset_slot_function(): hotplug slots are not modelled (-ENOTTY), then
   // pci_parent_bus_reset() -> pci_bridge_secondary_bus_reset(dev->bus->self)
   if (!parentBusResettable(dev)) rc = -ENOTTY;
   else if (!probe) rc = yield* resetHardware(dev, dev.pciBus.devices);
-  yield* iommuDone(dev);
+  if (hooks) yield* iommuDone(dev);
   return rc;
 }
 
@@ -185,10 +186,12 @@ function* devSpecificQuirk(dev: PciDev, probe: boolean): Gen<number> {
 
 /** pci_dev_specific_reset(): the wrapper calls prepare and done around the quirk, probe mode and -ENOTTY included */
 export function* pciDevSpecificReset(dev: PciDev, probe: boolean): Gen<number> {
-  let rc = yield* iommuPrepare(dev, probe);
+  // patch resetProbeNoHooks: a probe is only a question, no hook runs for it
+  const hooks = !(probe && iommuCore.patches.resetProbeNoHooks);
+  let rc = hooks ? yield* iommuPrepare(dev, probe) : 0;
   if (rc !== 0) return rc;
   rc = yield* devSpecificQuirk(dev, probe);
-  yield* iommuDone(dev);
+  if (hooks) yield* iommuDone(dev);
   return rc;
 }
 

@@ -33,11 +33,13 @@ export const iommuResetVsHotAdd = iommuScenario({
     '(it does not look at resetting_domain), so it does not "inherit the blocking domain" as the thread feared, ' +
     'and done, which re-attaches only ep0, leaves the group coherent. Variant resetDoneAllDevices (Kevin\'s ' +
     'suggestion) re-attaches both and changes nothing. Variant resetSkipMultiDeviceGroup (v5): when ep1 ' +
-    'arrived first, prepare skips the two-device group and ep0 is reset while translating (I9).',
+    'arrived first, prepare skips the two-device group and ep0 is reset while translating (I9). Variant ' +
+    'resetHotAddBlocked (the F11 fix) parks ep1 on the blocking domain until done, also coherent.',
   expect: { pass: true },
   variants: [
     { patches: ['resetDoneAllDevices'], expect: { pass: true } },
     { patches: ['resetSkipMultiDeviceGroup'], expect: { violations: ['invariant'] } },
+    { patches: ['resetHotAddBlocked'], expect: { pass: true } },
   ],
 });
 
@@ -50,7 +52,12 @@ export const iommuResetVsHotAddAlias = iommuScenario({
     'requester ID too and the IOMMU driver programs both (pci_for_each_dma_alias()). Hot-added between prepare ' +
     'and the reset, ep1 is attached to group->domain: the requester ID ep0 uses translates again while ep0 is in ' +
     'reset (I9). Done re-attaching every member (variant resetDoneAllDevices, Kevin Tian\'s suggestion) does not ' +
-    'help: the damage is done at the hot-add. See docs/FINDINGS.md.',
+    'help: the damage is done at the hot-add. The fix this model proposes (variant resetHotAddBlocked): a member ' +
+    'probed while resetting_domain is set is attached to the blocking domain, and done re-attaches every member. ' +
+    'See docs/FINDINGS.md.',
   expect: { violations: ['invariant'] },
-  variants: [{ patches: ['resetDoneAllDevices'], expect: { violations: ['invariant'] } }],
+  variants: [
+    { patches: ['resetDoneAllDevices'], expect: { violations: ['invariant'] } },
+    { patches: ['resetHotAddBlocked'], expect: { pass: true } },
+  ],
 });

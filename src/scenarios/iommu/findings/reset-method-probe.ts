@@ -14,7 +14,7 @@ export const iommuResetMethodVsReset = iommuScenario({
     'quirk. Whichever prepare comes second finds resetting_domain set and WARNs ("re-entry is not allowed"): ' +
     'either the reset fails with -EBUSY, or the probe does, pci_init_reset_methods() stops at the first error ' +
     'that is not -ENOTTY, and the function is left with no reset method at all (the next reset: -ENOTTY). See ' +
-    'docs/FINDINGS.md.',
+    'docs/FINDINGS.md. Variant resetProbeNoHooks (the fix this model proposes: no hooks in probe mode): no WARN.',
   topology: {
     iommus: [{ name: 'smmu0' }],
     pci: [{ name: 'ep0', bus: 0, slot: 5, ats: true, reset: ['flr'] }],
@@ -33,6 +33,7 @@ export const iommuResetMethodVsReset = iommuScenario({
     },
   ],
   expect: { violations: ['warn'] },
+  variants: [{ patches: ['resetProbeNoHooks'], expect: { pass: true } }],
 });
 
 export const iommuResetMethodLive = iommuScenario({
@@ -43,7 +44,8 @@ export const iommuResetMethodLive = iommuScenario({
     'writes `flr` to the function\'s reset_method attribute. reset_method_store() probes flr, then probes ' +
     'device_specific once more (to warn if it is not first), and the pci_dev_specific_reset() wrapper calls ' +
     'pci_dev_reset_iommu_prepare()/done() around that probe: the live function\'s RID is parked on the blocking ' +
-    'domain and ATS is turned off, with no reset at all. DMA issued in that window aborts. See docs/FINDINGS.md.',
+    'domain and ATS is turned off, with no reset at all. DMA issued in that window aborts. See docs/FINDINGS.md. ' +
+    'Variant resetProbeNoHooks (no hooks in probe mode): the DMA always reaches its buffer.',
   topology: {
     iommus: [{ name: 'smmu0' }],
     pci: [{ name: 'ep0', bus: 0, slot: 5, ats: true, reset: ['flr'] }],
@@ -58,4 +60,5 @@ export const iommuResetMethodLive = iommuScenario({
     { name: 'sysfs', ops: [{ op: 'resetMethod', dev: 'ep0', methods: ['flr'], expect: [0, -EINVAL] }] },
   ],
   expect: { violations: ['dma-isolation'] },
+  variants: [{ patches: ['resetProbeNoHooks'], expect: { pass: true } }],
 });
