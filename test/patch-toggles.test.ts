@@ -1,7 +1,7 @@
 // Patch toggles with several values (core/patches.ts), scenarios in other toggle settings
 // (NAME@SETTINGS, declared `variants`), and how the command line and scenario files set them.
 import assert from 'node:assert/strict';
-import { rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { noPatches, parsePatchArg, patchRegistry, patchSettingsText, withPatches } from '../src/core/patches.js';
@@ -125,6 +125,25 @@ describe('the command line', () => {
     assert.match(replay.stdout, /invariant violated: I5: /);
     const viaFlag = await inProcess(['replay', 'iommu-release-last-member', '--patch', 'releaseOrder=old', '-']);
     assert.equal(viaFlag.stdout, replay.stdout);
+  });
+
+  it('--patch is in the checkpoint (the scenario names, under its digest): a resume runs that setting and takes no --patch', async () => {
+    const cp = join(dir, 'patched-cp.json');
+    const first = await inProcess(['check', 'iommu-release-last-member', '--patch', 'releaseOrder=old', '--checkpoint', cp, '--workers', '1']);
+    assert.equal(first.code, 0, first.stdout + first.stderr);
+    const saved = JSON.parse(readFileSync(cp, 'utf8')) as { scenarios: string[] };
+    assert.deepEqual(saved.scenarios, ['iommu-release-last-member@releaseOrder=old']);
+    const resumed = await inProcess(['check', '--resume', cp, '--workers', '1']);
+    assert.equal(resumed.code, 0, resumed.stdout + resumed.stderr);
+    assert.match(resumed.stdout, /^ok +iommu-release-last-member@releaseOrder=old +violation: invariant/m);
+    const given = await inProcess(['check', '--resume', cp, '--patch', 'releaseOrder=final']);
+    assert.equal(given.code, 2);
+    assert.match(given.stderr, /--resume takes the scenarios and options from the checkpoint; do not give --patch/);
+    // the setting edited out of the checkpoint: the digest refuses it
+    writeFileSync(cp, JSON.stringify({ ...saved, scenarios: ['iommu-release-last-member'] }));
+    const edited = await inProcess(['check', '--resume', cp]);
+    assert.equal(edited.code, 2);
+    assert.match(edited.stderr, /digest: does not match the content/);
   });
 
   it('a bad --patch is a usage error naming it, without a stack trace', async () => {
