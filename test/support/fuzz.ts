@@ -497,8 +497,11 @@ export function makeCase(
     }
   }
   if (rng() < 0.1) {
-    args.push('--checkpoint', pick(rng, ['cp.json', 'cp.json', 'notes.txt', 'nodir/cp.json', 's.yaml']), '--checkpoint-every', value(rng, ['0.01', '5', '1000000']));
+    const checkpoint = pick(rng, ['cp.json', 'cp.json', 'notes.txt', 'nodir/cp.json', 's.yaml']);
+    args.push('--checkpoint', checkpoint, '--checkpoint-every', value(rng, ['0.01', '5', '1000000']));
     writes.push('cp.json');
+    // --force lets the checkpoint replace a file of the user's that the check does not read
+    if (checkpoint === 'notes.txt' && args.includes('--force')) writes.push('notes.txt');
   }
   if (rng() < 0.03) args.push(pick(rng, ['--bogus', '--time-limit', '--resume', '-x']));
   // each scenario, and each variant it declares (a `patches:` line under variants), is a search
