@@ -1,6 +1,6 @@
 // `iommulab fuzz` and `iommulab fuzz-merge`: flags to options, progress on a terminal, the
 // summary as text or JSON, Ctrl-C to stop (the state is saved; --resume goes on).
-import { isPatchName, type PatchName } from '../core/patches.js';
+import { isBooleanPatch, isPatchName, type PatchSetting } from '../core/patches.js';
 import { driverNames } from '../drivers/registry.js';
 import {
   defaultFuzzConfig,
@@ -52,8 +52,13 @@ function configOf(flags: FuzzFlags): FuzzConfig {
     for (const d of flags.driver) if ((cfg.drivers[d] ?? 0) <= 0) cfg = { ...cfg, drivers: { ...cfg.drivers, [d]: 1 } };
   }
   if (flags.patch !== undefined && flags.patch.length > 0) {
-    for (const p of flags.patch) if (!isPatchName(p)) throw new UsageError(`--patch: no patch "${p}" (\`iommulab patches\` lists them)`);
-    cfg = { ...cfg, patches: [...new Set([...cfg.patches, ...(flags.patch as PatchName[])])] };
+    const on: PatchSetting[] = [];
+    for (const p of flags.patch) {
+      if (!isPatchName(p)) throw new UsageError(`--patch: no patch "${p}" (\`iommulab patches\` lists them)`);
+      if (!isBooleanPatch(p)) throw new UsageError(`--patch: "${p}" takes a value; set it in a --config file (patches: [{ ${p}: VALUE }])`);
+      on.push(p);
+    }
+    cfg = { ...cfg, patches: [...new Set([...cfg.patches, ...on])] };
   }
   return cfg;
 }

@@ -29,7 +29,27 @@ import { scenarioFileError } from './file-errors.js';
 import { KnownFileError, OutputError, StateFileError } from '../fuzz/index.js';
 import { type FuzzFlags, runFuzz, runFuzzMerge } from './fuzz-command.js';
 import { runMerge } from './merge.js';
-import { scenarioOfArg, scenariosOfArgs, scenariosOfFiles } from './scenario-args.js';
+import { patchArgs, scenarioOfArg, scenariosOfArgs, scenariosOfFiles } from './scenario-args.js';
+import { describeExpectation } from '../scenarios/scenario.js';
+
+function collect(v: string, prev: string[]): string[] {
+  return [...prev, v];
+}
+
+/** `iommulab patches`: every toggle, its values (the default marked), source and commit */
+export function patchListing(): string {
+  const out: string[] = [];
+  for (const p of patchRegistry) {
+    out.push(`${p.name}: ${p.description}`);
+    const values: Readonly<Record<string, string>> = p.values;
+    const width = Math.max(...Object.keys(values).map((v) => v.length + (v === p.default ? ' (default)'.length : 0)));
+    for (const [v, what] of Object.entries(values)) out.push(`  ${`${v}${v === p.default ? ' (default)' : ''}`.padEnd(width)}  ${what}`);
+    out.push(`  source: ${p.source}`, `  commit: ${p.commit}`, '');
+  }
+  out.push('Set one with `check --patch NAME=VALUE` (NAME alone turns an off/on toggle on), in a scenario file with');
+  out.push('`patches: [NAME, NAME: VALUE]`, or name a scenario in a setting as SCENARIO@NAME=VALUE,...');
+  return out.join('\n');
+}
 
 /** An integer option within its bound (check/limits.ts): plain decimal digits, nothing else. */
 function int(name: string, b: Bound) {
@@ -101,13 +121,14 @@ interface CheckFlags {
   checkpoint?: string;
   checkpointEvery: number;
   resume?: string;
+  patch: string[];
   checkYields?: boolean;
 }
 
 /** Flags that define the search: a resumed run takes them from its checkpoint. */
 const searchFlags = [
   'strategy', 'seed', 'executions', 'preemptionBound', 'depth', 'faults', 'maxFailures', 'faultPhases', 'faultSites', 'skipFaultSites', 'warnFails', 'maxExecutions',
-  'timeLimit', 'maxSteps', 'minimize', 'shard',
+  'timeLimit', 'maxSteps', 'minimize', 'shard', 'patch',
 ];
 
 /** the scenario files a run reads (never to be overwritten by its outputs) */
@@ -168,7 +189,7 @@ async function runCheck(names: string[], flags: CheckFlags, cmd: Command): Promi
   if (flags.shard !== undefined && flags.out === undefined && flags.json !== true) {
     throw new UsageError('a --shard run writes its result as JSON: give --out FILE (or --json)');
   }
-  const scenarios = scenariosOfArgs(names);
+  const scenarios = scenariosOfArgs(names, flags.patch.length === 0 ? null : patchArgs(flags.patch));
   outputs(flags.checkpoint ?? null);
   const inputs = scenarioInputs(scenarios);
   const checkpoint = flags.checkpoint === undefined ? null : newCheckpoint(flags.checkpoint, force, inputs);
@@ -217,10 +238,11 @@ interface ReplayFlags {
   maxSteps: number;
   timeLimit: number;
   checkYields?: boolean;
+  patch: string[];
 }
 
 function runReplay(name: string, scheduleText: string, flags: ReplayFlags): number {
-  const s = scenarioOfArg(name);
+  const s = scenarioOfArg(name, flags.patch.length === 0 ? null : patchArgs(flags.patch));
   let schedule: ReturnType<typeof decodeSchedule>;
   try {
     schedule = decodeSchedule(scheduleText);
@@ -249,6 +271,7 @@ function runReplay(name: string, scheduleText: string, flags: ReplayFlags): numb
       deadline: performance.now() + flags.timeLimit * 1000,
       yieldLog,
     });
+    // the scenario's own name: a variant's says its settings, so the key replays without --patch
     const target = replayTarget({ scenario: s.name, ...(s.origin && { file: displayPath(s.origin.file) }) });
     const options = replayOptions({ ...defaultCheckOptions, ...flags });
     console.log(executionReport(target, scheduleText, exec, options));
@@ -294,6 +317,8 @@ Examples:
   iommulab check --strategy pct --seed 7 --executions 5000
   iommulab check --checkpoint run.json                  save progress; continue with --resume run.json
   iommulab check --shard 2/3 --out shard2.json          one of 3 shares; \`iommulab merge\` combines them
+  iommulab check iommu-release-order@releaseOrder=old   a scenario in another patch toggle setting
+  iommulab check --patch resetFence=none                every IOMMU scenario with that toggle setting
 
 Limits: a search stops at --time-limit or --max-executions, an execution at --max-steps; a
 search cut short is reported "incomplete" (exit 3). Outputs (--out, --checkpoint) never
@@ -349,6 +374,7 @@ function program(): Command {
     .option('--checkpoint <file>', 'save progress to FILE periodically and on Ctrl-C')
     .option('--checkpoint-every <seconds>', 'checkpoint period', seconds('--checkpoint-every', bounds.checkpointEvery), 5)
     .option('--resume <file>', 'continue the run saved in a checkpoint (its scenarios and options)')
+    .option('--patch <name[=value]>', 'run with this patch toggle setting over each scenario\'s own (repeatable; `iommulab patches`); without it every scenario also runs in the settings it declares', collect, [])
     .option('--force', 'let --out and --checkpoint replace an existing file that is not iommulab\'s output of that kind')
     .option('--check-yields', 'checking mode: also report plain accesses that break the yield rule (slow; runs in this thread)')
     .addHelpText('after', checkExamples)
@@ -384,6 +410,7 @@ function program(): Command {
     .option('--fault-sites <fns>', 'as for check', sitesArg('--fault-sites'), [])
     .option('--skip-fault-sites <fns>', 'as for check', sitesArg('--skip-fault-sites'), [])
     .option('--no-warn-fails', 'a WARN is reported but does not fail')
+    .option('--patch <name[=value]>', 'as for check (the same as naming SCENARIO@NAME=VALUE)', collect, [])
     .option('--max-steps <n>', 'as for check', int('--max-steps', bounds.maxSteps), defaultCheckOptions.maxSteps)
     .option('--time-limit <seconds>', 'cut the execution this long after it starts', int('--time-limit', bounds.timeLimit), defaultCheckOptions.timeLimitMs / 1000)
     .option('--check-yields', 'checking mode: also report plain accesses that break the yield rule in this execution')
@@ -426,10 +453,9 @@ function program(): Command {
   fuzzMerge.showHelpAfterError(hint(fuzzMerge));
   const patches = cmd
     .command('patches')
-    .description('list the named patch toggles a scenario can run instead of the v7.0 baseline')
+    .description('list the named patch toggles a scenario can run instead of the v7.0 baseline: values, default, source')
     .action(() => {
-      const width = Math.max(...patchRegistry.map((p) => p.name.length));
-      for (const p of patchRegistry) console.log(`${p.name.padEnd(width)}  ${p.description}\n${' '.repeat(width)}  source: ${p.source}`);
+      console.log(patchListing());
     });
   patches.showHelpAfterError(hint(patches));
   const list = cmd
@@ -440,7 +466,11 @@ function program(): Command {
     .action((files: string[]) => {
       const scenarios = files.length === 0 ? builtinScenarios : scenariosOfFiles(files);
       const width = Math.max(...scenarios.map((s) => s.name.length));
-      for (const s of scenarios) console.log(`${s.name.padEnd(width)}  ${s.summary}`);
+      for (const s of scenarios) {
+        console.log(`${s.name.padEnd(width)}  ${s.summary}`);
+        // the toggle settings it is also checked in, by the names check and replay take
+        for (const v of s.variants ?? []) console.log(`  ${v.name}  (expects ${describeExpectation(v.expect)})`);
+      }
     });
   list.showHelpAfterError(hint(list));
   return cmd;

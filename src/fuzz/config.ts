@@ -2,7 +2,7 @@
 // table of operation kinds, the topology features' probabilities, the program shape, and the
 // search budget per program. The defaults are here; a config file (config-file.ts) changes any
 // part of them.
-import type { PatchName } from '../core/patches.js';
+import type { PatchSetting } from '../core/patches.js';
 import { driverNames } from '../drivers/registry.js';
 import type { OpName } from '../scenarios/iommu/spec.js';
 
@@ -117,7 +117,7 @@ export interface FuzzConfig {
   /** coverage signal: V8 block coverage of the model plus operation outcomes, or outcomes only */
   readonly coverage: 'blocks' | 'outcomes';
   /** patch toggles every program runs with (none: the v7.0 baseline) */
-  readonly patches: readonly PatchName[];
+  readonly patches: readonly PatchSetting[];
 }
 
 export const defaultFuzzConfig: FuzzConfig = {

@@ -23,17 +23,17 @@ export const builtinKnown: readonly KnownSignature[] = [
   {
     signature: 'warn in __iommu_group_set_domain_nofail: WARNING: WARN_ON(__iommu_group_set_domain_internal(group, new_domain, IOMMU_SET_DOMAIN_MUST_SUCCEED))',
     note: 'F1: detach during a PCI reset is refused (the WARN)',
-    replay: { scenario: 'iommu-reset-vs-detach', schedule: '1x3.2x4' },
+    replay: { scenario: 'iommu-reset-vs-detach', schedule: '1x5.2x4' },
   },
   {
     signature: 'invariant in mock_domain_free: invariant violated: I5: domain:D0#N freed while group#N->domain points at it',
     note: 'F1: the owner frees the domain the group still points at',
-    replay: { scenario: 'iommu-reset-vs-detach', schedule: '1x3.2x4' },
+    replay: { scenario: 'iommu-reset-vs-detach', schedule: '1x5.2x4' },
   },
   {
     signature: 'use-after-free in mock_translation_of: KASAN: slab-use-after-free: Read of mock->pt of io_pgtable#N',
     note: 'F1: the reset re-attaches the freed domain (DMA through it)',
-    replay: { scenario: 'iommu-reset-vs-detach', schedule: '1x6.2x2.1' },
+    replay: { scenario: 'iommu-reset-vs-detach', schedule: '1x8.2x2.1' },
   },
   {
     signature: 'warn in prepare_locked: WARNING: WARN_ON(group->resetting_domain)',

@@ -2,7 +2,7 @@
 // no events and no expectations (finalize.ts adds them), and how many leading operations of each
 // thread run in the prologue. Generation, mutation and minimization all edit this form; rules.ts
 // says which ones are legal (every caller precondition holds).
-import type { PatchName } from '../core/patches.js';
+import type { PatchSetting } from '../core/patches.js';
 import type { Op, Topology } from '../scenarios/iommu/spec.js';
 
 export interface FuzzThread {
@@ -16,7 +16,7 @@ export interface FuzzProgram {
   readonly threads: readonly FuzzThread[];
   /** per thread: how many of its leading operations run in the prologue (finalize.ts may run fewer) */
   readonly prologue: readonly number[];
-  readonly patches: readonly PatchName[];
+  readonly patches: readonly PatchSetting[];
 }
 
 /** what the generator and the rules need to know about one device of a topology */

@@ -236,6 +236,9 @@ export function stepRule(s: ThreadState, op: Op, devices: ReadonlyMap<string, De
     case 'signal':
     case 'wait':
       return 'events are added by finalize';
+    case 'resetMethod':
+      // a sysfs write the fuzzer does not generate yet (not in config.ts fuzzOpKinds)
+      return 'resetMethod is not a fuzz operation';
   }
 }
 
