@@ -6,6 +6,8 @@ import { CheckRun, defaultWarmUpMs, type ScenarioProgress } from '../check/run.j
 import { readRunFile, type RunFile, RunFileError, runFileJson, writeAtomically } from '../check/run-file.js';
 import type { Shard } from '../check/shard.js';
 import { YieldLog } from '../rt/yield-race.js';
+import { progressCounts } from '../check/progress-counts.js';
+import { ProgressLine, type ProgressStream } from '../report/progress-line.js';
 import { outcomeLine, replayCommand, replayTarget, summaryLine, yieldRaceReports } from '../report/text.js';
 import type { Scenario, ScenarioOrigin } from '../scenarios/scenario.js';
 import { existsSync } from 'node:fs';
@@ -52,6 +54,8 @@ export interface RunRequest {
   readonly checkpointEveryMs: number;
   /** progress from a checkpoint being resumed */
   readonly resumed: readonly ScenarioProgress[];
+  /** where to draw the progress line (a terminal's stderr), or null for none */
+  readonly progress?: ProgressStream | null;
 }
 
 /** Runs a check; the exit code (check/exit-codes.ts): 130 when interrupted (progress saved). */
@@ -63,7 +67,10 @@ export async function runCheckRequest(req: RunRequest): Promise<number> {
   const period = req.checkpoint === null ? Infinity : req.checkpointEveryMs;
   const sliceMs = Math.min(req.sliceMs, period);
   const warmUpMs = Math.min(defaultWarmUpMs, period);
-  const settings = { workers: req.workers, sliceMs, warmUpMs, shard, savesMidSearch: req.checkpoint !== null };
+  const totalExecutions = knownTotal(options, scenarios.length);
+  const line = req.progress == null ? null : new ProgressLine(req.progress, { totalExecutions });
+  // a progress line needs the searches to come back now and then, like a checkpoint does
+  const settings = { workers: req.workers, sliceMs, warmUpMs, shard, savesMidSearch: req.checkpoint !== null || line !== null };
   const run = new CheckRun(scenarios, options, settings, req.resumed);
   const save = (): void => {
     if (req.checkpoint !== null) req.checkpoint.write(runFile('iommulab-checkpoint', run.snapshot()));
@@ -79,6 +86,8 @@ export async function runCheckRequest(req: RunRequest): Promise<number> {
     run.interrupt();
   };
   let timer: NodeJS.Timeout | null = null;
+  const names = scenarios.map((s) => s.name);
+  const ticker = line === null ? null : setInterval(() => line.update(progressCounts(run.snapshot(), names)), progressTickMs);
   /** a periodic save that failed (the disk filled up, the directory went): the run stops with it */
   let saveError: unknown = null;
   if (req.checkpoint !== null) {
@@ -97,6 +106,7 @@ export async function runCheckRequest(req: RunRequest): Promise<number> {
     complete = await run.run((s, p) => {
       if (p.status === 'concluded') {
         outcomes.push(p.outcome);
+        line?.clear();
         if (!req.json && shard === null) {
           console.log(outcomeLine(p.outcome, width));
           if (req.verbose) for (const v of p.outcome.violations) console.log(`\n[${v.kind}] replay: ${replayCommand(replayTarget(p.outcome), v.schedule)}\n${v.splat}\n`);
@@ -106,6 +116,8 @@ export async function runCheckRequest(req: RunRequest): Promise<number> {
     });
   } finally {
     if (timer !== null) clearInterval(timer);
+    if (ticker !== null) clearInterval(ticker);
+    line?.clear();
     process.off('SIGINT', onSigint);
   }
   if (saveError !== null) throw saveError;
@@ -179,6 +191,15 @@ export function reportOutcomes(
     console.error(`iommulab: the check is incomplete (exit ${exitCodes.incomplete}): nothing unexpected was found, but not every search could finish`);
   }
   return code;
+}
+
+/** how often the progress line is redrawn */
+const progressTickMs = 250;
+
+/** The executions a check runs in all, when known ahead: a sampling search runs its --executions. */
+function knownTotal(o: CheckOptions, scenarios: number): number | null {
+  if ((o.strategy !== 'random' && o.strategy !== 'pct') || o.faults === 'nth') return null;
+  return scenarios * Math.min(o.executions, o.maxExecutions);
 }
 
 /** 1 when an outcome is not the expected one, 3 when a search cut short is all that is wrong, else 0. */

@@ -18,6 +18,7 @@ import { runOnce } from '../explorer/run-once.js';
 import { recordYieldSites } from '../explorer/yield-sites.js';
 import { YieldLog, yieldRaceSplat } from '../rt/yield-race.js';
 import { decodeSchedule, faultsFor, ScheduleSyntaxError } from '../explorer/schedule.js';
+import { progressStream } from '../report/progress-line.js';
 import { executionReport, replayTarget } from '../report/text.js';
 import { displayPath } from '../scenarios/file/display-path.js';
 import { builtinScenarios } from '../scenarios/registry.js';
@@ -55,6 +56,7 @@ function shardArg(v: string): Shard {
 interface CheckFlags {
   json?: boolean;
   verbose?: boolean;
+  progress: boolean;
   strategy?: CheckOptions['strategy'];
   seed: number;
   executions: number;
@@ -97,6 +99,7 @@ async function runCheck(names: string[], flags: CheckFlags, cmd: Command): Promi
     json: flags.json === true,
     verbose: flags.verbose === true,
     checkpointEveryMs: flags.checkpointEvery * 1000,
+    progress: flags.progress ? progressStream(flags.json === true, process.stderr) : null,
   };
   const outputs = (checkpoint: string | null): void => {
     checkDistinct([
@@ -279,6 +282,7 @@ function program(): Command {
     .argument('[scenarios...]', 'built-in names (see `iommulab list`), scenario files (FILE.yaml: all of its scenarios), FILE.yaml:NAME')
     .option('--json', 'print one JSON document instead of text')
     .option('-v, --verbose', 'print the splat of every violation found')
+    .option('--no-progress', 'no progress line (drawn on stderr only when it is a terminal, and never with --json)')
     .addOption(
       new Option('--strategy <name>', 'search strategy (default dpor)').choices([...strategyNames]),
     )
