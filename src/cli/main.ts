@@ -13,11 +13,12 @@ import { patchRegistry } from '../core/patches.js';
 import { defaultSliceMs } from '../explorer/parallel/explore-parallel.js';
 import { defaultWorkers } from '../explorer/parallel/pool.js';
 import { ReplayMismatch } from '../explorer/replay.js';
-import { ModelError } from '../rt/violation.js';
+import { isViolationKind, ModelError, violationKinds } from '../rt/violation.js';
 import { runOnce } from '../explorer/run-once.js';
 import { recordYieldSites } from '../explorer/yield-sites.js';
 import { YieldLog, yieldRaceSplat } from '../rt/yield-race.js';
 import { decodeSchedule, faultsFor, ScheduleSyntaxError } from '../explorer/schedule.js';
+import { explainText, kindsText, unknownKindMessage } from '../report/explain.js';
 import { progressStream } from '../report/progress-line.js';
 import { executionReport, replayTarget } from '../report/text.js';
 import { displayPath } from '../scenarios/file/display-path.js';
@@ -26,6 +27,7 @@ import type { Scenario } from '../scenarios/scenario.js';
 import { newCheckpoint, OutputFile, readCheckpoint, runCheckRequest, runYieldCheck, UsageError } from './check-command.js';
 import { scenarioFileError } from './file-errors.js';
 import { runMerge } from './merge.js';
+import { type RunFlags, runScenarioOnce } from './run-command.js';
 import { scenarioOfArg, scenariosOfArgs, scenariosOfFiles } from './scenario-args.js';
 
 /** An integer option within its bound (check/limits.ts): plain decimal digits, nothing else. */
@@ -240,6 +242,8 @@ Examples:
   iommulab check iommu-reset-vs-attach -v         one scenario, with the splat of each violation
   iommulab check my.yaml iommu-lifecycle          scenario files and built-ins together
   iommulab replay iommu-reset-vs-detach 1x6.2x2.1 one execution, step by step
+  iommulab run iommu-reset-vs-attach --seed 3     one execution along a random schedule
+  iommulab explain use-after-free                 what a violation kind means, what to do
 
 Exit codes: 0 as expected, 1 not as expected (a bug found, or an expected one missing),
 2 bad usage or input, 3 incomplete (a limit cut a search short), 70 internal error,
@@ -347,6 +351,7 @@ function program(): Command {
       process.exitCode = runReplay(name, schedule, flags);
     });
   replay.showHelpAfterError(hint(replay));
+  addRunAndExplain(cmd);
   const patches = cmd
     .command('patches')
     .description('list the named patch toggles a scenario can run instead of the v7.0 baseline')
@@ -369,6 +374,37 @@ function program(): Command {
   return cmd;
 }
 
+/** `run` (one execution and its trace) and `explain` (what a violation kind means). */
+function addRunAndExplain(cmd: Command): void {
+  const run = cmd
+    .command('run')
+    .description('run one execution of a scenario and print its full trace (the serial schedule, or a random one with --seed)')
+    .argument('<scenario>', 'a built-in name, FILE.yaml:NAME, or a scenario file holding one scenario')
+    .option('--seed <n>', `pick the schedule at random from this seed (${boundText(bounds.seed)})`, int('--seed', bounds.seed))
+    .addOption(new Option('--faults <mode>', 'as for check (choice: the seed also decides which allocations fail)').choices(faultModes).default('scenario'))
+    .option('--max-failures <n>', 'as for check', int('--max-failures', bounds.maxFailures), 1)
+    .option('--no-warn-fails', 'a WARN is reported but does not fail')
+    .option('--max-steps <n>', 'as for check', int('--max-steps', bounds.maxSteps), defaultCheckOptions.maxSteps)
+    .option('--time-limit <seconds>', 'cut the execution this long after it starts', int('--time-limit', bounds.timeLimit), defaultCheckOptions.timeLimitMs / 1000)
+    .addHelpText('after', '\nExamples:\n  iommulab run iommu-reset-vs-detach\n  iommulab run examples/scenarios/lifecycle.yaml --seed 7\n'
+    + 'Exit codes: 0 no violation, 1 a violation, 2 bad usage, 3 cut by a limit.')
+    .action((name: string, flags: RunFlags) => {
+      process.exitCode = runScenarioOnce(name, flags);
+    });
+  run.showHelpAfterError(hint(run));
+  const explain = cmd
+    .command('explain')
+    .description('what a kind of violation means, its kernel analogue, how to read its splat, what to do')
+    .argument('[kind]', `one of ${violationKinds.join(', ')} (none: list them)`)
+    .addHelpText('after', '\nExamples:\n  iommulab explain use-after-free\n  iommulab explain')
+    .action((kind: string | undefined) => {
+      if (kind === undefined) console.log(kindsText());
+      else if (isViolationKind(kind)) console.log(explainText(kind));
+      else throw new UsageError(unknownKindMessage(kind));
+    });
+  explain.showHelpAfterError(hint(explain));
+}
+
 function packageVersion(): string {
   try {
     // dist/src/cli/main.js -> the package's root
@@ -383,7 +419,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   try {
     process.exitCode = undefined;
     if (argv.length === 0) {
-      console.error('iommulab: no command given (check, replay, list, merge, patches)\n(run `iommulab --help` for usage)');
+      console.error('iommulab: no command given (check, run, replay, explain, list, merge, patches)\n(run `iommulab --help` for usage)');
       return exitCodes.usage;
     }
     await program().parseAsync(argv as string[], { from: 'user' });
