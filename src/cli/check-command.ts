@@ -7,6 +7,7 @@ import { readRunFile, type RunFile, RunFileError, runFileJson, writeAtomically }
 import type { Shard } from '../check/shard.js';
 import { YieldLog } from '../rt/yield-race.js';
 import { progressCounts } from '../check/progress-counts.js';
+import { junitXml } from '../report/junit.js';
 import { ProgressLine, type ProgressStream } from '../report/progress-line.js';
 import { outcomeLine, replayCommand, replayTarget, summaryLine, yieldRaceReports } from '../report/text.js';
 import type { Scenario, ScenarioOrigin } from '../scenarios/scenario.js';
@@ -50,6 +51,8 @@ export interface RunRequest {
   readonly json: boolean;
   readonly verbose: boolean;
   readonly out: OutputFile | null;
+  /** --junit: the outcomes as JUnit XML */
+  readonly junit?: OutputFile | null;
   readonly checkpoint: OutputFile | null;
   readonly checkpointEveryMs: number;
   /** progress from a checkpoint being resumed */
@@ -147,7 +150,7 @@ export async function runCheckRequest(req: RunRequest): Promise<number> {
 export function runYieldCheck(
   scenarios: readonly Scenario[],
   options: CheckOptions,
-  req: { readonly json: boolean; readonly out: OutputFile | null; readonly verbose: boolean },
+  req: { readonly json: boolean; readonly out: OutputFile | null; readonly junit?: OutputFile | null; readonly verbose: boolean },
 ): number {
   const width = Math.max(...scenarios.map((s) => s.name.length));
   const outcomes: ScenarioOutcome[] = [];
@@ -167,12 +170,19 @@ export function runYieldCheck(
 export function reportOutcomes(
   outcomes: readonly ScenarioOutcome[],
   elapsedMs: number,
-  req: { readonly json: boolean; readonly out: OutputFile | null; readonly verbose: boolean; readonly options: CheckOptions },
+  req: {
+    readonly json: boolean;
+    readonly out: OutputFile | null;
+    readonly junit?: OutputFile | null;
+    readonly verbose: boolean;
+    readonly options: CheckOptions;
+  },
   printLines = false,
 ): number {
   const ok = outcomes.every((o) => o.matches);
   const doc = JSON.stringify({ scenarios: outcomes, elapsedMs, ok }, null, 2);
   if (req.out !== null) req.out.write(`${doc}\n`);
+  req.junit?.write(junitXml(outcomes, elapsedMs));
   if (req.json) {
     console.log(doc);
   } else {

@@ -75,6 +75,7 @@ interface CheckFlags {
   force?: boolean;
   shard?: Shard;
   out?: string;
+  junit?: string;
   checkpoint?: string;
   checkpointEvery: number;
   resume?: string;
@@ -106,6 +107,7 @@ async function runCheck(names: string[], flags: CheckFlags, cmd: Command): Promi
   const outputs = (checkpoint: string | null): void => {
     checkDistinct([
       ...(flags.out === undefined ? [] : [{ option: '--out', path: flags.out }]),
+      ...(flags.junit === undefined ? [] : [{ option: '--junit', path: flags.junit }]),
       ...(checkpoint === null ? [] : [{ option: '--checkpoint', path: checkpoint }]),
     ]);
   };
@@ -133,9 +135,10 @@ async function runCheck(names: string[], flags: CheckFlags, cmd: Command): Promi
       : newCheckpoint(checkpointPath, force, inputs);
     const out = flags.out === undefined ? null : new OutputFile(flags.out, saved.shard === null ? 'report' : 'shard', '--out', force, inputs);
     out?.check();
+    const junit = junitFile(flags, saved.shard !== null, inputs);
     const { options, shard, progress } = saved;
     try {
-      return await runCheckRequest({ ...common, scenarios, options, shard, out, checkpoint, resumed: progress });
+      return await runCheckRequest({ ...common, scenarios, options, shard, out, junit, checkpoint, resumed: progress });
     } catch (e) {
       const known = e instanceof UsageError || e instanceof RunFileError || e instanceof OutputRefused;
       if (known || scenarioFileError(e) !== null) throw e;
@@ -152,6 +155,7 @@ async function runCheck(names: string[], flags: CheckFlags, cmd: Command): Promi
   const checkpoint = flags.checkpoint === undefined ? null : newCheckpoint(flags.checkpoint, force, inputs);
   const out = flags.out === undefined ? null : new OutputFile(flags.out, flags.shard === undefined ? 'report' : 'shard', '--out', force, inputs);
   out?.check();
+  const junit = junitFile(flags, flags.shard !== undefined, inputs);
   const options: CheckOptions = {
     strategy: flags.strategy ?? defaultCheckOptions.strategy,
     seed: flags.seed,
@@ -166,16 +170,26 @@ async function runCheck(names: string[], flags: CheckFlags, cmd: Command): Promi
     maxSteps: flags.maxSteps,
     minimize: flags.minimize,
   };
-  if (flags.checkYields === true) return runYieldCheck(scenarios, options, { ...common, out });
+  if (flags.checkYields === true) return runYieldCheck(scenarios, options, { ...common, out, junit });
   return runCheckRequest({
     ...common,
     scenarios,
     options,
     shard: flags.shard ?? null,
     out,
+    junit,
     checkpoint,
     resumed: [],
   });
+}
+
+/** --junit FILE, checked before the run like every output */
+function junitFile(flags: CheckFlags, shard: boolean, inputs: readonly InputFile[]): OutputFile | null {
+  if (flags.junit === undefined) return null;
+  if (shard) throw new UsageError('--junit reports outcomes, which a --shard run does not have: give --junit to the run that has them');
+  const f = new OutputFile(flags.junit, 'junit', '--junit', flags.force === true, inputs);
+  f.check();
+  return f;
 }
 
 function kebab(flag: string): string {
@@ -258,9 +272,10 @@ Examples:
   iommulab check --strategy pct --seed 7 --executions 5000
   iommulab check --checkpoint run.json                  save progress; continue with --resume run.json
   iommulab check --shard 2/3 --out shard2.json          one of 3 shares; \`iommulab merge\` combines them
+  iommulab check --junit results.xml                    JUnit XML for CI (one testcase per scenario)
 
 Limits: a search stops at --time-limit or --max-executions, an execution at --max-steps; a
-search cut short is reported "incomplete" (exit 3). Outputs (--out, --checkpoint) never
+search cut short is reported "incomplete" (exit 3). Outputs (--out, --junit, --checkpoint) never
 replace a file that is not iommulab's own output of the same kind without --force.
 Exit codes: 0 as expected, 1 not as expected, 2 bad usage or input, 3 incomplete,
 70 internal error, 130 interrupted (progress saved).`;
@@ -308,10 +323,11 @@ function program(): Command {
     .option('--workers <n>', `worker threads (1: explore in this thread; at most ${bounds.workers.max})`, int('--workers', bounds.workers), Math.min(defaultWorkers(), bounds.workers.max))
     .option('--shard <i/n>', `run the i-th of n deterministic shares of the work (n at most ${bounds.shards.max}); \`iommulab merge\` combines them`, shardArg)
     .option('--out <file>', 'also write the JSON result to FILE (a --shard run\'s result)')
+    .option('--junit <file>', 'also write the outcomes as JUnit XML to FILE (one testcase per scenario), for CI')
     .option('--checkpoint <file>', 'save progress to FILE periodically and on Ctrl-C')
     .option('--checkpoint-every <seconds>', 'checkpoint period', seconds('--checkpoint-every', bounds.checkpointEvery), 5)
     .option('--resume <file>', 'continue the run saved in a checkpoint (its scenarios and options)')
-    .option('--force', 'let --out and --checkpoint replace an existing file that is not iommulab\'s output of that kind')
+    .option('--force', 'let --out, --junit and --checkpoint replace an existing file that is not iommulab\'s output of that kind')
     .option('--check-yields', 'checking mode: also report plain accesses that break the yield rule (slow; runs in this thread)')
     .addHelpText('after', checkExamples)
     .action(async (names: string[], flags: CheckFlags, c: Command) => {
