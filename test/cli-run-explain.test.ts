@@ -66,10 +66,13 @@ describe('iommulab run', () => {
     assert.equal(traceOf(serial.stdout), traceOf(r.stdout));
   });
 
-  it('an unknown scenario is a usage error', async () => {
+  it('an unknown scenario or a missing one is a short usage error', async () => {
     const r = await inProcess(['run', 'no-such-scenario']);
     assert.equal(r.code, 2);
     assert.match(r.stderr, /no-such-scenario/);
     assert.doesNotMatch(r.stderr, stackTrace);
+    const none = await inProcess(['run']);
+    assert.equal(none.code, 2);
+    assert.equal(none.stderr, "error: missing required argument 'scenario'\n(run `iommulab run --help` for usage)\n");
   });
 });
