@@ -72,6 +72,18 @@ describe('check --junit', () => {
     assert.equal(kindOfFile(mine), 'junit');
   });
 
+  it('merge writes the sharded run\'s JUnit report, never over one of its shards', async () => {
+    const dir = scratchDir();
+    const shards = [join(dir, 's1.json'), join(dir, 's2.json')];
+    for (const [i, f] of shards.entries()) assert.equal((await inProcess(['check', 'lost-update', 'mutex-counter', '--shard', `${i + 1}/2`, '--out', f])).code, 0);
+    const junit = join(dir, 'r.xml');
+    assert.equal((await inProcess(['merge', ...shards, '--junit', junit])).code, 0);
+    assert.deepEqual([...testcases(readFileSync(junit, 'utf8')).keys()], ['lost-update', 'mutex-counter']);
+    const over = await inProcess(['merge', ...shards, '--junit', shards[0]!, '--force']);
+    assert.equal(over.code, 2);
+    assert.match(over.stderr, /is a shard result this merge reads; refusing to replace it/);
+  });
+
   it('refuses a path another output uses, and a --shard run', async () => {
     const dir = scratchDir();
     const same = join(dir, 'x');

@@ -341,13 +341,20 @@ function program(): Command {
     .option('--json', 'print one JSON document instead of text')
     .option('-v, --verbose', 'print the splat of every violation found')
     .option('--out <file>', 'also write the JSON result to FILE')
-    .option('--force', 'let --out replace an existing file that is not an iommulab report')
-    .addHelpText('after', '\nExample:\n  iommulab merge shard1.json shard2.json shard3.json --out report.json')
-    .action(async (files: string[], flags: { json?: boolean; verbose?: boolean; out?: string; force?: boolean }) => {
+    .option('--junit <file>', 'also write the outcomes as JUnit XML to FILE')
+    .option('--force', 'let --out or --junit replace an existing file that is not iommulab\'s output of that kind')
+    .addHelpText('after', '\nExample:\n  iommulab merge shard1.json shard2.json shard3.json --out report.json --junit results.xml')
+    .action(async (files: string[], flags: MergeFlags) => {
       const inputs = files.map((path) => ({ path, what: 'a shard result this merge reads' }));
+      checkDistinct([
+        ...(flags.out === undefined ? [] : [{ option: '--out', path: flags.out }]),
+        ...(flags.junit === undefined ? [] : [{ option: '--junit', path: flags.junit }]),
+      ]);
       const out = flags.out === undefined ? null : new OutputFile(flags.out, 'report', '--out', flags.force === true, inputs);
       out?.check();
-      const req = { json: flags.json === true, verbose: flags.verbose === true, out };
+      const junit = flags.junit === undefined ? null : new OutputFile(flags.junit, 'junit', '--junit', flags.force === true, inputs);
+      junit?.check();
+      const req = { json: flags.json === true, verbose: flags.verbose === true, out, junit };
       process.exitCode = await runMerge(files, req);
     });
   merge.showHelpAfterError(hint(merge));
@@ -388,6 +395,14 @@ function program(): Command {
     });
   list.showHelpAfterError(hint(list));
   return cmd;
+}
+
+interface MergeFlags {
+  json?: boolean;
+  verbose?: boolean;
+  out?: string;
+  junit?: string;
+  force?: boolean;
 }
 
 /** `run` (one execution and its trace) and `explain` (what a violation kind means). */
