@@ -31,6 +31,13 @@ describe('readable traces', () => {
     assert.match(marked[1]!, /^>> +80 +reset +mutex_lock/);
   });
 
+  it('a group is named by every device it has had; addresses in hex', async () => {
+    const r = await inProcess(['run', 'iommu-hotadd-into-group', '--seed', '5']);
+    assert.match(r.stdout, /mutex_lock\(&group\(ep0,ep1\)->mutex\)/);
+    assert.doesNotMatch(r.stdout, /group\(ep0\)/, 'one name for the whole trace, though ep1 joins late');
+    assert.match(r.stdout, /-- dma\(dev=ep0, iova=0x40000\) returned 0$/m);
+  });
+
   it('marks the allocation a fault plan failed', async () => {
     const r = await inProcess(['replay', 'iommu-lifecycle', 'n1/-']);
     assert.match(r.stdout, /^Injected allocation failures: 1 /m);

@@ -12,7 +12,7 @@ import type { Scenario } from '../scenario.js';
 import { cleanupWorld } from './cleanup.js';
 import { runOp } from './ops.js';
 import type { Expect, IommuScenarioSpec, Op } from './spec.js';
-import { nameObjects } from './trace-names.js';
+import { nameObjects, opText } from './trace-names.js';
 import { pathText, validateSpec } from './validate.js';
 import { buildWorld, declareNames, eventNamed, type IommuWorld } from './world.js';
 
@@ -37,9 +37,9 @@ export function* runOps(w: IommuWorld, ops: readonly Op[]): Gen<number[]> {
   const results: number[] = [];
   for (let i = 0; i < ops.length; i++) {
     const op = ops[i]!;
-    if (current.tracing) current.traceNote(`${describeOpShort(op)} begins`);
+    if (current.tracing) current.traceNote(`${opText(op)} begins`);
     const ret = yield* runOp(w, op);
-    if (current.tracing) current.traceNote(`${describeOpShort(op)} returned ${errname(ret)}`);
+    if (current.tracing) current.traceNote(`${opText(op)} returned ${errname(ret)}`);
     results.push(ret);
     let stop = false;
     if (op.expect !== undefined) {

@@ -7,6 +7,7 @@ import type { IommuDomain } from '../../core/domain.js';
 import type { IommuGroup } from '../../core/group.js';
 import { KObject } from '../../rt/kobject.js';
 import type { TraceNames } from '../../rt/trace-names.js';
+import type { Op } from './spec.js';
 import type { IommuWorld } from './world.js';
 
 export function nameObjects(w: IommuWorld, names: TraceNames): void {
@@ -20,9 +21,12 @@ export function nameObjects(w: IommuWorld, names: TraceNames): void {
   const groups = new Set<IommuGroup>();
   for (const d of w.deviceList) if (d.iommuGroup !== null) groups.add(d.iommuGroup);
   for (const g of groups) {
-    // a group keeps the name of the members it last had (it is named again when they change)
-    if (g.devices.length === 0) continue;
-    const members = g.devices.map((gd) => gd.dev.name).join(',');
+    // a group is named by every device it has had (one name for the whole trace, in join order)
+    const seen = membersSeen.get(g) ?? [];
+    for (const gd of g.devices) if (!seen.includes(gd.dev.name)) seen.push(gd.dev.name);
+    membersSeen.set(g, seen);
+    if (seen.length === 0) continue;
+    const members = seen.join(',');
     add(g, `group(${members})`);
     if (!isScenarioDomain(names, g.defaultDomain)) add(g.defaultDomain, `default-domain(${members})`);
     if (!isScenarioDomain(names, g.blockingDomain)) add(g.blockingDomain, `blocking-domain(${members})`);
@@ -42,6 +46,16 @@ export function nameObjects(w: IommuWorld, names: TraceNames): void {
       names.phrase(`stream ${sid}`, `stream ${sid} (${ep.name})`);
     }
   }
+}
+
+const membersSeen = new WeakMap<IommuGroup, string[]>();
+
+/** A scenario operation as a trace note prints it: "attach(dev=ep0, domain=D)", addresses in hex. */
+export function opText(op: Op): string {
+  const args = Object.entries(op)
+    .filter(([k]) => k !== 'op' && k !== 'expect')
+    .map(([k, v]) => `${k}=${typeof v === 'number' && v >= 0x1000 ? `0x${v.toString(16)}` : String(v)}`);
+  return `${op.op}(${args.join(', ')})`;
 }
 
 /** an object labelled by its kind and id alone (not "group#100003->pasid_array", which renames with its owner) */
