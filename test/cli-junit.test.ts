@@ -33,7 +33,9 @@ describe('check --junit', () => {
     assert.deepEqual([...cases.keys()], ['remove-between-phases', 'mutex-counter', 'iommu-reset-vs-detach']);
     const failed = cases.get('remove-between-phases')!;
     assert.match(failed, /<failure type="not-as-expected" message="expected pass, found violation: use-after-free \(exhaustive/);
-    assert.match(failed, /\[use-after-free\] replay: iommulab replay \S*rbp\.yaml:remove-between-phases \S+\n=+\n/);
+    // each distinct violation: its signature, how often, its replay command, its splat
+    assert.match(failed, /\n\nuse-after-free in bus_iommu_probe: KASAN: [^\n]*\nonce, first at execution 1; replay: /);
+    assert.match(failed, /; replay: iommulab replay \S*rbp\.yaml:remove-between-phases \S+\n=+\n/);
     assert.match(failed, /\nBUG: KASAN: slab-use-after-free in /);
     assert.match(cases.get('mutex-counter')!, /^<testcase classname="iommulab.builtin" name="mutex-counter" time="[\d.]+"\/>$/);
     // an expected finding passes and says how to see it

@@ -73,6 +73,6 @@ describe('iommulab run', () => {
     assert.doesNotMatch(r.stderr, stackTrace);
     const none = await inProcess(['run']);
     assert.equal(none.code, 2);
-    assert.equal(none.stderr, "error: missing required argument 'scenario'\n(run `iommulab run --help` for usage)\n");
+    assert.equal(none.stderr, 'error: missing required argument \'scenario\'\n(run `iommulab run --help` for usage)\n');
   });
 });

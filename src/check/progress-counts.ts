@@ -1,7 +1,7 @@
 // How far a check has got, counted from its progress records (run.ts): executions run, distinct
-// violations found so far, scenarios settled. What a progress line shows (report/progress-line.ts).
+// violations (by signature, rt/violation.ts) found so far, scenarios settled. What a progress
+// line shows (report/progress-line.ts).
 import { rangeResult } from '../explorer/parallel/coordinator.js';
-import type { Counterexample } from '../explorer/found.js';
 import type { ScenarioProgress } from './run.js';
 
 export interface ProgressCounts {
@@ -35,7 +35,7 @@ export function progressCounts(progress: readonly ScenarioProgress[], scenarios:
         for (const r of p.ranges) {
           const res = rangeResult(r);
           executions += res.executions;
-          for (const cx of res.found) found.add(distinctKey(cx));
+          for (const cx of res.signatures) found.add(cx.signature);
         }
         distinct += found.size;
         break;
@@ -43,11 +43,11 @@ export function progressCounts(progress: readonly ScenarioProgress[], scenarios:
       case 'sweep': {
         current ??= p.name;
         executions += p.sweep.sum.executions;
-        const found = new Set(p.sweep.sum.found.map(distinctKey));
+        const found = new Set(p.sweep.sum.signatures.map((cx) => cx.signature));
         for (const r of p.ranges ?? []) {
           const res = rangeResult(r);
           executions += res.executions;
-          for (const cx of res.found) found.add(distinctKey(cx));
+          for (const cx of res.signatures) found.add(cx.signature);
         }
         distinct += found.size;
         break;
@@ -56,9 +56,4 @@ export function progressCounts(progress: readonly ScenarioProgress[], scenarios:
   }
   if (current === null && settled < scenarios.length) current = scenarios.find((n) => !progress.some((p) => p.name === n && (p.status === 'concluded' || p.status === 'shard'))) ?? null;
   return { executions, distinct, settled, scenarios: scenarios.length, current };
-}
-
-/** what makes two violations the same one */
-function distinctKey(cx: Counterexample): string {
-  return cx.kind;
 }

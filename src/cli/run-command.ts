@@ -4,6 +4,7 @@
 // key of the execution it shows.
 import { type CheckOptions, defaultCheckOptions, faultPlanFor } from '../check/check.js';
 import { exitCodes } from '../check/exit-codes.js';
+import { replayOptions } from '../check/replay-command.js';
 import { RandomStrategy } from '../explorer/random.js';
 import { ReplayStrategy } from '../explorer/replay.js';
 import { runWith } from '../explorer/run-once.js';
@@ -16,6 +17,9 @@ export interface RunFlags {
   seed?: number;
   faults: CheckOptions['faults'];
   maxFailures: number;
+  faultPhases: CheckOptions['faultPhases'];
+  faultSites: CheckOptions['faultSites'];
+  skipFaultSites: CheckOptions['skipFaultSites'];
   warnFails: boolean;
   maxSteps: number;
   timeLimit: number;
@@ -23,7 +27,17 @@ export interface RunFlags {
 
 export function runScenarioOnce(name: string, flags: RunFlags): number {
   const s = scenarioOfArg(name);
-  const searched = faultPlanFor(s, { ...defaultCheckOptions, faults: flags.faults, maxFailures: flags.maxFailures });
+  const options: CheckOptions = {
+    ...defaultCheckOptions,
+    faults: flags.faults,
+    maxFailures: flags.maxFailures,
+    faultPhases: flags.faultPhases,
+    faultSites: flags.faultSites,
+    skipFaultSites: flags.skipFaultSites,
+    warnFails: flags.warnFails,
+    maxSteps: flags.maxSteps,
+  };
+  const searched = faultPlanFor(s, options);
   // one execution of a fail_nth sweep is the one where nothing fails (a point of it: `replay nN/...`)
   const faults = faultsFor({ choices: [] }, searched);
   const chooser = flags.seed === undefined ? new ReplayStrategy([], false).next()! : new RandomStrategy(flags.seed, 1).next()!;
@@ -37,7 +51,8 @@ export function runScenarioOnce(name: string, flags: RunFlags): number {
   const target = replayTarget({ scenario: s.name, ...(s.origin && { file: displayPath(s.origin.file) }) });
   const how = flags.seed === undefined ? 'the serial schedule' : `the schedule of seed ${flags.seed}`;
   console.log(`run: ${s.name}, one execution along ${how}`);
-  console.log(executionReport(target, encodeSchedule({ choices: exec.choices }), exec));
+  // the key replays this execution with the options that decide which allocations may fail
+  console.log(executionReport(target, encodeSchedule({ choices: exec.choices }), exec, replayOptions(options)));
   if (exec.violations.length > 0) return exitCodes.notAsExpected;
   if (exec.truncated !== null) {
     const limit = exec.truncated === 'steps' ? `--max-steps ${flags.maxSteps}` : `--time-limit ${flags.timeLimit} s`;

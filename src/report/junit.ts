@@ -3,7 +3,6 @@
 // that replays it; a search cut short by a limit (exit 3) is an <error> (the check could not
 // decide); the violations a scenario expects (its findings) are listed in <system-out>.
 import type { FoundViolation, ScenarioOutcome } from '../check/check.js';
-import { replayCommand, replayTarget } from './text.js';
 
 /** The first line of every file this writes (how check/output-file.ts knows it is iommulab's own). */
 export const junitHead = '<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="iommulab"';
@@ -21,24 +20,26 @@ export function junitXml(outcomes: readonly ScenarioOutcome[], elapsedMs: number
 function testcase(o: ScenarioOutcome): string[] {
   const classname = o.file === undefined ? 'iommulab.builtin' : `iommulab.${o.file}`;
   const head = `    <testcase classname="${attr(classname)}" name="${attr(o.scenario)}" time="${seconds(o.elapsedMs)}"`;
-  const found = o.violations.length > 0 ? `violation: ${o.violations.map((v) => v.kind).join(', ')}` : o.outcome;
+  const found = o.kinds.length > 0 ? `violation: ${o.kinds.join(', ')}` : o.outcome;
   const search = `${o.exhaustive ? 'exhaustive' : 'partial'} search, ${o.executions} executions of ${o.strategy}`;
   const summary = `expected ${o.expected}, found ${found} (${search})`;
   const body: string[] = [];
   if (!o.matches) {
     const tag = o.outcome === 'incomplete' ? 'error' : 'failure';
     const type = o.outcome === 'incomplete' ? 'incomplete' : 'not-as-expected';
-    const details = [summary, ...o.violations.map((v) => violationText(o, v))].join('\n\n');
+    const details = [summary, ...o.violations.map(violationText)].join('\n\n');
     body.push(`      <${tag} type="${type}" message="${attr(summary)}">${text(details)}</${tag}>`);
   } else if (o.violations.length > 0) {
     // a finding the scenario expects: passes, and says how to see it
-    body.push(`      <system-out>${text([summary, ...o.violations.map((v) => violationText(o, v))].join('\n\n'))}</system-out>`);
+    body.push(`      <system-out>${text([summary, ...o.violations.map(violationText)].join('\n\n'))}</system-out>`);
   }
   return body.length === 0 ? [`${head}/>`] : [`${head}>`, ...body, '    </testcase>'];
 }
 
-function violationText(o: ScenarioOutcome, v: FoundViolation): string {
-  return `[${v.kind}] replay: ${replayCommand(replayTarget(o), v.schedule)}\n${v.splat}`;
+/** one distinct violation: its signature, how often, its replay command, its splat */
+function violationText(v: FoundViolation): string {
+  const times = v.occurrences === 1 ? 'once' : `${v.occurrences} times`;
+  return `${v.signature}\n${times}, first at execution ${v.firstExecution}; replay: ${v.replay}\n${v.splat}`;
 }
 
 function seconds(ms: number): string {
