@@ -9,12 +9,13 @@ import { FileReadError, readRegularFile } from '../scenarios/file/regular-file.j
 import { maxRunFileBytes } from './limits.js';
 
 /** What a file iommulab writes is. */
-export type OutputKind = 'report' | 'shard' | 'checkpoint';
+export type OutputKind = 'report' | 'shard' | 'checkpoint' | 'junit';
 
 const kindText: Record<OutputKind, string> = {
   report: 'an iommulab report',
   shard: 'an iommulab shard result',
   checkpoint: 'an iommulab checkpoint',
+  junit: 'an iommulab JUnit report',
 };
 
 /** An output that may not be written; the message names the file and says what to do. */
@@ -35,6 +36,8 @@ export function kindOfFile(file: string): OutputKind | string {
     if (e instanceof FileReadError) return `a file iommulab cannot read: ${e.message}`;
     throw e;
   }
+  // check --junit's XML (report/junit.ts)
+  if (/^<\?xml[^>]*\?>\s*<testsuites name="iommulab"/.test(text)) return 'junit';
   let data: unknown;
   try {
     data = JSON.parse(text);

@@ -14,11 +14,13 @@ import { defaultSliceMs } from '../explorer/parallel/explore-parallel.js';
 import { defaultWorkers } from '../explorer/parallel/pool.js';
 import { ReplayMismatch } from '../explorer/replay.js';
 import { type FaultPhase, faultPhases } from '../rt/execution.js';
-import { ModelError } from '../rt/violation.js';
+import { isViolationKind, ModelError, violationKinds } from '../rt/violation.js';
 import { runOnce } from '../explorer/run-once.js';
 import { recordYieldSites } from '../explorer/yield-sites.js';
 import { YieldLog, yieldRaceSplat } from '../rt/yield-race.js';
 import { decodeSchedule, faultsFor, ScheduleSyntaxError } from '../explorer/schedule.js';
+import { explainText, kindsText, unknownKindMessage } from '../report/explain.js';
+import { progressStream } from '../report/progress-line.js';
 import { replayOptions } from '../check/replay-command.js';
 import { executionReport, replayTarget } from '../report/text.js';
 import { displayPath } from '../scenarios/file/display-path.js';
@@ -29,6 +31,7 @@ import { scenarioFileError } from './file-errors.js';
 import { KnownFileError, OutputError, StateFileError } from '../fuzz/index.js';
 import { type FuzzFlags, runFuzz, runFuzzMerge } from './fuzz-command.js';
 import { runMerge } from './merge.js';
+import { type RunFlags, runScenarioOnce } from './run-command.js';
 import { patchArgs, scenarioOfArg, scenariosOfArgs, scenariosOfFiles } from './scenario-args.js';
 import { describeExpectation } from '../scenarios/scenario.js';
 
@@ -99,6 +102,7 @@ function shardArg(v: string): Shard {
 interface CheckFlags {
   json?: boolean;
   verbose?: boolean;
+  progress: boolean;
   strategy?: CheckOptions['strategy'];
   seed: number;
   executions: number;
@@ -118,6 +122,7 @@ interface CheckFlags {
   force?: boolean;
   shard?: Shard;
   out?: string;
+  junit?: string;
   checkpoint?: string;
   checkpointEvery: number;
   resume?: string;
@@ -145,10 +150,12 @@ async function runCheck(names: string[], flags: CheckFlags, cmd: Command): Promi
     json: flags.json === true,
     verbose: flags.verbose === true,
     checkpointEveryMs: flags.checkpointEvery * 1000,
+    progress: flags.progress ? progressStream(flags.json === true, process.stderr) : null,
   };
   const outputs = (checkpoint: string | null): void => {
     checkDistinct([
       ...(flags.out === undefined ? [] : [{ option: '--out', path: flags.out }]),
+      ...(flags.junit === undefined ? [] : [{ option: '--junit', path: flags.junit }]),
       ...(checkpoint === null ? [] : [{ option: '--checkpoint', path: checkpoint }]),
     ]);
   };
@@ -176,9 +183,10 @@ async function runCheck(names: string[], flags: CheckFlags, cmd: Command): Promi
       : newCheckpoint(checkpointPath, force, inputs);
     const out = flags.out === undefined ? null : new OutputFile(flags.out, saved.shard === null ? 'report' : 'shard', '--out', force, inputs);
     out?.check();
+    const junit = junitFile(flags, saved.shard !== null, inputs);
     const { options, shard, progress } = saved;
     try {
-      return await runCheckRequest({ ...common, scenarios, options, shard, out, checkpoint, resumed: progress });
+      return await runCheckRequest({ ...common, scenarios, options, shard, out, junit, checkpoint, resumed: progress });
     } catch (e) {
       const known = e instanceof UsageError || e instanceof RunFileError || e instanceof OutputRefused;
       if (known || scenarioFileError(e) !== null) throw e;
@@ -195,6 +203,7 @@ async function runCheck(names: string[], flags: CheckFlags, cmd: Command): Promi
   const checkpoint = flags.checkpoint === undefined ? null : newCheckpoint(flags.checkpoint, force, inputs);
   const out = flags.out === undefined ? null : new OutputFile(flags.out, flags.shard === undefined ? 'report' : 'shard', '--out', force, inputs);
   out?.check();
+  const junit = junitFile(flags, flags.shard !== undefined, inputs);
   const options: CheckOptions = {
     strategy: flags.strategy ?? defaultCheckOptions.strategy,
     seed: flags.seed,
@@ -212,16 +221,26 @@ async function runCheck(names: string[], flags: CheckFlags, cmd: Command): Promi
     maxSteps: flags.maxSteps,
     minimize: flags.minimize,
   };
-  if (flags.checkYields === true) return runYieldCheck(scenarios, options, { ...common, out });
+  if (flags.checkYields === true) return runYieldCheck(scenarios, options, { ...common, out, junit });
   return runCheckRequest({
     ...common,
     scenarios,
     options,
     shard: flags.shard ?? null,
     out,
+    junit,
     checkpoint,
     resumed: [],
   });
+}
+
+/** --junit FILE, checked before the run like every output */
+function junitFile(flags: CheckFlags, shard: boolean, inputs: readonly InputFile[]): OutputFile | null {
+  if (flags.junit === undefined) return null;
+  if (shard) throw new UsageError('--junit reports outcomes, which a --shard run does not have: give --junit to the run that has them');
+  const f = new OutputFile(flags.junit, 'junit', '--junit', flags.force === true, inputs);
+  f.check();
+  return f;
 }
 
 function kebab(flag: string): string {
@@ -303,6 +322,8 @@ Examples:
   iommulab check iommu-reset-vs-attach -v         one scenario, with the splat of each violation
   iommulab check my.yaml iommu-lifecycle          scenario files and built-ins together
   iommulab replay iommu-reset-vs-detach 1x6.2x2.1 one execution, step by step
+  iommulab run iommu-reset-vs-attach --seed 3     one execution along a random schedule
+  iommulab explain use-after-free                 what a violation kind means, what to do
 
 Exit codes: 0 as expected, 1 not as expected (a bug found, or an expected one missing),
 2 bad usage or input, 3 incomplete (a limit cut a search short), 70 internal error,
@@ -319,9 +340,10 @@ Examples:
   iommulab check --shard 2/3 --out shard2.json          one of 3 shares; \`iommulab merge\` combines them
   iommulab check iommu-release-order@releaseOrder=old   a scenario in another patch toggle setting
   iommulab check --patch resetFence=none                every IOMMU scenario with that toggle setting
+  iommulab check --junit results.xml                    JUnit XML for CI (one testcase per scenario)
 
 Limits: a search stops at --time-limit or --max-executions, an execution at --max-steps; a
-search cut short is reported "incomplete" (exit 3). Outputs (--out, --checkpoint) never
+search cut short is reported "incomplete" (exit 3). Outputs (--out, --junit, --checkpoint) never
 replace a file that is not iommulab's own output of the same kind without --force.
 Exit codes: 0 as expected, 1 not as expected, 2 bad usage or input, 3 incomplete,
 70 internal error, 130 interrupted (progress saved).`;
@@ -347,6 +369,7 @@ function program(): Command {
     .argument('[scenarios...]', 'built-in names (see `iommulab list`), scenario files (FILE.yaml: all of its scenarios), FILE.yaml:NAME')
     .option('--json', 'print one JSON document instead of text')
     .option('-v, --verbose', 'print the splat of every violation found')
+    .option('--no-progress', 'no progress line (drawn on stderr only when it is a terminal, and never with --json)')
     .addOption(
       new Option('--strategy <name>', 'search strategy (default dpor)').choices([...strategyNames]),
     )
@@ -371,11 +394,12 @@ function program(): Command {
     .option('--workers <n>', `worker threads (1: explore in this thread; at most ${bounds.workers.max})`, int('--workers', bounds.workers), Math.min(defaultWorkers(), bounds.workers.max))
     .option('--shard <i/n>', `run the i-th of n deterministic shares of the work (n at most ${bounds.shards.max}); \`iommulab merge\` combines them`, shardArg)
     .option('--out <file>', 'also write the JSON result to FILE (a --shard run\'s result)')
+    .option('--junit <file>', 'also write the outcomes as JUnit XML to FILE (one testcase per scenario), for CI')
     .option('--checkpoint <file>', 'save progress to FILE periodically and on Ctrl-C')
     .option('--checkpoint-every <seconds>', 'checkpoint period', seconds('--checkpoint-every', bounds.checkpointEvery), 5)
     .option('--resume <file>', 'continue the run saved in a checkpoint (its scenarios and options)')
     .option('--patch <name[=value]>', 'run with this patch toggle setting over each scenario\'s own (repeatable; `iommulab patches`); without it every scenario also runs in the settings it declares', collect, [])
-    .option('--force', 'let --out and --checkpoint replace an existing file that is not iommulab\'s output of that kind')
+    .option('--force', 'let --out, --junit and --checkpoint replace an existing file that is not iommulab\'s output of that kind')
     .option('--check-yields', 'checking mode: also report plain accesses that break the yield rule (slow; runs in this thread)')
     .addHelpText('after', checkExamples)
     .action(async (names: string[], flags: CheckFlags, c: Command) => {
@@ -389,13 +413,20 @@ function program(): Command {
     .option('--json', 'print one JSON document instead of text')
     .option('-v, --verbose', 'print the splat of every violation found')
     .option('--out <file>', 'also write the JSON result to FILE')
-    .option('--force', 'let --out replace an existing file that is not an iommulab report')
-    .addHelpText('after', '\nExample:\n  iommulab merge shard1.json shard2.json shard3.json --out report.json')
-    .action(async (files: string[], flags: { json?: boolean; verbose?: boolean; out?: string; force?: boolean }) => {
+    .option('--junit <file>', 'also write the outcomes as JUnit XML to FILE')
+    .option('--force', 'let --out or --junit replace an existing file that is not iommulab\'s output of that kind')
+    .addHelpText('after', '\nExample:\n  iommulab merge shard1.json shard2.json shard3.json --out report.json --junit results.xml')
+    .action(async (files: string[], flags: MergeFlags) => {
       const inputs = files.map((path) => ({ path, what: 'a shard result this merge reads' }));
+      checkDistinct([
+        ...(flags.out === undefined ? [] : [{ option: '--out', path: flags.out }]),
+        ...(flags.junit === undefined ? [] : [{ option: '--junit', path: flags.junit }]),
+      ]);
       const out = flags.out === undefined ? null : new OutputFile(flags.out, 'report', '--out', flags.force === true, inputs);
       out?.check();
-      const req = { json: flags.json === true, verbose: flags.verbose === true, out };
+      const junit = flags.junit === undefined ? null : new OutputFile(flags.junit, 'junit', '--junit', flags.force === true, inputs);
+      junit?.check();
+      const req = { json: flags.json === true, verbose: flags.verbose === true, out, junit };
       process.exitCode = await runMerge(files, req);
     });
   merge.showHelpAfterError(hint(merge));
@@ -451,6 +482,7 @@ function program(): Command {
       process.exitCode = runFuzzMerge(dirs, flags);
     });
   fuzzMerge.showHelpAfterError(hint(fuzzMerge));
+  addRunAndExplain(cmd);
   const patches = cmd
     .command('patches')
     .description('list the named patch toggles a scenario can run instead of the v7.0 baseline: values, default, source')
@@ -476,6 +508,48 @@ function program(): Command {
   return cmd;
 }
 
+interface MergeFlags {
+  json?: boolean;
+  verbose?: boolean;
+  out?: string;
+  junit?: string;
+  force?: boolean;
+}
+
+/** `run` (one execution and its trace) and `explain` (what a violation kind means). */
+function addRunAndExplain(cmd: Command): void {
+  const run = cmd
+    .command('run')
+    .description('run one execution of a scenario and print its full trace (the serial schedule, or a random one with --seed)')
+    .argument('<scenario>', 'a built-in name, FILE.yaml:NAME, or a scenario file holding one scenario')
+    .option('--seed <n>', `pick the schedule at random from this seed (${boundText(bounds.seed)})`, int('--seed', bounds.seed))
+    .addOption(new Option('--faults <mode>', 'as for check (choice: the seed also decides which allocations fail)').choices(faultModes).default('scenario'))
+    .option('--max-failures <n>', 'as for check', int('--max-failures', bounds.maxFailures), 1)
+    .option('--fault-phases <list>', 'as for check', phasesArg, defaultCheckOptions.faultPhases)
+    .option('--fault-sites <fns>', 'as for check', sitesArg('--fault-sites'), [])
+    .option('--skip-fault-sites <fns>', 'as for check', sitesArg('--skip-fault-sites'), [])
+    .option('--no-warn-fails', 'a WARN is reported but does not fail')
+    .option('--max-steps <n>', 'as for check', int('--max-steps', bounds.maxSteps), defaultCheckOptions.maxSteps)
+    .option('--time-limit <seconds>', 'cut the execution this long after it starts', int('--time-limit', bounds.timeLimit), defaultCheckOptions.timeLimitMs / 1000)
+    .addHelpText('after', '\nExamples:\n  iommulab run iommu-reset-vs-detach\n  iommulab run examples/scenarios/lifecycle.yaml --seed 7\n'
+    + 'Exit codes: 0 no violation, 1 a violation, 2 bad usage, 3 cut by a limit.')
+    .action((name: string, flags: RunFlags) => {
+      process.exitCode = runScenarioOnce(name, flags);
+    });
+  run.showHelpAfterError(hint(run));
+  const explain = cmd
+    .command('explain')
+    .description('what a kind of violation means, its kernel analogue, how to read its splat, what to do')
+    .argument('[kind]', `one of ${violationKinds.join(', ')} (none: list them)`)
+    .addHelpText('after', '\nExamples:\n  iommulab explain use-after-free\n  iommulab explain')
+    .action((kind: string | undefined) => {
+      if (kind === undefined) console.log(kindsText());
+      else if (isViolationKind(kind)) console.log(explainText(kind));
+      else throw new UsageError(unknownKindMessage(kind));
+    });
+  explain.showHelpAfterError(hint(explain));
+}
+
 function packageVersion(): string {
   try {
     // dist/src/cli/main.js -> the package's root
@@ -490,7 +564,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   try {
     process.exitCode = undefined;
     if (argv.length === 0) {
-      console.error('iommulab: no command given (check, replay, list, merge, patches, fuzz, fuzz-merge)\n(run `iommulab --help` for usage)');
+      console.error('iommulab: no command given (check, run, replay, explain, list, merge, patches, fuzz, fuzz-merge)\n(run `iommulab --help` for usage)');
       return exitCodes.usage;
     }
     await program().parseAsync(argv as string[], { from: 'user' });

@@ -62,6 +62,11 @@ export class IommuDmaMsiPage extends KObject {
 /** struct iommu_dma_cookie */
 export class IommuDmaCookie extends KObject {
   readonly mutex = new Mutex(`&cookie#${this.oid.toString(16)}->mutex`, this, '&cookie->mutex');
+
+  override get label(): string {
+    return `cookie#${this.oid.toString(16)}`;
+  }
+
   readonly iovad = new IovaDomain();
   /** msi_page_list: written with the group mutex of the domain's device held (prepare_msi) */
   readonly msiPages: IommuDmaMsiPage[] = [];

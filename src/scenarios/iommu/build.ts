@@ -6,12 +6,14 @@ import { iommuChecker } from '../../core/checks.js';
 import { iommuCoreSwitch } from '../../core/globals.js';
 import { iommuInvariants } from '../../core/invariants.js';
 import { type Patches, patchDiff, patchesText, patchSettingsOf, patchSettingsText, resolvePatches, samePatches, withPatches } from '../../core/patches.js';
+import { current } from '../../rt/current.js';
 import type { Program } from '../../rt/execution.js';
 import { armPausePoint, complete, errname, faultsInjected, type Gen, scenarioAssert } from '../../sync/index.js';
 import type { Scenario } from '../scenario.js';
 import { cleanupWorld } from './cleanup.js';
 import { runOp } from './ops.js';
 import type { Expect, IommuScenarioSpec, Op } from './spec.js';
+import { nameObjects, opText } from './trace-names.js';
 import { pathText, validateSpec } from './validate.js';
 import { buildWorld, declareNames, eventNamed, type IommuWorld } from './world.js';
 
@@ -38,7 +40,9 @@ export function* runOps(w: IommuWorld, ops: readonly Op[]): Gen<number[]> {
   const results: number[] = [];
   for (let i = 0; i < ops.length; i++) {
     const op = ops[i]!;
+    if (current.tracing) current.traceNote(`${opText(op)} begins`);
     const ret = yield* runOp(w, op);
+    if (current.tracing) current.traceNote(`${opText(op)} returned ${errname(ret)}`);
     results.push(ret);
     const want = op.expect === undefined ? defaultExpect : expected(op.expect);
     if (!want.includes(ret)) {
@@ -93,6 +97,7 @@ export function iommuProgram(spec: IommuScenarioSpec, threadsOf?: ThreadsOf, inv
     // the booted world is a plain object graph: built once, copied per execution
     snapshot: true,
     activate: (w) => iommuCoreSwitch(w.kernel.ended ? null : w.kernel.core),
+    names: nameObjects,
     final(w) {
       for (const drv of w.kernel.drivers.values()) {
         if (drv.module.refcnt !== 0) return `module ${drv.module.name} still has ${drv.module.refcnt} reference(s)`;
