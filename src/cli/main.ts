@@ -28,6 +28,8 @@ import { builtinScenarios } from '../scenarios/registry.js';
 import type { Scenario } from '../scenarios/scenario.js';
 import { newCheckpoint, OutputFile, readCheckpoint, runCheckRequest, runYieldCheck, UsageError } from './check-command.js';
 import { scenarioFileError } from './file-errors.js';
+import { KnownFileError, OutputError, StateFileError } from '../fuzz/index.js';
+import { type FuzzFlags, runFuzz, runFuzzMerge } from './fuzz-command.js';
 import { runMerge } from './merge.js';
 import { type RunFlags, runScenarioOnce } from './run-command.js';
 import { patchArgs, scenarioOfArg, scenariosOfArgs, scenariosOfFiles } from './scenario-args.js';
@@ -448,6 +450,38 @@ function program(): Command {
       process.exitCode = runReplay(name, schedule, flags);
     });
   replay.showHelpAfterError(hint(replay));
+  const fuzzCmd = cmd
+    .command('fuzz')
+    .description('generate programs over the scenario operations, search each, and write a minimized reproducer per new violation signature')
+    .option('--time-limit <seconds>', 'stop after this long (default: run until Ctrl-C or --programs)', seconds('--time-limit', bounds.timeLimit))
+    .option('--programs <n>', 'stop after this many programs (and their triage): a deterministic run', int('--programs', bounds.executions))
+    .option('--seed <n>', 'campaign seed (default: 1)', int('--seed', bounds.seed))
+    .option('--workers <n>', 'worker threads searching and triaging programs', int('--workers', bounds.workers), Math.min(defaultWorkers(), bounds.workers.max))
+    .option('--out <dir>', 'output folder: state.json, summary.json, crashes/SIGNATURE/', 'fuzz-out')
+    .option('--faults <modes>', 'allocation failures: none (default), choice, nth, or choice,nth')
+    .option('--driver <name...>', 'IOMMU drivers to generate (default: every driver of the registry, as the config weighs them)')
+    .option('--known <file>', 'signatures already known (default: the built-in findings; none: every signature is new)')
+    .option('--config <file>', 'a YAML or JSON file changing the weights, probabilities and budgets (docs/FUZZING.md)')
+    .option('--patch <name...>', 'patch toggles every program runs with (`iommulab patches`)')
+    .option('--shard <i/n>', 'the i-th of n shares of the seed space (one per machine); `iommulab fuzz-merge` joins the outputs', shardArg)
+    .option('--resume <file>', 'continue the campaign saved in a state.json')
+    .option('--json', 'print the summary as JSON')
+    .option('--force', 'write into an --out folder that is not a fuzz output')
+    .action(async (flags: FuzzFlags, c: Command) => {
+      process.exitCode = await runFuzz(flags, (f) => c.getOptionValueSource(f) === 'cli');
+    });
+  fuzzCmd.showHelpAfterError(hint(fuzzCmd));
+  const fuzzMerge = cmd
+    .command('fuzz-merge')
+    .description('join the outputs of several fuzz runs (the shards of a cluster) into one')
+    .argument('<dirs...>', 'fuzz output folders')
+    .requiredOption('--out <dir>', 'the merged output folder')
+    .option('--json', 'print the merged summary as JSON')
+    .option('--force', 'write into an --out folder that is not a fuzz output')
+    .action((dirs: string[], flags: { out: string; json?: boolean; force?: boolean }) => {
+      process.exitCode = runFuzzMerge(dirs, flags);
+    });
+  fuzzMerge.showHelpAfterError(hint(fuzzMerge));
   addRunAndExplain(cmd);
   const patches = cmd
     .command('patches')
@@ -530,7 +564,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   try {
     process.exitCode = undefined;
     if (argv.length === 0) {
-      console.error('iommulab: no command given (check, run, replay, explain, list, merge, patches)\n(run `iommulab --help` for usage)');
+      console.error('iommulab: no command given (check, run, replay, explain, list, merge, patches, fuzz, fuzz-merge)\n(run `iommulab --help` for usage)');
       return exitCodes.usage;
     }
     await program().parseAsync(argv as string[], { from: 'user' });
@@ -543,8 +577,9 @@ export async function main(argv: readonly string[]): Promise<number> {
 /** Every error ends here: a message and a documented exit code, never a JS stack trace. */
 export function reportError(e: unknown): number {
   if (e instanceof CommanderError) return e.exitCode === 0 ? exitCodes.ok : exitCodes.usage;
-  if (e instanceof UsageError || e instanceof RunFileError || e instanceof OutputRefused) {
-    console.error(`iommulab: ${e.message}`);
+  const usage = [UsageError, RunFileError, OutputRefused, OutputError, KnownFileError, StateFileError];
+  if (usage.some((c) => e instanceof c)) {
+    console.error(`iommulab: ${(e as Error).message}`);
     return exitCodes.usage;
   }
   const fileError = scenarioFileError(e);
