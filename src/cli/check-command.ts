@@ -52,7 +52,12 @@ export interface RunRequest {
   readonly checkpointEveryMs: number;
   /** progress from a checkpoint being resumed */
   readonly resumed: readonly ScenarioProgress[];
+  /** --report: writes the HTML report of the outcomes (cli/html-report.ts) */
+  readonly html?: HtmlReportWriter | null;
 }
+
+/** Writes a check's HTML report once its outcomes are known. */
+export type HtmlReportWriter = (outcomes: readonly ScenarioOutcome[], elapsedMs: number) => void;
 
 /** Runs a check; the exit code (check/exit-codes.ts): 130 when interrupted (progress saved). */
 export async function runCheckRequest(req: RunRequest): Promise<number> {
@@ -135,7 +140,12 @@ export async function runCheckRequest(req: RunRequest): Promise<number> {
 export function runYieldCheck(
   scenarios: readonly Scenario[],
   options: CheckOptions,
-  req: { readonly json: boolean; readonly out: OutputFile | null; readonly verbose: boolean },
+  req: {
+    readonly json: boolean;
+    readonly out: OutputFile | null;
+    readonly verbose: boolean;
+    readonly html?: HtmlReportWriter | null;
+  },
 ): number {
   const width = Math.max(...scenarios.map((s) => s.name.length));
   const outcomes: ScenarioOutcome[] = [];
@@ -155,12 +165,19 @@ export function runYieldCheck(
 export function reportOutcomes(
   outcomes: readonly ScenarioOutcome[],
   elapsedMs: number,
-  req: { readonly json: boolean; readonly out: OutputFile | null; readonly verbose: boolean; readonly options: CheckOptions },
+  req: {
+    readonly json: boolean;
+    readonly out: OutputFile | null;
+    readonly verbose: boolean;
+    readonly options: CheckOptions;
+    readonly html?: HtmlReportWriter | null;
+  },
   printLines = false,
 ): number {
   const ok = outcomes.every((o) => o.matches);
   const doc = JSON.stringify({ scenarios: outcomes, elapsedMs, ok }, null, 2);
   if (req.out !== null) req.out.write(`${doc}\n`);
+  req.html?.(outcomes, elapsedMs);
   if (req.json) {
     console.log(doc);
   } else {

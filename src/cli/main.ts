@@ -24,6 +24,8 @@ import { builtinScenarios } from '../scenarios/registry.js';
 import type { Scenario } from '../scenarios/scenario.js';
 import { newCheckpoint, OutputFile, readCheckpoint, runCheckRequest, runYieldCheck, UsageError } from './check-command.js';
 import { scenarioFileError } from './file-errors.js';
+import { checkHtmlWriter, commandLine, htmlReportFile, writeReplayReport } from './html-report.js';
+import { TimelineRecorder } from '../report/html-trace.js';
 import { runMerge } from './merge.js';
 import { scenarioOfArg, scenariosOfArgs, scenariosOfFiles } from './scenario-args.js';
 
@@ -75,6 +77,7 @@ interface CheckFlags {
   checkpointEvery: number;
   resume?: string;
   checkYields?: boolean;
+  report?: string;
 }
 
 /** Flags that define the search: a resumed run takes them from its checkpoint. */
@@ -102,8 +105,19 @@ async function runCheck(names: string[], flags: CheckFlags, cmd: Command): Promi
     checkDistinct([
       ...(flags.out === undefined ? [] : [{ option: '--out', path: flags.out }]),
       ...(checkpoint === null ? [] : [{ option: '--checkpoint', path: checkpoint }]),
+      ...(flags.report === undefined ? [] : [{ option: '--report', path: flags.report }]),
     ]);
   };
+  const html = (scenarios: readonly Scenario[], options: CheckOptions, inputs: readonly InputFile[]) =>
+    flags.report === undefined
+      ? null
+      : checkHtmlWriter(htmlReportFile(flags.report, force, inputs), {
+          scenarios,
+          options,
+          command: commandLine(argvOfRun),
+          version: packageVersion(),
+          quiet: flags.json === true,
+        });
   if (flags.checkYields === true) {
     const clash = (['resume', 'shard', 'checkpoint'] as const).find((f) => flags[f] !== undefined);
     if (clash !== undefined) throw new UsageError(`--check-yields runs its searches in this thread, one by one: it does not take --${clash}`);
@@ -114,6 +128,7 @@ async function runCheck(names: string[], flags: CheckFlags, cmd: Command): Promi
       throw new UsageError(`--resume takes the scenarios and options from the checkpoint; do not give ${names.length > 0 ? 'scenario names' : `--${kebab(given[0]!)}`}`);
     }
     const saved = readCheckpoint(flags.resume);
+    if (saved.shard !== null && flags.report !== undefined) throw new UsageError('--report draws a whole check: a --shard run cannot give one');
     if (saved.shard !== null && flags.out === undefined && flags.json !== true) {
       throw new UsageError(`${flags.resume} is a --shard run, which writes its result as JSON: give --out FILE (or --json)`);
     }
@@ -129,8 +144,9 @@ async function runCheck(names: string[], flags: CheckFlags, cmd: Command): Promi
     const out = flags.out === undefined ? null : new OutputFile(flags.out, saved.shard === null ? 'report' : 'shard', '--out', force, inputs);
     out?.check();
     const { options, shard, progress } = saved;
+    const report = html(scenarios, options, inputs);
     try {
-      return await runCheckRequest({ ...common, scenarios, options, shard, out, checkpoint, resumed: progress });
+      return await runCheckRequest({ ...common, scenarios, options, shard, out, checkpoint, resumed: progress, html: report });
     } catch (e) {
       const known = e instanceof UsageError || e instanceof RunFileError || e instanceof OutputRefused;
       if (known || scenarioFileError(e) !== null) throw e;
@@ -138,6 +154,7 @@ async function runCheck(names: string[], flags: CheckFlags, cmd: Command): Promi
       throw new RunFileError(`${flags.resume}: the saved search does not fit the scenarios of this iommulab: ${(e as Error).message.split('\n')[0]}`);
     }
   }
+  if (flags.shard !== undefined && flags.report !== undefined) throw new UsageError('--report draws a whole check: a --shard run cannot give one');
   if (flags.shard !== undefined && flags.out === undefined && flags.json !== true) {
     throw new UsageError('a --shard run writes its result as JSON: give --out FILE (or --json)');
   }
@@ -161,7 +178,8 @@ async function runCheck(names: string[], flags: CheckFlags, cmd: Command): Promi
     maxSteps: flags.maxSteps,
     minimize: flags.minimize,
   };
-  if (flags.checkYields === true) return runYieldCheck(scenarios, options, { ...common, out });
+  const report = html(scenarios, options, inputs);
+  if (flags.checkYields === true) return runYieldCheck(scenarios, options, { ...common, out, html: report });
   return runCheckRequest({
     ...common,
     scenarios,
@@ -170,6 +188,7 @@ async function runCheck(names: string[], flags: CheckFlags, cmd: Command): Promi
     out,
     checkpoint,
     resumed: [],
+    html: report,
   });
 }
 
@@ -184,10 +203,15 @@ interface ReplayFlags {
   maxSteps: number;
   timeLimit: number;
   checkYields?: boolean;
+  report?: string;
+  force?: boolean;
 }
 
 function runReplay(name: string, scheduleText: string, flags: ReplayFlags): number {
   const s = scenarioOfArg(name);
+  const inputs = s.origin === undefined ? [] : [{ path: s.origin.file, what: 'the scenario file this replay reads' }];
+  const reportFile = flags.report === undefined ? null : htmlReportFile(flags.report, flags.force === true, inputs);
+  const recorder = reportFile === null ? null : new TimelineRecorder();
   let schedule: ReturnType<typeof decodeSchedule>;
   try {
     schedule = decodeSchedule(scheduleText);
@@ -206,9 +230,14 @@ function runReplay(name: string, scheduleText: string, flags: ReplayFlags): numb
       maxSteps: flags.maxSteps,
       deadline: performance.now() + flags.timeLimit * 1000,
       yieldLog,
+      traceObserver: recorder?.observer ?? null,
     });
     const target = replayTarget({ scenario: s.name, ...(s.origin && { file: displayPath(s.origin.file) }) });
     console.log(executionReport(target, scheduleText, exec));
+    if (reportFile !== null) {
+      const run = { scenario: s, target, schedule: scheduleText, exec, recorder: recorder! };
+      writeReplayReport(reportFile, run, { command: commandLine(argvOfRun), version: packageVersion() });
+    }
     let races: ReturnType<YieldLog['list']> = [];
     if (yieldLog !== null) {
       recordYieldSites(s.program, exec, yieldLog, flags.warnFails, flags.maxSteps);
@@ -251,6 +280,7 @@ Examples:
   iommulab check --strategy pct --seed 7 --executions 5000
   iommulab check --checkpoint run.json                  save progress; continue with --resume run.json
   iommulab check --shard 2/3 --out shard2.json          one of 3 shares; \`iommulab merge\` combines them
+  iommulab check iommu-reset-vs-detach --report r.html  an HTML report: each violation's timeline and state
 
 Limits: a search stops at --time-limit or --max-executions, an execution at --max-steps; a
 search cut short is reported "incomplete" (exit 3). Outputs (--out, --checkpoint) never
@@ -303,7 +333,8 @@ function program(): Command {
     .option('--checkpoint <file>', 'save progress to FILE periodically and on Ctrl-C')
     .option('--checkpoint-every <seconds>', 'checkpoint period', seconds('--checkpoint-every', bounds.checkpointEvery), 5)
     .option('--resume <file>', 'continue the run saved in a checkpoint (its scenarios and options)')
-    .option('--force', 'let --out and --checkpoint replace an existing file that is not iommulab\'s output of that kind')
+    .option('--report <file>', 'also write an HTML report to FILE: each violation\'s timeline, state and splat (one file, opens offline)')
+    .option('--force', 'let --out, --checkpoint and --report replace an existing file that is not iommulab\'s output of that kind')
     .option('--check-yields', 'checking mode: also report plain accesses that break the yield rule (slow; runs in this thread)')
     .addHelpText('after', checkExamples)
     .action(async (names: string[], flags: CheckFlags, c: Command) => {
@@ -338,6 +369,8 @@ function program(): Command {
     .option('--max-steps <n>', 'as for check', int('--max-steps', bounds.maxSteps), defaultCheckOptions.maxSteps)
     .option('--time-limit <seconds>', 'cut the execution this long after it starts', int('--time-limit', bounds.timeLimit), defaultCheckOptions.timeLimitMs / 1000)
     .option('--check-yields', 'checking mode: also report plain accesses that break the yield rule in this execution')
+    .option('--report <file>', 'also write the execution as an HTML timeline to FILE (opens offline)')
+    .option('--force', 'let --report replace an existing file that is not an iommulab HTML report')
     .addHelpText('after', '\nExample:\n  iommulab replay iommu-reset-vs-detach 1x6.2x2.1\nExit codes: 0 no violation, 1 a violation, 2 bad usage, 3 cut by a limit.')
     .action((name: string, schedule: string, flags: ReplayFlags) => {
       process.exitCode = runReplay(name, schedule, flags);
@@ -375,9 +408,13 @@ function packageVersion(): string {
   }
 }
 
+/** the arguments of the command being run (the HTML report shows its command line) */
+let argvOfRun: readonly string[] = [];
+
 export async function main(argv: readonly string[]): Promise<number> {
   try {
     process.exitCode = undefined;
+    argvOfRun = argv;
     if (argv.length === 0) {
       console.error('iommulab: no command given (check, replay, list, merge, patches)\n(run `iommulab --help` for usage)');
       return exitCodes.usage;

@@ -1,5 +1,5 @@
 // Run a single execution along a given choice sequence.
-import { Execution, type FaultPlan, type Program } from '../rt/execution.js';
+import { type ExecOptions, Execution, type FaultPlan, type Program } from '../rt/execution.js';
 import { LockdepGraph } from '../rt/lockdep.js';
 import type { YieldLog } from '../rt/yield-race.js';
 import { ReplayStrategy } from './replay.js';
@@ -15,6 +15,8 @@ export interface RunOnceOptions {
   readonly deadline?: number;
   /** checking mode (rt/yield-check.ts) */
   readonly yieldLog?: YieldLog | null;
+  /** trace mode: sees each step's op before it runs (report/html-trace.ts) */
+  readonly traceObserver?: ExecOptions['traceObserver'];
 }
 
 export function runOnce(program: Program<unknown>, choices: readonly number[], opts: RunOnceOptions): Execution {
@@ -29,6 +31,7 @@ export function runOnce(program: Program<unknown>, choices: readonly number[], o
     maxSteps: opts.maxSteps ?? 100_000,
     ...(opts.deadline === undefined ? {} : { deadline: opts.deadline }),
     yieldLog: opts.yieldLog ?? null,
+    traceObserver: opts.traceObserver ?? null,
   }).run();
   replay.finished(exec);
   return exec;
