@@ -50,7 +50,7 @@ table.timeline tr.step.bad td.stepno { color: var(--bad); font-weight: 700; }
 .state { border: 1px solid var(--line); border-radius: 6px; padding: 10px 12px; max-height: 640px; overflow: auto; background: #fcfcfd; }
 .state h4 { margin: 0 0 4px; font-size: 14px; }
 .obj { border: 1px solid var(--line); border-radius: 6px; margin: 8px 0; background: var(--bg); }
-.obj.touched { border-color: #9db4d8; }
+.obj.touched, .obj.embeds { border-color: #9db4d8; }
 .obj > .head { padding: 4px 8px; background: var(--soft); border-bottom: 1px solid var(--line); border-radius: 6px 6px 0 0; }
 .obj > .head .role { float: right; color: var(--muted); font-size: 11.5px; }
 .obj table { border-collapse: collapse; width: 100%; }
@@ -62,6 +62,8 @@ table.timeline tr.step.bad td.stepno { color: var(--bad); font-weight: 700; }
 .thr { color: #8a5300; }
 .none { color: var(--muted); }
 .legend { color: var(--muted); font-size: 12px; margin: 4px 0; }
+.hide-prologue .prologue-col, .hide-prologue tr.prologue { display: none; }
+.tl-tools { font-size: 12px; color: var(--muted); margin: 4px 0; }
 `;
 
 export const pageScript = `
@@ -150,7 +152,8 @@ export const pageScript = `
     var marks = {};
     tl.reports.forEach(function (r) { (marks[r.step] = marks[r.step] || []).push(r); });
     var panel = h('aside', { cls: 'state' }, h('p', { cls: 'muted', text: 'Select a step to see the state of the objects it touches.' }));
-    var head = h('tr', null, h('th', { cls: 'stepno', text: 'step' }), threads.map(function (t) { return h('th', { cls: 'thread', text: t }); }));
+    function colCls(t, base) { return base + (t === 'prologue' ? ' prologue-col' : ''); }
+    var head = h('tr', null, h('th', { cls: 'stepno', text: 'step' }), threads.map(function (t) { return h('th', { cls: colCls(t, 'thread'), text: t }); }));
     var body = h('tbody');
     if (tl.omitted > 0) body.appendChild(h('tr', { cls: 'omitted' }, h('td', { colspan: String(threads.length + 1), text: n(tl.omitted) + ' earlier steps not shown' })));
     var rows = [];
@@ -163,13 +166,13 @@ export const pageScript = `
     }
     tl.steps.forEach(function (s, i) {
       var cells = threads.map(function (t) {
-        if (t !== s.thread) return h('td', { cls: 'cell' });
-        return h('td', { cls: 'cell active' },
+        if (t !== s.thread) return h('td', { cls: colCls(t, 'cell') });
+        return h('td', { cls: colCls(t, 'cell active') },
           h('div', { cls: 'op', text: s.op }),
           h('div', { cls: 'fn', text: s.fn + (s.where ? ' (' + s.where + ')' : '') }),
           (marks[s.step] || []).map(function (r) { return h('div', { cls: 'mark', text: '\\u26a0 ' + r.kind + (r.failing ? '' : ' (not failing)') }); }));
       });
-      var row = h('tr', { cls: 'step' + (marks[s.step] ? ' bad' : ''), tabindex: '0', 'data-step': String(s.step), 'data-thread': s.thread,
+      var row = h('tr', { cls: 'step' + (marks[s.step] ? ' bad' : '') + (s.thread === 'prologue' ? ' prologue' : ''), tabindex: '0', 'data-step': String(s.step), 'data-thread': s.thread,
         onclick: function () { select(i); },
         onkeydown: function (e) {
           if (e.key === 'ArrowDown' && i + 1 < rows.length) { e.preventDefault(); select(i + 1); rows[i + 1].focus(); }
@@ -182,8 +185,16 @@ export const pageScript = `
     if (tl.truncated) after.push('The replay was ' + tl.truncated + '.');
     if (tl.results.length) after.push('Thread results: ' + tl.results.join(' '));
     var table = h('table', { cls: 'timeline' }, h('thead', null, head), body);
+    // the prologue (boot-time setup, alone before the threads start) is folded away unless it reported
+    var prologueSteps = tl.steps.filter(function (s) { return s.thread === 'prologue'; }).length;
+    var tools = null;
+    if (prologueSteps > 0 && !tl.reports.some(function (r) { return r.thread === 'prologue'; })) {
+      table.classList.add('hide-prologue');
+      var box = h('input', { type: 'checkbox', cls: 'show-prologue', onchange: function () { table.classList.toggle('hide-prologue', !box.checked); } });
+      tools = h('label', { cls: 'tl-tools' }, box, ' show the prologue (' + n(prologueSteps) + ' steps of setup before the threads start)');
+    }
     var wrap = h('div', { cls: 'explore' },
-      h('div', null, h('div', { cls: 'tl-wrap' }, table), h('div', { cls: 'legend', text: after.join('  ') })),
+      h('div', null, tools, h('div', { cls: 'tl-wrap' }, table), h('div', { cls: 'legend', text: after.join('  ') })),
       panel);
     // start at the step that reported (the last one when several did)
     var at = -1;
@@ -193,6 +204,7 @@ export const pageScript = `
     return wrap;
   }
 
+  var roles = { touched: 'touched by this step', embeds: 'embeds what the step touches', checked: 'read by a check of this step', refers: 'referred to' };
   function showState(panel, tl, s, reports) {
     panel.textContent = '';
     panel.appendChild(h('h4', { cls: 'state-title', text: 'step ' + s.step + ' \\u00b7 ' + s.thread }));
@@ -211,7 +223,7 @@ export const pageScript = `
       });
       panel.appendChild(h('div', { cls: 'obj ' + o.role, 'data-label': o.label },
         h('div', { cls: 'head' }, h('b', { cls: 'mono', text: o.label }), ' ', h('span', { cls: 'muted', text: o.class }),
-          h('span', { cls: 'role', text: o.role === 'touched' ? 'touched by this step' : 'referred to' })),
+          h('span', { cls: 'role', text: roles[o.role] || o.role })),
         rows.length ? h('table', null, rows) : h('div', { cls: 'muted', text: '  (no fields)' })));
     });
   }

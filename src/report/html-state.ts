@@ -118,15 +118,18 @@ function arrayState(a: ArrayLike<unknown>, depth: number, seen: Set<object>): St
   return { $sparse: n, e };
 }
 
+/** How a step has an object: its op's own, the one embedding that, or one a check of the step reads. */
+export type TouchRole = 'touched' | 'embeds' | 'checked';
+
 /** The objects a step touches: its op's object, the object that embeds it, what a check reads there. */
-export function objectsOf(op: Op): Shared[] {
-  const out: Shared[] = [];
-  const add = (s: Shared | null | undefined): void => {
-    if (s != null && !out.some((x) => x.oid === s.oid)) out.push(s);
+export function objectsOf(op: Op): { readonly obj: Shared; readonly role: TouchRole }[] {
+  const out: { obj: Shared; role: TouchRole }[] = [];
+  const add = (s: Shared | null | undefined, role: TouchRole): void => {
+    if (s != null && !out.some((x) => x.obj.oid === s.oid)) out.push({ obj: s, role });
   };
-  add(op.obj);
-  add(op.obj?.container);
-  for (const r of op.reads ?? []) add(r.obj);
+  add(op.obj, 'touched');
+  add(op.obj?.container, 'embeds');
+  for (const r of op.reads ?? []) add(r.obj, 'checked');
   return out;
 }
 

@@ -7,14 +7,14 @@ import type { Execution, TraceStep } from '../rt/execution.js';
 import type { Op, Shared } from '../rt/op.js';
 import type { Violation } from '../rt/violation.js';
 import type { Scenario } from '../scenarios/scenario.js';
-import { neighboursOf, objectState, objectsOf, type StateValue } from './html-state.js';
+import { neighboursOf, objectState, objectsOf, type StateValue, type TouchRole } from './html-state.js';
 
 /** One object at one step: `before`/`after` index the timeline's state table (-1: not read). */
 export interface StepObject {
   readonly label: string;
   readonly class: string;
-  /** touched: the step's own object (or the one embedding it, or one its check reads); refers: referenced by one */
-  readonly role: 'touched' | 'refers';
+  /** touched: the step's op's object; embeds: the object embedding it; checked: read by a check of the step; refers: referenced by one of those */
+  readonly role: TouchRole | 'refers';
   readonly before: number;
   readonly after: number;
 }
@@ -70,9 +70,9 @@ export class TimelineRecorder {
   readonly observer = (trace: TraceStep, op: Op): void => {
     this.finishStep();
     const touched = objectsOf(op);
-    const refs = neighboursOf(touched, maxNeighbours);
+    const refs = neighboursOf(touched.map((t) => t.obj), maxNeighbours);
     const objs = [
-      ...touched.map((o) => ({ o, role: 'touched' as const })),
+      ...touched.map(({ obj, role }) => ({ o: obj, role })),
       ...refs.map((o) => ({ o, role: 'refers' as const })),
     ].map(({ o, role }) => ({ o, role, before: this.state(o) }));
     this.pending = { trace, objs };
