@@ -8,7 +8,12 @@ import { copyFileSync, existsSync, readFileSync, statSync, writeFileSync } from 
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { kindOfFile } from '../src/check/output-file.js';
 import type { ReportData } from '../src/report/html-data.js';
+import { neighboursOf, objectState, objectsOf } from '../src/report/html-state.js';
+import { htmlReport } from '../src/report/html.js';
+import { OpKind } from '../src/rt/op.js';
+import { Thread } from '../src/rt/thread.js';
 import { iommulab, scratchDir } from './helpers/cli.js';
 
 const chromiumPath = '/usr/bin/chromium';
@@ -21,6 +26,68 @@ function embedded(html: string): ReportData {
   assert.ok(m, 'the report embeds its data');
   return JSON.parse(m[1]!) as ReportData;
 }
+
+describe('the state of an object, read generically', () => {
+  class Domain {
+    readonly oid = 7;
+    freed = false;
+    allocStack = [{ fn: 'x', where: 'y' }];
+    constructor(readonly label: string) {}
+  }
+  class Group {
+    readonly oid = 3;
+    readonly label = 'group#3';
+    domain: Domain | null = new Domain('domain:D');
+    devices = [{ oid: 9, label: 'dev:ep0' }];
+    users = new Map<object, number>([[{ oid: 11, label: 'dev:ep1' }, 2]]);
+    pasids = new Set([1, 5]);
+    table: number[] = Array.from({ length: 512 }, (_, i) => (i === 48 ? 0x1003 : 0));
+    geometry = { start: 0, end: 0xffff };
+    owner: Thread | null = new Thread(1, 'reset', (function* () {})());
+    cb = (): number => 1;
+    get computed(): number {
+      throw new Error('a getter is never called');
+    }
+  }
+
+  test('own data fields; objects with an id as references; long arrays by their non-empty entries', () => {
+    const g = new Group();
+    const st = objectState(g);
+    assert.equal(st.class, 'Group');
+    assert.deepEqual(st.fields, {
+      domain: { $ref: 'domain:D' },
+      devices: [{ $ref: 'dev:ep0' }],
+      users: { $map: [[{ $ref: 'dev:ep1' }, 2]] },
+      pasids: { $set: [1, 5] },
+      table: { $sparse: 512, e: [[48, 0x1003]] },
+      geometry: { $obj: 'Object', f: { start: 0, end: 0xffff } },
+      owner: { $thread: 'reset' },
+    });
+    // runtime bookkeeping (ids, allocation stacks) is left out
+    assert.deepEqual(objectState(g.domain!).fields, { freed: false });
+    assert.deepEqual(neighboursOf([g], 8).map((o) => o.label), ['domain:D', 'dev:ep0', 'dev:ep1']);
+    assert.deepEqual(neighboursOf([g], 1).map((o) => o.label), ['domain:D']);
+  });
+
+  test('a step has its op\'s object, the object embedding it and what its check reads', () => {
+    const g = new Group();
+    const lock = { oid: 4, label: '&group#3->mutex', container: g };
+    const op = { kind: OpKind.Lock, obj: lock, field: null, reads: [{ obj: g.domain!, field: 'freed' }] };
+    assert.deepEqual(objectsOf(op).map((o) => [o.obj.label, o.role]), [['&group#3->mutex', 'touched'], ['group#3', 'embeds'], ['domain:D', 'checked']]);
+  });
+
+  test('the page\'s data cannot end its script element, and the guard knows the page as an iommulab report', () => {
+    const evil = '</script><script>alert(1)</script><!--';
+    const page = htmlReport({ title: evil, command: evil, generated: '', version: '0', elapsedMs: 0, scenarios: [] });
+    assert.equal(page.match(/<script/g)!.length, 2, 'only the page\'s own two script elements');
+    assert.ok(page.includes('&lt;/script&gt;'), 'the title is escaped');
+    const dir = scratchDir();
+    writeFileSync(join(dir, 'r.html'), page);
+    assert.equal(kindOfFile(join(dir, 'r.html')), 'html');
+    writeFileSync(join(dir, 'other.html'), '<!DOCTYPE html><html><head><meta charset="utf-8"><title>x</title>');
+    assert.notEqual(kindOfFile(join(dir, 'other.html')), 'html');
+  });
+});
 
 describe('HTML report', () => {
   let dir = '';
@@ -55,7 +122,9 @@ describe('HTML report', () => {
       assert.ok(hit, `${v.kind}: the replay reports it`);
       assert.ok(tl.steps.some((s) => s.step === hit.step), `${v.kind}: its step is on the timeline`);
       assert.deepEqual(new Set(tl.steps.map((s) => s.thread)), new Set(tl.threads));
-      for (const s of tl.steps) for (const o of s.objects) assert.ok(tl.states[o.after] !== undefined && o.before < tl.states.length);
+      for (const s of tl.steps) {
+        for (const o of s.objects) assert.ok(tl.states[o.after] !== undefined && o.before < tl.states.length);
+      }
     }
     // the state is the model's: an object freed by a step reads freed: false before it and true after
     const frees = sc.violations.flatMap((v) => v.timeline!.steps.filter((s) => s.op.startsWith('kfree(')).map((s) => ({ s, tl: v.timeline! })));
