@@ -171,6 +171,15 @@ describe('HTML report', () => {
     assert.ok(v.timeline!.reports.some((x) => x.kind === 'use-after-free'));
   });
 
+  test('marks the step whose allocation was made to fail', async () => {
+    const r = await iommulab(['check', 'unchecked-alloc', '--workers', '1', '--report', 'fault.html'], dir);
+    assert.equal(r.code, 0, r.stderr);
+    const tl = embedded(readFileSync(join(dir, 'fault.html'), 'utf8')).scenarios[0]!.violations[0]!.timeline!;
+    const failed = tl.steps.filter((s) => s.injected === true);
+    assert.deepEqual(failed.map((s) => s.op), ['kzalloc()']);
+    assert.ok(tl.reports.some((x) => x.kind === 'null-deref' && x.step >= failed[0]!.step));
+  });
+
   describe('in a browser', { skip: existsSync(chromiumPath) ? false : `${chromiumPath} is absent: install Debian's chromium (apt-get install -y chromium) to run this test` }, () => {
     // imported here: the package is a devDependency the rest of the suite does not need
     let browser: import('playwright-core').Browser | null = null;

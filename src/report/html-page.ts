@@ -46,6 +46,7 @@ table.timeline tr.step.bad td.stepno { color: var(--bad); font-weight: 700; }
 .op { font-family: ui-monospace, "DejaVu Sans Mono", Menlo, Consolas, monospace; font-size: 12px; }
 .fn { color: var(--muted); font-size: 11.5px; }
 .mark { color: var(--bad); font-weight: 600; font-size: 11.5px; }
+.fault { color: #8a5300; font-weight: 600; font-size: 11.5px; }
 .omitted td { color: var(--muted); font-style: italic; }
 .state { border: 1px solid var(--line); border-radius: 6px; padding: 10px 12px; max-height: 640px; overflow: auto; background: #fcfcfd; }
 .state h4 { margin: 0 0 4px; font-size: 14px; }
@@ -170,6 +171,7 @@ export const pageScript = `
         return h('td', { cls: colCls(t, 'cell active') },
           h('div', { cls: 'op', text: s.op }),
           h('div', { cls: 'fn', text: s.fn + (s.where ? ' (' + s.where + ')' : '') }),
+          s.injected ? h('div', { cls: 'fault', text: '\\u2716 allocation failed (injected)' }) : null,
           (marks[s.step] || []).map(function (r) { return h('div', { cls: 'mark', text: '\\u26a0 ' + r.kind + (r.failing ? '' : ' (not failing)') }); }));
       });
       var row = h('tr', { cls: 'step' + (marks[s.step] ? ' bad' : '') + (s.thread === 'prologue' ? ' prologue' : ''), tabindex: '0', 'data-step': String(s.step), 'data-thread': s.thread,
@@ -210,6 +212,7 @@ export const pageScript = `
     panel.appendChild(h('h4', { cls: 'state-title', text: 'step ' + s.step + ' \\u00b7 ' + s.thread }));
     panel.appendChild(h('div', { cls: 'op', text: s.op }));
     panel.appendChild(h('div', { cls: 'fn', text: 'in ' + s.fn + (s.where ? ' (' + s.where + ')' : '') }));
+    if (s.injected) panel.appendChild(h('div', { cls: 'fault', text: '\\u2716 an allocation of this step was made to fail (fault injection)' }));
     reports.forEach(function (r) { panel.appendChild(h('div', { cls: 'mark', text: '\\u26a0 ' + r.title })); });
     if (s.objects.length === 0) panel.appendChild(h('p', { cls: 'muted', text: 'This step touches no shared object.' }));
     else panel.appendChild(h('div', { cls: 'legend', text: 'State after the step; changed fields are highlighted, with the value before struck through.' }));

@@ -26,6 +26,8 @@ export interface TimelineStep {
   readonly fn: string;
   readonly where: string;
   readonly objects: readonly StepObject[];
+  /** an allocation of this step was made to fail (fault injection) */
+  readonly injected?: true;
 }
 
 export interface TimelineReport {
@@ -63,11 +65,17 @@ export class TimelineRecorder {
   private readonly steps: TimelineStep[] = [];
   private readonly states: StateValue[] = [];
   private readonly stateIds = new Map<string, number>();
-  private pending: { readonly trace: TraceStep; readonly objs: readonly { o: Shared; role: StepObject['role']; before: number }[] } | null = null;
+  private pending: {
+    readonly trace: TraceStep;
+    readonly objs: readonly { o: Shared; role: StepObject['role']; before: number }[];
+    readonly exec: Execution;
+    readonly failures: number;
+  } | null = null;
+
   private omitted = 0;
 
   /** the execution's traceObserver */
-  readonly observer = (trace: TraceStep, op: Op): void => {
+  readonly observer = (trace: TraceStep, op: Op, exec: Execution): void => {
     this.finishStep();
     const touched = objectsOf(op);
     const refs = neighboursOf(touched.map((t) => t.obj), maxNeighbours);
@@ -75,7 +83,7 @@ export class TimelineRecorder {
       ...touched.map(({ obj, role }) => ({ o: obj, role })),
       ...refs.map((o) => ({ o, role: 'refers' as const })),
     ].map(({ o, role }) => ({ o, role, before: this.state(o) }));
-    this.pending = { trace, objs };
+    this.pending = { trace, objs, exec, failures: exec.failures };
   };
 
   private state(o: Shared): number {
@@ -101,7 +109,8 @@ export class TimelineRecorder {
       before,
       after: this.state(o),
     }));
-    this.steps.push({ ...p.trace, objects });
+    const injected = p.exec.failures > p.failures;
+    this.steps.push({ ...p.trace, objects, ...(injected ? { injected: true as const } : {}) });
     if (this.steps.length > maxTimelineSteps) {
       this.steps.shift();
       this.omitted++;

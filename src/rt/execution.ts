@@ -69,7 +69,7 @@ export interface ExecOptions {
   /** record a trace with the model function of every step (slow; for reports) */
   readonly trace: boolean;
   /** trace mode: called as each step is about to run, with its op (reports snapshot the objects it touches) */
-  readonly traceObserver?: ((step: TraceStep, op: Op) => void) | null;
+  readonly traceObserver?: ((step: TraceStep, op: Op, exec: Execution) => void) | null;
   /** record every step's thread and op (for partial-order reduction) */
   readonly recordOps: boolean;
   /** steps an execution may take; one that wants more is cut (truncated 'steps'), not a kernel report */
@@ -773,7 +773,7 @@ export class Execution {
       where: top?.where ?? '',
     };
     this.trace!.push(step);
-    this.opts.traceObserver?.(step, t.pending!);
+    this.opts.traceObserver?.(step, t.pending!, this);
   }
 }
 
