@@ -11,6 +11,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { kindOfFile } from '../src/check/output-file.js';
 import type { ReportData } from '../src/report/html-data.js';
 import { neighboursOf, objectState, objectsOf } from '../src/report/html-state.js';
+import { maxTimelineSteps } from '../src/report/html-trace.js';
 import { htmlReport } from '../src/report/html.js';
 import { OpKind } from '../src/rt/op.js';
 import { Thread } from '../src/rt/thread.js';
@@ -169,6 +170,21 @@ describe('HTML report', () => {
     assert.equal(d.scenarios[0]!.outcome, 'violation');
     assert.deepEqual(v.timeline!.steps.map((s) => s.op), uaf.timeline!.steps.map((s) => s.op));
     assert.ok(v.timeline!.reports.some((x) => x.kind === 'use-after-free'));
+  });
+
+  test('a replay longer than a timeline keeps shows its last steps', async () => {
+    const ops = Array.from({ length: 220 }, () => '      - { op: bind, dev: ep0 }\n      - { op: unbind, dev: ep0 }').join('\n');
+    const topology = 'topology:\n  iommus: [{ name: smmu0 }]\n  pci: [{ name: ep0, bus: 0, slot: 1 }]\n';
+    writeFileSync(join(dir, 'long.yaml'), `name: long\nsummary: s\ndescription: d\n${topology}threads:\n  - name: t0\n    ops:\n${ops}\nexpect: pass\n`);
+    const r = await iommulab(['replay', 'long.yaml', '-', '--report', 'long.html'], dir);
+    assert.equal(r.code, 0, r.stderr);
+    const total = Number(/^Trace: (\d+) steps/m.exec(r.stdout)![1]);
+    assert.ok(total > maxTimelineSteps, `${total} steps`);
+    const tl = embedded(readFileSync(join(dir, 'long.html'), 'utf8')).scenarios[0]!.violations[0]!.timeline!;
+    assert.equal(tl.steps.length, maxTimelineSteps);
+    assert.equal(tl.omitted, total - maxTimelineSteps);
+    const first = total - maxTimelineSteps;
+    assert.deepEqual(tl.steps.map((s) => s.step), Array.from({ length: maxTimelineSteps }, (_, i) => first + i));
   });
 
   test('marks the step whose allocation was made to fail', async () => {

@@ -5,7 +5,7 @@ import type { CheckOptions } from '../check/check.js';
 import type { InputFile } from '../check/output-file.js';
 import type { Execution } from '../rt/execution.js';
 import { reportData, replayReportData } from '../report/html-data.js';
-import type { TimelineRecorder } from '../report/html-trace.js';
+import { type Timeline, TimelineRecorder, timelineStart } from '../report/html-trace.js';
 import { htmlReport } from '../report/html.js';
 import { shellWord } from '../scenarios/file/display-path.js';
 import type { Scenario } from '../scenarios/scenario.js';
@@ -51,10 +51,18 @@ export function writeReplayReport(
     readonly schedule: string;
     readonly exec: Execution;
     readonly recorder: TimelineRecorder;
+    /** the same execution again, with another observer (for a replay longer than a timeline keeps) */
+    readonly again: (observer: TimelineRecorder['observer']) => Execution;
   },
   ctx: { readonly command: string; readonly version: string },
 ): void {
-  const timeline = run.recorder.finish(run.exec);
+  let timeline: Timeline;
+  if (run.recorder.overflowed) {
+    const last = new TimelineRecorder(timelineStart(run.exec));
+    timeline = last.finish(run.again(last.observer));
+  } else {
+    timeline = run.recorder.finish(run.exec);
+  }
   const data = replayReportData({ scenario: run.scenario, target: run.target, schedule: run.schedule, timeline, ...ctx });
   file.write(htmlReport(data));
   console.log(`\nHTML report: ${file.path}`);

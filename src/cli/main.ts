@@ -26,6 +26,7 @@ import { newCheckpoint, OutputFile, readCheckpoint, runCheckRequest, runYieldChe
 import { scenarioFileError } from './file-errors.js';
 import { checkHtmlWriter, commandLine, htmlReportFile, writeReplayReport } from './html-report.js';
 import { TimelineRecorder } from '../report/html-trace.js';
+import type { Execution } from '../rt/execution.js';
 import { runMerge } from './merge.js';
 import { scenarioOfArg, scenariosOfArgs, scenariosOfFiles } from './scenario-args.js';
 
@@ -222,20 +223,22 @@ function runReplay(name: string, scheduleText: string, flags: ReplayFlags): numb
   const searched = faultPlanFor(s, { ...defaultCheckOptions, faults: flags.faults, maxFailures: flags.maxFailures });
   try {
     const yieldLog = flags.checkYields === true ? new YieldLog() : null;
-    const exec = runOnce(s.program, schedule.choices, {
-      faults: faultsFor(schedule, searched),
-      warnFails: flags.warnFails,
-      trace: true,
-      strict: true,
-      maxSteps: flags.maxSteps,
-      deadline: performance.now() + flags.timeLimit * 1000,
-      yieldLog,
-      traceObserver: recorder?.observer ?? null,
-    });
+    const runWith = (log: YieldLog | null, traceObserver: TimelineRecorder['observer'] | null): Execution =>
+      runOnce(s.program, schedule.choices, {
+        faults: faultsFor(schedule, searched),
+        warnFails: flags.warnFails,
+        trace: true,
+        strict: true,
+        maxSteps: flags.maxSteps,
+        deadline: performance.now() + flags.timeLimit * 1000,
+        yieldLog: log,
+        traceObserver,
+      });
+    const exec = runWith(yieldLog, recorder?.observer ?? null);
     const target = replayTarget({ scenario: s.name, ...(s.origin && { file: displayPath(s.origin.file) }) });
     console.log(executionReport(target, scheduleText, exec));
     if (reportFile !== null) {
-      const run = { scenario: s, target, schedule: scheduleText, exec, recorder: recorder! };
+      const run = { scenario: s, target, schedule: scheduleText, exec, recorder: recorder!, again: (o: TimelineRecorder['observer']) => runWith(null, o) };
       writeReplayReport(reportFile, run, { command: commandLine(argvOfRun), version: packageVersion() });
     }
     let races: ReturnType<YieldLog['list']> = [];

@@ -56,7 +56,7 @@ export interface Timeline {
   readonly results: readonly string[];
 }
 
-/** the most steps one timeline keeps (the last ones: a violation is at its end) */
+/** the most steps one timeline keeps (the last ones: a violation is at its end); about 1 s of recording */
 export const maxTimelineSteps = 3000;
 /** objects referred to by a step's objects that are shown with it */
 const maxNeighbours = 8;
@@ -72,11 +72,20 @@ export class TimelineRecorder {
     readonly failures: number;
   } | null = null;
 
-  private omitted = 0;
+  /** more than maxTimelineSteps steps came: record again from timelineStart() */
+  overflowed = false;
+
+  /** `from`: the first step recorded (the ones before cost nothing) */
+  constructor(private readonly from = 0) {}
 
   /** the execution's traceObserver */
   readonly observer = (trace: TraceStep, op: Op, exec: Execution): void => {
     this.finishStep();
+    if (trace.step < this.from || this.overflowed) return;
+    if (this.steps.length >= maxTimelineSteps) {
+      this.overflowed = true;
+      return;
+    }
     const touched = objectsOf(op);
     const refs = neighboursOf(touched.map((t) => t.obj), maxNeighbours);
     const objs = [
@@ -111,10 +120,6 @@ export class TimelineRecorder {
     }));
     const injected = p.exec.failures > p.failures;
     this.steps.push({ ...p.trace, objects, ...(injected ? { injected: true as const } : {}) });
-    if (this.steps.length > maxTimelineSteps) {
-      this.steps.shift();
-      this.omitted++;
-    }
   }
 
   /** The timeline of `exec`, which ran with this recorder's observer. */
@@ -129,7 +134,7 @@ export class TimelineRecorder {
     return {
       threads: exec.threads.map((t) => t.name).filter((n) => ran.has(n)),
       steps: this.steps,
-      omitted: this.omitted,
+      omitted: (exec.trace ?? []).filter((s) => s.step < this.from).length,
       states: this.states,
       reports,
       truncated,
@@ -138,11 +143,22 @@ export class TimelineRecorder {
   }
 }
 
-/** Replay a key of `s` with the recorder on: the timeline of that counterexample. */
+/** The first step a timeline of `exec` (run with tracing on) keeps: its last maxTimelineSteps steps. */
+export function timelineStart(exec: Execution): number {
+  const trace = exec.trace ?? [];
+  return trace.length <= maxTimelineSteps ? 0 : trace[trace.length - maxTimelineSteps]!.step;
+}
+
+/**
+ * Replay a key of `s` with the recorder on: the timeline of that counterexample. A replay longer
+ * than the timeline keeps is replayed again, recording its last steps only.
+ */
 export function timelineOf(s: Scenario, schedule: string, opts: Omit<TracedReplayOptions, 'traceObserver'> = {}): Timeline {
   const rec = new TimelineRecorder();
   const exec = replayTraced(s, schedule, { ...opts, traceObserver: rec.observer });
-  return rec.finish(exec);
+  if (!rec.overflowed) return rec.finish(exec);
+  const last = new TimelineRecorder(timelineStart(exec));
+  return last.finish(replayTraced(s, schedule, { ...opts, traceObserver: last.observer }));
 }
 
 function reportOf(v: Violation, failing: boolean): TimelineReport {
