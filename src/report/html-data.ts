@@ -138,11 +138,12 @@ export function replayReportData(input: {
   const { timeline } = input;
   const failing = timeline.reports.filter((r) => r.failing);
   const shown = failing.length > 0 ? failing : timeline.reports;
-  const first = shown[0];
+  // one entry for the execution, however many reports it made (they share its timeline)
+  const kinds = [...new Set(shown.map((r) => r.kind))];
   const violation: ReportViolation = {
-    signature: first === undefined ? 'no violation in this execution' : `${first.kind}: ${first.title}`,
-    kind: first?.kind ?? 'none',
-    title: first?.title ?? 'no violation in this execution',
+    signature: shown.length === 0 ? 'no violation in this execution' : shown.map((r) => `${r.kind}: ${r.title}`).join(' + '),
+    kind: kinds.length === 0 ? 'none' : kinds.join(', '),
+    title: shown.length === 0 ? 'no violation in this execution' : shown.map((r) => r.title).join(' + '),
     schedule: input.schedule,
     replay: replayCommand(input.target, input.schedule),
     splat: shown.map((r) => r.splat).join('\n\n'),

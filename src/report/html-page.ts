@@ -245,6 +245,9 @@ export const pageScript = `
   var scs = data.scenarios;
   scs.forEach(function (s, i) { s.index = i; });
   var bad = scs.filter(function (s) { return !s.matches; }).length;
+  // a replay has no expectation: its verdict is what the execution did
+  var judged = scs.some(function (s) { return s.expected !== ''; });
+  function verdict(s) { return judged ? (s.matches ? 'ok' : 'FAIL') : s.outcome; }
   var nviol = scs.reduce(function (a, s) { return a + s.violations.length; }, 0);
   var execs = scs.reduce(function (a, s) { return a + s.executions; }, 0);
   root.appendChild(h('h1', { text: data.title }));
@@ -252,8 +255,8 @@ export const pageScript = `
   function total(label, value, cls) { return h('div', { cls: 'total ' + (cls || '') }, h('b', { text: value }), label); }
   root.appendChild(h('div', { cls: 'totals' },
     total('scenarios', n(scs.length)),
-    total('as expected', n(scs.length - bad), 'ok'),
-    total('not as expected', n(bad), bad ? 'fail' : ''),
+    judged ? total('as expected', n(scs.length - bad), 'ok') : null,
+    judged ? total('not as expected', n(bad), bad ? 'fail' : '') : null,
     total('violations', n(nviol)),
     total('executions', n(execs)),
     data.elapsedMs > 0 ? total('elapsed', secs(data.elapsedMs)) : null));
@@ -262,7 +265,7 @@ export const pageScript = `
     var kinds = {};
     s.violations.forEach(function (v) { kinds[v.kind] = (kinds[v.kind] || 0) + 1; });
     sum.appendChild(h('tr', { cls: 'scenario', 'data-scenario': s.name },
-      h('td', null, h('span', { cls: 'badge ' + (s.matches ? 'ok' : 'fail'), text: s.matches ? 'ok' : 'FAIL' })),
+      h('td', null, h('span', { cls: 'badge ' + (s.matches ? 'ok' : 'fail'), text: verdict(s) })),
       h('td', null, s.violations.length ? h('a', { href: '#sc-' + s.index, text: s.name }) : s.name, s.file ? h('div', { cls: 'muted mono', text: s.file }) : null),
       h('td', { text: s.outcome }),
       h('td', null, Object.keys(kinds).map(function (k) { return h('span', null, h('span', { cls: 'badge kind', text: k + (kinds[k] > 1 ? ' \\u00d7' + kinds[k] : '') }), ' '); })),
@@ -276,7 +279,8 @@ export const pageScript = `
     sum));
   scs.forEach(function (s) {
     if (s.violations.length === 0) return;
-    root.appendChild(h('h2', { id: 'sc-' + s.index }, s.name + ' ', h('span', { cls: 'badge ' + (s.matches ? 'ok' : 'fail'), text: s.matches ? 'as expected' : 'not as expected' })));
+    var tag = judged ? (s.matches ? 'as expected' : 'not as expected') : s.outcome;
+    root.appendChild(h('h2', { id: 'sc-' + s.index }, s.name + ' ', h('span', { cls: 'badge ' + (s.matches ? 'ok' : 'fail'), text: tag })));
     if (s.expected) root.appendChild(h('div', { cls: 'muted', text: 'expected ' + s.expected + ' \\u00b7 ' + s.search }));
     s.violations.forEach(function (v, vi) { root.appendChild(violationBlock(s, v, vi)); });
   });
