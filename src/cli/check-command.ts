@@ -177,7 +177,6 @@ export function reportOutcomes(
   const ok = outcomes.every((o) => o.matches);
   const doc = JSON.stringify({ scenarios: outcomes, elapsedMs, ok }, null, 2);
   if (req.out !== null) req.out.write(`${doc}\n`);
-  req.html?.(outcomes, elapsedMs);
   if (req.json) {
     console.log(doc);
   } else {
@@ -190,6 +189,7 @@ export function reportOutcomes(
     }
     console.log(summaryLine(outcomes, elapsedMs));
   }
+  req.html?.(outcomes, elapsedMs);
   const code = checkExitCode(outcomes);
   if (code === exitCodes.incomplete) {
     for (const o of outcomes) if (o.outcome === 'incomplete' && !o.matches) console.error(`iommulab: ${o.scenario}: ${whyIncomplete(o, req.options)}`);
