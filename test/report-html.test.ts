@@ -116,6 +116,10 @@ describe('HTML report', () => {
     assert.deepEqual(new Set(sc.violations.map((v) => v.kind)), new Set(['warn', 'invariant', 'use-after-free']));
     for (const v of sc.violations) {
       assert.match(v.replay, new RegExp(`^iommulab replay ${scenario} \\S+`));
+      // each distinct signature with how often and how early the search met it
+      assert.ok(v.signature.startsWith(`${v.kind} `), v.signature);
+      assert.ok(v.occurrences! >= 1 && v.occurrences! <= sc.executions, `${v.occurrences}`);
+      assert.ok(v.firstExecution! >= 1 && v.firstExecution! <= sc.executions);
       const tl = v.timeline;
       assert.ok(tl !== null, v.traceError ?? '');
       // the replayed execution reports the violation the key was printed for, at a step of the timeline
@@ -230,6 +234,8 @@ describe('HTML report', () => {
       const section = page.locator('section.violation').first();
       assert.equal(await section.getAttribute('data-kind'), v.kind);
       assert.equal(await section.locator('.replay-cmd').textContent(), v.replay);
+      assert.equal(await section.locator('h3').textContent(), `${v.kind} ${v.signature}`);
+      assert.match(await section.innerText(), new RegExp(`${v.occurrences} occurrences? in ${sc.executions} executions \u00b7 first found at execution ${v.firstExecution} `));
       // one column per thread, one row per step, each step in its thread's column
       assert.deepEqual(await section.locator('th.thread').allTextContents(), [...tl.threads]);
       assert.ok(tl.threads.length >= 3, 'prologue and two racing threads');
@@ -269,7 +275,7 @@ describe('HTML report', () => {
       assert.notEqual(await section.locator('.state').innerText(), before);
       // the splat opens
       await section.locator('details.splat summary').click();
-      assert.match(await section.locator('details.splat pre').innerText(), /WARNING/);
+      assert.equal((await section.locator('details.splat pre').innerText()).split('\n')[0], v.splat.split('\n')[0]);
       await section.locator('details.splat summary').click();
 
       assert.deepEqual(errors, []);

@@ -4,7 +4,7 @@ import { faultsFor, decodeSchedule } from '../explorer/schedule.js';
 import { runOnce } from '../explorer/run-once.js';
 import type { Execution, ExecOptions } from '../rt/execution.js';
 import type { Scenario } from '../scenarios/scenario.js';
-import { type CheckOptions, defaultCheckOptions, faultPlanFor } from './check.js';
+import { type CheckOptions, defaultCheckOptions, faultPlanFor, faultScopeOf } from './check.js';
 
 export interface TracedReplayOptions {
   /** the check's options the key was found under (its fault plan, warnFails, limits) */
@@ -18,8 +18,10 @@ export interface TracedReplayOptions {
 export function replayTraced(s: Scenario, schedule: string, opts: TracedReplayOptions = {}): Execution {
   const options = { ...defaultCheckOptions, ...opts.options };
   const decoded = decodeSchedule(schedule);
+  // as `replay` does: the key says how allocations fail (n/, F, S), the options which ones may
+  const plan = faultsFor(decoded, faultPlanFor(s, options));
   return runOnce(s.program, decoded.choices, {
-    faults: faultsFor(decoded, faultPlanFor(s, options)),
+    faults: plan.mode === 'none' ? plan : { ...plan, ...faultScopeOf(options) },
     warnFails: options.warnFails,
     trace: true,
     strict: opts.strict ?? true,

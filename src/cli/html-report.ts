@@ -47,8 +47,9 @@ export function writeReplayReport(
   file: OutputFile,
   run: {
     readonly scenario: Scenario;
-    readonly target: string;
     readonly schedule: string;
+    /** the command that replays it, with the options it needs */
+    readonly replay: string;
     readonly exec: Execution;
     readonly recorder: TimelineRecorder;
     /** the same execution again, with another observer (for a replay longer than a timeline keeps) */
@@ -63,7 +64,7 @@ export function writeReplayReport(
   } else {
     timeline = run.recorder.finish(run.exec);
   }
-  const data = replayReportData({ scenario: run.scenario, target: run.target, schedule: run.schedule, timeline, ...ctx });
+  const data = replayReportData({ scenario: run.scenario, schedule: run.schedule, replay: run.replay, timeline, ...ctx });
   file.write(htmlReport(data));
   console.log(`\nHTML report: ${file.path}`);
 }

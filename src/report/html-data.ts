@@ -3,19 +3,9 @@
 import type { CheckOptions, FoundViolation, ScenarioOutcome } from '../check/check.js';
 import type { Scenario } from '../scenarios/scenario.js';
 import { type Timeline, timelineOf } from './html-trace.js';
-import { replayCommand, replayTarget } from './text.js';
-
-/** The fields a violation of a check has or will have (signature, occurrences, first found). */
-type Found = FoundViolation & Partial<{
-  readonly signature: string;
-  readonly occurrences: number;
-  readonly firstExecution: number;
-  readonly firstSeconds: number;
-  readonly replay: string;
-}>;
 
 export interface ReportViolation {
-  /** what tells it from the scenario's other violations: a signature, or kind and title */
+  /** what tells it from the scenario's other violations (check/check.ts FoundViolation.signature) */
   readonly signature: string;
   readonly kind: string;
   readonly title: string;
@@ -25,10 +15,12 @@ export interface ReportViolation {
   readonly splat: string;
   readonly steps: number;
   readonly preemptions: number;
-  /** executions it occurred in, when the check counted them */
+  /** executions it occurred in, when the check counted them (null for a replay) */
   readonly occurrences: number | null;
   readonly firstExecution: number | null;
   readonly firstSeconds: number | null;
+  /** false when the key alone does not reproduce it (a lock inversion); null: not known (a limit cut the check) */
+  readonly reproduces: boolean | null;
   /** its replay with the trace on; null when it could not be replayed (the reason in `traceError`) */
   readonly timeline: Timeline | null;
   readonly traceError: string | null;
@@ -74,7 +66,7 @@ export function reportData(input: ReportInput): ReportData {
   let traced = 0;
   const scenarios = input.outcomes.map((o): ReportScenario => {
     const s = input.scenarios.find((x) => x.name === o.scenario && (x.origin === undefined) === (o.file === undefined));
-    const violations = o.violations.map((v: Found): ReportViolation => {
+    const violations = o.violations.map((v: FoundViolation): ReportViolation => {
       let timeline: Timeline | null = null;
       let traceError: string | null = null;
       if (s === undefined) traceError = 'the scenario is not at hand to replay';
@@ -88,17 +80,18 @@ export function reportData(input: ReportInput): ReportData {
         }
       }
       return {
-        signature: v.signature ?? `${v.kind}: ${v.title}`,
+        signature: v.signature,
         kind: v.kind,
         title: v.title,
         schedule: v.schedule,
-        replay: v.replay ?? replayCommand(replayTarget(o), v.schedule),
+        replay: v.replay,
         splat: v.splat,
         steps: v.steps,
         preemptions: v.preemptions,
-        occurrences: v.occurrences ?? null,
-        firstExecution: v.firstExecution ?? null,
-        firstSeconds: v.firstSeconds ?? null,
+        occurrences: v.occurrences,
+        firstExecution: v.firstExecution,
+        firstSeconds: v.firstSeconds,
+        reproduces: v.reproduces,
         timeline,
         traceError,
       };
@@ -129,8 +122,8 @@ export function reportData(input: ReportInput): ReportData {
 /** The report of one replayed execution (`iommulab replay --report`). */
 export function replayReportData(input: {
   readonly scenario: Scenario;
-  readonly target: string;
   readonly schedule: string;
+  readonly replay: string;
   readonly timeline: Timeline;
   readonly command: string;
   readonly version: string;
@@ -145,13 +138,14 @@ export function replayReportData(input: {
     kind: kinds.length === 0 ? 'none' : kinds.join(', '),
     title: shown.length === 0 ? 'no violation in this execution' : shown.map((r) => r.title).join(' + '),
     schedule: input.schedule,
-    replay: replayCommand(input.target, input.schedule),
+    replay: input.replay,
     splat: shown.map((r) => r.splat).join('\n\n'),
     steps: timeline.steps.length + timeline.omitted,
     preemptions: Number.NaN,
     occurrences: null,
     firstExecution: null,
     firstSeconds: null,
+    reproduces: true,
     timeline,
     traceError: null,
   };

@@ -126,10 +126,11 @@ export const pageScript = `
   function violationBlock(sc, v, vi) {
     var id = 'v-' + sc.index + '-' + vi;
     var found = [];
-    if (v.occurrences !== null) found.push(n(v.occurrences) + ' occurrence' + (v.occurrences === 1 ? '' : 's'));
+    if (v.occurrences !== null) found.push(n(v.occurrences) + ' occurrence' + (v.occurrences === 1 ? '' : 's') + ' in ' + n(sc.executions) + ' execution' + (sc.executions === 1 ? '' : 's'));
     if (v.firstExecution !== null) found.push('first found at execution ' + n(v.firstExecution) + (v.firstSeconds !== null ? ' (' + v.firstSeconds.toFixed(2) + ' s)' : ''));
     if (v.steps !== null && !isNaN(v.steps)) found.push(n(v.steps) + ' steps');
     if (v.preemptions !== null && !isNaN(v.preemptions)) found.push(v.preemptions + ' preemption' + (v.preemptions === 1 ? '' : 's'));
+    if (v.reproduces === false) found.push('the key alone does not reproduce it (an earlier execution took the first lock order)');
     var copy = h('button', { type: 'button', text: 'copy', onclick: function () {
       if (navigator.clipboard) navigator.clipboard.writeText(v.replay).catch(function () {});
     } });
