@@ -53,6 +53,7 @@ describe('examples/scenarios: YAML ports of built-in scenarios', () => {
         assert.equal(port.description, original.description);
         assert.deepEqual(port.expect, original.expect);
         assert.deepEqual(port.faults, original.faults);
+        assert.deepEqual(port.variants?.map((v) => [v.name, v.expect]), original.variants?.map((v) => [v.name, v.expect]));
         const a = checkScenario(port);
         const b = checkScenario(original);
         assert.equal(a.matches, true, `${port.name}: ${a.outcome}`);

@@ -9,12 +9,13 @@ import { FileReadError, readRegularFile } from '../scenarios/file/regular-file.j
 import { maxRunFileBytes } from './limits.js';
 
 /** What a file iommulab writes is. */
-export type OutputKind = 'report' | 'shard' | 'checkpoint' | 'html';
+export type OutputKind = 'report' | 'shard' | 'checkpoint' | 'junit' | 'html';
 
 const kindText: Record<OutputKind, string> = {
   report: 'an iommulab report',
   shard: 'an iommulab shard result',
   checkpoint: 'an iommulab checkpoint',
+  junit: 'an iommulab JUnit report',
   html: 'an iommulab HTML report',
 };
 
@@ -41,6 +42,8 @@ export function kindOfFile(file: string): OutputKind | string {
     if (e instanceof FileReadError) return `a file iommulab cannot read: ${e.message}`;
     throw e;
   }
+  // check --junit's XML (report/junit.ts)
+  if (/^<\?xml[^>]*\?>\s*<testsuites name="iommulab"/.test(text)) return 'junit';
   if (htmlMark.test(text.slice(0, 512))) return 'html';
   let data: unknown;
   try {

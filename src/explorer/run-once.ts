@@ -1,5 +1,5 @@
 // Run a single execution along a given choice sequence.
-import { type ExecOptions, Execution, type FaultPlan, type Program } from '../rt/execution.js';
+import { type Chooser, type ExecOptions, Execution, type FaultPlan, type Program } from '../rt/execution.js';
 import { LockdepGraph } from '../rt/lockdep.js';
 import type { YieldLog } from '../rt/yield-race.js';
 import { ReplayStrategy } from './replay.js';
@@ -21,8 +21,14 @@ export interface RunOnceOptions {
 
 export function runOnce(program: Program<unknown>, choices: readonly number[], opts: RunOnceOptions): Execution {
   const replay = new ReplayStrategy(choices, opts.strict);
-  const chooser = replay.next()!;
-  const exec = new Execution(program, chooser, {
+  const exec = runWith(program, replay.next()!, opts);
+  replay.finished(exec);
+  return exec;
+}
+
+/** One execution with the choices of `chooser` (a seeded random one for `iommulab run --seed`). */
+export function runWith(program: Program<unknown>, chooser: Chooser, opts: Omit<RunOnceOptions, 'strict'>): Execution {
+  return new Execution(program, chooser, {
     faults: opts.faults,
     lockdep: new LockdepGraph(),
     warnFails: opts.warnFails,
@@ -33,6 +39,4 @@ export function runOnce(program: Program<unknown>, choices: readonly number[], o
     yieldLog: opts.yieldLog ?? null,
     traceObserver: opts.traceObserver ?? null,
   }).run();
-  replay.finished(exec);
-  return exec;
 }
