@@ -58,9 +58,14 @@ export interface RunRequest {
   readonly checkpointEveryMs: number;
   /** progress from a checkpoint being resumed */
   readonly resumed: readonly ScenarioProgress[];
+  /** --report: writes the HTML report of the outcomes (cli/html-report.ts) */
+  readonly html?: HtmlReportWriter | null;
   /** where to draw the progress line (a terminal's stderr), or null for none */
   readonly progress?: ProgressStream | null;
 }
+
+/** Writes a check's HTML report once its outcomes are known. */
+export type HtmlReportWriter = (outcomes: readonly ScenarioOutcome[], elapsedMs: number) => void;
 
 /** Runs a check; the exit code (check/exit-codes.ts): 130 when interrupted (progress saved). */
 export async function runCheckRequest(req: RunRequest): Promise<number> {
@@ -150,7 +155,13 @@ export async function runCheckRequest(req: RunRequest): Promise<number> {
 export function runYieldCheck(
   scenarios: readonly Scenario[],
   options: CheckOptions,
-  req: { readonly json: boolean; readonly out: OutputFile | null; readonly junit?: OutputFile | null; readonly verbose: boolean },
+  req: {
+    readonly json: boolean;
+    readonly out: OutputFile | null;
+    readonly junit?: OutputFile | null;
+    readonly verbose: boolean;
+    readonly html?: HtmlReportWriter | null;
+  },
 ): number {
   const width = Math.max(...scenarios.map((s) => s.name.length));
   const outcomes: ScenarioOutcome[] = [];
@@ -175,6 +186,7 @@ export function reportOutcomes(
     readonly junit?: OutputFile | null;
     readonly verbose: boolean;
     readonly options: CheckOptions;
+    readonly html?: HtmlReportWriter | null;
   },
   printLines = false,
 ): number {
@@ -193,6 +205,7 @@ export function reportOutcomes(
     }
     console.log(summaryLine(outcomes, elapsedMs));
   }
+  req.html?.(outcomes, elapsedMs);
   const code = report.exitCode;
   if (code === exitCodes.incomplete) {
     for (const o of outcomes) if (o.outcome === 'incomplete' && !o.matches) console.error(`iommulab: ${o.scenario}: ${whyIncomplete(o, req.options)}`);

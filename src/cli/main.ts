@@ -21,7 +21,7 @@ import { YieldLog, yieldRaceSplat } from '../rt/yield-race.js';
 import { decodeSchedule, faultsFor, ScheduleSyntaxError } from '../explorer/schedule.js';
 import { explainText, kindsText, unknownKindMessage } from '../report/explain.js';
 import { progressStream } from '../report/progress-line.js';
-import { replayOptions } from '../check/replay-command.js';
+import { replayCommand, replayOptions } from '../check/replay-command.js';
 import { executionReport, replayTarget } from '../report/text.js';
 import { displayPath } from '../scenarios/file/display-path.js';
 import { builtinScenarios } from '../scenarios/registry.js';
@@ -30,6 +30,9 @@ import { newCheckpoint, OutputFile, readCheckpoint, runCheckRequest, runYieldChe
 import { scenarioFileError } from './file-errors.js';
 import { KnownFileError, OutputError, StateFileError } from '../fuzz/index.js';
 import { type FuzzFlags, runFuzz, runFuzzMerge } from './fuzz-command.js';
+import { checkHtmlWriter, commandLine, htmlReportFile, writeReplayReport } from './html-report.js';
+import { TimelineRecorder } from '../report/html-trace.js';
+import type { Execution } from '../rt/execution.js';
 import { runMerge } from './merge.js';
 import { type RunFlags, runScenarioOnce } from './run-command.js';
 import { patchArgs, scenarioOfArg, scenariosOfArgs, scenariosOfFiles } from './scenario-args.js';
@@ -128,6 +131,7 @@ interface CheckFlags {
   resume?: string;
   patch: string[];
   checkYields?: boolean;
+  report?: string;
 }
 
 /** Flags that define the search: a resumed run takes them from its checkpoint. */
@@ -157,8 +161,19 @@ async function runCheck(names: string[], flags: CheckFlags, cmd: Command): Promi
       ...(flags.out === undefined ? [] : [{ option: '--out', path: flags.out }]),
       ...(flags.junit === undefined ? [] : [{ option: '--junit', path: flags.junit }]),
       ...(checkpoint === null ? [] : [{ option: '--checkpoint', path: checkpoint }]),
+      ...(flags.report === undefined ? [] : [{ option: '--report', path: flags.report }]),
     ]);
   };
+  const html = (scenarios: readonly Scenario[], options: CheckOptions, inputs: readonly InputFile[]) =>
+    flags.report === undefined
+      ? null
+      : checkHtmlWriter(htmlReportFile(flags.report, force, inputs), {
+          scenarios,
+          options,
+          command: commandLine(argvOfRun),
+          version: packageVersion(),
+          quiet: flags.json === true,
+        });
   if (flags.checkYields === true) {
     const clash = (['resume', 'shard', 'checkpoint'] as const).find((f) => flags[f] !== undefined);
     if (clash !== undefined) throw new UsageError(`--check-yields runs its searches in this thread, one by one: it does not take --${clash}`);
@@ -169,6 +184,7 @@ async function runCheck(names: string[], flags: CheckFlags, cmd: Command): Promi
       throw new UsageError(`--resume takes the scenarios and options from the checkpoint; do not give ${names.length > 0 ? 'scenario names' : `--${kebab(given[0]!)}`}`);
     }
     const saved = readCheckpoint(flags.resume);
+    if (saved.shard !== null && flags.report !== undefined) throw new UsageError('--report draws a whole check: a --shard run cannot give one');
     if (saved.shard !== null && flags.out === undefined && flags.json !== true) {
       throw new UsageError(`${flags.resume} is a --shard run, which writes its result as JSON: give --out FILE (or --json)`);
     }
@@ -185,8 +201,10 @@ async function runCheck(names: string[], flags: CheckFlags, cmd: Command): Promi
     out?.check();
     const junit = junitFile(flags, saved.shard !== null, inputs);
     const { options, shard, progress } = saved;
+    const report = html(scenarios, options, inputs);
     try {
-      return await runCheckRequest({ ...common, scenarios, options, shard, out, junit, checkpoint, resumed: progress });
+      const request = { ...common, scenarios, options, shard, out, junit, checkpoint, resumed: progress, html: report };
+      return await runCheckRequest(request);
     } catch (e) {
       const known = e instanceof UsageError || e instanceof RunFileError || e instanceof OutputRefused;
       if (known || scenarioFileError(e) !== null) throw e;
@@ -194,6 +212,7 @@ async function runCheck(names: string[], flags: CheckFlags, cmd: Command): Promi
       throw new RunFileError(`${flags.resume}: the saved search does not fit the scenarios of this iommulab: ${(e as Error).message.split('\n')[0]}`);
     }
   }
+  if (flags.shard !== undefined && flags.report !== undefined) throw new UsageError('--report draws a whole check: a --shard run cannot give one');
   if (flags.shard !== undefined && flags.out === undefined && flags.json !== true) {
     throw new UsageError('a --shard run writes its result as JSON: give --out FILE (or --json)');
   }
@@ -221,7 +240,8 @@ async function runCheck(names: string[], flags: CheckFlags, cmd: Command): Promi
     maxSteps: flags.maxSteps,
     minimize: flags.minimize,
   };
-  if (flags.checkYields === true) return runYieldCheck(scenarios, options, { ...common, out, junit });
+  const report = html(scenarios, options, inputs);
+  if (flags.checkYields === true) return runYieldCheck(scenarios, options, { ...common, out, junit, html: report });
   return runCheckRequest({
     ...common,
     scenarios,
@@ -231,6 +251,7 @@ async function runCheck(names: string[], flags: CheckFlags, cmd: Command): Promi
     junit,
     checkpoint,
     resumed: [],
+    html: report,
   });
 }
 
@@ -258,10 +279,15 @@ interface ReplayFlags {
   timeLimit: number;
   checkYields?: boolean;
   patch: string[];
+  report?: string;
+  force?: boolean;
 }
 
 function runReplay(name: string, scheduleText: string, flags: ReplayFlags): number {
   const s = scenarioOfArg(name, flags.patch.length === 0 ? null : patchArgs(flags.patch));
+  const inputs = s.origin === undefined ? [] : [{ path: s.origin.file, what: 'the scenario file this replay reads' }];
+  const reportFile = flags.report === undefined ? null : htmlReportFile(flags.report, flags.force === true, inputs);
+  const recorder = reportFile === null ? null : new TimelineRecorder();
   let schedule: ReturnType<typeof decodeSchedule>;
   try {
     schedule = decodeSchedule(scheduleText);
@@ -281,19 +307,28 @@ function runReplay(name: string, scheduleText: string, flags: ReplayFlags): numb
     // a schedule that fails allocations says how (n/, F, S); which allocations may fail is the options'
     const plan = faultsFor(schedule, searched);
     const yieldLog = flags.checkYields === true ? new YieldLog() : null;
-    const exec = runOnce(s.program, schedule.choices, {
-      faults: plan.mode === 'none' ? plan : { ...plan, ...faultScopeOf(flags) },
-      warnFails: flags.warnFails,
-      trace: true,
-      strict: true,
-      maxSteps: flags.maxSteps,
-      deadline: performance.now() + flags.timeLimit * 1000,
-      yieldLog,
-    });
+    const runWith = (log: YieldLog | null, traceObserver: TimelineRecorder['observer'] | null): Execution =>
+      runOnce(s.program, schedule.choices, {
+        faults: plan.mode === 'none' ? plan : { ...plan, ...faultScopeOf(flags) },
+        warnFails: flags.warnFails,
+        trace: true,
+        strict: true,
+        maxSteps: flags.maxSteps,
+        deadline: performance.now() + flags.timeLimit * 1000,
+        yieldLog: log,
+        traceObserver,
+      });
+    const exec = runWith(yieldLog, recorder?.observer ?? null);
     // the scenario's own name: a variant's says its settings, so the key replays without --patch
     const target = replayTarget({ scenario: s.name, ...(s.origin && { file: displayPath(s.origin.file) }) });
     const options = replayOptions({ ...defaultCheckOptions, ...flags });
     console.log(executionReport(target, scheduleText, exec, options));
+    if (reportFile !== null) {
+      const again = (o: TimelineRecorder['observer']): Execution => runWith(null, o);
+      const replay = replayCommand(target, scheduleText, options);
+      const run = { scenario: s, schedule: scheduleText, replay, exec, recorder: recorder!, again };
+      writeReplayReport(reportFile, run, { command: commandLine(argvOfRun), version: packageVersion() });
+    }
     let races: ReturnType<YieldLog['list']> = [];
     if (yieldLog !== null) {
       recordYieldSites(s.program, exec, yieldLog, flags.warnFails, flags.maxSteps);
@@ -341,6 +376,7 @@ Examples:
   iommulab check iommu-release-order@releaseOrder=old   a scenario in another patch toggle setting
   iommulab check --patch resetFence=none                every IOMMU scenario with that toggle setting
   iommulab check --junit results.xml                    JUnit XML for CI (one testcase per scenario)
+  iommulab check iommu-reset-vs-detach --report r.html  an HTML report: each violation's timeline and state
 
 Limits: a search stops at --time-limit or --max-executions, an execution at --max-steps; a
 search cut short is reported "incomplete" (exit 3). Outputs (--out, --junit, --checkpoint) never
@@ -399,7 +435,8 @@ function program(): Command {
     .option('--checkpoint-every <seconds>', 'checkpoint period', seconds('--checkpoint-every', bounds.checkpointEvery), 5)
     .option('--resume <file>', 'continue the run saved in a checkpoint (its scenarios and options)')
     .option('--patch <name[=value]>', 'run with this patch toggle setting over each scenario\'s own (repeatable; `iommulab patches`); without it every scenario also runs in the settings it declares', collect, [])
-    .option('--force', 'let --out, --junit and --checkpoint replace an existing file that is not iommulab\'s output of that kind')
+    .option('--report <file>', 'also write an HTML report to FILE: each violation\'s timeline, state and splat (one file, opens offline)')
+    .option('--force', 'let --out, --junit, --checkpoint and --report replace an existing file that is not iommulab\'s output of that kind')
     .option('--check-yields', 'checking mode: also report plain accesses that break the yield rule (slow; runs in this thread)')
     .addHelpText('after', checkExamples)
     .action(async (names: string[], flags: CheckFlags, c: Command) => {
@@ -445,6 +482,8 @@ function program(): Command {
     .option('--max-steps <n>', 'as for check', int('--max-steps', bounds.maxSteps), defaultCheckOptions.maxSteps)
     .option('--time-limit <seconds>', 'cut the execution this long after it starts', int('--time-limit', bounds.timeLimit), defaultCheckOptions.timeLimitMs / 1000)
     .option('--check-yields', 'checking mode: also report plain accesses that break the yield rule in this execution')
+    .option('--report <file>', 'also write the execution as an HTML timeline to FILE (opens offline)')
+    .option('--force', 'let --report replace an existing file that is not an iommulab HTML report')
     .addHelpText('after', '\nExample:\n  iommulab replay iommu-reset-vs-detach 1x6.2x2.1\nExit codes: 0 no violation, 1 a violation, 2 bad usage, 3 cut by a limit.')
     .action((name: string, schedule: string, flags: ReplayFlags) => {
       process.exitCode = runReplay(name, schedule, flags);
@@ -560,9 +599,13 @@ function packageVersion(): string {
   }
 }
 
+/** the arguments of the command being run (the HTML report shows its command line) */
+let argvOfRun: readonly string[] = [];
+
 export async function main(argv: readonly string[]): Promise<number> {
   try {
     process.exitCode = undefined;
+    argvOfRun = argv;
     if (argv.length === 0) {
       console.error('iommulab: no command given (check, run, replay, explain, list, merge, patches, fuzz, fuzz-merge)\n(run `iommulab --help` for usage)');
       return exitCodes.usage;

@@ -1,5 +1,5 @@
 // Run a single execution along a given choice sequence.
-import { type Chooser, Execution, type FaultPlan, type Program } from '../rt/execution.js';
+import { type Chooser, type ExecOptions, Execution, type FaultPlan, type Program } from '../rt/execution.js';
 import { LockdepGraph } from '../rt/lockdep.js';
 import type { YieldLog } from '../rt/yield-race.js';
 import { ReplayStrategy } from './replay.js';
@@ -15,6 +15,8 @@ export interface RunOnceOptions {
   readonly deadline?: number;
   /** checking mode (rt/yield-check.ts) */
   readonly yieldLog?: YieldLog | null;
+  /** trace mode: sees each step's op before it runs (report/html-trace.ts) */
+  readonly traceObserver?: ExecOptions['traceObserver'];
 }
 
 export function runOnce(program: Program<unknown>, choices: readonly number[], opts: RunOnceOptions): Execution {
@@ -35,5 +37,6 @@ export function runWith(program: Program<unknown>, chooser: Chooser, opts: Omit<
     maxSteps: opts.maxSteps ?? 100_000,
     ...(opts.deadline === undefined ? {} : { deadline: opts.deadline }),
     yieldLog: opts.yieldLog ?? null,
+    traceObserver: opts.traceObserver ?? null,
   }).run();
 }

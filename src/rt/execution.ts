@@ -89,6 +89,8 @@ export interface ExecOptions {
   readonly warnFails: boolean;
   /** record a trace with the model function of every step (slow; for reports) */
   readonly trace: boolean;
+  /** trace mode: called as each step is about to run, with its op (reports snapshot the objects it touches) */
+  readonly traceObserver?: ((step: TraceStep, op: Op, exec: Execution) => void) | null;
   /** record every step's thread and op (for partial-order reduction) */
   readonly recordOps: boolean;
   /** steps an execution may take; one that wants more is cut (truncated 'steps'), not a kernel report */
@@ -871,13 +873,15 @@ export class Execution {
   private traceStep(t: Thread): void {
     if (this.trace!.length === 0) this.nameObjects();
     const top = t.site?.[0];
-    this.trace!.push({
+    const step: TraceStep = {
       step: this.steps,
       thread: t.name,
       op: describeOp(t.pending!),
       fn: top === undefined ? '' : kernelName(top.fn),
       where: top?.where ?? '',
-    });
+    };
+    this.trace!.push(step);
+    this.opts.traceObserver?.(step, t.pending!, this);
   }
 }
 
