@@ -497,7 +497,7 @@ function program(): Command {
     .option('--seed <n>', 'campaign seed (default: 1)', int('--seed', bounds.seed))
     .option('--workers <n>', 'worker threads searching and triaging programs', int('--workers', bounds.workers), Math.min(defaultWorkers(), bounds.workers.max))
     .option('--out <dir>', 'output folder: state.json, summary.json, crashes/SIGNATURE/', 'fuzz-out')
-    .option('--faults <modes>', 'allocation failures: none (default), choice, nth, or choice,nth')
+    .option('--faults <modes>', 'allocation failures on a share of the programs (config search.faultShare): choice,nth (default), choice, nth, or none')
     .option('--driver <name...>', 'IOMMU drivers to generate (default: every driver of the registry, as the config weighs them)')
     .option('--known <file>', 'signatures already known (default: the built-in findings; none: every signature is new)')
     .option('--config <file>', 'a YAML or JSON file changing the weights, probabilities and budgets (docs/FUZZING.md)')

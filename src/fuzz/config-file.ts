@@ -46,6 +46,7 @@ const search = strictObject({
   nthExecutions: count(1000).optional(),
   nthPoints: count(100_000).optional(),
   maxSteps: z.number().int().min(100).max(10_000_000).optional(),
+  faultShare: prob.optional(),
 });
 const triage = strictObject({
   executions: z.number().int().min(1).max(1_000_000).optional(),

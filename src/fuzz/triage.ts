@@ -59,8 +59,7 @@ export interface TriageOutput {
 }
 
 /** the search a candidate gets: only the search that found the witness, with the triage budget */
-function triageSearch(w: Witness, cfg: FuzzConfig): { budget: SearchBudget; faults: FuzzFaults[] } {
-  const e = cfg.triage.executions;
+function triageSearch(w: Witness, cfg: FuzzConfig, e: number): { budget: SearchBudget; faults: FuzzFaults[] } {
   const none = { ...cfg.search, random: 0, pct: 0, pctDepths: [], dfsBounds: [] };
   if (w.faults.mode === 'choice') return { budget: { ...none, faultChoice: e }, faults: ['choice'] };
   if (w.faults.mode === 'nth') return { budget: none, faults: ['nth'] };
@@ -85,11 +84,11 @@ export function scenarioName(signature: string): string {
 
 export function triage(input: TriageInput): TriageOutput {
   const { witness, config } = input;
-  const { budget, faults } = triageSearch(witness, config);
+  let { budget, faults } = triageSearch(witness, config, config.triage.executions);
   const seed = deriveSeed(input.seed, 0x7a1a9e);
   let candidates = 0;
   let executions = 0;
-  type Found = { spec: IommuScenarioSpec; witnesses: readonly Witness[] } | null;
+  type Found = { spec: IommuScenarioSpec; witnesses: readonly Witness[]; executions: number } | null;
   const find = (p: FuzzProgram, target: string | undefined): Found => {
     if (ruleProblems(p).length > 0) return null;
     const { spec } = finalize(p, 'triage');
@@ -97,8 +96,15 @@ export function triage(input: TriageInput): TriageOutput {
     const program = iommuScenario(spec).program;
     const r = searchProgram(spec, program, { budget, faults, seed, ...(target === undefined ? {} : { target }) });
     executions += r.executions;
-    return { spec, witnesses: r.witnesses };
+    return { spec, witnesses: r.witnesses, executions: r.executions };
   };
+  // how soon the program as found shows the signature: a candidate gets a few times that
+  // (most candidates of a minimization fail, and a failing one runs its whole budget)
+  const probe = find(input.program, witness.signature);
+  if (probe?.witnesses.some((w) => w.signature === witness.signature) === true) {
+    const e = Math.min(config.triage.executions, Math.max(40, 4 * probe.executions));
+    ({ budget, faults } = triageSearch(witness, config, e));
+  }
   const keeps = (p: FuzzProgram): boolean => {
     if (candidates >= config.triage.candidates) return false;
     candidates++;
@@ -201,7 +207,7 @@ function confirm(spec: IommuScenarioSpec, kind: ViolationKind, seconds: number, 
   const sampled = { executions: n, timeLimitMs: 3_600_000, minimize: false };
   const tries: Array<{ opts: Partial<CheckOptions>; command: string }> = [
     // the exhaustive search capped by executions too; the time limit is a safety net only
-    { opts: { maxExecutions: 5 * n, timeLimitMs: seconds * 1000, minimize: false }, command: `iommulab check repro.yaml --max-executions ${5 * n}` },
+    { opts: { maxExecutions: n, timeLimitMs: seconds * 1000, minimize: false }, command: `iommulab check repro.yaml --max-executions ${n}` },
     { opts: { strategy: 'pct', seed: 1, pctDepth: 3, ...sampled }, command: `iommulab check repro.yaml --strategy pct --seed 1 --executions ${n} --depth 3` },
     { opts: { strategy: 'random', seed: 1, ...sampled }, command: `iommulab check repro.yaml --strategy random --seed 1 --executions ${n}` },
   ];
