@@ -111,13 +111,19 @@ export function triage(input: TriageInput): TriageOutput {
     return find(p, witness.signature)?.witnesses.some((w) => w.signature === witness.signature) === true;
   };
   let cur = input.program;
-  const tryAll = (cands: () => Iterable<FuzzProgram>): boolean => {
-    for (const c of cands()) {
+  // removals that lost the signature are not tried again after a later removal succeeds (a
+  // failing candidate runs its whole budget: retrying them all after each success made
+  // minimization quadratic in the program's size)
+  const failed = new Set<string>();
+  const tryAll = (cands: () => Iterable<Candidate>): boolean => {
+    for (const [key, c] of cands()) {
       if (candidates >= config.triage.candidates) return false;
+      if (failed.has(key)) continue;
       if (keeps(c)) {
         cur = c;
         return true;
       }
+      failed.add(key);
     }
     return false;
   };
@@ -224,35 +230,38 @@ function confirm(spec: IommuScenarioSpec, kind: ViolationKind, seconds: number, 
 
 // ---- candidates, largest cuts first ----------------------------------------------------------
 
-function* dropThreads(p: FuzzProgram): Iterable<FuzzProgram> {
+/** a smaller program, and what was taken away (to skip removals that failed once) */
+type Candidate = readonly [string, FuzzProgram];
+
+function* dropThreads(p: FuzzProgram): Iterable<Candidate> {
   if (p.threads.length <= 1) return;
   for (let i = p.threads.length - 1; i >= 0; i--) {
-    yield { ...p, threads: p.threads.filter((_, j) => j !== i), prologue: p.prologue.filter((_, j) => j !== i) };
+    yield [`thread ${p.threads[i]!.name}`, { ...p, threads: p.threads.filter((_, j) => j !== i), prologue: p.prologue.filter((_, j) => j !== i) }];
   }
 }
 
-function* dropOps(p: FuzzProgram): Iterable<FuzzProgram> {
+function* dropOps(p: FuzzProgram): Iterable<Candidate> {
   for (let t = 0; t < p.threads.length; t++) {
     const th = p.threads[t]!;
     for (let i = th.ops.length - 1; i >= 0; i--) {
       const ops = th.ops.filter((_, j) => j !== i);
       const prologue = p.prologue.map((n, j) => (j === t && i < n ? n - 1 : n));
-      yield { ...p, threads: p.threads.map((x, j) => (j === t ? { ...x, ops } : x)), prologue };
+      yield [`op ${th.name} ${JSON.stringify(th.ops[i])}`, { ...p, threads: p.threads.map((x, j) => (j === t ? { ...x, ops } : x)), prologue }];
     }
   }
 }
 
-function* morePrologue(p: FuzzProgram): Iterable<FuzzProgram> {
+function* morePrologue(p: FuzzProgram): Iterable<Candidate> {
   // fewer interleavings: leading operations run alone first
   for (let t = 0; t < p.threads.length; t++) {
     const n = p.prologue[t] ?? 0;
-    if (n < p.threads[t]!.ops.length) yield { ...p, prologue: p.prologue.map((x, j) => (j === t ? n + 1 : x)) };
+    if (n < p.threads[t]!.ops.length) yield [`prologue ${p.threads[t]!.name} ${n + 1}`, { ...p, prologue: p.prologue.map((x, j) => (j === t ? n + 1 : x)) }];
   }
 }
 
 const deviceFeatures = ['ats', 'pasids', 'acs', 'aliases', 'resv', 'untrusted', 'reset', 'quirkResetViaFlr', 'cxl', 'iommu', 'multifunction', 'sids'] as const;
 
-function* dropTopology(p: FuzzProgram): Iterable<FuzzProgram> {
+function* dropTopology(p: FuzzProgram): Iterable<Candidate> {
   const t = p.topology;
   const used = new Set(p.threads.flatMap((th) => th.ops.flatMap((op) => ('dev' in op ? [op.dev] : []))));
   const pci = t.pci ?? [];
@@ -261,10 +270,10 @@ function* dropTopology(p: FuzzProgram): Iterable<FuzzProgram> {
   for (const d of [...pci].reverse()) {
     if (used.has(d.name)) continue;
     if (d.bridge !== undefined && pci.some((x) => x.bus === d.bridge!.secondary)) continue;
-    yield { ...p, topology: { ...t, pci: pci.filter((x) => x !== d) } };
+    yield [`device ${d.name}`, { ...p, topology: { ...t, pci: pci.filter((x) => x !== d) } }];
   }
   for (const d of [...platform].reverse()) {
-    if (!used.has(d.name)) yield { ...p, topology: { ...t, platform: platform.filter((x) => x !== d) } };
+    if (!used.has(d.name)) yield [`device ${d.name}`, { ...p, topology: { ...t, platform: platform.filter((x) => x !== d) } }];
   }
   // devices present at boot instead of hot-added
   for (const d of devicesOf(t)) {
@@ -273,7 +282,7 @@ function* dropTopology(p: FuzzProgram): Iterable<FuzzProgram> {
     const prologue = p.prologue.map((n, i) => Math.max(0, n - (p.threads[i]!.ops.length - threads[i]!.ops.length)));
     const present = <T extends { name: string; present?: boolean }>(x: T): T => (x.name === d.name ? without(x, 'present') : x);
     const plat = t.platform === undefined ? {} : { platform: platform.map(present) };
-    yield { ...p, threads, prologue, topology: { ...t, pci: pci.map(present), ...plat } };
+    yield [`present ${d.name}`, { ...p, threads, prologue, topology: { ...t, pci: pci.map(present), ...plat } }];
   }
   // IOMMUs registered at boot instead of by an operation
   for (const i of t.iommus) {
@@ -281,13 +290,13 @@ function* dropTopology(p: FuzzProgram): Iterable<FuzzProgram> {
     const threads = p.threads.map((th) => ({ ...th, ops: th.ops.filter((op) => !(op.op === 'register' && op.iommu === i.name)) }));
     const prologue = p.prologue.map((n, k) => Math.max(0, n - (p.threads[k]!.ops.length - threads[k]!.ops.length)));
     const iommus = t.iommus.map((x) => (x === i ? without(x, 'registered') : x));
-    yield { ...p, threads, prologue, topology: { ...t, iommus } };
+    yield [`registered ${i.name}`, { ...p, threads, prologue, topology: { ...t, iommus } }];
   }
   // IOMMUs nothing is behind (never the first: it is every device's default)
   for (const i of t.iommus.slice(1)) {
     if ([...pci, ...platform].some((d) => d.iommu === i.name)) continue;
     if (p.threads.some((th) => th.ops.some((op) => 'iommu' in op && op.iommu === i.name))) continue;
-    yield { ...p, topology: { ...t, iommus: t.iommus.filter((x) => x !== i) } };
+    yield [`iommu ${i.name}`, { ...p, topology: { ...t, iommus: t.iommus.filter((x) => x !== i) } }];
   }
   // one feature of one device
   for (const [list, key] of [[pci, 'pci'], [platform, 'platform']] as const) {
@@ -297,18 +306,18 @@ function* dropTopology(p: FuzzProgram): Iterable<FuzzProgram> {
         const copy = { ...list[k]! } as Record<string, unknown>;
         delete copy[f];
         const next = list.map((x, j) => (j === k ? copy : x));
-        yield { ...p, topology: { ...t, [key]: next } };
+        yield [`feature ${list[k]!.name} ${f}`, { ...p, topology: { ...t, [key]: next } }];
       }
     }
   }
   // driver knobs, whole or one at a time; the command line; patches
   for (const [k, v] of Object.entries(t)) {
     if (['iommus', 'pci', 'platform', 'defaultDomainType', 'pausePoints'].includes(k) || v === null || typeof v !== 'object') continue;
-    yield { ...p, topology: without(t, k) };
-    for (const knob of Object.keys(v as object)) yield { ...p, topology: { ...t, [k]: without(v as object, knob) } };
+    yield [`knobs ${k}`, { ...p, topology: without(t, k) }];
+    for (const knob of Object.keys(v as object)) yield [`knob ${k} ${knob}`, { ...p, topology: { ...t, [k]: without(v as object, knob) } }];
   }
   if (t.defaultDomainType !== undefined) {
-    yield { ...p, topology: without(t, 'defaultDomainType') };
+    yield ['defaultDomainType', { ...p, topology: without(t, 'defaultDomainType') }];
   }
-  for (const patch of p.patches) yield { ...p, patches: p.patches.filter((x) => x !== patch) };
+  for (const patch of p.patches) yield [`patch ${JSON.stringify(patch)}`, { ...p, patches: p.patches.filter((x) => x !== patch) }];
 }
