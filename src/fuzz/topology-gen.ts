@@ -32,6 +32,11 @@ export function generateTopology(r: Rand, cfg: FuzzConfig): Topology {
     if (r.chance(w.noIommu)) return { iommu: null };
     return nIommus === 1 ? {} : { iommu: r.pick(iommus).name };
   };
+  // the IOMMU sits at the root complex: every function of the PCI hierarchy (bridges and what
+  // is behind them) is translated by the same instance; firmware may leave out a function of
+  // the root bus (a device scope that does not list it), not one behind a bridge
+  const pciIommu: { iommu?: string } = nIommus === 1 ? {} : { iommu: r.pick(iommus).name };
+  const pciIommuFor = (bus: number): { iommu?: string | null } => (bus === 0 && r.chance(w.noIommu) ? { iommu: null } : pciIommu);
   const pci: PciFunctionSpec[] = [];
   const bridges: Array<{ readonly secondary: number; readonly kind: 'pcie-port' | 'pcie-to-pci' }> = [];
   let nextSlot = 1;
@@ -52,6 +57,7 @@ export function generateTopology(r: Rand, cfg: FuzzConfig): Topology {
       bus: 0,
       slot,
       bridge: { secondary, ...(kind === 'pcie-port' ? {} : { kind }) },
+      ...pciIommu,
       ...(r.chance(w.acs) ? { acs: r.chance(0.5) } : {}),
     });
     bridges.push({ secondary, kind });
@@ -93,7 +99,7 @@ export function generateTopology(r: Rand, cfg: FuzzConfig): Topology {
       bus,
       slot,
       ...(fn === 0 ? {} : { fn }),
-      ...iommuFor(),
+      ...pciIommuFor(bus),
       ...(multifunction ? { multifunction: true } : {}),
       ...(multifunction && r.chance(w.acs) ? { acs: r.chance(0.5) } : {}),
       ...(!conventional && r.chance(w.ats) ? { ats: true } : {}),

@@ -259,7 +259,9 @@ function* morePrologue(p: FuzzProgram): Iterable<Candidate> {
   }
 }
 
-const deviceFeatures = ['ats', 'pasids', 'acs', 'aliases', 'resv', 'untrusted', 'reset', 'quirkResetViaFlr', 'cxl', 'iommu', 'multifunction', 'sids'] as const;
+// not `iommu` of a PCI function (the whole hierarchy sits behind one instance), nor
+// `multifunction` (a function 1 needs function 0's bit)
+const deviceFeatures = ['ats', 'pasids', 'acs', 'aliases', 'resv', 'untrusted', 'reset', 'quirkResetViaFlr', 'cxl', 'iommu', 'sids'] as const;
 
 function* dropTopology(p: FuzzProgram): Iterable<Candidate> {
   const t = p.topology;
@@ -302,7 +304,7 @@ function* dropTopology(p: FuzzProgram): Iterable<Candidate> {
   for (const [list, key] of [[pci, 'pci'], [platform, 'platform']] as const) {
     for (let k = 0; k < list.length; k++) {
       for (const f of deviceFeatures) {
-        if (!(f in list[k]!)) continue;
+        if (!(f in list[k]!) || (key === 'pci' && f === 'iommu')) continue;
         const copy = { ...list[k]! } as Record<string, unknown>;
         delete copy[f];
         const next = list.map((x, j) => (j === k ? copy : x));
