@@ -135,16 +135,16 @@ export const defaultFuzzConfig: FuzzConfig = {
   ops: {
     register: 3, unregister: 1, hotAdd: 3, remove: 4, bind: 6, unbind: 3, claim: 5, releaseOwner: 4,
     domainAlloc: 5, domainFree: 5, attach: 8, detach: 6, replace: 3, pasidAttach: 5, pasidReplace: 2,
-    pasidDetach: 4, map: 4, unmap: 3, dmaMap: 4, dmaUnmap: 3, dma: 4, reset: 6, resetMethod: 3, setType: 3, prepareMsi: 2,
+    pasidDetach: 4, map: 4, unmap: 3, dmaMap: 4, dmaUnmap: 3, dma: 4, reset: 6, resetMethod: 4, setType: 3, prepareMsi: 2,
     resvRegions: 1,
   },
   // every driver of the registry (the mock now; SMMUv3 and VT-d once they are registered)
   drivers: Object.fromEntries(driverNames.map((d) => [d, 1])),
   topology: {
     maxIommus: 2, maxPci: 4, maxPlatform: 1, unregisteredIommu: 0.25, behindBridge: 0.3, pcieToPci: 0.3, acs: 0.3,
-    multifunction: 0.35, alias: 0.15, ats: 0.6, pasid: 0.5, untrusted: 0.1, resv: 0.1, resetMethod: 0.2,
-    quirkResetViaFlr: 0.3, cxl: 0.1, hotplug: 0.2, noIommu: 0.05, defaultDomainType: 0.7, knob: 0.1, driverFault: 0.03,
-    lastPasidRestoresRid: 0.3,
+    multifunction: 0.35, alias: 0.25, ats: 0.6, pasid: 0.5, untrusted: 0.1, resv: 0.1, resetMethod: 0.2,
+    quirkResetViaFlr: 0.3, cxl: 0.1, hotplug: 0.25, noIommu: 0.05, defaultDomainType: 0.7, knob: 0.1, driverFault: 0.03,
+    lastPasidRestoresRid: 0.4,
   },
   program: { maxThreads: 3, maxOpsPerThread: 5, swarm: 0.5, prologue: 0.5, closeOut: 0.6 },
   search: {

@@ -274,7 +274,7 @@ class ThreadGen {
         // SVA: a DMA-API driver binds a PASID on a function alone in its group (binding the driver if needed)
         const sva = this.live().filter((d) => this.ctx.devices.get(d)!.sva && s.bound.get(d) !== 'vfio' && !s.claims.has(`${d}|group`));
         let dev: string | null;
-        if (sva.length > 0 && r.chance(0.35)) {
+        if (sva.length > 0 && r.chance(0.5)) {
           dev = r.pick(sva);
           if (!s.bound.has(dev)) this.emit({ op: 'bind', dev });
         } else {
@@ -332,7 +332,11 @@ class ThreadGen {
       case 'dmaMap': {
         const dev = this.held('dma');
         if (dev === null || s.bound.get(dev) !== 'dma') return false;
-        return this.emit({ op: 'dmaMap', dev, paddr: (0x100 + r.below(0x100)) * 0x1000, as: fresh(this.ctx, 'buf') });
+        const as = fresh(this.ctx, 'buf');
+        this.emit({ op: 'dmaMap', dev, paddr: (0x100 + r.below(0x100)) * 0x1000, as });
+        // a driver maps a buffer for the device to DMA to
+        if (r.chance(0.5)) this.emit({ op: 'dma', dev, handle: as });
+        return true;
       }
       case 'dmaUnmap': {
         const bufs = [...s.bufs];
@@ -376,7 +380,13 @@ class ThreadGen {
     const here = (d: DeviceInfo): boolean => (this.homes.includes(d.name) ? d.present || this.s.added.has(d.name) : true);
     const ok = devs.filter((d) => !this.s.removed.has(d.name) && here(d));
     if (ok.length === 0) return false;
-    const d = r.pick(ok);
+    // a reset or a sysfs write races what other threads do with the device, and the IOMMU hooks
+    // act only on ATS functions (prepare returns early otherwise): those are drawn more often
+    // so are devices that share a slot or a requester ID with a device another thread drives
+    // (a reset beside a hot-add or a bind in the same group)
+    const elsewhere = (x: DeviceInfo): boolean => relatedDevices(this.ctx.topology, x.name).some((o) => !this.homes.includes(o));
+    const weight = (x: DeviceInfo): number => (pciOnly && x.ats ? 3 : 1) * (this.homes.includes(x.name) ? 1 : 2) * (elsewhere(x) ? 2 : 1);
+    const d = r.weighted(ok.map((x) => [x, weight(x)] as const))!;
     switch (kind) {
       case 'reset': {
         const method = r.chance(0.6) ? undefined : (r.pick(d.resets) as PciResetMethod);
@@ -396,6 +406,17 @@ class ThreadGen {
       }
     }
   }
+}
+
+/** the PCI functions that share a slot or a DMA alias with `dev` (one group, or one requester ID) */
+export function relatedDevices(t: Topology, dev: string): string[] {
+  const pci = (t.pci ?? []).filter((d) => d.bridge === undefined);
+  const me = pci.find((d) => d.name === dev);
+  if (me === undefined) return [];
+  const devfn = (d: (typeof pci)[number]): number => (d.slot << 3) | (d.fn ?? 0);
+  return pci
+    .filter((o) => o !== me && o.bus === me.bus && (o.slot === me.slot || (o.aliases ?? []).includes(devfn(me)) || (me.aliases ?? []).includes(devfn(o))))
+    .map((o) => o.name);
 }
 
 /** what root writes to reset_method */

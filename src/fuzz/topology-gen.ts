@@ -128,7 +128,7 @@ export function generateTopology(r: Rand, cfg: FuzzConfig): Topology {
       ...(r.chance(w.hotplug) ? { present: false } : {}),
     });
   }
-  const ddt = r.chance(w.defaultDomainType) ? r.pick(['dma', 'dma', 'identity', 'dma-fq'] as const) : undefined;
+  const ddt = r.chance(w.defaultDomainType) ? r.pick(['dma', 'identity', 'dma-fq'] as const) : undefined;
   const base: Topology = {
     iommus,
     pci,
@@ -145,7 +145,7 @@ export function generateTopology(r: Rand, cfg: FuzzConfig): Topology {
  */
 function aliasFor(r: Rand, pci: readonly PciFunctionSpec[], bus: number, slot: number): number {
   const others = pci.filter((d) => d.bus === bus && d.bridge === undefined);
-  if (others.length > 0 && r.chance(0.6)) {
+  if (others.length > 0 && r.chance(0.8)) {
     const d = r.pick(others);
     return (d.slot << 3) | (d.fn ?? 0);
   }
