@@ -142,6 +142,22 @@ describe('fuzz rules refuse caller bugs', () => {
     assert.match(ruleProblems(one([...owner, { op: 'remove', dev: 'ep0' }])).join(), /owner still holds it/);
   });
 
+  test('two threads using a hot-added device each wait for their own event (one completion lets one waiter through)', () => {
+    const hot: FuzzProgram = {
+      ...one([{ op: 'hotAdd', dev: 'ep1' }], [{ op: 'reset', dev: 'ep1' }], [{ op: 'resetMethod', dev: 'ep1', methods: 'default' }]),
+      topology: { ...topology, pci: [topology.pci[0]!, { ...topology.pci[1]!, present: false }] },
+    };
+    assert.deepEqual(ruleProblems(hot), []);
+    const { spec } = finalize(hot, 'hot');
+    assert.deepEqual(validateSpec(spec), []);
+    const waits = spec.threads.slice(1).map((t) => t.ops[0]!);
+    assert.deepEqual(waits.map((o) => o.op), ['wait', 'wait']);
+    const events = waits.map((o) => (o as { event: string }).event);
+    assert.notEqual(events[0], events[1]);
+    const signals = spec.threads[0]!.ops.filter((o) => o.op === 'signal').map((o) => (o as { event: string }).event);
+    assert.deepEqual([...signals].sort(), [...events].sort());
+  });
+
   test('a reset racing the removal of its device is ordered by events, so the validator accepts it', () => {
     const p = one([{ op: 'reset', dev: 'ep1' }], [{ op: 'remove', dev: 'ep1' }]);
     assert.deepEqual(ruleProblems(p), []);
