@@ -149,7 +149,7 @@ export const defaultFuzzConfig: FuzzConfig = {
   program: { maxThreads: 3, maxOpsPerThread: 5, swarm: 0.5, prologue: 0.5, closeOut: 0.6 },
   search: {
     random: 120, pct: 120, pctDepths: [2, 3], dfsBounds: [1], dfsExecutions: 60,
-    faultChoice: 120, failRate: 0.05, nthExecutions: 1, nthPoints: 80, maxSteps: 20_000, faultShare: 0.3,
+    faultChoice: 120, failRate: 0.05, nthExecutions: 1, nthPoints: 80, maxSteps: 20_000, faultShare: 0.4,
   },
   triage: { executions: 300, candidates: 100, checkSeconds: 60 },
   fresh: 0.5,
