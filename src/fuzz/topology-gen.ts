@@ -145,7 +145,7 @@ export function generateTopology(r: Rand, cfg: FuzzConfig): Topology {
  */
 function aliasFor(r: Rand, pci: readonly PciFunctionSpec[], bus: number, slot: number): number {
   const others = pci.filter((d) => d.bus === bus && d.bridge === undefined);
-  if (others.length > 0 && r.chance(0.8)) {
+  if (others.length > 0 && r.chance(0.7)) {
     const d = r.pick(others);
     return (d.slot << 3) | (d.fn ?? 0);
   }

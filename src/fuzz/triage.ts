@@ -180,7 +180,7 @@ export function triage(input: TriageInput): TriageOutput {
   // what `iommulab check` finds in it becomes its expectation
   let check: CheckSummary | null = null;
   if (kindOk) {
-    const r = confirm(spec, w.kind as ViolationKind, config.triage.checkSeconds, Math.max(200, 10 * config.triage.executions));
+    const r = confirm(spec, w.kind as ViolationKind, config.triage.checkSeconds, Math.max(200, 5 * config.triage.executions));
     check = r.summary;
     spec = { ...spec, expect: { violations: r.expect } };
   }
