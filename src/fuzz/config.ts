@@ -146,7 +146,7 @@ export const defaultFuzzConfig: FuzzConfig = {
     quirkResetViaFlr: 0.3, cxl: 0.1, hotplug: 0.25, noIommu: 0.05, defaultDomainType: 0.7, knob: 0.1, driverFault: 0.03,
     lastPasidRestoresRid: 0.4,
   },
-  program: { maxThreads: 3, maxOpsPerThread: 5, swarm: 0.5, prologue: 0.35, closeOut: 0.6 },
+  program: { maxThreads: 3, maxOpsPerThread: 5, swarm: 0.6, prologue: 0.35, closeOut: 0.6 },
   search: {
     random: 120, pct: 120, pctDepths: [2, 3], dfsBounds: [1], dfsExecutions: 60,
     faultChoice: 120, failRate: 0.05, nthExecutions: 1, nthPoints: 80, maxSteps: 20_000, faultShare: 0.4,

@@ -508,7 +508,7 @@ export function generateProgram(r: Rand, cfg: FuzzConfig, topology: Topology): F
   );
   // a prologue takes a thread's setup out of the race (fewer interleavings), at most half of it:
   // what is left must still race the other threads
-  const prologue = threads.map((t) => (t.ops.length > 0 && r.chance(cfg.program.prologue) ? r.between(1, Math.ceil(t.ops.length / 2)) : 0));
+  const prologue = threads.map((t) => (t.ops.length > 1 && r.chance(cfg.program.prologue) ? r.between(1, Math.floor(t.ops.length / 2)) : 0));
   const p: FuzzProgram = { topology, threads, prologue, patches: cfg.patches };
   const problems = ruleProblems(p);
   if (problems.length > 0) throw new Error(`fuzz generator broke its rules: ${problems.join('; ')}`);
