@@ -15,7 +15,10 @@ const config: FuzzConfig = {
   ...defaultFuzzConfig,
   program: { ...defaultFuzzConfig.program, maxThreads: 2, maxOpsPerThread: 3 },
   topology: { ...defaultFuzzConfig.topology, maxPci: 3, unregisteredIommu: 0.5 },
-  search: { ...defaultFuzzConfig.search, random: 12, pct: 12, dfsBounds: [1], dfsExecutions: 8, faultChoice: 12, nthPoints: 12, faultShare: 0.5 },
+  search: {
+    ...defaultFuzzConfig.search,
+    random: 12, pct: 12, dfsBounds: [1], dfsExecutions: 8, faultChoice: 12, nthPoints: 12, faultShare: 0.5,
+  },
   triage: { executions: 12, candidates: 5, checkSeconds: 1 },
   batch: 3,
 };

@@ -140,7 +140,8 @@ export function checkGroup(g: IommuGroup, truth: HwTruth, only: Device | null = 
     // the reset function, a member that shares a requester ID with it (a DMA alias: parking the
     // reset function's IDs parks that member's too), and (patch resetHotAddBlocked) a member
     // parked on the blocking domain until done
-    const resetting = dev === resetDev || (resetDev !== null && sharesRequesterId(dev, resetDev)) || (g.resettingDomain !== null && g.ghostParked.has(dev));
+    const aliasOfReset = resetDev !== null && sharesRequesterId(dev, resetDev);
+    const resetting = dev === resetDev || aliasOfReset || (g.resettingDomain !== null && g.ghostParked.has(dev));
     const rid = oracle.installed(dev, null);
     const onBlocking = g.blockingDomain !== null && sameTranslation(rid, oracle.translationOf(g.blockingDomain));
     // I13: a deferred device was never programmed, and its group is on the default domain

@@ -385,7 +385,8 @@ class ThreadGen {
     // so are devices that share a slot or a requester ID with a device another thread drives
     // (a reset beside a hot-add or a bind in the same group)
     const elsewhere = (x: DeviceInfo): boolean => relatedDevices(this.ctx.topology, x.name).some((o) => !this.homes.includes(o));
-    const weight = (x: DeviceInfo): number => (pciOnly && x.ats ? 3 : 1) * (this.homes.includes(x.name) ? 1 : 2) * (elsewhere(x) ? 2 : 1);
+    const weight = (x: DeviceInfo): number =>
+      (pciOnly && x.ats ? 3 : 1) * (this.homes.includes(x.name) ? 1 : 2) * (elsewhere(x) ? 2 : 1);
     const d = r.weighted(ok.map((x) => [x, weight(x)] as const))!;
     switch (kind) {
       case 'reset': {
@@ -415,7 +416,8 @@ export function relatedDevices(t: Topology, dev: string): string[] {
   if (me === undefined) return [];
   const devfn = (d: (typeof pci)[number]): number => (d.slot << 3) | (d.fn ?? 0);
   return pci
-    .filter((o) => o !== me && o.bus === me.bus && (o.slot === me.slot || (o.aliases ?? []).includes(devfn(me)) || (me.aliases ?? []).includes(devfn(o))))
+    .filter((o) => o !== me && o.bus === me.bus)
+    .filter((o) => o.slot === me.slot || (o.aliases ?? []).includes(devfn(me)) || (me.aliases ?? []).includes(devfn(o)))
     .map((o) => o.name);
 }
 
@@ -508,7 +510,9 @@ export function generateProgram(r: Rand, cfg: FuzzConfig, topology: Topology): F
   );
   // a prologue takes a thread's setup out of the race (fewer interleavings), at most half of it:
   // what is left must still race the other threads
-  const prologue = threads.map((t) => (t.ops.length > 1 && r.chance(cfg.program.prologue) ? r.between(1, Math.floor(t.ops.length / 2)) : 0));
+  const prologue = threads.map((t) =>
+    t.ops.length > 1 && r.chance(cfg.program.prologue) ? r.between(1, Math.floor(t.ops.length / 2)) : 0,
+  );
   const p: FuzzProgram = { topology, threads, prologue, patches: cfg.patches };
   const problems = ruleProblems(p);
   if (problems.length > 0) throw new Error(`fuzz generator broke its rules: ${problems.join('; ')}`);
