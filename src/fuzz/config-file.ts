@@ -49,6 +49,7 @@ const search = strictObject({
   faultShare: prob.optional(),
 });
 const triage = strictObject({
+  maxExecutions: count(100_000_000).optional(),
   executions: z.number().int().min(1).max(1_000_000).optional(),
   candidates: count(100_000).optional(),
   checkSeconds: z.number().min(1).max(3600).optional(),

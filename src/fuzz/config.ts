@@ -105,6 +105,8 @@ export interface TriageBudget {
   readonly executions: number;
   /** candidate programs tried while minimizing one signature */
   readonly candidates: number;
+  /** executions one signature's minimization may run in all (then the smallest program so far is kept) */
+  readonly maxExecutions?: number;
   /**
    * time limit of the `iommulab check` runs that confirm a reproducer (seconds): a safety net
    * only, the checks are bounded by executions (so what they find does not depend on the load)
@@ -151,7 +153,7 @@ export const defaultFuzzConfig: FuzzConfig = {
     random: 120, pct: 120, pctDepths: [2, 3], dfsBounds: [1], dfsExecutions: 60,
     faultChoice: 120, failRate: 0.05, nthExecutions: 1, nthPoints: 80, maxSteps: 20_000, faultShare: 0.4,
   },
-  triage: { executions: 200, candidates: 100, checkSeconds: 60 },
+  triage: { executions: 200, candidates: 100, maxExecutions: 6000, checkSeconds: 60 },
   fresh: 0.5,
   batch: 8,
   coverage: 'blocks',

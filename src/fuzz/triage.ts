@@ -105,8 +105,12 @@ export function triage(input: TriageInput): TriageOutput {
     const e = Math.min(config.triage.executions, Math.max(40, 4 * probe.executions));
     ({ budget, faults } = triageSearch(witness, config, e));
   }
+  // minimization stops at the candidates' cap or once it ran `triage.maxExecutions` (counted,
+  // not timed: what a triage gives must not depend on the load)
+  const cap = config.triage.maxExecutions ?? Number.POSITIVE_INFINITY;
+  const spent = (): boolean => candidates >= config.triage.candidates || executions >= cap;
   const keeps = (p: FuzzProgram): boolean => {
-    if (candidates >= config.triage.candidates) return false;
+    if (spent()) return false;
     candidates++;
     return find(p, witness.signature)?.witnesses.some((w) => w.signature === witness.signature) === true;
   };
@@ -117,7 +121,7 @@ export function triage(input: TriageInput): TriageOutput {
   const failed = new Set<string>();
   const tryAll = (cands: () => Iterable<Candidate>): boolean => {
     for (const [key, c] of cands()) {
-      if (candidates >= config.triage.candidates) return false;
+      if (spent()) return false;
       if (failed.has(key)) continue;
       if (keeps(c)) {
         cur = c;
@@ -128,7 +132,7 @@ export function triage(input: TriageInput): TriageOutput {
     return false;
   };
   // greedy: take the first smaller program that keeps the signature, and start over from it
-  for (let changed = true; changed && candidates < config.triage.candidates;) {
+  for (let changed = true; changed && !spent();) {
     changed =
       tryAll(() => dropThreads(cur)) ||
       tryAll(() => dropOps(cur)) ||
