@@ -23,6 +23,8 @@ const config: FuzzConfig = {
   // that fires under load makes the reproducer's expectation depend on the machine
   triage: { executions: 12, candidates: 5, checkSeconds: 600 },
   batch: 3,
+  // the block probe is what must not depend on the worker count or on a resume
+  coverage: 'blocks',
 };
 const programs = 6;
 const dir = scratchDir();

@@ -156,6 +156,8 @@ export const defaultFuzzConfig: FuzzConfig = {
   triage: { executions: 200, candidates: 100, maxExecutions: 6000, checkSeconds: 60 },
   fresh: 0.5,
   batch: 8,
-  coverage: 'blocks',
+  // block coverage costs about 2.5x per execution (TurboFan off, counters): measured side by
+  // side on one seed it found the built-in findings about twice as late as outcome coverage
+  coverage: 'outcomes',
   patches: [],
 };
