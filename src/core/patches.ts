@@ -42,6 +42,18 @@ export const patchRegistry = [
     description: 'pre-7.0: PCI resets do not call pci_dev_reset_iommu_prepare()/done(); the function is reset while attached, ATS on',
     source: 'spec core.md §4.12; hardware.md §4.4',
   },
+  {
+    name: 'testDevOp',
+    description:
+      'Nicolin Chen\'s test_dev series (v1, not merged): the core calls domain->ops->test_dev() before every attach_dev/set_dev_pasid, and the SMMUv3 driver\'s compatibility checks move there',
+    source: 'seeds/002 (patches 02, 03/20); spec hardware.md §1.17',
+  },
+  {
+    name: 'resetRecordAttach',
+    description:
+      'the reset design test_dev was for: while a device is resetting, an attach or PASID attach that passes test_dev is only recorded (group->domain, pasid_array) and applied at reset done, instead of -EBUSY',
+    source: 'seeds/002 (cover letter, Jason Gunthorpe\'s objection); spec hardware.md §1.17',
+  },
 ] as const satisfies ReadonlyArray<{ name: string; description: string; source: string }>;
 
 export type PatchName = (typeof patchRegistry)[number]['name'];

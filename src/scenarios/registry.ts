@@ -16,7 +16,9 @@ import { iommuReleaseUnlocked } from './iommu/findings/release-unlocked.js';
 import { iommuRemoveBetweenPhases } from './iommu/findings/remove-between-phases.js';
 import { iommuResetNested } from './iommu/findings/reset-nested.js';
 import { iommuResetVsDetach } from './iommu/findings/reset-vs-detach.js';
+import { DRIVER_SEPARATOR, scenarioWithDriver } from './iommu/driver-override.js';
 import type { Scenario } from './scenario.js';
+import { driverNames } from '../drivers/registry.js';
 
 export const builtinScenarios: readonly Scenario[] = [
   lostUpdate,
@@ -46,6 +48,14 @@ export const builtinScenarios: readonly Scenario[] = [
   iommuPasidReplaceHandle,
 ];
 
+/** a built-in by name; NAME@DRIVER is the IOMMU built-in NAME with every IOMMU on DRIVER (`--driver`) */
 export function findScenario(name: string): Scenario | undefined {
-  return builtinScenarios.find((s) => s.name === name);
+  const s = builtinScenarios.find((x) => x.name === name);
+  if (s !== undefined) return s;
+  const at = name.lastIndexOf(DRIVER_SEPARATOR);
+  if (at <= 0) return undefined;
+  const base = builtinScenarios.find((x) => x.name === name.slice(0, at));
+  const driver = name.slice(at + 1);
+  if (base === undefined || !driverNames.includes(driver)) return undefined;
+  return scenarioWithDriver(base, driver);
 }

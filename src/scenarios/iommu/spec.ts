@@ -5,6 +5,7 @@
 import type { DefaultDomainTypeName } from '../../core/globals.js';
 import type { PatchName } from '../../core/patches.js';
 import type { MockOptions } from '../../drivers/mock/options.js';
+import type { SmmuKnobs } from '../../drivers/smmuv3/options.js';
 import type { PciFunctionSpec, PciResetMethod, PlatformDeviceSpec } from '../../machine/topology.js';
 import type { FaultPlan } from '../../rt/execution.js';
 import type { Expectation } from '../scenario.js';
@@ -23,6 +24,8 @@ export interface Topology {
   readonly iommus: readonly IommuSpec[];
   /** the mock driver's knobs (blocked/identity domains, PASID, deferred attach, failures) */
   readonly mock?: MockOptions;
+  /** the arm-smmu-v3 driver's knobs (stages, ATS, SSID/ASID/VMID sizes) */
+  readonly smmuv3?: SmmuKnobs;
   readonly pci?: readonly PciFunctionSpec[];
   readonly platform?: readonly PlatformDeviceSpec[];
   readonly defaultDomainType?: DefaultDomainTypeName;
