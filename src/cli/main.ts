@@ -13,11 +13,11 @@ import { runOnce } from '../explorer/run-once.js';
 import { decodeSchedule, faultsFor, ScheduleSyntaxError } from '../explorer/schedule.js';
 import { executionReport, replayTarget } from '../report/text.js';
 import { displayPath } from '../scenarios/file/display-path.js';
-import { builtinScenarios } from '../scenarios/registry.js';
+import { builtinScenarios, iommuDriverNames } from '../scenarios/registry.js';
 import { readCheckpoint, refuseToOverwrite, runCheckRequest, UsageError } from './check-command.js';
 import { scenarioFileError } from './file-errors.js';
 import { runMerge } from './merge.js';
-import { scenarioOfArg, scenariosOfArgs, scenariosOfFiles } from './scenario-args.js';
+import { scenarioOfArg, scenariosOfArgs, scenariosOfFiles, withDriverOverride } from './scenario-args.js';
 
 function int(name: string, min = 0, max = Number.MAX_SAFE_INTEGER) {
   return (v: string): number => {
@@ -65,12 +65,13 @@ interface CheckFlags {
   checkpoint?: string;
   checkpointEvery: number;
   resume?: string;
+  driver?: string;
 }
 
 /** Flags that define the search: a resumed run takes them from its checkpoint. */
 const searchFlags = [
   'strategy', 'seed', 'executions', 'preemptionBound', 'depth', 'faults', 'maxFailures', 'warnFails', 'maxExecutions',
-  'timeLimit', 'minimize', 'shard',
+  'timeLimit', 'minimize', 'shard', 'driver',
 ];
 
 async function runCheck(names: string[], flags: CheckFlags, cmd: Command): Promise<number> {
@@ -115,7 +116,7 @@ async function runCheck(names: string[], flags: CheckFlags, cmd: Command): Promi
   if (flags.checkpoint !== undefined) refuseToOverwrite(flags.checkpoint);
   return runCheckRequest({
     ...common,
-    scenarios: scenariosOfArgs(names),
+    scenarios: withDriverOverride(scenariosOfArgs(names), flags.driver),
     options: {
       strategy: flags.strategy ?? defaultCheckOptions.strategy,
       seed: flags.seed,
@@ -139,8 +140,15 @@ function kebab(flag: string): string {
   return flag.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 }
 
-function runReplay(name: string, scheduleText: string, flags: { warnFails: boolean; faults: CheckOptions['faults']; maxFailures: number }): number {
-  const s = scenarioOfArg(name);
+interface ReplayFlags {
+  warnFails: boolean;
+  faults: CheckOptions['faults'];
+  maxFailures: number;
+  driver?: string;
+}
+
+function runReplay(name: string, scheduleText: string, flags: ReplayFlags): number {
+  const s = withDriverOverride([scenarioOfArg(name)], flags.driver)[0]!;
   let schedule: ReturnType<typeof decodeSchedule>;
   try {
     schedule = decodeSchedule(scheduleText);
@@ -163,6 +171,11 @@ function runReplay(name: string, scheduleText: string, flags: { warnFails: boole
     if (e instanceof ReplayMismatch) throw new UsageError(`schedule "${scheduleText}" does not fit scenario ${name}: ${e.message}`);
     throw e;
   }
+}
+
+/** --driver: a topology override (every IOMMU of the scenario on that driver) */
+function driverOption(): Option {
+  return new Option('--driver <name>', 'drive every IOMMU of each built-in scenario with this driver (runs NAME@DRIVER)').choices([...iommuDriverNames]);
 }
 
 function program(): Command {
@@ -196,6 +209,7 @@ function program(): Command {
     .option('--workers <n>', 'worker threads (1: explore in this thread)', int('--workers', 1), defaultWorkers())
     .option('--shard <i/n>', 'run the i-th of n deterministic shares of the work; `iommulab merge` combines them', shardArg)
     .option('--out <file>', 'also write the JSON result to FILE (a --shard run\'s result)')
+    .addOption(driverOption())
     .option('--checkpoint <file>', 'save progress to FILE periodically and on Ctrl-C')
     .option('--checkpoint-every <seconds>', 'checkpoint period', seconds('--checkpoint-every'), 5)
     .option('--resume <file>', 'continue the run saved in a checkpoint (its scenarios and options)')
@@ -221,7 +235,8 @@ function program(): Command {
     .addOption(new Option('--faults <mode>', 'as for check').choices(['scenario', 'none', 'nth', 'choice']).default('scenario'))
     .option('--max-failures <n>', 'as for check', int('--max-failures', 1), 1)
     .option('--no-warn-fails', 'a WARN is reported but does not fail')
-    .action((name: string, schedule: string, flags: { warnFails: boolean; faults: CheckOptions['faults']; maxFailures: number }) => {
+    .addOption(driverOption())
+    .action((name: string, schedule: string, flags: ReplayFlags) => {
       process.exitCode = runReplay(name, schedule, flags);
     });
   cmd

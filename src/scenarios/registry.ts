@@ -17,6 +17,8 @@ import { iommuRemoveBetweenPhases } from './iommu/findings/remove-between-phases
 import { iommuResetNested } from './iommu/findings/reset-nested.js';
 import { iommuResetVsDetach } from './iommu/findings/reset-vs-detach.js';
 import { DRIVER_SEPARATOR, scenarioWithDriver } from './iommu/driver-override.js';
+
+export { scenarioWithDriver };
 import type { Scenario } from './scenario.js';
 import { driverNames } from '../drivers/registry.js';
 
@@ -47,6 +49,9 @@ export const builtinScenarios: readonly Scenario[] = [
   iommuClaimBetweenPhases,
   iommuPasidReplaceHandle,
 ];
+
+/** the IOMMU drivers a topology (or `--driver`) can name */
+export const iommuDriverNames: readonly string[] = driverNames;
 
 /** a built-in by name; NAME@DRIVER is the IOMMU built-in NAME with every IOMMU on DRIVER (`--driver`) */
 export function findScenario(name: string): Scenario | undefined {

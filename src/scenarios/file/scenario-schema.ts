@@ -84,6 +84,8 @@ export const scenarioSchema = strictObject({
   threads: z.array(thread).min(1).describe('the concurrent threads'),
   epilogue: ops.optional().describe('operations run alone after the threads, before the automatic cleanup'),
   expect: expectation,
+  expectByDriver: z.record(z.string(), expectation).optional()
+    .describe('the expectation under `--driver NAME` where it differs (driver name -> expectation)'),
   faults: faultPlan.optional(),
 }).describe('one scenario');
 

@@ -15,6 +15,7 @@ export function specWithDriver(spec: IommuScenarioSpec, driver: string): IommuSc
   return {
     ...spec,
     name: `${spec.name}${DRIVER_SEPARATOR}${driver}`,
+    expect: spec.expectByDriver?.[driver] ?? spec.expect,
     topology: { ...spec.topology, iommus: spec.topology.iommus.map((i) => ({ ...i, driver })) },
   };
 }

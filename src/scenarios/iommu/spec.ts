@@ -97,6 +97,11 @@ export interface IommuScenarioSpec {
   /** run alone after the threads, before the automatic cleanup */
   readonly epilogue?: readonly Op[];
   readonly expect: Expectation;
+  /**
+   * Where the outcome depends on the driver (a `--driver` override, NAME@DRIVER): the expectation
+   * on that driver, with the reason in docs/FINDINGS.md ("Built-ins on other drivers").
+   */
+  readonly expectByDriver?: Readonly<Record<string, Expectation>>;
   /** allocation fault injection the check runs with unless told otherwise */
   readonly faults?: FaultPlan;
 }

@@ -44,4 +44,7 @@ export const iommuReleaseUnlocked = iommuScenario({
     },
   ],
   expect: { violations: ['invariant'] },
+  // arm-smmu-v3 has a release_domain: the core parks ep0 on it before dropping the mutex, so the
+  // window holds nothing to free under it (docs/FINDINGS.md, "Built-ins on other drivers")
+  expectByDriver: { smmuv3: { pass: true } },
 });
