@@ -16,6 +16,8 @@ import { iommuReleaseUnlocked } from './iommu/findings/release-unlocked.js';
 import { iommuRemoveBetweenPhases } from './iommu/findings/remove-between-phases.js';
 import { iommuResetNested } from './iommu/findings/reset-nested.js';
 import { iommuResetVsDetach } from './iommu/findings/reset-vs-detach.js';
+import { iommuSeed002Merged, iommuSeed002Recorded } from './iommu/findings/seed002-test-dev.js';
+import { iommuSmmuv3ResetIdentityPasid } from './iommu/findings/smmuv3-reset-pasid.js';
 import { DRIVER_SEPARATOR, scenarioWithDriver } from './iommu/driver-override.js';
 
 export { scenarioWithDriver };
@@ -48,6 +50,9 @@ export const builtinScenarios: readonly Scenario[] = [
   iommuRemoveBetweenPhases,
   iommuClaimBetweenPhases,
   iommuPasidReplaceHandle,
+  iommuSmmuv3ResetIdentityPasid,
+  iommuSeed002Merged,
+  iommuSeed002Recorded,
 ];
 
 /** the IOMMU drivers a topology (or `--driver`) can name */

@@ -42,6 +42,8 @@ export class ArmSmmuDomain extends IommuDomain {
   nrAtsMasters = 0;
   readonly devicesLock: Spinlock;
   enforceCacheCoherency = false;
+  /** an S2 domain allocated as a nesting parent (IOMMU_HWPT_ALLOC_NEST_PARENT) */
+  nestParent = false;
 
   constructor(
     readonly kind: ArmSmmuDomainKind,

@@ -53,7 +53,9 @@ export function* armSmmuTlbInvRangeDomain(d: ArmSmmuDomain, iova: number, size: 
         ? { op: 'TLBI_EL2_VA', asid: d.asid, addr: iova, size, leaf }
         : { op: 'TLBI_NH_VA', asid: d.asid, vmid: 0, addr: iova, size, leaf }
       : { op: 'TLBI_S2_IPA', vmid: d.vmid, addr: iova, size, leaf };
-  const r = yield* smmuCmdqIssue(smmu.hw, [cmd], true);
+  // a nest parent's S2 change also stales the S1 entries nested walks made under its VMID
+  const cmds: SmmuCmd[] = d.nestParent ? [cmd, { op: 'TLBI_NH_ALL', vmid: d.vmid }] : [cmd];
+  const r = yield* smmuCmdqIssue(smmu.hw, cmds, true);
   // "this can't be leaf-only since we may have zapped an entire table"
   const a = yield* armSmmuAtcInvDomain(d, iova, size);
   return r !== 0 ? r : a;

@@ -5,7 +5,7 @@
 // io-pgtable's flush_all, its pages, then the tag, with no TLBI of its own).
 import type { Device } from '../../base/device.js';
 import { devIommuPrivGet } from '../../core/dev-iommu.js';
-import { IOMMU_HWPT_ALLOC_PASID } from '../../core/domain-types.js';
+import { IOMMU_HWPT_ALLOC_NEST_PARENT, IOMMU_HWPT_ALLOC_PASID } from '../../core/domain-types.js';
 import type { IommuDomain } from '../../core/domain.js';
 import type { IommuIotlbGather, MapPagesResult } from '../../core/ops.js';
 import { freePages } from '../../hw/memory/phys-memory.js';
@@ -86,11 +86,15 @@ function* armSmmuDomainFinalise(d: ArmSmmuDomain, smmu: ArmSmmuDevice): Gen<numb
 export function* armSmmuDomainAllocPagingFlags(dev: Device, flags: number): Gen<IommuDomain | number> {
   const master = devIommuPrivGet<ArmSmmuMaster>(dev);
   const smmu = master.smmu;
-  if ((flags & ~IOMMU_HWPT_ALLOC_PASID) !== 0) return -EOPNOTSUPP;
+  if ((flags & ~(IOMMU_HWPT_ALLOC_PASID | IOMMU_HWPT_ALLOC_NEST_PARENT)) !== 0) return -EOPNOTSUPP;
+  const nestParent = (flags & IOMMU_HWPT_ALLOC_NEST_PARENT) !== 0;
+  // a nest parent is S2 (FEAT_NESTING), and no PASID user; PASID users are S1
+  if (nestParent && ((flags & IOMMU_HWPT_ALLOC_PASID) !== 0 || !smmu.feat.transS2)) return -EOPNOTSUPP;
   if ((flags & IOMMU_HWPT_ALLOC_PASID) !== 0 && !smmu.feat.transS1) return -EOPNOTSUPP;
   const d = yield* kzalloc(() => new ArmSmmuDomain('paging', 'paging', smmu.drv));
   if (d === null) return -ENOMEM;
-  d.stage = smmu.feat.transS1 ? 'S1' : 'S2';
+  d.stage = !nestParent && smmu.feat.transS1 ? 'S1' : 'S2';
+  d.nestParent = nestParent;
   const ret = yield* armSmmuDomainFinalise(d, smmu);
   if (ret !== 0) {
     yield* kfree(d);

@@ -54,7 +54,7 @@ export type Op = OpBase &
     | { readonly op: 'unbind'; readonly dev: string }
     | { readonly op: 'claim'; readonly dev: string; readonly owner: string; readonly group?: boolean }
     | { readonly op: 'releaseOwner'; readonly dev: string; readonly group?: boolean }
-    | { readonly op: 'domainAlloc'; readonly dev: string; readonly domain: string; readonly pasid?: boolean; readonly iommufd?: boolean }
+    | { readonly op: 'domainAlloc'; readonly dev: string; readonly domain: string; readonly pasid?: boolean; readonly iommufd?: boolean; readonly nestParent?: boolean }
     | { readonly op: 'domainFree'; readonly domain: string }
     | { readonly op: 'attach'; readonly dev: string; readonly domain: string; readonly api?: AttachApi; readonly handle?: string }
     | { readonly op: 'detach'; readonly dev: string; readonly domain?: string; readonly api?: AttachApi }
