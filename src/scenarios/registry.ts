@@ -18,6 +18,7 @@ import { iommuResetNested } from './iommu/findings/reset-nested.js';
 import { iommuResetVsDetach } from './iommu/findings/reset-vs-detach.js';
 import { iommuSeed002Merged, iommuSeed002Recorded } from './iommu/findings/seed002-test-dev.js';
 import { iommuSmmuv3ResetIdentityPasid } from './iommu/findings/smmuv3-reset-pasid.js';
+import { iommuSmmuv3UnmapVsReset } from './iommu/findings/smmuv3-unmap-vs-reset.js';
 import { DRIVER_SEPARATOR, scenarioWithDriver } from './iommu/driver-override.js';
 
 export { scenarioWithDriver };
@@ -51,6 +52,7 @@ export const builtinScenarios: readonly Scenario[] = [
   iommuClaimBetweenPhases,
   iommuPasidReplaceHandle,
   iommuSmmuv3ResetIdentityPasid,
+  iommuSmmuv3UnmapVsReset,
   iommuSeed002Merged,
   iommuSeed002Recorded,
 ];
