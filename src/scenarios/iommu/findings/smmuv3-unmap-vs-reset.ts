@@ -8,8 +8,8 @@ export const iommuSmmuv3UnmapVsReset = iommuScenario({
   name: 'iommu-smmuv3-unmap-vs-reset',
   summary: 'finding: arm-smmu-v3, an unmap\'s ATC_INV batch built before prepare is submitted after the FLR started',
   description:
-    'An ATS function owned by iommufd on arm-smmu-v3, domain D attached with one page mapped and cached in the ' +
-    'device\'s ATC. iommufd unmaps the page while the function is reset (FLR). arm_smmu_atc_inv_domain() collects ' +
+    'An ATS function owned by iommufd on arm-smmu-v3, domain D attached with one page mapped. ' +
+    'iommufd unmaps the page while the function is reset (FLR). arm_smmu_atc_inv_domain() collects ' +
     'ATC_INV commands for the ATS masters under devices_lock and submits them after dropping it; if ' +
     'pci_dev_reset_iommu_prepare() runs in between, and the FLR starts, the ATC_INV reaches a function in reset: ' +
     'no completion, CERROR_ATC_INV_SYNC (I9 and H16). The reset hooks were merged to prevent exactly this.',
@@ -24,8 +24,6 @@ export const iommuSmmuv3UnmapVsReset = iommuScenario({
     { op: 'domainAlloc', dev: 'ep0', domain: 'D' },
     { op: 'attach', dev: 'ep0', domain: 'D' },
     { op: 'map', domain: 'D', iova: 0x100000, paddr: 0x200000, size: 0x1000 },
-    // the device's ATC now holds the translation
-    { op: 'dma', dev: 'ep0', iova: 0x100000 },
   ],
   threads: [
     { name: 'iommufd', ops: [{ op: 'unmap', domain: 'D', iova: 0x100000, size: 0x1000 }] },

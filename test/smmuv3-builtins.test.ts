@@ -1,0 +1,83 @@
+// Every core built-in also runs on arm-smmu-v3 (the `--driver smmuv3` topology override, NAME@smmuv3)
+// and meets its expectation there (expectByDriver where the outcome depends on the driver); the
+// seed 002 and SMMUv3 finding scenarios; `--driver` on the command line.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { checkScenario } from '../src/check/check.js';
+import { patchRegistry } from '../src/core/patches.js';
+import { builtinScenarios, findScenario, scenarioWithDriver } from '../src/scenarios/registry.js';
+import { iommuSpecOf } from '../src/scenarios/iommu/build.js';
+import { iommulab } from './support/cli.js';
+
+/** heavy ones the CLI check covers (`iommulab check --driver smmuv3`): thousands of executions */
+const heavy = new Set(['iommu-reset-vs-detach']);
+
+const core = builtinScenarios.filter((s) => s.name.startsWith('iommu-') && iommuSpecOf(s)!.topology.iommus.every((i) => i.driver === undefined));
+
+describe('core built-ins on arm-smmu-v3', () => {
+  for (const s of core.filter((x) => !heavy.has(x.name))) {
+    it(`${s.name}@smmuv3 meets its expectation`, () => {
+      const v = scenarioWithDriver(s, 'smmuv3')!;
+      assert.equal(v.name, `${s.name}@smmuv3`);
+      assert.ok(iommuSpecOf(v)!.topology.iommus.every((i) => i.driver === 'smmuv3'));
+      const o = checkScenario(v);
+      assert.equal(o.matches, true, `${v.name}: ${o.outcome} ${o.violation?.splat.split('\n')[0] ?? ''}`);
+    });
+  }
+
+  it('NAME@DRIVER is found by name (workers, replay keys) and is the same variant each time', () => {
+    const v = findScenario('iommu-lifecycle@smmuv3');
+    assert.ok(v !== undefined);
+    assert.equal(findScenario('iommu-lifecycle@smmuv3'), v);
+    assert.equal(findScenario('iommu-lifecycle@nosuch'), undefined);
+    assert.equal(findScenario('lost-update@smmuv3'), undefined);
+  });
+
+  it('release-unlocked depends on the mock (no release_domain): on arm-smmu-v3 it passes, as recorded', () => {
+    const s = findScenario('iommu-release-unlocked')!;
+    assert.deepEqual(s.expect, { violations: ['invariant'] });
+    assert.deepEqual(findScenario('iommu-release-unlocked@smmuv3')!.expect, { pass: true });
+  });
+});
+
+describe('seed 002 and the SMMUv3 findings', () => {
+  it('the merged design refuses attaches during the FLR and stays consistent; the recorded one leaves the RID aborting (I3)', () => {
+    const merged = checkScenario(findScenario('iommu-seed002-reset-refuses')!);
+    assert.equal(merged.outcome, 'pass');
+    assert.equal(merged.exhaustive, true);
+    const recorded = checkScenario(findScenario('iommu-seed002-test-dev-recorded')!);
+    assert.equal(recorded.matches, true);
+    assert.match(recorded.violation!.splat, /I3: dev:ep0 RID is abort but .*->domain is domain:S2/);
+  });
+
+  it('F8: identity RID + PASID: prepare restores bypass before the FLR (I9)', () => {
+    const o = checkScenario(findScenario('iommu-smmuv3-reset-identity-pasid')!);
+    assert.equal(o.matches, true);
+    assert.match(o.violation!.splat, /I9: dev:ep0 is in reset but its RID is bypass/);
+  });
+
+  it('both seed 002 toggles are listed with their source', () => {
+    for (const n of ['testDevOp', 'resetRecordAttach']) {
+      const p = patchRegistry.find((x) => x.name === n);
+      assert.ok(p !== undefined && p.source.includes('seeds/002'), n);
+    }
+  });
+});
+
+describe('iommulab --driver', { concurrency: true }, () => {
+  it('check --driver smmuv3 runs NAME@smmuv3 and examples as they are', async () => {
+    const r = await iommulab('check', '--workers', '1', '--driver', 'smmuv3', 'iommu-reset-vs-attach', 'lost-update');
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /^ok {3}iommu-reset-vs-attach@smmuv3 /m);
+    assert.match(r.stdout, /^ok {3}lost-update /m);
+  });
+
+  it('replay --driver takes the same override; an unknown driver is a usage error', async () => {
+    const r = await iommulab('replay', '--driver', 'smmuv3', 'iommu-lifecycle', '-');
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /arm_smmu_attach_dev/);
+    const bad = await iommulab('check', '--driver', 'nosuch', 'iommu-lifecycle');
+    assert.equal(bad.status, 2);
+    assert.match(bad.stderr, /--driver/);
+  });
+});
