@@ -29,6 +29,7 @@ export function* waitForCompletion(c: Completion): Gen {
   if (exec.tracing) exec.noteSite();
   yield c.waitOp;
   if (c.done !== ALL) c.done--;
+  if (exec.yieldChecker !== null) exec.yieldChecker.acquire(c);
 }
 
 /**
@@ -47,6 +48,7 @@ export function* complete(c: Completion): Gen {
   if (exec.tracing) exec.noteSite();
   yield c.signalOp;
   if (c.done !== ALL) c.done++;
+  if (exec.yieldChecker !== null) exec.yieldChecker.release(c);
 }
 
 /** complete_all() */
@@ -55,4 +57,5 @@ export function* completeAll(c: Completion): Gen {
   if (exec.tracing) exec.noteSite();
   yield c.signalAllOp;
   c.done = ALL;
+  if (exec.yieldChecker !== null) exec.yieldChecker.release(c);
 }
