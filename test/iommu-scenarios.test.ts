@@ -31,6 +31,7 @@ describe('built-in IOMMU scenarios', () => {
   it('every IOMMU scenario in the registry is as expected (findings included)', () => {
     for (const s of builtinScenarios.filter((x) => x.name.startsWith('iommu-') && !builtins.includes(x.name))) {
       if (s.name === 'iommu-reset-vs-detach' || s.name === 'iommu-lifecycle-fail-nth') continue; // covered elsewhere
+      if (s.name === 'iommu-smmuv3-unmap-vs-reset') continue; // a thousand executions: cli-check runs it
       assert.equal(checkScenario(s).matches, true, s.name);
     }
   });

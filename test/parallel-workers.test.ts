@@ -15,7 +15,7 @@ import { RandomStrategy } from '../src/explorer/random.js';
 import type { Strategy } from '../src/explorer/strategy.js';
 import { noFaults } from '../src/rt/execution.js';
 import { scenarioSource } from '../src/check/search-spec.js';
-import { builtinScenarios } from '../src/scenarios/registry.js';
+import { builtinScenarios, onHardwareModel } from '../src/scenarios/registry.js';
 import { fixtureSource, programNamed } from './fixtures/programs.js';
 import { essence } from './helpers/compare.js';
 
@@ -100,7 +100,7 @@ describe('parallel exploration does not depend on the number of workers', () => 
   });
 
   test('every built-in scenario, with its own fault plan', async () => {
-    for (const s of builtinScenarios) {
+    for (const s of builtinScenarios.filter((x) => !onHardwareModel(x))) {
       const faults = s.faults ?? noFaults;
       const seq = explore(s.program, new DfsStrategy(), { faults, timeLimitMs: 600_000 });
       for (const w of [1, 2, 3]) {

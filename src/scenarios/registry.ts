@@ -23,6 +23,7 @@ import { DRIVER_SEPARATOR, scenarioWithDriver } from './iommu/driver-override.js
 
 export { scenarioWithDriver };
 import type { Scenario } from './scenario.js';
+import { iommuSpecOf } from './iommu/build.js';
 import { driverNames } from '../drivers/registry.js';
 
 export const builtinScenarios: readonly Scenario[] = [
@@ -70,4 +71,13 @@ export function findScenario(name: string): Scenario | undefined {
   const driver = name.slice(at + 1);
   if (base === undefined || !driverNames.includes(driver)) return undefined;
   return scenarioWithDriver(base, driver);
+}
+
+/**
+ * A built-in whose IOMMUs run a hardware-model driver (arm-smmu-v3): tens of steps per attach,
+ * each an interleaving point, so brute-force cross-checks of the explorer (DFS, every-step
+ * invariants, class counting) do not end on it in useful time; they run on the mock's built-ins.
+ */
+export function onHardwareModel(s: Scenario): boolean {
+  return iommuSpecOf(s)?.topology.iommus.some((i) => i.driver !== undefined && i.driver !== 'mock') ?? false;
 }
