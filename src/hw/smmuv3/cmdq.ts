@@ -188,18 +188,18 @@ function* execute(
     if (!r) ok = false;
   }
   for (const e of earlier) yield* waitPolled(e);
-  // the SYNC's step also reads the queue: it takes this batch off the in-flight list
-  if (stepped) yield* hwStep(smmu.fence, 'done', 'write', 'CMD_SYNC', [access(q, 'prod')]);
+  // the fence log as a whole (the fences and what they completed)
+  if (stepped) yield* hwStep(smmu.fence, null, 'write', 'CMD_SYNC');
   smmu.fence.complete(done);
-  // logged at the fence's step, which orders concurrent submitters
+  // the queue as a whole: the log (ordered between submitters), the batch off the in-flight list
+  if (stepped) yield* hwStep(q, null, 'write', 'cmdq_cons');
   q.log.push(...records, { cmd: null, ok });
+  if (!ok) q.atcInvSyncErrors++;
   if (mine !== null) {
     q.inflight = q.inflight.filter((b) => b !== mine);
     yield* completeAll(mine);
   }
-  if (ok) return 0;
-  q.atcInvSyncErrors++;
-  return -ETIMEDOUT;
+  return ok ? 0 : -ETIMEDOUT;
 }
 
 /**
@@ -208,10 +208,12 @@ function* execute(
  */
 export function* smmuCmdqIssue(smmu: Smmuv3, cmds: readonly SmmuCmd[], sync = true): Gen<number> {
   const q = smmu.cmdq;
-  yield* hwStep(q, 'prod', 'write', 'arm_smmu_cmdq_issue_cmdlist');
+  // the whole queue: what is posted, what is in flight
+  yield* hwStep(q, null, 'write', 'arm_smmu_cmdq_issue_cmdlist');
   q.posted.push(...cmds);
   if (!sync) return 0;
-  const take = q.posted;
+  // a copy, read in this step: the commands run in later steps, the queue's array is the queue's
+  const take = [...q.posted];
   q.posted = [];
   // batches inserted before this one whose SYNC has not completed: this SYNC waits for them
   const earlier = q.inflight;
