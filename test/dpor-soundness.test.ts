@@ -12,9 +12,10 @@ import type { FaultPlan, Program } from '../src/rt/execution.js';
 import { Thread } from '../src/rt/thread.js';
 import { counterProgram } from '../src/scenarios/examples/counter.js';
 import { iommuProgram, iommuSpecOf } from '../src/scenarios/iommu/build.js';
-import { builtinScenarios, findScenario, onHardwareModel } from '../src/scenarios/registry.js';
+import { builtinScenarios, findScenario } from '../src/scenarios/registry.js';
 import fc from 'fast-check';
 import { randomIommuSpec } from './support/random-iommu.js';
+import { dfsAffordable } from './support/dfs-heavy.js';
 import { examplePrograms, faultModes } from './support/examples.js';
 import {
   BUG_ON,
@@ -98,8 +99,7 @@ function agree(name: string, program: AnyProgram, faults: FaultPlan = { mode: 'n
 
 describe('dpor soundness: same violation kinds and final states as dfs', () => {
   it('every built-in scenario, with its faults and under every fault mode', () => {
-    // (DFS does not end on the SMMUv3 built-ins: onHardwareModel)
-    for (const s of builtinScenarios.filter((x) => !onHardwareModel(x))) {
+    for (const s of dfsAffordable(builtinScenarios)) {
       agree(s.name, s.program, s.faults ?? { mode: 'none' });
       for (const f of faultModes) agree(`${s.name} ${f.mode}`, s.program, f);
     }

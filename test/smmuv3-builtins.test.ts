@@ -5,7 +5,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { checkScenario } from '../src/check/check.js';
 import { patchRegistry } from '../src/core/patches.js';
-import { builtinScenarios, findScenario, scenarioWithDriver } from '../src/scenarios/registry.js';
+import { builtinScenarios, findScenario } from '../src/scenarios/registry.js';
+import { scenarioWithDriver } from '../src/scenarios/variants.js';
 import { iommuSpecOf } from '../src/scenarios/iommu/build.js';
 import { iommulab } from './support/cli.js';
 
@@ -17,20 +18,29 @@ const core = builtinScenarios.filter((s) => s.name.startsWith('iommu-') && iommu
 describe('core built-ins on arm-smmu-v3', () => {
   for (const s of core.filter((x) => !heavy.has(x.name))) {
     it(`${s.name}@smmuv3 meets its expectation`, () => {
-      const v = scenarioWithDriver(s, 'smmuv3')!;
+      const v = scenarioWithDriver(s, 'smmuv3');
       assert.equal(v.name, `${s.name}@smmuv3`);
       assert.ok(iommuSpecOf(v)!.topology.iommus.every((i) => i.driver === 'smmuv3'));
       const o = checkScenario(v);
-      assert.equal(o.matches, true, `${v.name}: ${o.outcome} ${o.violation?.splat.split('\n')[0] ?? ''}`);
+      assert.equal(o.matches, true, `${v.name}: ${o.outcome} ${o.violations.map((x) => x.title).join('; ')}`);
     });
   }
 
-  it('NAME@DRIVER is found by name (workers, replay keys) and is the same variant each time', () => {
+  it('NAME@DRIVER[,SETTINGS] is found by name (workers, replay keys): one syntax with the toggle settings', () => {
     const v = findScenario('iommu-lifecycle@smmuv3');
     assert.ok(v !== undefined);
-    assert.equal(findScenario('iommu-lifecycle@smmuv3'), v);
+    assert.equal(v.name, 'iommu-lifecycle@smmuv3');
+    assert.ok(iommuSpecOf(v)!.topology.iommus.every((i) => i.driver === 'smmuv3'));
     assert.equal(findScenario('iommu-lifecycle@nosuch'), undefined);
     assert.equal(findScenario('lost-update@smmuv3'), undefined);
+    // the driver first, then the settings; the name a scenario in both gets is the name that finds it
+    const both = findScenario('iommu-reset-vs-attach@smmuv3,resetFence=none')!;
+    assert.equal(both.name, 'iommu-reset-vs-attach@smmuv3,resetFence=none');
+    assert.equal(both.patches!.resetFence, 'none');
+    assert.ok(iommuSpecOf(both)!.topology.iommus.every((i) => i.driver === 'smmuv3'));
+    assert.equal(findScenario('iommu-reset-vs-attach@resetFence=none')!.withDriver!('smmuv3').name, both.name);
+    assert.equal(findScenario('iommu-reset-vs-attach@smmuv3')!.withPatches!({ resetFence: 'none' }).name, both.name);
+    assert.equal(findScenario('iommu-reset-vs-attach@resetFence=none,smmuv3'), undefined);
   });
 
   it('release-unlocked depends on the mock (no release_domain): on arm-smmu-v3 it passes, as recorded', () => {
@@ -47,13 +57,19 @@ describe('seed 002 and the SMMUv3 findings', () => {
     assert.equal(merged.exhaustive, true);
     const recorded = checkScenario(findScenario('iommu-seed002-test-dev-recorded')!);
     assert.equal(recorded.matches, true);
-    assert.match(recorded.violation!.splat, /I3: dev:ep0 RID is abort but .*->domain is domain:S2/);
+    assert.match(recorded.violations[0]!.splat, /I3: dev:ep0 RID is abort but .*->domain is domain:S2/);
   });
 
-  it('F8: identity RID + PASID: prepare restores bypass before the FLR (I9)', () => {
-    const o = checkScenario(findScenario('iommu-smmuv3-reset-identity-pasid')!);
+  it('F10 on arm-smmu-v3 (the driver itself, not the mock knob): prepare restores bypass before the FLR (I9)', () => {
+    const o = checkScenario(findScenario('iommu-reset-pasid-identity@smmuv3')!);
     assert.equal(o.matches, true);
-    assert.match(o.violation!.splat, /I9: dev:ep0 is in reset but its RID is bypass/);
+    assert.match(o.violations[0]!.splat, /I9: dev:ep0 is in reset but its RID is bypass/);
+  });
+
+  it('F10, the done half on arm-smmu-v3: with the early prepare order, done restores the PASID while resetting_domain is set (I3)', () => {
+    const o = checkScenario(findScenario('iommu-reset-pasid-identity@smmuv3,resetPrepareOrder=early')!);
+    assert.equal(o.matches, true);
+    assert.match(o.violations[0]!.splat, /I3: dev:ep0 RID is abort but .*->domain is .*identity/);
   });
 
   it('both seed 002 toggles are listed with their source', () => {

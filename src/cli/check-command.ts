@@ -1,12 +1,16 @@
 // `iommulab check`: scenarios on workers, with shards, checkpoints and resume.
 import { type CheckOptions, checkScenario, type ScenarioOutcome } from '../check/check.js';
-import { exitCodes } from '../check/exit-codes.js';
+import { checkExitCode, exitCodes } from '../check/exit-codes.js';
 import { checkOutput, type InputFile, kindOfFile, type OutputKind, OutputRefused } from '../check/output-file.js';
 import { CheckRun, defaultWarmUpMs, type ScenarioProgress } from '../check/run.js';
 import { readRunFile, type RunFile, RunFileError, runFileJson, writeAtomically } from '../check/run-file.js';
 import type { Shard } from '../check/shard.js';
+import { checkReport } from '../report/json.js';
 import { YieldLog } from '../rt/yield-race.js';
-import { outcomeLine, replayCommand, replayTarget, summaryLine, yieldRaceReports } from '../report/text.js';
+import { progressCounts } from '../check/progress-counts.js';
+import { junitXml } from '../report/junit.js';
+import { ProgressLine, type ProgressStream } from '../report/progress-line.js';
+import { outcomeLine, summaryLine, yieldRaceReports } from '../report/text.js';
 import type { Scenario, ScenarioOrigin } from '../scenarios/scenario.js';
 import { existsSync } from 'node:fs';
 
@@ -48,11 +52,20 @@ export interface RunRequest {
   readonly json: boolean;
   readonly verbose: boolean;
   readonly out: OutputFile | null;
+  /** --junit: the outcomes as JUnit XML */
+  readonly junit?: OutputFile | null;
   readonly checkpoint: OutputFile | null;
   readonly checkpointEveryMs: number;
   /** progress from a checkpoint being resumed */
   readonly resumed: readonly ScenarioProgress[];
+  /** --report: writes the HTML report of the outcomes (cli/html-report.ts) */
+  readonly html?: HtmlReportWriter | null;
+  /** where to draw the progress line (a terminal's stderr), or null for none */
+  readonly progress?: ProgressStream | null;
 }
+
+/** Writes a check's HTML report once its outcomes are known. */
+export type HtmlReportWriter = (outcomes: readonly ScenarioOutcome[], elapsedMs: number) => void;
 
 /** Runs a check; the exit code (check/exit-codes.ts): 130 when interrupted (progress saved). */
 export async function runCheckRequest(req: RunRequest): Promise<number> {
@@ -63,7 +76,10 @@ export async function runCheckRequest(req: RunRequest): Promise<number> {
   const period = req.checkpoint === null ? Infinity : req.checkpointEveryMs;
   const sliceMs = Math.min(req.sliceMs, period);
   const warmUpMs = Math.min(defaultWarmUpMs, period);
-  const settings = { workers: req.workers, sliceMs, warmUpMs, shard, savesMidSearch: req.checkpoint !== null };
+  const totalExecutions = knownTotal(options, scenarios.length);
+  const line = req.progress == null ? null : new ProgressLine(req.progress, { totalExecutions });
+  // a progress line needs the searches to come back now and then, like a checkpoint does
+  const settings = { workers: req.workers, sliceMs, warmUpMs, shard, savesMidSearch: req.checkpoint !== null || line !== null };
   const run = new CheckRun(scenarios, options, settings, req.resumed);
   const save = (): void => {
     if (req.checkpoint !== null) req.checkpoint.write(runFile('iommulab-checkpoint', run.snapshot()));
@@ -79,6 +95,8 @@ export async function runCheckRequest(req: RunRequest): Promise<number> {
     run.interrupt();
   };
   let timer: NodeJS.Timeout | null = null;
+  const names = scenarios.map((s) => s.name);
+  const ticker = line === null ? null : setInterval(() => line.update(progressCounts(run.snapshot(), names)), progressTickMs);
   /** a periodic save that failed (the disk filled up, the directory went): the run stops with it */
   let saveError: unknown = null;
   if (req.checkpoint !== null) {
@@ -97,15 +115,17 @@ export async function runCheckRequest(req: RunRequest): Promise<number> {
     complete = await run.run((s, p) => {
       if (p.status === 'concluded') {
         outcomes.push(p.outcome);
+        line?.clear();
         if (!req.json && shard === null) {
-          console.log(outcomeLine(p.outcome, width));
-          if (req.verbose) for (const v of p.outcome.violations) console.log(`\n[${v.kind}] replay: ${replayCommand(replayTarget(p.outcome), v.schedule)}\n${v.splat}\n`);
+          console.log(outcomeLine(p.outcome, width, req.verbose));
         }
       }
       save();
     });
   } finally {
     if (timer !== null) clearInterval(timer);
+    if (ticker !== null) clearInterval(ticker);
+    line?.clear();
     process.off('SIGINT', onSigint);
   }
   if (saveError !== null) throw saveError;
@@ -135,7 +155,13 @@ export async function runCheckRequest(req: RunRequest): Promise<number> {
 export function runYieldCheck(
   scenarios: readonly Scenario[],
   options: CheckOptions,
-  req: { readonly json: boolean; readonly out: OutputFile | null; readonly verbose: boolean },
+  req: {
+    readonly json: boolean;
+    readonly out: OutputFile | null;
+    readonly junit?: OutputFile | null;
+    readonly verbose: boolean;
+    readonly html?: HtmlReportWriter | null;
+  },
 ): number {
   const width = Math.max(...scenarios.map((s) => s.name.length));
   const outcomes: ScenarioOutcome[] = [];
@@ -144,9 +170,8 @@ export function runYieldCheck(
     const o = checkScenario(s, options, new YieldLog());
     outcomes.push(o);
     if (req.json) continue;
-    console.log(outcomeLine(o, width));
+    console.log(outcomeLine(o, width, req.verbose));
     for (const r of yieldRaceReports(o)) console.log(`\n${r}\n`);
-    if (req.verbose) for (const v of o.violations) console.log(`\n[${v.kind}] replay: ${replayCommand(replayTarget(o), v.schedule)}\n${v.splat}\n`);
   }
   return reportOutcomes(outcomes, performance.now() - start, { ...req, options });
 }
@@ -155,25 +180,33 @@ export function runYieldCheck(
 export function reportOutcomes(
   outcomes: readonly ScenarioOutcome[],
   elapsedMs: number,
-  req: { readonly json: boolean; readonly out: OutputFile | null; readonly verbose: boolean; readonly options: CheckOptions },
+  req: {
+    readonly json: boolean;
+    readonly out: OutputFile | null;
+    readonly junit?: OutputFile | null;
+    readonly verbose: boolean;
+    readonly options: CheckOptions;
+    readonly html?: HtmlReportWriter | null;
+  },
   printLines = false,
 ): number {
-  const ok = outcomes.every((o) => o.matches);
-  const doc = JSON.stringify({ scenarios: outcomes, elapsedMs, ok }, null, 2);
+  const report = checkReport(outcomes, elapsedMs);
+  const doc = JSON.stringify(report, null, 2);
   if (req.out !== null) req.out.write(`${doc}\n`);
+  req.junit?.write(junitXml(outcomes, elapsedMs));
   if (req.json) {
     console.log(doc);
   } else {
     if (printLines) {
       const width = Math.max(...outcomes.map((o) => o.scenario.length));
       for (const o of outcomes) {
-        console.log(outcomeLine(o, width));
-        if (req.verbose) for (const v of o.violations) console.log(`\n[${v.kind}] replay: ${replayCommand(replayTarget(o), v.schedule)}\n${v.splat}\n`);
+        console.log(outcomeLine(o, width, req.verbose));
       }
     }
     console.log(summaryLine(outcomes, elapsedMs));
   }
-  const code = checkExitCode(outcomes);
+  req.html?.(outcomes, elapsedMs);
+  const code = report.exitCode;
   if (code === exitCodes.incomplete) {
     for (const o of outcomes) if (o.outcome === 'incomplete' && !o.matches) console.error(`iommulab: ${o.scenario}: ${whyIncomplete(o, req.options)}`);
     console.error(`iommulab: the check is incomplete (exit ${exitCodes.incomplete}): nothing unexpected was found, but not every search could finish`);
@@ -181,11 +214,13 @@ export function reportOutcomes(
   return code;
 }
 
-/** 1 when an outcome is not the expected one, 3 when a search cut short is all that is wrong, else 0. */
-export function checkExitCode(outcomes: readonly ScenarioOutcome[]): number {
-  if (outcomes.some((o) => !o.matches && o.outcome !== 'incomplete')) return exitCodes.notAsExpected;
-  if (outcomes.some((o) => !o.matches)) return exitCodes.incomplete;
-  return exitCodes.ok;
+/** how often the progress line is redrawn */
+const progressTickMs = 250;
+
+/** The executions a check runs in all, when known ahead: a sampling search runs its --executions. */
+function knownTotal(o: CheckOptions, scenarios: number): number | null {
+  if ((o.strategy !== 'random' && o.strategy !== 'pct') || o.faults === 'nth') return null;
+  return scenarios * Math.min(o.executions, o.maxExecutions);
 }
 
 function whyIncomplete(o: ScenarioOutcome, opts: CheckOptions): string {
@@ -217,4 +252,4 @@ export function newCheckpoint(file: string, force: boolean, inputs: readonly Inp
   return out;
 }
 
-export { OutputRefused, RunFileError };
+export { checkExitCode, OutputRefused, RunFileError };

@@ -118,7 +118,7 @@ export function* iommuAttachDevicePasid(
   // a concurrent attach during device recovery: rejected until pci_dev_reset_iommu_done()
   // (seed 002's design: recorded for the member in reset, which done() programs)
   const recordFor = group.resettingDomain !== null && iommuCore.patches.resetRecordAttach ? group.ghostResetDev : null;
-  if (group.resettingDomain !== null && recordFor === null) ret = -EBUSY;
+  if (group.resettingDomain !== null && recordFor === null && iommuCore.patches.resetFence !== 'none') ret = -EBUSY;
   // devices without PASID support cannot issue PASID transactions: skipped
   if (ret === 0 && group.devices.some((gd) => maxPasids(gd.dev) > 0 && pasid >= maxPasids(gd.dev))) ret = -EINVAL;
   if (ret === 0) {
@@ -156,7 +156,7 @@ export function* iommuReplaceDevicePasid(
   }
   yield* mutexLock(group.mutex);
   let ret = 0;
-  if (group.resettingDomain !== null) {
+  if (group.resettingDomain !== null && iommuCore.patches.resetFence !== 'none') {
     ret = -EBUSY;
   } else {
     const entry = pasidEntryFor(d, handle);

@@ -1,13 +1,13 @@
 // Domain switching internals, all with group->mutex held (spec core.md §4.5).
 import type { Device } from '../base/device.js';
-import { deref, EBUSY, EINVAL, ENODEV, type Gen, lockdepAssertHeld, WARN_ON } from '../sync/index.js';
+import { deref, EBUSY, EINVAL, ENODEV, type Gen, lockdepAssertHeld, WARN_ON, writeOnce } from '../sync/index.js';
 import { devHasIommu, devIommuOps } from './dev-iommu.js';
 import { IOMMU_DOMAIN_BLOCKED, IOMMU_NO_PASID, IOMMU_SET_DOMAIN_MUST_SUCCEED } from './domain-types.js';
-import { iommuCore } from './globals.js';
 import { __iommuDomainTestDevice, testDevEnabled } from './test-device.js';
 import type { IommuDomain } from './domain.js';
 import { groupFirstDevice, type IommuGroup } from './group.js';
 import type { IommuOps } from './ops.js';
+import { iommuCore } from './globals.js';
 
 /** __iommu_attach_device(): call the driver; clear attach_deferred on success */
 export function* __iommuAttachDevice(domain: IommuDomain, dev: Device, old: IommuDomain | null): Gen<number> {
@@ -20,7 +20,10 @@ export function* __iommuAttachDevice(domain: IommuDomain, dev: Device, old: Iomm
   }
   const ret = yield* d.ops.attachDev(d, dev, old);
   if (ret !== 0) return ret;
-  deref(dev.iommu, 'dev->iommu').attachDeferred = false;
+  // dev->iommu->attach_deferred = 0: iommu_deferred_attach() tests it locklessly (a write of
+  // false over false is not seen, so only the change is an event)
+  const param = deref(dev.iommu, 'dev->iommu');
+  if (param.attachDeferred) yield* writeOnce(param, 'attachDeferred', false);
   return 0;
 }
 
@@ -41,7 +44,7 @@ export function* __iommuDeviceSetDomain(
   }
   if (param.attachDeferred) {
     if (nd === group.defaultDomain) return 0;
-    param.attachDeferred = false;
+    yield* writeOnce(param, 'attachDeferred', false);
   }
   const ret = yield* __iommuAttachDevice(nd, dev, oldDomain);
   if (ret !== 0) {
@@ -67,8 +70,7 @@ export function* __iommuGroupSetDomainInternal(group: IommuGroup, newDomain: Iom
     }
   }
   // a concurrent attach during device recovery: rejected until pci_dev_reset_iommu_done()
-  if (group.resettingDomain !== null) {
-    if (!iommuCore.patches.resetRecordAttach) return -EBUSY;
+  if (group.resettingDomain !== null && iommuCore.patches.resetRecordAttach) {
     // the design test_dev was for: record it, done() applies it; the other members now
     for (const gd of group.devices) {
       if (gd.dev === group.ghostResetDev) continue;
@@ -78,6 +80,7 @@ export function* __iommuGroupSetDomainInternal(group: IommuGroup, newDomain: Iom
     group.domain = newDomain;
     return 0;
   }
+  if (group.resettingDomain !== null && iommuCore.patches.resetFence !== 'none') return -EBUSY;
   let result = 0;
   let failedAt = -1;
   let ret = 0;

@@ -9,22 +9,24 @@ import { iommuGroupAttachDetach } from './iommu/builtin/group-attach.js';
 import { iommuHotAddIntoGroup } from './iommu/builtin/hotadd.js';
 import { iommuLifecycle, iommuLifecycleFailNth } from './iommu/builtin/lifecycle.js';
 import { iommuResetVsAttach } from './iommu/builtin/reset-attach.js';
+import { iommuResetVsDeferredMap } from './iommu/builtin/reset-deferred-map.js';
+import { iommuResetVsHotAdd, iommuResetVsHotAddAlias } from './iommu/findings/reset-hotadd.js';
+import { iommuResetMethodLive, iommuResetMethodVsReset } from './iommu/findings/reset-method-probe.js';
+import { iommuResetPasidDetach, iommuResetPasidIdentity } from './iommu/findings/reset-pasid-downgrade.js';
 import { iommuAsyncProbe, iommuAsyncProbeUnfixed } from './iommu/findings/async-probe.js';
 import { iommuClaimBetweenPhases } from './iommu/findings/claim-between-phases.js';
+import { iommuIovaInitOnce } from './iommu/findings/iova-init-once.js';
 import { iommuPasidReplaceHandle } from './iommu/findings/pasid-replace-handle.js';
-import { iommuReleaseUnlocked } from './iommu/findings/release-unlocked.js';
+import { iommuReleaseLastMember, iommuReleaseOrder, iommuReleaseUnlocked } from './iommu/findings/release-order.js';
 import { iommuRemoveBetweenPhases } from './iommu/findings/remove-between-phases.js';
 import { iommuResetNested } from './iommu/findings/reset-nested.js';
 import { iommuResetVsDetach } from './iommu/findings/reset-vs-detach.js';
 import { iommuSeed002Merged, iommuSeed002Recorded } from './iommu/findings/seed002-test-dev.js';
-import { iommuSmmuv3ResetIdentityPasid } from './iommu/findings/smmuv3-reset-pasid.js';
 import { iommuSmmuv3UnmapVsReset } from './iommu/findings/smmuv3-unmap-vs-reset.js';
-import { DRIVER_SEPARATOR, scenarioWithDriver } from './iommu/driver-override.js';
-
-export { scenarioWithDriver };
 import type { Scenario } from './scenario.js';
 import { iommuSpecOf } from './iommu/build.js';
 import { driverNames } from '../drivers/registry.js';
+import { scenarioNamed, VariantNameError, withVariants } from './variants.js';
 
 export const builtinScenarios: readonly Scenario[] = [
   lostUpdate,
@@ -41,18 +43,27 @@ export const builtinScenarios: readonly Scenario[] = [
   atomicAllocInSpinlock,
   iommuLifecycle,
   iommuLifecycleFailNth,
+  iommuIovaInitOnce,
   iommuGroupAttachDetach,
   iommuHotAddIntoGroup,
   iommuResetVsAttach,
   iommuResetVsDetach,
   iommuResetNested,
+  iommuResetVsDeferredMap,
+  iommuResetVsHotAdd,
+  iommuResetVsHotAddAlias,
+  iommuResetMethodVsReset,
+  iommuResetMethodLive,
+  iommuResetPasidIdentity,
+  iommuResetPasidDetach,
   iommuAsyncProbe,
   iommuAsyncProbeUnfixed,
+  iommuReleaseOrder,
   iommuReleaseUnlocked,
+  iommuReleaseLastMember,
   iommuRemoveBetweenPhases,
   iommuClaimBetweenPhases,
   iommuPasidReplaceHandle,
-  iommuSmmuv3ResetIdentityPasid,
   iommuSmmuv3UnmapVsReset,
   iommuSeed002Merged,
   iommuSeed002Recorded,
@@ -61,18 +72,6 @@ export const builtinScenarios: readonly Scenario[] = [
 /** the IOMMU drivers a topology (or `--driver`) can name */
 export const iommuDriverNames: readonly string[] = driverNames;
 
-/** a built-in by name; NAME@DRIVER is the IOMMU built-in NAME with every IOMMU on DRIVER (`--driver`) */
-export function findScenario(name: string): Scenario | undefined {
-  const s = builtinScenarios.find((x) => x.name === name);
-  if (s !== undefined) return s;
-  const at = name.lastIndexOf(DRIVER_SEPARATOR);
-  if (at <= 0) return undefined;
-  const base = builtinScenarios.find((x) => x.name === name.slice(0, at));
-  const driver = name.slice(at + 1);
-  if (base === undefined || !driverNames.includes(driver)) return undefined;
-  return scenarioWithDriver(base, driver);
-}
-
 /**
  * A built-in whose IOMMUs run a hardware-model driver (arm-smmu-v3): tens of steps per attach,
  * each an interleaving point, so brute-force cross-checks of the explorer (DFS, every-step
@@ -80,4 +79,17 @@ export function findScenario(name: string): Scenario | undefined {
  */
 export function onHardwareModel(s: Scenario): boolean {
   return iommuSpecOf(s)?.topology.iommus.some((i) => i.driver !== undefined && i.driver !== 'mock') ?? false;
+}
+
+/** what `iommulab check` runs by default: every built-in, each followed by the variants it declares */
+export const checkedBuiltins: readonly Scenario[] = builtinScenarios.flatMap(withVariants);
+
+/** a built-in by name, or a variant of one by NAME@SETTINGS (undefined if the settings are bad) */
+export function findScenario(name: string): Scenario | undefined {
+  try {
+    return scenarioNamed(builtinScenarios, name);
+  } catch (e) {
+    if (e instanceof VariantNameError) return undefined;
+    throw e;
+  }
 }

@@ -122,6 +122,7 @@ export function scenarioReference(): string {
     ['topology.mock.faults[]', topologyParts.mockFault],
     ['topology.smmuv3', topologyParts.smmuv3],
     ['threads[]', schemaParts.thread],
+    ['variants[]', schemaParts.variant],
   ];
   const sections = new Map<Schema, string>(objects.map(([name, s]) => [asSchema(s), name]));
   const out: string[] = [];
@@ -134,7 +135,10 @@ export function scenarioReference(): string {
   out.push('### Operations', '');
   out.push(
     'An **operation** is a mapping with `op:` naming it, its arguments, and an optional `expect:` (an errno, or a',
-    'non-empty list of them): the return code(s) it must give. Without `expect`, an operation that fails ends its thread.',
+    'non-empty list of them): the return code(s) it may give. Without `expect` it must succeed: the default is `expect: 0`.',
+    'A code the expectation does not list is an `assertion` violation (unless an allocation fault was injected in that',
+    'execution) and ends the operation\'s thread, like a test body returning at its first error. An operation that may',
+    'legitimately fail in some interleavings lists those codes: `expect: [0, -EBUSY]`.',
     '',
   );
   for (const op of opSchemas) {
@@ -157,7 +161,11 @@ export function scenarioReference(): string {
 
   out.push('### Names values take', '');
   out.push(`- **errno**: \`0\`, a negative number, or one of ${errnoNames.map((n) => `\`${n}\` (${errnoNamed(n)})`).join(', ')}.`);
-  out.push(`- **patch name**: ${patchRegistry.map((p) => `\`${p.name}\``).join(', ')} (\`iommulab patches\` says what each does).`);
+  out.push(
+    '- **patch setting**: `NAME` (an off/on toggle, turned on) or `NAME: VALUE`, one toggle per entry; ' +
+    `${patchRegistry.map((p) => `\`${p.name}\` (${Object.keys(p.values).map((v) => `\`${v}\``).join(', ')}; default \`${p.default}\`)`).join(', ')} ` +
+    '(`iommulab patches` says what each does).',
+  );
   out.push(`- **violation kind**: ${violationKinds.map((k) => `\`${k}\``).join(', ')}.`);
   out.push(`- **pause point** (\`topology.pausePoints\`): ${pausePointNames.map((p) => `\`${p}\``).join(', ')}.`);
   return `${out.join('\n')}\n`;

@@ -1,4 +1,4 @@
-// Finding F9 (arm-smmu-v3 invalidation as in v6.18, with the v7.0 reset hooks): an unmap's ATC
+// Finding F15 (arm-smmu-v3 invalidation as in v6.18, with the v7.0 reset hooks): an unmap's ATC
 // invalidation batch is built under devices_lock and submitted after the lock is dropped. A reset
 // whose prepare runs in between (parks the RID, disables ATS, takes the master off the domain's
 // list) and starts the FLR: the stale batch then reaches the function in reset and times out.
@@ -6,7 +6,7 @@ import { iommuScenario } from '../build.js';
 
 export const iommuSmmuv3UnmapVsReset = iommuScenario({
   name: 'iommu-smmuv3-unmap-vs-reset',
-  summary: 'finding: arm-smmu-v3, an unmap\'s ATC_INV batch built before prepare is submitted after the FLR started',
+  summary: 'finding F15: arm-smmu-v3, an unmap\'s ATC_INV batch built before prepare is submitted after the FLR started',
   description:
     'An ATS function owned by iommufd on arm-smmu-v3, domain D attached with one page mapped. ' +
     'iommufd unmaps the page while the function is reset (FLR). arm_smmu_atc_inv_domain() collects ' +
