@@ -8,10 +8,11 @@ import { patchRegistry } from '../src/core/patches.js';
 import { builtinScenarios, findScenario } from '../src/scenarios/registry.js';
 import { scenarioWithDriver } from '../src/scenarios/variants.js';
 import { iommuSpecOf } from '../src/scenarios/iommu/build.js';
+import { parseScenarioText } from '../src/scenarios/file/load.js';
 import { iommulab } from './support/cli.js';
 
 /** heavy ones the CLI check covers (`iommulab check --driver smmuv3`): thousands of executions */
-const heavy = new Set(['iommu-reset-vs-detach']);
+const heavy = new Set(['iommu-reset-vs-detach', 'iommu-reset-method-live']);
 
 const core = builtinScenarios.filter((s) => s.name.startsWith('iommu-') && iommuSpecOf(s)!.topology.iommus.every((i) => i.driver === undefined));
 
@@ -43,10 +44,27 @@ describe('core built-ins on arm-smmu-v3', () => {
     assert.equal(findScenario('iommu-reset-vs-attach@resetFence=none,smmuv3'), undefined);
   });
 
-  it('release-unlocked depends on the mock (no release_domain): on arm-smmu-v3 it passes, as recorded', () => {
-    const s = findScenario('iommu-release-unlocked')!;
-    assert.deepEqual(s.expect, { violations: ['invariant'] });
-    assert.deepEqual(findScenario('iommu-release-unlocked@smmuv3')!.expect, { pass: true });
+  it('expectations by driver: on the scenario and on a declared variant, kept under the other settings', () => {
+    // the historical release order never attaches the release_domain today's driver relies on
+    assert.deepEqual(findScenario('iommu-release-unlocked')!.expect, { violations: ['invariant'] });
+    assert.deepEqual(findScenario('iommu-release-unlocked@smmuv3')!.expect, { violations: ['leak', 'assertion'] });
+    // a variant's own expectation on the driver (Kevin Tian's done loop with a wrong old)
+    assert.deepEqual(findScenario('iommu-reset-vs-hotadd@resetDoneAllDevices')!.expect, { pass: true });
+    assert.deepEqual(findScenario('iommu-reset-vs-hotadd@smmuv3,resetDoneAllDevices')!.expect, { violations: ['use-after-free'] });
+    // a setting no variant declares keeps the scenario's expectation on that driver
+    assert.deepEqual(findScenario('iommu-reset-pasid-detach@smmuv3,resetFence=withoutDeferred')!.expect, { violations: ['invariant'] });
+  });
+
+  it('variants on the driver meet their expectations (a few, the CLI run covers all)', () => {
+    const names = [
+      'iommu-reset-vs-hotadd@smmuv3,resetDoneAllDevices',
+      'iommu-release-last-member@smmuv3,releaseOrder=old',
+      'iommu-reset-vs-deferred-map@smmuv3,resetFence=withoutDeferred',
+    ];
+    for (const name of names) {
+      const o = checkScenario(findScenario(name)!);
+      assert.equal(o.matches, true, `${name}: ${o.outcome} ${o.violations.map((x) => x.title).join('; ')}`);
+    }
   });
 });
 
@@ -77,6 +95,44 @@ describe('seed 002 and the SMMUv3 findings', () => {
       const p = patchRegistry.find((x) => x.name === n);
       assert.ok(p !== undefined && p.source.includes('seeds/002'), n);
     }
+  });
+});
+
+describe('seed 002 toggles are toggles like the others (values, default, --patch, patches:)', { concurrency: true }, () => {
+  it('`iommulab patches` lists both with values, the default marked, source and commit', async () => {
+    const r = await iommulab('patches');
+    assert.equal(r.status, 0, r.stderr);
+    for (const n of ['testDevOp', 'resetRecordAttach']) {
+      const block = r.stdout.slice(r.stdout.indexOf(`${n}: `)).split('\n\n')[0]!;
+      assert.match(block, /^ {2}off \(default\) /m, n);
+      assert.match(block, /^ {2}on {2,}\S/m, n);
+      assert.match(block, /^ {2}source: seeds\/002/m, n);
+      assert.match(block, /^ {2}commit: /m, n);
+    }
+  });
+
+  it('--patch testDevOp runs a scenario in that setting, named by it; the driver comes first in a name', async () => {
+    const r = await iommulab('check', '--workers', '1', '--json', '--patch', 'testDevOp', 'iommu-seed002-reset-refuses');
+    assert.equal(r.status, 0, r.stderr);
+    type Outcome = { scenario: string; patches: Record<string, string>; matches: boolean };
+    const out = JSON.parse(r.stdout) as { scenarios: Outcome[] };
+    assert.equal(out.scenarios[0]!.scenario, 'iommu-seed002-reset-refuses@testDevOp');
+    assert.equal(out.scenarios[0]!.patches.testDevOp, 'on');
+    assert.equal(out.scenarios[0]!.matches, true);
+    const both = await iommulab('check', '--workers', '1', '--driver', 'smmuv3', 'iommu-reset-vs-attach@resetFence=none');
+    assert.equal(both.status, 0, both.stderr);
+    assert.match(both.stdout, /^ok {3}iommu-reset-vs-attach@smmuv3,resetFence=none /m);
+  });
+
+  it('a scenario file names them in `patches:`, alone or with a value', () => {
+    const [spec] = parseScenarioText([
+      'name: x', 'summary: s', 'description: d',
+      'topology: { iommus: [ { name: smmu0, driver: smmuv3 } ], pci: [ { name: ep0, bus: 0, slot: 1 } ] }',
+      'patches: [testDevOp, resetRecordAttach: on]',
+      'threads: [ { name: t, ops: [ { op: bind, dev: ep0 } ] } ]',
+      'expect: pass',
+    ].join('\n'), 'x.yaml');
+    assert.deepEqual(spec!.patches, ['testDevOp', { resetRecordAttach: true }]);
   });
 });
 

@@ -53,7 +53,8 @@ export function patchListing(): string {
     out.push(`  source: ${p.source}`, `  commit: ${p.commit}`, '');
   }
   out.push('Set one with `check --patch NAME=VALUE` (NAME alone turns an off/on toggle on), in a scenario file with');
-  out.push('`patches: [NAME, NAME: VALUE]`, or name a scenario in a setting as SCENARIO@NAME=VALUE,...');
+  out.push('`patches: [NAME, NAME: VALUE]`, or name a scenario in a setting as SCENARIO@NAME=VALUE,... (on another');
+  out.push('IOMMU driver: SCENARIO@DRIVER,NAME=VALUE,...; `check --driver DRIVER` does that for every built-in).');
   return out.join('\n');
 }
 
