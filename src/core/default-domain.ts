@@ -246,9 +246,9 @@ export function* iommuGroupStoreType(group: IommuGroup, buf: string, capable = t
   else return -EINVAL;
   yield* mutexLock(group.mutex);
   let ret = 0;
-  // set once a group has one: under the mutex it is what the unlocked test saw or a later one
-  const cur = deref(group.defaultDomain, 'group->default_domain');
-  if (reqType === IOMMU_DOMAIN_DMA_FQ && cur.type === IOMMU_DOMAIN_DMA) {
+  // (the kernel dereferences group->default_domain here, only for DMA-FQ: a dying group has none)
+  const cur = reqType === IOMMU_DOMAIN_DMA_FQ ? deref(group.defaultDomain, 'group->default_domain') : null;
+  if (cur !== null && cur.type === IOMMU_DOMAIN_DMA) {
     // DMA -> DMA-FQ: initialise the flush queue in place (iommu_dma_init_fq) and flip the type
     cur.type = IOMMU_DOMAIN_DMA_FQ;
   } else if (group.devices.length === 0 || group.ownerCnt !== 0) {
