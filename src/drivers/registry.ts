@@ -2,8 +2,9 @@
 // more entry here (see docs/ARCHITECTURE.md, "Adding a driver").
 import type { IommuDriver } from './driver.js';
 import { mockIommuDriver } from './mock/entry.js';
+import { vtdIommuDriver } from './vtd/entry.js';
 
-export const iommuDrivers: readonly IommuDriver[] = [mockIommuDriver];
+export const iommuDrivers: readonly IommuDriver[] = [mockIommuDriver, vtdIommuDriver];
 
 export const driverNames = iommuDrivers.map((d) => d.name) as [string, ...string[]];
 

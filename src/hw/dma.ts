@@ -2,12 +2,14 @@
 // it and the IOMMU reads its entries for the stream (and the PASID) in one step, then walks the IO
 // page table in a second one (the window in which a table can be freed under the walk).
 // A device in reset issues nothing. Walking a page table that was freed is a use-after-free of
-// that memory by the IOMMU.
+// that memory by the IOMMU. A unit with its own DMA path (SMMUv3, VT-d: `HwIommu.transact`)
+// takes the transaction through it instead (txn/device.ts: ATS, caches, walk, fault records).
 import { access, deref, dmaRead, type Gen } from '../sync/index.js';
 import type { HwEndpoint } from './endpoint.js';
 import { IoPageTable } from './io-pgtable.js';
 import type { HwTranslation } from './translation.js';
-import type { TranslationUnit } from './unit.js';
+import { deviceDma } from './txn/device.js';
+import type { HwIommu, TranslationUnit } from './unit.js';
 
 export type DmaResult =
   | { readonly kind: 'ok'; readonly pa: number }
@@ -23,6 +25,7 @@ export function* dmaAccess(
   pasid: number | null,
   iova: number,
 ): Gen<DmaResult> {
+  if ('transact' in unit) return yield* hwIommuAccess(unit as HwIommu, ep, sid, pasid, iova);
   // the transaction leaves the device (unless it is in reset) and the IOMMU fetches its entries:
   // one step, which reads both
   const t: HwTranslation = yield* unit.dmaFetch(sid, pasid, [access(ep, 'inReset')]);
@@ -42,5 +45,22 @@ export function* dmaAccess(
       for (const l of leaves.values()) if (iova >= l.iova && iova < l.iova + l.size) return { kind: 'ok', pa: l.paddr + iova - l.iova };
       return { kind: 'fault', reason: 'translation fault' };
     }
+  }
+}
+
+/** a read of one address through an IOMMU model's own DMA path, in the result's terms above */
+function* hwIommuAccess(unit: HwIommu, ep: HwEndpoint, sid: number, pasid: number | null, iova: number): Gen<DmaResult> {
+  const r = yield* deviceDma(unit, ep, sid, { pasid, iova, write: false });
+  switch (r.kind) {
+    case 'ok':
+      return r.path.via === 'bypass' ? { kind: 'bypass', pa: r.pa } : { kind: 'ok', pa: r.pa };
+    case 'fault':
+      return { kind: 'fault', reason: r.reason };
+    case 'abort':
+      return { kind: 'abort' };
+    case 'ats':
+      return { kind: 'fault', reason: 'a translation completion where a transfer was issued' };
+    case 'not-issued':
+      return { kind: 'not-issued' };
   }
 }

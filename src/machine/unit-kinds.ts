@@ -3,16 +3,21 @@
 // kind they drive (drivers/registry.ts), and the Machine builds that kind for their instances.
 import { StreamTable } from '../hw/stream-table.js';
 import type { TranslationUnit } from '../hw/unit.js';
+import { VtdUnit } from '../hw/vtd/vtd.js';
+import type { Machine } from './machine.js';
+import { machinePhysMemory } from './memory.js';
 
-export type UnitFactory = (name: string) => TranslationUnit;
+export type UnitFactory = (name: string, machine: Machine) => TranslationUnit;
 
 export const unitKinds: Readonly<Record<string, UnitFactory>> = {
   /** the mock IOMMU's hardware: a stream table with a PASID table per entry (hardware.md §5) */
   'stream-table': (name) => new StreamTable(name),
+  /** an Intel VT-d remapping unit (hardware.md §2) over the machine's physical memory */
+  'vtd': (name, m) => new VtdUnit(name, machinePhysMemory(m)),
 };
 
-export function makeUnit(kind: string, name: string): TranslationUnit {
+export function makeUnit(kind: string, name: string, machine: Machine): TranslationUnit {
   const make = unitKinds[kind];
   if (make === undefined) throw new Error(`no IOMMU hardware of kind "${kind}" (known: ${Object.keys(unitKinds).join(', ')})`);
-  return make(name);
+  return make(name, machine);
 }

@@ -14,9 +14,9 @@ import { MODE_PROBE, MODE_STEPS, type TxnMode } from '../txn/mode.js';
 import type { DmaCtx, DmaResult, Restart, Txn } from '../txn/txn.js';
 import type { FrameRef, HeldLeaf, HwIommu, InstalledTag } from '../unit.js';
 import { access, type Access, type Gen, hwStep, KObject } from '../../sync/index.js';
-import { slotField } from '../memory/slots.js';
-import { ctxSlot } from './tables.js';
-import type { LegacyCtx, PasidEntry, SmCtx } from './entries.js';
+import { slotField, slotValue } from '../memory/slots.js';
+import { ctxSlot, PASIDS_PER_FRAME, pasidDirSlot, pasidSlotIn } from './tables.js';
+import type { LegacyCtx, PasidDirEntry, PasidEntry, SmCtx } from './entries.js';
 import { VtdFaults } from './faults.js';
 import { VtdQi } from './qi.js';
 import { describeVtdTag, vtdTagDid } from './tags.js';
@@ -147,9 +147,27 @@ export class VtdUnit extends KObject implements HwIommu {
     return vtdEffective(this, sid, pasid);
   }
 
-  /** not yet: context and PASID entries are slots of physical pages (see Smmuv3.entryReads) */
-  entryReads(_sid: number): readonly Access[] {
-    return [];
+  /**
+   * The slots deciding what `sid` translates through: its context entry and, through the PASID
+   * directory that entry names (present or not: a driver may name it ahead), the first directory
+   * entry and the 64 PASID entries of its first leaf table (PASIDs 0-63, RID_PASID among them).
+   * Leaves of higher PASIDs, allocated later, are not named. Nothing before the root table exists.
+   */
+  entryReads(sid: number): readonly Access[] {
+    const s = ctxSlot(this, sid);
+    if (s === null) return [];
+    const out: Access[] = [access(s.page, slotField(s))];
+    const c = slotValue<SmCtx>(s);
+    if (!this.sm || c === null || c[0].pasiddirptr === 0) return out;
+    const ds = pasidDirSlot(this.mem, c[0].pasiddirptr, 0);
+    out.push(access(ds.page, slotField(ds)));
+    const de = slotValue<PasidDirEntry>(ds);
+    if (de === null || !de.p) return out;
+    for (let i = 0; i < PASIDS_PER_FRAME; i++) {
+      const ps = pasidSlotIn(this.mem, de.ptptr, i);
+      out.push(access(ps.page, slotField(ps)));
+    }
+    return out;
   }
 
   transact(ctx: DmaCtx, txn: Txn): Gen<DmaResult | Restart> {

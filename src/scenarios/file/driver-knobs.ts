@@ -33,3 +33,9 @@ export const mock = strictObject({
   probeFinalize: z.boolean().optional().describe('implement probe_finalize'),
   faults: z.array(mockFault).optional().describe('driver callbacks made to fail'),
 }).describe('the mock driver\'s knobs');
+
+export const vtd = strictObject({
+  firstLevel: z.boolean().optional()
+    .describe('paging domains use first-level tables when the unit supports them (default true); false: second level'),
+  maxPasids: int(0, maxPasidCount).optional().describe('iommu_device::max_pasids of every VT-d unit (default 0x100)'),
+}).describe('the intel-iommu (VT-d) driver\'s knobs');

@@ -5,6 +5,7 @@
 import type { DefaultDomainTypeName } from '../../core/globals.js';
 import type { PatchName } from '../../core/patches.js';
 import type { MockOptions } from '../../drivers/mock/options.js';
+import type { VtdOptions } from '../../drivers/vtd/options.js';
 import type { PciFunctionSpec, PciResetMethod, PlatformDeviceSpec } from '../../machine/topology.js';
 import type { FaultPlan } from '../../rt/execution.js';
 import type { Expectation } from '../scenario.js';
@@ -23,6 +24,8 @@ export interface Topology {
   readonly iommus: readonly IommuSpec[];
   /** the mock driver's knobs (blocked/identity domains, PASID, deferred attach, failures) */
   readonly mock?: MockOptions;
+  /** the intel-iommu driver's knobs (first- or second-level paging domains, max_pasids) */
+  readonly vtd?: VtdOptions;
   readonly pci?: readonly PciFunctionSpec[];
   readonly platform?: readonly PlatformDeviceSpec[];
   readonly defaultDomainType?: DefaultDomainTypeName;
