@@ -7,7 +7,8 @@ import type { Scenario } from '../../src/scenarios/scenario.js';
 
 /** `spec` with every IOMMU instance driven by the VT-d driver */
 export function vtdSpec(spec: IommuScenarioSpec, expect: IommuScenarioSpec['expect'] = spec.expect): IommuScenarioSpec {
-  const { mock: _mock, ...rest } = spec.topology;
+  const rest = { ...spec.topology };
+  delete (rest as { mock?: unknown }).mock;
   return { ...spec, topology: { ...rest, iommus: spec.topology.iommus.map((i) => ({ ...i, driver: 'vtd' })) }, expect };
 }
 
