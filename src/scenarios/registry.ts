@@ -16,6 +16,7 @@ import { iommuReleaseUnlocked } from './iommu/findings/release-unlocked.js';
 import { iommuRemoveBetweenPhases } from './iommu/findings/remove-between-phases.js';
 import { iommuResetNested } from './iommu/findings/reset-nested.js';
 import { iommuResetVsDetach } from './iommu/findings/reset-vs-detach.js';
+import { iommuVtdFailedReplace } from './iommu/findings/vtd-failed-replace.js';
 import type { Scenario } from './scenario.js';
 
 export const builtinScenarios: readonly Scenario[] = [
@@ -44,6 +45,7 @@ export const builtinScenarios: readonly Scenario[] = [
   iommuRemoveBetweenPhases,
   iommuClaimBetweenPhases,
   iommuPasidReplaceHandle,
+  iommuVtdFailedReplace,
 ];
 
 export function findScenario(name: string): Scenario | undefined {
