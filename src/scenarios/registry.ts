@@ -17,6 +17,7 @@ import { iommuRemoveBetweenPhases } from './iommu/findings/remove-between-phases
 import { iommuResetNested } from './iommu/findings/reset-nested.js';
 import { iommuResetVsDetach } from './iommu/findings/reset-vs-detach.js';
 import { iommuVtdFailedReplace } from './iommu/findings/vtd-failed-replace.js';
+import { iommuVtdResetPasid } from './iommu/findings/vtd-reset-pasid.js';
 import type { Scenario } from './scenario.js';
 
 export const builtinScenarios: readonly Scenario[] = [
@@ -46,6 +47,7 @@ export const builtinScenarios: readonly Scenario[] = [
   iommuClaimBetweenPhases,
   iommuPasidReplaceHandle,
   iommuVtdFailedReplace,
+  iommuVtdResetPasid,
 ];
 
 export function findScenario(name: string): Scenario | undefined {
