@@ -322,6 +322,27 @@ describe('intel-iommu: PASIDs', () => {
   });
 });
 
+describe('intel-iommu: freeing a domain still in use', () => {
+  it('RID users: intel_iommu_domain_free() WARNs and keeps it; a PASID user is not checked, and the freed table is still installed (I5)', () => {
+    const base = {
+      prologue: [
+        { op: 'bind', dev: 'ep0', driverManagedDma: true },
+        { op: 'claim', dev: 'ep0', owner: 'iommufd' },
+        { op: 'domainAlloc', dev: 'ep0', domain: 'R', pasid: true },
+        { op: 'attach', dev: 'ep0', domain: 'R', api: 'handle', handle: 'h0' },
+        { op: 'domainAlloc', dev: 'ep0', domain: 'P', pasid: true },
+        { op: 'pasidAttach', dev: 'ep0', domain: 'P', pasid: 1, handle: 'p1' },
+      ],
+    } as const;
+    const rid = run(spec(topo(), [{ op: 'domainFree', domain: 'R' }], base), undefined, { warnFails: false });
+    assert.ok(kinds(rid).includes('warn'));
+    assert.match(rid.exec.warnings[0]!.splat, /WARN_ON\(!list_empty\(&dmar_domain->devices\)\)/);
+    const pasid = run(spec(topo(), [{ op: 'domainFree', domain: 'P' }], base));
+    assert.deepEqual(kinds(pasid), ['invariant']);
+    assert.match(pasid.exec.violations[0]!.splat, /I5: dmar0 stream 16 PASID 1 still translates through freed page/);
+  });
+});
+
 describe('intel-iommu: error paths', () => {
   it('domain IDs run out (cap_ndoms): -ENOSPC, and the failed attach leaves the device blocked', () => {
     const res: number[] = [];

@@ -120,6 +120,7 @@ export function scenarioReference(): string {
     ['topology.pci[].resv[], topology.platform[].resv[]', topologyParts.resv],
     ['topology.mock', topologyParts.mock],
     ['topology.mock.faults[]', topologyParts.mockFault],
+    ['topology.vtd', topologyParts.vtd],
     ['threads[]', schemaParts.thread],
   ];
   const sections = new Map<Schema, string>(objects.map(([name, s]) => [asSchema(s), name]));
