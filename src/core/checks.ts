@@ -253,6 +253,12 @@ function entryWritten(sys: System, devs: readonly Device[]): CheckSite {
 function endpointWritten(sys: System, ep: HwEndpoint, op: Op): CheckSite | null {
   const dev = sys.epDev.get(ep);
   if (dev === undefined) return null;
+  // an ATS invalidation names the whole function (it reads its reset state): told by its verb
+  if (op.verb === 'atc_inv') {
+    return site([access(ep, 'inReset')], () =>
+      ep.inReset ? `I9: an ATS invalidation was sent to ${dev.label} while it was in reset (timed out)` : null,
+    );
+  }
   if (op.field === null) {
     // the function enters reset (FLR, PM or bus reset): it must be blocked by now
     const reads: Access[] = [access(dev, 'iommuGroup')];
@@ -268,11 +274,6 @@ function endpointWritten(sys: System, ep: HwEndpoint, op: Op): CheckSite | null 
   if (op.field === 'atsEnabled') {
     return site([access(ep, 'inReset')], () =>
       ep.inReset && ep.atsEnabled && resetHooksApply(dev) ? `I9: ${dev.label} is in reset with ATS enabled` : null,
-    );
-  }
-  if (op.field === 'atc') {
-    return site([access(ep, 'inReset')], () =>
-      ep.inReset ? `I9: an ATS invalidation was sent to ${dev.label} while it was in reset (timed out)` : null,
     );
   }
   return null;

@@ -39,6 +39,7 @@ import {
   kzalloc,
   lockdepAssertHeld,
   lockdepAssertNotHeld,
+  readOnce,
   shouldFail,
   Spinlock,
   spinLock,
@@ -436,11 +437,19 @@ function* mockIotlbSyncMap(domain: IommuDomain, _iova: number, _size: number): G
   return mockInjected(d.drv, 'iotlb_sync_map', null, d);
 }
 
-/** mock iotlb_sync(): the flush after unmap: IOTLB (nothing to model) and the ATC of every ATS user */
+/**
+ * mock iotlb_sync(): the flush after unmap: IOTLB (nothing to model) and the ATC of every ATS user.
+ * Whether a user has ATS on is the driver's flag (SMMUv3's master->ats_enabled, here
+ * pdev->ats_enabled), set at attach under the group mutex and read here under the domain lock
+ * only: a lockless read.
+ */
 function* mockIotlbSync(domain: IommuDomain, _gather: IommuIotlbGather): Gen {
   const d = deref(toMockDomain(domain), 'domain');
   yield* spinLock(d.drv.domainsLock);
-  for (const mdev of [...d.users.keys()]) if (mdev.dev.ep.atsEnabled) yield* hwAtcInvalidate(mdev.dev.ep);
+  for (const mdev of [...d.users.keys()]) {
+    const dev = mdev.dev;
+    if (isPciDev(dev) && (yield* readOnce(dev, 'atsEnabled'))) yield* hwAtcInvalidate(dev.ep);
+  }
   yield* spinUnlock(d.drv.domainsLock);
 }
 
