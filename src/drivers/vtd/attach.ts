@@ -9,7 +9,7 @@ import { __IOMMU_DOMAIN_PAGING, IOMMU_DOMAIN_IDENTITY, IOMMU_NO_PASID } from '..
 import type { IommuDomain } from '../../core/domain.js';
 import { type PasidEntry, pasidFl, pasidPt, pasidSl } from '../../hw/vtd/entries.js';
 import { SZ_1G, SZ_2M } from '../../hw/pgtable/format.js';
-import { deref, EINVAL, ENOMEM, EOPNOTSUPP, type Gen, kfree, kzalloc, lockdepAssertHeld, spinLock, spinUnlock, WARN_ON_ONCE } from '../../sync/index.js';
+import { atomicUpdate, deref, EINVAL, ENOMEM, EOPNOTSUPP, type Gen, kfree, kzalloc, lockdepAssertHeld, spinLock, spinUnlock, WARN_ON_ONCE } from '../../sync/index.js';
 import { cacheTagAssignDomain, cacheTagUnassignDomain } from './cache.js';
 import type { DeviceDomainInfo } from './device.js';
 import { domainAttachIommu, domainDetachIommu, domainIdIommu, iommuDomainDid } from './did.js';
@@ -36,8 +36,7 @@ export function* deviceBlockTranslation(dev: Device): Gen {
   info.domainAttached = false;
   if (domain === null) return;
   yield* spinLock(domain.lock);
-  const i = domain.devices.indexOf(info);
-  if (i >= 0) domain.devices.splice(i, 1);
+  yield* atomicUpdate(domain, 'devices', (l) => l.filter((x) => x !== info));
   yield* spinUnlock(domain.lock);
   yield* domainDetachIommu(domain, info.iommu);
   info.domain = null;
@@ -90,7 +89,7 @@ function* dmarDomainAttachDevice(domain: DmarDomain, info: DeviceDomainInfo): Ge
   info.domain = domain;
   info.domainAttached = true;
   yield* spinLock(domain.lock);
-  domain.devices.push(info);
+  yield* atomicUpdate(domain, 'devices', (l) => [...l, info]);
   yield* spinUnlock(domain.lock);
   let r = yield* domainSetupPaging(domain, info, IOMMU_NO_PASID, null);
   if (r === 0) r = yield* cacheTagAssignDomain(domain, info, IOMMU_NO_PASID);

@@ -68,8 +68,8 @@ export class DmarDomain extends IommuDomain {
   pt: IoPgtable | null = null;
   /** domain->iommu_array: seq_id -> info; written under the unit's did_lock, read locklessly */
   iommuArray: ReadonlyMap<number, IommuDomainInfo> = new Map();
-  /** domain->devices: RID attachments (under domain->lock) */
-  readonly devices: DeviceDomainInfo[] = [];
+  /** domain->devices: RID attachments (written under domain->lock; domain_free reads it locklessly) */
+  devices: readonly DeviceDomainInfo[] = [];
   /** domain->dev_pasids: PASID attachments (under domain->lock) */
   readonly devPasids: DevPasidInfo[] = [];
   /** domain->cache_tags (under domain->cache_lock) */

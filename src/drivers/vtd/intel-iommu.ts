@@ -15,7 +15,7 @@ import { ctxTableAllocNow, ctxWriteNow, pasidDirAllocNow, pasidTableAllocLeafNow
 import { SM_CTX_ZERO } from '../../hw/vtd/entries.js';
 import { flFormat, slFormat } from '../../hw/vtd/translate.js';
 import type { VtdUnit } from '../../hw/vtd/vtd.js';
-import { deref, ENOMEM, EOPNOTSUPP, type ErrPtr, type Gen, KObject, kfree, kzalloc, WARN_ON } from '../../sync/index.js';
+import { deref, ENOMEM, EOPNOTSUPP, type ErrPtr, type Gen, KObject, kfree, kzalloc, readOnce, WARN_ON } from '../../sync/index.js';
 import {
   blockingDomainAttachDev,
   blockingDomainSetDevPasid,
@@ -140,7 +140,8 @@ function* intelIommuDomainAllocPagingFlags(dev: Parameters<NonNullable<IommuOps[
 /** intel_iommu_domain_free(): refused (WARN, leaked) while devices are still attached */
 function* intelIommuDomainFree(domain: IommuDomain): Gen {
   const d = deref(toDmarDomain(domain), 'domain');
-  if (WARN_ON(d.devices.length > 0, 'WARN_ON(!list_empty(&dmar_domain->devices))')) return;
+  // list_empty() is a READ_ONCE of the head: no lock
+  if (WARN_ON((yield* readOnce(d, 'devices')).length > 0, 'WARN_ON(!list_empty(&dmar_domain->devices))')) return;
   if (d.pt !== null) yield* ioPgtableFree(d.pt);
   yield* kfree(d);
 }
