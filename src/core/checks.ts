@@ -253,8 +253,9 @@ function entryWritten(sys: System, devs: readonly Device[]): CheckSite {
 function endpointWritten(sys: System, ep: HwEndpoint, op: Op): CheckSite | null {
   const dev = sys.epDev.get(ep);
   if (dev === undefined) return null;
-  // an ATS invalidation names the whole function (it reads its reset state): told by its verb
-  if (op.verb === 'atc_inv') {
+  // an ATS invalidation writes the function's ATC and reads its reset state (the mock's atc_inv,
+  // SMMUv3's ATC_INV, VT-d's device-TLB descriptors); a DMA's own ATC fill is not one
+  if (op.field === 'atc' && op.verb !== 'atc_fill') {
     return site([access(ep, 'inReset')], () =>
       ep.inReset ? `I9: an ATS invalidation was sent to ${dev.label} while it was in reset (timed out)` : null,
     );
