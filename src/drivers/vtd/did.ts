@@ -4,7 +4,7 @@
 import { IOMMU_DOMAIN_IDENTITY, IOMMU_DOMAIN_SVA } from '../../core/domain-types.js';
 import type { IommuDomain } from '../../core/domain.js';
 import { FLPT_DEFAULT_DID, IDA_START_DID } from '../../hw/vtd/entries.js';
-import { atomicUpdate, deref, EBUSY, ENOMEM, ENOSPC, type Gen, kfree, kzalloc, mutexLock, mutexUnlock, readOnce, WARN_ON } from '../../sync/index.js';
+import { atomicUpdate, deref, EBUSY, ENOMEM, ENOSPC, type Gen, kfree, kzalloc, mutexLock, mutexUnlock, readOnce } from '../../sync/index.js';
 import { type DmarDomain, IommuDomainInfo, toDmarDomain } from './domain.js';
 import type { IntelIommu } from './iommu.js';
 
@@ -75,7 +75,6 @@ export function* domainDetachIommu(domain: DmarDomain, iommu: IntelIommu): Gen {
     yield* atomicUpdate(domain, 'iommuArray', (m) => new Map([...m].filter(([k]) => k !== iommu.seqId)));
     yield* kfree(info);
   }
-  WARN_ON(info.refcnt < 0, 'refcnt underflow');
   yield* mutexUnlock(iommu.didLock);
 }
 
