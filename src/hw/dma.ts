@@ -2,8 +2,7 @@
 // it and the IOMMU reads its entries for the stream (and the PASID) in one step, then walks the IO
 // page table in a second one (the window in which a table can be freed under the walk).
 // A device in reset issues nothing. Walking a page table that was freed is a use-after-free of
-// that memory by the IOMMU. A unit with its own DMA path (SMMUv3, VT-d: `HwIommu.transact`)
-// takes the transaction through it instead (txn/device.ts: ATS, caches, walk, fault records).
+// that memory by the IOMMU.
 import { access, deref, dmaRead, type Gen } from '../sync/index.js';
 import type { HwEndpoint } from './endpoint.js';
 import { IoPageTable } from './io-pgtable.js';
@@ -25,7 +24,8 @@ export function* dmaAccess(
   pasid: number | null,
   iova: number,
 ): Gen<DmaResult> {
-  if ('transact' in unit) return yield* hwIommuAccess(unit as HwIommu, ep, sid, pasid, iova);
+  // a unit with caches and a DMA path of its own (SMMUv3, VT-d): the device side of txn/device.ts
+  if ('transact' in unit) return yield* dmaThroughHw(unit as HwIommu, ep, sid, pasid, iova);
   // the transaction leaves the device (unless it is in reset) and the IOMMU fetches its entries:
   // one step, which reads both
   const t: HwTranslation = yield* unit.dmaFetch(sid, pasid, [access(ep, 'inReset')]);
@@ -48,9 +48,9 @@ export function* dmaAccess(
   }
 }
 
-/** a read of one address through an IOMMU model's own DMA path, in the result's terms above */
-function* hwIommuAccess(unit: HwIommu, ep: HwEndpoint, sid: number, pasid: number | null, iova: number): Gen<DmaResult> {
-  const r = yield* deviceDma(unit, ep, sid, { pasid, iova, write: false });
+/** one DMA write through an SMMUv3 or VT-d unit, step by step (ATC, ATS, caches, walk), in the terms above */
+function* dmaThroughHw(unit: HwIommu, ep: HwEndpoint, sid: number, pasid: number | null, iova: number): Gen<DmaResult> {
+  const r = yield* deviceDma(unit, ep, sid, { pasid, iova, write: true });
   switch (r.kind) {
     case 'ok':
       return r.path.via === 'bypass' ? { kind: 'bypass', pa: r.pa } : { kind: 'ok', pa: r.pa };

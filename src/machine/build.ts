@@ -30,7 +30,7 @@ export function buildMachine(desc: MachineDesc): Machine {
     // tables are preallocated in hardware: every entry an endpoint can use exists from the
     // start, so no step creates one (and a check can name it)
     if (unit !== null) for (const sid of sids) unit.entryReads(sid);
-    // the units that send ATS invalidations reach the function at its stream IDs
+    // the ports of a unit that sends ATS invalidations (SMMUv3, VT-d): which function answers them
     if (unit !== null && 'wire' in unit) for (const sid of sids) (unit as HwIommu).wire(sid, ep);
   };
   for (const f of desc.pci) add(f.name, unitOf(f.iommu), [pciRid(f)], f.ats ?? false);
