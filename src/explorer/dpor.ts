@@ -154,8 +154,13 @@ export class DporStrategy implements Strategy, Chooser {
     this.tails = analysis.tails;
     // Continuations prescribed after a step that turned out to oops: explore them instead of it.
     if (this.follow.length > 0) {
-      if (fatalAt < 0) throw new Error('dpor: the execution ended before its wakeup sequence');
-      for (const p of leafPaths(this.follow)) insert(fatalAt, p);
+      if (fatalAt >= 0) {
+        for (const p of leafPaths(this.follow)) insert(fatalAt, p);
+      } else if (exec.truncated === null) {
+        throw new Error('dpor: the execution ended before its wakeup sequence');
+      }
+      // an execution cut by a limit (--max-steps, the deadline) before its sequence: what lies
+      // past the limit is not explored (the search counts it incomplete, or is ending)
       this.follow = [];
     }
     this.backtrack(n);
