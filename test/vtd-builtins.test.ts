@@ -38,7 +38,7 @@ describe('built-ins on VT-d', () => {
       assert.equal(o.matches, true, `${s.name}: ${o.outcome} ${found.join(', ')}`);
       if (bounded[s.name] === undefined) assert.equal(o.exhaustive, true, `${s.name}: the search ran its course`);
       // a bounded search must still find every kind the scenario expects
-      if ('violations' in v.expect) assert.deepEqual([...found].sort(), [...v.expect.violations].sort());
+      if ('violations' in v.expect) assert.deepEqual([...new Set(found)].sort(), [...v.expect.violations].sort());
     });
   }
 });
