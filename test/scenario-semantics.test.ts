@@ -182,4 +182,26 @@ expect: pass
     });
     assert.equal(check(yaml('ordered')).outcome, 'pass');
   });
+
+  it('two threads registering one IOMMU or hot-adding one device concurrently are refused (the driver core and pci_rescan_remove_lock serialize them)', () => {
+    const yaml = (order: string) => `
+name: twice
+summary: s
+description: d
+topology:
+  iommus: [{ name: smmu0, registered: false }]
+  pci: [{ name: ep0, bus: 0, slot: 1, present: false }]
+threads:
+  - { name: one, ops: [{ op: register, iommu: smmu0 }, { op: hotAdd, dev: ep0 }${order === 'ordered' ? ', { op: signal, event: up }' : ''}] }
+  - name: two
+    ops: [${order === 'ordered' ? '{ op: wait, event: up }, ' : ''}{ op: remove, dev: ep0 }, { op: unregister, iommu: smmu0 }]
+expect: pass
+`;
+    assert.throws(() => scenario(yaml('racing')), (e: Error) => {
+      assert.match(e.message, /ops\[0\]\.op: register of iommu smmu0 may run while thread "two" does unregister of it/);
+      assert.match(e.message, /threads\[0\]\.ops\[1\]\.op: hotAdd of device ep0 may run while thread "two" does remove of it/);
+      return true;
+    });
+    assert.equal(check(yaml('ordered')).outcome, 'pass');
+  });
 });

@@ -118,16 +118,7 @@ export function* iommuDeinitDevice(dev: Device): Gen {
     }
     yield* releaseDomain.ops!.attachDev!(releaseDomain, dev, group.domain);
   }
-  if (ops.releaseDevice !== undefined) {
-    if (iommuCore.patches.releaseUnlockBeforeReleaseDevice) {
-      yield* mutexUnlock(group.mutex);
-      yield* pausePoint('iommu_release_device:unlocked');
-      yield* ops.releaseDevice(dev);
-      yield* mutexLock(group.mutex);
-    } else {
-      yield* ops.releaseDevice(dev);
-    }
-  }
+  if (ops.releaseDevice !== undefined) yield* ops.releaseDevice(dev);
   // the last device of the group: free the domains before module_put()
   if (group.devices.length === 0) {
     if (group.defaultDomain !== null) {
@@ -169,7 +160,10 @@ export function* __iommuProbeDevice(dev: Device, groupList: IommuGroup[] | null)
     WARN_ON(group.defaultDomain !== null && group.domain === null, 'WARN_ON(group->default_domain && !group->domain)');
     if (group.defaultDomain !== null) yield* iommuCreateDeviceDirectMappings(group.defaultDomain, dev);
     if (group.domain !== null) {
-      ret = yield* __iommuDeviceSetDomain(group, dev, group.domain, null, 0);
+      // patch resetHotAddBlocked: a member joining during a reset waits on the blocking domain
+      const parked = iommuCore.patches.resetHotAddBlocked && group.resettingDomain !== null;
+      ret = yield* __iommuDeviceSetDomain(group, dev, parked ? group.resettingDomain! : group.domain, null, 0);
+      if (parked && ret === 0) group.ghostParked.add(dev);
     } else if (group.defaultDomain === null && groupList === null) {
       ret = yield* iommuSetupDefaultDomain(group, 0);
     } else if (group.defaultDomain === null) {

@@ -4,6 +4,7 @@ import { deref, type Gen, lockdepAssertHeld, lockdepAssertNotHeld, readOnce } fr
 import { devHasIommu, devIommuOps } from './dev-iommu.js';
 import type { IommuDomain } from './domain.js';
 import type { IommuGroup } from './group.js';
+import { iommuCore } from './globals.js';
 
 /** iommu_get_domain_for_dev(): a driver bound to dev, group mutex NOT held; lockless */
 export function* iommuGetDomainForDev(dev: Device): Gen<IommuDomain | null> {
@@ -18,7 +19,7 @@ export function iommuDriverGetDomainForDev(dev: Device): IommuDomain | null {
   const group = dev.iommuGroup;
   if (group === null) return null;
   lockdepAssertHeld(group.mutex);
-  if (group.resettingDomain !== null) return group.resettingDomain;
+  if (group.resettingDomain !== null && iommuCore.patches.resetDriverQuery === 'merged') return group.resettingDomain;
   return group.domain;
 }
 

@@ -18,6 +18,7 @@ import type { IommuDevice } from '../../core/iommu-device.js';
 import type { IommuDomainOps, IommuIotlbGather, IommuOps, MapPagesResult } from '../../core/ops.js';
 import { IOMMU_CAP_CACHE_COHERENCY } from '../../core/ops.js';
 import { iommuCore } from '../../core/globals.js';
+import { iommuDriverGetDomainForDev } from '../../core/query.js';
 import { iommuAllocResvRegion, type IommuResvRegion } from '../../core/resv.js';
 import { hwAtcInvalidate } from '../../hw/endpoint.js';
 import { IoPageTable, ioPgtableIovaToPhys, type Leaf } from '../../hw/io-pgtable.js';
@@ -176,6 +177,7 @@ function* mockProbeDevice(dev: Device): Gen<ErrPtr<IommuDevice>> {
   const fwspec = devIommuFwspecGet(dev)!;
   const mdev = yield* kzalloc(() => new MockDev(dev, iommu, fwspec.ids.length > 0 ? [...fwspec.ids] : [0]));
   if (mdev === null) return -ENOMEM;
+  for (const sid of mdev.sids) iommu.sidUsers.set(sid, (iommu.sidUsers.get(sid) ?? 0) + 1);
   devIommuPrivSet(dev, mdev);
   return iommu;
 }
@@ -190,16 +192,21 @@ function* mockProbeFinalize(dev: Device): Gen {
 function* mockReleaseDevice(dev: Device): Gen {
   const mdev = devIommuPrivGet<MockDev>(dev);
   const drv = mdev.iommu.drv;
+  // a requester ID another probed device shares (a DMA alias) stays as it is: release_device()
+  // "detaches the domain but does not change a shared RID" (seed 003)
+  const users = mdev.iommu.sidUsers;
+  const own = mdev.sids.filter((sid) => (users.get(sid) ?? 0) <= 1);
+  for (const sid of mdev.sids) users.set(sid, (users.get(sid) ?? 1) - 1);
   // without a release_domain the driver parks the RID itself (identity keeps RMRR alive)
   if (drv.ops.releaseDomain === null) {
     const t = dev.iommu!.requireDirect ? HW_BYPASS : HW_ABORT;
-    for (const sid of mdev.sids) yield* hwWrite(mdev.iommu.hw.entry(sid), 'rid', t, 'ste_write');
+    for (const sid of own) yield* hwWrite(mdev.iommu.hw.entry(sid), 'rid', t, 'ste_write');
     yield* mockDisableAts(dev);
   }
   yield* mockMoveUser(drv, mdev.domain, null, mdev);
   mdev.domain = null;
   for (const [pasid, d] of [...mdev.pasids]) {
-    for (const sid of mdev.sids) yield* hwUpdate(mdev.iommu.hw.entry(sid), 'pasids', (e) => e.pasids.delete(pasid), 'pasid_entry_clear');
+    for (const sid of own) yield* hwUpdate(mdev.iommu.hw.entry(sid), 'pasids', (e) => e.pasids.delete(pasid), 'pasid_entry_clear');
     yield* mockMoveUser(drv, d, null, mdev);
     mdev.pasids.delete(pasid);
   }
@@ -325,7 +332,9 @@ function* mockDisableAts(dev: Device): Gen {
 function* mockAttachDev(domain: IommuDomain, dev: Device, _old: IommuDomain | null): Gen<number> {
   iommuGroupMutexAssert(dev);
   const d = deref(toMockDomain(domain), 'domain');
-  const mdev = devIommuPrivGet<MockDev>(dev);
+  const mdev = devIommuPrivGet<MockDev | null>(dev);
+  // release_device() freed the per-device state: refuse, as s390 did (seed 003, race 1)
+  if (mdev === null) return -ENODEV;
   const err = mockInjected(d.drv, 'attach_dev', dev, d);
   if (err !== 0) return err;
   const t = mockTranslationOf(d);
@@ -370,6 +379,13 @@ function* mockBlockedSetDevPasid(domain: IommuDomain, dev: Device, pasid: number
   const prev = mdev.pasids.get(pasid) ?? null;
   yield* mockMoveUser(d.drv, prev, null, mdev);
   mdev.pasids.delete(pasid);
+  if (d.drv.options.lastPasidRestoresRid === true && mdev.pasids.size === 0) {
+    // the CD table has no user left: put the RID back on a plain identity/blocked entry
+    const sidDomain = iommuDriverGetDomainForDev(dev);
+    if (sidDomain !== null && (sidDomain.type === IOMMU_DOMAIN_IDENTITY || sidDomain.type === IOMMU_DOMAIN_BLOCKED)) {
+      yield* sidDomain.ops!.attachDev!(sidDomain, dev, sidDomain);
+    }
+  }
   return 0;
 }
 
