@@ -21,7 +21,7 @@ export class IommuDomainInfo extends KObject {
   }
 
   override get label(): string {
-    return `iommu_domain_info:${this.iommu.name}/did${this.did}`;
+    return `iommu_domain_info:${this.iommu.name}/did${this.did}#${this.oid.toString(16)}`;
   }
 }
 
@@ -57,7 +57,10 @@ export class CacheTag extends KObject {
   }
 
   override get label(): string {
-    return `cache_tag:${this.type}/did${this.did}/pasid${this.pasid}`;
+    // an IOTLB tag is the unit's (shared by the domain's devices there), a devTLB tag the device's;
+    // DIDs are reused, so the id tells two tags of one DID apart
+    const dev = this.type === 'devtlb' ? `/${this.info.dev.name}` : '';
+    return `cache_tag:${this.type}/did${this.did}/pasid${this.pasid}${dev}#${this.oid.toString(16)}`;
   }
 }
 
@@ -84,8 +87,9 @@ export class DmarDomain extends IommuDomain {
     readonly drv: VtdDriver,
   ) {
     super(tag);
-    this.lock = new Spinlock(`${tag}.lock`, this, 'dmar_domain->lock');
-    this.cacheLock = new Spinlock(`${tag}.cache_lock`, this, 'dmar_domain->cache_lock');
+    // by the domain's id: a trace names them by the domain (&D->lock), whatever its tag becomes
+    this.lock = new Spinlock(`&dmar_domain#${this.oid.toString(16)}->lock`, this, 'dmar_domain->lock');
+    this.cacheLock = new Spinlock(`&dmar_domain#${this.oid.toString(16)}->cache_lock`, this, 'dmar_domain->cache_lock');
   }
 }
 

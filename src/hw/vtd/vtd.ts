@@ -4,6 +4,7 @@
 // fence log in-flight DMAs consult, and its ports (which function a device-TLB invalidation for
 // a source-id reaches). Knows nothing of the kernel.
 import { FenceLog } from '../cache/fence-log.js';
+import { type InstalledEntry, installedEntries } from '../installed-entries.js';
 import { KeyedCache } from '../cache/keyed-cache.js';
 import { Tlb } from '../cache/tlb.js';
 import type { HwEndpoint } from '../endpoint.js';
@@ -18,6 +19,7 @@ import { slotField, slotValue } from '../memory/slots.js';
 import { ctxSlot, PASIDS_PER_FRAME, pasidDirSlot, pasidSlotIn } from './tables.js';
 import type { LegacyCtx, PasidDirEntry, PasidEntry, SmCtx } from './entries.js';
 import { VtdFaults } from './faults.js';
+import { vtdEntryNames } from './names.js';
 import { VtdQi } from './qi.js';
 import { describeVtdTag, vtdTagDid } from './tags.js';
 import { vtdTransact, vtdTransactFast, vtdTransactNow } from './translate.js';
@@ -123,13 +125,8 @@ export class VtdUnit extends KObject implements HwIommu {
     return vtdInstalledPasids(this, sid);
   }
 
-  all(): Array<{ sid: number; pasid: number | null; t: HwTranslation }> {
-    const out: Array<{ sid: number; pasid: number | null; t: HwTranslation }> = [];
-    for (const sid of [...this.knownSids].sort((a, b) => a - b)) {
-      out.push({ sid, pasid: null, t: this.installed(sid, null) });
-      for (const [pasid, t] of this.installedPasids(sid)) out.push({ sid, pasid, t });
-    }
-    return out;
+  all(): InstalledEntry[] {
+    return installedEntries(this, this.knownSids);
   }
 
   effective(sid: number, pasid: number | null): HwTranslation {
@@ -170,6 +167,10 @@ export class VtdUnit extends KObject implements HwIommu {
     return out;
   }
 
+  entryNames(sid: number, who: string): ReadonlyArray<readonly [string, string]> {
+    return vtdEntryNames(this, sid, who);
+  }
+
   transact(ctx: DmaCtx, txn: Txn): Gen<DmaResult | Restart> {
     return vtdTransact(this, ctx, txn, MODE_STEPS);
   }
@@ -191,11 +192,7 @@ export class VtdUnit extends KObject implements HwIommu {
   }
 
   cachedLeaves(): HeldLeaf[] {
-    const out: HeldLeaf[] = [];
-    this.tlb.forEachTag((tag, c) => {
-      for (const leaf of c.all()) out.push({ tag, leaf });
-    });
-    return out;
+    return this.tlb.heldLeaves();
   }
 
   cachedTableFrames(): FrameRef[] {
