@@ -4,14 +4,13 @@
 // the device blocked. PASID attaches use the `old` domain they are handed: its DID for the
 // in-place replace's flush, its cache tags and DID reference to drop afterwards.
 import type { Device } from '../../base/device.js';
-import { devIommuPrivGet } from '../../core/dev-iommu.js';
 import { __IOMMU_DOMAIN_PAGING, IOMMU_DOMAIN_IDENTITY, IOMMU_NO_PASID } from '../../core/domain-types.js';
 import type { IommuDomain } from '../../core/domain.js';
 import { type PasidEntry, pasidFl, pasidPt, pasidSl } from '../../hw/vtd/entries.js';
 import { SZ_1G, SZ_2M } from '../../hw/pgtable/format.js';
 import { atomicUpdate, deref, EINVAL, ENOMEM, EOPNOTSUPP, type Gen, kfree, kzalloc, lockdepAssertHeld, spinLock, spinUnlock, WARN_ON_ONCE } from '../../sync/index.js';
 import { cacheTagAssignDomain, cacheTagUnassignDomain } from './cache.js';
-import type { DeviceDomainInfo } from './device.js';
+import { type DeviceDomainInfo, deviceInfo } from './device.js';
 import { domainAttachIommu, domainDetachIommu, domainIdIommu, iommuDomainDid } from './did.js';
 import { DevPasidInfo, type DmarDomain, toDmarDomain } from './domain.js';
 import { intelPasidReplace, intelPasidSetup, intelPasidTearDownEntry } from './pasid.js';
@@ -27,7 +26,7 @@ function iommuGroupMutexAssert(dev: Device): void {
 
 /** device_block_translation(): the RID blocked, and out of the domain the driver recorded for it */
 export function* deviceBlockTranslation(dev: Device): Gen {
-  const info = devIommuPrivGet<DeviceDomainInfo>(dev);
+  const info = deviceInfo(dev);
   // already blocked: nothing to do
   if (!info.domainAttached) return;
   const domain = info.domain;
@@ -101,7 +100,7 @@ function* dmarDomainAttachDevice(domain: DmarDomain, info: DeviceDomainInfo): Ge
 export function* intelIommuAttachDevice(domain: IommuDomain, dev: Device, _old: IommuDomain | null): Gen<number> {
   iommuGroupMutexAssert(dev);
   const d = deref(toDmarDomain(domain), 'domain');
-  const info = devIommuPrivGet<DeviceDomainInfo>(dev);
+  const info = deviceInfo(dev);
   yield* deviceBlockTranslation(dev);
   const ret = pagingDomainCompatible(d, info);
   if (ret !== 0) return ret;
@@ -111,7 +110,7 @@ export function* intelIommuAttachDevice(domain: IommuDomain, dev: Device, _old: 
 /** identity_domain_attach_dev(): block, then a pass-through RID_PASID entry (DID 1) */
 export function* identityDomainAttachDev(_domain: IommuDomain, dev: Device, _old: IommuDomain | null): Gen<number> {
   iommuGroupMutexAssert(dev);
-  const info = devIommuPrivGet<DeviceDomainInfo>(dev);
+  const info = deviceInfo(dev);
   yield* deviceBlockTranslation(dev);
   const ret = yield* intelPasidSetup(info, IOMMU_NO_PASID, pasidPt());
   if (ret === 0) info.domainAttached = true;
@@ -173,7 +172,7 @@ export function* intelIommuSetDevPasid(
   iommuGroupMutexAssert(dev);
   const d = deref(toDmarDomain(domain), 'domain');
   if (WARN_ON_ONCE((d.type & __IOMMU_DOMAIN_PAGING) === 0, onceNotPaging, 'WARN_ON_ONCE(!(domain->type & __IOMMU_DOMAIN_PAGING))')) return -EINVAL;
-  const info = devIommuPrivGet<DeviceDomainInfo>(dev);
+  const info = deviceInfo(dev);
   if (!info.iommu.hw.caps.pasid) return -EOPNOTSUPP;
   const ret = pagingDomainCompatible(d, info);
   if (ret !== 0) return ret;
@@ -196,7 +195,7 @@ export function* identityDomainSetDevPasid(
   old: IommuDomain | null,
 ): Gen<number> {
   iommuGroupMutexAssert(dev);
-  const info = devIommuPrivGet<DeviceDomainInfo>(dev);
+  const info = deviceInfo(dev);
   if (!info.iommu.hw.caps.pasid) return -EOPNOTSUPP;
   const ret = old === null
     ? yield* intelPasidSetup(info, pasid, pasidPt())
@@ -214,7 +213,7 @@ export function* blockingDomainSetDevPasid(
   old: IommuDomain | null,
 ): Gen<number> {
   iommuGroupMutexAssert(dev);
-  const info = devIommuPrivGet<DeviceDomainInfo>(dev);
+  const info = deviceInfo(dev);
   yield* intelPasidTearDownEntry(info, pasid, false);
   yield* domainRemoveDevPasid(old, info, pasid);
   return 0;

@@ -2,7 +2,8 @@
 // (bus, devfn), PASID table, ATS, and the RID's domain as the driver last programmed it
 // (info->domain, domain_attached).
 import type { Device } from '../../base/device.js';
-import { KObject } from '../../sync/index.js';
+import { devIommuPrivGet } from '../../core/dev-iommu.js';
+import { deref, KObject } from '../../sync/index.js';
 import type { DmarDomain } from './domain.js';
 import type { IntelIommu, SidTables } from './iommu.js';
 
@@ -32,4 +33,9 @@ export class DeviceDomainInfo extends KObject {
   override get label(): string {
     return `device_domain_info:${this.dev.name}`;
   }
+}
+
+/** dev_iommu_priv_get(dev), dereferenced as the driver does (info->...): a freed info is a use-after-free */
+export function deviceInfo(dev: Device): DeviceDomainInfo {
+  return deref(devIommuPrivGet<DeviceDomainInfo | null>(dev), 'dev_iommu_priv_get(dev)');
 }

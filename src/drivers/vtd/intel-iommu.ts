@@ -5,7 +5,6 @@
 // are handed, as in the kernel (dev_iommu_priv_get, to_dmar_domain, the unit behind a fwnode).
 import type { FwNode } from '../../base/device.js';
 import { Module } from '../../base/module.js';
-import { devIommuPrivGet } from '../../core/dev-iommu.js';
 import { IOMMU_DOMAIN_BLOCKED, IOMMU_DOMAIN_IDENTITY, IOMMU_HWPT_ALLOC_PASID } from '../../core/domain-types.js';
 import type { IommuDomain } from '../../core/domain.js';
 import type { IommuDomainOps, IommuOps } from '../../core/ops.js';
@@ -24,7 +23,7 @@ import {
   intelIommuAttachDevice,
   intelIommuSetDevPasid,
 } from './attach.js';
-import type { DeviceDomainInfo } from './device.js';
+import { deviceInfo } from './device.js';
 import { DmarDomain, type DmarDomainKind, toDmarDomain } from './domain.js';
 import { IntelIommu } from './iommu.js';
 import { intelFlushIotlbAll, intelIommuIotlbSyncMap, intelIommuIovaToPhys, intelIommuMapPages, intelIommuTlbSync, intelIommuUnmapPages } from './map.js';
@@ -116,7 +115,7 @@ export function vtdProbeUnit(drv: VtdDriver, unit: VtdUnit, node: FwNode): Intel
 function* intelIommuDomainAllocPagingFlags(dev: Parameters<NonNullable<IommuOps['domainAllocPagingFlags']>>[0], flags: number, userData: unknown): Gen<ErrPtr<IommuDomain>> {
   if (userData !== null && userData !== undefined) return -EOPNOTSUPP;
   if ((flags & ~IOMMU_HWPT_ALLOC_PASID) !== 0) return -EOPNOTSUPP;
-  const info = devIommuPrivGet<DeviceDomainInfo>(dev);
+  const info = deviceInfo(dev);
   const iommu = info.iommu;
   const unit = iommu.hw;
   const firstLevel = unit.sm && unit.caps.flts && iommu.drv.options.firstLevel !== false;

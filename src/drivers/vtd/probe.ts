@@ -3,7 +3,7 @@
 // probe_finalize; release disables ATS and clears the context entry (the core has already put
 // the device on the release domain, the blocking one, so its RID_PASID entry is gone).
 import { type Device, IOMMU_RESV_DIRECT, IOMMU_RESV_DIRECT_RELAXABLE } from '../../base/device.js';
-import { devIommuFwspecGet, devIommuPrivGet, devIommuPrivSet } from '../../core/dev-iommu.js';
+import { devIommuFwspecGet, devIommuPrivSet } from '../../core/dev-iommu.js';
 import { genericDeviceGroup, pciDeviceGroup } from '../../core/device-group.js';
 import type { IommuGroup } from '../../core/group.js';
 import type { IommuDevice } from '../../core/iommu-device.js';
@@ -12,7 +12,7 @@ import { iommuAllocResvRegion, type IommuResvRegion } from '../../core/resv.js';
 import { pciDisableAts, pciEnableAts } from '../../pci/ats.js';
 import { isPciDev, pciAtsSupported, pciMaxPasids } from '../../pci/pci.js';
 import { ENODEV, ENOMEM, type ErrPtr, type Gen, kfree, kzalloc } from '../../sync/index.js';
-import { DeviceDomainInfo } from './device.js';
+import { DeviceDomainInfo, deviceInfo } from './device.js';
 import { IntelIommu } from './iommu.js';
 import { intelPasidSetupSmContext, intelPasidTeardownSmContext } from './pasid.js';
 
@@ -58,14 +58,14 @@ export function* intelIommuProbeDevice(dev: Device): Gen<ErrPtr<IommuDevice>> {
 
 /** intel_iommu_probe_finalize(): ATS on (iommu_enable_pci_ats()), after the first attach */
 export function* intelIommuProbeFinalize(dev: Device): Gen {
-  const info = devIommuPrivGet<DeviceDomainInfo>(dev);
+  const info = deviceInfo(dev);
   if (!info.atsSupported || !isPciDev(dev) || dev.atsEnabled) return;
   if ((yield* pciEnableAts(dev)) === 0) info.atsEnabled = true;
 }
 
 /** intel_iommu_release_device(): ATS off, the context entry cleared, the per-device state freed */
 export function* intelIommuReleaseDevice(dev: Device): Gen {
-  const info = devIommuPrivGet<DeviceDomainInfo>(dev);
+  const info = deviceInfo(dev);
   // iommu_disable_pci_ats()
   if (info.atsEnabled && isPciDev(dev)) {
     if (dev.atsEnabled) yield* pciDisableAts(dev);
