@@ -77,7 +77,7 @@ export const builtinScenarios: readonly Scenario[] = [
 export const iommuDriverNames: readonly string[] = driverNames;
 
 /**
- * A built-in whose IOMMUs run a hardware-model driver (arm-smmu-v3): tens of steps per attach,
+ * A built-in whose IOMMUs run a hardware-model driver (arm-smmu-v3, intel-iommu): tens of steps per attach,
  * each an interleaving point, so brute-force cross-checks of the explorer (DFS, every-step
  * invariants, class counting) do not end on it in useful time; they run on the mock's built-ins.
  */
