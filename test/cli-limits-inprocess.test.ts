@@ -57,7 +57,8 @@ describe('main() twice in one process on a large file', () => {
 /** One finished execution of `program` chosen by `strategy`. */
 function runOne(program: Program<unknown>, strategy: Strategy): Execution {
   const chooser = strategy.next()!;
-  return new Execution(program, chooser, { faults: noFaults, lockdep: new LockdepGraph(), warnFails: true, trace: false, recordOps: true, maxSteps: 100_000 }).run();
+  const opts = { faults: noFaults, lockdep: new LockdepGraph(), warnFails: true, trace: false, recordOps: true, maxSteps: 1e5 };
+  return new Execution(program, chooser, opts).run();
 }
 
 describe('the deadline reaches the analysis of an execution', () => {
