@@ -171,7 +171,7 @@ function mutateData(rng: Rng, data: Json, pool: readonly Obj[], heavy: boolean):
       break;
     }
     case 5: { // many devices
-      const n = pick(rng, heavy ? [3, 30, 300, 1500] : [2, 5, 10, 30]);
+      const n = pick(rng, heavy ? [3, 30, 300, 1500] : [2, 4, 8, 16]);
       for (let i = 0; i < n; i++) pci.push({ name: `fz${i}`, bus: 10 + (i >> 8), slot: (i >> 3) & 31, fn: i & 7, multifunction: true });
       break;
     }
@@ -314,7 +314,7 @@ function gentle(rng: Rng, data: Json, heavy: boolean): void {
     case 1: { // devices nothing uses (setup and every invariant check grow with them)
       const topo = isObj(s.topology) ? s.topology : (s.topology = {});
       const pci = Array.isArray(topo.pci) ? topo.pci : (topo.pci = []);
-      const n = pick(rng, heavy ? [5, 100, 1500] : [2, 10, 30]);
+      const n = pick(rng, heavy ? [5, 100, 1500] : [2, 6, 16]);
       for (let i = 0; i < n; i++) pci.push({ name: `fz${i}`, bus: 10 + (i >> 8), slot: (i >> 3) & 31, fn: i & 7, multifunction: true });
       break;
     }
