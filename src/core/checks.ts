@@ -250,8 +250,9 @@ function entryWritten(sys: System, devs: readonly Device[]): CheckSite {
 function endpointWritten(sys: System, ep: HwEndpoint, op: Op): CheckSite | null {
   const dev = sys.epDev.get(ep);
   if (dev === undefined) return null;
-  // an ATS invalidation names the whole function (it reads its reset state): told by its verb
-  if (op.verb === 'atc_inv') {
+  // an ATS invalidation (the mock's `atc_inv`, an SMMUv3 ATC_INV, a VT-d device-TLB invalidation:
+  // each writes the function's 'atc' and reads its reset state); not the device's own ATC fill
+  if (op.verb === 'atc_inv' || (op.field === 'atc' && op.verb !== 'atc_fill')) {
     return site([access(ep, 'inReset')], () =>
       ep.inReset ? `I9: an ATS invalidation was sent to ${dev.label} while it was in reset (timed out)` : null,
     );

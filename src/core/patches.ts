@@ -144,6 +144,28 @@ export const patchRegistry = [
     source: 'docs/FINDINGS.md F10 (found by this model)',
     commit: 'none',
   },
+  {
+    name: 'testDevOp',
+    description: 'whether the core asks the domain\'s test_dev() before every attach_dev()/set_dev_pasid() (Nicolin Chen\'s series)',
+    values: {
+      off: 'as merged: no test_dev; arm-smmu-v3 checks compatibility inside attach_dev/set_dev_pasid',
+      on: 'the proposal: __iommu_domain_test_device() under group->mutex before each attach, and arm-smmu-v3\'s checks move into arm_smmu_domain_test_dev()',
+    },
+    default: 'off',
+    source: 'seeds/002 (patches 02, 03/20); spec hardware.md §1.17',
+    commit: 'none (v1 of the series, not merged)',
+  },
+  {
+    name: 'resetRecordAttach',
+    description: 'what an attach or PASID attach to a group whose member is resetting does (the design test_dev was for)',
+    values: {
+      off: 'as merged: refused with -EBUSY (see resetFence)',
+      on: 'the proposal: it passes test_dev and is only recorded (group->domain, pasid_array) for the member in reset, which reset done applies; test_dev is called as with testDevOp',
+    },
+    default: 'off',
+    source: 'seeds/002 (cover letter; Jason Gunthorpe\'s objection); spec hardware.md §1.17',
+    commit: 'none (not merged: c279e83953d9 refuses instead)',
+  },
 ] as const satisfies ReadonlyArray<PatchInfo>;
 
 type Entry = (typeof patchRegistry)[number];

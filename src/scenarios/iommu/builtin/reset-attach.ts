@@ -29,5 +29,13 @@ export const iommuResetVsAttach = iommuScenario({
   ],
   expect: { pass: true },
   // seed 000: without the -EBUSY fence the attach reprograms the function under the reset
-  variants: [{ patches: [{ resetFence: 'none' }], expect: { violations: ['invariant'] } }],
+  variants: [
+    {
+      patches: [{ resetFence: 'none' }],
+      expect: { violations: ['invariant'] },
+      // arm-smmu-v3 uses `old`: done re-attaches with old = blocking while the RID is on the domain
+      // attached during the reset, so the master is put on that domain's list twice (one leaks)
+      expectByDriver: { smmuv3: { violations: ['invariant', 'leak'] } },
+    },
+  ],
 });

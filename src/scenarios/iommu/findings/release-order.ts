@@ -50,8 +50,19 @@ export const iommuReleaseOrder = iommuScenario({
   ],
   expect: { pass: true },
   variants: [
-    { patches: [{ releaseOrder: 'old' }], expect: { violations: ['invariant', 'use-after-free'] } },
-    { patches: [{ releaseOrder: 'reversal2022' }], expect: { violations: ['invariant', 'use-after-free'] } },
+    // the modeled arm-smmu-v3 (6.18) relies on the core attaching ops->release_domain before
+    // release_device; these historical orders never do, so the master stays on its domain's list
+    // (leak, the module reference kept): the driver is younger than these cores, not a finding
+    {
+      patches: [{ releaseOrder: 'old' }],
+      expect: { violations: ['invariant', 'use-after-free'] },
+      expectByDriver: { smmuv3: { violations: ['leak', 'assertion'] } },
+    },
+    {
+      patches: [{ releaseOrder: 'reversal2022' }],
+      expect: { violations: ['invariant', 'use-after-free'] },
+      expectByDriver: { smmuv3: { violations: ['leak', 'assertion', 'null-deref', 'use-after-free'] } },
+    },
   ],
 });
 
@@ -89,7 +100,10 @@ export const iommuReleaseUnlocked = iommuScenario({
   // the 2022 reversal has its window too (driver state released, still a member): the group holds a
   // released member at a stable point (I3) before VFIO acts. The final order has no window: there
   // the reproducer's wait would never end.
-  variants: [{ patches: [{ releaseOrder: 'reversal2022' }], expect: { violations: ['invariant'] } }],
+  // on arm-smmu-v3: the old order leaks as in iommu-release-order; the reversal's window is the
+  // released master itself (VFIO's switch dereferences its cleared dev_iommu_priv: null-deref)
+  expectByDriver: { smmuv3: { violations: ['leak', 'assertion'] } },
+  variants: [{ patches: [{ releaseOrder: 'reversal2022' }], expect: { violations: ['invariant'] }, expectByDriver: { smmuv3: { violations: ['null-deref'] } } }],
 });
 
 export const iommuReleaseLastMember = iommuScenario({
@@ -110,7 +124,8 @@ export const iommuReleaseLastMember = iommuScenario({
   threads: [{ name: 'remove', ops: [{ op: 'remove', dev: 'ep0', expect: 0 }] }],
   expect: { pass: true },
   variants: [
-    { patches: [{ releaseOrder: 'old' }], expect: { violations: ['invariant'] } },
-    { patches: [{ releaseOrder: 'reversal2022' }], expect: { violations: ['invariant'] } },
+    // on arm-smmu-v3: no release_domain in these orders (see iommu-release-order)
+    { patches: [{ releaseOrder: 'old' }], expect: { violations: ['invariant'] }, expectByDriver: { smmuv3: { violations: ['leak', 'assertion'] } } },
+    { patches: [{ releaseOrder: 'reversal2022' }], expect: { violations: ['invariant'] }, expectByDriver: { smmuv3: { violations: ['leak', 'assertion'] } } },
   ],
 });
