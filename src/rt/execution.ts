@@ -419,7 +419,8 @@ export class Execution {
     // 256 steps, or fewer when they are slow (a machine of thousands of functions, where one
     // step may walk all of them): the interval shrinks when the last one took over 2 ms
     let every = 256;
-    let checkedAt = deadline === Number.POSITIVE_INFINITY ? 0 : performance.now();
+    /** when the limits were last looked at (-1: not yet; a short execution never reads the clock) */
+    let checkedAt = -1;
     let limitAt = Math.min(maxSteps, this.steps + every);
     for (;;) {
       // `enabled` is a buffer filled by index: resetting an array's length frees its backing
@@ -447,7 +448,7 @@ export class Execution {
         if (deadline !== Number.POSITIVE_INFINITY) {
           const now = performance.now();
           if (now > deadline) throw new ExecutionCut('time');
-          every = now - checkedAt > 2 ? Math.max(1, every >> 2) : Math.min(256, every * 2);
+          if (checkedAt >= 0) every = now - checkedAt > 2 ? Math.max(1, every >> 2) : Math.min(256, every * 2);
           checkedAt = now;
         }
         limitAt = Math.min(maxSteps, this.steps + every);
