@@ -36,7 +36,16 @@ export const iommuResetPasidIdentity = iommuScenario({
   expect: { violations: ['invariant'] },
   // on arm-smmu-v3 the early order fixes prepare, but done restores PASID 1 while resetting_domain
   // is still set: set_dev_pasid hears the blocking domain and makes the identity RID S1DSS=TERMINATE (I3)
-  variants: [{ patches: [{ resetPrepareOrder: 'early' }], expect: { pass: true }, expectByDriver: { smmuv3: { violations: ['invariant'] } } }],
+  // intel-iommu: no RID downgrade when the last PASID goes (that half is SMMUv3's), but done hands
+  // set_dev_pasid old = the blocking domain and the replace branch reads its DID: F17 (null-deref)
+  expectByDriver: { vtd: { violations: ['null-deref'] } },
+  variants: [
+    {
+      patches: [{ resetPrepareOrder: 'early' }],
+      expect: { pass: true },
+      expectByDriver: { smmuv3: { violations: ['invariant'] }, vtd: { violations: ['null-deref'] } },
+    },
+  ],
 });
 
 export const iommuResetPasidDetach = iommuScenario({
@@ -59,6 +68,7 @@ export const iommuResetPasidDetach = iommuScenario({
   ],
   expect: { pass: true },
   // arm-smmu-v3: done's PASID restore aborts the identity RID (F10, the done half)
-  expectByDriver: { smmuv3: { violations: ['invariant'] } },
-  variants: [{ patches: [{ resetDriverQuery: 'groupDomain' }], expect: { violations: ['invariant'] } }],
+  // intel-iommu: F17 at done, whatever the query answers
+  expectByDriver: { smmuv3: { violations: ['invariant'] }, vtd: { violations: ['null-deref'] } },
+  variants: [{ patches: [{ resetDriverQuery: 'groupDomain' }], expect: { violations: ['invariant'] }, expectByDriver: { vtd: { violations: ['null-deref'] } } }],
 });
