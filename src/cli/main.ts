@@ -461,19 +461,23 @@ function program(): Command {
     .option('-v, --verbose', 'print the splat of every violation found')
     .option('--out <file>', 'also write the JSON result to FILE')
     .option('--junit <file>', 'also write the outcomes as JUnit XML to FILE')
-    .option('--force', 'let --out or --junit replace an existing file that is not iommulab\'s output of that kind')
-    .addHelpText('after', '\nExample:\n  iommulab merge shard1.json shard2.json shard3.json --out report.json --junit results.xml')
+    .option('--report <file>', 'also write the HTML report of the whole run to FILE (each violation\'s key is replayed: the scenarios must be at hand)')
+    .option('--force', 'let --out, --junit or --report replace an existing file that is not iommulab\'s output of that kind')
+    .addHelpText('after', '\nExample:\n  iommulab merge shard1.json shard2.json shard3.json --out report.json --junit results.xml --report report.html')
     .action(async (files: string[], flags: MergeFlags) => {
       const inputs = files.map((path) => ({ path, what: 'a shard result this merge reads' }));
       checkDistinct([
         ...(flags.out === undefined ? [] : [{ option: '--out', path: flags.out }]),
         ...(flags.junit === undefined ? [] : [{ option: '--junit', path: flags.junit }]),
+        ...(flags.report === undefined ? [] : [{ option: '--report', path: flags.report }]),
       ]);
       const out = flags.out === undefined ? null : new OutputFile(flags.out, 'report', '--out', flags.force === true, inputs);
       out?.check();
       const junit = flags.junit === undefined ? null : new OutputFile(flags.junit, 'junit', '--junit', flags.force === true, inputs);
       junit?.check();
-      const req = { json: flags.json === true, verbose: flags.verbose === true, out, junit };
+      const report = flags.report === undefined ? null : htmlReportFile(flags.report, flags.force === true, inputs);
+      const html = report === null ? null : { file: report, command: commandLine(argvOfRun), version: packageVersion() };
+      const req = { json: flags.json === true, verbose: flags.verbose === true, out, junit, html };
       process.exitCode = await runMerge(files, req);
     });
   merge.showHelpAfterError(hint(merge));
@@ -563,6 +567,7 @@ interface MergeFlags {
   verbose?: boolean;
   out?: string;
   junit?: string;
+  report?: string;
   force?: boolean;
 }
 
