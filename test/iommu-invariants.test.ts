@@ -158,7 +158,13 @@ describe('§6 invariants as oracles', () => {
       yield* pciDevResetIommuDone(f0);
       assert.equal(check(w), null);
     }]);
-    assert.deepEqual(kinds(r), []);
+    // finding F12 (docs/FINDINGS.md): done re-installs PASID 2 on every member with old = the
+    // blocking domain, but only f0 was blocked: f1's set_dev_pasid is told a wrong `old`
+    assert.deepEqual(kinds(r), ['driver-contract']);
+    assert.match(
+      r.exec.violations[0]!.splat,
+      /set_dev_pasid: old is domain:blocked#\w+ \(abort\) but the hardware has dev:f1 PASID 2 on translate/,
+    );
   });
 
   it('after a failed MUST_SUCCEED switch, I3 is checked again once a later switch moved every member', () => {

@@ -96,7 +96,7 @@ describe('PCI core callers', () => {
   it('finding: detach + free during an FLR re-attaches a freed domain', () => {
     const r = explore(iommuProgram(resetVsDetachSpec), new DfsStrategy());
     const found = r.found.map((c) => c.kind).sort();
-    assert.deepEqual(found, ['invariant', 'use-after-free', 'warn']);
+    assert.deepEqual(found, ['driver-contract', 'invariant', 'use-after-free', 'warn']);
   });
 });
 
@@ -153,6 +153,12 @@ describe('patch resetDoneAllDevices', () => {
       ...(patched ? { patches: ['resetDoneAllDevices' as const] } : {}),
     });
     assert.deepEqual(kinds(run(t(false), undefined, { warnFails: false })), []);
-    assert.deepEqual(kinds(run(t(true), undefined, { warnFails: false })), ['warn']);
+    // and hands f1, which was never blocked, old = the blocking domain (driver contract)
+    const patched = run(t(true), undefined, { warnFails: false });
+    assert.deepEqual(kinds(patched), ['driver-contract', 'warn']);
+    assert.match(
+      patched.exec.violations[0]!.splat,
+      /attach_dev: old is domain:blocked#\w+ \(abort\) but the hardware has dev:f1 RID on translate/,
+    );
   });
 });

@@ -26,7 +26,8 @@ import { HwEndpoint } from '../hw/endpoint.js';
 import { IoPageTable } from '../hw/io-pgtable.js';
 import { describeTranslation, sameTranslation } from '../hw/translation.js';
 import { isPciDev, pciAtsSupported } from '../pci/pci.js';
-import { type Access, access, type Checker, type CheckSite, type KObject, lockFree, lockHeldByMe, Mutex, type Op, OpKind } from '../sync/index.js';
+import { type Access, access, type Checker, type CheckSite, type DriverCall, type KObject, lockFree, lockHeldByMe, Mutex, type Op, OpKind } from '../sync/index.js';
+import { contractSite } from './contracts.js';
 import { IommuDomain } from './domain.js';
 import { iommuCore } from './globals.js';
 import { IommuGroup } from './group.js';
@@ -69,8 +70,9 @@ class System {
     this.groupPointers = devices.map((d) => access(d, 'iommuGroup'));
   }
 
-  entryReads(dev: Device, out: Access[]): void {
+  entryReads(dev: Device, out: Access[] = []): Access[] {
     for (const e of this.devEntries.get(dev) ?? []) out.push(e);
+    return out;
   }
 
   /** the devices whose translations a write of (obj, field) may change, or undefined */
@@ -127,6 +129,7 @@ function checkInReset(sys: System, dev: Device, group: IommuGroup): string | nul
 export function iommuChecker(devices: readonly Device[], truth: HwTruth): Checker {
   const sys = new System(devices, truth);
   return {
+    contract: (call: DriverCall): CheckSite | null => contractSite(sys, call),
     at(op: Op): CheckSite | null {
       const obj = op.obj;
       switch (op.kind) {
@@ -156,6 +159,12 @@ export function iommuChecker(devices: readonly Device[], truth: HwTruth): Checke
       }
     },
   };
+}
+
+/** Only the driver contracts (core/contracts.ts): for the whole-state mode, whose invariant checks the rest. */
+export function iommuContractChecker(devices: readonly Device[], truth: HwTruth): Checker {
+  const sys = new System(devices, truth);
+  return { at: () => null, contract: (call: DriverCall): CheckSite | null => contractSite(sys, call) };
 }
 
 /** group->mutex released: the group is at a stable point */

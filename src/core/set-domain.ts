@@ -6,12 +6,13 @@ import { IOMMU_DOMAIN_BLOCKED, IOMMU_SET_DOMAIN_MUST_SUCCEED } from './domain-ty
 import type { IommuDomain } from './domain.js';
 import { groupFirstDevice, type IommuGroup } from './group.js';
 import type { IommuOps } from './ops.js';
+import { driverAttachDev } from './contracts.js';
 
 /** __iommu_attach_device(): call the driver; clear attach_deferred on success */
 export function* __iommuAttachDevice(domain: IommuDomain, dev: Device, old: IommuDomain | null): Gen<number> {
   const d = deref(domain, 'domain');
   if (d.ops?.attachDev === undefined) return -ENODEV;
-  const ret = yield* d.ops.attachDev(d, dev, old);
+  const ret = yield* driverAttachDev(d, dev, old);
   if (ret !== 0) return ret;
   deref(dev.iommu, 'dev->iommu').attachDeferred = false;
   return 0;

@@ -106,6 +106,15 @@ function* finished(): Gen<unknown> {
   return undefined;
 }
 
+/** the first words of a report a check makes, by kind */
+const checkTitles: Partial<Record<ViolationKind, string>> = {
+  'invariant': 'invariant violated',
+  'driver-contract': 'iommu driver contract violated',
+  'stale-translation': 'stale IOMMU translation',
+  'invalidation-timeout': 'IOMMU invalidation timeout',
+  'dma-isolation': 'DMA isolation',
+};
+
 /** Marker in `choices` for "this allocation failed"; thread choices are thread indexes. */
 export const FAIL = -1;
 /** Marker in `choices` for "this allocation was offered a failure and succeeded" (choice mode). */
@@ -407,7 +416,9 @@ export class Execution {
   /** Run a check reached by the current step (its reads were yielded with the step's op). */
   runCheck(site: CheckSite): void {
     const msg = site.run();
-    if (msg !== null) this.report('invariant', `invariant violated: ${msg}`, msg, true);
+    if (msg === null) return;
+    const kind = site.kind ?? 'invariant';
+    this.report(kind, `${checkTitles[kind] ?? 'invariant violated'}: ${msg}`, msg, site.fatal ?? true);
   }
 
   private checkInvariant(): void {

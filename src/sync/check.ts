@@ -1,10 +1,11 @@
 // What model checks (invariants at their points, rt/check.ts) need from the runtime: the types,
 // and who holds a lock right now, which a check may read when it names the lock in its reads.
-import type { Access } from '../rt/op.js';
+import { type Access, OpKind } from '../rt/op.js';
 import { current } from '../rt/current.js';
+import type { Gen } from '../rt/thread.js';
 import type { LockBase } from '../rt/lock.js';
 
-export type { Checker, CheckSite } from '../rt/check.js';
+export type { Checker, CheckSite, DriverCall } from '../rt/check.js';
 export { type Access, type Op, OpKind } from '../rt/op.js';
 
 /** Nobody holds `lock` (a check reading this names the lock in its reads). */
@@ -20,4 +21,22 @@ export function lockHeldByMe(lock: LockBase): boolean {
 /** A read of one field (or of the whole object with field null) for a check's reads. */
 export function access(obj: Access['obj'], field: string | null = null): Access {
   return { obj, field };
+}
+
+/**
+ * A driver callback's contract point (core/contracts.ts): the core is about to call `callback`
+ * with `args`. The program's checker says what the contract reads and checks it here, as a step
+ * of its own that names those reads (a `contract:` yield), so partial-order reduction orders it
+ * with every write it depends on. Without a checker (or without a contract for the callback)
+ * nothing happens and nothing is yielded.
+ */
+export function* driverContract(callback: string, args: Readonly<Record<string, unknown>>): Gen {
+  const exec = current;
+  const checker = exec.checker;
+  if (checker === null || checker.contract === undefined) return;
+  const site = checker.contract({ callback, args });
+  if (site === null) return;
+  if (exec.tracing) exec.noteSite();
+  yield { kind: OpKind.Yield, obj: null, field: null, verb: `contract:${callback}`, reads: site.reads };
+  exec.runCheck(site);
 }

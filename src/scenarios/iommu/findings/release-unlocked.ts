@@ -43,5 +43,5 @@ export const iommuReleaseUnlocked = iommuScenario({
       ],
     },
   ],
-  expect: { violations: ['invariant'] },
+  expect: { violations: ['invariant', 'driver-contract'] },
 });

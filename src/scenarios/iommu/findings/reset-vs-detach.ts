@@ -36,7 +36,7 @@ export const resetVsDetachSpec: IommuScenarioSpec = {
       ],
     },
   ],
-  expect: { violations: ['warn', 'invariant', 'use-after-free'] },
+  expect: { violations: ['warn', 'invariant', 'use-after-free', 'driver-contract'] },
 };
 
 export const iommuResetVsDetach = iommuScenario(resetVsDetachSpec);
