@@ -134,6 +134,22 @@ const contracts: Readonly<Record<string, Contract>> = {
       return oldMatches(sys, dev, pasid, old, removing ? 'remove_dev_pasid' : 'set_dev_pasid');
     },
   },
+  // iommu_driver_get_domain_for_dev(dev) from inside a callback (group->mutex held): drivers
+  // act on the answer as on the domain the RID is attached to (arm_smmu_blocking_set_dev_pasid()
+  // re-attaches it when it is blocked or identity), so it must be what the hardware has for the
+  // RID. Checked in the querying step: every writer of dev's entries holds the group mutex, which
+  // the caller holds.
+  get_domain_for_dev: {
+    reads: () => [],
+    check(sys, a) {
+      const dev = a.dev as Device;
+      const answer = a.answer as IommuDomain | null;
+      if (answer === null || dev.iommuGroup?.ghostNofailFailed === true) return null;
+      const now = sys.truth.installed(dev, null);
+      if (now.kind === 'none' || sameTranslation(now, sys.truth.translationOf(answer))) return null;
+      return `iommu_driver_get_domain_for_dev(${dev.label}) answered ${answer.label} but the hardware has its RID on ${describeTranslation(now)}`;
+    },
+  },
   // map_pages / unmap_pages: a live paging domain, a page size the domain supports, IOVA and
   // (for map) the physical address aligned to it, at least one page, inside the aperture
   map_pages: {

@@ -40,3 +40,16 @@ export function* driverContract(callback: string, args: Readonly<Record<string, 
   yield { kind: OpKind.Yield, obj: null, field: null, verb: `contract:${callback}`, reads: site.reads };
   exec.runCheck(site);
 }
+
+/**
+ * A contract point checked inside the current step, with no yield of its own: for a call whose
+ * contract reads only data a lock the caller holds protects (rt/check.ts, kind 1), e.g. a query
+ * a driver makes with the group mutex held.
+ */
+export function driverContractNow(callback: string, args: Readonly<Record<string, unknown>>): void {
+  const exec = current;
+  const checker = exec.checker;
+  if (checker === null || checker.contract === undefined) return;
+  const site = checker.contract({ callback, args });
+  if (site !== null) exec.runCheck(site);
+}

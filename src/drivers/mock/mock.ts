@@ -18,6 +18,7 @@ import type { IommuDevice } from '../../core/iommu-device.js';
 import type { IommuDomainOps, IommuIotlbGather, IommuOps, MapPagesResult } from '../../core/ops.js';
 import { IOMMU_CAP_CACHE_COHERENCY } from '../../core/ops.js';
 import { iommuCore } from '../../core/globals.js';
+import { iommuDriverGetDomainForDev } from '../../core/query.js';
 import { iommuAllocResvRegion, type IommuResvRegion } from '../../core/resv.js';
 import { hwAtcInvalidate } from '../../hw/endpoint.js';
 import { IoPageTable, ioPgtableIovaToPhys, type Leaf } from '../../hw/io-pgtable.js';
@@ -320,45 +321,61 @@ function* mockDisableAts(dev: Device): Gen {
   if (isPciDev(dev) && dev.atsEnabled) yield* pciDisableAts(dev);
 }
 
-/** mock attach_dev for every kind: program the RID, move the device between domains, ATS */
-function* mockAttachDev(domain: IommuDomain, dev: Device, _old: IommuDomain | null): Gen<number> {
+/**
+ * mock attach_dev for every kind: program the RID, move the device from `old` to the new domain
+ * (as arm-smmu-v3 and intel-iommu find the attachment to tear down through `old`), ATS. Like
+ * arm-smmu-v3, a blocked or identity RID keeps ATS while PASIDs are in use (the STE stays a
+ * CD-table STE with EATS), and drops it otherwise.
+ */
+function* mockAttachDev(domain: IommuDomain, dev: Device, old: IommuDomain | null): Gen<number> {
   iommuGroupMutexAssert(dev);
   const d = deref(toMockDomain(domain), 'domain');
   const mdev = devIommuPrivGet<MockDev>(dev);
   const err = mockInjected(d.drv, 'attach_dev', dev, d);
   if (err !== 0) return err;
   const t = mockTranslationOf(d);
-  // ATS goes off before the RID leaves a translating domain
-  if (t.kind !== 'translate') yield* mockDisableAts(dev);
+  // ATS goes off before the RID leaves a translating domain, unless PASIDs still use it
+  if (t.kind !== 'translate' && mdev.pasids.size === 0) yield* mockDisableAts(dev);
   for (const sid of mdev.sids) yield* hwWrite(mdev.iommu.hw.entry(sid), 'rid', t, 'ste_write');
-  if (mdev.domain !== d) {
-    yield* mockMoveUser(d.drv, mdev.domain, d, mdev);
-    mdev.domain = d;
-  }
+  // the attachment to tear down is the one `old` names (the core's word for what the RID is on)
+  const from = old === null ? null : toMockDomain(old);
+  if (from !== d) yield* mockMoveUser(d.drv, from, d, mdev);
+  mdev.domain = d;
   // and comes on once the new translation is installed
   if (t.kind === 'translate') yield* mockEnableAts(dev);
   return 0;
 }
 
 /** mock set_dev_pasid on a paging domain */
-function* mockSetDevPasid(domain: IommuDomain, dev: Device, pasid: number, _old: IommuDomain | null): Gen<number> {
+function* mockSetDevPasid(domain: IommuDomain, dev: Device, pasid: number, old: IommuDomain | null): Gen<number> {
   iommuGroupMutexAssert(dev);
   const d = deref(toMockDomain(domain), 'domain');
   const mdev = devIommuPrivGet<MockDev>(dev);
   const err = mockInjected(d.drv, 'set_dev_pasid', dev, d);
   if (err !== 0) return err;
   const t = mockTranslationOf(d);
+  // like arm_smmu_set_pasid(): which domain the RID is on decides the STE the PASID table hangs
+  // off (a CD-table STE whose S1DSS follows a blocked or identity RID); the mock's STE has one shape
+  iommuDriverGetDomainForDev(dev);
   for (const sid of mdev.sids) yield* hwUpdate(mdev.iommu.hw.entry(sid), 'pasids', (e) => e.pasids.set(pasid, t), 'pasid_entry_write');
-  const prev = mdev.pasids.get(pasid) ?? null;
-  if (prev !== d) {
-    yield* mockMoveUser(d.drv, prev, d, mdev);
-    mdev.pasids.set(pasid, d);
-  }
+  // a replaced PASID's translations may sit in the ATC: invalidate them (arm_smmu_atc_inv_master)
+  if (old !== null && dev.ep.atsEnabled) yield* hwAtcInvalidate(dev.ep);
+  // the attachment replaced is the one `old` names; the blocked domain holds no users
+  const from = old === null || toMockDomain(old).kind === 'blocked' ? null : toMockDomain(old);
+  if (from !== d) yield* mockMoveUser(d.drv, from, d, mdev);
+  mdev.pasids.set(pasid, d);
+  // PASID traffic may use ATS: the STE becomes a CD-table STE with EATS
+  yield* mockEnableAts(dev);
   return 0;
 }
 
-/** the blocked domain's set_dev_pasid: remove the PASID */
-function* mockBlockedSetDevPasid(domain: IommuDomain, dev: Device, pasid: number, _old: IommuDomain | null): Gen<number> {
+/**
+ * The blocked domain's set_dev_pasid: remove the PASID (arm_smmu_blocking_set_dev_pasid()):
+ * clear the entry, invalidate the function's ATC for it, drop `old`'s attachment; when the last
+ * PASID goes, ask the core which domain the RID is on (iommu_driver_get_domain_for_dev()) and,
+ * if it is blocked or identity, re-attach it so the STE drops the CD table and ATS.
+ */
+function* mockBlockedSetDevPasid(domain: IommuDomain, dev: Device, pasid: number, old: IommuDomain | null): Gen<number> {
   iommuGroupMutexAssert(dev);
   const d = toMockDomain(domain);
   deref(d, 'domain');
@@ -366,9 +383,13 @@ function* mockBlockedSetDevPasid(domain: IommuDomain, dev: Device, pasid: number
   const err = mockInjected(d.drv, 'set_dev_pasid', dev, d);
   if (err !== 0) return err;
   for (const sid of mdev.sids) yield* hwUpdate(mdev.iommu.hw.entry(sid), 'pasids', (e) => e.pasids.delete(pasid), 'pasid_entry_clear');
-  const prev = mdev.pasids.get(pasid) ?? null;
-  yield* mockMoveUser(d.drv, prev, null, mdev);
+  if (dev.ep.atsEnabled) yield* hwAtcInvalidate(dev.ep);
+  yield* mockMoveUser(d.drv, old === null ? null : toMockDomain(old), null, mdev);
   mdev.pasids.delete(pasid);
+  if (mdev.pasids.size === 0) {
+    const sidDomain = iommuDriverGetDomainForDev(dev);
+    if (sidDomain !== null && toMockDomain(sidDomain).kind !== 'paging') yield* mockAttachDev(sidDomain, dev, sidDomain);
+  }
   return 0;
 }
 
