@@ -16,9 +16,9 @@
 // reads the callback's arguments and data the caller's locks protect reads nothing more.
 import type { Device } from '../base/device.js';
 import { describeTranslation, HW_ABORT, type HwTranslation, sameTranslation } from '../hw/translation.js';
-import { type Access, type CheckSite, driverContract, type DriverCall, type Gen, lockHeldByMe } from '../sync/index.js';
+import { type Access, type CheckSite, driverContract, type DriverCall, type Gen, lockHeldByMe, type ViolationKind } from '../sync/index.js';
 import { devIommuOps } from './dev-iommu.js';
-import { IOMMU_NO_PASID } from './domain-types.js';
+import { __IOMMU_DOMAIN_DMA_FQ, IOMMU_NO_PASID } from './domain-types.js';
 import type { IommuDomain } from './domain.js';
 import type { HwTruth } from './hw-truth.js';
 import type { IommuIotlbGather, MapPagesResult } from './ops.js';
@@ -68,6 +68,15 @@ export function* driverDomainFree(domain: IommuDomain): Gen {
   yield* domain.ops!.free!(domain);
 }
 
+/** domain->ops->iotlb_sync(), then its promise on return: the gathered range is gone from every cache (H2) */
+export function* driverIotlbSync(domain: IommuDomain, gather: IommuIotlbGather): Gen {
+  yield* domain.ops!.iotlbSync!(domain, gather);
+  // a lazy (DMA_FQ) domain may keep stale entries until its flush queue drains (H3)
+  if (gather.start <= gather.end && (domain.type & __IOMMU_DOMAIN_DMA_FQ) === 0) {
+    yield* driverContract('iotlb_sync', { domain, start: gather.start, last: gather.end });
+  }
+}
+
 /** ops->release_device() */
 export function* driverReleaseDevice(release: (dev: Device) => Gen, dev: Device, releaseDomain: IommuDomain | null): Gen {
   yield* driverContract('release_device', { dev, releaseDomain });
@@ -86,6 +95,8 @@ export interface ContractSystem {
 }
 
 interface Contract {
+  /** what a broken promise is reported as (default driver-contract) */
+  readonly kind?: ViolationKind;
   /** what the check reads besides the caller's locks */
   reads(sys: ContractSystem, a: Readonly<Record<string, unknown>>): readonly Access[];
   /** the first broken promise, in words, or null */
@@ -160,6 +171,18 @@ const contracts: Readonly<Record<string, Contract>> = {
     reads: () => [],
     check: (_sys, a) => pageArgs(a, 'unmap_pages', false),
   },
+  // H2, the promise iotlb_sync keeps on return (checked after it, in iommu_iotlb_sync()): on a
+  // strict domain nothing the unmap removed is still translated by an IOTLB or walk cache
+  iotlb_sync: {
+    kind: 'stale-translation',
+    reads: (sys, a) => sys.truth.cachedIn(a.domain as IommuDomain, a.start as number, a.last as number).reads,
+    check(sys, a) {
+      const d = a.domain as IommuDomain;
+      const found = sys.truth.cachedIn(d, a.start as number, a.last as number).find();
+      if (found.length === 0) return null;
+      return `H2: after unmap and iotlb_sync of [0x${(a.start as number).toString(16)}, 0x${(a.last as number).toString(16)}] on ${d.label}: ${found.join('; ')}`;
+    },
+  },
   // domain free: no RID or PASID entry of any device translates through it any more
   domain_free: {
     reads: (sys) => sys.allEntries,
@@ -199,7 +222,7 @@ export function contractSite(sys: ContractSystem, call: DriverCall): CheckSite |
   const c = contracts[call.callback];
   if (c === undefined) return null;
   const a = call.args;
-  return { reads: c.reads(sys, a), run: () => c.check(sys, a), kind: 'driver-contract', fatal: false };
+  return { reads: c.reads(sys, a), run: () => c.check(sys, a), kind: c.kind ?? 'driver-contract', fatal: false };
 }
 
 /** the callbacks that have a contract (docs, tests) */

@@ -42,6 +42,13 @@ export const patchRegistry = [
     description: 'pre-7.0: PCI resets do not call pci_dev_reset_iommu_prepare()/done(); the function is reset while attached, ATS on',
     source: 'spec core.md §4.12; hardware.md §4.4',
   },
+  {
+    name: 'mockNoIotlbInvalidate',
+    description:
+      'the mock driver\'s iotlb_sync skips its IOTLB invalidation (a driver that forgets the TLBI after unmap): ' +
+      'a DMA keeps reaching an unmapped page through the stale entry',
+    source: 'hardware.md §3.4, §4.3, §6 H1/H2 (issue 9: a driver invalidation toggled off)',
+  },
 ] as const satisfies ReadonlyArray<{ name: string; description: string; source: string }>;
 
 export type PatchName = (typeof patchRegistry)[number]['name'];

@@ -15,6 +15,7 @@ import { iommuPasidReplaceHandle } from './iommu/findings/pasid-replace-handle.j
 import { iommuReleaseUnlocked } from './iommu/findings/release-unlocked.js';
 import { iommuRemoveBetweenPhases } from './iommu/findings/remove-between-phases.js';
 import { iommuResetNested } from './iommu/findings/reset-nested.js';
+import { iommuUnmapNoTlbi, iommuUnmapVsDma } from './iommu/builtin/unmap-dma.js';
 import { iommuResetPasidQuery } from './iommu/findings/reset-pasid-query.js';
 import { iommuResetVsDetach } from './iommu/findings/reset-vs-detach.js';
 import type { Scenario } from './scenario.js';
@@ -37,6 +38,8 @@ export const builtinScenarios: readonly Scenario[] = [
   iommuGroupAttachDetach,
   iommuHotAddIntoGroup,
   iommuResetVsAttach,
+  iommuUnmapVsDma,
+  iommuUnmapNoTlbi,
   iommuResetVsDetach,
   iommuResetNested,
   iommuResetPasidQuery,

@@ -6,6 +6,7 @@ import type { Gen } from '../rt/thread.js';
 import type { LockBase } from '../rt/lock.js';
 
 export type { Checker, CheckSite, DriverCall } from '../rt/check.js';
+export type { ViolationKind } from '../rt/violation.js';
 export { type Access, type Op, OpKind } from '../rt/op.js';
 
 /** Nobody holds `lock` (a check reading this names the lock in its reads). */

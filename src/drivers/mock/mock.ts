@@ -21,11 +21,14 @@ import { iommuCore } from '../../core/globals.js';
 import { iommuDriverGetDomainForDev } from '../../core/query.js';
 import { iommuAllocResvRegion, type IommuResvRegion } from '../../core/resv.js';
 import { hwAtcInvalidate } from '../../hw/endpoint.js';
-import { IoPageTable, ioPgtableIovaToPhys, type Leaf } from '../../hw/io-pgtable.js';
+import { IoPageTable, ioPgtableIovaToPhys, ioPgtableTag, type Leaf } from '../../hw/io-pgtable.js';
 import { HW_ABORT, HW_BYPASS, type HwTranslation, hwTranslate } from '../../hw/translation.js';
 import { pciDisableAts, pciEnableAts } from '../../pci/ats.js';
 import { isPciDev, pciAtsSupported } from '../../pci/pci.js';
+import type { CachedView } from '../driver.js';
+import type { StreamTable } from '../../hw/stream-table.js';
 import {
+  access,
   deref,
   ENODEV,
   ENOENT,
@@ -33,6 +36,8 @@ import {
   EOPNOTSUPP,
   type ErrPtr,
   type Gen,
+  hwStep,
+  hwStepDone,
   hwUpdate,
   hwWrite,
   KObject,
@@ -292,6 +297,27 @@ export function mockTranslationOf(d: MockDomain): HwTranslation {
   return hwTranslate(pt);
 }
 
+/** H2 (the checker's view, drivers/driver.ts: cachedIn): the unit's IOTLB entries of d's table in [start, last] */
+export function mockCachedIn(unit: StreamTable, d: MockDomain, start: number, last: number): CachedView {
+  const pt = d.pt;
+  if (pt === null) return { reads: [], find: () => [] };
+  const tag = ioPgtableTag(pt);
+  const tlb = unit.tlb;
+  return {
+    reads: [access(tlb, tlb.field(tag))],
+    find() {
+      const out: string[] = [];
+      const c = tlb.entries(tag);
+      if (c === null) return out;
+      for (const l of c.all()) {
+        if (l.iova > last || l.iova + l.size - 1 < start) continue;
+        out.push(`${tlb.label} holds IOVA 0x${l.iova.toString(16)} -> 0x${l.out.toString(16)} of ${pt.label}`);
+      }
+      return out;
+    },
+  };
+}
+
 /**
  * Move one attachment of mdev from `from` to `to` (either may be null) under the driver's
  * domain lock, which also covers the ATS invalidations of iotlb_sync. Touching a domain after
@@ -433,7 +459,9 @@ function* mockUnmapPages(
   const size = pgsize * pgcount;
   let first: Leaf | null = null;
   let last: Leaf | null = null;
-  yield* hwUpdate(pt, 'leaves', (p) => {
+  // the PTE clear opens the grace window the invalidation in iotlb_sync closes (the whole table:
+  // its leaves and its unflushed mark)
+  yield* hwUpdate(pt, null, (p) => {
     for (let a = iova; a < iova + size; a += pgsize) {
       const l = p.leaves.get(a);
       if (l === undefined) continue;
@@ -441,6 +469,7 @@ function* mockUnmapPages(
       last = l;
       p.leaves.delete(a);
     }
+    if (first !== null) p.unflushed = true;
   }, 'pte_clear');
   WARN_ON(first !== null && !(first as Leaf).start, 'WARN_ON(ent && !(xa_to_value(ent) & MOCK_PFN_START_IOVA))');
   const lastLeaf = last as Leaf | null;
@@ -457,12 +486,28 @@ function* mockIotlbSyncMap(domain: IommuDomain, _iova: number, _size: number): G
   return mockInjected(d.drv, 'iotlb_sync_map', null, d);
 }
 
-/** mock iotlb_sync(): the flush after unmap: IOTLB (nothing to model) and the ATC of every ATS user */
-function* mockIotlbSync(domain: IommuDomain, _gather: IommuIotlbGather): Gen {
+/**
+ * mock iotlb_sync(): the flush after unmap: the gathered range in the IOTLB of every instance,
+ * then the ATC of every ATS user, then the unmap's grace window ends. The patch toggle
+ * `mockNoIotlbInvalidate` leaves the IOTLB out (a driver that forgets its TLBI).
+ */
+function* mockIotlbSync(domain: IommuDomain, gather: IommuIotlbGather): Gen {
   const d = deref(toMockDomain(domain), 'domain');
+  const pt = deref(d.pt, 'mock->pt');
+  const gathered = gather.start <= gather.end;
+  if (gathered && !iommuCore.patches.mockNoIotlbInvalidate) {
+    const tag = ioPgtableTag(pt);
+    for (const inst of d.drv.instances) {
+      const tlb = inst.hw.tlb;
+      const site = yield* hwStep(tlb, tlb.field(tag), 'write', 'tlbi_range');
+      tlb.invalidateRange(tag, gather.start, gather.end, false);
+      hwStepDone(site);
+    }
+  }
   yield* spinLock(d.drv.domainsLock);
   for (const mdev of [...d.users.keys()]) if (mdev.dev.ep.atsEnabled) yield* hwAtcInvalidate(mdev.dev.ep);
   yield* spinUnlock(d.drv.domainsLock);
+  if (gathered) yield* hwWrite(pt, 'unflushed', false, 'tlb_sync_done');
 }
 
 /** mock iova_to_phys() */
