@@ -53,7 +53,7 @@ function severalScenariosFile(): string {
 
 describe('several scenarios in flight: the same report for 1, 2 and 3 workers', () => {
   test('the built-in scenarios (text lines in order, JSON, exit code)', async () => {
-    await assertSameOnWorkers([], 25);
+    await assertSameOnWorkers([], 28);
   });
 
   test('a scenario file with five scenarios, one a fail_nth sweep', async () => {

@@ -23,7 +23,8 @@
 // invariants are those of invariants.ts (which also keeps the whole-state check for tests).
 import { Device } from '../base/device.js';
 import { HwEndpoint } from '../hw/endpoint.js';
-import { IoPageTable } from '../hw/io-pgtable.js';
+import { IoPageTable, ioPgtableTag } from '../hw/io-pgtable.js';
+import { StreamTable } from '../hw/stream-table.js';
 import { describeTranslation, sameTranslation } from '../hw/translation.js';
 import { isPciDev, pciAtsSupported } from '../pci/pci.js';
 import { type Access, access, type Checker, type CheckSite, type DriverCall, type KObject, lockFree, lockHeldByMe, Mutex, type Op, OpKind } from '../sync/index.js';
@@ -146,6 +147,7 @@ export function iommuChecker(devices: readonly Device[], truth: HwTruth): Checke
           return null;
         case OpKind.HwWrite:
           if (obj instanceof HwEndpoint) return endpointWritten(sys, obj, op);
+          if (obj instanceof IoPageTable) return op.field === 'unflushed' ? unmapFlushed(sys, obj) : null;
           if (obj !== null) {
             const devs = sys.devicesOfEntry(obj as KObject, op.field);
             if (devs !== undefined) return entryWritten(sys, devs);
@@ -229,6 +231,31 @@ function tableFreed(sys: System, t: IoPageTable): CheckSite {
   });
 }
 
+/**
+ * H2: the driver ends an unmap's grace window (its invalidation is done, iotlb_sync is about to
+ * return): no IOTLB may still translate an IOVA of the table differently from the table
+ */
+function unmapFlushed(sys: System, pt: IoPageTable): CheckSite {
+  const tag = ioPgtableTag(pt);
+  const tlbs = sys.truth.units().filter((u): u is StreamTable => u instanceof StreamTable).map((u) => u.tlb);
+  return {
+    reads: tlbs.map((tlb) => access(tlb, tlb.field(tag))),
+    kind: 'stale-translation',
+    fatal: false,
+    run() {
+      const out: string[] = [];
+      for (const tlb of tlbs) {
+        for (const l of tlb.entries(tag)?.all() ?? []) {
+          const now = pt.lookup(l.iova);
+          if (now !== null && now.paddr === l.out) continue;
+          out.push(`${tlb.label} holds IOVA 0x${l.iova.toString(16)} -> 0x${l.out.toString(16)}, the table ${now === null ? 'maps nothing there' : `maps 0x${now.paddr.toString(16)}`}`);
+        }
+      }
+      return out.length === 0 ? null : `H2: ${pt.label}'s unmap invalidation is done but ${out.join('; ')}`;
+    },
+  };
+}
+
 /** a driver wrote a hardware entry (RID or PASID table) */
 function entryWritten(sys: System, devs: readonly Device[]): CheckSite {
   const reads: Access[] = [];
@@ -277,9 +304,17 @@ function endpointWritten(sys: System, ep: HwEndpoint, op: Op): CheckSite | null 
     );
   }
   if (op.field === 'atc') {
-    return site([access(ep, 'inReset')], () =>
-      ep.inReset ? `I9: an ATS invalidation was sent to ${dev.label} while it was in reset (timed out)` : null,
-    );
+    // H16: the function cannot answer, the invalidation times out; with the reset hooks in force
+    // it should not have been sent at all (I9)
+    return {
+      reads: [access(ep, 'inReset')],
+      kind: 'invalidation-timeout',
+      run: () =>
+        ep.inReset
+          ? `H16: an ATS invalidation sent to ${dev.label} timed out: the function is in reset` +
+          (resetHooksApply(dev) ? ' (I9: nothing may be sent to a function the reset hooks blocked)' : '')
+          : null,
+    };
   }
   return null;
 }

@@ -17,8 +17,9 @@
 import type { Device } from '../base/device.js';
 import { describeTranslation, HW_ABORT, type HwTranslation, sameTranslation } from '../hw/translation.js';
 import { type Access, type CheckSite, driverContract, type DriverCall, type Gen, lockHeldByMe, type ViolationKind } from '../sync/index.js';
+import { iommuCore } from './globals.js';
 import { devIommuOps } from './dev-iommu.js';
-import { __IOMMU_DOMAIN_DMA_FQ, IOMMU_NO_PASID } from './domain-types.js';
+import { IOMMU_NO_PASID } from './domain-types.js';
 import type { IommuDomain } from './domain.js';
 import type { HwTruth } from './hw-truth.js';
 import type { IommuIotlbGather, MapPagesResult } from './ops.js';
@@ -68,15 +69,6 @@ export function* driverDomainFree(domain: IommuDomain): Gen {
   yield* domain.ops!.free!(domain);
 }
 
-/** domain->ops->iotlb_sync(), then its promise on return: the gathered range is gone from every cache (H2) */
-export function* driverIotlbSync(domain: IommuDomain, gather: IommuIotlbGather): Gen {
-  yield* domain.ops!.iotlbSync!(domain, gather);
-  // a lazy (DMA_FQ) domain may keep stale entries until its flush queue drains (H3)
-  if (gather.start <= gather.end && (domain.type & __IOMMU_DOMAIN_DMA_FQ) === 0) {
-    yield* driverContract('iotlb_sync', { domain, start: gather.start, last: gather.end });
-  }
-}
-
 /** ops->release_device() */
 export function* driverReleaseDevice(release: (dev: Device) => Gen, dev: Device, releaseDomain: IommuDomain | null): Gen {
   yield* driverContract('release_device', { dev, releaseDomain });
@@ -111,7 +103,7 @@ const contracts: Readonly<Record<string, Contract>> = {
   // device_block_translation() from old's device list). old NULL: the RID is blocked, bypass or
   // never programmed (what release_device() or firmware leave).
   attach_dev: {
-    reads: (sys, a) => sys.entryReads(a.dev as Device),
+    reads: (sys, a) => entriesUnlessOrdered(sys, a.dev as Device),
     check(sys, a) {
       const dev = a.dev as Device;
       const domain = a.domain as IommuDomain;
@@ -127,7 +119,7 @@ const contracts: Readonly<Record<string, Contract>> = {
   // `old` is what the hardware has for that PASID (NULL: no PASID entry). On the blocked domain
   // it is remove_dev_pasid(), whose precondition is that something is attached (old non-NULL).
   set_dev_pasid: {
-    reads: (sys, a) => sys.entryReads(a.dev as Device),
+    reads: (sys, a) => entriesUnlessOrdered(sys, a.dev as Device),
     check(sys, a) {
       const dev = a.dev as Device;
       const domain = a.domain as IommuDomain;
@@ -171,18 +163,6 @@ const contracts: Readonly<Record<string, Contract>> = {
     reads: () => [],
     check: (_sys, a) => pageArgs(a, 'unmap_pages', false),
   },
-  // H2, the promise iotlb_sync keeps on return (checked after it, in iommu_iotlb_sync()): on a
-  // strict domain nothing the unmap removed is still translated by an IOTLB or walk cache
-  iotlb_sync: {
-    kind: 'stale-translation',
-    reads: (sys, a) => sys.truth.cachedIn(a.domain as IommuDomain, a.start as number, a.last as number).reads,
-    check(sys, a) {
-      const d = a.domain as IommuDomain;
-      const found = sys.truth.cachedIn(d, a.start as number, a.last as number).find();
-      if (found.length === 0) return null;
-      return `H2: after unmap and iotlb_sync of [0x${(a.start as number).toString(16)}, 0x${(a.last as number).toString(16)}] on ${d.label}: ${found.join('; ')}`;
-    },
-  },
   // domain free: no RID or PASID entry of any device translates through it any more
   domain_free: {
     reads: (sys) => sys.allEntries,
@@ -205,7 +185,7 @@ const contracts: Readonly<Record<string, Contract>> = {
   // release_domain the core attached it first (unless the attach was deferred and never made),
   // so the driver finds the RID on it
   release_device: {
-    reads: (sys, a) => sys.entryReads(a.dev as Device),
+    reads: (sys, a) => entriesUnlessOrdered(sys, a.dev as Device),
     check(sys, a) {
       const dev = a.dev as Device;
       const rd = a.releaseDomain as IommuDomain | null;
@@ -227,6 +207,20 @@ export function contractSite(sys: ContractSystem, call: DriverCall): CheckSite |
 
 /** the callbacks that have a contract (docs, tests) */
 export const contractCallbacks: readonly string[] = Object.keys(contracts);
+
+/**
+ * What a contract on dev's hardware entries must declare. Every write of a device's entries is
+ * made by a driver callback the core calls with the device's group mutex held (attach_dev,
+ * set_dev_pasid, release_device, the reset hooks), so a caller holding that mutex reads them as
+ * data its lock protects (rt/check.ts, kind 1) and needs no step of its own. The historical
+ * release order (patch releaseUnlockBeforeReleaseDevice) calls release_device without it: then,
+ * and for a caller without the mutex, the entries are declared.
+ */
+function entriesUnlessOrdered(sys: ContractSystem, dev: Device): readonly Access[] {
+  const g = dev.iommuGroup;
+  if (g !== null && lockHeldByMe(g.mutex) && !iommuCore.patches.releaseUnlockBeforeReleaseDevice) return [];
+  return sys.entryReads(dev);
+}
 
 // ---- the promises --------------------------------------------------------------------------
 

@@ -19,6 +19,4 @@ export interface HwTruth {
   units(): readonly TranslationUnit[];
   /** the locations deciding what dev's RID and PASIDs translate through (TranslationUnit.entryReads) */
   entryReads(dev: Device): readonly Access[];
-  /** H2: translations of `domain` in [start, last] the units' caches still hold, and what that reads */
-  cachedIn(domain: IommuDomain, start: number, last: number): { readonly reads: readonly Access[]; find(): string[] };
 }

@@ -4,7 +4,7 @@ import { BUG_ON, EINVAL, ENODEV, type Gen, WARN_ON } from '../sync/index.js';
 import { bit, ffs, fls, genmask, isAligned } from './bits.js';
 import { __IOMMU_DOMAIN_PAGING, IOMMU_DOMAIN_BLOCKED, IOMMU_DOMAIN_IDENTITY } from './domain-types.js';
 import type { IommuDomain } from './domain.js';
-import { driverIotlbSync, driverMapPages, driverUnmapPages } from './contracts.js';
+import { driverMapPages, driverUnmapPages } from './contracts.js';
 import { type IommuIotlbGather, iommuIotlbGatherInit } from './ops.js';
 
 /** iommu_pgsize(): the largest usable page size and how many of them to map in one call */
@@ -105,7 +105,7 @@ export function* __iommuUnmap(domain: IommuDomain, iova: number, size: number, g
 
 /** iommu_iotlb_sync() */
 export function* iommuIotlbSync(domain: IommuDomain, gather: IommuIotlbGather): Gen {
-  if (domain.ops?.iotlbSync !== undefined) yield* driverIotlbSync(domain, gather);
+  if (domain.ops?.iotlbSync !== undefined) yield* domain.ops.iotlbSync(domain, gather);
 }
 
 /** iommu_unmap(): after return the hardware no longer translates the removed range */

@@ -10,7 +10,6 @@ import type { IommuDevice } from '../core/iommu-device.js';
 import type { IommuOps } from '../core/ops.js';
 import type { HwTranslation } from '../hw/translation.js';
 import type { TranslationUnit } from '../hw/unit.js';
-import type { Access } from '../sync/index.js';
 
 /** one boot's state of a driver (its module statics): the module and its iommu_ops */
 export interface DriverInstance {
@@ -28,18 +27,6 @@ export interface HwDecoder {
   owns(domain: IommuDomain): boolean;
   /** the translation attaching `domain` installs */
   translationOf(domain: IommuDomain): HwTranslation;
-  /**
-   * H2: what the unit's caches (IOTLB, walk caches) still hold for `domain` in [start, last], in
-   * words, and the locations that lookup reads. Absent: the driver's hardware caches nothing.
-   */
-  cachedIn?(unit: TranslationUnit, domain: IommuDomain, start: number, last: number): CachedView;
-}
-
-/** what a unit's caches hold for one domain and range (a check's reads and its verdict) */
-export interface CachedView {
-  readonly reads: readonly Access[];
-  /** the cached translations found, in words (empty: nothing) */
-  find(): string[];
 }
 
 export interface IommuDriver<Knobs = unknown> {

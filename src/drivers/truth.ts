@@ -8,7 +8,7 @@ import { HW_NONE, type HwTranslation } from '../hw/translation.js';
 import type { TranslationUnit } from '../hw/unit.js';
 import type { Machine } from '../machine/machine.js';
 import type { Access } from '../sync/index.js';
-import type { CachedView, IommuDriver } from './driver.js';
+import type { IommuDriver } from './driver.js';
 
 const noPasids: ReadonlyMap<number, HwTranslation> = new Map();
 
@@ -47,16 +47,6 @@ export class SeamTruth implements HwTruth {
 
   units(): readonly TranslationUnit[] {
     return this.unitList;
-  }
-
-  cachedIn(domain: IommuDomain, start: number, last: number): { readonly reads: readonly Access[]; find(): string[] } {
-    const views: CachedView[] = [];
-    for (const unit of this.unitList) {
-      const d = this.driverOf.get(unit);
-      if (d?.decoder.cachedIn === undefined || !d.decoder.owns(domain)) continue;
-      views.push(d.decoder.cachedIn(unit, domain, start, last));
-    }
-    return { reads: views.flatMap((v) => v.reads), find: () => views.flatMap((v) => v.find()) };
   }
 
   entryReads(dev: Device): readonly Access[] {

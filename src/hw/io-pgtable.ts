@@ -27,7 +27,8 @@ export class IoPageTable extends KObject {
   /**
    * Leaves were removed and the invalidation that covers them has not completed yet: the grace
    * window in which an IOTLB may still translate them (H1, H2). Set by the unmap's PTE clear, cleared
-   * by the driver once its invalidation is done.
+   * by the driver in the step that completes its IOTLB invalidation (which every DMA through the
+   * table orders itself with: it reads this field).
    */
   unflushed = false;
 

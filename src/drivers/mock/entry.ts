@@ -4,7 +4,7 @@ import { HW_NONE, hwTranslate } from '../../hw/translation.js';
 import type { StreamTable } from '../../hw/stream-table.js';
 import type { IommuDriver } from '../driver.js';
 import { MockDomain } from './domain.js';
-import { mockCachedIn, MockDriver, mockProbeUnit, mockTranslationOf } from './mock.js';
+import { MockDriver, mockProbeUnit, mockTranslationOf } from './mock.js';
 import { mockCallbacks, type MockOptions } from './options.js';
 
 // frozen: world snapshots share it (rt/clone.ts)
@@ -24,6 +24,5 @@ export const mockIommuDriver: IommuDriver<MockOptions> = Object.freeze<IommuDriv
       if (d.kind !== 'paging') return mockTranslationOf(d);
       return d.pt === null ? HW_NONE : hwTranslate(d.pt);
     },
-    cachedIn: (unit, domain, start, last) => mockCachedIn(unit as StreamTable, domain as MockDomain, start, last),
   },
 });

@@ -25,10 +25,7 @@ import { IoPageTable, ioPgtableIovaToPhys, ioPgtableTag, type Leaf } from '../..
 import { HW_ABORT, HW_BYPASS, type HwTranslation, hwTranslate } from '../../hw/translation.js';
 import { pciDisableAts, pciEnableAts } from '../../pci/ats.js';
 import { isPciDev, pciAtsSupported } from '../../pci/pci.js';
-import type { CachedView } from '../driver.js';
-import type { StreamTable } from '../../hw/stream-table.js';
 import {
-  access,
   deref,
   ENODEV,
   ENOENT,
@@ -36,8 +33,6 @@ import {
   EOPNOTSUPP,
   type ErrPtr,
   type Gen,
-  hwStep,
-  hwStepDone,
   hwUpdate,
   hwWrite,
   KObject,
@@ -147,6 +142,17 @@ function mockInjected(drv: MockDriver, cb: MockCallback, dev: Device | null, dom
   return 0;
 }
 
+/**
+ * The error this call fails with: a fault rule that matches it, else, for a callback listed in
+ * `failAsChoice`, the fault plan's decision at a fault point of its own
+ */
+function* mockFails(drv: MockDriver, cb: MockCallback, dev: Device | null, domain: MockDomain | null): Gen<number> {
+  const err = mockInjected(drv, cb, dev, domain);
+  if (err !== 0) return err;
+  if (drv.options.failAsChoice?.includes(cb) !== true || (domain !== null && domain.kind !== 'paging')) return 0;
+  return (yield* shouldFail(`mock ${cb}`)) ? (cb === 'probe_device' ? -ENODEV : -ENOMEM) : 0;
+}
+
 function mockInjectedNull(drv: MockDriver, dev: Device): boolean {
   return (drv.options.faults ?? []).some((r) => r.callback === 'device_group' && r.returnNull === true && (r.dev === undefined || r.dev === dev.name));
 }
@@ -176,7 +182,7 @@ function mockInstanceFor(dev: Device): MockIommu | null {
 function* mockProbeDevice(dev: Device): Gen<ErrPtr<IommuDevice>> {
   const iommu = mockInstanceFor(dev);
   if (iommu === null) return -ENODEV;
-  const err = mockInjected(iommu.drv, 'probe_device', dev, null);
+  const err = yield* mockFails(iommu.drv, 'probe_device', dev, null);
   if (err !== 0) return err;
   const fwspec = devIommuFwspecGet(dev)!;
   const mdev = yield* kzalloc(() => new MockDev(dev, iommu, fwspec.ids.length > 0 ? [...fwspec.ids] : [0]));
@@ -216,7 +222,7 @@ function* mockReleaseDevice(dev: Device): Gen {
 function* mockDeviceGroup(dev: Device): Gen<ErrPtr<IommuGroup> | null> {
   const drv = mockDriverOf(dev);
   if (mockInjectedNull(drv, dev)) return null;
-  const err = mockInjected(drv, 'device_group', dev, null);
+  const err = yield* mockFails(drv, 'device_group', dev, null);
   if (err !== 0) return err;
   const mode = drv.options.deviceGroup ?? 'pci';
   if (mode === 'single') return yield* genericSingleDeviceGroup(dev);
@@ -252,7 +258,7 @@ function* mockDomainAllocPagingFlags(dev: Device, flags: number): Gen<ErrPtr<Iom
   const drv = mockDriverOf(dev);
   if ((flags & ~IOMMU_HWPT_ALLOC_PASID) !== 0) return -EOPNOTSUPP;
   if ((flags & IOMMU_HWPT_ALLOC_PASID) !== 0 && drv.options.pasid === false) return -EOPNOTSUPP;
-  const err = mockInjected(drv, 'domain_alloc_paging', dev, null);
+  const err = yield* mockFails(drv, 'domain_alloc_paging', dev, null);
   if (err !== 0) return err;
   const mock = yield* kzalloc(() => new MockDomain('paging', 'paging', drv));
   if (mock === null) return -ENOMEM;
@@ -270,7 +276,7 @@ function* mockDomainAllocPagingFlags(dev: Device, flags: number): Gen<ErrPtr<Iom
 /** mock_domain_alloc_identity(): a per-device identity domain */
 function* mockDomainAllocIdentity(dev: Device): Gen<ErrPtr<IommuDomain>> {
   const drv = mockDriverOf(dev);
-  const err = mockInjected(drv, 'domain_alloc_identity', dev, null);
+  const err = yield* mockFails(drv, 'domain_alloc_identity', dev, null);
   if (err !== 0) return err;
   const d = yield* kzalloc(() => new MockDomain('identity', 'identity', drv));
   if (d === null) return -ENOMEM;
@@ -295,27 +301,6 @@ export function mockTranslationOf(d: MockDomain): HwTranslation {
   const pt = deref(d.pt, 'mock->pt');
   if (pt.freed) deref(pt, 'mock->pt');
   return hwTranslate(pt);
-}
-
-/** H2 (the checker's view, drivers/driver.ts: cachedIn): the unit's IOTLB entries of d's table in [start, last] */
-export function mockCachedIn(unit: StreamTable, d: MockDomain, start: number, last: number): CachedView {
-  const pt = d.pt;
-  if (pt === null) return { reads: [], find: () => [] };
-  const tag = ioPgtableTag(pt);
-  const tlb = unit.tlb;
-  return {
-    reads: [access(tlb, tlb.field(tag))],
-    find() {
-      const out: string[] = [];
-      const c = tlb.entries(tag);
-      if (c === null) return out;
-      for (const l of c.all()) {
-        if (l.iova > last || l.iova + l.size - 1 < start) continue;
-        out.push(`${tlb.label} holds IOVA 0x${l.iova.toString(16)} -> 0x${l.out.toString(16)} of ${pt.label}`);
-      }
-      return out;
-    },
-  };
 }
 
 /**
@@ -357,7 +342,7 @@ function* mockAttachDev(domain: IommuDomain, dev: Device, old: IommuDomain | nul
   iommuGroupMutexAssert(dev);
   const d = deref(toMockDomain(domain), 'domain');
   const mdev = devIommuPrivGet<MockDev>(dev);
-  const err = mockInjected(d.drv, 'attach_dev', dev, d);
+  const err = yield* mockFails(d.drv, 'attach_dev', dev, d);
   if (err !== 0) return err;
   const t = mockTranslationOf(d);
   // ATS goes off before the RID leaves a translating domain, unless PASIDs still use it
@@ -377,7 +362,7 @@ function* mockSetDevPasid(domain: IommuDomain, dev: Device, pasid: number, old: 
   iommuGroupMutexAssert(dev);
   const d = deref(toMockDomain(domain), 'domain');
   const mdev = devIommuPrivGet<MockDev>(dev);
-  const err = mockInjected(d.drv, 'set_dev_pasid', dev, d);
+  const err = yield* mockFails(d.drv, 'set_dev_pasid', dev, d);
   if (err !== 0) return err;
   const t = mockTranslationOf(d);
   // like arm_smmu_set_pasid(): which domain the RID is on decides the STE the PASID table hangs
@@ -406,7 +391,7 @@ function* mockBlockedSetDevPasid(domain: IommuDomain, dev: Device, pasid: number
   const d = toMockDomain(domain);
   deref(d, 'domain');
   const mdev = devIommuPrivGet<MockDev>(dev);
-  const err = mockInjected(d.drv, 'set_dev_pasid', dev, d);
+  const err = yield* mockFails(d.drv, 'set_dev_pasid', dev, d);
   if (err !== 0) return err;
   for (const sid of mdev.sids) yield* hwUpdate(mdev.iommu.hw.entry(sid), 'pasids', (e) => e.pasids.delete(pasid), 'pasid_entry_clear');
   if (dev.ep.atsEnabled) yield* hwAtcInvalidate(dev.ep);
@@ -433,7 +418,7 @@ function* mockMapPages(
   const d = deref(toMockDomain(domain), 'domain');
   const pt = deref(d.pt, 'mock->pt');
   if (yield* shouldFail('fail_iommufd')) return { ret: -ENOENT, mapped: 0 };
-  const err = mockInjected(d.drv, 'map_pages', null, d);
+  const err = yield* mockFails(d.drv, 'map_pages', null, d);
   if (err !== 0) return { ret: err, mapped: 0 };
   const size = pgsize * pgcount;
   WARN_ON(pt.overlaps(iova, size), 'WARN_ON(old): mock_domain_map_pages() over a mapped IOVA');
@@ -483,31 +468,29 @@ function* mockUnmapPages(
 /** mock iotlb_sync_map() */
 function* mockIotlbSyncMap(domain: IommuDomain, _iova: number, _size: number): Gen<number> {
   const d = toMockDomain(domain);
-  return mockInjected(d.drv, 'iotlb_sync_map', null, d);
+  return yield* mockFails(d.drv, 'iotlb_sync_map', null, d);
 }
 
 /**
  * mock iotlb_sync(): the flush after unmap: the gathered range in the IOTLB of every instance,
- * then the ATC of every ATS user, then the unmap's grace window ends. The patch toggle
- * `mockNoIotlbInvalidate` leaves the IOTLB out (a driver that forgets its TLBI).
+ * completed at once (the invalidation and its fence, one step, which ends the unmap's grace
+ * window: `unflushed`, which every DMA through the table reads), then the ATC of every ATS user.
+ * The patch toggle `mockNoIotlbInvalidate` leaves the IOTLB out (a driver that forgets its TLBI).
  */
 function* mockIotlbSync(domain: IommuDomain, gather: IommuIotlbGather): Gen {
   const d = deref(toMockDomain(domain), 'domain');
   const pt = deref(d.pt, 'mock->pt');
-  const gathered = gather.start <= gather.end;
-  if (gathered && !iommuCore.patches.mockNoIotlbInvalidate) {
+  if (gather.start <= gather.end) {
+    const skip = iommuCore.patches.mockNoIotlbInvalidate;
     const tag = ioPgtableTag(pt);
-    for (const inst of d.drv.instances) {
-      const tlb = inst.hw.tlb;
-      const site = yield* hwStep(tlb, tlb.field(tag), 'write', 'tlbi_range');
-      tlb.invalidateRange(tag, gather.start, gather.end, false);
-      hwStepDone(site);
-    }
+    yield* hwUpdate(pt, 'unflushed', (p) => {
+      if (!skip) for (const inst of d.drv.instances) inst.hw.tlb.invalidateRange(tag, gather.start, gather.end, false);
+      p.unflushed = false;
+    }, skip ? 'cmd_sync' : 'tlbi_range+cmd_sync');
   }
   yield* spinLock(d.drv.domainsLock);
   for (const mdev of [...d.users.keys()]) if (mdev.dev.ep.atsEnabled) yield* hwAtcInvalidate(mdev.dev.ep);
   yield* spinUnlock(d.drv.domainsLock);
-  if (gathered) yield* hwWrite(pt, 'unflushed', false, 'tlb_sync_done');
 }
 
 /** mock iova_to_phys() */

@@ -32,4 +32,6 @@ export const mock = strictObject({
     .describe('def_domain_type answers: device name -> identity or dma'),
   probeFinalize: z.boolean().optional().describe('implement probe_finalize'),
   faults: z.array(mockFault).optional().describe('driver callbacks made to fail'),
+  failAsChoice: z.array(z.enum(mockCallbacks)).optional()
+    .describe('callbacks whose failure is a fault point: a choice under --faults choice, counted by fail_nth'),
 }).describe('the mock driver\'s knobs');
