@@ -146,10 +146,16 @@ function mockInjected(drv: MockDriver, cb: MockCallback, dev: Device | null, dom
  * The error this call fails with: a fault rule that matches it, else, for a callback listed in
  * `failAsChoice`, the fault plan's decision at a fault point of its own
  */
-function* mockFails(drv: MockDriver, cb: MockCallback, dev: Device | null, domain: MockDomain | null): Gen<number> {
+function* mockFails(
+  drv: MockDriver,
+  cb: MockCallback,
+  dev: Device | null,
+  domain: MockDomain | null,
+  mayFail = true,
+): Gen<number> {
   const err = mockInjected(drv, cb, dev, domain);
   if (err !== 0) return err;
-  if (drv.options.failAsChoice?.includes(cb) !== true || (domain !== null && domain.kind !== 'paging')) return 0;
+  if (!mayFail || drv.options.failAsChoice?.includes(cb) !== true || (domain !== null && domain.kind !== 'paging')) return 0;
   return (yield* shouldFail(`mock ${cb}`)) ? (cb === 'probe_device' ? -ENODEV : -ENOMEM) : 0;
 }
 
@@ -324,6 +330,14 @@ function* mockMoveUser(drv: MockDriver, from: MockDomain | null, to: MockDomain 
   yield* spinUnlock(drv.domainsLock);
 }
 
+/**
+ * pdev->ats_enabled: the software state the driver keys its ATC invalidations on (like
+ * master->ats_enabled), not the function's register, which a reset clears behind its back
+ */
+function mockAtsEnabled(dev: Device): boolean {
+  return isPciDev(dev) && dev.atsEnabled;
+}
+
 function* mockEnableAts(dev: Device): Gen {
   if (isPciDev(dev) && pciAtsSupported(dev) && !dev.atsEnabled) yield* pciEnableAts(dev);
 }
@@ -342,8 +356,13 @@ function* mockAttachDev(domain: IommuDomain, dev: Device, old: IommuDomain | nul
   iommuGroupMutexAssert(dev);
   const d = deref(toMockDomain(domain), 'domain');
   const mdev = devIommuPrivGet<MockDev>(dev);
-  const err = yield* mockFails(d.drv, 'attach_dev', dev, d);
+  // a domain the device had before is accepted again and the default domain never fails: the
+  // core relies on both (its rollbacks, its MUST_SUCCEED switches, WARN at probe), so only a
+  // first attach of another domain is offered to fail
+  const firstTime = !mdev.hadRid.has(d) && d !== dev.iommuGroup?.defaultDomain;
+  const err = yield* mockFails(d.drv, 'attach_dev', dev, d, firstTime);
   if (err !== 0) return err;
+  mdev.hadRid.add(d);
   const t = mockTranslationOf(d);
   // ATS goes off before the RID leaves a translating domain, unless PASIDs still use it
   if (t.kind !== 'translate' && mdev.pasids.size === 0) yield* mockDisableAts(dev);
@@ -370,7 +389,7 @@ function* mockSetDevPasid(domain: IommuDomain, dev: Device, pasid: number, old: 
   iommuDriverGetDomainForDev(dev);
   for (const sid of mdev.sids) yield* hwUpdate(mdev.iommu.hw.entry(sid), 'pasids', (e) => e.pasids.set(pasid, t), 'pasid_entry_write');
   // a replaced PASID's translations may sit in the ATC: invalidate them (arm_smmu_atc_inv_master)
-  if (old !== null && dev.ep.atsEnabled) yield* hwAtcInvalidate(dev.ep);
+  if (old !== null && mockAtsEnabled(dev)) yield* hwAtcInvalidate(dev.ep);
   // the attachment replaced is the one `old` names; the blocked domain holds no users
   const from = old === null || toMockDomain(old).kind === 'blocked' ? null : toMockDomain(old);
   if (from !== d) yield* mockMoveUser(d.drv, from, d, mdev);
@@ -394,7 +413,7 @@ function* mockBlockedSetDevPasid(domain: IommuDomain, dev: Device, pasid: number
   const err = yield* mockFails(d.drv, 'set_dev_pasid', dev, d);
   if (err !== 0) return err;
   for (const sid of mdev.sids) yield* hwUpdate(mdev.iommu.hw.entry(sid), 'pasids', (e) => e.pasids.delete(pasid), 'pasid_entry_clear');
-  if (dev.ep.atsEnabled) yield* hwAtcInvalidate(dev.ep);
+  if (mockAtsEnabled(dev)) yield* hwAtcInvalidate(dev.ep);
   yield* mockMoveUser(d.drv, old === null ? null : toMockDomain(old), null, mdev);
   mdev.pasids.delete(pasid);
   if (mdev.pasids.size === 0) {
@@ -489,7 +508,7 @@ function* mockIotlbSync(domain: IommuDomain, gather: IommuIotlbGather): Gen {
     }, skip ? 'cmd_sync' : 'tlbi_range+cmd_sync');
   }
   yield* spinLock(d.drv.domainsLock);
-  for (const mdev of [...d.users.keys()]) if (mdev.dev.ep.atsEnabled) yield* hwAtcInvalidate(mdev.dev.ep);
+  for (const mdev of [...d.users.keys()]) if (mockAtsEnabled(mdev.dev)) yield* hwAtcInvalidate(mdev.dev.ep);
   yield* spinUnlock(d.drv.domainsLock);
 }
 
