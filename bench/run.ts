@@ -9,6 +9,7 @@
 //   --no-spin        skip the Spin comparison
 //   --no-hw          skip the hardware models' translation rates
 //   --hw-only        only the hardware models' translation rates
+//   --reduction      only DPOR vs DFS on the IOMMU workload, as ratios in one run (bench/reduction.ts)
 //   --save FILE      also write the JSON document to FILE (with the table on stdout)
 //   --list           print the program names and exit
 import { spawnSync } from 'node:child_process';
@@ -37,6 +38,7 @@ const { values } = parseArgs({
     'no-spin': { type: 'boolean', default: false },
     'no-hw': { type: 'boolean', default: false },
     'hw-only': { type: 'boolean', default: false },
+    'reduction': { type: 'boolean', default: false },
     'list': { type: 'boolean', default: false },
     'save': { type: 'string' },
   },
@@ -50,6 +52,10 @@ function main(): number {
   if (values.list) {
     for (const p of benchPrograms) console.log(`${p.name.padEnd(28)} ${p.summary}`);
     return 0;
+  }
+  if (values.reduction) {
+    const args = [fileURLToPath(new URL('./reduction.js', import.meta.url)), ...(values.json ? ['--json'] : [])];
+    return spawnSync(process.execPath, args, { stdio: 'inherit' }).status ?? 1;
   }
   const only = values.iommu ? [...(values.only ?? []), ...iommuBenchRows] : values.only;
   const programs = values['hw-only'] ? [] : benchPrograms.filter((p) => selected(p, only));

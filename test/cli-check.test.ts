@@ -68,8 +68,8 @@ describe('iommulab check', { concurrency: true }, () => {
   });
 
   for (const [args, message] of [
-    [['--seed', '-1'], /option '--seed <n>' argument '-1' is invalid\. --seed must be an integer >= 0/],
-    [['--seed', '4294967296'], /--seed must be an integer <= 4294967295/],
+    [['--seed', '-1'], /option '--seed <n>' argument '-1' is invalid\. --seed must be an integer between 0 and 4,294,967,295/],
+    [['--seed', '4294967296'], /--seed must be an integer between 0 and 4,294,967,295/],
   ] as const) {
     it(`rejects ${args.join(' ')} with exit 2 and no stack trace`, async () => {
       const r = await iommulab('check', 'lost-update', ...args);

@@ -65,7 +65,7 @@ describe('dpor in iommulab check', () => {
     assert.equal(got.exhaustive, false);
     // the whole search finds its four kinds in its first executions
     assert.deepEqual(got.violations.map((v) => v.kind).sort(), ['driver-contract', 'invariant', 'use-after-free', 'warn']);
-    const early = await capture(['check', 'iommu-reset-vs-detach', '--max-executions', '3', '--json', '--workers', '1']);
+    const early = await capture(['check', 'iommu-reset-vs-detach', '--max-executions', '4', '--json', '--workers', '1']);
     assert.deepEqual((JSON.parse(early.out) as Out).scenarios[0]!.violations.map((v) => v.kind).sort(), ['invariant', 'warn']);
   });
 

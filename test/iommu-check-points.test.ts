@@ -6,6 +6,7 @@ import { describe, it } from 'node:test';
 import { DfsStrategy } from '../src/explorer/dfs.js';
 import { DporStrategy } from '../src/explorer/dpor.js';
 import { explore } from '../src/explorer/engine.js';
+import { recordingResults, sameResultVectors } from '../src/explorer/result-vectors.js';
 import { sweepNth } from '../src/explorer/faults.js';
 import type { FaultPlan, Program } from '../src/rt/execution.js';
 import { iommuProgram, iommuSpecOf } from '../src/scenarios/iommu/build.js';
@@ -34,12 +35,16 @@ describe('invariants at their points', () => {
     assert.ok(compared >= 13, `only ${compared} IOMMU scenarios compared`);
   });
 
-  it('let dpor explore at least 10 times fewer executions than dfs on the concurrent built-ins', () => {
+  it('let dpor explore at least 10 times fewer executions than dfs on the concurrent built-ins, with the same kinds and thread results', () => {
     for (const name of ['iommu-group-attach-detach', 'iommu-hotadd-into-group', 'iommu-reset-vs-attach', 'iommu-reset-vs-detach']) {
       const s = builtinScenarios.find((x) => x.name === name)!;
-      const dfs = explore(s.program, new DfsStrategy(), { faults: { mode: 'none' } });
-      const dpor = explore(s.program, new DporStrategy(), { faults: { mode: 'none' } });
+      const dfsResults = new Set<string>();
+      const dporResults = new Set<string>();
+      const dfs = explore(recordingResults(s.program, dfsResults), new DfsStrategy(), { faults: { mode: 'none' } });
+      const dpor = explore(recordingResults(s.program, dporResults), new DporStrategy(), { faults: { mode: 'none' } });
       assert.equal(dpor.found.map((c) => c.kind).sort().join(), dfs.found.map((c) => c.kind).sort().join(), name);
+      assert.ok(dfsResults.size > 0, `${name}: no thread results recorded`);
+      assert.ok(sameResultVectors(dporResults, dfsResults), `${name}: thread results dpor ${[...dporResults].join(' | ')} vs dfs ${[...dfsResults].join(' | ')}`);
       assert.ok(dpor.executions * 10 <= dfs.executions, `${name}: dpor ${dpor.executions}, dfs ${dfs.executions}`);
     }
   });

@@ -37,10 +37,14 @@ interface Doc {
   scenarios: Array<{ scenario: string; file?: string; violations: Array<{ schedule: string }> }>;
 }
 
-/** a check's JSON with the file fields dropped: what a built-in's check gives */
+/** a check's JSON with the file fields dropped and the port's name back: what a built-in's check gives */
 function asBuiltin(json: string): unknown {
   const d = timeless(json) as Doc;
-  for (const o of d.scenarios) delete o.file;
+  for (const o of d.scenarios) {
+    // the ports are named like their built-ins without "iommu-", so both can be checked together
+    if (o.file !== undefined) o.scenario = `iommu-${o.scenario}`;
+    delete o.file;
+  }
   return d;
 }
 
@@ -55,44 +59,44 @@ describe('iommulab with scenario files', () => {
   });
 
   test('check FILE.yaml:NAME runs that one; list FILE names them with their summaries', async () => {
-    const one = await inProcess(['check', `${lifecycle}:iommu-lifecycle`]);
+    const one = await inProcess(['check', `${lifecycle}:lifecycle`]);
     assert.equal(one.code, 0, one.stderr);
-    assert.match(one.stdout, /^ok {3}iommu-lifecycle {2}pass .*exhaustive 1 exec/);
+    assert.match(one.stdout, /^ok {3}lifecycle {2}pass .*exhaustive 1 exec/);
     assert.match(one.stdout, /^1 of 1 scenarios as expected/m);
     const list = await inProcess(['list', lifecycle, removePhases]);
     assert.equal(list.code, 0);
     assert.deepEqual(list.stdout.trimEnd().split('\n').map((l) => l.split(/ {2,}/)[0]), [
-      'iommu-lifecycle',
-      'iommu-lifecycle-fail-nth',
-      'iommu-remove-between-phases',
+      'lifecycle',
+      'lifecycle-fail-nth',
+      'remove-between-phases',
     ]);
-    assert.match(list.stdout, /iommu-lifecycle {2,}one device from hot-add to removal/);
+    assert.match(list.stdout, /lifecycle {2,}one device from hot-add to removal/);
   });
 
   test('replay FILE[:NAME] SCHEDULE prints the trace the built-in gives, keyed by the file', async () => {
     const checked = JSON.parse((await inProcess(['check', removePhases, '--json'])).stdout) as Doc;
     const schedule = checked.scenarios[0]!.violations[0]!.schedule;
     const builtin = await inProcess(['replay', 'iommu-remove-between-phases', schedule]);
-    for (const target of [removePhases, `${removePhases}:iommu-remove-between-phases`]) {
+    for (const target of [removePhases, `${removePhases}:remove-between-phases`]) {
       const r = await inProcess(['replay', target, schedule]);
       assert.equal(r.code, 1, r.stderr);
       const [key, ...rest] = r.stdout.split('\n');
-      assert.equal(key, `replay: iommulab replay ${removePhases.replace(`${process.cwd()}/`, '')}:iommu-remove-between-phases ${schedule}`);
+      assert.equal(key, `replay: iommulab replay ${removePhases.replace(`${process.cwd()}/`, '')}:remove-between-phases ${schedule}`);
       assert.deepEqual(rest, builtin.stdout.split('\n').slice(1));
       assert.match(r.stdout, /\[use-after-free\]/);
     }
     const many = await inProcess(['replay', lifecycle, '-']);
     assert.equal(many.code, 2);
-    const hint = /holds 2 scenarios: name one as .*lifecycle\.yaml:NAME \(iommu-lifecycle, iommu-lifecycle-fail-nth\)/;
+    const hint = /holds 2 scenarios: name one as .*lifecycle\.yaml:NAME \(lifecycle, lifecycle-fail-nth\)/;
     assert.match(many.stderr, hint);
   });
 
   test('--faults nth and --strategy random work on file scenarios as on built-ins', async () => {
     // the lifecycle against its fault-free expectation: findings, and a FAIL line whose replay key names the file
-    const nth = await inProcess(['check', `${lifecycle}:iommu-lifecycle`, '--faults', 'nth']);
+    const nth = await inProcess(['check', `${lifecycle}:lifecycle`, '--faults', 'nth']);
     assert.equal(nth.code, 1);
-    assert.match(nth.stdout, /^FAIL iommu-lifecycle +violation: warn, dma-isolation +\(expected pass; exhaustive/m);
-    assert.match(nth.stdout, new RegExp(`replay: iommulab replay \\S*lifecycle\\.yaml:iommu-lifecycle n\\d+/`));
+    assert.match(nth.stdout, /^FAIL lifecycle +violation: warn, dma-isolation +\(expected pass; exhaustive/m);
+    assert.match(nth.stdout, new RegExp(`replay: iommulab replay \\S*lifecycle\\.yaml:lifecycle n\\d+/`));
     const args = ['--strategy', 'random', '--executions', '20', '--seed', '5', '--json', '--workers', '1'];
     const random = await inProcess(['check', groupAttach, ...args]);
     const randomBuiltin = await inProcess(['check', 'iommu-group-attach-detach', ...args]);
@@ -101,10 +105,24 @@ describe('iommulab with scenario files', () => {
     assert.equal((JSON.parse(random.stdout) as { scenarios: Array<{ executions: number }> }).scenarios[0]!.executions, 20);
   });
 
-  test('a file scenario is not run twice, nor beside the built-in of its name', async () => {
-    const r = await inProcess(['check', resetAttach, 'iommu-reset-vs-attach']);
+  test('files and built-ins together (the README example): the example ports run beside their built-ins', async () => {
+    const r = await inProcess(['check', resetAttach, 'iommu-reset-vs-attach', '--workers', '1']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /^ok {3}reset-vs-attach +pass/m);
+    assert.match(r.stdout, /^ok {3}iommu-reset-vs-attach +pass/m);
+  });
+
+  test('a file scenario is not run twice, nor beside the built-in of its name: a clear error says which and what to do', async () => {
+    const clash = join(dir, 'clash.yaml');
+    writeFileSync(clash, readFileSync(resetAttach, 'utf8').replace(/^name: reset-vs-attach$/m, 'name: iommu-reset-vs-attach'));
+    const r = await inProcess(['check', clash, 'iommu-reset-vs-attach']);
     assert.equal(r.code, 2);
-    assert.match(r.stderr, /scenario "iommu-reset-vs-attach" is named twice \(.*reset-vs-attach\.yaml and the built-in one\)/);
+    assert.match(r.stderr, /scenario "iommu-reset-vs-attach" is named twice \(.*clash\.yaml and the built-in one\)/);
+    assert.match(r.stderr, /rename it in .*clash\.yaml/);
+    assert.doesNotMatch(r.stderr, /\n\s+at /);
+    const twice = await inProcess(['check', resetAttach, resetAttach]);
+    assert.equal(twice.code, 2);
+    assert.match(twice.stderr, /scenario "reset-vs-attach" is named twice/);
   });
 });
 
@@ -154,17 +172,17 @@ describe('shards, merge and checkpoints of file scenarios', () => {
   test('two shards merged give the check of the whole file; merge refuses a file changed since', async () => {
     const file = join(dir, 'sharded.yaml');
     copyFileSync(groupAttach, file);
-    const shard = (i: number) => inProcess(['check', file, `${lifecycle}:iommu-lifecycle-fail-nth`, '--shard', `${i}/2`, '--out', join(dir, `s${i}.json`), '--workers', '1']);
+    const shard = (i: number) => inProcess(['check', file, `${lifecycle}:lifecycle-fail-nth`, '--shard', `${i}/2`, '--out', join(dir, `s${i}.json`), '--workers', '1']);
     assert.equal((await shard(1)).code, 0);
     assert.equal((await shard(2)).code, 0);
     const merged = await inProcess(['merge', join(dir, 's1.json'), join(dir, 's2.json'), '--json']);
-    const whole = await inProcess(['check', file, `${lifecycle}:iommu-lifecycle-fail-nth`, '--json', '--workers', '1']);
+    const whole = await inProcess(['check', file, `${lifecycle}:lifecycle-fail-nth`, '--json', '--workers', '1']);
     assert.equal(merged.code, 0, merged.stderr);
     assert.deepEqual(timeless(merged.stdout), timeless(whole.stdout));
     writeFileSync(file, readFileSync(file, 'utf8').replace('expect: pass', 'expect: { violations: [warn] }'));
     const refused = await inProcess(['merge', join(dir, 's1.json'), join(dir, 's2.json')]);
     assert.equal(refused.code, 2);
-    assert.match(refused.stderr, new RegExp(`s1\\.json: scenario "iommu-group-attach-detach" comes from ${file}, which has changed since .*s1\\.json was written`));
+    assert.match(refused.stderr, new RegExp(`s1\\.json: scenario "group-attach-detach" comes from ${file}, which has changed since .*s1\\.json was written`));
   });
 
   test('a checkpoint saved mid-search resumes to the uninterrupted result, and is refused once the file changed', async () => {
@@ -187,9 +205,9 @@ describe('shards, merge and checkpoints of file scenarios', () => {
     const origins = { [f.scenarios[0]!.name]: f.scenarios[0]!.origin! };
     writeFileSync(checkpoint, runFileJson({ format: 'iommulab-checkpoint', scenarios: [f.scenarios[0]!.name], origins, options: opts, shard: null, progress }));
     const saved = JSON.parse(readFileSync(checkpoint, 'utf8')) as { version: number; origins: Record<string, { file: string; sha256: string }> };
-    assert.deepEqual(saved.origins, { 'iommu-reset-vs-attach': { file, sha256: f.sha256 } });
-    // version 2: an iommulab without scenario files refuses it instead of running the built-in of that name
-    assert.equal(saved.version, 2);
+    assert.deepEqual(saved.origins, { 'reset-vs-attach': { file, sha256: f.sha256 } });
+    // version 3 (with a digest): an older iommulab refuses it
+    assert.equal(saved.version, 3);
 
     const resumed = await inProcess(['check', '--resume', checkpoint, '--json', '--workers', '2']);
     const whole = await inProcess(['check', file, '--json', '--workers', '1', '--time-limit', '600']);
@@ -200,7 +218,7 @@ describe('shards, merge and checkpoints of file scenarios', () => {
     const refused = await inProcess(['check', '--resume', checkpoint]);
     assert.equal(refused.code, 2);
     assert.equal(refused.stdout, '');
-    assert.match(refused.stderr, new RegExp(`^iommulab: ${checkpoint}: scenario "iommu-reset-vs-attach" comes from ${file}, which has changed since ${checkpoint} was written \\(sha256 ${f.sha256.slice(0, 12)}\\.\\.\\. then, [0-9a-f]{12}\\.\\.\\. now\\): the saved search belongs to the old content; restore the file, or start the check over\\n$`));
+    assert.match(refused.stderr, new RegExp(`^iommulab: ${checkpoint}: scenario "reset-vs-attach" comes from ${file}, which has changed since ${checkpoint} was written \\(sha256 ${f.sha256.slice(0, 12)}\\.\\.\\. then, [0-9a-f]{12}\\.\\.\\. now\\): the saved search belongs to the old content; restore the file, or start the check over\\n$`));
     rmSync(file);
     const gone = await inProcess(['check', '--resume', checkpoint]);
     assert.equal(gone.code, 2);

@@ -11,6 +11,7 @@ import { encodeSchedule } from '../explorer/schedule.js';
 import type { Strategy } from '../explorer/strategy.js';
 import type { FaultPlan } from '../rt/execution.js';
 import { ModelError, type ViolationKind } from '../rt/violation.js';
+import { type YieldLog, yieldRaceSplat } from '../rt/yield-race.js';
 import { displayPath } from '../scenarios/file/display-path.js';
 import { describeExpectation, type Scenario } from '../scenarios/scenario.js';
 
@@ -30,6 +31,8 @@ export interface CheckOptions {
   readonly warnFails: boolean;
   readonly maxExecutions: number;
   readonly timeLimitMs: number;
+  /** steps per execution: one that wants more is cut, and the search is incomplete */
+  readonly maxSteps: number;
   readonly minimize: boolean;
 }
 
@@ -44,6 +47,7 @@ export const defaultCheckOptions: CheckOptions = {
   warnFails: true,
   maxExecutions: 2_000_000,
   timeLimitMs: 60_000,
+  maxSteps: 100_000,
   minimize: true,
 };
 
@@ -72,10 +76,24 @@ export interface ScenarioOutcome {
   readonly steps: number;
   readonly elapsedMs: number;
   readonly executionsPerSecond: number;
+  /** executions cut at --max-steps (present when there were any): the search is incomplete */
+  readonly truncated?: number;
   /** the first kind found, minimized */
   readonly violation?: FoundViolation;
   /** every kind found */
   readonly violations: readonly FoundViolation[];
+  /** checking mode (`--check-yields`): the model's breaks of the yield rule, one per location */
+  readonly yieldRaces?: readonly YieldRaceReport[];
+}
+
+/** A break of the yield rule as a check reports it (rt/yield-check.ts). */
+export interface YieldRaceReport {
+  /** the static location, e.g. "Device.iommuGroup" */
+  readonly location: string;
+  /** the schedule of the execution that found it (`iommulab replay --check-yields` shows it again) */
+  readonly schedule: string;
+  /** the KCSAN-style report: both accesses with their stacks, threads and locks */
+  readonly splat: string;
 }
 
 export function faultPlanFor(s: Scenario, opts: CheckOptions): FaultPlan {
@@ -111,7 +129,11 @@ export function resolveCheckOptions(options: Partial<CheckOptions>): CheckOption
   return { ...defaultCheckOptions, ...options };
 }
 
-export function checkScenario(s: Scenario, options: Partial<CheckOptions> = {}): ScenarioOutcome {
+/**
+ * Explore `s` in this thread. With `yieldLog` the search runs in checking mode (every execution
+ * records its accesses; rt/yield-check.ts) and the outcome lists what the log holds.
+ */
+export function checkScenario(s: Scenario, options: Partial<CheckOptions> = {}, yieldLog?: YieldLog): ScenarioOutcome {
   const opts = resolveCheckOptions(options);
   const faults = faultPlanFor(s, opts);
   const exploreOpts = {
@@ -119,7 +141,10 @@ export function checkScenario(s: Scenario, options: Partial<CheckOptions> = {}):
     warnFails: opts.warnFails,
     maxExecutions: opts.maxExecutions,
     timeLimitMs: opts.timeLimitMs,
+    maxSteps: opts.maxSteps,
+    ...(yieldLog === undefined ? {} : { yieldLog }),
   };
+  const deadline = performance.now() + opts.timeLimitMs;
   let result: ExploreResult;
   try {
     result =
@@ -130,19 +155,32 @@ export function checkScenario(s: Scenario, options: Partial<CheckOptions> = {}):
     if (e instanceof ModelError) e.message = `scenario ${s.name}: ${e.message}`;
     throw e;
   }
-  return concludeScenario(s, result, faults, opts);
+  const outcome = concludeScenario(s, result, faults, opts, deadline);
+  if (yieldLog === undefined) return outcome;
+  const yieldRaces = yieldLog.list().map((r) => ({
+    location: r.location,
+    schedule: encodeSchedule(r.nth === undefined ? { choices: r.choices } : { choices: r.choices, nth: r.nth }),
+    splat: yieldRaceSplat(r),
+  }));
+  return { ...outcome, matches: outcome.matches && yieldRaces.length === 0, yieldRaces };
 }
 
-/** Shrink what a search found and compare it with the scenario's expectation. */
+/**
+ * Shrink what a search found and compare it with the scenario's expectation. Shrinking stops at
+ * `deadline` (performance.now(); default: --time-limit from now), keeping the best key so far.
+ */
 export function concludeScenario(
   s: Scenario,
   result: ExploreResult,
   faults: FaultPlan,
   options: Partial<CheckOptions> = {},
+  deadline?: number,
 ): ScenarioOutcome {
   const opts = { ...defaultCheckOptions, ...options };
-  const violations = result.found.map((cx) => shrink(s, cx, faults, opts));
-  const outcome: Outcome = violations.length > 0 ? 'violation' : result.limitHit ? 'incomplete' : 'pass';
+  const until = deadline ?? performance.now() + opts.timeLimitMs;
+  const violations = result.found.map((cx) => shrink(s, cx, faults, opts, until));
+  const truncated = result.truncated ?? 0;
+  const outcome: Outcome = violations.length > 0 ? 'violation' : result.limitHit || truncated > 0 ? 'incomplete' : 'pass';
   return {
     scenario: s.name,
     ...(s.origin === undefined ? {} : { file: displayPath(s.origin.file) }),
@@ -156,18 +194,19 @@ export function concludeScenario(
     steps: result.steps,
     elapsedMs: result.elapsedMs,
     executionsPerSecond: result.elapsedMs > 0 ? Math.round((result.executions * 1000) / result.elapsedMs) : 0,
+    ...(truncated > 0 ? { truncated } : {}),
     ...(violations[0] === undefined ? {} : { violation: violations[0] }),
     violations,
   };
 }
 
-function shrink(s: Scenario, cx: Counterexample, searched: FaultPlan, opts: CheckOptions): FoundViolation {
+function shrink(s: Scenario, cx: Counterexample, searched: FaultPlan, opts: CheckOptions, deadline: number): FoundViolation {
   const faults: FaultPlan = cx.nth === undefined ? searched : { mode: 'nth', nth: cx.nth };
   let schedule = cx.schedule;
   let steps = cx.steps;
   let preemptions = cx.preemptions;
   if (opts.minimize) {
-    const m = minimize(s.program, cx.kind, cx.choices, faults, opts.warnFails);
+    const m = minimize(s.program, cx.kind, cx.choices, faults, opts.warnFails, undefined, { maxSteps: opts.maxSteps, deadline });
     if (!Number.isNaN(m.steps)) {
       schedule = encodeSchedule(cx.nth === undefined ? { choices: m.choices } : { choices: m.choices, nth: cx.nth });
       steps = m.steps;

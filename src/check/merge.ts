@@ -5,6 +5,7 @@ import type { SweepResult } from '../explorer/faults.js';
 import { programRef } from '../scenarios/program-ref.js';
 import { type CheckOptions, concludeScenario, faultPlanFor, type ScenarioOutcome } from './check.js';
 import { optionsDiff } from './options-json.js';
+import { checkProgressFits } from './progress-fits.js';
 import { type RunFile, RunFileError } from './run-file.js';
 import { scenarioOfRun } from './run-scenarios.js';
 import { scenarioSource, searchSpecFor } from './search-spec.js';
@@ -39,12 +40,17 @@ export async function mergeShards(shards: readonly ShardFile[]): Promise<MergedR
   }
   const missing: number[] = [];
   for (let i = 1; i <= n!; i++) if (!byIndex.has(i)) missing.push(i);
-  if (missing.length > 0) throw new RunFileError(`merge: missing shard${missing.length > 1 ? 's' : ''} ${missing.map((i) => `${i}/${n}`).join(', ')}`);
+  if (missing.length > 0) {
+    const listed = missing.slice(0, 10).map((i) => `${i}/${n}`).join(', ') + (missing.length > 10 ? ` and ${missing.length - 10} more` : '');
+    throw new RunFileError(`merge: missing shard${missing.length > 1 ? 's' : ''} ${listed}`);
+  }
 
   const opts = first.run.options;
+  const scenarios = first.run.scenarios.map((name) => scenarioOfRun(name, first.run.origins, first.file));
+  for (const { file, run } of shards) checkProgressFits(file, run, scenarios);
   const outcomes: ScenarioOutcome[] = [];
-  for (const name of first.run.scenarios) {
-    const s = scenarioOfRun(name, first.run.origins, first.file);
+  for (const s of scenarios) {
+    const name = s.name;
     const faults = faultPlanFor(s, opts);
     const ranges: RangeOutcome[] = [];
     const owner = new Map<number, string>();

@@ -2,6 +2,7 @@
 // back with every field checked.
 import { bool, DataError, int, obj } from '../explorer/parallel/data.js';
 import { type CheckOptions, strategyNames } from './check.js';
+import { type Bound, bounds } from './limits.js';
 
 export type CheckOptionsJson = Omit<CheckOptions, 'preemptionBound'> & { readonly preemptionBound: number | null };
 
@@ -18,17 +19,26 @@ export function optionsFromJson(v: unknown, path: string): CheckOptions {
     if (!allowed.includes(o[f] as string)) throw new DataError(`${path}.${f}: expected one of ${allowed.join(', ')}`);
     return o[f] as never;
   };
+  // the bounds of the command line (check/limits.ts): a file cannot ask for what the CLI refuses
+  const bounded = (f: string, b: Bound, scale = 1): number => {
+    const n = int(o[f], `${path}.${f}`, b.min * scale);
+    if (n > b.max * scale) throw new DataError(`${path}.${f}: ${n} is above the maximum ${b.max * scale}`);
+    return n;
+  };
+  const known = new Set(['strategy', 'seed', 'executions', 'preemptionBound', 'pctDepth', 'faults', 'maxFailures', 'warnFails', 'maxExecutions', 'timeLimitMs', 'maxSteps', 'minimize']);
+  for (const k of Object.keys(o)) if (!known.has(k)) throw new DataError(`${path}.${k}: not an option of this iommulab`);
   return {
     strategy: oneOf('strategy', strategies),
-    seed: int(o.seed, `${path}.seed`),
-    executions: int(o.executions, `${path}.executions`, 1),
-    preemptionBound: o.preemptionBound === null ? Number.POSITIVE_INFINITY : int(o.preemptionBound, `${path}.preemptionBound`),
-    pctDepth: int(o.pctDepth, `${path}.pctDepth`, 1),
+    seed: bounded('seed', bounds.seed),
+    executions: bounded('executions', bounds.executions),
+    preemptionBound: o.preemptionBound === null ? Number.POSITIVE_INFINITY : bounded('preemptionBound', bounds.preemptionBound),
+    pctDepth: bounded('pctDepth', bounds.pctDepth),
     faults: oneOf('faults', faultModes),
-    maxFailures: int(o.maxFailures, `${path}.maxFailures`, 1),
+    maxFailures: bounded('maxFailures', bounds.maxFailures),
     warnFails: bool(o.warnFails, `${path}.warnFails`),
-    maxExecutions: int(o.maxExecutions, `${path}.maxExecutions`, 1),
-    timeLimitMs: int(o.timeLimitMs, `${path}.timeLimitMs`, 1),
+    maxExecutions: bounded('maxExecutions', bounds.maxExecutions),
+    timeLimitMs: bounded('timeLimitMs', bounds.timeLimit, 1000),
+    maxSteps: bounded('maxSteps', bounds.maxSteps),
     minimize: bool(o.minimize, `${path}.minimize`),
   };
 }

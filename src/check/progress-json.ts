@@ -5,6 +5,7 @@ import { bool, DataError, int, intList, list, num, obj, str } from '../explorer/
 import type { RangeOutcome } from '../explorer/parallel/explore-parallel.js';
 import type { SearchFamily } from '../explorer/parallel/family.js';
 import { checkRange } from '../explorer/parallel/range.js';
+import { violationKinds } from '../rt/violation.js';
 import type { SweepResult, SweepState } from '../explorer/faults.js';
 import type { ScenarioOutcome } from './check.js';
 import type { ScenarioProgress } from './run.js';
@@ -45,16 +46,25 @@ export function checkRangeOutcome(v: unknown, path: string, family: SearchFamily
   };
 }
 
+/** a duration in ms, as saved: finite and not negative (it counts against --time-limit on resume) */
+export function elapsed(v: unknown, path: string): number {
+  const n = num(v, path);
+  if (n < 0) throw new DataError(`${path}: expected a number >= 0`);
+  return n;
+}
+
 function checkExploreResult(v: unknown, path: string): SweepResult {
   const o = obj(v, path);
   str(o.strategy, `${path}.strategy`);
   const executions = int(o.executions, `${path}.executions`);
   for (const f of ['steps', 'maxAllocations', 'points']) int(o[f], `${path}.${f}`);
-  num(o.elapsedMs, `${path}.elapsedMs`);
+  elapsed(o.elapsedMs, `${path}.elapsedMs`);
   bool(o.exhaustive, `${path}.exhaustive`);
   bool(o.limitHit, `${path}.limitHit`);
+  const truncated = int(o.truncated, `${path}.truncated`);
+  if (truncated > executions) throw new DataError(`${path}.truncated: ${truncated} is more than the ${executions} executions`);
   // a sweep's counterexamples are numbered within their point: check them as one range
-  checkRange({ executions, steps: 0, maxAllocations: 0, complete: true, found: list(o.found, `${path}.found`), edges: [] }, path);
+  checkRange({ executions, steps: 0, maxAllocations: 0, complete: true, truncated, found: list(o.found, `${path}.found`), edges: [] }, path);
   return o as unknown as SweepResult;
 }
 
@@ -76,7 +86,7 @@ export function checkShardPart(v: unknown, path: string, family: SearchFamily): 
       for (const [i, r] of ranges.entries()) {
         if (r.index >= planSize) throw new DataError(`${path}.ranges[${i}].index: ${r.index} is past the plan's ${planSize} ranges`);
       }
-      return { kind: 'search', planSize, elapsedMs: num(o.elapsedMs, `${path}.elapsedMs`), ranges };
+      return { kind: 'search', planSize, elapsedMs: elapsed(o.elapsedMs, `${path}.elapsedMs`), ranges };
     }
     case 'sweep':
       return { kind: 'sweep', result: checkExploreResult(o.result, `${path}.result`) };
@@ -87,19 +97,37 @@ export function checkShardPart(v: unknown, path: string, family: SearchFamily): 
   }
 }
 
+function checkFoundViolation(v: unknown, p: string): void {
+  const vo = obj(v, p);
+  if (!violationKinds.includes(vo.kind as never)) throw new DataError(`${p}.kind: not a violation kind`);
+  for (const f of ['title', 'schedule', 'splat']) str(vo[f], `${p}.${f}`);
+  int(vo.steps, `${p}.steps`);
+  int(vo.preemptions, `${p}.preemptions`);
+}
+
+const outcomes = ['pass', 'violation', 'incomplete'];
+
+/**
+ * A concluded scenario's outcome, as printed on resume. The fields a report reads are checked;
+ * whether they are true is the digest's business (run-file.ts).
+ */
 function checkOutcome(v: unknown, path: string, name: string): ScenarioOutcome {
   const o = obj(v, path);
   if (str(o.scenario, `${path}.scenario`) !== name) throw new DataError(`${path}.scenario: expected ${name}`);
-  for (const f of ['expected', 'outcome', 'strategy', 'faults']) str(o[f], `${path}.${f}`);
+  if (o.file !== undefined) str(o.file, `${path}.file`);
+  for (const f of ['expected', 'strategy', 'faults']) str(o[f], `${path}.${f}`);
+  if (!outcomes.includes(o.outcome as string)) throw new DataError(`${path}.outcome: expected one of ${outcomes.join(', ')}`);
   bool(o.matches, `${path}.matches`);
   bool(o.exhaustive, `${path}.exhaustive`);
-  int(o.executions, `${path}.executions`);
+  const executions = int(o.executions, `${path}.executions`);
   int(o.steps, `${path}.steps`);
-  list(o.violations, `${path}.violations`).forEach((x, i) => {
-    const p = `${path}.violations[${i}]`;
-    const vo = obj(x, p);
-    for (const f of ['kind', 'title', 'schedule', 'splat']) str(vo[f], `${p}.${f}`);
-  });
+  elapsed(o.elapsedMs, `${path}.elapsedMs`);
+  int(o.executionsPerSecond, `${path}.executionsPerSecond`);
+  if (o.truncated !== undefined && int(o.truncated, `${path}.truncated`, 1) > executions) throw new DataError(`${path}.truncated: more than the ${executions} executions`);
+  const violations = list(o.violations, `${path}.violations`);
+  violations.forEach((x, i) => checkFoundViolation(x, `${path}.violations[${i}]`));
+  if (o.violation !== undefined) checkFoundViolation(o.violation, `${path}.violation`);
+  if ((o.outcome === 'violation') !== (violations.length > 0)) throw new DataError(`${path}.outcome: ${String(o.outcome)} does not fit ${violations.length} violations`);
   return o as unknown as ScenarioOutcome;
 }
 
@@ -116,7 +144,7 @@ export function checkProgress(v: unknown, path: string, names: readonly string[]
       return {
         name,
         status: 'search',
-        elapsedMs: num(o.elapsedMs, `${path}.elapsedMs`),
+        elapsedMs: elapsed(o.elapsedMs, `${path}.elapsedMs`),
         planSize: int(o.planSize, `${path}.planSize`, 1),
         ranges: list(o.ranges, `${path}.ranges`).map((r, i) => checkRangeProgress(r, `${path}.ranges[${i}]`, family)),
       };
@@ -124,7 +152,7 @@ export function checkProgress(v: unknown, path: string, names: readonly string[]
       return {
         name,
         status: 'sweep',
-        elapsedMs: num(o.elapsedMs, `${path}.elapsedMs`),
+        elapsedMs: elapsed(o.elapsedMs, `${path}.elapsedMs`),
         sweep: checkSweepState(o.sweep, `${path}.sweep`),
         ranges: o.ranges === null ? null : list(o.ranges, `${path}.ranges`).map((r, i) => checkRangeProgress(r, `${path}.ranges[${i}]`, family)),
       };

@@ -239,12 +239,16 @@ export class CheckRun {
     const i = flight.index;
     const faults = faultPlanFor(s, this.opts);
     const shard = this.settings.shard;
+    // --time-limit holds for the scenario's whole search (every point of a sweep, the time
+    // before a checkpoint it resumes from) and its minimization
+    const before = p?.status === 'search' || p?.status === 'sweep' ? p.elapsedMs : 0;
+    const deadline = performance.now() + this.opts.timeLimitMs - before;
     if (faults.mode === 'nth') {
       if (shard !== null && shardOf(i, 0, shard.count) !== shard.index) return { name: s.name, status: 'shard', part: { kind: 'elsewhere' } };
-      const result = await this.sweep(flight, s, p?.status === 'sweep' ? p : undefined);
+      const result = await this.sweep(flight, s, p?.status === 'sweep' ? p : undefined, deadline);
       if (result === null) return null;
       if (shard !== null) return { name: s.name, status: 'shard', part: { kind: 'sweep', result } };
-      return { name: s.name, status: 'concluded', outcome: concludeScenario(s, result, faults, this.opts) };
+      return { name: s.name, status: 'concluded', outcome: concludeScenario(s, result, faults, this.opts, deadline) };
     }
     const spec = this.searchSpec(faults);
     const source = this.sourceOf(s);
@@ -255,14 +259,15 @@ export class CheckRun {
       ranges = p.ranges.map((r) => ({ ...r }));
       planSize = p.planSize;
     } else if (shard !== null) {
-      const plan = planSearch(s.program, spec, familyFor(spec.strategy), planParts(shard.count));
+      const limits = { maxExecutions: this.opts.maxExecutions, deadline };
+      const plan = planSearch(s.program, spec, familyFor(spec.strategy), planParts(shard.count), limits);
       planSize = plan.length;
       ranges = plan.filter((r) => shardOf(i, r.index, shard.count) === shard.index);
     } else {
       ranges = [wholeRange(familyFor(spec.strategy))];
     }
     const start = performance.now();
-    const ended = await this.search(flight, source, spec, ranges, (rs) => ({
+    const ended = await this.search(flight, source, spec, ranges, deadline, (rs) => ({
       name: s.name,
       status: 'search',
       elapsedMs: elapsed + performance.now() - start,
@@ -274,7 +279,7 @@ export class CheckRun {
     const outcomes = ended.map(rangeOutcome);
     if (shard !== null) return { name: s.name, status: 'shard', part: { kind: 'search', planSize, elapsedMs: elapsed, ranges: outcomes } };
     const result = await finishSearch(source, spec, outcomes, this.opts.maxExecutions, elapsed);
-    return { name: s.name, status: 'concluded', outcome: concludeScenario(s, result, faults, this.opts) };
+    return { name: s.name, status: 'concluded', outcome: concludeScenario(s, result, faults, this.opts, deadline) };
   }
 
   /**
@@ -282,7 +287,7 @@ export class CheckRun {
    * once point n ran (it made fewer than n allocations), so running points ahead would be
    * speculative work; other scenarios fill idle workers instead.
    */
-  private async sweep(flight: Flight, s: Scenario, p: SweepProgress | undefined): Promise<SweepResult | null> {
+  private async sweep(flight: Flight, s: Scenario, p: SweepProgress | undefined, deadline: number): Promise<SweepResult | null> {
     const sweep = new NthSweep(false, p?.sweep);
     let ranges = p?.ranges?.map((r) => ({ ...r })) ?? null;
     let elapsed = p?.elapsedMs ?? 0;
@@ -290,7 +295,7 @@ export class CheckRun {
     while (!sweep.done) {
       const spec = this.searchSpec({ mode: 'nth', nth: sweep.n });
       const start = performance.now();
-      const ended = await this.search(flight, source, spec, ranges ?? [wholeRange(familyFor(spec.strategy))], (rs) => ({
+      const ended = await this.search(flight, source, spec, ranges ?? [wholeRange(familyFor(spec.strategy))], deadline, (rs) => ({
         name: s.name,
         status: 'sweep',
         elapsedMs: elapsed + performance.now() - start,
@@ -306,16 +311,16 @@ export class CheckRun {
     return sweep.result();
   }
 
-  /** Explore `ranges` to the end (or the time limit); null when stopped. */
+  /** Explore `ranges` to the end (or the deadline, performance.now()); null when stopped. */
   private async search(
     flight: Flight,
     source: ProgramSource,
     spec: SearchSpec,
     ranges: RangeProgress[],
+    deadline: number,
     live: (ranges: RangeProgress[]) => ScenarioProgress,
   ): Promise<RangeProgress[] | null> {
     const cap = this.opts.maxExecutions;
-    const deadline = performance.now() + this.opts.timeLimitMs;
     const family = familyFor(spec.strategy);
     // slices are for cutting a search among workers and for saving it mid-way
     const whole = !family.splits && this.settings.savesMidSearch !== true;
@@ -326,11 +331,13 @@ export class CheckRun {
     const untouched = only !== null && only.committed.executions === 0 && only.done.length === 0 && only.pending.length === 1;
     if (!this.concurrent && untouched) {
       const program = await loadProgram(source);
-      const budget = { maxExecutions: cap, timeMs: Math.min(whole ? Infinity : this.settings.warmUpMs, this.opts.timeLimitMs) };
+      const left = Math.max(1, deadline - performance.now());
+      const hard = { maxExecutions: cap, timeMs: left };
+      const budget = { maxExecutions: cap, timeMs: Math.min(whole ? Infinity : this.settings.warmUpMs, left), hard };
       const out = runSlice(program, spec, only!.pending[0]!.state, budget);
       only!.committed = out.result;
       only!.pending = out.remaining === null ? [] : [{ key: family.key(out.remaining), state: out.remaining }];
-      if (out.result.executions >= cap) {
+      if (out.result.executions >= cap || out.cut === true) {
         only!.limitHit = true;
         only!.pending = [];
       }

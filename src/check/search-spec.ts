@@ -1,6 +1,5 @@
 // What a check's search is, as the plain data workers, shards and checkpoints carry: the
 // strategy spec from the check options, and where a worker finds a built-in scenario.
-import { defaultExploreOptions } from '../explorer/engine.js';
 import type { StrategySpec } from '../explorer/parallel/family.js';
 import type { ProgramSource } from '../explorer/parallel/program-source.js';
 import type { SearchSpec } from '../explorer/parallel/slice.js';
@@ -26,7 +25,6 @@ export function scenarioSource(ref: string): ProgramSource {
 }
 
 export function searchSpecFor(opts: CheckOptions, faults: FaultPlan): SearchSpec {
-  const maxSteps = defaultExploreOptions.maxSteps;
   // DPOR reads every step's thread and op
-  return { strategy: strategySpec(opts), faults, warnFails: opts.warnFails, maxSteps, recordOps: opts.strategy === 'dpor' };
+  return { strategy: strategySpec(opts), faults, warnFails: opts.warnFails, maxSteps: opts.maxSteps, recordOps: opts.strategy === 'dpor' };
 }

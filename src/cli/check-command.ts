@@ -1,13 +1,43 @@
 // `iommulab check`: scenarios on workers, with shards, checkpoints and resume.
-import { existsSync } from 'node:fs';
-import type { CheckOptions, ScenarioOutcome } from '../check/check.js';
+import { type CheckOptions, checkScenario, type ScenarioOutcome } from '../check/check.js';
+import { exitCodes } from '../check/exit-codes.js';
+import { checkOutput, type InputFile, kindOfFile, type OutputKind, OutputRefused } from '../check/output-file.js';
 import { CheckRun, defaultWarmUpMs, type ScenarioProgress } from '../check/run.js';
 import { readRunFile, type RunFile, RunFileError, runFileJson, writeAtomically } from '../check/run-file.js';
 import type { Shard } from '../check/shard.js';
-import { outcomeLine, replayCommand, replayTarget, summaryLine } from '../report/text.js';
+import { YieldLog } from '../rt/yield-race.js';
+import { outcomeLine, replayCommand, replayTarget, summaryLine, yieldRaceReports } from '../report/text.js';
 import type { Scenario, ScenarioOrigin } from '../scenarios/scenario.js';
+import { existsSync } from 'node:fs';
 
 export class UsageError extends Error {}
+
+/**
+ * A file this command writes: checked before the run (checkOutput: never over a file that is
+ * not this tool's output of the same kind, unless --force), and again at the first write if
+ * something appeared there meanwhile.
+ */
+export class OutputFile {
+  private written = false;
+
+  constructor(
+    readonly path: string,
+    readonly kind: OutputKind,
+    private readonly option: string,
+    private readonly force: boolean,
+    private readonly inputs: readonly InputFile[],
+  ) {}
+
+  check(): void {
+    checkOutput(this.path, this.kind, { option: this.option, force: this.force, inputs: this.inputs });
+  }
+
+  write(text: string): void {
+    if (!this.written && existsSync(this.path)) this.check();
+    writeAtomically(this.path, text);
+    this.written = true;
+  }
+}
 
 export interface RunRequest {
   readonly scenarios: readonly Scenario[];
@@ -17,14 +47,14 @@ export interface RunRequest {
   readonly sliceMs: number;
   readonly json: boolean;
   readonly verbose: boolean;
-  readonly out: string | null;
-  readonly checkpoint: string | null;
+  readonly out: OutputFile | null;
+  readonly checkpoint: OutputFile | null;
   readonly checkpointEveryMs: number;
   /** progress from a checkpoint being resumed */
   readonly resumed: readonly ScenarioProgress[];
 }
 
-/** Runs a check; the exit code: 0 as expected, 1 not, 130 interrupted (progress saved). */
+/** Runs a check; the exit code (check/exit-codes.ts): 130 when interrupted (progress saved). */
 export async function runCheckRequest(req: RunRequest): Promise<number> {
   const { scenarios, options, shard } = req;
   const runFile = (format: RunFile['format'], progress: readonly ScenarioProgress[]): string =>
@@ -36,21 +66,31 @@ export async function runCheckRequest(req: RunRequest): Promise<number> {
   const settings = { workers: req.workers, sliceMs, warmUpMs, shard, savesMidSearch: req.checkpoint !== null };
   const run = new CheckRun(scenarios, options, settings, req.resumed);
   const save = (): void => {
-    if (req.checkpoint !== null) writeAtomically(req.checkpoint, runFile('iommulab-checkpoint', run.snapshot()));
+    if (req.checkpoint !== null) req.checkpoint.write(runFile('iommulab-checkpoint', run.snapshot()));
   };
+  // the first save is made before anything runs: a checkpoint that cannot be written fails now
+  save();
   const width = Math.max(...scenarios.map((s) => s.name.length));
   const outcomes: ScenarioOutcome[] = [];
   const start = performance.now();
   // Ctrl-C: stop and save; a second one quits at once (the last periodic checkpoint stands)
   const onSigint = (): void => {
-    if (run.interrupted) process.exit(130);
+    if (run.interrupted) process.exit(exitCodes.interrupted);
     run.interrupt();
   };
   let timer: NodeJS.Timeout | null = null;
+  /** a periodic save that failed (the disk filled up, the directory went): the run stops with it */
+  let saveError: unknown = null;
   if (req.checkpoint !== null) {
     process.on('SIGINT', onSigint);
-    timer = setInterval(save, req.checkpointEveryMs);
-    save();
+    timer = setInterval(() => {
+      try {
+        save();
+      } catch (e) {
+        saveError ??= e;
+        run.interrupt();
+      }
+    }, req.checkpointEveryMs);
   }
   let complete: boolean;
   try {
@@ -68,34 +108,59 @@ export async function runCheckRequest(req: RunRequest): Promise<number> {
     if (timer !== null) clearInterval(timer);
     process.off('SIGINT', onSigint);
   }
+  if (saveError !== null) throw saveError;
   save();
   if (!complete) {
-    console.error(`iommulab: interrupted; progress saved in ${req.checkpoint}: continue with \`iommulab check --resume ${req.checkpoint}\``);
-    return 130;
+    console.error(`iommulab: interrupted; progress saved in ${req.checkpoint?.path}: continue with \`iommulab check --resume ${req.checkpoint?.path}\``);
+    return exitCodes.interrupted;
   }
   const elapsed = performance.now() - start;
   if (shard !== null) {
     const text = runFile('iommulab-shard', run.snapshot());
     if (req.out !== null) {
-      writeAtomically(req.out, text);
-      if (!req.json) console.log(`shard ${shard.index}/${shard.count}: ${scenarios.length} scenarios in ${(elapsed / 1000).toFixed(2)}s; merge the shards with \`iommulab merge\` (wrote ${req.out})`);
+      req.out.write(text);
+      if (!req.json) console.log(`shard ${shard.index}/${shard.count}: ${scenarios.length} scenarios in ${(elapsed / 1000).toFixed(2)}s; merge the shards with \`iommulab merge\` (wrote ${req.out.path})`);
     }
     if (req.json) console.log(text);
-    return 0;
+    return exitCodes.ok;
   }
-  return reportOutcomes(outcomes, elapsed, req);
+  return reportOutcomes(outcomes, elapsed, { ...req, options });
+}
+
+/**
+ * `check --check-yields`: every search in checking mode (rt/yield-check.ts), one scenario after
+ * another in this thread (each search has its own log of races; they are slow, and a diagnostic).
+ * A scenario passes only if its outcome is as expected and the model kept the yield rule.
+ */
+export function runYieldCheck(
+  scenarios: readonly Scenario[],
+  options: CheckOptions,
+  req: { readonly json: boolean; readonly out: OutputFile | null; readonly verbose: boolean },
+): number {
+  const width = Math.max(...scenarios.map((s) => s.name.length));
+  const outcomes: ScenarioOutcome[] = [];
+  const start = performance.now();
+  for (const s of scenarios) {
+    const o = checkScenario(s, options, new YieldLog());
+    outcomes.push(o);
+    if (req.json) continue;
+    console.log(outcomeLine(o, width));
+    for (const r of yieldRaceReports(o)) console.log(`\n${r}\n`);
+    if (req.verbose) for (const v of o.violations) console.log(`\n[${v.kind}] replay: ${replayCommand(replayTarget(o), v.schedule)}\n${v.splat}\n`);
+  }
+  return reportOutcomes(outcomes, performance.now() - start, { ...req, options });
 }
 
 /** The check's report (text or JSON, to stdout and/or --out) and its exit code. */
 export function reportOutcomes(
   outcomes: readonly ScenarioOutcome[],
   elapsedMs: number,
-  req: { readonly json: boolean; readonly out: string | null; readonly verbose: boolean },
+  req: { readonly json: boolean; readonly out: OutputFile | null; readonly verbose: boolean; readonly options: CheckOptions },
   printLines = false,
 ): number {
   const ok = outcomes.every((o) => o.matches);
   const doc = JSON.stringify({ scenarios: outcomes, elapsedMs, ok }, null, 2);
-  if (req.out !== null) writeAtomically(req.out, `${doc}\n`);
+  if (req.out !== null) req.out.write(`${doc}\n`);
   if (req.json) {
     console.log(doc);
   } else {
@@ -108,7 +173,28 @@ export function reportOutcomes(
     }
     console.log(summaryLine(outcomes, elapsedMs));
   }
-  return ok ? 0 : 1;
+  const code = checkExitCode(outcomes);
+  if (code === exitCodes.incomplete) {
+    for (const o of outcomes) if (o.outcome === 'incomplete' && !o.matches) console.error(`iommulab: ${o.scenario}: ${whyIncomplete(o, req.options)}`);
+    console.error(`iommulab: the check is incomplete (exit ${exitCodes.incomplete}): nothing unexpected was found, but not every search could finish`);
+  }
+  return code;
+}
+
+/** 1 when an outcome is not the expected one, 3 when a search cut short is all that is wrong, else 0. */
+export function checkExitCode(outcomes: readonly ScenarioOutcome[]): number {
+  if (outcomes.some((o) => !o.matches && o.outcome !== 'incomplete')) return exitCodes.notAsExpected;
+  if (outcomes.some((o) => !o.matches)) return exitCodes.incomplete;
+  return exitCodes.ok;
+}
+
+function whyIncomplete(o: ScenarioOutcome, opts: CheckOptions): string {
+  const n = (x: number): string => x.toLocaleString('en-US');
+  if (o.truncated !== undefined) {
+    return `${n(o.truncated)} execution${o.truncated > 1 ? 's' : ''} reached --max-steps ${n(opts.maxSteps)} before ending (not a kernel report: give a larger --max-steps)`;
+  }
+  if (o.executions >= opts.maxExecutions) return `the search stopped at --max-executions ${n(opts.maxExecutions)} before it could decide`;
+  return `the search stopped at --time-limit ${n(opts.timeLimitMs / 1000)} s before it could decide`;
 }
 
 /** where the run's file scenarios come from, by name */
@@ -121,10 +207,14 @@ export function readCheckpoint(file: string): RunFile {
   return readRunFile(file, 'iommulab-checkpoint');
 }
 
-export function refuseToOverwrite(file: string): void {
-  if (existsSync(file)) {
-    throw new UsageError(`${file} exists: continue it with --resume ${file}, or remove it to start over`);
+/** A new run's checkpoint: an existing one is continued with --resume, not replaced (unless --force). */
+export function newCheckpoint(file: string, force: boolean, inputs: readonly InputFile[]): OutputFile {
+  const out = new OutputFile(file, 'checkpoint', '--checkpoint', force, inputs);
+  if (!force && existsSync(file) && kindOfFile(file) === 'checkpoint') {
+    throw new UsageError(`${file} exists: continue it with --resume ${file}, or give --force to start over`);
   }
+  out.check();
+  return out;
 }
 
-export { RunFileError };
+export { OutputRefused, RunFileError };

@@ -1,6 +1,11 @@
-// iommulab command line: check, merge, replay, list.
+// iommulab command line: check, merge, replay, list, patches.
+import { readFileSync } from 'node:fs';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { type CheckOptions, defaultCheckOptions, faultPlanFor, strategyNames } from '../check/check.js';
+import { exitCodes } from '../check/exit-codes.js';
+import { type Bound, boundText, bounds } from '../check/limits.js';
+import { checkDistinct, type InputFile, OutputRefused } from '../check/output-file.js';
+import { checkProgressFits } from '../check/progress-fits.js';
 import { RunFileError } from '../check/run-file.js';
 import { scenarioOfRun } from '../check/run-scenarios.js';
 import { parseShard, type Shard } from '../check/shard.js';
@@ -10,31 +15,32 @@ import { defaultWorkers } from '../explorer/parallel/pool.js';
 import { ReplayMismatch } from '../explorer/replay.js';
 import { ModelError } from '../rt/violation.js';
 import { runOnce } from '../explorer/run-once.js';
+import { recordYieldSites } from '../explorer/yield-sites.js';
+import { YieldLog, yieldRaceSplat } from '../rt/yield-race.js';
 import { decodeSchedule, faultsFor, ScheduleSyntaxError } from '../explorer/schedule.js';
 import { executionReport, replayTarget } from '../report/text.js';
 import { displayPath } from '../scenarios/file/display-path.js';
 import { builtinScenarios } from '../scenarios/registry.js';
-import { readCheckpoint, refuseToOverwrite, runCheckRequest, UsageError } from './check-command.js';
+import type { Scenario } from '../scenarios/scenario.js';
+import { newCheckpoint, OutputFile, readCheckpoint, runCheckRequest, runYieldCheck, UsageError } from './check-command.js';
 import { scenarioFileError } from './file-errors.js';
 import { runMerge } from './merge.js';
 import { scenarioOfArg, scenariosOfArgs, scenariosOfFiles } from './scenario-args.js';
 
-function int(name: string, min = 0, max = Number.MAX_SAFE_INTEGER) {
+/** An integer option within its bound (check/limits.ts): plain decimal digits, nothing else. */
+function int(name: string, b: Bound) {
   return (v: string): number => {
-    const n = Number(v);
-    if (!Number.isInteger(n) || n < min) throw new InvalidArgumentError(`${name} must be an integer >= ${min}`);
-    if (n > max) throw new InvalidArgumentError(`${name} must be an integer <= ${max}`);
+    const n = /^\d{1,16}$/.test(v.trim()) ? Number(v.trim()) : Number.NaN;
+    if (!Number.isSafeInteger(n) || n < b.min || n > b.max) throw new InvalidArgumentError(`${name} must be an integer ${boundText(b)}`);
     return n;
   };
 }
 
-/** seeds are 32-bit: a larger one would silently run the same search as some smaller one */
-const maxSeed = 0xffffffff;
-
-function seconds(name: string) {
+/** A number of seconds within its bound (fractions allowed). */
+function seconds(name: string, b: Bound) {
   return (v: string): number => {
-    const n = Number(v);
-    if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError(`${name} must be a number of seconds > 0`);
+    const n = /^\d{1,16}(\.\d{1,9})?$/.test(v.trim()) ? Number(v.trim()) : Number.NaN;
+    if (!Number.isFinite(n) || n < b.min || n > b.max) throw new InvalidArgumentError(`${name} must be a number of seconds ${boundText(b)}`);
     return n;
   };
 }
@@ -42,6 +48,7 @@ function seconds(name: string) {
 function shardArg(v: string): Shard {
   const s = parseShard(v);
   if (s === null) throw new InvalidArgumentError('--shard must be i/n with 1 <= i <= n, e.g. 2/3');
+  if (s.count > bounds.shards.max) throw new InvalidArgumentError(`--shard i/n: n must be at most ${bounds.shards.max.toLocaleString('en-US')} (${bounds.shards.why})`);
   return s;
 }
 
@@ -58,30 +65,49 @@ interface CheckFlags {
   warnFails: boolean;
   maxExecutions: number;
   timeLimit: number;
+  maxSteps: number;
   minimize: boolean;
   workers: number;
+  force?: boolean;
   shard?: Shard;
   out?: string;
   checkpoint?: string;
   checkpointEvery: number;
   resume?: string;
+  checkYields?: boolean;
 }
 
 /** Flags that define the search: a resumed run takes them from its checkpoint. */
 const searchFlags = [
   'strategy', 'seed', 'executions', 'preemptionBound', 'depth', 'faults', 'maxFailures', 'warnFails', 'maxExecutions',
-  'timeLimit', 'minimize', 'shard',
+  'timeLimit', 'maxSteps', 'minimize', 'shard',
 ];
 
+/** the scenario files a run reads (never to be overwritten by its outputs) */
+function scenarioInputs(scenarios: readonly Scenario[]): InputFile[] {
+  const files = new Set(scenarios.flatMap((s) => (s.origin === undefined ? [] : [s.origin.file])));
+  return [...files].map((path) => ({ path, what: 'a scenario file this check reads' }));
+}
+
 async function runCheck(names: string[], flags: CheckFlags, cmd: Command): Promise<number> {
+  const force = flags.force === true;
   const common = {
     workers: flags.workers,
     sliceMs: defaultSliceMs,
     json: flags.json === true,
     verbose: flags.verbose === true,
-    out: flags.out ?? null,
     checkpointEveryMs: flags.checkpointEvery * 1000,
   };
+  const outputs = (checkpoint: string | null): void => {
+    checkDistinct([
+      ...(flags.out === undefined ? [] : [{ option: '--out', path: flags.out }]),
+      ...(checkpoint === null ? [] : [{ option: '--checkpoint', path: checkpoint }]),
+    ]);
+  };
+  if (flags.checkYields === true) {
+    const clash = (['resume', 'shard', 'checkpoint'] as const).find((f) => flags[f] !== undefined);
+    if (clash !== undefined) throw new UsageError(`--check-yields runs its searches in this thread, one by one: it does not take --${clash}`);
+  }
   if (flags.resume !== undefined) {
     const given = searchFlags.filter((f) => cmd.getOptionValueSource(f) === 'cli');
     if (names.length > 0 || given.length > 0) {
@@ -91,20 +117,23 @@ async function runCheck(names: string[], flags: CheckFlags, cmd: Command): Promi
     if (saved.shard !== null && flags.out === undefined && flags.json !== true) {
       throw new UsageError(`${flags.resume} is a --shard run, which writes its result as JSON: give --out FILE (or --json)`);
     }
-    const checkpoint = flags.checkpoint ?? flags.resume;
-    if (checkpoint !== flags.resume) refuseToOverwrite(checkpoint);
-    const resumed = {
-      ...common,
-      scenarios: saved.scenarios.map((n) => scenarioOfRun(n, saved.origins, flags.resume!)),
-      options: saved.options,
-      shard: saved.shard,
-      checkpoint,
-      resumed: saved.progress,
-    };
+    const scenarios = saved.scenarios.map((n) => scenarioOfRun(n, saved.origins, flags.resume!));
+    checkProgressFits(flags.resume, saved, scenarios);
+    const checkpointPath = flags.checkpoint ?? flags.resume;
+    outputs(checkpointPath);
+    const inputs = [...scenarioInputs(scenarios), { path: flags.resume, what: 'the checkpoint being resumed' }];
+    // the checkpoint resumed is this run's own: it goes on being written there
+    const checkpoint = checkpointPath === flags.resume
+      ? new OutputFile(checkpointPath, 'checkpoint', '--checkpoint', force, scenarioInputs(scenarios))
+      : newCheckpoint(checkpointPath, force, inputs);
+    const out = flags.out === undefined ? null : new OutputFile(flags.out, saved.shard === null ? 'report' : 'shard', '--out', force, inputs);
+    out?.check();
+    const { options, shard, progress } = saved;
     try {
-      return await runCheckRequest(resumed);
+      return await runCheckRequest({ ...common, scenarios, options, shard, out, checkpoint, resumed: progress });
     } catch (e) {
-      if (e instanceof UsageError || e instanceof RunFileError || scenarioFileError(e) !== null) throw e;
+      const known = e instanceof UsageError || e instanceof RunFileError || e instanceof OutputRefused;
+      if (known || scenarioFileError(e) !== null) throw e;
       // a state that runs into a choice the scenario does not have: edited, or from another version
       throw new RunFileError(`${flags.resume}: the saved search does not fit the scenarios of this iommulab: ${(e as Error).message.split('\n')[0]}`);
     }
@@ -112,25 +141,34 @@ async function runCheck(names: string[], flags: CheckFlags, cmd: Command): Promi
   if (flags.shard !== undefined && flags.out === undefined && flags.json !== true) {
     throw new UsageError('a --shard run writes its result as JSON: give --out FILE (or --json)');
   }
-  if (flags.checkpoint !== undefined) refuseToOverwrite(flags.checkpoint);
+  const scenarios = scenariosOfArgs(names);
+  outputs(flags.checkpoint ?? null);
+  const inputs = scenarioInputs(scenarios);
+  const checkpoint = flags.checkpoint === undefined ? null : newCheckpoint(flags.checkpoint, force, inputs);
+  const out = flags.out === undefined ? null : new OutputFile(flags.out, flags.shard === undefined ? 'report' : 'shard', '--out', force, inputs);
+  out?.check();
+  const options: CheckOptions = {
+    strategy: flags.strategy ?? defaultCheckOptions.strategy,
+    seed: flags.seed,
+    executions: flags.executions,
+    preemptionBound: flags.preemptionBound ?? Number.POSITIVE_INFINITY,
+    pctDepth: flags.depth,
+    faults: flags.faults,
+    maxFailures: flags.maxFailures,
+    warnFails: flags.warnFails,
+    maxExecutions: flags.maxExecutions,
+    timeLimitMs: flags.timeLimit * 1000,
+    maxSteps: flags.maxSteps,
+    minimize: flags.minimize,
+  };
+  if (flags.checkYields === true) return runYieldCheck(scenarios, options, { ...common, out });
   return runCheckRequest({
     ...common,
-    scenarios: scenariosOfArgs(names),
-    options: {
-      strategy: flags.strategy ?? defaultCheckOptions.strategy,
-      seed: flags.seed,
-      executions: flags.executions,
-      preemptionBound: flags.preemptionBound ?? Number.POSITIVE_INFINITY,
-      pctDepth: flags.depth,
-      faults: flags.faults,
-      maxFailures: flags.maxFailures,
-      warnFails: flags.warnFails,
-      maxExecutions: flags.maxExecutions,
-      timeLimitMs: flags.timeLimit * 1000,
-      minimize: flags.minimize,
-    },
+    scenarios,
+    options,
     shard: flags.shard ?? null,
-    checkpoint: flags.checkpoint ?? null,
+    out,
+    checkpoint,
     resumed: [],
   });
 }
@@ -139,7 +177,16 @@ function kebab(flag: string): string {
   return flag.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 }
 
-function runReplay(name: string, scheduleText: string, flags: { warnFails: boolean; faults: CheckOptions['faults']; maxFailures: number }): number {
+interface ReplayFlags {
+  warnFails: boolean;
+  faults: CheckOptions['faults'];
+  maxFailures: number;
+  maxSteps: number;
+  timeLimit: number;
+  checkYields?: boolean;
+}
+
+function runReplay(name: string, scheduleText: string, flags: ReplayFlags): number {
   const s = scenarioOfArg(name);
   let schedule: ReturnType<typeof decodeSchedule>;
   try {
@@ -150,27 +197,83 @@ function runReplay(name: string, scheduleText: string, flags: { warnFails: boole
   }
   const searched = faultPlanFor(s, { ...defaultCheckOptions, faults: flags.faults, maxFailures: flags.maxFailures });
   try {
+    const yieldLog = flags.checkYields === true ? new YieldLog() : null;
     const exec = runOnce(s.program, schedule.choices, {
       faults: faultsFor(schedule, searched),
       warnFails: flags.warnFails,
       trace: true,
       strict: true,
+      maxSteps: flags.maxSteps,
+      deadline: performance.now() + flags.timeLimit * 1000,
+      yieldLog,
     });
     const target = replayTarget({ scenario: s.name, ...(s.origin && { file: displayPath(s.origin.file) }) });
     console.log(executionReport(target, scheduleText, exec));
-    return exec.violations.length > 0 ? 1 : 0;
+    let races: ReturnType<YieldLog['list']> = [];
+    if (yieldLog !== null) {
+      recordYieldSites(s.program, exec, yieldLog, flags.warnFails, flags.maxSteps);
+      races = yieldLog.list();
+      console.log(races.length === 0 ? '\nyield rule: kept in this execution' : `\n${races.map(yieldRaceSplat).join('\n\n')}`);
+    }
+    if (exec.violations.length > 0 || races.length > 0) return exitCodes.notAsExpected;
+    if (exec.truncated !== null) {
+      const limit = exec.truncated === 'steps' ? `--max-steps ${flags.maxSteps}` : `--time-limit ${flags.timeLimit} s`;
+      console.error(`iommulab: the execution was cut at ${limit} before it ended (not a kernel report; exit ${exitCodes.incomplete})`);
+      return exitCodes.incomplete;
+    }
+    return exitCodes.ok;
   } catch (e) {
     if (e instanceof ReplayMismatch) throw new UsageError(`schedule "${scheduleText}" does not fit scenario ${name}: ${e.message}`);
     throw e;
   }
 }
 
+const faultModes = ['scenario', 'none', 'nth', 'choice'];
+
+const mainExamples = `
+Examples:
+  iommulab list                                   the built-in scenarios
+  iommulab check                                  explore every built-in scenario
+  iommulab check iommu-reset-vs-attach -v         one scenario, with the splat of each violation
+  iommulab check my.yaml iommu-lifecycle          scenario files and built-ins together
+  iommulab replay iommu-reset-vs-detach 1x6.2x2.1 one execution, step by step
+
+Exit codes: 0 as expected, 1 not as expected (a bug found, or an expected one missing),
+2 bad usage or input, 3 incomplete (a limit cut a search short), 70 internal error,
+130 interrupted (progress saved). Run \`iommulab COMMAND --help\` for a command's options.`;
+
+const checkExamples = `
+Examples:
+  iommulab check                                        every built-in scenario
+  iommulab check abba-deadlock -v                       one scenario, with the splat of each violation
+  iommulab check my.yaml other.yml iommu-lifecycle      scenario files and built-ins together
+  iommulab check my.yaml:reset-race --faults nth        one scenario of a file, fail_nth sweep
+  iommulab check --strategy pct --seed 7 --executions 5000
+  iommulab check --checkpoint run.json                  save progress; continue with --resume run.json
+  iommulab check --shard 2/3 --out shard2.json          one of 3 shares; \`iommulab merge\` combines them
+
+Limits: a search stops at --time-limit or --max-executions, an execution at --max-steps; a
+search cut short is reported "incomplete" (exit 3). Outputs (--out, --checkpoint) never
+replace a file that is not iommulab's own output of the same kind without --force.
+Exit codes: 0 as expected, 1 not as expected, 2 bad usage or input, 3 incomplete,
+70 internal error, 130 interrupted (progress saved).`;
+
+/** The short hint a usage error ends with (instead of the whole help). */
+function hint(cmd: Command): string {
+  const path = cmd.parent === null ? 'iommulab' : `iommulab ${cmd.name()}`;
+  return `(run \`${path} --help\` for usage)`;
+}
+
 function program(): Command {
   const cmd = new Command('iommulab')
     .description('Explore every interleaving that matters of a kernel-faithful model of the Linux IOMMU subsystem')
-    .showHelpAfterError()
-    .exitOverride();
-  cmd
+    .version(packageVersion(), '-V, --version', 'print the version and exit')
+    .exitOverride()
+    // through console, like everything else the command prints (tests capture it in-process)
+    .configureOutput({ writeOut: (t) => console.log(t.replace(/\n$/, '')), writeErr: (t) => console.error(t.replace(/\n$/, '')) })
+    .addHelpText('after', mainExamples);
+  cmd.showHelpAfterError(hint(cmd));
+  const check = cmd
     .command('check')
     .description('explore scenarios (every built-in one by default) and compare each outcome with its expectation')
     .argument('[scenarios...]', 'built-in names (see `iommulab list`), scenario files (FILE.yaml: all of its scenarios), FILE.yaml:NAME')
@@ -179,93 +282,139 @@ function program(): Command {
     .addOption(
       new Option('--strategy <name>', 'search strategy (default dpor)').choices([...strategyNames]),
     )
-    .option('--seed <n>', 'seed for random and pct', int('--seed', 0, maxSeed), defaultCheckOptions.seed)
-    .option('--executions <n>', 'executions for random and pct', int('--executions', 1), defaultCheckOptions.executions)
-    .option('--preemption-bound <n>', 'dpor, dfs: only executions with at most this many preemptions', int('--preemption-bound'))
-    .option('--depth <d>', 'pct: bug depth', int('--depth', 1), defaultCheckOptions.pctDepth)
+    .option('--seed <n>', `seed for random and pct (${boundText(bounds.seed)})`, int('--seed', bounds.seed), defaultCheckOptions.seed)
+    .option('--executions <n>', 'executions for random and pct', int('--executions', bounds.executions), defaultCheckOptions.executions)
+    .option('--preemption-bound <n>', `dpor, dfs: only executions with at most this many preemptions (at most ${bounds.preemptionBound.max})`, int('--preemption-bound', bounds.preemptionBound))
+    .option('--depth <d>', `pct: bug depth (at most ${bounds.pctDepth.max})`, int('--depth', bounds.pctDepth), defaultCheckOptions.pctDepth)
     .addOption(
       new Option('--faults <mode>', 'allocation failures: scenario default, none, nth (fail_nth sweep), choice')
-        .choices(['scenario', 'none', 'nth', 'choice'])
+        .choices(faultModes)
         .default('scenario'),
     )
-    .option('--max-failures <n>', 'choice mode: failed allocations per execution', int('--max-failures', 1), 1)
+    .option('--max-failures <n>', `choice mode: failed allocations per execution (at most ${bounds.maxFailures.max})`, int('--max-failures', bounds.maxFailures), 1)
     .option('--no-warn-fails', 'a WARN is reported but does not fail the check')
-    .option('--max-executions <n>', 'stop a search after this many executions', int('--max-executions', 1), defaultCheckOptions.maxExecutions)
-    .option('--time-limit <seconds>', 'stop a search this long (wall clock) after it starts', int('--time-limit', 1), defaultCheckOptions.timeLimitMs / 1000)
+    .option('--max-executions <n>', 'stop a search after this many executions (incomplete)', int('--max-executions', bounds.maxExecutions), defaultCheckOptions.maxExecutions)
+    .option('--time-limit <seconds>', `stop a search and its minimization this long (wall clock) after it starts (incomplete; at most ${bounds.timeLimit.max.toLocaleString('en-US')})`, int('--time-limit', bounds.timeLimit), defaultCheckOptions.timeLimitMs / 1000)
+    .option('--max-steps <n>', `cut an execution that wants more steps (incomplete; at most ${bounds.maxSteps.max.toLocaleString('en-US')})`, int('--max-steps', bounds.maxSteps), defaultCheckOptions.maxSteps)
     .option('--no-minimize', 'report counterexamples as found, without shrinking')
-    .option('--workers <n>', 'worker threads (1: explore in this thread)', int('--workers', 1), defaultWorkers())
-    .option('--shard <i/n>', 'run the i-th of n deterministic shares of the work; `iommulab merge` combines them', shardArg)
+    .option('--workers <n>', `worker threads (1: explore in this thread; at most ${bounds.workers.max})`, int('--workers', bounds.workers), Math.min(defaultWorkers(), bounds.workers.max))
+    .option('--shard <i/n>', `run the i-th of n deterministic shares of the work (n at most ${bounds.shards.max}); \`iommulab merge\` combines them`, shardArg)
     .option('--out <file>', 'also write the JSON result to FILE (a --shard run\'s result)')
     .option('--checkpoint <file>', 'save progress to FILE periodically and on Ctrl-C')
-    .option('--checkpoint-every <seconds>', 'checkpoint period', seconds('--checkpoint-every'), 5)
+    .option('--checkpoint-every <seconds>', 'checkpoint period', seconds('--checkpoint-every', bounds.checkpointEvery), 5)
     .option('--resume <file>', 'continue the run saved in a checkpoint (its scenarios and options)')
+    .option('--force', 'let --out and --checkpoint replace an existing file that is not iommulab\'s output of that kind')
+    .option('--check-yields', 'checking mode: also report plain accesses that break the yield rule (slow; runs in this thread)')
+    .addHelpText('after', checkExamples)
     .action(async (names: string[], flags: CheckFlags, c: Command) => {
       process.exitCode = await runCheck(names, flags, c);
     });
-  cmd
+  check.showHelpAfterError(hint(check));
+  const merge = cmd
     .command('merge')
     .description('combine the results of `check --shard i/n --out FILE` runs into the report of the whole run')
     .argument('<files...>', 'the n shard result files')
     .option('--json', 'print one JSON document instead of text')
     .option('-v, --verbose', 'print the splat of every violation found')
     .option('--out <file>', 'also write the JSON result to FILE')
-    .action(async (files: string[], flags: { json?: boolean; verbose?: boolean; out?: string }) => {
-      const req = { json: flags.json === true, verbose: flags.verbose === true, out: flags.out ?? null };
+    .option('--force', 'let --out replace an existing file that is not an iommulab report')
+    .addHelpText('after', '\nExample:\n  iommulab merge shard1.json shard2.json shard3.json --out report.json')
+    .action(async (files: string[], flags: { json?: boolean; verbose?: boolean; out?: string; force?: boolean }) => {
+      const inputs = files.map((path) => ({ path, what: 'a shard result this merge reads' }));
+      const out = flags.out === undefined ? null : new OutputFile(flags.out, 'report', '--out', flags.force === true, inputs);
+      out?.check();
+      const req = { json: flags.json === true, verbose: flags.verbose === true, out };
       process.exitCode = await runMerge(files, req);
     });
-  cmd
+  merge.showHelpAfterError(hint(merge));
+  const replay = cmd
     .command('replay')
     .description('run one execution of a scenario along a schedule and print its full trace')
     .argument('<scenario>', 'a built-in name, FILE.yaml:NAME, or a scenario file holding one scenario')
     .argument('<schedule>', 'schedule string from a report, e.g. 0.1x2.0 ("-" for none)')
-    .addOption(new Option('--faults <mode>', 'as for check').choices(['scenario', 'none', 'nth', 'choice']).default('scenario'))
-    .option('--max-failures <n>', 'as for check', int('--max-failures', 1), 1)
+    .addOption(new Option('--faults <mode>', 'as for check').choices(faultModes).default('scenario'))
+    .option('--max-failures <n>', 'as for check', int('--max-failures', bounds.maxFailures), 1)
     .option('--no-warn-fails', 'a WARN is reported but does not fail')
-    .action((name: string, schedule: string, flags: { warnFails: boolean; faults: CheckOptions['faults']; maxFailures: number }) => {
+    .option('--max-steps <n>', 'as for check', int('--max-steps', bounds.maxSteps), defaultCheckOptions.maxSteps)
+    .option('--time-limit <seconds>', 'cut the execution this long after it starts', int('--time-limit', bounds.timeLimit), defaultCheckOptions.timeLimitMs / 1000)
+    .option('--check-yields', 'checking mode: also report plain accesses that break the yield rule in this execution')
+    .addHelpText('after', '\nExample:\n  iommulab replay iommu-reset-vs-detach 1x6.2x2.1\nExit codes: 0 no violation, 1 a violation, 2 bad usage, 3 cut by a limit.')
+    .action((name: string, schedule: string, flags: ReplayFlags) => {
       process.exitCode = runReplay(name, schedule, flags);
     });
-  cmd
+  replay.showHelpAfterError(hint(replay));
+  const patches = cmd
     .command('patches')
     .description('list the named patch toggles a scenario can run instead of the v7.0 baseline')
     .action(() => {
       const width = Math.max(...patchRegistry.map((p) => p.name.length));
       for (const p of patchRegistry) console.log(`${p.name.padEnd(width)}  ${p.description}\n${' '.repeat(width)}  source: ${p.source}`);
     });
-  cmd
+  patches.showHelpAfterError(hint(patches));
+  const list = cmd
     .command('list')
     .description('list the built-in scenarios, or the scenarios of scenario files')
     .argument('[files...]', 'scenario files (FILE.yaml)')
+    .addHelpText('after', '\nExamples:\n  iommulab list\n  iommulab list examples/scenarios/lifecycle.yaml')
     .action((files: string[]) => {
       const scenarios = files.length === 0 ? builtinScenarios : scenariosOfFiles(files);
       const width = Math.max(...scenarios.map((s) => s.name.length));
       for (const s of scenarios) console.log(`${s.name.padEnd(width)}  ${s.summary}`);
     });
+  list.showHelpAfterError(hint(list));
   return cmd;
+}
+
+function packageVersion(): string {
+  try {
+    // dist/src/cli/main.js -> the package's root
+    const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version?: unknown };
+    return typeof pkg.version === 'string' ? pkg.version : 'unknown';
+  } catch {
+    return 'unknown';
+  }
 }
 
 export async function main(argv: readonly string[]): Promise<number> {
   try {
     process.exitCode = undefined;
+    if (argv.length === 0) {
+      console.error('iommulab: no command given (check, replay, list, merge, patches)\n(run `iommulab --help` for usage)');
+      return exitCodes.usage;
+    }
     await program().parseAsync(argv as string[], { from: 'user' });
-    return typeof process.exitCode === 'number' ? process.exitCode : 0;
+    return typeof process.exitCode === 'number' ? process.exitCode : exitCodes.ok;
   } catch (e) {
-    if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
-    if (e instanceof UsageError || e instanceof RunFileError) {
-      console.error(`iommulab: ${e.message}`);
-      return 2;
-    }
-    const fileError = scenarioFileError(e);
-    if (fileError !== null) {
-      // FILE:LINE: FIELD: message lines, as a compiler prints them
-      console.error(fileError);
-      return 2;
-    }
-    if (e instanceof ModelError) {
-      // not a kernel finding: the model or a scenario is broken; say where, with a replay key
-      console.error(`iommulab: error in the model: ${e.message}`);
-      if (process.env.IOMMULAB_DEBUG) console.error(e.stack);
-      return 70;
-    }
-    throw e;
+    return reportError(e);
   }
+}
+
+/** Every error ends here: a message and a documented exit code, never a JS stack trace. */
+export function reportError(e: unknown): number {
+  if (e instanceof CommanderError) return e.exitCode === 0 ? exitCodes.ok : exitCodes.usage;
+  if (e instanceof UsageError || e instanceof RunFileError || e instanceof OutputRefused) {
+    console.error(`iommulab: ${e.message}`);
+    return exitCodes.usage;
+  }
+  const fileError = scenarioFileError(e);
+  if (fileError !== null) {
+    // FILE:LINE: FIELD: message lines, as a compiler prints them
+    console.error(fileError);
+    return exitCodes.usage;
+  }
+  if (e instanceof ModelError) {
+    // not a kernel finding: the model or a scenario is broken; say where, with a replay key
+    console.error(`iommulab: error in the model: ${e.message}`);
+    if (process.env.IOMMULAB_DEBUG) console.error(e.stack);
+    return exitCodes.internal;
+  }
+  if (e instanceof RangeError && /call stack/i.test(e.message)) {
+    console.error('iommulab: an input is nested too deeply to be handled (a scenario file or a saved run); nothing was run');
+    if (process.env.IOMMULAB_DEBUG) console.error(e.stack);
+    return exitCodes.usage;
+  }
+  const message = e instanceof Error ? e.message.split('\n')[0] : String(e);
+  console.error(`iommulab: internal error: ${message}\nThis is a bug in iommulab; run again with IOMMULAB_DEBUG=1 for the stack, and report it.`);
+  if (process.env.IOMMULAB_DEBUG && e instanceof Error) console.error(e.stack);
+  return exitCodes.internal;
 }

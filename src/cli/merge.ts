@@ -1,12 +1,12 @@
 // `iommulab merge FILE...`: the report of a sharded run, as `check` would have printed it.
 import { mergeShards } from '../check/merge.js';
 import { readRunFile } from '../check/run-file.js';
-import { reportOutcomes } from './check-command.js';
+import { type OutputFile, reportOutcomes } from './check-command.js';
 
 export interface MergeRequest {
   readonly json: boolean;
   readonly verbose: boolean;
-  readonly out: string | null;
+  readonly out: OutputFile | null;
 }
 
 export async function runMerge(files: readonly string[], req: MergeRequest): Promise<number> {
@@ -15,5 +15,5 @@ export async function runMerge(files: readonly string[], req: MergeRequest): Pro
   const merged = await mergeShards(shards);
   // the time the shards spent exploring, like the elapsed time of an unsharded check
   const explored = merged.outcomes.reduce((t, o) => t + o.elapsedMs, 0);
-  return reportOutcomes(merged.outcomes, explored + performance.now() - start, req, true);
+  return reportOutcomes(merged.outcomes, explored + performance.now() - start, { ...req, options: merged.options }, true);
 }

@@ -80,7 +80,11 @@ export function scenariosOfArgs(args: readonly string[]): Scenario[] {
     for (const s of named) {
       const twin = out.find((x) => x.name === s.name);
       if (twin !== undefined) {
-        throw new UsageError(`scenario "${s.name}" is named twice (${where(twin)} and ${where(s)}): a check runs each name once`);
+        const file = [s, twin].find((x) => x.origin !== undefined);
+        const fix = file === undefined ? '' : `; rename it in ${displayPath(file.origin!.file)} (its name: field) to check both`;
+        throw new UsageError(
+          `scenario "${s.name}" is named twice (${where(twin)} and ${where(s)}): a check runs each name once (checkpoints, shards and reports key scenarios by name)${fix}`,
+        );
       }
       out.push(s);
     }

@@ -286,6 +286,20 @@ function entryWritten(sys: System, devs: readonly Device[]): CheckSite {
 function endpointWritten(sys: System, ep: HwEndpoint, op: Op): CheckSite | null {
   const dev = sys.epDev.get(ep);
   if (dev === undefined) return null;
+  // an ATS invalidation names the whole function (it reads its reset state): told by its verb
+  if (op.verb === 'atc_inv') {
+    // H16: the function cannot answer, the invalidation times out; with the reset hooks in force
+    // it should not have been sent at all (I9)
+    return {
+      reads: [access(ep, 'inReset')],
+      kind: 'invalidation-timeout',
+      run: () =>
+        ep.inReset
+          ? `H16: an ATS invalidation sent to ${dev.label} timed out: the function is in reset` +
+          (resetHooksApply(dev) ? ' (I9: nothing may be sent to a function the reset hooks blocked)' : '')
+          : null,
+    };
+  }
   if (op.field === null) {
     // the function enters reset (FLR, PM or bus reset): it must be blocked by now
     const reads: Access[] = [access(dev, 'iommuGroup')];
@@ -302,19 +316,6 @@ function endpointWritten(sys: System, ep: HwEndpoint, op: Op): CheckSite | null 
     return site([access(ep, 'inReset')], () =>
       ep.inReset && ep.atsEnabled && resetHooksApply(dev) ? `I9: ${dev.label} is in reset with ATS enabled` : null,
     );
-  }
-  if (op.field === 'atc') {
-    // H16: the function cannot answer, the invalidation times out; with the reset hooks in force
-    // it should not have been sent at all (I9)
-    return {
-      reads: [access(ep, 'inReset')],
-      kind: 'invalidation-timeout',
-      run: () =>
-        ep.inReset
-          ? `H16: an ATS invalidation sent to ${dev.label} timed out: the function is in reset` +
-          (resetHooksApply(dev) ? ' (I9: nothing may be sent to a function the reset hooks blocked)' : '')
-          : null,
-    };
   }
   return null;
 }

@@ -2,6 +2,7 @@
 // (spec core.md §2.5, §4.2 "Group object helpers").
 import type { Device } from '../base/device.js';
 import {
+  atomicUpdate,
   ENOMEM,
   type ErrPtr,
   type Gen,
@@ -96,9 +97,13 @@ export function* iommuGroupAlloc(): Gen<ErrPtr<IommuGroup>> {
     yield* kfree(group);
     return -ENOMEM;
   }
+  // the IDA locks itself: the lowest free id is taken in one atomic step
   let id = 0;
-  while (g.groupIds.has(id)) id++;
-  g.groupIds.add(id);
+  yield* atomicUpdate(g, 'groupIds', (ids) => {
+    while (ids.has(id)) id++;
+    ids.add(id);
+    return ids;
+  });
   group.id = id;
   // kobject_init_and_add(), the devices/ kobject and the sysfs attribute files, as one fault point
   if (yield* shouldFail('kobject_init_and_add')) {
@@ -111,7 +116,11 @@ export function* iommuGroupAlloc(): Gen<ErrPtr<IommuGroup>> {
 /** iommu_group_release(): the last reference is gone */
 function* iommuGroupRelease(group: IommuGroup): Gen {
   if (group.iommuDataRelease !== null) group.iommuDataRelease(group.iommuData);
-  iommuCore.groupIds.delete(group.id);
+  // ida_free(), one atomic step
+  yield* atomicUpdate(iommuCore, 'groupIds', (ids) => {
+    ids.delete(group.id);
+    return ids;
+  });
   // domains are freed by iommu_deinit_device()
   WARN_ON(group.defaultDomain !== null, 'WARN_ON(group->default_domain)');
   WARN_ON(group.blockingDomain !== null, 'WARN_ON(group->blocking_domain)');

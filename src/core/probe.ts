@@ -59,7 +59,7 @@ export function* iommuInitDevice(dev: Device): Gen<number> {
   if (ops === null) {
     ret = -ENODEV;
     unwind = 'free';
-  } else if (!tryModuleGet(ops.owner)) {
+  } else if (!(yield* tryModuleGet(ops.owner))) {
     ret = -EINVAL;
     unwind = 'free';
   } else {
@@ -79,7 +79,8 @@ export function* iommuInitDevice(dev: Device): Gen<number> {
           ret = group;
           unwind = 'unlink';
         } else {
-          // takes over the reference device_group() returned; read locklessly elsewhere
+          // takes over the reference device_group() returned; a plain store in C that lockless
+          // readers (iommu_group_get(), the attach and ownership entry points) race with
           yield* writeOnce(dev, 'iommuGroup', group!);
           dev.ghostProbing = true;
           param.maxPasids = devIommuGetMaxPasids(dev);
@@ -94,7 +95,7 @@ export function* iommuInitDevice(dev: Device): Gen<number> {
     // probe lock only, no group mutex
     if (ops!.releaseDevice !== undefined) yield* ops!.releaseDevice(dev);
   }
-  if (unwind !== 'free') modulePut(ops!.owner);
+  if (unwind !== 'free') yield* modulePut(ops!.owner);
   param.iommuDev = null;
   yield* devIommuFree(dev);
   return ret;
@@ -142,10 +143,10 @@ export function* iommuDeinitDevice(dev: Device): Gen {
     }
     group.domain = null;
   }
-  // the caller puts the group reference
+  // the caller puts the group reference (a store lockless readers race with, as in init)
   yield* writeOnce(dev, 'iommuGroup', null);
   dev.ghostDeinit = false;
-  modulePut(ops.owner);
+  yield* modulePut(ops.owner);
   yield* devIommuFree(dev);
   yield* writeOnce(dev, 'dmaIommu', false);
 }

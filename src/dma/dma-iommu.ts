@@ -13,6 +13,7 @@ import { iommuGetDmaDomain } from '../core/query.js';
 import { IOMMU_MMIO, IOMMU_NOEXEC, IOMMU_READ, IOMMU_WRITE } from '../hw/io-pgtable.js';
 import { isPciDev } from '../pci/pci.js';
 import {
+  atomicSection,
   deref,
   EEXIST,
   EINVAL,
@@ -121,15 +122,19 @@ function* iommuDmaAllocIova(domain: IommuDomain, size: number): Gen<number> {
 function* allocIova(iovad: IovaDomain, size: number): Gen<number> {
   // alloc_iova_fast(): an rcache miss allocates a node
   if (yield* shouldFail('alloc_iova_fast')) return 0;
-  const pages = Math.ceil(size / iovad.granule);
-  iovad.next -= pages * iovad.granule;
-  iovad.inUse.set(iovad.next, pages * iovad.granule);
-  return iovad.next;
+  // under iova_rbtree_lock: one atomic step on the allocator (devices of a group share it)
+  return yield* atomicSection(iovad, 'alloc_iova', (a) => {
+    const pages = Math.ceil(size / a.granule);
+    a.next -= pages * a.granule;
+    a.inUse.set(a.next, pages * a.granule);
+    return a.next;
+  });
 }
 
 /** iommu_dma_free_iova() */
-function iommuDmaFreeIova(domain: IommuDomain, iova: number): void {
-  domain.iovaCookie?.iovad?.inUse.delete(iova);
+function* iommuDmaFreeIova(domain: IommuDomain, iova: number): Gen {
+  const iovad = domain.iovaCookie?.iovad ?? null;
+  if (iovad !== null) yield* atomicSection(iovad, 'free_iova', (a) => a.inUse.delete(iova));
 }
 
 /** __iommu_dma_map(): deferred attach, IOVA, iommu_map() */
@@ -139,7 +144,7 @@ function* __iommuDmaMap(dev: Device, phys: number, size: number, prot: number): 
   const iova = yield* iommuDmaAllocIova(domain, size);
   if (iova === 0) return DMA_MAPPING_ERROR;
   if ((yield* iommuMap(domain, iova, phys, size, prot)) !== 0) {
-    iommuDmaFreeIova(domain, iova);
+    yield* iommuDmaFreeIova(domain, iova);
     return DMA_MAPPING_ERROR;
   }
   return iova;
@@ -156,7 +161,7 @@ export function* dmaUnmapPage(dev: Device, addr: number, size: number): Gen {
   if (!(yield* readOnce(dev, 'dmaIommu'))) return;
   const domain = deref(yield* iommuGetDmaDomain(dev), 'iommu_get_dma_domain(dev)');
   yield* iommuUnmap(domain, addr, size);
-  iommuDmaFreeIova(domain, addr);
+  yield* iommuDmaFreeIova(domain, addr);
 }
 
 /** has_msi_cookie(): a DMA or an MSI-only cookie keeps a doorbell page list */
@@ -184,7 +189,7 @@ function* iommuDmaGetMsiPage(msiAddr: number, domain: IommuDomain): Gen<IommuDma
     return null;
   }
   if ((yield* iommuMap(domain, iova, phys, size, prot)) !== 0) {
-    iommuDmaFreeIova(domain, iova);
+    yield* iommuDmaFreeIova(domain, iova);
     yield* kfree(page);
     return null;
   }

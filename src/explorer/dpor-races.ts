@@ -57,14 +57,20 @@ export function analyzeRaces(rel: Relation, rec: RunRecord, insert: InsertWakeup
   const vc = new Int32Array(n * T);
   const join = new Int32Array(T);
   const last = new Int32Array(T).fill(NONE);
-  const byOid = new Map<number, number[]>();
-  const byContainer = new Map<number, number[]>();
+  const byOid = new Map<number, StepList>();
+  const byContainer = new Map<number, StepList>();
   // steps whose checks read an object (Op.reads), by the object and by its container
-  const byRead = new Map<number, number[]>();
-  const byReadContainer = new Map<number, number[]>();
-  const spawns: number[] = [];
-  const allocs: number[] = [];
-  const failed: number[] = [];
+  const byRead = new Map<number, StepList>();
+  const byReadContainer = new Map<number, StepList>();
+  const spawns = new StepList();
+  const allocs = new StepList();
+  const failed = new StepList();
+  /** append step j; a scan skips a run of one thread's steps in one jump (a long thread is not quadratic) */
+  const add = (l: StepList, j: number): void => {
+    const at = l.steps.length;
+    l.skip.push(at === 0 ? -1 : events[l.steps[at - 1]!]!.thread !== events[j]!.thread ? at - 1 : l.skip[at - 1]!);
+    l.steps.push(j);
+  };
   const fatalAt = n > 0 && events[n - 1]!.fatal ? n - 1 : -1;
   const mark = new Int32Array(n);
   let stamp = 0;
@@ -106,13 +112,19 @@ export function analyzeRaces(rel: Relation, rec: RunRecord, insert: InsertWakeup
       return;
     }
     stamp++;
-    const visit = (list: readonly number[] | undefined, mayStop: boolean): void => {
+    const visit = (list: StepList | undefined, mayStop: boolean): void => {
       if (list === undefined) return;
-      for (let at = list.length - 1; at >= 0; at--) {
-        const i = list[at]!;
-        if (i >= limit || mark[i] === stamp) continue;
+      const { steps, skip } = list;
+      for (let at = steps.length - 1; at >= 0;) {
+        const i = steps[at]!;
         const x = events[i]!;
-        if (x.thread === e.thread || !conflicts(rel, x, e)) continue;
+        // e's own thread: straight to the latest step of another thread before this run
+        if (x.thread === e.thread) {
+          at = skip[at]!;
+          continue;
+        }
+        at--;
+        if (i >= limit || mark[i] === stamp || !conflicts(rel, x, e)) continue;
         mark[i] = stamp;
         if (each(i) && mayStop) return;
       }
@@ -157,19 +169,19 @@ export function analyzeRaces(rel: Relation, rec: RunRecord, insert: InsertWakeup
     last[t] = j;
     const obj = e.op.obj;
     if (obj !== null) {
-      listFor(byOid, obj.oid).push(j);
-      if (obj.container != null) listFor(byContainer, obj.container.oid).push(j);
+      add(listFor(byOid, obj.oid), j);
+      if (obj.container != null) add(listFor(byContainer, obj.container.oid), j);
     }
     const reads = e.op.reads;
     if (reads !== undefined) {
       for (const r of reads) {
-        listFor(byRead, r.obj.oid).push(j);
-        if (r.obj.container != null) listFor(byReadContainer, r.obj.container.oid).push(j);
+        add(listFor(byRead, r.obj.oid), j);
+        if (r.obj.container != null) add(listFor(byReadContainer, r.obj.container.oid), j);
       }
     }
-    if (e.op.kind === OpKind.Spawn) spawns.push(j);
-    if (e.op.kind === OpKind.Alloc) allocs.push(j);
-    if (e.fail) failed.push(j);
+    if (e.op.kind === OpKind.Spawn) add(spawns, j);
+    if (e.op.kind === OpKind.Alloc) add(allocs, j);
+    if (e.fail) add(failed, j);
   }
   for (const e of rec.pending) if (e !== null) scan(e, -1, predOf(e.thread), n, null);
 
@@ -195,7 +207,7 @@ export function analyzeRaces(rel: Relation, rec: RunRecord, insert: InsertWakeup
   const runnableAfter = (i: number, e2: Ev): boolean => {
     if (!mayBlock(e2.op)) return true;
     const state = new BlockingState();
-    for (const k of byOid.get(e2.op.obj!.oid) ?? []) {
+    for (const k of byOid.get(e2.op.obj!.oid)?.steps ?? []) {
       if (k === i || (k > i && hb(i, k))) continue;
       state.apply(events[k]!.thread, events[k]!.op);
     }
@@ -267,10 +279,16 @@ function covers(x: Ev, e: Ev): boolean {
   return x.op.obj?.oid === e.op.obj?.oid && (x.op.field === null || x.op.field === e.op.field);
 }
 
-function listFor(m: Map<number, number[]>, key: number): number[] {
+/** Steps in order, each with the position of the latest earlier one of another thread (-1: none). */
+class StepList {
+  readonly steps: number[] = [];
+  readonly skip: number[] = [];
+}
+
+function listFor(m: Map<number, StepList>, key: number): StepList {
   let l = m.get(key);
   if (l === undefined) {
-    l = [];
+    l = new StepList();
     m.set(key, l);
   }
   return l;

@@ -1,11 +1,13 @@
 // The exploration loop: run executions as the strategy directs, check each, keep the best
 // counterexample per violation kind (a total order, see found.ts).
-import { Execution, type FaultPlan, noFaults, type Program } from '../rt/execution.js';
+import { defaultLivelockSteps, Execution, type FaultPlan, noFaults, type Program } from '../rt/execution.js';
 import { LockdepGraph } from '../rt/lockdep.js';
 import { ModelError } from '../rt/violation.js';
+import type { YieldLog } from '../rt/yield-race.js';
 import { type Counterexample, FoundSet } from './found.js';
 import { encodeSchedule } from './schedule.js';
 import type { Strategy } from './strategy.js';
+import { recordYieldSites } from './yield-sites.js';
 
 export type { Counterexample } from './found.js';
 
@@ -14,6 +16,7 @@ export interface ExploreOptions {
   readonly warnFails: boolean;
   readonly maxExecutions: number;
   readonly timeLimitMs: number;
+  /** steps per execution; an execution that wants more is cut and counted as truncated */
   readonly maxSteps: number;
   /** stop at the first failing execution instead of looking for every kind */
   readonly stopOnFirst: boolean;
@@ -21,6 +24,10 @@ export interface ExploreOptions {
   readonly recordOps: boolean;
   /** the lockdep graph the executions share (default: a fresh one for this search) */
   readonly lockdep?: LockdepGraph;
+  /** steps without progress that make a livelock (default: rt/execution.ts defaultLivelockSteps) */
+  readonly livelockSteps?: number;
+  /** checking mode: log plain accesses that break the yield rule here (rt/yield-check.ts) */
+  readonly yieldLog?: YieldLog | null;
 }
 
 export const defaultExploreOptions: ExploreOptions = {
@@ -42,6 +49,8 @@ export interface ExploreResult {
   readonly exhaustive: boolean;
   /** stopped by maxExecutions or the time limit */
   readonly limitHit: boolean;
+  /** executions cut at maxSteps (their ends were not explored: the search is incomplete) */
+  readonly truncated: number;
   /** best counterexample per kind, in the order the kinds were first found */
   readonly found: readonly Counterexample[];
   /** most allocations any execution made (bounds a fail_nth sweep) */
@@ -51,6 +60,8 @@ export interface ExploreResult {
 export function explore(program: Program<unknown>, strategy: Strategy, options: Partial<ExploreOptions> = {}): ExploreResult {
   const opts = { ...defaultExploreOptions, ...options };
   const lockdep = opts.lockdep ?? new LockdepGraph();
+  const start = performance.now();
+  const deadline = start + opts.timeLimitMs;
   const execOpts = {
     faults: opts.faults,
     lockdep,
@@ -58,19 +69,31 @@ export function explore(program: Program<unknown>, strategy: Strategy, options: 
     trace: false,
     recordOps: opts.recordOps || strategy.recordsOps === true,
     maxSteps: opts.maxSteps,
+    // a long execution is cut at the deadline too (it never ends on its own within maxSteps)
+    deadline,
+    livelockSteps: opts.livelockSteps ?? defaultLivelockSteps,
+    yieldLog: opts.yieldLog ?? null,
   };
   const nth = opts.faults.mode === 'nth' ? opts.faults.nth : undefined;
   const found = new FoundSet();
-  const start = performance.now();
-  const deadline = start + opts.timeLimitMs;
   let executions = 0;
   let steps = 0;
   let maxAllocations = 0;
   let limitHit = false;
+  let truncated = 0;
+  // the clock is read every 64 executions, or sooner when they are long
+  let clockSteps = 0;
   for (;;) {
-    if (executions >= opts.maxExecutions || ((executions & 63) === 0 && performance.now() > deadline)) {
+    if (executions >= opts.maxExecutions) {
       limitHit = true;
       break;
+    }
+    if ((executions & 63) === 0 || steps - clockSteps >= 4096) {
+      clockSteps = steps;
+      if (performance.now() > deadline) {
+        limitHit = true;
+        break;
+      }
     }
     const chooser = strategy.next();
     if (chooser === null) break;
@@ -81,6 +104,7 @@ export function explore(program: Program<unknown>, strategy: Strategy, options: 
       throw modelError(e, exec, nth);
     }
     strategy.finished(exec);
+    if (execOpts.yieldLog !== null) recordYieldSites(program, exec, execOpts.yieldLog, opts.warnFails, opts.maxSteps);
     executions++;
     steps += exec.steps;
     if (exec.allocations > maxAllocations) maxAllocations = exec.allocations;
@@ -88,14 +112,22 @@ export function explore(program: Program<unknown>, strategy: Strategy, options: 
       found.addExecution(exec, executions, nth);
       if (opts.stopOnFirst) break;
     }
+    if (exec.truncated !== null) {
+      if (exec.truncated === 'time') {
+        limitHit = true;
+        break;
+      }
+      truncated++;
+    }
   }
   return {
     strategy: strategy.name,
     executions,
     steps,
     elapsedMs: performance.now() - start,
-    exhaustive: !limitHit && strategy.exhaustive && !(opts.stopOnFirst && found.size > 0),
+    exhaustive: !limitHit && truncated === 0 && strategy.exhaustive && !(opts.stopOnFirst && found.size > 0),
     limitHit,
+    truncated,
     found: found.list(),
     maxAllocations,
   };

@@ -2,7 +2,7 @@
 // 2nd, and so on, until a run makes fewer allocations than N (like tools/testing/selftests'
 // iommufd_fail_nth).
 import type { Program } from '../rt/execution.js';
-import { type ExploreOptions, type ExploreResult, explore } from './engine.js';
+import { defaultExploreOptions, type ExploreOptions, type ExploreResult, explore } from './engine.js';
 import type { Strategy } from './strategy.js';
 
 export interface SweepResult extends ExploreResult {
@@ -29,7 +29,7 @@ export class NthSweep {
     this.s = state ?? {
       n: 1,
       over: false,
-      sum: { strategy: '', executions: 0, steps: 0, elapsedMs: 0, exhaustive: true, limitHit: false, found: [], maxAllocations: 0 },
+      sum: { strategy: '', executions: 0, steps: 0, elapsedMs: 0, exhaustive: true, limitHit: false, truncated: 0, found: [], maxAllocations: 0 },
     };
   }
 
@@ -57,6 +57,7 @@ export class NthSweep {
       elapsedMs: a.elapsedMs + r.elapsedMs,
       exhaustive: a.exhaustive && r.exhaustive,
       limitHit: a.limitHit || r.limitHit,
+      truncated: a.truncated + r.truncated,
       found,
       maxAllocations: Math.max(a.maxAllocations, r.maxAllocations),
     };
@@ -76,6 +77,9 @@ export function sweepNth(
   options: Partial<ExploreOptions> = {},
 ): SweepResult {
   const sweep = new NthSweep(options.stopOnFirst === true);
-  while (sweep.add(explore(program, makeStrategy(), { ...options, faults: { mode: 'nth', nth: sweep.n } })));
+  // the time limit is the whole sweep's, not each point's
+  const deadline = performance.now() + (options.timeLimitMs ?? defaultExploreOptions.timeLimitMs);
+  const point = (): Partial<ExploreOptions> => ({ ...options, faults: { mode: 'nth', nth: sweep.n }, timeLimitMs: Math.max(0, deadline - performance.now()) });
+  while (sweep.add(explore(program, makeStrategy(), point())));
   return sweep.result();
 }

@@ -20,8 +20,11 @@ export function minimize(
   faults: FaultPlan,
   warnFails: boolean,
   budget = 400,
+  limits: { readonly maxSteps?: number; readonly deadline?: number } = {},
 ): Minimized {
-  const opts: RunOnceOptions = { faults, warnFails, trace: false, strict: false };
+  // the search's limits hold here too: each attempt within maxSteps, shrinking stops at the deadline
+  const deadline = limits.deadline ?? Number.POSITIVE_INFINITY;
+  const opts: RunOnceOptions = { faults, warnFails, trace: false, strict: false, maxSteps: limits.maxSteps, deadline };
   let attempts = 0;
   const attempt = (cand: readonly number[]) => {
     attempts++;
@@ -32,10 +35,11 @@ export function minimize(
   if (first === null) return { choices, steps: Number.NaN, preemptions: Number.NaN, attempts };
   let best = { choices: first.choices.slice(), steps: first.steps, preemptions: first.preemptions };
   let improved = true;
-  while (improved && attempts < budget) {
+  const more = (): boolean => attempts < budget && performance.now() <= deadline;
+  while (improved && more()) {
     improved = false;
     // try removing each choice, latest first (late choices tend to be noise after the bug)
-    for (let i = best.choices.length - 1; i >= 0 && attempts < budget; i--) {
+    for (let i = best.choices.length - 1; i >= 0 && more(); i--) {
       const cand = best.choices.slice(0, i).concat(best.choices.slice(i + 1));
       const exec = attempt(cand);
       if (exec === null) continue;

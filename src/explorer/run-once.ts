@@ -1,6 +1,7 @@
 // Run a single execution along a given choice sequence.
 import { Execution, type FaultPlan, type Program } from '../rt/execution.js';
 import { LockdepGraph } from '../rt/lockdep.js';
+import type { YieldLog } from '../rt/yield-race.js';
 import { ReplayStrategy } from './replay.js';
 
 export interface RunOnceOptions {
@@ -10,6 +11,10 @@ export interface RunOnceOptions {
   /** strict: a choice that is not possible is an error; lenient: it is skipped */
   readonly strict: boolean;
   readonly maxSteps?: number;
+  /** performance.now() at which the execution is cut (Execution.truncated) */
+  readonly deadline?: number;
+  /** checking mode (rt/yield-check.ts) */
+  readonly yieldLog?: YieldLog | null;
 }
 
 export function runOnce(program: Program<unknown>, choices: readonly number[], opts: RunOnceOptions): Execution {
@@ -22,6 +27,8 @@ export function runOnce(program: Program<unknown>, choices: readonly number[], o
     trace: opts.trace,
     recordOps: false,
     maxSteps: opts.maxSteps ?? 100_000,
+    ...(opts.deadline === undefined ? {} : { deadline: opts.deadline }),
+    yieldLog: opts.yieldLog ?? null,
   }).run();
   replay.finished(exec);
   return exec;

@@ -4,7 +4,7 @@
 // function was in reset). A function in reset issues no DMA and answers no ATS invalidation.
 import { DeviceAtc } from './cache/atc.js';
 import type { UsedKey } from './cache/fence-log.js';
-import { type Gen, hwUpdate, hwWrite, KObject } from '../sync/index.js';
+import { access, type Gen, hwStep, hwStepDone, hwUpdate, hwWrite, KObject } from '../sync/index.js';
 
 export class HwEndpoint extends KObject {
   /** ATS capability present */
@@ -30,9 +30,11 @@ export class HwEndpoint extends KObject {
   }
 }
 
-/** the function enters reset (FLR initiated, D3hot, secondary bus reset): ATC lost, ATS disabled */
+/**
+ * the function enters reset (FLR initiated, D3hot, secondary bus reset): ATC lost, ATS disabled;
+ * one write to the whole function (every field it changes is part of the op)
+ */
 export function* hwFunctionResetStart(ep: HwEndpoint): Gen {
-  // the whole function: reset state, ATC and the ATS enable bit at once
   yield* hwUpdate(ep, null, (e) => {
     e.inReset = true;
     e.resets++;
@@ -49,9 +51,9 @@ export function* hwFunctionResetEnd(ep: HwEndpoint): Gen {
 /**
  * An ATS invalidation reaching the function, as one step (what an IOMMU's ATC_INV / dev-TLB
  * invalidation does when its queue processes it). A function in reset does not answer: the
- * invalidation times out (counted; the IOMMU reports the timeout at its fence). Returns false on
- * a timeout. The step names the whole endpoint: the effect depends on the reset state. Returns
- * the ATC generation a fence completes, or null when the invalidation timed out.
+ * invalidation times out (counted; the IOMMU reports the timeout at its fence). The caller's step
+ * writes the endpoint's 'atc' and reads 'inReset'. Returns the ATC generation a fence completes,
+ * or null when the invalidation timed out.
  */
 export function atcInvalidateNow(
   ep: HwEndpoint,
@@ -70,5 +72,8 @@ export function atcInvalidateNow(
  * invalidation from a reset entry (field null) by the field written.
  */
 export function* hwAtcInvalidate(ep: HwEndpoint): Gen {
-  yield* hwUpdate(ep, 'atc', (e) => void atcInvalidateNow(e, undefined, null), 'atc_inv');
+  // the effect depends on the reset state: the step reads inReset beside writing 'atc'
+  const site = yield* hwStep(ep, 'atc', 'write', 'atc_inv', [access(ep, 'inReset')]);
+  atcInvalidateNow(ep, undefined, null);
+  hwStepDone(site);
 }

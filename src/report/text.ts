@@ -15,7 +15,9 @@ export function replayTarget(o: { readonly scenario: string; readonly file?: str
 
 export function outcomeLine(o: ScenarioOutcome, nameWidth: number): string {
   const verdict = o.matches ? 'ok  ' : 'FAIL';
-  const found = o.violations.length > 0 ? `violation: ${o.violations.map((v) => v.kind).join(', ')}` : o.outcome;
+  const kinds = o.violations.length > 0 ? `violation: ${o.violations.map((v) => v.kind).join(', ')}` : o.outcome;
+  const races = o.yieldRaces?.length ?? 0;
+  const found = races > 0 ? `${kinds}; yield rule broken at ${races} location${races > 1 ? 's' : ''}` : kinds;
   // the default search goes unnamed; any other (dfs, a preemption bound, sampling) is named
   const how = /^dpor( x fail_nth)?$/.test(o.strategy) ? '' : ` of ${o.strategy}`;
   const search = `${o.exhaustive ? 'exhaustive' : 'partial'} ${o.executions} exec${how}, ${(o.elapsedMs / 1000).toFixed(2)}s`;
@@ -28,6 +30,11 @@ export function summaryLine(outcomes: readonly ScenarioOutcome[], elapsedMs: num
   const bad = outcomes.filter((o) => !o.matches).length;
   const execs = outcomes.reduce((n, o) => n + o.executions, 0);
   return `${outcomes.length - bad} of ${outcomes.length} scenarios as expected, ${bad} not; ${execs} executions in ${(elapsedMs / 1000).toFixed(2)}s`;
+}
+
+/** The yield-rule reports of a check in checking mode, each with the command that shows it again. */
+export function yieldRaceReports(o: ScenarioOutcome): string[] {
+  return (o.yieldRaces ?? []).map((r) => `[yield rule] replay: ${replayCommand(replayTarget(o), r.schedule)} --check-yields\n${r.splat}`);
 }
 
 /** The whole story of one replayed execution. */

@@ -1,7 +1,7 @@
 // One execution: build a fresh world, run its threads to the end under a chooser, tear down,
 // then check what is left. Every nondeterministic decision goes through the Chooser and is
 // appended to `choices`, so the same choices reproduce the same execution step for step.
-import type { Checker, CheckSite } from './check.js';
+import type { Checker, CheckSite, DriverCall } from './check.js';
 import { setCurrent } from './current.js';
 import type { KObject } from './kobject.js';
 import type { LockBase } from './lock.js';
@@ -12,6 +12,8 @@ import { bugSplat, callTrace, kasanSplat, nullDerefSplat, warnSplat } from './sp
 import { captureStack, type Frame, formatFrames, kernelName, parseStack } from './stack.js';
 import { type Gen, STARTED_AFTER_ALL, STARTED_AT_SETUP, Thread } from './thread.js';
 import { KernelOops, type Violation, type ViolationKind } from './violation.js';
+import { YieldChecker } from './yield-check.js';
+import type { YieldLog } from './yield-race.js';
 
 /** Who decides. Strategies implement it; the runtime never knows which one runs. */
 export interface Chooser {
@@ -68,7 +70,25 @@ export interface ExecOptions {
   readonly trace: boolean;
   /** record every step's thread and op (for partial-order reduction) */
   readonly recordOps: boolean;
+  /** steps an execution may take; one that wants more is cut (truncated 'steps'), not a kernel report */
   readonly maxSteps: number;
+  /** performance.now() past which the execution is cut (truncated 'time'); checked every 256 steps */
+  readonly deadline?: number;
+  /** steps in a row that change nothing (reads, DMA, cond_resched) after which it is a livelock */
+  readonly livelockSteps?: number;
+  /** checking mode: record every step's accesses and log plain ones that race (rt/yield-check.ts) */
+  readonly yieldLog?: YieldLog | null;
+}
+
+/** A livelock: this many steps in a row in which no thread changed anything. */
+export const defaultLivelockSteps = 10_000;
+
+/** Why an execution stopped before its end without a kernel report: a limit of the search, not a bug. */
+export type Truncation = 'steps' | 'time';
+
+/** Thrown out of the step loop when a limit cuts the execution (caught by run()). */
+class ExecutionCut {
+  constructor(readonly why: Truncation) {}
 }
 
 export interface TraceStep {
@@ -133,6 +153,8 @@ export class Execution {
   allocations = 0;
   failures = 0;
   fatal = false;
+  /** cut short by a limit (maxSteps, deadline): its end, teardown and final checks did not run */
+  truncated: Truncation | null = null;
   readonly trace: TraceStep[] | null;
   /** per step: thread index and op (recordOps only) */
   readonly stepThreads: number[] = [];
@@ -144,6 +166,8 @@ export class Execution {
   locals = new Map<object, unknown>();
   readonly tracing: boolean;
   readonly lockdep: LockdepGraph;
+  /** the yield-rule checker, in checking mode only */
+  readonly yieldChecker: YieldChecker | null;
   private world: unknown = undefined;
   /** the thread that ran the previous step (switching away from it while runnable is a preemption) */
   last: Thread | null = null;
@@ -155,6 +179,8 @@ export class Execution {
   checker: Checker | null = null;
   /** a step is running: `steps` already counts it */
   private stepping = false;
+  /** the last step that changed something (not a read, DMA or cond_resched) */
+  private progressStep = 0;
   /** lock dependencies of setup and the prologue, while this execution takes the program's snapshot */
   private edgeLog: LoggedEdge[] | null = null;
 
@@ -166,6 +192,9 @@ export class Execution {
     this.tracing = opts.trace;
     this.trace = opts.trace ? [] : null;
     this.lockdep = opts.lockdep;
+    const log = opts.yieldLog ?? null;
+    if (log !== null && log.siteRequests === null) log.executions++;
+    this.yieldChecker = log === null ? null : new YieldChecker(this, log);
   }
 
   get failed(): boolean {
@@ -185,6 +214,7 @@ export class Execution {
   run(): this {
     setCurrent(this);
     const program = this.program;
+    const yieldChecker = this.yieldChecker;
     try {
       const snap = this.usableSnapshot();
       const restored = snap === null ? undefined : this.restore(snap);
@@ -198,9 +228,21 @@ export class Execution {
       } else {
         const taking = this.takesSnapshot();
         if (taking) this.edgeLog = [];
-        world = program.setup();
+        world = yieldChecker === null ? program.setup() : yieldChecker.root(program.setup());
         this.world = world;
-        if (program.checker !== undefined) this.checker = program.checker(world);
+        if (program.checker !== undefined) {
+          const checks = program.checker(world);
+          // in checking mode, what the checks read is the oracle's, not the model's
+          const contract = checks.contract;
+          const blindContract = (call: DriverCall): CheckSite | null => yieldChecker!.blind(() => contract!.call(checks, call));
+          this.checker =
+            yieldChecker === null
+              ? checks
+              : {
+                  at: (op) => yieldChecker.blind(() => checks.at(op)),
+                  ...(contract === undefined ? {} : { contract: blindContract }),
+                };
+        }
         if (program.prologue !== undefined) {
           this.spawn('prologue', program.prologue(world));
           this.schedule();
@@ -222,8 +264,10 @@ export class Execution {
       if (msg !== null) this.report('assertion', `assertion failed: ${msg}`, msg, false, []);
       this.checkLeaks();
     } catch (e) {
-      if (!(e instanceof KernelOops)) throw e;
+      if (e instanceof ExecutionCut) this.truncated = e.why;
+      else if (!(e instanceof KernelOops)) throw e;
     }
+    yieldChecker?.finish();
     return this;
   }
 
@@ -231,7 +275,8 @@ export class Execution {
 
   /** Is this execution's setup and prologue the same as every other's, so a snapshot stands for it? */
   private snapshotApplies(): boolean {
-    return this.program.snapshot === true && !this.opts.trace && this.opts.faults.mode === 'none';
+    // checking mode records accesses through proxies made as objects are built: it runs fresh
+    return this.program.snapshot === true && !this.opts.trace && this.opts.faults.mode === 'none' && this.yieldChecker === null;
   }
 
   private takesSnapshot(): boolean {
@@ -280,6 +325,7 @@ export class Execution {
       this.setupOids,
       prologue?.oidCounter ?? 0,
       prologue?.name ?? '',
+      this.progressStep,
     );
     setSnapshot(this.program, snap);
   }
@@ -299,6 +345,7 @@ export class Execution {
     this.setupOids = snap.setupOids;
     this.allocations = snap.allocations;
     this.steps = snap.steps;
+    this.progressStep = snap.progressStep;
     if (this.program.prologue !== undefined) {
       const t = new Thread(0, snap.prologueName, finished(), STARTED_AT_SETUP);
       t.done = true;
@@ -323,6 +370,11 @@ export class Execution {
     const threads = this.threads;
     const enabled = this.enabled;
     const invariant = this.program.invariant;
+    const maxSteps = this.opts.maxSteps;
+    const deadline = this.opts.deadline ?? Number.POSITIVE_INFINITY;
+    const livelockSteps = this.opts.livelockSteps ?? defaultLivelockSteps;
+    // the limits are looked at every 256 steps (and at maxSteps): one comparison a step
+    let limitAt = Math.min(maxSteps, this.steps + 256);
     for (;;) {
       // `enabled` is a buffer filled by index: resetting an array's length frees its backing
       // store, so each step would allocate a new one. The chooser gets an exact copy, made only
@@ -343,9 +395,11 @@ export class Execution {
         if (live) this.deadlock();
         return;
       }
-      // only an execution that wants one more step has exceeded the bound
-      if (this.steps >= this.opts.maxSteps) {
-        this.report('livelock', `execution exceeded ${this.opts.maxSteps} steps`, 'a thread never stops', true);
+      if (this.steps >= limitAt) {
+        // only an execution that wants one more step has exceeded the bound: a limit, not a bug
+        if (this.steps >= maxSteps) throw new ExecutionCut('steps');
+        if (performance.now() > deadline) throw new ExecutionCut('time');
+        limitAt = Math.min(maxSteps, this.steps + 256);
       }
       let t: Thread;
       if (count === 1) {
@@ -355,6 +409,9 @@ export class Execution {
         this.choices.push(t.idx);
       }
       if (lastEnabled && t !== this.last) this.preemptions++;
+      const kind = t.pending!.kind;
+      if (kind !== OpKind.Read && kind !== OpKind.Dma && kind !== OpKind.Yield) this.progressStep = this.steps;
+      else if (this.steps - this.progressStep >= livelockSteps) this.livelock(livelockSteps);
       if (this.opts.recordOps) {
         this.stepThreads.push(t.idx);
         this.stepOps.push(t.pending!);
@@ -415,7 +472,8 @@ export class Execution {
 
   /** Run a check reached by the current step (its reads were yielded with the step's op). */
   runCheck(site: CheckSite): void {
-    const msg = site.run();
+    const y = this.yieldChecker;
+    const msg = y === null ? site.run() : y.blind(() => site.run());
     if (msg === null) return;
     const kind = site.kind ?? 'invariant';
     this.report(kind, `${checkTitles[kind] ?? 'invariant violated'}: ${msg}`, msg, site.fatal ?? true);
@@ -431,6 +489,7 @@ export class Execution {
     // resume() calls the generators' `next` directly: any other iterator is wrapped in a generator
     const t = new Thread(this.threads.length, name, isGenerator(gen) ? gen : delegate(gen), origin);
     this.threads.push(t);
+    if (this.yieldChecker !== null) this.yieldChecker.spawned(t, this.thread);
     this.resume(t); // runs thread-local code up to its first shared operation
     return t;
   }
@@ -659,6 +718,19 @@ export class Execution {
     return `${t.held.length} lock${t.held.length > 1 ? 's' : ''} held by ${t.name}/${t.pid}:\n${t.held
       .map((l, i) => ` #${i}: ${l.label}`)
       .join('\n')}`;
+  }
+
+  /**
+   * No thread has changed anything for `window` steps: each one only reads (polls) state that
+   * nobody writes any more, so none can ever get out. (An unfair schedule counts: a thread that
+   * spins waiting for another one's write while the other never runs is reported too.)
+   */
+  private livelock(window: number): void {
+    const lines = [`no thread changed anything in the last ${window} steps: each step only read state nobody writes any more`];
+    for (const x of this.threads) if (!x.done) lines.push(`  ${x.name}/${x.pid} at ${describeOp(x.pending!)}`);
+    // reported as the thread that ran last (between steps no thread is current)
+    this.thread = this.last;
+    this.report('livelock', `livelock: ${window} steps without progress`, lines.join('\n'), true, []);
   }
 
   /** No runnable thread while some are unfinished: the hung-task report. */

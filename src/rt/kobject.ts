@@ -15,6 +15,12 @@ export class KObject implements Shared {
   freeStack: readonly Frame[] | null = null;
   freeThread: string | null = null;
 
+  constructor() {
+    // checking mode (rt/yield-check.ts): every reference to the object is its recording proxy
+    const checker = current.yieldChecker;
+    if (checker !== null) return checker.adopt(this);
+  }
+
   get label(): string {
     return `${this.constructor.name}#${this.oid.toString(16)}`;
   }

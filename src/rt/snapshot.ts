@@ -52,6 +52,8 @@ export class WorldSnapshot {
     readonly prologueOids: number,
     /** the prologue's thread name and spawn origin */
     readonly prologueName: string,
+    /** the last step of the prologue that changed something (the livelock window goes on from it) */
+    readonly progressStep = 0,
   ) {
     this.classNames = graph.classNames.slice();
     const locks: LockBase[] = [];

@@ -30,7 +30,7 @@ export function parseStack(text: string): Frame[] {
     if (machinery.test(line)) continue;
     const m = frameLine.exec(line);
     if (m === null) continue;
-    const fn = (m[1] ?? '<toplevel>').replace(/^Generator\./, '').replace(/^Object\./, '');
+    const fn = (m[1] ?? '<toplevel>').replace(/^Generator\./, '').replace(/^(?:Object|Proxy)\./, '');
     if (fn.endsWith('.next') || fn.startsWith('new ')) continue;
     frames.push({ fn, where: `${shortPath(m[2]!)}:${m[3]}` });
   }

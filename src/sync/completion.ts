@@ -29,6 +29,7 @@ export function* waitForCompletion(c: Completion): Gen {
   if (exec.tracing) exec.noteSite();
   yield c.waitOp;
   if (c.done !== ALL) c.done--;
+  if (exec.yieldChecker !== null) exec.yieldChecker.acquire(c);
 }
 
 /** complete() */
@@ -37,6 +38,7 @@ export function* complete(c: Completion): Gen {
   if (exec.tracing) exec.noteSite();
   yield c.signalOp;
   if (c.done !== ALL) c.done++;
+  if (exec.yieldChecker !== null) exec.yieldChecker.release(c);
 }
 
 /** complete_all() */
@@ -45,4 +47,5 @@ export function* completeAll(c: Completion): Gen {
   if (exec.tracing) exec.noteSite();
   yield c.signalAllOp;
   c.done = ALL;
+  if (exec.yieldChecker !== null) exec.yieldChecker.release(c);
 }

@@ -1,7 +1,7 @@
 // The primitives model code uses. Import from here, not from rt/.
 export { KObject } from '../rt/kobject.js';
 export type { Gen } from '../rt/thread.js';
-export { currentTask, dmaIsolationViolation, scenarioAssert } from './assert.js';
+export { asOracle, currentTask, dmaIsolationViolation, scenarioAssert } from './assert.js';
 export { BUG_ON, deref, WARN_ON, WARN_ON_ONCE } from './bug.js';
 export { Completion, complete, completeAll, waitForCompletion } from './completion.js';
 export { type ErrPtr, IS_ERR, IS_ERR_OR_NULL, PTR_ERR } from './err.js';
@@ -13,7 +13,7 @@ export { condResched, kthreadRun } from './kthread.js';
 export { lockdepAssertHeld, lockdepAssertNotHeld } from './lockdep.js';
 export { armPausePoint, pausePoint } from './pause.js';
 export { Mutex, mutexIsLocked, mutexLock, mutexUnlock } from './mutex.js';
-export { atomicUpdate, readOnce, writeOnce } from './once.js';
+export { atomicSection, atomicUpdate, readOnce, writeOnce } from './once.js';
 export { Refcount, refcountDecAndTest, refcountInc, refcountIncNotZero, refcountRead } from './refcount.js';
 export { type Gfp, kfree, kmemleakEndOfKernel, kzalloc, setupAlloc } from './slab.js';
 export { Spinlock, spinLock, spinUnlock } from './spinlock.js';

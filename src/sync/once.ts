@@ -41,3 +41,15 @@ export function* atomicUpdate<T extends KObject, K extends keyof T & string>(
   obj[field] = update(old);
   return old;
 }
+
+/**
+ * A critical section of a spinlock that protects only `obj` and does nothing else inside (the IOVA
+ * allocator's rbtree lock): one atomic step on the whole object, named by the kernel function.
+ */
+export function* atomicSection<T extends KObject, R>(obj: T, verb: string, body: (o: T) => R): Gen<R> {
+  const exec = current;
+  if (exec.tracing) exec.noteSite();
+  yield { kind: OpKind.Rmw, obj, field: null, verb };
+  if (obj.freed) exec.useAfterFree(obj, verb);
+  return body(obj);
+}

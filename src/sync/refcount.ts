@@ -46,7 +46,11 @@ export function* refcountIncNotZero(r: Refcount): Gen<boolean> {
   return true;
 }
 
-/** refcount_dec_and_test(): true when this was the last reference */
+/**
+ * refcount_dec_and_test(): true when this was the last reference. Like the kernel's, it orders
+ * what the thread did before it (release) before what the last one does after it (acquire on
+ * success): the yield checker counts that as ordering.
+ */
 export function* refcountDecAndTest(r: Refcount): Gen<boolean> {
   yield* r.touch();
   if (r.value <= 0) {
@@ -54,6 +58,11 @@ export function* refcountDecAndTest(r: Refcount): Gen<boolean> {
     return false;
   }
   r.value--;
+  const checker = current.yieldChecker;
+  if (checker !== null) {
+    checker.release(r);
+    if (r.value === 0) checker.acquire(r);
+  }
   return r.value === 0;
 }
 

@@ -40,6 +40,7 @@ import {
   kzalloc,
   lockdepAssertHeld,
   lockdepAssertNotHeld,
+  readOnce,
   shouldFail,
   Spinlock,
   spinLock,
@@ -495,6 +496,9 @@ function* mockIotlbSyncMap(domain: IommuDomain, _iova: number, _size: number): G
  * completed at once (the invalidation and its fence, one step, which ends the unmap's grace
  * window: `unflushed`, which every DMA through the table reads), then the ATC of every ATS user.
  * The patch toggle `mockNoIotlbInvalidate` leaves the IOTLB out (a driver that forgets its TLBI).
+ * Whether a user has ATS on is the driver's flag (SMMUv3's master->ats_enabled, here
+ * pdev->ats_enabled), set at attach under the group mutex and read here under the domain lock
+ * only: a lockless read.
  */
 function* mockIotlbSync(domain: IommuDomain, gather: IommuIotlbGather): Gen {
   const d = deref(toMockDomain(domain), 'domain');
@@ -508,7 +512,10 @@ function* mockIotlbSync(domain: IommuDomain, gather: IommuIotlbGather): Gen {
     }, skip ? 'cmd_sync' : 'tlbi_range+cmd_sync');
   }
   yield* spinLock(d.drv.domainsLock);
-  for (const mdev of [...d.users.keys()]) if (mockAtsEnabled(mdev.dev)) yield* hwAtcInvalidate(mdev.dev.ep);
+  for (const mdev of [...d.users.keys()]) {
+    const dev = mdev.dev;
+    if (isPciDev(dev) && (yield* readOnce(dev, 'atsEnabled'))) yield* hwAtcInvalidate(dev.ep);
+  }
   yield* spinUnlock(d.drv.domainsLock);
 }
 

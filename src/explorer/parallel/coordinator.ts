@@ -147,8 +147,9 @@ export class Coordinator {
     const waiting = this.ranges.some((r) => !r.limitHit && r.pending.length > 0);
     // a lone part while workers idle comes back soon, to be cut for them (if it can be)
     const sliceMs = idleAfter > 0 && !waiting && this.family.splits ? shortSliceMs : this.limits.sliceMs;
-    const timeMs = Math.max(1, Math.min(sliceMs, this.limits.deadline - performance.now()));
-    const budget = { maxExecutions: this.limits.maxExecutions - range.committed.executions, timeMs };
+    const left = Math.max(1, this.limits.deadline - performance.now());
+    const maxExecutions = this.limits.maxExecutions - range.committed.executions;
+    const budget = { maxExecutions, timeMs: Math.min(sliceMs, left), hard: { maxExecutions, timeMs: left } };
     pool.run({ source: this.source, search: this.search, state: part.state, budget }).then(
       (out) => {
         if (!this.stopped && this.inflight.delete(token) && !range.limitHit) {
@@ -156,6 +157,9 @@ export class Coordinator {
             if (out.remaining !== null) insertPart(range.pending, { key: this.family.key(out.remaining), state: out.remaining });
             insertDone(range.done, { ...part, result: out.result });
             this.commit(range);
+            // a part that cannot be saved was stopped by the search's limits: its range ends
+            // there (such a part is its range's only one, so the commit above took it)
+            if (out.cut === true) this.endRange(range);
             this.cutForIdle(pool);
           } catch (e) {
             this.fail(e as Error);
@@ -183,17 +187,23 @@ export class Coordinator {
       let result = d.result;
       if (result.executions > room) {
         // the cap falls inside this slice: explore exactly its first `room` executions again
-        result = runSlice(this.program!, this.search, d.state, { maxExecutions: room, timeMs: Infinity }).result;
+        const budget = { maxExecutions: room, timeMs: Infinity, hard: { maxExecutions: room, timeMs: Infinity } };
+        result = runSlice(this.program!, this.search, d.state, budget).result;
       }
       range.committed = concatRanges(range.committed, result);
       if (range.committed.executions >= cap) {
-        range.limitHit = true;
-        range.done = [];
-        range.pending = [];
+        this.endRange(range);
         return;
       }
     }
     range.done = compact(range.done, open);
+  }
+
+  /** The range explored nothing more: it reached the cap (or, unsaved, the search's limits). */
+  private endRange(range: RangeProgress): void {
+    range.limitHit = true;
+    range.done = [];
+    range.pending = [];
   }
 
   /** Cut waiting parts until every idle worker can have one (shallow parts first: the big ones). */

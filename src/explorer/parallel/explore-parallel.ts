@@ -74,7 +74,8 @@ export async function finishSearch(
     let result = r.result;
     const room = maxExecutions - all.executions;
     if (result.executions > room) {
-      result = runSlice(program, search, r.start.state, { maxExecutions: room, timeMs: Infinity }).result;
+      const budget = { maxExecutions: room, timeMs: Infinity, hard: { maxExecutions: room, timeMs: Infinity } };
+      result = runSlice(program, search, r.start.state, budget).result;
     }
     all = concatRanges(all, result);
     finished &&= r.finished;
@@ -89,8 +90,9 @@ export async function finishSearch(
     executions: all.executions,
     steps: all.steps,
     elapsedMs,
-    exhaustive: finished && !limitHit && all.complete,
+    exhaustive: finished && !limitHit && all.complete && all.truncated === 0,
     limitHit: limitHit || !finished,
+    truncated: all.truncated,
     found: found.list(),
     maxAllocations: all.maxAllocations,
   };

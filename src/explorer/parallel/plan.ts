@@ -14,10 +14,22 @@ interface Entry {
   readonly state: unknown;
   /** set for a range the planning explored */
   readonly result?: RangeResult;
+  /** its search cannot save and was stopped by the limits */
+  readonly cut?: boolean;
 }
 
-/** Cut the search into at least `parts` open ranges when it can (fewer for a small search). */
-export function planSearch(program: Program<unknown>, search: SearchSpec, family: SearchFamily, parts: number): RangeProgress[] {
+/**
+ * Cut the search into at least `parts` open ranges when it can (fewer for a small search). The
+ * planning stops at `deadline` (performance.now()), and a search that cannot save is explored
+ * whole within `maxExecutions` and the deadline (its range is then cut there).
+ */
+export function planSearch(
+  program: Program<unknown>,
+  search: SearchSpec,
+  family: SearchFamily,
+  parts: number,
+  limits: { readonly maxExecutions: number; readonly deadline: number } = { maxExecutions: Infinity, deadline: Infinity },
+): RangeProgress[] {
   const root = family.root();
   let entries: Entry[] = [{ key: family.key(root), state: root }];
   // every shard repeats the planning: keep it to a few executions per part
@@ -25,7 +37,7 @@ export function planSearch(program: Program<unknown>, search: SearchSpec, family
   let runs = 0;
   for (;;) {
     const open = entries.filter((e) => e.result === undefined);
-    if (open.length >= parts || runs >= maxRuns) break;
+    if (open.length >= parts || runs >= maxRuns || performance.now() > limits.deadline) break;
     let pick: Entry | undefined;
     for (const e of open) if (pick === undefined || e.key.length < pick.key.length) pick = e;
     if (pick === undefined) break;
@@ -37,8 +49,9 @@ export function planSearch(program: Program<unknown>, search: SearchSpec, family
     }
     // cannot cut without opening it up: run its first execution (a strategy that cannot save runs whole)
     runs++;
-    const out = runSlice(program, search, pick.state, { maxExecutions: 1, timeMs: Infinity });
-    const done: Entry = { key: pick.key, state: pick.state, result: out.result };
+    const hard = { maxExecutions: limits.maxExecutions, timeMs: Math.max(1, limits.deadline - performance.now()) };
+    const out = runSlice(program, search, pick.state, { maxExecutions: 1, timeMs: Infinity, hard });
+    const done: Entry = { key: pick.key, state: pick.state, result: out.result, ...(out.cut === true ? { cut: true } : {}) };
     const rest: Entry[] = out.remaining === null ? [] : [{ key: family.key(out.remaining), state: out.remaining }];
     entries.splice(at, 1, done, ...rest);
   }
@@ -47,6 +60,6 @@ export function planSearch(program: Program<unknown>, search: SearchSpec, family
     const start = { key: e.key, state: e.state };
     return e.result === undefined
       ? { index, start, committed: emptyRange, done: [], pending: [start], limitHit: false }
-      : { index, start, committed: e.result, done: [], pending: [], limitHit: false };
+      : { index, start, committed: e.result, done: [], pending: [], limitHit: e.cut === true };
   });
 }

@@ -13,13 +13,17 @@ export interface RangeResult {
   readonly maxAllocations: number;
   /** nothing in scope was left out (no preemption bound pruned); false for sampling searches */
   readonly complete: boolean;
+  /** executions cut at the step bound */
+  readonly truncated: number;
   /** best counterexample per kind; execution numbers count from the start of the stretch */
   readonly found: readonly Counterexample[];
   /** first occurrence of each lock dependency in the stretch, in order */
   readonly edges: readonly EdgeRecord[];
 }
 
-export const emptyRange: RangeResult = { executions: 0, steps: 0, maxAllocations: 0, complete: true, found: [], edges: [] };
+export const emptyRange: RangeResult = {
+  executions: 0, steps: 0, maxAllocations: 0, complete: true, truncated: 0, found: [], edges: [],
+};
 
 /** `a` then `b`. */
 export function concatRanges(a: RangeResult, b: RangeResult): RangeResult {
@@ -37,6 +41,7 @@ export function concatRanges(a: RangeResult, b: RangeResult): RangeResult {
     steps: a.steps + b.steps,
     maxAllocations: Math.max(a.maxAllocations, b.maxAllocations),
     complete: a.complete && b.complete,
+    truncated: a.truncated + b.truncated,
     found: found.list(),
     edges,
   };
@@ -48,6 +53,8 @@ export function checkRange(v: unknown, path: string): RangeResult {
   int(o.steps, `${path}.steps`);
   int(o.maxAllocations, `${path}.maxAllocations`);
   bool(o.complete, `${path}.complete`);
+  const truncated = int(o.truncated, `${path}.truncated`);
+  if (truncated > executions) throw new DataError(`${path}.truncated: ${truncated} is more than the ${executions} executions`);
   list(o.found, `${path}.found`).forEach((c, i) => checkCounterexample(c, `${path}.found[${i}]`, executions));
   list(o.edges, `${path}.edges`).forEach((e, i) => {
     const p = `${path}.edges[${i}]`;

@@ -19,12 +19,20 @@ export interface SearchSpec {
 export interface SliceBudget {
   readonly maxExecutions: number;
   readonly timeMs: number;
+  /**
+   * The search's own limits, which end it for good (the budget above only pauses it): an
+   * execution still running at `timeMs` is cut, and a strategy that cannot save its state (it
+   * runs its part whole) stops at them. None: the part runs to its end.
+   */
+  readonly hard?: { readonly maxExecutions: number; readonly timeMs: number };
 }
 
 export interface SliceOutcome {
   readonly result: RangeResult;
-  /** the rest of the part, or null when the slice finished it */
+  /** the rest of the part, or null when the slice finished it (or `cut` it) */
   readonly remaining: unknown;
+  /** a strategy that cannot save stopped at the hard limits: the rest of its part is lost */
+  readonly cut?: boolean;
 }
 
 /**
@@ -41,21 +49,25 @@ export function runSlice(program: Program<unknown>, spec: SearchSpec, state: unk
   if (kept !== undefined) stopped.delete(state as object);
   const inner = kept?.program === program ? kept.strategy : familyFor(spec.strategy).create(state);
   const recorder = new EdgeRecorder();
-  // a strategy that cannot save its state runs its part whole
-  const whole = { maxExecutions: Infinity, timeMs: Infinity };
-  const slice = new SliceStrategy(inner, recorder, inner.save === undefined ? whole : budget);
+  // a strategy that cannot save its state runs its part whole, within the search's limits
+  const hard = budget.hard ?? { maxExecutions: Infinity, timeMs: Infinity };
+  const slice = new SliceStrategy(inner, recorder, inner.save === undefined ? hard : budget);
   const r = explore(program, slice, {
     faults: spec.faults,
     warnFails: spec.warnFails,
     maxSteps: spec.maxSteps,
     recordOps: spec.recordOps,
     maxExecutions: Number.POSITIVE_INFINITY,
-    timeLimitMs: Number.POSITIVE_INFINITY,
+    timeLimitMs: hard.timeMs,
     stopOnFirst: false,
     lockdep: recorder,
   });
   let remaining: unknown = null;
-  if (!slice.innerDone) {
+  // the search's own deadline passed (explore() stops only for it here), or a strategy that
+  // cannot save stopped at the hard limits: the part ends here, incomplete (an execution cut
+  // by the deadline may even have left its strategy with nothing to do)
+  const cut = r.limitHit || (!slice.innerDone && inner.save === undefined);
+  if (!cut && !slice.innerDone) {
     remaining = inner.save!();
     if (remaining === null) {
       if (inner.next() !== null) throw new Error(`${inner.name}: save() found nothing left but next() went on`);
@@ -69,10 +81,12 @@ export function runSlice(program: Program<unknown>, spec: SearchSpec, state: unk
       steps: r.steps,
       maxAllocations: r.maxAllocations,
       complete: slice.innerDone ? inner.exhaustive : true,
+      truncated: r.truncated,
       found: r.found,
       edges: recorder.records,
     },
     remaining,
+    ...(cut ? { cut } : {}),
   };
 }
 

@@ -2,7 +2,6 @@
 // checks iommuScenario() makes (references, unique names) -> runnable Scenarios, each knowing the
 // file and the content hash it came from. Every problem is reported with its file and line.
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { iommuScenario } from '../iommu/build.js';
 import type { IommuScenarioSpec } from '../iommu/spec.js';
@@ -11,6 +10,7 @@ import type { Scenario } from '../scenario.js';
 import { type FileProblem, ScenarioFileError } from './file-error.js';
 import { describeValue, specIssues } from './issues.js';
 import { scenarioListSchema, scenarioSchema } from './scenario-schema.js';
+import { FileReadError, readRegularFile } from './regular-file.js';
 import { parseYaml, type YamlSource } from './yaml-source.js';
 
 export interface ScenarioFile {
@@ -27,13 +27,15 @@ export function sha256Of(bytes: Buffer | string): string {
   return createHash('sha256').update(bytes).digest('hex');
 }
 
+/** The largest scenario file read (some 100,000 operations): the cap keeps parsing and checking it in memory. */
+export const maxScenarioFileBytes = 4 * 1024 * 1024;
+
 export function readFileBytes(file: string): Buffer {
   try {
-    return readFileSync(file);
+    return readRegularFile(file, maxScenarioFileBytes);
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : code ?? (e as Error).message;
-    throw ScenarioFileError.whole(file, `cannot read the scenario file: ${why}`);
+    if (e instanceof FileReadError) throw ScenarioFileError.whole(file, `cannot read the scenario file: ${e.message}`);
+    throw e;
   }
 }
 

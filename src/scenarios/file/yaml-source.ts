@@ -1,7 +1,7 @@
 // A YAML file read for its data and for where each field is: syntax errors with their line, and
 // the line of any path into the data (an unknown key, a wrong value, a missing field: the
 // line of the key, else of the item, else of the nearest enclosing collection).
-import { type Document, isAlias, isMap, isPair, isScalar, isSeq, LineCounter, type Node, parseDocument, visit } from 'yaml';
+import { type Document, isAlias, isMap, isPair, isScalar, isSeq, Lexer, LineCounter, type Node, parseDocument, Parser, visit } from 'yaml';
 import type { SpecPath } from '../iommu/validate.js';
 import type { FileProblem } from './file-error.js';
 
@@ -15,10 +15,25 @@ export type Parsed =
   | { readonly ok: true; readonly source: YamlSource }
   | { readonly ok: false; readonly problems: FileProblem[] };
 
+/**
+ * Collections nested deeper than this are refused before the YAML is composed (composing,
+ * validating and locating fields recurse: a file nested thousands deep would overflow the
+ * stack). A scenario nests about 8 deep.
+ */
+export const maxNesting = 64;
+
 export function parseYaml(text: string, file: string): Parsed {
+  const deep = tooDeep(text);
+  if (deep !== null) {
+    let line = 1;
+    for (let i = text.indexOf('\n'); i >= 0 && i < deep; i = text.indexOf('\n', i + 1)) line++;
+    const message = `YAML: collections nested more than ${maxNesting} deep (a scenario needs about 8); the file is not read further`;
+    return { ok: false, problems: [{ file, line, field: '', message }] };
+  }
   const lines = new LineCounter();
   // uniqueKeys: a key given twice is an error, not "the last one wins"; merge: `<<: *anchor` keys
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true, merge: true });
+  // logLevel error: what the library would warn about on stderr is reported as a problem here, or harmless
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true, merge: true, logLevel: 'error' });
   const lineAt = (offset: number): number => lines.linePos(offset).line;
   const problems: FileProblem[] = [...doc.errors, ...doc.warnings].map((e) => ({
     file,
@@ -31,6 +46,14 @@ export function parseYaml(text: string, file: string): Parsed {
       if (node.resolve(doc) === undefined) {
         const message = `YAML: unknown alias *${node.source} (an anchor &${node.source} must come before it)`;
         problems.push({ file, line: lineAt(node.range?.[0] ?? 0), field: '', message });
+      }
+    },
+    // `? [a, b]: x` or `{ [a]: x }`: a key no scenario field has (the yaml library would make it a string and warn)
+    Pair(_, pair) {
+      const key = pair.key as Node | null;
+      if (isMap(key) || isSeq(key)) {
+        const message = `YAML: a key must be a plain value, not a ${isMap(key) ? 'mapping' : 'list'}`;
+        problems.push({ file, line: lineAt(key.range?.[0] ?? 0), field: '', message });
       }
     },
   });
@@ -75,4 +98,45 @@ function lineOfPath(doc: Document, path: SpecPath, lineAt: (offset: number) => n
     }
   }
   return line;
+}
+
+/** zero-width marker tokens of the yaml lexer (not in the source text) */
+const markers = new Set(['\x02', '\x18', '\x1f', '\u{FEFF}']);
+
+interface CstNode {
+  readonly type: string;
+  readonly offset: number;
+  readonly value?: CstNode;
+  readonly items?: ReadonlyArray<{ readonly key?: CstNode | null; readonly value?: CstNode | null }>;
+}
+
+/** The offset where collections first nest deeper than maxNesting, or null; no recursion. */
+function tooDeep(text: string): number | null {
+  // flow collections ([...], {...}) from the lexer alone: fast, and before the parser sees them
+  let depth = 0;
+  let offset = 0;
+  for (const tok of new Lexer().lex(text)) {
+    if (tok === '[' || tok === '{') {
+      if (++depth > maxNesting) return offset;
+    } else if ((tok === ']' || tok === '}') && depth > 0) {
+      depth--;
+    }
+    if (!markers.has(tok)) offset += tok.length;
+  }
+  // block collections (and both mixed) from the concrete syntax tree, walked with a stack
+  for (const doc of new Parser().parse(text)) {
+    const stack: Array<[CstNode, number]> = [[doc as CstNode, 0]];
+    while (stack.length > 0) {
+      const [node, d] = stack.pop()!;
+      const items = node.items;
+      const level = items !== undefined ? d + 1 : d;
+      if (level > maxNesting) return node.offset;
+      if (node.value !== undefined && node.value !== null) stack.push([node.value, level]);
+      for (const it of items ?? []) {
+        if (it.key != null) stack.push([it.key, level]);
+        if (it.value != null) stack.push([it.value, level]);
+      }
+    }
+  }
+  return null;
 }

@@ -11,49 +11,59 @@ import { iommuDetachDevicePasid } from '../../core/pasid.js';
 import { dmaUnmapPage } from '../../dma/dma-iommu.js';
 import type { Gen } from '../../sync/index.js';
 import { detach } from './ops.js';
-import type { IommuWorld } from './world.js';
+import { deviceNamed, type IommuWorld } from './world.js';
 
 export function* cleanupWorld(w: IommuWorld): Gen {
+  // teardown runs alone: the ledger is read and written plainly, in declaration order
   const L = w.ledger;
   // DMA-API mappings still held by bound drivers
-  for (const [name, m] of [...L.dmaMaps]) {
-    L.dmaMaps.delete(name);
-    yield* dmaUnmapPage(m.dev, m.addr, m.size);
+  for (const e of L.dmaMaps.values()) {
+    const m = e.value;
+    e.value = null;
+    if (m !== null) yield* dmaUnmapPage(m.dev, m.addr, m.size);
   }
   // drivers unbind
-  for (const dev of [...L.bound]) {
-    L.bound.delete(dev);
-    yield* deviceReleaseDriver(dev);
+  for (const e of L.bound.values()) {
+    if (!e.value) continue;
+    e.value = false;
+    yield* deviceReleaseDriver(deviceNamed(w, e.key));
   }
   // the owner detaches its PASIDs and RID attachments
-  for (const [key, p] of [...L.pasids]) {
-    L.pasids.delete(key);
-    yield* iommuDetachDevicePasid(p.domain, p.dev, p.pasid);
+  for (const e of L.pasids.values()) {
+    const d = e.value;
+    e.value = null;
+    if (d !== null) yield* iommuDetachDevicePasid(d, deviceNamed(w, e.device!), Number(e.key.slice(e.key.lastIndexOf('/') + 1)));
   }
-  for (const [dev, a] of [...L.attached]) {
-    L.attached.delete(dev);
-    yield* detach(dev, a.api, a.domain);
+  for (const e of L.attached.values()) {
+    const a = e.value;
+    e.value = null;
+    if (a !== null) yield* detach(w, deviceNamed(w, e.key), a.api, a.domain);
   }
-  // gives ownership back
-  for (const c of L.claims.splice(0).reverse()) {
-    if (c.group) {
-      const g = c.dev.iommuGroup;
-      if (g !== null) yield* iommuGroupReleaseDmaOwner(g);
-    } else {
-      yield* iommuDeviceReleaseDmaOwner(c.dev);
+  // gives ownership back, last declared first
+  for (const e of [...L.claims.values()].reverse()) {
+    const dev = deviceNamed(w, e.device!);
+    for (; e.value > 0; e.value--) {
+      if (e.key.endsWith(':group')) {
+        const g = dev.iommuGroup;
+        if (g !== null) yield* iommuGroupReleaseDmaOwner(g);
+      } else {
+        yield* iommuDeviceReleaseDmaOwner(dev);
+      }
     }
   }
   // unmaps and frees its domains
-  for (const [name, d] of [...w.domains]) {
-    w.domains.delete(name);
-    for (const m of L.maps.get(d) ?? []) yield* iommuUnmap(d, m.iova, m.size);
-    L.maps.delete(d);
-    yield* iommuDomainFree(d);
+  for (const e of L.domains.values()) {
+    const named = e.value;
+    e.value = null;
+    if (named === null) continue;
+    for (const m of named.maps) yield* iommuUnmap(named.domain, m.iova, m.size);
+    yield* iommuDomainFree(named.domain);
   }
   // devices go away, then the IOMMU instances
   for (const dev of [...w.deviceList].reverse()) if (dev.added) yield* deviceDel(dev);
-  for (const iommu of [...L.registered]) {
-    L.registered.delete(iommu);
-    yield* iommuDeviceUnregister(iommu);
+  for (const e of L.registered.values()) {
+    if (!e.value) continue;
+    e.value = false;
+    yield* iommuDeviceUnregister(w.iommus.get(e.key)!);
   }
 }

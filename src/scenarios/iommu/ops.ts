@@ -38,28 +38,29 @@ import {
   ENOMEM,
   type Gen,
   IS_ERR,
+  readOnce,
   waitForCompletion,
 } from '../../sync/index.js';
+import { ledgerLoad, ledgerStore, ledgerUpdate } from './ledger.js';
 import type { Op } from './spec.js';
 import { deviceNamed, eventNamed, handleNamed, type IommuWorld, ownerNamed } from './world.js';
 
-function domainOf(w: IommuWorld, name: string): IommuDomain | null {
-  return w.domains.get(name) ?? null;
+/** the domain a name stands for now (a user's lookup of an object ID) */
+function* domainOf(w: IommuWorld, name: string): Gen<IommuDomain | null> {
+  return (yield* ledgerLoad(w.ledger.domain(name)))?.domain ?? null;
 }
 
 /**
  * A group operation by the device's owner (VFIO group, iommufd igroup): they look the group up
  * once when the device is bound to them and keep a reference, so the call uses that pointer.
- * The reference is the device's own one here (not a separate iommu_group_get/put per call).
+ * The reference is the device's own one here (not a separate iommu_group_get/put per call). The
+ * lookup is iommu_group_get()'s lockless read: an event when another thread of the scenario may
+ * probe or release the device meanwhile, the thread's own plain read otherwise.
  */
-function* withGroup(dev: Device, fn: (g: IommuGroup) => Gen<number>): Gen<number> {
-  const group = dev.iommuGroup;
+function* withGroup(w: IommuWorld, dev: Device, fn: (g: IommuGroup) => Gen<number>): Gen<number> {
+  const group = w.ledger.groupPointerRacy(dev) ? yield* readOnce(dev, 'iommuGroup') : dev.iommuGroup;
   if (group === null) return -ENODEV;
   return yield* fn(group);
-}
-
-function pasidKey(dev: Device, pasid: number): string {
-  return `${dev.name}/${pasid}`;
 }
 
 /** run one operation; returns its return code (0 for the kernel's void functions) */
@@ -71,13 +72,12 @@ export function* runOp(w: IommuWorld, op: Op): Gen<number> {
       if (iommu === undefined) return -ENOENT;
       // the driver's probe of its unit ends with iommu_device_register(iommu, ops, its fwnode)
       const ret = yield* iommuDeviceRegister(iommu, w.kernel.iommuDrivers.get(iommu)!.ops, w.kernel.fwnodeOf(op.iommu));
-      if (ret === 0) L.registered.add(iommu);
+      if (ret === 0) yield* ledgerStore(L.iommu(op.iommu), true);
       return ret;
     }
     case 'unregister': {
       const iommu = w.iommus.get(op.iommu);
-      if (iommu === undefined || !L.registered.has(iommu)) return -ENOENT;
-      L.registered.delete(iommu);
+      if (iommu === undefined || !(yield* ledgerUpdate(L.iommu(op.iommu), () => false))) return -ENOENT;
       yield* iommuDeviceUnregister(iommu);
       return 0;
     }
@@ -86,24 +86,23 @@ export function* runOp(w: IommuWorld, op: Op): Gen<number> {
     case 'remove': {
       const dev = deviceNamed(w, op.dev);
       // device_del() unbinds the driver; the device's own attachments and claims go with it
-      L.bound.delete(dev);
-      L.attached.delete(dev);
-      for (const [k, p] of L.pasids) if (p.dev === dev) L.pasids.delete(k);
-      for (let i = L.claims.length - 1; i >= 0; i--) if (L.claims[i]!.dev === dev) L.claims.splice(i, 1);
-      for (const [k, m] of L.dmaMaps) if (m.dev === dev) L.dmaMaps.delete(k);
+      yield* ledgerStore(L.bind(dev), false);
+      yield* ledgerStore(L.attachment(dev), null);
+      for (const e of L.ofDevice(L.pasids, dev)) yield* ledgerStore(e, null);
+      for (const e of L.ofDevice(L.claims, dev)) yield* ledgerStore(e, 0);
+      for (const e of L.ofDevice(L.dmaMaps, dev)) yield* ledgerStore(e, null);
       return yield* deviceDel(dev);
     }
     case 'bind': {
       const dev = deviceNamed(w, op.dev);
       const drv = op.driverManagedDma === true ? w.vfioDriver : w.dmaApiDriver;
       const ret = yield* reallyProbe(dev, drv);
-      if (ret === 0) L.bound.add(dev);
+      if (ret === 0) yield* ledgerStore(L.bind(dev), true);
       return ret;
     }
     case 'unbind': {
       const dev = deviceNamed(w, op.dev);
-      if (!L.bound.has(dev)) return -ENODEV;
-      L.bound.delete(dev);
+      if (!(yield* ledgerUpdate(L.bind(dev), () => false))) return -ENODEV;
       yield* deviceReleaseDriver(dev);
       return 0;
     }
@@ -112,125 +111,120 @@ export function* runOp(w: IommuWorld, op: Op): Gen<number> {
       const owner = ownerNamed(w, op.owner);
       const group = op.group === true;
       const ret = group
-        ? yield* withGroup(dev, (g) => iommuGroupClaimDmaOwner(g, owner))
+        ? yield* withGroup(w, dev, (g) => iommuGroupClaimDmaOwner(g, owner))
         : yield* iommuDeviceClaimDmaOwner(dev, owner);
-      if (ret === 0) L.claims.push({ dev, group });
+      if (ret === 0) yield* ledgerUpdate(L.claim(dev, group), (n) => n + 1);
       return ret;
     }
     case 'releaseOwner': {
       const dev = deviceNamed(w, op.dev);
       const group = op.group === true;
-      const i = L.claims.findIndex((c) => c.dev === dev && c.group === group);
-      if (i < 0) return -ENOENT;
-      L.claims.splice(i, 1);
-      if (group) return yield* withGroup(dev, (g) => releaseGroup(g));
+      if ((yield* ledgerUpdate(L.claim(dev, group), (n) => Math.max(0, n - 1))) === 0) return -ENOENT;
+      if (group) return yield* withGroup(w, dev, (g) => releaseGroup(g));
       yield* iommuDeviceReleaseDmaOwner(dev);
       return 0;
     }
     case 'domainAlloc': {
-      if (w.domains.has(op.domain)) return -EINVAL;
+      if ((yield* domainOf(w, op.domain)) !== null) return -EINVAL;
       const d = yield* iommuPagingDomainAllocFlags(deviceNamed(w, op.dev), op.pasid === true ? IOMMU_HWPT_ALLOC_PASID : 0);
       if (IS_ERR(d)) return d;
       d.tag = op.domain;
       // iommufd_hwpt_paging_alloc() marks its domains [B]
       if (op.iommufd === true) d.cookieType = IOMMU_COOKIE_IOMMUFD;
-      w.domains.set(op.domain, d);
+      yield* ledgerStore(L.domain(op.domain), { domain: d, maps: [] });
       return 0;
     }
     case 'domainFree': {
-      const d = domainOf(w, op.domain);
-      if (d === null) return -ENOENT;
-      w.domains.delete(op.domain);
-      yield* iommuDomainFree(d);
+      const named = yield* ledgerUpdate(L.domain(op.domain), () => null);
+      if (named === null) return -ENOENT;
+      yield* iommuDomainFree(named.domain);
       return 0;
     }
     case 'attach': {
       const dev = deviceNamed(w, op.dev);
-      const d = domainOf(w, op.domain);
+      const d = yield* domainOf(w, op.domain);
       if (d === null) return -ENOENT;
       const api = op.api ?? 'device';
       let ret: number;
       if (api === 'device') ret = yield* iommuAttachDevice(d, dev);
-      else if (api === 'group') ret = yield* withGroup(dev, (g) => iommuAttachGroup(d, g));
-      else ret = yield* withGroup(dev, (g) => iommuAttachGroupHandle(d, g, handleNamed(w, op.handle ?? `${op.dev}`)));
-      if (ret === 0) L.attached.set(dev, { api, domain: d });
+      else if (api === 'group') ret = yield* withGroup(w, dev, (g) => iommuAttachGroup(d, g));
+      else ret = yield* withGroup(w, dev, (g) => iommuAttachGroupHandle(d, g, handleNamed(w, op.handle ?? `${op.dev}`)));
+      if (ret === 0) yield* ledgerStore(L.attachment(dev), { api, domain: d });
       return ret;
     }
     case 'detach': {
       const dev = deviceNamed(w, op.dev);
-      const a = L.attached.get(dev);
-      if (a === undefined) return -ENOENT;
-      L.attached.delete(dev);
-      return yield* detach(dev, a.api, a.domain);
+      const a = yield* ledgerUpdate(L.attachment(dev), () => null);
+      if (a === null) return -ENOENT;
+      return yield* detach(w, dev, a.api, a.domain);
     }
     case 'replace': {
       const dev = deviceNamed(w, op.dev);
-      const d = domainOf(w, op.domain);
+      const d = yield* domainOf(w, op.domain);
       if (d === null) return -ENOENT;
-      const ret = yield* withGroup(dev, (g) => iommuReplaceGroupHandle(g, d, handleNamed(w, op.handle)));
-      if (ret === 0) L.attached.set(dev, { api: 'handle', domain: d });
+      const ret = yield* withGroup(w, dev, (g) => iommuReplaceGroupHandle(g, d, handleNamed(w, op.handle)));
+      if (ret === 0) yield* ledgerStore(L.attachment(dev), { api: 'handle', domain: d });
       return ret;
     }
     case 'pasidAttach': {
       const dev = deviceNamed(w, op.dev);
-      const d = domainOf(w, op.domain);
+      const d = yield* domainOf(w, op.domain);
       if (d === null) return -ENOENT;
       const ret = yield* iommuAttachDevicePasid(d, dev, op.pasid, op.handle === undefined ? null : handleNamed(w, op.handle));
-      if (ret === 0) L.pasids.set(pasidKey(dev, op.pasid), { dev, pasid: op.pasid, domain: d });
+      if (ret === 0) yield* ledgerStore(L.pasid(dev, op.pasid), d);
       return ret;
     }
     case 'pasidReplace': {
       const dev = deviceNamed(w, op.dev);
-      const d = domainOf(w, op.domain);
+      const d = yield* domainOf(w, op.domain);
       if (d === null) return -ENOENT;
       const ret = yield* iommuReplaceDevicePasid(d, dev, op.pasid, handleNamed(w, op.handle));
-      const p = L.pasids.get(pasidKey(dev, op.pasid));
-      if (ret === 0 && p !== undefined) p.domain = d;
+      // the attachment the ledger knows (if any) is on the new domain now
+      if (ret === 0) yield* ledgerUpdate(L.pasid(dev, op.pasid), (old) => (old === null ? null : d));
       return ret;
     }
     case 'pasidDetach': {
       const dev = deviceNamed(w, op.dev);
-      const p = L.pasids.get(pasidKey(dev, op.pasid));
-      if (p === undefined) return -ENOENT;
-      L.pasids.delete(pasidKey(dev, op.pasid));
-      yield* iommuDetachDevicePasid(p.domain, dev, op.pasid);
+      const d = yield* ledgerUpdate(L.pasid(dev, op.pasid), () => null);
+      if (d === null) return -ENOENT;
+      yield* iommuDetachDevicePasid(d, dev, op.pasid);
       return 0;
     }
     case 'map': {
-      const d = domainOf(w, op.domain);
+      const d = yield* domainOf(w, op.domain);
       if (d === null) return -ENOENT;
       const ret = yield* iommuMap(d, op.iova, op.paddr, op.size, IOMMU_READ | IOMMU_WRITE);
-      if (ret === 0) {
-        const list = L.maps.get(d) ?? [];
-        list.push({ iova: op.iova, size: op.size });
-        L.maps.set(d, list);
-      }
+      const m = { iova: op.iova, size: op.size };
+      if (ret === 0) yield* ledgerUpdate(L.domain(op.domain), (n) => (n?.domain === d ? { domain: d, maps: [...n.maps, m] } : n));
       return ret;
     }
     case 'unmap': {
-      const d = domainOf(w, op.domain);
-      if (d === null) return -ENOENT;
-      const list = L.maps.get(d) ?? [];
-      const i = list.findIndex((m) => m.iova === op.iova && m.size === op.size);
-      if (i < 0) return -ENOENT;
-      list.splice(i, 1);
-      const unmapped = yield* iommuUnmap(d, op.iova, op.size);
+      // look the mapping up and forget it in one step
+      let found = false;
+      const named = yield* ledgerUpdate(L.domain(op.domain), (n) => {
+        const i = n === null ? -1 : n.maps.findIndex((m) => m.iova === op.iova && m.size === op.size);
+        if (n === null || i < 0) return n;
+        found = true;
+        return { domain: n.domain, maps: n.maps.filter((_, j) => j !== i) };
+      });
+      if (named === null || !found) return -ENOENT;
+      const unmapped = yield* iommuUnmap(named.domain, op.iova, op.size);
       return unmapped === op.size ? 0 : -EIO;
     }
     case 'dmaMap': {
       const dev = deviceNamed(w, op.dev);
       // the DMA API is used by the driver bound to the device: none bound, not issued
-      if (!L.bound.has(dev)) return -ENODEV;
+      if (!(yield* ledgerLoad(L.bind(dev)))) return -ENODEV;
       const size = op.size ?? 4096;
       const addr = yield* dmaMapPage(dev, op.paddr, size);
       if (addr === DMA_MAPPING_ERROR) return -ENOMEM;
-      L.dmaMaps.set(op.as, { dev, addr, paddr: op.paddr, size });
+      yield* ledgerStore(L.dmaMap(op.as, dev), { dev, addr, paddr: op.paddr, size });
       return 0;
     }
     case 'dmaUnmap': {
-      const m = L.dmaMaps.get(op.handle);
-      if (m === undefined) return -ENOENT;
-      L.dmaMaps.delete(op.handle);
+      const e = L.dmaMapNamed(op.handle);
+      const m = e === null ? null : yield* ledgerUpdate(e, () => null);
+      if (m === null) return -ENOENT;
       yield* dmaUnmapPage(m.dev, m.addr, m.size);
       return 0;
     }
@@ -243,18 +237,18 @@ export function* runOp(w: IommuWorld, op: Op): Gen<number> {
     }
     case 'setType': {
       const dev = deviceNamed(w, op.dev);
-      return yield* withGroup(dev, (g) => iommuGroupStoreType(g, op.type));
+      return yield* withGroup(w, dev, (g) => iommuGroupStoreType(g, op.type));
     }
     case 'prepareMsi': {
       const dev = deviceNamed(w, op.dev);
       // MSI vectors are allocated by the driver bound to the device: none bound, not issued
-      if (!L.bound.has(dev)) return -ENODEV;
+      if (!(yield* ledgerLoad(L.bind(dev)))) return -ENODEV;
       // msi_domain_prepare_irqs() for one vector; the descriptor is the model's
       return yield* iommuDmaPrepareMsi(new MsiDesc(dev), op.doorbell);
     }
     case 'resvRegions': {
       const dev = deviceNamed(w, op.dev);
-      return yield* withGroup(dev, function* (g) {
+      return yield* withGroup(w, dev, function* (g) {
         yield* iommuGroupShowResvRegions(g);
         return 0;
       });
@@ -274,12 +268,12 @@ function* releaseGroup(g: IommuGroup): Gen<number> {
 }
 
 /** undo an RID attachment with the API that made it */
-export function* detach(dev: Device, api: 'device' | 'group' | 'handle', d: IommuDomain): Gen<number> {
+export function* detach(w: IommuWorld, dev: Device, api: 'device' | 'group' | 'handle', d: IommuDomain): Gen<number> {
   if (api === 'device') {
     yield* iommuDetachDevice(d, dev);
     return 0;
   }
-  return yield* withGroup(dev, function* (g) {
+  return yield* withGroup(w, dev, function* (g) {
     if (api === 'group') yield* iommuDetachGroup(d, g);
     else yield* iommuDetachGroupHandle(d, g);
     return 0;
@@ -299,7 +293,8 @@ function* deviceDma(
   pasid: number | undefined,
 ): Gen<number> {
   const dev = deviceNamed(w, devName);
-  const m = handle === undefined ? undefined : w.ledger.dmaMaps.get(handle);
+  const e = handle === undefined ? null : w.ledger.dmaMapNamed(handle);
+  const m = e === null ? undefined : ((yield* ledgerLoad(e)) ?? undefined);
   if (handle !== undefined && m === undefined) return -ENOENT;
   const addr = m?.addr ?? iova ?? 0;
   // the transaction takes the path the machine's firmware tables describe

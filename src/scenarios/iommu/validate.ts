@@ -95,6 +95,7 @@ export function validateSpec(spec: IommuScenarioSpec): SpecIssue[] {
   for (const { f, i } of bridged) {
     if (f.bridge!.secondary === f.bus) issues.push({ path: ['topology', 'pci', i, 'bridge', 'secondary'], message: `a bridge on bus ${f.bus} cannot lead to bus ${f.bus}` });
   }
+  issues.push(...bridgeCycles(bridged.map(({ f, i }) => ({ bus: f.bus, secondary: f.bridge!.secondary, i }))));
   pci.forEach((f, i) => f.resv?.forEach((r, j) => {
     if (r.start + r.length > addressLimit) issues.push({ path: ['topology', 'pci', i, 'resv', j, 'length'], message: 'the region ends above 2^31 (model addresses stay below)' });
   }));
@@ -159,5 +160,47 @@ export function validateSpec(spec: IommuScenarioSpec): SpecIssue[] {
     }
   }
   issues.push(...checkPreconditions(spec));
+  return issues;
+}
+
+/**
+ * Bridges that lead, upstream, back to their own bus: the PCI core walks from a bus to its
+ * parent until a root bus, which such a topology does not have (it would walk forever).
+ */
+interface BridgeAt {
+  readonly bus: number;
+  readonly secondary: number;
+  /** its index in topology.pci */
+  readonly i: number;
+}
+
+function bridgeCycles(bridges: readonly BridgeAt[]): SpecIssue[] {
+  // the bridge leading to each bus (a bus has one: two bridges to one bus are refused above)
+  const up = new Map<number, { readonly bus: number; readonly i: number }>();
+  for (const b of bridges) if (b.secondary !== b.bus && !up.has(b.secondary)) up.set(b.secondary, b);
+  const issues: SpecIssue[] = [];
+  const reported = new Set<number>();
+  for (const b of bridges) {
+    if (b.secondary === b.bus || reported.has(b.i)) continue;
+    // walk up from the bridge's own bus; coming back to its secondary bus is a cycle
+    const chain = [b.secondary, b.bus];
+    const seen = new Set(chain);
+    let bus = b.bus;
+    for (let via = up.get(bus); via !== undefined; via = up.get(bus)) {
+      bus = via.bus;
+      chain.push(bus);
+      if (bus === b.secondary) {
+        const members = bridges.filter((x) => chain.includes(x.secondary) && chain.includes(x.bus));
+        for (const m of members) reported.add(m.i);
+        issues.push({
+          path: ['topology', 'pci', b.i, 'bridge', 'secondary'],
+          message: `bridges form a cycle: bus ${chain[0]} is behind ${chain.slice(1).map((x) => `bus ${x}`).join(', which is behind ')}; a bus cannot be behind itself (no root bus)`,
+        });
+        break;
+      }
+      if (seen.has(bus)) break;
+      seen.add(bus);
+    }
+  }
   return issues;
 }

@@ -17,6 +17,7 @@ import { buildMachine } from '../../machine/build.js';
 import type { Machine } from '../../machine/machine.js';
 import type { MachineDesc } from '../../machine/topology.js';
 import { Completion, KObject } from '../../sync/index.js';
+import { Ledger } from './ledger.js';
 import type { IommuScenarioSpec, Op, Topology } from './spec.js';
 
 /** an opaque DMA owner token (VFIO's / iommufd's context) */
@@ -30,26 +31,8 @@ export class OwnerToken extends KObject {
   }
 }
 
-/** what one successful operation left that cleanup must undo (an iommufd fd's object table) */
-export interface Ledger {
-  readonly bound: Set<Device>;
-  /** device or group claims, in order */
-  readonly claims: Array<{ readonly dev: Device; readonly group: boolean }>;
-  /** RID attachments by device: the API that made them */
-  readonly attached: Map<Device, { readonly api: 'device' | 'group' | 'handle'; domain: IommuDomain }>;
-  /** PASID attachments: device and pasid -> domain */
-  readonly pasids: Map<string, { readonly dev: Device; readonly pasid: number; domain: IommuDomain }>;
-  /** mappings made by `map`, per domain */
-  readonly maps: Map<IommuDomain, Array<{ readonly iova: number; readonly size: number }>>;
-  /** DMA-API mappings made by `dmaMap` */
-  readonly dmaMaps: Map<string, { readonly dev: Device; readonly addr: number; readonly paddr: number; readonly size: number }>;
-  readonly registered: Set<IommuDevice>;
-}
-
 /** the scenario's world: the machine, the kernel running on it, and the scenario's own names */
 export class IommuWorld {
-  /** scenario-named domains currently allocated */
-  readonly domains = new Map<string, IommuDomain>();
   readonly handles = new Map<string, IommuAttachHandle>();
   readonly owners = new Map<string, OwnerToken>();
   readonly events = new Map<string, Completion>();
@@ -58,15 +41,8 @@ export class IommuWorld {
    * world is snapshotted after the prologue: state kept anywhere else would not be copied.
    */
   readonly kept = new Map<string, unknown>();
-  readonly ledger: Ledger = {
-    bound: new Set(),
-    claims: [],
-    attached: new Map(),
-    pasids: new Map(),
-    maps: new Map(),
-    dmaMaps: new Map(),
-    registered: new Set(),
-  };
+  /** what the operations left for the cleanup, and the names they share (ledger.ts) */
+  readonly ledger = new Ledger();
 
   constructor(
     readonly machine: Machine,
@@ -75,6 +51,11 @@ export class IommuWorld {
     /** the hardware truth the checker reads, through the driver seam */
     readonly truth: SeamTruth,
   ) {}
+
+  /** scenario-named domains currently allocated (a view of the ledger, for tests) */
+  get domains(): ReadonlyMap<string, IommuDomain> {
+    return new Map([...this.ledger.domains].flatMap(([name, e]) => (e.value === null ? [] : [[name, e.value.domain] as const])));
+  }
 
   get core(): IommuGlobals {
     return this.kernel.core;
@@ -138,7 +119,9 @@ export function buildWorld(spec: IommuScenarioSpec): IommuWorld {
   const kernel = bootFor(spec, machine);
   const driverOf = new Map<TranslationUnit, IommuDriver>();
   for (const i of t.iommus) driverOf.set(machine.units.get(i.name)!, iommuDriverNamed(i.driver));
-  return new IommuWorld(machine, kernel, new SeamTruth(machine, driverOf));
+  const world = new IommuWorld(machine, kernel, new SeamTruth(machine, driverOf));
+  world.ledger.declare(spec);
+  return world;
 }
 
 /** create every named owner, handle and event the operations use, so their ids do not depend on the schedule */

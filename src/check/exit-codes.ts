@@ -1,0 +1,17 @@
+// The exit codes of `iommulab`, the whole set (README and docs/SCENARIOS.md list them).
+export const exitCodes = {
+  /** every outcome as expected (replay: no violation in the execution) */
+  ok: 0,
+  /** an outcome is not the expected one: a violation found where none was expected, or an expected one missing (replay: a violation) */
+  notAsExpected: 1,
+  /** bad usage or input: an unknown option or scenario, a scenario file with problems, a file that cannot be read or written */
+  usage: 2,
+  /** incomplete: a search was cut by --time-limit, --max-executions or --max-steps before it could decide, and nothing else is wrong */
+  incomplete: 3,
+  /** an internal error of iommulab (the model threw, or a bug of the tool): reported with what is needed to reproduce it */
+  internal: 70,
+  /** interrupted (Ctrl-C) with the progress saved in the checkpoint */
+  interrupted: 130,
+} as const;
+
+export const documentedExitCodes: readonly number[] = Object.values(exitCodes);

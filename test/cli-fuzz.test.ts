@@ -1,0 +1,104 @@
+// The CLI under fuzzing (issue 12): mutated scenario files (structure, values, text), option sets
+// (values in and out of bounds, outputs over the user's files), edited checkpoints and shard
+// files, odd schedules. Each case is a function of (seed, index); cases run through main() in
+// two child processes (each watched: a case that hangs is named), a few as real processes.
+// None may print a JS stack trace or a Node warning, exit outside the documented codes (0, 1,
+// 2, 3), run past its limit, or change a file it was not asked to write.
+//   IOMMULAB_FUZZ_CASES=20000 IOMMULAB_FUZZ_SEED=7 IOMMULAB_FUZZ_HEAVY=1 node --test dist/test/cli-fuzz.test.js
+// runs a long variant (HEAVY: machines of 1,500 functions, programs of 3,000 operations).
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import type { Finding } from './support/fuzz.js';
+import { scratchDir } from './helpers/cli.js';
+
+const cases = Number(process.env.IOMMULAB_FUZZ_CASES ?? 1200);
+const seed = Number(process.env.IOMMULAB_FUZZ_SEED ?? 12);
+const heavy = process.env.IOMMULAB_FUZZ_HEAVY === '1';
+const runners = 2;
+/** every this many cases, one runs as a real process */
+const every = heavy ? 40 : 150;
+/** a runner that prints nothing for this long is stuck in a case */
+const stuckMs = 120_000;
+
+const runner = fileURLToPath(new URL('./support/fuzz-runner.js', import.meta.url));
+const dir = scratchDir();
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+interface Outcome {
+  readonly done: number;
+  /** cases per exit code */
+  readonly codes: Map<number | null, number>;
+  readonly findings: Finding[];
+  readonly slowest: Array<{ index: number; ms: number }>;
+}
+
+function run(from: number, to: number, k: number): Promise<Outcome> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [runner, String(seed), String(from), String(to), join(dir, `r${k}`), String(every), heavy ? 'heavy' : ''], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const findings: Finding[] = [];
+    const slowest: Array<{ index: number; ms: number }> = [];
+    let done = 0;
+    const codes = new Map<number | null, number>();
+    let current = -1;
+    let buffer = '';
+    let stderr = '';
+    let watchdog: NodeJS.Timeout;
+    const stuck = (): void => {
+      findings.push({ index: current, what: 'a case', args: [], problem: `no progress for ${stuckMs / 1000} s: case ${current} hangs`, stderr: '' });
+      child.kill('SIGKILL');
+    };
+    const arm = (): void => {
+      clearTimeout(watchdog);
+      watchdog = setTimeout(stuck, stuckMs);
+    };
+    arm();
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.stdout.on('data', (d: Buffer) => {
+      buffer += d.toString();
+      let nl: number;
+      while ((nl = buffer.indexOf('\n')) >= 0) {
+        const line = buffer.slice(0, nl);
+        buffer = buffer.slice(nl + 1);
+        arm();
+        type Line = { start?: number; done?: number; ms?: number; code?: number | null; finding?: Finding | null };
+        const m = JSON.parse(line) as Line;
+        if (m.start !== undefined) current = m.start;
+        if (m.done !== undefined) {
+          done++;
+          codes.set(m.code ?? null, (codes.get(m.code ?? null) ?? 0) + 1);
+          slowest.push({ index: m.done, ms: m.ms! });
+          if (m.finding) findings.push(m.finding);
+        }
+      }
+    });
+    child.on('close', (code) => {
+      clearTimeout(watchdog);
+      if (code !== 0 && findings.every((f) => !f.problem.startsWith('no progress'))) {
+        findings.push({ index: current, what: 'the runner', args: [], problem: `the runner exited ${code} in case ${current}`, stderr: stderr.slice(-3000) });
+      }
+      slowest.sort((a, b) => b.ms - a.ms);
+      resolve({ done, codes, findings, slowest: slowest.slice(0, 3) });
+    });
+  });
+}
+
+test(`${cases} fuzzed command lines (seed ${seed}${heavy ? ', heavy' : ''}): no stack trace, no undocumented exit code, no run past its limit, no user file changed`, { timeout: 60 * 60_000 }, async () => {
+  const per = Math.ceil(cases / runners);
+  const outcomes = await Promise.all(Array.from({ length: runners }, (_, k) => run(k * per, Math.min(cases, (k + 1) * per), k)));
+  const findings = outcomes.flatMap((o) => o.findings);
+  const done = outcomes.reduce((n, o) => n + o.done, 0);
+  const slowest = outcomes.flatMap((o) => o.slowest).sort((a, b) => b.ms - a.ms).slice(0, 3);
+  const codes = new Map<number | null, number>();
+  for (const o of outcomes) for (const [c, n] of o.codes) codes.set(c, (codes.get(c) ?? 0) + n);
+  const byCode = [...codes].sort((a, b) => (a[0] ?? -1) - (b[0] ?? -1)).map(([c, n]) => `exit ${c}: ${n}`).join(', ');
+  console.log(`fuzz: ${done} cases run (seed ${seed}): ${byCode}; slowest: ${slowest.map((s) => `#${s.index} ${s.ms} ms`).join(', ')}; ${findings.length} findings`);
+  const report = findings.slice(0, 10).map((f) => `case ${f.index} (${f.what}): ${f.problem}\n  iommulab ${f.args.join(' ')}\n  ${f.stderr.split('\n').slice(0, 6).join('\n  ')}`);
+  assert.deepEqual(report, [], `replay one with IOMMULAB_FUZZ_SEED=${seed} (makeCase(seed, index) in test/support/fuzz.ts)`);
+  assert.equal(done, cases);
+});
