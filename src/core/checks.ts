@@ -163,10 +163,21 @@ export function iommuChecker(devices: readonly Device[], truth: HwTruth): Checke
   };
 }
 
-/** Only the driver contracts (core/contracts.ts): for the whole-state mode, whose invariant checks the rest. */
+/**
+ * The oracles that are not §6 invariants (the driver contracts, H2, H16), for the whole-state
+ * mode, whose invariant checks the rest after every step.
+ */
 export function iommuContractChecker(devices: readonly Device[], truth: HwTruth): Checker {
   const sys = new System(devices, truth);
-  return { at: () => null, contract: (call: DriverCall): CheckSite | null => contractSite(sys, call) };
+  return {
+    contract: (call: DriverCall): CheckSite | null => contractSite(sys, call),
+    at(op: Op): CheckSite | null {
+      if (op.kind !== OpKind.HwWrite) return null;
+      if (op.obj instanceof IoPageTable) return op.field === 'unflushed' ? unmapFlushed(sys, op.obj) : null;
+      if (op.obj instanceof HwEndpoint && op.verb === 'atc_inv') return endpointWritten(sys, op.obj, op);
+      return null;
+    },
+  };
 }
 
 /** group->mutex released: the group is at a stable point */
