@@ -33,7 +33,8 @@ export const layerPackages = {
   'explorer': ['node:'],
   'scenarios/file': ['node:', 'yaml', 'zod'],
   'check': ['node:'],
-  'report': ['node:'],
+  // the JSON report's schema (report/json.ts), exported as JSON Schema
+  'report': ['node:', 'zod'],
   'cli': ['node:', 'commander'],
 };
 

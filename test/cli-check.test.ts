@@ -12,18 +12,33 @@ interface JsonOutcome {
   matches: boolean;
   exhaustive: boolean;
   executions: number;
-  violation?: { kind: string; schedule: string };
+  kinds: string[];
+  violations: Array<{
+    signature: string;
+    kind: string;
+    schedule: string;
+    replay: string;
+    occurrences: number;
+    firstExecution: number;
+  }>;
 }
 
 describe('iommulab check', { concurrency: true }, () => {
   it('runs every built-in scenario, prints one line each and a summary, and exits 0', async () => {
     const r = await iommulab('check');
     assert.equal(r.status, 0, r.stderr);
-    const lines = r.stdout.trimEnd().split('\n');
+    const all = r.stdout.trimEnd().split('\n');
+    // a line per scenario, each followed by two per distinct violation it found
+    const lines = all.filter((l) => !l.startsWith(' '));
     assert.equal(lines.length, builtinScenarios.length + 1);
     for (const [i, s] of builtinScenarios.entries()) {
       assert.match(lines[i]!, new RegExp(`^ok {3}${s.name} .*\\(expected .*; exhaustive \\d+ exec, `));
     }
+    const uaf = all.indexOf(all.find((l) => l.startsWith('ok   reader-free-uaf '))!);
+    assert.equal(all[uaf + 1], '       use-after-free in reader_use_buffer: KASAN: slab-use-after-free: Read of data of Buffer#N');
+    const counts =
+      /^ {9}once in 3 executions, first at execution \d+ \(\d+\.\d\ds\); replay: iommulab replay reader-free-uaf [\w.]+$/;
+    assert.match(all[uaf + 2]!, counts);
     assert.match(lines.at(-1)!, new RegExp(`^${builtinScenarios.length} of ${builtinScenarios.length} scenarios as expected, 0 not; \\d+ executions in `));
   });
 
@@ -39,16 +54,23 @@ describe('iommulab check', { concurrency: true }, () => {
       assert.ok(Number.isInteger(o.executions) && o.executions > 0, o.scenario);
       if (o.expected === 'pass') {
         assert.equal(o.outcome, 'pass', o.scenario);
-        assert.equal(o.violation, undefined, o.scenario);
+        assert.deepEqual(o.violations, [], o.scenario);
       } else {
         assert.equal(o.outcome, 'violation', o.scenario);
         assert.ok(o.expected.startsWith('violation: '), o.scenario);
-        assert.ok(o.expected.slice('violation: '.length).split(', ').includes(o.violation!.kind), o.scenario);
-        assert.match(o.violation!.schedule, /^(n\d+\/)?[-\w.]+$/, o.scenario);
+        assert.deepEqual([...new Set(o.violations.map((v) => v.kind))].sort(), [...o.kinds].sort(), o.scenario);
+        for (const v of o.violations) {
+          assert.ok(o.expected.slice('violation: '.length).split(', ').includes(v.kind), o.scenario);
+          assert.match(v.schedule, /^(n\d+\/)?[-\w.]+$/, o.scenario);
+          assert.ok(v.signature.startsWith(`${v.kind}`), v.signature);
+          assert.ok(v.occurrences >= 1 && v.firstExecution >= 1 && v.firstExecution <= o.executions);
+        }
+        assert.equal(new Set(o.violations.map((v) => v.signature)).size, o.violations.length, `${o.scenario}: each signature once`);
       }
     }
     const uaf = doc.scenarios.find((o) => o.scenario === 'reader-free-uaf')!;
-    assert.equal(uaf.violation!.kind, 'use-after-free');
+    assert.equal(uaf.violations[0]!.kind, 'use-after-free');
+    assert.equal(uaf.violations[0]!.replay, `iommulab replay reader-free-uaf ${uaf.violations[0]!.schedule}`);
   });
 
   it('exits 1 and says FAIL when an outcome does not match the expectation', async () => {

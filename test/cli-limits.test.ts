@@ -14,6 +14,7 @@ import { explore } from '../src/explorer/engine.js';
 import { sweepNth } from '../src/explorer/faults.js';
 import { minimize } from '../src/explorer/minimize.js';
 import type { Program } from '../src/rt/execution.js';
+import { violationSignature } from '../src/rt/violation.js';
 import { findScenario } from '../src/scenarios/registry.js';
 import { type Gen, KObject, kfree, kzalloc } from '../src/sync/index.js';
 import { inProcess, scratchDir, start } from './helpers/cli.js';
@@ -116,11 +117,17 @@ describe('large inputs stop at --time-limit', () => {
   test('minimization stops at the deadline and keeps the key found', () => {
     const s = findScenario('reader-free-uaf')!;
     const cx = explore(s.program, new DfsStrategy()).found.find((c) => c.kind === 'use-after-free')!;
-    const shrink = (deadline: number) => minimize(s.program, 'use-after-free', cx.choices, { mode: 'none' }, true, 400, { deadline });
+    const shrink = (deadline: number) => minimize(s.program, violationSignature(cx.violation), cx.choices, { mode: 'none' }, true, 400, { deadline });
     assert.ok(shrink(Infinity).attempts > 1, 'with time, it tries more than the schedule as found');
     const m = shrink(performance.now() - 1);
     assert.equal(m.attempts, 1, 'only the schedule as found is run');
     assert.equal(m.steps, cx.steps, 'nothing shrunk');
+    assert.equal(m.violation?.kind, 'use-after-free', 'the key as found still shows its violation (a short execution ends before its first limit check)');
+    assert.equal(m.cut, false);
+    // a run cut by a limit before the violation says nothing of the key: not "does not reproduce"
+    const cut = minimize(s.program, violationSignature(cx.violation), cx.choices, { mode: 'none' }, true, 400, { maxSteps: 1 });
+    assert.equal(cut.violation, null);
+    assert.equal(cut.cut, true);
   });
 
   test('a long finite program reaching --max-steps is an incomplete search, not a livelock', async () => {

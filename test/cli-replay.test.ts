@@ -7,8 +7,8 @@ import { iommulab, stackTrace } from './support/cli.js';
 describe('iommulab replay', { concurrency: true }, () => {
   it('replays the use-after-free from check --json: replay key, KASAN splat, then the trace', async () => {
     const check = await iommulab('check', 'reader-free-uaf', '--json');
-    const doc = JSON.parse(check.stdout) as { scenarios: Array<{ violation: { kind: string; schedule: string } }> };
-    const { kind, schedule } = doc.scenarios[0]!.violation;
+    const doc = JSON.parse(check.stdout) as { scenarios: Array<{ violations: Array<{ kind: string; schedule: string }> }> };
+    const { kind, schedule } = doc.scenarios[0]!.violations[0]!;
     assert.equal(kind, 'use-after-free');
 
     const r = await iommulab('replay', 'reader-free-uaf', schedule);

@@ -12,6 +12,7 @@ import { Coordinator, wholeRange } from '../src/explorer/parallel/coordinator.js
 import { finishSearch, rangeOutcome } from '../src/explorer/parallel/explore-parallel.js';
 import { familyFor } from '../src/explorer/parallel/family.js';
 import { makePool, type SlicePool } from '../src/explorer/parallel/pool.js';
+import { emptyRange } from '../src/explorer/parallel/range.js';
 import type { SearchSpec } from '../src/explorer/parallel/slice.js';
 import { checkScenario, defaultCheckOptions } from '../src/check/check.js';
 import { checkProgress, checkRangeProgress } from '../src/check/progress-json.js';
@@ -135,7 +136,7 @@ describe('checkpoint and resume on the command line', () => {
     };
     /** an edited checkpoint with its digest made again: only the field checks can refuse it */
     const resealed = (text: string): string => JSON.stringify(sealRunFile(JSON.parse(text) as Record<string, unknown>));
-    const empty = { executions: 0, steps: 0, maxAllocations: 0, complete: true, truncated: 0, found: [], edges: [] };
+    const empty = { ...emptyRange };
     const misfit = JSON.parse(readFileSync(good, 'utf8')) as { progress: unknown[] };
     const state = (frames: unknown[]) => ({ frames, floor: 0, pruned: false });
     const start = { key: [], state: state([]) };

@@ -119,7 +119,7 @@ describe('ranges and counterexamples', () => {
         const full = list.map((c) => ({
           ...c,
           kind: 'warn' as const,
-          violation: { kind: 'warn' as const, title: '', splat: '', thread: null, step: 0, stack: [] },
+          violation: { kind: 'warn' as const, title: '', splat: '', message: '', thread: null, step: 0, stack: [] },
           schedule: '',
           firstExecution: c.execution,
         }));

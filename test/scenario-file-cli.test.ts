@@ -34,15 +34,18 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 
 interface Doc {
   ok: boolean;
-  scenarios: Array<{ scenario: string; file?: string; violations: Array<{ schedule: string }> }>;
+  scenarios: Array<{ scenario: string; file?: string; violations: Array<{ schedule: string; replay: string }> }>;
 }
 
-/** a check's JSON with the file fields dropped and the port's name back: what a built-in's check gives */
+/** a check's JSON with the file fields dropped (and the file in replay commands) and the port's name back: what a built-in's check gives */
 function asBuiltin(json: string): unknown {
   const d = timeless(json) as Doc;
   for (const o of d.scenarios) {
     // the ports are named like their built-ins without "iommu-", so both can be checked together
-    if (o.file !== undefined) o.scenario = `iommu-${o.scenario}`;
+    if (o.file !== undefined) {
+      for (const v of o.violations) v.replay = v.replay.replace(`${o.file}:`, 'iommu-');
+      o.scenario = `iommu-${o.scenario}`;
+    }
     delete o.file;
   }
   return d;

@@ -2,18 +2,22 @@
 import { DfsStrategy } from '../explorer/dfs.js';
 import { DporStrategy } from '../explorer/dpor.js';
 import { BoundedDporStrategy } from '../explorer/dpor-bounded.js';
-import { type Counterexample, type ExploreResult, explore } from '../explorer/engine.js';
+import { type ExploreResult, explore, type SignatureFound } from '../explorer/engine.js';
 import { sweepNth } from '../explorer/faults.js';
 import { minimize } from '../explorer/minimize.js';
 import { PctStrategy } from '../explorer/pct.js';
 import { RandomStrategy } from '../explorer/random.js';
 import { encodeSchedule } from '../explorer/schedule.js';
 import type { Strategy } from '../explorer/strategy.js';
-import type { FaultPlan } from '../rt/execution.js';
+import type { FaultPhase, FaultPlan, FaultScope } from '../rt/execution.js';
+import { type Frame, kernelName } from '../rt/stack.js';
 import { ModelError, type ViolationKind } from '../rt/violation.js';
 import { type YieldLog, yieldRaceSplat } from '../rt/yield-race.js';
 import { displayPath } from '../scenarios/file/display-path.js';
 import { describeExpectation, type Scenario } from '../scenarios/scenario.js';
+import { replayCommand, replayDefaultMaxSteps, replayOptions, replayTarget } from './replay-command.js';
+
+export { maxSignaturesPerKind } from '../explorer/found.js';
 
 export type StrategyName = 'dpor' | 'dfs' | 'random' | 'pct';
 export const strategyNames: readonly StrategyName[] = ['dpor', 'dfs', 'random', 'pct'];
@@ -28,6 +32,12 @@ export interface CheckOptions {
   readonly pctDepth: number;
   readonly faults: FaultMode;
   readonly maxFailures: number;
+  /** phases whose allocations --faults may fail (the prologue only on request) */
+  readonly faultPhases: readonly FaultPhase[];
+  /** fail only allocations made inside these functions (kernel names); empty: any */
+  readonly faultSites: readonly string[];
+  /** never fail allocations made inside these functions */
+  readonly skipFaultSites: readonly string[];
   readonly warnFails: boolean;
   readonly maxExecutions: number;
   readonly timeLimitMs: number;
@@ -44,22 +54,58 @@ export const defaultCheckOptions: CheckOptions = {
   pctDepth: 3,
   faults: 'scenario',
   maxFailures: 1,
+  faultPhases: ['threads'],
+  faultSites: [],
+  skipFaultSites: [],
   warnFails: true,
   maxExecutions: 2_000_000,
   timeLimitMs: 60_000,
-  maxSteps: 100_000,
+  maxSteps: replayDefaultMaxSteps,
   minimize: true,
 };
 
 export type Outcome = 'pass' | 'violation' | 'incomplete';
 
+/**
+ * One distinct violation a search found: its signature (deduplicated the way syzkaller titles
+ * crashes), how often and how early it was met, and a minimized replay key that reproduces it.
+ * This is the data every report (text, JSON, later HTML and JUnit) is made from.
+ */
 export interface FoundViolation {
+  /** rt/violation.ts violationSignature(): "KIND in FUNCTION: MESSAGE" with numbers normalized */
+  readonly signature: string;
   readonly kind: ViolationKind;
+  /** the model function that reported it, in the kernel's spelling; "" for a check made between steps */
+  readonly function: string;
+  /** the report's one line, as the replayed execution printed it */
+  readonly message: string;
+  /** the splat's first line */
   readonly title: string;
+  /** executions of the search in which it occurred */
+  readonly occurrences: number;
+  /** the first execution (1-based, in the search's canonical order) in which it occurred */
+  readonly firstExecution: number;
+  /** seconds into the search when it was first seen (wall clock: not reproducible, unlike everything else) */
+  readonly firstSeconds: number;
+  /** the replay key: a schedule (minimized unless --no-minimize) whose execution reports this signature */
   readonly schedule: string;
+  /** the command that replays it */
+  readonly replay: string;
+  /**
+   * false when the schedule alone does not reproduce it (a lock inversion whose first order an
+   * earlier execution took); null when it could not be run again within the check's limits
+   */
+  readonly reproduces: boolean | null;
   readonly steps: number;
   readonly preemptions: number;
+  /** the thread that hit it; null for a check made between steps */
+  readonly thread: string | null;
+  /** the step it was reported at (0-based, as the trace numbers them) */
+  readonly step: number;
+  /** the kernel-style report */
   readonly splat: string;
+  /** the model call stack, innermost first */
+  readonly stack: readonly Frame[];
 }
 
 export interface ScenarioOutcome {
@@ -78,10 +124,12 @@ export interface ScenarioOutcome {
   readonly executionsPerSecond: number;
   /** executions cut at --max-steps (present when there were any): the search is incomplete */
   readonly truncated?: number;
-  /** the first kind found, minimized */
-  readonly violation?: FoundViolation;
-  /** every kind found */
+  /** every kind found, in the order they were first found (what the expectation is compared with) */
+  readonly kinds: readonly ViolationKind[];
+  /** every distinct violation found (by signature), in the order they were first found */
   readonly violations: readonly FoundViolation[];
+  /** kinds with more distinct violations than were kept (explorer/found.ts: maxSignaturesPerKind) */
+  readonly truncatedKinds: readonly ViolationKind[];
   /** checking mode (`--check-yields`): the model's breaks of the yield rule, one per location */
   readonly yieldRaces?: readonly YieldRaceReport[];
 }
@@ -96,7 +144,22 @@ export interface YieldRaceReport {
   readonly splat: string;
 }
 
+/** The fault plan a scenario is searched with: the mode, aimed by the check's phases and sites. */
 export function faultPlanFor(s: Scenario, opts: CheckOptions): FaultPlan {
+  const plan = faultModeFor(s, opts);
+  return plan.mode === 'none' ? plan : { ...plan, ...faultScopeOf(opts) };
+}
+
+/** Which allocations the options let fail. */
+export function faultScopeOf(opts: Pick<CheckOptions, 'faultPhases' | 'faultSites' | 'skipFaultSites'>): FaultScope {
+  return {
+    phases: opts.faultPhases,
+    ...(opts.faultSites.length > 0 ? { sites: opts.faultSites } : {}),
+    ...(opts.skipFaultSites.length > 0 ? { skipSites: opts.skipFaultSites } : {}),
+  };
+}
+
+function faultModeFor(s: Scenario, opts: CheckOptions): FaultPlan {
   switch (opts.faults) {
     case 'scenario':
       return s.faults ?? { mode: 'none' };
@@ -107,6 +170,19 @@ export function faultPlanFor(s: Scenario, opts: CheckOptions): FaultPlan {
     case 'nth':
       return { mode: 'nth', nth: 1 };
   }
+}
+
+/** "fail_nth sweep", "choice(max 1)", with where faults are injected when that is not the default */
+export function describeFaults(plan: FaultPlan): string {
+  if (plan.mode === 'none') return 'none';
+  const mode = plan.mode === 'nth' ? 'fail_nth sweep' : `choice(max ${plan.maxFailures})`;
+  const phases = plan.phases ?? ['threads'];
+  const where = [
+    ...(phases.length === 1 && phases[0] === 'threads' ? [] : [`in ${phases.join(',')}`]),
+    ...(plan.sites === undefined ? [] : [`in ${plan.sites.join(',')}`]),
+    ...(plan.skipSites === undefined ? [] : [`not in ${plan.skipSites.join(',')}`]),
+  ];
+  return where.length === 0 ? mode : `${mode} ${where.join(' ')}`;
 }
 
 export function makeStrategy(opts: CheckOptions): Strategy {
@@ -177,43 +253,78 @@ export function concludeScenario(
   deadline?: number,
 ): ScenarioOutcome {
   const opts = { ...defaultCheckOptions, ...options };
+  const file = s.origin === undefined ? undefined : displayPath(s.origin.file);
+  const target = replayTarget({ scenario: s.name, ...(file === undefined ? {} : { file }) });
   const until = deadline ?? performance.now() + opts.timeLimitMs;
-  const violations = result.found.map((cx) => shrink(s, cx, faults, opts, until));
+  const violations = result.signatures.map((sf) => shrink(s, sf, faults, opts, target, until));
+  const kinds = result.found.map((cx) => cx.kind);
   const truncated = result.truncated ?? 0;
-  const outcome: Outcome = violations.length > 0 ? 'violation' : result.limitHit || truncated > 0 ? 'incomplete' : 'pass';
+  const outcome: Outcome = kinds.length > 0 ? 'violation' : result.limitHit || truncated > 0 ? 'incomplete' : 'pass';
   return {
     scenario: s.name,
-    ...(s.origin === undefined ? {} : { file: displayPath(s.origin.file) }),
+    ...(file === undefined ? {} : { file }),
     expected: describeExpectation(s.expect),
     outcome,
-    matches: matches(s, outcome, violations, result.exhaustive),
+    matches: matches(s, outcome, kinds, result.exhaustive),
     exhaustive: result.exhaustive,
     strategy: result.strategy,
-    faults: faults.mode === 'none' ? 'none' : faults.mode === 'nth' ? 'fail_nth sweep' : `choice(max ${faults.maxFailures})`,
+    faults: describeFaults(faults),
     executions: result.executions,
     steps: result.steps,
     elapsedMs: result.elapsedMs,
     executionsPerSecond: result.elapsedMs > 0 ? Math.round((result.executions * 1000) / result.elapsedMs) : 0,
+    kinds,
     ...(truncated > 0 ? { truncated } : {}),
-    ...(violations[0] === undefined ? {} : { violation: violations[0] }),
     violations,
+    truncatedKinds: result.signaturesTruncated,
   };
 }
 
-function shrink(s: Scenario, cx: Counterexample, searched: FaultPlan, opts: CheckOptions, deadline: number): FoundViolation {
-  const faults: FaultPlan = cx.nth === undefined ? searched : { mode: 'nth', nth: cx.nth };
-  let schedule = cx.schedule;
-  let steps = cx.steps;
-  let preemptions = cx.preemptions;
-  if (opts.minimize) {
-    const m = minimize(s.program, cx.kind, cx.choices, faults, opts.warnFails, undefined, { maxSteps: opts.maxSteps, deadline });
-    if (!Number.isNaN(m.steps)) {
-      schedule = encodeSchedule(cx.nth === undefined ? { choices: m.choices } : { choices: m.choices, nth: cx.nth });
-      steps = m.steps;
-      preemptions = m.preemptions;
-    }
+function shrink(
+  s: Scenario,
+  sf: SignatureFound,
+  searched: FaultPlan,
+  opts: CheckOptions,
+  target: string,
+  deadline: number,
+): FoundViolation {
+  const faults: FaultPlan = sf.nth === undefined ? searched : { ...searched, mode: 'nth', nth: sf.nth } as FaultPlan;
+  let schedule = sf.schedule;
+  let steps = sf.steps;
+  let preemptions = sf.preemptions;
+  let v = sf.violation;
+  // with --no-minimize, one execution tells whether the key reproduces what it is printed with;
+  // the search's limits hold here too (--max-steps for each run, shrinking stops at the deadline)
+  const limits = { maxSteps: opts.maxSteps, deadline };
+  const m = minimize(s.program, sf.signature, sf.choices, faults, opts.warnFails, opts.minimize ? undefined : 1, limits);
+  // a run cut by a limit before the violation tells nothing: the key is printed as found, unverified
+  const reproduces = m.violation !== null ? true : m.cut ? null : false;
+  if (opts.minimize && m.violation !== null) {
+    schedule = encodeSchedule(sf.nth === undefined ? { choices: m.choices } : { choices: m.choices, nth: sf.nth });
+    steps = m.steps;
+    preemptions = m.preemptions;
+    v = m.violation;
   }
-  return { kind: cx.kind, title: cx.violation.title, schedule, steps, preemptions, splat: cx.violation.splat };
+  const top = v.stack[0];
+  return {
+    signature: sf.signature,
+    kind: sf.kind,
+    function: top === undefined ? '' : kernelName(top.fn),
+    message: v.message,
+    title: v.title,
+    occurrences: sf.occurrences,
+    firstExecution: sf.firstExecution,
+    firstSeconds: Math.round(sf.firstMs) / 1000,
+    schedule,
+    replay: replayCommand(target, schedule, replayOptions(opts)),
+    reproduces,
+    steps,
+    preemptions,
+    thread: v.thread,
+    step: v.step,
+    splat: v.splat,
+    stack: v.stack,
+  };
 }
 
 /**
@@ -221,11 +332,11 @@ function shrink(s: Scenario, cx: Counterexample, searched: FaultPlan, opts: Chec
  * expectation needs something found, nothing unexpected, and, when the search was exhaustive,
  * every expected kind.
  */
-function matches(s: Scenario, outcome: Outcome, found: readonly FoundViolation[], exhaustive: boolean): boolean {
+function matches(s: Scenario, outcome: Outcome, found: readonly ViolationKind[], exhaustive: boolean): boolean {
   const e = s.expect;
   if ('pass' in e) return outcome === 'pass';
   if (found.length === 0) return false;
-  const kinds = new Set(found.map((v) => v.kind));
+  const kinds = new Set(found);
   for (const k of kinds) if (!e.violations.includes(k)) return false;
   return !exhaustive || e.violations.every((k) => kinds.has(k));
 }

@@ -1,4 +1,6 @@
 // The exit codes of `iommulab`, the whole set (README and docs/SCENARIOS.md list them).
+import type { ScenarioOutcome } from './check.js';
+
 export const exitCodes = {
   /** every outcome as expected (replay: no violation in the execution) */
   ok: 0,
@@ -15,3 +17,10 @@ export const exitCodes = {
 } as const;
 
 export const documentedExitCodes: readonly number[] = Object.values(exitCodes);
+
+/** A check's: 1 when an outcome is not the expected one, 3 when a search cut short is all that is wrong, else 0. */
+export function checkExitCode(outcomes: readonly ScenarioOutcome[]): 0 | 1 | 3 {
+  if (outcomes.some((o) => !o.matches && o.outcome !== 'incomplete')) return exitCodes.notAsExpected;
+  if (outcomes.some((o) => !o.matches)) return exitCodes.incomplete;
+  return exitCodes.ok;
+}

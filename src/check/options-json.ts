@@ -1,6 +1,7 @@
 // CheckOptions as plain JSON (checkpoints and shard files carry them; Infinity is null), and
 // back with every field checked.
-import { bool, DataError, int, obj } from '../explorer/parallel/data.js';
+import { bool, DataError, int, list, obj, str } from '../explorer/parallel/data.js';
+import { type FaultPhase, faultPhases } from '../rt/execution.js';
 import { type CheckOptions, strategyNames } from './check.js';
 import { type Bound, bounds } from './limits.js';
 
@@ -25,7 +26,7 @@ export function optionsFromJson(v: unknown, path: string): CheckOptions {
     if (n > b.max * scale) throw new DataError(`${path}.${f}: ${n} is above the maximum ${b.max * scale}`);
     return n;
   };
-  const known = new Set(['strategy', 'seed', 'executions', 'preemptionBound', 'pctDepth', 'faults', 'maxFailures', 'warnFails', 'maxExecutions', 'timeLimitMs', 'maxSteps', 'minimize']);
+  const known = new Set(['strategy', 'seed', 'executions', 'preemptionBound', 'pctDepth', 'faults', 'maxFailures', 'faultPhases', 'faultSites', 'skipFaultSites', 'warnFails', 'maxExecutions', 'timeLimitMs', 'maxSteps', 'minimize']);
   for (const k of Object.keys(o)) if (!known.has(k)) throw new DataError(`${path}.${k}: not an option of this iommulab`);
   return {
     strategy: oneOf('strategy', strategies),
@@ -35,6 +36,12 @@ export function optionsFromJson(v: unknown, path: string): CheckOptions {
     pctDepth: bounded('pctDepth', bounds.pctDepth),
     faults: oneOf('faults', faultModes),
     maxFailures: bounded('maxFailures', bounds.maxFailures),
+    faultPhases: list(o.faultPhases, `${path}.faultPhases`).map((p, i) => {
+      if (!faultPhases.includes(p as FaultPhase)) throw new DataError(`${path}.faultPhases[${i}]: expected one of ${faultPhases.join(', ')}`);
+      return p as FaultPhase;
+    }),
+    faultSites: list(o.faultSites, `${path}.faultSites`).map((f, i) => str(f, `${path}.faultSites[${i}]`)),
+    skipFaultSites: list(o.skipFaultSites, `${path}.skipFaultSites`).map((f, i) => str(f, `${path}.skipFaultSites[${i}]`)),
     warnFails: bool(o.warnFails, `${path}.warnFails`),
     maxExecutions: bounded('maxExecutions', bounds.maxExecutions),
     timeLimitMs: bounded('timeLimitMs', bounds.timeLimit, 1000),
@@ -47,5 +54,5 @@ export function optionsFromJson(v: unknown, path: string): CheckOptions {
 export function optionsDiff(a: CheckOptions, b: CheckOptions): string[] {
   const ja = optionsToJson(a) as unknown as Record<string, unknown>;
   const jb = optionsToJson(b) as unknown as Record<string, unknown>;
-  return Object.keys(ja).filter((k) => ja[k] !== jb[k]);
+  return Object.keys(ja).filter((k) => JSON.stringify(ja[k]) !== JSON.stringify(jb[k]));
 }

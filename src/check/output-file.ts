@@ -45,8 +45,9 @@ export function kindOfFile(file: string): OutputKind | string {
   const o = data as Record<string, unknown>;
   if (o.format === 'iommulab-checkpoint') return 'checkpoint';
   if (o.format === 'iommulab-shard') return 'shard';
-  // a check's report: { scenarios: [...], elapsedMs, ok } (with or without a format field)
-  if (o.format === 'iommulab-report' || (Array.isArray(o.scenarios) && typeof o.ok === 'boolean' && o.format === undefined)) return 'report';
+  // a check's report (report/json.ts: format iommulab-check, version 2), or one of before the
+  // format was versioned: { scenarios: [...], elapsedMs, ok }
+  if (o.format === 'iommulab-check' || (Array.isArray(o.scenarios) && typeof o.ok === 'boolean' && o.format === undefined)) return 'report';
   return 'JSON of another program';
 }
 

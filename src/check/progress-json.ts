@@ -64,7 +64,20 @@ function checkExploreResult(v: unknown, path: string): SweepResult {
   const truncated = int(o.truncated, `${path}.truncated`);
   if (truncated > executions) throw new DataError(`${path}.truncated: ${truncated} is more than the ${executions} executions`);
   // a sweep's counterexamples are numbered within their point: check them as one range
-  checkRange({ executions, steps: 0, maxAllocations: 0, complete: true, truncated, found: list(o.found, `${path}.found`), edges: [] }, path);
+  checkRange(
+    {
+      executions,
+      steps: 0,
+      maxAllocations: 0,
+      complete: true,
+      truncated,
+      found: list(o.found, `${path}.found`),
+      signatures: list(o.signatures, `${path}.signatures`),
+      signaturesTruncated: list(o.signaturesTruncated, `${path}.signaturesTruncated`),
+      edges: [],
+    },
+    path,
+  );
   return o as unknown as SweepResult;
 }
 
@@ -97,12 +110,16 @@ export function checkShardPart(v: unknown, path: string, family: SearchFamily): 
   }
 }
 
-function checkFoundViolation(v: unknown, p: string): void {
+function checkFoundViolation(v: unknown, p: string, executions: number): void {
   const vo = obj(v, p);
   if (!violationKinds.includes(vo.kind as never)) throw new DataError(`${p}.kind: not a violation kind`);
-  for (const f of ['title', 'schedule', 'splat']) str(vo[f], `${p}.${f}`);
-  int(vo.steps, `${p}.steps`);
-  int(vo.preemptions, `${p}.preemptions`);
+  for (const f of ['signature', 'function', 'message', 'title', 'schedule', 'replay', 'splat']) str(vo[f], `${p}.${f}`);
+  for (const f of ['firstExecution', 'steps', 'preemptions', 'step']) int(vo[f], `${p}.${f}`);
+  const n = int(vo.occurrences, `${p}.occurrences`, 1);
+  if (n > executions) throw new DataError(`${p}.occurrences: ${n} is more than the ${executions} executions`);
+  num(vo.firstSeconds, `${p}.firstSeconds`);
+  if (vo.reproduces !== null) bool(vo.reproduces, `${p}.reproduces`);
+  list(vo.stack, `${p}.stack`);
 }
 
 const outcomes = ['pass', 'violation', 'incomplete'];
@@ -124,10 +141,17 @@ function checkOutcome(v: unknown, path: string, name: string): ScenarioOutcome {
   elapsed(o.elapsedMs, `${path}.elapsedMs`);
   int(o.executionsPerSecond, `${path}.executionsPerSecond`);
   if (o.truncated !== undefined && int(o.truncated, `${path}.truncated`, 1) > executions) throw new DataError(`${path}.truncated: more than the ${executions} executions`);
+  const kinds = list(o.kinds, `${path}.kinds`);
+  kinds.forEach((k, i) => {
+    if (!violationKinds.includes(k as never)) throw new DataError(`${path}.kinds[${i}]: not a violation kind`);
+  });
+  list(o.truncatedKinds, `${path}.truncatedKinds`).forEach((k, i) => {
+    if (!violationKinds.includes(k as never)) throw new DataError(`${path}.truncatedKinds[${i}]: not a violation kind`);
+  });
   const violations = list(o.violations, `${path}.violations`);
-  violations.forEach((x, i) => checkFoundViolation(x, `${path}.violations[${i}]`));
-  if (o.violation !== undefined) checkFoundViolation(o.violation, `${path}.violation`);
-  if ((o.outcome === 'violation') !== (violations.length > 0)) throw new DataError(`${path}.outcome: ${String(o.outcome)} does not fit ${violations.length} violations`);
+  violations.forEach((x, i) => checkFoundViolation(x, `${path}.violations[${i}]`, executions));
+  if ((o.outcome === 'violation') !== (kinds.length > 0)) throw new DataError(`${path}.outcome: ${String(o.outcome)} does not fit ${kinds.length} violation kinds`);
+  if ((kinds.length > 0) !== (violations.length > 0)) throw new DataError(`${path}.violations: ${violations.length} do not fit ${kinds.length} violation kinds`);
   return o as unknown as ScenarioOutcome;
 }
 

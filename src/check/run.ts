@@ -12,6 +12,7 @@ import { SharedPool } from '../explorer/parallel/shared-pool.js';
 import { loadProgram, type ProgramSource } from '../explorer/parallel/program-source.js';
 import { planSearch } from '../explorer/parallel/plan.js';
 import { runSlice, type SearchSpec } from '../explorer/parallel/slice.js';
+import { wallClockMs } from '../explorer/engine.js';
 import type { FaultPlan } from '../rt/execution.js';
 import { ModelError } from '../rt/violation.js';
 import { programRef } from '../scenarios/program-ref.js';
@@ -267,7 +268,9 @@ export class CheckRun {
       ranges = [wholeRange(familyFor(spec.strategy))];
     }
     const start = performance.now();
-    const ended = await this.search(flight, source, spec, ranges, deadline, (rs) => ({
+    // a resumed search's first violations are timed from when it first started (less the pause)
+    const clockOrigin = wallClockMs() - elapsed;
+    const ended = await this.search(flight, source, spec, ranges, deadline, clockOrigin, (rs) => ({
       name: s.name,
       status: 'search',
       elapsedMs: elapsed + performance.now() - start,
@@ -293,9 +296,14 @@ export class CheckRun {
     let elapsed = p?.elapsedMs ?? 0;
     const source = this.sourceOf(s);
     while (!sweep.done) {
-      const spec = this.searchSpec({ mode: 'nth', nth: sweep.n });
+      // the scenario's plan (its scope: phases, sites) at this point of the sweep
+      const plan = faultPlanFor(s, this.opts);
+      const spec = this.searchSpec({ ...(plan.mode === 'nth' ? plan : {}), mode: 'nth', nth: sweep.n });
       const start = performance.now();
-      const ended = await this.search(flight, source, spec, ranges ?? [wholeRange(familyFor(spec.strategy))], deadline, (rs) => ({
+      // a point's first violations are timed from the sweep's start
+      const clockOrigin = wallClockMs() - elapsed;
+      const from = ranges ?? [wholeRange(familyFor(spec.strategy))];
+      const ended = await this.search(flight, source, spec, from, deadline, clockOrigin, (rs) => ({
         name: s.name,
         status: 'sweep',
         elapsedMs: elapsed + performance.now() - start,
@@ -318,6 +326,7 @@ export class CheckRun {
     spec: SearchSpec,
     ranges: RangeProgress[],
     deadline: number,
+    clockOrigin: number,
     live: (ranges: RangeProgress[]) => ScenarioProgress,
   ): Promise<RangeProgress[] | null> {
     const cap = this.opts.maxExecutions;
@@ -333,7 +342,7 @@ export class CheckRun {
       const program = await loadProgram(source);
       const left = Math.max(1, deadline - performance.now());
       const hard = { maxExecutions: cap, timeMs: left };
-      const budget = { maxExecutions: cap, timeMs: Math.min(whole ? Infinity : this.settings.warmUpMs, left), hard };
+      const budget = { maxExecutions: cap, timeMs: Math.min(whole ? Infinity : this.settings.warmUpMs, left), hard, clockOrigin };
       const out = runSlice(program, spec, only!.pending[0]!.state, budget);
       only!.committed = out.result;
       only!.pending = out.remaining === null ? [] : [{ key: family.key(out.remaining), state: out.remaining }];
@@ -352,6 +361,7 @@ export class CheckRun {
       maxExecutions: cap,
       deadline,
       sliceMs: whole ? Infinity : this.settings.sliceMs,
+      clockOrigin,
     });
     flight.coordinator = coordinator;
     flight.live = () => live(coordinator.snapshot());

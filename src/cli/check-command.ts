@@ -1,12 +1,13 @@
 // `iommulab check`: scenarios on workers, with shards, checkpoints and resume.
 import { type CheckOptions, checkScenario, type ScenarioOutcome } from '../check/check.js';
-import { exitCodes } from '../check/exit-codes.js';
+import { checkExitCode, exitCodes } from '../check/exit-codes.js';
 import { checkOutput, type InputFile, kindOfFile, type OutputKind, OutputRefused } from '../check/output-file.js';
 import { CheckRun, defaultWarmUpMs, type ScenarioProgress } from '../check/run.js';
 import { readRunFile, type RunFile, RunFileError, runFileJson, writeAtomically } from '../check/run-file.js';
 import type { Shard } from '../check/shard.js';
+import { checkReport } from '../report/json.js';
 import { YieldLog } from '../rt/yield-race.js';
-import { outcomeLine, replayCommand, replayTarget, summaryLine, yieldRaceReports } from '../report/text.js';
+import { outcomeLine, summaryLine, yieldRaceReports } from '../report/text.js';
 import type { Scenario, ScenarioOrigin } from '../scenarios/scenario.js';
 import { existsSync } from 'node:fs';
 
@@ -98,8 +99,7 @@ export async function runCheckRequest(req: RunRequest): Promise<number> {
       if (p.status === 'concluded') {
         outcomes.push(p.outcome);
         if (!req.json && shard === null) {
-          console.log(outcomeLine(p.outcome, width));
-          if (req.verbose) for (const v of p.outcome.violations) console.log(`\n[${v.kind}] replay: ${replayCommand(replayTarget(p.outcome), v.schedule)}\n${v.splat}\n`);
+          console.log(outcomeLine(p.outcome, width, req.verbose));
         }
       }
       save();
@@ -144,9 +144,8 @@ export function runYieldCheck(
     const o = checkScenario(s, options, new YieldLog());
     outcomes.push(o);
     if (req.json) continue;
-    console.log(outcomeLine(o, width));
+    console.log(outcomeLine(o, width, req.verbose));
     for (const r of yieldRaceReports(o)) console.log(`\n${r}\n`);
-    if (req.verbose) for (const v of o.violations) console.log(`\n[${v.kind}] replay: ${replayCommand(replayTarget(o), v.schedule)}\n${v.splat}\n`);
   }
   return reportOutcomes(outcomes, performance.now() - start, { ...req, options });
 }
@@ -158,8 +157,8 @@ export function reportOutcomes(
   req: { readonly json: boolean; readonly out: OutputFile | null; readonly verbose: boolean; readonly options: CheckOptions },
   printLines = false,
 ): number {
-  const ok = outcomes.every((o) => o.matches);
-  const doc = JSON.stringify({ scenarios: outcomes, elapsedMs, ok }, null, 2);
+  const report = checkReport(outcomes, elapsedMs);
+  const doc = JSON.stringify(report, null, 2);
   if (req.out !== null) req.out.write(`${doc}\n`);
   if (req.json) {
     console.log(doc);
@@ -167,25 +166,17 @@ export function reportOutcomes(
     if (printLines) {
       const width = Math.max(...outcomes.map((o) => o.scenario.length));
       for (const o of outcomes) {
-        console.log(outcomeLine(o, width));
-        if (req.verbose) for (const v of o.violations) console.log(`\n[${v.kind}] replay: ${replayCommand(replayTarget(o), v.schedule)}\n${v.splat}\n`);
+        console.log(outcomeLine(o, width, req.verbose));
       }
     }
     console.log(summaryLine(outcomes, elapsedMs));
   }
-  const code = checkExitCode(outcomes);
+  const code = report.exitCode;
   if (code === exitCodes.incomplete) {
     for (const o of outcomes) if (o.outcome === 'incomplete' && !o.matches) console.error(`iommulab: ${o.scenario}: ${whyIncomplete(o, req.options)}`);
     console.error(`iommulab: the check is incomplete (exit ${exitCodes.incomplete}): nothing unexpected was found, but not every search could finish`);
   }
   return code;
-}
-
-/** 1 when an outcome is not the expected one, 3 when a search cut short is all that is wrong, else 0. */
-export function checkExitCode(outcomes: readonly ScenarioOutcome[]): number {
-  if (outcomes.some((o) => !o.matches && o.outcome !== 'incomplete')) return exitCodes.notAsExpected;
-  if (outcomes.some((o) => !o.matches)) return exitCodes.incomplete;
-  return exitCodes.ok;
 }
 
 function whyIncomplete(o: ScenarioOutcome, opts: CheckOptions): string {
@@ -217,4 +208,4 @@ export function newCheckpoint(file: string, force: boolean, inputs: readonly Inp
   return out;
 }
 
-export { OutputRefused, RunFileError };
+export { checkExitCode, OutputRefused, RunFileError };

@@ -1,7 +1,7 @@
 // iommulab command line: check, merge, replay, list, patches.
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { type CheckOptions, defaultCheckOptions, faultPlanFor, strategyNames } from '../check/check.js';
+import { type CheckOptions, defaultCheckOptions, faultPlanFor, faultScopeOf, strategyNames } from '../check/check.js';
 import { exitCodes } from '../check/exit-codes.js';
 import { type Bound, boundText, bounds } from '../check/limits.js';
 import { checkDistinct, type InputFile, OutputRefused } from '../check/output-file.js';
@@ -13,11 +13,13 @@ import { patchRegistry } from '../core/patches.js';
 import { defaultSliceMs } from '../explorer/parallel/explore-parallel.js';
 import { defaultWorkers } from '../explorer/parallel/pool.js';
 import { ReplayMismatch } from '../explorer/replay.js';
+import { type FaultPhase, faultPhases } from '../rt/execution.js';
 import { ModelError } from '../rt/violation.js';
 import { runOnce } from '../explorer/run-once.js';
 import { recordYieldSites } from '../explorer/yield-sites.js';
 import { YieldLog, yieldRaceSplat } from '../rt/yield-race.js';
 import { decodeSchedule, faultsFor, ScheduleSyntaxError } from '../explorer/schedule.js';
+import { replayOptions } from '../check/replay-command.js';
 import { executionReport, replayTarget } from '../report/text.js';
 import { displayPath } from '../scenarios/file/display-path.js';
 import { builtinScenarios } from '../scenarios/registry.js';
@@ -45,6 +47,26 @@ function seconds(name: string, b: Bound) {
   };
 }
 
+/** --fault-phases prologue,threads,teardown */
+function phasesArg(v: string): FaultPhase[] {
+  const list = v.split(',').map((p) => p.trim());
+  for (const p of list) {
+    if (!faultPhases.includes(p as FaultPhase)) throw new InvalidArgumentError(`--fault-phases takes a comma-separated list of ${faultPhases.join(', ')}; "${p}" is none of them`);
+  }
+  return [...new Set(list)] as FaultPhase[];
+}
+
+/** --fault-sites FN,FN: model functions in the kernel's spelling (as traces print them) */
+function sitesArg(flag: string) {
+  return (v: string): string[] => {
+    const list = v.split(',').map((f) => f.trim());
+    for (const f of list) {
+      if (!/^[A-Za-z_][\w.]*$/.test(f)) throw new InvalidArgumentError(`${flag} takes a comma-separated list of function names (e.g. iommu_group_alloc); "${f}" is not one`);
+    }
+    return [...new Set(list)];
+  };
+}
+
 function shardArg(v: string): Shard {
   const s = parseShard(v);
   if (s === null) throw new InvalidArgumentError('--shard must be i/n with 1 <= i <= n, e.g. 2/3');
@@ -62,6 +84,9 @@ interface CheckFlags {
   depth: number;
   faults: CheckOptions['faults'];
   maxFailures: number;
+  faultPhases: FaultPhase[];
+  faultSites: string[];
+  skipFaultSites: string[];
   warnFails: boolean;
   maxExecutions: number;
   timeLimit: number;
@@ -79,7 +104,7 @@ interface CheckFlags {
 
 /** Flags that define the search: a resumed run takes them from its checkpoint. */
 const searchFlags = [
-  'strategy', 'seed', 'executions', 'preemptionBound', 'depth', 'faults', 'maxFailures', 'warnFails', 'maxExecutions',
+  'strategy', 'seed', 'executions', 'preemptionBound', 'depth', 'faults', 'maxFailures', 'faultPhases', 'faultSites', 'skipFaultSites', 'warnFails', 'maxExecutions',
   'timeLimit', 'maxSteps', 'minimize', 'shard',
 ];
 
@@ -155,6 +180,9 @@ async function runCheck(names: string[], flags: CheckFlags, cmd: Command): Promi
     pctDepth: flags.depth,
     faults: flags.faults,
     maxFailures: flags.maxFailures,
+    faultPhases: flags.faultPhases,
+    faultSites: flags.faultSites,
+    skipFaultSites: flags.skipFaultSites,
     warnFails: flags.warnFails,
     maxExecutions: flags.maxExecutions,
     timeLimitMs: flags.timeLimit * 1000,
@@ -181,6 +209,9 @@ interface ReplayFlags {
   warnFails: boolean;
   faults: CheckOptions['faults'];
   maxFailures: number;
+  faultPhases: FaultPhase[];
+  faultSites: string[];
+  skipFaultSites: string[];
   maxSteps: number;
   timeLimit: number;
   checkYields?: boolean;
@@ -195,11 +226,20 @@ function runReplay(name: string, scheduleText: string, flags: ReplayFlags): numb
     if (e instanceof ScheduleSyntaxError) throw new UsageError(e.message);
     throw e;
   }
-  const searched = faultPlanFor(s, { ...defaultCheckOptions, faults: flags.faults, maxFailures: flags.maxFailures });
+  const searched = faultPlanFor(s, {
+    ...defaultCheckOptions,
+    faults: flags.faults,
+    maxFailures: flags.maxFailures,
+    faultPhases: flags.faultPhases,
+    faultSites: flags.faultSites,
+    skipFaultSites: flags.skipFaultSites,
+  });
   try {
+    // a schedule that fails allocations says how (n/, F, S); which allocations may fail is the options'
+    const plan = faultsFor(schedule, searched);
     const yieldLog = flags.checkYields === true ? new YieldLog() : null;
     const exec = runOnce(s.program, schedule.choices, {
-      faults: faultsFor(schedule, searched),
+      faults: plan.mode === 'none' ? plan : { ...plan, ...faultScopeOf(flags) },
       warnFails: flags.warnFails,
       trace: true,
       strict: true,
@@ -208,7 +248,8 @@ function runReplay(name: string, scheduleText: string, flags: ReplayFlags): numb
       yieldLog,
     });
     const target = replayTarget({ scenario: s.name, ...(s.origin && { file: displayPath(s.origin.file) }) });
-    console.log(executionReport(target, scheduleText, exec));
+    const options = replayOptions({ ...defaultCheckOptions, ...flags });
+    console.log(executionReport(target, scheduleText, exec, options));
     let races: ReturnType<YieldLog['list']> = [];
     if (yieldLog !== null) {
       recordYieldSites(s.program, exec, yieldLog, flags.warnFails, flags.maxSteps);
@@ -292,6 +333,9 @@ function program(): Command {
         .default('scenario'),
     )
     .option('--max-failures <n>', `choice mode: failed allocations per execution (at most ${bounds.maxFailures.max})`, int('--max-failures', bounds.maxFailures), 1)
+    .option('--fault-phases <list>', 'where --faults fails allocations: prologue, threads, teardown (comma-separated)', phasesArg, defaultCheckOptions.faultPhases)
+    .option('--fault-sites <fns>', 'fail only allocations made inside these functions (kernel names, comma-separated)', sitesArg('--fault-sites'), [])
+    .option('--skip-fault-sites <fns>', 'never fail allocations made inside these functions', sitesArg('--skip-fault-sites'), [])
     .option('--no-warn-fails', 'a WARN is reported but does not fail the check')
     .option('--max-executions <n>', 'stop a search after this many executions (incomplete)', int('--max-executions', bounds.maxExecutions), defaultCheckOptions.maxExecutions)
     .option('--time-limit <seconds>', `stop a search and its minimization this long (wall clock) after it starts (incomplete; at most ${bounds.timeLimit.max.toLocaleString('en-US')})`, int('--time-limit', bounds.timeLimit), defaultCheckOptions.timeLimitMs / 1000)
@@ -334,6 +378,9 @@ function program(): Command {
     .argument('<schedule>', 'schedule string from a report, e.g. 0.1x2.0 ("-" for none)')
     .addOption(new Option('--faults <mode>', 'as for check').choices(faultModes).default('scenario'))
     .option('--max-failures <n>', 'as for check', int('--max-failures', bounds.maxFailures), 1)
+    .option('--fault-phases <list>', 'as for check', phasesArg, defaultCheckOptions.faultPhases)
+    .option('--fault-sites <fns>', 'as for check', sitesArg('--fault-sites'), [])
+    .option('--skip-fault-sites <fns>', 'as for check', sitesArg('--skip-fault-sites'), [])
     .option('--no-warn-fails', 'a WARN is reported but does not fail')
     .option('--max-steps <n>', 'as for check', int('--max-steps', bounds.maxSteps), defaultCheckOptions.maxSteps)
     .option('--time-limit <seconds>', 'cut the execution this long after it starts', int('--time-limit', bounds.timeLimit), defaultCheckOptions.timeLimitMs / 1000)

@@ -111,7 +111,7 @@ export class BoundedDporStrategy implements Strategy, Chooser {
       step.op ??= t.pending!;
       return t;
     }
-    throw new Error(`dpor: thread ${step.thread} is not runnable at step ${k}: the scenario is not deterministic`);
+    throw new Error(`dpor: thread ${step.thread} is not runnable at step ${k}: the scenario is not deterministic, or a shared access of the model is not a yielded op (find it with --check-yields)`);
   }
 
   pickFail(exec: Execution): boolean {
@@ -223,7 +223,7 @@ export class BoundedDporStrategy implements Strategy, Chooser {
       step.op ??= op;
       if (step.thread !== t || step.op.kind !== op.kind || step.op.obj?.oid !== op.obj?.oid) {
         throw new Error(
-          `dpor: step ${k} ran ${describeOp(op)} in thread ${t}, the search expected ${describeOp(step.op)} in thread ${step.thread}: the scenario is not deterministic`,
+          `dpor: step ${k} ran ${describeOp(op)} in thread ${t}, the search expected ${describeOp(step.op)} in thread ${step.thread}: the scenario is not deterministic, or a shared access of the model is not a yielded op (find it with --check-yields)`,
         );
       }
       this.entered = k + 1;

@@ -92,7 +92,7 @@ export class DporStrategy implements Strategy, Chooser {
       this.enter(k, node, t.idx, t.pending!);
       return t;
     }
-    throw new Error(`dpor: thread ${node.cur.thread} is not runnable at step ${k}: the scenario is not deterministic`);
+    throw new Error(`dpor: thread ${node.cur.thread} is not runnable at step ${k}: the scenario is not deterministic, or a shared access of the model is not a yielded op (find it with --check-yields)`);
   }
 
   pickFail(exec: Execution): boolean {
@@ -154,8 +154,13 @@ export class DporStrategy implements Strategy, Chooser {
     this.tails = analysis.tails;
     // Continuations prescribed after a step that turned out to oops: explore them instead of it.
     if (this.follow.length > 0) {
-      if (fatalAt < 0) throw new Error('dpor: the execution ended before its wakeup sequence');
-      for (const p of leafPaths(this.follow)) insert(fatalAt, p);
+      if (fatalAt >= 0) {
+        for (const p of leafPaths(this.follow)) insert(fatalAt, p);
+      } else if (exec.truncated === null) {
+        throw new Error('dpor: the execution ended before its wakeup sequence');
+      }
+      // an execution cut by a limit (--max-steps, the deadline) before its sequence: what lies
+      // past the limit is not explored (the search counts it incomplete, or is ending)
       this.follow = [];
     }
     this.backtrack(n);
@@ -182,7 +187,7 @@ export class DporStrategy implements Strategy, Chooser {
     const index = this.counts[thread] ?? 0;
     if (cur.thread !== thread || cur.index !== index || cur.op.kind !== op.kind || cur.op.obj?.oid !== op.obj?.oid) {
       throw new Error(
-        `dpor: step ${k} ran ${describeOp(op)} in thread ${thread}, the search expected ${describeOp(cur.op)} in thread ${cur.thread}: the scenario is not deterministic`,
+        `dpor: step ${k} ran ${describeOp(op)} in thread ${thread}, the search expected ${describeOp(cur.op)} in thread ${cur.thread}: the scenario is not deterministic, or a shared access of the model is not a yielded op (find it with --check-yields)`,
       );
     }
     this.counts[thread] = index + 1;

@@ -2,14 +2,22 @@
 // counterexample per violation kind (a total order, see found.ts).
 import { defaultLivelockSteps, Execution, type FaultPlan, noFaults, type Program } from '../rt/execution.js';
 import { LockdepGraph } from '../rt/lockdep.js';
-import { ModelError } from '../rt/violation.js';
+import { ModelError, type ViolationKind } from '../rt/violation.js';
 import type { YieldLog } from '../rt/yield-race.js';
-import { type Counterexample, FoundSet } from './found.js';
+import { type Counterexample, FoundSet, type SignatureFound } from './found.js';
 import { encodeSchedule } from './schedule.js';
 import type { Strategy } from './strategy.js';
 import { recordYieldSites } from './yield-sites.js';
 
-export type { Counterexample } from './found.js';
+export type { Counterexample, SignatureFound } from './found.js';
+
+/** this thread's performance.timeOrigin (reading it costs more than performance.now()) */
+const timeOrigin = performance.timeOrigin;
+
+/** A timestamp comparable across the threads of this process (worker threads have their own timeOrigin). */
+export function wallClockMs(): number {
+  return timeOrigin + performance.now();
+}
 
 export interface ExploreOptions {
   readonly faults: FaultPlan;
@@ -24,6 +32,11 @@ export interface ExploreOptions {
   readonly recordOps: boolean;
   /** the lockdep graph the executions share (default: a fresh one for this search) */
   readonly lockdep?: LockdepGraph;
+  /**
+   * when the search started (wallClockMs()), for the time a signature is first seen; default:
+   * when this call started (a slice of a longer search, a resumed one, is given the search's)
+   */
+  readonly clockOrigin?: number;
   /** steps without progress that make a livelock (default: rt/execution.ts defaultLivelockSteps) */
   readonly livelockSteps?: number;
   /** checking mode: log plain accesses that break the yield rule here (rt/yield-check.ts) */
@@ -53,6 +66,10 @@ export interface ExploreResult {
   readonly truncated: number;
   /** best counterexample per kind, in the order the kinds were first found */
   readonly found: readonly Counterexample[];
+  /** best counterexample per violation signature, with its count, in the order they were first found */
+  readonly signatures: readonly SignatureFound[];
+  /** kinds with more signatures than were kept (found.ts: maxSignaturesPerKind) */
+  readonly signaturesTruncated: readonly ViolationKind[];
   /** most allocations any execution made (bounds a fail_nth sweep) */
   readonly maxAllocations: number;
 }
@@ -75,7 +92,8 @@ export function explore(program: Program<unknown>, strategy: Strategy, options: 
     yieldLog: opts.yieldLog ?? null,
   };
   const nth = opts.faults.mode === 'nth' ? opts.faults.nth : undefined;
-  const found = new FoundSet();
+  const origin = opts.clockOrigin ?? wallClockMs();
+  const found = new FoundSet(() => wallClockMs() - origin);
   let executions = 0;
   let steps = 0;
   let maxAllocations = 0;
@@ -129,6 +147,8 @@ export function explore(program: Program<unknown>, strategy: Strategy, options: 
     limitHit,
     truncated,
     found: found.list(),
+    signatures: found.signatures(),
+    signaturesTruncated: found.truncated(),
     maxAllocations,
   };
 }

@@ -2,7 +2,8 @@
 // 2nd, and so on, until a run makes fewer allocations than N (like tools/testing/selftests'
 // iommufd_fail_nth).
 import type { Program } from '../rt/execution.js';
-import { defaultExploreOptions, type ExploreOptions, type ExploreResult, explore } from './engine.js';
+import { defaultExploreOptions, type ExploreOptions, type ExploreResult, explore, wallClockMs } from './engine.js';
+import { FoundSet } from './found.js';
 import type { Strategy } from './strategy.js';
 
 export interface SweepResult extends ExploreResult {
@@ -29,7 +30,19 @@ export class NthSweep {
     this.s = state ?? {
       n: 1,
       over: false,
-      sum: { strategy: '', executions: 0, steps: 0, elapsedMs: 0, exhaustive: true, limitHit: false, truncated: 0, found: [], maxAllocations: 0 },
+      sum: {
+        strategy: '',
+        executions: 0,
+        steps: 0,
+        elapsedMs: 0,
+        exhaustive: true,
+        limitHit: false,
+        truncated: 0,
+        found: [],
+        signatures: [],
+        signaturesTruncated: [],
+        maxAllocations: 0,
+      },
     };
   }
 
@@ -45,11 +58,19 @@ export class NthSweep {
     return this.s;
   }
 
-  /** Add the result of point `n`; false when the sweep is over. */
+  /**
+   * Add the result of point `n`; false when the sweep is over. Per kind the first point that found
+   * it gives the counterexample; signatures are merged as ranges of one search are (the points'
+   * executions numbered one after another; their times are from the sweep's start already).
+   */
   add(r: ExploreResult): boolean {
     const a = this.s.sum;
     const found = [...a.found];
     for (const cx of r.found) if (!found.some((f) => f.kind === cx.kind)) found.push(cx);
+    const sigs = new FoundSet();
+    for (const s of a.signatures) sigs.addFound(s);
+    for (const s of r.signatures) sigs.addFound(s, a.executions);
+    sigs.markTruncated([...a.signaturesTruncated, ...r.signaturesTruncated]);
     const sum: ExploreResult = {
       strategy: r.strategy,
       executions: a.executions + r.executions,
@@ -59,6 +80,8 @@ export class NthSweep {
       limitHit: a.limitHit || r.limitHit,
       truncated: a.truncated + r.truncated,
       found,
+      signatures: sigs.signatures(),
+      signaturesTruncated: sigs.truncated(),
       maxAllocations: Math.max(a.maxAllocations, r.maxAllocations),
     };
     const over = r.maxAllocations < this.s.n || r.limitHit || (this.stopOnFirst && found.length > 0);
@@ -77,9 +100,16 @@ export function sweepNth(
   options: Partial<ExploreOptions> = {},
 ): SweepResult {
   const sweep = new NthSweep(options.stopOnFirst === true);
+  const clockOrigin = options.clockOrigin ?? wallClockMs();
+  const plan = options.faults?.mode === 'nth' ? options.faults : { mode: 'nth' as const, nth: 1 };
   // the time limit is the whole sweep's, not each point's
   const deadline = performance.now() + (options.timeLimitMs ?? defaultExploreOptions.timeLimitMs);
-  const point = (): Partial<ExploreOptions> => ({ ...options, faults: { mode: 'nth', nth: sweep.n }, timeLimitMs: Math.max(0, deadline - performance.now()) });
+  const point = (): Partial<ExploreOptions> => ({
+    ...options,
+    clockOrigin,
+    faults: { ...plan, nth: sweep.n },
+    timeLimitMs: Math.max(0, deadline - performance.now()),
+  });
   while (sweep.add(explore(program, makeStrategy(), point())));
   return sweep.result();
 }

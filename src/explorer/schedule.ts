@@ -5,7 +5,7 @@
 //   "n4/0.1"     the same, with the 4th allocation failing (fail_nth sweep)
 //   "-"          no choices at all: the serial execution (replay goes on with the default choice)
 // Only real choices are listed: a step with a single runnable thread is not a choice.
-import { FAIL, type FaultPlan, SUCCEED } from '../rt/execution.js';
+import { FAIL, type FaultPlan, type FaultScope, SUCCEED } from '../rt/execution.js';
 
 export interface Schedule {
   /** thread indexes, FAIL (-1) for an allocation made to fail, SUCCEED (-2) for one let through */
@@ -67,11 +67,15 @@ export function decodeSchedule(text: string): Schedule {
   return nth === undefined ? { choices } : { choices, nth };
 }
 
-/** The fault plan a schedule needs to be replayed under, given the search's plan. */
+/** The fault plan a schedule needs to be replayed under, given the search's plan (whose scope it keeps). */
 export function faultsFor(s: Schedule, searched: FaultPlan): FaultPlan {
-  if (s.nth !== undefined) return { mode: 'nth', nth: s.nth };
+  const scope: FaultScope = searched.mode === 'none' ? {} : { ...searched };
+  delete (scope as { mode?: unknown }).mode;
+  delete (scope as { nth?: unknown }).nth;
+  delete (scope as { maxFailures?: unknown }).maxFailures;
+  if (s.nth !== undefined) return { ...scope, mode: 'nth', nth: s.nth };
   if (s.choices.includes(FAIL) || s.choices.includes(SUCCEED)) {
-    return { mode: 'choice', maxFailures: searched.mode === 'choice' ? searched.maxFailures : Number.MAX_SAFE_INTEGER };
+    return { ...scope, mode: 'choice', maxFailures: searched.mode === 'choice' ? searched.maxFailures : Number.MAX_SAFE_INTEGER };
   }
   return searched.mode === 'nth' ? { mode: 'none' } : searched;
 }

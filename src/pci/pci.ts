@@ -4,7 +4,7 @@
 import { type BusType, Device, type FirmwareDesc } from '../base/device.js';
 import type { HwEndpoint } from '../hw/endpoint.js';
 import type { PciResetMethod } from '../machine/topology.js';
-import { EINVAL, type Gen, KObject, WARN_ON } from '../sync/index.js';
+import { EINVAL, type Gen, KObject, Mutex, WARN_ON } from '../sync/index.js';
 
 export { type PciResetMethod, pciResetMethodNames } from '../machine/topology.js';
 
@@ -50,10 +50,19 @@ export class PciDev extends Device {
   quirkResetViaFlr = false;
   /** a CXL device (cxl_bus reset) */
   cxl = false;
+  /**
+   * The bound driver's DMA quiesce across a reset [B]: pci_dev_save_and_disable() calls the
+   * driver's err_handler->reset_prepare(), which stops its DMA and holds new DMA off, and clears
+   * Bus Master Enable; pci_dev_restore() restores config space and calls reset_done(). A function
+   * in reset issues no DMA. Modelled as a lock the reset holds from save to restore and the
+   * driver's DMA holds for one transaction (model-only: drivers do this with their own state).
+   */
+  readonly dmaQuiesce: Mutex;
 
   constructor(name: string, bus: BusType, fw: FirmwareDesc, ep: HwEndpoint, pciBus: PciBus, readonly devfn: number) {
     super(name, bus, fw, ep);
     this.pciBus = pciBus;
+    this.dmaQuiesce = new Mutex(`&dev:${name}->dma_quiesce`, this, '&dev->dma_quiesce');
   }
 
   /** pci_dev_id(): the requester ID */

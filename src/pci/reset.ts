@@ -161,12 +161,28 @@ export function* pciResetFunction(dev: PciDev): Gen<number> {
   if (dev.resetMethods.length === 0) return -ENOTTY;
   // pci_dev_lock(): device_lock + cfg access lock
   yield* mutexLock(dev.deviceLock);
-  // pci_dev_save_and_disable()
+  const quiesced = yield* pciDevSaveAndDisable(dev);
   const rc = yield* __pciResetFunctionLocked(dev);
-  // pci_dev_restore(): config space, including the ATS enable bit
-  yield* pciRestoreAtsState(dev);
+  yield* pciDevRestore(dev, quiesced);
   yield* mutexUnlock(dev.deviceLock);
   return rc;
+}
+
+/**
+ * pci_dev_save_and_disable(): the bound driver's reset_prepare() quiesces its DMA (the model's
+ * DMA-API client driver has one; vfio-pci's user DMA is not the kernel's), Bus Master Enable off.
+ * Returns whether the driver was quiesced. dev->driver is stable: the caller holds device_lock.
+ */
+function* pciDevSaveAndDisable(dev: PciDev): Gen<boolean> {
+  const quiesce = dev.driver !== null && !dev.driver.driverManagedDma;
+  if (quiesce) yield* mutexLock(dev.dmaQuiesce);
+  return quiesce;
+}
+
+/** pci_dev_restore(): config space, including the ATS enable bit; then the driver's reset_done() */
+function* pciDevRestore(dev: PciDev, quiesced: boolean): Gen {
+  yield* pciRestoreAtsState(dev);
+  if (quiesced) yield* mutexUnlock(dev.dmaQuiesce);
 }
 
 /** sysfs reset_method = m, then reset: pci_reset_function() with only that method enabled */

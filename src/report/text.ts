@@ -1,29 +1,44 @@
 // Text reports for people: one line per scenario, and the full violation report that leads
 // with the replay key, then the splat, then the trace.
-import type { ScenarioOutcome } from '../check/check.js';
+import { type FoundViolation, maxSignaturesPerKind, type ScenarioOutcome } from '../check/check.js';
 import type { Execution } from '../rt/execution.js';
-import { shellWord } from '../scenarios/file/display-path.js';
 
-export function replayCommand(scenario: string, schedule: string): string {
-  return `iommulab replay ${scenario} ${schedule}`;
-}
+import { replayCommand, replayTarget } from '../check/replay-command.js';
 
-/** what `replay` is given for a scenario: its name, or FILE.yaml:NAME for a scenario file's */
-export function replayTarget(o: { readonly scenario: string; readonly file?: string }): string {
-  return o.file === undefined ? o.scenario : shellWord(`${o.file}:${o.scenario}`);
-}
+export { replayCommand, replayTarget } from '../check/replay-command.js';
 
-export function outcomeLine(o: ScenarioOutcome, nameWidth: number): string {
+/**
+ * A scenario's line, then one entry per distinct violation: its signature, how often and how
+ * early it occurred, its replay key; with `verbose`, the splat of the replayed key too.
+ */
+export function outcomeLine(o: ScenarioOutcome, nameWidth: number, verbose = false): string {
   const verdict = o.matches ? 'ok  ' : 'FAIL';
-  const kinds = o.violations.length > 0 ? `violation: ${o.violations.map((v) => v.kind).join(', ')}` : o.outcome;
+  const kinds = o.kinds.length > 0 ? `violation: ${o.kinds.join(', ')}` : o.outcome;
   const races = o.yieldRaces?.length ?? 0;
   const found = races > 0 ? `${kinds}; yield rule broken at ${races} location${races > 1 ? 's' : ''}` : kinds;
   // the default search goes unnamed; any other (dfs, a preemption bound, sampling) is named
   const how = /^dpor( x fail_nth)?$/.test(o.strategy) ? '' : ` of ${o.strategy}`;
   const search = `${o.exhaustive ? 'exhaustive' : 'partial'} ${o.executions} exec${how}, ${(o.elapsedMs / 1000).toFixed(2)}s`;
-  const line = `${verdict} ${o.scenario.padEnd(nameWidth)}  ${found.padEnd(30)} (expected ${o.expected}; ${search})`;
-  if (o.matches || o.violation === undefined) return line;
-  return `${line}\n       replay: ${replayCommand(replayTarget(o), o.violation.schedule)}`;
+  const lines = [`${verdict} ${o.scenario.padEnd(nameWidth)}  ${found.padEnd(30)} (expected ${o.expected}; ${search})`];
+  for (const v of o.violations) lines.push(...violationLines(o, v, verbose));
+  for (const k of o.truncatedKinds) lines.push(`       (more distinct ${k} violations were found than the ${maxSignaturesPerKind} listed)`);
+  return lines.join('\n');
+}
+
+/** One distinct violation: signature; count, first occurrence, replay key; the splat when verbose. */
+export function violationLines(o: ScenarioOutcome, v: FoundViolation, verbose: boolean): string[] {
+  const times = v.occurrences === 1 ? 'once' : `${v.occurrences} times`;
+  const of = o.executions === 1 ? 'its 1 execution' : `${o.executions} executions`;
+  const first = `first at execution ${v.firstExecution} (${v.firstSeconds.toFixed(2)}s)`;
+  const alone =
+    v.reproduces === true
+      ? ''
+      : v.reproduces === null
+        ? ' (not run again: the time limit had passed)'
+        : ' (does not reproduce alone: see docs/ARCHITECTURE.md, lockdep)';
+  const lines = [`       ${v.signature}`, `         ${times} in ${of}, ${first}; replay: ${v.replay}${alone}`];
+  if (verbose) lines.push('', ...v.splat.split('\n').map((l) => `         ${l}`), '');
+  return lines;
 }
 
 export function summaryLine(outcomes: readonly ScenarioOutcome[], elapsedMs: number): string {
@@ -38,8 +53,8 @@ export function yieldRaceReports(o: ScenarioOutcome): string[] {
 }
 
 /** The whole story of one replayed execution. */
-export function executionReport(scenario: string, schedule: string, exec: Execution): string {
-  const out: string[] = [`replay: ${replayCommand(scenario, schedule)}`, ''];
+export function executionReport(scenario: string, schedule: string, exec: Execution, options: readonly string[] = []): string {
+  const out: string[] = [`replay: ${replayCommand(scenario, schedule, options)}`, ''];
   if (exec.violations.length === 0) out.push('no violation in this execution', '');
   for (const v of exec.violations) out.push(`[${v.kind}] at step ${v.step}${v.thread ? ` in ${v.thread}` : ''}`, v.splat, '');
   for (const w of exec.warnings) out.push(`[warn, not failing] at step ${w.step}`, w.splat, '');

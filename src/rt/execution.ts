@@ -23,10 +23,28 @@ export interface Chooser {
   pickFail(exec: Execution): boolean;
 }
 
+/** Where a program's allocations run: the prologue, the threads (and what they spawn), the teardown. */
+export type FaultPhase = 'prologue' | 'threads' | 'teardown';
+export const faultPhases: readonly FaultPhase[] = ['prologue', 'threads', 'teardown'];
+
+/**
+ * Which fault points a plan may fail; the others always succeed and do not count (fail_nth
+ * numbers only the points in scope). By default the points the threads reach: a failure in the
+ * prologue (the setup every execution shares) would hide everything after it.
+ */
+export interface FaultScope {
+  /** default: ['threads'] */
+  readonly phases?: readonly FaultPhase[];
+  /** only points reached inside one of these functions (kernel spelling; or a point's own name, e.g. alloc_iova_fast) */
+  readonly sites?: readonly string[];
+  /** never points reached inside one of these functions */
+  readonly skipSites?: readonly string[];
+}
+
 export type FaultPlan =
   | { readonly mode: 'none' }
-  | { readonly mode: 'nth'; readonly nth: number }
-  | { readonly mode: 'choice'; readonly maxFailures: number };
+  | ({ readonly mode: 'nth'; readonly nth: number } & FaultScope)
+  | ({ readonly mode: 'choice'; readonly maxFailures: number } & FaultScope);
 
 export const noFaults: FaultPlan = { mode: 'none' };
 
@@ -179,6 +197,12 @@ export class Execution {
   checker: Checker | null = null;
   /** a step is running: `steps` already counts it */
   private stepping = false;
+  /** the phase running: 0 prologue, 1 threads, 2 teardown (a bit of faultPhaseMask) */
+  private phase = 1;
+  /** bit i: fault points of phase i are in the plan's scope */
+  private readonly faultPhaseMask: number;
+  private readonly faultSites: ReadonlySet<string> | null;
+  private readonly faultSkipSites: ReadonlySet<string> | null;
   /** the last step that changed something (not a read, DMA or cond_resched) */
   private progressStep = 0;
   /** lock dependencies of setup and the prologue, while this execution takes the program's snapshot */
@@ -192,6 +216,12 @@ export class Execution {
     this.tracing = opts.trace;
     this.trace = opts.trace ? [] : null;
     this.lockdep = opts.lockdep;
+    const f = opts.faults;
+    const scope: FaultScope = f.mode === 'none' ? {} : f;
+    // (without faults nothing fails, but the points in the default scope are still counted)
+    this.faultPhaseMask = (scope.phases ?? ['threads']).reduce((m, p) => m | (1 << faultPhases.indexOf(p)), 0);
+    this.faultSites = scope.sites !== undefined && scope.sites.length > 0 ? new Set(scope.sites) : null;
+    this.faultSkipSites = scope.skipSites !== undefined && scope.skipSites.length > 0 ? new Set(scope.skipSites) : null;
     const log = opts.yieldLog ?? null;
     if (log !== null && log.siteRequests === null) log.executions++;
     this.yieldChecker = log === null ? null : new YieldChecker(this, log);
@@ -244,12 +274,14 @@ export class Execution {
                 };
         }
         if (program.prologue !== undefined) {
+          this.phase = 0;
           this.spawn('prologue', program.prologue(world));
           this.schedule();
           first = this.threads.length;
         }
         if (taking) this.takeSnapshot(world);
       }
+      this.phase = 1;
       // after a prologue, the threads start after its last step (as if it had spawned them)
       const origin = this.steps > 0 ? this.steps - 1 : STARTED_AT_SETUP;
       for (const spec of program.threads(world)) this.spawn(spec.name, spec.body(), origin);
@@ -257,6 +289,7 @@ export class Execution {
       this.schedule();
       const results = this.threads.slice(first).map((t) => t.result);
       if (program.teardown !== undefined) {
+        this.phase = 2;
         this.spawn('teardown', program.teardown(world, results), STARTED_AFTER_ALL);
         this.schedule();
       }
@@ -275,8 +308,10 @@ export class Execution {
 
   /** Is this execution's setup and prologue the same as every other's, so a snapshot stands for it? */
   private snapshotApplies(): boolean {
+    // a prologue outside the fault plan's scope (the default) runs the same in every execution;
     // checking mode records accesses through proxies made as objects are built: it runs fresh
-    return this.program.snapshot === true && !this.opts.trace && this.opts.faults.mode === 'none' && this.yieldChecker === null;
+    const prologueFaultFree = this.opts.faults.mode === 'none' || (this.faultPhaseMask & 1) === 0;
+    return this.program.snapshot === true && !this.opts.trace && prologueFaultFree && this.yieldChecker === null;
   }
 
   private takesSnapshot(): boolean {
@@ -448,6 +483,8 @@ export class Execution {
             .map((l, i) => ` #${i}: ${l.label}`)
             .join('\n')}`,
           false,
+          undefined,
+          `WARNING: lock held when returning to user space!: ${t.held.map((l) => l.label).join(', ')}`,
         );
       }
     } else {
@@ -536,6 +573,8 @@ export class Execution {
           'WARNING: possible recursive locking detected',
           `${t.name}/${t.pid} is trying to acquire lock:\n  ${lock.label}\nbut task is already holding lock:\n  ${h.label}\n\n *** DEADLOCK ***\n\n May be due to missing lock nesting notation\n${this.heldText(t)}`,
           false,
+          undefined,
+          `WARNING: possible recursive locking detected: ${lock.label} while holding ${h.label}`,
         );
         continue;
       }
@@ -567,6 +606,8 @@ export class Execution {
         'WARNING: bad unlock balance detected!',
         `${t.name}/${t.pid} is trying to release lock (${lock.label}) but there are no more locks to release!`,
         false,
+        undefined,
+        `WARNING: bad unlock balance detected!: ${lock.label}`,
       );
       return;
     }
@@ -575,7 +616,24 @@ export class Execution {
     else held.splice(i, 1);
   }
 
-  /** Should this allocation fail? Counts it, and asks the chooser in "failures as choices" mode. */
+  /**
+   * Is the fault point about to be yielded (named `what`: kzalloc, alloc_iova_fast...) in the
+   * fault plan's scope? One that is not always succeeds and is not counted: it yields a plain
+   * Yield op instead of an Alloc, so the search has no decision to make there. Asked before the
+   * yield, in the thread's context (the phase, and the model call stack when the plan names sites).
+   */
+  faultPoint(what: string): boolean {
+    if ((this.faultPhaseMask & (1 << this.phase)) === 0) return false;
+    if (this.faultSites === null && this.faultSkipSites === null) return true;
+    const names = captureStack().map((f) => kernelName(f.fn));
+    names.push(what);
+    const skip = this.faultSkipSites;
+    if (skip !== null && names.some((n) => skip.has(n))) return false;
+    const only = this.faultSites;
+    return only === null || names.some((n) => only.has(n));
+  }
+
+  /** Should this allocation (a fault point in scope) fail? Counts it, and asks the chooser in "failures as choices" mode. */
   shouldFailAlloc(): boolean {
     const n = ++this.allocations;
     const plan = this.opts.faults;
@@ -606,8 +664,12 @@ export class Execution {
 
   // ---- reports ---------------------------------------------------------------------------
 
-  /** Record a violation. Fatal ones end the execution by throwing a KernelOops. */
-  report(kind: ViolationKind, title: string, body: string, fatal: boolean, stack?: readonly Frame[]): void {
+  /**
+   * Record a violation. Fatal ones end the execution by throwing a KernelOops. `message` is the
+   * one line its signature is made of: by default the title, with the body's first line when the
+   * title does not say it already.
+   */
+  report(kind: ViolationKind, title: string, body: string, fatal: boolean, stack?: readonly Frame[], message?: string): void {
     const frames = stack ?? captureStack();
     const t = this.thread;
     const task = t?.name ?? 'setup';
@@ -620,7 +682,8 @@ export class Execution {
       const head = body.includes(title) ? body : title.includes(body) ? title : `${title}\n${body}`;
       splat = frames.length > 0 ? `${head}\n${callTrace(frames)}` : head;
     }
-    const v: Violation = { kind, title, splat, thread: t?.name ?? null, step: this.stepNow(), stack: frames };
+    const msg = message ?? defaultMessage(title, body);
+    const v: Violation = { kind, title, splat, message: msg, thread: t?.name ?? null, step: this.stepNow(), stack: frames };
     if (kind === 'warn' && !this.opts.warnFails) this.warnings.push(v);
     else this.violations.push(v);
     if (fatal) {
@@ -644,7 +707,7 @@ export class Execution {
       freeStack: obj.freeStack,
       freeTask: obj.freeThread,
     });
-    this.reportSplat('use-after-free', `BUG: KASAN: slab-use-after-free in ${fnName(frames)}`, splat, frames);
+    this.reportSplat('use-after-free', `BUG: KASAN: slab-use-after-free in ${fnName(frames)}`, splat, frames, `KASAN: slab-use-after-free: ${access} of ${obj.label}`);
   }
 
   /** KASAN: kfree() of an object already freed, or never allocated. Fatal. */
@@ -663,11 +726,11 @@ export class Execution {
       freeStack: obj.freeStack,
       freeTask: obj.freeThread,
     });
-    this.reportSplat(obj.tracked ? 'double-free' : 'bug', `BUG: KASAN: ${bug} in ${fnName(frames)}`, splat, frames);
+    this.reportSplat(obj.tracked ? 'double-free' : 'bug', `BUG: KASAN: ${bug} in ${fnName(frames)}`, splat, frames, `KASAN: ${bug}: kfree(${obj.label})`);
   }
 
-  private reportSplat(kind: ViolationKind, title: string, splat: string, frames: readonly Frame[]): never {
-    const v: Violation = { kind, title, splat, thread: this.thread?.name ?? null, step: this.stepNow(), stack: frames };
+  private reportSplat(kind: ViolationKind, title: string, splat: string, frames: readonly Frame[], message: string): never {
+    const v: Violation = { kind, title, splat, message, thread: this.thread?.name ?? null, step: this.stepNow(), stack: frames };
     this.violations.push(v);
     this.fatal = true;
     throw new KernelOops(v);
@@ -710,7 +773,7 @@ export class Execution {
       '',
       this.heldText(t),
     ].join('\n');
-    this.report('lockdep', 'WARNING: possible circular locking dependency detected', body, false);
+    this.report('lockdep', circularLockingTitle, body, false, undefined, `${circularLockingTitle}: ${a} -> ${b}`);
   }
 
   private heldText(t: Thread): string {
@@ -736,9 +799,11 @@ export class Execution {
   /** No runnable thread while some are unfinished: the hung-task report. */
   private deadlock(): void {
     const lines: string[] = [];
+    const blocked: string[] = [];
     for (const t of this.threads) {
       if (t.done) continue;
       const op = t.pending!;
+      blocked.push(`${t.name} in ${describeOp(op)}`);
       const holder = op.kind === OpKind.Lock ? (op.obj as LockBase).owner : null;
       lines.push(`INFO: task ${t.name}:${t.pid} blocked for more than 120 seconds.`);
       lines.push(
@@ -751,7 +816,8 @@ export class Execution {
     for (const t of this.threads) if (t.held.length > 0) lines.push(this.heldText(t));
     const body = lines.join('\n');
     this.thread = null;
-    const v: Violation = { kind: 'deadlock', title: 'INFO: task blocked: deadlock', splat: body, thread: null, step: this.steps, stack: [] };
+    const message = `INFO: task blocked: deadlock: ${blocked.join('; ')}`;
+    const v: Violation = { kind: 'deadlock', title: 'INFO: task blocked: deadlock', splat: body, message, thread: null, step: this.steps, stack: [] };
     this.violations.push(v);
     this.fatal = true;
     throw new KernelOops(v);
@@ -776,6 +842,7 @@ export class Execution {
         `unreferenced object ${obj.label} (size ${8 * Object.keys(obj).length}):\n  backtrace:\n${bt}`,
         false,
         [],
+        `kmemleak: unreferenced object ${obj.label}`,
       );
     }
   }
@@ -790,6 +857,16 @@ export class Execution {
       where: top?.where ?? '',
     });
   }
+}
+
+/** The title of a lockdep inversion report (reported once per search: see rt/lockdep.ts). */
+export const circularLockingTitle = 'WARNING: possible circular locking dependency detected';
+
+/** A violation's one-line message: the title, and the body's first line when the title does not say it. */
+function defaultMessage(title: string, body: string): string {
+  if (title.includes(body)) return title;
+  const first = body.split('\n', 1)[0]!;
+  return first === '' || title.includes(first) ? title : body.startsWith(title) ? first : `${title}: ${first}`;
 }
 
 /** V8's messages for touching null: "Cannot read properties of null", "... as it is null." (destructuring) */

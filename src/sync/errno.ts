@@ -49,8 +49,17 @@ const names: Record<number, string> = {
   [EPROBE_DEFER]: 'EPROBE_DEFER',
 };
 
+/**
+ * Not an errno: what a scenario's `dmaMap` gives when dma_map_page() returns DMA_MAPPING_ERROR.
+ * The DMA API hands its caller no errno (a deferred attach refused with -EBUSY, an IOVA or a
+ * page-table allocation that failed all come back as DMA_MAPPING_ERROR; dma_mapping_error() turns
+ * any of them into -ENOMEM for the driver). One past MAX_ERRNO, so it is no errno.
+ */
+export const DMA_MAPPING_ERROR_RESULT = -4096;
+
 /** "-EBUSY" for -16, "0" for 0: how a kernel developer reads a return code. */
 export function errname(ret: number): string {
   if (ret >= 0) return String(ret);
+  if (ret === DMA_MAPPING_ERROR_RESULT) return 'DMA_MAPPING_ERROR';
   return `-${names[-ret] ?? String(-ret)}`;
 }

@@ -9,13 +9,16 @@ import { type Op, OpKind } from '../rt/op.js';
 import type { Gen } from '../rt/thread.js';
 
 const faultOp: Op = Object.freeze({ kind: OpKind.Alloc, obj: null, field: null, verb: 'should_fail' });
+const safeOp: Op = Object.freeze({ kind: OpKind.Yield, obj: null, field: null, verb: 'should_fail' });
 
 /** should_fail(): a numbered fault point named `what` (e.g. "sysfs_create_link"). True = fail. */
-export function* shouldFail(_what: string): Gen<boolean> {
+export function* shouldFail(what: string): Gen<boolean> {
   const exec = current;
   if (exec.tracing) exec.noteSite();
-  yield faultOp;
-  return exec.shouldFailAlloc();
+  // outside the fault plan's scope (phase, sites) it always succeeds
+  const mayFail = exec.faultPoint(what);
+  yield mayFail ? faultOp : safeOp;
+  return mayFail && exec.shouldFailAlloc();
 }
 
 /** How many faults were injected so far in this execution (0 = the run is fault-free). */

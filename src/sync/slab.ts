@@ -9,14 +9,17 @@ import type { Gen } from '../rt/thread.js';
 export type Gfp = 'GFP_KERNEL' | 'GFP_ATOMIC' | 'GFP_NOWAIT';
 
 const allocOp: Op = Object.freeze({ kind: OpKind.Alloc, obj: null, field: null, verb: 'kzalloc' });
+/** an allocation outside the fault plan's scope: it cannot fail, so it is no decision */
+const safeAllocOp: Op = Object.freeze({ kind: OpKind.Yield, obj: null, field: null, verb: 'kzalloc' });
 
 /** kzalloc(sizeof(*obj), gfp): returns the new object, or null when the allocation fails. */
 export function* kzalloc<T extends KObject>(make: () => T, gfp: Gfp = 'GFP_KERNEL'): Gen<T | null> {
   const exec = current;
   if (gfp === 'GFP_KERNEL') exec.mightSleep('kzalloc(GFP_KERNEL)');
   if (exec.tracing) exec.noteSite();
-  yield allocOp;
-  if (exec.shouldFailAlloc()) return null;
+  const mayFail = exec.faultPoint('kzalloc');
+  yield mayFail ? allocOp : safeAllocOp;
+  if (mayFail && exec.shouldFailAlloc()) return null;
   const obj = make();
   exec.track(obj);
   return obj;

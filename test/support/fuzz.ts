@@ -391,6 +391,18 @@ function mutateJson(rng: Rng, text: string): string {
 
 const strategies = ['dpor', 'dfs', 'random', 'pct'];
 
+/** a stream of its own, so the cases made before these options existed stay what they were */
+const aimRng = (seed: number, index: number): Rng => mulberry32((seed * 0x85ebca6b) ^ (index * 0x27d4eb2d) ^ 0x5bd1e995);
+
+/** Where faults are aimed (--fault-phases, --fault-sites, --skip-fault-sites), sometimes wrongly. */
+function faultAim(rng: Rng): string[] {
+  const args: string[] = [];
+  if (rng() < 0.15) args.push('--fault-phases', pick(rng, ['threads', 'prologue,threads', 'teardown', 'prologue,threads,teardown', 'epilogue', '']));
+  if (rng() < 0.1) args.push('--fault-sites', pick(rng, ['iommu_group_alloc', 'kzalloc,device_add', 'alloc_iova_fast', 'not a name', ',']));
+  if (rng() < 0.1) args.push('--skip-fault-sites', pick(rng, ['device_add', 'iommu_probe_device,kzalloc', '1bad']));
+  return args;
+}
+
 /**
  * The case `index` of the run seeded `seed`: a function of the two alone (and `heavy`: the long
  * run's cases also make machines of 1,500 functions and programs of 3,000 operations, which
@@ -438,6 +450,7 @@ export function makeCase(
     const args = ['replay', rng() < 0.8 ? 's.yaml' : 's.yaml:nope', schedule, '--time-limit', timeLimit];
     if (rng() < 0.3) args.push('--faults', pick(rng, ['none', 'nth', 'choice', 'scenario', 'bogus']));
     if (rng() < 0.3) args.push('--max-steps', value(rng, ['1', '100', '100000']));
+    args.push(...faultAim(aimRng(seed, index)));
     return { index, what: 'replay a mutated file', args, files, writes, limitMs: limitMs(1) };
   }
   // check, with an option set
@@ -456,6 +469,7 @@ export function makeCase(
   if (rng() < 0.1) args.push('--no-warn-fails');
   if (rng() < 0.2) args.push('--json');
   if (rng() < 0.1) args.push('-v');
+  args.push(...faultAim(aimRng(seed, index)));
   if (rng() < 0.1) {
     args.push('--shard', `${int(rng, 1, 3)}/${pick(rng, ['2', '3', '1000', '1000000000'])}`, '--out', 'shard.json');
     writes.push('shard.json');

@@ -42,6 +42,8 @@ export interface RunLimits {
   readonly deadline: number;
   /** how long a slice runs before it comes back to be saved or cut */
   readonly sliceMs: number;
+  /** when the search started (engine.ts wallClockMs()): violations are timed from it */
+  readonly clockOrigin?: number;
 }
 
 export type RunEnd = 'finished' | 'time' | 'stopped';
@@ -149,7 +151,7 @@ export class Coordinator {
     const sliceMs = idleAfter > 0 && !waiting && this.family.splits ? shortSliceMs : this.limits.sliceMs;
     const left = Math.max(1, this.limits.deadline - performance.now());
     const maxExecutions = this.limits.maxExecutions - range.committed.executions;
-    const budget = { maxExecutions, timeMs: Math.min(sliceMs, left), hard: { maxExecutions, timeMs: left } };
+    const budget = { maxExecutions, timeMs: Math.min(sliceMs, left), hard: { maxExecutions, timeMs: left }, ...this.clock() };
     pool.run({ source: this.source, search: this.search, state: part.state, budget }).then(
       (out) => {
         if (!this.stopped && this.inflight.delete(token) && !range.limitHit) {
@@ -175,6 +177,12 @@ export class Coordinator {
     );
   }
 
+  /** the search's clock origin, for a slice budget */
+  private clock(): { clockOrigin?: number } {
+    const origin = this.limits.clockOrigin;
+    return origin === undefined ? {} : { clockOrigin: origin };
+  }
+
   private commit(range: RangeProgress): void {
     const open = [...range.pending.map((p) => p.key)];
     for (const f of this.inflight.values()) if (f.range === range) open.push(f.part.key);
@@ -187,7 +195,8 @@ export class Coordinator {
       let result = d.result;
       if (result.executions > room) {
         // the cap falls inside this slice: explore exactly its first `room` executions again
-        const budget = { maxExecutions: room, timeMs: Infinity, hard: { maxExecutions: room, timeMs: Infinity } };
+        const hard = { maxExecutions: room, timeMs: Infinity };
+        const budget = { maxExecutions: room, timeMs: Infinity, hard, ...this.clock() };
         result = runSlice(this.program!, this.search, d.state, budget).result;
       }
       range.committed = concatRanges(range.committed, result);

@@ -13,15 +13,21 @@ export interface EdgeRecord {
   readonly execution: number;
   /** that execution's choices, to run it again */
   readonly choices: readonly number[];
+  /** milliseconds into the search when it was recorded (an inversion it closes is reported with this time) */
+  readonly ms: number;
 }
 
 export class EdgeRecorder extends LockdepGraph {
   readonly records: EdgeRecord[] = [];
   private readonly seen = new Set<number>();
   /** records of the running execution, completed with its choices when it ends */
-  private open: Array<Omit<EdgeRecord, 'choices'>> = [];
+  private open: Array<Omit<EdgeRecord, 'choices' | 'ms'>> = [];
   /** 1-based number of the running execution */
   execution = 0;
+
+  constructor(private readonly clock: () => number = () => 0) {
+    super();
+  }
 
   override addEdge(held: number, taken: number, info: LockEdge): null {
     const key = held * 65536 + taken;
@@ -40,7 +46,8 @@ export class EdgeRecorder extends LockdepGraph {
   close(choices: readonly number[]): void {
     if (this.open.length === 0) return;
     const c = choices.slice();
-    for (const r of this.open) this.records.push({ ...r, choices: c });
+    const ms = this.clock();
+    for (const r of this.open) this.records.push({ ...r, choices: c, ms });
     this.open = [];
   }
 }

@@ -1,6 +1,6 @@
 // A whole search on a pool: the parallel counterpart of engine.ts explore(), with the same
 // result for any number of workers (and, without a time limit, the same as explore()).
-import type { ExploreResult } from '../engine.js';
+import { type ExploreResult, wallClockMs } from '../engine.js';
 import { Coordinator, type Part, type RangeProgress, type RunEnd, rangeFinished, rangeResult, wholeRange } from './coordinator.js';
 import { familyFor } from './family.js';
 import { finishFound } from './lockdep-merge.js';
@@ -34,6 +34,7 @@ export function startSearch(
     maxExecutions: limits.maxExecutions,
     deadline: performance.now() + limits.timeLimitMs,
     sliceMs: limits.sliceMs,
+    clockOrigin: wallClockMs(),
   });
   return { coordinator, done: coordinator.run(pool) };
 }
@@ -74,7 +75,13 @@ export async function finishSearch(
     let result = r.result;
     const room = maxExecutions - all.executions;
     if (result.executions > room) {
-      const budget = { maxExecutions: room, timeMs: Infinity, hard: { maxExecutions: room, timeMs: Infinity } };
+      // (explored again: its violations are timed as if now, late in the search)
+      const budget = {
+        maxExecutions: room,
+        timeMs: Infinity,
+        hard: { maxExecutions: room, timeMs: Infinity },
+        clockOrigin: wallClockMs() - elapsedMs,
+      };
       result = runSlice(program, search, r.start.state, budget).result;
     }
     all = concatRanges(all, result);
@@ -94,6 +101,8 @@ export async function finishSearch(
     limitHit: limitHit || !finished,
     truncated: all.truncated,
     found: found.list(),
+    signatures: found.signatures(),
+    signaturesTruncated: found.truncated(),
     maxAllocations: all.maxAllocations,
   };
 }

@@ -3,7 +3,7 @@
 // closes a cycle is one that reported the inversion in the sequential search; it is run again
 // with the graph as it stood before it, which yields exactly the report the sequential search
 // made (the rest of an execution never depends on lockdep: its reports are not fatal).
-import { Execution, type FaultPlan, type Program } from '../../rt/execution.js';
+import { circularLockingTitle, Execution, type FaultPlan, type Program } from '../../rt/execution.js';
 import { LockdepGraph } from '../../rt/lockdep.js';
 import { FoundSet } from '../found.js';
 import { ReplayStrategy } from '../replay.js';
@@ -20,6 +20,8 @@ export interface ReplayContext {
 export function finishFound(r: RangeResult, ctx: ReplayContext): FoundSet {
   const found = new FoundSet();
   for (const cx of r.found) found.add(cx);
+  for (const sf of r.signatures) found.addFound(sf);
+  found.markTruncated(r.signaturesTruncated);
   const nth = ctx.faults.mode === 'nth' ? ctx.faults.nth : undefined;
   const graph = new LockdepGraph();
   const edges = r.edges;
@@ -33,11 +35,13 @@ export function finishFound(r: RangeResult, ctx: ReplayContext): FoundSet {
     }
     if (cycle) {
       const exec = rerun(ctx, edges[i]!.choices, edges.slice(0, i));
-      const own = new FoundSet();
+      // the parts reported every violation of this execution but the inversion (their graphs report no cycle)
+      const own = new FoundSet(() => edges[i]!.ms);
       for (const v of exec.violations) if (v.kind === 'lockdep') own.addViolation(v, exec, x, nth);
       const cx = own.get('lockdep');
       if (cx === undefined) throw new Error(`execution ${x} did not report the lock inversion again: the scenario is not deterministic`);
       found.add(cx, 0, true);
+      for (const sf of own.signatures()) if (sf.violation.title === circularLockingTitle) found.addFound(sf);
     }
     i = j;
   }

@@ -2,9 +2,9 @@
 // adjacent stretches concatenate (associatively) into the result of both, which is how slices
 // from workers, shards and checkpoints add up to exactly the sequential search.
 import { SUCCEED } from '../../rt/execution.js';
-import { violationKinds } from '../../rt/violation.js';
-import { type Counterexample, FoundSet } from '../found.js';
-import { bool, DataError, int, intList, list, obj, str } from './data.js';
+import { type Violation, type ViolationKind, violationKinds, violationSignature } from '../../rt/violation.js';
+import { type Counterexample, FoundSet, type SignatureFound } from '../found.js';
+import { bool, DataError, int, intList, list, num, obj, str } from './data.js';
 import type { EdgeRecord } from './edge-recorder.js';
 
 export interface RangeResult {
@@ -17,12 +17,24 @@ export interface RangeResult {
   readonly truncated: number;
   /** best counterexample per kind; execution numbers count from the start of the stretch */
   readonly found: readonly Counterexample[];
+  /** best counterexample per signature, with counts; numbered like `found` */
+  readonly signatures: readonly SignatureFound[];
+  /** kinds with more signatures than were kept */
+  readonly signaturesTruncated: readonly ViolationKind[];
   /** first occurrence of each lock dependency in the stretch, in order */
   readonly edges: readonly EdgeRecord[];
 }
 
 export const emptyRange: RangeResult = {
-  executions: 0, steps: 0, maxAllocations: 0, complete: true, truncated: 0, found: [], edges: [],
+  executions: 0,
+  steps: 0,
+  maxAllocations: 0,
+  complete: true,
+  truncated: 0,
+  found: [],
+  signatures: [],
+  signaturesTruncated: [],
+  edges: [],
 };
 
 /** `a` then `b`. */
@@ -31,6 +43,9 @@ export function concatRanges(a: RangeResult, b: RangeResult): RangeResult {
   const found = new FoundSet();
   for (const cx of a.found) found.add(cx);
   for (const cx of b.found) found.add(cx, a.executions);
+  for (const sf of a.signatures) found.addFound(sf);
+  for (const sf of b.signatures) found.addFound(sf, a.executions);
+  found.markTruncated([...a.signaturesTruncated, ...b.signaturesTruncated]);
   const seen = new Set(a.edges.map((e) => `${e.held}\0${e.taken}`));
   const edges = a.edges.slice();
   for (const e of b.edges) {
@@ -43,6 +58,8 @@ export function concatRanges(a: RangeResult, b: RangeResult): RangeResult {
     complete: a.complete && b.complete,
     truncated: a.truncated + b.truncated,
     found: found.list(),
+    signatures: found.signatures(),
+    signaturesTruncated: found.truncated(),
     edges,
   };
 }
@@ -56,6 +73,19 @@ export function checkRange(v: unknown, path: string): RangeResult {
   const truncated = int(o.truncated, `${path}.truncated`);
   if (truncated > executions) throw new DataError(`${path}.truncated: ${truncated} is more than the ${executions} executions`);
   list(o.found, `${path}.found`).forEach((c, i) => checkCounterexample(c, `${path}.found[${i}]`, executions));
+  list(o.signatures, `${path}.signatures`).forEach((c, i) => {
+    const p = `${path}.signatures[${i}]`;
+    checkCounterexample(c, p, executions);
+    const so = obj(c, p);
+    const sig = str(so.signature, `${p}.signature`);
+    if (sig !== violationSignature(so.violation as Violation)) throw new DataError(`${p}.signature: not the signature of its violation`);
+    const n = int(so.occurrences, `${p}.occurrences`, 1);
+    if (n > executions) throw new DataError(`${p}.occurrences: ${n} is more than the ${executions} executions`);
+    num(so.firstMs, `${p}.firstMs`);
+  });
+  list(o.signaturesTruncated, `${path}.signaturesTruncated`).forEach((k, i) => {
+    if (!violationKinds.includes(k as never)) throw new DataError(`${path}.signaturesTruncated[${i}]: not a violation kind`);
+  });
   list(o.edges, `${path}.edges`).forEach((e, i) => {
     const p = `${path}.edges[${i}]`;
     const eo = obj(e, p);
@@ -66,6 +96,7 @@ export function checkRange(v: unknown, path: string): RangeResult {
     const x = int(eo.execution, `${p}.execution`, 1);
     if (x > executions) throw new DataError(`${p}.execution: ${x} is past the ${executions} executions`);
     intList(eo.choices, `${p}.choices`, SUCCEED);
+    num(eo.ms, `${p}.ms`);
   });
   return o as unknown as RangeResult;
 }
@@ -76,6 +107,7 @@ function checkCounterexample(v: unknown, path: string, executions: number): void
   const vo = obj(o.violation, `${path}.violation`);
   if (vo.kind !== o.kind) throw new DataError(`${path}.violation.kind: differs from ${path}.kind`);
   str(vo.title, `${path}.violation.title`);
+  str(vo.message, `${path}.violation.message`);
   str(vo.splat, `${path}.violation.splat`);
   if (vo.thread !== null) str(vo.thread, `${path}.violation.thread`);
   int(vo.step, `${path}.violation.step`);

@@ -1,7 +1,7 @@
 // One slice of work: explore from a saved state for a bounded number of executions or time,
 // and hand back what was found (a RangeResult) and what is left (a state, or null).
 import type { Chooser, Execution, FaultPlan, Program } from '../../rt/execution.js';
-import { explore } from '../engine.js';
+import { explore, wallClockMs } from '../engine.js';
 import type { Strategy } from '../strategy.js';
 import { EdgeRecorder } from './edge-recorder.js';
 import { familyFor, type StrategySpec } from './family.js';
@@ -19,6 +19,8 @@ export interface SearchSpec {
 export interface SliceBudget {
   readonly maxExecutions: number;
   readonly timeMs: number;
+  /** when the search started (engine.ts wallClockMs()), for the time a signature is first seen; default: the slice's start */
+  readonly clockOrigin?: number;
   /**
    * The search's own limits, which end it for good (the budget above only pauses it): an
    * execution still running at `timeMs` is cut, and a strategy that cannot save its state (it
@@ -48,7 +50,8 @@ export function runSlice(program: Program<unknown>, spec: SearchSpec, state: unk
   const kept = typeof state === 'object' && state !== null ? stopped.get(state) : undefined;
   if (kept !== undefined) stopped.delete(state as object);
   const inner = kept?.program === program ? kept.strategy : familyFor(spec.strategy).create(state);
-  const recorder = new EdgeRecorder();
+  const clockOrigin = budget.clockOrigin ?? wallClockMs();
+  const recorder = new EdgeRecorder(() => wallClockMs() - clockOrigin);
   // a strategy that cannot save its state runs its part whole, within the search's limits
   const hard = budget.hard ?? { maxExecutions: Infinity, timeMs: Infinity };
   const slice = new SliceStrategy(inner, recorder, inner.save === undefined ? hard : budget);
@@ -61,6 +64,7 @@ export function runSlice(program: Program<unknown>, spec: SearchSpec, state: unk
     timeLimitMs: hard.timeMs,
     stopOnFirst: false,
     lockdep: recorder,
+    clockOrigin,
   });
   let remaining: unknown = null;
   // the search's own deadline passed (explore() stops only for it here), or a strategy that
@@ -83,6 +87,8 @@ export function runSlice(program: Program<unknown>, spec: SearchSpec, state: unk
       complete: slice.innerDone ? inner.exhaustive : true,
       truncated: r.truncated,
       found: r.found,
+      signatures: r.signatures,
+      signaturesTruncated: r.signaturesTruncated,
       edges: recorder.records,
     },
     remaining,

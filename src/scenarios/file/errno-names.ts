@@ -1,6 +1,7 @@
 // Return codes by name, as a kernel developer writes them: "-EBUSY" for -16. The names are the
-// ones the model knows (sync/errno.ts), read back through errname() so the two cannot disagree.
-import { errname } from '../../sync/index.js';
+// ones the model knows (sync/errno.ts), read back through errname() so the two cannot disagree,
+// and DMA_MAPPING_ERROR, the result of a failed `dmaMap` (no errno: sync/errno.ts).
+import { DMA_MAPPING_ERROR_RESULT, errname } from '../../sync/index.js';
 
 /** the largest errno the model could name (EPROBE_DEFER is 517) */
 const maxErrno = 4095;
@@ -11,6 +12,7 @@ const byName: ReadonlyMap<string, number> = (() => {
     const name = errname(-n);
     if (!/^-\d+$/.test(name)) m.set(name, -n);
   }
+  m.set(errname(DMA_MAPPING_ERROR_RESULT), DMA_MAPPING_ERROR_RESULT);
   return m;
 })();
 

@@ -87,7 +87,7 @@ export const opSchemas = [
     iova: address().describe('IO virtual address'),
     size: address().describe('size in bytes'),
   }),
-  op('dmaMap', 'dma_map_page() by the bound driver (needs a `bind` before it; with no driver bound at that moment it is not issued: -ENODEV); the mapping gets the name `as`', {
+  op('dmaMap', 'dma_map_page() by the bound driver (needs a `bind` before it; with no driver bound at that moment it is not issued: -ENODEV); the mapping gets the name `as`. When dma_map_page() fails it gives DMA_MAPPING_ERROR: the kernel hands the driver no errno (a deferred attach refused with -EBUSY during a reset and a failed IOVA or page-table allocation look the same; the replay trace shows which)', {
     dev,
     paddr: address().describe('physical address of the buffer'),
     size: address().optional().describe('size in bytes (default 4096)'),

@@ -133,7 +133,10 @@ export function scenarioReference(): string {
   out.push('### Operations', '');
   out.push(
     'An **operation** is a mapping with `op:` naming it, its arguments, and an optional `expect:` (an errno, or a',
-    'non-empty list of them): the return code(s) it must give. Without `expect`, an operation that fails ends its thread.',
+    'non-empty list of them): the return code(s) it may give. Without `expect` it must succeed: the default is `expect: 0`.',
+    'A code the expectation does not list is an `assertion` violation (unless an allocation fault was injected in that',
+    'execution) and ends the operation\'s thread, like a test body returning at its first error. An operation that may',
+    'legitimately fail in some interleavings lists those codes: `expect: [0, -EBUSY]`.',
     '',
   );
   for (const op of opSchemas) {

@@ -19,9 +19,9 @@ export const maxPasidCount = 1 << 20;
 /** a non-empty name (of a device, IOMMU, domain, handle, owner, event) */
 export const name = (): z.ZodString => z.string().min(1);
 
-/** a return code: 0, a negative errno number, or its name (-EBUSY) */
+/** a return code: 0, a negative errno number, or its name (-EBUSY); DMA_MAPPING_ERROR for `dmaMap` */
 export const errno = z
-  .union([z.number(), z.string()], { error: 'expected a return code: 0, a negative errno (-16) or its name (-EBUSY)' })
+  .union([z.number(), z.string()], { error: 'expected a return code: 0, a negative errno (-16) or its name (-EBUSY), or DMA_MAPPING_ERROR' })
   .transform((v, ctx): number => {
     if (typeof v === 'number') {
       if (Number.isInteger(v) && v <= 0) return v;
@@ -35,7 +35,7 @@ export const errno = z
     ctx.issues.push({ code: 'custom', message: `unknown errno "${v}"${hint}`, input: v });
     return z.NEVER;
   })
-  .meta({ title: 'errno', description: 'a return code: `0`, a negative errno number (`-16`) or its name (`-EBUSY`)' });
+  .meta({ title: 'errno', description: 'a return code: `0`, a negative errno number (`-16`) or its name (`-EBUSY`); `DMA_MAPPING_ERROR` for a failed `dmaMap`' });
 
 /** one acceptable return code or a list of them */
 export const expectCodes = z

@@ -26,10 +26,12 @@ function describeOpShort(op: Op): string {
 }
 
 /**
- * Run `ops` in order. An operation that fails without an expectation ends the list (a test body
- * returning at its first error); one that misses its expectation is an assertion failure, unless
- * a fault was injected in this execution (then any outcome is legitimate and the list ends).
- * Events the rest of the list would signal are signalled on the way out.
+ * Run `ops` in order. Every operation has an expectation: its `expect`, or by default success (0).
+ * One that gives a code its expectation does not list is an assertion failure (an unexpected
+ * failure is reported, not a silent end of the thread) and ends the list, like a test body
+ * returning at its first error; when a fault was injected in this execution any outcome is
+ * legitimate and the list just ends. Events the rest of the list would signal are signalled on
+ * the way out.
  */
 export function* runOps(w: IommuWorld, ops: readonly Op[]): Gen<number[]> {
   const results: number[] = [];
@@ -37,25 +39,21 @@ export function* runOps(w: IommuWorld, ops: readonly Op[]): Gen<number[]> {
     const op = ops[i]!;
     const ret = yield* runOp(w, op);
     results.push(ret);
-    let stop = false;
-    if (op.expect !== undefined) {
-      const want = expected(op.expect);
-      if (!want.includes(ret)) {
-        if (faultsInjected() === 0) {
-          scenarioAssert(false, `${describeOpShort(op)} returned ${errname(ret)}, expected ${want.map(errname).join(' or ')}`);
-        }
-        stop = true;
+    const want = op.expect === undefined ? defaultExpect : expected(op.expect);
+    if (!want.includes(ret)) {
+      if (faultsInjected() === 0) {
+        const why = op.expect === undefined ? 'expected 0 (an operation without `expect` must succeed)' : `expected ${want.map(errname).join(' or ')}`;
+        scenarioAssert(false, `${describeOpShort(op)} returned ${errname(ret)}, ${why}`);
       }
-    } else if (ret !== 0) {
-      stop = true;
-    }
-    if (stop) {
       for (const rest of ops.slice(i + 1)) if (rest.op === 'signal') yield* complete(eventNamed(w, rest.event));
       break;
     }
   }
   return results;
 }
+
+/** what an operation without `expect` must return */
+const defaultExpect: readonly number[] = [0];
 
 /** the threads of a program: the spec's, or a test's own bodies over the same world */
 export type ThreadsOf = (w: IommuWorld) => ReadonlyArray<{ readonly name: string; readonly body: () => Gen<unknown> }>;
@@ -80,9 +78,8 @@ export function iommuProgram(spec: IommuScenarioSpec, threadsOf?: ThreadsOf, inv
         ...spec.topology.iommus.filter((i) => i.registered !== false).map((i): Op => ({ op: 'register', iommu: i.name, expect: 0 })),
         ...(spec.prologue ?? []),
       ];
-      const r = yield* runOps(w, ops);
-      // a prologue that did not finish leaves the scenario meaningless (unless a fault was injected)
-      if (r.length < ops.length && faultsInjected() === 0) scenarioAssert(false, `the prologue stopped at ${describeOpShort(ops[r.length - 1]!)}`);
+      // an operation of the prologue that does not give what it expects is reported like any other
+      yield* runOps(w, ops);
     },
     threads: (w) => threadsOf?.(w) ?? spec.threads.map((t) => ({ name: t.name, body: () => runOps(w, t.ops) })),
     *teardown(w) {

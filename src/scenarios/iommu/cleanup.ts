@@ -1,6 +1,8 @@
 // The automatic cleanup after the threads, like closing an iommufd/VFIO fd and unloading
-// everything: undo what the operations left, in the order the kernel's users do it, so that the
-// leak check at the end means something.
+// everything: undo what the operations left, in the order the kernel's users do it (DMA unmapped,
+// PASIDs and RIDs detached, ownership released, domains freed, and only then drivers unbound,
+// devices removed, IOMMUs unregistered), so that teardown reports nothing a real teardown would
+// not and the leak check at the end means something.
 import { deviceDel } from '../../base/bus.js';
 import { deviceReleaseDriver } from '../../base/dd.js';
 import { iommuDomainFree } from '../../core/domain.js';
@@ -22,13 +24,9 @@ export function* cleanupWorld(w: IommuWorld): Gen {
     e.value = null;
     if (m !== null) yield* dmaUnmapPage(m.dev, m.addr, m.size);
   }
-  // drivers unbind
-  for (const e of L.bound.values()) {
-    if (!e.value) continue;
-    e.value = false;
-    yield* deviceReleaseDriver(deviceNamed(w, e.key));
-  }
-  // the owner detaches its PASIDs and RID attachments
+  // the users detach their PASIDs and RID attachments: a driver's remove() before it returns, an
+  // iommufd/VFIO fd when it is closed; unbinding first would leave PASIDs attached to a group the
+  // driver core takes back (iommu_device_unuse_default_domain() WARNs on a non-empty pasid_array)
   for (const e of L.pasids.values()) {
     const d = e.value;
     e.value = null;
@@ -51,13 +49,19 @@ export function* cleanupWorld(w: IommuWorld): Gen {
       }
     }
   }
-  // unmaps and frees its domains
+  // unmaps and frees its domains (iommufd destroys its hwpts when the fd closes; a driver frees its own in remove())
   for (const e of L.domains.values()) {
     const named = e.value;
     e.value = null;
     if (named === null) continue;
     for (const m of named.maps) yield* iommuUnmap(named.domain, m.iova, m.size);
     yield* iommuDomainFree(named.domain);
+  }
+  // then the drivers unbind (module unload)
+  for (const e of L.bound.values()) {
+    if (!e.value) continue;
+    e.value = false;
+    yield* deviceReleaseDriver(deviceNamed(w, e.key));
   }
   // devices go away, then the IOMMU instances
   for (const dev of [...w.deviceList].reverse()) if (dev.added) yield* deviceDel(dev);

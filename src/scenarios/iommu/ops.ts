@@ -29,15 +29,17 @@ import { isPciDev } from '../../pci/pci.js';
 import { pciResetFunctionWith } from '../../pci/reset.js';
 import {
   complete,
+  DMA_MAPPING_ERROR_RESULT,
   dmaIsolationViolation,
   EFAULT,
   EINVAL,
   EIO,
   ENODEV,
   ENOENT,
-  ENOMEM,
   type Gen,
   IS_ERR,
+  mutexLock,
+  mutexUnlock,
   readOnce,
   waitForCompletion,
 } from '../../sync/index.js';
@@ -217,7 +219,8 @@ export function* runOp(w: IommuWorld, op: Op): Gen<number> {
       if (!(yield* ledgerLoad(L.bind(dev)))) return -ENODEV;
       const size = op.size ?? 4096;
       const addr = yield* dmaMapPage(dev, op.paddr, size);
-      if (addr === DMA_MAPPING_ERROR) return -ENOMEM;
+      // the kernel returns DMA_MAPPING_ERROR and no errno, whatever failed inside (docs/SCENARIOS.md)
+      if (addr === DMA_MAPPING_ERROR) return DMA_MAPPING_ERROR_RESULT;
       yield* ledgerStore(L.dmaMap(op.as, dev), { dev, addr, paddr: op.paddr, size });
       return 0;
     }
@@ -300,7 +303,11 @@ function* deviceDma(
   // the transaction takes the path the machine's firmware tables describe
   const path = w.machine.pathOf(dev.ep);
   if (path.unit === null) return 0;
+  // the driver's DMA waits out a reset of its function (reset_prepare .. reset_done: pci/pci.ts)
+  const quiesce = m !== undefined && isPciDev(dev) ? dev.dmaQuiesce : null;
+  if (quiesce !== null) yield* mutexLock(quiesce);
   const r = yield* dmaAccess(path.unit, dev.ep, path.sids[0] ?? 0, pasid ?? null, addr);
+  if (quiesce !== null) yield* mutexUnlock(quiesce);
   if (m !== undefined && (r.kind === 'ok' || r.kind === 'bypass') && r.pa !== m.paddr) {
     dmaIsolationViolation(`${dev.label} DMA to 0x${addr.toString(16)} reached 0x${r.pa.toString(16)}, its driver mapped 0x${m.paddr.toString(16)}`);
   }

@@ -4,6 +4,7 @@
 // the cached entry (the grace window); after the return none may. The twin runs with the
 // driver's invalidation toggled off (patch `mockNoIotlbInvalidate`): the entry survives, the
 // unmap returns with it cached (H2), and the next DMA reaches the unmapped page (H1).
+import { EFAULT } from '../../../sync/index.js';
 import { iommuScenario } from '../build.js';
 import type { IommuScenarioSpec } from '../spec.js';
 
@@ -23,7 +24,14 @@ const base: Omit<IommuScenarioSpec, 'name' | 'summary' | 'description' | 'expect
   ],
   threads: [
     { name: 'user', ops: [{ op: 'unmap', domain: 'D', iova: 0x10000, size: 0x1000, expect: 0 }] },
-    { name: 'device', ops: [{ op: 'dma', dev: 'ep0', iova: 0x10000 }, { op: 'dma', dev: 'ep0', iova: 0x10000 }] },
+    // before the unmap (or in its grace window) the page is reached, after it the DMA faults
+    {
+      name: 'device',
+      ops: [
+        { op: 'dma', dev: 'ep0', iova: 0x10000, expect: [0, -EFAULT] },
+        { op: 'dma', dev: 'ep0', iova: 0x10000, expect: [0, -EFAULT] },
+      ],
+    },
   ],
 };
 

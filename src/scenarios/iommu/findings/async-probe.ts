@@ -2,7 +2,7 @@
 // reproduced by holding iommu_device_register() between the two phases of bus_iommu_probe()
 // while the client binds. Baseline (b46064a18810): the bind is deferred. With the fix reverted,
 // the driver binds on dma-direct and phase 2 switches it to iommu-dma under its feet.
-import { EPROBE_DEFER } from '../../../sync/index.js';
+import { ENODEV, ENOENT, EPROBE_DEFER } from '../../../sync/index.js';
 import { iommuScenario } from '../build.js';
 import { heldRegistrationTopology, registeringThread } from './between-phases.js';
 import type { IommuScenarioSpec } from '../spec.js';
@@ -17,11 +17,12 @@ const spec: Omit<IommuScenarioSpec, 'name' | 'summary' | 'description' | 'expect
         // bus_iommu_probe() has put ep0 in a group; the group has no default domain yet
         { op: 'wait', event: 'bus_iommu_probe:pci:phase2' },
         { op: 'bind', dev: 'ep0', expect: [0, -EPROBE_DEFER] },
-        { op: 'dmaMap', dev: 'ep0', paddr: 0x100000, as: 'buf' },
+        // deferred (the baseline), no driver is bound: the map is not issued (-ENODEV), nor the DMA (-ENOENT: no mapping)
+        { op: 'dmaMap', dev: 'ep0', paddr: 0x100000, as: 'buf', expect: [0, -ENODEV] },
         { op: 'signal', event: 'bus_iommu_probe:pci:phase2:resume' },
         { op: 'wait', event: 'registered' },
         // the driver starts DMA on the buffer it mapped
-        { op: 'dma', dev: 'ep0', handle: 'buf' },
+        { op: 'dma', dev: 'ep0', handle: 'buf', expect: [0, -ENOENT] },
       ],
     },
   ],
