@@ -25,7 +25,9 @@ export const layerImports = {
   'scenarios/file': ['rt', ...model, 'scenarios', 'scenarios/iommu'],
   'check': ['rt', 'explorer', 'scenarios', 'scenarios/file'],
   'report': ['rt', 'check', 'scenarios', 'scenarios/file'],
-  'cli': ['rt', 'explorer', 'core', 'scenarios', 'scenarios/file', 'check', 'report'],
+  // the fuzzer generates scenario descriptions, searches them, and writes reproducers
+  'fuzz': ['rt', 'explorer', 'sync', 'machine', 'core', 'drivers', 'scenarios', 'scenarios/iommu', 'scenarios/file', 'check', 'report'],
+  'cli': ['rt', 'explorer', 'core', 'drivers', 'scenarios', 'scenarios/file', 'check', 'report', 'fuzz'],
 };
 
 /** layer -> the packages it may import ('node:' for the built-ins) */
@@ -36,6 +38,7 @@ export const layerPackages = {
   // the JSON report's schema (report/json.ts), exported as JSON Schema
   'report': ['node:', 'zod'],
   'cli': ['node:', 'commander'],
+  'fuzz': ['node:', 'yaml', 'zod'],
 };
 
 /** the layer of a path under src/, or null outside it */

@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { resolveCheckOptions } from '../src/check/check.js';
 import { CheckRun } from '../src/check/run.js';
 import { ModelError } from '../src/rt/violation.js';
+import { checkedBuiltins } from '../src/scenarios/registry.js';
 import type { Scenario } from '../src/scenarios/scenario.js';
 import { fixtureSource, programNamed } from './fixtures/programs.js';
 import { inProcess, iommulab, scratchDir, start, timeless } from './helpers/cli.js';
@@ -53,12 +54,12 @@ function severalScenariosFile(): string {
 
 describe('several scenarios in flight: the same report for 1, 2 and 3 workers', () => {
   test('the built-in scenarios (text lines in order, JSON, exit code)', async () => {
-    await assertSameOnWorkers([], 28);
+    await assertSameOnWorkers([], checkedBuiltins.length);
   });
 
-  test('a scenario file with five scenarios, one a fail_nth sweep', async () => {
+  test('a scenario file with five scenarios, one a fail_nth sweep, one with a variant', async () => {
     const file = severalScenariosFile();
-    await assertSameOnWorkers([file], 5);
+    await assertSameOnWorkers([file], 6);
   });
 
   test('a fail_nth sweep of every scenario, one not as expected (exit 1)', async () => {

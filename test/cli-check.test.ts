@@ -2,7 +2,7 @@
 // without stack traces.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { builtinScenarios } from '../src/scenarios/registry.js';
+import { checkedBuiltins } from '../src/scenarios/registry.js';
 import { iommulab, stackTrace } from './support/cli.js';
 
 interface JsonOutcome {
@@ -24,14 +24,14 @@ interface JsonOutcome {
 }
 
 describe('iommulab check', { concurrency: true }, () => {
-  it('runs every built-in scenario, prints one line each and a summary, and exits 0', async () => {
+  it('runs every built-in scenario and the variants it declares, prints one line each and a summary, and exits 0', async () => {
     const r = await iommulab('check');
     assert.equal(r.status, 0, r.stderr);
     const all = r.stdout.trimEnd().split('\n');
     // a line per scenario, each followed by two per distinct violation it found
     const lines = all.filter((l) => !l.startsWith(' '));
-    assert.equal(lines.length, builtinScenarios.length + 1);
-    for (const [i, s] of builtinScenarios.entries()) {
+    assert.equal(lines.length, checkedBuiltins.length + 1);
+    for (const [i, s] of checkedBuiltins.entries()) {
       assert.match(lines[i]!, new RegExp(`^ok {3}${s.name} .*\\(expected .*; exhaustive \\d+ exec, `));
     }
     const uaf = all.indexOf(all.find((l) => l.startsWith('ok   reader-free-uaf '))!);
@@ -39,7 +39,7 @@ describe('iommulab check', { concurrency: true }, () => {
     const counts =
       /^ {9}once in 3 executions, first at execution \d+ \(\d+\.\d\ds\); replay: iommulab replay reader-free-uaf [\w.]+$/;
     assert.match(all[uaf + 2]!, counts);
-    assert.match(lines.at(-1)!, new RegExp(`^${builtinScenarios.length} of ${builtinScenarios.length} scenarios as expected, 0 not; \\d+ executions in `));
+    assert.match(lines.at(-1)!, new RegExp(`^${checkedBuiltins.length} of ${checkedBuiltins.length} scenarios as expected, 0 not; \\d+ executions in `));
   });
 
   it('--json prints the outcome of each scenario, with the violation and its schedule', async () => {
@@ -47,7 +47,7 @@ describe('iommulab check', { concurrency: true }, () => {
     assert.equal(r.status, 0, r.stderr);
     const doc = JSON.parse(r.stdout) as { ok: boolean; scenarios: JsonOutcome[] };
     assert.equal(doc.ok, true);
-    assert.deepEqual(doc.scenarios.map((o) => o.scenario), builtinScenarios.map((s) => s.name));
+    assert.deepEqual(doc.scenarios.map((o) => o.scenario), checkedBuiltins.map((s) => s.name));
     for (const o of doc.scenarios) {
       assert.equal(o.matches, true, o.scenario);
       assert.equal(o.exhaustive, true, o.scenario);

@@ -23,9 +23,11 @@ describe('iommulab replay', { concurrency: true }, () => {
     // trace mode records where the buffer was allocated and freed
     assert.match(out, /Allocated by task:\n {2}setup {2}\(src\/scenarios\/examples\/uaf\.ts:\d+\)/);
     assert.match(out, /Freed by task freer:\n {2}release_buffer {2}\(src\/scenarios\/examples\/uaf\.ts:\d+\)/);
-    const rows = out.slice(trace).split('\n').filter((l) => /^ +\d+ {2}/.test(l));
+    const rows = out.slice(trace).split('\n').filter((l) => /^(>>| !|  ) +\d+ {2}/.test(l));
     assert.ok(rows.length >= 2);
-    const last = rows.at(-1)!.trim().split(/ {2,}/);
+    // the step the violation was reported at is marked
+    assert.match(rows.at(-1)!, /^>> .*<== use-after-free$/);
+    const last = rows.at(-1)!.slice(3).replace(/ {2}<==.*$/, '').trim().split(/ {2,}/);
     assert.equal(last[1], 'reader');
     assert.match(last[2]!, /^READ_ONCE\(Buffer#[0-9a-f]+\.data\)$/);
     assert.match(last[3]!, /^reader_use_buffer \(src\/scenarios\/examples\/uaf\.ts:\d+\)$/);

@@ -11,6 +11,7 @@ import { sweepNth } from '../src/explorer/faults.js';
 import type { FaultPlan, Program } from '../src/rt/execution.js';
 import { iommuProgram, iommuSpecOf } from '../src/scenarios/iommu/build.js';
 import { builtinScenarios } from '../src/scenarios/registry.js';
+import { dfsAffordable } from './support/dfs-heavy.js';
 
 function kinds(p: Program<unknown>, faults: FaultPlan, dpor = false): string {
   const make = () => (dpor ? new DporStrategy() : new DfsStrategy());
@@ -23,7 +24,7 @@ function kinds(p: Program<unknown>, faults: FaultPlan, dpor = false): string {
 describe('invariants at their points', () => {
   it('find the violation kinds the every-step check finds, on every built-in IOMMU scenario', () => {
     let compared = 0;
-    for (const s of builtinScenarios) {
+    for (const s of dfsAffordable(builtinScenarios)) {
       const spec = iommuSpecOf(s);
       if (spec === undefined) continue;
       const faults = s.faults ?? { mode: 'none' };

@@ -10,6 +10,7 @@ import { iommuResetNested } from '../src/scenarios/iommu/findings/reset-nested.j
 import { resetVsDetachSpec } from '../src/scenarios/iommu/findings/reset-vs-detach.js';
 import { iommuResetVsAttach } from '../src/scenarios/iommu/builtin/reset-attach.js';
 import type { PciDev } from '../src/pci/pci.js';
+import { pciDevResetIommuDone, pciDevResetIommuPrepare } from '../src/core/reset.js';
 import type { IommuWorld } from '../src/scenarios/iommu/world.js';
 import { EINVAL, ENOTTY } from '../src/sync/index.js';
 import { kinds, op, pciTopology, run, spec } from './support/iommu.js';
@@ -164,5 +165,60 @@ describe('patch resetDoneAllDevices', () => {
       patched.exec.violations[0]!.splat,
       /attach_dev: old is domain:blocked#\w+ \(abort\) but the hardware has dev:f1 RID on translate/,
     );
+  });
+});
+
+describe('patch resetHotAddBlocked (finding F11)', () => {
+  // ep1 is hot-added between prepare and done of ep0's reset and carries a DMA alias to ep0's
+  // requester ID (devfn 3.0): its attach at probe programs both IDs
+  const t = pciTopology([
+    { name: 'ep0', bus: 0, slot: 3, fn: 0, multifunction: true, ats: true, reset: ['flr'] },
+    { name: 'ep1', bus: 0, slot: 3, fn: 1, multifunction: true, ats: true, present: false, aliases: [3 << 3] },
+  ]);
+  const onBlocking = (w: IommuWorld, dev: string): boolean => {
+    const d = w.devices.get(dev)!;
+    return sameTranslation(w.truth.installed(d, null), w.truth.translationOf(d.iommuGroup!.blockingDomain!));
+  };
+  for (const patched of [false, true]) {
+    const what = patched
+      ? 'on: the member probed during the reset waits on the blocking domain, ep0\'s RID stays blocked, done re-attaches both'
+      : 'off (as merged): the member probed during the reset is attached to group->domain, and so is ep0\'s requester ID';
+    it(what, () => {
+      const r = run({ ...spec(t), ...(patched ? { patches: ['resetHotAddBlocked' as const] } : {}) }, [function* (w) {
+        const ep0 = w.devices.get('ep0') as PciDev;
+        assert.equal(yield* pciDevResetIommuPrepare(ep0), 0);
+        assert.ok(onBlocking(w, 'ep0'));
+        assert.equal(yield* op(w, { op: 'hotAdd', dev: 'ep1' }), 0);
+        assert.equal(w.devices.get('ep1')!.iommuGroup, ep0.iommuGroup, 'one group');
+        assert.equal(onBlocking(w, 'ep0'), patched, 'ep0\'s requester ID (ep1\'s alias)');
+        assert.equal(onBlocking(w, 'ep1'), patched);
+        assert.equal(onGroupDomain(w, 'ep1'), !patched);
+        yield* pciDevResetIommuDone(ep0);
+        assert.ok(onGroupDomain(w, 'ep0') && onGroupDomain(w, 'ep1'), 'both on group->domain after done');
+        assert.equal(ep0.iommuGroup!.ghostParked.size, 0);
+      }]);
+      assert.deepEqual(kinds(r), []);
+    });
+  }
+});
+
+describe('patch resetProbeNoHooks (findings F8, F9)', () => {
+  it('probing the reset methods (sysfs reset_method) calls no IOMMU hook: a live function stays on its domain', () => {
+    const t = pciTopology([{ name: 'ep0', bus: 0, slot: 5, ats: true, reset: ['flr'] }]);
+    for (const patched of [false, true]) {
+      let blockedAt = -1;
+      const r = run({ ...spec(t), ...(patched ? { patches: ['resetProbeNoHooks' as const] } : {}) }, [function* (w) {
+        const ep0 = w.devices.get('ep0') as PciDev;
+        yield* op(w, { op: 'bind', dev: 'ep0' });
+        const before = ep0.ep.resets;
+        assert.equal(yield* op(w, { op: 'resetMethod', dev: 'ep0', methods: 'default' }), 0);
+        assert.equal(ep0.ep.resets, before, 'a probe resets nothing');
+        // what prepare leaves behind is gone after done either way; the hooks' traces are the
+        // ATS toggles and the blocking domain, allocated by the first prepare
+        blockedAt = ep0.iommuGroup!.blockingDomain === null ? 0 : 1;
+      }]);
+      assert.deepEqual(kinds(r), []);
+      assert.equal(blockedAt, patched ? 0 : 1, patched ? 'no prepare ran' : 'prepare ran in probe mode');
+    }
   });
 });

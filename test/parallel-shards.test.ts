@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { checkScenario } from '../src/check/check.js';
 import { sealRunFile } from '../src/check/run-file.js';
-import { builtinScenarios } from '../src/scenarios/registry.js';
+import { checkedBuiltins } from '../src/scenarios/registry.js';
 import { inProcess as iommulab, iommulab as spawned, scratchDir, timeless } from './helpers/cli.js';
 
 const dir = scratchDir();
@@ -55,7 +55,7 @@ describe('shards merged are the unsharded check', () => {
 test('the check command (slices, workers) reports what checkScenario() (one explore()) does', async () => {
   const ran = await iommulab(['check', '--json', '--workers', '3']);
   const cli = timeless(ran.stdout) as { scenarios: unknown[] };
-  const direct = builtinScenarios.map((s) => timeless(JSON.stringify(checkScenario(s))));
+  const direct = checkedBuiltins.map((s) => timeless(JSON.stringify(checkScenario(s))));
   assert.deepEqual(cli.scenarios, direct);
 });
 

@@ -18,6 +18,7 @@ import { scenarioSource } from '../src/check/search-spec.js';
 import { builtinScenarios } from '../src/scenarios/registry.js';
 import { fixtureSource, programNamed } from './fixtures/programs.js';
 import { essence } from './helpers/compare.js';
+import { dfsAffordable } from './support/dfs-heavy.js';
 
 const pools = new Map<number, SlicePool>();
 function pool(workers: number): SlicePool {
@@ -100,7 +101,7 @@ describe('parallel exploration does not depend on the number of workers', () => 
   });
 
   test('every built-in scenario, with its own fault plan', async () => {
-    for (const s of builtinScenarios) {
+    for (const s of dfsAffordable(builtinScenarios)) {
       const faults = s.faults ?? noFaults;
       const seq = explore(s.program, new DfsStrategy(), { faults, timeLimitMs: 600_000 });
       for (const w of [1, 2, 3]) {

@@ -215,7 +215,12 @@ describe('shards, merge and checkpoints of file scenarios', () => {
     const resumed = await inProcess(['check', '--resume', checkpoint, '--json', '--workers', '2']);
     const whole = await inProcess(['check', file, '--json', '--workers', '1', '--time-limit', '600']);
     assert.equal(resumed.code, 0, resumed.stderr);
-    assert.deepEqual(timeless(resumed.stdout), timeless(whole.stdout));
+    // the checkpoint holds the scenario alone; the file also declares a variant of it
+    const only = (json: string): unknown => {
+      const d = timeless(json) as { scenarios: Array<{ scenario: string }> };
+      return { ...d, scenarios: d.scenarios.filter((o) => o.scenario === 'iommu-reset-vs-attach') };
+    };
+    assert.deepEqual(only(resumed.stdout), only(whole.stdout));
 
     writeFileSync(file, `${readFileSync(file, 'utf8')}# a comment is a change too\n`);
     const refused = await inProcess(['check', '--resume', checkpoint]);

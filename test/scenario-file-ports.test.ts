@@ -53,6 +53,12 @@ describe('examples/scenarios: YAML ports of built-in scenarios', () => {
         assert.equal(port.description, original.description);
         assert.deepEqual(port.expect, original.expect);
         assert.deepEqual(port.faults, original.faults);
+        // a variant is named after its scenario (NAME@SETTINGS): compare the settings
+        const settings = (base: string, name: string) => name.slice(base.length);
+        assert.deepEqual(
+          port.variants?.map((v) => [settings(port.name, v.name), v.expect]),
+          original.variants?.map((v) => [settings(original.name, v.name), v.expect]),
+        );
         const a = checkScenario(port);
         const b = checkScenario(original);
         assert.equal(a.matches, true, `${port.name}: ${a.outcome}`);

@@ -6,7 +6,6 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { stringify } from 'yaml';
 import type * as z from 'zod';
-import { patchRegistry } from '../src/core/patches.js';
 import { ScenarioFileError } from '../src/scenarios/file/file-error.js';
 import { parseScenarioText } from '../src/scenarios/file/load.js';
 import { opNames, opSchema } from '../src/scenarios/file/op-schema.js';
@@ -45,6 +44,7 @@ const kitchenSink: IommuScenarioSpec = {
       deferredAttach: ['ep1'],
       defDomainType: { ep0: 'dma', plat0: 'identity' },
       probeFinalize: true,
+      lastPasidRestoresRid: true,
       faults: [
         { callback: 'attach_dev', dev: 'ep0', domain: 'paging', nth: 2, err: -EBUSY },
         { callback: 'device_group', returnNull: true },
@@ -68,6 +68,8 @@ const kitchenSink: IommuScenarioSpec = {
         aliases: [0x08],
         reset: ['flr', 'pm', 'device_specific'],
         quirkResetViaFlr: true,
+        resetTimeout: false,
+        acpiResetFails: true,
         cxl: false,
       },
       { name: 'ep1', bus: 1, slot: 0, fn: 1, multifunction: true, present: false, iommu: null },
@@ -76,7 +78,11 @@ const kitchenSink: IommuScenarioSpec = {
     defaultDomainType: 'dma-fq',
     pausePoints: ['bus_iommu_probe:platform:phase2'],
   },
-  patches: patchRegistry.map((p) => p.name),
+  patches: ['revertUseDefaultDomainDefer', 'resetDoneAllDevices', { releaseOrder: 'reversal2022' }, { resetFence: 'withoutDeferred' }],
+  variants: [
+    { patches: [{ releaseOrder: 'old' }, { noResetIommuHooks: true }], expect: { violations: ['invariant'] } },
+    { patches: [{ resetDoneAllDevices: false }], expect: { pass: true } },
+  ],
   prologue: [
     { op: 'bind', dev: 'ep0', driverManagedDma: true },
     { op: 'claim', dev: 'ep0', owner: 'iommufd', group: true, expect: 0 },
@@ -114,6 +120,8 @@ const kitchenSink: IommuScenarioSpec = {
         { op: 'unbind', dev: 'plat0', expect: [0, -ENOENT, -EPROBE_DEFER] },
         { op: 'reset', dev: 'ep0', method: 'flr' },
         { op: 'reset', dev: 'ep0', method: 'default' },
+        { op: 'resetMethod', dev: 'ep0', methods: ['flr', 'pm'], expect: [0, -EINVAL] },
+        { op: 'resetMethod', dev: 'ep0', methods: 'default' },
         { op: 'setType', dev: 'ep0', type: 'DMA-FQ' },
         { op: 'releaseOwner', dev: 'ep0', group: true },
         { op: 'domainFree', domain: 'D' },

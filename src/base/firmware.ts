@@ -8,7 +8,24 @@ import { iommuCore } from '../core/globals.js';
 import { iommuDeviceUnuseDefaultDomain, iommuDeviceUseDefaultDomain } from '../core/ownership.js';
 import { iommuProbeDevice } from '../core/probe.js';
 import { ENODEV, EPROBE_DEFER, type Gen, mutexLock, mutexUnlock } from '../sync/index.js';
+import { isPciDev, pciForEachDmaAlias } from '../pci/pci.js';
 import type { Device } from './device.js';
+
+/**
+ * The IDs the firmware gives the device: a PCI function gets one per DMA alias
+ * (pci_for_each_dma_alias() -> of_pci_iommu_init() / iort_pci_iommu_init()), so the IOMMU
+ * driver programs every requester ID the function's DMA may carry; a platform device its own.
+ */
+function* firmwareIds(dev: Device): Gen<number[]> {
+  if (!isPciDev(dev)) return [...dev.fw.ids];
+  const ids: number[] = [];
+  yield* pciForEachDmaAlias(dev, function* (_pdev, alias) {
+    // of_map_id(): the model's firmware maps a requester ID to the same stream ID
+    if (!ids.includes(alias)) ids.push(alias);
+    return null;
+  });
+  return ids;
+}
 
 /** of_iommu_configure() (OF; ACPI IORT/VIOT behave alike) */
 export function* ofIommuConfigure(dev: Device): Gen<number> {
@@ -22,7 +39,7 @@ export function* ofIommuConfigure(dev: Device): Gen<number> {
     return 0;
   }
   let err = yield* iommuFwspecInit(dev, fwnode);
-  if (err === 0) err = iommuFwspecAddIds(dev, dev.fw.ids);
+  if (err === 0) err = iommuFwspecAddIds(dev, yield* firmwareIds(dev));
   if (err !== 0 && devIommuPresent) yield* iommuFwspecFree(dev);
   else if (err !== 0 && dev.iommu !== null) yield* devIommuFree(dev);
   yield* mutexUnlock(iommuCore.iommuProbeDeviceLock);

@@ -128,6 +128,8 @@ export interface ScenarioOutcome {
   readonly kinds: readonly ViolationKind[];
   /** every distinct violation found (by signature), in the order they were first found */
   readonly violations: readonly FoundViolation[];
+  /** IOMMU scenarios: every patch toggle's value in this run (the scenario's name says those not at its own) */
+  readonly patches?: Readonly<Record<string, string>>;
   /** kinds with more distinct violations than were kept (explorer/found.ts: maxSignaturesPerKind) */
   readonly truncatedKinds: readonly ViolationKind[];
   /** checking mode (`--check-yields`): the model's breaks of the yield rule, one per location */
@@ -277,6 +279,7 @@ export function concludeScenario(
     ...(truncated > 0 ? { truncated } : {}),
     violations,
     truncatedKinds: result.signaturesTruncated,
+    ...(s.patches === undefined ? {} : { patches: s.patches }),
   };
 }
 

@@ -9,13 +9,20 @@ import { FileReadError, readRegularFile } from '../scenarios/file/regular-file.j
 import { maxRunFileBytes } from './limits.js';
 
 /** What a file iommulab writes is. */
-export type OutputKind = 'report' | 'shard' | 'checkpoint';
+export type OutputKind = 'report' | 'shard' | 'checkpoint' | 'junit' | 'html';
 
 const kindText: Record<OutputKind, string> = {
   report: 'an iommulab report',
   shard: 'an iommulab shard result',
   checkpoint: 'an iommulab checkpoint',
+  junit: 'an iommulab JUnit report',
+  html: 'an iommulab HTML report',
 };
+
+/** What the head of an HTML report (report/html.ts) carries: the tool's mark. */
+const htmlMark = new RegExp(
+  '^<!DOCTYPE html>\\s*<html[^>]*>\\s*<head>\\s*<meta charset="utf-8">\\s*<meta name="generator" content="iommulab-report">',
+);
 
 /** An output that may not be written; the message names the file and says what to do. */
 export class OutputRefused extends Error {}
@@ -35,6 +42,9 @@ export function kindOfFile(file: string): OutputKind | string {
     if (e instanceof FileReadError) return `a file iommulab cannot read: ${e.message}`;
     throw e;
   }
+  // check --junit's XML (report/junit.ts)
+  if (/^<\?xml[^>]*\?>\s*<testsuites name="iommulab"/.test(text)) return 'junit';
+  if (htmlMark.test(text.slice(0, 512))) return 'html';
   let data: unknown;
   try {
     data = JSON.parse(text);

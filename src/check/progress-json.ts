@@ -152,6 +152,10 @@ function checkOutcome(v: unknown, path: string, name: string): ScenarioOutcome {
   violations.forEach((x, i) => checkFoundViolation(x, `${path}.violations[${i}]`, executions));
   if ((o.outcome === 'violation') !== (kinds.length > 0)) throw new DataError(`${path}.outcome: ${String(o.outcome)} does not fit ${kinds.length} violation kinds`);
   if ((kinds.length > 0) !== (violations.length > 0)) throw new DataError(`${path}.violations: ${violations.length} do not fit ${kinds.length} violation kinds`);
+  if (o.patches !== undefined) {
+    const p = obj(o.patches, `${path}.patches`);
+    for (const [k, v] of Object.entries(p)) str(v, `${path}.patches.${k}`);
+  }
   return o as unknown as ScenarioOutcome;
 }
 

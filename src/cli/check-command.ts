@@ -7,6 +7,9 @@ import { readRunFile, type RunFile, RunFileError, runFileJson, writeAtomically }
 import type { Shard } from '../check/shard.js';
 import { checkReport } from '../report/json.js';
 import { YieldLog } from '../rt/yield-race.js';
+import { progressCounts } from '../check/progress-counts.js';
+import { junitXml } from '../report/junit.js';
+import { ProgressLine, type ProgressStream } from '../report/progress-line.js';
 import { outcomeLine, summaryLine, yieldRaceReports } from '../report/text.js';
 import type { Scenario, ScenarioOrigin } from '../scenarios/scenario.js';
 import { existsSync } from 'node:fs';
@@ -49,11 +52,20 @@ export interface RunRequest {
   readonly json: boolean;
   readonly verbose: boolean;
   readonly out: OutputFile | null;
+  /** --junit: the outcomes as JUnit XML */
+  readonly junit?: OutputFile | null;
   readonly checkpoint: OutputFile | null;
   readonly checkpointEveryMs: number;
   /** progress from a checkpoint being resumed */
   readonly resumed: readonly ScenarioProgress[];
+  /** --report: writes the HTML report of the outcomes (cli/html-report.ts) */
+  readonly html?: HtmlReportWriter | null;
+  /** where to draw the progress line (a terminal's stderr), or null for none */
+  readonly progress?: ProgressStream | null;
 }
+
+/** Writes a check's HTML report once its outcomes are known. */
+export type HtmlReportWriter = (outcomes: readonly ScenarioOutcome[], elapsedMs: number) => void;
 
 /** Runs a check; the exit code (check/exit-codes.ts): 130 when interrupted (progress saved). */
 export async function runCheckRequest(req: RunRequest): Promise<number> {
@@ -64,7 +76,10 @@ export async function runCheckRequest(req: RunRequest): Promise<number> {
   const period = req.checkpoint === null ? Infinity : req.checkpointEveryMs;
   const sliceMs = Math.min(req.sliceMs, period);
   const warmUpMs = Math.min(defaultWarmUpMs, period);
-  const settings = { workers: req.workers, sliceMs, warmUpMs, shard, savesMidSearch: req.checkpoint !== null };
+  const totalExecutions = knownTotal(options, scenarios.length);
+  const line = req.progress == null ? null : new ProgressLine(req.progress, { totalExecutions });
+  // a progress line needs the searches to come back now and then, like a checkpoint does
+  const settings = { workers: req.workers, sliceMs, warmUpMs, shard, savesMidSearch: req.checkpoint !== null || line !== null };
   const run = new CheckRun(scenarios, options, settings, req.resumed);
   const save = (): void => {
     if (req.checkpoint !== null) req.checkpoint.write(runFile('iommulab-checkpoint', run.snapshot()));
@@ -80,6 +95,8 @@ export async function runCheckRequest(req: RunRequest): Promise<number> {
     run.interrupt();
   };
   let timer: NodeJS.Timeout | null = null;
+  const names = scenarios.map((s) => s.name);
+  const ticker = line === null ? null : setInterval(() => line.update(progressCounts(run.snapshot(), names)), progressTickMs);
   /** a periodic save that failed (the disk filled up, the directory went): the run stops with it */
   let saveError: unknown = null;
   if (req.checkpoint !== null) {
@@ -98,6 +115,7 @@ export async function runCheckRequest(req: RunRequest): Promise<number> {
     complete = await run.run((s, p) => {
       if (p.status === 'concluded') {
         outcomes.push(p.outcome);
+        line?.clear();
         if (!req.json && shard === null) {
           console.log(outcomeLine(p.outcome, width, req.verbose));
         }
@@ -106,6 +124,8 @@ export async function runCheckRequest(req: RunRequest): Promise<number> {
     });
   } finally {
     if (timer !== null) clearInterval(timer);
+    if (ticker !== null) clearInterval(ticker);
+    line?.clear();
     process.off('SIGINT', onSigint);
   }
   if (saveError !== null) throw saveError;
@@ -135,7 +155,13 @@ export async function runCheckRequest(req: RunRequest): Promise<number> {
 export function runYieldCheck(
   scenarios: readonly Scenario[],
   options: CheckOptions,
-  req: { readonly json: boolean; readonly out: OutputFile | null; readonly verbose: boolean },
+  req: {
+    readonly json: boolean;
+    readonly out: OutputFile | null;
+    readonly junit?: OutputFile | null;
+    readonly verbose: boolean;
+    readonly html?: HtmlReportWriter | null;
+  },
 ): number {
   const width = Math.max(...scenarios.map((s) => s.name.length));
   const outcomes: ScenarioOutcome[] = [];
@@ -154,12 +180,20 @@ export function runYieldCheck(
 export function reportOutcomes(
   outcomes: readonly ScenarioOutcome[],
   elapsedMs: number,
-  req: { readonly json: boolean; readonly out: OutputFile | null; readonly verbose: boolean; readonly options: CheckOptions },
+  req: {
+    readonly json: boolean;
+    readonly out: OutputFile | null;
+    readonly junit?: OutputFile | null;
+    readonly verbose: boolean;
+    readonly options: CheckOptions;
+    readonly html?: HtmlReportWriter | null;
+  },
   printLines = false,
 ): number {
   const report = checkReport(outcomes, elapsedMs);
   const doc = JSON.stringify(report, null, 2);
   if (req.out !== null) req.out.write(`${doc}\n`);
+  req.junit?.write(junitXml(outcomes, elapsedMs));
   if (req.json) {
     console.log(doc);
   } else {
@@ -171,12 +205,22 @@ export function reportOutcomes(
     }
     console.log(summaryLine(outcomes, elapsedMs));
   }
+  req.html?.(outcomes, elapsedMs);
   const code = report.exitCode;
   if (code === exitCodes.incomplete) {
     for (const o of outcomes) if (o.outcome === 'incomplete' && !o.matches) console.error(`iommulab: ${o.scenario}: ${whyIncomplete(o, req.options)}`);
     console.error(`iommulab: the check is incomplete (exit ${exitCodes.incomplete}): nothing unexpected was found, but not every search could finish`);
   }
   return code;
+}
+
+/** how often the progress line is redrawn */
+const progressTickMs = 250;
+
+/** The executions a check runs in all, when known ahead: a sampling search runs its --executions. */
+function knownTotal(o: CheckOptions, scenarios: number): number | null {
+  if ((o.strategy !== 'random' && o.strategy !== 'pct') || o.faults === 'nth') return null;
+  return scenarios * Math.min(o.executions, o.maxExecutions);
 }
 
 function whyIncomplete(o: ScenarioOutcome, opts: CheckOptions): string {

@@ -7,6 +7,7 @@ export interface MergeRequest {
   readonly json: boolean;
   readonly verbose: boolean;
   readonly out: OutputFile | null;
+  readonly junit?: OutputFile | null;
 }
 
 export async function runMerge(files: readonly string[], req: MergeRequest): Promise<number> {

@@ -1,6 +1,8 @@
 // Which scenarios the command line names: built-in names, scenario files (an argument ending in
 // .yaml or .yml: all its scenarios), and FILE.yaml:NAME for one scenario of a file.
-import { builtinScenarios, findScenario } from '../scenarios/registry.js';
+import type { PatchSettings } from '../core/patches.js';
+import { builtinScenarios } from '../scenarios/registry.js';
+import { parsePatchArgs, scenarioNamed, scenarioWithPatches, splitVariantName, VariantNameError, withVariants } from '../scenarios/variants.js';
 import { didYouMean } from '../scenarios/did-you-mean.js';
 import { rememberScenarioFile } from '../scenarios/file/file-scenario.js';
 import { loadScenarioFile, type ScenarioFile } from '../scenarios/file/load.js';
@@ -23,11 +25,22 @@ export function parseScenarioArg(arg: string): ScenarioArg {
   return { kind: 'builtin', name: arg };
 }
 
+/** scenarioNamed() with the command line's errors */
+function named(scenarios: readonly Scenario[], name: string): Scenario | undefined {
+  try {
+    return scenarioNamed(scenarios, name);
+  } catch (e) {
+    if (e instanceof VariantNameError) throw new UsageError(`scenario "${name}": ${e.message}`);
+    throw e;
+  }
+}
+
 function builtin(name: string): Scenario {
-  const s = findScenario(name);
+  const s = named(builtinScenarios, name);
   if (s === undefined) {
-    const hint = didYouMean(name, builtinScenarios.map((b) => b.name));
-    throw new UsageError(`unknown scenario "${name}"${hint}; \`iommulab list\` shows the built-in ones`);
+    const base = splitVariantName(name).base;
+    const hint = didYouMean(base, builtinScenarios.map((b) => b.name));
+    throw new UsageError(`unknown scenario "${base}"${hint}; \`iommulab list\` shows the built-in ones`);
   }
   return s;
 }
@@ -48,12 +61,41 @@ export function scenarioFileLoader(): (file: string) => ScenarioFile {
 
 function fromFile(f: ScenarioFile, name: string | null): Scenario[] {
   if (name === null) return [...f.scenarios];
-  const s = f.scenarios.find((x) => x.name === name);
+  const s = named(f.scenarios, name);
   if (s === undefined) {
+    const base = splitVariantName(name).base;
     const names = f.scenarios.map((x) => x.name);
-    throw new UsageError(`${f.file} has no scenario "${name}"${didYouMean(name, names)}; it has ${names.join(', ')}`);
+    throw new UsageError(`${f.file} has no scenario "${base}"${didYouMean(base, names)}; it has ${names.join(', ')}`);
   }
   return [s];
+}
+
+/** --patch NAME[=VALUE] arguments as settings (a usage error names the bad one) */
+export function patchArgs(texts: readonly string[]): PatchSettings {
+  try {
+    return parsePatchArgs(texts);
+  } catch (e) {
+    if (e instanceof VariantNameError) throw new UsageError(`--patch: ${e.message}`);
+    throw e;
+  }
+}
+
+/**
+ * What `check` runs for the scenarios named: without --patch each scenario and the variants it
+ * declares (a NAME@SETTINGS argument: that one only); with --patch each scenario once, in its
+ * own settings with those over them (scenarios without toggles, the examples, run as they are).
+ */
+interface Picked {
+  readonly scenario: Scenario;
+  /** named as NAME@SETTINGS: that setting only */
+  readonly explicit: boolean;
+}
+
+function expand(named: readonly Picked[], settings: PatchSettings | null): Scenario[] {
+  if (settings === null) return named.flatMap((n) => (n.explicit ? [n.scenario] : withVariants(n.scenario)));
+  const toggled = named.filter((n) => n.scenario.withPatches !== undefined);
+  if (toggled.length === 0) throw new UsageError('--patch: none of these scenarios has patch toggles (only the IOMMU scenarios do)');
+  return named.map((n) => (n.scenario.withPatches === undefined ? n.scenario : patched(n.scenario, settings)));
 }
 
 function where(s: Scenario): string {
@@ -61,10 +103,26 @@ function where(s: Scenario): string {
 }
 
 /** the scenarios `check` runs, in order; a run needs each name once (checkpoints and shards key progress by name) */
-export function scenariosOfArgs(args: readonly string[]): Scenario[] {
-  if (args.length === 0) return [...builtinScenarios];
-  const load = scenarioFileLoader();
+export function scenariosOfArgs(args: readonly string[], settings: PatchSettings | null = null): Scenario[] {
+  const picked = args.length === 0 ? builtinScenarios.map((scenario) => ({ scenario, explicit: false })) : pick(args);
   const out: Scenario[] = [];
+  for (const s of expand(picked, settings)) {
+    const twin = out.find((x) => x.name === s.name);
+    if (twin !== undefined) {
+      const file = [s, twin].find((x) => x.origin !== undefined);
+      const fix = file === undefined ? '' : `; rename it in ${displayPath(file.origin!.file)} (its name: field) to check both`;
+      throw new UsageError(
+        `scenario "${s.name}" is named twice (${where(twin)} and ${where(s)}): a check runs each name once (checkpoints, shards and reports key scenarios by name)${fix}`,
+      );
+    }
+    out.push(s);
+  }
+  return out;
+}
+
+function pick(args: readonly string[]): Picked[] {
+  const load = scenarioFileLoader();
+  const out: Picked[] = [];
   // every file is read before anything runs, and the problems of all of them are reported at once
   const problems: FileProblem[] = [];
   for (const arg of args) {
@@ -77,24 +135,20 @@ export function scenariosOfArgs(args: readonly string[]): Scenario[] {
       problems.push(...e.problems);
       continue;
     }
-    for (const s of named) {
-      const twin = out.find((x) => x.name === s.name);
-      if (twin !== undefined) {
-        const file = [s, twin].find((x) => x.origin !== undefined);
-        const fix = file === undefined ? '' : `; rename it in ${displayPath(file.origin!.file)} (its name: field) to check both`;
-        throw new UsageError(
-          `scenario "${s.name}" is named twice (${where(twin)} and ${where(s)}): a check runs each name once (checkpoints, shards and reports key scenarios by name)${fix}`,
-        );
-      }
-      out.push(s);
-    }
+    const explicit = (a.kind === 'builtin' ? a.name : (a.name ?? '')).includes('@');
+    for (const scenario of named) out.push({ scenario, explicit });
   }
   if (problems.length > 0) throw new ScenarioFileError(problems);
   return out;
 }
 
 /** the one scenario `replay` runs: a built-in, FILE.yaml:NAME, or a file that holds exactly one */
-export function scenarioOfArg(arg: string): Scenario {
+export function scenarioOfArg(arg: string, settings: PatchSettings | null = null): Scenario {
+  const s = scenarioOfArgAlone(arg);
+  return settings === null ? s : patched(s, settings);
+}
+
+function scenarioOfArgAlone(arg: string): Scenario {
   const a = parseScenarioArg(arg);
   if (a.kind === 'builtin') return builtin(a.name);
   const f = scenarioFileLoader()(a.file);
@@ -102,6 +156,15 @@ export function scenarioOfArg(arg: string): Scenario {
     throw new UsageError(`${a.file} holds ${f.scenarios.length} scenarios: name one as ${a.file}:NAME (${f.scenarios.map((s) => s.name).join(', ')})`);
   }
   return fromFile(f, a.name)[0]!;
+}
+
+function patched(s: Scenario, settings: PatchSettings): Scenario {
+  try {
+    return scenarioWithPatches(s, settings);
+  } catch (e) {
+    if (e instanceof VariantNameError) throw new UsageError(`--patch: ${e.message}`);
+    throw e;
+  }
 }
 
 /** the scenarios `list` shows: those of the files named (FILE.yaml or FILE.yaml:NAME) */

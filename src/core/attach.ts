@@ -1,9 +1,10 @@
 // The public attach / detach APIs and deferred attach (spec core.md §4.6).
 import type { Device } from '../base/device.js';
-import { deref, EBUSY, EINVAL, ENODEV, type Gen, mutexLock, mutexUnlock, readOnce, WARN_ON } from '../sync/index.js';
+import { deref, EBUSY, EINVAL, ENODEV, type Gen, mutexLock, mutexUnlock, pausePoint, readOnce, WARN_ON } from '../sync/index.js';
 import type { IommuDomain } from './domain.js';
 import { type IommuGroup, iommuGroupDeviceCount } from './group.js';
 import { __iommuAttachDevice, __iommuAttachGroup, __iommuGroupSetCoreDomain } from './set-domain.js';
+import { iommuCore } from './globals.js';
 
 /** iommu_attach_device(): a driver bound to dev; the group must have exactly one device */
 export function* iommuAttachDevice(domain: IommuDomain, dev: Device): Gen<number> {
@@ -50,11 +51,13 @@ export function* iommuDetachGroup(_domain: IommuDomain | null, group: IommuGroup
 export function* iommuDeferredAttach(dev: Device, domain: IommuDomain): Gen<number> {
   const param = yield* readOnce(dev, 'iommu');
   if (param === null || !(yield* readOnce(param, 'attachDeferred'))) return 0;
+  // a reproducer may hold the first map here, between the lockless test and the mutex
+  yield* pausePoint('iommu_deferred_attach');
   const group = deref(yield* readOnce(dev, 'iommuGroup'), 'dev->iommu_group');
   yield* mutexLock(group.mutex);
   let ret: number;
   // a concurrent attach while a group device is resetting: this may fail the DMA map
-  if (group.resettingDomain !== null) ret = -EBUSY;
+  if (group.resettingDomain !== null && iommuCore.patches.resetFence === 'merged') ret = -EBUSY;
   else ret = yield* __iommuAttachDevice(domain, dev, null);
   yield* mutexUnlock(group.mutex);
   return ret;

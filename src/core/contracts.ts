@@ -185,7 +185,8 @@ const contracts: Readonly<Record<string, Contract>> = {
   // release_domain the core attached it first (unless the attach was deferred and never made),
   // so the driver finds the RID on it
   release_device: {
-    reads: (sys, a) => entriesUnlessOrdered(sys, a.dev as Device),
+    // without a release domain there is nothing to compare: no read, no step
+    reads: (sys, a) => (a.releaseDomain === null ? [] : entriesUnlessOrdered(sys, a.dev as Device)),
     check(sys, a) {
       const dev = a.dev as Device;
       const rd = a.releaseDomain as IommuDomain | null;
@@ -213,12 +214,12 @@ export const contractCallbacks: readonly string[] = Object.keys(contracts);
  * made by a driver callback the core calls with the device's group mutex held (attach_dev,
  * set_dev_pasid, release_device, the reset hooks), so a caller holding that mutex reads them as
  * data its lock protects (rt/check.ts, kind 1) and needs no step of its own. The historical
- * release order (patch releaseUnlockBeforeReleaseDevice) calls release_device without it: then,
- * and for a caller without the mutex, the entries are declared.
+ * release orders (patch releaseOrder=old or reversal2022) and the unwind of a failed probe call
+ * release_device without it: then, and for a caller without the mutex, the entries are declared.
  */
 function entriesUnlessOrdered(sys: ContractSystem, dev: Device): readonly Access[] {
   const g = dev.iommuGroup;
-  if (g !== null && lockHeldByMe(g.mutex) && !iommuCore.patches.releaseUnlockBeforeReleaseDevice) return [];
+  if (g !== null && lockHeldByMe(g.mutex) && iommuCore.patches.releaseOrder === 'final') return [];
   return sys.entryReads(dev);
 }
 

@@ -21,7 +21,7 @@ import {
   writeOnce,
   XArray,
 } from '../sync/index.js';
-import type { IommuDomain } from './domain.js';
+import { type IommuDomain, iommuDomainFree } from './domain.js';
 import { iommuCore } from './globals.js';
 import type { PasidEntry } from './pasid-entry.js';
 
@@ -70,6 +70,8 @@ export class IommuGroup extends KObject {
   readonly ghostPasidRevertFailed = new Set<number>();
   /** model-only: the function pci_dev_reset_iommu_prepare() blocked (set with resetting_domain) */
   ghostResetDev: Device | null = null;
+  /** patch resetHotAddBlocked: members probed onto the blocking domain during the reset (until done) */
+  readonly ghostParked = new Set<Device>();
 
   override get label(): string {
     return `group#${this.oid.toString(16)}`;
@@ -121,6 +123,12 @@ function* iommuGroupRelease(group: IommuGroup): Gen {
     ids.delete(group.id);
     return ids;
   });
+  if (iommuCore.patches.releaseOrder !== 'final') {
+    // before v6.5 (patch releaseOrder): the group's last reference freed its domains
+    if (group.defaultDomain !== null) yield* iommuDomainFree(group.defaultDomain);
+    if (group.blockingDomain !== null) yield* iommuDomainFree(group.blockingDomain);
+    group.defaultDomain = group.blockingDomain = group.domain = null;
+  }
   // domains are freed by iommu_deinit_device()
   WARN_ON(group.defaultDomain !== null, 'WARN_ON(group->default_domain)');
   WARN_ON(group.blockingDomain !== null, 'WARN_ON(group->blocking_domain)');

@@ -129,7 +129,8 @@ export function checkGroup(g: IommuGroup, truth: HwTruth, only: Device | null = 
     const oracle = oracleOf(dev, truth);
     const param = dev.iommu;
     if (oracle === null || param === null) continue;
-    const resetting = dev === resetDev;
+    // the reset function, and (patch resetHotAddBlocked) a member parked on the blocking domain until done
+    const resetting = dev === resetDev || (g.resettingDomain !== null && g.ghostParked.has(dev));
     const rid = oracle.installed(dev, null);
     const onBlocking = g.blockingDomain !== null && sameTranslation(rid, oracle.translationOf(g.blockingDomain));
     // I13: a deferred device was never programmed, and its group is on the default domain

@@ -105,7 +105,7 @@ export function* iommuAttachDevicePasid(
   yield* mutexLock(group.mutex);
   let ret = 0;
   // a concurrent attach during device recovery: rejected until pci_dev_reset_iommu_done()
-  if (group.resettingDomain !== null) ret = -EBUSY;
+  if (group.resettingDomain !== null && iommuCore.patches.resetFence !== 'none') ret = -EBUSY;
   // devices without PASID support cannot issue PASID transactions: skipped
   if (ret === 0 && group.devices.some((gd) => maxPasids(gd.dev) > 0 && pasid >= maxPasids(gd.dev))) ret = -EINVAL;
   if (ret === 0) {
@@ -143,7 +143,7 @@ export function* iommuReplaceDevicePasid(
   }
   yield* mutexLock(group.mutex);
   let ret = 0;
-  if (group.resettingDomain !== null) {
+  if (group.resettingDomain !== null && iommuCore.patches.resetFence !== 'none') {
     ret = -EBUSY;
   } else {
     const entry = pasidEntryFor(d, handle);

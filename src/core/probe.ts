@@ -93,7 +93,7 @@ export function* iommuInitDevice(dev: Device): Gen<number> {
   if (unwind === 'unlink') iommuDeviceUnlink(param.iommuDev, dev);
   if (unwind === 'unlink' || unwind === 'release') {
     // probe lock only, no group mutex
-    if (ops!.releaseDevice !== undefined) yield* ops!.releaseDevice(dev);
+    if (ops!.releaseDevice !== undefined) yield* driverReleaseDevice(ops!.releaseDevice, dev, null);
   }
   if (unwind !== 'free') yield* modulePut(ops!.owner);
   param.iommuDev = null;
@@ -121,16 +121,7 @@ export function* iommuDeinitDevice(dev: Device): Gen {
     yield* driverAttachDev(releaseDomain, dev, group.domain);
     parked = releaseDomain;
   }
-  if (ops.releaseDevice !== undefined) {
-    if (iommuCore.patches.releaseUnlockBeforeReleaseDevice) {
-      yield* mutexUnlock(group.mutex);
-      yield* pausePoint('iommu_release_device:unlocked');
-      yield* driverReleaseDevice(ops.releaseDevice, dev, parked);
-      yield* mutexLock(group.mutex);
-    } else {
-      yield* driverReleaseDevice(ops.releaseDevice, dev, parked);
-    }
-  }
+  if (ops.releaseDevice !== undefined) yield* driverReleaseDevice(ops.releaseDevice, dev, parked);
   // the last device of the group: free the domains before module_put()
   if (group.devices.length === 0) {
     if (group.defaultDomain !== null) {
@@ -172,7 +163,10 @@ export function* __iommuProbeDevice(dev: Device, groupList: IommuGroup[] | null)
     WARN_ON(group.defaultDomain !== null && group.domain === null, 'WARN_ON(group->default_domain && !group->domain)');
     if (group.defaultDomain !== null) yield* iommuCreateDeviceDirectMappings(group.defaultDomain, dev);
     if (group.domain !== null) {
-      ret = yield* __iommuDeviceSetDomain(group, dev, group.domain, null, 0);
+      // patch resetHotAddBlocked: a member joining during a reset waits on the blocking domain
+      const parked = iommuCore.patches.resetHotAddBlocked && group.resettingDomain !== null;
+      ret = yield* __iommuDeviceSetDomain(group, dev, parked ? group.resettingDomain! : group.domain, null, 0);
+      if (parked && ret === 0) group.ghostParked.add(dev);
     } else if (group.defaultDomain === null && groupList === null) {
       ret = yield* iommuSetupDefaultDomain(group, 0);
     } else if (group.defaultDomain === null) {

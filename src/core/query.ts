@@ -4,6 +4,7 @@ import { deref, driverContractNow, type Gen, lockdepAssertHeld, lockdepAssertNot
 import { devHasIommu, devIommuOps } from './dev-iommu.js';
 import type { IommuDomain } from './domain.js';
 import type { IommuGroup } from './group.js';
+import { iommuCore } from './globals.js';
 
 /** iommu_get_domain_for_dev(): a driver bound to dev, group mutex NOT held; lockless */
 export function* iommuGetDomainForDev(dev: Device): Gen<IommuDomain | null> {
@@ -18,7 +19,7 @@ export function iommuDriverGetDomainForDev(dev: Device): IommuDomain | null {
   const group = dev.iommuGroup;
   if (group === null) return null;
   lockdepAssertHeld(group.mutex);
-  const answer = group.resettingDomain !== null ? group.resettingDomain : group.domain;
+  const answer = group.resettingDomain !== null && iommuCore.patches.resetDriverQuery === 'merged' ? group.resettingDomain : group.domain;
   // the driver acts on the answer as on the RID's domain (core/contracts.ts)
   driverContractNow('get_domain_for_dev', { dev, answer });
   return answer;

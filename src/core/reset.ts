@@ -27,10 +27,22 @@ function* prepareLocked(pdev: PciDev, group: NonNullable<PciDev['iommuGroup']>):
   if (WARN_ON(group.resettingDomain !== null, 'WARN_ON(group->resetting_domain)')) return -EBUSY;
   let ret = yield* __iommuGroupAllocBlockingDomain(group);
   if (ret !== 0) return ret;
+  // patch resetPrepareOrder: announce the reset before staging, so drivers asking hear it
+  const early = iommuCore.patches.resetPrepareOrder === 'early';
+  if (early) {
+    group.resettingDomain = group.blockingDomain;
+    group.ghostResetDev = pdev;
+  }
   // stage the RID at blocking_domain while retaining group->domain
   if (group.domain !== group.blockingDomain) {
     ret = yield* __iommuAttachDevice(group.blockingDomain!, pdev, group.domain);
-    if (ret !== 0) return ret;
+    if (ret !== 0) {
+      if (early) {
+        group.resettingDomain = null;
+        group.ghostResetDev = null;
+      }
+      return ret;
+    }
   }
   // stage the PASIDs at blocking_domain while retaining pasid_array
   for (const [pasid, entry] of xaForEachStart(group.pasidArray, 1)) {
@@ -58,8 +70,10 @@ function* doneLocked(pdev: PciDev, group: NonNullable<PciDev['iommuGroup']>): Ge
   if (WARN_ON(group.blockingDomain === null, 'WARN_ON(!group->blocking_domain)')) return;
   // re-attach the RID to group->domain
   if (group.domain !== group.blockingDomain) {
-    // Kevin Tian's suggestion: every device of the group, a hot-added one included
-    const devs = iommuCore.patches.resetDoneAllDevices ? group.devices.map((gd) => gd.dev) : [pdev];
+    // Kevin Tian's suggestion: every device of the group, a hot-added one included (and the
+    // resetHotAddBlocked fix, which parks a hot-added one on the blocking domain until here)
+    const all = iommuCore.patches.resetDoneAllDevices || iommuCore.patches.resetHotAddBlocked;
+    const devs = all ? group.devices.map((gd) => gd.dev) : [pdev];
     for (const dev of devs) {
       const ret = yield* __iommuAttachDevice(group.domain!, dev, group.blockingDomain);
       WARN_ON(ret !== 0, 'WARN_ON(__iommu_attach_device(group->domain, &pdev->dev, group->blocking_domain))');
@@ -72,4 +86,5 @@ function* doneLocked(pdev: PciDev, group: NonNullable<PciDev['iommuGroup']>): Ge
   }
   group.resettingDomain = null;
   group.ghostResetDev = null;
+  group.ghostParked.clear();
 }

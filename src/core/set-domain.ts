@@ -1,12 +1,13 @@
 // Domain switching internals, all with group->mutex held (spec core.md §4.5).
 import type { Device } from '../base/device.js';
-import { deref, EBUSY, EINVAL, ENODEV, type Gen, lockdepAssertHeld, WARN_ON } from '../sync/index.js';
+import { deref, EBUSY, EINVAL, ENODEV, type Gen, lockdepAssertHeld, WARN_ON, writeOnce } from '../sync/index.js';
 import { devHasIommu, devIommuOps } from './dev-iommu.js';
 import { IOMMU_DOMAIN_BLOCKED, IOMMU_SET_DOMAIN_MUST_SUCCEED } from './domain-types.js';
 import type { IommuDomain } from './domain.js';
 import { groupFirstDevice, type IommuGroup } from './group.js';
 import type { IommuOps } from './ops.js';
 import { driverAttachDev } from './contracts.js';
+import { iommuCore } from './globals.js';
 
 /** __iommu_attach_device(): call the driver; clear attach_deferred on success */
 export function* __iommuAttachDevice(domain: IommuDomain, dev: Device, old: IommuDomain | null): Gen<number> {
@@ -14,7 +15,10 @@ export function* __iommuAttachDevice(domain: IommuDomain, dev: Device, old: Iomm
   if (d.ops?.attachDev === undefined) return -ENODEV;
   const ret = yield* driverAttachDev(d, dev, old);
   if (ret !== 0) return ret;
-  deref(dev.iommu, 'dev->iommu').attachDeferred = false;
+  // dev->iommu->attach_deferred = 0: iommu_deferred_attach() tests it locklessly (a write of
+  // false over false is not seen, so only the change is an event)
+  const param = deref(dev.iommu, 'dev->iommu');
+  if (param.attachDeferred) yield* writeOnce(param, 'attachDeferred', false);
   return 0;
 }
 
@@ -35,7 +39,7 @@ export function* __iommuDeviceSetDomain(
   }
   if (param.attachDeferred) {
     if (nd === group.defaultDomain) return 0;
-    param.attachDeferred = false;
+    yield* writeOnce(param, 'attachDeferred', false);
   }
   const ret = yield* __iommuAttachDevice(nd, dev, oldDomain);
   if (ret !== 0) {
@@ -54,7 +58,7 @@ export function* __iommuGroupSetDomainInternal(group: IommuGroup, newDomain: Iom
   if (group.domain === newDomain) return 0;
   if (WARN_ON(newDomain === null, 'WARN_ON(!new_domain)')) return -EINVAL;
   // a concurrent attach during device recovery: rejected until pci_dev_reset_iommu_done()
-  if (group.resettingDomain !== null) return -EBUSY;
+  if (group.resettingDomain !== null && iommuCore.patches.resetFence !== 'none') return -EBUSY;
   let result = 0;
   let failedAt = -1;
   let ret = 0;

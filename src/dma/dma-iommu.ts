@@ -31,10 +31,20 @@ import {
   writeOnce,
 } from '../sync/index.js';
 
-/** struct iova_domain with its rcaches: allocated at the first iommu_dma_init_domain() */
+/** the per-CPU IOVA range caches (struct iova_rcache[]): iova_domain_init_rcaches() allocates them */
+export class IovaRcaches extends KObject {}
+
+/**
+ * struct iova_domain, embedded in the cookie: set up by the first iommu_dma_init_domain()
+ * (init_iova_domain() sets start_pfn, then the rcaches are allocated, which may fail)
+ */
 export class IovaDomain extends KObject {
   /** granule */
-  readonly granule = 4096;
+  granule = 0;
+  /** start_pfn: nonzero once init_iova_domain() ran; what "already initialised" tests */
+  startPfn = 0;
+  /** iovad->rcaches: NULL until allocated, and again after their allocation failed */
+  rcaches: IovaRcaches | null = null;
   /** next IOVA handed out (top-down allocation from below 2 GiB) */
   next = 0x7fff_0000;
   readonly inUse = new Map<number, number>();
@@ -52,7 +62,12 @@ export class IommuDmaMsiPage extends KObject {
 /** struct iommu_dma_cookie */
 export class IommuDmaCookie extends KObject {
   readonly mutex = new Mutex(`&cookie#${this.oid.toString(16)}->mutex`, this, '&cookie->mutex');
-  iovad: IovaDomain | null = null;
+
+  override get label(): string {
+    return `cookie#${this.oid.toString(16)}`;
+  }
+
+  readonly iovad = new IovaDomain();
   /** msi_page_list: written with the group mutex of the domain's device held (prepare_msi) */
   readonly msiPages: IommuDmaMsiPage[] = [];
 }
@@ -74,9 +89,9 @@ export function* iommuGetDmaCookie(domain: IommuDomain): Gen<number> {
 export function* iommuPutDmaCookie(domain: IommuDomain): Gen {
   const cookie = domain.iovaCookie;
   if (cookie === null) return;
-  // put_iova_domain()
-  if (cookie.iovad !== null) yield* kfree(cookie.iovad);
-  cookie.iovad = null;
+  // put_iova_domain(): the rcaches if they were allocated
+  if (cookie.iovad.rcaches !== null) yield* kfree(cookie.iovad.rcaches);
+  cookie.iovad.rcaches = null;
   // the doorbell pages are freed, not unmapped: the domain goes with them
   for (const page of cookie.msiPages.splice(0)) yield* kfree(page);
   yield* kfree(cookie);
@@ -84,17 +99,28 @@ export function* iommuPutDmaCookie(domain: IommuDomain): Gen {
   domain.cookieType = IOMMU_COOKIE_NONE;
 }
 
-/** iommu_dma_init_domain(): the IOVA allocator, once per domain */
+/**
+ * iommu_dma_init_domain(): the IOVA allocator, once per domain. "Once" is start_pfn being set,
+ * which init_iova_domain() does before the rcache allocation that may fail: after a failure
+ * the next caller (another member of the group, a device hot-added into it) is told 0, gets no
+ * rcaches, and its reserved regions are not reserved (iova_reserve_iommu_regions() is skipped).
+ */
 function* iommuDmaInitDomain(domain: IommuDomain, _dev: Device): Gen<number> {
   const cookie = domain.iovaCookie;
   if (cookie === null || domain.cookieType !== IOMMU_COOKIE_DMA_IOVA) return -EINVAL;
+  const iovad = cookie.iovad;
   yield* mutexLock(cookie.mutex);
   let ret = 0;
-  if (cookie.iovad === null) {
-    // init_iova_domain() + iova_domain_init_rcaches()
-    const iovad = yield* kzalloc(() => new IovaDomain());
-    if (iovad === null) ret = -ENOMEM;
-    else cookie.iovad = iovad;
+  // start_pfn is always nonzero for an already-initialised domain (same granule and base here)
+  if (iovad.startPfn === 0) {
+    // init_iova_domain(iovad, 1UL << order, base_pfn)
+    iovad.granule = 4096;
+    iovad.startPfn = 1;
+    // iova_domain_init_rcaches(): on failure free_iova_rcaches() leaves rcaches NULL
+    const rcaches = yield* kzalloc(() => new IovaRcaches());
+    if (rcaches === null) ret = -ENOMEM;
+    else yield* writeOnce(iovad, 'rcaches', rcaches);
+    // iommu_dma_init_options(), the flush queue (not modelled), iova_reserve_iommu_regions()
   }
   yield* mutexUnlock(cookie.mutex);
   return ret;
@@ -114,13 +140,15 @@ export function* iommuSetupDmaOps(dev: Device, domain: IommuDomain): Gen {
 
 /** iommu_dma_alloc_iova() */
 function* iommuDmaAllocIova(domain: IommuDomain, size: number): Gen<number> {
-  const iovad = deref(deref(domain.iovaCookie, 'domain->iova_cookie').iovad, 'cookie->iovad');
-  return yield* allocIova(iovad, size);
+  const iovad = deref(domain.iovaCookie, 'domain->iova_cookie').iovad;
+  return yield* allocIovaFast(iovad, size);
 }
 
 /** alloc_iova_fast() on the cookie's allocator: 0 when it fails */
-function* allocIova(iovad: IovaDomain, size: number): Gen<number> {
-  // alloc_iova_fast(): an rcache miss allocates a node
+function* allocIovaFast(iovad: IovaDomain, size: number): Gen<number> {
+  // iova_rcache_get(): &iovad->rcaches[log_size] then its per-CPU cache, with no NULL check
+  deref(yield* readOnce(iovad, 'rcaches'), 'iovad->rcaches');
+  // an rcache miss allocates a node (alloc_iova())
   if (yield* shouldFail('alloc_iova_fast')) return 0;
   // under iova_rbtree_lock: one atomic step on the allocator (devices of a group share it)
   return yield* atomicSection(iovad, 'alloc_iova', (a) => {
@@ -133,8 +161,8 @@ function* allocIova(iovad: IovaDomain, size: number): Gen<number> {
 
 /** iommu_dma_free_iova() */
 function* iommuDmaFreeIova(domain: IommuDomain, iova: number): Gen {
-  const iovad = domain.iovaCookie?.iovad ?? null;
-  if (iovad !== null) yield* atomicSection(iovad, 'free_iova', (a) => a.inUse.delete(iova));
+  const iovad = domain.iovaCookie?.iovad;
+  if (iovad !== undefined) yield* atomicSection(iovad, 'free_iova', (a) => a.inUse.delete(iova));
 }
 
 /** __iommu_dma_map(): deferred attach, IOVA, iommu_map() */
@@ -182,8 +210,8 @@ function* iommuDmaGetMsiPage(msiAddr: number, domain: IommuDomain): Gen<IommuDma
   if (found !== undefined) return found;
   const page = yield* kzalloc(() => new IommuDmaMsiPage(phys));
   if (page === null) return null;
-  // the model's IOVA allocator exists once iommu_dma_init_domain() ran for a device of the domain
-  const iova = cookie.iovad === null ? 0 : yield* allocIova(cookie.iovad, size);
+  // the model's IOVA allocator works once iommu_dma_init_domain() ran for a device of the domain
+  const iova = cookie.iovad.startPfn === 0 ? 0 : yield* allocIovaFast(cookie.iovad, size);
   if (iova === 0) {
     yield* kfree(page);
     return null;

@@ -97,6 +97,8 @@ export function kernelBoot(machine: Machine, opts: BootOptions): Kernel {
     for (const a of f.aliases ?? []) d.dmaAliases.add(a);
     for (const m of f.reset ?? ['flr']) d.resetCaps.add(m);
     d.quirkResetViaFlr = f.quirkResetViaFlr ?? false;
+    d.resetTimeout = f.resetTimeout ?? false;
+    d.acpiResetFails = f.acpiResetFails ?? false;
     d.cxl = f.cxl ?? false;
     if (f.bridge !== undefined) {
       const sub = busOf(f.bridge.secondary);

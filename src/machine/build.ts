@@ -31,6 +31,14 @@ export function buildMachine(desc: MachineDesc): Machine {
     if (unit !== null) for (const sid of sids) unit.entryReads(sid);
   };
   for (const f of desc.pci) add(f.name, unitOf(f.iommu), [pciRid(f)], f.ats ?? false);
+  // the requester IDs a function's DMA aliases put on the bus (quirk aliases, a PCIe-to-PCI
+  // bridge's secondary bus): firmware gives them to the kernel too, so their entries exist as well
+  for (const f of desc.pci) {
+    const unit = unitOf(f.iommu);
+    if (unit === null) continue;
+    for (const a of f.aliases ?? []) unit.entryReads((f.bus << 8) | a);
+    if (f.bridge?.kind === 'pcie-to-pci') unit.entryReads(f.bridge.secondary << 8);
+  }
   let nextSid = FIRST_PLATFORM_SID;
   for (const p of desc.platform) add(p.name, unitOf(p.iommu), p.sids ?? [nextSid++], false);
   return m;

@@ -46,8 +46,12 @@ export interface PciFunctionSpec extends DeviceCommon {
   readonly aliases?: readonly number[];
   /** reset capabilities: flr, af_flr, pm, acpi, device_specific (default: flr); bus and cxl_bus follow the topology */
   readonly reset?: readonly PciResetMethod[];
-  /** the device-specific reset quirk resets by calling pcie_flr() */
+  /** the device-specific reset quirk resets by calling pcie_flr() (and ignores its result) */
   readonly quirkResetViaFlr?: boolean;
+  /** the function is not ready in time after a reset: pci_dev_wait() gives up (-ENOTTY) */
+  readonly resetTimeout?: boolean;
+  /** the firmware's _RST method fails (acpi reset: -ENOTTY) */
+  readonly acpiResetFails?: boolean;
   readonly cxl?: boolean;
 }
 

@@ -50,6 +50,14 @@ export class PciDev extends Device {
   quirkResetViaFlr = false;
   /** a CXL device (cxl_bus reset) */
   cxl = false;
+  /** its CXL upstream port's DVSEC "unmask SBR" bit: while clear, secondary bus resets are masked */
+  cxlSbrUnmasked = false;
+  /** the function is not ready in time after a reset: pci_dev_wait() gives up with -ENOTTY */
+  resetTimeout = false;
+  /** the firmware's _RST method fails */
+  acpiResetFails = false;
+  /** dev->current_state (pci_pm_reset() refuses a function not in D0) */
+  currentState: 'D0' | 'D3hot' = 'D0';
   /**
    * The bound driver's DMA quiesce across a reset [B]: pci_dev_save_and_disable() calls the
    * driver's err_handler->reset_prepare(), which stops its DMA and holds new DMA off, and clears

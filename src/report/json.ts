@@ -76,6 +76,10 @@ const scenario = z
     kinds: z.array(kind).describe('every kind found, in the order first found: what the expectation is compared with'),
     violations: z.array(violation).describe('every distinct violation found, by signature, in the order first found'),
     truncatedKinds: z.array(kind).describe('kinds with more distinct violations than are listed (at most 32 each)'),
+    patches: z
+      .record(z.string(), z.string())
+      .optional()
+      .describe('IOMMU scenarios: every patch toggle\'s value in this run (`iommulab patches`); the scenario\'s name says those not at its own setting'),
     yieldRaces: z
       .array(yieldRace)
       .optional()

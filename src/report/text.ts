@@ -2,6 +2,7 @@
 // with the replay key, then the splat, then the trace.
 import { type FoundViolation, maxSignaturesPerKind, type ScenarioOutcome } from '../check/check.js';
 import type { Execution } from '../rt/execution.js';
+import { executionStory } from './trace.js';
 
 import { replayCommand, replayTarget } from '../check/replay-command.js';
 
@@ -52,28 +53,7 @@ export function yieldRaceReports(o: ScenarioOutcome): string[] {
   return (o.yieldRaces ?? []).map((r) => `[yield rule] replay: ${replayCommand(replayTarget(o), r.schedule)} --check-yields\n${r.splat}`);
 }
 
-/** The whole story of one replayed execution. */
+/** The whole story of one replayed execution (report/trace.ts). */
 export function executionReport(scenario: string, schedule: string, exec: Execution, options: readonly string[] = []): string {
-  const out: string[] = [`replay: ${replayCommand(scenario, schedule, options)}`, ''];
-  if (exec.violations.length === 0) out.push('no violation in this execution', '');
-  for (const v of exec.violations) out.push(`[${v.kind}] at step ${v.step}${v.thread ? ` in ${v.thread}` : ''}`, v.splat, '');
-  for (const w of exec.warnings) out.push(`[warn, not failing] at step ${w.step}`, w.splat, '');
-  out.push(`Trace: ${exec.steps} steps, ${exec.preemptions} preemption(s), ${exec.choices.length} choice(s)`);
-  const trace = exec.trace ?? [];
-  const tw = Math.max(6, ...exec.threads.map((t) => t.name.length));
-  const ow = Math.max(9, ...trace.map((s) => s.op.length));
-  out.push(`  ${'step'.padStart(4)}  ${'thread'.padEnd(tw)}  ${'operation'.padEnd(ow)}  in`);
-  for (const s of trace) {
-    out.push(`  ${String(s.step).padStart(4)}  ${s.thread.padEnd(tw)}  ${s.op.padEnd(ow)}  ${s.fn} (${s.where})`);
-  }
-  const results = exec.threads.filter((t) => t.name !== 'teardown').map((t) => `${t.name}=${fmt(t.result)}`);
-  out.push('', `Thread results: ${results.join(' ')}`);
-  return out.join('\n');
-}
-
-function fmt(v: unknown): string {
-  if (v === undefined) return 'void';
-  if (typeof v === 'number') return v < 0 ? String(v) : String(v);
-  if (Array.isArray(v)) return `[${v.map(fmt).join(',')}]`;
-  return typeof v === 'object' && v !== null ? ((v as { label?: string }).label ?? 'object') : String(v);
+  return [`replay: ${replayCommand(scenario, schedule, options)}`, '', ...executionStory(exec)].join('\n');
 }

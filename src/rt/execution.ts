@@ -10,6 +10,7 @@ import { describeOp, type Op, OpKind } from './op.js';
 import { copyState, type LoggedEdge, setSnapshot, snapshotOf, WorldSnapshot } from './snapshot.js';
 import { bugSplat, callTrace, kasanSplat, nullDerefSplat, warnSplat } from './splat.js';
 import { captureStack, type Frame, formatFrames, kernelName, parseStack } from './stack.js';
+import { TraceNames } from './trace-names.js';
 import { type Gen, STARTED_AFTER_ALL, STARTED_AT_SETUP, Thread } from './thread.js';
 import { KernelOops, type Violation, type ViolationKind } from './violation.js';
 import { YieldChecker } from './yield-check.js';
@@ -77,6 +78,8 @@ export interface Program<W = unknown> {
   readonly snapshot?: boolean;
   /** a world copied from a snapshot takes over: re-point module-level pointers into it */
   activate?(world: W): void;
+  /** while tracing: name the world's objects the way the program's reader knows them (rt/trace-names.ts) */
+  names?(world: W, names: TraceNames): void;
 }
 
 export interface ExecOptions {
@@ -86,6 +89,8 @@ export interface ExecOptions {
   readonly warnFails: boolean;
   /** record a trace with the model function of every step (slow; for reports) */
   readonly trace: boolean;
+  /** trace mode: called as each step is about to run, with its op (reports snapshot the objects it touches) */
+  readonly traceObserver?: ((step: TraceStep, op: Op, exec: Execution) => void) | null;
   /** record every step's thread and op (for partial-order reduction) */
   readonly recordOps: boolean;
   /** steps an execution may take; one that wants more is cut (truncated 'steps'), not a kernel report */
@@ -115,6 +120,16 @@ export interface TraceStep {
   readonly op: string;
   readonly fn: string;
   readonly where: string;
+  /** the fault plan made this step's allocation (or fault point) fail */
+  injected?: true;
+}
+
+/** What a thread's own code said between its steps (an operation begun, its return code), while tracing. */
+export interface TraceNote {
+  /** printed before this step (notes said while a step runs come before the next one) */
+  readonly before: number;
+  readonly thread: string;
+  readonly text: string;
 }
 
 /**
@@ -174,6 +189,10 @@ export class Execution {
   /** cut short by a limit (maxSteps, deadline): its end, teardown and final checks did not run */
   truncated: Truncation | null = null;
   readonly trace: TraceStep[] | null;
+  /** while tracing: the notes of the threads and the program's names of objects */
+  readonly traceNotes: TraceNote[] | null;
+  readonly traceNames: TraceNames | null;
+  private tracedFailures = 0;
   /** per step: thread index and op (recordOps only) */
   readonly stepThreads: number[] = [];
   readonly stepOps: Op[] = [];
@@ -215,6 +234,8 @@ export class Execution {
   ) {
     this.tracing = opts.trace;
     this.trace = opts.trace ? [] : null;
+    this.traceNotes = opts.trace ? [] : null;
+    this.traceNames = opts.trace ? new TraceNames() : null;
     this.lockdep = opts.lockdep;
     const f = opts.faults;
     const scope: FaultScope = f.mode === 'none' ? {} : f;
@@ -300,6 +321,7 @@ export class Execution {
       if (e instanceof ExecutionCut) this.truncated = e.why;
       else if (!(e instanceof KernelOops)) throw e;
     }
+    if (this.trace !== null) this.nameObjects();
     yieldChecker?.finish();
     return this;
   }
@@ -457,6 +479,7 @@ export class Execution {
       this.stepping = true;
       this.resume(t);
       this.stepping = false;
+      if (this.trace !== null) this.traceStepDone();
       if (invariant !== undefined) this.checkInvariant();
     }
   }
@@ -847,15 +870,37 @@ export class Execution {
     }
   }
 
+  /** While tracing: a line of the running thread's own between its steps (the scenario's operations). */
+  traceNote(text: string): void {
+    if (this.traceNotes === null) return;
+    this.traceNotes.push({ before: this.steps, thread: this.thread?.name ?? 'setup', text });
+  }
+
+  private nameObjects(): void {
+    if (this.world !== undefined && this.traceNames !== null) this.program.names?.(this.world, this.traceNames);
+  }
+
+  private traceStepDone(): void {
+    if (this.failures !== this.tracedFailures) {
+      this.tracedFailures = this.failures;
+      const last = this.trace![this.trace!.length - 1];
+      if (last !== undefined) last.injected = true;
+    }
+    this.nameObjects();
+  }
+
   private traceStep(t: Thread): void {
+    if (this.trace!.length === 0) this.nameObjects();
     const top = t.site?.[0];
-    this.trace!.push({
+    const step: TraceStep = {
       step: this.steps,
       thread: t.name,
       op: describeOp(t.pending!),
       fn: top === undefined ? '' : kernelName(top.fn),
       where: top?.where ?? '',
-    });
+    };
+    this.trace!.push(step);
+    this.opts.traceObserver?.(step, t.pending!, this);
   }
 }
 

@@ -9,16 +9,22 @@ import { iommuGroupAttachDetach } from './iommu/builtin/group-attach.js';
 import { iommuHotAddIntoGroup } from './iommu/builtin/hotadd.js';
 import { iommuLifecycle, iommuLifecycleFailNth } from './iommu/builtin/lifecycle.js';
 import { iommuResetVsAttach } from './iommu/builtin/reset-attach.js';
+import { iommuResetVsDeferredMap } from './iommu/builtin/reset-deferred-map.js';
+import { iommuResetVsHotAdd, iommuResetVsHotAddAlias } from './iommu/findings/reset-hotadd.js';
+import { iommuResetMethodLive, iommuResetMethodVsReset } from './iommu/findings/reset-method-probe.js';
+import { iommuResetPasidDetach, iommuResetPasidIdentity } from './iommu/findings/reset-pasid-downgrade.js';
 import { iommuAsyncProbe, iommuAsyncProbeUnfixed } from './iommu/findings/async-probe.js';
 import { iommuClaimBetweenPhases } from './iommu/findings/claim-between-phases.js';
+import { iommuIovaInitOnce } from './iommu/findings/iova-init-once.js';
 import { iommuPasidReplaceHandle } from './iommu/findings/pasid-replace-handle.js';
-import { iommuReleaseUnlocked } from './iommu/findings/release-unlocked.js';
+import { iommuReleaseLastMember, iommuReleaseOrder, iommuReleaseUnlocked } from './iommu/findings/release-order.js';
 import { iommuRemoveBetweenPhases } from './iommu/findings/remove-between-phases.js';
 import { iommuResetNested } from './iommu/findings/reset-nested.js';
 import { iommuUnmapNoTlbi, iommuUnmapVsDma } from './iommu/builtin/unmap-dma.js';
 import { iommuResetPasidQuery } from './iommu/findings/reset-pasid-query.js';
 import { iommuResetVsDetach } from './iommu/findings/reset-vs-detach.js';
 import type { Scenario } from './scenario.js';
+import { scenarioNamed, VariantNameError, withVariants } from './variants.js';
 
 export const builtinScenarios: readonly Scenario[] = [
   lostUpdate,
@@ -35,6 +41,7 @@ export const builtinScenarios: readonly Scenario[] = [
   atomicAllocInSpinlock,
   iommuLifecycle,
   iommuLifecycleFailNth,
+  iommuIovaInitOnce,
   iommuGroupAttachDetach,
   iommuHotAddIntoGroup,
   iommuResetVsAttach,
@@ -42,15 +49,33 @@ export const builtinScenarios: readonly Scenario[] = [
   iommuUnmapNoTlbi,
   iommuResetVsDetach,
   iommuResetNested,
+  iommuResetVsDeferredMap,
+  iommuResetVsHotAdd,
+  iommuResetVsHotAddAlias,
+  iommuResetMethodVsReset,
+  iommuResetMethodLive,
+  iommuResetPasidIdentity,
+  iommuResetPasidDetach,
   iommuResetPasidQuery,
   iommuAsyncProbe,
   iommuAsyncProbeUnfixed,
+  iommuReleaseOrder,
   iommuReleaseUnlocked,
+  iommuReleaseLastMember,
   iommuRemoveBetweenPhases,
   iommuClaimBetweenPhases,
   iommuPasidReplaceHandle,
 ];
 
+/** what `iommulab check` runs by default: every built-in, each followed by the variants it declares */
+export const checkedBuiltins: readonly Scenario[] = builtinScenarios.flatMap(withVariants);
+
+/** a built-in by name, or a variant of one by NAME@SETTINGS (undefined if the settings are bad) */
 export function findScenario(name: string): Scenario | undefined {
-  return builtinScenarios.find((s) => s.name === name);
+  try {
+    return scenarioNamed(builtinScenarios, name);
+  } catch (e) {
+    if (e instanceof VariantNameError) return undefined;
+    throw e;
+  }
 }

@@ -1,4 +1,5 @@
 // A built-in scenario: a program for the runtime plus what it is expected to do.
+import type { PatchSettings } from '../core/patches.js';
 import type { FaultPlan, Program } from '../rt/execution.js';
 import type { ViolationKind } from '../rt/violation.js';
 
@@ -25,6 +26,16 @@ export interface Scenario {
   readonly faults?: FaultPlan;
   /** a scenario file's (scenarios/file/); built-ins have none */
   readonly origin?: ScenarioOrigin;
+  /** IOMMU scenarios: every patch toggle's value in this run, as text (`check --json` reports it) */
+  readonly patches?: Readonly<Record<string, string>>;
+  /**
+   * IOMMU scenarios: the same scenario with `settings` over its own toggles, named
+   * NAME@SETTINGS; it expects what the declared variant of that setting expects, if there is one,
+   * else what this scenario expects (scenarios/variants.ts)
+   */
+  readonly withPatches?: (settings: PatchSettings) => Scenario;
+  /** the toggle settings it declares it is checked in besides its own, as scenarios */
+  readonly variants?: readonly Scenario[];
 }
 
 export function describeExpectation(e: Expectation): string {

@@ -291,7 +291,7 @@ function gentle(rng: Rng, data: Json, heavy: boolean): void {
   if (ss.length === 0) return;
   const s = pick(rng, ss);
   const threads = threadsOf(s);
-  switch (int(rng, 0, 4)) {
+  switch (int(rng, 0, 5)) {
     case 0: { // a thread once more, under another name
       if (threads.length === 0 || !Array.isArray(s.threads)) break;
       const t = clone(pick(rng, threads));
@@ -311,6 +311,10 @@ function gentle(rng: Rng, data: Json, heavy: boolean): void {
       break;
     case 3:
       s.faults = pick(rng, [{ mode: 'nth' }, { mode: 'choice', maxFailures: 1 }, { mode: 'none' }] as Json[]);
+      break;
+    case 4: // patch toggles: a setting of its own, or one more variant (sometimes a bad one)
+      if (rng() < 0.5) s.patches = [pick(rng, patchSettings)];
+      else s.variants = [...(Array.isArray(s.variants) ? s.variants : []), { patches: [pick(rng, patchSettings)], expect: rng() < 0.5 ? 'pass' : { violations: ['invariant'] } }];
       break;
     default: // as it is: the options do the rest
   }
@@ -391,6 +395,27 @@ function mutateJson(rng: Rng, text: string): string {
 
 const strategies = ['dpor', 'dfs', 'random', 'pct'];
 
+/** `patches:` entries: toggles on, toggles at a value, and a few that are wrong */
+const patchSettings: Json[] = [
+  'resetDoneAllDevices', 'noResetIommuHooks', { resetFence: 'none' }, { releaseOrder: 'old' }, { resetFence: 'withoutDeferred' },
+  { releaseOrder: 'sideways' }, 'releaseOrder', 'noSuchPatch', { resetPrepareOrder: true },
+];
+
+/** --patch values: good ones and a few that are not */
+function patchArg(rng: Rng): string {
+  return pick(rng, [
+    'resetFence=none', 'releaseOrder=old', 'releaseOrder=reversal2022', 'resetDoneAllDevices', 'noResetIommuHooks=on',
+    'resetSkipMultiDeviceGroup=off', 'resetPrepareOrder=early', 'releaseOrder', 'resetFence=maybe', 'bogus=1', '', '=', 'x'.repeat(5000),
+  ]);
+}
+
+/** a built-in named as it is, or in a toggle setting (NAME@SETTINGS, sometimes malformed) */
+function builtinArg(rng: Rng): string {
+  const name = pick(rng, builtinScenarios).name;
+  if (rng() < 0.7) return name;
+  return `${name}@${pick(rng, ['resetFence=none', 'releaseOrder=old,resetDoneAllDevices', '', 'bogus', 'releaseOrder=old,releaseOrder=final', '@'])}`;
+}
+
 /** a stream of its own, so the cases made before these options existed stay what they were */
 const aimRng = (seed: number, index: number): Rng => mulberry32((seed * 0x85ebca6b) ^ (index * 0x27d4eb2d) ^ 0x5bd1e995);
 
@@ -450,12 +475,13 @@ export function makeCase(
     const args = ['replay', rng() < 0.8 ? 's.yaml' : 's.yaml:nope', schedule, '--time-limit', timeLimit];
     if (rng() < 0.3) args.push('--faults', pick(rng, ['none', 'nth', 'choice', 'scenario', 'bogus']));
     if (rng() < 0.3) args.push('--max-steps', value(rng, ['1', '100', '100000']));
+    if (rng() < 0.15) args.push('--patch', patchArg(rng));
     args.push(...faultAim(aimRng(seed, index)));
     return { index, what: 'replay a mutated file', args, files, writes, limitMs: limitMs(1) };
   }
   // check, with an option set
   const args = ['check', 's.yaml'];
-  if (rng() < 0.1) args.push(pick(rng, builtinScenarios).name);
+  if (rng() < 0.1) args.push(builtinArg(rng));
   args.push(...limits, '--workers', rng() < 0.1 ? '2' : '1');
   if (rng() < 0.5) args.push('--strategy', rng() < 0.95 ? pick(rng, strategies) : 'bfs');
   if (rng() < 0.2) args.push('--seed', value(rng, ['1', '7', '4294967295']));
@@ -469,6 +495,8 @@ export function makeCase(
   if (rng() < 0.1) args.push('--no-warn-fails');
   if (rng() < 0.2) args.push('--json');
   if (rng() < 0.1) args.push('-v');
+  if (rng() < 0.15) args.push('--patch', patchArg(rng));
+  if (rng() < 0.05) args.push('--patch', patchArg(rng));
   args.push(...faultAim(aimRng(seed, index)));
   if (rng() < 0.1) {
     args.push('--shard', `${int(rng, 1, 3)}/${pick(rng, ['2', '3', '1000', '1000000000'])}`, '--out', 'shard.json');
@@ -483,11 +511,15 @@ export function makeCase(
     }
   }
   if (rng() < 0.1) {
-    args.push('--checkpoint', pick(rng, ['cp.json', 'cp.json', 'notes.txt', 'nodir/cp.json', 's.yaml']), '--checkpoint-every', value(rng, ['0.01', '5', '1000000']));
+    const checkpoint = pick(rng, ['cp.json', 'cp.json', 'notes.txt', 'nodir/cp.json', 's.yaml']);
+    args.push('--checkpoint', checkpoint, '--checkpoint-every', value(rng, ['0.01', '5', '1000000']));
     writes.push('cp.json');
+    // --force lets the checkpoint replace a file of the user's that the check does not read
+    if (checkpoint === 'notes.txt' && args.includes('--force')) writes.push('notes.txt');
   }
   if (rng() < 0.03) args.push(pick(rng, ['--bogus', '--time-limit', '--resume', '-x']));
-  const scenarios = (files['s.yaml'].match(/^\s*-?\s*name:/gm) ?? []).length + 2;
+  // each scenario, and each variant it declares (a `patches:` line under variants), is a search
+  const scenarios = (files['s.yaml'].match(/^\s*-?\s*name:/gm) ?? []).length + (files['s.yaml'].match(/patches:/g) ?? []).length + 2;
   return { index, what: 'check a mutated file', args, files, writes, limitMs: limitMs(scenarios) };
 }
 

@@ -7,6 +7,8 @@ import type { StreamTable } from '../../hw/stream-table.js';
 import type { MockDriver } from './mock.js';
 
 export class MockIommu extends IommuDevice {
+  /** probed devices per stream ID: DMA aliases share one (devices behind a PCIe-to-PCI bridge, quirks) */
+  readonly sidUsers = new Map<number, number>();
   constructor(
     name: string,
     /** the firmware node of the IOMMU device (what client devices point at) */

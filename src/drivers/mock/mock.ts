@@ -194,6 +194,7 @@ function* mockProbeDevice(dev: Device): Gen<ErrPtr<IommuDevice>> {
   const fwspec = devIommuFwspecGet(dev)!;
   const mdev = yield* kzalloc(() => new MockDev(dev, iommu, fwspec.ids.length > 0 ? [...fwspec.ids] : [0]));
   if (mdev === null) return -ENOMEM;
+  for (const sid of mdev.sids) iommu.sidUsers.set(sid, (iommu.sidUsers.get(sid) ?? 0) + 1);
   devIommuPrivSet(dev, mdev);
   return iommu;
 }
@@ -208,16 +209,21 @@ function* mockProbeFinalize(dev: Device): Gen {
 function* mockReleaseDevice(dev: Device): Gen {
   const mdev = devIommuPrivGet<MockDev>(dev);
   const drv = mdev.iommu.drv;
+  // a requester ID another probed device shares (a DMA alias) stays as it is: release_device()
+  // "detaches the domain but does not change a shared RID" (seed 003)
+  const users = mdev.iommu.sidUsers;
+  const own = mdev.sids.filter((sid) => (users.get(sid) ?? 0) <= 1);
+  for (const sid of mdev.sids) users.set(sid, (users.get(sid) ?? 1) - 1);
   // without a release_domain the driver parks the RID itself (identity keeps RMRR alive)
   if (drv.ops.releaseDomain === null) {
     const t = dev.iommu!.requireDirect ? HW_BYPASS : HW_ABORT;
-    for (const sid of mdev.sids) yield* hwWrite(mdev.iommu.hw.entry(sid), 'rid', t, 'ste_write');
+    for (const sid of own) yield* hwWrite(mdev.iommu.hw.entry(sid), 'rid', t, 'ste_write');
     yield* mockDisableAts(dev);
   }
   yield* mockMoveUser(drv, mdev.domain, null, mdev);
   mdev.domain = null;
   for (const [pasid, d] of [...mdev.pasids]) {
-    for (const sid of mdev.sids) yield* hwUpdate(mdev.iommu.hw.entry(sid), 'pasids', (e) => e.pasids.delete(pasid), 'pasid_entry_clear');
+    for (const sid of own) yield* hwUpdate(mdev.iommu.hw.entry(sid), 'pasids', (e) => e.pasids.delete(pasid), 'pasid_entry_clear');
     yield* mockMoveUser(drv, d, null, mdev);
     mdev.pasids.delete(pasid);
   }
@@ -356,7 +362,9 @@ function* mockDisableAts(dev: Device): Gen {
 function* mockAttachDev(domain: IommuDomain, dev: Device, old: IommuDomain | null): Gen<number> {
   iommuGroupMutexAssert(dev);
   const d = deref(toMockDomain(domain), 'domain');
-  const mdev = devIommuPrivGet<MockDev>(dev);
+  const mdev = devIommuPrivGet<MockDev | null>(dev);
+  // release_device() freed the per-device state: refuse, as s390 did (seed 003, race 1)
+  if (mdev === null) return -ENODEV;
   // a domain the device had before is accepted again and the default domain never fails: the
   // core relies on both (its rollbacks, its MUST_SUCCEED switches, WARN at probe), so only a
   // first attach of another domain is offered to fail
@@ -365,8 +373,10 @@ function* mockAttachDev(domain: IommuDomain, dev: Device, old: IommuDomain | nul
   if (err !== 0) return err;
   mdev.hadRid.add(d);
   const t = mockTranslationOf(d);
-  // ATS goes off before the RID leaves a translating domain, unless PASIDs still use it
-  if (t.kind !== 'translate' && mdev.pasids.size === 0) yield* mockDisableAts(dev);
+  // ATS goes off before the RID leaves a translating domain, unless PASIDs still use it (an
+  // arm-smmu-v3-like STE, knob lastPasidRestoresRid)
+  const pasidsKeepAts = d.drv.options.lastPasidRestoresRid === true && mdev.pasids.size > 0;
+  if (t.kind !== 'translate' && !pasidsKeepAts) yield* mockDisableAts(dev);
   for (const sid of mdev.sids) yield* hwWrite(mdev.iommu.hw.entry(sid), 'rid', t, 'ste_write');
   // the attachment to tear down is the one `old` names (the core's word for what the RID is on)
   const from = old === null ? null : toMockDomain(old);
@@ -395,8 +405,9 @@ function* mockSetDevPasid(domain: IommuDomain, dev: Device, pasid: number, old: 
   const from = old === null || toMockDomain(old).kind === 'blocked' ? null : toMockDomain(old);
   if (from !== d) yield* mockMoveUser(d.drv, from, d, mdev);
   mdev.pasids.set(pasid, d);
-  // PASID traffic may use ATS: the STE becomes a CD-table STE with EATS
-  yield* mockEnableAts(dev);
+  // PASID traffic may use ATS: the STE becomes a CD-table STE with EATS (arm-smmu-v3-like, knob
+  // lastPasidRestoresRid; the plain mock's ATS follows the RID's domain)
+  if (d.drv.options.lastPasidRestoresRid === true) yield* mockEnableAts(dev);
   return 0;
 }
 
@@ -418,8 +429,17 @@ function* mockBlockedSetDevPasid(domain: IommuDomain, dev: Device, pasid: number
   yield* mockMoveUser(d.drv, old === null ? null : toMockDomain(old), null, mdev);
   mdev.pasids.delete(pasid);
   if (mdev.pasids.size === 0) {
+    // the CD table has no user left: arm-smmu-v3 asks which domain the RID is on and, when it is
+    // identity or blocked, re-attaches it so the STE drops the CD table and ATS (knob
+    // lastPasidRestoresRid; without it the mock's STE has one shape and only asks)
     const sidDomain = iommuDriverGetDomainForDev(dev);
-    if (sidDomain !== null && toMockDomain(sidDomain).kind !== 'paging') yield* mockAttachDev(sidDomain, dev, sidDomain);
+    if (
+      d.drv.options.lastPasidRestoresRid === true &&
+      sidDomain !== null &&
+      (sidDomain.type === IOMMU_DOMAIN_IDENTITY || sidDomain.type === IOMMU_DOMAIN_BLOCKED)
+    ) {
+      yield* mockAttachDev(sidDomain, dev, sidDomain);
+    }
   }
   return 0;
 }

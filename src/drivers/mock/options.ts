@@ -58,6 +58,12 @@ export interface MockOptions {
   readonly defDomainType?: Readonly<Record<string, 'identity' | 'dma'>>;
   /** implement probe_finalize */
   readonly probeFinalize?: boolean;
+  /**
+   * when a device's last PASID is removed, re-attach its RID domain if that is identity or
+   * blocked, asking the core which it is (iommu_driver_get_domain_for_dev()): what
+   * arm_smmu_blocking_set_dev_pasid() does to downgrade a CD-table STE (default: false)
+   */
+  readonly lastPasidRestoresRid?: boolean;
   readonly faults?: readonly MockFault[];
   /**
    * Callbacks whose failure is explored rather than placed: each call is a fault point (should_fail)

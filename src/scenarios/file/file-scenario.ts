@@ -2,6 +2,7 @@
 // a resumed checkpoint or a merge: the file must still have the content the run started from,
 // or the saved search would be continued on another program.
 import type { Scenario, ScenarioOrigin } from '../scenario.js';
+import { scenarioNamed, VariantNameError } from '../variants.js';
 import { ScenarioFileChanged, ScenarioFileError } from './file-error.js';
 import { readFileBytes, type ScenarioFile, scenarioFileOf, sha256Of } from './load.js';
 
@@ -24,7 +25,13 @@ export function scenarioFromOrigin(name: string, origin: ScenarioOrigin): Scenar
     f = scenarioFileOf(origin.file, bytes);
     rememberScenarioFile(f);
   }
-  const s = f.scenarios.find((x) => x.name === name);
+  let s: Scenario | undefined;
+  try {
+    s = scenarioNamed(f.scenarios, name);
+  } catch (e) {
+    if (e instanceof VariantNameError) throw ScenarioFileError.whole(origin.file, `scenario "${name}": ${e.message}`);
+    throw e;
+  }
   if (s === undefined) throw ScenarioFileError.whole(origin.file, `has no scenario named "${name}"`);
   return s;
 }

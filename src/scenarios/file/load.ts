@@ -12,6 +12,7 @@ import { describeValue, specIssues } from './issues.js';
 import { scenarioListSchema, scenarioSchema } from './scenario-schema.js';
 import { FileReadError, readRegularFile } from './regular-file.js';
 import { parseYaml, type YamlSource } from './yaml-source.js';
+import { withOrigin } from '../variants.js';
 
 export interface ScenarioFile {
   /** the file as the user named it */
@@ -90,6 +91,6 @@ export function scenarioFileOf(file: string, bytes: Buffer): ScenarioFile {
   const absolute = resolve(file);
   const sha256 = sha256Of(bytes);
   const specs = parseScenarioText(bytes.toString('utf8'), file);
-  const scenarios = specs.map((spec): Scenario => ({ ...iommuScenario(spec), origin: { file: absolute, sha256 } }));
+  const scenarios = specs.map((spec): Scenario => withOrigin(iommuScenario(spec), { file: absolute, sha256 }));
   return { file, absolute, sha256, specs, scenarios };
 }

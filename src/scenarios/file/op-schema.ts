@@ -103,9 +103,13 @@ export const opSchemas = [
     iova: address().optional().describe('a raw IO virtual address (default 0)'),
     pasid: pasid.optional().describe('issue it with this PASID'),
   }),
-  op('reset', 'pci_reset_function(), with every method the function has (default) or with only `method` (sysfs reset_method)', {
+  op('reset', 'pci_reset_function() (sysfs `reset`, VFIO_DEVICE_RESET), with every method the function has (default) or with only `method` (as after a `reset_method` write; the write\'s own probing is the `resetMethod` operation)', {
     dev,
     method: z.enum([...pciResetMethodNames, 'default']).optional().describe('the reset method (default: pci_reset_function())'),
+  }),
+  op('resetMethod', 'write sysfs `reset_method` (reset_method_store()): probe each listed method with PCI_RESET_PROBE, then device_specific once more, and keep the list; `default` probes every method again; `[]` disables resets. No device lock: it runs beside a bound driver and a reset. -EINVAL when a method is not supported', {
+    dev,
+    methods: z.union([z.array(z.enum(pciResetMethodNames)), z.literal('default')]).describe('the methods written, in order, or `default`'),
   }),
   op('setType', 'iommu_group_store_type(): write the group\'s sysfs type', {
     dev,

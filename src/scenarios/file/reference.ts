@@ -121,6 +121,7 @@ export function scenarioReference(): string {
     ['topology.mock', topologyParts.mock],
     ['topology.mock.faults[]', topologyParts.mockFault],
     ['threads[]', schemaParts.thread],
+    ['variants[]', schemaParts.variant],
   ];
   const sections = new Map<Schema, string>(objects.map(([name, s]) => [asSchema(s), name]));
   const out: string[] = [];
@@ -159,7 +160,11 @@ export function scenarioReference(): string {
 
   out.push('### Names values take', '');
   out.push(`- **errno**: \`0\`, a negative number, or one of ${errnoNames.map((n) => `\`${n}\` (${errnoNamed(n)})`).join(', ')}.`);
-  out.push(`- **patch name**: ${patchRegistry.map((p) => `\`${p.name}\``).join(', ')} (\`iommulab patches\` says what each does).`);
+  out.push(
+    '- **patch setting**: `NAME` (an off/on toggle, turned on) or `NAME: VALUE`, one toggle per entry; ' +
+    `${patchRegistry.map((p) => `\`${p.name}\` (${Object.keys(p.values).map((v) => `\`${v}\``).join(', ')}; default \`${p.default}\`)`).join(', ')} ` +
+    '(`iommulab patches` says what each does).',
+  );
   out.push(`- **violation kind**: ${violationKinds.map((k) => `\`${k}\``).join(', ')}.`);
   out.push(`- **pause point** (\`topology.pausePoints\`): ${pausePointNames.map((p) => `\`${p}\``).join(', ')}.`);
   return `${out.join('\n')}\n`;

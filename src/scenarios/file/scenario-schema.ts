@@ -2,7 +2,7 @@
 // file: one scenario, or several under `scenarios:`. Expectations and fault plans are the
 // Expectation and FaultPlan types; `expect: pass` is accepted for `expect: {pass: true}`.
 import * as z from 'zod';
-import { type PatchName, patchRegistry } from '../../core/patches.js';
+import { isBooleanPatch, isPatchName, type PatchSetting, patchInfo, patchNames, parsePatchValue } from '../../core/patches.js';
 import type { FaultPlan } from '../../rt/execution.js';
 import { violationKinds } from '../../rt/violation.js';
 import type { Expectation } from '../scenario.js';
@@ -15,13 +15,49 @@ import { int, name } from './values.js';
 /** scenario names are used on the command line (FILE.yaml:NAME) and in replay keys */
 export const scenarioNamePattern = /^[A-Za-z0-9][A-Za-z0-9._+-]*$/;
 
-const patchNames = patchRegistry.map((p) => p.name) as PatchName[];
+const names = patchNames as string[];
 
-const patch = z.string().transform((v, ctx): PatchName => {
-  if ((patchNames as string[]).includes(v)) return v as PatchName;
-  ctx.issues.push({ code: 'custom', message: `unknown patch "${v}"${didYouMean(v, patchNames)}; \`iommulab patches\` lists them`, input: v });
-  return z.NEVER;
-}).meta({ title: 'patch name', description: 'a patch toggle (`iommulab patches` lists them)' });
+function unknownPatch(v: string): string {
+  return `unknown patch "${v}"${didYouMean(v, names)}; \`iommulab patches\` lists them`;
+}
+
+/** NAME (an off/on toggle, on) or NAME: VALUE */
+const patch = z.union([z.string(), z.record(z.string(), z.union([z.string(), z.boolean()]))], {
+  error: 'expected a patch name, or NAME: VALUE',
+}).transform((v, ctx): PatchSetting => {
+  if (typeof v === 'string') {
+    if (!isPatchName(v)) {
+      ctx.issues.push({ code: 'custom', message: unknownPatch(v), input: v });
+      return z.NEVER;
+    }
+    if (!isBooleanPatch(v)) {
+      ctx.issues.push({ code: 'custom', message: `${v} needs a value: \`${v}: VALUE\` with VALUE one of ${Object.keys(patchInfo(v).values).join(', ')}`, input: v });
+      return z.NEVER;
+    }
+    return v;
+  }
+  const keys = Object.keys(v);
+  if (keys.length !== 1) {
+    ctx.issues.push({ code: 'custom', message: 'one toggle per entry: NAME or NAME: VALUE', input: v });
+    return z.NEVER;
+  }
+  const key = keys[0]!;
+  if (!isPatchName(key)) {
+    ctx.issues.push({ code: 'custom', message: unknownPatch(key), input: v });
+    return z.NEVER;
+  }
+  const value = parsePatchValue(key, v[key]!);
+  if ('error' in value) {
+    ctx.issues.push({ code: 'custom', message: value.error, input: v });
+    return z.NEVER;
+  }
+  return { [key]: value.value } as PatchSetting;
+}).meta({
+  title: 'patch setting',
+  description: 'a patch toggle (`iommulab patches`): NAME alone turns an off/on toggle on; NAME: VALUE sets any',
+});
+
+const patchList = z.array(patch);
 
 const violationKind = z.string().transform((v, ctx): (typeof violationKinds)[number] => {
   const k = violationKinds.find((x) => x === v);
@@ -73,13 +109,20 @@ const thread = strictObject({
   ops: ops.describe('the operations, in order'),
 }).describe('a kernel thread running operations in order');
 
+const variant = strictObject({
+  patches: patchList.min(1).describe('the settings over the scenario\'s own `patches`'),
+  expect: expectation,
+}).describe('the scenario in another toggle setting, and what it must find there');
+
 export const scenarioSchema = strictObject({
   name: z.string().regex(scenarioNamePattern, 'a scenario name is letters, digits and . _ + - (no spaces or colons), starting with a letter or digit')
     .describe('the scenario\'s name (check, replay and reports use it): letters, digits and `. _ + -`'),
   summary: z.string().min(1).describe('one line for listings'),
   description: z.string().min(1).describe('what it shows and why it matters'),
   topology: topologySchema,
-  patches: z.array(patch).optional().describe('patch toggles to run with (`iommulab patches`); none: the v7.0 baseline'),
+  patches: patchList.optional().describe('patch toggles to run with (`iommulab patches`); none: the v7.0 baseline'),
+  variants: z.array(variant).min(1).optional()
+    .describe('other toggle settings `check` also runs the scenario in, each with its expectation; named NAME@SETTING'),
   prologue: ops.optional().describe('operations run alone before the threads start (bind a driver, claim ownership...)'),
   threads: z.array(thread).min(1).describe('the concurrent threads'),
   epilogue: ops.optional().describe('operations run alone after the threads, before the automatic cleanup'),
@@ -91,4 +134,4 @@ export const scenarioListSchema = strictObject({
   scenarios: z.array(scenarioSchema).min(1).describe('the scenarios of the file'),
 }).describe('several scenarios in one file');
 
-export const schemaParts = { expectation, faultPlan, thread, patch, violationKind };
+export const schemaParts = { expectation, faultPlan, thread, patch, violationKind, variant };

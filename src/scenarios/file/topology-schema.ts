@@ -45,7 +45,9 @@ const pciFunction = strictObject({
   aliases: z.array(int(0, 255)).optional().describe('quirk DMA aliases: other slot.fn on the same bus, as devfn numbers (slot << 3 | fn)'),
   reset: z.array(z.enum(pciResetMethodNames)).optional()
     .describe('reset capabilities (default: flr); bus and cxl_bus also depend on the topology'),
-  quirkResetViaFlr: z.boolean().optional().describe('the device-specific reset quirk resets by calling pcie_flr()'),
+  quirkResetViaFlr: z.boolean().optional().describe('the device-specific reset quirk resets by calling pcie_flr() (and ignores its result)'),
+  resetTimeout: z.boolean().optional().describe('the function is not ready in time after a reset: pci_dev_wait() gives up (-ENOTTY)'),
+  acpiResetFails: z.boolean().optional().describe('the firmware\'s _RST method fails (acpi reset: -ENOTTY)'),
   cxl: z.boolean().optional().describe('a CXL device (cxl_bus reset)'),
 }).describe('a PCI function');
 

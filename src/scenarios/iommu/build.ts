@@ -5,12 +5,15 @@
 import { iommuChecker, iommuContractChecker } from '../../core/checks.js';
 import { iommuCoreSwitch } from '../../core/globals.js';
 import { iommuInvariants } from '../../core/invariants.js';
+import { type Patches, patchDiff, patchesText, patchSettingsOf, patchSettingsText, resolvePatches, samePatches, withPatches } from '../../core/patches.js';
+import { current } from '../../rt/current.js';
 import type { Program } from '../../rt/execution.js';
 import { armPausePoint, complete, errname, faultsInjected, type Gen, scenarioAssert } from '../../sync/index.js';
 import type { Scenario } from '../scenario.js';
 import { cleanupWorld } from './cleanup.js';
 import { runOp } from './ops.js';
 import type { Expect, IommuScenarioSpec, Op } from './spec.js';
+import { nameObjects, opText } from './trace-names.js';
 import { pathText, validateSpec } from './validate.js';
 import { buildWorld, declareNames, eventNamed, type IommuWorld } from './world.js';
 
@@ -37,7 +40,9 @@ export function* runOps(w: IommuWorld, ops: readonly Op[]): Gen<number[]> {
   const results: number[] = [];
   for (let i = 0; i < ops.length; i++) {
     const op = ops[i]!;
+    if (current.tracing) current.traceNote(`${opText(op)} begins`);
     const ret = yield* runOp(w, op);
+    if (current.tracing) current.traceNote(`${opText(op)} returned ${errname(ret)}`);
     results.push(ret);
     const want = op.expect === undefined ? defaultExpect : expected(op.expect);
     if (!want.includes(ret)) {
@@ -96,6 +101,7 @@ export function iommuProgram(spec: IommuScenarioSpec, threadsOf?: ThreadsOf, inv
     // the booted world is a plain object graph: built once, copied per execution
     snapshot: true,
     activate: (w) => iommuCoreSwitch(w.kernel.ended ? null : w.kernel.core),
+    names: nameObjects,
     final(w) {
       for (const drv of w.kernel.drivers.values()) {
         if (drv.module.refcnt !== 0) return `module ${drv.module.name} still has ${drv.module.refcnt} reference(s)`;
@@ -116,14 +122,32 @@ export function iommuScenario(spec: IommuScenarioSpec): Scenario {
   // a scenario file reports these with their line (scenarios/file/); a built-in is a programming error
   const issues = validateSpec(spec);
   if (issues.length > 0) throw new Error(`scenario ${spec.name}: ${issues.map((i) => `${pathText(i.path)}: ${i.message}`).join('; ')}`);
-  const s: Scenario = {
-    name: spec.name,
-    summary: spec.summary,
-    description: spec.description,
-    expect: spec.expect,
-    program: iommuProgram(spec),
-    ...(spec.faults === undefined ? {} : { faults: spec.faults }),
+  const own = withPatches(spec.patches ?? []);
+  const declared = (spec.variants ?? []).map((v) => ({
+    patches: resolvePatches({ ...own, ...patchSettingsOf(v.patches) }),
+    expect: v.expect,
+  }));
+  // the scenario in one setting: named by what differs from its own, expecting what that setting declares
+  const inSetting = (patches: Patches): Scenario => {
+    const diff = patchSettingsText(patchDiff(own, patches));
+    const expect = declared.find((d) => samePatches(d.patches, patches))?.expect ?? spec.expect;
+    const name = diff === '' ? spec.name : `${spec.name}@${diff}`;
+    const inIt: IommuScenarioSpec = { ...spec, name, patches: [patches], expect };
+    const s: Scenario = {
+      name,
+      summary: spec.summary,
+      description: spec.description,
+      expect,
+      program: iommuProgram(inIt),
+      ...(spec.faults === undefined ? {} : { faults: spec.faults }),
+      patches: patchesText(patches),
+      withPatches: (settings) => inSetting(resolvePatches({ ...patches, ...settings })),
+    };
+    specs.set(s, inIt);
+    return s;
   };
-  specs.set(s, spec);
+  const base = inSetting(own);
+  const s: Scenario = { ...base, variants: declared.map((d) => inSetting(d.patches)) };
+  specs.set(s, specs.get(base)!);
   return s;
 }

@@ -26,7 +26,7 @@ import { DMA_MAPPING_ERROR, dmaMapPage, dmaUnmapPage } from '../../dma/dma-iommu
 import { dmaAccess } from '../../hw/dma.js';
 import { IOMMU_READ, IOMMU_WRITE } from '../../hw/io-pgtable.js';
 import { isPciDev } from '../../pci/pci.js';
-import { pciResetFunctionWith } from '../../pci/reset.js';
+import { pciResetFunctionWith, resetMethodStore } from '../../pci/reset.js';
 import {
   complete,
   DMA_MAPPING_ERROR_RESULT,
@@ -237,6 +237,11 @@ export function* runOp(w: IommuWorld, op: Op): Gen<number> {
       const dev = deviceNamed(w, op.dev);
       if (!isPciDev(dev)) return -EINVAL;
       return yield* pciResetFunctionWith(dev, op.method ?? 'default');
+    }
+    case 'resetMethod': {
+      const dev = deviceNamed(w, op.dev);
+      if (!isPciDev(dev)) return -EINVAL;
+      return yield* resetMethodStore(dev, op.methods);
     }
     case 'setType': {
       const dev = deviceNamed(w, op.dev);

@@ -5,6 +5,12 @@ export const pausePointNames: readonly string[] = [
   // bus_iommu_probe() between its two phases, per bus (core/probe.ts)
   'bus_iommu_probe:pci:phase2',
   'bus_iommu_probe:platform:phase2',
-  // the historical release order, with group->mutex dropped (patch releaseUnlockBeforeReleaseDevice)
-  'iommu_release_device:unlocked',
+  // a real PCI reset, prepared and not yet reset (pci/reset.ts)
+  'pci_reset:prepared',
+  // iommu_deferred_attach() between its lockless attach_deferred test and the group mutex (core/attach.ts)
+  'iommu_deferred_attach',
+  // iommu_release_device() on entry (core/release.ts)
+  'iommu_release_device',
+  // the old release order, group->mutex dropped before release_device (patch releaseOrder=old)
+  'iommu_release_device:window',
 ];

@@ -3,7 +3,7 @@
 // and threads made of operations. Operations are plain data (an op name and arguments) so that a
 // YAML file can later describe the same thing.
 import type { DefaultDomainTypeName } from '../../core/globals.js';
-import type { PatchName } from '../../core/patches.js';
+import type { PatchSetting } from '../../core/patches.js';
 import type { MockOptions } from '../../drivers/mock/options.js';
 import type { PciFunctionSpec, PciResetMethod, PlatformDeviceSpec } from '../../machine/topology.js';
 import type { FaultPlan } from '../../rt/execution.js';
@@ -65,6 +65,7 @@ export type Op = OpBase &
     | { readonly op: 'dmaUnmap'; readonly dev: string; readonly handle: string }
     | { readonly op: 'dma'; readonly dev: string; readonly handle?: string; readonly iova?: number; readonly pasid?: number }
     | { readonly op: 'reset'; readonly dev: string; readonly method?: PciResetMethod | 'default' }
+    | { readonly op: 'resetMethod'; readonly dev: string; readonly methods: readonly PciResetMethod[] | 'default' }
     | { readonly op: 'setType'; readonly dev: string; readonly type: 'identity' | 'DMA' | 'DMA-FQ' | 'auto' }
     | { readonly op: 'prepareMsi'; readonly dev: string; readonly doorbell: number }
     | { readonly op: 'resvRegions'; readonly dev: string }
@@ -82,12 +83,24 @@ export interface ThreadSpec {
   readonly ops: readonly Op[];
 }
 
+export interface VariantSpec {
+  readonly patches: readonly PatchSetting[];
+  readonly expect: Expectation;
+}
+
 export interface IommuScenarioSpec {
   readonly name: string;
   readonly summary: string;
   readonly description: string;
   readonly topology: Topology;
-  readonly patches?: readonly PatchName[];
+  /** patch toggles to run with: an off/on toggle's name (on), or `{ name: value }`; none: the v7.0 baseline */
+  readonly patches?: readonly PatchSetting[];
+  /**
+   * Other toggle settings the scenario is checked in, each with what it must find there: `check`
+   * runs the scenario in its own setting and in each of these (applied over its own `patches`).
+   * A variant is named NAME@SETTINGS (e.g. `iommu-release-order@releaseOrder=old`).
+   */
+  readonly variants?: readonly VariantSpec[];
   /** run alone before the threads start (e.g. bind a driver, claim ownership) */
   readonly prologue?: readonly Op[];
   readonly threads: readonly ThreadSpec[];

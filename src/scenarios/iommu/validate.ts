@@ -2,6 +2,7 @@
 // refers to exists, names are unique, PCI addresses do not collide, events can be signalled.
 // Each problem names the field by its path in the description, so a scenario file can point at
 // the line (scenarios/file/), and iommuScenario() refuses a built-in that breaks one.
+import { type Patches, type PatchSetting, patchSettingsOf, resolvePatches, samePatches, withPatches } from '../../core/patches.js';
 import { driverNames } from '../../drivers/registry.js';
 import { didYouMean } from '../did-you-mean.js';
 import { pausePointNames } from './pause-points.js';
@@ -51,6 +52,26 @@ function unique<T>(
     const j = first.get(k);
     if (j === undefined) first.set(k, i);
     else issues.push({ path: at(i), message: `${what} "${k}" is already used by ${pathText(at(j))}` });
+  });
+}
+
+/** the toggles a `patches:` list sets, each with the index of the entry that sets it */
+function settingsOf(list: readonly PatchSetting[]): Array<{ name: string; at: number }> {
+  return list.flatMap((e, at) => (typeof e === 'string' ? [{ name: e, at }] : Object.keys(e).map((name) => ({ name, at }))));
+}
+
+/** a toggle set once per list; each variant differs from the scenario's own setting and from the others */
+function patchIssues(spec: IommuScenarioSpec, issues: SpecIssue[]): void {
+  unique(settingsOf(spec.patches ?? []), (s) => s.name, (i) => ['patches', settingsOf(spec.patches ?? [])[i]!.at], 'patch', issues);
+  const own = withPatches(spec.patches ?? []);
+  const seen: Array<{ patches: Patches; at: number }> = [];
+  (spec.variants ?? []).forEach((v, i) => {
+    unique(settingsOf(v.patches), (s) => s.name, (j) => ['variants', i, 'patches', settingsOf(v.patches)[j]!.at], 'patch', issues);
+    const p = resolvePatches({ ...own, ...patchSettingsOf(v.patches) });
+    if (samePatches(p, own)) issues.push({ path: ['variants', i, 'patches'], message: 'this is the scenario\'s own setting (its `patches`); a variant sets something else' });
+    const twin = seen.find((x) => samePatches(x.patches, p));
+    if (twin !== undefined) issues.push({ path: ['variants', i, 'patches'], message: `the same setting as variants[${twin.at}]` });
+    seen.push({ patches: p, at: i });
   });
 }
 
@@ -118,7 +139,7 @@ export function validateSpec(spec: IommuScenarioSpec): SpecIssue[] {
     }
   });
   unique(paused, (p) => p, (i) => ['topology', 'pausePoints', i], 'pause point', issues);
-  unique(spec.patches ?? [], (p) => p, (i) => ['patches', i], 'patch', issues);
+  patchIssues(spec, issues);
   unique(spec.threads, (th) => th.name, (i) => ['threads', i, 'name'], 'thread name', issues);
   if ('violations' in spec.expect) unique(spec.expect.violations, (k) => k, (i) => ['expect', 'violations', i], 'violation kind', issues);
 
@@ -137,8 +158,8 @@ export function validateSpec(spec: IommuScenarioSpec): SpecIssue[] {
     issues.push({ path, message: `unknown domain "${name}"${didYouMean(name, domains)}: no domainAlloc names it; ${known}` });
   };
   for (const { op, path } of ops) {
-    if ('dev' in op && refDevice(op.dev, [...path, 'dev']) && op.op === 'reset' && !devices.find((d) => d.name === op.dev)!.pci) {
-      issues.push({ path: [...path, 'dev'], message: `reset needs a PCI function; "${op.dev}" is a platform device` });
+    if ('dev' in op && refDevice(op.dev, [...path, 'dev']) && (op.op === 'reset' || op.op === 'resetMethod') && !devices.find((d) => d.name === op.dev)!.pci) {
+      issues.push({ path: [...path, 'dev'], message: `${op.op} needs a PCI function; "${op.dev}" is a platform device` });
     }
     if (op.op === 'register' || op.op === 'unregister') refIommu(op.iommu, [...path, 'iommu']);
     if ('domain' in op && op.domain !== undefined && op.op !== 'domainAlloc') refDomain(op.domain, [...path, 'domain']);

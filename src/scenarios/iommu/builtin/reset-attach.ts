@@ -10,7 +10,9 @@ export const iommuResetVsAttach = iommuScenario({
     'An ATS-capable function owned by iommufd is reset through pci_reset_function() (FLR) while the owner ' +
     'attaches a domain with a group handle. pci_dev_reset_iommu_prepare() parks the RID on the blocking domain ' +
     'and refuses concurrent attaches with -EBUSY; done() re-attaches group->domain. While the function is in ' +
-    'reset it must be blocked with ATS off (I9), and afterwards on group->domain (I3).',
+    'reset it must be blocked with ATS off (I9), and afterwards on group->domain (I3). Variant resetFence=none ' +
+    '(no -EBUSY while resetting_domain is set): the attach moves the RID to the new domain while the function is ' +
+    'in reset (I9), which is what the fence is for (seed 000).',
   topology: {
     iommus: [{ name: 'smmu0' }],
     pci: [{ name: 'ep0', bus: 0, slot: 5, ats: true, reset: ['flr'] }],
@@ -26,4 +28,6 @@ export const iommuResetVsAttach = iommuScenario({
     { name: 'reset', ops: [{ op: 'reset', dev: 'ep0', expect: 0 }] },
   ],
   expect: { pass: true },
+  // seed 000: without the -EBUSY fence the attach reprograms the function under the reset
+  variants: [{ patches: [{ resetFence: 'none' }], expect: { violations: ['invariant'] } }],
 });

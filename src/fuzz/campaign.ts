@@ -1,0 +1,371 @@
+// A fuzz campaign: programs generated (fresh, or mutations of the corpus) in batches, searched
+// on every core, their results committed in program order (coverage, corpus, signatures), new
+// signatures triaged into crashes/, the whole state saved so a run can stop and resume.
+//
+// Determinism: program k is a function of the seed, k, and the corpus as committed before batch
+// floor(k/batch) - 1 (the corpus only grows, so that is the entries of programs below that
+// point). Searches are budgeted by executions, triage is seeded, and results are committed in
+// program order: the same seed gives the same programs, coverage, corpus, signatures and
+// reproducers whatever the number of workers, and a resumed run (which restarts from the last
+// committed program) equals an uninterrupted one.
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { violationKinds } from '../rt/violation.js';
+import type { FuzzConfig } from './config.js';
+import { type BlockReport, CoverageMap } from './coverage.js';
+import { finalize } from './finalize.js';
+import type { JobResult } from './jobs.js';
+import type { KnownSet } from './known.js';
+import { mutate } from './mutate.js';
+import { makeJobPool } from './pool.js';
+import { generateProgram } from './program-gen.js';
+import type { FuzzProgram } from './program.js';
+import { deriveSeed, Rand } from './rand.js';
+import { type FuzzFaults, type SearchOutcome, type Witness } from './search.js';
+import { generateTopology } from './topology-gen.js';
+import type { TriageOutput } from './triage.js';
+import { writeCrash, writeSummary } from './crashes.js';
+import { writeAtomic } from './output.js';
+
+export interface Shard {
+  /** 1-based */
+  readonly index: number;
+  readonly count: number;
+}
+
+/** what defines a campaign's programs and results (a resumed run takes it from the state) */
+export interface CampaignSpec {
+  readonly seed: number;
+  readonly faults: readonly FuzzFaults[];
+  readonly config: FuzzConfig;
+  readonly shard: Shard | null;
+}
+
+export interface CorpusEntry {
+  readonly index: number;
+  readonly program: FuzzProgram;
+  /** new coverage units and features it brought */
+  readonly fresh: number;
+}
+
+export interface SignatureRecord {
+  readonly signature: string;
+  readonly kind: string;
+  /** program index that first showed it, and the campaign time then (ms) */
+  readonly firstProgram: number;
+  firstMs: number;
+  count: number;
+  readonly witness: Witness;
+  readonly program: FuzzProgram;
+  /** the triage result's canonical signature and crash folder, once triaged */
+  canonical: string | null;
+  crashDir: string | null;
+  triagedMs: number | null;
+  known: boolean;
+  check: TriageOutput['check'];
+  /** the reproducer's size (operations), to pick one when two signatures meet in one canonical */
+  size: number | null;
+  /** why triage failed, if it did */
+  triageError?: string;
+}
+
+export interface CampaignState {
+  readonly format: 'iommulab-fuzz-state';
+  readonly version: 1;
+  readonly spec: CampaignSpec;
+  /** programs committed: the next one to run */
+  readonly programs: number;
+  readonly executions: number;
+  readonly steps: number;
+  /** campaign time used so far (ms), across resumes */
+  readonly elapsedMs: number;
+  readonly corpus: readonly CorpusEntry[];
+  readonly coverage: ReturnType<CoverageMap['toJSON']>;
+  readonly signatures: readonly SignatureRecord[];
+}
+
+export interface Progress {
+  readonly programs: number;
+  readonly executions: number;
+  readonly elapsedMs: number;
+  readonly units: number;
+  readonly features: number;
+  readonly corpus: number;
+  readonly newSignatures: number;
+  readonly knownSignatures: number;
+  readonly triaged: number;
+  readonly triaging: number;
+}
+
+export interface CampaignOptions {
+  readonly spec: CampaignSpec;
+  readonly workers: number;
+  /** stop this long after the start (wall clock, ms; of this run) */
+  readonly timeLimitMs: number | null;
+  /** stop once this many programs are committed (in all, resumes included) */
+  readonly maxPrograms: number | null;
+  readonly known: KnownSet;
+  /** the output folder (prepared: output.ts), or null */
+  readonly out: string | null;
+  readonly resume: CampaignState | null;
+  /** save the state this often (ms) */
+  readonly saveEveryMs: number;
+  /** a --programs run waits for every triage before it ends; a timed run stops at the limit */
+  readonly drainTriage: boolean;
+  readonly signal?: AbortSignal;
+  readonly onProgress?: (p: Progress) => void;
+  readonly onSignature?: (r: SignatureRecord, what: 'new' | 'known' | 'triaged') => void;
+}
+
+export interface CampaignResult {
+  readonly state: CampaignState;
+  readonly stopped: 'time' | 'programs' | 'signal';
+  readonly progress: Progress;
+}
+
+/** kinds in the order they are triaged: a use-after-free before a leak */
+const triageOrder = ['use-after-free', 'double-free', 'null-deref', 'bug', 'invariant', 'dma-isolation', 'deadlock', 'warn', 'lockdep', 'sleep-in-atomic', 'livelock', 'model-error', 'assertion', 'leak'];
+function triageRank(kind: string): number {
+  const i = triageOrder.indexOf(kind);
+  return i < 0 ? triageOrder.length + violationKinds.indexOf(kind as never) : i;
+}
+
+export function initialState(spec: CampaignSpec): CampaignState {
+  return { format: 'iommulab-fuzz-state', version: 1, spec, programs: 0, executions: 0, steps: 0, elapsedMs: 0, corpus: [], coverage: new CoverageMap().toJSON(), signatures: [] };
+}
+
+/** the program at index k of the campaign (k counts this shard's programs) */
+export function programAt(spec: CampaignSpec, k: number, corpus: readonly CorpusEntry[]): FuzzProgram {
+  const cfg = spec.config;
+  const global = spec.shard === null ? k : k * spec.shard.count + (spec.shard.index - 1);
+  const r = new Rand(deriveSeed(spec.seed, global, 1));
+  const batch = Math.floor(k / cfg.batch);
+  const visible = corpus.filter((e) => e.index < (batch - 1) * cfg.batch);
+  if (visible.length > 0 && !r.chance(cfg.fresh)) {
+    // weight entries by what they brought
+    const parent = r.weighted(visible.map((e) => [e, 1 + Math.min(20, e.fresh)] as const))!;
+    const m = mutate(r, cfg, parent.program);
+    if (m !== null) return m;
+  }
+  for (;;) {
+    const t = generateTopology(r, cfg);
+    const p = generateProgram(r, cfg, t);
+    if (p.threads.some((th) => th.ops.length > 0)) return p;
+  }
+}
+
+/** the search seed of program k */
+export function searchSeed(spec: CampaignSpec, k: number): number {
+  const global = spec.shard === null ? k : k * spec.shard.count + (spec.shard.index - 1);
+  return deriveSeed(spec.seed, global, 2);
+}
+
+export async function runCampaign(o: CampaignOptions): Promise<CampaignResult> {
+  const spec = o.spec;
+  const cfg = spec.config;
+  const start = performance.now();
+  const base = o.resume ?? initialState(spec);
+  const coverage = CoverageMap.fromJSON(base.coverage);
+  const corpus: CorpusEntry[] = [...base.corpus];
+  const sigs = new Map<string, SignatureRecord>(base.signatures.map((s) => [s.signature, { ...s }]));
+  let committed = base.programs;
+  let executions = base.executions;
+  let steps = base.steps;
+  const elapsed = (): number => base.elapsedMs + (performance.now() - start);
+  const pool = makeJobPool(o.workers, cfg.coverage === 'blocks');
+  const pending = new Map<number, { program: FuzzProgram; outcome: SearchOutcome; blocks: BlockReport }>();
+  const programs = new Map<number, FuzzProgram>();
+  let nextProgram = committed;
+  const triageQueue: SignatureRecord[] = [];
+  const triaging = new Set<string>();
+  for (const s of sigs.values()) if (!s.known && s.triagedMs === null) triageQueue.push(s);
+  const sortQueue = (): void => {
+    triageQueue.sort(
+      (a, b) =>
+        triageRank(a.kind) - triageRank(b.kind) || a.firstProgram - b.firstProgram || (a.signature < b.signature ? -1 : 1),
+    );
+  };
+  sortQueue();
+  let stopped: CampaignResult['stopped'] | null = null;
+  let failure: Error | null = null;
+  let lastSave = performance.now();
+
+  const state = (): CampaignState => ({
+    format: 'iommulab-fuzz-state',
+    version: 1,
+    spec,
+    programs: committed,
+    executions,
+    steps,
+    elapsedMs: elapsed(),
+    corpus,
+    coverage: coverage.toJSON(),
+    signatures: [...sigs.values()].sort((a, b) => a.firstProgram - b.firstProgram || (a.signature < b.signature ? -1 : 1)),
+  });
+  const progress = (): Progress => {
+    const all = [...sigs.values()];
+    return {
+      programs: committed,
+      executions,
+      elapsedMs: elapsed(),
+      units: coverage.units,
+      features: coverage.featureCount,
+      corpus: corpus.length,
+      newSignatures: all.filter((s) => !s.known).length,
+      knownSignatures: all.filter((s) => s.known).length,
+      triaged: all.filter((s) => s.crashDir !== null && s.triagedMs !== null).length,
+      triaging: triaging.size,
+    };
+  };
+  const save = (): void => {
+    if (o.out === null) return;
+    writeAtomic(join(o.out, 'state.json'), JSON.stringify(state()));
+    lastSave = performance.now();
+  };
+
+  const commit = (k: number): void => {
+    const r = pending.get(k)!;
+    pending.delete(k);
+    programs.delete(k);
+    executions += r.outcome.executions;
+    steps += r.outcome.steps;
+    const fresh = coverage.add(r.blocks, [...r.outcome.outcomes, ...r.outcome.witnesses.map((w) => `sig:${w.signature}`)]);
+    if (fresh > 0) corpus.push({ index: k, program: r.program, fresh });
+    for (const w of r.outcome.witnesses) {
+      const n = r.outcome.counts[w.signature] ?? 1;
+      const old = sigs.get(w.signature);
+      if (old !== undefined) {
+        old.count += n;
+        continue;
+      }
+      const known = o.known.has(w.signature);
+      const rec: SignatureRecord = {
+        signature: w.signature, kind: w.kind, firstProgram: k, firstMs: elapsed(), count: n, witness: w, program: r.program,
+        canonical: null, crashDir: null, triagedMs: null, known, check: null, size: null,
+      };
+      sigs.set(w.signature, rec);
+      o.onSignature?.(rec, known ? 'known' : 'new');
+      if (!known) {
+        triageQueue.push(rec);
+        sortQueue();
+      }
+    }
+    committed++;
+  };
+
+  const onTriage = (rec: SignatureRecord, out: TriageOutput): void => {
+    triaging.delete(rec.signature);
+    rec.canonical = out.signature;
+    rec.check = out.check;
+    rec.triagedMs = elapsed();
+    if (o.known.has(out.signature)) {
+      rec.known = true;
+      rec.crashDir = '';
+      o.onSignature?.(rec, 'known');
+      return;
+    }
+    const size = out.program.threads.reduce((n, t) => n + t.ops.length, 0);
+    rec.size = size;
+    const before = rec.crashDir;
+    rec.crashDir = o.out === null ? '' : writeCrash(o.out, rec, out, [...sigs.values()]);
+    // a folder written unminimized by an earlier, interrupted run of this campaign
+    if (o.out !== null && before !== null && before !== '' && before !== rec.crashDir) rmSync(join(o.out, 'crashes', before), { recursive: true, force: true });
+    o.onSignature?.(rec, 'triaged');
+  };
+
+  const canGenerate = (k: number): boolean => {
+    const batch = Math.floor(k / cfg.batch);
+    return committed >= Math.max(0, (batch - 1) * cfg.batch);
+  };
+  const programsDone = (): boolean => o.maxPrograms !== null && nextProgram >= o.maxPrograms;
+  const timeUp = (): boolean => o.timeLimitMs !== null && performance.now() - start >= o.timeLimitMs;
+
+  await new Promise<void>((resolve) => {
+    let inFlight = 0;
+    let timer: NodeJS.Timeout | null = null;
+    const finish = (): void => {
+      if (timer !== null) clearInterval(timer);
+      resolve();
+    };
+    const pump = (): void => {
+      if (failure !== null) {
+        stopped ??= 'signal';
+        if (inFlight === 0) finish();
+        return;
+      }
+      if (stopped === null) {
+        if (o.signal?.aborted === true) stopped = 'signal';
+        else if (timeUp()) stopped = 'time';
+      }
+      if (stopped === null && o.out !== null && performance.now() - lastSave > o.saveEveryMs) save();
+      while (stopped === null && pool.free > 0) {
+        // triage first, on at most half the workers (one at least)
+        const maxTriage = Math.max(1, Math.floor(pool.size / 2));
+        const wantSearch = !programsDone() && canGenerate(nextProgram);
+        if (triageQueue.length > 0 && (triaging.size < maxTriage || !wantSearch)) {
+          const rec = triageQueue.shift()!;
+          triaging.add(rec.signature);
+          inFlight++;
+          pool.run({ type: 'triage', input: { program: rec.program, witness: rec.witness, config: cfg, seed: spec.seed } })
+            .then((res: JobResult) => {
+              if (res.type === 'triage' && stopped === null) onTriage(rec, res.output);
+            })
+            .catch((e: Error) => {
+              // a triage that breaks (a model error while confirming, say) leaves the signature as found
+              triaging.delete(rec.signature);
+              rec.triagedMs = elapsed();
+              rec.triageError = e.message.split('\n')[0]!;
+            })
+            .finally(() => {
+              inFlight--;
+              pump();
+            });
+          continue;
+        }
+        if (!wantSearch) break;
+        const k = nextProgram++;
+        const program = programAt(spec, k, corpus);
+        programs.set(k, program);
+        const { spec: sspec } = finalize(program, `fuzz-${k}`);
+        inFlight++;
+        pool.run({
+          type: 'search',
+          spec: sspec,
+          options: { budget: cfg.search, faults: spec.faults, seed: searchSeed(spec, k) },
+          blocks: cfg.coverage === 'blocks',
+        })
+          .then((res: JobResult) => {
+            if (res.type !== 'search' || stopped !== null) return;
+            pending.set(k, { program, outcome: res.outcome, blocks: res.blocks });
+            while (pending.has(committed)) commit(committed);
+          })
+          .catch((e: Error) => {
+            failure ??= e;
+          })
+          .finally(() => {
+            inFlight--;
+            pump();
+          });
+      }
+      const triageDone = (triageQueue.length === 0 || !o.drainTriage) && triaging.size === 0;
+      if (stopped === null && programsDone() && committed >= (o.maxPrograms ?? 0) && triageDone) {
+        stopped = 'programs';
+      }
+      if (stopped !== null && (inFlight === 0 || stopped !== 'programs')) finish();
+    };
+    timer = setInterval(() => {
+      o.onProgress?.(progress());
+      pump();
+    }, 250);
+    pump();
+  });
+  await pool.close();
+  if (failure !== null) throw failure;
+  const final = state();
+  if (o.out !== null) {
+    // untriaged signatures get their crash folder (as found) before the state is saved
+    writeSummary(o.out, final, o.known, coverage.units, coverage.featureCount);
+    writeAtomic(join(o.out, 'state.json'), JSON.stringify(final));
+  }
+  return { state: final, stopped: stopped ?? 'signal', progress: progress() };
+}

@@ -1,0 +1,147 @@
+// What a fuzz campaign generates and how hard it searches each program: the weighted choice
+// table of operation kinds, the topology features' probabilities, the program shape, and the
+// search budget per program. The defaults are here; a config file (config-file.ts) changes any
+// part of them.
+import type { PatchSetting } from '../core/patches.js';
+import { driverNames } from '../drivers/registry.js';
+import type { OpName } from '../scenarios/iommu/spec.js';
+
+/** the operations a generated program uses (signal and wait are added by finalize.ts) */
+export const fuzzOpKinds = [
+  'register', 'unregister', 'hotAdd', 'remove', 'bind', 'unbind', 'claim', 'releaseOwner', 'domainAlloc',
+  'domainFree', 'attach', 'detach', 'replace', 'pasidAttach', 'pasidReplace', 'pasidDetach', 'map', 'unmap',
+  'dmaMap', 'dmaUnmap', 'dma', 'reset', 'setType', 'prepareMsi', 'resvRegions',
+] as const satisfies readonly OpName[];
+export type FuzzOpKind = (typeof fuzzOpKinds)[number];
+
+/** topology features: the probability that a generated machine, device or bridge has each */
+export interface TopologyWeights {
+  /** IOMMU instances: at most this many (at least 1) */
+  readonly maxIommus: number;
+  /** PCI endpoints (functions that are not bridges): at most this many (at least 1) */
+  readonly maxPci: number;
+  /** platform devices: at most this many */
+  readonly maxPlatform: number;
+  /** an IOMMU left to a `register` operation */
+  readonly unregisteredIommu: number;
+  /** a PCI function behind a bridge (one is made when needed) */
+  readonly behindBridge: number;
+  /** a bridge is a PCIe-to-PCI bridge (takes over requester IDs) rather than a PCIe port */
+  readonly pcieToPci: number;
+  /** a bridge (or a multifunction function) has ACS set explicitly (true or false) */
+  readonly acs: number;
+  /** a new endpoint is another function of the previous multifunction slot */
+  readonly multifunction: number;
+  /** a quirk DMA alias */
+  readonly alias: number;
+  readonly ats: number;
+  readonly pasid: number;
+  readonly untrusted: number;
+  /** firmware direct-mapped region (RMRR / RMR) */
+  readonly resv: number;
+  /** reset methods besides FLR (each) */
+  readonly resetMethod: number;
+  /** the device-specific quirk resets through pcie_flr() */
+  readonly quirkResetViaFlr: number;
+  readonly cxl: number;
+  /** not present at boot: a `hotAdd` operation adds it */
+  readonly hotplug: number;
+  /** firmware puts the device behind no IOMMU */
+  readonly noIommu: number;
+  /** the kernel command line sets the default domain type */
+  readonly defaultDomainType: number;
+  /** each driver knob (e.g. the mock's blockedDomain, deviceGroup...) is set */
+  readonly knob: number;
+  /** a driver callback is made to fail (a driver knob, rare) */
+  readonly driverFault: number;
+}
+
+export interface ProgramShape {
+  /** concurrent threads: at least 1, at most this many */
+  readonly maxThreads: number;
+  /** operations a thread draws (prerequisites come on top) */
+  readonly maxOpsPerThread: number;
+  /** swarm testing: each operation kind with a weight is in a program's subset with this probability */
+  readonly swarm: number;
+  /** a thread's leading operations go to the prologue (run alone before the threads) */
+  readonly prologue: number;
+  /** a thread ends by undoing what it did (detach, release, free, unbind) */
+  readonly closeOut: number;
+}
+
+/** how each program is searched: executions per strategy, all seeded from the program */
+export interface SearchBudget {
+  readonly random: number;
+  readonly pct: number;
+  /** PCT bug depths, used in turn */
+  readonly pctDepths: readonly number[];
+  /** DFS with each of these preemption bounds, each capped at `dfsExecutions` */
+  readonly dfsBounds: readonly number[];
+  readonly dfsExecutions: number;
+  /** with --faults choice: random executions where an allocation may fail */
+  readonly faultChoice: number;
+  /** probability that an allocation offered a failure fails (choice mode) */
+  readonly failRate: number;
+  /** with --faults nth: executions per fail_nth point, and points at most */
+  readonly nthExecutions: number;
+  readonly nthPoints: number;
+  /** steps after which an execution is a livelock */
+  readonly maxSteps: number;
+}
+
+export interface TriageBudget {
+  /** executions to look for the signature in one candidate program */
+  readonly executions: number;
+  /** candidate programs tried while minimizing one signature */
+  readonly candidates: number;
+  /**
+   * time limit of the `iommulab check` runs that confirm a reproducer (seconds): a safety net
+   * only, the checks are bounded by executions (so what they find does not depend on the load)
+   */
+  readonly checkSeconds: number;
+}
+
+export interface FuzzConfig {
+  /** operation kinds and their weights (0: never drawn; prerequisites are still added) */
+  readonly ops: Readonly<Record<FuzzOpKind, number>>;
+  /** IOMMU drivers (from the driver registry) and their weights */
+  readonly drivers: Readonly<Record<string, number>>;
+  readonly topology: TopologyWeights;
+  readonly program: ProgramShape;
+  readonly search: SearchBudget;
+  readonly triage: TriageBudget;
+  /** a fresh program instead of a mutated corpus entry, once the corpus has entries */
+  readonly fresh: number;
+  /** programs generated from one corpus snapshot (results never depend on the worker count) */
+  readonly batch: number;
+  /** coverage signal: V8 block coverage of the model plus operation outcomes, or outcomes only */
+  readonly coverage: 'blocks' | 'outcomes';
+  /** patch toggles every program runs with (none: the v7.0 baseline) */
+  readonly patches: readonly PatchSetting[];
+}
+
+export const defaultFuzzConfig: FuzzConfig = {
+  ops: {
+    register: 3, unregister: 1, hotAdd: 3, remove: 4, bind: 6, unbind: 3, claim: 5, releaseOwner: 4,
+    domainAlloc: 5, domainFree: 5, attach: 8, detach: 6, replace: 3, pasidAttach: 5, pasidReplace: 2,
+    pasidDetach: 4, map: 4, unmap: 3, dmaMap: 4, dmaUnmap: 3, dma: 4, reset: 6, setType: 3, prepareMsi: 2,
+    resvRegions: 1,
+  },
+  // every driver of the registry (the mock now; SMMUv3 and VT-d once they are registered)
+  drivers: Object.fromEntries(driverNames.map((d) => [d, 1])),
+  topology: {
+    maxIommus: 2, maxPci: 4, maxPlatform: 1, unregisteredIommu: 0.25, behindBridge: 0.3, pcieToPci: 0.3, acs: 0.3,
+    multifunction: 0.35, alias: 0.1, ats: 0.6, pasid: 0.5, untrusted: 0.1, resv: 0.1, resetMethod: 0.2,
+    quirkResetViaFlr: 0.3, cxl: 0.1, hotplug: 0.2, noIommu: 0.05, defaultDomainType: 0.7, knob: 0.1, driverFault: 0.03,
+  },
+  program: { maxThreads: 3, maxOpsPerThread: 5, swarm: 0.5, prologue: 0.5, closeOut: 0.6 },
+  search: {
+    random: 120, pct: 120, pctDepths: [2, 3], dfsBounds: [1], dfsExecutions: 60,
+    faultChoice: 120, failRate: 0.05, nthExecutions: 1, nthPoints: 80, maxSteps: 20_000,
+  },
+  triage: { executions: 300, candidates: 100, checkSeconds: 60 },
+  fresh: 0.5,
+  batch: 8,
+  coverage: 'blocks',
+  patches: [],
+};

@@ -1,0 +1,172 @@
+// crashes/SIGNATURE/: what a user needs for one bug, like syzkaller's crash folders: the
+// reproducer (a scenario file `iommulab check` runs), the report (the replayed execution with
+// its splat, allocation and free stacks and trace), the signature, and meta.json (when and how
+// often it was seen, the raw signatures it stands for, how the check confirmed it).
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ViolationKind } from '../rt/violation.js';
+import type { IommuScenarioSpec } from '../scenarios/iommu/spec.js';
+import type { CampaignState, SignatureRecord } from './campaign.js';
+import { finalize } from './finalize.js';
+import type { KnownSet } from './known.js';
+import { crashDirName, writeAtomic } from './output.js';
+import { reproducerYaml } from './reproducer.js';
+import { scenarioName, type TriageOutput } from './triage.js';
+
+interface Meta {
+  readonly signature: string;
+  readonly rawSignatures: readonly string[];
+  readonly kind: string;
+  readonly minimized: boolean;
+  readonly size: number;
+  readonly schedule: string;
+  readonly replay: string;
+  readonly check: TriageOutput['check'];
+  readonly firstProgram: number;
+  readonly firstSeconds: number;
+  readonly triagedSeconds: number | null;
+}
+
+function header(sig: string, schedule: string, check: TriageOutput['check'], minimized: boolean): string[] {
+  return [
+    `iommulab fuzz reproducer${minimized ? '' : ' (not minimized: the run ended before triage)'}`,
+    `signature: ${sig}`,
+    `replay:    iommulab replay repro.yaml ${schedule}`,
+    ...(check === null ? [] : [`check:     ${check.command}${check.matches ? '' : '   (did not find it: replay the schedule)'}`]),
+  ];
+}
+
+/** Write (or keep the smaller of two) crash folders of one canonical signature; returns the folder name. */
+export function writeCrash(out: string, rec: SignatureRecord, t: TriageOutput, all: readonly SignatureRecord[]): string {
+  const name = crashDirName(t.signature);
+  const dir = join(out, 'crashes', name);
+  const size = t.program.threads.reduce((n, th) => n + th.ops.length, 0);
+  const raws = all.filter((s) => s.canonical === t.signature).map((s) => s.signature).sort();
+  if (existsSync(join(dir, 'meta.json'))) {
+    const old = JSON.parse(readFileSync(join(dir, 'meta.json'), 'utf8')) as Meta;
+    const merged = [...new Set([...old.rawSignatures, ...raws])].sort();
+    // the smaller reproducer stays (ties: the one from the lexicographically first raw signature)
+    const keepOld = old.minimized && (old.size < size || (old.size === size && (old.rawSignatures[0] ?? '') <= rec.signature));
+    if (keepOld) {
+      writeAtomic(join(dir, 'meta.json'), `${JSON.stringify({ ...old, rawSignatures: merged }, null, 2)}\n`);
+      return name;
+    }
+  }
+  mkdirSync(dir, { recursive: true });
+  writeAtomic(join(dir, 'repro.yaml'), reproducerYaml(t.spec, header(t.signature, t.schedule, t.check, true)));
+  writeAtomic(join(dir, 'report.txt'), `${t.signature}\n\n${t.report}\n`);
+  writeAtomic(join(dir, 'signature.txt'), `${t.signature}\n`);
+  const meta: Meta = {
+    signature: t.signature,
+    rawSignatures: raws.includes(rec.signature) ? raws : [...raws, rec.signature].sort(),
+    kind: t.kind,
+    minimized: t.reproduced,
+    size,
+    schedule: t.schedule,
+    replay: `iommulab replay repro.yaml ${t.schedule}`,
+    check: t.check,
+    firstProgram: rec.firstProgram,
+    firstSeconds: Math.round(rec.firstMs / 100) / 10,
+    triagedSeconds: rec.triagedMs === null ? null : Math.round(rec.triagedMs / 100) / 10,
+  };
+  writeAtomic(join(dir, 'meta.json'), `${JSON.stringify(meta, null, 2)}\n`);
+  return name;
+}
+
+/** a signature the run had no time to triage: the program that showed it, as found */
+function writeUntriaged(out: string, rec: SignatureRecord): string {
+  const name = crashDirName(rec.signature);
+  const dir = join(out, 'crashes', name);
+  if (existsSync(join(dir, 'meta.json'))) return name;
+  const w = rec.witness;
+  const { spec: plain } = finalize(rec.program, scenarioName(rec.signature), `iommulab fuzz: ${rec.signature}`.slice(0, 200));
+  const spec: IommuScenarioSpec = {
+    ...plain,
+    description: `Found by iommulab fuzz, not minimized (signature: ${rec.signature}). Replay: iommulab replay repro.yaml ${w.schedule}.`,
+    expect: { violations: [(w.kind === 'model-error' ? 'bug' : w.kind) as ViolationKind] },
+    ...(w.faults.mode === 'none' ? {} : { faults: w.faults.mode === 'nth' ? { mode: 'nth', nth: 1 } : { mode: 'choice', maxFailures: 1 } }),
+  };
+  mkdirSync(dir, { recursive: true });
+  writeAtomic(join(dir, 'repro.yaml'), reproducerYaml(spec, header(rec.signature, w.schedule, null, false)));
+  writeAtomic(join(dir, 'report.txt'), `${rec.signature}\n\n${w.splat}\n`);
+  writeAtomic(join(dir, 'signature.txt'), `${rec.signature}\n`);
+  const meta: Meta = {
+    signature: rec.signature, rawSignatures: [rec.signature], kind: w.kind, minimized: false,
+    size: rec.program.threads.reduce((n, th) => n + th.ops.length, 0), schedule: w.schedule,
+    replay: `iommulab replay repro.yaml ${w.schedule}`, check: null, firstProgram: rec.firstProgram,
+    firstSeconds: Math.round(rec.firstMs / 100) / 10, triagedSeconds: null,
+  };
+  writeAtomic(join(dir, 'meta.json'), `${JSON.stringify(meta, null, 2)}\n`);
+  return name;
+}
+
+export interface SummarySignature {
+  readonly signature: string;
+  readonly canonical: string | null;
+  readonly kind: string;
+  readonly known: boolean;
+  readonly note?: string;
+  readonly count: number;
+  readonly firstProgram: number;
+  readonly firstSeconds: number;
+  readonly triagedSeconds: number | null;
+  readonly crashDir: string | null;
+  readonly check: TriageOutput['check'];
+}
+
+export interface Summary {
+  readonly format: 'iommulab-fuzz';
+  readonly version: 1;
+  readonly seed: number;
+  readonly shard: string | null;
+  readonly faults: readonly string[];
+  readonly programs: number;
+  readonly executions: number;
+  readonly elapsedSeconds: number;
+  readonly coverage: { readonly units: number; readonly features: number };
+  readonly corpus: number;
+  /** distinct signatures by their canonical (minimized) name where triaged */
+  readonly bugs: number;
+  readonly signatures: readonly SummarySignature[];
+}
+
+export function summaryOf(state: CampaignState, known: KnownSet, units: number, features: number): Summary {
+  const canon = new Set(state.signatures.filter((s) => !s.known).map((s) => s.canonical ?? s.signature));
+  return {
+    format: 'iommulab-fuzz',
+    version: 1,
+    seed: state.spec.seed,
+    shard: state.spec.shard === null ? null : `${state.spec.shard.index}/${state.spec.shard.count}`,
+    faults: state.spec.faults,
+    programs: state.programs,
+    executions: state.executions,
+    elapsedSeconds: Math.round(state.elapsedMs / 100) / 10,
+    coverage: { units, features },
+    corpus: state.corpus.length,
+    bugs: canon.size,
+    signatures: state.signatures.map((s) => {
+      const note = known.note(s.canonical ?? s.signature) ?? known.note(s.signature);
+      return {
+        signature: s.signature,
+        canonical: s.canonical,
+        kind: s.kind,
+        known: s.known,
+        ...(note === undefined || note === '' ? {} : { note }),
+        count: s.count,
+        firstProgram: s.firstProgram,
+        firstSeconds: Math.round(s.firstMs / 100) / 10,
+        triagedSeconds: s.triagedMs === null ? null : Math.round(s.triagedMs / 100) / 10,
+        crashDir: s.crashDir === null || s.crashDir === '' ? null : `crashes/${s.crashDir}`,
+        check: s.check,
+      };
+    }),
+  };
+}
+
+/** summary.json, and a crash folder for every new signature that was not triaged */
+export function writeSummary(out: string, state: CampaignState, known: KnownSet, units: number, features: number): Summary {
+  for (const s of state.signatures) if (!s.known && s.crashDir === null) s.crashDir = writeUntriaged(out, s);
+  const summary = summaryOf(state, known, units, features);
+  writeAtomic(join(out, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
+  return summary;
+}

@@ -1,0 +1,117 @@
+// Signatures the user already knows: reported as known, not new, and not triaged again. By
+// default the built-in findings (docs/FINDINGS.md) as iommulab fuzz names them; a file lists
+// one signature per line (`# note` lines name the next signature; blank lines are skipped).
+import { readFileSync } from 'node:fs';
+
+export interface KnownSignature {
+  readonly signature: string;
+  /** what it is (a finding of docs/FINDINGS.md, or a note) */
+  readonly note: string;
+  /** a built-in scenario and replay key whose execution reports this signature (domain names aside) */
+  readonly replay?: { readonly scenario: string; readonly schedule: string };
+}
+
+/**
+ * The built-in findings (docs/FINDINGS.md), as iommulab fuzz names them: the canonical
+ * signatures of its minimized reproducers (names as canonical.ts gives them: domain D0, device
+ * ep0). A finding can show as several signatures (its WARN, the invariant, the use-after-free
+ * that follows); each one its built-in scenario reports is listed, with the replay key that
+ * shows it (test/fuzz-known.test.ts replays them). Other symptoms of the same bugs that the
+ * fuzzer finds (docs/FUZZING.md) are reported as new: no built-in scenario shows them.
+ */
+export const builtinKnown: readonly KnownSignature[] = [
+  {
+    signature: 'warn in __iommu_group_set_domain_nofail: WARNING: WARN_ON(__iommu_group_set_domain_internal(group, new_domain, IOMMU_SET_DOMAIN_MUST_SUCCEED))',
+    note: 'F1: detach during a PCI reset is refused (the WARN)',
+    replay: { scenario: 'iommu-reset-vs-detach', schedule: '1x5.2x4' },
+  },
+  {
+    signature: 'invariant in mock_domain_free: invariant violated: I5: domain:D0#N freed while group#N->domain points at it',
+    note: 'F1: the owner frees the domain the group still points at',
+    replay: { scenario: 'iommu-reset-vs-detach', schedule: '1x5.2x4' },
+  },
+  {
+    signature: 'use-after-free in mock_translation_of: KASAN: slab-use-after-free: Read of mock->pt of io_pgtable#N',
+    note: 'F1: the reset re-attaches the freed domain (DMA through it)',
+    replay: { scenario: 'iommu-reset-vs-detach', schedule: '1x8.2x2.1' },
+  },
+  {
+    signature: 'warn in prepare_locked: WARNING: WARN_ON(group->resetting_domain)',
+    note: 'F2: reset methods that call other hooked methods re-enter prepare',
+    replay: { scenario: 'iommu-reset-nested', schedule: '-' },
+  },
+  {
+    signature: 'use-after-free in bus_iommu_probe: KASAN: slab-use-after-free: lock &group#N->mutex of group#N',
+    note: 'F3: hot-remove between the two phases of bus_iommu_probe() frees a queued group',
+    replay: { scenario: 'iommu-remove-between-phases', schedule: '-' },
+  },
+  {
+    signature: 'warn in __iommu_probe_device: WARNING: dev_WARN: late IOMMU probe at driver bind, something fishy here!',
+    note: 'F4: a failed hot-add probe makes the later driver bind WARN',
+    replay: { scenario: 'iommu-lifecycle-fail-nth', schedule: 'n1/-' },
+  },
+  {
+    signature: 'dma-isolation in device_dma: DMA isolation: dev:ep0 DMA to mapped 0xN failed (fault) while its driver is bound',
+    note: 'F5: a failed IOVA-domain init leaves a translating domain with dma-direct ops',
+    replay: { scenario: 'iommu-lifecycle-fail-nth', schedule: 'n15/-' },
+  },
+  {
+    signature: 'invariant in iommu_device_claim_dma_owner: invariant violated: I4: group#N has domain domain:blocked#N but no default_domain',
+    note: 'F7: an owner claims a group between the bus_iommu_probe() phases',
+    replay: { scenario: 'iommu-claim-between-phases', schedule: '-' },
+  },
+];
+
+export class KnownSet {
+  private readonly notes: Map<string, string>;
+
+  constructor(entries: readonly KnownSignature[]) {
+    this.notes = new Map(entries.map((e) => [e.signature, e.note]));
+  }
+
+  has(signature: string): boolean {
+    return this.notes.has(signature);
+  }
+
+  note(signature: string): string | undefined {
+    return this.notes.get(signature);
+  }
+
+  get size(): number {
+    return this.notes.size;
+  }
+
+  entries(): KnownSignature[] {
+    return [...this.notes].map(([signature, note]) => ({ signature, note }));
+  }
+}
+
+export class KnownFileError extends Error {}
+
+/** `none`, the built-in list (undefined), or a file */
+export function loadKnown(arg: string | undefined): KnownSet {
+  if (arg === undefined) return new KnownSet(builtinKnown);
+  if (arg === 'none') return new KnownSet([]);
+  let text: string;
+  try {
+    text = readFileSync(arg, 'utf8');
+  } catch (e) {
+    throw new KnownFileError(`${arg}: cannot read the known-signatures file: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+  const entries: KnownSignature[] = [];
+  let note = '';
+  for (const raw of text.split('\n')) {
+    const line = raw.trim();
+    if (line === '') continue;
+    if (line.startsWith('#')) {
+      note = line.slice(1).trim();
+      continue;
+    }
+    entries.push({ signature: line, note });
+  }
+  return new KnownSet(entries);
+}
+
+export function knownFileText(entries: readonly KnownSignature[]): string {
+  return entries.map((e) => `${e.note === '' ? '' : `# ${e.note}\n`}${e.signature}\n`).join('');
+}

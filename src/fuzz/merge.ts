@@ -1,0 +1,97 @@
+// Merging the outputs of several fuzz runs (the shards of a cluster: `--shard i/n` on each
+// machine): crash folders by signature (where two runs minimized the same bug, the smaller
+// reproducer stays), signatures (counts added, the earliest time kept), coverage (union), into
+// one output folder with its own summary.json.
+import { cpSync, existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import type { CampaignState } from './campaign.js';
+import { CoverageMap } from './coverage.js';
+import type { Summary, SummarySignature } from './crashes.js';
+import { isFuzzOutput, OutputError, prepareOutput, writeAtomic } from './output.js';
+
+interface CrashMeta {
+  readonly minimized: boolean;
+  readonly size: number;
+  readonly rawSignatures: readonly string[];
+}
+
+function readMeta(dir: string): CrashMeta | null {
+  try {
+    return JSON.parse(readFileSync(join(dir, 'meta.json'), 'utf8')) as CrashMeta;
+  } catch {
+    return null;
+  }
+}
+
+/** is crash folder a better reproducer than b? minimized first, then smaller, then by raw signature */
+function better(a: CrashMeta, b: CrashMeta): boolean {
+  if (a.minimized !== b.minimized) return a.minimized;
+  if (a.size !== b.size) return a.size < b.size;
+  return (a.rawSignatures[0] ?? '') < (b.rawSignatures[0] ?? '');
+}
+
+export function mergeOutputs(inputs: readonly string[], out: string, force: boolean): Summary {
+  for (const i of inputs) if (!isFuzzOutput(i)) throw new OutputError(`${i}: not an iommulab fuzz output (no .iommulab-fuzz)`);
+  prepareOutput(out, force);
+  const coverage = new CoverageMap();
+  const sigs = new Map<string, SummarySignature & { count: number }>();
+  let programs = 0;
+  let executions = 0;
+  let elapsed = 0;
+  let corpus = 0;
+  const seeds = new Set<number>();
+  const faults = new Set<string>();
+  for (const input of inputs) {
+    const summary = JSON.parse(readFileSync(join(input, 'summary.json'), 'utf8')) as Summary;
+    programs += summary.programs;
+    executions += summary.executions;
+    elapsed = Math.max(elapsed, summary.elapsedSeconds);
+    corpus += summary.corpus;
+    seeds.add(summary.seed);
+    for (const f of summary.faults) faults.add(f);
+    if (existsSync(join(input, 'state.json'))) {
+      const state = JSON.parse(readFileSync(join(input, 'state.json'), 'utf8')) as CampaignState;
+      const c = CoverageMap.fromJSON(state.coverage);
+      coverage.merge(c);
+    }
+    for (const s of summary.signatures) {
+      const old = sigs.get(s.signature);
+      if (old === undefined) {
+        sigs.set(s.signature, { ...s });
+        continue;
+      }
+      const earlier = s.firstSeconds < old.firstSeconds ? s : old;
+      const crashDir = old.crashDir ?? s.crashDir;
+      sigs.set(s.signature, { ...earlier, count: old.count + s.count, known: old.known || s.known, crashDir });
+    }
+    const crashes = join(input, 'crashes');
+    if (!existsSync(crashes)) continue;
+    for (const name of readdirSync(crashes)) {
+      const from = join(crashes, name);
+      const to = join(out, 'crashes', name);
+      const a = readMeta(from);
+      const b = existsSync(to) ? readMeta(to) : null;
+      if (a === null) continue;
+      if (b !== null && !better(a, b)) continue;
+      if (b !== null) rmSync(to, { recursive: true, force: true });
+      cpSync(from, to, { recursive: true });
+    }
+  }
+  const signatures = [...sigs.values()].sort((a, b) => a.firstSeconds - b.firstSeconds || (a.signature < b.signature ? -1 : 1));
+  const summary: Summary = {
+    format: 'iommulab-fuzz',
+    version: 1,
+    seed: [...seeds][0] ?? 0,
+    shard: `merged from ${inputs.length} runs`,
+    faults: [...faults],
+    programs,
+    executions,
+    elapsedSeconds: elapsed,
+    coverage: { units: coverage.units, features: coverage.featureCount },
+    corpus,
+    bugs: new Set(signatures.filter((s) => !s.known).map((s) => s.canonical ?? s.signature)).size,
+    signatures,
+  };
+  writeAtomic(join(out, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
+  return summary;
+}

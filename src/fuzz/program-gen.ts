@@ -1,0 +1,465 @@
+// Random concurrent programs over the scenario operations, built so that every rule of rules.ts
+// holds: each thread is the home (driver, owner, hotplug) of some devices and domains, draws
+// operation kinds from the program's swarm subset by the config's weights, and emits each with
+// what it needs first (a bind before a dmaMap, a claim and a domain before an attach...) and,
+// at a free or unbind, the undoing of what depends on it. Resets, sysfs writes and raw DMA go
+// to any device from any thread. Take-downs (remove, unregister) end a thread.
+import type { PciResetMethod } from '../machine/topology.js';
+import type { Op, Topology } from '../scenarios/iommu/spec.js';
+import { type FuzzConfig, type FuzzOpKind, fuzzOpKinds } from './config.js';
+import { type DeviceInfo, devicesOf, type FuzzProgram, type FuzzThread } from './program.js';
+import type { Rand } from './rand.js';
+import { initialThreadState, ruleProblems, stepRule } from './rules.js';
+
+type State = ReturnType<typeof initialThreadState>;
+
+/** what the threads of one program share while they are generated */
+export interface GenContext {
+  readonly r: Rand;
+  readonly cfg: FuzzConfig;
+  readonly topology: Topology;
+  readonly devices: ReadonlyMap<string, DeviceInfo>;
+  /** the swarm subset: kinds this program draws */
+  readonly kinds: ReadonlyArray<readonly [FuzzOpKind, number]>;
+  /** names already used (domains, handles, mappings) */
+  readonly used: Set<string>;
+  /** devices that exist at some point (present, or added by some thread) */
+  readonly exists: Set<string>;
+}
+
+/** the swarm subset: each kind with a weight is in with probability `swarm`; at least two */
+export function swarmKinds(r: Rand, cfg: FuzzConfig): Array<readonly [FuzzOpKind, number]> {
+  const all = fuzzOpKinds.filter((k) => (cfg.ops[k] ?? 0) > 0);
+  let chosen = all.filter(() => r.chance(cfg.program.swarm));
+  if (chosen.length < 2) chosen = r.shuffle(all).slice(0, Math.min(2, all.length));
+  return chosen.map((k) => [k, cfg.ops[k]] as const);
+}
+
+function fresh(ctx: GenContext, prefix: string): string {
+  for (let i = 0; ; i++) {
+    const n = `${prefix}${i}`;
+    if (!ctx.used.has(n)) {
+      ctx.used.add(n);
+      return n;
+    }
+  }
+}
+
+/** the names a program already uses, so mutations draw new ones */
+export function namesUsed(p: FuzzProgram): Set<string> {
+  const used = new Set<string>();
+  for (const t of p.threads) {
+    for (const op of t.ops) {
+      if (op.op === 'domainAlloc') used.add(op.domain);
+      if (op.op === 'dmaMap') used.add(op.as);
+      if ('handle' in op && op.handle !== undefined) used.add(op.handle);
+    }
+  }
+  return used;
+}
+
+/** One thread's generation: its state (rules.ts) and the operations emitted so far. */
+class ThreadGen {
+  readonly ops: Op[] = [];
+  s: State;
+
+  constructor(
+    readonly ctx: GenContext,
+    /** devices whose whole life this thread runs */
+    readonly homes: readonly string[],
+    initial: State,
+  ) {
+    this.s = initial;
+  }
+
+  /** append `op` if its rule holds; false (and nothing changed) otherwise */
+  emit(op: Op): boolean {
+    const why = stepRule(this.s, op, this.ctx.devices);
+    if (why !== null) throw new Error(`fuzz generator: ${op.op}: ${why}`);
+    this.ops.push(op);
+    return true;
+  }
+
+  /** run `fn` on a copy of the state; keep its operations only if it succeeds */
+  attempt(fn: () => boolean): boolean {
+    const saved = structuredClone(this.s);
+    const n = this.ops.length;
+    let ok = false;
+    try {
+      ok = fn();
+    } catch (e) {
+      if (!(e instanceof Error && e.message.startsWith('fuzz generator:'))) throw e;
+      ok = false;
+    }
+    if (!ok) {
+      this.s = saved;
+      this.ops.length = n;
+    }
+    return ok;
+  }
+
+  private get r(): Rand {
+    return this.ctx.r;
+  }
+
+  /** home devices that are on the bus now */
+  private live(): string[] {
+    return this.homes.filter((d) => !this.s.removed.has(d) && (this.ctx.devices.get(d)!.present || this.s.added.has(d)));
+  }
+
+  private kindOn(kind: FuzzOpKind): boolean {
+    return this.ctx.kinds.some(([k]) => k === kind);
+  }
+
+  // ---- prerequisites ----------------------------------------------------------------------
+
+  /** a home device held by a driver or an owner, binding one if needed */
+  private held(prefer?: 'dma' | 'vfio'): string | null {
+    const live = this.live();
+    const holding = live.filter((d) => (prefer === undefined ? this.s.bound.has(d) || this.s.claims.has(`${d}|group`) : this.s.bound.get(d) === prefer));
+    if (holding.length > 0 && this.r.chance(0.8)) return this.r.pick(holding);
+    const free = live.filter((d) => !this.s.bound.has(d));
+    if (free.length === 0) return holding.length > 0 ? this.r.pick(holding) : null;
+    const d = this.r.pick(free);
+    const vfio = prefer === undefined ? this.r.chance(0.5) : prefer === 'vfio';
+    this.emit({ op: 'bind', dev: d, ...(vfio ? { driverManagedDma: true } : {}) });
+    return d;
+  }
+
+  /** a claim on `dev` (device API on a vfio-bound device, else the group API) */
+  private claimed(dev: string): boolean {
+    if (this.s.claims.has(`${dev}|device`) || this.s.claims.has(`${dev}|group`)) return true;
+    const bound = this.s.bound.get(dev);
+    const group = bound !== 'vfio' || this.r.chance(0.25);
+    if (bound === undefined && !group) this.emit({ op: 'bind', dev, driverManagedDma: true });
+    // the owner cookies of the kernel's callers: a VFIO container claims a group, iommufd a
+    // device; no caller claims a group and one of its devices with one cookie
+    return this.emit({ op: 'claim', dev, ...(group ? { owner: 'vfio-container', group: true } : { owner: 'iommufd' }) });
+  }
+
+  /** an allocated domain of this thread, allocating one (for a device it holds) if needed */
+  private domain(forDev?: string, pasid = false): string | null {
+    const alive = [...this.s.domains];
+    if (alive.length > 0 && this.r.chance(0.6)) return this.r.pick(alive);
+    const dev = forDev ?? this.held();
+    if (dev === null) return alive.length > 0 ? this.r.pick(alive) : null;
+    if (!this.s.bound.has(dev) && !this.s.claims.has(`${dev}|group`)) return null;
+    const domain = fresh(this.ctx, 'D');
+    const vfio = this.s.bound.get(dev) !== 'dma';
+    this.emit({
+      op: 'domainAlloc',
+      dev,
+      domain,
+      ...(pasid || this.r.chance(0.4) ? { pasid: true } : {}),
+      ...(vfio && this.r.chance(0.5) ? { iommufd: true } : {}),
+    });
+    return domain;
+  }
+
+  /** undo what depends on `dev` in this thread (mappings, PASIDs, attachment, claims), then maybe unbind */
+  close(dev: string, unbind: boolean): void {
+    for (const [b, d] of [...this.s.bufs]) if (d === dev) this.emit({ op: 'dmaUnmap', dev, handle: b });
+    for (const [k, domain] of [...this.s.pasids]) {
+      const [d, p] = k.split('/');
+      if (d === dev) this.emit({ op: 'pasidDetach', dev, domain, pasid: Number(p) });
+    }
+    const a = this.s.attached.get(dev);
+    if (a !== undefined) this.emit({ op: 'detach', dev, domain: a.domain });
+    if (this.s.claims.has(`${dev}|device`) || this.s.claims.has(`${dev}|group`)) {
+      for (const [k, domain] of [...this.s.pasids]) {
+        const [d, p] = k.split('/');
+        this.emit({ op: 'pasidDetach', dev: d!, domain, pasid: Number(p) });
+      }
+    }
+    for (const g of ['device', 'group'] as const) {
+      if (this.s.claims.has(`${dev}|${g}`)) this.emit({ op: 'releaseOwner', dev, ...(g === 'group' ? { group: true } : {}) });
+    }
+    if (unbind && this.s.bound.has(dev)) this.emit({ op: 'unbind', dev });
+  }
+
+  /** detach every user of `domain`, then free it */
+  free(domain: string): void {
+    for (const [dev, a] of [...this.s.attached]) if (a.domain === domain) this.emit({ op: 'detach', dev, domain });
+    for (const [k, d] of [...this.s.pasids]) {
+      if (d !== domain) continue;
+      const [dev, p] = k.split('/');
+      this.emit({ op: 'pasidDetach', dev: dev!, domain, pasid: Number(p) });
+    }
+    for (const m of [...(this.s.maps.get(domain) ?? [])]) this.emit({ op: 'unmap', domain, iova: m.iova, size: m.size });
+    this.emit({ op: 'domainFree', domain });
+  }
+
+  // ---- one drawn operation ---------------------------------------------------------------
+
+  draw(kind: FuzzOpKind): boolean {
+    const r = this.r;
+    const s = this.s;
+    switch (kind) {
+      case 'bind': {
+        const free = this.live().filter((d) => !s.bound.has(d));
+        if (free.length === 0) return false;
+        return this.emit({ op: 'bind', dev: r.pick(free), ...(r.chance(0.5) ? { driverManagedDma: true } : {}) });
+      }
+      case 'unbind': {
+        const bound = [...s.bound.keys()];
+        if (bound.length === 0) return false;
+        this.close(r.pick(bound), true);
+        return true;
+      }
+      case 'claim': {
+        const cands = this.live().filter((d) => s.bound.get(d) !== 'dma' && !s.claims.has(`${d}|device`) && !s.claims.has(`${d}|group`));
+        if (cands.length === 0) return false;
+        return this.claimed(r.pick(cands));
+      }
+      case 'releaseOwner': {
+        const claims = [...s.claims];
+        if (claims.length === 0) return false;
+        const [dev] = r.pick(claims).split('|');
+        for (const [k, domain] of [...s.pasids]) {
+          const [d, p] = k.split('/');
+          this.emit({ op: 'pasidDetach', dev: d!, domain, pasid: Number(p) });
+        }
+        this.close(dev!, false);
+        return true;
+      }
+      case 'domainAlloc':
+        return this.domain(undefined, this.kindOn('pasidAttach') && r.chance(0.5)) !== null;
+      case 'domainFree': {
+        const alive = [...s.domains];
+        if (alive.length === 0) return false;
+        this.free(r.pick(alive));
+        return true;
+      }
+      case 'attach': {
+        const cands = this.live().filter((d) => !s.attached.has(d) && s.bound.get(d) !== 'dma');
+        const drivers = this.live().filter((d) => !s.attached.has(d) && s.bound.get(d) === 'dma');
+        if (cands.length > 0 && (drivers.length === 0 || r.chance(0.8))) {
+          const dev = r.pick(cands);
+          this.claimed(dev);
+          const domain = this.domain(dev);
+          if (domain === null) return false;
+          const api = r.chance(0.5) ? 'handle' : 'group';
+          return this.emit({ op: 'attach', dev, domain, api, ...(api === 'handle' ? { handle: fresh(this.ctx, 'h') } : {}) });
+        }
+        if (drivers.length === 0) return false;
+        // iommu_attach_device() by a bound DMA-API driver
+        const dev = r.pick(drivers);
+        const domain = this.domain(dev);
+        if (domain === null) return false;
+        return this.emit({ op: 'attach', dev, domain, api: 'device' });
+      }
+      case 'detach': {
+        const att = [...s.attached.keys()];
+        if (att.length === 0) return false;
+        const dev = r.pick(att);
+        return this.emit({ op: 'detach', dev, domain: s.attached.get(dev)!.domain });
+      }
+      case 'replace': {
+        let att = [...s.attached].filter(([, a]) => a.api === 'handle').map(([d]) => d);
+        if (att.length === 0) {
+          if (!this.draw('attach')) return false;
+          att = [...s.attached].filter(([, a]) => a.api === 'handle').map(([d]) => d);
+          if (att.length === 0) return false;
+        }
+        const dev = r.pick(att);
+        const cur = this.s.attached.get(dev)!.domain;
+        const others = [...this.s.domains].filter((d) => d !== cur);
+        const domain = others.length > 0 && r.chance(0.7) ? r.pick(others) : this.domain(dev);
+        if (domain === null) return false;
+        return this.emit({ op: 'replace', dev, domain, handle: fresh(this.ctx, 'h') });
+      }
+      case 'pasidAttach': {
+        const owned = this.live().filter((d) => s.claims.has(`${d}|device`) || s.claims.has(`${d}|group`));
+        const free = this.live().filter((d) => s.bound.get(d) !== 'dma');
+        const dev = owned.length > 0 && r.chance(0.8) ? r.pick(owned) : free.length > 0 ? r.pick(free) : null;
+        if (dev === null) return false;
+        this.claimed(dev);
+        const info = this.ctx.devices.get(dev)!;
+        const max = Math.max(1, Math.min(3, info.pasids - 1));
+        const p = r.between(1, max);
+        if (this.s.pasids.has(`${dev}/${p}`)) return false;
+        const domain = this.domain(dev, true);
+        if (domain === null) return false;
+        return this.emit({ op: 'pasidAttach', dev, domain, pasid: p, ...(r.chance(0.5) ? { handle: fresh(this.ctx, 'h') } : {}) });
+      }
+      case 'pasidReplace': {
+        if (this.s.pasids.size === 0 && !this.draw('pasidAttach')) return false;
+        const [k, cur] = r.pick([...this.s.pasids]);
+        const [dev, p] = k.split('/');
+        const others = [...this.s.domains].filter((d) => d !== cur);
+        const domain = others.length > 0 && r.chance(0.7) ? r.pick(others) : this.domain(dev, true);
+        if (domain === null) return false;
+        return this.emit({ op: 'pasidReplace', dev: dev!, domain, pasid: Number(p), handle: fresh(this.ctx, 'h') });
+      }
+      case 'pasidDetach': {
+        if (s.pasids.size === 0) return false;
+        const [k, domain] = r.pick([...s.pasids]);
+        const [dev, p] = k.split('/');
+        return this.emit({ op: 'pasidDetach', dev: dev!, domain, pasid: Number(p) });
+      }
+      case 'map': {
+        const domain = this.domain();
+        if (domain === null) return false;
+        const maps = this.s.maps.get(domain) ?? [];
+        for (let tries = 0; tries < 4; tries++) {
+          const iova = (0x10 + r.below(0xf0)) * 0x1000;
+          const size = r.pick([0x1000, 0x2000]);
+          if (maps.some((m) => iova < m.iova + m.size && m.iova < iova + size)) continue;
+          return this.emit({ op: 'map', domain, iova, paddr: (0x200 + r.below(0x100)) * 0x1000, size });
+        }
+        return false;
+      }
+      case 'unmap': {
+        const all = [...s.maps].flatMap(([domain, list]) => list.map((m) => ({ domain, ...m })));
+        if (all.length === 0) return false;
+        const m = r.pick(all);
+        return this.emit({ op: 'unmap', domain: m.domain, iova: m.iova, size: m.size });
+      }
+      case 'dmaMap': {
+        const dev = this.held('dma');
+        if (dev === null || s.bound.get(dev) !== 'dma') return false;
+        return this.emit({ op: 'dmaMap', dev, paddr: (0x100 + r.below(0x100)) * 0x1000, as: fresh(this.ctx, 'buf') });
+      }
+      case 'dmaUnmap': {
+        const bufs = [...s.bufs];
+        if (bufs.length === 0) return false;
+        const [b, dev] = r.pick(bufs);
+        return this.emit({ op: 'dmaUnmap', dev, handle: b });
+      }
+      case 'dma': {
+        const bufs = [...s.bufs];
+        if (bufs.length > 0 && r.chance(0.6)) {
+          const [b, dev] = r.pick(bufs);
+          return this.emit({ op: 'dma', dev, handle: b });
+        }
+        return this.stateless('dma');
+      }
+      case 'prepareMsi': {
+        const dev = this.held('dma');
+        if (dev === null || s.bound.get(dev) !== 'dma') return false;
+        return this.emit({ op: 'prepareMsi', dev, doorbell: 0x0800_0000 + r.below(4) * 0x1000 });
+      }
+      case 'reset':
+      case 'setType':
+      case 'resvRegions':
+        return this.stateless(kind);
+      // structural: placed by generateThread / generateProgram
+      case 'hotAdd':
+      case 'remove':
+      case 'register':
+      case 'unregister':
+        return false;
+    }
+  }
+
+  /** an operation on any device that exists at some point, from any thread */
+  private stateless(kind: 'reset' | 'setType' | 'resvRegions' | 'dma'): boolean {
+    const r = this.r;
+    const devs = [...this.ctx.devices.values()].filter((d) => !d.bridge && this.ctx.exists.has(d.name) && (kind !== 'reset' || d.pci));
+    // not on a device this thread has removed (its own take-downs come last anyway)
+    const here = (d: DeviceInfo): boolean => (this.homes.includes(d.name) ? d.present || this.s.added.has(d.name) : true);
+    const ok = devs.filter((d) => !this.s.removed.has(d.name) && here(d));
+    if (ok.length === 0) return false;
+    const d = r.pick(ok);
+    switch (kind) {
+      case 'reset': {
+        const method = r.chance(0.6) ? undefined : (r.pick(d.resets) as PciResetMethod);
+        return this.emit({ op: 'reset', dev: d.name, ...(method === undefined ? {} : { method }) });
+      }
+      case 'setType':
+        return this.emit({ op: 'setType', dev: d.name, type: r.pick(['identity', 'DMA', 'DMA-FQ', 'auto'] as const) });
+      case 'resvRegions':
+        return this.emit({ op: 'resvRegions', dev: d.name });
+      case 'dma': {
+        const pasid = d.pasids > 1 && r.chance(0.3) ? { pasid: r.between(1, Math.min(3, d.pasids - 1)) } : {};
+        return this.emit({ op: 'dma', dev: d.name, iova: (0x10 + r.below(0xf0)) * 0x1000, ...pasid });
+      }
+    }
+  }
+}
+
+export interface ThreadPlan {
+  readonly homes: readonly string[];
+  /** IOMMUs this thread registers (at a random point) */
+  readonly registers: readonly string[];
+  /** IOMMUs this thread unregisters at its end */
+  readonly unregisters: readonly string[];
+}
+
+/** one thread: hotAdds first, drawn operations (with registrations among them), then take-downs */
+export function generateThread(ctx: GenContext, name: string, plan: ThreadPlan, base: State): FuzzThread {
+  const r = ctx.r;
+  const g = new ThreadGen(ctx, plan.homes, base);
+  for (const d of plan.homes) if (!ctx.devices.get(d)!.present) g.emit({ op: 'hotAdd', dev: d });
+  const n = r.between(1, Math.max(1, ctx.cfg.program.maxOpsPerThread));
+  const registerAt = plan.registers.map(() => r.between(0, n));
+  for (let i = 0; i <= n; i++) {
+    plan.registers.forEach((iommu, j) => {
+      if (registerAt[j] === i) g.emit({ op: 'register', iommu });
+    });
+    if (i === n) break;
+    const kind = r.weighted(ctx.kinds);
+    if (kind === null) break;
+    g.attempt(() => g.draw(kind));
+  }
+  const kindOn = (k: FuzzOpKind): boolean => ctx.kinds.some(([x]) => x === k);
+  const live = plan.homes.filter((d) => !g.s.removed.has(d));
+  const behindUnregistered = new Set(
+    [...ctx.devices.values()].filter((d) => d.iommu !== null && plan.unregisters.includes(d.iommu)).map((d) => d.name),
+  );
+  const closeAll = r.chance(ctx.cfg.program.closeOut) || plan.unregisters.length > 0;
+  if (closeAll) {
+    for (const d of live) g.close(d, true);
+    for (const dom of [...g.s.domains]) if (r.chance(0.7)) g.free(dom);
+  }
+  // take-downs: every close first (a thread's removes and unregisters come last)
+  const removes = kindOn('remove') ? live.filter((d) => r.chance(0.5) && (ctx.devices.get(d)!.present || g.s.added.has(d))) : [];
+  for (const d of removes) g.close(d, r.chance(0.5) || g.s.bound.get(d) === 'vfio');
+  for (const iommu of plan.unregisters) {
+    if (!g.s.registered.has(iommu)) continue;
+    for (const d of behindUnregistered) if (plan.homes.includes(d) && !g.s.removed.has(d)) g.close(d, true);
+  }
+  for (const d of removes) g.emit({ op: 'remove', dev: d });
+  for (const iommu of plan.unregisters) if (g.s.registered.has(iommu)) g.emit({ op: 'unregister', iommu });
+  return { name, ops: g.ops };
+}
+
+export function generateProgram(r: Rand, cfg: FuzzConfig, topology: Topology): FuzzProgram {
+  const devices = new Map(devicesOf(topology).map((d) => [d.name, d]));
+  const kinds = swarmKinds(r, cfg);
+  const kindOn = (k: FuzzOpKind): boolean => kinds.some(([x]) => x === k);
+  const nThreads = r.between(1, Math.max(1, cfg.program.maxThreads));
+  // homes: every usable device belongs to one thread (or to none: resets and sysfs only)
+  const homes: string[][] = Array.from({ length: nThreads }, () => []);
+  const exists = new Set<string>();
+  for (const d of devices.values()) {
+    if (d.bridge) continue;
+    if (!d.present && !kindOn('hotAdd')) continue;
+    exists.add(d.name);
+    if (d.present && r.chance(0.15)) continue;
+    homes[r.below(nThreads)]!.push(d.name);
+  }
+  const registers: string[][] = homes.map(() => []);
+  const unregisters: string[][] = homes.map(() => []);
+  for (const i of topology.iommus) {
+    const t = r.below(nThreads);
+    if (i.registered === false) registers[t]!.push(i.name);
+    if (kindOn('unregister') && r.chance(0.3)) {
+      // the unregistering thread owns every device behind the instance
+      const behind = [...devices.values()].filter((d) => d.iommu === i.name).map((d) => d.name);
+      for (const h of homes) for (let k = h.length - 1; k >= 0; k--) if (behind.includes(h[k]!)) h.splice(k, 1);
+      homes[t]!.push(...behind.filter((d) => exists.has(d)));
+      unregisters[t]!.push(i.name);
+    }
+  }
+  const ctx: GenContext = { r, cfg, topology, devices, kinds, used: new Set(), exists };
+  const program0: FuzzProgram = { topology, threads: [], prologue: [], patches: cfg.patches };
+  const threads = homes.map((h, ti) =>
+    generateThread(ctx, `t${ti}`, { homes: h, registers: registers[ti]!, unregisters: unregisters[ti]! }, initialThreadState(program0)),
+  );
+  const prologue = threads.map((t) => (t.ops.length > 0 && r.chance(cfg.program.prologue) ? r.between(1, t.ops.length) : 0));
+  const p: FuzzProgram = { topology, threads, prologue, patches: cfg.patches };
+  const problems = ruleProblems(p);
+  if (problems.length > 0) throw new Error(`fuzz generator broke its rules: ${problems.join('; ')}`);
+  return p;
+}

@@ -1,0 +1,308 @@
+// What the fuzzer does with a new signature: shrink the program that showed it (drop threads,
+// operations, devices, bridges, topology features, driver knobs, patches) while the same
+// signature still occurs, give the result canonical names, shrink the schedule (explorer/
+// minimize.ts, keeping the signature), and make it a scenario file whose `expect:` is what
+// `iommulab check` finds in it. Every search here is seeded: the same input gives the same
+// reproducer.
+import { type CheckOptions, checkScenario } from '../check/check.js';
+import { minimize } from '../explorer/minimize.js';
+import { runOnce } from '../explorer/run-once.js';
+import { encodeSchedule } from '../explorer/schedule.js';
+import type { FaultPlan } from '../rt/execution.js';
+import { violationKinds, type ViolationKind } from '../rt/violation.js';
+import { executionReport } from '../report/text.js';
+import { iommuScenario } from '../scenarios/iommu/build.js';
+import type { IommuScenarioSpec } from '../scenarios/iommu/spec.js';
+import { validateSpec } from '../scenarios/iommu/validate.js';
+import { canonicalize } from './canonical.js';
+import type { FuzzConfig, SearchBudget } from './config.js';
+import { finalize } from './finalize.js';
+import { devicesOf, type FuzzProgram, without } from './program.js';
+import { deriveSeed } from './rand.js';
+import { ruleProblems } from './rules.js';
+import { type FuzzFaults, searchProgram, type Witness } from './search.js';
+import { signatureOf } from './signature.js';
+
+export interface TriageInput {
+  readonly program: FuzzProgram;
+  readonly witness: Witness;
+  readonly config: FuzzConfig;
+  readonly seed: number;
+}
+
+export interface CheckSummary {
+  /** the command that confirms the reproducer (the default search, or a seeded one) */
+  readonly command: string;
+  readonly matches: boolean;
+  readonly exhaustive: boolean;
+  readonly executions: number;
+  readonly kinds: readonly string[];
+}
+
+export interface TriageOutput {
+  readonly rawSignature: string;
+  /** the signature of the minimized, canonically named reproducer */
+  readonly signature: string;
+  readonly kind: string;
+  readonly program: FuzzProgram;
+  readonly spec: IommuScenarioSpec;
+  /** schedule of the replay key (with n<N>/ for fail_nth) */
+  readonly schedule: string;
+  readonly splat: string;
+  /** the replayed execution's full report (splat with alloc/free stacks, trace) */
+  readonly report: string;
+  readonly check: CheckSummary | null;
+  /** the minimized program shows the signature again (else the original program is kept) */
+  readonly reproduced: boolean;
+  readonly candidates: number;
+  readonly executions: number;
+}
+
+/** the search a candidate gets: only the search that found the witness, with the triage budget */
+function triageSearch(w: Witness, cfg: FuzzConfig): { budget: SearchBudget; faults: FuzzFaults[] } {
+  const e = cfg.triage.executions;
+  const none = { ...cfg.search, random: 0, pct: 0, pctDepths: [], dfsBounds: [] };
+  if (w.faults.mode === 'choice') return { budget: { ...none, faultChoice: e }, faults: ['choice'] };
+  if (w.faults.mode === 'nth') return { budget: none, faults: ['nth'] };
+  const pct = /^pct\(d=(\d+)\)$/.exec(w.search);
+  if (pct !== null) return { budget: { ...none, pct: e, pctDepths: [Number(pct[1])] }, faults: [] };
+  const dfs = /^dfs\(<=(\d+)\)$/.exec(w.search);
+  if (dfs !== null) return { budget: { ...none, dfsBounds: [Number(dfs[1])], dfsExecutions: e }, faults: [] };
+  return { budget: { ...none, random: e }, faults: [] };
+}
+
+/** the signature without the names in its message: kind and reporting function */
+function sigHead(sig: string): string {
+  const i = sig.indexOf(': ');
+  return i < 0 ? sig : sig.slice(0, i);
+}
+
+export function scenarioName(signature: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < signature.length; i++) h = Math.imul(h ^ signature.charCodeAt(i), 0x01000193) >>> 0;
+  return `fuzz-${h.toString(16).padStart(8, '0')}`;
+}
+
+export function triage(input: TriageInput): TriageOutput {
+  const { witness, config } = input;
+  const { budget, faults } = triageSearch(witness, config);
+  const seed = deriveSeed(input.seed, 0x7a1a9e);
+  let candidates = 0;
+  let executions = 0;
+  type Found = { spec: IommuScenarioSpec; witnesses: readonly Witness[] } | null;
+  const find = (p: FuzzProgram, target: string | undefined): Found => {
+    if (ruleProblems(p).length > 0) return null;
+    const { spec } = finalize(p, 'triage');
+    if (validateSpec(spec).length > 0) return null;
+    const program = iommuScenario(spec).program;
+    const r = searchProgram(spec, program, { budget, faults, seed, ...(target === undefined ? {} : { target }) });
+    executions += r.executions;
+    return { spec, witnesses: r.witnesses };
+  };
+  const keeps = (p: FuzzProgram): boolean => {
+    if (candidates >= config.triage.candidates) return false;
+    candidates++;
+    return find(p, witness.signature)?.witnesses.some((w) => w.signature === witness.signature) === true;
+  };
+  let cur = input.program;
+  const tryAll = (cands: () => Iterable<FuzzProgram>): boolean => {
+    for (const c of cands()) {
+      if (candidates >= config.triage.candidates) return false;
+      if (keeps(c)) {
+        cur = c;
+        return true;
+      }
+    }
+    return false;
+  };
+  // greedy: take the first smaller program that keeps the signature, and start over from it
+  for (let changed = true; changed && candidates < config.triage.candidates;) {
+    changed =
+      tryAll(() => dropThreads(cur)) ||
+      tryAll(() => dropOps(cur)) ||
+      tryAll(() => dropTopology(cur)) ||
+      tryAll(() => morePrologue(cur));
+  }
+  // canonical names, and the signature they give
+  let reproduced = false;
+  let program = cur;
+  let found: Witness | null = null;
+  const canon = canonicalize(cur);
+  const again = find(canon, undefined);
+  const sameBug =
+    again?.witnesses.find((w) => w.signature === witness.signature) ??
+    again?.witnesses.find((w) => w.kind === witness.kind && sigHead(w.signature) === sigHead(witness.signature));
+  if (sameBug !== undefined) {
+    program = canon;
+    found = sameBug;
+    reproduced = true;
+  } else {
+    const plain = find(cur, witness.signature);
+    found = plain?.witnesses.find((w) => w.signature === witness.signature) ?? null;
+    reproduced = found !== null;
+  }
+  const w = found ?? witness;
+  const signature = found?.signature ?? witness.signature;
+  const name = scenarioName(signature);
+  const kindOk = (violationKinds as readonly string[]).includes(w.kind);
+  const { spec: plainSpec } = finalize(reproduced ? program : input.program, name, `iommulab fuzz: ${signature}`.slice(0, 200));
+  const scenarioFaults: FaultPlan | undefined = w.faults.mode === 'none' ? undefined : w.faults.mode === 'nth' ? { mode: 'nth', nth: 1 } : { mode: 'choice', maxFailures: 1 };
+  let spec: IommuScenarioSpec = {
+    ...plainSpec,
+    expect: { violations: [kindOk ? (w.kind as ViolationKind) : 'bug'] },
+    ...(scenarioFaults === undefined ? {} : { faults: scenarioFaults }),
+  };
+  // the schedule, shrunk while the signature stays
+  let choices = w.choices;
+  if (kindOk && reproduced) {
+    const prog = iommuScenario(spec).program;
+    const m = minimize(prog, w.kind as ViolationKind, w.choices, w.faults, true, 300);
+    executions += m.attempts;
+    if (!Number.isNaN(m.steps)) {
+      const exec = runOnce(prog, m.choices, { faults: w.faults, warnFails: true, trace: false, strict: true });
+      if (exec.violations.some((v) => signatureOf(v) === signature)) choices = m.choices;
+    }
+  }
+  const nth = w.faults.mode === 'nth' ? w.faults.nth : undefined;
+  const schedule = encodeSchedule(nth === undefined ? { choices } : { choices, nth });
+  // what `iommulab check` finds in it becomes its expectation
+  let check: CheckSummary | null = null;
+  if (kindOk) {
+    const r = confirm(spec, w.kind as ViolationKind, config.triage.checkSeconds, Math.max(200, 10 * config.triage.executions));
+    check = r.summary;
+    spec = { ...spec, expect: { violations: r.expect } };
+  }
+  const file = 'repro.yaml';
+  let report = w.splat;
+  let splat = w.splat;
+  if (kindOk) {
+    const exec = runOnce(iommuScenario(spec).program, choices, { faults: w.faults, warnFails: true, trace: true, strict: false });
+    const v = exec.violations.find((x) => signatureOf(x) === signature);
+    if (v !== undefined) splat = v.splat;
+    report = executionReport(file, schedule, exec);
+  }
+  const description =
+    `Found by iommulab fuzz (signature: ${signature}). Replay: iommulab replay ${file} ${schedule}. ` +
+    `Every caller precondition holds (src/fuzz/rules.ts); operations accept any return code (&any).`;
+  spec = { ...spec, description };
+  const kept = reproduced ? program : input.program;
+  const rawSignature = witness.signature;
+  const kind = w.kind;
+  return {
+    rawSignature, signature, kind, program: kept, spec, schedule, splat, report, check, reproduced, candidates, executions,
+  };
+}
+
+/** run the reproducer the way a user would, and make its expectation what the check finds */
+type Confirmed = { summary: CheckSummary; expect: ViolationKind[] };
+function confirm(spec: IommuScenarioSpec, kind: ViolationKind, seconds: number, n: number): Confirmed {
+  const s = iommuScenario(spec);
+  // every check is bounded by executions, not time: it finds the same whatever the load
+  const sampled = { executions: n, timeLimitMs: 3_600_000, minimize: false };
+  const tries: Array<{ opts: Partial<CheckOptions>; command: string }> = [
+    // the exhaustive search capped by executions too; the time limit is a safety net only
+    { opts: { maxExecutions: 5 * n, timeLimitMs: seconds * 1000, minimize: false }, command: `iommulab check repro.yaml --max-executions ${5 * n}` },
+    { opts: { strategy: 'pct', seed: 1, pctDepth: 3, ...sampled }, command: `iommulab check repro.yaml --strategy pct --seed 1 --executions ${n} --depth 3` },
+    { opts: { strategy: 'random', seed: 1, ...sampled }, command: `iommulab check repro.yaml --strategy random --seed 1 --executions ${n}` },
+  ];
+  let last: CheckSummary | null = null;
+  for (const t of tries) {
+    const o = checkScenario(s, t.opts);
+    const kinds = [...new Set(o.violations.map((v) => v.kind))];
+    kinds.sort((a, b) => violationKinds.indexOf(a) - violationKinds.indexOf(b));
+    last = { command: t.command, matches: kinds.includes(kind), exhaustive: o.exhaustive, executions: o.executions, kinds };
+    if (kinds.includes(kind)) return { summary: last, expect: kinds };
+  }
+  return { summary: { ...last!, matches: false }, expect: [kind] };
+}
+
+// ---- candidates, largest cuts first ----------------------------------------------------------
+
+function* dropThreads(p: FuzzProgram): Iterable<FuzzProgram> {
+  if (p.threads.length <= 1) return;
+  for (let i = p.threads.length - 1; i >= 0; i--) {
+    yield { ...p, threads: p.threads.filter((_, j) => j !== i), prologue: p.prologue.filter((_, j) => j !== i) };
+  }
+}
+
+function* dropOps(p: FuzzProgram): Iterable<FuzzProgram> {
+  for (let t = 0; t < p.threads.length; t++) {
+    const th = p.threads[t]!;
+    for (let i = th.ops.length - 1; i >= 0; i--) {
+      const ops = th.ops.filter((_, j) => j !== i);
+      const prologue = p.prologue.map((n, j) => (j === t && i < n ? n - 1 : n));
+      yield { ...p, threads: p.threads.map((x, j) => (j === t ? { ...x, ops } : x)), prologue };
+    }
+  }
+}
+
+function* morePrologue(p: FuzzProgram): Iterable<FuzzProgram> {
+  // fewer interleavings: leading operations run alone first
+  for (let t = 0; t < p.threads.length; t++) {
+    const n = p.prologue[t] ?? 0;
+    if (n < p.threads[t]!.ops.length) yield { ...p, prologue: p.prologue.map((x, j) => (j === t ? n + 1 : x)) };
+  }
+}
+
+const deviceFeatures = ['ats', 'pasids', 'acs', 'aliases', 'resv', 'untrusted', 'reset', 'quirkResetViaFlr', 'cxl', 'iommu', 'multifunction', 'sids'] as const;
+
+function* dropTopology(p: FuzzProgram): Iterable<FuzzProgram> {
+  const t = p.topology;
+  const used = new Set(p.threads.flatMap((th) => th.ops.flatMap((op) => ('dev' in op ? [op.dev] : []))));
+  const pci = t.pci ?? [];
+  const platform = t.platform ?? [];
+  // devices no operation names, then bridges with nothing behind them
+  for (const d of [...pci].reverse()) {
+    if (used.has(d.name)) continue;
+    if (d.bridge !== undefined && pci.some((x) => x.bus === d.bridge!.secondary)) continue;
+    yield { ...p, topology: { ...t, pci: pci.filter((x) => x !== d) } };
+  }
+  for (const d of [...platform].reverse()) {
+    if (!used.has(d.name)) yield { ...p, topology: { ...t, platform: platform.filter((x) => x !== d) } };
+  }
+  // devices present at boot instead of hot-added
+  for (const d of devicesOf(t)) {
+    if (d.present) continue;
+    const threads = p.threads.map((th) => ({ ...th, ops: th.ops.filter((op) => !(op.op === 'hotAdd' && op.dev === d.name)) }));
+    const prologue = p.prologue.map((n, i) => Math.max(0, n - (p.threads[i]!.ops.length - threads[i]!.ops.length)));
+    const present = <T extends { name: string; present?: boolean }>(x: T): T => (x.name === d.name ? without(x, 'present') : x);
+    const plat = t.platform === undefined ? {} : { platform: platform.map(present) };
+    yield { ...p, threads, prologue, topology: { ...t, pci: pci.map(present), ...plat } };
+  }
+  // IOMMUs registered at boot instead of by an operation
+  for (const i of t.iommus) {
+    if (i.registered !== false) continue;
+    const threads = p.threads.map((th) => ({ ...th, ops: th.ops.filter((op) => !(op.op === 'register' && op.iommu === i.name)) }));
+    const prologue = p.prologue.map((n, k) => Math.max(0, n - (p.threads[k]!.ops.length - threads[k]!.ops.length)));
+    const iommus = t.iommus.map((x) => (x === i ? without(x, 'registered') : x));
+    yield { ...p, threads, prologue, topology: { ...t, iommus } };
+  }
+  // IOMMUs nothing is behind (never the first: it is every device's default)
+  for (const i of t.iommus.slice(1)) {
+    if ([...pci, ...platform].some((d) => d.iommu === i.name)) continue;
+    if (p.threads.some((th) => th.ops.some((op) => 'iommu' in op && op.iommu === i.name))) continue;
+    yield { ...p, topology: { ...t, iommus: t.iommus.filter((x) => x !== i) } };
+  }
+  // one feature of one device
+  for (const [list, key] of [[pci, 'pci'], [platform, 'platform']] as const) {
+    for (let k = 0; k < list.length; k++) {
+      for (const f of deviceFeatures) {
+        if (!(f in list[k]!)) continue;
+        const copy = { ...list[k]! } as Record<string, unknown>;
+        delete copy[f];
+        const next = list.map((x, j) => (j === k ? copy : x));
+        yield { ...p, topology: { ...t, [key]: next } };
+      }
+    }
+  }
+  // driver knobs, whole or one at a time; the command line; patches
+  for (const [k, v] of Object.entries(t)) {
+    if (['iommus', 'pci', 'platform', 'defaultDomainType', 'pausePoints'].includes(k) || v === null || typeof v !== 'object') continue;
+    yield { ...p, topology: without(t, k) };
+    for (const knob of Object.keys(v as object)) yield { ...p, topology: { ...t, [k]: without(v as object, knob) } };
+  }
+  if (t.defaultDomainType !== undefined) {
+    yield { ...p, topology: without(t, 'defaultDomainType') };
+  }
+  for (const patch of p.patches) yield { ...p, patches: p.patches.filter((x) => x !== patch) };
+}

@@ -1,0 +1,60 @@
+// Seed 000's driver-facing query, iommu_driver_get_domain_for_dev(), with a driver that asks it
+// from set_dev_pasid: SMMUv3's arm_smmu_blocking_set_dev_pasid() re-attaches the RID's domain
+// when the last PASID goes and that domain is identity or blocked (the mock knob
+// lastPasidRestoresRid). Prepare moves the PASIDs before it sets resetting_domain, so the
+// driver hears group->domain (finding).
+import { iommuScenario } from '../build.js';
+import type { IommuScenarioSpec } from '../spec.js';
+
+const topology: IommuScenarioSpec['topology'] = {
+  iommus: [{ name: 'smmu0' }],
+  mock: { lastPasidRestoresRid: true },
+  pci: [{ name: 'ep0', bus: 0, slot: 6, ats: true, pasids: 8, reset: ['flr'] }],
+  defaultDomainType: 'identity',
+};
+
+const prologue: IommuScenarioSpec['prologue'] = [
+  { op: 'domainAlloc', dev: 'ep0', domain: 'S', pasid: true },
+  { op: 'pasidAttach', dev: 'ep0', domain: 'S', pasid: 1 },
+];
+
+export const iommuResetPasidIdentity = iommuScenario({
+  name: 'iommu-reset-pasid-identity',
+  summary: 'finding F10: prepare removes the last PASID before setting resetting_domain; an SMMUv3-like driver puts the RID back on identity',
+  description:
+    'An ATS/PASID function on an identity default domain has a paging domain on PASID 1 (SVA-like) and is reset ' +
+    '(FLR). The driver, like arm_smmu_blocking_set_dev_pasid(), re-attaches the RID\'s domain when a device\'s last ' +
+    'PASID goes and iommu_driver_get_domain_for_dev() says it is identity or blocked. ' +
+    'pci_dev_reset_iommu_prepare() moves the RID to the blocking domain, then removes the PASIDs, and sets ' +
+    'resetting_domain only after that: removing PASID 1 asks the query, which still answers group->domain ' +
+    '(identity), and the driver puts the RID back on identity: the function is reset while bypassing, ATS aside ' +
+    '(I9). Variant resetPrepareOrder=early (resetting_domain set before staging, cleared if staging fails) fixes ' +
+    'it. See docs/FINDINGS.md.',
+  topology,
+  prologue,
+  threads: [{ name: 'reset', ops: [{ op: 'reset', dev: 'ep0', expect: 0 }] }],
+  expect: { violations: ['invariant'] },
+  variants: [{ patches: [{ resetPrepareOrder: 'early' }], expect: { pass: true } }],
+});
+
+export const iommuResetPasidDetach = iommuScenario({
+  name: 'iommu-reset-pasid-detach',
+  summary: 'seed 000: the driver-facing query during a reset: a PASID detached mid-reset must not unblock the RID',
+  description:
+    'As iommu-reset-pasid-identity with its prepare fixed (resetPrepareOrder=early), and the owner detaches PASID ' +
+    '1 while the function is reset, in any interleaving. During the reset the PASID detach is ' +
+    'not fenced: __iommu_remove_group_pasid() runs the blocked domain\'s set_dev_pasid() on the function in reset, ' +
+    'and the driver asks iommu_driver_get_domain_for_dev() what the RID is on. As merged the query answers ' +
+    'resetting_domain, the blocking domain, and the RID stays blocked. Variant resetDriverQuery=groupDomain (the ' +
+    'query as iommu_get_domain_for_dev() answers, before the series) answers identity, and the driver unblocks ' +
+    'the function in reset (I9): what the query is for (seed 000).',
+  topology,
+  patches: [{ resetPrepareOrder: 'early' }],
+  prologue,
+  threads: [
+    { name: 'reset', ops: [{ op: 'reset', dev: 'ep0', expect: 0 }] },
+    { name: 'owner', ops: [{ op: 'pasidDetach', dev: 'ep0', domain: 'S', pasid: 1, expect: 0 }] },
+  ],
+  expect: { pass: true },
+  variants: [{ patches: [{ resetDriverQuery: 'groupDomain' }], expect: { violations: ['invariant'] } }],
+});

@@ -1,0 +1,42 @@
+// The built-in known signatures stay true to the findings they name: each one with a replay
+// key is reported (the same signature, up to the names of domains) when its finding's scenario
+// replays that key, and a known-signatures file reads back as the same list.
+import assert from 'node:assert/strict';
+import { rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import { runOnce } from '../src/explorer/run-once.js';
+import { decodeSchedule } from '../src/explorer/schedule.js';
+import { builtinKnown, knownFileText, loadKnown } from '../src/fuzz/known.js';
+import { signatureOf } from '../src/fuzz/signature.js';
+import type { FaultPlan } from '../src/rt/execution.js';
+import { findScenario } from '../src/scenarios/registry.js';
+import { scratchDir } from './helpers/cli.js';
+
+const dir = scratchDir();
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+/** the fuzzer names a minimized reproducer's domains D0, D1...: the built-in scenarios name theirs freely */
+const anyDomainName = (sig: string): string => sig.replace(/\bdomain:\w+#N/g, 'domain:_#N');
+
+test('each built-in known signature is what its finding scenario reports at its replay key', () => {
+  for (const k of builtinKnown) {
+    assert.ok(k.replay !== undefined, `${k.signature}: no replay key`);
+    const s = findScenario(k.replay!.scenario);
+    assert.ok(s !== undefined, k.replay!.scenario);
+    const d = decodeSchedule(k.replay!.schedule);
+    const faults: FaultPlan = d.nth === undefined ? { mode: 'none' } : { mode: 'nth', nth: d.nth };
+    const exec = runOnce(s.program, d.choices, { faults, warnFails: true, trace: false, strict: false });
+    const sigs = exec.violations.map((v) => anyDomainName(signatureOf(v)));
+    assert.ok(sigs.includes(anyDomainName(k.signature)), `${k.note}: ${k.replay!.scenario} ${k.replay!.schedule} reports ${sigs.join('; ')}`);
+  }
+});
+
+test('a known-signatures file reads back as the list it was written from', () => {
+  const file = join(dir, 'known.txt');
+  writeFileSync(file, `\n${knownFileText(builtinKnown)}\n`);
+  const back = loadKnown(file);
+  assert.deepEqual(back.entries(), builtinKnown.map((k) => ({ signature: k.signature, note: k.note })));
+  assert.equal(loadKnown(undefined).size, builtinKnown.length);
+  assert.equal(loadKnown('none').size, 0);
+});
