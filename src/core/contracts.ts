@@ -16,7 +16,7 @@
 // reads the callback's arguments and data the caller's locks protect reads nothing more.
 import type { Device } from '../base/device.js';
 import { describeTranslation, HW_ABORT, type HwTranslation, sameTranslation } from '../hw/translation.js';
-import { type Access, type CheckSite, driverContract, type DriverCall, type Gen, lockHeldByMe, type ViolationKind } from '../sync/index.js';
+import { type Access, access, type CheckSite, driverContract, type DriverCall, type Gen, lockHeldByMe, type ViolationKind } from '../sync/index.js';
 import { iommuCore } from './globals.js';
 import { devIommuOps } from './dev-iommu.js';
 import { IOMMU_NO_PASID } from './domain-types.js';
@@ -218,8 +218,12 @@ export const contractCallbacks: readonly string[] = Object.keys(contracts);
  * release_device without it: then, and for a caller without the mutex, the entries are declared.
  */
 function entriesUnlessOrdered(sys: ContractSystem, dev: Device): readonly Access[] {
+  // the historical orders also clear dev->iommu_group outside the mutex (v5.19's
+  // iommu_group_remove_device()): then the pointer is a read of the contract as well, and the
+  // contract always takes its step (whether it needs one must not hang on an unyielded read)
+  if (iommuCore.patches.releaseOrder !== 'final') return [access(dev, 'iommuGroup'), ...sys.entryReads(dev)];
   const g = dev.iommuGroup;
-  if (g !== null && lockHeldByMe(g.mutex) && iommuCore.patches.releaseOrder === 'final') return [];
+  if (g !== null && lockHeldByMe(g.mutex)) return [];
   return sys.entryReads(dev);
 }
 

@@ -145,6 +145,28 @@ export const patchRegistry = [
     commit: 'none',
   },
   {
+    name: 'resetDoneOrder',
+    description: 'when pci_dev_reset_iommu_done() clears group->resetting_domain',
+    values: {
+      merged: 'as merged: after the RID and the PASIDs were re-attached',
+      early: 'a fix this model proposes: once the RID is back on group->domain, before the PASIDs are re-installed, so drivers asking from set_dev_pasid hear the RID\'s domain',
+    },
+    default: 'merged',
+    source: 'docs/FINDINGS.md F19 (found by the driver contracts)',
+    commit: 'none',
+  },
+  {
+    name: 'deferredAttachRecheck',
+    description: 'whether iommu_deferred_attach() tests attach_deferred again under the group mutex',
+    values: {
+      off: 'as merged: the lockless test only; a reset (or another first map) between it and the mutex makes it attach again with old = NULL',
+      on: 'a fix this model proposes: return 0 when attach_deferred was cleared meanwhile',
+    },
+    default: 'off',
+    source: 'docs/FINDINGS.md F21 (found by the driver contracts); spec core.md §4.6',
+    commit: 'none',
+  },
+  {
     name: 'mockNoIotlbInvalidate',
     description: 'the mock driver\'s IOTLB invalidation in iotlb_sync (after an unmap)',
     values: {

@@ -46,6 +46,7 @@ import {
   spinLock,
   spinUnlock,
   WARN_ON,
+  writeOnce,
 } from '../../sync/index.js';
 import { MockDev } from './device.js';
 import { MockDomain, type MockDomainKind } from './domain.js';
@@ -205,6 +206,30 @@ function* mockProbeFinalize(dev: Device): Gen {
   if (dev.iommuGroup !== null) lockdepAssertNotHeld(dev.iommuGroup.mutex);
 }
 
+/**
+ * The per-device state and the RID's domain in it are written by attach_dev and release_device,
+ * both under the group mutex, except in the historical release orders (patch releaseOrder), where
+ * release_device() runs without it and races an attach (seed 003, race 1): there they are yielded
+ * accesses (the yield rule), so the search sees both orders; in the final order plain ones.
+ */
+function releaseRacesAttach(): boolean {
+  return iommuCore.patches.releaseOrder !== 'final';
+}
+
+function* mockPrivOf(dev: Device): Gen<MockDev | null> {
+  if (!releaseRacesAttach()) return devIommuPrivGet<MockDev | null>(dev);
+  return (yield* readOnce(deref(dev.iommu, 'dev->iommu'), 'priv')) as MockDev | null;
+}
+
+function* mockRidDomain(mdev: MockDev): Gen<MockDomain | null> {
+  return releaseRacesAttach() ? yield* readOnce(mdev, 'domain') : mdev.domain;
+}
+
+function* mockSetRidDomain(mdev: MockDev, d: MockDomain | null): Gen {
+  if (releaseRacesAttach()) yield* writeOnce(mdev, 'domain', d);
+  else mdev.domain = d;
+}
+
 /** mock_release_device(): stop using every domain, then free the per-device state */
 function* mockReleaseDevice(dev: Device): Gen {
   const mdev = devIommuPrivGet<MockDev>(dev);
@@ -220,14 +245,15 @@ function* mockReleaseDevice(dev: Device): Gen {
     for (const sid of own) yield* hwWrite(mdev.iommu.hw.entry(sid), 'rid', t, 'ste_write');
     yield* mockDisableAts(dev);
   }
-  yield* mockMoveUser(drv, mdev.domain, null, mdev);
-  mdev.domain = null;
+  yield* mockMoveUser(drv, yield* mockRidDomain(mdev), null, mdev);
+  yield* mockSetRidDomain(mdev, null);
   for (const [pasid, d] of [...mdev.pasids]) {
     for (const sid of own) yield* hwUpdate(mdev.iommu.hw.entry(sid), 'pasids', (e) => e.pasids.delete(pasid), 'pasid_entry_clear');
     yield* mockMoveUser(drv, d, null, mdev);
     mdev.pasids.delete(pasid);
   }
-  dev.iommu!.priv = null;
+  if (releaseRacesAttach()) yield* writeOnce(dev.iommu!, 'priv', null);
+  else dev.iommu!.priv = null;
   yield* kfree(mdev);
 }
 
@@ -362,7 +388,7 @@ function* mockDisableAts(dev: Device): Gen {
 function* mockAttachDev(domain: IommuDomain, dev: Device, old: IommuDomain | null): Gen<number> {
   iommuGroupMutexAssert(dev);
   const d = deref(toMockDomain(domain), 'domain');
-  const mdev = devIommuPrivGet<MockDev | null>(dev);
+  const mdev = yield* mockPrivOf(dev);
   // release_device() freed the per-device state: refuse, as s390 did (seed 003, race 1)
   if (mdev === null) return -ENODEV;
   // a domain the device had before is accepted again and the default domain never fails: the
@@ -381,7 +407,7 @@ function* mockAttachDev(domain: IommuDomain, dev: Device, old: IommuDomain | nul
   // the attachment to tear down is the one `old` names (the core's word for what the RID is on)
   const from = old === null ? null : toMockDomain(old);
   if (from !== d) yield* mockMoveUser(d.drv, from, d, mdev);
-  mdev.domain = d;
+  yield* mockSetRidDomain(mdev, d);
   // and comes on once the new translation is installed
   if (t.kind === 'translate') yield* mockEnableAts(dev);
   return 0;

@@ -37,7 +37,8 @@ export const iommuResetVsHotAdd = iommuScenario({
     'resetHotAddBlocked (the F11 fix) parks ep1 on the blocking domain until done, also coherent.',
   expect: { pass: true },
   variants: [
-    { patches: ['resetDoneAllDevices'], expect: { pass: true } },
+    // F20: done re-attaches ep1, never blocked, with old = the blocking domain
+    { patches: ['resetDoneAllDevices'], expect: { violations: ['driver-contract'] } },
     { patches: ['resetSkipMultiDeviceGroup'], expect: { violations: ['invariant'] } },
     { patches: ['resetHotAddBlocked'], expect: { pass: true } },
   ],
@@ -55,9 +56,10 @@ export const iommuResetVsHotAddAlias = iommuScenario({
     'help: the damage is done at the hot-add. The fix this model proposes (variant resetHotAddBlocked): a member ' +
     'probed while resetting_domain is set is attached to the blocking domain, and done re-attaches every member. ' +
     'See docs/FINDINGS.md.',
-  expect: { violations: ['invariant'] },
+  // and done re-attaches ep0 with old = the blocking domain over the stream the alias reprogrammed
+  expect: { violations: ['invariant', 'driver-contract'] },
   variants: [
-    { patches: ['resetDoneAllDevices'], expect: { violations: ['invariant'] } },
+    { patches: ['resetDoneAllDevices'], expect: { violations: ['invariant', 'driver-contract'] } },
     { patches: ['resetHotAddBlocked'], expect: { pass: true } },
   ],
 });

@@ -29,12 +29,20 @@ export const iommuResetPasidIdentity = iommuScenario({
     'resetting_domain only after that: removing PASID 1 asks the query, which still answers group->domain ' +
     '(identity), and the driver puts the RID back on identity: the function is reset while bypassing, ATS aside ' +
     '(I9). Variant resetPrepareOrder=early (resetting_domain set before staging, cleared if staging fails) fixes ' +
-    'it. See docs/FINDINGS.md.',
+    'it; done then re-installs PASID 1 before it clears resetting_domain, and the driver is told the blocking ' +
+    'domain while the RID is on identity (F19, a driver-contract report), which resetDoneOrder=early fixes too. ' +
+    'See docs/FINDINGS.md.',
   topology,
   prologue,
   threads: [{ name: 'reset', ops: [{ op: 'reset', dev: 'ep0', expect: 0 }] }],
-  expect: { violations: ['invariant'] },
-  variants: [{ patches: [{ resetPrepareOrder: 'early' }], expect: { pass: true } }],
+  // the driver contract sees F10 at the query: the answer is identity, the RID is on abort
+  expect: { violations: ['invariant', 'driver-contract'] },
+  variants: [
+    // prepare fixed, done still re-installs PASID 1 with resetting_domain set: the driver hears
+    // the blocking domain while the RID is back on identity (F19)
+    { patches: [{ resetPrepareOrder: 'early' }], expect: { violations: ['driver-contract'] } },
+    { patches: [{ resetPrepareOrder: 'early', resetDoneOrder: 'early' }], expect: { pass: true } },
+  ],
 });
 
 export const iommuResetPasidDetach = iommuScenario({
@@ -47,7 +55,10 @@ export const iommuResetPasidDetach = iommuScenario({
     'and the driver asks iommu_driver_get_domain_for_dev() what the RID is on. As merged the query answers ' +
     'resetting_domain, the blocking domain, and the RID stays blocked. Variant resetDriverQuery=groupDomain (the ' +
     'query as iommu_get_domain_for_dev() answers, before the series) answers identity, and the driver unblocks ' +
-    'the function in reset (I9): what the query is for (seed 000).',
+    'the function in reset (I9): what the query is for (seed 000). The driver contracts report two things in the ' +
+    'merged order: done re-installs PASID 1 while resetting_domain is still set (F19; variant resetDoneOrder=early ' +
+    'fixes it), and a detach during the reset calls remove_dev_pasid with old = S for a PASID prepare already ' +
+    'removed (F22).',
   topology,
   patches: [{ resetPrepareOrder: 'early' }],
   prologue,
@@ -55,6 +66,11 @@ export const iommuResetPasidDetach = iommuScenario({
     { name: 'reset', ops: [{ op: 'reset', dev: 'ep0', expect: 0 }] },
     { name: 'owner', ops: [{ op: 'pasidDetach', dev: 'ep0', domain: 'S', pasid: 1, expect: 0 }] },
   ],
-  expect: { pass: true },
-  variants: [{ patches: [{ resetDriverQuery: 'groupDomain' }], expect: { violations: ['invariant'] } }],
+  // the driver contracts: done's query while it re-installs PASID 1 (F19), and the detach's
+  // remove_dev_pasid told old = S for a PASID prepare already removed (F22)
+  expect: { violations: ['driver-contract'] },
+  variants: [
+    { patches: [{ resetDriverQuery: 'groupDomain' }], expect: { violations: ['invariant', 'driver-contract'] } },
+    { patches: [{ resetDoneOrder: 'early' }], expect: { violations: ['driver-contract'] } },
+  ],
 });

@@ -1,5 +1,5 @@
-// Finding: during pci_dev_reset_iommu_prepare()/done() the answer of
-// iommu_driver_get_domain_for_dev() is not the domain the RID is on. prepare parks the RID on the
+// Findings F10 (prepare) and F19 (done) as the driver contracts see them: during
+// pci_dev_reset_iommu_prepare()/done() the answer of iommu_driver_get_domain_for_dev()() is not the domain the RID is on. prepare parks the RID on the
 // blocking domain, then removes the PASIDs, and sets resetting_domain only after: a driver that
 // asks from remove_dev_pasid (arm_smmu_blocking_set_dev_pasid(), to downgrade the STE when the
 // last PASID goes) is told group->domain. done re-attaches group->domain, then re-installs the
@@ -9,13 +9,14 @@ import { iommuScenario } from '../build.js';
 
 export const iommuResetPasidQuery = iommuScenario({
   name: 'iommu-reset-pasid-query',
-  summary: 'finding: during a reset with PASIDs attached, iommu_driver_get_domain_for_dev() names a domain the RID is not on',
+  summary: 'findings F10 and F19: during a reset with PASIDs attached, iommu_driver_get_domain_for_dev() names a domain the RID is not on',
   description:
     'An ATS/PASID function owned by iommufd, its RID on D and PASID 3 on D, is reset (FLR). prepare parks the RID on ' +
     'the blocking domain and removes PASID 3 before it sets group->resetting_domain, so the driver, asking from ' +
     'remove_dev_pasid which domain the RID is on (as arm_smmu_blocking_set_dev_pasid() does), is told D. done ' +
     're-attaches D and re-installs PASID 3 before it clears resetting_domain, so set_dev_pasid (arm_smmu_set_pasid()) ' +
-    'is told the blocking domain while the RID is on D. Each is a driver-contract report. See docs/FINDINGS.md.',
+    'is told the blocking domain while the RID is on D. Each is a driver-contract report (prepare\'s is F10, done\'s F19); ' +
+    'variant resetPrepareOrder=early,resetDoneOrder=early fixes both. See docs/FINDINGS.md.',
   topology: {
     iommus: [{ name: 'smmu0' }],
     pci: [{ name: 'ep0', bus: 0, slot: 2, ats: true, pasids: 8 }],
@@ -29,4 +30,7 @@ export const iommuResetPasidQuery = iommuScenario({
   ],
   threads: [{ name: 'reset', ops: [{ op: 'reset', dev: 'ep0', expect: 0 }] }],
   expect: { violations: ['driver-contract'] },
+  // both halves fixed: prepare announces the reset before staging (F10), done ends it before it
+  // re-installs the PASIDs (F19)
+  variants: [{ patches: [{ resetPrepareOrder: 'early', resetDoneOrder: 'early' }], expect: { pass: true } }],
 });
