@@ -1,8 +1,9 @@
 // Findings F10 (prepare) and F19 (done) as the driver contracts see them: during
-// pci_dev_reset_iommu_prepare()/done() the answer of iommu_driver_get_domain_for_dev()() is not the domain the RID is on. prepare parks the RID on the
-// blocking domain, then removes the PASIDs, and sets resetting_domain only after: a driver that
-// asks from remove_dev_pasid (arm_smmu_blocking_set_dev_pasid(), to downgrade the STE when the
-// last PASID goes) is told group->domain. done re-attaches group->domain, then re-installs the
+// pci_dev_reset_iommu_prepare()/done() the answer of iommu_driver_get_domain_for_dev() is not the
+// domain the RID is on. prepare parks the RID on the blocking domain, then removes the PASIDs, and
+// sets resetting_domain only after: a driver that asks from remove_dev_pasid
+// (arm_smmu_blocking_set_dev_pasid(), to downgrade the STE when the last PASID goes) is told
+// group->domain. done re-attaches group->domain, then re-installs the
 // PASIDs while resetting_domain is still set: a driver asking from set_dev_pasid
 // (arm_smmu_set_pasid()) is told the blocking domain. The mock asks where arm-smmu-v3 does.
 import { iommuScenario } from '../build.js';
