@@ -8,7 +8,7 @@ import { inProcess } from './helpers/cli.js';
 
 describe('readable traces', () => {
   it('replay names the objects of iommu-reset-vs-detach by the scenario and marks the violation', async () => {
-    const r = await inProcess(['replay', 'iommu-reset-vs-detach', '1x8.2x2.1']);
+    const r = await inProcess(['replay', 'iommu-reset-vs-detach', '1x8.2x3.1']);
     assert.equal(r.code, 1);
     const out = r.stdout;
     // no bare kernel object ids where the scenario has a name, in the splats and in the trace
@@ -28,7 +28,7 @@ describe('readable traces', () => {
     // the violation's step is marked, and only it
     const marked = out.split('\n').filter((l) => l.startsWith('>>'));
     assert.deepEqual(marked.map((l) => l.match(/<== (.*)$/)![1]), ['warn', 'use-after-free']);
-    assert.match(marked[1]!, /^>> +83 +reset +mutex_lock/);
+    assert.match(marked[1]!, /^>> +84 +reset +mutex_lock/);
   });
 
   it('a group is named by every device it has had; addresses in hex', async () => {

@@ -56,10 +56,10 @@ export function* iommuDeferredAttach(dev: Device, domain: IommuDomain): Gen<numb
   const group = deref(yield* readOnce(dev, 'iommuGroup'), 'dev->iommu_group');
   yield* mutexLock(group.mutex);
   let ret: number;
-  // patch deferredAttachRecheck (F21): attached meanwhile (a reset's prepare, another first map)
-  if (iommuCore.patches.deferredAttachRecheck && !param.attachDeferred) ret = 0;
   // a concurrent attach while a group device is resetting: this may fail the DMA map
-  else if (group.resettingDomain !== null && iommuCore.patches.resetFence === 'merged') ret = -EBUSY;
+  if (group.resettingDomain !== null && iommuCore.patches.resetFence === 'merged') ret = -EBUSY;
+  // patch deferredAttachRecheck (F21): attached meanwhile (a whole reset, another first map)
+  else if (iommuCore.patches.deferredAttachRecheck && !param.attachDeferred) ret = 0;
   else ret = yield* __iommuAttachDevice(domain, dev, null);
   yield* mutexUnlock(group.mutex);
   return ret;

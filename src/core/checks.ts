@@ -71,6 +71,23 @@ class System {
     this.groupPointers = devices.map((d) => access(d, 'iommuGroup'));
   }
 
+  /**
+   * dev shares a stream ID with another device (a DMA alias in its firmware IDs, a PCIe-to-PCI
+   * bridge's requester ID): its entries then show whichever device's attachment wrote them last.
+   * Read from the firmware specs (fixed once probed), not from the hardware.
+   */
+  sharesEntries(dev: Device): boolean {
+    const mine = dev.iommu?.fwspec;
+    if (mine == null) return false;
+    for (const other of this.devices) {
+      if (other === dev) continue;
+      const theirs = other.iommu?.fwspec;
+      if (theirs == null || theirs.iommuFwnode !== mine.iommuFwnode) continue;
+      if (theirs.ids.some((id) => mine.ids.includes(id))) return true;
+    }
+    return false;
+  }
+
   entryReads(dev: Device, out: Access[] = []): Access[] {
     for (const e of this.devEntries.get(dev) ?? []) out.push(e);
     return out;

@@ -84,6 +84,8 @@ export interface ContractSystem {
   entryReads(dev: Device): readonly Access[];
   /** every hardware entry of every device */
   readonly allEntries: readonly Access[];
+  /** dev shares a hardware entry with another device (a DMA alias, a bridge's requester ID) */
+  sharesEntries(dev: Device): boolean;
 }
 
 interface Contract {
@@ -147,7 +149,7 @@ const contracts: Readonly<Record<string, Contract>> = {
     check(sys, a) {
       const dev = a.dev as Device;
       const answer = a.answer as IommuDomain | null;
-      if (answer === null || dev.iommuGroup?.ghostNofailFailed === true) return null;
+      if (answer === null || dev.iommuGroup?.ghostNofailFailed === true || sys.sharesEntries(dev)) return null;
       const now = sys.truth.installed(dev, null);
       if (now.kind === 'none' || sameTranslation(now, sys.truth.translationOf(answer))) return null;
       return `iommu_driver_get_domain_for_dev(${dev.label}) answered ${answer.label} but the hardware has its RID on ${describeTranslation(now)}`;
@@ -190,7 +192,7 @@ const contracts: Readonly<Record<string, Contract>> = {
     check(sys, a) {
       const dev = a.dev as Device;
       const rd = a.releaseDomain as IommuDomain | null;
-      if (rd === null || dev.iommu?.attachDeferred === true) return null;
+      if (rd === null || dev.iommu?.attachDeferred === true || sys.sharesEntries(dev)) return null;
       const now = sys.truth.installed(dev, null);
       if (now.kind === 'none' || sameTranslation(now, sys.truth.translationOf(rd))) return null;
       return `release_device(${dev.label}) with its RID on ${describeTranslation(now)}, not on the release domain ${rd.label}`;
@@ -246,6 +248,10 @@ function blockedDomainOf(dev: Device): IommuDomain | null {
 
 /** `old` names what the hardware applies to dev's RID (pasid null) or PASID right now */
 function oldMatches(sys: ContractSystem, dev: Device, pasid: number | null, old: IommuDomain | null, cb: string): string | null {
+  // an entry another device shares (a DMA alias, a bridge's requester ID) shows whichever
+  // device's attachment wrote it last, while `old` is this device's in the core's bookkeeping
+  // (spec core.md §2.9): the hardware cannot say which attachment is this device's
+  if (sys.sharesEntries(dev)) return null;
   const where = pasid === null ? `${dev.label} RID` : `${dev.label} PASID ${pasid}`;
   let now: HwTranslation;
   if (pasid === null) {

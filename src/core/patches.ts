@@ -160,7 +160,7 @@ export const patchRegistry = [
     description: 'whether iommu_deferred_attach() tests attach_deferred again under the group mutex',
     values: {
       off: 'as merged: the lockless test only; a reset (or another first map) between it and the mutex makes it attach again with old = NULL',
-      on: 'a fix this model proposes: return 0 when attach_deferred was cleared meanwhile',
+      on: 'a fix this model proposes: after the resetting_domain test, return 0 when attach_deferred was cleared meanwhile',
     },
     default: 'off',
     source: 'docs/FINDINGS.md F21 (found by the driver contracts); spec core.md §4.6',
