@@ -60,6 +60,16 @@ export const builtinKnown: readonly KnownSignature[] = [
     note: 'F7: an owner claims a group between the bus_iommu_probe() phases',
     replay: { scenario: 'iommu-claim-between-phases', schedule: '-' },
   },
+  {
+    signature: 'driver-contract in driver_attach_dev: iommu driver contract violated: attach_dev: old is NULL but the hardware has dev:ep0 RID on translate(io_pgtable#N)',
+    note: 'F21: iommu_deferred_attach() attaches again with old = NULL after a reset',
+    replay: { scenario: 'iommu-reset-vs-deferred-map', schedule: '1x6.2x14' },
+  },
+  {
+    signature: 'driver-contract in driver_set_dev_pasid: iommu driver contract violated: remove_dev_pasid: old is domain:D0#N (translate(io_pgtable#N)) but the hardware has dev:ep0 PASID N on abort',
+    note: 'F22: a PASID detached during a reset is removed a second time',
+    replay: { scenario: 'iommu-reset-pasid-detach', schedule: '1x19.2x2' },
+  },
 ];
 
 export class KnownSet {
