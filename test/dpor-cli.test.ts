@@ -5,7 +5,7 @@ import { describe, it } from 'node:test';
 import { checkScenario, makeStrategy, defaultCheckOptions } from '../src/check/check.js';
 import { BoundedDporStrategy } from '../src/explorer/dpor-bounded.js';
 import { main } from '../src/cli/main.js';
-import { builtinScenarios } from '../src/scenarios/registry.js';
+import { builtinScenarios, onHardwareModel } from '../src/scenarios/registry.js';
 import { dfsHeavy } from './support/dfs-heavy.js';
 
 async function capture(argv: string[]): Promise<{ code: number; out: string; err: string }> {
@@ -33,7 +33,8 @@ async function capture(argv: string[]): Promise<{ code: number; out: string; err
 describe('dpor in iommulab check', () => {
   it('is the default strategy, and every built-in scenario meets its expectation with it', () => {
     assert.equal(defaultCheckOptions.strategy, 'dpor');
-    for (const s of builtinScenarios) {
+    // (the DFS comparison does not end on the SMMUv3 built-ins; cli-check runs their dpor check)
+    for (const s of builtinScenarios.filter((x) => !onHardwareModel(x))) {
       const o = checkScenario(s);
       assert.match(o.strategy, /^dpor( x fail_nth)?$/, s.name);
       assert.equal(o.matches, true, `${s.name}: ${o.outcome}`);

@@ -160,7 +160,7 @@ describe('§6 invariants as oracles', () => {
     }]);
     // finding F18 (docs/FINDINGS.md): done re-installs PASID 2 on every member with old = the
     // blocking domain, but only f0 was blocked: f1's set_dev_pasid is told a wrong `old`. The
-    // others are F10 and F19 (iommu_driver_get_domain_for_dev() answers in prepare and done).
+    // others are F10's two halves (iommu_driver_get_domain_for_dev() answers in prepare and done).
     const splats = r.exec.violations.map((v) => v.splat);
     assert.ok(r.exec.violations.every((v) => v.kind === 'driver-contract'));
     const wrongOld = /set_dev_pasid: old is domain:blocked#\w+ \(abort\) but the hardware has dev:f1 PASID 2 on translate/;

@@ -40,7 +40,7 @@ describe('pci_dev_reset_iommu_prepare / done', () => {
       assert.equal(a.iommuGroup!.resettingDomain, null);
     }]);
     // I9 is checked at every step of the reset: blocked, no PASIDs, ATS off while in reset. The
-    // driver's iommu_driver_get_domain_for_dev() answers are wrong in both hooks (findings F10 and F19)
+    // driver's iommu_driver_get_domain_for_dev() answers are wrong in both hooks (finding F10, both halves)
     assert.deepEqual(kinds(r), ['driver-contract', 'driver-contract']);
     const [prep, done] = r.exec.violations.map((v) => v.splat);
     assert.match(prep!, /answered domain:D#\w+ but the hardware has its RID on abort[^]*prepare_locked/);

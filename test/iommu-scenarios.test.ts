@@ -32,6 +32,7 @@ describe('built-in IOMMU scenarios', () => {
     for (const s of builtinScenarios.filter((x) => x.name.startsWith('iommu-') && !builtins.includes(x.name))) {
       // covered elsewhere (reset-vs-detach, the sweep) or by `iommulab check` in test/cli-check.test.ts (release-order)
       if (['iommu-reset-vs-detach', 'iommu-lifecycle-fail-nth', 'iommu-release-order'].includes(s.name)) continue;
+      if (s.name === 'iommu-smmuv3-unmap-vs-reset') continue; // a thousand executions: cli-check runs it
       assert.equal(checkScenario(s).matches, true, s.name);
     }
   });

@@ -24,7 +24,7 @@ import { progressStream } from '../report/progress-line.js';
 import { replayCommand, replayOptions } from '../check/replay-command.js';
 import { executionReport, replayTarget } from '../report/text.js';
 import { displayPath } from '../scenarios/file/display-path.js';
-import { builtinScenarios } from '../scenarios/registry.js';
+import { builtinScenarios, iommuDriverNames } from '../scenarios/registry.js';
 import type { Scenario } from '../scenarios/scenario.js';
 import { newCheckpoint, OutputFile, readCheckpoint, runCheckRequest, runYieldCheck, UsageError } from './check-command.js';
 import { scenarioFileError } from './file-errors.js';
@@ -35,7 +35,7 @@ import { TimelineRecorder } from '../report/html-trace.js';
 import type { Execution } from '../rt/execution.js';
 import { runMerge } from './merge.js';
 import { type RunFlags, runScenarioOnce } from './run-command.js';
-import { patchArgs, scenarioOfArg, scenariosOfArgs, scenariosOfFiles } from './scenario-args.js';
+import { patchArgs, scenarioOfArg, scenariosOfArgs, scenariosOfFiles, withDriverOverride } from './scenario-args.js';
 import { describeExpectation } from '../scenarios/scenario.js';
 
 function collect(v: string, prev: string[]): string[] {
@@ -53,7 +53,8 @@ export function patchListing(): string {
     out.push(`  source: ${p.source}`, `  commit: ${p.commit}`, '');
   }
   out.push('Set one with `check --patch NAME=VALUE` (NAME alone turns an off/on toggle on), in a scenario file with');
-  out.push('`patches: [NAME, NAME: VALUE]`, or name a scenario in a setting as SCENARIO@NAME=VALUE,...');
+  out.push('`patches: [NAME, NAME: VALUE]`, or name a scenario in a setting as SCENARIO@NAME=VALUE,... (on another');
+  out.push('IOMMU driver: SCENARIO@DRIVER,NAME=VALUE,...; `check --driver DRIVER` does that for every built-in).');
   return out.join('\n');
 }
 
@@ -129,6 +130,7 @@ interface CheckFlags {
   checkpoint?: string;
   checkpointEvery: number;
   resume?: string;
+  driver?: string;
   patch: string[];
   checkYields?: boolean;
   report?: string;
@@ -137,7 +139,7 @@ interface CheckFlags {
 /** Flags that define the search: a resumed run takes them from its checkpoint. */
 const searchFlags = [
   'strategy', 'seed', 'executions', 'preemptionBound', 'depth', 'faults', 'maxFailures', 'faultPhases', 'faultSites', 'skipFaultSites', 'warnFails', 'maxExecutions',
-  'timeLimit', 'maxSteps', 'minimize', 'shard', 'patch',
+  'timeLimit', 'maxSteps', 'minimize', 'shard', 'patch', 'driver',
 ];
 
 /** the scenario files a run reads (never to be overwritten by its outputs) */
@@ -216,7 +218,8 @@ async function runCheck(names: string[], flags: CheckFlags, cmd: Command): Promi
   if (flags.shard !== undefined && flags.out === undefined && flags.json !== true) {
     throw new UsageError('a --shard run writes its result as JSON: give --out FILE (or --json)');
   }
-  const scenarios = scenariosOfArgs(names, flags.patch.length === 0 ? null : patchArgs(flags.patch));
+  const patched = scenariosOfArgs(names, flags.patch.length === 0 ? null : patchArgs(flags.patch));
+  const scenarios = withDriverOverride(patched, flags.driver);
   outputs(flags.checkpoint ?? null);
   const inputs = scenarioInputs(scenarios);
   const checkpoint = flags.checkpoint === undefined ? null : newCheckpoint(flags.checkpoint, force, inputs);
@@ -278,13 +281,14 @@ interface ReplayFlags {
   maxSteps: number;
   timeLimit: number;
   checkYields?: boolean;
+  driver?: string;
   patch: string[];
   report?: string;
   force?: boolean;
 }
 
 function runReplay(name: string, scheduleText: string, flags: ReplayFlags): number {
-  const s = scenarioOfArg(name, flags.patch.length === 0 ? null : patchArgs(flags.patch));
+  const s = withDriverOverride([scenarioOfArg(name, flags.patch.length === 0 ? null : patchArgs(flags.patch))], flags.driver)[0]!;
   const inputs = s.origin === undefined ? [] : [{ path: s.origin.file, what: 'the scenario file this replay reads' }];
   const reportFile = flags.report === undefined ? null : htmlReportFile(flags.report, flags.force === true, inputs);
   const recorder = reportFile === null ? null : new TimelineRecorder();
@@ -346,6 +350,11 @@ function runReplay(name: string, scheduleText: string, flags: ReplayFlags): numb
     if (e instanceof ReplayMismatch) throw new UsageError(`schedule "${scheduleText}" does not fit scenario ${name}: ${e.message}`);
     throw e;
   }
+}
+
+/** --driver: a topology override (every IOMMU of the scenario on that driver) */
+function driverOption(): Option {
+  return new Option('--driver <name>', 'drive every IOMMU of each built-in scenario with this driver (runs NAME@DRIVER)').choices([...iommuDriverNames]);
 }
 
 const faultModes = ['scenario', 'none', 'nth', 'choice'];
@@ -431,6 +440,7 @@ function program(): Command {
     .option('--shard <i/n>', `run the i-th of n deterministic shares of the work (n at most ${bounds.shards.max}); \`iommulab merge\` combines them`, shardArg)
     .option('--out <file>', 'also write the JSON result to FILE (a --shard run\'s result)')
     .option('--junit <file>', 'also write the outcomes as JUnit XML to FILE (one testcase per scenario), for CI')
+    .addOption(driverOption())
     .option('--checkpoint <file>', 'save progress to FILE periodically and on Ctrl-C')
     .option('--checkpoint-every <seconds>', 'checkpoint period', seconds('--checkpoint-every', bounds.checkpointEvery), 5)
     .option('--resume <file>', 'continue the run saved in a checkpoint (its scenarios and options)')
@@ -479,6 +489,7 @@ function program(): Command {
     .option('--skip-fault-sites <fns>', 'as for check', sitesArg('--skip-fault-sites'), [])
     .option('--no-warn-fails', 'a WARN is reported but does not fail')
     .option('--patch <name[=value]>', 'as for check (the same as naming SCENARIO@NAME=VALUE)', collect, [])
+    .addOption(driverOption())
     .option('--max-steps <n>', 'as for check', int('--max-steps', bounds.maxSteps), defaultCheckOptions.maxSteps)
     .option('--time-limit <seconds>', 'cut the execution this long after it starts', int('--time-limit', bounds.timeLimit), defaultCheckOptions.timeLimitMs / 1000)
     .option('--check-yields', 'checking mode: also report plain accesses that break the yield rule in this execution')

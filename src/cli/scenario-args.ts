@@ -2,7 +2,7 @@
 // .yaml or .yml: all its scenarios), and FILE.yaml:NAME for one scenario of a file.
 import type { PatchSettings } from '../core/patches.js';
 import { builtinScenarios } from '../scenarios/registry.js';
-import { parsePatchArgs, scenarioNamed, scenarioWithPatches, splitVariantName, VariantNameError, withVariants } from '../scenarios/variants.js';
+import { parsePatchArgs, scenarioNamed, scenarioWithDriver, scenarioWithPatches, splitVariantName, VariantNameError, withVariants } from '../scenarios/variants.js';
 import { didYouMean } from '../scenarios/did-you-mean.js';
 import { rememberScenarioFile } from '../scenarios/file/file-scenario.js';
 import { loadScenarioFile, type ScenarioFile } from '../scenarios/file/load.js';
@@ -174,5 +174,20 @@ export function scenariosOfFiles(args: readonly string[]): Scenario[] {
     const a = parseScenarioArg(arg);
     if (a.kind === 'builtin') throw new UsageError(`"${arg}" is not a scenario file (FILE.yaml); \`iommulab list\` alone lists the built-in scenarios`);
     return fromFile(load(a.file), a.name);
+  });
+}
+
+/**
+ * `--driver NAME`: every IOMMU of each built-in IOMMU scenario driven by NAME (NAME@DRIVER,
+ * scenarios/variants.ts, in the scenario's own toggle settings); scenarios without an IOMMU run as
+ * they are. A scenario file names its drivers in its topology.
+ */
+export function withDriverOverride(scenarios: readonly Scenario[], driver: string | undefined): Scenario[] {
+  if (driver === undefined) return [...scenarios];
+  return scenarios.map((s) => {
+    if (s.origin !== undefined) {
+      throw new UsageError(`--driver applies to built-in scenarios; ${displayPath(s.origin.file)} names its drivers in its topology (\`driver:\` of each IOMMU)`);
+    }
+    return s.withDriver === undefined ? s : scenarioWithDriver(s, driver);
   });
 }

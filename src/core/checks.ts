@@ -191,7 +191,7 @@ export function iommuContractChecker(devices: readonly Device[], truth: HwTruth)
     at(op: Op): CheckSite | null {
       if (op.kind !== OpKind.HwWrite) return null;
       if (op.obj instanceof IoPageTable) return op.field === 'unflushed' ? unmapFlushed(sys, op.obj) : null;
-      if (op.obj instanceof HwEndpoint && op.verb === 'atc_inv') return endpointWritten(sys, op.obj, op);
+      if (op.obj instanceof HwEndpoint && isAtsInvalidation(op)) return endpointWritten(sys, op.obj, op);
       return null;
     },
   };
@@ -284,6 +284,11 @@ function unmapFlushed(sys: System, pt: IoPageTable): CheckSite {
   };
 }
 
+/** an ATS invalidation reaching a function: the mock's verb, or a write of the function's ATC by the IOMMU */
+function isAtsInvalidation(op: Op): boolean {
+  return op.verb === 'atc_inv' || (op.field === 'atc' && op.verb !== 'atc_fill');
+}
+
 /** a driver wrote a hardware entry (RID or PASID table) */
 function entryWritten(sys: System, devs: readonly Device[]): CheckSite {
   const reads: Access[] = [];
@@ -314,8 +319,9 @@ function entryWritten(sys: System, devs: readonly Device[]): CheckSite {
 function endpointWritten(sys: System, ep: HwEndpoint, op: Op): CheckSite | null {
   const dev = sys.epDev.get(ep);
   if (dev === undefined) return null;
-  // an ATS invalidation names the whole function (it reads its reset state): told by its verb
-  if (op.verb === 'atc_inv') {
+  // an ATS invalidation (the mock's `atc_inv`, an SMMUv3 ATC_INV, a VT-d device-TLB invalidation:
+  // each writes the function's 'atc' and reads its reset state); not the device's own ATC fill
+  if (isAtsInvalidation(op)) {
     // H16: the function cannot answer, the invalidation times out; with the reset hooks in force
     // it should not have been sent at all (I9)
     return {

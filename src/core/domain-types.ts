@@ -24,7 +24,9 @@ export const IOMMU_COOKIE_FAULT_HANDLER = 3;
 export const IOMMU_COOKIE_SVA = 4;
 export const IOMMU_COOKIE_IOMMUFD = 5;
 
-/** IOMMU_HWPT_ALLOC_PASID: the only paging-allocation flag the core passes */
+/** IOMMU_HWPT_ALLOC_NEST_PARENT: iommufd's stage-2 parent for nesting (SMMUv3: an S2 domain) */
+export const IOMMU_HWPT_ALLOC_NEST_PARENT = 1 << 0;
+/** IOMMU_HWPT_ALLOC_PASID */
 export const IOMMU_HWPT_ALLOC_PASID = 1 << 1;
 
 /** IOMMU_NO_PASID, IOMMU_PASID_INVALID */

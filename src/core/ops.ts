@@ -30,6 +30,8 @@ export interface MapPagesResult {
 }
 
 export interface IommuDomainOps {
+  /** test_dev(domain, dev, pasid, old): would this attach be accepted? (seed 002, the `testDevOp` toggle) */
+  testDev?(domain: IommuDomain, dev: Device, pasid: number, old: IommuDomain | null): Gen<number>;
   /** attach_dev(domain, dev, old): program dev's RID; 0 or -errno, previous programming kept on failure */
   attachDev?(domain: IommuDomain, dev: Device, old: IommuDomain | null): Gen<number>;
   /** set_dev_pasid(domain, dev, pasid, old); on the blocked domain it removes the PASID */

@@ -26,6 +26,7 @@ import { iommuCore } from './globals.js';
 import type { IommuGroup } from './group.js';
 import { type IommuAttachHandle, pasidArrayEntryToDomain, pasidEntryFor, samePasidEntry } from './pasid-entry.js';
 import { domainIommuOpsCompatible } from './set-domain.js';
+import { __iommuDomainTestDevice, testDevEnabled } from './test-device.js';
 
 function maxPasids(dev: Device): number {
   return deref(dev.iommu, 'dev->iommu').maxPasids;
@@ -45,13 +46,24 @@ export function* __iommuSetGroupPasid(
   group: IommuGroup,
   pasid: number,
   old: IommuDomain | null,
+  /** resetRecordAttach: the member in reset, only recorded (done() programs it) */
+  skip: Device | null = null,
 ): Gen<number> {
   const d = deref(domain, 'domain');
   const devices = group.devices;
   let ret = 0;
   let last = -1;
+  // seed 002: set_dev_pasid only after test_dev accepted every member
+  if (testDevEnabled()) {
+    for (const gd of devices) {
+      if (maxPasids(gd.dev) <= 0) continue;
+      ret = yield* __iommuDomainTestDevice(d, gd.dev, pasid, old);
+      if (ret !== 0) return ret;
+    }
+  }
   for (let i = 0; i < devices.length; i++) {
     const dev = devices[i]!.dev;
+    if (dev === skip) continue;
     if (maxPasids(dev) > 0) {
       ret = yield* driverSetDevPasid(d, dev, pasid, old);
       if (ret !== 0) {
@@ -67,7 +79,7 @@ export function* __iommuSetGroupPasid(
   // err_revert: the failing member is assumed untouched
   for (let i = 0; i < last; i++) {
     const dev = devices[i]!.dev;
-    if (maxPasids(dev) <= 0) continue;
+    if (maxPasids(dev) <= 0 || dev === skip) continue;
     // no old domain: undo; else back to old, and it is a driver bug to fail that
     if (old === null) {
       yield* iommuRemoveDevPasid(dev, pasid, d);
@@ -105,7 +117,9 @@ export function* iommuAttachDevicePasid(
   yield* mutexLock(group.mutex);
   let ret = 0;
   // a concurrent attach during device recovery: rejected until pci_dev_reset_iommu_done()
-  if (group.resettingDomain !== null && iommuCore.patches.resetFence !== 'none') ret = -EBUSY;
+  // (seed 002's design: recorded for the member in reset, which done() programs)
+  const recordFor = group.resettingDomain !== null && iommuCore.patches.resetRecordAttach ? group.ghostResetDev : null;
+  if (group.resettingDomain !== null && recordFor === null && iommuCore.patches.resetFence !== 'none') ret = -EBUSY;
   // devices without PASID support cannot issue PASID transactions: skipped
   if (ret === 0 && group.devices.some((gd) => maxPasids(gd.dev) > 0 && pasid >= maxPasids(gd.dev))) ret = -EINVAL;
   if (ret === 0) {
@@ -113,7 +127,7 @@ export function* iommuAttachDevicePasid(
     // an existing entry is a failure: xa_insert(), not xa_reserve()
     ret = yield* xaInsert(group.pasidArray, pasid, XA_ZERO_ENTRY);
     if (ret === 0) {
-      ret = yield* __iommuSetGroupPasid(d, group, pasid, null);
+      ret = yield* __iommuSetGroupPasid(d, group, pasid, null, recordFor);
       if (ret !== 0) {
         yield* xaRelease(group.pasidArray, pasid);
       } else {

@@ -152,7 +152,7 @@ export const patchRegistry = [
       early: 'a fix this model proposes: once the RID is back on group->domain, before the PASIDs are re-installed, so drivers asking from set_dev_pasid hear the RID\'s domain',
     },
     default: 'merged',
-    source: 'docs/FINDINGS.md F19 (found by the driver contracts)',
+    source: 'docs/FINDINGS.md F10, its done half (found on arm-smmu-v3 and by the driver contracts)',
     commit: 'none',
   },
   {
@@ -176,6 +176,28 @@ export const patchRegistry = [
     default: 'off',
     source: 'hardware.md §3.4, §4.3, §6 H1/H2 (issue 9: a driver invalidation toggled off)',
     commit: 'none (a driver bug made on purpose, to show the H1/H2 oracles)',
+  },
+  {
+    name: 'testDevOp',
+    description: 'whether the core asks the domain\'s test_dev() before every attach_dev()/set_dev_pasid() (Nicolin Chen\'s series)',
+    values: {
+      off: 'as merged: no test_dev; arm-smmu-v3 checks compatibility inside attach_dev/set_dev_pasid',
+      on: 'the proposal: __iommu_domain_test_device() under group->mutex before each attach, and arm-smmu-v3\'s checks move into arm_smmu_domain_test_dev()',
+    },
+    default: 'off',
+    source: 'seeds/002 (patches 02, 03/20); spec hardware.md §1.17',
+    commit: 'none (v1 of the series, not merged)',
+  },
+  {
+    name: 'resetRecordAttach',
+    description: 'what an attach or PASID attach to a group whose member is resetting does (the design test_dev was for)',
+    values: {
+      off: 'as merged: refused with -EBUSY (see resetFence)',
+      on: 'the proposal: it passes test_dev and is only recorded (group->domain, pasid_array) for the member in reset, which reset done applies; test_dev is called as with testDevOp',
+    },
+    default: 'off',
+    source: 'seeds/002 (cover letter; Jason Gunthorpe\'s objection); spec hardware.md §1.17',
+    commit: 'none (not merged: c279e83953d9 refuses instead)',
   },
 ] as const satisfies ReadonlyArray<PatchInfo>;
 

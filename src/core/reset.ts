@@ -84,7 +84,7 @@ function* doneLocked(pdev: PciDev, group: NonNullable<PciDev['iommuGroup']>): Ge
       WARN_ON(ret !== 0, 'WARN_ON(__iommu_attach_device(group->domain, &pdev->dev, group->blocking_domain))');
     }
   }
-  // patch resetDoneOrder=early (F19): the RID is back, end the reset before the PASIDs, so a
+  // patch resetDoneOrder=early (F10's done half): the RID is back, end the reset before the PASIDs, so a
   // driver asking from set_dev_pasid hears group->domain (still under the mutex: no attach
   // gets in between)
   if (iommuCore.patches.resetDoneOrder === 'early') group.resettingDomain = null;

@@ -2,7 +2,8 @@
 import type { Device } from '../base/device.js';
 import { deref, EBUSY, EINVAL, ENODEV, type Gen, lockdepAssertHeld, WARN_ON, writeOnce } from '../sync/index.js';
 import { devHasIommu, devIommuOps } from './dev-iommu.js';
-import { IOMMU_DOMAIN_BLOCKED, IOMMU_SET_DOMAIN_MUST_SUCCEED } from './domain-types.js';
+import { IOMMU_DOMAIN_BLOCKED, IOMMU_NO_PASID, IOMMU_SET_DOMAIN_MUST_SUCCEED } from './domain-types.js';
+import { __iommuDomainTestDevice, testDevEnabled } from './test-device.js';
 import type { IommuDomain } from './domain.js';
 import { groupFirstDevice, type IommuGroup } from './group.js';
 import type { IommuOps } from './ops.js';
@@ -13,6 +14,11 @@ import { iommuCore } from './globals.js';
 export function* __iommuAttachDevice(domain: IommuDomain, dev: Device, old: IommuDomain | null): Gen<number> {
   const d = deref(domain, 'domain');
   if (d.ops?.attachDev === undefined) return -ENODEV;
+  // seed 002: attach_dev only after test_dev accepted the same (domain, dev, old)
+  if (testDevEnabled()) {
+    const t = yield* __iommuDomainTestDevice(d, dev, IOMMU_NO_PASID, old);
+    if (t !== 0) return t;
+  }
   const ret = yield* driverAttachDev(d, dev, old);
   if (ret !== 0) return ret;
   // dev->iommu->attach_deferred = 0: iommu_deferred_attach() tests it locklessly (a write of
@@ -57,7 +63,24 @@ export function* __iommuGroupSetDomainInternal(group: IommuGroup, newDomain: Iom
   lockdepAssertHeld(group.mutex);
   if (group.domain === newDomain) return 0;
   if (WARN_ON(newDomain === null, 'WARN_ON(!new_domain)')) return -EINVAL;
+  // seed 002: every member must pass test_dev before any is attached
+  if (testDevEnabled()) {
+    for (const gd of group.devices) {
+      const t = yield* __iommuDomainTestDevice(newDomain!, gd.dev, IOMMU_NO_PASID, group.domain);
+      if (t !== 0) return t;
+    }
+  }
   // a concurrent attach during device recovery: rejected until pci_dev_reset_iommu_done()
+  if (group.resettingDomain !== null && iommuCore.patches.resetRecordAttach) {
+    // the design test_dev was for: record it, done() applies it; the other members now
+    for (const gd of group.devices) {
+      if (gd.dev === group.ghostResetDev) continue;
+      const r = yield* __iommuDeviceSetDomain(group, gd.dev, newDomain!, group.domain, flags);
+      if (r !== 0) return r;
+    }
+    group.domain = newDomain;
+    return 0;
+  }
   if (group.resettingDomain !== null && iommuCore.patches.resetFence !== 'none') return -EBUSY;
   let result = 0;
   let failedAt = -1;

@@ -2,8 +2,9 @@
 // more entry here (see docs/ARCHITECTURE.md, "Adding a driver").
 import type { IommuDriver } from './driver.js';
 import { mockIommuDriver } from './mock/entry.js';
+import { smmuv3IommuDriver } from './smmuv3/entry.js';
 
-export const iommuDrivers: readonly IommuDriver[] = [mockIommuDriver];
+export const iommuDrivers: readonly IommuDriver[] = [mockIommuDriver, smmuv3IommuDriver as IommuDriver];
 
 export const driverNames = iommuDrivers.map((d) => d.name) as [string, ...string[]];
 

@@ -12,7 +12,8 @@ import type { HwEndpoint } from './endpoint.js';
 import { IoPageTable, ioPgtableTag } from './io-pgtable.js';
 import { StreamTable } from './stream-table.js';
 import type { HwTranslation } from './translation.js';
-import type { TranslationUnit } from './unit.js';
+import { deviceDma } from './txn/device.js';
+import type { HwIommu, TranslationUnit } from './unit.js';
 
 export type DmaResult =
   | { readonly kind: 'ok'; readonly pa: number; readonly via?: 'tlb' | 'walk' }
@@ -28,6 +29,8 @@ export function* dmaAccess(
   pasid: number | null,
   iova: number,
 ): Gen<DmaResult> {
+  // a unit with caches and a DMA path of its own (SMMUv3, VT-d): the device side of txn/device.ts
+  if ('transact' in unit) return yield* dmaThroughHw(unit as HwIommu, ep, sid, pasid, iova);
   // the transaction leaves the device (unless it is in reset) and the IOMMU fetches its entries:
   // one step, which reads both
   const t: HwTranslation = yield* unit.dmaFetch(sid, pasid, [access(ep, 'inReset')]);
@@ -81,4 +84,21 @@ function* tlbOrWalk(unit: StreamTable, table: IoPageTable, iova: number, ep: HwE
   }
   hwStepDone(site);
   return r;
+}
+
+/** one DMA write through an SMMUv3 or VT-d unit, step by step (ATC, ATS, caches, walk), in the terms above */
+function* dmaThroughHw(unit: HwIommu, ep: HwEndpoint, sid: number, pasid: number | null, iova: number): Gen<DmaResult> {
+  const r = yield* deviceDma(unit, ep, sid, { pasid, iova, write: true });
+  switch (r.kind) {
+    case 'ok':
+      return r.path.via === 'bypass' ? { kind: 'bypass', pa: r.pa } : { kind: 'ok', pa: r.pa };
+    case 'fault':
+      return { kind: 'fault', reason: r.reason };
+    case 'abort':
+      return { kind: 'abort' };
+    case 'ats':
+      return { kind: 'fault', reason: 'a translation completion where a transfer was issued' };
+    case 'not-issued':
+      return { kind: 'not-issued' };
+  }
 }

@@ -1,6 +1,7 @@
 // Build a Machine from its description (setup, no yields): one unit of the named kind per IOMMU
 // instance, one endpoint per PCI function and platform device, and the firmware DMA paths.
 import { HwEndpoint } from '../hw/endpoint.js';
+import type { HwIommu } from '../hw/unit.js';
 import { Machine } from './machine.js';
 import type { MachineDesc } from './topology.js';
 import { pciRid } from './topology.js';
@@ -11,7 +12,7 @@ export const FIRST_PLATFORM_SID = 0x1000;
 
 export function buildMachine(desc: MachineDesc): Machine {
   const m = new Machine(desc);
-  for (const u of desc.units) m.units.set(u.name, makeUnit(u.kind, u.name));
+  for (const u of desc.units) m.units.set(u.name, makeUnit(u.kind, u.name, m));
   const unitOf = (n: string | null | undefined) => {
     if (n === null) return null;
     const name = n ?? desc.units[0]?.name;
@@ -29,6 +30,8 @@ export function buildMachine(desc: MachineDesc): Machine {
     // tables are preallocated in hardware: every entry an endpoint can use exists from the
     // start, so no step creates one (and a check can name it)
     if (unit !== null) for (const sid of sids) unit.entryReads(sid);
+    // the ports of a unit that sends ATS invalidations (SMMUv3, VT-d): which function answers them
+    if (unit !== null && 'wire' in unit) for (const sid of sids) (unit as HwIommu).wire(sid, ep);
   };
   for (const f of desc.pci) add(f.name, unitOf(f.iommu), [pciRid(f)], f.ats ?? false);
   // the requester IDs a function's DMA aliases put on the bus (quirk aliases, a PCIe-to-PCI

@@ -131,9 +131,18 @@ export class TimelineRecorder {
       ...exec.warnings.map((v) => reportOf(v, false)),
     ];
     const truncated = exec.truncated === null ? null : exec.truncated === 'steps' ? 'cut at --max-steps before its end' : 'cut at --time-limit before its end';
+    // the scenario's names for its objects (rt/trace-names.ts), as the text trace prints them
+    const names = exec.traceNames;
+    const steps = names === null || names.size === 0
+      ? this.steps
+      : this.steps.map((s) => ({
+          ...s,
+          op: names.rename(s.op),
+          objects: s.objects.map((o) => ({ ...o, label: names.rename(o.label) })),
+        }));
     return {
       threads: exec.threads.map((t) => t.name).filter((n) => ran.has(n)),
-      steps: this.steps,
+      steps,
       omitted: (exec.trace ?? []).filter((s) => s.step < this.from).length,
       states: this.states,
       reports,

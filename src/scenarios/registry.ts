@@ -23,7 +23,11 @@ import { iommuResetNested } from './iommu/findings/reset-nested.js';
 import { iommuUnmapNoTlbi, iommuUnmapVsDma } from './iommu/builtin/unmap-dma.js';
 import { iommuResetPasidQuery } from './iommu/findings/reset-pasid-query.js';
 import { iommuResetVsDetach } from './iommu/findings/reset-vs-detach.js';
+import { iommuSeed002Merged, iommuSeed002Recorded } from './iommu/findings/seed002-test-dev.js';
+import { iommuSmmuv3UnmapVsReset } from './iommu/findings/smmuv3-unmap-vs-reset.js';
 import type { Scenario } from './scenario.js';
+import { iommuSpecOf } from './iommu/build.js';
+import { driverNames } from '../drivers/registry.js';
 import { scenarioNamed, VariantNameError, withVariants } from './variants.js';
 
 export const builtinScenarios: readonly Scenario[] = [
@@ -65,7 +69,22 @@ export const builtinScenarios: readonly Scenario[] = [
   iommuRemoveBetweenPhases,
   iommuClaimBetweenPhases,
   iommuPasidReplaceHandle,
+  iommuSmmuv3UnmapVsReset,
+  iommuSeed002Merged,
+  iommuSeed002Recorded,
 ];
+
+/** the IOMMU drivers a topology (or `--driver`) can name */
+export const iommuDriverNames: readonly string[] = driverNames;
+
+/**
+ * A built-in whose IOMMUs run a hardware-model driver (arm-smmu-v3): tens of steps per attach,
+ * each an interleaving point, so brute-force cross-checks of the explorer (DFS, every-step
+ * invariants, class counting) do not end on it in useful time; they run on the mock's built-ins.
+ */
+export function onHardwareModel(s: Scenario): boolean {
+  return iommuSpecOf(s)?.topology.iommus.some((i) => i.driver !== undefined && i.driver !== 'mock') ?? false;
+}
 
 /** what `iommulab check` runs by default: every built-in, each followed by the variants it declares */
 export const checkedBuiltins: readonly Scenario[] = builtinScenarios.flatMap(withVariants);

@@ -34,6 +34,11 @@ export interface Scenario {
    * else what this scenario expects (scenarios/variants.ts)
    */
   readonly withPatches?: (settings: PatchSettings) => Scenario;
+  /**
+   * IOMMU scenarios: the same scenario, in the same settings, with every IOMMU of its topology on
+   * `driver` (`--driver`), named NAME@DRIVER[,SETTINGS] (scenarios/variants.ts)
+   */
+  readonly withDriver?: (driver: string) => Scenario;
   /** the toggle settings it declares it is checked in besides its own, as scenarios */
   readonly variants?: readonly Scenario[];
 }

@@ -32,6 +32,16 @@ export function* waitForCompletion(c: Completion): Gen {
   if (exec.yieldChecker !== null) exec.yieldChecker.acquire(c);
 }
 
+/**
+ * A busy-wait until `c` is posted for good (completeAll): hardware completion polled by a CPU
+ * that may hold a spinlock (a CMD_SYNC's cons polling), so no might_sleep. Does not consume.
+ */
+export function* waitPolled(c: Completion): Gen {
+  const exec = current;
+  if (exec.tracing) exec.noteSite();
+  yield c.waitOp;
+}
+
 /** complete() */
 export function* complete(c: Completion): Gen {
   const exec = current;

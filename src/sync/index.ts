@@ -3,7 +3,7 @@ export { KObject } from '../rt/kobject.js';
 export type { Gen } from '../rt/thread.js';
 export { asOracle, currentTask, dmaIsolationViolation, scenarioAssert } from './assert.js';
 export { BUG_ON, deref, WARN_ON, WARN_ON_ONCE } from './bug.js';
-export { Completion, complete, completeAll, waitForCompletion } from './completion.js';
+export { Completion, complete, completeAll, waitForCompletion, waitPolled } from './completion.js';
 export { type ErrPtr, IS_ERR, IS_ERR_OR_NULL, PTR_ERR } from './err.js';
 export * from './errno.js';
 export { faultsInjected, shouldFail } from './fault.js';

@@ -5,6 +5,7 @@
 // built-in under DFS (DPOR soundness, bounded DPOR, checks at their points, workers) skip them;
 // `iommulab check` meets every built-in's expectation with DPOR (test/dpor-cli.test.ts), and
 // test/iommu-check-points.test.ts still compares DPOR with DFS on iommu-reset-vs-detach.
+import { onHardwareModel } from '../../src/scenarios/registry.js';
 import type { Scenario } from '../../src/scenarios/scenario.js';
 
 export const dfsHeavy: ReadonlySet<string> = new Set([
@@ -30,7 +31,10 @@ export const dfsCostly: ReadonlySet<string> = new Set([
   'iommu-reset-method-live',
 ]);
 
-/** the scenarios of `list` a DFS cross-check over every built-in can afford */
+/**
+ * the scenarios of `list` a DFS cross-check over every built-in can afford: not those above, nor
+ * those on a hardware-model driver (arm-smmu-v3: tens of steps per attach, no end under DFS)
+ */
 export function dfsAffordable(list: readonly Scenario[]): Scenario[] {
-  return list.filter((s) => !dfsHeavy.has(s.name) && !dfsCostly.has(s.name));
+  return list.filter((s) => !dfsHeavy.has(s.name) && !dfsCostly.has(s.name) && !onHardwareModel(s));
 }

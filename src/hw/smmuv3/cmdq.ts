@@ -9,7 +9,7 @@
 import type { UsedKey } from '../cache/fence-log.js';
 import { atcInvalidateNow } from '../endpoint.js';
 import { runNow } from '../pgtable/pgtable.js';
-import { access, type Access, ETIMEDOUT, type Gen, hwStep, hwStepDone, KObject, type Shared } from '../../sync/index.js';
+import { access, type Access, Completion, completeAll, ETIMEDOUT, type Gen, hwStep, hwStepDone, KObject, type Shared, waitPolled } from '../../sync/index.js';
 import { describeCmd, type SmmuCmd } from './commands.js';
 import type { CfgLine, Smmuv3 } from './smmu.js';
 import { smmuTag, TAG_EL2, TAG_NH, TAG_S2, tagKind, tagVmid } from './tags.js';
@@ -28,6 +28,8 @@ export class SmmuCmdq extends KObject {
   readonly log: CmdRecord[] = [];
   /** CMD_SYNCs that completed with CERROR_ATC_INV_SYNC */
   atcInvSyncErrors = 0;
+  /** inserted batches whose CMD_SYNC has not completed yet, in insertion order */
+  inflight: Completion[] = [];
 
   constructor(readonly unitName: string) {
     super();
@@ -161,8 +163,18 @@ export function smmuApplyCmd(smmu: Smmuv3, c: SmmuCmd, done: UsedKey[]): boolean
   }
 }
 
-/** the SMMU executing `cmds` and then a CMD_SYNC: 0, or -ETIMEDOUT (CERROR_ATC_INV_SYNC) */
-function* execute(smmu: Smmuv3, cmds: readonly SmmuCmd[], stepped: boolean): Gen<number> {
+/**
+ * The SMMU executing `cmds` and then a CMD_SYNC: 0, or -ETIMEDOUT (CERROR_ATC_INV_SYNC). In steps,
+ * the SYNC completes only after every batch inserted before this one (`earlier`) has completed:
+ * the queue is consumed in order, so a CMD_SYNC implies every earlier command took effect.
+ */
+function* execute(
+  smmu: Smmuv3,
+  cmds: readonly SmmuCmd[],
+  stepped: boolean,
+  earlier: readonly Completion[] = [],
+  mine: Completion | null = null,
+): Gen<number> {
   const q = smmu.cmdq;
   const done: UsedKey[] = [];
   const records: CmdRecord[] = [];
@@ -175,13 +187,19 @@ function* execute(smmu: Smmuv3, cmds: readonly SmmuCmd[], stepped: boolean): Gen
     records.push({ cmd: c, ok: r });
     if (!r) ok = false;
   }
-  if (stepped) yield* hwStep(smmu.fence, 'done', 'write', 'CMD_SYNC');
+  for (const e of earlier) yield* waitPolled(e);
+  // the fence log as a whole (the fences and what they completed)
+  if (stepped) yield* hwStep(smmu.fence, null, 'write', 'CMD_SYNC');
   smmu.fence.complete(done);
-  // logged at the fence's step, which orders concurrent submitters
+  // the queue as a whole: the log (ordered between submitters), the batch off the in-flight list
+  if (stepped) yield* hwStep(q, null, 'write', 'cmdq_cons');
   q.log.push(...records, { cmd: null, ok });
-  if (ok) return 0;
-  q.atcInvSyncErrors++;
-  return -ETIMEDOUT;
+  if (!ok) q.atcInvSyncErrors++;
+  if (mine !== null) {
+    q.inflight = q.inflight.filter((b) => b !== mine);
+    yield* completeAll(mine);
+  }
+  return ok ? 0 : -ETIMEDOUT;
 }
 
 /**
@@ -190,12 +208,18 @@ function* execute(smmu: Smmuv3, cmds: readonly SmmuCmd[], stepped: boolean): Gen
  */
 export function* smmuCmdqIssue(smmu: Smmuv3, cmds: readonly SmmuCmd[], sync = true): Gen<number> {
   const q = smmu.cmdq;
-  yield* hwStep(q, 'prod', 'write', 'arm_smmu_cmdq_issue_cmdlist');
+  // the whole queue: what is posted, what is in flight
+  yield* hwStep(q, null, 'write', 'arm_smmu_cmdq_issue_cmdlist');
   q.posted.push(...cmds);
   if (!sync) return 0;
-  const take = q.posted;
+  // a copy, read in this step: the commands run in later steps, the queue's array is the queue's
+  const take = [...q.posted];
   q.posted = [];
-  return yield* execute(smmu, take, true);
+  // batches inserted before this one whose SYNC has not completed: this SYNC waits for them
+  const earlier = q.inflight;
+  const mine = new Completion(`${q.label} CMD_SYNC`);
+  q.inflight = [...earlier, mine];
+  return yield* execute(smmu, take, true, earlier, mine);
 }
 
 /** the same at once (setup, tests of the hardware alone) */

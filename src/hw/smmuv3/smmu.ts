@@ -15,13 +15,13 @@ import type { DmaCtx, DmaResult, Restart, Txn } from '../txn/txn.js';
 import { MODE_PROBE, MODE_STEPS, type TxnMode } from '../txn/mode.js';
 import type { FrameRef, HeldLeaf, HwIommu, InstalledTag } from '../unit.js';
 import { access, type Access, type Gen, hwStep, KObject } from '../../sync/index.js';
-import { slotField } from '../memory/slots.js';
+import { slotField, slotValue } from '../memory/slots.js';
 import type { Cd } from './cd.js';
 import { SmmuCmdq } from './cmdq.js';
 import { SmmuEvtq } from './events.js';
-import type { Ste } from './ste.js';
+import { STE_CFG_S1, type Ste } from './ste.js';
 import type { StrtabReg } from './tables.js';
-import { steInMemory, steSlot } from './tables.js';
+import { CDS_PER_FRAME, steInMemory, steSlot } from './tables.js';
 import { describeSmmuTag } from './tags.js';
 import { smmuTransact, smmuTransactFast, smmuTransactNow } from './translate.js';
 import { cdsInMemory, smmuCachedFrames, smmuDecode, smmuEffective, smmuInstalled, smmuInstalledTags, smmuReachableFrames } from './view.js';
@@ -181,11 +181,22 @@ export class Smmuv3 extends KObject implements HwIommu {
   }
 
   /**
-   * Not yet: STEs and CDs are slots of physical pages, which checks name as (page, slot field);
-   * the SMMUv3 driver's work fills this in.
+   * The STE slot of `sid` (page and slot field) and, when that STE points at a CD table now, the
+   * pages of that table (whole pages: the L1 of a 2-level one, every frame of a linear one). Empty
+   * before the driver programmed STRTAB_BASE. The STE slot is fixed once the stream table exists;
+   * the CD table comes and goes with the driver's attachments.
    */
-  entryReads(_sid: number): readonly Access[] {
-    return [];
+  entryReads(sid: number): readonly Access[] {
+    const s = steSlot(this, sid);
+    if (s === null) return [];
+    const out: Access[] = [access(s.page, slotField(s))];
+    const ste = slotValue<Ste>(s);
+    if (ste !== null && ste[0].v && ste[0].config === STE_CFG_S1 && ste[0].s1ctxptr !== 0) {
+      const frames = ste[0].s1fmt === '2lvl' ? 1 : Math.max(1, Math.ceil(2 ** ste[0].s1cdmax / CDS_PER_FRAME));
+      const head = Math.floor(ste[0].s1ctxptr / 4096);
+      for (let f = 0; f < frames; f++) out.push(access(this.mem.page(head + f), null));
+    }
+    return out;
   }
 
   transact(ctx: DmaCtx, txn: Txn): Gen<DmaResult | Restart> {

@@ -37,3 +37,13 @@ export const mock = strictObject({
   failAsChoice: z.array(z.enum(mockCallbacks)).optional()
     .describe('callbacks whose failure is a fault point: a choice under --faults choice, counted by fail_nth'),
 }).describe('the mock driver\'s knobs');
+
+export const smmuv3 = strictObject({
+  stages: z.enum(['s1', 's2', 'both']).optional().describe('the stages the SMMU translates (default both; paging domains are S1 when it has S1)'),
+  ats: z.boolean().optional().describe('FEAT_ATS (default true)'),
+  ssidBits: int(0, 20).optional().describe('SSIDSIZE (default 20)'),
+  asidBits: z.union([z.literal(8), z.literal(16)]).optional().describe('ASID bits (default 16)'),
+  vmidBits: z.union([z.literal(8), z.literal(16)]).optional().describe('VMID bits (default 16)'),
+  twoLevelCdTable: z.boolean().optional().describe('FEAT_2_LVL_CDTAB: CD tables over 1024 entries are 2-level (default true)'),
+  e2h: z.boolean().optional().describe('FEAT_E2H: host S1 STEs use STRW=EL2 and TLBI_EL2_* (default false)'),
+}).describe('the arm-smmu-v3 driver\'s knobs (what probe reads from the SMMU)');

@@ -45,6 +45,7 @@ export const opSchemas = [
     domain: name().describe('the name the new domain gets'),
     pasid: z.boolean().optional().describe('allocate with IOMMU_HWPT_ALLOC_PASID'),
     iommufd: z.boolean().optional().describe('an iommufd hwpt: the domain gets the IOMMUFD cookie (MSI doorbells go through iommufd_sw_msi())'),
+    nestParent: z.boolean().optional().describe('allocate with IOMMU_HWPT_ALLOC_NEST_PARENT (SMMUv3: a stage-2 domain)'),
   }),
   op('domainFree', 'iommu_domain_free() of a named domain', { domain }),
   op('attach', 'iommu_attach_device() (needs a `bind` of the device before it: its caller is the bound driver), iommu_attach_group() or iommu_attach_group_handle(), by api', {

@@ -120,6 +120,7 @@ export function scenarioReference(): string {
     ['topology.pci[].resv[], topology.platform[].resv[]', topologyParts.resv],
     ['topology.mock', topologyParts.mock],
     ['topology.mock.faults[]', topologyParts.mockFault],
+    ['topology.smmuv3', topologyParts.smmuv3],
     ['threads[]', schemaParts.thread],
     ['variants[]', schemaParts.variant],
   ];

@@ -112,6 +112,8 @@ const thread = strictObject({
 const variant = strictObject({
   patches: patchList.min(1).describe('the settings over the scenario\'s own `patches`'),
   expect: expectation,
+  expectByDriver: z.record(z.string(), expectation).optional()
+    .describe('the expectation in this setting on another driver (NAME@DRIVER,SETTING) where it differs'),
 }).describe('the scenario in another toggle setting, and what it must find there');
 
 export const scenarioSchema = strictObject({
@@ -127,6 +129,8 @@ export const scenarioSchema = strictObject({
   threads: z.array(thread).min(1).describe('the concurrent threads'),
   epilogue: ops.optional().describe('operations run alone after the threads, before the automatic cleanup'),
   expect: expectation,
+  expectByDriver: z.record(z.string(), expectation).optional()
+    .describe('the expectation under `--driver NAME` where it differs (driver name -> expectation)'),
   faults: faultPlan.optional(),
 }).describe('one scenario');
 

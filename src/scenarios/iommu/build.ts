@@ -10,7 +10,9 @@ import { current } from '../../rt/current.js';
 import type { Program } from '../../rt/execution.js';
 import { armPausePoint, complete, errname, faultsInjected, type Gen, scenarioAssert } from '../../sync/index.js';
 import type { Scenario } from '../scenario.js';
+import { variantName } from '../variants.js';
 import { cleanupWorld } from './cleanup.js';
+import { specWithDriver } from './driver-override.js';
 import { runOp } from './ops.js';
 import type { Expect, IommuScenarioSpec, Op } from './spec.js';
 import { nameObjects, opText } from './trace-names.js';
@@ -126,13 +128,18 @@ export function iommuScenario(spec: IommuScenarioSpec): Scenario {
   const declared = (spec.variants ?? []).map((v) => ({
     patches: resolvePatches({ ...own, ...patchSettingsOf(v.patches) }),
     expect: v.expect,
+    expectByDriver: v.expectByDriver,
   }));
-  // the scenario in one setting: named by what differs from its own, expecting what that setting declares
-  const inSetting = (patches: Patches): Scenario => {
+  // the scenario in one setting, on one driver (null: as its topology says): named by what
+  // differs from its own (NAME@DRIVER,SETTINGS, scenarios/variants.ts), expecting what that
+  // setting declares, else what it expects on that driver
+  const inSetting = (patches: Patches, driver: string | null): Scenario => {
     const diff = patchSettingsText(patchDiff(own, patches));
-    const expect = declared.find((d) => samePatches(d.patches, patches))?.expect ?? spec.expect;
-    const name = diff === '' ? spec.name : `${spec.name}@${diff}`;
-    const inIt: IommuScenarioSpec = { ...spec, name, patches: [patches], expect };
+    const onDriver = driver === null ? spec : specWithDriver(spec, driver);
+    const v = declared.find((d) => samePatches(d.patches, patches));
+    const expect = v === undefined ? onDriver.expect : ((driver === null ? undefined : v.expectByDriver?.[driver]) ?? v.expect);
+    const name = variantName(spec.name, driver, diff);
+    const inIt: IommuScenarioSpec = { ...onDriver, name, patches: [patches], expect };
     const s: Scenario = {
       name,
       summary: spec.summary,
@@ -141,13 +148,14 @@ export function iommuScenario(spec: IommuScenarioSpec): Scenario {
       program: iommuProgram(inIt),
       ...(spec.faults === undefined ? {} : { faults: spec.faults }),
       patches: patchesText(patches),
-      withPatches: (settings) => inSetting(resolvePatches({ ...patches, ...settings })),
+      withPatches: (settings) => inSetting(resolvePatches({ ...patches, ...settings }), driver),
+      withDriver: (d) => inSetting(patches, d),
     };
     specs.set(s, inIt);
     return s;
   };
-  const base = inSetting(own);
-  const s: Scenario = { ...base, variants: declared.map((d) => inSetting(d.patches)) };
+  const base = inSetting(own, null);
+  const s: Scenario = { ...base, variants: declared.map((d) => inSetting(d.patches, null)) };
   specs.set(s, specs.get(base)!);
   return s;
 }

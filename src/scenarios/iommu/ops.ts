@@ -6,7 +6,7 @@ import { deviceReleaseDriver, reallyProbe } from '../../base/dd.js';
 import type { Device } from '../../base/device.js';
 import { iommuAttachDevice, iommuAttachGroup, iommuDetachDevice, iommuDetachGroup } from '../../core/attach.js';
 import { iommuGroupStoreType } from '../../core/default-domain.js';
-import { IOMMU_COOKIE_IOMMUFD, IOMMU_HWPT_ALLOC_PASID } from '../../core/domain-types.js';
+import { IOMMU_COOKIE_IOMMUFD, IOMMU_HWPT_ALLOC_NEST_PARENT, IOMMU_HWPT_ALLOC_PASID } from '../../core/domain-types.js';
 import { type IommuDomain, iommuDomainFree, iommuPagingDomainAllocFlags } from '../../core/domain.js';
 import { iommuAttachGroupHandle, iommuDetachGroupHandle, iommuReplaceGroupHandle } from '../../core/group-handle.js';
 import type { IommuGroup } from '../../core/group.js';
@@ -128,7 +128,9 @@ export function* runOp(w: IommuWorld, op: Op): Gen<number> {
     }
     case 'domainAlloc': {
       if ((yield* domainOf(w, op.domain)) !== null) return -EINVAL;
-      const d = yield* iommuPagingDomainAllocFlags(deviceNamed(w, op.dev), op.pasid === true ? IOMMU_HWPT_ALLOC_PASID : 0);
+      const pasid = op.pasid === true ? IOMMU_HWPT_ALLOC_PASID : 0;
+      const flags = pasid | (op.nestParent === true ? IOMMU_HWPT_ALLOC_NEST_PARENT : 0);
+      const d = yield* iommuPagingDomainAllocFlags(deviceNamed(w, op.dev), flags);
       if (IS_ERR(d)) return d;
       d.tag = op.domain;
       // iommufd_hwpt_paging_alloc() marks its domains [B]

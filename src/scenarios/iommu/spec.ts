@@ -5,6 +5,7 @@
 import type { DefaultDomainTypeName } from '../../core/globals.js';
 import type { PatchSetting } from '../../core/patches.js';
 import type { MockOptions } from '../../drivers/mock/options.js';
+import type { SmmuKnobs } from '../../drivers/smmuv3/options.js';
 import type { PciFunctionSpec, PciResetMethod, PlatformDeviceSpec } from '../../machine/topology.js';
 import type { FaultPlan } from '../../rt/execution.js';
 import type { Expectation } from '../scenario.js';
@@ -23,6 +24,8 @@ export interface Topology {
   readonly iommus: readonly IommuSpec[];
   /** the mock driver's knobs (blocked/identity domains, PASID, deferred attach, failures) */
   readonly mock?: MockOptions;
+  /** the arm-smmu-v3 driver's knobs (stages, ATS, SSID/ASID/VMID sizes) */
+  readonly smmuv3?: SmmuKnobs;
   readonly pci?: readonly PciFunctionSpec[];
   readonly platform?: readonly PlatformDeviceSpec[];
   readonly defaultDomainType?: DefaultDomainTypeName;
@@ -51,7 +54,7 @@ export type Op = OpBase &
     | { readonly op: 'unbind'; readonly dev: string }
     | { readonly op: 'claim'; readonly dev: string; readonly owner: string; readonly group?: boolean }
     | { readonly op: 'releaseOwner'; readonly dev: string; readonly group?: boolean }
-    | { readonly op: 'domainAlloc'; readonly dev: string; readonly domain: string; readonly pasid?: boolean; readonly iommufd?: boolean }
+    | { readonly op: 'domainAlloc'; readonly dev: string; readonly domain: string; readonly pasid?: boolean; readonly iommufd?: boolean; readonly nestParent?: boolean }
     | { readonly op: 'domainFree'; readonly domain: string }
     | { readonly op: 'attach'; readonly dev: string; readonly domain: string; readonly api?: AttachApi; readonly handle?: string }
     | { readonly op: 'detach'; readonly dev: string; readonly domain?: string; readonly api?: AttachApi }
@@ -86,6 +89,8 @@ export interface ThreadSpec {
 export interface VariantSpec {
   readonly patches: readonly PatchSetting[];
   readonly expect: Expectation;
+  /** on another driver (NAME@DRIVER,SETTINGS), where the outcome differs: as expectByDriver below */
+  readonly expectByDriver?: Readonly<Record<string, Expectation>>;
 }
 
 export interface IommuScenarioSpec {
@@ -107,6 +112,11 @@ export interface IommuScenarioSpec {
   /** run alone after the threads, before the automatic cleanup */
   readonly epilogue?: readonly Op[];
   readonly expect: Expectation;
+  /**
+   * Where the outcome depends on the driver (a `--driver` override, NAME@DRIVER): the expectation
+   * on that driver, with the reason in docs/FINDINGS.md ("Built-ins on other drivers").
+   */
+  readonly expectByDriver?: Readonly<Record<string, Expectation>>;
   /** allocation fault injection the check runs with unless told otherwise */
   readonly faults?: FaultPlan;
 }

@@ -44,7 +44,42 @@ export function nameObjects(w: IommuWorld, names: TraceNames): void {
     for (const sid of path.sids) {
       names.phrase(`ste[${sid}]`, `ste[${sid}](${ep.name})`);
       names.phrase(`stream ${sid}`, `stream ${sid} (${ep.name})`);
+      if (path.unit.kind === 'smmuv3') {
+        const group = w.deviceList.find((d) => d.ep === ep)?.iommuGroup ?? null;
+        const ssids = [0, ...(group === null ? [] : [...group.pasidArray.slots].map(([p]) => p))];
+        nameSmmuEntries(names, (path.unit as unknown as KObject).label, path.unit.entryReads(sid), sid, ep.name, ssids);
+      }
     }
+  }
+}
+
+/** CDs per 4K frame of a linear CD table (hw/smmuv3/tables.ts CDS_PER_FRAME) */
+const cdsPerFrame = 64;
+
+/**
+ * An SMMUv3 stream's entries live in slots of physical pages (`page[0x10].e48`): its STE slot
+ * named ste[SID](EP), the CDs of the SSIDs in use (0 and the group's PASIDs) in the CD table its
+ * STE points at cd[SSID](EP) (entryReads: the STE slot, then the CD table's pages), and its
+ * configuration-cache line cfg[SID](EP). The command queue and fence log carry the unit's
+ * topology name already (smmu0.cmdq).
+ */
+function nameSmmuEntries(
+  names: TraceNames,
+  unit: string,
+  reads: ReadonlyArray<{ readonly obj: { readonly label: string }; readonly field: string | null }>,
+  sid: number,
+  ep: string,
+  ssids: readonly number[],
+): void {
+  const [ste, ...cdPages] = reads;
+  if (ste === undefined || ste.field === null) return;
+  names.phrase(`${ste.obj.label}.${ste.field}`, `ste[${sid}](${ep})`);
+  names.phrase(ste.obj.label, `strtab(${unit})`);
+  cdPages.forEach((page, f) => names.phrase(page.obj.label, cdPages.length === 1 ? `cd-table(${ep})` : `cd-table(${ep})[${f}]`));
+  names.phrase(`${unit}.cfg_cache.k${sid}`, `cfg[${sid}](${ep})`);
+  for (const ssid of ssids) {
+    const page = cdPages[Math.floor(ssid / cdsPerFrame)];
+    if (page !== undefined) names.phrase(`${page.obj.label}.e${ssid % cdsPerFrame}`, `cd[${ssid}](${ep})`);
   }
 }
 

@@ -52,9 +52,20 @@ export const iommuReleaseOrder = iommuScenario({
   variants: [
     // the historical orders as the driver contracts see them: ops->free of a domain the hardware
     // still translates through (old), attach_dev with an old the released RID is no longer on and
-    // the MUST_SUCCEED switch the released device refuses (reversal2022)
-    { patches: [{ releaseOrder: 'old' }], expect: { violations: ['invariant', 'use-after-free', 'driver-contract'] } },
-    { patches: [{ releaseOrder: 'reversal2022' }], expect: { violations: ['invariant', 'use-after-free', 'driver-contract', 'warn'] } },
+    // the MUST_SUCCEED switch the released device refuses (reversal2022).
+    // the modeled arm-smmu-v3 (6.18) relies on the core attaching ops->release_domain before
+    // release_device; these historical orders never do, so the master stays on its domain's list
+    // (leak, the module reference kept): the driver is younger than these cores, not a finding
+    {
+      patches: [{ releaseOrder: 'old' }],
+      expect: { violations: ['invariant', 'use-after-free', 'driver-contract'] },
+      expectByDriver: { smmuv3: { violations: ['leak', 'assertion', 'driver-contract'] } },
+    },
+    {
+      patches: [{ releaseOrder: 'reversal2022' }],
+      expect: { violations: ['invariant', 'use-after-free', 'driver-contract', 'warn'] },
+      expectByDriver: { smmuv3: { violations: ['leak', 'assertion', 'driver-contract', 'null-deref', 'use-after-free'] } },
+    },
   ],
 });
 
@@ -92,7 +103,10 @@ export const iommuReleaseUnlocked = iommuScenario({
   // the 2022 reversal has its window too (driver state released, still a member): the group holds a
   // released member at a stable point (I3) before VFIO acts. The final order has no window: there
   // the reproducer's wait would never end.
-  variants: [{ patches: [{ releaseOrder: 'reversal2022' }], expect: { violations: ['invariant'] } }],
+  // on arm-smmu-v3: the old order leaks as in iommu-release-order; the reversal's window is the
+  // released master itself (VFIO's switch dereferences its cleared dev_iommu_priv: null-deref)
+  expectByDriver: { smmuv3: { violations: ['leak', 'assertion', 'driver-contract'] } },
+  variants: [{ patches: [{ releaseOrder: 'reversal2022' }], expect: { violations: ['invariant'] }, expectByDriver: { smmuv3: { violations: ['null-deref'] } } }],
 });
 
 export const iommuReleaseLastMember = iommuScenario({
@@ -113,7 +127,8 @@ export const iommuReleaseLastMember = iommuScenario({
   threads: [{ name: 'remove', ops: [{ op: 'remove', dev: 'ep0', expect: 0 }] }],
   expect: { pass: true },
   variants: [
-    { patches: [{ releaseOrder: 'old' }], expect: { violations: ['invariant', 'driver-contract'] } },
-    { patches: [{ releaseOrder: 'reversal2022' }], expect: { violations: ['invariant'] } },
+    // on arm-smmu-v3: no release_domain in these orders (see iommu-release-order)
+    { patches: [{ releaseOrder: 'old' }], expect: { violations: ['invariant', 'driver-contract'] }, expectByDriver: { smmuv3: { violations: ['leak', 'assertion', 'driver-contract'] } } },
+    { patches: [{ releaseOrder: 'reversal2022' }], expect: { violations: ['invariant'] }, expectByDriver: { smmuv3: { violations: ['leak', 'assertion', 'driver-contract'] } } },
   ],
 });

@@ -30,7 +30,7 @@ export const iommuResetPasidIdentity = iommuScenario({
     '(identity), and the driver puts the RID back on identity: the function is reset while bypassing, ATS aside ' +
     '(I9). Variant resetPrepareOrder=early (resetting_domain set before staging, cleared if staging fails) fixes ' +
     'it; done then re-installs PASID 1 before it clears resetting_domain, and the driver is told the blocking ' +
-    'domain while the RID is on identity (F19, a driver-contract report), which resetDoneOrder=early fixes too. ' +
+    'domain while the RID is on identity (F10\'s done half, a driver-contract report), which resetDoneOrder=early fixes too. ' +
     'See docs/FINDINGS.md.',
   topology,
   prologue,
@@ -39,8 +39,13 @@ export const iommuResetPasidIdentity = iommuScenario({
   expect: { violations: ['invariant', 'driver-contract'] },
   variants: [
     // prepare fixed, done still re-installs PASID 1 with resetting_domain set: the driver hears
-    // the blocking domain while the RID is back on identity (F19)
-    { patches: [{ resetPrepareOrder: 'early' }], expect: { violations: ['driver-contract'] } },
+    // the blocking domain while the RID is back on identity (F10's done half); on arm-smmu-v3 set_dev_pasid
+    // then makes the identity RID S1DSS=TERMINATE (I3)
+    {
+      patches: [{ resetPrepareOrder: 'early' }],
+      expect: { violations: ['driver-contract'] },
+      expectByDriver: { smmuv3: { violations: ['invariant', 'driver-contract'] } },
+    },
     { patches: [{ resetPrepareOrder: 'early', resetDoneOrder: 'early' }], expect: { pass: true } },
   ],
 });
@@ -56,7 +61,7 @@ export const iommuResetPasidDetach = iommuScenario({
     'resetting_domain, the blocking domain, and the RID stays blocked. Variant resetDriverQuery=groupDomain (the ' +
     'query as iommu_get_domain_for_dev() answers, before the series) answers identity, and the driver unblocks ' +
     'the function in reset (I9): what the query is for (seed 000). The driver contracts report two things in the ' +
-    'merged order: done re-installs PASID 1 while resetting_domain is still set (F19; variant resetDoneOrder=early ' +
+    'merged order: done re-installs PASID 1 while resetting_domain is still set (F10\'s done half; variant resetDoneOrder=early ' +
     'fixes it), and a detach during the reset calls remove_dev_pasid with old = S for a PASID prepare already ' +
     'removed (F22).',
   topology,
@@ -66,9 +71,11 @@ export const iommuResetPasidDetach = iommuScenario({
     { name: 'reset', ops: [{ op: 'reset', dev: 'ep0', expect: 0 }] },
     { name: 'owner', ops: [{ op: 'pasidDetach', dev: 'ep0', domain: 'S', pasid: 1, expect: 0 }] },
   ],
-  // the driver contracts: done's query while it re-installs PASID 1 (F19), and the detach's
+  // the driver contracts: done's query while it re-installs PASID 1 (F10's done half), and the detach's
   // remove_dev_pasid told old = S for a PASID prepare already removed (F22)
   expect: { violations: ['driver-contract'] },
+  // arm-smmu-v3: done's PASID restore aborts the identity RID (F10's done half)
+  expectByDriver: { smmuv3: { violations: ['invariant', 'driver-contract'] } },
   variants: [
     { patches: [{ resetDriverQuery: 'groupDomain' }], expect: { violations: ['invariant', 'driver-contract'] } },
     { patches: [{ resetDoneOrder: 'early' }], expect: { violations: ['driver-contract'] } },
