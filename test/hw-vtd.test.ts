@@ -20,9 +20,9 @@ import { qiSubmitSync, qiSubmitSyncNow } from '../src/hw/vtd/qi.js';
 import { ctxTableAllocNow, ctxWriteNow, pasidWriteNow, rootTableInitNow } from '../src/hw/vtd/tables.js';
 import { VtdUnit } from '../src/hw/vtd/vtd.js';
 import { ETIMEDOUT } from '../src/sync/index.js';
-import { inSetup, runHw } from './support/hw.js';
+import { exploreHw, finalsBoth, inSetup, runHw } from './support/hw.js';
 import { buffer, mapNow, RW } from './support/smmu-rig.js';
-import { flTable, setPasid, slTable, vtdRig } from './support/vtd-rig.js';
+import { flTable, setPasid, slTable, type VtdRig, vtdRig } from './support/vtd-rig.js';
 
 const W = (iova: number, pasid: number | null = null) => ({ pasid, iova, write: true });
 
@@ -187,6 +187,58 @@ describe('VT-d: caches', () => {
     });
     assert.equal(r.results[0], -ETIMEDOUT);
     assert.deepEqual(fenceErrors(r.world.unit), ['H16: dmar0: wait (ITE) after dev-tlb(sid 0x10, all) (no answer)']);
+  });
+});
+
+/**
+ * Two CPUs' qi_submit_sync() on one unit: t0 queues a PASID-cache invalidation of a torn-down
+ * entry the cache still holds, t1 an empty batch. What each execution ends with: the waits' queue
+ * places in the order they completed, and, when t1 queued after t0, whether t1's wait returned
+ * with the stale entry still cached.
+ */
+function twoSubmitters() {
+  return {
+    setup: () => {
+      const r = vtdRig();
+      const fl = flTable(r.mem);
+      mapNow(fl, 0x8000, buffer(r.mem));
+      setPasid(r, 7, pasidFl({ did: 4, root: fl.rootPa }));
+      deviceDmaNow(r.unit, r.ep, r.sid, W(0x8000, 7));
+      pasidWriteNow(r.mem, r.dir, 7, PASID_ZERO);
+      return r;
+    },
+    threads: [
+      function* (r: VtdRig) {
+        return yield* qiSubmitSync(r.unit, [{ type: 'pc', scope: 'pasid', did: 4, pasid: 7 }]);
+      },
+      function* (r: VtdRig) {
+        yield* qiSubmitSync(r.unit, []);
+        // read in the wait's last step (nothing yields after it)
+        return r.unit.pasidCache.get(7) === undefined ? 'invalidated' : 'stale';
+      },
+    ],
+    final: (r: VtdRig, results: readonly unknown[]) => {
+      const log = r.unit.qi.log;
+      const waits = log.flatMap((x) => (x.desc === null ? [x.queued] : []));
+      const t0Wait = log.findIndex((x) => x.desc !== null) + 1;
+      const t0First = log[t0Wait]?.queued === 0;
+      return `waits completed in queue order ${waits.join(',')}; ${t0First ? `t1 after t0: ${String(results[1])}` : 't1 first'}`;
+    },
+  };
+}
+
+describe('VT-d: queued invalidation order (hardware.md §2.8)', () => {
+  it('a wait completes only after every descriptor queued before it, another CPU\'s too', () => {
+    const { finals } = exploreHw(twoSubmitters(), true);
+    assert.deepEqual(finals, [
+      'waits completed in queue order 0,1; t1 after t0: invalidated',
+      'waits completed in queue order 0,1; t1 first',
+    ]);
+  });
+
+  it('DPOR finds what DFS finds with two submitters', () => {
+    const b = finalsBoth(twoSubmitters());
+    assert.deepEqual(b.dpor, b.dfs);
   });
 });
 

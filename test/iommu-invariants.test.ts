@@ -158,7 +158,7 @@ describe('§6 invariants as oracles', () => {
       yield* pciDevResetIommuDone(f0);
       assert.equal(check(w), null);
     }]);
-    // finding F18 (docs/FINDINGS.md): done re-installs PASID 2 on every member with old = the
+    // finding F17, its sibling case (docs/FINDINGS.md): done re-installs PASID 2 on every member with old = the
     // blocking domain, but only f0 was blocked: f1's set_dev_pasid is told a wrong `old`. The
     // others are F10's two halves (iommu_driver_get_domain_for_dev() answers in prepare and done).
     const splats = r.exec.violations.map((v) => v.splat);

@@ -3,7 +3,9 @@
 // the violation and an injected failure marked, and a key from schedule numbers to threads.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { timelineOf } from '../src/report/html-trace.js';
 import { TraceNames } from '../src/rt/trace-names.js';
+import { loadScenarioFile } from '../src/scenarios/file/load.js';
 import { inProcess } from './helpers/cli.js';
 
 describe('readable traces', () => {
@@ -50,6 +52,46 @@ describe('readable traces', () => {
     const r = await inProcess(['replay', 'abba-deadlock', '-']);
     assert.match(r.stdout, /^Threads \(the numbers of the schedule\): 0 ab, 1 ba$/m);
     assert.doesNotMatch(r.stdout, /Names used above/);
+  });
+});
+
+describe('readable traces on VT-d', () => {
+  const example = 'examples/scenarios/vtd-reset-pasid.yaml';
+
+  it('context and PASID entries, caches, the QI, DIDs, cache tags and domain locks by the scenario\'s names', async () => {
+    const r = await inProcess(['run', example]);
+    assert.equal(r.code, 1);
+    const out = r.stdout;
+    const trace = out.slice(out.indexOf('Trace:'), out.indexOf('Names used above'));
+    // hardware slots by what they are and whose (no bare page[0x..].eN where the scenario has a name)
+    assert.doesNotMatch(trace, /page\[0x[0-9a-f]+\]\.e\d+/);
+    assert.match(trace, /context_write_word0\(context_entry\(ep0\)\)/);
+    assert.match(trace, /pasid_write_word0\(pasid_entry\[0\]\(ep0\)\)/);
+    assert.match(trace, /pasid_write_word0\(pasid_entry\[1\]\(ep0\)\)/);
+    assert.match(trace, /pasid_dir_load\(pasid_dir\[0\.\.63\]\(ep0\)\)/);
+    assert.match(trace, /page_init\(page_table\(domain:P\)\)/);
+    // queued invalidation: the submit, each descriptor on what it invalidates, the wait
+    assert.match(trace, /qi_submit_sync\(dmar0\.qi\)/);
+    assert.match(trace, /qi_pc\(dmar0\.pasid_cache\(pasid 1\)\)/);
+    assert.match(trace, /qi_piotlb\(dmar0\.iotlb\(did 3\)\)/);
+    assert.match(trace, /qi_wait\(dmar0\.fence\)/);
+    // the driver's objects by their domain
+    assert.match(trace, /spin_lock\(&domain:P->lock\)/);
+    assert.match(trace, /kfree\(cache_tag\(default-domain\(ep0\), devtlb ep0 did 2 pasid 0\)\)/);
+    assert.doesNotMatch(trace, /dmar_domain#|cache_tag:|iommu_domain_info:/);
+    assert.match(out, /^ {2}context_entry\(ep0\) +page\[0x[0-9a-f]+\]\.e16$/m);
+  });
+
+  it('the HTML report timeline uses the same names', () => {
+    const f = loadScenarioFile(example);
+    const tl = timelineOf(f.scenarios[0]!, '-');
+    const ops = tl.steps.map((s) => s.op);
+    assert.ok(ops.includes('context_write_word0(context_entry(ep0))'), ops.slice(0, 20).join(' | '));
+    assert.ok(ops.some((o) => o.startsWith('qi_wait(')));
+    const labels = new Set(tl.steps.flatMap((s) => s.objects.map((o) => o.label)));
+    assert.ok(labels.has('pasid_table[0..63](ep0)') && labels.has('dmar0.qi') && labels.has('domain:P'), [...labels].join(' '));
+    assert.ok(![...labels].some((l) => /^(page\[|dmar_domain#|cache_tag:)/.test(l) && !/^page\[0x[0-9a-f]+\]$/.test(l)), [...labels].join(' '));
+    assert.match(tl.reports[0]!.splat, /domain_id_iommu/);
   });
 });
 

@@ -24,8 +24,9 @@
 import { Device } from '../base/device.js';
 import { HwEndpoint } from '../hw/endpoint.js';
 import { IoPageTable, ioPgtableTag } from '../hw/io-pgtable.js';
+import { IoPgtable } from '../hw/pgtable/pgtable.js';
 import { StreamTable } from '../hw/stream-table.js';
-import { describeTranslation, sameTranslation } from '../hw/translation.js';
+import { describeTranslation, sameTranslation, type WalkTable } from '../hw/translation.js';
 import { isPciDev, pciAtsSupported } from '../pci/pci.js';
 import { type Access, access, type Checker, type CheckSite, type DriverCall, type KObject, lockFree, lockHeldByMe, Mutex, type Op, OpKind } from '../sync/index.js';
 import { contractSite } from './contracts.js';
@@ -161,6 +162,8 @@ export function iommuChecker(devices: readonly Device[], truth: HwTruth): Checke
         case OpKind.Free:
           if (obj instanceof IommuDomain) return domainFreed(sys, obj);
           if (obj instanceof IoPageTable) return tableFreed(sys, obj);
+          // a table in physical memory (SMMUv3, VT-d): the hardware names its root page
+          if (obj instanceof IoPgtable) return tableFreed(sys, obj.rootPage);
           return null;
         case OpKind.HwWrite:
           if (obj instanceof HwEndpoint) return endpointWritten(sys, obj, op);
@@ -244,7 +247,7 @@ function domainFreed(sys: System, d: IommuDomain): CheckSite {
 }
 
 /** an IO page table freed: no hardware entry may translate through it */
-function tableFreed(sys: System, t: IoPageTable): CheckSite {
+function tableFreed(sys: System, t: WalkTable): CheckSite {
   const reads: Access[] = [...sys.allEntries];
   return site(reads, () => {
     for (const unit of sys.truth.units()) {

@@ -3,8 +3,9 @@
 import type { IommuDriver } from './driver.js';
 import { mockIommuDriver } from './mock/entry.js';
 import { smmuv3IommuDriver } from './smmuv3/entry.js';
+import { vtdIommuDriver } from './vtd/entry.js';
 
-export const iommuDrivers: readonly IommuDriver[] = [mockIommuDriver, smmuv3IommuDriver as IommuDriver];
+export const iommuDrivers: readonly IommuDriver[] = [mockIommuDriver, smmuv3IommuDriver as IommuDriver, vtdIommuDriver];
 
 export const driverNames = iommuDrivers.map((d) => d.name) as [string, ...string[]];
 

@@ -33,6 +33,11 @@ export interface TranslationUnit {
    * table it points at). Entries are preallocated: reading them creates nothing.
    */
   entryReads(sid: number): readonly Access[];
+  /**
+   * What a trace may call those locations (phrase as a step prints it -> name), for requester
+   * `who`; only what exists now. Units without it are named by stream (`ste[48]`).
+   */
+  entryNames?(sid: number, who: string): ReadonlyArray<readonly [string, string]>;
 }
 
 /** a translation a cache holds, with the tag it is filed under */

@@ -5,6 +5,7 @@
 import { Smmuv3 } from '../hw/smmuv3/smmu.js';
 import { StreamTable } from '../hw/stream-table.js';
 import type { TranslationUnit } from '../hw/unit.js';
+import { VtdUnit } from '../hw/vtd/vtd.js';
 import type { Machine } from './machine.js';
 import { machinePhysMemory } from './memory.js';
 import { pciRid } from './topology.js';
@@ -30,6 +31,8 @@ export const unitKinds: Readonly<Record<string, UnitFactory>> = {
   'stream-table': (name) => new StreamTable(name),
   /** an ARM SMMUv3 (hardware.md §1) over the machine's memory */
   'smmuv3': (name, m) => new Smmuv3(name, machinePhysMemory(m), { sidBits: smmuSidBitsFor(m, name) }),
+  /** an Intel VT-d remapping unit (hardware.md §2) over the machine's physical memory */
+  'vtd': (name, m) => new VtdUnit(name, machinePhysMemory(m)),
 };
 
 export function makeUnit(kind: string, name: string, m: Machine): TranslationUnit {

@@ -122,8 +122,26 @@ export class TimelineRecorder {
     this.steps.push({ ...p.trace, objects, ...(injected ? { injected: true as const } : {}) });
   }
 
-  /** The timeline of `exec`, which ran with this recorder's observer. */
+  /**
+   * The timeline of `exec`, which ran with this recorder's observer: objects, operations and
+   * reports under the names the scenario gave them (rt/trace-names.ts), as the text trace shows
+   * them (group(ep0), domain:D, context_entry(ep0), pasid_entry[1](ep0)).
+   */
   finish(exec: Execution): Timeline {
+    const t = this.finishRaw(exec);
+    const names = exec.traceNames;
+    if (names === null || names.size === 0) return t;
+    const r = (x: string): string => names.rename(x);
+    return {
+      ...t,
+      steps: t.steps.map((st) => ({ ...st, op: r(st.op), objects: st.objects.map((o) => ({ ...o, label: r(o.label) })) })),
+      states: t.states.map((v) => renamedState(v, r)),
+      reports: t.reports.map((x) => ({ ...x, title: r(x.title), splat: r(x.splat) })),
+      results: t.results.map(r),
+    };
+  }
+
+  private finishRaw(exec: Execution): Timeline {
     this.finishStep();
     const ran = new Set(this.steps.map((s) => s.thread));
     const reports: TimelineReport[] = [
@@ -131,18 +149,9 @@ export class TimelineRecorder {
       ...exec.warnings.map((v) => reportOf(v, false)),
     ];
     const truncated = exec.truncated === null ? null : exec.truncated === 'steps' ? 'cut at --max-steps before its end' : 'cut at --time-limit before its end';
-    // the scenario's names for its objects (rt/trace-names.ts), as the text trace prints them
-    const names = exec.traceNames;
-    const steps = names === null || names.size === 0
-      ? this.steps
-      : this.steps.map((s) => ({
-          ...s,
-          op: names.rename(s.op),
-          objects: s.objects.map((o) => ({ ...o, label: names.rename(o.label) })),
-        }));
     return {
       threads: exec.threads.map((t) => t.name).filter((n) => ran.has(n)),
-      steps,
+      steps: this.steps,
       omitted: (exec.trace ?? []).filter((s) => s.step < this.from).length,
       states: this.states,
       reports,
@@ -168,6 +177,16 @@ export function timelineOf(s: Scenario, schedule: string, opts: Omit<TracedRepla
   if (!rec.overflowed) return rec.finish(exec);
   const last = new TimelineRecorder(timelineStart(exec));
   return last.finish(replayTraced(s, schedule, { ...opts, traceObserver: last.observer }));
+}
+
+/** a state with every reference and text under its name */
+function renamedState(v: StateValue, r: (x: string) => string): StateValue {
+  if (typeof v === 'string') return r(v);
+  if (v === null || typeof v !== 'object') return v;
+  if (Array.isArray(v)) return v.map((x) => renamedState(x, r));
+  const out: Record<string, StateValue> = {};
+  for (const [k, x] of Object.entries(v)) out[k] = renamedState(x, r);
+  return out;
 }
 
 function reportOf(v: Violation, failing: boolean): TimelineReport {

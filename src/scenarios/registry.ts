@@ -25,6 +25,8 @@ import { iommuResetPasidQuery } from './iommu/findings/reset-pasid-query.js';
 import { iommuResetVsDetach } from './iommu/findings/reset-vs-detach.js';
 import { iommuSeed002Merged, iommuSeed002Recorded } from './iommu/findings/seed002-test-dev.js';
 import { iommuSmmuv3UnmapVsReset } from './iommu/findings/smmuv3-unmap-vs-reset.js';
+import { iommuVtdFailedReplace } from './iommu/findings/vtd-failed-replace.js';
+import { iommuVtdResetPasid } from './iommu/findings/vtd-reset-pasid.js';
 import type { Scenario } from './scenario.js';
 import { iommuSpecOf } from './iommu/build.js';
 import { driverNames } from '../drivers/registry.js';
@@ -72,13 +74,15 @@ export const builtinScenarios: readonly Scenario[] = [
   iommuSmmuv3UnmapVsReset,
   iommuSeed002Merged,
   iommuSeed002Recorded,
+  iommuVtdFailedReplace,
+  iommuVtdResetPasid,
 ];
 
 /** the IOMMU drivers a topology (or `--driver`) can name */
 export const iommuDriverNames: readonly string[] = driverNames;
 
 /**
- * A built-in whose IOMMUs run a hardware-model driver (arm-smmu-v3): tens of steps per attach,
+ * A built-in whose IOMMUs run a hardware-model driver (arm-smmu-v3, intel-iommu): tens of steps per attach,
  * each an interleaving point, so brute-force cross-checks of the explorer (DFS, every-step
  * invariants, class counting) do not end on it in useful time; they run on the mock's built-ins.
  */

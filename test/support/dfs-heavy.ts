@@ -32,8 +32,9 @@ export const dfsCostly: ReadonlySet<string> = new Set([
 ]);
 
 /**
- * the scenarios of `list` a DFS cross-check over every built-in can afford: not those above, nor
- * those on a hardware-model driver (arm-smmu-v3: tens of steps per attach, no end under DFS)
+ * the scenarios of `list` a DFS cross-check over every built-in can afford: not the heavy and
+ * costly ones above, nor those on a hardware-model driver (arm-smmu-v3, intel-iommu: tens of
+ * steps per attach, no end under DFS; onHardwareModel)
  */
 export function dfsAffordable(list: readonly Scenario[]): Scenario[] {
   return list.filter((s) => !dfsHeavy.has(s.name) && !dfsCostly.has(s.name) && !onHardwareModel(s));

@@ -139,6 +139,13 @@ export class Tlb extends KObject {
     for (const [t, c] of this.tags) f(t, c);
   }
 
+  /** every translation held, with its tag (HwIommu.cachedLeaves) */
+  heldLeaves(): Array<{ readonly tag: number; readonly leaf: CachedLeaf }> {
+    const out: Array<{ tag: number; leaf: CachedLeaf }> = [];
+    for (const [tag, c] of this.tags) for (const leaf of c.all()) out.push({ tag, leaf });
+    return out;
+  }
+
   /** tags with anything cached (checks) */
   liveTags(): number[] {
     return [...this.tags].filter(([, c]) => !c.empty).map(([t]) => t);

@@ -1,7 +1,8 @@
 // The SMMUv3 event queue (hardware.md §1.16): records the SMMU writes for configuration errors
 // and recorded faults, read by the driver's event thread. Bounded: when full, events are lost and
 // the overflow flag is raised [uncertain].
-import { type Gen, hwStep, KObject } from '../../sync/index.js';
+import type { Gen } from '../../sync/index.js';
+import { HwRecordQueue, hwRecordPop } from '../record-queue.js';
 
 export const EVT_F_UUT = 0x01;
 export const EVT_C_BAD_STREAMID = 0x02;
@@ -49,38 +50,19 @@ export interface SmmuEvent {
   readonly class: 'CD' | 'TT' | 'IN';
 }
 
-export class SmmuEvtq extends KObject {
-  readonly records: SmmuEvent[] = [];
-  overflow = false;
-  lost = 0;
-
+/** the event queue: a bounded record queue (hw/record-queue.ts) */
+export class SmmuEvtq extends HwRecordQueue<SmmuEvent> {
   constructor(
     readonly unitName: string,
-    readonly size: number,
+    size: number,
   ) {
-    super();
-  }
-
-  override get label(): string {
-    return `${this.unitName}.evtq`;
-  }
-
-  /** the SMMU writes an event (false when the queue is full and it is lost) */
-  push(e: SmmuEvent): boolean {
-    if (this.records.length >= this.size) {
-      this.overflow = true;
-      this.lost++;
-      return false;
-    }
-    this.records.push(e);
-    return true;
+    super(`${unitName}.evtq`, size);
   }
 }
 
 /** the driver's event thread takes the oldest event (arm_smmu_evtq_thread) */
-export function* smmuEvtqPop(q: SmmuEvtq): Gen<SmmuEvent | null> {
-  yield* hwStep(q, 'q', 'write', 'evtq_read');
-  return q.records.shift() ?? null;
+export function smmuEvtqPop(q: SmmuEvtq): Gen<SmmuEvent | null> {
+  return hwRecordPop(q, 'evtq_read');
 }
 
 export function describeEvent(e: SmmuEvent): string {

@@ -5,6 +5,7 @@
 // Knows nothing of the kernel: a driver reaches it through memory (tables.ts), commands (cmdq.ts)
 // and register writes.
 import { FenceLog } from '../cache/fence-log.js';
+import { type InstalledEntry, installedEntries } from '../installed-entries.js';
 import { KeyedCache } from '../cache/keyed-cache.js';
 import { Tlb } from '../cache/tlb.js';
 import type { HwEndpoint } from '../endpoint.js';
@@ -155,13 +156,8 @@ export class Smmuv3 extends KObject implements HwIommu {
     return out;
   }
 
-  all(): Array<{ sid: number; pasid: number | null; t: HwTranslation }> {
-    const out: Array<{ sid: number; pasid: number | null; t: HwTranslation }> = [];
-    for (const sid of [...this.knownSids].sort((a, b) => a - b)) {
-      out.push({ sid, pasid: null, t: this.installed(sid, null) });
-      for (const [pasid, t] of this.installedPasids(sid)) out.push({ sid, pasid, t });
-    }
-    return out;
+  all(): InstalledEntry[] {
+    return installedEntries(this, this.knownSids);
   }
 
   effective(sid: number, pasid: number | null): HwTranslation {
@@ -220,11 +216,7 @@ export class Smmuv3 extends KObject implements HwIommu {
   }
 
   cachedLeaves(): HeldLeaf[] {
-    const out: HeldLeaf[] = [];
-    this.tlb.forEachTag((tag, c) => {
-      for (const leaf of c.all()) out.push({ tag, leaf });
-    });
-    return out;
+    return this.tlb.heldLeaves();
   }
 
   cachedTableFrames(): FrameRef[] {

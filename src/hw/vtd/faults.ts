@@ -2,7 +2,8 @@
 // suppresses it, a record (source-id, PASID, address, read/write, reason) goes to the primary
 // fault recording registers; when they are full the overflow bit is set and the fault is lost.
 // Reason codes follow QEMU's VTD_FR_* names; the numbers are [uncertain].
-import { type Gen, hwStep, KObject } from '../../sync/index.js';
+import type { Gen } from '../../sync/index.js';
+import { HwRecordQueue, hwRecordPop } from '../record-queue.js';
 
 export const FR_ROOT_ENTRY_P = 0x01;
 export const FR_CONTEXT_ENTRY_P = 0x02;
@@ -44,38 +45,19 @@ export interface VtdFaultRecord {
   readonly reason: number;
 }
 
-export class VtdFaults extends KObject {
-  readonly records: VtdFaultRecord[] = [];
-  /** PFO: a fault was lost because every register was full */
-  overflow = false;
-  lost = 0;
-
+/** the primary fault recording registers: a bounded record queue (hw/record-queue.ts) */
+export class VtdFaults extends HwRecordQueue<VtdFaultRecord> {
   constructor(
     readonly unitName: string,
-    readonly size: number,
+    size: number,
   ) {
-    super();
-  }
-
-  override get label(): string {
-    return `${this.unitName}.fault_regs`;
-  }
-
-  push(f: VtdFaultRecord): boolean {
-    if (this.records.length >= this.size) {
-      this.overflow = true;
-      this.lost++;
-      return false;
-    }
-    this.records.push(f);
-    return true;
+    super(`${unitName}.fault_regs`, size);
   }
 }
 
 /** dmar_fault(): the driver reads and clears the oldest record */
-export function* vtdFaultPop(f: VtdFaults): Gen<VtdFaultRecord | null> {
-  yield* hwStep(f, 'q', 'write', 'dmar_fault');
-  return f.records.shift() ?? null;
+export function vtdFaultPop(f: VtdFaults): Gen<VtdFaultRecord | null> {
+  return hwRecordPop(f, 'dmar_fault');
 }
 
 export function describeFault(f: VtdFaultRecord): string {

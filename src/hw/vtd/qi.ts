@@ -1,13 +1,15 @@
 // VT-d queued invalidation (hardware.md §2.8): descriptors executed in order; an invalidation wait
-// descriptor completes once every earlier descriptor took effect. Like the SMMUv3 command queue
-// (smmuv3/cmdq.ts), descriptors submitted without a wait take effect only at a later wait, one
-// step per descriptor on what it invalidates, then the wait's step on the fence log. A device-TLB
+// descriptor completes once every earlier descriptor took effect, whoever queued it. Like the
+// SMMUv3 command queue (smmuv3/cmdq.ts), descriptors submitted without a wait take effect only at
+// a later wait, one step per descriptor on what it invalidates, then the wait's step on the fence
+// log; a wait first waits out every batch queued before its own (in-order consumption: two CPUs'
+// qi_submit_sync() calls never see the later wait complete before the earlier batch). A device-TLB
 // invalidation to a function in reset gets no answer: an invalidation time-out error (ITE), which
 // qi_submit_sync() returns as -ETIMEDOUT.
 import type { UsedKey } from '../cache/fence-log.js';
 import { atcInvalidateNow } from '../endpoint.js';
 import { runNow } from '../pgtable/pgtable.js';
-import { access, ETIMEDOUT, type Gen, hwStep, hwStepDone, KObject } from '../../sync/index.js';
+import { access, Completion, completeAll, ETIMEDOUT, type Gen, hwStep, hwStepDone, KObject, waitPolled } from '../../sync/index.js';
 import type { CmdTarget } from '../smmuv3/cmdq.js';
 import { describeDesc, type VtdDesc } from './descriptors.js';
 import type { PasidEntry } from './entries.js';
@@ -18,6 +20,8 @@ export interface DescRecord {
   /** null: the wait descriptor */
   readonly desc: VtdDesc | null;
   readonly ok: boolean;
+  /** a wait's place in the queue (the n-th batch queued with a wait); absent for descriptors */
+  readonly queued?: number;
 }
 
 export class VtdQi extends KObject {
@@ -26,6 +30,10 @@ export class VtdQi extends KObject {
   readonly log: DescRecord[] = [];
   /** waits that completed with an invalidation time-out error */
   iteErrors = 0;
+  /** queued batches whose wait has not completed yet, in queue order */
+  inflight: Completion[] = [];
+  /** batches queued with a wait so far */
+  queuedWaits = 0;
 
   constructor(readonly unitName: string) {
     super();
@@ -116,7 +124,18 @@ export function vtdApplyDesc(unit: VtdUnit, d: VtdDesc, done: UsedKey[]): boolea
   }
 }
 
-function* execute(unit: VtdUnit, descs: readonly VtdDesc[], stepped: boolean): Gen<number> {
+/**
+ * The unit executing `descs` and then the wait descriptor: 0, or -ETIMEDOUT (ITE). In steps, the
+ * wait completes only after every batch queued before this one (`earlier`) has completed.
+ */
+function* execute(
+  unit: VtdUnit,
+  descs: readonly VtdDesc[],
+  stepped: boolean,
+  earlier: readonly Completion[] = [],
+  mine: Completion | null = null,
+  queued = 0,
+): Gen<number> {
   const q = unit.qi;
   const done: UsedKey[] = [];
   const records: DescRecord[] = [];
@@ -129,34 +148,45 @@ function* execute(unit: VtdUnit, descs: readonly VtdDesc[], stepped: boolean): G
     records.push({ desc: d, ok: r });
     if (!r) ok = false;
   }
-  if (stepped) yield* hwStep(unit.fence, 'done', 'write', 'qi_wait');
+  for (const e of earlier) yield* waitPolled(e);
+  // the fence log as a whole (the fences and what they completed)
+  if (stepped) yield* hwStep(unit.fence, null, 'write', 'qi_wait');
   unit.fence.complete(done);
-  // logged at the wait's step, which orders concurrent submitters
-  q.log.push(...records, { desc: null, ok });
-  if (ok) return 0;
-  q.iteErrors++;
-  return -ETIMEDOUT;
+  // the queue as a whole: the log (ordered between submitters), the batch off the in-flight list
+  if (stepped) yield* hwStep(q, null, 'write', 'qi_wait_done');
+  q.log.push(...records, { desc: null, ok, queued });
+  if (!ok) q.iteErrors++;
+  if (mine !== null) {
+    q.inflight = q.inflight.filter((b) => b !== mine);
+    yield* completeAll(mine);
+  }
+  return ok ? 0 : -ETIMEDOUT;
 }
 
 /** qi_submit_sync(): submit `descs` and a wait descriptor, spin until it completes. 0 or -ETIMEDOUT (ITE) */
 export function* qiSubmitSync(unit: VtdUnit, descs: readonly VtdDesc[]): Gen<number> {
   const q = unit.qi;
-  yield* hwStep(q, 'tail', 'write', 'qi_submit_sync');
+  // the whole queue: what is posted, what is in flight
+  yield* hwStep(q, null, 'write', 'qi_submit_sync');
   const take = [...q.posted, ...descs];
   q.posted = [];
-  return yield* execute(unit, take, true);
+  // batches queued before this one whose wait has not completed: this wait waits for them
+  const earlier = q.inflight;
+  const mine = new Completion(`${q.label} wait`);
+  q.inflight = [...earlier, mine];
+  return yield* execute(unit, take, true, earlier, mine, q.queuedWaits++);
 }
 
 /** descriptors queued without a wait: nothing is guaranteed until some later wait */
 export function* qiSubmit(unit: VtdUnit, descs: readonly VtdDesc[]): Gen {
-  yield* hwStep(unit.qi, 'tail', 'write', 'qi_submit');
+  yield* hwStep(unit.qi, null, 'write', 'qi_submit');
   unit.qi.posted.push(...descs);
 }
 
 export function qiSubmitSyncNow(unit: VtdUnit, descs: readonly VtdDesc[]): number {
   const take = [...unit.qi.posted, ...descs];
   unit.qi.posted = [];
-  return runNow(execute(unit, take, false));
+  return runNow(execute(unit, take, false, [], null, unit.qi.queuedWaits++));
 }
 
 export function describeQiLog(log: readonly DescRecord[]): string[] {

@@ -4,6 +4,7 @@
 // fence log in-flight DMAs consult, and its ports (which function a device-TLB invalidation for
 // a source-id reaches). Knows nothing of the kernel.
 import { FenceLog } from '../cache/fence-log.js';
+import { type InstalledEntry, installedEntries } from '../installed-entries.js';
 import { KeyedCache } from '../cache/keyed-cache.js';
 import { Tlb } from '../cache/tlb.js';
 import type { HwEndpoint } from '../endpoint.js';
@@ -14,10 +15,11 @@ import { MODE_PROBE, MODE_STEPS, type TxnMode } from '../txn/mode.js';
 import type { DmaCtx, DmaResult, Restart, Txn } from '../txn/txn.js';
 import type { FrameRef, HeldLeaf, HwIommu, InstalledTag } from '../unit.js';
 import { access, type Access, type Gen, hwStep, KObject } from '../../sync/index.js';
-import { slotField } from '../memory/slots.js';
-import { ctxSlot } from './tables.js';
-import type { LegacyCtx, PasidEntry, SmCtx } from './entries.js';
+import { slotField, slotValue } from '../memory/slots.js';
+import { ctxSlot, PASIDS_PER_FRAME, pasidDirSlot, pasidSlotIn } from './tables.js';
+import type { LegacyCtx, PasidDirEntry, PasidEntry, SmCtx } from './entries.js';
 import { VtdFaults } from './faults.js';
+import { vtdEntryNames } from './names.js';
 import { VtdQi } from './qi.js';
 import { describeVtdTag, vtdTagDid } from './tags.js';
 import { vtdTransact, vtdTransactFast, vtdTransactNow } from './translate.js';
@@ -123,13 +125,8 @@ export class VtdUnit extends KObject implements HwIommu {
     return vtdInstalledPasids(this, sid);
   }
 
-  all(): Array<{ sid: number; pasid: number | null; t: HwTranslation }> {
-    const out: Array<{ sid: number; pasid: number | null; t: HwTranslation }> = [];
-    for (const sid of [...this.knownSids].sort((a, b) => a - b)) {
-      out.push({ sid, pasid: null, t: this.installed(sid, null) });
-      for (const [pasid, t] of this.installedPasids(sid)) out.push({ sid, pasid, t });
-    }
-    return out;
+  all(): InstalledEntry[] {
+    return installedEntries(this, this.knownSids);
   }
 
   effective(sid: number, pasid: number | null): HwTranslation {
@@ -147,9 +144,31 @@ export class VtdUnit extends KObject implements HwIommu {
     return vtdEffective(this, sid, pasid);
   }
 
-  /** not yet: context and PASID entries are slots of physical pages (see Smmuv3.entryReads) */
-  entryReads(_sid: number): readonly Access[] {
-    return [];
+  /**
+   * The slots deciding what `sid` translates through: its context entry and, through the PASID
+   * directory that entry names (present or not: a driver may name it ahead), the first directory
+   * entry and the 64 PASID entries of its first leaf table (PASIDs 0-63, RID_PASID among them).
+   * Leaves of higher PASIDs, allocated later, are not named. Nothing before the root table exists.
+   */
+  entryReads(sid: number): readonly Access[] {
+    const s = ctxSlot(this, sid);
+    if (s === null) return [];
+    const out: Access[] = [access(s.page, slotField(s))];
+    const c = slotValue<SmCtx>(s);
+    if (!this.sm || c === null || c[0].pasiddirptr === 0) return out;
+    const ds = pasidDirSlot(this.mem, c[0].pasiddirptr, 0);
+    out.push(access(ds.page, slotField(ds)));
+    const de = slotValue<PasidDirEntry>(ds);
+    if (de === null || !de.p) return out;
+    for (let i = 0; i < PASIDS_PER_FRAME; i++) {
+      const ps = pasidSlotIn(this.mem, de.ptptr, i);
+      out.push(access(ps.page, slotField(ps)));
+    }
+    return out;
+  }
+
+  entryNames(sid: number, who: string): ReadonlyArray<readonly [string, string]> {
+    return vtdEntryNames(this, sid, who);
   }
 
   transact(ctx: DmaCtx, txn: Txn): Gen<DmaResult | Restart> {
@@ -173,11 +192,7 @@ export class VtdUnit extends KObject implements HwIommu {
   }
 
   cachedLeaves(): HeldLeaf[] {
-    const out: HeldLeaf[] = [];
-    this.tlb.forEachTag((tag, c) => {
-      for (const leaf of c.all()) out.push({ tag, leaf });
-    });
-    return out;
+    return this.tlb.heldLeaves();
   }
 
   cachedTableFrames(): FrameRef[] {

@@ -47,3 +47,9 @@ export const smmuv3 = strictObject({
   twoLevelCdTable: z.boolean().optional().describe('FEAT_2_LVL_CDTAB: CD tables over 1024 entries are 2-level (default true)'),
   e2h: z.boolean().optional().describe('FEAT_E2H: host S1 STEs use STRW=EL2 and TLBI_EL2_* (default false)'),
 }).describe('the arm-smmu-v3 driver\'s knobs (what probe reads from the SMMU)');
+
+export const vtd = strictObject({
+  firstLevel: z.boolean().optional()
+    .describe('paging domains use first-level tables when the unit supports them (default true); false: second level'),
+  maxPasids: int(0, maxPasidCount).optional().describe('iommu_device::max_pasids of every VT-d unit (default 0x100)'),
+}).describe('the intel-iommu (VT-d) driver\'s knobs');

@@ -121,6 +121,7 @@ export function scenarioReference(): string {
     ['topology.mock', topologyParts.mock],
     ['topology.mock.faults[]', topologyParts.mockFault],
     ['topology.smmuv3', topologyParts.smmuv3],
+    ['topology.vtd', topologyParts.vtd],
     ['threads[]', schemaParts.thread],
     ['variants[]', schemaParts.variant],
   ];

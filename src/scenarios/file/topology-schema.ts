@@ -3,7 +3,7 @@
 import * as z from 'zod';
 import { driverNames } from '../../drivers/registry.js';
 import { pciResetMethodNames } from '../../machine/topology.js';
-import { mock, mockFault, smmuv3 } from './driver-knobs.js';
+import { mock, mockFault, smmuv3, vtd } from './driver-knobs.js';
 import { strictObject } from './strict-object.js';
 import { address, int, maxPasidCount, name } from './values.js';
 
@@ -60,6 +60,7 @@ export const topologySchema = strictObject({
   iommus: z.array(iommu).describe('the IOMMU instances'),
   mock: mock.optional(),
   smmuv3: smmuv3.optional(),
+  vtd: vtd.optional(),
   pci: z.array(pciFunction).optional().describe('PCI functions (and bridges)'),
   platform: z.array(platformDevice).optional().describe('platform devices'),
   defaultDomainType: z.enum(['identity', 'dma', 'dma-fq']).optional()
@@ -68,4 +69,4 @@ export const topologySchema = strictObject({
     .describe('pause points to arm: a thread reaching NAME signals event NAME and waits for event NAME:resume'),
 }).describe('the machine: IOMMU instances and their driver, PCI functions and bridges, platform devices');
 
-export const topologyParts = { iommu, resv, bridge, pciFunction, platformDevice, mockFault, mock, smmuv3 };
+export const topologyParts = { iommu, resv, bridge, pciFunction, platformDevice, mockFault, mock, smmuv3, vtd };

@@ -6,6 +6,7 @@ import type { DefaultDomainTypeName } from '../../core/globals.js';
 import type { PatchSetting } from '../../core/patches.js';
 import type { MockOptions } from '../../drivers/mock/options.js';
 import type { SmmuKnobs } from '../../drivers/smmuv3/options.js';
+import type { VtdOptions } from '../../drivers/vtd/options.js';
 import type { PciFunctionSpec, PciResetMethod, PlatformDeviceSpec } from '../../machine/topology.js';
 import type { FaultPlan } from '../../rt/execution.js';
 import type { Expectation } from '../scenario.js';
@@ -26,6 +27,8 @@ export interface Topology {
   readonly mock?: MockOptions;
   /** the arm-smmu-v3 driver's knobs (stages, ATS, SSID/ASID/VMID sizes) */
   readonly smmuv3?: SmmuKnobs;
+  /** the intel-iommu driver's knobs (first- or second-level paging domains, max_pasids) */
+  readonly vtd?: VtdOptions;
   readonly pci?: readonly PciFunctionSpec[];
   readonly platform?: readonly PlatformDeviceSpec[];
   readonly defaultDomainType?: DefaultDomainTypeName;

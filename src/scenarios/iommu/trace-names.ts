@@ -2,12 +2,15 @@
 // by their topology names, a group by its members ("group(ep0,ep1)"), the scenario's domains by
 // their names, a group's default and blocking domains by the group, what a named object owns by
 // the kind and the owner ("io_pgtable(D)", "cookie(default-domain(ep0))"), and a stream ID by
-// the endpoint that issues it ("ste[48](ep0)", "stream 48 (ep0)").
-import type { IommuDomain } from '../../core/domain.js';
+// the endpoint that issues it ("ste[48](ep0)", "stream 48 (ep0)"; on VT-d "context_entry(ep0)",
+// "pasid_entry[1](ep0)", "dmar0.context_cache(ep0)"), a VT-d domain's DIDs, cache tags and locks by
+// the domain.
+import { IommuDomain } from '../../core/domain.js';
 import type { IommuGroup } from '../../core/group.js';
 import { KObject } from '../../rt/kobject.js';
 import type { TraceNames } from '../../rt/trace-names.js';
 import type { Op } from './spec.js';
+import { nameVtdDomain } from './trace-names-vtd.js';
 import type { IommuWorld } from './world.js';
 
 export function nameObjects(w: IommuWorld, names: TraceNames): void {
@@ -32,6 +35,7 @@ export function nameObjects(w: IommuWorld, names: TraceNames): void {
     if (!isScenarioDomain(names, g.blockingDomain)) add(g.blockingDomain, `blocking-domain(${members})`);
   }
   for (const d of w.deviceList) named.push([d, d.name]);
+  for (const [obj, name] of named) if (obj instanceof IommuDomain) nameVtdDomain(obj, name, names);
   // what a named object owns (one level: a domain's page table and IOVA cookie, say)
   for (const [obj, owner] of named) {
     for (const v of Object.values(obj)) {
@@ -42,8 +46,14 @@ export function nameObjects(w: IommuWorld, names: TraceNames): void {
     const path = w.machine.pathOf(ep);
     if (path.unit === null) continue;
     for (const sid of path.sids) {
-      names.phrase(`ste[${sid}]`, `ste[${sid}](${ep.name})`);
       names.phrase(`stream ${sid}`, `stream ${sid} (${ep.name})`);
+      if (path.unit.entryNames !== undefined) {
+        // a unit that names its own tables and caches (VT-d: context and PASID entries)
+        for (const [phrase, name] of path.unit.entryNames(sid, ep.name)) names.phrase(phrase, name);
+        continue;
+      }
+      // the mock's stream table and SMMUv3's STEs by stream
+      names.phrase(`ste[${sid}]`, `ste[${sid}](${ep.name})`);
       if (path.unit.kind === 'smmuv3') {
         const group = w.deviceList.find((d) => d.ep === ep)?.iommuGroup ?? null;
         const ssids = [0, ...(group === null ? [] : [...group.pasidArray.slots].map(([p]) => p))];

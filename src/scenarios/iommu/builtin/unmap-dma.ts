@@ -58,5 +58,5 @@ export const iommuUnmapNoTlbi = iommuScenario({
   patches: ['mockNoIotlbInvalidate'],
   expect: { violations: ['stale-translation', 'dma-isolation'] },
   // the toggle is the mock driver's: arm-smmu-v3 invalidates as it should
-  expectByDriver: { smmuv3: { pass: true } },
+  expectByDriver: { smmuv3: { pass: true }, vtd: { pass: true } },
 });

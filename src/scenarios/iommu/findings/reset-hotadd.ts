@@ -64,10 +64,12 @@ export const iommuResetVsHotAddAlias = iommuScenario({
     'probed while resetting_domain is set is attached to the blocking domain, and done re-attaches every member. ' +
     'See docs/FINDINGS.md.',
   expect: { violations: ['invariant'] },
-  // arm-smmu-v3's ATC invalidation of the reprogrammed stream reaches the function in reset (H16)
-  expectByDriver: { smmuv3: { violations: ['invariant', 'invalidation-timeout'] } },
+  // arm-smmu-v3's ATC invalidation of the reprogrammed stream reaches the function in reset (H16).
+  // intel-iommu programs an alias's context entry only where none is present (device_pasid_table_setup()
+  // at probe), and ep0's is: ep1's attach writes its own PASID table, ep0's RID stays blocked
+  expectByDriver: { smmuv3: { violations: ['invariant', 'invalidation-timeout'] }, vtd: { pass: true } },
   variants: [
-    { patches: ['resetDoneAllDevices'], expect: { violations: ['invariant'] }, expectByDriver: { smmuv3: { violations: ['invariant', 'invalidation-timeout'] } } },
+    { patches: ['resetDoneAllDevices'], expect: { violations: ['invariant'] }, expectByDriver: { smmuv3: { violations: ['invariant', 'invalidation-timeout'] }, vtd: { pass: true } } },
     // on arm-smmu-v3 the parked member's never-written abort STE reads as `none` (see above)
     { patches: ['resetHotAddBlocked'], expect: { pass: true }, expectByDriver: { smmuv3: { violations: ['invariant'] } } },
   ],

@@ -37,16 +37,21 @@ export const iommuResetPasidIdentity = iommuScenario({
   threads: [{ name: 'reset', ops: [{ op: 'reset', dev: 'ep0', expect: 0 }] }],
   // the driver contract sees F10 at the query: the answer is identity, the RID is on abort
   expect: { violations: ['invariant', 'driver-contract'] },
+  // on arm-smmu-v3 the early order fixes prepare, but done restores PASID 1 while resetting_domain
+  // is still set: set_dev_pasid hears the blocking domain and makes the identity RID S1DSS=TERMINATE (I3)
+  // intel-iommu: no RID downgrade when the last PASID goes (that half is SMMUv3's), but done hands
+  // set_dev_pasid old = the blocking domain and the replace branch reads its DID: F17 (null-deref)
+  expectByDriver: { vtd: { violations: ['null-deref'] } },
   variants: [
     // prepare fixed, done still re-installs PASID 1 with resetting_domain set: the driver hears
-    // the blocking domain while the RID is back on identity (F10's done half); on arm-smmu-v3 set_dev_pasid
-    // then makes the identity RID S1DSS=TERMINATE (I3)
+    // the blocking domain while the RID is back on identity (F10's done half)
     {
       patches: [{ resetPrepareOrder: 'early' }],
       expect: { violations: ['driver-contract'] },
-      expectByDriver: { smmuv3: { violations: ['invariant', 'driver-contract'] } },
+      expectByDriver: { smmuv3: { violations: ['invariant', 'driver-contract'] }, vtd: { violations: ['null-deref'] } },
     },
-    { patches: [{ resetPrepareOrder: 'early', resetDoneOrder: 'early' }], expect: { pass: true } },
+    // (intel-iommu: F17 is not about the query, the fixes leave it)
+    { patches: [{ resetPrepareOrder: 'early', resetDoneOrder: 'early' }], expect: { pass: true }, expectByDriver: { vtd: { violations: ['null-deref'] } } },
   ],
 });
 
@@ -74,10 +79,11 @@ export const iommuResetPasidDetach = iommuScenario({
   // the driver contracts: done's query while it re-installs PASID 1 (F10's done half), and the detach's
   // remove_dev_pasid told old = S for a PASID prepare already removed (F22)
   expect: { violations: ['driver-contract'] },
-  // arm-smmu-v3: done's PASID restore aborts the identity RID (F10's done half)
-  expectByDriver: { smmuv3: { violations: ['invariant', 'driver-contract'] } },
+  // arm-smmu-v3: done's PASID restore aborts the identity RID (F10, the done half)
+  // intel-iommu: F17 at done, whatever the query answers
+  expectByDriver: { smmuv3: { violations: ['invariant', 'driver-contract'] }, vtd: { violations: ['null-deref', 'driver-contract'] } },
   variants: [
-    { patches: [{ resetDriverQuery: 'groupDomain' }], expect: { violations: ['invariant', 'driver-contract'] } },
-    { patches: [{ resetDoneOrder: 'early' }], expect: { violations: ['driver-contract'] } },
+    { patches: [{ resetDriverQuery: 'groupDomain' }], expect: { violations: ['invariant', 'driver-contract'] }, expectByDriver: { vtd: { violations: ['null-deref', 'driver-contract'] } } },
+    { patches: [{ resetDoneOrder: 'early' }], expect: { violations: ['driver-contract'] }, expectByDriver: { vtd: { violations: ['null-deref', 'driver-contract'] } } },
   ],
 });
