@@ -340,7 +340,8 @@ describe('intel-iommu: freeing a domain still in use', () => {
     const pasid = run(spec(topo(), [{ op: 'domainFree', domain: 'P' }], base));
     // the contract of ops->free reports the free itself, one step before I5 (docs/ORACLES.md)
     assert.deepEqual(kinds(pasid), ['driver-contract', 'invariant']);
-    assert.match(pasid.exec.violations[0]!.splat, /ops->free\(domain:P#\w+\) while dmar0 stream 0x10 PASID 1 still translates through it/);
+    const freed = /ops->free\(domain:P#\w+\) while dmar0 stream 0x10 PASID 1 still translates through it/;
+    assert.match(pasid.exec.violations[0]!.splat, freed);
     assert.match(pasid.exec.violations[1]!.splat, /I5: dmar0 stream 16 PASID 1 still translates through freed page/);
   });
 });
