@@ -72,6 +72,8 @@ function world(refs = 1): World {
 type Body = (w: World) => Gen<unknown>;
 
 const examplesDir = fileURLToPath(new URL('../../examples/scenarios', import.meta.url));
+/** a fuzz reproducer the default search passed before the bus klist and dev->iommu were yielded */
+const removeVsRegister = fileURLToPath(new URL('../../test/fixtures/remove-vs-register.yaml', import.meta.url));
 
 function program(bodies: readonly Body[], extra: Partial<Program<World>> = {}): Program<World> {
   return { setup: world, threads: (w) => bodies.map((b, i) => ({ name: `t${i}`, body: () => b(w) })), ...extra };
@@ -324,7 +326,7 @@ describe('yield-rule checker: off by default', () => {
 describe('yield-rule checker: the model keeps the rule', () => {
   // a bounded search per program: PCT's random priorities reach orders a DFS prefix does not, and
   // the lockset does not depend on meeting the racing order itself
-  const scenarioFiles = readdirSync(examplesDir).filter((f) => f.endsWith('.yaml')).map((f) => join(examplesDir, f));
+  const scenarioFiles = [...readdirSync(examplesDir).filter((f) => f.endsWith('.yaml')).map((f) => join(examplesDir, f)), removeVsRegister];
   const programs: Array<[string, Program<unknown>, FaultPlan | undefined]> = [
     // the built-ins in their own settings (their declared variants: see docs/ARCHITECTURE.md, "The yield rule, checked")
     ...builtinScenarios.map((s): [string, Program<unknown>, FaultPlan | undefined] => [s.name, s.program, s.faults]),
@@ -387,6 +389,14 @@ describe('yield-rule checker: in a check and on the command line', { concurrency
     const p = await iommulab('replay', 'iommu-reset-vs-attach', '1x7', '--check-yields');
     assert.equal(p.status, 0, p.stdout + p.stderr);
     assert.match(p.stdout, /yield rule: kept in this execution/);
+  });
+
+  it('a removal racing a registration\'s bus walk: the default search finds what PCT found, and the rule holds', async () => {
+    // before the fix: "pass; yield rule broken" in 1 execution (klist_del / bus_for_each_dev, then dev->iommu)
+    const r = await iommulab('check', '--check-yields', removeVsRegister);
+    assert.equal(r.status, 0, r.stdout + r.stderr);
+    assert.match(r.stdout, /^ok {3}remove-vs-register +violation: double-free, null-deref /m);
+    assert.match(r.stdout, /null-deref in iommu_init_device: /);
   });
 
   it('check --check-yields refuses what it cannot do (shards, checkpoints, resume) without a stack trace', async () => {

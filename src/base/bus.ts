@@ -10,7 +10,7 @@ import { type Device, klistAddTail, klistDel } from './device.js';
 export function* deviceAdd(dev: Device): Gen<number> {
   if (dev.added) return -EEXIST;
   // bus_add_device(): klist_add_tail()
-  klistAddTail(dev.bus, dev);
+  yield* klistAddTail(dev.bus, dev);
   yield* writeOnce(dev, 'added', true);
   // bus_notify(dev, BUS_NOTIFY_ADD_DEVICE): the result only changes the notifier's answer
   yield* iommuBusNotifier(BUS_NOTIFY_ADD_DEVICE, dev);
@@ -25,7 +25,7 @@ export function* deviceDel(dev: Device): Gen<number> {
   yield* writeOnce(dev, 'added', false);
   yield* mutexUnlock(dev.deviceLock);
   // bus_remove_device(): klist_del(), then device_release_driver()
-  klistDel(dev.bus, dev);
+  yield* klistDel(dev.bus, dev);
   yield* deviceReleaseDriver(dev);
   yield* iommuBusNotifier(BUS_NOTIFY_REMOVED_DEVICE, dev);
   return 0;

@@ -3,7 +3,7 @@
 import type { DevIommu } from '../core/dev-iommu.js';
 import type { IommuGroup } from '../core/group.js';
 import type { HwEndpoint } from '../hw/endpoint.js';
-import { type Gen, KObject, Mutex } from '../sync/index.js';
+import { atomicSection, type Gen, KObject, Mutex } from '../sync/index.js';
 
 /** a firmware node: what DT/ACPI tables call an IOMMU instance */
 export class FwNode extends KObject {
@@ -62,6 +62,8 @@ export class BusType extends KObject {
   readonly devices: Device[] = [];
   /** position the next klist node gets: nodes are ordered by it, removed ones drop out */
   knodeNext = 0;
+  /** each device's dev->p->knode_bus: the position of its node (kept here, under the klist's lock) */
+  readonly knodes = new Map<Device, number>();
   /** bus_type::dma_configure, called by really_probe() and by iommu_init_device() */
   dmaConfigure: ((dev: Device) => Gen<number>) | null = null;
   /** bus_type::dma_cleanup */
@@ -89,8 +91,6 @@ export class Device extends KObject {
   readonly deviceLock: Mutex;
   /** device_add() done and device_del() not yet */
   added = false;
-  /** dev->p->knode_bus: the position of its node in the bus klist (-1: not on it) */
-  knodeSeq = -1;
   /** PASIDs the device itself supports (capability), 0 = none */
   pasidCap = 0;
   /** model-only: inside iommu_deinit_device() (unlinked, dev->iommu_group still set) */
@@ -116,31 +116,50 @@ export class Device extends KObject {
   }
 }
 
-/** klist_add_tail(&dev->p->knode_bus, &bus->p->klist_devices) */
-export function klistAddTail(bus: BusType, dev: Device): void {
-  dev.knodeSeq = bus.knodeNext++;
+/** klist_add_tail() of a device present at boot (no thread runs yet) */
+export function klistAddAtBoot(bus: BusType, dev: Device): void {
+  bus.knodes.set(dev, bus.knodeNext++);
   bus.devices.push(dev);
 }
 
+// The bus klist is walked and changed by threads that hold no common lock: the klist's own
+// k_lock (a spinlock around each add, delete and step of an iterator) makes each of those one
+// atomic step on the whole list, named by the kernel function.
+
+/** klist_add_tail(&dev->p->knode_bus, &bus->p->klist_devices) */
+export function* klistAddTail(bus: BusType, dev: Device): Gen {
+  yield* atomicSection(bus, 'klist_add_tail', (b) => {
+    b.knodes.set(dev, b.knodeNext++);
+    b.devices.push(dev);
+  });
+}
+
 /** klist_del(&dev->p->knode_bus) */
-export function klistDel(bus: BusType, dev: Device): void {
-  const i = bus.devices.indexOf(dev);
-  if (i >= 0) bus.devices.splice(i, 1);
-  dev.knodeSeq = -1;
+export function* klistDel(bus: BusType, dev: Device): Gen {
+  yield* atomicSection(bus, 'klist_del', (b) => {
+    const i = b.devices.indexOf(dev);
+    if (i >= 0) b.devices.splice(i, 1);
+    b.knodes.delete(dev);
+  });
 }
 
 /**
  * bus_for_each_dev(): call fn on each device of the bus until it returns non-zero. Like a klist
  * iterator, the walk goes on from the node it is on even if that device (or an earlier one) was
  * removed meanwhile: it visits the next device added after it that is still on the bus, and
- * devices added at the tail during the walk.
+ * devices added at the tail during the walk. Each klist_next() is one step under k_lock.
  */
 export function* busForEachDev(bus: BusType, fn: (dev: Device) => Gen<number>): Gen<number> {
   let pos = -1;
   for (;;) {
-    const dev = bus.devices.find((d) => d.knodeSeq > pos);
-    if (dev === undefined) return 0;
-    pos = dev.knodeSeq;
+    const from = pos;
+    const next = yield* atomicSection(bus, 'klist_next', (b) => {
+      const d = b.devices.find((x) => b.knodes.get(x)! > from);
+      return d === undefined ? undefined : { dev: d, seq: b.knodes.get(d)! };
+    });
+    if (next === undefined) return 0;
+    const dev = next.dev;
+    pos = next.seq;
     const ret = yield* fn(dev);
     if (ret !== 0) return ret;
   }

@@ -1,6 +1,6 @@
 // struct dev_iommu (dev->iommu) and its helpers (spec core.md §2.2).
 import type { Device } from '../base/device.js';
-import { deref, type Gen, KObject, kfree, kzalloc, lockdepAssertHeld } from '../sync/index.js';
+import { deref, type Gen, KObject, kfree, kzalloc, lockdepAssertHeld, readOnce, writeOnce } from '../sync/index.js';
 import type { IommuFwspec } from './fwspec.js';
 import { iommuCore } from './globals.js';
 import type { IommuDevice } from './iommu-device.js';
@@ -30,17 +30,20 @@ export class DevIommu extends KObject {
 /** dev_iommu_get(): the existing dev->iommu or a new zeroed one; probe lock held */
 export function* devIommuGet(dev: Device): Gen<DevIommu | null> {
   lockdepAssertHeld(iommuCore.iommuProbeDeviceLock);
-  if (dev.iommu !== null) return dev.iommu;
+  const existing = yield* readOnce(dev, 'iommu');
+  if (existing !== null) return existing;
   const param = yield* kzalloc(() => new DevIommu(dev.name));
   if (param === null) return null;
-  dev.iommu = param;
+  // published under the probe lock; iommu_release_device() reads it without (a removal is not
+  // ordered against bus_iommu_probe(), F3)
+  yield* writeOnce(dev, 'iommu', param);
   return param;
 }
 
 /** dev_iommu_free(): clear dev->iommu first, then drop the fwspec, then free */
 export function* devIommuFree(dev: Device): Gen {
-  const param = deref(dev.iommu, 'dev->iommu');
-  dev.iommu = null;
+  const param = deref(yield* readOnce(dev, 'iommu'), 'dev->iommu');
+  yield* writeOnce(dev, 'iommu', null);
   if (param.fwspec !== null) {
     const fwspec = param.fwspec;
     param.fwspec = null;

@@ -44,14 +44,16 @@ export function* iommuInitDevice(dev: Device): Gen<number> {
   if ((yield* devIommuGet(dev)) === null) return -ENOMEM;
   // firmware parsing is buried in the bus dma_configure path: invoke the whole thing [B].
   // dev->driver is read without device_lock (a bound driver means dma_configure already ran).
-  if (dev.iommu!.fwspec === null && (yield* readOnce(dev, 'driver')) === null && dev.bus.dmaConfigure !== null) {
+  // dev_iommu_fwspec_get() reads dev->iommu again: a removal may have freed it (F3)
+  const fwspec = deref(yield* readOnce(dev, 'iommu'), 'dev->iommu').fwspec;
+  if (fwspec === null && (yield* readOnce(dev, 'driver')) === null && dev.bus.dmaConfigure !== null) {
     yield* mutexUnlock(g.iommuProbeDeviceLock);
     yield* dev.bus.dmaConfigure(dev);
     yield* mutexLock(g.iommuProbeDeviceLock);
     // another instance finished the job for us
-    if (dev.iommu === null || dev.iommuGroup !== null) return -ENODEV;
+    if ((yield* readOnce(dev, 'iommu')) === null || (yield* readOnce(dev, 'iommuGroup')) !== null) return -ENODEV;
   }
-  const param = dev.iommu!;
+  const param = deref(yield* readOnce(dev, 'iommu'), 'dev->iommu');
   // a fwspec matches ops registered with its fwnode; no fwspec matches a NULL-fwnode instance
   const ops = yield* iommuFwspecOps(param.fwspec);
   let ret: number;

@@ -48,7 +48,7 @@ export function* iommuReleaseDevice(dev: Device): Gen {
   if (order !== 'final' && group !== null && dev.iommu?.iommuDev != null) return yield* iommuReleaseDeviceHistorical(dev, order);
   if (group !== null) yield* __iommuGroupRemoveDevice(dev);
   // free any fwspec if no IOMMU driver ever accepted the device
-  if (dev.iommu !== null) yield* devIommuFree(dev);
+  if ((yield* readOnce(dev, 'iommu')) !== null) yield* devIommuFree(dev);
 }
 
 /** iommu_group_remove_device(): exported, for fake groups */

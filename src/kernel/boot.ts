@@ -3,7 +3,7 @@
 // topology names is initialised and probes its units (their iommu_device exists, registration
 // is an operation), then the buses are enumerated from the machine: every present PCI function
 // and platform device, with the firmware's description of its DMA path.
-import { BusType, Device, DeviceDriver, type FirmwareDesc, IOMMU_RESV_DIRECT, IOMMU_RESV_DIRECT_RELAXABLE, klistAddTail } from '../base/device.js';
+import { BusType, Device, DeviceDriver, type FirmwareDesc, IOMMU_RESV_DIRECT, IOMMU_RESV_DIRECT_RELAXABLE, klistAddAtBoot } from '../base/device.js';
 import { busDmaCleanup, busDmaConfigure } from '../base/firmware.js';
 import { type DefaultDomainTypeName, iommuSubsysInit } from '../core/globals.js';
 import type { Patches } from '../core/patches.js';
@@ -71,7 +71,7 @@ export function kernelBoot(machine: Machine, opts: BootOptions): Kernel {
     k.deviceList.push(d);
     if (present !== false) {
       d.added = true;
-      klistAddTail(d.bus, d);
+      klistAddAtBoot(d.bus, d);
     }
   };
   // PCI: buses from the functions, bridges lead to their secondary bus
