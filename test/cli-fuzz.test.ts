@@ -4,8 +4,13 @@
 // two child processes (each watched: a case that hangs is named), a few as real processes.
 // None may print a JS stack trace or a Node warning, exit outside the documented codes (0, 1,
 // 2, 3), run past its limit, or change a file it was not asked to write.
+// Kept cheap so that a few thousand cases fit the suite: the limits of each case are tiny
+// (--max-executions 1 to 30, --time-limit 1), a runner reuses one directory and its warm
+// process, and scenario files are mutated from the corpus parsed once.
 //   IOMMULAB_FUZZ_CASES=20000 IOMMULAB_FUZZ_SEED=7 IOMMULAB_FUZZ_HEAVY=1 node --test dist/test/cli-fuzz.test.js
-// runs a long variant (HEAVY: machines of 1,500 functions, programs of 3,000 operations).
+// runs a long variant (HEAVY: machines of 1,500 functions, programs of 3,000 operations);
+//   IOMMULAB_FUZZ_SEED=12 IOMMULAB_FUZZ_ONLY=417 node --test dist/test/cli-fuzz.test.js
+// replays one case (a failure prints its seed and index).
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { rmSync } from 'node:fs';
@@ -15,12 +20,14 @@ import { fileURLToPath } from 'node:url';
 import type { Finding } from './support/fuzz.js';
 import { scratchDir } from './helpers/cli.js';
 
-const cases = Number(process.env.IOMMULAB_FUZZ_CASES ?? 1200);
+const cases = Number(process.env.IOMMULAB_FUZZ_CASES ?? 3000);
 const seed = Number(process.env.IOMMULAB_FUZZ_SEED ?? 12);
 const heavy = process.env.IOMMULAB_FUZZ_HEAVY === '1';
-const runners = 2;
-/** every this many cases, one runs as a real process */
-const every = heavy ? 40 : 150;
+/** one case alone (its index), to replay a failure */
+const only = process.env.IOMMULAB_FUZZ_ONLY === undefined ? null : Number(process.env.IOMMULAB_FUZZ_ONLY);
+const runners = only === null ? 2 : 1;
+/** every this many cases, one runs as a real process (start-up costs ten times a case in this process) */
+const every = heavy ? 40 : 1000;
 /** a runner that prints nothing for this long is stuck in a case */
 const stuckMs = 120_000;
 
@@ -88,9 +95,12 @@ function run(from: number, to: number, k: number): Promise<Outcome> {
   });
 }
 
-test(`${cases} fuzzed command lines (seed ${seed}${heavy ? ', heavy' : ''}): no stack trace, no undocumented exit code, no run past its limit, no user file changed`, { timeout: 60 * 60_000 }, async () => {
+const title = only === null ? `${cases} fuzzed command lines` : `fuzzed command line ${only}`;
+test(`${title} (seed ${seed}${heavy ? ', heavy' : ''}): no stack trace, no undocumented exit code, no run past its limit, no user file changed`, { timeout: 60 * 60_000 }, async () => {
   const per = Math.ceil(cases / runners);
-  const outcomes = await Promise.all(Array.from({ length: runners }, (_, k) => run(k * per, Math.min(cases, (k + 1) * per), k)));
+  const outcomes = only === null
+    ? await Promise.all(Array.from({ length: runners }, (_, k) => run(k * per, Math.min(cases, (k + 1) * per), k)))
+    : [await run(only, only + 1, 0)];
   const findings = outcomes.flatMap((o) => o.findings);
   const done = outcomes.reduce((n, o) => n + o.done, 0);
   const slowest = outcomes.flatMap((o) => o.slowest).sort((a, b) => b.ms - a.ms).slice(0, 3);
@@ -99,6 +109,6 @@ test(`${cases} fuzzed command lines (seed ${seed}${heavy ? ', heavy' : ''}): no 
   const byCode = [...codes].sort((a, b) => (a[0] ?? -1) - (b[0] ?? -1)).map(([c, n]) => `exit ${c}: ${n}`).join(', ');
   console.log(`fuzz: ${done} cases run (seed ${seed}): ${byCode}; slowest: ${slowest.map((s) => `#${s.index} ${s.ms} ms`).join(', ')}; ${findings.length} findings`);
   const report = findings.slice(0, 10).map((f) => `case ${f.index} (${f.what}): ${f.problem}\n  iommulab ${f.args.join(' ')}\n  ${f.stderr.split('\n').slice(0, 6).join('\n  ')}`);
-  assert.deepEqual(report, [], `replay one with IOMMULAB_FUZZ_SEED=${seed} (makeCase(seed, index) in test/support/fuzz.ts)`);
-  assert.equal(done, cases);
+  assert.deepEqual(report, [], `replay one with IOMMULAB_FUZZ_SEED=${seed} IOMMULAB_FUZZ_ONLY=INDEX (makeCase(seed, index) in test/support/fuzz.ts)`);
+  assert.equal(done, only === null ? cases : 1);
 });

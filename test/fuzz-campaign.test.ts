@@ -15,11 +15,16 @@ const config: FuzzConfig = {
   ...defaultFuzzConfig,
   program: { ...defaultFuzzConfig.program, maxThreads: 2, maxOpsPerThread: 3 },
   topology: { ...defaultFuzzConfig.topology, maxPci: 3, unregisteredIommu: 0.5 },
-  search: { ...defaultFuzzConfig.search, random: 12, pct: 12, dfsBounds: [1], dfsExecutions: 8 },
+  search: {
+    ...defaultFuzzConfig.search,
+    random: 12, pct: 12, dfsBounds: [1], dfsExecutions: 8, faultChoice: 12, nthPoints: 12, faultShare: 0.5,
+  },
   // the confirming check is bounded by executions; its time limit is a safety net only, and one
   // that fires under load makes the reproducer's expectation depend on the machine
   triage: { executions: 12, candidates: 5, checkSeconds: 600 },
   batch: 3,
+  // the block probe is what must not depend on the worker count or on a resume
+  coverage: 'blocks',
 };
 const programs = 6;
 const dir = scratchDir();

@@ -15,7 +15,7 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 const config = `
 program: { maxThreads: 2, maxOpsPerThread: 3 }
 topology: { maxPci: 2 }
-search: { random: 10, pct: 10, dfsBounds: [] }
+search: { random: 10, pct: 10, dfsBounds: [], faultChoice: 10, nthPoints: 8 }
 triage: { executions: 10, candidates: 4 }
 batch: 2
 `;

@@ -122,15 +122,40 @@ describe('fuzz rules refuse caller bugs', () => {
     assert.match(ruleProblems(one(owner, [{ op: 'bind', dev: 'ep0' }])).join(), /device ep0 is used by threads/);
   });
 
-  test('a DMA-API mapping without a DMA-API driver, a PASID without a claim', () => {
+  test('a DMA-API mapping without a DMA-API driver; a PASID without a claim, except SVA on a function alone in its group', () => {
     assert.match(ruleProblems(one([{ op: 'bind', dev: 'ep1', driverManagedDma: true }, { op: 'dmaMap', dev: 'ep1', paddr: 0x1000, as: 'b' }])).join(), /without a DMA-API driver/);
     const pasid: Op[] = [{ op: 'bind', dev: 'ep0' }, { op: 'domainAlloc', dev: 'ep0', domain: 'P', pasid: true }, { op: 'pasidAttach', dev: 'ep0', domain: 'P', pasid: 1 }];
-    assert.match(ruleProblems(one(pasid)).join(), /not claimed/);
+    // ep0 is alone on its slot of the root bus: a DMA-API driver's SVA binding
+    assert.deepEqual(ruleProblems(one(pasid)), []);
+    // the same with ep0 one function of a multifunction slot (one group with its sibling): refused
+    const shared: FuzzProgram = {
+      ...one(pasid),
+      topology: { ...topology, pci: [{ ...topology.pci[0]!, multifunction: true }, { name: 'ep1', bus: 0, slot: 1, fn: 1, multifunction: true }] },
+    };
+    assert.match(ruleProblems(shared).join(), /not claimed/);
+    // nor may an SVA binding be replaced (iommufd's operation)
+    assert.match(ruleProblems(one([...pasid, { op: 'domainAlloc', dev: 'ep0', domain: 'Q', pasid: true }, { op: 'pasidReplace', dev: 'ep0', domain: 'Q', pasid: 1, handle: 'r' }])).join(), /replaced without a claim/);
   });
 
   test('anything after a remove in its thread; a remove of a device its owner still holds', () => {
     assert.match(ruleProblems(one([{ op: 'remove', dev: 'ep1' }, { op: 'reset', dev: 'ep0' }])).join(), /after a remove/);
     assert.match(ruleProblems(one([...owner, { op: 'remove', dev: 'ep0' }])).join(), /owner still holds it/);
+  });
+
+  test('two threads using a hot-added device each wait for their own event (one completion lets one waiter through)', () => {
+    const hot: FuzzProgram = {
+      ...one([{ op: 'hotAdd', dev: 'ep1' }], [{ op: 'reset', dev: 'ep1' }], [{ op: 'resetMethod', dev: 'ep1', methods: 'default' }]),
+      topology: { ...topology, pci: [topology.pci[0]!, { ...topology.pci[1]!, present: false }] },
+    };
+    assert.deepEqual(ruleProblems(hot), []);
+    const { spec } = finalize(hot, 'hot');
+    assert.deepEqual(validateSpec(spec), []);
+    const waits = spec.threads.slice(1).map((t) => t.ops[0]!);
+    assert.deepEqual(waits.map((o) => o.op), ['wait', 'wait']);
+    const events = waits.map((o) => (o as { event: string }).event);
+    assert.notEqual(events[0], events[1]);
+    const signals = spec.threads[0]!.ops.filter((o) => o.op === 'signal').map((o) => (o as { event: string }).event);
+    assert.deepEqual([...signals].sort(), [...events].sort());
   });
 
   test('a reset racing the removal of its device is ordered by events, so the validator accepts it', () => {

@@ -49,6 +49,20 @@ describe('readable traces', () => {
     assert.match(failed[0]!, /kzalloc\(\).*<== allocation failed \(injected\)$/);
   });
 
+  it('check -v prints splats under the same names as traces (not group#100003)', async () => {
+    const r = await inProcess(['check', 'iommu-release-unlocked', 'iommu-remove-between-phases', '-v', '--workers', '1']);
+    assert.equal(r.code, 0, r.stderr);
+    // the splat lines (indented under each signature); the signatures themselves stay the kernel's
+    const splats = r.stdout.split('\n').filter((l) => /^ {9}\S/.test(l) && !/replay: /.test(l));
+    assert.ok(splats.length > 5, r.stdout);
+    for (const l of splats) assert.doesNotMatch(l, /(group|io_pgtable|domain:D|cookie)#[0-9a-f]+/, l);
+    assert.ok(r.stdout.includes(' invariant violated: I3: dev:ep0 RID is abort but group(ep0,ep1)->domain is domain:D (translate(io_pgtable(domain:D)))\n'));
+    assert.match(r.stdout, /^ +The buggy address belongs to the object group\(ep0\)$/m);
+    // without -v, no extra run and no splat
+    const plain = await inProcess(['check', 'iommu-release-unlocked', '--workers', '1']);
+    assert.doesNotMatch(plain.stdout, /^ {9}invariant violated: I5/m);
+  });
+
   it('an unnamed program traces as before, with its thread key', async () => {
     const r = await inProcess(['replay', 'abba-deadlock', '-']);
     assert.match(r.stdout, /^Threads \(the numbers of the schedule\): 0 ab, 1 ba$/m);

@@ -9,6 +9,7 @@ import { checkProgressFits } from './progress-fits.js';
 import { type RunFile, RunFileError } from './run-file.js';
 import { scenarioOfRun } from './run-scenarios.js';
 import { scenarioSource, searchSpecFor } from './search-spec.js';
+import type { Scenario } from '../scenarios/scenario.js';
 
 export interface ShardFile {
   readonly file: string;
@@ -18,6 +19,8 @@ export interface ShardFile {
 export interface MergedRun {
   readonly options: CheckOptions;
   readonly outcomes: ScenarioOutcome[];
+  /** the run's scenarios, found again from the shard files (built-ins by name, files by path and content) */
+  readonly scenarios: Scenario[];
 }
 
 export async function mergeShards(shards: readonly ShardFile[]): Promise<MergedRun> {
@@ -95,5 +98,5 @@ export async function mergeShards(shards: readonly ShardFile[]): Promise<MergedR
     }
     outcomes.push(concludeScenario(s, result, faults, opts));
   }
-  return { options: opts, outcomes };
+  return { options: opts, outcomes, scenarios };
 }

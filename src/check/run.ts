@@ -62,8 +62,6 @@ type SweepProgress = Extract<ScenarioProgress, { status: 'sweep' }>;
 
 export const defaultWarmUpMs = 200;
 
-const inThisThread = new InProcessPool();
-
 /** A scenario being settled: where its search stands, and how to stop it. */
 interface Flight {
   readonly index: number;
@@ -90,6 +88,8 @@ export class CheckRun {
   private readonly sourceOf: (s: Scenario) => ProgramSource;
   private pool: SlicePool | null = null;
   private shared: SharedPool | null = null;
+  /** slices of a search that runs alone on this thread; closed with the run (nothing left queued) */
+  private readonly inThisThread = new InProcessPool();
   /** the next scenario to start */
   private next = 0;
   /** the next scenario to hand to onDone */
@@ -144,6 +144,7 @@ export class CheckRun {
       });
     } finally {
       await this.pool?.close();
+      await this.inThisThread.close();
       this.pool = null;
       this.shared = null;
     }
@@ -281,7 +282,7 @@ export class CheckRun {
     elapsed += performance.now() - start;
     const outcomes = ended.map(rangeOutcome);
     if (shard !== null) return { name: s.name, status: 'shard', part: { kind: 'search', planSize, elapsedMs: elapsed, ranges: outcomes } };
-    const result = await finishSearch(source, spec, outcomes, this.opts.maxExecutions, elapsed);
+    const result = await finishSearch(source, spec, outcomes, this.opts.maxExecutions, elapsed, deadline);
     return { name: s.name, status: 'concluded', outcome: concludeScenario(s, result, faults, this.opts, deadline) };
   }
 
@@ -313,7 +314,7 @@ export class CheckRun {
       if (ended === null) return null;
       const pointMs = performance.now() - start;
       elapsed += pointMs;
-      sweep.add(await finishSearch(source, spec, ended.map(rangeOutcome), this.opts.maxExecutions, pointMs));
+      sweep.add(await finishSearch(source, spec, ended.map(rangeOutcome), this.opts.maxExecutions, pointMs, deadline));
       ranges = null;
     }
     return sweep.result();
@@ -356,7 +357,7 @@ export class CheckRun {
     // alone on the run, a search that cannot be cut (dpor) runs on one thread whatever the
     // workers: this one, already warm, with nothing to copy (the event loop still turns between
     // slices); beside other scenarios it takes a worker of the shared pool
-    const pool = !this.concurrent && !family.splits ? inThisThread : this.sharedPool();
+    const pool = !this.concurrent && !family.splits ? this.inThisThread : this.sharedPool();
     const coordinator = new Coordinator(source, spec, ranges, {
       maxExecutions: cap,
       deadline,

@@ -10,6 +10,7 @@ import { YieldLog } from '../rt/yield-race.js';
 import { progressCounts } from '../check/progress-counts.js';
 import { junitXml } from '../report/junit.js';
 import { ProgressLine, type ProgressStream } from '../report/progress-line.js';
+import { withNamedSplats } from '../report/named-splats.js';
 import { outcomeLine, summaryLine, yieldRaceReports } from '../report/text.js';
 import type { Scenario, ScenarioOrigin } from '../scenarios/scenario.js';
 import { existsSync } from 'node:fs';
@@ -117,7 +118,8 @@ export async function runCheckRequest(req: RunRequest): Promise<number> {
         outcomes.push(p.outcome);
         line?.clear();
         if (!req.json && shard === null) {
-          console.log(outcomeLine(p.outcome, width, req.verbose));
+          // -v: the splats under the scenario's names, as replay's traces print them
+          console.log(outcomeLine(req.verbose ? withNamedSplats(s, p.outcome, options) : p.outcome, width, req.verbose));
         }
       }
       save();
@@ -170,7 +172,7 @@ export function runYieldCheck(
     const o = checkScenario(s, options, new YieldLog());
     outcomes.push(o);
     if (req.json) continue;
-    console.log(outcomeLine(o, width, req.verbose));
+    console.log(outcomeLine(req.verbose ? withNamedSplats(s, o, options) : o, width, req.verbose));
     for (const r of yieldRaceReports(o)) console.log(`\n${r}\n`);
   }
   return reportOutcomes(outcomes, performance.now() - start, { ...req, options });

@@ -38,7 +38,9 @@ export interface FuzzFlags {
 const campaignFlags = ['seed', 'faults', 'driver', 'config', 'shard', 'patch'] as const;
 
 function parseFaults(v: string | undefined): FuzzFaults[] {
-  if (v === undefined || v === 'none') return [];
+  // by default both modes, on the config's share of programs (search.faultShare)
+  if (v === undefined) return ['nth', 'choice'];
+  if (v === 'none') return [];
   const parts = v.split(',').map((s) => s.trim());
   for (const p of parts) if (p !== 'choice' && p !== 'nth') throw new UsageError(`--faults: "${p}" is not none, choice or nth (a list: choice,nth)`);
   return [...new Set(parts)] as FuzzFaults[];

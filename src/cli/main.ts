@@ -461,19 +461,23 @@ function program(): Command {
     .option('-v, --verbose', 'print the splat of every violation found')
     .option('--out <file>', 'also write the JSON result to FILE')
     .option('--junit <file>', 'also write the outcomes as JUnit XML to FILE')
-    .option('--force', 'let --out or --junit replace an existing file that is not iommulab\'s output of that kind')
-    .addHelpText('after', '\nExample:\n  iommulab merge shard1.json shard2.json shard3.json --out report.json --junit results.xml')
+    .option('--report <file>', 'also write the HTML report of the whole run to FILE (each violation\'s key is replayed: the scenarios must be at hand)')
+    .option('--force', 'let --out, --junit or --report replace an existing file that is not iommulab\'s output of that kind')
+    .addHelpText('after', '\nExample:\n  iommulab merge shard1.json shard2.json shard3.json --out report.json --junit results.xml --report report.html')
     .action(async (files: string[], flags: MergeFlags) => {
       const inputs = files.map((path) => ({ path, what: 'a shard result this merge reads' }));
       checkDistinct([
         ...(flags.out === undefined ? [] : [{ option: '--out', path: flags.out }]),
         ...(flags.junit === undefined ? [] : [{ option: '--junit', path: flags.junit }]),
+        ...(flags.report === undefined ? [] : [{ option: '--report', path: flags.report }]),
       ]);
       const out = flags.out === undefined ? null : new OutputFile(flags.out, 'report', '--out', flags.force === true, inputs);
       out?.check();
       const junit = flags.junit === undefined ? null : new OutputFile(flags.junit, 'junit', '--junit', flags.force === true, inputs);
       junit?.check();
-      const req = { json: flags.json === true, verbose: flags.verbose === true, out, junit };
+      const report = flags.report === undefined ? null : htmlReportFile(flags.report, flags.force === true, inputs);
+      const html = report === null ? null : { file: report, command: commandLine(argvOfRun), version: packageVersion() };
+      const req = { json: flags.json === true, verbose: flags.verbose === true, out, junit, html };
       process.exitCode = await runMerge(files, req);
     });
   merge.showHelpAfterError(hint(merge));
@@ -508,7 +512,7 @@ function program(): Command {
     .option('--seed <n>', 'campaign seed (default: 1)', int('--seed', bounds.seed))
     .option('--workers <n>', 'worker threads searching and triaging programs', int('--workers', bounds.workers), Math.min(defaultWorkers(), bounds.workers.max))
     .option('--out <dir>', 'output folder: state.json, summary.json, crashes/SIGNATURE/', 'fuzz-out')
-    .option('--faults <modes>', 'allocation failures: none (default), choice, nth, or choice,nth')
+    .option('--faults <modes>', 'allocation failures on a share of the programs (config search.faultShare): choice,nth (default), choice, nth, or none')
     .option('--driver <name...>', 'IOMMU drivers to generate (default: every driver of the registry, as the config weighs them)')
     .option('--known <file>', 'signatures already known (default: the built-in findings; none: every signature is new)')
     .option('--config <file>', 'a YAML or JSON file changing the weights, probabilities and budgets (docs/FUZZING.md)')
@@ -563,6 +567,7 @@ interface MergeFlags {
   verbose?: boolean;
   out?: string;
   junit?: string;
+  report?: string;
   force?: boolean;
 }
 

@@ -2,12 +2,15 @@
 import { mergeShards } from '../check/merge.js';
 import { readRunFile } from '../check/run-file.js';
 import { type OutputFile, reportOutcomes } from './check-command.js';
+import { checkHtmlWriter } from './html-report.js';
 
 export interface MergeRequest {
   readonly json: boolean;
   readonly verbose: boolean;
   readonly out: OutputFile | null;
   readonly junit?: OutputFile | null;
+  /** --report: the HTML report of the whole run (the shard files name the scenarios; their keys are replayed here) */
+  readonly html?: { readonly file: OutputFile; readonly command: string; readonly version: string } | null;
 }
 
 export async function runMerge(files: readonly string[], req: MergeRequest): Promise<number> {
@@ -16,5 +19,8 @@ export async function runMerge(files: readonly string[], req: MergeRequest): Pro
   const merged = await mergeShards(shards);
   // the time the shards spent exploring, like the elapsed time of an unsharded check
   const explored = merged.outcomes.reduce((t, o) => t + o.elapsedMs, 0);
-  return reportOutcomes(merged.outcomes, explored + performance.now() - start, { ...req, options: merged.options }, true);
+  const h = req.html ?? null;
+  const { scenarios, options } = merged;
+  const html = h === null ? null : checkHtmlWriter(h.file, { scenarios, options, ...h, quiet: req.json });
+  return reportOutcomes(merged.outcomes, explored + performance.now() - start, { ...req, options: merged.options, html }, true);
 }

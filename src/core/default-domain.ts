@@ -15,6 +15,7 @@ import {
   lockdepAssertHeld,
   mutexLock,
   mutexUnlock,
+  readOnce,
   WARN_ON,
   WARN_ON_ONCE,
 } from '../sync/index.js';
@@ -235,7 +236,8 @@ export type GroupTypeRequest = 'identity' | 'DMA' | 'DMA-FQ' | 'auto';
 /** iommu_group_store_type(): the sysfs "type" file; the caller has CAP_SYS_ADMIN and CAP_SYS_RAWIO unless told otherwise */
 export function* iommuGroupStoreType(group: IommuGroup, buf: string, capable = true): Gen<number> {
   if (!capable) return -EACCES;
-  if (WARN_ON(group === null, 'WARN_ON(!group)') || group.defaultDomain === null) return -EINVAL;
+  // an unlocked read (the kernel's too): a registration's phase 2 may be setting it
+  if (WARN_ON(group === null, 'WARN_ON(!group)') || (yield* readOnce(group, 'defaultDomain')) === null) return -EINVAL;
   let reqType: number;
   if (buf === 'identity') reqType = IOMMU_DOMAIN_IDENTITY;
   else if (buf === 'DMA') reqType = IOMMU_DOMAIN_DMA;
@@ -244,15 +246,17 @@ export function* iommuGroupStoreType(group: IommuGroup, buf: string, capable = t
   else return -EINVAL;
   yield* mutexLock(group.mutex);
   let ret = 0;
-  if (reqType === IOMMU_DOMAIN_DMA_FQ && group.defaultDomain.type === IOMMU_DOMAIN_DMA) {
+  // (the kernel dereferences group->default_domain here, only for DMA-FQ: a dying group has none)
+  const cur = reqType === IOMMU_DOMAIN_DMA_FQ ? deref(group.defaultDomain, 'group->default_domain') : null;
+  if (cur !== null && cur.type === IOMMU_DOMAIN_DMA) {
     // DMA -> DMA-FQ: initialise the flush queue in place (iommu_dma_init_fq) and flip the type
-    group.defaultDomain.type = IOMMU_DOMAIN_DMA_FQ;
+    cur.type = IOMMU_DOMAIN_DMA_FQ;
   } else if (group.devices.length === 0 || group.ownerCnt !== 0) {
     // otherwise no bound driver and no owner may use the group
     ret = -EPERM;
   } else {
     ret = yield* iommuSetupDefaultDomain(group, reqType);
-    if (ret === 0) for (const gd of group.devices) yield* iommuSetupDmaOps(gd.dev, group.defaultDomain);
+    if (ret === 0) for (const gd of group.devices) yield* iommuSetupDmaOps(gd.dev, deref(group.defaultDomain, 'group->default_domain'));
   }
   yield* mutexUnlock(group.mutex);
   return ret;

@@ -110,6 +110,14 @@ export function checkGroupMembership(g: IommuGroup, devices: readonly Device[]):
   return null;
 }
 
+/** do two devices share a stream/requester ID of one IOMMU (a DMA alias, a PCIe-to-PCI bridge)? */
+function sharesRequesterId(a: Device, b: Device): boolean {
+  const fa = a.iommu?.fwspec ?? null;
+  const fb = b.iommu?.fwspec ?? null;
+  if (fa === null || fb === null || fa.iommuFwnode !== fb.iommuFwnode) return false;
+  return fa.ids.some((id) => fb.ids.includes(id));
+}
+
 /** I3, I4, I6, I7, I8, I13 for one group at a stable point (for one member only if `only` is given) */
 export function checkGroup(g: IommuGroup, truth: HwTruth, only: Device | null = null): string | null {
   // I6: ownership accounting
@@ -129,8 +137,11 @@ export function checkGroup(g: IommuGroup, truth: HwTruth, only: Device | null = 
     const oracle = oracleOf(dev, truth);
     const param = dev.iommu;
     if (oracle === null || param === null) continue;
-    // the reset function, and (patch resetHotAddBlocked) a member parked on the blocking domain until done
-    const resetting = dev === resetDev || (g.resettingDomain !== null && g.ghostParked.has(dev));
+    // the reset function, a member that shares a requester ID with it (a DMA alias: parking the
+    // reset function's IDs parks that member's too), and (patch resetHotAddBlocked) a member
+    // parked on the blocking domain until done
+    const aliasOfReset = resetDev !== null && sharesRequesterId(dev, resetDev);
+    const resetting = dev === resetDev || aliasOfReset || (g.resettingDomain !== null && g.ghostParked.has(dev));
     const rid = oracle.installed(dev, null);
     const onBlocking = g.blockingDomain !== null && sameTranslation(rid, oracle.translationOf(g.blockingDomain));
     // I13: a deferred device was never programmed, and its group is on the default domain

@@ -15,6 +15,7 @@
 import type { Chooser, Execution } from '../rt/execution.js';
 import { describeOp, type Op } from '../rt/op.js';
 import type { Thread } from '../rt/thread.js';
+import { type Deadline, DeadlineCut, noDeadline } from './deadline.js';
 import { conflicts, Ev, type Relation } from './dpor-event.js';
 import { analyzeRaces } from './dpor-races.js';
 import type { Strategy } from './strategy.js';
@@ -72,7 +73,11 @@ export class BoundedDporStrategy implements Strategy, Chooser {
   private started = false;
   private done = false;
   private prunedAny = false;
+  /** an analysis was cut at the deadline: the options are half-added, the search over (incomplete) */
+  private cut = false;
   private entered = 0;
+  /** the deadline of the analysis under way (offer() counts its work on it) */
+  private deadline: Deadline = noDeadline;
 
   /**
    * @param points which extra points to add (all of them but in tests that show what is missed
@@ -88,11 +93,11 @@ export class BoundedDporStrategy implements Strategy, Chooser {
 
   /** Every class within the bound was covered, and nothing was cut by the bound. */
   get exhaustive(): boolean {
-    return this.done && !this.prunedAny;
+    return this.done && !this.prunedAny && !this.cut;
   }
 
   next(): Chooser | null {
-    if (this.done) return null;
+    if (this.done || this.cut) return null;
     if (this.started && this.path.length === 0) {
       this.done = true;
       return null;
@@ -122,7 +127,21 @@ export class BoundedDporStrategy implements Strategy, Chooser {
     return step.fail;
   }
 
-  finished(exec: Execution): void {
+  finished(exec: Execution, deadline: Deadline = noDeadline): void {
+    this.deadline = deadline;
+    try {
+      // an execution cut at the deadline ends the search: nothing to analyze
+      if (exec.truncated === 'time') throw new DeadlineCut();
+      this.analyze(exec, deadline);
+    } catch (e) {
+      if (e instanceof DeadlineCut) this.cut = true;
+      throw e;
+    } finally {
+      this.deadline = noDeadline;
+    }
+  }
+
+  private analyze(exec: Execution, deadline: Deadline): void {
     this.sync(exec, exec.steps);
     const n = exec.steps;
     const path = this.path;
@@ -152,6 +171,7 @@ export class BoundedDporStrategy implements Strategy, Chooser {
         previousTails: this.tails,
       },
       (at, v) => this.offer(rel, events, maxFailures, at, v),
+      deadline,
     );
     this.stats.races += analysis.races;
     this.tails = analysis.tails;
@@ -161,13 +181,17 @@ export class BoundedDporStrategy implements Strategy, Chooser {
   /** A reversal to explore after the first `at` steps: its initials there and slid back, and Coons et al.'s points. */
   private offer(rel: Relation, events: readonly Ev[], maxFailures: number, at: number, v: readonly Ev[]): void {
     for (let a = 0; a < v.length; a++) {
+      // isInitial looks at the a events before; addThread's nextOutcome walks the execution
+      this.deadline.tick(a + 1);
       if (!isInitial(rel, v, a)) continue;
       const f = v[a]!;
+      this.deadline.tick(events.length);
       this.addThread(at, f.thread, v, events, maxFailures);
       if (!this.points.slideBack) continue;
       // slide f back over the steps before `at` it commutes with: each such step is a place it
       // could run in an equivalent order, and some may cost fewer preemptions
       for (let j = at - 1; j >= 0; j--) {
+        this.deadline.tick();
         const x = events[j]!;
         if (x.thread === f.thread || conflicts(rel, x, f)) break;
         if (this.addSlid(j, f, maxFailures)) this.stats.conservative++;
@@ -176,6 +200,8 @@ export class BoundedDporStrategy implements Strategy, Chooser {
     const e2 = v[v.length - 1]!;
     // the other outcome of the allocation at `at` runs the same thread there: it costs no preemption
     if (!this.points.coons || e2.thread === events[at]!.thread) return;
+    // blockStart, lastFreeSwitch and nextOutcome walk the path
+    this.deadline.tick(3 * at + events.length);
     for (const j of [blockStart(this.path, at), lastFreeSwitch(this.path, at)]) {
       if (j < at && this.addThread(j, e2.thread, v, events, maxFailures)) this.stats.conservative++;
     }

@@ -16,6 +16,7 @@
 import { BlockingState, mayBlock } from '../rt/blocking.js';
 import { isWrite, OpKind } from '../rt/op.js';
 import { STARTED_AFTER_ALL } from '../rt/thread.js';
+import { type Deadline, noDeadline } from './deadline.js';
 import { conflicts, Ev, opsConflict, type Relation } from './dpor-event.js';
 
 export interface RunRecord {
@@ -42,7 +43,10 @@ export interface Analysis {
   readonly tails: number[];
 }
 
-/** Receives a wakeup sequence to explore after the first `at` steps of the execution. */
+/**
+ * Receives a wakeup sequence to explore after the first `at` steps of the execution. The analysis
+ * has counted v.length units of work on its deadline; the receiver counts what it does beyond.
+ */
 export type InsertWakeup = (at: number, v: Ev[]) => void;
 
 /** pred of an event that has none (a program thread's first step) */
@@ -50,7 +54,12 @@ const NONE = -1;
 /** pred of teardown's first step: it happens after every step */
 const ALL = -2;
 
-export function analyzeRaces(rel: Relation, rec: RunRecord, insert: InsertWakeup): Analysis {
+/**
+ * The races of one execution. Its cost grows with the execution (quadratically in the worst case:
+ * a long thread whose accesses no write covers), so it counts its work on `deadline` and throws
+ * DeadlineCut past it (the wakeup sequences handed over until then are a part of the races).
+ */
+export function analyzeRaces(rel: Relation, rec: RunRecord, insert: InsertWakeup, deadline: Deadline = noDeadline): Analysis {
   const events = rec.events;
   const n = events.length;
   const T = rec.origin.length;
@@ -74,6 +83,8 @@ export function analyzeRaces(rel: Relation, rec: RunRecord, insert: InsertWakeup
   const fatalAt = n > 0 && events[n - 1]!.fatal ? n - 1 : -1;
   const mark = new Int32Array(n);
   let stamp = 0;
+  /** steps looked at by scan() since the last tick of the deadline */
+  let work = 0;
 
   const predOf = (t: number): number => {
     if (last[t]! >= 0) return last[t]!;
@@ -109,6 +120,7 @@ export function analyzeRaces(rel: Relation, rec: RunRecord, insert: InsertWakeup
     };
     if (e.fatal || rel.total) {
       for (let i = limit - 1; i >= 0; i--) if (events[i]!.thread !== e.thread) each(i);
+      work += limit;
       return;
     }
     stamp++;
@@ -124,6 +136,7 @@ export function analyzeRaces(rel: Relation, rec: RunRecord, insert: InsertWakeup
           continue;
         }
         at--;
+        work++;
         if (i >= limit || mark[i] === stamp || !conflicts(rel, x, e)) continue;
         mark[i] = stamp;
         if (each(i) && mayStop) return;
@@ -164,6 +177,8 @@ export function analyzeRaces(rel: Relation, rec: RunRecord, insert: InsertWakeup
     if (p >= 0) row.set(vc.subarray(p * T, p * T + T));
     else if (p === ALL) row.set(join);
     scan(e, j, p, j, row);
+    deadline.tick(work + T);
+    work = 0;
     row[t] = e.index + 1;
     for (let k = 0; k < T; k++) if (row[k]! > join[k]!) join[k] = row[k]!;
     last[t] = j;
@@ -183,12 +198,17 @@ export function analyzeRaces(rel: Relation, rec: RunRecord, insert: InsertWakeup
     if (e.op.kind === OpKind.Alloc) add(allocs, j);
     if (e.fail) add(failed, j);
   }
-  for (const e of rec.pending) if (e !== null) scan(e, -1, predOf(e.thread), n, null);
+  for (const e of rec.pending) {
+    if (e === null) continue;
+    scan(e, -1, predOf(e.thread), n, null);
+    deadline.tick(work + 1);
+    work = 0;
+  }
 
   // A race within the replayed prefix whose notdep also lies in it, in this execution and in the
   // previous one, yields the very sequence the previous analysis offered to the same, unchanged
   // node: skip it.
-  const tails = tailsOf(events, vc, T);
+  const tails = tailsOf(events, vc, T, deadline);
   const b = rec.replayed;
   const unchanged = (i: number): boolean => i < b && tails[i]! < b && rec.previousTails[i]! < b;
 
@@ -200,6 +220,7 @@ export function analyzeRaces(rel: Relation, rec: RunRecord, insert: InsertWakeup
       nd = [];
       for (let k = i + 1; k < n; k++) if (!hb(i, k)) nd.push(k);
       notdeps.set(i, nd);
+      deadline.tick(n - i);
     }
     return nd;
   };
@@ -207,7 +228,9 @@ export function analyzeRaces(rel: Relation, rec: RunRecord, insert: InsertWakeup
   const runnableAfter = (i: number, e2: Ev): boolean => {
     if (!mayBlock(e2.op)) return true;
     const state = new BlockingState();
-    for (const k of byOid.get(e2.op.obj!.oid)?.steps ?? []) {
+    const steps = byOid.get(e2.op.obj!.oid)?.steps ?? [];
+    deadline.tick(steps.length);
+    for (const k of steps) {
       if (k === i || (k > i && hb(i, k))) continue;
       state.apply(events[k]!.thread, events[k]!.op);
     }
@@ -225,6 +248,7 @@ export function analyzeRaces(rel: Relation, rec: RunRecord, insert: InsertWakeup
     const fatal = candJ[c]! >= 0 && e2.fatal && !opsConflict(rel, e1.op, e2.op) && !rel.total;
     const v = notdep(i).map((k) => events[k]!);
     v.push(new Ev(e2.thread, e2.index, e2.op, e2.fail, fatal));
+    deadline.tick(v.length);
     insert(i, v);
   }
 
@@ -236,24 +260,27 @@ export function analyzeRaces(rel: Relation, rec: RunRecord, insert: InsertWakeup
     const nd = notdep(i);
     if (!a.fail) {
       let failures = 1;
+      deadline.tick(i + nd.length);
       for (let k = 0; k < i; k++) if (events[k]!.fail) failures++;
       for (const k of nd) if (events[k]!.fail) failures++;
       if (failures > rec.maxFailures) continue;
     }
     const v = nd.map((k) => events[k]!);
     v.push(new Ev(a.thread, a.index, a.op, !a.fail, false));
+    deadline.tick(v.length);
     insert(i, v);
   }
   return { races, tails };
 }
 
 /** Per step i: the last later step that does not happen after i, or -1. */
-function tailsOf(events: readonly Ev[], vc: Int32Array, T: number): number[] {
+function tailsOf(events: readonly Ev[], vc: Int32Array, T: number, deadline: Deadline): number[] {
   const n = events.length;
   const steps: number[][] = Array.from({ length: T }, () => []);
   for (let k = 0; k < n; k++) steps[events[k]!.thread]!.push(k);
   const tails = new Array<number>(n).fill(-1);
   for (let i = 0; i < n; i++) {
+    deadline.tick(T);
     const { thread: ti, index: xi } = events[i]!;
     for (let t = 0; t < T; t++) {
       if (t === ti) continue;

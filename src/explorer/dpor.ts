@@ -10,6 +10,7 @@
 import type { Chooser, Execution } from '../rt/execution.js';
 import { describeOp, type Op, OpKind } from '../rt/op.js';
 import type { Thread } from '../rt/thread.js';
+import { type Deadline, DeadlineCut, noDeadline } from './deadline.js';
 import { conflicts, Ev, type Relation, sameEvent } from './dpor-event.js';
 import { type DporState, type DporStats, loadFrontier, type PathNode as Node, saveFrontier } from './dpor-frontier.js';
 import { analyzeRaces } from './dpor-races.js';
@@ -40,6 +41,8 @@ export class DporStrategy implements Strategy, Chooser {
   private explored = 0;
   private started = false;
   private done = false;
+  /** an analysis was cut at the deadline: the frontier is half-updated, the search over (incomplete) */
+  private cut = false;
   // per execution
   private entered = 0;
   private counts: number[] = [];
@@ -60,18 +63,19 @@ export class DporStrategy implements Strategy, Chooser {
   }
 
   get exhaustive(): boolean {
-    return this.done;
+    return this.done && !this.cut;
   }
 
   /** The rest of the search as plain JSON (between executions), or null when nothing is left. */
   save(): DporState | null {
+    if (this.cut) throw new Error('dpor: the search was cut at its deadline during an analysis: there is nothing consistent to save');
     if (this.done || (this.started && this.path.length === 0)) return null;
     const { path, follow, branchAt, tails, explored, stats } = this;
     return saveFrontier({ path, follow, branchAt, tails, explored, stats });
   }
 
   next(): Chooser | null {
-    if (this.done) return null;
+    if (this.done || this.cut) return null;
     if (this.started && this.path.length === 0) {
       this.done = true;
       return null;
@@ -108,7 +112,18 @@ export class DporStrategy implements Strategy, Chooser {
     return node.cur.fail;
   }
 
-  finished(exec: Execution): void {
+  finished(exec: Execution, deadline: Deadline = noDeadline): void {
+    try {
+      // an execution cut at the deadline ends the search: nothing to analyze
+      if (exec.truncated === 'time') throw new DeadlineCut();
+      this.analyze(exec, deadline);
+    } catch (e) {
+      if (e instanceof DeadlineCut) this.cut = true;
+      throw e;
+    }
+  }
+
+  private analyze(exec: Execution, deadline: Deadline): void {
     this.explored++;
     this.sync(exec, exec.steps);
     const n = exec.steps;
@@ -120,6 +135,7 @@ export class DporStrategy implements Strategy, Chooser {
     const fatalAt = exec.fatal && !deadlock && n > 0 ? n - 1 : -1;
     if (fatalAt >= 0) path[fatalAt]!.cur.fatal = true;
     for (let k = this.branchAt; k < n; k++) {
+      deadline.tick(1 + path[k]!.sleep.length);
       if (this.asleep(path[k]!, path[k]!.cur)) {
         this.stats.sleepBlocked++;
         break;
@@ -128,6 +144,8 @@ export class DporStrategy implements Strategy, Chooser {
     const rel = this.relation(exec);
     const insert = (at: number, v: Ev[]): void => {
       const node = path[at]!;
+      // weak-initial tests against the sleep set and down the tree, each along v
+      deadline.tick(v.length * (node.sleep.length + node.pending.length));
       if (insertWakeup(rel, node.pending, node.sleep, v)) this.stats.wakeups++;
     };
     if (rel.total) {
@@ -149,6 +167,7 @@ export class DporStrategy implements Strategy, Chooser {
         previousTails: this.tails,
       },
       insert,
+      deadline,
     );
     this.stats.races += analysis.races;
     this.tails = analysis.tails;

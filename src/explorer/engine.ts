@@ -4,6 +4,7 @@ import { defaultLivelockSteps, Execution, type FaultPlan, noFaults, type Program
 import { LockdepGraph } from '../rt/lockdep.js';
 import { ModelError, type ViolationKind } from '../rt/violation.js';
 import type { YieldLog } from '../rt/yield-race.js';
+import { Deadline, DeadlineCut } from './deadline.js';
 import { type Counterexample, FoundSet, type SignatureFound } from './found.js';
 import { encodeSchedule } from './schedule.js';
 import type { Strategy } from './strategy.js';
@@ -79,6 +80,8 @@ export function explore(program: Program<unknown>, strategy: Strategy, options: 
   const lockdep = opts.lockdep ?? new LockdepGraph();
   const start = performance.now();
   const deadline = start + opts.timeLimitMs;
+  // the same deadline for the strategy's analysis of each execution (its cost grows with the length)
+  const analysisDeadline = new Deadline(deadline);
   const execOpts = {
     faults: opts.faults,
     lockdep,
@@ -121,14 +124,26 @@ export function explore(program: Program<unknown>, strategy: Strategy, options: 
     } catch (e) {
       throw modelError(e, exec, nth);
     }
-    strategy.finished(exec);
+    // an analysis cut at the deadline: this execution counts, and the search ends with it
+    let analysisCut = false;
+    try {
+      strategy.finished(exec, analysisDeadline);
+    } catch (e) {
+      if (!(e instanceof DeadlineCut)) throw e;
+      analysisCut = true;
+    }
     if (execOpts.yieldLog !== null) recordYieldSites(program, exec, execOpts.yieldLog, opts.warnFails, opts.maxSteps);
     executions++;
     steps += exec.steps;
     if (exec.allocations > maxAllocations) maxAllocations = exec.allocations;
     if (exec.violations.length > 0) {
       found.addExecution(exec, executions, nth);
-      if (opts.stopOnFirst) break;
+      if (opts.stopOnFirst && !analysisCut) break;
+    }
+    if (analysisCut) {
+      limitHit = true;
+      if (exec.truncated !== null && exec.truncated !== 'time') truncated++;
+      break;
     }
     if (exec.truncated !== null) {
       if (exec.truncated === 'time') {

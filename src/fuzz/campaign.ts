@@ -130,6 +130,12 @@ function triageRank(kind: string): number {
   return i < 0 ? triageOrder.length + violationKinds.indexOf(kind as never) : i;
 }
 
+/** a signature's kind, reporting function and entry: what precedes its message */
+export function signatureHead(signature: string): string {
+  const i = signature.indexOf(': ');
+  return i < 0 ? signature : signature.slice(0, i);
+}
+
 export function initialState(spec: CampaignSpec): CampaignState {
   return { format: 'iommulab-fuzz-state', version: 1, spec, programs: 0, executions: 0, steps: 0, elapsedMs: 0, corpus: [], coverage: new CoverageMap().toJSON(), signatures: [] };
 }
@@ -152,6 +158,18 @@ export function programAt(spec: CampaignSpec, k: number, corpus: readonly Corpus
     const p = generateProgram(r, cfg, t);
     if (p.threads.some((th) => th.ops.length > 0)) return p;
   }
+}
+
+/**
+ * The fault modes program k is searched with: the campaign's, for the share of programs the
+ * config gives them (drawn from the seed), none for the others.
+ */
+export function programFaults(spec: CampaignSpec, k: number): readonly FuzzFaults[] {
+  if (spec.faults.length === 0) return [];
+  const share = spec.config.search.faultShare ?? 1;
+  if (share >= 1) return spec.faults;
+  const global = spec.shard === null ? k : k * spec.shard.count + (spec.shard.index - 1);
+  return new Rand(deriveSeed(spec.seed, global, 3)).chance(share) ? spec.faults : [];
 }
 
 /** the search seed of program k */
@@ -179,10 +197,19 @@ export async function runCampaign(o: CampaignOptions): Promise<CampaignResult> {
   const triageQueue: SignatureRecord[] = [];
   const triaging = new Set<string>();
   for (const s of sigs.values()) if (!s.known && s.triagedMs === null) triageQueue.push(s);
+  // heads (kind, reporting function, entry) already triaged or in triage: a signature with a
+  // head not seen yet goes first, so the names in a message (dev_iommu:ep1, dev_iommu:plat0)
+  // do not make one bug's variants starve another bug's triage
+  const headsTaken = new Set<string>();
+  for (const s of sigs.values()) if (s.triagedMs !== null) headsTaken.add(signatureHead(s.signature));
   const sortQueue = (): void => {
+    const fresh = (r: SignatureRecord): number => (headsTaken.has(signatureHead(r.signature)) ? 1 : 0);
     triageQueue.sort(
       (a, b) =>
-        triageRank(a.kind) - triageRank(b.kind) || a.firstProgram - b.firstProgram || (a.signature < b.signature ? -1 : 1),
+        fresh(a) - fresh(b) ||
+        triageRank(a.kind) - triageRank(b.kind) ||
+        a.firstProgram - b.firstProgram ||
+        (a.signature < b.signature ? -1 : 1),
     );
   };
   sortQueue();
@@ -303,7 +330,9 @@ export async function runCampaign(o: CampaignOptions): Promise<CampaignResult> {
         const maxTriage = Math.max(1, Math.floor(pool.size / 2));
         const wantSearch = !programsDone() && canGenerate(nextProgram);
         if (triageQueue.length > 0 && (triaging.size < maxTriage || !wantSearch)) {
+          sortQueue();
           const rec = triageQueue.shift()!;
+          headsTaken.add(signatureHead(rec.signature));
           triaging.add(rec.signature);
           inFlight++;
           pool.run({ type: 'triage', input: { program: rec.program, witness: rec.witness, config: cfg, seed: spec.seed } })
@@ -331,7 +360,7 @@ export async function runCampaign(o: CampaignOptions): Promise<CampaignResult> {
         pool.run({
           type: 'search',
           spec: sspec,
-          options: { budget: cfg.search, faults: spec.faults, seed: searchSeed(spec, k) },
+          options: { budget: cfg.search, faults: programFaults(spec, k), seed: searchSeed(spec, k) },
           blocks: cfg.coverage === 'blocks',
         })
           .then((res: JobResult) => {

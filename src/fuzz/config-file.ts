@@ -46,8 +46,10 @@ const search = strictObject({
   nthExecutions: count(1000).optional(),
   nthPoints: count(100_000).optional(),
   maxSteps: z.number().int().min(100).max(10_000_000).optional(),
+  faultShare: prob.optional(),
 });
 const triage = strictObject({
+  maxExecutions: count(100_000_000).optional(),
   executions: z.number().int().min(1).max(1_000_000).optional(),
   candidates: count(100_000).optional(),
   checkSeconds: z.number().min(1).max(3600).optional(),

@@ -54,16 +54,16 @@ export function finalize(p: FuzzProgram, name: string, summary = 'a generated pr
   bodies.forEach((body, h) => {
     body.forEach((op, i) => {
       if (op.op === 'hotAdd') {
-        const ev = eventName('added', op.dev);
-        let used = false;
+        // one event per waiting thread: an event is a completion, and one complete() lets one
+        // waiter through
         bodies.forEach((other, u) => {
           if (u === h) return;
           const first = other.findIndex((o) => deviceOfOp(o, bufs) === op.dev);
           if (first < 0) return;
+          const ev = eventName('added', op.dev, p.threads[u]!.name);
           before[u]![first]!.push({ op: 'wait', event: ev });
-          used = true;
+          after[h]![i]!.push({ op: 'signal', event: ev });
         });
-        if (used) after[h]![i]!.push({ op: 'signal', event: ev });
       }
       if (isTakeDown(op)) {
         const gone = new Set(takenDown(op, devices));

@@ -39,6 +39,9 @@ export interface FuzzRun extends CampaignResult {
   readonly summary: Summary;
 }
 
+/** allocation failures by default: the fail_nth sweep and random failures, on the config's share of programs */
+export const defaultFuzzFaults: readonly FuzzFaults[] = ['nth', 'choice'];
+
 export class StateFileError extends Error {}
 
 export function readState(file: string): CampaignState {
@@ -58,7 +61,7 @@ export function readState(file: string): CampaignState {
 export async function fuzz(o: FuzzOptions): Promise<FuzzRun> {
   const spec: CampaignSpec = o.resume?.spec ?? {
     seed: o.seed ?? 1,
-    faults: o.faults ?? [],
+    faults: o.faults ?? defaultFuzzFaults,
     config: o.config ?? defaultFuzzConfig,
     shard: o.shard ?? null,
   };

@@ -18,17 +18,27 @@ function mockKnobs(r: Rand, cfg: FuzzConfig, t: Topology): MockOptions | null {
   if (r.chance(p)) k.identityDomain = r.pick(['alloc', 'none'] as const);
   if (r.chance(p)) k.releaseDomain = r.pick(['blocked', 'identity'] as const);
   if (r.chance(p / 3)) k.legacyDefaultDomain = r.pick(['identity', 'blocked'] as const);
-  if (r.chance(p)) k.deviceGroup = r.pick(['generic', 'single'] as const);
+  // one group per device breaks the device_group contract when two functions share a requester
+  // ID (a DMA alias, the functions behind a PCIe-to-PCI bridge): the driver would be the bug
+  if (r.chance(p)) k.deviceGroup = sharedRequesterIds(t) ? 'single' : r.pick(['generic', 'single'] as const);
   if (r.chance(p)) k.pasid = false;
   if (r.chance(p)) k.maxPasids = r.pick([2, 8]);
   if (r.chance(p) && devs.length > 0) k.deferredAttach = [r.pick(devs)];
   if (r.chance(p) && devs.length > 0) k.defDomainType = { [r.pick(devs)]: r.pick(['identity', 'dma'] as const) };
   if (r.chance(p)) k.probeFinalize = true;
+  if (r.chance(cfg.topology.lastPasidRestoresRid)) k.lastPasidRestoresRid = true;
   if (r.chance(cfg.topology.driverFault)) {
     const callback = r.pick(iommuDriverNamed('mock').faultSites) as MockFault['callback'];
     k.faults = [{ callback, nth: r.between(1, 3), ...(devs.length > 0 && r.chance(0.5) ? { dev: r.pick(devs) } : {}) }];
   }
   return Object.keys(k).length === 0 ? null : k;
+}
+
+/** do some functions share a requester ID (quirk aliases, conventional PCI behind a PCIe-to-PCI bridge)? */
+function sharedRequesterIds(t: Topology): boolean {
+  const pci = t.pci ?? [];
+  const conventional = new Set(pci.flatMap((d) => (d.bridge?.kind === 'pcie-to-pci' ? [d.bridge.secondary] : [])));
+  return pci.some((d) => (d.aliases ?? []).length > 0 || (d.bridge === undefined && conventional.has(d.bus)));
 }
 
 const generators: Readonly<Record<string, KnobGenerator>> = { mock: mockKnobs };

@@ -21,32 +21,32 @@ export interface KnownSignature {
  */
 export const builtinKnown: readonly KnownSignature[] = [
   {
-    signature: 'warn in __iommu_group_set_domain_nofail: WARNING: WARN_ON(__iommu_group_set_domain_internal(group, new_domain, IOMMU_SET_DOMAIN_MUST_SUCCEED))',
+    signature: 'warn in __iommu_group_set_domain_nofail via iommu_detach_group: WARNING: WARN_ON(__iommu_group_set_domain_internal(group, new_domain, IOMMU_SET_DOMAIN_MUST_SUCCEED))',
     note: 'F1: detach during a PCI reset is refused (the WARN)',
     replay: { scenario: 'iommu-reset-vs-detach', schedule: '1x5.2x4' },
   },
   {
-    signature: 'invariant in mock_domain_free: invariant violated: I5: domain:D0#N freed while group#N->domain points at it',
+    signature: 'invariant in mock_domain_free via iommu_domain_free: invariant violated: I5: domain:D0#N freed while group#N->domain points at it',
     note: 'F1: the owner frees the domain the group still points at',
     replay: { scenario: 'iommu-reset-vs-detach', schedule: '1x5.2x4' },
   },
   {
-    signature: 'use-after-free in mock_translation_of: KASAN: slab-use-after-free: Read of mock->pt of io_pgtable#N',
+    signature: 'use-after-free in mock_translation_of via pci_reset_function_with: KASAN: slab-use-after-free: Read of mock->pt of io_pgtable#N',
     note: 'F1: the reset re-attaches the freed domain (DMA through it)',
     replay: { scenario: 'iommu-reset-vs-detach', schedule: '1x8.2x3.1' },
   },
   {
-    signature: 'warn in prepare_locked: WARNING: WARN_ON(group->resetting_domain)',
+    signature: 'warn in prepare_locked via pci_reset_function_with: WARNING: WARN_ON(group->resetting_domain)',
     note: 'F2: reset methods that call other hooked methods re-enter prepare',
     replay: { scenario: 'iommu-reset-nested', schedule: '-' },
   },
   {
-    signature: 'use-after-free in bus_iommu_probe: KASAN: slab-use-after-free: lock &group#N->mutex of group#N',
+    signature: 'use-after-free in bus_iommu_probe via iommu_device_register: KASAN: slab-use-after-free: lock &group#N->mutex of group#N',
     note: 'F3: hot-remove between the two phases of bus_iommu_probe() frees a queued group',
     replay: { scenario: 'iommu-remove-between-phases', schedule: '-' },
   },
   {
-    signature: 'warn in __iommu_probe_device: WARNING: dev_WARN: late IOMMU probe at driver bind, something fishy here!',
+    signature: 'warn in __iommu_probe_device via really_probe: WARNING: dev_WARN: late IOMMU probe at driver bind, something fishy here!',
     note: 'F4: a failed hot-add probe makes the later driver bind WARN',
     replay: { scenario: 'iommu-lifecycle-fail-nth', schedule: 'n1/-' },
   },
@@ -61,14 +61,29 @@ export const builtinKnown: readonly KnownSignature[] = [
     replay: { scenario: 'iommu-claim-between-phases', schedule: '-' },
   },
   {
-    signature: 'driver-contract in driver_attach_dev: iommu driver contract violated: attach_dev: old is NULL but the hardware has dev:ep0 RID on translate(io_pgtable#N)',
-    note: 'F21: iommu_deferred_attach() attaches again with old = NULL after a reset',
-    replay: { scenario: 'iommu-reset-vs-deferred-map', schedule: '1x6.2x14' },
+    signature: 'null-deref in alloc_iova_fast via dma_map_page: BUG: kernel NULL pointer dereference: iovad->rcaches',
+    note: 'F5 followed: the next device on the domain maps through an IOVA domain without rcaches',
+    replay: { scenario: 'iommu-iova-init-once', schedule: 'n15/-' },
   },
   {
-    signature: 'driver-contract in driver_set_dev_pasid: iommu driver contract violated: remove_dev_pasid: old is domain:D0#N (translate(io_pgtable#N)) but the hardware has dev:ep0 PASID N on abort',
-    note: 'F22: a PASID detached during a reset is removed a second time',
-    replay: { scenario: 'iommu-reset-pasid-detach', schedule: '1x19.2x2' },
+    signature: 'warn in prepare_locked via reset_method_store: WARNING: WARN_ON(group->resetting_domain)',
+    note: 'F8: a sysfs reset_method write racing a reset re-enters prepare',
+    replay: { scenario: 'iommu-reset-method-vs-reset', schedule: '1x14.2x4' },
+  },
+  {
+    signature: 'dma-isolation in device_dma: DMA isolation: dev:ep0 DMA to mapped 0xN failed (abort) while its driver is bound',
+    note: 'F9: writing reset_method blocks a live device\'s DMA',
+    replay: { scenario: 'iommu-reset-method-live', schedule: '2x5.1' },
+  },
+  {
+    signature: 'invariant in hw_function_reset_start via pci_reset_function_with: invariant violated: I9: dev:ep0 is in reset but its RID is bypass',
+    note: 'F10: prepare removes the PASIDs before it sets resetting_domain; the driver puts the RID back on identity',
+    replay: { scenario: 'iommu-reset-pasid-identity', schedule: '-' },
+  },
+  {
+    signature: 'invariant in mock_attach_dev via device_add: invariant violated: I9: dev:ep0 is in reset but its RID is translate(io_pgtable#N)',
+    note: 'F11: a function hot-added during a reset with a DMA alias of the reset one reprograms its requester ID',
+    replay: { scenario: 'iommu-reset-vs-hotadd-alias', schedule: '1x12.2x27' },
   },
 ];
 

@@ -130,9 +130,13 @@ const changeTopology: Mutation = (r, cfg, p) => {
   const t = p.topology;
   const pci = t.pci ?? [];
   const choice = r.below(4);
+  // conventional PCI (behind a PCIe-to-PCI bridge) has no ATS and no PASID
+  const conventional = new Set(pci.flatMap((d) => (d.bridge?.kind === 'pcie-to-pci' ? [d.bridge.secondary] : [])));
+  if ((choice === 0 || choice === 1) && pci.length > 0 && pci.every((d) => conventional.has(d.bus))) return null;
   if (choice === 0 && pci.length > 0) {
     const k = r.below(pci.length);
     const f = r.pick(toggles);
+    if (f === 'ats' && conventional.has(pci[k]!.bus)) return null;
     const d = { ...pci[k]! } as Record<string, unknown>;
     if (f in d) delete d[f];
     else d[f] = f === 'acs' ? r.chance(0.5) : true;
@@ -140,6 +144,7 @@ const changeTopology: Mutation = (r, cfg, p) => {
   }
   if (choice === 1 && pci.length > 0) {
     const k = r.below(pci.length);
+    if (conventional.has(pci[k]!.bus)) return null;
     const d = { ...pci[k]! };
     const next = { ...d, pasids: d.pasids === undefined ? 16 : 0 };
     return { ...p, topology: { ...t, pci: pci.map((x, j) => (j === k ? next : x)) } };

@@ -271,9 +271,17 @@ class ThreadGen {
       case 'pasidAttach': {
         const owned = this.live().filter((d) => s.claims.has(`${d}|device`) || s.claims.has(`${d}|group`));
         const free = this.live().filter((d) => s.bound.get(d) !== 'dma');
-        const dev = owned.length > 0 && r.chance(0.8) ? r.pick(owned) : free.length > 0 ? r.pick(free) : null;
-        if (dev === null) return false;
-        this.claimed(dev);
+        // SVA: a DMA-API driver binds a PASID on a function alone in its group (binding the driver if needed)
+        const sva = this.live().filter((d) => this.ctx.devices.get(d)!.sva && s.bound.get(d) !== 'vfio' && !s.claims.has(`${d}|group`));
+        let dev: string | null;
+        if (sva.length > 0 && r.chance(0.5)) {
+          dev = r.pick(sva);
+          if (!s.bound.has(dev)) this.emit({ op: 'bind', dev });
+        } else {
+          dev = owned.length > 0 && r.chance(0.8) ? r.pick(owned) : free.length > 0 ? r.pick(free) : null;
+          if (dev === null) return false;
+          this.claimed(dev);
+        }
         const info = this.ctx.devices.get(dev)!;
         const max = Math.max(1, Math.min(3, info.pasids - 1));
         const p = r.between(1, max);
@@ -283,8 +291,14 @@ class ThreadGen {
         return this.emit({ op: 'pasidAttach', dev, domain, pasid: p, ...(r.chance(0.5) ? { handle: fresh(this.ctx, 'h') } : {}) });
       }
       case 'pasidReplace': {
-        if (this.s.pasids.size === 0 && !this.draw('pasidAttach')) return false;
-        const [k, cur] = r.pick([...this.s.pasids]);
+        const replaceable = (): Array<[string, string]> =>
+          [...this.s.pasids].filter(([k]) => {
+            const d = k.split('/')[0]!;
+            return this.s.claims.has(`${d}|device`) || this.s.claims.has(`${d}|group`);
+          });
+        if (replaceable().length === 0 && !this.draw('pasidAttach')) return false;
+        if (replaceable().length === 0) return false;
+        const [k, cur] = r.pick(replaceable());
         const [dev, p] = k.split('/');
         const others = [...this.s.domains].filter((d) => d !== cur);
         const domain = others.length > 0 && r.chance(0.7) ? r.pick(others) : this.domain(dev, true);
@@ -318,7 +332,11 @@ class ThreadGen {
       case 'dmaMap': {
         const dev = this.held('dma');
         if (dev === null || s.bound.get(dev) !== 'dma') return false;
-        return this.emit({ op: 'dmaMap', dev, paddr: (0x100 + r.below(0x100)) * 0x1000, as: fresh(this.ctx, 'buf') });
+        const as = fresh(this.ctx, 'buf');
+        this.emit({ op: 'dmaMap', dev, paddr: (0x100 + r.below(0x100)) * 0x1000, as });
+        // a driver maps a buffer for the device to DMA to
+        if (r.chance(0.5)) this.emit({ op: 'dma', dev, handle: as });
+        return true;
       }
       case 'dmaUnmap': {
         const bufs = [...s.bufs];
@@ -340,6 +358,7 @@ class ThreadGen {
         return this.emit({ op: 'prepareMsi', dev, doorbell: 0x0800_0000 + r.below(4) * 0x1000 });
       }
       case 'reset':
+      case 'resetMethod':
       case 'setType':
       case 'resvRegions':
         return this.stateless(kind);
@@ -353,19 +372,31 @@ class ThreadGen {
   }
 
   /** an operation on any device that exists at some point, from any thread */
-  private stateless(kind: 'reset' | 'setType' | 'resvRegions' | 'dma'): boolean {
+  private stateless(kind: 'reset' | 'resetMethod' | 'setType' | 'resvRegions' | 'dma'): boolean {
     const r = this.r;
-    const devs = [...this.ctx.devices.values()].filter((d) => !d.bridge && this.ctx.exists.has(d.name) && (kind !== 'reset' || d.pci));
+    const pciOnly = kind === 'reset' || kind === 'resetMethod';
+    const devs = [...this.ctx.devices.values()].filter((d) => !d.bridge && this.ctx.exists.has(d.name) && (!pciOnly || d.pci));
     // not on a device this thread has removed (its own take-downs come last anyway)
     const here = (d: DeviceInfo): boolean => (this.homes.includes(d.name) ? d.present || this.s.added.has(d.name) : true);
     const ok = devs.filter((d) => !this.s.removed.has(d.name) && here(d));
     if (ok.length === 0) return false;
-    const d = r.pick(ok);
+    // a reset or a sysfs write races what other threads do with the device, and the IOMMU hooks
+    // act only on ATS functions (prepare returns early otherwise): those are drawn more often
+    // so are devices that share a slot or a requester ID with a device another thread drives
+    // (a reset beside a hot-add or a bind in the same group)
+    const elsewhere = (x: DeviceInfo): boolean => relatedDevices(this.ctx.topology, x.name).some((o) => !this.homes.includes(o));
+    const weight = (x: DeviceInfo): number =>
+      (pciOnly && x.ats ? 3 : 1) * (this.homes.includes(x.name) ? 1 : 2) * (elsewhere(x) ? 2 : 1);
+    const d = r.weighted(ok.map((x) => [x, weight(x)] as const))!;
     switch (kind) {
       case 'reset': {
         const method = r.chance(0.6) ? undefined : (r.pick(d.resets) as PciResetMethod);
         return this.emit({ op: 'reset', dev: d.name, ...(method === undefined ? {} : { method }) });
       }
+      case 'resetMethod':
+        // root writes sysfs reset_method: `default` (probe every method again), a list of the
+        // function's methods (each probed, then device_specific once more), rarely none
+        return this.emit({ op: 'resetMethod', dev: d.name, methods: resetMethodsArg(r, d.resets) });
       case 'setType':
         return this.emit({ op: 'setType', dev: d.name, type: r.pick(['identity', 'DMA', 'DMA-FQ', 'auto'] as const) });
       case 'resvRegions':
@@ -376,6 +407,26 @@ class ThreadGen {
       }
     }
   }
+}
+
+/** the PCI functions that share a slot or a DMA alias with `dev` (one group, or one requester ID) */
+export function relatedDevices(t: Topology, dev: string): string[] {
+  const pci = (t.pci ?? []).filter((d) => d.bridge === undefined);
+  const me = pci.find((d) => d.name === dev);
+  if (me === undefined) return [];
+  const devfn = (d: (typeof pci)[number]): number => (d.slot << 3) | (d.fn ?? 0);
+  return pci
+    .filter((o) => o !== me && o.bus === me.bus)
+    .filter((o) => o.slot === me.slot || (o.aliases ?? []).includes(devfn(me)) || (me.aliases ?? []).includes(devfn(o)))
+    .map((o) => o.name);
+}
+
+/** what root writes to reset_method */
+export function resetMethodsArg(r: Rand, resets: readonly string[]): 'default' | PciResetMethod[] {
+  if (r.chance(0.45)) return 'default';
+  if (r.chance(0.1)) return [];
+  const picked = resets.filter(() => r.chance(0.5));
+  return (picked.length > 0 ? picked : [r.pick(resets)]) as PciResetMethod[];
 }
 
 export interface ThreadPlan {
@@ -457,7 +508,11 @@ export function generateProgram(r: Rand, cfg: FuzzConfig, topology: Topology): F
   const threads = homes.map((h, ti) =>
     generateThread(ctx, `t${ti}`, { homes: h, registers: registers[ti]!, unregisters: unregisters[ti]! }, initialThreadState(program0)),
   );
-  const prologue = threads.map((t) => (t.ops.length > 0 && r.chance(cfg.program.prologue) ? r.between(1, t.ops.length) : 0));
+  // a prologue takes a thread's setup out of the race (fewer interleavings), at most half of it:
+  // what is left must still race the other threads
+  const prologue = threads.map((t) =>
+    t.ops.length > 1 && r.chance(cfg.program.prologue) ? r.between(1, Math.floor(t.ops.length / 2)) : 0,
+  );
   const p: FuzzProgram = { topology, threads, prologue, patches: cfg.patches };
   const problems = ruleProblems(p);
   if (problems.length > 0) throw new Error(`fuzz generator broke its rules: ${problems.join('; ')}`);

@@ -32,13 +32,30 @@ export interface DeviceInfo {
   readonly ats: boolean;
   /** the reset methods it names (PCI only) */
   readonly resets: readonly string[];
+  /**
+   * surely alone in its IOMMU group (a PCI function on the root bus, no other function of its
+   * slot, no DMA alias to or from it; not one group per IOMMU instance): a DMA-API driver may
+   * attach PASIDs to it (SVA, iommu_sva_bind_device()), as PCI only enables PASID on an
+   * ACS-isolated function
+   */
+  readonly sva: boolean;
 }
 
 export function devicesOf(t: Topology): DeviceInfo[] {
   const first = t.iommus[0]?.name ?? null;
   const iommuOf = (i: string | null | undefined): string | null => (i === undefined ? first : i);
+  const pci = t.pci ?? [];
+  const singleGroup = (t as { mock?: { deviceGroup?: string } }).mock?.deviceGroup === 'single';
+  const aliased = new Set(pci.flatMap((d) => (d.aliases ?? []).map((a) => `${d.bus}:${a}`)));
+  const alone = (d: (typeof pci)[number]): boolean =>
+    !singleGroup &&
+    d.bus === 0 &&
+    d.multifunction !== true &&
+    (d.aliases ?? []).length === 0 &&
+    !aliased.has(`0:${(d.slot << 3) | (d.fn ?? 0)}`) &&
+    !pci.some((x) => x !== d && x.bus === 0 && x.slot === d.slot);
   return [
-    ...(t.pci ?? []).map((d): DeviceInfo => ({
+    ...pci.map((d): DeviceInfo => ({
       name: d.name,
       pci: true,
       bridge: d.bridge !== undefined,
@@ -47,6 +64,7 @@ export function devicesOf(t: Topology): DeviceInfo[] {
       pasids: d.pasids ?? 0,
       ats: d.ats === true,
       resets: d.reset ?? ['flr'],
+      sva: d.bridge === undefined && alone(d),
     })),
     ...(t.platform ?? []).map((d): DeviceInfo => ({
       name: d.name,
@@ -57,6 +75,7 @@ export function devicesOf(t: Topology): DeviceInfo[] {
       pasids: d.pasids ?? 0,
       ats: false,
       resets: [],
+      sva: false,
     })),
   ];
 }
@@ -65,6 +84,7 @@ export function devicesOf(t: Topology): DeviceInfo[] {
 export function isLifecycleOp(op: Op): boolean {
   switch (op.op) {
     case 'reset':
+    case 'resetMethod':
     case 'setType':
     case 'resvRegions':
     case 'register':

@@ -6,7 +6,11 @@ import { mulberry32 } from '../explorer/rng.js';
 
 /** A 32-bit seed for `(seed, ...parts)`: independent streams for independent purposes. */
 export function deriveSeed(seed: number, ...parts: number[]): number {
-  let h = (seed ^ 0x9e3779b9) >>> 0;
+  // the seed is mixed before the first part: XORed in plainly, small seeds would give
+  // permutations of one set of programs (seed ^ k over a range of k is the same set for 1 and 2)
+  let h = Math.imul((seed ^ 0x9e3779b9) >>> 0, 0x85ebca6b) >>> 0;
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35) >>> 0;
+  h = (h ^ (h >>> 16)) >>> 0;
   for (const p of parts) {
     h = Math.imul(h ^ (p >>> 0), 0x85ebca6b) >>> 0;
     h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35) >>> 0;

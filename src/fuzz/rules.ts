@@ -176,10 +176,13 @@ export function stepRule(s: ThreadState, op: Op, devices: ReadonlyMap<string, De
       if (liveDomain(op.domain) !== null) return liveDomain(op.domain);
       const key = `${op.dev}/${op.pasid}`;
       if (s.pasids.has(key)) return `PASID ${key} attached twice`;
-      // PASIDs are the owner's (iommufd): a non-empty pasid_array makes a DMA-API driver's unbind
-      // WARN by design (core.md §4.8, "Interaction with ownership"), and only an owner keeps the
-      // group's other DMA-API users out
-      if (!s.claims.has(`${op.dev}|device`) && !s.claims.has(`${op.dev}|group`)) return `PASID attached on ${op.dev}, which this thread has not claimed`;
+      // PASIDs are the owner's (iommufd), or a DMA-API driver's SVA on a function alone in its
+      // group: a non-empty pasid_array makes a DMA-API driver's unbind WARN by design (core.md
+      // §4.8, "Interaction with ownership"), so the group's other DMA-API users must be kept out,
+      // by an owner or by there being none; the driver unbinds after its PASIDs are detached
+      if (!s.claims.has(`${op.dev}|device`) && !s.claims.has(`${op.dev}|group`) && !(s.bound.get(op.dev) === 'dma' && dev!.sva)) {
+        return `PASID attached on ${op.dev}, which this thread has not claimed (nor bound a DMA-API driver to, alone in its group)`;
+      }
       s.pasids.set(key, op.domain);
       return null;
     }
@@ -187,6 +190,8 @@ export function stepRule(s: ThreadState, op: Op, devices: ReadonlyMap<string, De
       if (liveDomain(op.domain) !== null) return liveDomain(op.domain);
       const key = `${op.dev}/${op.pasid}`;
       if (!s.pasids.has(key)) return `PASID ${key} replaced without an attach`;
+      // replace is iommufd's (an owner's); an SVA binding is unbound and bound again
+      if (!s.claims.has(`${op.dev}|device`) && !s.claims.has(`${op.dev}|group`)) return `PASID ${key} replaced without a claim`;
       s.pasids.set(key, op.domain);
       return null;
     }
@@ -228,7 +233,8 @@ export function stepRule(s: ThreadState, op: Op, devices: ReadonlyMap<string, De
       if (s.bound.get(op.dev) !== 'dma') return `prepareMsi on ${op.dev} without a DMA-API driver bound`;
       return null;
     case 'reset':
-      if (!dev!.pci) return `reset of a platform device ${op.dev}`;
+    case 'resetMethod':
+      if (!dev!.pci) return `${op.op} of a platform device ${op.dev}`;
       return null;
     case 'setType':
     case 'resvRegions':
@@ -236,9 +242,6 @@ export function stepRule(s: ThreadState, op: Op, devices: ReadonlyMap<string, De
     case 'signal':
     case 'wait':
       return 'events are added by finalize';
-    case 'resetMethod':
-      // a sysfs write the fuzzer does not generate yet (not in config.ts fuzzOpKinds)
-      return 'resetMethod is not a fuzz operation';
   }
 }
 

@@ -32,6 +32,11 @@ export function generateTopology(r: Rand, cfg: FuzzConfig): Topology {
     if (r.chance(w.noIommu)) return { iommu: null };
     return nIommus === 1 ? {} : { iommu: r.pick(iommus).name };
   };
+  // the IOMMU sits at the root complex: every function of the PCI hierarchy (bridges and what
+  // is behind them) is translated by the same instance; firmware may leave out a function of
+  // the root bus (a device scope that does not list it), not one behind a bridge
+  const pciIommu: { iommu?: string } = nIommus === 1 ? {} : { iommu: r.pick(iommus).name };
+  const pciIommuFor = (bus: number): { iommu?: string | null } => (bus === 0 && r.chance(w.noIommu) ? { iommu: null } : pciIommu);
   const pci: PciFunctionSpec[] = [];
   const bridges: Array<{ readonly secondary: number; readonly kind: 'pcie-port' | 'pcie-to-pci' }> = [];
   let nextSlot = 1;
@@ -52,6 +57,7 @@ export function generateTopology(r: Rand, cfg: FuzzConfig): Topology {
       bus: 0,
       slot,
       bridge: { secondary, ...(kind === 'pcie-port' ? {} : { kind }) },
+      ...pciIommu,
       ...(r.chance(w.acs) ? { acs: r.chance(0.5) } : {}),
     });
     bridges.push({ secondary, kind });
@@ -85,19 +91,21 @@ export function generateTopology(r: Rand, cfg: FuzzConfig): Topology {
     const cxl = bus !== 0 && r.chance(w.cxl);
     if (cxl) resets.push('cxl_bus', 'bus');
     const reset = [...new Set(resets)].sort((a, b) => order(a) - order(b)) as PciFunctionSpec['reset'];
-    const pasids = r.chance(w.pasid) ? r.pick([4, 16, 0x100]) : 0;
+    // behind a PCIe-to-PCI bridge a function is conventional PCI: no ATS, no PASID
+    const conventional = bridges.some((b) => b.secondary === bus && b.kind === 'pcie-to-pci');
+    const pasids = !conventional && r.chance(w.pasid) ? r.pick([4, 16, 0x100]) : 0;
     const fnSpec: PciFunctionSpec = {
       name,
       bus,
       slot,
       ...(fn === 0 ? {} : { fn }),
-      ...iommuFor(),
+      ...pciIommuFor(bus),
       ...(multifunction ? { multifunction: true } : {}),
       ...(multifunction && r.chance(w.acs) ? { acs: r.chance(0.5) } : {}),
-      ...(r.chance(w.ats) ? { ats: true } : {}),
+      ...(!conventional && r.chance(w.ats) ? { ats: true } : {}),
       ...(pasids > 0 ? { pasids } : {}),
       ...(r.chance(w.untrusted) ? { untrusted: true } : {}),
-      ...(r.chance(w.alias) ? { aliases: [((slot + 1 + r.below(3)) << 3) | r.below(2)] } : {}),
+      ...(r.chance(w.alias) ? { aliases: [aliasFor(r, pci, bus, slot)] } : {}),
       ...(reset!.length === 1 && reset![0] === 'flr' ? {} : { reset }),
       ...(reset!.includes('device_specific') && r.chance(w.quirkResetViaFlr) ? { quirkResetViaFlr: true } : {}),
       ...(cxl ? { cxl: true } : {}),
@@ -120,7 +128,7 @@ export function generateTopology(r: Rand, cfg: FuzzConfig): Topology {
       ...(r.chance(w.hotplug) ? { present: false } : {}),
     });
   }
-  const ddt = r.chance(w.defaultDomainType) ? r.pick(['dma', 'dma', 'identity', 'dma-fq'] as const) : undefined;
+  const ddt = r.chance(w.defaultDomainType) ? r.pick(['dma', 'identity', 'dma-fq'] as const) : undefined;
   const base: Topology = {
     iommus,
     pci,
@@ -128,6 +136,20 @@ export function generateTopology(r: Rand, cfg: FuzzConfig): Topology {
     ...(ddt === undefined ? {} : { defaultDomainType: ddt }),
   };
   return { ...base, ...knobsFor(r, cfg, base) };
+}
+
+/**
+ * A quirk DMA alias (a devfn on the same bus): often the requester ID of another function
+ * already there (a multifunction device whose functions all use function 0's ID, a bridge-like
+ * part), so the two share a group and an ID; otherwise a devfn of a slot nearby.
+ */
+function aliasFor(r: Rand, pci: readonly PciFunctionSpec[], bus: number, slot: number): number {
+  const others = pci.filter((d) => d.bus === bus && d.bridge === undefined);
+  if (others.length > 0 && r.chance(0.7)) {
+    const d = r.pick(others);
+    return (d.slot << 3) | (d.fn ?? 0);
+  }
+  return ((slot + 1 + r.below(3)) << 3) | r.below(2);
 }
 
 /** a one-page firmware direct mapping (RMRR / RMR) near `base` */

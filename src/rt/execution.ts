@@ -95,7 +95,7 @@ export interface ExecOptions {
   readonly recordOps: boolean;
   /** steps an execution may take; one that wants more is cut (truncated 'steps'), not a kernel report */
   readonly maxSteps: number;
-  /** performance.now() past which the execution is cut (truncated 'time'); checked every 256 steps */
+  /** performance.now() past which the execution is cut (truncated 'time'); checked every 256 steps, more often when steps are slow */
   readonly deadline?: number;
   /** steps in a row that change nothing (reads, DMA, cond_resched) after which it is a livelock */
   readonly livelockSteps?: number;
@@ -300,6 +300,8 @@ export class Execution {
           this.schedule();
           first = this.threads.length;
         }
+        // the copy grows with the world: not begun past the deadline (the execution ends there anyway)
+        if (taking && performance.now() > (this.opts.deadline ?? Number.POSITIVE_INFINITY)) throw new ExecutionCut('time');
         if (taking) this.takeSnapshot(world);
       }
       this.phase = 1;
@@ -430,8 +432,13 @@ export class Execution {
     const maxSteps = this.opts.maxSteps;
     const deadline = this.opts.deadline ?? Number.POSITIVE_INFINITY;
     const livelockSteps = this.opts.livelockSteps ?? defaultLivelockSteps;
-    // the limits are looked at every 256 steps (and at maxSteps): one comparison a step
-    let limitAt = Math.min(maxSteps, this.steps + 256);
+    // the limits are looked at every `every` steps (and at maxSteps): one comparison a step.
+    // 256 steps, or fewer when they are slow (a machine of thousands of functions, where one
+    // step may walk all of them): the interval shrinks when the last one took over 2 ms
+    let every = 256;
+    /** when the limits were last looked at (-1: not yet; a short execution never reads the clock) */
+    let checkedAt = -1;
+    let limitAt = Math.min(maxSteps, this.steps + every);
     for (;;) {
       // `enabled` is a buffer filled by index: resetting an array's length frees its backing
       // store, so each step would allocate a new one. The chooser gets an exact copy, made only
@@ -455,8 +462,13 @@ export class Execution {
       if (this.steps >= limitAt) {
         // only an execution that wants one more step has exceeded the bound: a limit, not a bug
         if (this.steps >= maxSteps) throw new ExecutionCut('steps');
-        if (performance.now() > deadline) throw new ExecutionCut('time');
-        limitAt = Math.min(maxSteps, this.steps + 256);
+        if (deadline !== Number.POSITIVE_INFINITY) {
+          const now = performance.now();
+          if (now > deadline) throw new ExecutionCut('time');
+          if (checkedAt >= 0) every = now - checkedAt > 2 ? Math.max(1, every >> 2) : Math.min(256, every * 2);
+          checkedAt = now;
+        }
+        limitAt = Math.min(maxSteps, this.steps + every);
       }
       let t: Thread;
       if (count === 1) {

@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parse, stringify } from 'yaml';
+import { parse } from 'yaml';
 import { sealRunFile } from '../../src/check/run-file.js';
 import { patchRegistry } from '../../src/core/patches.js';
 import { mulberry32 } from '../../src/explorer/rng.js';
@@ -120,6 +120,18 @@ export function opPoolOf(texts: readonly string[]): Obj[] {
 
 const clone = <T>(v: T): T => JSON.parse(JSON.stringify(v)) as T;
 
+/** the corpus texts parsed, each once (a case changes a copy) */
+const parsedCorpus = new Map<string, Json>();
+
+function parseCorpusText(text: string): Json {
+  let data = parsedCorpus.get(text);
+  if (data === undefined) {
+    data = parse(text, { merge: true, logLevel: 'error' }) as Json;
+    parsedCorpus.set(text, data);
+  }
+  return structuredClone(data);
+}
+
 /** One structural change of a scenario file's data (valid or not: both are wanted). */
 function mutateData(rng: Rng, data: Json, pool: readonly Obj[], heavy: boolean): void {
   const ss = scenariosOf(data);
@@ -159,7 +171,7 @@ function mutateData(rng: Rng, data: Json, pool: readonly Obj[], heavy: boolean):
       break;
     }
     case 5: { // many devices
-      const n = pick(rng, heavy ? [3, 30, 300, 1500] : [2, 5, 10, 30]);
+      const n = pick(rng, heavy ? [3, 30, 300, 1500] : [2, 4, 8, 16]);
       for (let i = 0; i < n; i++) pci.push({ name: `fz${i}`, bus: 10 + (i >> 8), slot: (i >> 3) & 31, fn: i & 7, multifunction: true });
       break;
     }
@@ -233,7 +245,7 @@ function mutateData(rng: Rng, data: Json, pool: readonly Obj[], heavy: boolean):
       if (all.length > 0) {
         const [c, k] = pick(rng, all);
         let v = get(c, k);
-        for (let i = pick(rng, [2, 10, 70, 500]); i > 0; i--) v = rng() < 0.5 ? [v] : { a: v };
+        for (let i = pick(rng, [2, 10, 70, 200]); i > 0; i--) v = rng() < 0.5 ? [v] : { a: v };
         set(c, k, v);
       }
       break;
@@ -302,7 +314,7 @@ function gentle(rng: Rng, data: Json, heavy: boolean): void {
     case 1: { // devices nothing uses (setup and every invariant check grow with them)
       const topo = isObj(s.topology) ? s.topology : (s.topology = {});
       const pci = Array.isArray(topo.pci) ? topo.pci : (topo.pci = []);
-      const n = pick(rng, heavy ? [5, 100, 1500] : [2, 10, 30]);
+      const n = pick(rng, heavy ? [5, 100, 1500] : [2, 6, 16]);
       for (let i = 0; i < n; i++) pci.push({ name: `fz${i}`, bus: 10 + (i >> 8), slot: (i >> 3) & 31, fn: i & 7, multifunction: true });
       break;
     }
@@ -320,30 +332,85 @@ function gentle(rng: Rng, data: Json, heavy: boolean): void {
   }
 }
 
+/** a string that YAML reads back as the same string unquoted */
+const plainSafe = /^[A-Za-z_][A-Za-z0-9_.\-]*$/;
+/** words YAML 1.1 or 1.2 reads as something else (a file may get a %YAML 1.1 directive) */
+const yamlWords = /^(?:true|false|null|yes|no|on|off|y|n|nan|inf)$/i;
+
+function scalar(v: Json): string {
+  if (typeof v === 'string') return plainSafe.test(v) && !yamlWords.test(v) ? v : JSON.stringify(v);
+  return JSON.stringify(v);
+}
+
+/**
+ * Data as block-style YAML, as people write scenario files: a few times cheaper than the yaml
+ * library's stringify, which built a document of nodes for every case. Strings are plain where
+ * that reads back the same, else double-quoted (JSON's escapes are YAML's).
+ */
+export function toYaml(data: Json): string {
+  const out: string[] = [];
+  const block = (v: Json, indent: string): void => {
+    if (Array.isArray(v)) {
+      for (const x of v) {
+        if ((Array.isArray(x) && x.length > 0) || (isObj(x) && Object.keys(x).length > 0)) {
+          out.push(`${indent}-`);
+          block(x, `${indent}  `);
+        } else {
+          out.push(`${indent}- ${flat(x)}`);
+        }
+      }
+    } else if (isObj(v)) {
+      for (const [k, x] of Object.entries(v)) {
+        const key = scalar(k);
+        if ((Array.isArray(x) && x.length > 0) || (isObj(x) && Object.keys(x).length > 0)) {
+          out.push(`${indent}${key}:`);
+          block(x, `${indent}  `);
+        } else {
+          out.push(`${indent}${key}: ${flat(x)}`);
+        }
+      }
+    }
+  };
+  const flat = (v: Json): string => (Array.isArray(v) ? '[]' : isObj(v) ? '{}' : scalar(v));
+  if ((Array.isArray(data) && data.length > 0) || (isObj(data) && Object.keys(data).length > 0)) block(data, '');
+  else out.push(flat(data));
+  return `${out.join('\n')}\n`;
+}
+
 export function mutateScenario(rng: Rng, texts: readonly string[], pool: readonly Obj[], heavy: boolean): string {
-  let text = pick(rng, texts);
+  const original = pick(rng, texts);
   if (rng() < 0.35) {
-    const data = parse(text, { merge: true, logLevel: 'error' }) as Json;
+    const data = parseCorpusText(original);
     gentle(rng, data, heavy);
-    return stringify(data, { aliasDuplicateObjects: false });
+    return toYaml(data);
   }
+  // the file as text, or as data (parsed, changed, not yet written out): consecutive structural
+  // changes work on the data, which is written out only for a change of the text or at the end
+  let text: string | null = original;
+  let data: Json | undefined;
+  const asData = (): Json => {
+    if (text === original) data = parseCorpusText(original);
+    else if (text !== null) data = parse(text, { merge: true, logLevel: 'error' }) as Json;
+    text = null;
+    return data!;
+  };
+  const asText = (): string => (text ??= toYaml(data!));
   const rounds = int(rng, 1, 4);
   for (let r = 0; r < rounds; r++) {
     if (rng() < 0.7) {
-      let data: Json;
+      let d: Json;
       try {
-        data = parse(text, { merge: true, logLevel: 'error' }) as Json;
+        d = asData();
       } catch {
-        text = mutateText(rng, text);
+        text = mutateText(rng, asText());
         continue;
       }
-      mutateData(rng, data, pool, heavy);
-      text = stringify(data, { aliasDuplicateObjects: false });
+      mutateData(rng, d, pool, heavy);
     } else {
-      text = mutateText(rng, text);
+      text = mutateText(rng, asText());
     }
   }
-  return text;
+  return asText();
 }
 
 /** A number option's value: mostly sane, sometimes at or past its bound, sometimes not a number. */
@@ -446,7 +513,8 @@ export function makeCase(
   const writes: string[] = [];
   const kind = rng();
   const timeLimit = heavy ? pick(rng, ['1', '1', '2']) : '1';
-  const limits = ['--time-limit', timeLimit, '--max-executions', pick(rng, heavy ? ['1', '5', '20', '100', '10000'] : ['1', '3', '10', '30'])];
+  // tiny limits: what is looked for (a crash, a hang, a lost file) shows in the first executions
+  const limits = ['--time-limit', timeLimit, '--max-executions', pick(rng, heavy ? ['1', '5', '20', '100', '10000'] : ['1', '2', '5', '10'])];
   const limitMs = (n: number): number => (Number(timeLimit) * 1000 + 2000) * n + 15_000;
   if (kind < 0.08) {
     // a saved run, edited (resume)
@@ -482,7 +550,8 @@ export function makeCase(
   // check, with an option set
   const args = ['check', 's.yaml'];
   if (rng() < 0.1) args.push(builtinArg(rng));
-  args.push(...limits, '--workers', rng() < 0.1 ? '2' : '1');
+  // (worker threads cost a case ten times its search: a few are enough)
+  args.push(...limits, '--workers', rng() < (heavy ? 0.1 : 0.03) ? '2' : '1');
   if (rng() < 0.5) args.push('--strategy', rng() < 0.95 ? pick(rng, strategies) : 'bfs');
   if (rng() < 0.2) args.push('--seed', value(rng, ['1', '7', '4294967295']));
   if (rng() < 0.2) args.push('--executions', value(rng, ['10', '50', '1000000000000']));
@@ -491,7 +560,8 @@ export function makeCase(
   if (rng() < 0.3) args.push('--faults', pick(rng, ['none', 'nth', 'choice', 'scenario', 'all']));
   if (rng() < 0.15) args.push('--max-failures', value(rng, ['1', '2', '1000']));
   if (rng() < 0.15) args.push('--max-steps', value(rng, ['1', '50', '5000', '1000000']));
-  if (rng() < 0.3) args.push('--no-minimize');
+  // (shrinking a key runs up to 400 executions: kept for some cases, its limits are checked there)
+  if (rng() < (heavy ? 0.3 : 0.6)) args.push('--no-minimize');
   if (rng() < 0.1) args.push('--no-warn-fails');
   if (rng() < 0.2) args.push('--json');
   if (rng() < 0.1) args.push('-v');
@@ -519,8 +589,30 @@ export function makeCase(
   }
   if (rng() < 0.03) args.push(pick(rng, ['--bogus', '--time-limit', '--resume', '-x']));
   // each scenario, and each variant it declares (a `patches:` line under variants), is a search
-  const scenarios = (files['s.yaml'].match(/^\s*-?\s*name:/gm) ?? []).length + (files['s.yaml'].match(/patches:/g) ?? []).length + 2;
+  const scenarios = searchesIn(files['s.yaml']) + 2;
   return { index, what: 'check a mutated file', args, files, writes, limitMs: limitMs(scenarios) };
+}
+
+/**
+ * An upper bound of the searches a scenario file makes: its `name:` lines (scenarios, and some
+ * that are not) and its `patches:` (variants). One pass over the text (a regular expression with
+ * \s* at line starts was quadratic on deeply indented files).
+ */
+function searchesIn(text: string): number {
+  let n = 0;
+  for (let at = 0; at < text.length;) {
+    let i = at;
+    while (i < text.length && (text[i] === ' ' || text[i] === '\t')) i++;
+    if (text[i] === '-') {
+      i++;
+      while (i < text.length && (text[i] === ' ' || text[i] === '\t')) i++;
+    }
+    if (text.startsWith('name:', i)) n++;
+    const nl = text.indexOf('\n', i);
+    at = nl < 0 ? text.length : nl + 1;
+  }
+  for (let i = text.indexOf('patches:'); i >= 0; i = text.indexOf('patches:', i + 1)) n++;
+  return n;
 }
 
 export interface CaseRun {
@@ -557,11 +649,16 @@ export async function runCase(
 
 type Ran = (args: readonly string[], dir: string) => Promise<CaseRun>;
 
-async function runIn(c: Case, dir: string, ran: Ran): Promise<{ finding: Finding | null; code: number | null }> {
-  rmSync(dir, { recursive: true, force: true });
+/** `dir`, empty (made, or emptied: a runner reuses one directory, cheaper than a new one per case) */
+export function emptyDir(dir: string): void {
   mkdirSync(dir, { recursive: true });
+  for (const e of readdirSync(dir)) rmSync(join(dir, e), { recursive: true, force: true });
+}
+
+async function runIn(c: Case, dir: string, ran: Ran): Promise<{ finding: Finding | null; code: number | null }> {
+  emptyDir(dir);
   for (const [name, text] of Object.entries(c.files)) writeFileSync(join(dir, name), text);
-  const before = new Map(Object.keys(c.files).map((f) => [f, hash(join(dir, f))]));
+  const before = new Map(Object.entries(c.files).map(([f, text]) => [f, createHash('sha256').update(text).digest('hex')]));
   const t0 = performance.now();
   const r = await ran(c.args, dir);
   const ms = performance.now() - t0;

@@ -195,9 +195,16 @@ export class Coordinator {
       let result = d.result;
       if (result.executions > room) {
         // the cap falls inside this slice: explore exactly its first `room` executions again
-        const hard = { maxExecutions: room, timeMs: Infinity };
+        // (within the search's time limit: cut there, the range ends short of the cap)
+        const hard = { maxExecutions: room, timeMs: Math.max(1, this.limits.deadline - performance.now()) };
         const budget = { maxExecutions: room, timeMs: Infinity, hard, ...this.clock() };
-        result = runSlice(this.program!, this.search, d.state, budget).result;
+        const again = runSlice(this.program!, this.search, d.state, budget);
+        result = again.result;
+        if (again.cut === true && result.executions < room) {
+          range.committed = concatRanges(range.committed, result);
+          this.endRange(range);
+          return;
+        }
       }
       range.committed = concatRanges(range.committed, result);
       if (range.committed.executions >= cap) {

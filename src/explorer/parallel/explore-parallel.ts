@@ -65,6 +65,8 @@ export async function finishSearch(
   ranges: readonly RangeOutcome[],
   maxExecutions: number,
   elapsedMs: number,
+  /** performance.now() past which a range explored again (to the cap) is cut */
+  deadline = Number.POSITIVE_INFINITY,
 ): Promise<ExploreResult> {
   const family = familyFor(search.strategy);
   const program = await loadProgram(source);
@@ -75,14 +77,22 @@ export async function finishSearch(
     let result = r.result;
     const room = maxExecutions - all.executions;
     if (result.executions > room) {
-      // (explored again: its violations are timed as if now, late in the search)
+      // (explored again: its violations are timed as if now, late in the search; within the
+      // search's time limit, or the result ends short of the cap: incomplete)
       const budget = {
         maxExecutions: room,
         timeMs: Infinity,
-        hard: { maxExecutions: room, timeMs: Infinity },
+        hard: { maxExecutions: room, timeMs: Math.max(1, deadline - performance.now()) },
         clockOrigin: wallClockMs() - elapsedMs,
       };
-      result = runSlice(program, search, r.start.state, budget).result;
+      const again = runSlice(program, search, r.start.state, budget);
+      result = again.result;
+      if (again.cut === true && result.executions < room) {
+        // the sequential search would have stopped here, at its time limit
+        all = concatRanges(all, result);
+        limitHit = true;
+        break;
+      }
     }
     all = concatRanges(all, result);
     finished &&= r.finished;

@@ -28,21 +28,42 @@ export function makePool(workers: number): SlicePool {
   return workers <= 1 ? new InProcessPool() : new WorkerPool(workers);
 }
 
-/** Runs slices on this thread, letting the event loop turn between them (timers, signals). */
+/**
+ * Runs slices on this thread, letting the event loop turn between them (timers, signals). A
+ * slice waits for the next turn of the loop; close() drops those still waiting, so that a search
+ * stopped with a slice queued (Ctrl-C, a failed checkpoint, another scenario's error) leaves no
+ * work to run after its caller has returned.
+ */
 export class InProcessPool implements SlicePool {
   readonly size = 1;
+  private readonly queued = new Map<NodeJS.Immediate, (e: Error) => void>();
+  private closed = false;
 
   run(task: SliceTask): Promise<SliceOutcome> {
+    if (this.closed) return Promise.reject(new Error('the slice pool is closed'));
     return new Promise((resolve, reject) => {
-      setImmediate(() => {
+      const id = setImmediate(() => {
+        this.queued.delete(id);
         loadProgram(task.source)
-          .then((program) => resolve(runSlice(program, task.search, task.state, task.budget)))
+          .then((program) => {
+            // (the program may have loaded after close())
+            if (this.closed) throw new Error('the slice pool is closed');
+            resolve(runSlice(program, task.search, task.state, task.budget));
+          })
           .catch(reject);
       });
+      this.queued.set(id, reject);
     });
   }
 
-  async close(): Promise<void> {}
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const [id, reject] of this.queued) {
+      clearImmediate(id);
+      reject(new Error('the slice pool is closed'));
+    }
+    this.queued.clear();
+  }
 }
 
 interface Slot {

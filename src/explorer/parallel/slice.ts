@@ -1,6 +1,7 @@
 // One slice of work: explore from a saved state for a bounded number of executions or time,
 // and hand back what was found (a RangeResult) and what is left (a state, or null).
 import type { Chooser, Execution, FaultPlan, Program } from '../../rt/execution.js';
+import type { Deadline } from '../deadline.js';
 import { explore, wallClockMs } from '../engine.js';
 import type { Strategy } from '../strategy.js';
 import { EdgeRecorder } from './edge-recorder.js';
@@ -133,8 +134,8 @@ class SliceStrategy implements Strategy {
     return c;
   }
 
-  finished(exec: Execution): void {
+  finished(exec: Execution, deadline?: Deadline): void {
     this.recorder.close(exec.choices);
-    this.inner.finished(exec);
+    this.inner.finished(exec, deadline);
   }
 }

@@ -6,11 +6,15 @@ import { scenarioNamed, VariantNameError } from '../variants.js';
 import { ScenarioFileChanged, ScenarioFileError } from './file-error.js';
 import { readFileBytes, type ScenarioFile, scenarioFileOf, sha256Of } from './load.js';
 
-/** parsed files by content hash and path: a process parses each content once */
+/** parsed files by content hash and path: a process parses each content once (the latest few kept) */
 const parsed = new Map<string, ScenarioFile>();
+const maxParsed = 32;
 
 export function rememberScenarioFile(f: ScenarioFile): void {
-  parsed.set(`${f.sha256}:${f.absolute}`, f);
+  const key = `${f.sha256}:${f.absolute}`;
+  parsed.delete(key);
+  parsed.set(key, f);
+  if (parsed.size > maxParsed) parsed.delete(parsed.keys().next().value!);
 }
 
 /** the scenario `name` of the file at `origin`, which must still have the content `origin` recorded */

@@ -1,7 +1,7 @@
 // A YAML file read for its data and for where each field is: syntax errors with their line, and
 // the line of any path into the data (an unknown key, a wrong value, a missing field: the
 // line of the key, else of the item, else of the nearest enclosing collection).
-import { type Document, isAlias, isMap, isPair, isScalar, isSeq, Lexer, LineCounter, type Node, parseDocument, Parser, visit } from 'yaml';
+import { type CST, Composer, type Document, isAlias, isMap, isPair, isScalar, isSeq, Lexer, LineCounter, type Node, Parser, visit, YAMLParseError } from 'yaml';
 import type { SpecPath } from '../iommu/validate.js';
 import type { FileProblem } from './file-error.js';
 
@@ -23,17 +23,21 @@ export type Parsed =
 export const maxNesting = 64;
 
 export function parseYaml(text: string, file: string): Parsed {
-  const deep = tooDeep(text);
+  const lines = new LineCounter();
+  // the concrete syntax tree once: checked for depth, then composed (yaml's parseDocument would
+  // lex and parse the text again)
+  const flowDeep = tooDeepFlow(text);
+  const cst = flowDeep === null ? [...new Parser(lines.addNewLine).parse(text)] : [];
+  const deep = flowDeep ?? tooDeepBlock(cst);
   if (deep !== null) {
     let line = 1;
     for (let i = text.indexOf('\n'); i >= 0 && i < deep; i = text.indexOf('\n', i + 1)) line++;
     const message = `YAML: collections nested more than ${maxNesting} deep (a scenario needs about 8); the file is not read further`;
     return { ok: false, problems: [{ file, line, field: '', message }] };
   }
-  const lines = new LineCounter();
   // uniqueKeys: a key given twice is an error, not "the last one wins"; merge: `<<: *anchor` keys
   // logLevel error: what the library would warn about on stderr is reported as a problem here, or harmless
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true, merge: true, logLevel: 'error' });
+  const doc = composeFirst(cst, text.length, { uniqueKeys: true, merge: true, logLevel: 'error' });
   const lineAt = (offset: number): number => lines.linePos(offset).line;
   const problems: FileProblem[] = [...doc.errors, ...doc.warnings].map((e) => ({
     file,
@@ -110,9 +114,27 @@ interface CstNode {
   readonly items?: ReadonlyArray<{ readonly key?: CstNode | null; readonly value?: CstNode | null }>;
 }
 
-/** The offset where collections first nest deeper than maxNesting, or null; no recursion. */
-function tooDeep(text: string): number | null {
-  // flow collections ([...], {...}) from the lexer alone: fast, and before the parser sees them
+/** yaml's parseDocument() from a parsed CST: the first document, an error if there are more. */
+type ComposeOptions = ConstructorParameters<typeof Composer>[0];
+
+function composeFirst(cst: readonly CST.Token[], length: number, options: ComposeOptions): Document.Parsed {
+  const composer = new Composer(options);
+  let doc: Document.Parsed | null = null;
+  // compose.end(true) yields a document at the very latest
+  for (const d of composer.compose(cst, true, length)) {
+    if (doc === null) {
+      doc = d;
+    } else {
+      doc.errors.push(new YAMLParseError([d.range[0], d.range[1]], 'MULTIPLE_DOCS', 'Source contains multiple documents; please use YAML.parseAllDocuments()'));
+      break;
+    }
+  }
+  return doc!;
+}
+
+/** The offset where flow collections ([...], {...}) first nest deeper than maxNesting, or null. */
+function tooDeepFlow(text: string): number | null {
+  // from the lexer alone: fast, and before the parser sees them
   let depth = 0;
   let offset = 0;
   for (const tok of new Lexer().lex(text)) {
@@ -123,8 +145,12 @@ function tooDeep(text: string): number | null {
     }
     if (!markers.has(tok)) offset += tok.length;
   }
-  // block collections (and both mixed) from the concrete syntax tree, walked with a stack
-  for (const doc of new Parser().parse(text)) {
+  return null;
+}
+
+/** The offset where collections (block, and both mixed) first nest deeper than maxNesting, or null; no recursion. */
+function tooDeepBlock(cst: readonly CST.Token[]): number | null {
+  for (const doc of cst) {
     const stack: Array<[CstNode, number]> = [[doc as CstNode, 0]];
     while (stack.length > 0) {
       const [node, d] = stack.pop()!;
