@@ -227,7 +227,9 @@ describe('queries', () => {
       yield* iommuGetDomainForDev(a); // lockdep: held
       yield* mutexUnlock(g.mutex);
     }], { warnFails: false });
-    assert.deepEqual(kinds(r), ['lockdep']);
+    // a resetting_domain set by hand while the RID is on group->domain: the answer is not the
+    // RID's domain, which the driver contract reports
+    assert.deepEqual(kinds(r), ['driver-contract', 'lockdep']);
   });
 
   it('device_iommu_capable() is false without an IOMMU; iommu_group_default_domain() is the group\'s default domain', () => {

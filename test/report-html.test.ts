@@ -113,7 +113,7 @@ describe('HTML report', () => {
     const sc = data.scenarios[0]!;
     assert.equal(sc.name, scenario);
     assert.equal(sc.matches, true);
-    assert.deepEqual(new Set(sc.violations.map((v) => v.kind)), new Set(['warn', 'invariant', 'use-after-free']));
+    assert.deepEqual(new Set(sc.violations.map((v) => v.kind)), new Set(['warn', 'invariant', 'use-after-free', 'driver-contract']));
     for (const v of sc.violations) {
       assert.match(v.replay, new RegExp(`^iommulab replay ${scenario} \\S+`));
       // each distinct signature with how often and how early the search met it

@@ -10,7 +10,7 @@ import { inProcess } from './helpers/cli.js';
 
 describe('readable traces', () => {
   it('replay names the objects of iommu-reset-vs-detach by the scenario and marks the violation', async () => {
-    const r = await inProcess(['replay', 'iommu-reset-vs-detach', '1x8.2x2.1']);
+    const r = await inProcess(['replay', 'iommu-reset-vs-detach', '1x8.2x3.1']);
     assert.equal(r.code, 1);
     const out = r.stdout;
     // no bare kernel object ids where the scenario has a name, in the splats and in the trace

@@ -71,6 +71,14 @@ describe('iommulab --driver vtd', { concurrency: true }, () => {
     assert.match(r.stdout, /^ok {3}lost-update /m);
   });
 
+  it('check --driver moves the core built-ins only: one written for a driver keeps its own', async () => {
+    // iommu-smmuv3-unmap-vs-reset is about arm-smmu-v3's ATC invalidation: on intel-iommu it passes
+    const r = await iommulab('check', '--workers', '1', '--driver', 'vtd', 'iommu-smmuv3-unmap-vs-reset', 'iommu-lifecycle');
+    assert.equal(r.status, 0, r.stdout + r.stderr);
+    assert.match(r.stdout, /^ok {3}iommu-smmuv3-unmap-vs-reset +violation: invalidation-timeout /m);
+    assert.match(r.stdout, /^ok {3}iommu-lifecycle@vtd /m);
+  });
+
   it('replay --driver vtd takes the same override, and so does the name', async () => {
     for (const args of [['--driver', 'vtd', 'iommu-reset-pasid-identity'], ['iommu-reset-pasid-identity@vtd']]) {
       const r = await iommulab('replay', ...args, '-');

@@ -382,7 +382,7 @@ describe('yield-rule checker: in a check and on the command line', { concurrency
     const r = await iommulab('check', '--check-yields', 'iommu-reset-vs-attach');
     assert.equal(r.status, 0, r.stdout + r.stderr);
     assert.match(r.stdout, /^ok {3}iommu-reset-vs-attach +pass /m);
-    assert.match(r.stdout, /^ok {3}iommu-reset-vs-attach@resetFence=none +violation: invariant /m);
+    assert.match(r.stdout, /^ok {3}iommu-reset-vs-attach@resetFence=none +violation: driver-contract, invariant /m);
     const j = await iommulab('check', '--check-yields', '--json', 'mutex-counter');
     assert.equal(j.status, 0, j.stderr);
     assert.deepEqual((JSON.parse(j.stdout) as { scenarios: Array<{ yieldRaces: unknown[] }> }).scenarios[0]!.yieldRaces, []);

@@ -1,7 +1,7 @@
 // Which scenarios the command line names: built-in names, scenario files (an argument ending in
 // .yaml or .yml: all its scenarios), and FILE.yaml:NAME for one scenario of a file.
 import type { PatchSettings } from '../core/patches.js';
-import { builtinScenarios } from '../scenarios/registry.js';
+import { builtinScenarios, onHardwareModel } from '../scenarios/registry.js';
 import { parsePatchArgs, scenarioNamed, scenarioWithDriver, scenarioWithPatches, splitVariantName, VariantNameError, withVariants } from '../scenarios/variants.js';
 import { didYouMean } from '../scenarios/did-you-mean.js';
 import { rememberScenarioFile } from '../scenarios/file/file-scenario.js';
@@ -180,7 +180,9 @@ export function scenariosOfFiles(args: readonly string[]): Scenario[] {
 /**
  * `--driver NAME`: every IOMMU of each built-in IOMMU scenario driven by NAME (NAME@DRIVER,
  * scenarios/variants.ts, in the scenario's own toggle settings); scenarios without an IOMMU run as
- * they are. A scenario file names its drivers in its topology.
+ * they are, and so do the built-ins written for one driver (a VT-d finding is about intel-iommu:
+ * on arm-smmu-v3 it shows nothing of what it is there for; NAME@DRIVER by name still moves one).
+ * A scenario file names its drivers in its topology.
  */
 export function withDriverOverride(scenarios: readonly Scenario[], driver: string | undefined): Scenario[] {
   if (driver === undefined) return [...scenarios];
@@ -188,6 +190,6 @@ export function withDriverOverride(scenarios: readonly Scenario[], driver: strin
     if (s.origin !== undefined) {
       throw new UsageError(`--driver applies to built-in scenarios; ${displayPath(s.origin.file)} names its drivers in its topology (\`driver:\` of each IOMMU)`);
     }
-    return s.withDriver === undefined ? s : scenarioWithDriver(s, driver);
+    return s.withDriver === undefined || onHardwareModel(s) ? s : scenarioWithDriver(s, driver);
   });
 }

@@ -23,11 +23,13 @@
 // invariants are those of invariants.ts (which also keeps the whole-state check for tests).
 import { Device } from '../base/device.js';
 import { HwEndpoint } from '../hw/endpoint.js';
-import { IoPageTable } from '../hw/io-pgtable.js';
+import { IoPageTable, ioPgtableTag } from '../hw/io-pgtable.js';
 import { IoPgtable } from '../hw/pgtable/pgtable.js';
+import { StreamTable } from '../hw/stream-table.js';
 import { describeTranslation, sameTranslation, type WalkTable } from '../hw/translation.js';
 import { isPciDev, pciAtsSupported } from '../pci/pci.js';
-import { type Access, access, type Checker, type CheckSite, type KObject, lockFree, lockHeldByMe, Mutex, type Op, OpKind } from '../sync/index.js';
+import { type Access, access, type Checker, type CheckSite, type DriverCall, type KObject, lockFree, lockHeldByMe, Mutex, type Op, OpKind } from '../sync/index.js';
+import { contractSite } from './contracts.js';
 import { IommuDomain } from './domain.js';
 import { iommuCore } from './globals.js';
 import { IommuGroup } from './group.js';
@@ -70,8 +72,26 @@ class System {
     this.groupPointers = devices.map((d) => access(d, 'iommuGroup'));
   }
 
-  entryReads(dev: Device, out: Access[]): void {
+  /**
+   * dev shares a stream ID with another device (a DMA alias in its firmware IDs, a PCIe-to-PCI
+   * bridge's requester ID): its entries then show whichever device's attachment wrote them last.
+   * Read from the firmware specs (fixed once probed), not from the hardware.
+   */
+  sharesEntries(dev: Device): boolean {
+    const mine = dev.iommu?.fwspec;
+    if (mine == null) return false;
+    for (const other of this.devices) {
+      if (other === dev) continue;
+      const theirs = other.iommu?.fwspec;
+      if (theirs == null || theirs.iommuFwnode !== mine.iommuFwnode) continue;
+      if (theirs.ids.some((id) => mine.ids.includes(id))) return true;
+    }
+    return false;
+  }
+
+  entryReads(dev: Device, out: Access[] = []): Access[] {
     for (const e of this.devEntries.get(dev) ?? []) out.push(e);
+    return out;
   }
 
   /** the devices whose translations a write of (obj, field) may change, or undefined */
@@ -128,6 +148,7 @@ function checkInReset(sys: System, dev: Device, group: IommuGroup): string | nul
 export function iommuChecker(devices: readonly Device[], truth: HwTruth): Checker {
   const sys = new System(devices, truth);
   return {
+    contract: (call: DriverCall): CheckSite | null => contractSite(sys, call),
     at(op: Op): CheckSite | null {
       const obj = op.obj;
       switch (op.kind) {
@@ -146,6 +167,7 @@ export function iommuChecker(devices: readonly Device[], truth: HwTruth): Checke
           return null;
         case OpKind.HwWrite:
           if (obj instanceof HwEndpoint) return endpointWritten(sys, obj, op);
+          if (obj instanceof IoPageTable) return op.field === 'unflushed' ? unmapFlushed(sys, obj) : null;
           if (obj !== null) {
             const devs = sys.devicesOfEntry(obj as KObject, op.field);
             if (devs !== undefined) return entryWritten(sys, devs);
@@ -157,6 +179,23 @@ export function iommuChecker(devices: readonly Device[], truth: HwTruth): Checke
         default:
           return null;
       }
+    },
+  };
+}
+
+/**
+ * The oracles that are not §6 invariants (the driver contracts, H2, H16), for the whole-state
+ * mode, whose invariant checks the rest after every step.
+ */
+export function iommuContractChecker(devices: readonly Device[], truth: HwTruth): Checker {
+  const sys = new System(devices, truth);
+  return {
+    contract: (call: DriverCall): CheckSite | null => contractSite(sys, call),
+    at(op: Op): CheckSite | null {
+      if (op.kind !== OpKind.HwWrite) return null;
+      if (op.obj instanceof IoPageTable) return op.field === 'unflushed' ? unmapFlushed(sys, op.obj) : null;
+      if (op.obj instanceof HwEndpoint && isAtsInvalidation(op)) return endpointWritten(sys, op.obj, op);
+      return null;
     },
   };
 }
@@ -223,6 +262,36 @@ function tableFreed(sys: System, t: WalkTable): CheckSite {
   });
 }
 
+/**
+ * H2: the driver ends an unmap's grace window (its invalidation is done, iotlb_sync is about to
+ * return): no IOTLB may still translate an IOVA of the table differently from the table
+ */
+function unmapFlushed(sys: System, pt: IoPageTable): CheckSite {
+  const tag = ioPgtableTag(pt);
+  const tlbs = sys.truth.units().filter((u): u is StreamTable => u instanceof StreamTable).map((u) => u.tlb);
+  return {
+    reads: tlbs.map((tlb) => access(tlb, tlb.field(tag))),
+    kind: 'stale-translation',
+    fatal: false,
+    run() {
+      const out: string[] = [];
+      for (const tlb of tlbs) {
+        for (const l of tlb.entries(tag)?.all() ?? []) {
+          const now = pt.lookup(l.iova);
+          if (now !== null && now.paddr === l.out) continue;
+          out.push(`${tlb.label} holds IOVA 0x${l.iova.toString(16)} -> 0x${l.out.toString(16)}, the table ${now === null ? 'maps nothing there' : `maps 0x${now.paddr.toString(16)}`}`);
+        }
+      }
+      return out.length === 0 ? null : `H2: ${pt.label}'s unmap invalidation is done but ${out.join('; ')}`;
+    },
+  };
+}
+
+/** an ATS invalidation reaching a function: the mock's verb, or a write of the function's ATC by the IOMMU */
+function isAtsInvalidation(op: Op): boolean {
+  return op.verb === 'atc_inv' || (op.field === 'atc' && op.verb !== 'atc_fill');
+}
+
 /** a driver wrote a hardware entry (RID or PASID table) */
 function entryWritten(sys: System, devs: readonly Device[]): CheckSite {
   const reads: Access[] = [];
@@ -255,10 +324,18 @@ function endpointWritten(sys: System, ep: HwEndpoint, op: Op): CheckSite | null 
   if (dev === undefined) return null;
   // an ATS invalidation (the mock's `atc_inv`, an SMMUv3 ATC_INV, a VT-d device-TLB invalidation:
   // each writes the function's 'atc' and reads its reset state); not the device's own ATC fill
-  if (op.verb === 'atc_inv' || (op.field === 'atc' && op.verb !== 'atc_fill')) {
-    return site([access(ep, 'inReset')], () =>
-      ep.inReset ? `I9: an ATS invalidation was sent to ${dev.label} while it was in reset (timed out)` : null,
-    );
+  if (isAtsInvalidation(op)) {
+    // H16: the function cannot answer, the invalidation times out; with the reset hooks in force
+    // it should not have been sent at all (I9)
+    return {
+      reads: [access(ep, 'inReset')],
+      kind: 'invalidation-timeout',
+      run: () =>
+        ep.inReset
+          ? `H16: an ATS invalidation sent to ${dev.label} timed out: the function is in reset` +
+          (resetHooksApply(dev) ? ' (I9: nothing may be sent to a function the reset hooks blocked)' : '')
+          : null,
+    };
   }
   if (op.field === null) {
     // the function enters reset (FLR, PM or bus reset): it must be blocked by now

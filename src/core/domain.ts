@@ -2,6 +2,7 @@
 import type { Device } from '../base/device.js';
 import { iommuPutDmaCookie, type IommuDmaCookie } from '../dma/dma-iommu.js';
 import { deref, EOPNOTSUPP, ENODEV, ENOMEM, type ErrPtr, type Gen, IS_ERR, KObject } from '../sync/index.js';
+import { driverDomainFree } from './contracts.js';
 import { devHasIommu, devIommuOps } from './dev-iommu.js';
 import {
   __IOMMU_DOMAIN_DMA_API,
@@ -101,5 +102,5 @@ export function* iommuDomainFree(domain: IommuDomain): Gen {
     default:
       break;
   }
-  if (d.ops?.free !== undefined) yield* d.ops.free(d);
+  if (d.ops?.free !== undefined) yield* driverDomainFree(d);
 }

@@ -4,6 +4,7 @@ import { BUG_ON, EINVAL, ENODEV, type Gen, WARN_ON } from '../sync/index.js';
 import { bit, ffs, fls, genmask, isAligned } from './bits.js';
 import { __IOMMU_DOMAIN_PAGING, IOMMU_DOMAIN_BLOCKED, IOMMU_DOMAIN_IDENTITY } from './domain-types.js';
 import type { IommuDomain } from './domain.js';
+import { driverMapPages, driverUnmapPages } from './contracts.js';
 import { type IommuIotlbGather, iommuIotlbGatherInit } from './ops.js';
 
 /** iommu_pgsize(): the largest usable page size and how many of them to map in one call */
@@ -44,7 +45,7 @@ export function* iommuMapNosync(domain: IommuDomain, iova: number, paddr: number
   let ret = 0;
   while (size > 0) {
     const { pgsize, count } = iommuPgsize(domain, iova, paddr, size);
-    const r = yield* ops!.mapPages!(domain, iova, paddr, pgsize, count, prot);
+    const r = yield* driverMapPages(domain, iova, paddr, pgsize, count, prot);
     // pages may have been mapped even on error: account for them so they are unmapped
     size -= r.mapped;
     ret = r.ret;
@@ -91,7 +92,7 @@ export function* __iommuUnmap(domain: IommuDomain, iova: number, size: number, g
   const origIova = iova;
   while (unmapped < size) {
     const { pgsize, count } = iommuPgsize(domain, iova, iova, size - unmapped);
-    const unmappedPage = yield* ops!.unmapPages!(domain, iova, pgsize, count, gather);
+    const unmappedPage = yield* driverUnmapPages(domain, iova, pgsize, count, gather);
     if (unmappedPage === 0) break;
     iova += unmappedPage;
     unmapped += unmappedPage;

@@ -18,6 +18,7 @@ import {
   xaRelease,
   xaStore,
 } from '../sync/index.js';
+import { driverSetDevPasid } from './contracts.js';
 import { devIommuOps } from './dev-iommu.js';
 import { IOMMU_NO_PASID, IOMMU_PASID_INVALID } from './domain-types.js';
 import type { IommuDomain } from './domain.js';
@@ -35,7 +36,7 @@ function maxPasids(dev: Device): number {
 export function* iommuRemoveDevPasid(dev: Device, pasid: number, domain: IommuDomain): Gen {
   const ops = devIommuOps(dev);
   const blocked = deref(ops.blockedDomain, 'ops->blocked_domain');
-  const ret = yield* blocked.ops!.setDevPasid!(blocked, dev, pasid, domain);
+  const ret = yield* driverSetDevPasid(blocked, dev, pasid, domain);
   WARN_ON(ret !== 0, 'WARN_ON(blocked_domain->ops->set_dev_pasid(blocked_domain, dev, pasid, domain))');
 }
 
@@ -64,7 +65,7 @@ export function* __iommuSetGroupPasid(
     const dev = devices[i]!.dev;
     if (dev === skip) continue;
     if (maxPasids(dev) > 0) {
-      ret = yield* d.ops!.setDevPasid!(d, dev, pasid, old);
+      ret = yield* driverSetDevPasid(d, dev, pasid, old);
       if (ret !== 0) {
         last = i;
         break;
@@ -83,7 +84,7 @@ export function* __iommuSetGroupPasid(
     if (old === null) {
       yield* iommuRemoveDevPasid(dev, pasid, d);
     } else {
-      const r = yield* deref(old, 'old').ops!.setDevPasid!(old, dev, pasid, d);
+      const r = yield* driverSetDevPasid(deref(old, 'old'), dev, pasid, d);
       if (WARN_ON(r !== 0, 'WARN_ON(old->ops->set_dev_pasid(old, device->dev, pasid, domain))')) {
         group.ghostPasidRevertFailed.add(pasid);
         yield* iommuRemoveDevPasid(dev, pasid, d);

@@ -145,6 +145,39 @@ export const patchRegistry = [
     commit: 'none',
   },
   {
+    name: 'resetDoneOrder',
+    description: 'when pci_dev_reset_iommu_done() clears group->resetting_domain',
+    values: {
+      merged: 'as merged: after the RID and the PASIDs were re-attached',
+      early: 'a fix this model proposes: once the RID is back on group->domain, before the PASIDs are re-installed, so drivers asking from set_dev_pasid hear the RID\'s domain',
+    },
+    default: 'merged',
+    source: 'docs/FINDINGS.md F10, its done half (found on arm-smmu-v3 and by the driver contracts)',
+    commit: 'none',
+  },
+  {
+    name: 'deferredAttachRecheck',
+    description: 'whether iommu_deferred_attach() tests attach_deferred again under the group mutex',
+    values: {
+      off: 'as merged: the lockless test only; a reset (or another first map) between it and the mutex makes it attach again with old = NULL',
+      on: 'a fix this model proposes: after the resetting_domain test, return 0 when attach_deferred was cleared meanwhile',
+    },
+    default: 'off',
+    source: 'docs/FINDINGS.md F21 (found by the driver contracts); spec core.md §4.6',
+    commit: 'none',
+  },
+  {
+    name: 'mockNoIotlbInvalidate',
+    description: 'the mock driver\'s IOTLB invalidation in iotlb_sync (after an unmap)',
+    values: {
+      off: 'the driver invalidates the unmapped range and waits for it before iommu_unmap() returns',
+      on: 'a driver that forgets its TLBI: a DMA keeps reaching an unmapped page through the stale IOTLB entry',
+    },
+    default: 'off',
+    source: 'hardware.md §3.4, §4.3, §6 H1/H2 (issue 9: a driver invalidation toggled off)',
+    commit: 'none (a driver bug made on purpose, to show the H1/H2 oracles)',
+  },
+  {
     name: 'testDevOp',
     description: 'whether the core asks the domain\'s test_dev() before every attach_dev()/set_dev_pasid() (Nicolin Chen\'s series)',
     values: {

@@ -21,9 +21,10 @@ import {
   WARN_ON_ONCE,
   writeOnce,
 } from '../sync/index.js';
+import { driverAttachDev, driverReleaseDevice } from './contracts.js';
 import { iommuCreateDeviceDirectMappings, iommuSetupDefaultDomain } from './default-domain.js';
 import { devIommuFree, devIommuGet, devIommuOps } from './dev-iommu.js';
-import { iommuDomainFree } from './domain.js';
+import { type IommuDomain, iommuDomainFree } from './domain.js';
 import { iommuFwspecOps } from './fwspec.js';
 import { iommuCore } from './globals.js';
 import { iommuGroupAllocDevice, iommuGroupPut, type IommuGroup } from './group.js';
@@ -94,7 +95,7 @@ export function* iommuInitDevice(dev: Device): Gen<number> {
   if (unwind === 'unlink') iommuDeviceUnlink(param.iommuDev, dev);
   if (unwind === 'unlink' || unwind === 'release') {
     // probe lock only, no group mutex
-    if (ops!.releaseDevice !== undefined) yield* ops!.releaseDevice(dev);
+    if (ops!.releaseDevice !== undefined) yield* driverReleaseDevice(ops!.releaseDevice, dev, null);
   }
   if (unwind !== 'free') yield* modulePut(ops!.owner);
   param.iommuDev = null;
@@ -112,15 +113,17 @@ export function* iommuDeinitDevice(dev: Device): Gen {
   iommuDeviceUnlink(param.iommuDev, dev);
   // release_device() must stop using any attached domain; with a release_domain the core
   // attaches it first. A delayed attach that never happened must not touch the hardware.
+  let parked: IommuDomain | null = null;
   if (!param.attachDeferred && ops.releaseDomain !== null) {
     let releaseDomain = ops.releaseDomain;
     // a device needing direct mappings is not parked on BLOCKED
     if (param.requireDirect && ops.identityDomain !== null && releaseDomain === ops.blockedDomain) {
       releaseDomain = ops.identityDomain;
     }
-    yield* releaseDomain.ops!.attachDev!(releaseDomain, dev, group.domain);
+    yield* driverAttachDev(releaseDomain, dev, group.domain);
+    parked = releaseDomain;
   }
-  if (ops.releaseDevice !== undefined) yield* ops.releaseDevice(dev);
+  if (ops.releaseDevice !== undefined) yield* driverReleaseDevice(ops.releaseDevice, dev, parked);
   // the last device of the group: free the domains before module_put()
   if (group.devices.length === 0) {
     if (group.defaultDomain !== null) {

@@ -1,6 +1,6 @@
 // Queries (spec core.md §4.9).
 import type { Device } from '../base/device.js';
-import { deref, type Gen, lockdepAssertHeld, lockdepAssertNotHeld, readOnce } from '../sync/index.js';
+import { deref, driverContractNow, type Gen, lockdepAssertHeld, lockdepAssertNotHeld, readOnce } from '../sync/index.js';
 import { devHasIommu, devIommuOps } from './dev-iommu.js';
 import type { IommuDomain } from './domain.js';
 import type { IommuGroup } from './group.js';
@@ -19,8 +19,10 @@ export function iommuDriverGetDomainForDev(dev: Device): IommuDomain | null {
   const group = dev.iommuGroup;
   if (group === null) return null;
   lockdepAssertHeld(group.mutex);
-  if (group.resettingDomain !== null && iommuCore.patches.resetDriverQuery === 'merged') return group.resettingDomain;
-  return group.domain;
+  const answer = group.resettingDomain !== null && iommuCore.patches.resetDriverQuery === 'merged' ? group.resettingDomain : group.domain;
+  // the driver acts on the answer as on the RID's domain (core/contracts.ts)
+  driverContractNow('get_domain_for_dev', { dev, answer });
+  return answer;
 }
 
 /** iommu_get_dma_domain(): the DMA-API fast path, no checks */

@@ -4,6 +4,7 @@
 import type { Device } from '../base/device.js';
 import { modulePut } from '../base/module.js';
 import { deref, type Gen, kfree, mutexLock, mutexUnlock, pausePoint, readOnce, WARN_ON, writeOnce } from '../sync/index.js';
+import { driverReleaseDevice } from './contracts.js';
 import { devHasIommu, devIommuFree, devIommuOps } from './dev-iommu.js';
 import { iommuCore } from './globals.js';
 import { iommuDeviceUnlink } from './iommu-device.js';
@@ -74,13 +75,13 @@ function* iommuReleaseDeviceHistorical(dev: Device, order: 'old' | 'reversal2022
   // reproducer may act in it (old: left the group, driver state still there; reversal2022: the
   // driver state released, still a member)
   if (order === 'reversal2022') {
-    if (ops.releaseDevice !== undefined) yield* ops.releaseDevice(dev);
+    if (ops.releaseDevice !== undefined) yield* driverReleaseDevice(ops.releaseDevice, dev, null);
     yield* pausePoint('iommu_release_device:window');
     yield* iommuGroupRemoveDeviceV519(dev);
   } else {
     yield* iommuGroupRemoveDeviceV519(dev);
     yield* pausePoint('iommu_release_device:window');
-    if (ops.releaseDevice !== undefined) yield* ops.releaseDevice(dev);
+    if (ops.releaseDevice !== undefined) yield* driverReleaseDevice(ops.releaseDevice, dev, null);
   }
   modulePut(ops.owner);
   yield* devIommuFree(dev);

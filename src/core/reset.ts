@@ -72,13 +72,22 @@ function* doneLocked(pdev: PciDev, group: NonNullable<PciDev['iommuGroup']>): Ge
   if (group.domain !== group.blockingDomain) {
     // Kevin Tian's suggestion: every device of the group, a hot-added one included (and the
     // resetHotAddBlocked fix, which parks a hot-added one on the blocking domain until here)
-    const all = iommuCore.patches.resetDoneAllDevices || iommuCore.patches.resetHotAddBlocked;
-    const devs = all ? group.devices.map((gd) => gd.dev) : [pdev];
+    // (the fix re-attaches the members it parked, not the ones that never left group->domain:
+    // those would be handed old = the blocking domain, F20)
+    const devs = iommuCore.patches.resetDoneAllDevices
+      ? group.devices.map((gd) => gd.dev)
+      : iommuCore.patches.resetHotAddBlocked
+        ? group.devices.map((gd) => gd.dev).filter((d) => d === pdev || group.ghostParked.has(d))
+        : [pdev];
     for (const dev of devs) {
       const ret = yield* __iommuAttachDevice(group.domain!, dev, group.blockingDomain);
       WARN_ON(ret !== 0, 'WARN_ON(__iommu_attach_device(group->domain, &pdev->dev, group->blocking_domain))');
     }
   }
+  // patch resetDoneOrder=early (F10's done half): the RID is back, end the reset before the PASIDs, so a
+  // driver asking from set_dev_pasid hears group->domain (still under the mutex: no attach
+  // gets in between)
+  if (iommuCore.patches.resetDoneOrder === 'early') group.resettingDomain = null;
   // re-attach the PASIDs to the domains retained in pasid_array
   for (const [pasid, entry] of xaForEachStart(group.pasidArray, 1)) {
     const ret = yield* __iommuSetGroupPasid(pasidArrayEntryToDomain(entry), group, pasid, group.blockingDomain);

@@ -7,6 +7,7 @@ import { __iommuDomainTestDevice, testDevEnabled } from './test-device.js';
 import type { IommuDomain } from './domain.js';
 import { groupFirstDevice, type IommuGroup } from './group.js';
 import type { IommuOps } from './ops.js';
+import { driverAttachDev } from './contracts.js';
 import { iommuCore } from './globals.js';
 
 /** __iommu_attach_device(): call the driver; clear attach_deferred on success */
@@ -18,7 +19,7 @@ export function* __iommuAttachDevice(domain: IommuDomain, dev: Device, old: Iomm
     const t = yield* __iommuDomainTestDevice(d, dev, IOMMU_NO_PASID, old);
     if (t !== 0) return t;
   }
-  const ret = yield* d.ops.attachDev(d, dev, old);
+  const ret = yield* driverAttachDev(d, dev, old);
   if (ret !== 0) return ret;
   // dev->iommu->attach_deferred = 0: iommu_deferred_attach() tests it locklessly (a write of
   // false over false is not seen, so only the change is an event)

@@ -33,7 +33,7 @@ export const builtinKnown: readonly KnownSignature[] = [
   {
     signature: 'use-after-free in mock_translation_of via pci_reset_function_with: KASAN: slab-use-after-free: Read of mock->pt of io_pgtable#N',
     note: 'F1: the reset re-attaches the freed domain (DMA through it)',
-    replay: { scenario: 'iommu-reset-vs-detach', schedule: '1x8.2x2.1' },
+    replay: { scenario: 'iommu-reset-vs-detach', schedule: '1x8.2x3.1' },
   },
   {
     signature: 'warn in prepare_locked via pci_reset_function_with: WARNING: WARN_ON(group->resetting_domain)',

@@ -1,17 +1,22 @@
 // One DMA transaction through an IOMMU unit of any kind (hardware.md §4, reduced): the device issues
-// it and the IOMMU reads its entries for the stream (and the PASID) in one step, then walks the IO
-// page table in a second one (the window in which a table can be freed under the walk).
-// A device in reset issues nothing. Walking a page table that was freed is a use-after-free of
-// that memory by the IOMMU.
-import { access, deref, dmaRead, type Gen } from '../sync/index.js';
+// it and the IOMMU reads its entries for the stream (and the PASID) in one step, then looks the
+// IOVA up in the IOTLB and, on a miss, walks the IO page table and fills the IOTLB, in a second one
+// (the window in which a table can be freed under the walk). A device in reset issues nothing.
+// Walking a page table that was freed is a use-after-free of that memory by the IOMMU.
+//
+// H1 (DMA isolation) is checked in the second step, on what that step reads: a translation the
+// IOTLB gave must be one the table still holds, unless the table's unmap is in its grace window
+// (its invalidation has not completed: `IoPageTable.unflushed`).
+import { access, deref, dmaIsolationViolation, dmaRead, type Gen, hwStep, hwStepDone } from '../sync/index.js';
 import type { HwEndpoint } from './endpoint.js';
-import { IoPageTable } from './io-pgtable.js';
+import { IoPageTable, ioPgtableTag } from './io-pgtable.js';
+import { StreamTable } from './stream-table.js';
 import type { HwTranslation } from './translation.js';
 import { deviceDma } from './txn/device.js';
 import type { HwIommu, TranslationUnit } from './unit.js';
 
 export type DmaResult =
-  | { readonly kind: 'ok'; readonly pa: number }
+  | { readonly kind: 'ok'; readonly pa: number; readonly via?: 'tlb' | 'walk' }
   | { readonly kind: 'bypass'; readonly pa: number }
   | { readonly kind: 'fault'; readonly reason: string }
   | { readonly kind: 'abort' }
@@ -41,11 +46,44 @@ export function* dmaAccess(
     case 'translate': {
       if (!(t.table instanceof IoPageTable)) return { kind: 'fault', reason: 'not a mock IO page table' };
       const table = deref(t.table, 'io page table walked by the IOMMU');
-      const leaves = yield* dmaRead(table, 'leaves', 'iommu_walk_pgtable');
-      for (const l of leaves.values()) if (iova >= l.iova && iova < l.iova + l.size) return { kind: 'ok', pa: l.paddr + iova - l.iova };
-      return { kind: 'fault', reason: 'translation fault' };
+      if (!(unit instanceof StreamTable)) {
+        const leaves = yield* dmaRead(table, 'leaves', 'iommu_walk_pgtable');
+        for (const l of leaves.values()) if (iova >= l.iova && iova < l.iova + l.size) return { kind: 'ok', pa: l.paddr + iova - l.iova, via: 'walk' };
+        return { kind: 'fault', reason: 'translation fault' };
+      }
+      return yield* tlbOrWalk(unit, table, iova, ep);
     }
   }
+}
+
+/** the IOTLB lookup and, on a miss, the walk and the fill: one step (a fill writes the IOTLB) */
+function* tlbOrWalk(unit: StreamTable, table: IoPageTable, iova: number, ep: HwEndpoint): Gen<DmaResult> {
+  const tlb = unit.tlb;
+  const tag = ioPgtableTag(table);
+  const site = yield* hwStep(tlb, tlb.field(tag), 'write', 'iotlb_lookup+walk', [access(table, 'leaves'), access(table, 'unflushed')]);
+  deref(table, 'io page table walked by the IOMMU');
+  const hit = tlb.lookup(tag, iova);
+  const walked = table.lookup(iova);
+  let r: DmaResult;
+  if (hit !== null) {
+    const pa = hit.out + (iova - hit.iova);
+    r = { kind: 'ok', pa, via: 'tlb' };
+    // H1: a cached translation the table no longer gives, outside an unmap's grace window
+    const fresh = walked === null ? null : walked.paddr + (iova - walked.iova);
+    if (fresh !== pa && !table.unflushed) {
+      dmaIsolationViolation(
+        `${ep.label} DMA to IOVA 0x${iova.toString(16)} reached 0x${pa.toString(16)} through a stale IOTLB entry of ${table.label} ` +
+        `(the table ${fresh === null ? 'maps nothing there' : `maps 0x${fresh.toString(16)}`}, and no invalidation is pending)`,
+      );
+    }
+  } else if (walked !== null) {
+    tlb.insert(tag, { iova: walked.iova, size: walked.size, out: walked.paddr, flags: walked.prot, root: -1 });
+    r = { kind: 'ok', pa: walked.paddr + (iova - walked.iova), via: 'walk' };
+  } else {
+    r = { kind: 'fault', reason: 'translation fault' };
+  }
+  hwStepDone(site);
+  return r;
 }
 
 /** one DMA write through an SMMUv3 or VT-d unit, step by step (ATC, ATS, caches, walk), in the terms above */

@@ -24,6 +24,13 @@ export interface Leaf {
 export class IoPageTable extends KObject {
   /** leaves by IOVA */
   readonly leaves = new Map<number, Leaf>();
+  /**
+   * Leaves were removed and the invalidation that covers them has not completed yet: the grace
+   * window in which an IOTLB may still translate them (H1, H2). Set by the unmap's PTE clear, cleared
+   * by the driver in the step that completes its IOTLB invalidation (which every DMA through the
+   * table orders itself with: it reads this field).
+   */
+  unflushed = false;
 
   constructor(readonly owner: string) {
     super();
@@ -48,6 +55,11 @@ export class IoPageTable extends KObject {
   get empty(): boolean {
     return this.leaves.size === 0;
   }
+}
+
+/** the IOTLB tag of the translations walked from `pt` (the mock's stand-in for an ASID) */
+export function ioPgtableTag(pt: IoPageTable): number {
+  return pt.oid;
 }
 
 /** iova_to_phys walk: the physical address, or 0 when nothing is mapped */

@@ -6,6 +6,7 @@ import { type Access, access, dmaRead, type Gen, KObject } from '../sync/index.j
 import type { HwTranslation } from './translation.js';
 import { HW_ABORT, HW_NONE } from './translation.js';
 import type { TranslationUnit } from './unit.js';
+import { Tlb } from './cache/tlb.js';
 
 export class StreamEntry extends KObject {
   /** translation for requests without PASID */
@@ -25,9 +26,15 @@ export class StreamEntry extends KObject {
 export class StreamTable extends KObject implements TranslationUnit {
   readonly kind = 'stream-table';
   readonly streams = new Map<number, StreamEntry>();
+  /**
+   * The IOTLB (hw/cache): leaf translations a walk filled, tagged by the IO page table walked (the
+   * mock's stand-in for an ASID), kept until an invalidation removes them.
+   */
+  readonly tlb: Tlb;
 
   constructor(readonly name: string) {
     super();
+    this.tlb = new Tlb(`${name}.iotlb`);
   }
 
   override get label(): string {

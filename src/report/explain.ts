@@ -96,6 +96,24 @@ export const explanations: Readonly<Record<ViolationKind, Explanation>> = {
     reading: '"DMA isolation: ..." names the device, the address, what it reached and what it should have reached; the Call Trace is the DMA step.',
     action: `${replayHint} Look at the hardware entries (ste/context writes) and IOTLB/ATC invalidations before the DMA in the trace: a stale translation or an entry written too early.`,
   },
+  'driver-contract': {
+    summary: 'the IOMMU core called a driver callback (attach_dev, set_dev_pasid, map_pages, ops->free, release_device, ...) breaking a promise the callback relies on, or answered a driver\'s iommu_driver_get_domain_for_dev() wrongly.',
+    kernel: 'no splat of its own: real drivers act on the wrong premise (arm-smmu-v3 and intel-iommu tear down the attachment `old` names), which shows later as a leak, a use-after-free, a stale STE or a device left translating. docs/ORACLES.md lists each callback\'s contract.',
+    reading: '"iommu driver contract violated: ..." names the callback, the argument that is wrong and what the hardware really has (e.g. "attach_dev: old is NULL but the hardware has dev:ep0 RID on translate(...)"); the Call Trace is the core path making the call.',
+    action: `${replayHint} Decide from the spec whether the core really makes this call (a finding: docs/FINDINGS.md, the scenario expects it) or whether the contract is stricter than the kernel's (fix the contract in src/core/contracts.ts, citing the spec).`,
+  },
+  'stale-translation': {
+    summary: 'H2: an IOMMU cache (IOTLB) still translates an IOVA that an unmap removed, after the driver\'s invalidation for that unmap completed.',
+    kernel: 'no kernel splat: the device can go on reaching a page the kernel reuses (memory corruption, information leak).',
+    reading: '"stale IOMMU translation: H2: ..." names the page table, the IOTLB, the IOVA and where the stale entry points; the Call Trace is the driver\'s iotlb_sync.',
+    action: `${replayHint} Look for the invalidation (TLBI) the driver should have issued between the PTE clear and the sync: a missing or mis-ranged invalidation.`,
+  },
+  'invalidation-timeout': {
+    summary: 'H16: an ATS invalidation was sent to a PCI function that cannot answer (it is in reset): on hardware it times out.',
+    kernel: 'arm-smmu-v3 "CMD_SYNC timeout" / "ATC invalidation timeout", intel-iommu "Invalidation Time-out Error"; the series behind pci_dev_reset_iommu_prepare() exists to avoid it.',
+    reading: '"IOMMU invalidation timeout: H16: ..." names the function; "(I9: ...)" is added when the reset hooks should have blocked it; the Call Trace is the path that sent the invalidation.',
+    action: `${replayHint} Find what sent it during the reset window: a flush path reading a stale ats_enabled, or a reset without the IOMMU hooks.`,
+  },
 };
 
 /** The text `iommulab explain KIND` prints. */

@@ -15,17 +15,33 @@
 // The runtime knows nothing of what is checked: a program hands the execution a Checker, and
 // the primitives in sync/ ask it for the check of the op they are about to yield.
 import type { Access, Op } from './op.js';
+import type { ViolationKind } from './violation.js';
 
 /** A check to run in one step: what it reads, and the verdict (a message when broken). */
 export interface CheckSite {
   readonly reads: readonly Access[];
   run(): string | null;
+  /** what a broken check is reported as (default: a fatal `invariant`) */
+  readonly kind?: ViolationKind;
+  /** a non-fatal kind lets the thread go on (the wrong state's consequences are explored too) */
+  readonly fatal?: boolean;
+}
+
+/**
+ * A driver callback about to be called (core/contracts.ts): its name and arguments, so the
+ * checker can check the callback's kernel contract at the call site.
+ */
+export interface DriverCall {
+  readonly callback: string;
+  readonly args: Readonly<Record<string, unknown>>;
 }
 
 /** The checks of a program, keyed by the operation that reaches each checked point. */
 export interface Checker {
   /** the check to run right after `op` (an unlock, a kfree, a hardware write), or null */
   at(op: Op): CheckSite | null;
+  /** the contract check of a driver callback the core is about to call, or null */
+  contract?(call: DriverCall): CheckSite | null;
 }
 
 /** `op` with the check's reads added (a fresh op; the lock's own op objects stay shared). */

@@ -1,7 +1,7 @@
 // One execution: build a fresh world, run its threads to the end under a chooser, tear down,
 // then check what is left. Every nondeterministic decision goes through the Chooser and is
 // appended to `choices`, so the same choices reproduce the same execution step for step.
-import type { Checker, CheckSite } from './check.js';
+import type { Checker, CheckSite, DriverCall } from './check.js';
 import { setCurrent } from './current.js';
 import type { KObject } from './kobject.js';
 import type { LockBase } from './lock.js';
@@ -159,6 +159,15 @@ function* finished(): Gen<unknown> {
   return undefined;
 }
 
+/** the first words of a report a check makes, by kind */
+const checkTitles: Partial<Record<ViolationKind, string>> = {
+  'invariant': 'invariant violated',
+  'driver-contract': 'iommu driver contract violated',
+  'stale-translation': 'stale IOMMU translation',
+  'invalidation-timeout': 'IOMMU invalidation timeout',
+  'dma-isolation': 'DMA isolation',
+};
+
 /** Marker in `choices` for "this allocation failed"; thread choices are thread indexes. */
 export const FAIL = -1;
 /** Marker in `choices` for "this allocation was offered a failure and succeeded" (choice mode). */
@@ -275,7 +284,15 @@ export class Execution {
         if (program.checker !== undefined) {
           const checks = program.checker(world);
           // in checking mode, what the checks read is the oracle's, not the model's
-          this.checker = yieldChecker === null ? checks : { at: (op) => yieldChecker.blind(() => checks.at(op)) };
+          const contract = checks.contract;
+          const blindContract = (call: DriverCall): CheckSite | null => yieldChecker!.blind(() => contract!.call(checks, call));
+          this.checker =
+            yieldChecker === null
+              ? checks
+              : {
+                  at: (op) => yieldChecker.blind(() => checks.at(op)),
+                  ...(contract === undefined ? {} : { contract: blindContract }),
+                };
         }
         if (program.prologue !== undefined) {
           this.phase = 0;
@@ -529,7 +546,9 @@ export class Execution {
   runCheck(site: CheckSite): void {
     const y = this.yieldChecker;
     const msg = y === null ? site.run() : y.blind(() => site.run());
-    if (msg !== null) this.report('invariant', `invariant violated: ${msg}`, msg, true);
+    if (msg === null) return;
+    const kind = site.kind ?? 'invariant';
+    this.report(kind, `${checkTitles[kind] ?? 'invariant violated'}: ${msg}`, msg, site.fatal ?? true);
   }
 
   private checkInvariant(): void {

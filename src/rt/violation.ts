@@ -16,6 +16,9 @@ export const violationKinds = [
   'invariant',
   'assertion',
   'dma-isolation',
+  'driver-contract',
+  'stale-translation',
+  'invalidation-timeout',
 ] as const;
 export type ViolationKind = (typeof violationKinds)[number];
 

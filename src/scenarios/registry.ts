@@ -20,6 +20,8 @@ import { iommuPasidReplaceHandle } from './iommu/findings/pasid-replace-handle.j
 import { iommuReleaseLastMember, iommuReleaseOrder, iommuReleaseUnlocked } from './iommu/findings/release-order.js';
 import { iommuRemoveBetweenPhases } from './iommu/findings/remove-between-phases.js';
 import { iommuResetNested } from './iommu/findings/reset-nested.js';
+import { iommuUnmapNoTlbi, iommuUnmapVsDma } from './iommu/builtin/unmap-dma.js';
+import { iommuResetPasidQuery } from './iommu/findings/reset-pasid-query.js';
 import { iommuResetVsDetach } from './iommu/findings/reset-vs-detach.js';
 import { iommuSeed002Merged, iommuSeed002Recorded } from './iommu/findings/seed002-test-dev.js';
 import { iommuSmmuv3UnmapVsReset } from './iommu/findings/smmuv3-unmap-vs-reset.js';
@@ -49,6 +51,8 @@ export const builtinScenarios: readonly Scenario[] = [
   iommuGroupAttachDetach,
   iommuHotAddIntoGroup,
   iommuResetVsAttach,
+  iommuUnmapVsDma,
+  iommuUnmapNoTlbi,
   iommuResetVsDetach,
   iommuResetNested,
   iommuResetVsDeferredMap,
@@ -58,6 +62,7 @@ export const builtinScenarios: readonly Scenario[] = [
   iommuResetMethodLive,
   iommuResetPasidIdentity,
   iommuResetPasidDetach,
+  iommuResetPasidQuery,
   iommuAsyncProbe,
   iommuAsyncProbeUnfixed,
   iommuReleaseOrder,

@@ -1,10 +1,12 @@
 // What model checks (invariants at their points, rt/check.ts) need from the runtime: the types,
 // and who holds a lock right now, which a check may read when it names the lock in its reads.
-import type { Access } from '../rt/op.js';
+import { type Access, OpKind } from '../rt/op.js';
 import { current } from '../rt/current.js';
+import type { Gen } from '../rt/thread.js';
 import type { LockBase } from '../rt/lock.js';
 
-export type { Checker, CheckSite } from '../rt/check.js';
+export type { Checker, CheckSite, DriverCall } from '../rt/check.js';
+export type { ViolationKind } from '../rt/violation.js';
 export { type Access, type Op, OpKind } from '../rt/op.js';
 
 /** Nobody holds `lock` (a check reading this names the lock in its reads). */
@@ -20,4 +22,40 @@ export function lockHeldByMe(lock: LockBase): boolean {
 /** A read of one field (or of the whole object with field null) for a check's reads. */
 export function access(obj: Access['obj'], field: string | null = null): Access {
   return { obj, field };
+}
+
+/**
+ * A driver callback's contract point (core/contracts.ts): the core is about to call `callback`
+ * with `args`. The program's checker says what the contract reads and checks it here, as a step
+ * of its own that names those reads (a `contract:` yield), so partial-order reduction orders it
+ * with every write it depends on. Without a checker (or without a contract for the callback)
+ * nothing happens and nothing is yielded.
+ */
+export function* driverContract(callback: string, args: Readonly<Record<string, unknown>>): Gen {
+  const exec = current;
+  const checker = exec.checker;
+  if (checker === null || checker.contract === undefined) return;
+  const site = checker.contract({ callback, args });
+  if (site === null) return;
+  // a contract on the arguments and the caller's own locked state alone needs no step of its own
+  if (site.reads.length === 0) {
+    exec.runCheck(site);
+    return;
+  }
+  if (exec.tracing) exec.noteSite();
+  yield { kind: OpKind.Yield, obj: null, field: null, verb: `contract:${callback}`, reads: site.reads };
+  exec.runCheck(site);
+}
+
+/**
+ * A contract point checked inside the current step, with no yield of its own: for a call whose
+ * contract reads only data a lock the caller holds protects (rt/check.ts, kind 1), e.g. a query
+ * a driver makes with the group mutex held.
+ */
+export function driverContractNow(callback: string, args: Readonly<Record<string, unknown>>): void {
+  const exec = current;
+  const checker = exec.checker;
+  if (checker === null || checker.contract === undefined) return;
+  const site = checker.contract({ callback, args });
+  if (site !== null) exec.runCheck(site);
 }

@@ -10,6 +10,8 @@ export class MockDev extends KObject {
   domain: MockDomain | null = null;
   /** PASID -> domain as programmed */
   readonly pasids = new Map<number, MockDomain>();
+  /** the domains its RID was ever attached to (failAsChoice fails only a first attach) */
+  readonly hadRid = new Set<MockDomain>();
 
   constructor(
     readonly dev: Device,

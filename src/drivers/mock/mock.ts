@@ -21,7 +21,7 @@ import { iommuCore } from '../../core/globals.js';
 import { iommuDriverGetDomainForDev } from '../../core/query.js';
 import { iommuAllocResvRegion, type IommuResvRegion } from '../../core/resv.js';
 import { hwAtcInvalidate } from '../../hw/endpoint.js';
-import { IoPageTable, ioPgtableIovaToPhys, type Leaf } from '../../hw/io-pgtable.js';
+import { IoPageTable, ioPgtableIovaToPhys, ioPgtableTag, type Leaf } from '../../hw/io-pgtable.js';
 import { HW_ABORT, HW_BYPASS, type HwTranslation, hwTranslate } from '../../hw/translation.js';
 import { pciDisableAts, pciEnableAts } from '../../pci/ats.js';
 import { isPciDev, pciAtsSupported } from '../../pci/pci.js';
@@ -46,6 +46,7 @@ import {
   spinLock,
   spinUnlock,
   WARN_ON,
+  writeOnce,
 } from '../../sync/index.js';
 import { MockDev } from './device.js';
 import { MockDomain, type MockDomainKind } from './domain.js';
@@ -143,6 +144,23 @@ function mockInjected(drv: MockDriver, cb: MockCallback, dev: Device | null, dom
   return 0;
 }
 
+/**
+ * The error this call fails with: a fault rule that matches it, else, for a callback listed in
+ * `failAsChoice`, the fault plan's decision at a fault point of its own
+ */
+function* mockFails(
+  drv: MockDriver,
+  cb: MockCallback,
+  dev: Device | null,
+  domain: MockDomain | null,
+  mayFail = true,
+): Gen<number> {
+  const err = mockInjected(drv, cb, dev, domain);
+  if (err !== 0) return err;
+  if (!mayFail || drv.options.failAsChoice?.includes(cb) !== true || (domain !== null && domain.kind !== 'paging')) return 0;
+  return (yield* shouldFail(`mock ${cb}`)) ? (cb === 'probe_device' ? -ENODEV : -ENOMEM) : 0;
+}
+
 function mockInjectedNull(drv: MockDriver, dev: Device): boolean {
   return (drv.options.faults ?? []).some((r) => r.callback === 'device_group' && r.returnNull === true && (r.dev === undefined || r.dev === dev.name));
 }
@@ -172,7 +190,7 @@ function mockInstanceFor(dev: Device): MockIommu | null {
 function* mockProbeDevice(dev: Device): Gen<ErrPtr<IommuDevice>> {
   const iommu = mockInstanceFor(dev);
   if (iommu === null) return -ENODEV;
-  const err = mockInjected(iommu.drv, 'probe_device', dev, null);
+  const err = yield* mockFails(iommu.drv, 'probe_device', dev, null);
   if (err !== 0) return err;
   const fwspec = devIommuFwspecGet(dev)!;
   const mdev = yield* kzalloc(() => new MockDev(dev, iommu, fwspec.ids.length > 0 ? [...fwspec.ids] : [0]));
@@ -186,6 +204,30 @@ function* mockProbeDevice(dev: Device): Gen<ErrPtr<IommuDevice>> {
 function* mockProbeFinalize(dev: Device): Gen {
   lockdepAssertNotHeld(iommuCore.iommuProbeDeviceLock);
   if (dev.iommuGroup !== null) lockdepAssertNotHeld(dev.iommuGroup.mutex);
+}
+
+/**
+ * The per-device state and the RID's domain in it are written by attach_dev and release_device,
+ * both under the group mutex, except in the historical release orders (patch releaseOrder), where
+ * release_device() runs without it and races an attach (seed 003, race 1): there they are yielded
+ * accesses (the yield rule), so the search sees both orders; in the final order plain ones.
+ */
+function releaseRacesAttach(): boolean {
+  return iommuCore.patches.releaseOrder !== 'final';
+}
+
+function* mockPrivOf(dev: Device): Gen<MockDev | null> {
+  if (!releaseRacesAttach()) return devIommuPrivGet<MockDev | null>(dev);
+  return (yield* readOnce(deref(dev.iommu, 'dev->iommu'), 'priv')) as MockDev | null;
+}
+
+function* mockRidDomain(mdev: MockDev): Gen<MockDomain | null> {
+  return releaseRacesAttach() ? yield* readOnce(mdev, 'domain') : mdev.domain;
+}
+
+function* mockSetRidDomain(mdev: MockDev, d: MockDomain | null): Gen {
+  if (releaseRacesAttach()) yield* writeOnce(mdev, 'domain', d);
+  else mdev.domain = d;
 }
 
 /** mock_release_device(): stop using every domain, then free the per-device state */
@@ -203,14 +245,15 @@ function* mockReleaseDevice(dev: Device): Gen {
     for (const sid of own) yield* hwWrite(mdev.iommu.hw.entry(sid), 'rid', t, 'ste_write');
     yield* mockDisableAts(dev);
   }
-  yield* mockMoveUser(drv, mdev.domain, null, mdev);
-  mdev.domain = null;
+  yield* mockMoveUser(drv, yield* mockRidDomain(mdev), null, mdev);
+  yield* mockSetRidDomain(mdev, null);
   for (const [pasid, d] of [...mdev.pasids]) {
     for (const sid of own) yield* hwUpdate(mdev.iommu.hw.entry(sid), 'pasids', (e) => e.pasids.delete(pasid), 'pasid_entry_clear');
     yield* mockMoveUser(drv, d, null, mdev);
     mdev.pasids.delete(pasid);
   }
-  dev.iommu!.priv = null;
+  if (releaseRacesAttach()) yield* writeOnce(dev.iommu!, 'priv', null);
+  else dev.iommu!.priv = null;
   yield* kfree(mdev);
 }
 
@@ -218,7 +261,7 @@ function* mockReleaseDevice(dev: Device): Gen {
 function* mockDeviceGroup(dev: Device): Gen<ErrPtr<IommuGroup> | null> {
   const drv = mockDriverOf(dev);
   if (mockInjectedNull(drv, dev)) return null;
-  const err = mockInjected(drv, 'device_group', dev, null);
+  const err = yield* mockFails(drv, 'device_group', dev, null);
   if (err !== 0) return err;
   const mode = drv.options.deviceGroup ?? 'pci';
   if (mode === 'single') return yield* genericSingleDeviceGroup(dev);
@@ -254,7 +297,7 @@ function* mockDomainAllocPagingFlags(dev: Device, flags: number): Gen<ErrPtr<Iom
   const drv = mockDriverOf(dev);
   if ((flags & ~IOMMU_HWPT_ALLOC_PASID) !== 0) return -EOPNOTSUPP;
   if ((flags & IOMMU_HWPT_ALLOC_PASID) !== 0 && drv.options.pasid === false) return -EOPNOTSUPP;
-  const err = mockInjected(drv, 'domain_alloc_paging', dev, null);
+  const err = yield* mockFails(drv, 'domain_alloc_paging', dev, null);
   if (err !== 0) return err;
   const mock = yield* kzalloc(() => new MockDomain('paging', 'paging', drv));
   if (mock === null) return -ENOMEM;
@@ -272,7 +315,7 @@ function* mockDomainAllocPagingFlags(dev: Device, flags: number): Gen<ErrPtr<Iom
 /** mock_domain_alloc_identity(): a per-device identity domain */
 function* mockDomainAllocIdentity(dev: Device): Gen<ErrPtr<IommuDomain>> {
   const drv = mockDriverOf(dev);
-  const err = mockInjected(drv, 'domain_alloc_identity', dev, null);
+  const err = yield* mockFails(drv, 'domain_alloc_identity', dev, null);
   if (err !== 0) return err;
   const d = yield* kzalloc(() => new MockDomain('identity', 'identity', drv));
   if (d === null) return -ENOMEM;
@@ -320,6 +363,14 @@ function* mockMoveUser(drv: MockDriver, from: MockDomain | null, to: MockDomain 
   yield* spinUnlock(drv.domainsLock);
 }
 
+/**
+ * pdev->ats_enabled: the software state the driver keys its ATC invalidations on (like
+ * master->ats_enabled), not the function's register, which a reset clears behind its back
+ */
+function mockAtsEnabled(dev: Device): boolean {
+  return isPciDev(dev) && dev.atsEnabled;
+}
+
 function* mockEnableAts(dev: Device): Gen {
   if (isPciDev(dev) && pciAtsSupported(dev) && !dev.atsEnabled) yield* pciEnableAts(dev);
 }
@@ -328,62 +379,92 @@ function* mockDisableAts(dev: Device): Gen {
   if (isPciDev(dev) && dev.atsEnabled) yield* pciDisableAts(dev);
 }
 
-/** mock attach_dev for every kind: program the RID, move the device between domains, ATS */
-function* mockAttachDev(domain: IommuDomain, dev: Device, _old: IommuDomain | null): Gen<number> {
+/**
+ * mock attach_dev for every kind: program the RID, move the device from `old` to the new domain
+ * (as arm-smmu-v3 and intel-iommu find the attachment to tear down through `old`), ATS. Like
+ * arm-smmu-v3, a blocked or identity RID keeps ATS while PASIDs are in use (the STE stays a
+ * CD-table STE with EATS), and drops it otherwise.
+ */
+function* mockAttachDev(domain: IommuDomain, dev: Device, old: IommuDomain | null): Gen<number> {
   iommuGroupMutexAssert(dev);
   const d = deref(toMockDomain(domain), 'domain');
-  const mdev = devIommuPrivGet<MockDev | null>(dev);
+  const mdev = yield* mockPrivOf(dev);
   // release_device() freed the per-device state: refuse, as s390 did (seed 003, race 1)
   if (mdev === null) return -ENODEV;
-  const err = mockInjected(d.drv, 'attach_dev', dev, d);
+  // a domain the device had before is accepted again and the default domain never fails: the
+  // core relies on both (its rollbacks, its MUST_SUCCEED switches, WARN at probe), so only a
+  // first attach of another domain is offered to fail
+  const firstTime = !mdev.hadRid.has(d) && d !== dev.iommuGroup?.defaultDomain;
+  const err = yield* mockFails(d.drv, 'attach_dev', dev, d, firstTime);
   if (err !== 0) return err;
+  mdev.hadRid.add(d);
   const t = mockTranslationOf(d);
-  // ATS goes off before the RID leaves a translating domain
-  if (t.kind !== 'translate') yield* mockDisableAts(dev);
+  // ATS goes off before the RID leaves a translating domain, unless PASIDs still use it (an
+  // arm-smmu-v3-like STE, knob lastPasidRestoresRid)
+  const pasidsKeepAts = d.drv.options.lastPasidRestoresRid === true && mdev.pasids.size > 0;
+  if (t.kind !== 'translate' && !pasidsKeepAts) yield* mockDisableAts(dev);
   for (const sid of mdev.sids) yield* hwWrite(mdev.iommu.hw.entry(sid), 'rid', t, 'ste_write');
-  if (mdev.domain !== d) {
-    yield* mockMoveUser(d.drv, mdev.domain, d, mdev);
-    mdev.domain = d;
-  }
+  // the attachment to tear down is the one `old` names (the core's word for what the RID is on)
+  const from = old === null ? null : toMockDomain(old);
+  if (from !== d) yield* mockMoveUser(d.drv, from, d, mdev);
+  yield* mockSetRidDomain(mdev, d);
   // and comes on once the new translation is installed
   if (t.kind === 'translate') yield* mockEnableAts(dev);
   return 0;
 }
 
 /** mock set_dev_pasid on a paging domain */
-function* mockSetDevPasid(domain: IommuDomain, dev: Device, pasid: number, _old: IommuDomain | null): Gen<number> {
+function* mockSetDevPasid(domain: IommuDomain, dev: Device, pasid: number, old: IommuDomain | null): Gen<number> {
   iommuGroupMutexAssert(dev);
   const d = deref(toMockDomain(domain), 'domain');
   const mdev = devIommuPrivGet<MockDev>(dev);
-  const err = mockInjected(d.drv, 'set_dev_pasid', dev, d);
+  const err = yield* mockFails(d.drv, 'set_dev_pasid', dev, d);
   if (err !== 0) return err;
   const t = mockTranslationOf(d);
+  // like arm_smmu_set_pasid(): which domain the RID is on decides the STE the PASID table hangs
+  // off (a CD-table STE whose S1DSS follows a blocked or identity RID); the mock's STE has one shape
+  iommuDriverGetDomainForDev(dev);
   for (const sid of mdev.sids) yield* hwUpdate(mdev.iommu.hw.entry(sid), 'pasids', (e) => e.pasids.set(pasid, t), 'pasid_entry_write');
-  const prev = mdev.pasids.get(pasid) ?? null;
-  if (prev !== d) {
-    yield* mockMoveUser(d.drv, prev, d, mdev);
-    mdev.pasids.set(pasid, d);
-  }
+  // a replaced PASID's translations may sit in the ATC: invalidate them (arm_smmu_atc_inv_master)
+  if (old !== null && mockAtsEnabled(dev)) yield* hwAtcInvalidate(dev.ep);
+  // the attachment replaced is the one `old` names; the blocked domain holds no users
+  const from = old === null || toMockDomain(old).kind === 'blocked' ? null : toMockDomain(old);
+  if (from !== d) yield* mockMoveUser(d.drv, from, d, mdev);
+  mdev.pasids.set(pasid, d);
+  // PASID traffic may use ATS: the STE becomes a CD-table STE with EATS (arm-smmu-v3-like, knob
+  // lastPasidRestoresRid; the plain mock's ATS follows the RID's domain)
+  if (d.drv.options.lastPasidRestoresRid === true) yield* mockEnableAts(dev);
   return 0;
 }
 
-/** the blocked domain's set_dev_pasid: remove the PASID */
-function* mockBlockedSetDevPasid(domain: IommuDomain, dev: Device, pasid: number, _old: IommuDomain | null): Gen<number> {
+/**
+ * The blocked domain's set_dev_pasid: remove the PASID (arm_smmu_blocking_set_dev_pasid()):
+ * clear the entry, invalidate the function's ATC for it, drop `old`'s attachment; when the last
+ * PASID goes, ask the core which domain the RID is on (iommu_driver_get_domain_for_dev()) and,
+ * if it is blocked or identity, re-attach it so the STE drops the CD table and ATS.
+ */
+function* mockBlockedSetDevPasid(domain: IommuDomain, dev: Device, pasid: number, old: IommuDomain | null): Gen<number> {
   iommuGroupMutexAssert(dev);
   const d = toMockDomain(domain);
   deref(d, 'domain');
   const mdev = devIommuPrivGet<MockDev>(dev);
-  const err = mockInjected(d.drv, 'set_dev_pasid', dev, d);
+  const err = yield* mockFails(d.drv, 'set_dev_pasid', dev, d);
   if (err !== 0) return err;
   for (const sid of mdev.sids) yield* hwUpdate(mdev.iommu.hw.entry(sid), 'pasids', (e) => e.pasids.delete(pasid), 'pasid_entry_clear');
-  const prev = mdev.pasids.get(pasid) ?? null;
-  yield* mockMoveUser(d.drv, prev, null, mdev);
+  if (mockAtsEnabled(dev)) yield* hwAtcInvalidate(dev.ep);
+  yield* mockMoveUser(d.drv, old === null ? null : toMockDomain(old), null, mdev);
   mdev.pasids.delete(pasid);
-  if (d.drv.options.lastPasidRestoresRid === true && mdev.pasids.size === 0) {
-    // the CD table has no user left: put the RID back on a plain identity/blocked entry
+  if (mdev.pasids.size === 0) {
+    // the CD table has no user left: arm-smmu-v3 asks which domain the RID is on and, when it is
+    // identity or blocked, re-attaches it so the STE drops the CD table and ATS (knob
+    // lastPasidRestoresRid; without it the mock's STE has one shape and only asks)
     const sidDomain = iommuDriverGetDomainForDev(dev);
-    if (sidDomain !== null && (sidDomain.type === IOMMU_DOMAIN_IDENTITY || sidDomain.type === IOMMU_DOMAIN_BLOCKED)) {
-      yield* sidDomain.ops!.attachDev!(sidDomain, dev, sidDomain);
+    if (
+      d.drv.options.lastPasidRestoresRid === true &&
+      sidDomain !== null &&
+      (sidDomain.type === IOMMU_DOMAIN_IDENTITY || sidDomain.type === IOMMU_DOMAIN_BLOCKED)
+    ) {
+      yield* mockAttachDev(sidDomain, dev, sidDomain);
     }
   }
   return 0;
@@ -403,7 +484,7 @@ function* mockMapPages(
   const d = deref(toMockDomain(domain), 'domain');
   const pt = deref(d.pt, 'mock->pt');
   if (yield* shouldFail('fail_iommufd')) return { ret: -ENOENT, mapped: 0 };
-  const err = mockInjected(d.drv, 'map_pages', null, d);
+  const err = yield* mockFails(d.drv, 'map_pages', null, d);
   if (err !== 0) return { ret: err, mapped: 0 };
   const size = pgsize * pgcount;
   WARN_ON(pt.overlaps(iova, size), 'WARN_ON(old): mock_domain_map_pages() over a mapped IOVA');
@@ -429,7 +510,9 @@ function* mockUnmapPages(
   const size = pgsize * pgcount;
   let first: Leaf | null = null;
   let last: Leaf | null = null;
-  yield* hwUpdate(pt, 'leaves', (p) => {
+  // the PTE clear opens the grace window the invalidation in iotlb_sync closes (the whole table:
+  // its leaves and its unflushed mark)
+  yield* hwUpdate(pt, null, (p) => {
     for (let a = iova; a < iova + size; a += pgsize) {
       const l = p.leaves.get(a);
       if (l === undefined) continue;
@@ -437,6 +520,7 @@ function* mockUnmapPages(
       last = l;
       p.leaves.delete(a);
     }
+    if (first !== null) p.unflushed = true;
   }, 'pte_clear');
   WARN_ON(first !== null && !(first as Leaf).start, 'WARN_ON(ent && !(xa_to_value(ent) & MOCK_PFN_START_IOVA))');
   const lastLeaf = last as Leaf | null;
@@ -450,17 +534,29 @@ function* mockUnmapPages(
 /** mock iotlb_sync_map() */
 function* mockIotlbSyncMap(domain: IommuDomain, _iova: number, _size: number): Gen<number> {
   const d = toMockDomain(domain);
-  return mockInjected(d.drv, 'iotlb_sync_map', null, d);
+  return yield* mockFails(d.drv, 'iotlb_sync_map', null, d);
 }
 
 /**
- * mock iotlb_sync(): the flush after unmap: IOTLB (nothing to model) and the ATC of every ATS user.
+ * mock iotlb_sync(): the flush after unmap: the gathered range in the IOTLB of every instance,
+ * completed at once (the invalidation and its fence, one step, which ends the unmap's grace
+ * window: `unflushed`, which every DMA through the table reads), then the ATC of every ATS user.
+ * The patch toggle `mockNoIotlbInvalidate` leaves the IOTLB out (a driver that forgets its TLBI).
  * Whether a user has ATS on is the driver's flag (SMMUv3's master->ats_enabled, here
  * pdev->ats_enabled), set at attach under the group mutex and read here under the domain lock
  * only: a lockless read.
  */
-function* mockIotlbSync(domain: IommuDomain, _gather: IommuIotlbGather): Gen {
+function* mockIotlbSync(domain: IommuDomain, gather: IommuIotlbGather): Gen {
   const d = deref(toMockDomain(domain), 'domain');
+  const pt = deref(d.pt, 'mock->pt');
+  if (gather.start <= gather.end) {
+    const skip = iommuCore.patches.mockNoIotlbInvalidate;
+    const tag = ioPgtableTag(pt);
+    yield* hwUpdate(pt, 'unflushed', (p) => {
+      if (!skip) for (const inst of d.drv.instances) inst.hw.tlb.invalidateRange(tag, gather.start, gather.end, false);
+      p.unflushed = false;
+    }, skip ? 'cmd_sync' : 'tlbi_range+cmd_sync');
+  }
   yield* spinLock(d.drv.domainsLock);
   for (const mdev of [...d.users.keys()]) {
     const dev = mdev.dev;

@@ -65,4 +65,11 @@ export interface MockOptions {
    */
   readonly lastPasidRestoresRid?: boolean;
   readonly faults?: readonly MockFault[];
+  /**
+   * Callbacks whose failure is explored rather than placed: each call is a fault point (should_fail)
+   * that fails when the fault plan says so: both outcomes under `--faults choice`, the Nth point
+   * under fail_nth. attach_dev and set_dev_pasid fail so only on paging domains (a blocked or
+   * identity attach never fails in a real driver).
+   */
+  readonly failAsChoice?: readonly MockCallback[];
 }

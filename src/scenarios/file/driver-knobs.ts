@@ -34,6 +34,8 @@ export const mock = strictObject({
   lastPasidRestoresRid: z.boolean().optional()
     .describe('when a device\'s last PASID is removed, re-attach its RID domain if that is identity or blocked, as the core reports it (iommu_driver_get_domain_for_dev()): arm_smmu_blocking_set_dev_pasid()\'s STE downgrade'),
   faults: z.array(mockFault).optional().describe('driver callbacks made to fail'),
+  failAsChoice: z.array(z.enum(mockCallbacks)).optional()
+    .describe('callbacks whose failure is a fault point: a choice under --faults choice, counted by fail_nth'),
 }).describe('the mock driver\'s knobs');
 
 export const smmuv3 = strictObject({

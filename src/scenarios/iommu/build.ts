@@ -2,7 +2,7 @@
 // alone first, then the scenario threads; teardown runs the epilogue and the automatic
 // cleanup; the §6 invariants are checked at their points (core/checks.ts); the final check
 // wants the driver's module reference back to zero.
-import { iommuChecker } from '../../core/checks.js';
+import { iommuChecker, iommuContractChecker } from '../../core/checks.js';
 import { iommuCoreSwitch } from '../../core/globals.js';
 import { iommuInvariants } from '../../core/invariants.js';
 import { type Patches, patchDiff, patchesText, patchSettingsOf, patchSettingsText, resolvePatches, samePatches, withPatches } from '../../core/patches.js';
@@ -94,7 +94,11 @@ export function iommuProgram(spec: IommuScenarioSpec, threadsOf?: ThreadsOf, inv
       yield* cleanupWorld(w);
     },
     ...(invariants === 'every-step'
-      ? { invariant: (w: IommuWorld) => iommuInvariants(w.deviceList, w.truth) }
+      ? {
+          invariant: (w: IommuWorld) => iommuInvariants(w.deviceList, w.truth),
+          // the driver contracts are checked at their call sites in both modes
+          checker: (w: IommuWorld) => iommuContractChecker(w.deviceList, w.truth),
+        }
       : { checker: (w: IommuWorld) => iommuChecker(w.deviceList, w.truth) }),
     // the booted world is a plain object graph: built once, copied per execution
     snapshot: true,

@@ -50,6 +50,9 @@ export const iommuReleaseOrder = iommuScenario({
   ],
   expect: { pass: true },
   variants: [
+    // the historical orders as the driver contracts see them: ops->free of a domain the hardware
+    // still translates through (old), attach_dev with an old the released RID is no longer on and
+    // the MUST_SUCCEED switch the released device refuses (reversal2022).
     // the modeled drivers (6.18) rely on the core attaching ops->release_domain before
     // release_device; these historical orders never do: the driver is younger than these cores,
     // not a finding. arm-smmu-v3: the released master's STE still translates through D's freed
@@ -57,15 +60,18 @@ export const iommuReleaseOrder = iommuScenario({
     // domain_free() WARNs and keeps D, still on released ep0's device list (leak)
     {
       patches: [{ releaseOrder: 'old' }],
-      expect: { violations: ['invariant', 'use-after-free'] },
-      expectByDriver: { smmuv3: { violations: ['invariant'] }, vtd: { violations: ['warn', 'leak', 'assertion'] } },
+      expect: { violations: ['invariant', 'use-after-free', 'driver-contract'] },
+      expectByDriver: { smmuv3: { violations: ['invariant', 'driver-contract'] }, vtd: { violations: ['warn', 'leak', 'assertion', 'driver-contract'] } },
     },
     {
       patches: [{ releaseOrder: 'reversal2022' }],
-      expect: { violations: ['invariant', 'use-after-free'] },
+      expect: { violations: ['invariant', 'use-after-free', 'driver-contract', 'warn'] },
       // intel-iommu: release_device() clears ep0's context entry while ep0 is still D's member: I3
       // at that write, before VFIO's switch can reach the freed device_domain_info
-      expectByDriver: { smmuv3: { violations: ['invariant', 'null-deref', 'use-after-free'] }, vtd: { violations: ['invariant'] } },
+      expectByDriver: {
+        smmuv3: { violations: ['invariant', 'driver-contract', 'null-deref', 'use-after-free'] },
+        vtd: { violations: ['invariant', 'use-after-free', 'driver-contract'] },
+      },
     },
   ],
 });
@@ -100,7 +106,7 @@ export const iommuReleaseUnlocked = iommuScenario({
       ],
     },
   ],
-  expect: { violations: ['invariant'] },
+  expect: { violations: ['invariant', 'driver-contract'] },
   // the 2022 reversal has its window too (driver state released, still a member): the group holds a
   // released member at a stable point (I3) before VFIO acts. The final order has no window: there
   // the reproducer's wait would never end.
@@ -108,7 +114,7 @@ export const iommuReleaseUnlocked = iommuScenario({
   // table); the reversal's window is the released master itself (VFIO's switch dereferences its
   // cleared dev_iommu_priv: null-deref). intel-iommu: as iommu-release-order's old order
   // (domain_free() keeps D: warn, leak)
-  expectByDriver: { vtd: { violations: ['warn', 'leak', 'assertion'] } },
+  expectByDriver: { vtd: { violations: ['warn', 'leak', 'assertion', 'driver-contract'] } },
   variants: [{ patches: [{ releaseOrder: 'reversal2022' }], expect: { violations: ['invariant'] }, expectByDriver: { smmuv3: { violations: ['null-deref'] } } }],
 });
 
@@ -134,10 +140,10 @@ export const iommuReleaseLastMember = iommuScenario({
     // translates through the freed default domain's table (I5, as on the mock)
     {
       patches: [{ releaseOrder: 'old' }],
-      expect: { violations: ['invariant'] },
+      expect: { violations: ['invariant', 'driver-contract'] },
       // intel-iommu: the group's release frees the default domain with ep0 on it: WARN, kept (leak)
-      expectByDriver: { vtd: { violations: ['warn', 'leak', 'assertion'] } },
+      expectByDriver: { vtd: { violations: ['warn', 'leak', 'assertion', 'driver-contract'] } },
     },
-    { patches: [{ releaseOrder: 'reversal2022' }], expect: { violations: ['invariant'] } },
+    { patches: [{ releaseOrder: 'reversal2022' }], expect: { violations: ['invariant'] }, expectByDriver: { smmuv3: { violations: ['invariant', 'driver-contract'] } } },
   ],
 });

@@ -29,22 +29,29 @@ export const iommuResetPasidIdentity = iommuScenario({
     'resetting_domain only after that: removing PASID 1 asks the query, which still answers group->domain ' +
     '(identity), and the driver puts the RID back on identity: the function is reset while bypassing, ATS aside ' +
     '(I9). Variant resetPrepareOrder=early (resetting_domain set before staging, cleared if staging fails) fixes ' +
-    'it. See docs/FINDINGS.md.',
+    'it; done then re-installs PASID 1 before it clears resetting_domain, and the driver is told the blocking ' +
+    'domain while the RID is on identity (F10\'s done half, a driver-contract report), which resetDoneOrder=early fixes too. ' +
+    'See docs/FINDINGS.md.',
   topology,
   prologue,
   threads: [{ name: 'reset', ops: [{ op: 'reset', dev: 'ep0', expect: 0 }] }],
-  expect: { violations: ['invariant'] },
+  // the driver contract sees F10 at the query: the answer is identity, the RID is on abort
+  expect: { violations: ['invariant', 'driver-contract'] },
   // on arm-smmu-v3 the early order fixes prepare, but done restores PASID 1 while resetting_domain
   // is still set: set_dev_pasid hears the blocking domain and makes the identity RID S1DSS=TERMINATE (I3)
   // intel-iommu: no RID downgrade when the last PASID goes (that half is SMMUv3's), but done hands
   // set_dev_pasid old = the blocking domain and the replace branch reads its DID: F17 (null-deref)
   expectByDriver: { vtd: { violations: ['null-deref'] } },
   variants: [
+    // prepare fixed, done still re-installs PASID 1 with resetting_domain set: the driver hears
+    // the blocking domain while the RID is back on identity (F10's done half)
     {
       patches: [{ resetPrepareOrder: 'early' }],
-      expect: { pass: true },
-      expectByDriver: { smmuv3: { violations: ['invariant'] }, vtd: { violations: ['null-deref'] } },
+      expect: { violations: ['driver-contract'] },
+      expectByDriver: { smmuv3: { violations: ['invariant', 'driver-contract'] }, vtd: { violations: ['null-deref'] } },
     },
+    // (intel-iommu: F17 is not about the query, the fixes leave it)
+    { patches: [{ resetPrepareOrder: 'early', resetDoneOrder: 'early' }], expect: { pass: true }, expectByDriver: { vtd: { violations: ['null-deref'] } } },
   ],
 });
 
@@ -58,7 +65,10 @@ export const iommuResetPasidDetach = iommuScenario({
     'and the driver asks iommu_driver_get_domain_for_dev() what the RID is on. As merged the query answers ' +
     'resetting_domain, the blocking domain, and the RID stays blocked. Variant resetDriverQuery=groupDomain (the ' +
     'query as iommu_get_domain_for_dev() answers, before the series) answers identity, and the driver unblocks ' +
-    'the function in reset (I9): what the query is for (seed 000).',
+    'the function in reset (I9): what the query is for (seed 000). The driver contracts report two things in the ' +
+    'merged order: done re-installs PASID 1 while resetting_domain is still set (F10\'s done half; variant resetDoneOrder=early ' +
+    'fixes it), and a detach during the reset calls remove_dev_pasid with old = S for a PASID prepare already ' +
+    'removed (F22).',
   topology,
   patches: [{ resetPrepareOrder: 'early' }],
   prologue,
@@ -66,9 +76,14 @@ export const iommuResetPasidDetach = iommuScenario({
     { name: 'reset', ops: [{ op: 'reset', dev: 'ep0', expect: 0 }] },
     { name: 'owner', ops: [{ op: 'pasidDetach', dev: 'ep0', domain: 'S', pasid: 1, expect: 0 }] },
   ],
-  expect: { pass: true },
+  // the driver contracts: done's query while it re-installs PASID 1 (F10's done half), and the detach's
+  // remove_dev_pasid told old = S for a PASID prepare already removed (F22)
+  expect: { violations: ['driver-contract'] },
   // arm-smmu-v3: done's PASID restore aborts the identity RID (F10, the done half)
   // intel-iommu: F17 at done, whatever the query answers
-  expectByDriver: { smmuv3: { violations: ['invariant'] }, vtd: { violations: ['null-deref'] } },
-  variants: [{ patches: [{ resetDriverQuery: 'groupDomain' }], expect: { violations: ['invariant'] }, expectByDriver: { vtd: { violations: ['null-deref'] } } }],
+  expectByDriver: { smmuv3: { violations: ['invariant', 'driver-contract'] }, vtd: { violations: ['null-deref', 'driver-contract'] } },
+  variants: [
+    { patches: [{ resetDriverQuery: 'groupDomain' }], expect: { violations: ['invariant', 'driver-contract'] }, expectByDriver: { vtd: { violations: ['null-deref', 'driver-contract'] } } },
+    { patches: [{ resetDoneOrder: 'early' }], expect: { violations: ['driver-contract'] }, expectByDriver: { vtd: { violations: ['null-deref', 'driver-contract'] } } },
+  ],
 });

@@ -36,10 +36,10 @@ export const resetVsDetachSpec: IommuScenarioSpec = {
       ],
     },
   ],
-  expect: { violations: ['warn', 'invariant', 'use-after-free'] },
+  expect: { violations: ['warn', 'invariant', 'use-after-free', 'driver-contract'] },
   // intel-iommu: domain_free() WARNs and keeps a domain still on its device list (the failed
   // nofail detach left ep0 on D), so D is also leaked (docs/FINDINGS.md, Built-ins on VT-d)
-  expectByDriver: { vtd: { violations: ['warn', 'invariant', 'use-after-free', 'leak'] } },
+  expectByDriver: { vtd: { violations: ['warn', 'invariant', 'use-after-free', 'leak', 'driver-contract'] } },
 };
 
 export const iommuResetVsDetach = iommuScenario(resetVsDetachSpec);

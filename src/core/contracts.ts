@@ -1,0 +1,291 @@
+// The driver-boundary contracts (spec core.md §2.8-§2.9, hardware.md §0, §6 H14): what the core
+// promises a driver each time it calls an iommu_ops / iommu_domain_ops callback, checked at the
+// call site, so every driver (mock, smmuv3, vtd) is checked by the same code. Real drivers rely
+// on these promises (arm-smmu-v3 and intel-iommu find the master / dev_pasid to tear down through
+// `old`), so a core path that breaks one runs the driver on a wrong premise and is reported here
+// even when the driver at hand (the mock) would not notice.
+//
+// Two halves:
+// - the call sites: `driverAttachDev()` and friends, which the core calls instead of the op, each
+//   announcing the call (`driverContract()`, sync/check.ts) before it makes it;
+// - the table: `contractSite()`, which the checker (core/checks.ts) consults for each announced
+//   call: what the contract reads (declared, so partial-order reduction sees it) and the check.
+//
+// What each contract reads beyond the caller's own locks is the device's hardware entries (the
+// locations HwTruth.entryReads() names) or, for a domain free, every entry; a contract that only
+// reads the callback's arguments and data the caller's locks protect reads nothing more.
+import type { Device } from '../base/device.js';
+import { describeTranslation, HW_ABORT, type HwTranslation, sameTranslation } from '../hw/translation.js';
+import { type Access, access, type CheckSite, driverContract, type DriverCall, type Gen, lockHeldByMe, type ViolationKind } from '../sync/index.js';
+import { iommuCore } from './globals.js';
+import { devIommuOps } from './dev-iommu.js';
+import { IOMMU_NO_PASID } from './domain-types.js';
+import type { IommuDomain } from './domain.js';
+import type { HwTruth } from './hw-truth.js';
+import type { IommuIotlbGather, MapPagesResult } from './ops.js';
+
+// ---- the call sites ------------------------------------------------------------------------
+
+/** domain->ops->attach_dev(domain, dev, old), its contract checked first */
+export function* driverAttachDev(domain: IommuDomain, dev: Device, old: IommuDomain | null): Gen<number> {
+  yield* driverContract('attach_dev', { domain, dev, old });
+  return yield* domain.ops!.attachDev!(domain, dev, old);
+}
+
+/** domain->ops->set_dev_pasid(domain, dev, pasid, old); on the blocked domain it is remove_dev_pasid */
+export function* driverSetDevPasid(domain: IommuDomain, dev: Device, pasid: number, old: IommuDomain | null): Gen<number> {
+  yield* driverContract('set_dev_pasid', { domain, dev, pasid, old });
+  return yield* domain.ops!.setDevPasid!(domain, dev, pasid, old);
+}
+
+/** domain->ops->map_pages() */
+export function* driverMapPages(
+  domain: IommuDomain,
+  iova: number,
+  paddr: number,
+  pgsize: number,
+  pgcount: number,
+  prot: number,
+): Gen<MapPagesResult> {
+  yield* driverContract('map_pages', { domain, iova, paddr, pgsize, pgcount });
+  return yield* domain.ops!.mapPages!(domain, iova, paddr, pgsize, pgcount, prot);
+}
+
+/** domain->ops->unmap_pages() */
+export function* driverUnmapPages(
+  domain: IommuDomain,
+  iova: number,
+  pgsize: number,
+  pgcount: number,
+  gather: IommuIotlbGather,
+): Gen<number> {
+  yield* driverContract('unmap_pages', { domain, iova, pgsize, pgcount });
+  return yield* domain.ops!.unmapPages!(domain, iova, pgsize, pgcount, gather);
+}
+
+/** domain->ops->free(): nothing may still translate through the domain */
+export function* driverDomainFree(domain: IommuDomain): Gen {
+  yield* driverContract('domain_free', { domain });
+  yield* domain.ops!.free!(domain);
+}
+
+/** ops->release_device() */
+export function* driverReleaseDevice(release: (dev: Device) => Gen, dev: Device, releaseDomain: IommuDomain | null): Gen {
+  yield* driverContract('release_device', { dev, releaseDomain });
+  yield* release(dev);
+}
+
+// ---- the table ---------------------------------------------------------------------------
+
+/** what the contracts read of the system: the hardware truth and where each device's entries are */
+export interface ContractSystem {
+  readonly truth: HwTruth;
+  /** the locations deciding dev's translations (its RID and PASID entries) */
+  entryReads(dev: Device): readonly Access[];
+  /** every hardware entry of every device */
+  readonly allEntries: readonly Access[];
+  /** dev shares a hardware entry with another device (a DMA alias, a bridge's requester ID) */
+  sharesEntries(dev: Device): boolean;
+}
+
+interface Contract {
+  /** what a broken promise is reported as (default driver-contract) */
+  readonly kind?: ViolationKind;
+  /** what the check reads besides the caller's locks */
+  reads(sys: ContractSystem, a: Readonly<Record<string, unknown>>): readonly Access[];
+  /** the first broken promise, in words, or null */
+  check(sys: ContractSystem, a: Readonly<Record<string, unknown>>): string | null;
+}
+
+/** the callbacks and their contracts: one row per callback */
+const contracts: Readonly<Record<string, Contract>> = {
+  // attach_dev(domain, dev, old): group->mutex held (iommu_group_mutex_assert); neither domain
+  // freed; `old` is what the hardware applies to dev's RID right now (drivers tear `old` down:
+  // arm_smmu_attach_prepare() removes the master from old's list, intel-iommu's
+  // device_block_translation() from old's device list). old NULL: the RID is blocked, bypass or
+  // never programmed (what release_device() or firmware leave).
+  attach_dev: {
+    reads: (sys, a) => entriesUnlessOrdered(sys, a.dev as Device),
+    check(sys, a) {
+      const dev = a.dev as Device;
+      const domain = a.domain as IommuDomain;
+      const old = a.old as IommuDomain | null;
+      const m = groupMutexHeld(dev, 'attach_dev') ?? live(domain, 'attach_dev', 'domain') ?? live(old, 'attach_dev', 'old');
+      if (m !== null) return m;
+      // after a failed MUST_SUCCEED switch or revert (the core WARNed) its belief is known wrong
+      if (dev.iommuGroup!.ghostNofailFailed) return null;
+      return oldMatches(sys, dev, null, old, 'attach_dev');
+    },
+  },
+  // set_dev_pasid(domain, dev, pasid, old): group->mutex held; a real PASID below max_pasids;
+  // `old` is what the hardware has for that PASID (NULL: no PASID entry). On the blocked domain
+  // it is remove_dev_pasid(), whose precondition is that something is attached (old non-NULL).
+  set_dev_pasid: {
+    reads: (sys, a) => entriesUnlessOrdered(sys, a.dev as Device),
+    check(sys, a) {
+      const dev = a.dev as Device;
+      const domain = a.domain as IommuDomain;
+      const old = a.old as IommuDomain | null;
+      const pasid = a.pasid as number;
+      const m = groupMutexHeld(dev, 'set_dev_pasid') ?? live(domain, 'set_dev_pasid', 'domain') ?? live(old, 'set_dev_pasid', 'old');
+      if (m !== null) return m;
+      if (pasid === IOMMU_NO_PASID) return `set_dev_pasid(${dev.label}) with IOMMU_NO_PASID`;
+      const max = dev.iommu?.maxPasids ?? 0;
+      if (pasid >= max) return `set_dev_pasid(${dev.label}, pasid ${pasid}) beyond max_pasids ${max}`;
+      const removing = domain === blockedDomainOf(dev);
+      if (removing && old === null) return `remove_dev_pasid(${dev.label}, pasid ${pasid}) with nothing attached (old NULL)`;
+      // a PASID whose rollback failed (the core WARNed) is in no known state until set again
+      if (dev.iommuGroup!.ghostPasidRevertFailed.has(pasid)) return null;
+      return oldMatches(sys, dev, pasid, old, removing ? 'remove_dev_pasid' : 'set_dev_pasid');
+    },
+  },
+  // iommu_driver_get_domain_for_dev(dev) from inside a callback (group->mutex held): drivers
+  // act on the answer as on the domain the RID is attached to (arm_smmu_blocking_set_dev_pasid()
+  // re-attaches it when it is blocked or identity), so it must be what the hardware has for the
+  // RID. Checked in the querying step: every writer of dev's entries holds the group mutex, which
+  // the caller holds.
+  get_domain_for_dev: {
+    reads: () => [],
+    check(sys, a) {
+      const dev = a.dev as Device;
+      const answer = a.answer as IommuDomain | null;
+      if (answer === null || dev.iommuGroup?.ghostNofailFailed === true || sys.sharesEntries(dev)) return null;
+      const now = sys.truth.installed(dev, null);
+      if (now.kind === 'none' || sameTranslation(now, sys.truth.translationOf(answer))) return null;
+      return `iommu_driver_get_domain_for_dev(${dev.label}) answered ${answer.label} but the hardware has its RID on ${describeTranslation(now)}`;
+    },
+  },
+  // map_pages / unmap_pages: a live paging domain, a page size the domain supports, IOVA and
+  // (for map) the physical address aligned to it, at least one page, inside the aperture
+  map_pages: {
+    reads: () => [],
+    check: (_sys, a) => pageArgs(a, 'map_pages', true),
+  },
+  unmap_pages: {
+    reads: () => [],
+    check: (_sys, a) => pageArgs(a, 'unmap_pages', false),
+  },
+  // domain free: no RID or PASID entry of any device translates through it any more
+  domain_free: {
+    reads: (sys) => sys.allEntries,
+    check(sys, a) {
+      const domain = a.domain as IommuDomain;
+      if (domain.freed) return `ops->free(${domain.label}) of a freed domain`;
+      const t = sys.truth.translationOf(domain);
+      if (t.kind !== 'translate' && t.kind !== 'nested') return null;
+      for (const unit of sys.truth.units()) {
+        for (const e of unit.all()) {
+          if (sameTranslation(e.t, t)) {
+            return `ops->free(${domain.label}) while ${unit.name} stream 0x${e.sid.toString(16)} ${e.pasid === null ? 'RID' : `PASID ${e.pasid}`} still translates through it`;
+          }
+        }
+      }
+      return null;
+    },
+  },
+  // release_device(dev): group->mutex held by the caller (iommu_deinit_device()); with a
+  // release_domain the core attached it first (unless the attach was deferred and never made),
+  // so the driver finds the RID on it
+  release_device: {
+    // without a release domain there is nothing to compare: no read, no step
+    reads: (sys, a) => (a.releaseDomain === null ? [] : entriesUnlessOrdered(sys, a.dev as Device)),
+    check(sys, a) {
+      const dev = a.dev as Device;
+      const rd = a.releaseDomain as IommuDomain | null;
+      if (rd === null || dev.iommu?.attachDeferred === true || sys.sharesEntries(dev)) return null;
+      const now = sys.truth.installed(dev, null);
+      if (now.kind === 'none' || sameTranslation(now, sys.truth.translationOf(rd))) return null;
+      return `release_device(${dev.label}) with its RID on ${describeTranslation(now)}, not on the release domain ${rd.label}`;
+    },
+  },
+};
+
+/** the check of one announced driver call, or null when the callback has no contract */
+export function contractSite(sys: ContractSystem, call: DriverCall): CheckSite | null {
+  const c = contracts[call.callback];
+  if (c === undefined) return null;
+  const a = call.args;
+  return { reads: c.reads(sys, a), run: () => c.check(sys, a), kind: c.kind ?? 'driver-contract', fatal: false };
+}
+
+/** the callbacks that have a contract (docs, tests) */
+export const contractCallbacks: readonly string[] = Object.keys(contracts);
+
+/**
+ * What a contract on dev's hardware entries must declare. Every write of a device's entries is
+ * made by a driver callback the core calls with the device's group mutex held (attach_dev,
+ * set_dev_pasid, release_device, the reset hooks), so a caller holding that mutex reads them as
+ * data its lock protects (rt/check.ts, kind 1) and needs no step of its own. The historical
+ * release orders (patch releaseOrder=old or reversal2022) and the unwind of a failed probe call
+ * release_device without it: then, and for a caller without the mutex, the entries are declared.
+ */
+function entriesUnlessOrdered(sys: ContractSystem, dev: Device): readonly Access[] {
+  // the historical orders also clear dev->iommu_group outside the mutex (v5.19's
+  // iommu_group_remove_device()): then the pointer is a read of the contract as well, and the
+  // contract always takes its step (whether it needs one must not hang on an unyielded read)
+  if (iommuCore.patches.releaseOrder !== 'final') return [access(dev, 'iommuGroup'), ...sys.entryReads(dev)];
+  const g = dev.iommuGroup;
+  if (g !== null && lockHeldByMe(g.mutex)) return [];
+  return sys.entryReads(dev);
+}
+
+// ---- the promises --------------------------------------------------------------------------
+
+function groupMutexHeld(dev: Device, cb: string): string | null {
+  const g = dev.iommuGroup;
+  if (g === null) return `${cb}(${dev.label}) for a device with no group`;
+  return lockHeldByMe(g.mutex) ? null : `${cb}(${dev.label}) without ${g.label}->mutex held`;
+}
+
+function live(d: IommuDomain | null, cb: string, what: string): string | null {
+  return d !== null && d.freed ? `${cb}: ${what} ${d.label} is freed` : null;
+}
+
+function blockedDomainOf(dev: Device): IommuDomain | null {
+  // the ops table is static: reading it is reading the driver's text
+  return dev.iommu?.iommuDev == null ? null : devIommuOps(dev).blockedDomain;
+}
+
+/** `old` names what the hardware applies to dev's RID (pasid null) or PASID right now */
+function oldMatches(sys: ContractSystem, dev: Device, pasid: number | null, old: IommuDomain | null, cb: string): string | null {
+  // an entry another device shares (a DMA alias, a bridge's requester ID) shows whichever
+  // device's attachment wrote it last, while `old` is this device's in the core's bookkeeping
+  // (spec core.md §2.9): the hardware cannot say which attachment is this device's
+  if (sys.sharesEntries(dev)) return null;
+  const where = pasid === null ? `${dev.label} RID` : `${dev.label} PASID ${pasid}`;
+  let now: HwTranslation;
+  if (pasid === null) {
+    now = sys.truth.installed(dev, null);
+    // never programmed (firmware's state, a deferred attach): the core's belief is all there is
+    if (now.kind === 'none') return null;
+    if (old === null) {
+      return now.kind === 'abort' || now.kind === 'bypass' ? null : `${cb}: old is NULL but the hardware has ${where} on ${describeTranslation(now)}`;
+    }
+  } else {
+    // no PASID entry is what attaching the blocked domain to a PASID leaves: the same as abort
+    now = sys.truth.installedPasids(dev).get(pasid) ?? HW_ABORT;
+    if (old === null) return now.kind === 'abort' ? null : `${cb}: old is NULL but the hardware has ${where} on ${describeTranslation(now)}`;
+  }
+  const want = sys.truth.translationOf(old);
+  if (sameTranslation(now, want)) return null;
+  return `${cb}: old is ${old.label} (${describeTranslation(want)}) but the hardware has ${where} on ${describeTranslation(now)}`;
+}
+
+function pageArgs(a: Readonly<Record<string, unknown>>, cb: string, withPaddr: boolean): string | null {
+  const d = a.domain as IommuDomain;
+  const iova = a.iova as number;
+  const pgsize = a.pgsize as number;
+  const pgcount = a.pgcount as number;
+  if (d.freed) return `${cb}(${d.label}) of a freed domain`;
+  if (pgsize <= 0 || (pgsize & (pgsize - 1)) !== 0 || (d.pgsizeBitmap & pgsize) === 0) {
+    return `${cb}(${d.label}): page size 0x${pgsize.toString(16)} not in pgsize_bitmap 0x${d.pgsizeBitmap.toString(16)}`;
+  }
+  if (pgcount < 1) return `${cb}(${d.label}): pgcount ${pgcount}`;
+  if (iova % pgsize !== 0) return `${cb}(${d.label}): IOVA 0x${iova.toString(16)} not aligned to 0x${pgsize.toString(16)}`;
+  if (withPaddr && (a.paddr as number) % pgsize !== 0) return `${cb}(${d.label}): paddr 0x${(a.paddr as number).toString(16)} not aligned to 0x${pgsize.toString(16)}`;
+  const last = iova + pgsize * pgcount - 1;
+  if (d.geometry.forceAperture && (iova < d.geometry.apertureStart || last > d.geometry.apertureEnd)) {
+    return `${cb}(${d.label}): [0x${iova.toString(16)}, 0x${last.toString(16)}] outside the aperture`;
+  }
+  return null;
+}
