@@ -72,7 +72,8 @@ describe('DPOR finds every outcome DFS finds on hardware programs', () => {
   for (const [name, p] of [
     ['STE update of a live-safe field (EATS) racing a configuration fill', steProgram((r) => eatsOn(r), true)],
     ['unmap with TLBI', unmapProgram([[tlbiPage]])],
-    ['unmap, ATC_INV before TLBI', unmapProgram([[atcInvPage], [tlbiPage]], true)],
+    // (the ATC_INV-before-TLBI unmap, whose outcomes DPOR gives above, is left out here: DFS
+    // over it took 27 s of the suite)
     ['VT-d in-place PASID replace, caches warm', pasidProgram(true, true)],
   ] as const) {
     it(name, () => {
