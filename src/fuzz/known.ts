@@ -85,6 +85,16 @@ export const builtinKnown: readonly KnownSignature[] = [
     note: 'F11: a function hot-added during a reset with a DMA alias of the reset one reprograms its requester ID',
     replay: { scenario: 'iommu-reset-vs-hotadd-alias', schedule: '1x12.2x27' },
   },
+  {
+    signature: 'driver-contract in driver_attach_dev via dma_map_page: iommu driver contract violated: attach_dev: old is NULL but the hardware has dev:ep0 RID on translate(io_pgtable#N)',
+    note: 'F21: iommu_deferred_attach() does not test attach_deferred again under the mutex; after a reset it attaches again with old = NULL',
+    replay: { scenario: 'iommu-reset-vs-deferred-map', schedule: '1x6.2x14' },
+  },
+  {
+    signature: 'driver-contract in driver_set_dev_pasid via iommu_detach_device_pasid: iommu driver contract violated: remove_dev_pasid: old is domain:D0#N (translate(io_pgtable#N)) but the hardware has dev:ep0 PASID N on abort',
+    note: 'F22: a PASID detached during a reset is removed a second time, with old = the domain prepare already took off',
+    replay: { scenario: 'iommu-reset-pasid-detach', schedule: '1x19.2x2' },
+  },
 ];
 
 export class KnownSet {
