@@ -14,6 +14,7 @@ import type { HwEndpoint } from './endpoint.js';
 import { IoPageTable, ioPgtableTag } from './io-pgtable.js';
 import { StreamTable } from './stream-table.js';
 import type { HwTranslation } from './translation.js';
+import { walkedFreedTable } from './check/dma.js';
 import { deviceDmaAtomic } from './txn/atomic.js';
 import type { HwIommu, TranslationUnit } from './unit.js';
 
@@ -98,6 +99,9 @@ function* tlbOrWalk(unit: StreamTable, table: IoPageTable, iova: number, ep: HwE
  */
 function* dmaThroughHw(unit: HwIommu, ep: HwEndpoint, sid: number, pasid: number | null, iova: number): Gen<DmaResult> {
   const r = yield* deviceDmaAtomic(unit, ep, sid, { pasid, iova, write: true });
+  // H4: the walk read a frame that is no page table any more (a walk cache kept a freed table)
+  const freed = walkedFreedTable(unit.mem, r);
+  if (freed !== null) dmaIsolationViolation(`${ep.label} DMA to IOVA 0x${iova.toString(16)}: ${freed}`);
   switch (r.kind) {
     case 'ok':
       if (r.path.via === 'bypass') return { kind: 'bypass', pa: r.pa };
