@@ -10,6 +10,7 @@ import { iommuSpecOf } from '../src/scenarios/iommu/build.js';
 import { builtinScenarios, findScenario } from '../src/scenarios/registry.js';
 import { scenarioWithDriver } from '../src/scenarios/variants.js';
 import { iommulab } from './support/cli.js';
+import { overrideDmaTests } from './support/override-dma.js';
 
 /** what the CLI run covers (`iommulab check --driver vtd`): thousands of executions */
 const heavy = new Set(['iommu-reset-method-live']);
@@ -37,6 +38,8 @@ function meets(name: string, options: Partial<CheckOptions> = {}): void {
 }
 
 describe('core built-ins on VT-d', () => {
+  overrideDmaTests('vtd');
+
   for (const s of core.filter((x) => !heavy.has(x.name))) {
     it(`${s.name}@vtd meets its expectation`, () => {
       const v = scenarioWithDriver(s, 'vtd');

@@ -37,7 +37,9 @@ const attachOps = new Set(['attach', 'replace', 'pasidAttach', 'pasidReplace']);
  * The device doing DMA the override adds, decided from the scenario (null: it has a `dma` already,
  * or names no PCI function):
  * 1. a PCI function attached (RID or PASID) to a domain the prologue allocates: a DMA to a page
- *    that domain maps, on that RID or PASID. A prologue `map` of it is used, else the override
+ *    that domain maps, on that RID or PASID (two DMAs where a thread unmaps that page: the first
+ *    may fill the caches the unmap must invalidate, the second come after it). A prologue `map`
+ *    of it is used, else the override
  *    maps one page (DMA_IOVA -> DMA_PADDR) right after the domainAlloc, and where a thread frees
  *    the domain, unmaps it just before (iommufd's hwpt destroy unmaps the domain's areas first);
  * 2. else a function with a DMA-API buffer (`dmaMap`): a DMA through it (the DMA-API checks);
@@ -49,14 +51,17 @@ export function dmaThreadFor(spec: IommuScenarioSpec): { prologue: readonly Op[]
   const all = [...prologue, ...spec.threads.flatMap((t) => t.ops), ...(spec.epilogue ?? [])];
   if (all.some((o) => o.op === 'dma')) return null;
   const pci = new Set((spec.topology.pci ?? []).map((p) => p.name));
-  const thread = (dma: Op): ThreadSpec => ({ name: DMA_THREAD, ops: [{ ...dma, expect: ANY_OUTCOME }] });
+  const thread = (dma: Op, twice = false): ThreadSpec => ({ name: DMA_THREAD, ops: (twice ? [dma, dma] : [dma]).map((x) => ({ ...x, expect: ANY_OUTCOME })) });
+  // a thread unmaps the page: two DMAs (the first may fill the caches the unmap must invalidate, the second come after it)
+  const unmapped = (domain: string, iova: number): boolean =>
+    spec.threads.some((t) => t.ops.some((x) => x.op === 'unmap' && x.domain === domain && x.iova <= iova && iova < x.iova + x.size));
   for (const o of all) {
     if (!attachOps.has(o.op) || !('domain' in o) || !('dev' in o) || o.domain === undefined || !pci.has(o.dev)) continue;
     const domain = o.domain;
     const pasid = (o.op === 'pasidAttach' || o.op === 'pasidReplace') ? o.pasid : undefined;
     const at = (iova: number): Op => ({ op: 'dma', dev: o.dev, iova, ...(pasid === undefined ? {} : { pasid }) });
     const mapped = prologue.find((p) => p.op === 'map' && p.domain === domain);
-    if (mapped !== undefined && mapped.op === 'map') return { prologue, threads: spec.threads, thread: thread(at(mapped.iova)) };
+    if (mapped !== undefined && mapped.op === 'map') return { prologue, threads: spec.threads, thread: thread(at(mapped.iova), unmapped(domain, mapped.iova)) };
     const alloc = prologue.findIndex((p) => p.op === 'domainAlloc' && p.domain === domain);
     if (alloc < 0) continue;
     const map: Op = { op: 'map', domain, iova: DMA_IOVA, paddr: DMA_PADDR, size: 0x1000 };
