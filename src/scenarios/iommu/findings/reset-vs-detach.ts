@@ -41,11 +41,11 @@ export const resetVsDetachSpec: IommuScenarioSpec = {
   expect: { violations: ['warn', 'invariant', 'use-after-free', 'driver-contract'] },
   // intel-iommu: domain_free() WARNs and keeps a domain still on its device list (the failed
   // nofail detach left ep0 on D), so D is also leaked (docs/FINDINGS.md, Built-ins on VT-d)
-  // On arm-smmu-v3 the DMA --driver adds after the reset walks D's freed table, which done
+  // On both drivers the DMA --driver adds after the reset walks D's freed table, which done
   // re-attached (dma-isolation, H4: F1's consequence for the device)
   expectByDriver: {
     smmuv3: { violations: ['warn', 'invariant', 'use-after-free', 'driver-contract', 'dma-isolation'] },
-    vtd: { violations: ['warn', 'invariant', 'use-after-free', 'leak', 'driver-contract'] },
+    vtd: { violations: ['warn', 'invariant', 'use-after-free', 'leak', 'driver-contract', 'dma-isolation'] },
   },
 };
 
