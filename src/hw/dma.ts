@@ -123,9 +123,9 @@ function isolation(unit: HwIommu, ep: HwEndpoint, iova: number, pa: number, via:
   const page = unit.mem.pageAt(pa);
   const owner = page.owner;
   if (owner.kind === 'dma' || (owner.kind === 'user' && page.pins > 0)) return;
-  const what =
-    owner.kind === 'user' ? `${owner.tag}, which no mapping pins any more (its user got it back after the unmap)` :
-    owner.kind === 'free' ? 'a free page' :
-    `${owner.kind} memory (${owner.tag})`;
-  dmaIsolationViolation(`${ep.label} DMA to IOVA 0x${iova.toString(16)} reached 0x${pa.toString(16)} through the ${via === 'tlb' ? 'IOTLB' : via === 'atc' ? "device's ATC" : 'page-table walk'} of ${unit.name}: ${what}`);
+  let what = `${owner.kind} memory (${owner.tag})`;
+  if (owner.kind === 'user') what = `${owner.tag}, which no mapping pins any more (its user got it back after the unmap)`;
+  else if (owner.kind === 'free') what = 'a free page';
+  const through = via === 'tlb' ? 'the IOTLB' : via === 'atc' ? 'the device\'s ATC' : 'a page-table walk';
+  dmaIsolationViolation(`${ep.label} DMA to IOVA 0x${iova.toString(16)} reached 0x${pa.toString(16)} through ${through} of ${unit.name}: ${what}`);
 }

@@ -92,7 +92,11 @@ export interface UnmapWorld {
  * A strict unmap (PTE clear, then the driver's command batches, each with a CMD_SYNC) racing a DMA
  * to the page, whose translation the TLB (and with ATS the ATC) already holds.
  */
-export function unmapProgram(batches: ReadonlyArray<readonly SmmuCmd[]>, ats = false, dma: DmaFn = deviceDma): HwProgram<UnmapWorld> {
+export function unmapProgram(
+  batches: ReadonlyArray<readonly SmmuCmd[]>,
+  ats = false,
+  dma: DmaFn = deviceDma,
+): HwProgram<UnmapWorld> {
   return {
     setup: () => {
       const r = smmuRig(5, { ats, linear: true });

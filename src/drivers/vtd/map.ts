@@ -71,7 +71,8 @@ export function* intelIommuTlbSync(domain: IommuDomain, gather: IommuIotlbGather
   const vg = gather as VtdGather;
   const freelist = vg.freelist ?? [];
   // patch mockNoIotlbInvalidate: a driver that forgets its flush (the tables it detached are still freed)
-  if (gather.start <= gather.end && !iommuCore.patches.mockNoIotlbInvalidate) yield* cacheTagFlushRange(d, gather.start, gather.end, freelist.length === 0);
+  const skip = iommuCore.patches.mockNoIotlbInvalidate;
+  if (gather.start <= gather.end && !skip) yield* cacheTagFlushRange(d, gather.start, gather.end, freelist.length === 0);
   vg.freelist = [];
   const mem = deref(d.pt, 'dmar_domain->pt').mem;
   for (const pfn of freelist) yield* freePages(mem, pfn);

@@ -77,7 +77,9 @@ export function* tlbWalk(w: TlbWalk, iova: number, ctx: DmaCtx, m: TxnMode, path
   const fmt = w.fmt;
   for (let l = level; l < fmt.levels; l++) {
     if (m.stepped) yield* hwStep(w.mem.page(frame), entryField(tableIndex(iova, levelShift(fmt, l))), 'dma', 'ptw_read');
-    else if (m.reads !== undefined) m.reads.push({ obj: w.mem.page(frame), field: entryField(tableIndex(iova, levelShift(fmt, l))) });
+    else if (m.reads !== undefined) {
+      m.reads.push({ obj: w.mem.page(frame), field: entryField(tableIndex(iova, levelShift(fmt, l))) });
+    }
     walkLevel(w.mem, fmt, frame, l, iova, read);
     path.tables.push(frame);
     if (read.bad && path.badTable < 0) path.badTable = frame;

@@ -46,12 +46,23 @@ const attachOps = new Set(['attach', 'replace', 'pasidAttach', 'pasidReplace']);
  * 3. else the first PCI function an operation names: a DMA to DMA_IOVA (what its default domain
  *    gives: a fault, or bypass on identity).
  */
-export function dmaThreadFor(spec: IommuScenarioSpec): { prologue: readonly Op[]; threads: readonly ThreadSpec[]; thread: ThreadSpec } | null {
+export interface OverrideDma {
+  /** the prologue and threads with the operations the DMA needs (a map, an unmap before a free) */
+  readonly prologue: readonly Op[];
+  readonly threads: readonly ThreadSpec[];
+  /** the DMA, as a thread of its own (its operations go elsewhere for a DMA at a chosen point) */
+  readonly thread: ThreadSpec;
+}
+
+export function dmaThreadFor(spec: IommuScenarioSpec): OverrideDma | null {
   const prologue = spec.prologue ?? [];
   const all = [...prologue, ...spec.threads.flatMap((t) => t.ops), ...(spec.epilogue ?? [])];
   if (all.some((o) => o.op === 'dma')) return null;
   const pci = new Set((spec.topology.pci ?? []).map((p) => p.name));
-  const thread = (dma: Op, twice = false): ThreadSpec => ({ name: DMA_THREAD, ops: (twice ? [dma, dma] : [dma]).map((x) => ({ ...x, expect: ANY_OUTCOME })) });
+  const thread = (dma: Op, twice = false): ThreadSpec => ({
+    name: DMA_THREAD,
+    ops: (twice ? [dma, dma] : [dma]).map((x) => ({ ...x, expect: ANY_OUTCOME })),
+  });
   // a thread unmaps the page: two DMAs (the first may fill the caches the unmap must invalidate, the second come after it)
   const unmapped = (domain: string, iova: number): boolean =>
     spec.threads.some((t) => t.ops.some((x) => x.op === 'unmap' && x.domain === domain && x.iova <= iova && iova < x.iova + x.size));
@@ -61,7 +72,9 @@ export function dmaThreadFor(spec: IommuScenarioSpec): { prologue: readonly Op[]
     const pasid = (o.op === 'pasidAttach' || o.op === 'pasidReplace') ? o.pasid : undefined;
     const at = (iova: number): Op => ({ op: 'dma', dev: o.dev, iova, ...(pasid === undefined ? {} : { pasid }) });
     const mapped = prologue.find((p) => p.op === 'map' && p.domain === domain);
-    if (mapped !== undefined && mapped.op === 'map') return { prologue, threads: spec.threads, thread: thread(at(mapped.iova), unmapped(domain, mapped.iova)) };
+    if (mapped !== undefined && mapped.op === 'map') {
+      return { prologue, threads: spec.threads, thread: thread(at(mapped.iova), unmapped(domain, mapped.iova)) };
+    }
     const alloc = prologue.findIndex((p) => p.op === 'domainAlloc' && p.domain === domain);
     if (alloc < 0) continue;
     const map: Op = { op: 'map', domain, iova: DMA_IOVA, paddr: DMA_PADDR, size: 0x1000 };
