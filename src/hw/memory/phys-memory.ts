@@ -121,7 +121,11 @@ export class PhysMemory extends KObject {
   /** take a free block of 2^order frames off the free lists or the top; null when out of memory */
   takeBlock(order: number): number | null {
     const list = this.freeLists[order];
-    if (list !== undefined && list.length > 0) return list.pop()!;
+    // (a free single page reserved meanwhile is not handed out)
+    while (list !== undefined && list.length > 0) {
+      const head = list.pop()!;
+      if (order > 0 || !this.reserved.has(head)) return head;
+    }
     const size = 2 ** order;
     let head = Math.ceil(this.top / size) * size;
     // never over a buffer reserved for the scenario (reserve())

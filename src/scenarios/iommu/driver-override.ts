@@ -33,6 +33,14 @@ const ANY_OUTCOME = [0, -EFAULT, -EIO, -ENODEV, -ENOENT];
 
 const attachOps = new Set(['attach', 'replace', 'pasidAttach', 'pasidReplace']);
 
+export interface OverrideDma {
+  /** the prologue and threads with the operations the DMA needs (a map, an unmap before a free) */
+  readonly prologue: readonly Op[];
+  readonly threads: readonly ThreadSpec[];
+  /** the DMA, as a thread of its own (its operations go elsewhere for a DMA at a chosen point) */
+  readonly thread: ThreadSpec;
+}
+
 /**
  * The device doing DMA the override adds, decided from the scenario (null: it has a `dma` already,
  * or names no PCI function):
@@ -46,14 +54,6 @@ const attachOps = new Set(['attach', 'replace', 'pasidAttach', 'pasidReplace']);
  * 3. else the first PCI function an operation names: a DMA to DMA_IOVA (what its default domain
  *    gives: a fault, or bypass on identity).
  */
-export interface OverrideDma {
-  /** the prologue and threads with the operations the DMA needs (a map, an unmap before a free) */
-  readonly prologue: readonly Op[];
-  readonly threads: readonly ThreadSpec[];
-  /** the DMA, as a thread of its own (its operations go elsewhere for a DMA at a chosen point) */
-  readonly thread: ThreadSpec;
-}
-
 export function dmaThreadFor(spec: IommuScenarioSpec): OverrideDma | null {
   const prologue = spec.prologue ?? [];
   const all = [...prologue, ...spec.threads.flatMap((t) => t.ops), ...(spec.epilogue ?? [])];

@@ -26,7 +26,7 @@ import { DMA_MAPPING_ERROR, dmaMapPage, dmaUnmapPage } from '../../dma/dma-iommu
 import { dmaAccess } from '../../hw/dma.js';
 import { IOMMU_READ, IOMMU_WRITE } from '../../hw/io-pgtable.js';
 import { PAGE_SIZE } from '../../hw/memory/page.js';
-import { PhysMemory } from '../../hw/memory/phys-memory.js';
+import { type PageOwner, pageOwner, PhysMemory } from '../../hw/memory/phys-memory.js';
 import { isPciDev } from '../../pci/pci.js';
 import { pciResetFunctionWith, resetMethodStore } from '../../pci/reset.js';
 import {
@@ -230,6 +230,8 @@ export function* runOp(w: IommuWorld, op: Op): Gen<number> {
       const dev = deviceNamed(w, op.dev);
       // the DMA API is used by the driver bound to the device: none bound, not issued
       if (!(yield* ledgerLoad(L.bind(dev)))) return -ENODEV;
+      const mem = physMemoryOf(w);
+      if (mem !== null) yield* claimBuffer(mem, op.paddr, op.size ?? PAGE_SIZE, pageOwner('dma', `DMA-API buffer of ${op.dev}`));
       const size = op.size ?? 4096;
       const addr = yield* dmaMapPage(dev, op.paddr, size);
       // the kernel returns DMA_MAPPING_ERROR and no errno, whatever failed inside (docs/SCENARIOS.md)
@@ -296,7 +298,23 @@ function* pinUserPages(mem: PhysMemory, paddr: number, size: number, by: 1 | -1)
   for (let pa = paddr - (paddr % PAGE_SIZE); pa < paddr + size; pa += PAGE_SIZE) {
     const page = mem.pageAt(pa);
     const site = yield* hwStep(page, 'pins', 'write', by > 0 ? 'pin_user_pages' : 'unpin_user_pages');
+    // a page the description did not name (a program issuing operations itself): the user's from now
+    if (by > 0 && page.block === null) mem.reserve(page.pfn, pageOwner('user', `user page 0x${pa.toString(16)}`));
     page.pins = Math.max(0, page.pins + by);
+    hwStepDone(site);
+  }
+}
+
+/**
+ * A DMA-API buffer the description did not name (world.ts reserves the ones it names): the
+ * driver's from its dma_map, in a step on each page (what a DMA's isolation check reads)
+ */
+function* claimBuffer(mem: PhysMemory, paddr: number, size: number, owner: PageOwner): Gen {
+  for (let pa = paddr - (paddr % PAGE_SIZE); pa < paddr + size; pa += PAGE_SIZE) {
+    const page = mem.pageAt(pa);
+    if (page.block !== null) continue;
+    const site = yield* hwStep(page, 'pins', 'write', 'dma_buffer');
+    if (page.block === null) mem.reserve(page.pfn, owner);
     hwStepDone(site);
   }
 }
