@@ -80,7 +80,8 @@ describe('scenario descriptions are validated', () => {
   test('overrideDma names a thread of the scenario and one of its operations', () => {
     const base = reachers['bus_iommu_probe:pci:phase2']!;
     const thread = base.threads[0]!.name;
-    assert.throws(() => iommuScenario({ ...base, overrideDma: { thread: `${thread}x`, after: 0 } }), /overrideDma\.thread: no thread/);
+    const misnamed = { ...base, overrideDma: { thread: `${thread}x`, after: 0 } };
+    assert.throws(() => iommuScenario(misnamed), /overrideDma\.thread: no thread/);
     assert.throws(() => iommuScenario({ ...base, overrideDma: { thread, after: 99 } }), /overrideDma\.after: thread .* has \d+ operation/);
     assert.doesNotThrow(() => iommuScenario({ ...base, overrideDma: { thread, after: 0 } }));
   });
