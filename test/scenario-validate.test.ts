@@ -82,7 +82,8 @@ describe('scenario descriptions are validated', () => {
     const thread = base.threads[0]!.name;
     const misnamed = { ...base, overrideDma: { thread: `${thread}x`, after: 0 } };
     assert.throws(() => iommuScenario(misnamed), /overrideDma\.thread: no thread/);
-    assert.throws(() => iommuScenario({ ...base, overrideDma: { thread, after: 99 } }), /overrideDma\.after: thread .* has \d+ operation/);
+    const beyond = { ...base, overrideDma: { thread, after: 99 } };
+    assert.throws(() => iommuScenario(beyond), /overrideDma\.after: thread .* has \d+ operation/);
     assert.doesNotThrow(() => iommuScenario({ ...base, overrideDma: { thread, after: 0 } }));
   });
 
