@@ -299,7 +299,7 @@ function* pinUserPages(mem: PhysMemory, paddr: number, size: number, by: 1 | -1)
     const page = mem.pageAt(pa);
     const site = yield* hwStep(page, 'pins', 'write', by > 0 ? 'pin_user_pages' : 'unpin_user_pages');
     // a page the description did not name (a program issuing operations itself): the user's from now
-    if (by > 0 && page.block === null) mem.reserve(page.pfn, pageOwner('user', `user page 0x${pa.toString(16)}`));
+    if (by > 0 && page.block === null && page.pfn < mem.frames) mem.reserve(page.pfn, pageOwner('user', `user page 0x${pa.toString(16)}`));
     page.pins = Math.max(0, page.pins + by);
     hwStepDone(site);
   }
@@ -312,7 +312,7 @@ function* pinUserPages(mem: PhysMemory, paddr: number, size: number, by: 1 | -1)
 function* claimBuffer(mem: PhysMemory, paddr: number, size: number, owner: PageOwner): Gen {
   for (let pa = paddr - (paddr % PAGE_SIZE); pa < paddr + size; pa += PAGE_SIZE) {
     const page = mem.pageAt(pa);
-    if (page.block !== null) continue;
+    if (page.block !== null || page.pfn >= mem.frames) continue;
     const site = yield* hwStep(page, 'pins', 'write', 'dma_buffer');
     if (page.block === null) mem.reserve(page.pfn, owner);
     hwStepDone(site);

@@ -139,7 +139,8 @@ function reserveBuffers(mem: PhysMemory, spec: IommuScenarioSpec): void {
     const size = op.op === 'map' ? op.size : (op.size ?? PAGE_SIZE);
     for (let pa = op.paddr - (op.paddr % PAGE_SIZE); pa < op.paddr + size; pa += PAGE_SIZE) {
       const pfn = pa / PAGE_SIZE;
-      if (mem.ownerOf(pfn).kind !== 'free') continue;
+      // (an address beyond the machine's memory is no page anyone owns: a DMA landing there is reported)
+      if (pfn >= mem.frames || mem.ownerOf(pfn).kind !== 'free') continue;
       const owner = op.op === 'map' ? pageOwner('user', `user page 0x${pa.toString(16)}`) : pageOwner('dma', `DMA-API buffer of ${op.dev}`);
       mem.reserve(pfn, owner);
     }
