@@ -16,7 +16,9 @@
 // reads the callback's arguments and data the caller's locks protect reads nothing more.
 import type { Device } from '../base/device.js';
 import { describeTranslation, HW_ABORT, type HwTranslation, sameTranslation } from '../hw/translation.js';
-import { type Access, access, type CheckSite, driverContract, type DriverCall, type Gen, lockHeldByMe, type ViolationKind } from '../sync/index.js';
+import { describeStale, staleReads, staleTranslations } from '../hw/check/stale.js';
+import type { HwIommu } from '../hw/unit.js';
+import { type Access, access, type CheckSite, driverContract, driverContractSettled, type DriverCall, type Gen, lockHeldByMe, type ViolationKind } from '../sync/index.js';
 import { iommuCore } from './globals.js';
 import { devIommuOps } from './dev-iommu.js';
 import { IOMMU_NO_PASID } from './domain-types.js';
@@ -69,6 +71,16 @@ export function* driverDomainFree(domain: IommuDomain): Gen {
   yield* domain.ops!.free!(domain);
 }
 
+/**
+ * iommu_unmap()'s iommu_iotlb_sync() returned: H2 over [start, last] (the gathered range). A step
+ * of its own when a translation through the domain has caches to check, re-declared if what it
+ * reads moved before it ran.
+ */
+export function* unmapSynced(domain: IommuDomain, start: number, last: number): Gen {
+  if (start > last) return;
+  yield* driverContractSettled('iotlb_sync', { domain, start, last });
+}
+
 /** ops->release_device() */
 export function* driverReleaseDevice(release: (dev: Device) => Gen, dev: Device, releaseDomain: IommuDomain | null): Gen {
   yield* driverContract('release_device', { dev, releaseDomain });
@@ -86,6 +98,8 @@ export interface ContractSystem {
   readonly allEntries: readonly Access[];
   /** dev shares a hardware entry with another device (a DMA alias, a bridge's requester ID) */
   sharesEntries(dev: Device): boolean;
+  /** every device of the program */
+  readonly devices: readonly Device[];
 }
 
 interface Contract {
@@ -183,6 +197,28 @@ const contracts: Readonly<Record<string, Contract>> = {
       return null;
     },
   },
+  // H2 (hardware.md §6): iommu_unmap()'s iotlb_sync returned, so the driver's invalidations of
+  // the unmapped range and their fences (arm-smmu-v3's TLBI + CMD_SYNC then ATC_INV + CMD_SYNC,
+  // intel-iommu's cache-tag flush and wait descriptor) are done: no IOTLB, walk cache, config
+  // cache or ATC entry of a device attached to the domain may still translate the range other
+  // than the tables do. Checked where the spec states it (after the return) rather than inside
+  // the fence's step: a driver that forgets its invalidation issues no fence at all. Units with
+  // caches of their own only (SMMUv3, VT-d); the mock's IOTLB has its own H2 (checks.ts).
+  iotlb_sync: {
+    kind: 'stale-translation',
+    reads: (sys, a) => staleSites(sys, a, true).reads,
+    check(sys, a) {
+      const out: string[] = [];
+      for (const s of staleSites(sys, a, false).sites) {
+        for (const h of staleTranslations(s.unit, s.dev.ep, s.sid, s.pasid, a.start as number, a.last as number, STALE_MAX_PAGES)) {
+          out.push(describeStale(s.unit, s.sid, s.pasid, h));
+        }
+      }
+      if (out.length === 0) return null;
+      const d = a.domain as IommuDomain;
+      return `H2: iommu_unmap(${d.label}, IOVA 0x${(a.start as number).toString(16)}-0x${(a.last as number).toString(16)}) synced its IOTLB but ${out.join('; ')}`;
+    },
+  },
   // release_device(dev): group->mutex held by the caller (iommu_deinit_device()); with a
   // release_domain the core attached it first (unless the attach was deferred and never made),
   // so the driver finds the RID on it
@@ -206,6 +242,44 @@ export function contractSite(sys: ContractSystem, call: DriverCall): CheckSite |
   if (c === undefined) return null;
   const a = call.args;
   return { reads: c.reads(sys, a), run: () => c.check(sys, a), kind: c.kind ?? 'driver-contract', fatal: false };
+}
+
+/** pages of an unmapped range H2 probes (a larger unmap is checked on its first ones) */
+const STALE_MAX_PAGES = 64;
+
+interface StaleSite {
+  readonly dev: Device;
+  readonly unit: HwIommu;
+  readonly sid: number;
+  readonly pasid: number | null;
+}
+
+/**
+ * The (device, PASID) translations through `a.domain` on a unit with caches of its own, and what
+ * checking them reads: every such device's entries (which say whether it is attached) and, per
+ * translation, what staleTranslations() reads (staleReads()).
+ */
+function staleSites(sys: ContractSystem, a: Readonly<Record<string, unknown>>, withReads: boolean): { sites: StaleSite[]; reads: Access[] } {
+  const sites: StaleSite[] = [];
+  const reads: Access[] = [];
+  const domain = a.domain as IommuDomain;
+  if (sys.truth.dmaPath === undefined) return { sites, reads };
+  let want: HwTranslation | null = null;
+  for (const dev of sys.devices) {
+    const path = sys.truth.dmaPath(dev);
+    if (path === null || !('transact' in path.unit)) continue;
+    const unit = path.unit as HwIommu;
+    if (withReads) for (const r of sys.entryReads(dev)) reads.push(r);
+    want ??= sys.truth.translationOf(domain);
+    const on: (number | null)[] = [];
+    if (sameTranslation(sys.truth.installed(dev, null), want)) on.push(null);
+    for (const [pasid, t] of sys.truth.installedPasids(dev)) if (sameTranslation(t, want)) on.push(pasid);
+    for (const pasid of on) {
+      sites.push({ dev, unit, sid: path.sid, pasid });
+      if (withReads) staleReads(unit, dev.ep, path.sid, pasid, a.start as number, a.last as number, reads, STALE_MAX_PAGES);
+    }
+  }
+  return { sites, reads };
 }
 
 /** the callbacks that have a contract (docs, tests) */

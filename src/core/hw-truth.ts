@@ -19,4 +19,6 @@ export interface HwTruth {
   units(): readonly TranslationUnit[];
   /** the locations deciding what dev's RID and PASIDs translate through (TranslationUnit.entryReads) */
   entryReads(dev: Device): readonly Access[];
+  /** the unit dev's DMA goes through and its (first) stream ID, null without one (cache checks: H2) */
+  dmaPath?(dev: Device): { readonly unit: TranslationUnit; readonly sid: number } | null;
 }

@@ -4,7 +4,7 @@ import { BUG_ON, EINVAL, ENODEV, type Gen, WARN_ON } from '../sync/index.js';
 import { bit, ffs, fls, genmask, isAligned } from './bits.js';
 import { __IOMMU_DOMAIN_PAGING, IOMMU_DOMAIN_BLOCKED, IOMMU_DOMAIN_IDENTITY } from './domain-types.js';
 import type { IommuDomain } from './domain.js';
-import { driverMapPages, driverUnmapPages } from './contracts.js';
+import { driverMapPages, driverUnmapPages, unmapSynced } from './contracts.js';
 import { type IommuIotlbGather, iommuIotlbGatherInit } from './ops.js';
 
 /** iommu_pgsize(): the largest usable page size and how many of them to map in one call */
@@ -112,7 +112,10 @@ export function* iommuIotlbSync(domain: IommuDomain, gather: IommuIotlbGather): 
 export function* iommuUnmap(domain: IommuDomain, iova: number, size: number): Gen<number> {
   const gather = iommuIotlbGatherInit();
   const ret = yield* __iommuUnmap(domain, iova, size, gather);
+  const { start, end } = gather;
   yield* iommuIotlbSync(domain, gather);
+  // H2: the range is invalidated and fenced once iotlb_sync returns
+  yield* unmapSynced(domain, start, end);
   return ret;
 }
 

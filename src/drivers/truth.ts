@@ -49,6 +49,11 @@ export class SeamTruth implements HwTruth {
     return this.unitList;
   }
 
+  dmaPath(dev: Device): { readonly unit: TranslationUnit; readonly sid: number } | null {
+    const path = this.machine.pathOf(dev.ep);
+    return path.unit === null ? null : { unit: path.unit, sid: path.sids[0] ?? 0 };
+  }
+
   entryReads(dev: Device): readonly Access[] {
     const path = this.machine.pathOf(dev.ep);
     const unit = path.unit;

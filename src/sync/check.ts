@@ -59,3 +59,38 @@ export function driverContractNow(callback: string, args: Readonly<Record<string
   const site = checker.contract({ callback, args });
   if (site !== null) exec.runCheck(site);
 }
+
+function sameReads(a: readonly Access[], b: readonly Access[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i]!.obj.oid !== b[i]!.obj.oid || a[i]!.field !== b[i]!.field) return false;
+  return true;
+}
+
+/**
+ * A contract point whose reads depend on the state (a check of what caches hold: which entries,
+ * lines and table words it reads follows from what they contain): as `driverContract()`, but the
+ * step re-asks the checker for the site and, when the reads moved (a write between the yield and
+ * the step changed what the check would look at), declares the new set and yields again, so the
+ * check that runs read only what its step declared (txn/atomic.ts does the same for a DMA).
+ */
+export function* driverContractSettled(callback: string, args: Readonly<Record<string, unknown>>): Gen {
+  const exec = current;
+  const checker = exec.checker;
+  if (checker === null || checker.contract === undefined) return;
+  let site = checker.contract({ callback, args });
+  for (;;) {
+    if (site === null) return;
+    if (site.reads.length === 0) {
+      exec.runCheck(site);
+      return;
+    }
+    if (exec.tracing) exec.noteSite();
+    yield { kind: OpKind.Yield, obj: null, field: null, verb: `contract:${callback}`, reads: site.reads };
+    const now = checker.contract({ callback, args });
+    if (now !== null && sameReads(site.reads, now.reads)) {
+      exec.runCheck(now);
+      return;
+    }
+    site = now;
+  }
+}

@@ -32,4 +32,4 @@ export {
   xaReserve,
   xaStore,
 } from './xarray.js';
-export { access, type Access, type Checker, type CheckSite, driverContract, driverContractNow, type DriverCall, type ViolationKind, lockFree, lockHeldByMe, type Op, OpKind } from './check.js';
+export { access, type Access, type Checker, type CheckSite, driverContract, driverContractNow, driverContractSettled, type DriverCall, type ViolationKind, lockFree, lockHeldByMe, type Op, OpKind } from './check.js';

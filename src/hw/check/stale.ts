@@ -6,6 +6,9 @@ import type { HwEndpoint } from '../endpoint.js';
 import type { HwTranslation } from '../translation.js';
 import { sameTranslation } from '../translation.js';
 import { deviceDmaProbe } from '../txn/device.js';
+import { dmaReads } from '../txn/atomic.js';
+import { MODE_FRESH } from '../txn/mode.js';
+import type { Access } from '../../sync/index.js';
 import type { DmaResult } from '../txn/txn.js';
 import type { HwIommu } from '../unit.js';
 import { sameWord, type Words } from '../smmuv3/entry-update.js';
@@ -48,6 +51,44 @@ export function staleTranslations(
       if (pa === null) continue;
       const fresh = deviceDmaProbe(unit, ep, sid, { pasid, iova, write }, true);
       if (reached(fresh) !== pa) out.push({ iova, write, now, fresh });
+    }
+  }
+  return out;
+}
+
+/**
+ * What `staleTranslations()` with the same arguments reads, for a check that declares its reads:
+ * per page and direction, what a DMA would look up now (the function, its ATC, the unit's caches,
+ * entries and walk: txn/atomic.ts's `dmaReads()`) and what the fresh walk from memory reads.
+ * Duplicates dropped. The set depends on the state: a caller re-reads it in the step it checks in.
+ */
+export function staleReads(
+  unit: HwIommu,
+  ep: HwEndpoint,
+  sid: number,
+  pasid: number | null,
+  start: number,
+  last: number,
+  out: Access[],
+  maxPages = 4096,
+): Access[] {
+  const seen = new Set<string>(out.map((a) => `${a.obj.oid}/${a.field}`));
+  const add = (a: Access): void => {
+    const k = `${a.obj.oid}/${a.field}`;
+    if (seen.has(k)) return;
+    seen.add(k);
+    out.push(a);
+  };
+  const first = Math.floor(start / 4096);
+  const end = Math.min(Math.floor(last / 4096), first + maxPages - 1);
+  for (let p = first; p <= end; p++) {
+    for (const write of [false, true]) {
+      const iova = p * 4096;
+      for (const a of dmaReads(unit, ep, sid, { pasid, iova, write }).reads) add(a);
+      if (ep.inReset) continue;
+      const reads: Access[] = [];
+      unit.probeWith({ sid, pasid, iova, write, at: 'untranslated' }, { ...MODE_FRESH, reads });
+      for (const a of reads) add(a);
     }
   }
   return out;
