@@ -18,6 +18,9 @@ import type { Device } from '../base/device.js';
 import { describeTranslation, HW_ABORT, type HwTranslation, sameTranslation } from '../hw/translation.js';
 import { describeStale, staleReads, staleTranslations } from '../hw/check/stale.js';
 import type { HwIommu } from '../hw/unit.js';
+import { smmuTagProblems, staleTagOwners, vtdTagProblems } from '../hw/check/tags.js';
+import { Smmuv3 } from '../hw/smmuv3/smmu.js';
+import { VtdUnit } from '../hw/vtd/vtd.js';
 import { type Access, access, type CheckSite, driverContract, driverContractSettled, type DriverCall, type Gen, lockHeldByMe, type ViolationKind } from '../sync/index.js';
 import { iommuCore } from './globals.js';
 import { devIommuOps } from './dev-iommu.js';
@@ -31,13 +34,17 @@ import type { IommuIotlbGather, MapPagesResult } from './ops.js';
 /** domain->ops->attach_dev(domain, dev, old), its contract checked first */
 export function* driverAttachDev(domain: IommuDomain, dev: Device, old: IommuDomain | null): Gen<number> {
   yield* driverContract('attach_dev', { domain, dev, old });
-  return yield* domain.ops!.attachDev!(domain, dev, old);
+  const ret = yield* domain.ops!.attachDev!(domain, dev, old);
+  if (ret === 0) yield* driverContractSettled('tags_installed', { dev, after: 'attach_dev' });
+  return ret;
 }
 
 /** domain->ops->set_dev_pasid(domain, dev, pasid, old); on the blocked domain it is remove_dev_pasid */
 export function* driverSetDevPasid(domain: IommuDomain, dev: Device, pasid: number, old: IommuDomain | null): Gen<number> {
   yield* driverContract('set_dev_pasid', { domain, dev, pasid, old });
-  return yield* domain.ops!.setDevPasid!(domain, dev, pasid, old);
+  const ret = yield* domain.ops!.setDevPasid!(domain, dev, pasid, old);
+  if (ret === 0) yield* driverContractSettled('tags_installed', { dev, after: 'set_dev_pasid' });
+  return ret;
 }
 
 /** domain->ops->map_pages() */
@@ -197,6 +204,25 @@ const contracts: Readonly<Record<string, Contract>> = {
       return null;
     },
   },
+  // H5/H6 (hardware.md §6): attach_dev or set_dev_pasid returned 0, so the driver has written and
+  // synced the entry carrying the domain's tag (ASID/VMID, DID): no tag walks two different
+  // tables (system-wide for SMMUv3 ASIDs, per unit for VMIDs and DIDs), the reserved tags are
+  // where they may be, and the TLB holds nothing a previous owner of a tag installed now left.
+  // Reads every entry and each unit's TLB. Units with tags of their own only (SMMUv3, VT-d).
+  tags_installed: {
+    kind: 'invariant',
+    reads: (sys) => tagReads(sys),
+    check(sys, a) {
+      const hw = hwUnits(sys);
+      if (hw.length === 0) return null;
+      const out = [
+        ...smmuTagProblems(hw.filter((u): u is Smmuv3 => u instanceof Smmuv3)),
+        ...vtdTagProblems(hw.filter((u): u is VtdUnit => u instanceof VtdUnit)),
+        ...hw.flatMap((u) => staleTagOwners(u)),
+      ];
+      return out.length === 0 ? null : `${out.join('; ')} (after ${a.after as string}(${(a.dev as Device).label}) returned 0)`;
+    },
+  },
   // H2 (hardware.md §6): iommu_unmap()'s iotlb_sync returned, so the driver's invalidations of
   // the unmapped range and their fences (arm-smmu-v3's TLBI + CMD_SYNC then ATC_INV + CMD_SYNC,
   // intel-iommu's cache-tag flush and wait descriptor) are done: no IOTLB, walk cache, config
@@ -242,6 +268,20 @@ export function contractSite(sys: ContractSystem, call: DriverCall): CheckSite |
   if (c === undefined) return null;
   const a = call.args;
   return { reads: c.reads(sys, a), run: () => c.check(sys, a), kind: c.kind ?? 'driver-contract', fatal: false };
+}
+
+/** the units with caches and tags of their own (SMMUv3, VT-d) */
+function hwUnits(sys: ContractSystem): HwIommu[] {
+  return sys.truth.units().filter((u): u is HwIommu => 'transact' in u);
+}
+
+/** what the tag checks read: every device's entries (and what they lead to), every unit's TLB */
+function tagReads(sys: ContractSystem): readonly Access[] {
+  const hw = hwUnits(sys);
+  if (hw.length === 0) return [];
+  const reads: Access[] = [...sys.allEntries];
+  for (const u of hw) if (u instanceof Smmuv3 || u instanceof VtdUnit) reads.push(access(u.tlb));
+  return reads;
 }
 
 /** pages of an unmapped range H2 probes (a larger unmap is checked on its first ones) */
