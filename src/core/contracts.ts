@@ -235,10 +235,10 @@ const contracts: Readonly<Record<string, Contract>> = {
     reads: (sys, a) => staleSites(sys, a, true).reads,
     check(sys, a) {
       const out: string[] = [];
+      const [start, last] = [a.start as number, a.last as number];
       for (const s of staleSites(sys, a, false).sites) {
-        for (const h of staleTranslations(s.unit, s.dev.ep, s.sid, s.pasid, a.start as number, a.last as number, STALE_MAX_PAGES)) {
-          out.push(describeStale(s.unit, s.sid, s.pasid, h));
-        }
+        const hits = staleTranslations(s.unit, s.dev.ep, s.sid, s.pasid, start, last, STALE_MAX_PAGES);
+        for (const h of hits) out.push(describeStale(s.unit, s.sid, s.pasid, h));
       }
       if (out.length === 0) return null;
       const d = a.domain as IommuDomain;
@@ -299,7 +299,11 @@ interface StaleSite {
  * checking them reads: every such device's entries (which say whether it is attached) and, per
  * translation, what staleTranslations() reads (staleReads()).
  */
-function staleSites(sys: ContractSystem, a: Readonly<Record<string, unknown>>, withReads: boolean): { sites: StaleSite[]; reads: Access[] } {
+function staleSites(
+  sys: ContractSystem,
+  a: Readonly<Record<string, unknown>>,
+  withReads: boolean,
+): { sites: StaleSite[]; reads: Access[] } {
   const sites: StaleSite[] = [];
   const reads: Access[] = [];
   const domain = a.domain as IommuDomain;
