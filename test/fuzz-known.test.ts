@@ -27,8 +27,8 @@ test('each built-in known signature is what its finding scenario reports at its 
   for (const k of builtinKnown) {
     assert.ok(k.replay !== undefined, `${k.signature}: no replay key`);
     const file = k.replay!.file;
-    const s =
-      file === undefined ? findScenario(k.replay!.scenario) : loadScenarioFile(join(root, file)).scenarios.find((x) => x.name === k.replay!.scenario);
+    const name = k.replay!.scenario;
+    const s = file === undefined ? findScenario(name) : loadScenarioFile(join(root, file)).scenarios.find((x) => x.name === name);
     assert.ok(s !== undefined, k.replay!.scenario);
     const d = decodeSchedule(k.replay!.schedule);
     // a fault choice (F) in the key: the scenario's own plan of choices
