@@ -74,13 +74,13 @@ describe('model errors the triage fixed', () => {
 });
 
 describe('the findings the triage added: their reproducers show them', () => {
-  it('F-TRIAGE-2: a reset whose re-attach fails under an allocation failure WARNs and leaves the function blocked', () => {
+  it('F24: a reset whose re-attach fails under an allocation failure WARNs and leaves the function blocked', () => {
     const sigs = checked('reset-reattach-fails');
     assert.ok(sigs.includes('warn in done_locked: WARNING: WARN_ON(__iommu_attach_device(group->domain, &pdev->dev, group->blocking_domain))'), sigs.join('\n'));
     assert.ok(sigs.some((s) => /^invariant in pci_dev_reset_iommu_done: .*I3: dev:ep0 RID is abort but group#N->domain is domain:default/.test(s)), sigs.join('\n'));
   });
 
-  it('F-TRIAGE-3: a reset removes PASIDs from a function without PASID support', () => {
+  it('F25: a reset removes PASIDs from a function without PASID support', () => {
     const sigs = checked('reset-no-pasid-function');
     assert.ok(sigs.includes('driver-contract in driver_set_dev_pasid: iommu driver contract violated: set_dev_pasid(dev:ep0, pasid N) beyond max_pasids N'), sigs.join('\n'));
   });

@@ -106,7 +106,7 @@ export const builtinKnown: readonly KnownSignature[] = [
   },
   {
     signature: 'use-after-free in iommu_device_use_default_domain via really_probe: KASAN: slab-use-after-free: lock &group#N->mutex of group#N',
-    note: 'F-TRIAGE-1: a failed IOMMU registration releases a device a driver is binding to',
+    note: 'F23: a failed IOMMU registration releases a device a driver is binding to',
     replay: {
       scenario: 'failed-register-vs-bind',
       file: 'test/fixtures/failed-register-vs-bind.yaml',
@@ -116,12 +116,12 @@ export const builtinKnown: readonly KnownSignature[] = [
   },
   {
     signature: 'warn in done_locked via pci_reset_function_with: WARNING: WARN_ON(__iommu_attach_device(group->domain, &pdev->dev, group->blocking_domain))',
-    note: 'F-TRIAGE-2: a reset whose re-attach fails (an allocation in the driver\'s attach) WARNs and leaves the function blocked',
+    note: 'F24: a reset whose re-attach fails (an allocation in the driver\'s attach) WARNs and leaves the function blocked',
     replay: { scenario: 'reset-reattach-fails', file: 'test/fixtures/reset-reattach-fails.yaml', schedule: 'F' },
   },
   {
     signature: 'driver-contract in driver_set_dev_pasid via pci_reset_function_with: iommu driver contract violated: set_dev_pasid(dev:ep0, pasid N) beyond max_pasids N',
-    note: 'F-TRIAGE-3: a reset removes the group\'s PASIDs from a function without PASID support',
+    note: 'F25: a reset removes the group\'s PASIDs from a function without PASID support',
     replay: { scenario: 'reset-no-pasid-function', file: 'test/fixtures/reset-no-pasid-function.yaml', schedule: '-' },
   },
 ];
