@@ -284,6 +284,23 @@ function tagReads(sys: ContractSystem): readonly Access[] {
   return reads;
 }
 
+/** does a TLB of a unit with caches, or the ATC of a function behind one, hold a leaf over [start, last]? Notes what it read. */
+function cachesHold(sys: ContractSystem, start: number, last: number, reads: Access[]): boolean {
+  const over = (l: { iova: number; size: number }): boolean => l.iova <= last && l.iova + l.size - 1 >= start;
+  let held = false;
+  for (const u of hwUnits(sys)) {
+    if (u instanceof Smmuv3 || u instanceof VtdUnit) reads.push(access(u.tlb));
+    if (!held && u.cachedLeaves().some((h) => over(h.leaf))) held = true;
+  }
+  for (const dev of sys.devices) {
+    const path = sys.truth.dmaPath!(dev);
+    if (path === null || !('transact' in path.unit)) continue;
+    reads.push(access(dev.ep, 'atc'));
+    if (!held && dev.ep.atc.all().some((e) => over(e.leaf))) held = true;
+  }
+  return held;
+}
+
 /** pages of an unmapped range H2 probes (a larger unmap is checked on its first ones) */
 const STALE_MAX_PAGES = 64;
 
@@ -308,6 +325,9 @@ function staleSites(
   const reads: Access[] = [];
   const domain = a.domain as IommuDomain;
   if (sys.truth.dmaPath === undefined) return { sites, reads };
+  // nothing to be stale when no TLB or ATC holds a leaf over the range: then that is all the
+  // check reads (the common case; it keeps the step off the entries and configuration caches)
+  if (!cachesHold(sys, a.start as number, a.last as number, reads)) return { sites, reads: withReads ? reads : [] };
   let want: HwTranslation | null = null;
   for (const dev of sys.devices) {
     const path = sys.truth.dmaPath(dev);
