@@ -24,7 +24,7 @@ const config: FuzzConfig = {
   },
   // the confirming check is bounded by executions; its time limit is a safety net only, and one
   // that fires under load makes the reproducer's expectation depend on the machine
-  triage: { executions: 12, candidates: 5, checkSeconds: 600 },
+  triage: { executions: 12, candidates: 5, checkSeconds: 600, causes: 3 },
   batch: 3,
   // the block probe is what must not depend on the worker count or on a resume
   coverage: 'blocks',
@@ -40,13 +40,18 @@ function essence(s: CampaignState): unknown {
     executions: s.executions,
     corpus: s.corpus.map((e) => [e.index, e.fresh]),
     coverage: [s.coverage.fns.length, s.coverage.features.length, s.coverage.blocks.reduce((n, [, ran]) => n + ran.length, 0)],
-    signatures: s.signatures.map((r) => [r.signature, r.firstProgram, r.count, r.canonical, r.crashDir]),
+    signatures: s.signatures.map((r) => [
+      r.signature, r.cause, r.firstProgram, r.count, r.canonical, r.crashDir,
+      (r.causes ?? []).map((c) => [c.cause, c.firstProgram, c.canonical, c.crashDir]),
+    ]),
   };
 }
 
+/** every reproducer under crashes/, cause subfolders (crashes/SIGNATURE/CAUSE/) included */
 function reproducers(out: string): Record<string, string> {
   const crashes = join(out, 'crashes');
-  return Object.fromEntries(readdirSync(crashes).map((d) => [d, readFileSync(join(crashes, d, 'repro.yaml'), 'utf8').replace(/^# check: .*$/m, '')]));
+  const files = (readdirSync(crashes, { recursive: true }) as string[]).filter((f) => f.endsWith('repro.yaml'));
+  return Object.fromEntries(files.map((f) => [f, readFileSync(join(crashes, f), 'utf8').replace(/^# check: .*$/m, '')]));
 }
 
 describe('fuzz campaign', () => {

@@ -112,6 +112,11 @@ export interface TriageBudget {
    * only, the checks are bounded by executions (so what they find does not depend on the load)
    */
   readonly checkSeconds: number;
+  /**
+   * witnesses kept (and triaged) per signature, one per distinct cause (cause.ts: the
+   * operations other threads had in flight, a fault injected); 1 keeps the first witness only
+   */
+  readonly causes?: number;
 }
 
 export interface FuzzConfig {
@@ -153,7 +158,7 @@ export const defaultFuzzConfig: FuzzConfig = {
     random: 120, pct: 120, pctDepths: [2, 3], dfsBounds: [1], dfsExecutions: 60,
     faultChoice: 120, failRate: 0.05, nthExecutions: 1, nthPoints: 80, maxSteps: 20_000, faultShare: 0.4,
   },
-  triage: { executions: 200, candidates: 100, maxExecutions: 6000, checkSeconds: 60 },
+  triage: { executions: 200, candidates: 100, maxExecutions: 6000, checkSeconds: 60, causes: 4 },
   fresh: 0.5,
   batch: 8,
   // block coverage costs about 2.5x per execution (TurboFan off, counters): measured side by
