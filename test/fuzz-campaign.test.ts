@@ -63,6 +63,17 @@ describe('fuzz campaign', () => {
     const a = await run(join(dir, 'a'), 1, programs);
     assert.equal(a.state.programs, programs);
     assert.ok(a.state.signatures.length > 0, 'the campaign finds something');
+    // a signature seen with two causes: both witnesses triaged, the second in its own subfolder
+    const extra = a.state.signatures.flatMap((r) => (r.causes ?? []).map((c) => [r, c] as const)).find(([, c]) => c.triagedMs !== null && c.crashDir);
+    assert.ok(extra !== undefined, 'some signature has a further cause, triaged');
+    const [rec, cause] = extra;
+    assert.notEqual(cause.cause, rec.cause);
+    assert.ok(rec.crashDir && existsSync(join(dir, 'a', 'crashes', rec.crashDir, 'repro.yaml')));
+    assert.match(cause.crashDir!, /^[^/]+\/[^/]+$/, 'crashes/SIGNATURE/CAUSE');
+    const meta = JSON.parse(readFileSync(join(dir, 'a', 'crashes', cause.crashDir!, 'meta.json'), 'utf8')) as { cause: string; check: unknown };
+    assert.equal(meta.cause, cause.cause);
+    assert.ok(meta.check !== null, 'triaged: the check ran');
+    assert.match(readFileSync(join(dir, 'a', 'crashes', cause.crashDir!, 'repro.yaml'), 'utf8'), new RegExp(`^# cause: +${cause.cause}$`, 'm'));
     const b = await run(join(dir, 'b'), 2, programs);
     assert.deepEqual(essence(b.state), essence(a.state));
     assert.deepEqual(reproducers(join(dir, 'b')), reproducers(join(dir, 'a')));
@@ -98,15 +109,21 @@ describe('fuzz campaign', () => {
     assert.deepEqual(readdirSync(mine), ['notes.txt']);
   });
 
+  // (seed 21: its shards have signatures with further causes, crashes/SIGNATURE/CAUSE/)
   test('shards cover different programs; merging keeps every signature and one crash folder per signature', async () => {
-    const s1 = await fuzz({ seed: 7, workers: 1, maxPrograms: 3, config, known, out: join(dir, 's1'), shard: { index: 1, count: 2 } });
-    const s2 = await fuzz({ seed: 7, workers: 1, maxPrograms: 3, config, known, out: join(dir, 's2'), shard: { index: 2, count: 2 } });
+    const s1 = await fuzz({ seed: 21, workers: 1, maxPrograms: 3, config, known, out: join(dir, 's1'), shard: { index: 1, count: 2 } });
+    const s2 = await fuzz({ seed: 21, workers: 1, maxPrograms: 3, config, known, out: join(dir, 's2'), shard: { index: 2, count: 2 } });
     const merged = mergeOutputs([join(dir, 's1'), join(dir, 's2')], join(dir, 'm'), false);
     assert.equal(merged.programs, 6);
     const sigs = new Set([...s1.state.signatures, ...s2.state.signatures].map((s) => s.signature));
     assert.deepEqual(new Set(merged.signatures.map((s) => s.signature)), sigs);
-    const dirs = new Set([...s1.state.signatures, ...s2.state.signatures].flatMap((s) => (s.crashDir ? [s.crashDir] : [])));
+    const all = [...s1.state.signatures, ...s2.state.signatures];
+    const dirs = new Set(all.flatMap((s) => [...(s.crashDir ? [s.crashDir] : []), ...(s.causes ?? []).flatMap((c) => (c.crashDir ? [c.crashDir.split('/')[0]!] : []))]));
     assert.deepEqual(new Set(readdirSync(join(dir, 'm', 'crashes'))), dirs);
+    // the cause subfolders too
+    const causeDirs = all.flatMap((s) => (s.causes ?? []).flatMap((c) => (c.crashDir ? [c.crashDir] : [])));
+    assert.ok(causeDirs.length > 0, 'the shards have further causes');
+    for (const c of causeDirs) assert.ok(existsSync(join(dir, 'm', 'crashes', c, 'repro.yaml')), c);
     assert.ok(existsSync(join(dir, 'm', 'summary.json')));
   });
 });
