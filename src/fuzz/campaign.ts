@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { violationKinds } from '../rt/violation.js';
 import type { FuzzConfig } from './config.js';
 import { type BlockReport, CoverageMap } from './coverage.js';
+import { causeWeight } from './cause.js';
 import { finalize } from './finalize.js';
 import type { JobResult } from './jobs.js';
 import type { KnownSet } from './known.js';
@@ -236,9 +237,11 @@ export async function runCampaign(o: CampaignOptions): Promise<CampaignResult> {
   }
   // heads (kind, reporting function, entry) already triaged or in triage: a signature with a
   // head not seen yet goes first, so the names in a message (dev_iommu:ep1, dev_iommu:plat0)
-  // do not make one bug's variants starve another bug's triage; further causes come after every
-  // first witness, the second cause of each signature before the third of any, and a head and
-  // cause not triaged yet before one that was (the same name variants again)
+  // do not make one bug's variants starve another bug's triage. A further cause whose head and
+  // cause were not triaged yet is worth more than a name variant: it comes after the new heads,
+  // before the variants; among further causes, fewer operations in flight first (`alone` is the
+  // clearest cause, an operation blocked beside it is noise), then the second cause of each
+  // signature before the third of any
   const headsTaken = new Set<string>();
   const headOf = (j: Job): string => (j.extra === null ? signatureHead(j.rec.signature) : `${signatureHead(j.rec.signature)}\u0000${j.extra.cause}`);
   for (const s of sigs.values()) {
@@ -249,10 +252,13 @@ export async function runCampaign(o: CampaignOptions): Promise<CampaignResult> {
     const round = (j: Job): number => (j.extra === null ? 0 : 1 + (j.rec.causes ?? []).indexOf(j.extra));
     const fresh = (j: Job): number => (headsTaken.has(headOf(j)) ? 1 : 0);
     const first = (j: Job): number => (j.extra ?? j.rec).firstProgram;
+    const inFlight = (j: Job): number => (j.extra === null ? 0 : causeWeight(j.extra.cause));
     triageQueue.sort(
       (a, b) =>
-        round(a) - round(b) ||
         fresh(a) - fresh(b) ||
+        (a.extra === null ? 0 : 1) - (b.extra === null ? 0 : 1) ||
+        inFlight(a) - inFlight(b) ||
+        round(a) - round(b) ||
         triageRank(a.rec.kind) - triageRank(b.rec.kind) ||
         first(a) - first(b) ||
         (jobKey(a) < jobKey(b) ? -1 : 1),

@@ -22,3 +22,9 @@ export function causeOf(exec: Execution, v: Violation): string {
 export function causeDirName(cause: string): string {
   return cause.replace(/[^A-Za-z0-9_]+/g, '-').replace(/^-+|-+$/g, '');
 }
+
+/** how many operations were in flight beside the report (a fault counts half): fewer is a clearer cause */
+export function causeWeight(cause: string): number {
+  const m = /^with ([^,]+)/.exec(cause);
+  return 2 * (m === null ? 0 : m[1]!.split('+').length) + (cause.endsWith(', fault') ? 1 : 0);
+}
