@@ -15,7 +15,7 @@ import { ModelError } from '../rt/violation.js';
 import type { IommuScenarioSpec } from '../scenarios/iommu/spec.js';
 import { errname } from '../sync/errno.js';
 import type { SearchBudget } from './config.js';
-import { causeOf } from './cause.js';
+import { causeOf, relatedIn } from './cause.js';
 import { deriveSeed } from './rand.js';
 import { modelErrorSignature, signatureOf } from './signature.js';
 
@@ -95,6 +95,7 @@ export function searchProgram(spec: IommuScenarioSpec, program: Program<unknown>
   const counts: Record<string, number> = {};
   const outcomes = new Set<string>();
   const threadOps = new Map(spec.threads.map((t) => [t.name, t.ops]));
+  const related = relatedIn(spec.topology);
   let executions = 0;
   let steps = 0;
   let done = false;
@@ -125,7 +126,7 @@ export function searchProgram(spec: IommuScenarioSpec, program: Program<unknown>
       const seen = new Set<string>();
       for (const v of exec.violations) {
         const signature = signatureOf(v);
-        const cause = causeOf(exec, v);
+        const cause = causeOf(exec, v, related);
         const first = !seen.has(signature);
         if (!first && seen.has(`${signature}\u0000${cause}`)) continue;
         seen.add(signature);

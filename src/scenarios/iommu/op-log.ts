@@ -6,9 +6,9 @@ import { current } from '../../rt/current.js';
 import type { Execution } from '../../rt/execution.js';
 import type { Op } from './spec.js';
 
-interface Span {
+export interface Span {
   readonly thread: string;
-  readonly op: Op['op'];
+  readonly op: Op;
   /** the step its first code ran in, and the step it returned in (-1 while it runs) */
   readonly begin: number;
   end: number;
@@ -26,7 +26,7 @@ export function opBegins(op: Op): Span | null {
     log = [];
     logs.set(exec, log);
   }
-  const span: Span = { thread: thread.name, op: op.op, begin: exec.steps - 1, end: -1 };
+  const span: Span = { thread: thread.name, op, begin: exec.steps - 1, end: -1 };
   log.push(span);
   return span;
 }
@@ -35,14 +35,21 @@ export function opEnds(span: Span | null): void {
   if (span !== null) span.end = current.steps - 1;
 }
 
-/** the operation kinds threads other than `thread` were running at `step`, sorted, each once */
-export function opsInFlight(exec: Execution, thread: string | null, step: number): string[] {
+/**
+ * The operations running at `step` (begun, not returned; the harness's own event waits and
+ * signals left out): `mine`, the one of `thread` (null if none), and `others`, those of the
+ * other scenario threads.
+ */
+export function opsInFlight(exec: Execution, thread: string | null, step: number): { mine: Op | null; others: Op[] } {
   const log = logs.get(exec);
-  if (log === undefined) return [];
-  const kinds = new Set<string>();
+  const others: Op[] = [];
+  let mine: Op | null = null;
+  if (log === undefined) return { mine, others };
   for (const s of log) {
-    if (s.thread === thread || s.thread === 'prologue' || s.thread === 'teardown') continue;
-    if (s.begin <= step && (s.end < 0 || s.end >= step)) kinds.add(s.op);
+    if (s.thread === 'prologue' || s.thread === 'teardown' || s.op.op === 'wait' || s.op.op === 'signal') continue;
+    if (!(s.begin <= step && (s.end < 0 || s.end >= step))) continue;
+    if (s.thread === thread) mine = s.op;
+    else others.push(s.op);
   }
-  return [...kinds].sort();
+  return { mine, others };
 }
