@@ -25,7 +25,7 @@ import { deriveSeed, Rand } from './rand.js';
 import { type FuzzFaults, type SearchOutcome, type Witness } from './search.js';
 import { generateTopology } from './topology-gen.js';
 import type { TriageOutput } from './triage.js';
-import { writeCauseCrash, writeCrash, writeSummary } from './crashes.js';
+import { dropCauseCrash, writeCauseCrash, writeCrash, writeSummary } from './crashes.js';
 import { writeAtomic } from './output.js';
 
 export interface Shard {
@@ -214,6 +214,8 @@ export async function runCampaign(o: CampaignOptions): Promise<CampaignResult> {
   const corpus: CorpusEntry[] = [...base.corpus];
   const sigs = new Map<string, SignatureRecord>(base.signatures.map((s) => [s.signature, { ...s, causes: (s.causes ?? []).map((c) => ({ ...c })) }]));
   const maxCauses = Math.max(1, cfg.triage.causes ?? 1);
+  /** further causes that a clearer one replaced: their triage results are dropped */
+  const evicted = new Set<CauseRecord>();
   let committed = base.programs;
   let executions = base.executions;
   let steps = base.steps;
@@ -321,12 +323,29 @@ export async function runCampaign(o: CampaignOptions): Promise<CampaignResult> {
         old.count += n;
         // a further cause of a signature: its first witness is kept and triaged too
         const causes = (old.causes ??= []);
-        if (old.known || w.cause === old.cause || causes.some((c) => c.cause === w.cause) || 1 + causes.length >= maxCauses) continue;
+        if (old.known || w.cause === old.cause || causes.some((c) => c.cause === w.cause)) continue;
         const extra: CauseRecord = {
           cause: w.cause, firstProgram: k, firstMs: elapsed(), witness: w, program: r.program,
           canonical: null, crashDir: null, triagedMs: null, check: null, size: null,
         };
-        causes.push(extra);
+        if (1 + causes.length < maxCauses) {
+          causes.push(extra);
+          triageQueue.push({ rec: old, extra });
+          continue;
+        }
+        // full: a clearer cause (fewer operations in flight) takes the place of the least clear
+        // one (the latest of those), so the first few noisy causes seen do not keep out an
+        // `alone` seen later. Decided by the committed results only (deterministic); the
+        // evicted one's triage, done or in flight, is dropped with its folder.
+        let worst = 0;
+        for (let i = 1; i < causes.length; i++) if (causeWeight(causes[i]!.cause) >= causeWeight(causes[worst]!.cause)) worst = i;
+        if (causes.length === 0 || causeWeight(w.cause) >= causeWeight(causes[worst]!.cause)) continue;
+        const gone = causes[worst]!;
+        causes[worst] = extra;
+        evicted.add(gone);
+        const q = triageQueue.findIndex((j) => j.extra === gone);
+        if (q >= 0) triageQueue.splice(q, 1);
+        if (o.out !== null && gone.crashDir !== null && gone.crashDir !== '') dropCauseCrash(o.out, gone.crashDir, old.signature);
         triageQueue.push({ rec: old, extra });
         continue;
       }
@@ -344,6 +363,7 @@ export async function runCampaign(o: CampaignOptions): Promise<CampaignResult> {
   };
 
   const onCauseTriage = (rec: SignatureRecord, extra: CauseRecord, out: TriageOutput): void => {
+    if (evicted.has(extra)) return;
     extra.canonical = out.signature;
     extra.check = out.check;
     extra.triagedMs = elapsed();
@@ -424,6 +444,7 @@ export async function runCampaign(o: CampaignOptions): Promise<CampaignResult> {
             .catch((e: Error) => {
               // a triage that breaks (a model error while confirming, say) leaves the signature as found
               triaging.delete(key);
+              if (extra !== null && evicted.has(extra)) return;
               what.triagedMs = elapsed();
               what.triageError = e.message.split('\n')[0]!;
             })

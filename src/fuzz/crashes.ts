@@ -5,7 +5,7 @@
 // seen with more than one cause (cause.ts) has one subfolder per further cause,
 // crashes/SIGNATURE/CAUSE/ (`alone`, `with-register`, `alone-fault`, ...), with the same four
 // files: one report, two bugs to read.
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ViolationKind } from '../rt/violation.js';
 import type { IommuScenarioSpec } from '../scenarios/iommu/spec.js';
@@ -109,6 +109,15 @@ export function writeCauseCrash(out: string, rec: SignatureRecord, c: CauseRecor
   };
   writeAtomic(join(dir, 'meta.json'), `${JSON.stringify(meta, null, 2)}\n`);
   return name;
+}
+
+/** remove a further cause's folder (a clearer cause replaced it), unless another signature's reproducer is kept there too */
+export function dropCauseCrash(out: string, name: string, signature: string): void {
+  const dir = join(out, 'crashes', name);
+  if (!existsSync(join(dir, 'meta.json'))) return;
+  const meta = JSON.parse(readFileSync(join(dir, 'meta.json'), 'utf8')) as Meta;
+  if (meta.rawSignatures.some((s) => s !== signature)) return;
+  rmSync(dir, { recursive: true, force: true });
 }
 
 /** a further cause the run had no time to triage: the program that showed it, as found */
