@@ -64,7 +64,9 @@ describe('fuzz campaign', () => {
     assert.equal(a.state.programs, programs);
     assert.ok(a.state.signatures.length > 0, 'the campaign finds something');
     // a signature seen with two causes: both witnesses triaged, the second in its own subfolder
-    const extra = a.state.signatures.flatMap((r) => (r.causes ?? []).map((c) => [r, c] as const)).find(([, c]) => c.triagedMs !== null && c.crashDir);
+    const extra = a.state.signatures
+      .flatMap((r) => (r.causes ?? []).map((c) => [r, c] as const))
+      .find(([, c]) => c.triagedMs !== null && c.crashDir);
     assert.ok(extra !== undefined, 'some signature has a further cause, triaged');
     const [rec, cause] = extra;
     assert.notEqual(cause.cause, rec.cause);

@@ -212,7 +212,9 @@ export async function runCampaign(o: CampaignOptions): Promise<CampaignResult> {
   const base = o.resume ?? initialState(spec);
   const coverage = CoverageMap.fromJSON(base.coverage);
   const corpus: CorpusEntry[] = [...base.corpus];
-  const sigs = new Map<string, SignatureRecord>(base.signatures.map((s) => [s.signature, { ...s, causes: (s.causes ?? []).map((c) => ({ ...c })) }]));
+  const sigs = new Map<string, SignatureRecord>(
+    base.signatures.map((s) => [s.signature, { ...s, causes: (s.causes ?? []).map((c) => ({ ...c })) }]),
+  );
   const maxCauses = Math.max(1, cfg.triage.causes ?? 1);
   /** further causes that a clearer one replaced: their triage results are dropped */
   const evicted = new Set<CauseRecord>();
@@ -296,7 +298,10 @@ export async function runCampaign(o: CampaignOptions): Promise<CampaignResult> {
       knownSignatures: all.filter((s) => s.known).length,
       triaged: all.filter((s) => s.crashDir !== null && s.triagedMs !== null).length,
       causes: all.reduce((n, s) => n + (s.causes ?? []).length, 0),
-      causesTriaged: all.reduce((n, s) => n + (s.causes ?? []).filter((c) => c.crashDir !== null && c.triagedMs !== null).length, 0),
+      causesTriaged: all.reduce(
+        (n, s) => n + (s.causes ?? []).filter((c) => c.crashDir !== null && c.triagedMs !== null).length,
+        0,
+      ),
       triaging: triaging.size,
     };
   };
@@ -351,7 +356,8 @@ export async function runCampaign(o: CampaignOptions): Promise<CampaignResult> {
       }
       const known = o.known.has(w.signature);
       const rec: SignatureRecord = {
-        signature: w.signature, kind: w.kind, cause: w.cause, causes: [], firstProgram: k, firstMs: elapsed(), count: n, witness: w, program: r.program,
+        signature: w.signature, kind: w.kind, cause: w.cause, causes: [], firstProgram: k, firstMs: elapsed(), count: n,
+        witness: w, program: r.program,
         canonical: null, crashDir: null, triagedMs: null, known, check: null, size: null,
       };
       sigs.set(w.signature, rec);

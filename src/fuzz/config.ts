@@ -155,7 +155,8 @@ export const defaultFuzzConfig: FuzzConfig = {
   topology: {
     maxIommus: 2, maxPci: 4, maxPlatform: 1, unregisteredIommu: 0.25, behindBridge: 0.3, pcieToPci: 0.3, acs: 0.3,
     multifunction: 0.35, alias: 0.2, ats: 0.6, pasid: 0.5, untrusted: 0.1, resv: 0.1, resetMethod: 0.2,
-    quirkResetViaFlr: 0.3, cxl: 0.1, hotplug: 0.25, hotplugAlias: 0.5, noIommu: 0.05, defaultDomainType: 0.7, knob: 0.1, driverFault: 0.03,
+    quirkResetViaFlr: 0.3, cxl: 0.1, hotplug: 0.25, hotplugAlias: 0.5, noIommu: 0.05, defaultDomainType: 0.7, knob: 0.1,
+    driverFault: 0.03,
     lastPasidRestoresRid: 0.4,
   },
   program: { maxThreads: 3, maxOpsPerThread: 5, swarm: 0.6, prologue: 0.35, closeOut: 0.6 },

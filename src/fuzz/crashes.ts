@@ -105,7 +105,8 @@ export function writeCauseCrash(out: string, rec: SignatureRecord, c: CauseRecor
   const meta: Meta = {
     signature: t.signature, rawSignatures: [rec.signature], cause: c.cause, kind: t.kind, minimized: t.reproduced, size,
     schedule: t.schedule, replay: `iommulab replay repro.yaml ${t.schedule}`, check: t.check, firstProgram: c.firstProgram,
-    firstSeconds: Math.round(c.firstMs / 100) / 10, triagedSeconds: c.triagedMs === null ? null : Math.round(c.triagedMs / 100) / 10,
+    firstSeconds: Math.round(c.firstMs / 100) / 10,
+    triagedSeconds: c.triagedMs === null ? null : Math.round(c.triagedMs / 100) / 10,
   };
   writeAtomic(join(dir, 'meta.json'), `${JSON.stringify(meta, null, 2)}\n`);
   return name;
@@ -161,7 +162,8 @@ function writeUntriaged(out: string, rec: SignatureRecord): string {
   const w = rec.witness;
   writeAsFound(dir, rec.signature, w, rec.program, rec.cause);
   const meta: Meta = {
-    signature: rec.signature, rawSignatures: [rec.signature], ...(rec.cause === undefined ? {} : { cause: rec.cause }), kind: w.kind, minimized: false,
+    signature: rec.signature, rawSignatures: [rec.signature], ...(rec.cause === undefined ? {} : { cause: rec.cause }),
+    kind: w.kind, minimized: false,
     size: rec.program.threads.reduce((n, th) => n + th.ops.length, 0), schedule: w.schedule,
     replay: `iommulab replay repro.yaml ${w.schedule}`, check: null, firstProgram: rec.firstProgram,
     firstSeconds: Math.round(rec.firstMs / 100) / 10, triagedSeconds: null,

@@ -87,10 +87,13 @@ export function mergeOutputs(inputs: readonly string[], out: string, force: bool
       const causes = new Map((old.causes ?? []).map((c) => [c.cause, c]));
       for (const c of s.causes ?? []) {
         const o = causes.get(c.cause);
-        if (o === undefined || c.firstSeconds < o.firstSeconds) causes.set(c.cause, { ...c, crashDir: o?.crashDir ?? c.crashDir });
+        if (o === undefined || c.firstSeconds < o.firstSeconds) {
+          causes.set(c.cause, { ...c, crashDir: o?.crashDir ?? c.crashDir });
+        }
       }
       const merged = [...causes.values()].filter((c) => c.cause !== earlier.cause);
-      sigs.set(s.signature, { ...earlier, count: old.count + s.count, known: old.known || s.known, crashDir, ...(merged.length === 0 ? {} : { causes: merged }) });
+      const more = merged.length === 0 ? {} : { causes: merged };
+      sigs.set(s.signature, { ...earlier, count: old.count + s.count, known: old.known || s.known, crashDir, ...more });
     }
     const crashes = join(input, 'crashes');
     if (!existsSync(crashes)) continue;

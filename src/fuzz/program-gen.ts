@@ -388,9 +388,12 @@ class ThreadGen {
     // a reset of a function that a function hot-added by another thread shares a group or an
     // alias with: the hot-add's probe attaches a member during the reset (F11); 4x again
     const hotAddedElsewhere = (x: DeviceInfo): boolean =>
-      relatedDevices(this.ctx.topology, x.name).some((o) => !this.homes.includes(o) && this.ctx.exists.has(o) && this.ctx.devices.get(o)?.present === false);
+      relatedDevices(this.ctx.topology, x.name).some(
+        (o) => !this.homes.includes(o) && this.ctx.exists.has(o) && this.ctx.devices.get(o)?.present === false,
+      );
     const weight = (x: DeviceInfo): number =>
-      (pciOnly && x.ats ? 3 : 1) * (this.homes.includes(x.name) ? 1 : 2) * (elsewhere(x) ? 2 : 1) * (pciOnly && hotAddedElsewhere(x) ? 4 : 1);
+      (pciOnly && x.ats ? 3 : 1) * (this.homes.includes(x.name) ? 1 : 2) * (elsewhere(x) ? 2 : 1) *
+      (pciOnly && hotAddedElsewhere(x) ? 4 : 1);
     const d = r.weighted(ok.map((x) => [x, weight(x)] as const))!;
     switch (kind) {
       case 'reset': {
@@ -494,7 +497,8 @@ function aimResetsAtHotAdds(ctx: GenContext, threads: FuzzThread[], resetOn: boo
   for (let h = 0; h < threads.length; h++) {
     for (const op of threads[h]!.ops) {
       if (op.op !== 'hotAdd') continue;
-      const targets = relatedDevices(ctx.topology, op.dev).filter((x) => ctx.devices.get(x)?.present === true && ctx.exists.has(x));
+      const targets = relatedDevices(ctx.topology, op.dev)
+        .filter((x) => ctx.devices.get(x)?.present === true && ctx.exists.has(x));
       if (targets.length === 0 || !r.chance(resetOn ? 0.8 : 0.4)) continue;
       const x = r.pick(targets);
       const others = out.map((_, i) => i).filter((i) => i !== h && !out[i]!.ops.some((o) => o.op === 'reset' && o.dev === x));
@@ -506,7 +510,8 @@ function aimResetsAtHotAdds(ctx: GenContext, threads: FuzzThread[], resetOn: boo
       const end = ops.findIndex((o) => isTakeDown(o));
       const at = r.chance(0.5) ? 0 : r.between(0, end < 0 ? ops.length : end);
       const next = out.map((th, i) => (i === t ? { ...th, ops: [...ops.slice(0, at), { op: 'reset', dev: x } as Op, ...ops.slice(at)] } : th));
-      if (ruleProblems({ topology: ctx.topology, threads: next, prologue: next.map(() => 0), patches: ctx.cfg.patches }).length === 0) out = next;
+      const candidate: FuzzProgram = { topology: ctx.topology, threads: next, prologue: next.map(() => 0), patches: [] };
+      if (ruleProblems(candidate).length === 0) out = next;
     }
   }
   return out;

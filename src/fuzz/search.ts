@@ -109,7 +109,8 @@ export function searchProgram(spec: IommuScenarioSpec, program: Program<unknown>
       causes.add(key);
       witnesses.push(w);
     }
-    if (o.target !== undefined && w.signature === o.target && (o.targetCause === undefined || w.cause === o.targetCause)) done = true;
+    const cause = o.targetCause === undefined || w.cause === o.targetCause;
+    if (o.target !== undefined && w.signature === o.target && cause) done = true;
   };
 
   const run = (search: string, strategy: Strategy, faults: FaultPlan, limit: number): { maxAllocations: number } => {

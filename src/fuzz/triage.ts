@@ -101,7 +101,8 @@ export function triage(input: TriageInput): TriageOutput {
     const { spec } = finalize(p, 'triage');
     if (validateSpec(spec).length > 0) return null;
     const program = iommuScenario(spec).program;
-    const r = searchProgram(spec, program, { budget, faults, seed, ...(target === undefined ? {} : { target, ...(cause === undefined ? {} : { targetCause: cause }) }) });
+    const aim = target === undefined ? {} : { target, ...(cause === undefined ? {} : { targetCause: cause }) };
+    const r = searchProgram(spec, program, { budget, faults, seed, ...aim });
     executions += r.executions;
     return { spec, witnesses: r.witnesses, executions: r.executions };
   };
