@@ -7,7 +7,7 @@ import { iommuFwspecAddIds, iommuFwspecFree, iommuFwspecInit } from '../core/fws
 import { iommuCore } from '../core/globals.js';
 import { iommuDeviceUnuseDefaultDomain, iommuDeviceUseDefaultDomain } from '../core/ownership.js';
 import { iommuProbeDevice } from '../core/probe.js';
-import { ENODEV, EPROBE_DEFER, type Gen, mutexLock, mutexUnlock } from '../sync/index.js';
+import { ENODEV, EPROBE_DEFER, type Gen, mutexLock, mutexUnlock, readOnce } from '../sync/index.js';
 import { isPciDev, pciForEachDmaAlias } from '../pci/pci.js';
 import type { Device } from './device.js';
 
@@ -58,8 +58,10 @@ function* ofDmaConfigure(dev: Device): Gen<number> {
 /** platform_dma_configure() / pci_dma_configure() */
 export function* busDmaConfigure(dev: Device): Gen<number> {
   let ret = yield* ofDmaConfigure(dev);
-  // the driver may not be valid when called from the IOMMU layer
-  if (ret === 0 && dev.driver !== null && !dev.driver.driverManagedDma) {
+  // READ_ONCE(dev->driver): it may not be valid when called from the IOMMU layer (a registration's
+  // probe of a device whose bind runs in another thread)
+  const drv = yield* readOnce(dev, 'driver');
+  if (ret === 0 && drv !== null && !drv.driverManagedDma) {
     ret = yield* iommuDeviceUseDefaultDomain(dev);
     // arch_teardown_dma_ops() on failure
   }

@@ -70,8 +70,8 @@ export function iommuDomainInit(domain: IommuDomain, type: number, ops: IommuOps
 
 /** __iommu_paging_domain_alloc_flags() */
 export function* __iommuPagingDomainAllocFlags(dev: Device, type: number, flags: number): Gen<ErrPtr<IommuDomain>> {
-  if (!devHasIommu(dev)) return -ENODEV;
-  const ops = devIommuOps(dev);
+  if (!(yield* devHasIommu(dev))) return -ENODEV;
+  const ops = (yield* devIommuOps(dev));
   let domain: ErrPtr<IommuDomain> | null;
   if (ops.domainAllocPaging !== undefined && flags === 0) domain = yield* ops.domainAllocPaging(dev);
   else if (ops.domainAllocPagingFlags !== undefined) domain = yield* ops.domainAllocPagingFlags(dev, flags, null);

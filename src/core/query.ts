@@ -37,8 +37,8 @@ export function iommuGroupDefaultDomain(group: IommuGroup): IommuDomain | null {
 }
 
 /** device_iommu_capable() */
-export function deviceIommuCapable(dev: Device, cap: number): boolean {
-  if (!devHasIommu(dev)) return false;
-  const ops = devIommuOps(dev);
+export function* deviceIommuCapable(dev: Device, cap: number): Gen<boolean> {
+  if (!(yield* devHasIommu(dev))) return false;
+  const ops = (yield* devIommuOps(dev));
   return ops.capable !== undefined && ops.capable(dev, cap);
 }

@@ -60,13 +60,13 @@ export function* armSmmuProbeDevice(dev: Device): Gen<ErrPtr<IommuDevice>> {
   const ssidBits = pasids > 1 ? Math.min(smmu.ssidBits, Math.floor(Math.log2(pasids))) : 0;
   const master = yield* kzalloc(() => new ArmSmmuMaster(dev, smmu, streams, ssidBits));
   if (master === null) return -ENOMEM;
-  devIommuPrivSet(dev, master);
+  yield* devIommuPrivSet(dev, master);
   return smmu;
 }
 
 /** arm_smmu_release_device(): the core has attached the release (blocked/identity) domain */
 export function* armSmmuReleaseDevice(dev: Device): Gen {
-  const master = devIommuPrivGet<ArmSmmuMaster>(dev);
+  const master = (yield* devIommuPrivGet<ArmSmmuMaster>(dev));
   yield* armSmmuFreeCdTables(master);
   dev.iommu!.priv = null;
   yield* kfree(master);

@@ -46,10 +46,10 @@ export function* intelIommuProbeDevice(dev: Device): Gen<ErrPtr<IommuDevice>> {
     info.atsSupported = caps.devTlb && pciAtsSupported(dev);
     info.pasidSupported = caps.pasid && pciMaxPasids(dev) > 0;
   }
-  devIommuPrivSet(dev, info);
+  yield* devIommuPrivSet(dev, info);
   const ret = yield* intelPasidSetupSmContext(info);
   if (ret !== 0) {
-    devIommuPrivSet(dev, null);
+    yield* devIommuPrivSet(dev, null);
     yield* kfree(info);
     return ret;
   }
