@@ -2,7 +2,7 @@
 // pci_dma_configure) and of_iommu_configure(): create the fwspec from the firmware description
 // under the probe lock, "replay" iommu_probe_device() when called outside the probe path, then
 // (at driver bind) claim the default domain for a DMA-API driver.
-import { devIommuFree, devIommuFwspecGet } from '../core/dev-iommu.js';
+import { devIommuFree } from '../core/dev-iommu.js';
 import { iommuFwspecAddIds, iommuFwspecFree, iommuFwspecInit } from '../core/fwspec.js';
 import { iommuCore } from '../core/globals.js';
 import { iommuDeviceUnuseDefaultDomain, iommuDeviceUseDefaultDomain } from '../core/ownership.js';
@@ -33,8 +33,10 @@ export function* ofIommuConfigure(dev: Device): Gen<number> {
   if (fwnode === null) return -ENODEV;
   // serialise to make dev->iommu stable under our potential fwspec
   yield* mutexLock(iommuCore.iommuProbeDeviceLock);
-  const devIommuPresent = dev.iommu !== null;
-  if (devIommuFwspecGet(dev) !== null) {
+  // dev->iommu: READ_ONCE (a removal's iommu_release_device() frees it without the probe lock, F3)
+  const param = yield* readOnce(dev, 'iommu');
+  const devIommuPresent = param !== null;
+  if (param !== null && param.fwspec !== null) {
     yield* mutexUnlock(iommuCore.iommuProbeDeviceLock);
     return 0;
   }

@@ -1,6 +1,6 @@
 // struct iommu_fwspec and the firmware-facing entry points (spec core.md §2.3, §4.1).
 import type { Device, FwNode } from '../base/device.js';
-import { EINVAL, ENOMEM, EPROBE_DEFER, type Gen, KObject, kfree, kzalloc, readOnce } from '../sync/index.js';
+import { deref, EINVAL, ENOMEM, EPROBE_DEFER, type Gen, KObject, kfree, kzalloc, readOnce, writeOnce } from '../sync/index.js';
 import { devIommuFwspecGet, devIommuGet } from './dev-iommu.js';
 import { iommuCore } from './globals.js';
 import type { IommuDevice } from './iommu-device.js';
@@ -41,7 +41,8 @@ export function* iommuFwspecInit(dev: Device, iommuFwnode: FwNode): Gen<number> 
   if ((yield* devIommuGet(dev)) === null) return -ENOMEM;
   fwspec = yield* kzalloc(() => new IommuFwspec(iommuFwnode));
   if (fwspec === null) return -ENOMEM;
-  dev.iommu!.fwspec = fwspec;
+  // dev->iommu is published: a member's attach reads the fwspec under the group mutex
+  yield* writeOnce(deref(dev.iommu, 'dev->iommu'), 'fwspec', fwspec);
   return 0;
 }
 

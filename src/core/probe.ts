@@ -100,7 +100,8 @@ export function* iommuInitDevice(dev: Device): Gen<number> {
     if (ops!.releaseDevice !== undefined) yield* driverReleaseDevice(ops!.releaseDevice, dev, null);
   }
   if (unwind !== 'free') yield* modulePut(ops!.owner);
-  yield* writeOnce(param, 'iommuDev', null);
+  // dev->iommu->iommu_dev = NULL: read again (a removal may have freed it meanwhile, F3)
+  yield* writeOnce(deref(yield* readOnce(dev, 'iommu'), 'dev->iommu'), 'iommuDev', null);
   yield* devIommuFree(dev);
   return ret;
 }
