@@ -11,7 +11,6 @@ import { type CachedLeaf, LeafCache } from './leaf-cache.js';
 
 export class Tlb extends KObject {
   private readonly tags = new Map<number, LeafCache>();
-  private readonly fields = new Map<number, string>();
   readonly gens: Generations;
   /** fast-path lookups that hit and missed (bench; the stepped path counts nothing: no undeclared writes) */
   hits = 0;
@@ -32,13 +31,8 @@ export class Tlb extends KObject {
 
   /** the field an op names for `tag` (its group's) */
   field(tag: number): string {
-    const g = this.groupOf(tag);
-    let f = this.fields.get(g);
-    if (f === undefined) {
-      f = `t${g}`;
-      this.fields.set(g, f);
-    }
-    return f;
+    // (no memo of the names: a memo shared by the threads would be state the yield rule sees)
+    return `t${this.groupOf(tag)}`;
   }
 
   /** the invalidation generation of `tag` as a DMA sees it */
