@@ -58,7 +58,7 @@ describe('several scenarios in flight: the same report for 1, 2 and 3 workers', 
     // examples, long and short DPOR searches, variants, both hardware drivers, passes and violations
     const some = [
       'lost-update', 'mutex-counter', 'abba-deadlock', 'leak-on-error', 'iommu-lifecycle', 'iommu-group-attach-detach',
-      'iommu-reset-vs-detach', 'iommu-reset-vs-attach', 'iommu-release-order', 'iommu-remove-between-phases',
+      'iommu-reset-pasid-detach', 'iommu-reset-vs-attach', 'iommu-release-order', 'iommu-remove-between-phases',
       'iommu-vtd-failed-replace', 'iommu-seed002-test-dev-recorded',
     ];
     const withTheirVariants = checkedBuiltins.filter((s) => some.includes(s.name.split('@')[0]!)).length;
@@ -76,7 +76,7 @@ describe('several scenarios in flight: the same report for 1, 2 and 3 workers', 
   });
 
   test('searches that are cut into parts (random) sharing the workers', async () => {
-    await assertSameOnWorkers(['lost-update', 'mutex-counter', 'abba-deadlock', 'iommu-reset-nested', '--strategy', 'random', '--executions', '1500'], 4);
+    await assertSameOnWorkers(['lost-update', 'mutex-counter', 'abba-deadlock', 'iommu-reset-nested', '--strategy', 'random', '--executions', '600'], 4);
   });
 });
 

@@ -42,12 +42,23 @@ describe('iommulab check', { concurrency: true }, () => {
     assert.match(lines.at(-1)!, new RegExp(`^${checkedBuiltins.length} of ${checkedBuiltins.length} scenarios as expected, 0 not; \\d+ executions in `));
   });
 
+  // The examples and IOMMU built-ins of every violation kind, with their variants, on the three
+  // drivers (the test above runs every built-in; this one reads the JSON of each)
+  const jsonSet = [
+    ...checkedBuiltins.filter((s) => !s.name.startsWith('iommu-')).map((s) => s.name),
+    'iommu-lifecycle-fail-nth', 'iommu-unmap-no-tlbi', 'iommu-reset-vs-attach', 'iommu-release-order',
+    'iommu-reset-pasid-detach', 'iommu-async-probe-unfixed', 'iommu-claim-between-phases',
+    'iommu-vtd-failed-replace', 'iommu-seed002-test-dev-recorded',
+  ];
   it('--json prints the outcome of each scenario, with the violation and its schedule', async () => {
-    const r = await iommulab('check', '--json');
+    const r = await iommulab('check', '--json', ...jsonSet);
     assert.equal(r.status, 0, r.stderr);
     const doc = JSON.parse(r.stdout) as { ok: boolean; scenarios: JsonOutcome[] };
     assert.equal(doc.ok, true);
-    assert.deepEqual(doc.scenarios.map((o) => o.scenario), checkedBuiltins.map((s) => s.name));
+    const withVariants = (n: string) => checkedBuiltins.filter((s) => s.name === n || s.name.startsWith(`${n}@`)).map((s) => s.name);
+    assert.deepEqual(doc.scenarios.map((o) => o.scenario), jsonSet.flatMap(withVariants));
+    const kinds = new Set(doc.scenarios.flatMap((o) => o.violations.map((v) => v.kind)));
+    assert.ok(kinds.size >= 10, [...kinds].join());
     for (const o of doc.scenarios) {
       assert.equal(o.matches, true, o.scenario);
       assert.equal(o.exhaustive, true, o.scenario);

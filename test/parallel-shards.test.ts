@@ -12,11 +12,11 @@ import { inProcess as iommulab, iommulab as spawned, scratchDir, timeless } from
 const dir = scratchDir();
 after(() => rmSync(dir, { recursive: true, force: true }));
 // A representative set, not every built-in (each run below is repeated for 1, 2 and 3 shards):
-// passes and violations, examples and IOMMU scenarios, a toggle variant, an exhaustive DPOR search
-// of 117 executions; enough scenarios that every shard of three gets several.
+// passes and violations, examples and IOMMU scenarios, a toggle variant, DPOR searches of 14 to 25
+// executions; enough scenarios that every shard of three gets several.
 const representative = [
   'lost-update', 'mutex-counter', 'abba-deadlock', 'reader-free-uaf', 'checked-alloc',
-  'iommu-group-attach-detach', 'iommu-reset-vs-detach', 'iommu-reset-vs-attach@resetFence=none',
+  'iommu-group-attach-detach', 'iommu-lifecycle', 'iommu-reset-vs-attach@resetFence=none',
   'iommu-release-order@releaseOrder=old',
 ];
 const runs = [
@@ -60,10 +60,21 @@ describe('shards merged are the unsharded check', () => {
   }
 });
 
+// The representative set plus a fail_nth sweep, a choice-mode fault search, a seed scenario with two
+// toggle settings and one built-in on each hardware driver (`npm run check` and test/cli-check.test.ts
+// run every built-in through the same command).
+const sliced = [
+  ...representative, 'unchecked-alloc', 'iommu-lifecycle-fail-nth', 'iommu-reset-pasid-identity@resetPrepareOrder=early,resetDoneOrder=early',
+  'iommu-reset-pasid-detach', 'iommu-unmap-no-tlbi', 'iommu-seed002-test-dev-recorded', 'iommu-vtd-failed-replace',
+];
+
 test('the check command (slices, workers) reports what checkScenario() (one explore()) does', async () => {
-  const ran = await iommulab(['check', '--json', '--workers', '3']);
-  const cli = timeless(ran.stdout) as { scenarios: unknown[] };
-  const direct = checkedBuiltins.map((s) => timeless(JSON.stringify(checkScenario(s))));
+  const ran = await iommulab(['check', '--json', '--workers', '3', ...sliced]);
+  const cli = timeless(ran.stdout) as { scenarios: Array<{ scenario: string }> };
+  // a built-in named on the command line runs with the variants it declares
+  const names = cli.scenarios.map((o) => o.scenario);
+  assert.ok(names.length > sliced.length && sliced.every((n) => names.includes(n)), names.join());
+  const direct = names.map((n) => timeless(JSON.stringify(checkScenario(checkedBuiltins.find((s) => s.name === n)!))));
   assert.deepEqual(cli.scenarios, direct);
 });
 

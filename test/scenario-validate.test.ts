@@ -77,6 +77,16 @@ describe('scenario descriptions are validated', () => {
     assert.throws(() => iommuScenario(bad), message);
   });
 
+  test('overrideDma names a thread of the scenario and one of its operations', () => {
+    const base = reachers['bus_iommu_probe:pci:phase2']!;
+    const thread = base.threads[0]!.name;
+    const misnamed = { ...base, overrideDma: { thread: `${thread}x`, after: 0 } };
+    assert.throws(() => iommuScenario(misnamed), /overrideDma\.thread: no thread/);
+    const beyond = { ...base, overrideDma: { thread, after: 99 } };
+    assert.throws(() => iommuScenario(beyond), /overrideDma\.after: thread .* has \d+ operation/);
+    assert.doesNotThrow(() => iommuScenario({ ...base, overrideDma: { thread, after: 0 } }));
+  });
+
   for (const point of pausePointNames) {
     test(`pause point ${point} is reached by the model`, () => {
       const spec = reachers[point];

@@ -10,6 +10,7 @@ import { scenarioWithDriver } from '../src/scenarios/variants.js';
 import { iommuSpecOf } from '../src/scenarios/iommu/build.js';
 import { parseScenarioText } from '../src/scenarios/file/load.js';
 import { iommulab } from './support/cli.js';
+import { overrideDmaTests } from './support/override-dma.js';
 
 /** heavy ones the CLI check covers (`iommulab check --driver smmuv3`): thousands of executions */
 const heavy = new Set(['iommu-reset-vs-detach', 'iommu-reset-method-live']);
@@ -17,6 +18,8 @@ const heavy = new Set(['iommu-reset-vs-detach', 'iommu-reset-method-live']);
 const core = builtinScenarios.filter((s) => s.name.startsWith('iommu-') && iommuSpecOf(s)!.topology.iommus.every((i) => i.driver === undefined));
 
 describe('core built-ins on arm-smmu-v3', () => {
+  overrideDmaTests('smmuv3');
+
   for (const s of core.filter((x) => !heavy.has(x.name))) {
     it(`${s.name}@smmuv3 meets its expectation`, () => {
       const v = scenarioWithDriver(s, 'smmuv3');

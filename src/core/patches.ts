@@ -168,7 +168,7 @@ export const patchRegistry = [
   },
   {
     name: 'mockNoIotlbInvalidate',
-    description: 'the mock driver\'s IOTLB invalidation in iotlb_sync (after an unmap)',
+    description: 'the driver\'s IOTLB invalidation in iotlb_sync after an unmap (the mock\'s; arm-smmu-v3\'s TLBI and ATC_INV, intel-iommu\'s cache-tag flush)',
     values: {
       off: 'the driver invalidates the unmapped range and waits for it before iommu_unmap() returns',
       on: 'a driver that forgets its TLBI: a DMA keeps reaching an unmapped page through the stale IOTLB entry',

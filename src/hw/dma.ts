@@ -4,6 +4,8 @@
 // (the window in which a table can be freed under the walk). A device in reset issues nothing.
 // Walking a page table that was freed is a use-after-free of that memory by the IOMMU.
 //
+// On SMMUv3 and VT-d a DMA is one step too (txn/atomic.ts), checked against page owners (below).
+//
 // H1 (DMA isolation) is checked in the second step, on what that step reads: a translation the
 // IOTLB gave must be one the table still holds, unless the table's unmap is in its grace window
 // (its invalidation has not completed: `IoPageTable.unflushed`).
@@ -12,7 +14,8 @@ import type { HwEndpoint } from './endpoint.js';
 import { IoPageTable, ioPgtableTag } from './io-pgtable.js';
 import { StreamTable } from './stream-table.js';
 import type { HwTranslation } from './translation.js';
-import { deviceDma } from './txn/device.js';
+import { walkedFreedTable } from './check/dma.js';
+import { deviceDmaAtomic } from './txn/atomic.js';
 import type { HwIommu, TranslationUnit } from './unit.js';
 
 export type DmaResult =
@@ -86,12 +89,24 @@ function* tlbOrWalk(unit: StreamTable, table: IoPageTable, iova: number, ep: HwE
   return r;
 }
 
-/** one DMA write through an SMMUv3 or VT-d unit, step by step (ATC, ATS, caches, walk), in the terms above */
+/**
+ * One DMA write through an SMMUv3 or VT-d unit, in one step (txn/atomic.ts), with H1 checked on
+ * what it reached: a translated DMA must land on a page given to devices (a user page a live
+ * mapping pins, a DMA-API buffer). Reaching a user page no mapping pins any more (its owner got it
+ * back after the unmap returned), an IO page table, an IOMMU table, kernel memory or a free page
+ * is a `dma-isolation` violation. Bypass is identity: all memory is the device's. The step
+ * declared the landing page, so the reduction orders it with the pin and owner writes.
+ */
 function* dmaThroughHw(unit: HwIommu, ep: HwEndpoint, sid: number, pasid: number | null, iova: number): Gen<DmaResult> {
-  const r = yield* deviceDma(unit, ep, sid, { pasid, iova, write: true });
+  const r = yield* deviceDmaAtomic(unit, ep, sid, { pasid, iova, write: true });
+  // H4: the walk read a frame that is no page table any more (a walk cache kept a freed table)
+  const freed = walkedFreedTable(unit.mem, r);
+  if (freed !== null) dmaIsolationViolation(`${ep.label} DMA to IOVA 0x${iova.toString(16)}: ${freed}`);
   switch (r.kind) {
     case 'ok':
-      return r.path.via === 'bypass' ? { kind: 'bypass', pa: r.pa } : { kind: 'ok', pa: r.pa };
+      if (r.path.via === 'bypass') return { kind: 'bypass', pa: r.pa };
+      isolation(unit, ep, iova, r.pa, r.path.via);
+      return { kind: 'ok', pa: r.pa };
     case 'fault':
       return { kind: 'fault', reason: r.reason };
     case 'abort':
@@ -101,4 +116,16 @@ function* dmaThroughHw(unit: HwIommu, ep: HwEndpoint, sid: number, pasid: number
     case 'not-issued':
       return { kind: 'not-issued' };
   }
+}
+
+/** H1 on a translated DMA to physical address `pa` (reached through `via`: the TLB, a walk, the ATC) */
+function isolation(unit: HwIommu, ep: HwEndpoint, iova: number, pa: number, via: string): void {
+  const page = unit.mem.pageAt(pa);
+  const owner = page.owner;
+  if (owner.kind === 'dma' || (owner.kind === 'user' && page.pins > 0)) return;
+  let what = `${owner.kind} memory (${owner.tag})`;
+  if (owner.kind === 'user') what = `${owner.tag}, which no mapping pins any more (its user got it back after the unmap)`;
+  else if (owner.kind === 'free') what = 'a free page';
+  const through = via === 'tlb' ? 'the IOTLB' : via === 'atc' ? 'the device\'s ATC' : 'a page-table walk';
+  dmaIsolationViolation(`${ep.label} DMA to IOVA 0x${iova.toString(16)} reached 0x${pa.toString(16)} through ${through} of ${unit.name}: ${what}`);
 }

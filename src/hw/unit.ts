@@ -2,7 +2,8 @@
 // right now, read from the hardware structures in memory, and the fetch a DMA transaction does
 // through them. The Machine holds its units behind this interface, whatever their kind (the
 // mock's stream table today; SMMUv3 and VT-d models plug in the same way).
-import type { Access, Gen } from '../sync/index.js';
+import type { Access, Gen, Shared } from '../sync/index.js';
+import type { PhysMemory } from './memory/phys-memory.js';
 import type { FenceLog } from './cache/fence-log.js';
 import type { CachedLeaf } from './cache/leaf-cache.js';
 import type { HwEndpoint } from './endpoint.js';
@@ -69,6 +70,10 @@ export interface FrameRef {
  */
 export interface HwIommu extends TranslationUnit {
   readonly fence: FenceLog;
+  /** the memory its tables live in, and DMA lands in */
+  readonly mem: PhysMemory;
+  /** where a recorded fault goes (SMMUv3 event queue, VT-d fault recording registers) */
+  readonly records: Shared;
   /** what a DMA would use now: the cached configuration where there is one, memory otherwise (H7's effective()) */
   effective(sid: number, pasid: number | null): HwTranslation;
   /** one transaction, in explorer steps; RESTART when a completed fence overtook it */

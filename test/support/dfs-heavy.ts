@@ -1,11 +1,11 @@
 // Built-ins whose plain DFS runs far more interleavings than a test can afford: issue 10's seed
 // scenarios over the corrected PCI reset model (more than 100,000 interleavings each, some never
-// finishing in minutes; iommu-reset-pasid-detach 3,062) and iommu-reset-vs-detach (20,429).
-// DPOR searches each of them in at most 117 executions. The cross-checks that re-run every
+// finishing in minutes; iommu-reset-pasid-detach 3,062) and iommu-reset-vs-detach (85,474).
+// DPOR searches each of them in at most 252 executions. The cross-checks that re-run every
 // built-in under DFS (DPOR soundness, bounded DPOR, checks at their points, workers) skip them;
-// `iommulab check` meets every built-in's expectation with DPOR (test/dpor-cli.test.ts).
-// (test/iommu-check-points.test.ts compared DPOR with DFS on iommu-reset-vs-detach until the
-// yield-rule events of branch yields took its DFS past 500,000 interleavings.)
+// `iommulab check` meets every built-in's expectation with DPOR (test/dpor-cli.test.ts), and
+// `npm run bench -- --reduction` compares DPOR with DFS on them (iommu-reset-vs-detach: more than
+// 500,000 interleavings since the yield-rule events of branch yields).
 import { onHardwareModel } from '../../src/scenarios/registry.js';
 import type { Scenario } from '../../src/scenarios/scenario.js';
 

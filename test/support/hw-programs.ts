@@ -10,6 +10,9 @@ import { planEntryUpdate } from '../../src/hw/smmuv3/entry-update.js';
 import { type Ste, steUpdateSafe, steUsed } from '../../src/hw/smmuv3/ste.js';
 import { steInMemory, steWriteWord } from '../../src/hw/smmuv3/tables.js';
 import { deviceDma, deviceDmaNow } from '../../src/hw/txn/device.js';
+import type { HwEndpoint } from '../../src/hw/endpoint.js';
+import type { HwIommu } from '../../src/hw/unit.js';
+import type { DmaRequest } from '../../src/hw/txn/txn.js';
 import type { DmaResult } from '../../src/hw/txn/txn.js';
 import type { VtdDesc } from '../../src/hw/vtd/descriptors.js';
 import { type PasidEntry, pasidFl, pasidSl } from '../../src/hw/vtd/entries.js';
@@ -19,6 +22,9 @@ import type { Gen } from '../../src/sync/index.js';
 import type { HwProgram } from './hw.js';
 import { buffer, installS1, mapNow, s1Table, type SmmuRig, smmuRig } from './smmu-rig.js';
 import { flTable, setPasid, slTable, type VtdRig, vtdRig } from './vtd-rig.js';
+
+/** how the device thread issues its DMA: step by step (txn/device.ts) or in one step (txn/atomic.ts) */
+export type DmaFn = (unit: HwIommu, ep: HwEndpoint, sid: number, req: DmaRequest) => Gen<DmaResult>;
 
 export function outcome(r: DmaResult): string {
   if (r.kind === 'ok') return `ok 0x${r.pa.toString(16)}`;
@@ -47,7 +53,7 @@ export interface SteWorld {
  * and TLB warm unless `cold`). The final state says whether the configuration cache ends up
  * disagreeing with memory (it must not: the last CFGI_STE + CMD_SYNC came after every write).
  */
-export function steProgram(target: (r: SmmuRig) => Ste, cold = false): HwProgram<SteWorld> {
+export function steProgram(target: (r: SmmuRig) => Ste, cold = false, dma: DmaFn = deviceDma): HwProgram<SteWorld> {
   return {
     setup: () => {
       const r = smmuRig(5, { linear: true });
@@ -58,7 +64,7 @@ export function steProgram(target: (r: SmmuRig) => Ste, cold = false): HwProgram
       if (!cold) deviceDmaNow(r.smmu, r.ep, r.sid, { pasid: null, iova: 0x10000, write: true });
       return { r, buf, target: target(r) };
     },
-    threads: [(w) => writeSte(w.r, w.target), (w) => deviceDma(
+    threads: [(w) => writeSte(w.r, w.target), (w) => dma(
       w.r.smmu,
       w.r.ep,
       w.r.sid,
@@ -86,7 +92,11 @@ export interface UnmapWorld {
  * A strict unmap (PTE clear, then the driver's command batches, each with a CMD_SYNC) racing a DMA
  * to the page, whose translation the TLB (and with ATS the ATC) already holds.
  */
-export function unmapProgram(batches: ReadonlyArray<readonly SmmuCmd[]>, ats = false): HwProgram<UnmapWorld> {
+export function unmapProgram(
+  batches: ReadonlyArray<readonly SmmuCmd[]>,
+  ats = false,
+  dma: DmaFn = deviceDma,
+): HwProgram<UnmapWorld> {
   return {
     setup: () => {
       const r = smmuRig(5, { ats, linear: true });
@@ -104,7 +114,7 @@ export function unmapProgram(batches: ReadonlyArray<readonly SmmuCmd[]>, ats = f
         for (const b of batches) yield* smmuCmdqIssue(w.r.smmu, b);
       },
       function* (w) {
-        const r = yield* deviceDma(w.r.smmu, w.r.ep, w.r.sid, { pasid: null, iova: 0x10000, write: true });
+        const r = yield* dma(w.r.smmu, w.r.ep, w.r.sid, { pasid: null, iova: 0x10000, write: true });
         // read in the DMA's last step (it names the fence log): how many fences completed before it
         return { r: outcome(r), fences: w.r.smmu.fence.fences };
       },
@@ -134,7 +144,7 @@ export interface PasidWorld {
  * torn down (P cleared, PASID cache and IOTLB flushed) and set up again. `warm`: the unit's caches
  * hold the old entry and translation when the threads start.
  */
-export function pasidProgram(inPlace: boolean, warm = false): HwProgram<PasidWorld> {
+export function pasidProgram(inPlace: boolean, warm = false, dma: DmaFn = deviceDma): HwProgram<PasidWorld> {
   return {
     setup: () => {
       const r = vtdRig();
@@ -164,7 +174,7 @@ export function pasidProgram(inPlace: boolean, warm = false): HwProgram<PasidWor
           for (const i of [1, 2, 0]) yield* pasidWriteWord(r.mem, r.dir, 1, i, target[i]!);
         }
       },
-      (w) => deviceDma(w.r.unit, w.r.ep, w.r.sid, { pasid: 1, iova: 0x10000, write: true }),
+      (w) => dma(w.r.unit, w.r.ep, w.r.sid, { pasid: 1, iova: 0x10000, write: true }),
     ],
     final: (w, results) => {
       const d = outcome(results[1] as DmaResult);

@@ -7,6 +7,7 @@ import type { Device } from '../../base/device.js';
 import { devIommuPrivGet } from '../../core/dev-iommu.js';
 import { IOMMU_HWPT_ALLOC_NEST_PARENT, IOMMU_HWPT_ALLOC_PASID } from '../../core/domain-types.js';
 import type { IommuDomain } from '../../core/domain.js';
+import { iommuCore } from '../../core/globals.js';
 import type { IommuIotlbGather, MapPagesResult } from '../../core/ops.js';
 import { freePages } from '../../hw/memory/phys-memory.js';
 import { armLpaeS1, armLpaeS2, SZ_1G, SZ_2M, SZ_4K } from '../../hw/pgtable/format.js';
@@ -174,6 +175,8 @@ export function* armSmmuUnmapPages(
 export function* armSmmuIotlbSync(domain: IommuDomain, gather: IommuIotlbGather): Gen {
   const d = toSmmuDomain(domain);
   if (gather.start > gather.end) return;
+  // patch mockNoIotlbInvalidate: a driver that forgets its TLBI (and so the ATC_INV after it)
+  if (iommuCore.patches.mockNoIotlbInvalidate) return;
   yield* armSmmuTlbInvRangeDomain(d, gather.start, gather.end - gather.start + 1, true);
 }
 

@@ -3,6 +3,7 @@
 // range and the table pages it detached; iotlb_sync flushes every cache tag for the range (IH set
 // only when no table was freed) and frees the detached tables after that flush's wait descriptor.
 import type { IommuDomain } from '../../core/domain.js';
+import { iommuCore } from '../../core/globals.js';
 import type { IommuIotlbGather, MapPagesResult } from '../../core/ops.js';
 import { freePages } from '../../hw/memory/phys-memory.js';
 import { ptGatherEmpty, ptGatherInit } from '../../hw/pgtable/gather.js';
@@ -69,7 +70,9 @@ export function* intelIommuTlbSync(domain: IommuDomain, gather: IommuIotlbGather
   const d = pagingDomain(domain);
   const vg = gather as VtdGather;
   const freelist = vg.freelist ?? [];
-  if (gather.start <= gather.end) yield* cacheTagFlushRange(d, gather.start, gather.end, freelist.length === 0);
+  // patch mockNoIotlbInvalidate: a driver that forgets its flush (the tables it detached are still freed)
+  const skip = iommuCore.patches.mockNoIotlbInvalidate;
+  if (gather.start <= gather.end && !skip) yield* cacheTagFlushRange(d, gather.start, gather.end, freelist.length === 0);
   vg.freelist = [];
   const mem = deref(d.pt, 'dmar_domain->pt').mem;
   for (const pfn of freelist) yield* freePages(mem, pfn);

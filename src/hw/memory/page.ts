@@ -29,6 +29,12 @@ export class PhysPage implements Shared {
   format = '';
   /** the allocation block it belongs to now (kept current by PhysMemory), null if never allocated */
   block: PageBlock | null;
+  /**
+   * How many live IOMMU mappings pin it (a user buffer: iommufd/VFIO pin a page for each mapping
+   * and unpin it after the unmap returned). A user page with no pin is not given to any device:
+   * the isolation oracle reads it (hw/dma.ts). Written in a step on the page (`pin_user_pages`).
+   */
+  pins = 0;
 
   constructor(
     readonly mem: PhysMemory,

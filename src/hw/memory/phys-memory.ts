@@ -54,6 +54,8 @@ export class PhysMemory extends KObject {
   private top: number;
   /** per order, freed block heads (LIFO) */
   private readonly freeLists: number[][] = [];
+  /** frames reserved for the scenario's buffers (reserve()): the allocator skips them */
+  private readonly reserved = new Set<number>();
   /** blocks allocated so far (the source of PageBlock.gen) */
   allocations = 0;
 
@@ -119,12 +121,18 @@ export class PhysMemory extends KObject {
   /** take a free block of 2^order frames off the free lists or the top; null when out of memory */
   takeBlock(order: number): number | null {
     const list = this.freeLists[order];
-    if (list !== undefined && list.length > 0) return list.pop()!;
+    // (a free single page reserved meanwhile is not handed out)
+    while (list !== undefined && list.length > 0) {
+      const head = list.pop()!;
+      if (order > 0 || !this.reserved.has(head)) return head;
+    }
     const size = 2 ** order;
-    const head = Math.ceil(this.top / size) * size;
+    let head = Math.ceil(this.top / size) * size;
+    // never over a buffer reserved for the scenario (reserve())
+    if (this.reserved.size > 0) while (this.overlapsReserved(head, size)) head += size;
     if (head + size > this.frames) return null;
     // frames skipped for alignment become free single pages, lowest handed out first
-    for (let p = head - 1; p >= this.top; p--) this.pushFree(p, 0);
+    for (let p = head - 1; p >= this.top; p--) if (!this.reserved.has(p)) this.pushFree(p, 0);
     this.top = head + size;
     return head;
   }
@@ -158,6 +166,25 @@ export class PhysMemory extends KObject {
 
   pushFree(head: number, order: number): void {
     (this.freeLists[order] ??= []).push(head);
+  }
+
+  /**
+   * Setup: frame `pfn` is `owner`'s from the start (a buffer a scenario names by its physical
+   * address); the allocator never hands it out.
+   */
+  reserve(pfn: number, owner: PageOwner): void {
+    if (pfn >= this.frames) throw new Error(`${this.name}: frame 0x${pfn.toString(16)} is beyond memory`);
+    const b = this.blockOf(pfn);
+    if (b !== null && (b.owner.kind !== 'free' || b.head !== pfn || b.order !== 0)) {
+      throw new Error(`${this.name}: frame 0x${pfn.toString(16)} is already ${b.owner.kind} ${b.owner.tag}`);
+    }
+    this.reserved.add(pfn);
+    this.assign(pfn, 0, owner);
+  }
+
+  private overlapsReserved(head: number, size: number): boolean {
+    for (let p = head; p < head + size; p++) if (this.reserved.has(p)) return true;
+    return false;
   }
 
   /** setup-time allocation (no steps, never fails unless memory is exhausted) */

@@ -199,6 +199,10 @@ export class Smmuv3 extends KObject implements HwIommu {
     return smmuTransact(this, ctx, txn, MODE_STEPS);
   }
 
+  get records(): SmmuEvtq {
+    return this.evtq;
+  }
+
   transactNow(txn: Txn): DmaResult {
     return smmuTransactFast(this, txn);
   }

@@ -98,12 +98,14 @@ function* fetchSte(smmu: Smmuv3, sid: number, m: TxnMode): Gen<Ste | null> {
   if (reg.fmt === '2lvl') {
     const s = strtabL1Slot(smmu.mem, reg, sid);
     if (m.stepped) yield* hwStep(s.page, slotField(s), 'dma', 'l1_strtab_fetch');
+    else if (m.reads !== undefined) m.reads.push({ obj: s.page, field: slotField(s) });
     const d = s.page.format === 'l1' ? slotValue<L1Desc>(s) : null;
     if (d === null || d.span === 0) return null;
     l2 = d.l2ptr;
   }
   const s = strtabSteSlot(smmu.mem, reg, sid, l2);
   if (m.stepped) yield* hwStep(s.page, slotField(s), 'dma', 'ste_fetch');
+  else if (m.reads !== undefined) m.reads.push({ obj: s.page, field: slotField(s) });
   return s.page.format === 'ste' ? (slotValue<Ste>(s) ?? STE_ZERO) : STE_ZERO;
 }
 
@@ -137,6 +139,7 @@ function* fetchCd(smmu: Smmuv3, ste: Ste, ssid: number, s2: Stage2 | null, m: Tx
     if (pa === null) return failure(EVT_F_TRANSLATION, ste[2].s2r, 'CD', true);
     const s = cdL1Slot(smmu.mem, pa - (pa % 4096), (ssid >>> 10) % 512);
     if (m.stepped) yield* hwStep(s.page, slotField(s), 'dma', 'l1_cd_fetch');
+    else if (m.reads !== undefined) m.reads.push({ obj: s.page, field: slotField(s) });
     const d = s.page.format === 'l1' ? slotValue<L1Desc>(s) : null;
     if (d === null || d.span === 0) return failure(EVT_C_BAD_CD, true, 'CD');
     l2 = d.l2ptr;
@@ -147,6 +150,7 @@ function* fetchCd(smmu: Smmuv3, ste: Ste, ssid: number, s2: Stage2 | null, m: Tx
   if (pa === null) return failure(EVT_F_TRANSLATION, ste[2].s2r, 'CD', true);
   const s = cdSlotAt(smmu.mem, 'linear', pa - (pa % 4096), index % 64, 0);
   if (m.stepped) yield* hwStep(s.page, slotField(s), 'dma', 'cd_fetch');
+  else if (m.reads !== undefined) m.reads.push({ obj: s.page, field: slotField(s) });
   return s.page.format === 'cd' ? (slotValue<Cd>(s) ?? CD_ZERO) : CD_ZERO;
 }
 
@@ -185,6 +189,7 @@ function* resolve(smmu: Smmuv3, ctx: DmaCtx, txn: Txn, m: TxnMode, path: DmaPath
   // the STE, from the configuration cache or memory
   const cfg = smmu.cfg;
   if (m.stepped) yield* hwStep(cfg, cfg.field(sid), 'dma', 'cfg_lookup');
+  else if (m.reads !== undefined) m.reads.push({ obj: cfg, field: cfg.field(sid) });
   const seen = cfg.gens.of(sid);
   cfg.gens.used(sid, ctx.used);
   const line = m.cached ? cfg.get(sid) : undefined;

@@ -40,6 +40,7 @@ export interface TlbWalk {
 export function* tlbWalk(w: TlbWalk, iova: number, ctx: DmaCtx, m: TxnMode, path: DmaPath): Gen<TlbWalkResult> {
   const tlb = w.tlb;
   if (m.stepped) yield* hwStep(tlb, tlb.field(w.tag), 'dma', 'tlb_lookup');
+  else if (m.reads !== undefined) m.reads.push({ obj: tlb, field: tlb.field(w.tag) });
   const seen = tlb.gen(w.tag);
   tlb.used(w.tag, ctx.used);
   path.tag = w.tag;
@@ -76,6 +77,9 @@ export function* tlbWalk(w: TlbWalk, iova: number, ctx: DmaCtx, m: TxnMode, path
   const fmt = w.fmt;
   for (let l = level; l < fmt.levels; l++) {
     if (m.stepped) yield* hwStep(w.mem.page(frame), entryField(tableIndex(iova, levelShift(fmt, l))), 'dma', 'ptw_read');
+    else if (m.reads !== undefined) {
+      m.reads.push({ obj: w.mem.page(frame), field: entryField(tableIndex(iova, levelShift(fmt, l))) });
+    }
     walkLevel(w.mem, fmt, frame, l, iova, read);
     path.tables.push(frame);
     if (read.bad && path.badTable < 0) path.badTable = frame;

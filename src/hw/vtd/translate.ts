@@ -117,11 +117,13 @@ function identity(txn: Txn, path: DmaPath): DmaResult {
 function* fetchCtx(unit: VtdUnit, sid: number, m: TxnMode): Gen<LegacyCtx | SmCtx | Failure> {
   const rs = rootSlot(unit, sid >>> 8);
   if (m.stepped) yield* hwStep(rs.page, slotField(rs), 'dma', 'root_entry_fetch');
+  else if (m.reads !== undefined) m.reads.push({ obj: rs.page, field: slotField(rs) });
   const re = rs.page.format === 'root' ? slotValue<RootEntry>(rs) : null;
   const t = re === null ? null : ctxTableOf(unit, re, sid & 255);
   if (t === null || !t.present) return fail(FR_ROOT_ENTRY_P);
   const cs = ctxSlotIn(unit, t.ctp, sid & 255);
   if (m.stepped) yield* hwStep(cs.page, slotField(cs), 'dma', 'context_entry_fetch');
+  else if (m.reads !== undefined) m.reads.push({ obj: cs.page, field: slotField(cs) });
   const c = cs.page.format === 'ctx' ? slotValue<LegacyCtx | SmCtx>(cs) : null;
   return c ?? fail(FR_CONTEXT_ENTRY_P);
 }
@@ -131,10 +133,12 @@ function* fetchPasid(unit: VtdUnit, c: SmCtx, pasid: number, m: TxnMode): Gen<Pa
   if (pasid >>> 6 >= pasidDirEntries(w0.pdts)) return fail(FR_PASID_OUT_OF_RANGE, w0.fpd);
   const ds = pasidDirSlot(unit.mem, w0.pasiddirptr, pasid);
   if (m.stepped) yield* hwStep(ds.page, slotField(ds), 'dma', 'pasid_dir_fetch');
+  else if (m.reads !== undefined) m.reads.push({ obj: ds.page, field: slotField(ds) });
   const de = ds.page.format === 'pasid-dir' ? slotValue<PasidDirEntry>(ds) : null;
   if (de === null || !de.p) return fail(FR_PASID_DIR_ENTRY_P, w0.fpd || (de?.fpd ?? false));
   const ps = pasidSlotIn(unit.mem, de.ptptr, pasid);
   if (m.stepped) yield* hwStep(ps.page, slotField(ps), 'dma', 'pasid_entry_fetch');
+  else if (m.reads !== undefined) m.reads.push({ obj: ps.page, field: slotField(ps) });
   return ps.page.format === 'pasid' ? (slotValue<PasidEntry>(ps) ?? PASID_ZERO) : PASID_ZERO;
 }
 
@@ -196,6 +200,7 @@ function* resolve(unit: VtdUnit, ctx: DmaCtx, txn: Txn, m: TxnMode, path: DmaPat
   // the context entry
   const cc = unit.ctxCache;
   if (m.stepped) yield* hwStep(cc, cc.field(sid), 'dma', 'context_cache_lookup');
+  else if (m.reads !== undefined) m.reads.push({ obj: cc, field: cc.field(sid) });
   const seenCtx = cc.gens.of(sid);
   cc.gens.used(sid, ctx.used);
   const line = m.cached ? cc.get(sid) : undefined;
@@ -225,6 +230,7 @@ function* resolve(unit: VtdUnit, ctx: DmaCtx, txn: Txn, m: TxnMode, path: DmaPat
   // the PASID entry
   const pc = unit.pasidCache;
   if (m.stepped) yield* hwStep(pc, pc.field(pasid), 'dma', 'pasid_cache_lookup');
+  else if (m.reads !== undefined) m.reads.push({ obj: pc, field: pc.field(pasid) });
   const seenPasid = pc.gens.of(pasid);
   pc.gens.used(pasid, ctx.used);
   const cached = m.cached ? pc.get(pasid)?.get(sid) : undefined;

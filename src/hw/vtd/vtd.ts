@@ -175,6 +175,10 @@ export class VtdUnit extends KObject implements HwIommu {
     return vtdTransact(this, ctx, txn, MODE_STEPS);
   }
 
+  get records(): VtdFaults {
+    return this.faults;
+  }
+
   transactNow(txn: Txn): DmaResult {
     return vtdTransactFast(this, txn);
   }

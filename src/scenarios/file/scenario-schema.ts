@@ -128,6 +128,14 @@ export const scenarioSchema = strictObject({
   prologue: ops.optional().describe('operations run alone before the threads start (bind a driver, claim ownership...)'),
   threads: z.array(thread).min(1).describe('the concurrent threads'),
   epilogue: ops.optional().describe('operations run alone after the threads, before the automatic cleanup'),
+  overrideDma: z.union([
+    strictObject({
+      thread: z.string().min(1).describe('the thread the DMA goes in'),
+      after: z.number().int().min(0).describe('after its operation number (0-based)'),
+    }),
+    z.literal('epilogue'),
+  ]).optional()
+    .describe('where the DMA `--driver smmuv3|vtd` adds goes when a thread of its own is too costly: a DMA at a chosen point'),
   expect: expectation,
   expectByDriver: z.record(z.string(), expectation).optional()
     .describe('the expectation under `--driver NAME` where it differs (driver name -> expectation)'),

@@ -60,7 +60,7 @@ export interface Attachment {
 /** a named domain and the mappings `map` made in it */
 export interface NamedDomain {
   readonly domain: IommuDomain;
-  readonly maps: ReadonlyArray<{ readonly iova: number; readonly size: number }>;
+  readonly maps: ReadonlyArray<{ readonly iova: number; readonly size: number; readonly paddr: number }>;
 }
 
 export interface DmaMapping {

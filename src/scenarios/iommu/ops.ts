@@ -25,6 +25,8 @@ import { iommuAttachDevicePasid, iommuDetachDevicePasid, iommuReplaceDevicePasid
 import { DMA_MAPPING_ERROR, dmaMapPage, dmaUnmapPage } from '../../dma/dma-iommu.js';
 import { dmaAccess } from '../../hw/dma.js';
 import { IOMMU_READ, IOMMU_WRITE } from '../../hw/io-pgtable.js';
+import { PAGE_SIZE } from '../../hw/memory/page.js';
+import { type PageOwner, pageOwner, PhysMemory } from '../../hw/memory/phys-memory.js';
 import { isPciDev } from '../../pci/pci.js';
 import { pciResetFunctionWith, resetMethodStore } from '../../pci/reset.js';
 import {
@@ -37,6 +39,8 @@ import {
   ENODEV,
   ENOENT,
   type Gen,
+  hwStep,
+  hwStepDone,
   IS_ERR,
   mutexLock,
   mutexUnlock,
@@ -197,28 +201,37 @@ export function* runOp(w: IommuWorld, op: Op): Gen<number> {
     case 'map': {
       const d = yield* domainOf(w, op.domain);
       if (d === null) return -ENOENT;
+      // iommufd pins the user's pages before it maps them (and unpins them if the map fails)
+      const mem = physMemoryOf(w);
+      if (mem !== null) yield* pinUserPages(mem, op.paddr, op.size, 1);
       const ret = yield* iommuMap(d, op.iova, op.paddr, op.size, IOMMU_READ | IOMMU_WRITE);
-      const m = { iova: op.iova, size: op.size };
+      if (mem !== null && ret !== 0) yield* pinUserPages(mem, op.paddr, op.size, -1);
+      const m = { iova: op.iova, size: op.size, paddr: op.paddr };
       if (ret === 0) yield* ledgerUpdate(L.domain(op.domain), (n) => (n?.domain === d ? { domain: d, maps: [...n.maps, m] } : n));
       return ret;
     }
     case 'unmap': {
       // look the mapping up and forget it in one step
-      let found = false;
+      let found: { readonly paddr: number } | null = null;
       const named = yield* ledgerUpdate(L.domain(op.domain), (n) => {
         const i = n === null ? -1 : n.maps.findIndex((m) => m.iova === op.iova && m.size === op.size);
         if (n === null || i < 0) return n;
-        found = true;
+        found = n.maps[i]!;
         return { domain: n.domain, maps: n.maps.filter((_, j) => j !== i) };
       });
-      if (named === null || !found) return -ENOENT;
+      if (named === null || found === null) return -ENOENT;
       const unmapped = yield* iommuUnmap(named.domain, op.iova, op.size);
+      // once the unmap returned, iommufd unpins the pages: the user has them back
+      const mem = physMemoryOf(w);
+      if (mem !== null) yield* pinUserPages(mem, (found as { readonly paddr: number }).paddr, op.size, -1);
       return unmapped === op.size ? 0 : -EIO;
     }
     case 'dmaMap': {
       const dev = deviceNamed(w, op.dev);
       // the DMA API is used by the driver bound to the device: none bound, not issued
       if (!(yield* ledgerLoad(L.bind(dev)))) return -ENODEV;
+      const mem = physMemoryOf(w);
+      if (mem !== null) yield* claimBuffer(mem, op.paddr, op.size ?? PAGE_SIZE, pageOwner('dma', `DMA-API buffer of ${op.dev}`));
       const size = op.size ?? 4096;
       const addr = yield* dmaMapPage(dev, op.paddr, size);
       // the kernel returns DMA_MAPPING_ERROR and no errno, whatever failed inside (docs/SCENARIOS.md)
@@ -269,6 +282,40 @@ export function* runOp(w: IommuWorld, op: Op): Gen<number> {
     case 'wait':
       yield* waitForCompletion(eventNamed(w, op.event));
       return 0;
+  }
+}
+
+/** the machine's physical memory, where its IOMMUs keep tables in memory (SMMUv3, VT-d); null on the mock */
+function physMemoryOf(w: IommuWorld): PhysMemory | null {
+  return w.machine.memory instanceof PhysMemory ? w.machine.memory : null;
+}
+
+/**
+ * pin_user_pages() / unpin_user_pages() for a mapping of [paddr, paddr + size): a step per page
+ * on its pin count, which the isolation oracle of every DMA that lands there reads (hw/dma.ts)
+ */
+function* pinUserPages(mem: PhysMemory, paddr: number, size: number, by: 1 | -1): Gen {
+  for (let pa = paddr - (paddr % PAGE_SIZE); pa < paddr + size; pa += PAGE_SIZE) {
+    const page = mem.pageAt(pa);
+    const site = yield* hwStep(page, 'pins', 'write', by > 0 ? 'pin_user_pages' : 'unpin_user_pages');
+    // a page the description did not name (a program issuing operations itself): the user's from now
+    if (by > 0 && page.block === null && page.pfn < mem.frames) mem.reserve(page.pfn, pageOwner('user', `user page 0x${pa.toString(16)}`));
+    page.pins = Math.max(0, page.pins + by);
+    hwStepDone(site);
+  }
+}
+
+/**
+ * A DMA-API buffer the description did not name (world.ts reserves the ones it names): the
+ * driver's from its dma_map, in a step on each page (what a DMA's isolation check reads)
+ */
+function* claimBuffer(mem: PhysMemory, paddr: number, size: number, owner: PageOwner): Gen {
+  for (let pa = paddr - (paddr % PAGE_SIZE); pa < paddr + size; pa += PAGE_SIZE) {
+    const page = mem.pageAt(pa);
+    if (page.block !== null || page.pfn >= mem.frames) continue;
+    const site = yield* hwStep(page, 'pins', 'write', 'dma_buffer');
+    if (page.block === null) mem.reserve(page.pfn, owner);
+    hwStepDone(site);
   }
 }
 

@@ -114,6 +114,13 @@ export interface IommuScenarioSpec {
   readonly threads: readonly ThreadSpec[];
   /** run alone after the threads, before the automatic cleanup */
   readonly epilogue?: readonly Op[];
+  /**
+   * Where the device doing DMA that `--driver smmuv3|vtd` adds goes (scenarios/iommu/driver-override.ts):
+   * its own thread (the default), or, for a scenario a free DMA thread makes too costly to explore,
+   * a DMA at a chosen point: in thread `thread`, after its operation number `after` (0-based), or
+   * in the epilogue (alone, after every thread: the state the threads left).
+   */
+  readonly overrideDma?: { readonly thread: string; readonly after: number } | 'epilogue';
   readonly expect: Expectation;
   /**
    * Where the outcome depends on the driver (a `--driver` override, NAME@DRIVER): the expectation

@@ -180,6 +180,16 @@ export function validateSpec(spec: IommuScenarioSpec): SpecIssue[] {
       issues.push({ path: [...path, 'event'], message: `no operation signals event "${op.event}" and no pause point is armed with that name${hint}: the wait could never end` });
     }
   }
+  const at = spec.overrideDma;
+  if (at !== undefined && at !== 'epilogue') {
+    const th = spec.threads.find((x) => x.name === at.thread);
+    if (th === undefined) {
+      const names = spec.threads.map((x) => x.name);
+      issues.push({ path: ['overrideDma', 'thread'], message: `no thread "${at.thread}"${didYouMean(at.thread, names)}; known: ${names.join(', ')}` });
+    } else if (at.after >= th.ops.length) {
+      issues.push({ path: ['overrideDma', 'after'], message: `thread ${at.thread} has ${th.ops.length} operation(s): after is 0 to ${th.ops.length - 1}` });
+    }
+  }
   issues.push(...checkPreconditions(spec));
   return issues;
 }

@@ -10,6 +10,8 @@ import { IommuAttachHandle } from '../../core/pasid-entry.js';
 import type { IommuDriver } from '../../drivers/driver.js';
 import { iommuDriverNamed } from '../../drivers/registry.js';
 import { SeamTruth } from '../../drivers/truth.js';
+import { PAGE_SIZE } from '../../hw/memory/page.js';
+import { pageOwner, PhysMemory } from '../../hw/memory/phys-memory.js';
 import type { TranslationUnit } from '../../hw/unit.js';
 import { kernelBoot } from '../../kernel/boot.js';
 import type { Kernel } from '../../kernel/kernel.js';
@@ -116,12 +118,33 @@ export function bootFor(spec: IommuScenarioSpec, machine: Machine, boot = 1): Ke
 export function buildWorld(spec: IommuScenarioSpec): IommuWorld {
   const t = spec.topology;
   const machine = buildMachine(machineDesc(t));
+  if (machine.memory instanceof PhysMemory) reserveBuffers(machine.memory, spec);
   const kernel = bootFor(spec, machine);
   const driverOf = new Map<TranslationUnit, IommuDriver>();
   for (const i of t.iommus) driverOf.set(machine.units.get(i.name)!, iommuDriverNamed(i.driver));
   const world = new IommuWorld(machine, kernel, new SeamTruth(machine, driverOf));
   world.ledger.declare(spec);
   return world;
+}
+
+/**
+ * The buffers the scenario names by physical address are its users' pages from the start (the
+ * allocator never hands them out for tables): a `map` names a user's page (iommufd/VFIO pin it
+ * while mapped), a `dmaMap` a driver's DMA-API buffer. What a DMA may land on (hw/dma.ts).
+ */
+function reserveBuffers(mem: PhysMemory, spec: IommuScenarioSpec): void {
+  const ops = [...(spec.prologue ?? []), ...spec.threads.flatMap((th) => th.ops), ...(spec.epilogue ?? [])];
+  for (const op of ops) {
+    if (op.op !== 'map' && op.op !== 'dmaMap') continue;
+    const size = op.op === 'map' ? op.size : (op.size ?? PAGE_SIZE);
+    for (let pa = op.paddr - (op.paddr % PAGE_SIZE); pa < op.paddr + size; pa += PAGE_SIZE) {
+      const pfn = pa / PAGE_SIZE;
+      // (an address beyond the machine's memory is no page anyone owns: a DMA landing there is reported)
+      if (pfn >= mem.frames || mem.ownerOf(pfn).kind !== 'free') continue;
+      const owner = op.op === 'map' ? pageOwner('user', `user page 0x${pa.toString(16)}`) : pageOwner('dma', `DMA-API buffer of ${op.dev}`);
+      mem.reserve(pfn, owner);
+    }
+  }
 }
 
 /** create every named owner, handle and event the operations use, so their ids do not depend on the schedule */

@@ -35,6 +35,8 @@ export const iommuResetVsHotAdd = iommuScenario({
     'suggestion) re-attaches both and changes nothing. Variant resetSkipMultiDeviceGroup (v5): when ep1 ' +
     'arrived first, prepare skips the two-device group and ep0 is reset while translating (I9). Variant ' +
     'resetHotAddBlocked (the F11 fix) parks ep1 on the blocking domain until done, also coherent.',
+  // --driver smmuv3|vtd: a DMA at a chosen point (a thread of its own multiplies the interleavings; docs/FINDINGS.md)
+  overrideDma: { thread: 'reset', after: 0 },
   expect: { pass: true },
   variants: [
     // arm-smmu-v3 uses `old`: done re-attaches the hot-added member (already on group->domain)
@@ -63,6 +65,8 @@ export const iommuResetVsHotAddAlias = iommuScenario({
     'help: the damage is done at the hot-add. The fix this model proposes (variant resetHotAddBlocked): a member ' +
     'probed while resetting_domain is set is attached to the blocking domain, and done re-attaches every member. ' +
     'See docs/FINDINGS.md.',
+  // --driver smmuv3|vtd: a DMA at a chosen point (a thread of its own multiplies the interleavings; docs/FINDINGS.md)
+  overrideDma: { thread: 'reset', after: 0 },
   expect: { violations: ['invariant'] },
   // arm-smmu-v3's ATC invalidation of the reprogrammed stream reaches the function in reset (H16).
   // intel-iommu programs an alias's context entry only where none is present (device_pasid_table_setup()

@@ -36,6 +36,8 @@ export const iommuResetPasidIdentity = iommuScenario({
   prologue,
   threads: [{ name: 'reset', ops: [{ op: 'reset', dev: 'ep0', expect: 0 }] }],
   // the driver contract sees F10 at the query: the answer is identity, the RID is on abort
+  // --driver smmuv3|vtd: a DMA at a chosen point (a thread of its own multiplies the interleavings; docs/FINDINGS.md)
+  overrideDma: { thread: 'reset', after: 0 },
   expect: { violations: ['invariant', 'driver-contract'] },
   // on arm-smmu-v3 the early order fixes prepare, but done restores PASID 1 while resetting_domain
   // is still set: set_dev_pasid hears the blocking domain and makes the identity RID S1DSS=TERMINATE (I3)
@@ -78,6 +80,8 @@ export const iommuResetPasidDetach = iommuScenario({
   ],
   // the driver contracts: done's query while it re-installs PASID 1 (F10's done half), and the detach's
   // remove_dev_pasid told old = S for a PASID prepare already removed (F22)
+  // --driver smmuv3|vtd: a DMA at a chosen point (a thread of its own multiplies the interleavings; docs/FINDINGS.md)
+  overrideDma: { thread: 'reset', after: 0 },
   expect: { violations: ['driver-contract'] },
   // arm-smmu-v3: done's PASID restore aborts the identity RID (F10, the done half)
   // intel-iommu: F17 at done, whatever the query answers

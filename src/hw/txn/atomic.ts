@@ -1,0 +1,75 @@
+// One DMA transaction as one step of the device's thread (the default DMA of the scenario `dma`
+// operation on SMMUv3 and VT-d, hardware.md §4): the function's reset state and ATC, the unit's
+// configuration caches or entries (STE/CD, context/PASID), its TLB or each page-table level, the
+// fills, the memory access. The step's descriptor names every location it reads, in the order the
+// stepped transaction (txn/device.ts) would name them in its steps, plus the page it lands on, so
+// the reduction sees that it depends on every STE/CD/PTE word write, every invalidation (a write
+// of the cache line or tag it looks up) and the page owner writes the isolation oracle reads.
+//
+// The set depends on the state (which tables the walk reaches): it is computed before the yield.
+// When the step runs, the same probe runs again; if it names other locations (a write to one of
+// the declared ones moved the walk elsewhere: a dependency the reduction saw), the step did
+// nothing but read the declared locations, and the thread declares the new set and tries again.
+// What the step did therefore depends on the declared locations only.
+//
+// What one step hides compared with the stepped DMA (docs/ARCHITECTURE.md, "The atomic DMA"):
+// nothing of hardware.md §1.4's point (a driver's STE/CD update is a word per step and this step
+// reads the entry whole, so it can fall between two words of a breaking update and see V=0, or a
+// torn mix of two), but a write that lands between two reads of one transaction (the stepped
+// walk reading level 0, a PTE write, then level 1) is not explored: the model treats the walk of
+// one transaction as atomic, which the architecture does not promise (§4.3: the hardware may walk
+// and fill at any time), and the fence log that restarts an overtaken stepped DMA is not needed.
+import type { Access } from '../../sync/index.js';
+import { type Gen, hwStep } from '../../sync/index.js';
+import type { HwEndpoint } from '../endpoint.js';
+import { IOMMU_READ, IOMMU_WRITE } from '../io-pgtable.js';
+import { PTE_READ, PTE_WRITE } from '../pgtable/pte.js';
+import type { HwIommu } from '../unit.js';
+import { deviceDmaNow } from './device.js';
+import { MODE_PROBE, type TxnMode } from './mode.js';
+import { type DmaRequest, type DmaResult, NOT_ISSUED } from './txn.js';
+
+/**
+ * The locations a DMA from `ep` would read right now, in order, and what it would get: the
+ * function, then what `deviceDmaNow` would look up (ATC, unit caches, entries, walk), then the
+ * page it would reach and, for a fault, the unit's record queue.
+ */
+export function dmaReads(unit: HwIommu, ep: HwEndpoint, sid: number, req: DmaRequest): { reads: Access[]; r: DmaResult } {
+  const reads: Access[] = [{ obj: ep, field: null }];
+  if (ep.inReset) return { reads, r: NOT_ISSUED };
+  const m: TxnMode = { ...MODE_PROBE, reads };
+  let r: DmaResult;
+  if (!(ep.atsCapable && ep.atsEnabled)) r = unit.probeWith({ sid, pasid: req.pasid, iova: req.iova, write: req.write, at: 'untranslated' }, m);
+  else {
+    const hit = ep.atc.lookup(req.pasid, req.iova);
+    if (hit !== null && (hit.flags & (req.write ? PTE_WRITE : PTE_READ)) !== 0) {
+      r = unit.probeWith({ sid, pasid: req.pasid, iova: hit.out + (req.iova - hit.iova), write: req.write, at: 'translated' }, m);
+    } else {
+      const t = unit.probeWith({ sid, pasid: req.pasid, iova: req.iova, write: req.write, at: 'translation-request' }, m);
+      if (t.kind === 'ats' && (t.prot & (req.write ? IOMMU_WRITE : IOMMU_READ)) !== 0) {
+        const base = Math.floor(req.iova / t.size) * t.size;
+        r = unit.probeWith({ sid, pasid: req.pasid, iova: t.pa + (req.iova - base), write: req.write, at: 'translated' }, m);
+      } else r = t;
+    }
+  }
+  if (r.kind === 'ok') reads.push({ obj: unit.mem.pageAt(r.pa), field: null });
+  else if (r.kind === 'fault') reads.push({ obj: unit.records, field: 'q' });
+  return { reads, r };
+}
+
+function sameReads(a: readonly Access[], b: readonly Access[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i]!.obj.oid !== b[i]!.obj.oid || a[i]!.field !== b[i]!.field) return false;
+  return true;
+}
+
+/** one DMA transaction from `ep` at stream `sid` in one step of the calling (device) thread */
+export function* deviceDmaAtomic(unit: HwIommu, ep: HwEndpoint, sid: number, req: DmaRequest): Gen<DmaResult> {
+  let declared = dmaReads(unit, ep, sid, req).reads;
+  for (;;) {
+    yield* hwStep(ep, null, 'dma', req.write ? 'dma_write' : 'dma_read', declared);
+    const now = dmaReads(unit, ep, sid, req).reads;
+    if (sameReads(declared, now)) return deviceDmaNow(unit, ep, sid, req);
+    declared = now;
+  }
+}
