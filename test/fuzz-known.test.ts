@@ -5,15 +5,19 @@ import assert from 'node:assert/strict';
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
 import { runOnce } from '../src/explorer/run-once.js';
 import { decodeSchedule } from '../src/explorer/schedule.js';
 import { builtinKnown, knownFileText, loadKnown } from '../src/fuzz/known.js';
 import { signatureOf } from '../src/fuzz/signature.js';
 import type { FaultPlan } from '../src/rt/execution.js';
+import { loadScenarioFile } from '../src/scenarios/file/load.js';
 import { findScenario } from '../src/scenarios/registry.js';
 import { scratchDir } from './helpers/cli.js';
 
 const dir = scratchDir();
+/** the package root (a known signature's reproducer file is named relative to it) */
+const root = fileURLToPath(new URL('../..', import.meta.url));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
 /** the fuzzer names a minimized reproducer's domains D0, D1...: the built-in scenarios name theirs freely */
@@ -22,10 +26,13 @@ const anyDomainName = (sig: string): string => sig.replace(/\bdomain:\w+#N/g, 'd
 test('each built-in known signature is what its finding scenario reports at its replay key', () => {
   for (const k of builtinKnown) {
     assert.ok(k.replay !== undefined, `${k.signature}: no replay key`);
-    const s = findScenario(k.replay!.scenario);
+    const file = k.replay!.file;
+    const name = k.replay!.scenario;
+    const s = file === undefined ? findScenario(name) : loadScenarioFile(join(root, file)).scenarios.find((x) => x.name === name);
     assert.ok(s !== undefined, k.replay!.scenario);
     const d = decodeSchedule(k.replay!.schedule);
-    const faults: FaultPlan = d.nth === undefined ? { mode: 'none' } : { mode: 'nth', nth: d.nth };
+    // a fault choice (F) in the key: the scenario's own plan of choices
+    const faults: FaultPlan = d.nth !== undefined ? { mode: 'nth', nth: d.nth } : s.faults?.mode === 'choice' ? s.faults : { mode: 'none' };
     const exec = runOnce(s.program, d.choices, { faults, warnFails: true, trace: false, strict: false });
     const sigs = exec.violations.map((v) => anyDomainName(signatureOf(v)));
     assert.ok(sigs.includes(anyDomainName(k.signature)), `${k.note}: ${k.replay!.scenario} ${k.replay!.schedule} reports ${sigs.join('; ')}`);

@@ -23,6 +23,9 @@ describe('DMA-API users of the default domain', () => {
       const g = w.devices.get('f0')!.iommuGroup!;
       assert.equal(yield* op(w, { op: 'bind', dev: 'f0' }), 0);
       assert.equal(g.ownerCnt, 1);
+      // iommufd claims through the VFIO device: vfio-pci binds (driver_managed_dma: no use of the default domain)
+      assert.equal(yield* op(w, { op: 'bind', dev: 'f1', driverManagedDma: true }), 0);
+      assert.equal(g.ownerCnt, 1);
       assert.equal(yield* op(w, { op: 'claim', dev: 'f1', owner: 'vfio' }), -EPERM, 'a DMA-API group has no owner token');
       assert.equal(yield* op(w, { op: 'unbind', dev: 'f0' }), 0);
       assert.equal(g.ownerCnt, 0);
@@ -80,6 +83,8 @@ describe('owner tokens', () => {
   it('argument errors: a NULL token WARNs with -EINVAL; no group is -ENODEV', () => {
     const r = run(spec(pciTopology([{ name: 'a', bus: 0, slot: 1 }, { name: 'n', bus: 0, slot: 2, iommu: null }])), [function* (w) {
       assert.equal(yield* iommuDeviceClaimDmaOwner(w.devices.get('a')!, null), -EINVAL);
+      // (vfio-pci itself refuses a device without a group: iommufd has no VFIO device to claim through)
+      assert.equal(yield* op(w, { op: 'bind', dev: 'n', driverManagedDma: true }), -EINVAL);
       assert.equal(yield* op(w, { op: 'claim', dev: 'n', owner: 'a' }), -ENODEV);
     }], { warnFails: false });
     assert.deepEqual(kinds(r), ['warn']);
@@ -92,6 +97,7 @@ describe('owner tokens', () => {
       const g = gpu.iommuGroup!;
       assert.equal(gpu.iommu!.requireDirect, true);
       assert.equal(yield* op(w, { op: 'dma', dev: 'gpu', iova: 0x80000 }), 0, 'the RMRR is mapped 1:1 in the default domain');
+      assert.equal(yield* op(w, { op: 'bind', dev: 'gpu', driverManagedDma: true }), 0);
       assert.equal(yield* op(w, { op: 'claim', dev: 'gpu', owner: 'vfio' }), -EINVAL);
       assert.equal(g.domain, g.defaultDomain);
       assert.equal(g.owner, null);

@@ -195,7 +195,10 @@ function checkReset(devices: readonly Device[], truth: HwTruth): string | null {
     const oracle = oracleOf(dev, truth);
     if (g === null || oracle === null) continue;
     const rid = oracle.installed(dev, null);
-    if (g.blockingDomain === null || !sameTranslation(rid, oracle.translationOf(g.blockingDomain))) {
+    // blocked: on the group's blocking domain, or (no blocking domain yet: a reset that raced the
+    // probe, F12) aborting as the driver's probe left the entry (arm-smmu-v3's abort STEs)
+    const blocked = g.blockingDomain === null ? rid.kind === 'abort' : sameTranslation(rid, oracle.translationOf(g.blockingDomain));
+    if (!blocked) {
       return `I9: ${dev.label} is in reset but its RID is ${describeTranslation(rid)}`;
     }
     if (oracle.installedPasids(dev).size > 0) return `I9: ${dev.label} is in reset with PASIDs installed`;

@@ -7,8 +7,12 @@ export interface KnownSignature {
   readonly signature: string;
   /** what it is (a finding of docs/FINDINGS.md, or a note) */
   readonly note: string;
-  /** a built-in scenario and replay key whose execution reports this signature (domain names aside) */
-  readonly replay?: { readonly scenario: string; readonly schedule: string };
+  /**
+   * a built-in scenario (or, with `file`, a scenario of that file, relative to the package root:
+   * a finding with a reproducer and no built-in yet) and a replay key whose execution reports
+   * this signature (domain names aside)
+   */
+  readonly replay?: { readonly scenario: string; readonly schedule: string; readonly file?: string };
 }
 
 /**
@@ -94,6 +98,31 @@ export const builtinKnown: readonly KnownSignature[] = [
     signature: 'driver-contract in driver_set_dev_pasid via iommu_detach_device_pasid: iommu driver contract violated: remove_dev_pasid: old is domain:D0#N (translate(io_pgtable#N)) but the hardware has dev:ep0 PASID N on abort',
     note: 'F22: a PASID detached during a reset is removed a second time, with old = the domain prepare already took off',
     replay: { scenario: 'iommu-reset-pasid-detach', schedule: '1x19.2x2' },
+  },
+  {
+    signature: 'null-deref in domain_id_iommu via pci_reset_function_with: BUG: kernel NULL pointer dereference: domain_id_iommu(): info',
+    note: 'F17 (intel-iommu): reset done re-installs a PASID with old = the blocking domain',
+    replay: { scenario: 'iommu-vtd-reset-pasid', schedule: '-' },
+  },
+  {
+    signature: 'use-after-free in iommu_device_use_default_domain via really_probe: KASAN: slab-use-after-free: lock &group#N->mutex of group#N',
+    note: 'F23: a failed IOMMU registration releases a device a driver is binding to',
+    replay: {
+      scenario: 'failed-register-vs-bind',
+      file: 'test/fixtures/failed-register-vs-bind.yaml',
+      schedule:
+        '1x5.S.1x22.2x6.S.2x8.S.2x8.S.2.S.2x3.S.2.S.2x2.S.2x2.S.2.S.2.S.2.S.2x7.S.2x8.S.2x8.S.2.S.2x3.S.2.S.2x2.S.2x2.S.2.S.2.S.2.S.2x6.S.2.S.2.S.2x6.S.2x5.S.2.S.1x4.F.2x35',
+    },
+  },
+  {
+    signature: 'warn in done_locked via pci_reset_function_with: WARNING: WARN_ON(__iommu_attach_device(group->domain, &pdev->dev, group->blocking_domain))',
+    note: 'F24: a reset whose re-attach fails (an allocation in the driver\'s attach) WARNs and leaves the function blocked',
+    replay: { scenario: 'reset-reattach-fails', file: 'test/fixtures/reset-reattach-fails.yaml', schedule: 'F' },
+  },
+  {
+    signature: 'driver-contract in driver_set_dev_pasid via pci_reset_function_with: iommu driver contract violated: set_dev_pasid(dev:ep0, pasid N) beyond max_pasids N',
+    note: 'F25: a reset removes the group\'s PASIDs from a function without PASID support',
+    replay: { scenario: 'reset-no-pasid-function', file: 'test/fixtures/reset-no-pasid-function.yaml', schedule: '-' },
   },
 ];
 

@@ -131,7 +131,9 @@ class ThreadGen {
     if (this.s.claims.has(`${dev}|device`) || this.s.claims.has(`${dev}|group`)) return true;
     const bound = this.s.bound.get(dev);
     const group = bound !== 'vfio' || this.r.chance(0.25);
-    if (bound === undefined && !group) this.emit({ op: 'bind', dev, driverManagedDma: true });
+    // both go through vfio-pci bound to the device: the VFIO group (and the group reference it
+    // holds) exists only while a VFIO driver is bound; iommufd binds the VFIO device
+    if (bound === undefined) this.emit({ op: 'bind', dev, driverManagedDma: true });
     // the owner cookies of the kernel's callers: a VFIO container claims a group, iommufd a
     // device; no caller claims a group and one of its devices with one cookie
     return this.emit({ op: 'claim', dev, ...(group ? { owner: 'vfio-container', group: true } : { owner: 'iommufd' }) });

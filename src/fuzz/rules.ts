@@ -115,14 +115,18 @@ export function stepRule(s: ThreadState, op: Op, devices: ReadonlyMap<string, De
       return null;
     case 'unbind':
       if (!s.bound.has(op.dev)) return `${op.dev} is not bound`;
-      if (s.claims.has(`${op.dev}|device`) || s.attached.has(op.dev) || pasidsOf(s, op.dev).length > 0) return `${op.dev} is unbound while in use`;
+      if (s.claims.has(`${op.dev}|device`) || s.claims.has(`${op.dev}|group`) || s.attached.has(op.dev) || pasidsOf(s, op.dev).length > 0) {
+        return `${op.dev} is unbound while in use`;
+      }
       for (const d of s.bufs.values()) if (d === op.dev) return `${op.dev} is unbound with DMA mappings`;
       s.bound.delete(op.dev);
       return null;
     case 'claim': {
       const key = `${op.dev}|${op.group === true ? 'group' : 'device'}`;
       if (s.claims.has(key)) return `${op.dev} claimed twice`;
-      if (op.group !== true && s.bound.get(op.dev) !== 'vfio') return `${op.dev} claimed without vfio bound`;
+      // a VFIO container claims the group of a VFIO group, which exists while vfio-pci is bound
+      // (it holds the group reference the owner's calls rely on); iommufd claims a VFIO device
+      if (s.bound.get(op.dev) !== 'vfio') return `${op.dev} claimed without vfio bound`;
       s.claims.add(key);
       return null;
     }

@@ -8,7 +8,7 @@
 //
 // H1 (DMA isolation) is checked in the second step, on what that step reads: a translation the
 // IOTLB gave must be one the table still holds, unless the table's unmap is in its grace window
-// (its invalidation has not completed: `IoPageTable.unflushed`).
+// (its invalidation has not completed: `IoPageTable.unflushed`, per IOVA range).
 import { access, deref, dmaIsolationViolation, dmaRead, type Gen, hwStep, hwStepDone } from '../sync/index.js';
 import type { HwEndpoint } from './endpoint.js';
 import { IoPageTable, ioPgtableTag } from './io-pgtable.js';
@@ -73,7 +73,7 @@ function* tlbOrWalk(unit: StreamTable, table: IoPageTable, iova: number, ep: HwE
     r = { kind: 'ok', pa, via: 'tlb' };
     // H1: a cached translation the table no longer gives, outside an unmap's grace window
     const fresh = walked === null ? null : walked.paddr + (iova - walked.iova);
-    if (fresh !== pa && !table.unflushed) {
+    if (fresh !== pa && !table.unflushedAt(iova)) {
       dmaIsolationViolation(
         `${ep.label} DMA to IOVA 0x${iova.toString(16)} reached 0x${pa.toString(16)} through a stale IOTLB entry of ${table.label} ` +
         `(the table ${fresh === null ? 'maps nothing there' : `maps 0x${fresh.toString(16)}`}, and no invalidation is pending)`,

@@ -25,15 +25,22 @@ export class IoPageTable extends KObject {
   /** leaves by IOVA */
   readonly leaves = new Map<number, Leaf>();
   /**
-   * Leaves were removed and the invalidation that covers them has not completed yet: the grace
-   * window in which an IOTLB may still translate them (H1, H2). Set by the unmap's PTE clear, cleared
-   * by the driver in the step that completes its IOTLB invalidation (which every DMA through the
-   * table orders itself with: it reads this field).
+   * The IOVA ranges ([first, last]) whose leaves an unmap removed and whose invalidation has not
+   * completed yet: the grace window in which an IOTLB may still translate them (H1, H2). Added by
+   * the unmap's PTE clear, removed by the driver in the step that completes that unmap's IOTLB
+   * invalidation (which every DMA through the table orders itself with: it reads this field).
+   * Per range, not per table: two unmaps of one domain in flight (two CPUs, one DMA-API domain)
+   * each close only their own window.
    */
-  unflushed = false;
+  unflushed: Array<readonly [number, number]> = [];
 
   constructor(readonly owner: string) {
     super();
+  }
+
+  /** is `iova` in the grace window of an unmap whose invalidation has not completed? */
+  unflushedAt(iova: number): boolean {
+    return this.unflushed.some(([first, last]) => iova >= first && iova <= last);
   }
 
   override get label(): string {

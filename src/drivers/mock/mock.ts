@@ -533,7 +533,7 @@ function* mockUnmapPages(
       last = l;
       p.leaves.delete(a);
     }
-    if (first !== null) p.unflushed = true;
+    if (first !== null) p.unflushed = [...p.unflushed, [iova, iova + size - 1] as const];
   }, 'pte_clear');
   WARN_ON(first !== null && !(first as Leaf).start, 'WARN_ON(ent && !(xa_to_value(ent) & MOCK_PFN_START_IOVA))');
   const lastLeaf = last as Leaf | null;
@@ -567,7 +567,8 @@ function* mockIotlbSync(domain: IommuDomain, gather: IommuIotlbGather): Gen {
     const tag = ioPgtableTag(pt);
     yield* hwUpdate(pt, 'unflushed', (p) => {
       if (!skip) for (const inst of d.drv.instances) inst.hw.tlb.invalidateRange(tag, gather.start, gather.end, false);
-      p.unflushed = false;
+      // this unmap's window closes; another unmap's, still gathering or syncing, stays open
+      p.unflushed = p.unflushed.filter(([first, last]) => first < gather.start || last > gather.end);
     }, skip ? 'cmd_sync' : 'tlbi_range+cmd_sync');
   }
   yield* spinLock(d.drv.domainsLock);

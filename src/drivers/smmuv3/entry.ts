@@ -1,7 +1,7 @@
 // The arm-smmu-v3 driver's entry in the driver registry: its ops come from ArmSmmuDriver, its
 // hardware is the Machine's SMMUv3 units, and the checker decodes their STEs and CDs in memory.
-import { HW_ABORT, HW_BYPASS, HW_NONE, hwTranslate } from '../../hw/translation.js';
 import type { Smmuv3 } from '../../hw/smmuv3/smmu.js';
+import { HW_ABORT, HW_BYPASS, HW_NONE, hwTranslate } from '../../hw/translation.js';
 import type { IommuDriver } from '../driver.js';
 import { ArmSmmuDomain } from './domain.js';
 import { ArmSmmuDriver } from './driver.js';
@@ -17,8 +17,10 @@ export const smmuv3IommuDriver: IommuDriver<SmmuKnobs> = Object.freeze<IommuDriv
   init: (knobs) => new ArmSmmuDriver(knobs),
   probeUnit: (drv, unit, node) => armSmmuProbeUnit(drv as ArmSmmuDriver, unit as Smmuv3, node),
   decoder: {
-    // a stream whose STE no driver ever wrote is still as firmware and probe left it
-    installed: (unit, sid, pasid) => ((unit as Smmuv3).knownSids.has(sid) ? unit.installed(sid, pasid) : HW_NONE),
+    // what the STE in memory says: a stream no attach wrote yet still has the abort STE
+    // arm_smmu_init_strtab_linear() (and each L2 table) left, which aborts its DMA as any
+    // blocked attach does; an attach whose STE equals it writes nothing (arm_smmu_write_ste())
+    installed: (unit, sid, pasid) => unit.installed(sid, pasid),
     installedPasids: (unit, sid) => unit.installedPasids(sid),
     owns: (domain) => domain instanceof ArmSmmuDomain,
     translationOf: (domain) => {

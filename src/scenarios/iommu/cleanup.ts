@@ -6,6 +6,7 @@
 import { deviceDel } from '../../base/bus.js';
 import { deviceReleaseDriver } from '../../base/dd.js';
 import { iommuDomainFree } from '../../core/domain.js';
+import { iommuGroupPut } from '../../core/group.js';
 import { iommuDeviceUnregister } from '../../core/iommu-device.js';
 import { iommuUnmap } from '../../core/map.js';
 import { iommuDeviceReleaseDmaOwner, iommuGroupReleaseDmaOwner } from '../../core/ownership.js';
@@ -42,7 +43,8 @@ export function* cleanupWorld(w: IommuWorld): Gen {
     const dev = deviceNamed(w, e.device!);
     for (; e.value > 0; e.value--) {
       if (e.key.endsWith(':group')) {
-        const g = dev.iommuGroup;
+        // VFIO releases the group it holds (ops.ts withGroup())
+        const g = L.groupRefs.get(dev.name)?.value ?? dev.iommuGroup;
         if (g !== null) yield* iommuGroupReleaseDmaOwner(g);
       } else {
         yield* iommuDeviceReleaseDmaOwner(dev);
@@ -57,7 +59,12 @@ export function* cleanupWorld(w: IommuWorld): Gen {
     for (const m of named.maps) yield* iommuUnmap(named.domain, m.iova, m.size);
     yield* iommuDomainFree(named.domain);
   }
-  // then the drivers unbind (module unload)
+  // then the drivers unbind (module unload): VFIO's puts the group reference it held
+  for (const e of L.groupRefs.values()) {
+    const g = e.value;
+    e.value = null;
+    if (g !== null) yield* iommuGroupPut(g);
+  }
   for (const e of L.bound.values()) {
     if (!e.value) continue;
     e.value = false;

@@ -11,6 +11,7 @@
 // thread). The cleanup walks the tables in declaration order, whatever order threads used them in.
 import type { Device } from '../../base/device.js';
 import type { IommuDomain } from '../../core/domain.js';
+import type { IommuGroup } from '../../core/group.js';
 import { atomicUpdate, type Gen, KObject, readOnce, writeOnce } from '../../sync/index.js';
 import type { IommuScenarioSpec, Op } from './spec.js';
 
@@ -87,6 +88,12 @@ export class Ledger extends KObject {
   readonly dmaMaps: Table<DmaMapping | null> = new Map();
   /** IOMMU instances registered, per name */
   readonly registered: Table<boolean> = new Map();
+  /**
+   * The group reference VFIO took when its driver bound to the device (vfio_group_find_or_alloc():
+   * iommu_group_get()), per device, held until the driver unbinds (ops.ts withGroup()). Kept only
+   * for a device whose group pointer another thread may clear (groupPointerRacy()).
+   */
+  readonly groupRefs: Table<IommuGroup | null> = new Map();
   /** the entries a scenario thread writes while another one touches them (declared in setup) */
   private readonly racy = new Set<string>();
 
@@ -121,6 +128,10 @@ export class Ledger extends KObject {
   /** a DMA mapping by name, or null if no operation makes it */
   dmaMapNamed(name: string): LedgerEntry<DmaMapping | null> | null {
     return this.dmaMaps.get(name) ?? null;
+  }
+
+  groupRef(dev: Device): LedgerEntry<IommuGroup | null> {
+    return this.entry(this.groupRefs, 'groupRefs', dev.name, null, dev.name);
   }
 
   iommu(name: string): LedgerEntry<boolean> {
@@ -229,6 +240,9 @@ export class Ledger extends KObject {
       case 'registered':
         this.entry(this.registered, table, key, false, device);
         break;
+      case 'groupRefs':
+        this.entry(this.groupRefs, table, key, null, device);
+        break;
     }
   }
 }
@@ -256,9 +270,13 @@ function groupPointerTouches(op: Op, devices: ReadonlySet<string>): Array<[strin
     case 'remove':
     case 'bind':
       return [[op.dev, true]];
+    // the harness reads it for the owner's reference too (ops.ts asOwner())
     case 'claim':
     case 'releaseOwner':
-      return op.group === true ? [[op.dev, false]] : [];
+    case 'pasidAttach':
+    case 'pasidReplace':
+    case 'pasidDetach':
+      return [[op.dev, false]];
     case 'attach':
       return (op.api ?? 'device') === 'device' ? [] : [[op.dev, false]];
     case 'detach':
@@ -269,6 +287,15 @@ function groupPointerTouches(op: Op, devices: ReadonlySet<string>): Array<[strin
     default:
       return [];
   }
+}
+
+/** the group reference VFIO holds for the device (read by its owner's operations) */
+function heldRef(dev: string): Touch {
+  return ['groupRefs', dev, dev, false];
+}
+
+function ownerClaims(dev: string): Touch[] {
+  return [['claims', claimKey(dev, false), dev, false], ['claims', claimKey(dev, true), dev, false]];
 }
 
 /** the ledger entries an operation may read or write */
@@ -289,16 +316,18 @@ function touches(op: Op, dmaMapDev: ReadonlyMap<string, string>, pasidsOf: Reado
       ];
       for (const p of pasidsOf.get(d) ?? []) out.push(['pasids', pasidKey(d, p), d, true]);
       for (const [name, dev] of dmaMapDev) if (dev === d) out.push(mapping(name, true));
+      out.push(['groupRefs', d, d, true]);
       return out;
     }
     case 'bind':
     case 'unbind':
-      return [['bound', op.dev, op.dev, true]];
+      return [['bound', op.dev, op.dev, true], ['groupRefs', op.dev, op.dev, true]];
     case 'prepareMsi':
       return [['bound', op.dev, op.dev, false]];
     case 'claim':
+      return [['claims', claimKey(op.dev, op.group === true), op.dev, true], heldRef(op.dev), ...(op.group === true ? [] : [['bound', op.dev, op.dev, false] as const])];
     case 'releaseOwner':
-      return [['claims', claimKey(op.dev, op.group === true), op.dev, true]];
+      return [['claims', claimKey(op.dev, op.group === true), op.dev, true], heldRef(op.dev)];
     case 'domainAlloc':
     case 'domainFree':
     case 'map':
@@ -306,14 +335,16 @@ function touches(op: Op, dmaMapDev: ReadonlyMap<string, string>, pasidsOf: Reado
       return [['domains', op.domain, null, true]];
     case 'attach':
     case 'replace':
-      return [['domains', op.domain, null, false], ['attached', op.dev, op.dev, true]];
+      return [['domains', op.domain, null, false], ['attached', op.dev, op.dev, true], heldRef(op.dev)];
     case 'detach':
-      return [['attached', op.dev, op.dev, true]];
+      return [['attached', op.dev, op.dev, true], heldRef(op.dev)];
+    // a PASID attach or detach asks whether the device has an owner (ops.ts asOwner())
     case 'pasidAttach':
+      return [['domains', op.domain, null, false], ['pasids', pasidKey(op.dev, op.pasid), op.dev, true], ...ownerClaims(op.dev), heldRef(op.dev)];
     case 'pasidReplace':
-      return [['domains', op.domain, null, false], ['pasids', pasidKey(op.dev, op.pasid), op.dev, true]];
+      return [['domains', op.domain, null, false], ['pasids', pasidKey(op.dev, op.pasid), op.dev, true], heldRef(op.dev)];
     case 'pasidDetach':
-      return [['pasids', pasidKey(op.dev, op.pasid), op.dev, true]];
+      return [['pasids', pasidKey(op.dev, op.pasid), op.dev, true], ...ownerClaims(op.dev), heldRef(op.dev)];
     case 'dmaMap':
       return [['bound', op.dev, op.dev, false], mapping(op.as, true)];
     case 'dmaUnmap':

@@ -9,7 +9,7 @@ import { iommuGroupStoreType } from '../../core/default-domain.js';
 import { IOMMU_COOKIE_IOMMUFD, IOMMU_HWPT_ALLOC_NEST_PARENT, IOMMU_HWPT_ALLOC_PASID } from '../../core/domain-types.js';
 import { type IommuDomain, iommuDomainFree, iommuPagingDomainAllocFlags } from '../../core/domain.js';
 import { iommuAttachGroupHandle, iommuDetachGroupHandle, iommuReplaceGroupHandle } from '../../core/group-handle.js';
-import type { IommuGroup } from '../../core/group.js';
+import { type IommuGroup, iommuGroupGet, iommuGroupPut } from '../../core/group.js';
 import { iommuDeviceRegister, iommuDeviceUnregister } from '../../core/iommu-device.js';
 import { iommuMap, iommuUnmap } from '../../core/map.js';
 import { iommuDmaPrepareMsi } from '../../core/msi.js';
@@ -44,7 +44,6 @@ import {
   IS_ERR,
   mutexLock,
   mutexUnlock,
-  readOnce,
   waitForCompletion,
 } from '../../sync/index.js';
 import { ledgerLoad, ledgerStore, ledgerUpdate } from './ledger.js';
@@ -57,16 +56,71 @@ function* domainOf(w: IommuWorld, name: string): Gen<IommuDomain | null> {
 }
 
 /**
- * A group operation by the device's owner (VFIO group, iommufd igroup): they look the group up
- * once when the device is bound to them and keep a reference, so the call uses that pointer.
- * The reference is the device's own one here (not a separate iommu_group_get/put per call). The
- * lookup is iommu_group_get()'s lockless read: an event when another thread of the scenario may
- * probe or release the device meanwhile, the thread's own plain read otherwise.
+ * A group operation by the device's owner (VFIO group, iommufd igroup). VFIO looks the group up
+ * with iommu_group_get() when its driver binds to the device (vfio_group_find_or_alloc(); iommufd
+ * again at iommufd_device_bind()) and uses that pointer, holding the reference, until the driver
+ * unbinds: a release of the device meanwhile empties the group but never frees it under them
+ * (core.md §5b, "vfio: Follow a strict lifetime for struct iommu_group"). The harness holds that
+ * reference (ledger `groupRefs`, taken by `bind` with driverManagedDma) when another thread of the
+ * scenario may probe or release the device; an owner without one (a group claimed through a
+ * device no VFIO driver is bound to; the sysfs `type` and `reserved_regions` files, which kernfs
+ * keeps alive while they run) takes a reference around the call (iommu_group_get(): a READ_ONCE
+ * and a refcount step, events). When no other thread can touch the group pointer, the lookup is
+ * the thread's own plain read and no reference is needed (nothing can free the group meanwhile).
  */
-function* withGroup(w: IommuWorld, dev: Device, fn: (g: IommuGroup) => Gen<number>): Gen<number> {
-  const group = w.ledger.groupPointerRacy(dev) ? yield* readOnce(dev, 'iommuGroup') : dev.iommuGroup;
+function* withGroup(w: IommuWorld, dev: Device, fn: (g: IommuGroup) => Gen<number>, owner = true): Gen<number> {
+  if (!w.ledger.groupPointerRacy(dev)) {
+    const group = dev.iommuGroup;
+    if (group === null) return -ENODEV;
+    return yield* fn(group);
+  }
+  const held = owner ? yield* ledgerLoad(w.ledger.groupRef(dev)) : null;
+  if (held !== null) return yield* fn(held);
+  const group = yield* iommuGroupGet(dev);
   if (group === null) return -ENODEV;
-  return yield* fn(group);
+  const ret = yield* fn(group);
+  yield* iommuGroupPut(group);
+  return ret;
+}
+
+/**
+ * A device operation by the device's owner (iommufd's device claim and release, its PASID
+ * attach, replace and detach): the core reads `dev->iommu_group` itself while the caller holds
+ * the reference above. A DMA-API driver's SVA PASID holds none (the driver core only orders it
+ * against release), hence `owned`.
+ */
+function* asOwner(w: IommuWorld, dev: Device, owned: boolean, fn: () => Gen<number>): Gen<number> {
+  if (!owned || !w.ledger.groupPointerRacy(dev)) return yield* fn();
+  if ((yield* ledgerLoad(w.ledger.groupRef(dev))) !== null) return yield* fn();
+  const ref = yield* iommuGroupGet(dev);
+  const ret = yield* fn();
+  yield* iommuGroupPut(ref);
+  return ret;
+}
+
+/**
+ * vfio-pci's probe: vfio_register_group_dev() -> vfio_group_find_or_alloc() takes the group
+ * reference VFIO keeps (iommu_group_get()); a device without a group is refused with -EINVAL
+ * (no vfio-noiommu in the model). Kept in the ledger only when another thread may release the
+ * device; otherwise only the test.
+ */
+function* vfioTakeGroupRef(w: IommuWorld, dev: Device): Gen<number> {
+  if (!w.ledger.groupPointerRacy(dev)) return dev.iommuGroup === null ? -EINVAL : 0;
+  const g = yield* iommuGroupGet(dev);
+  if (g === null) return -EINVAL;
+  yield* ledgerStore(w.ledger.groupRef(dev), g);
+  return 0;
+}
+
+/** VFIO's driver unbinds (or the device is removed): the last vfio_group user puts the reference */
+function* vfioPutGroupRef(w: IommuWorld, dev: Device): Gen {
+  if (!w.ledger.groupPointerRacy(dev)) return;
+  yield* iommuGroupPut(yield* ledgerUpdate(w.ledger.groupRef(dev), () => null));
+}
+
+/** does the device have an owner (a device or group claim not released)? */
+function* owned(w: IommuWorld, dev: Device): Gen<boolean> {
+  return (yield* ledgerLoad(w.ledger.claim(dev, false))) > 0 || (yield* ledgerLoad(w.ledger.claim(dev, true))) > 0;
 }
 
 /** run one operation; returns its return code (0 for the kernel's void functions) */
@@ -97,18 +151,26 @@ export function* runOp(w: IommuWorld, op: Op): Gen<number> {
       for (const e of L.ofDevice(L.pasids, dev)) yield* ledgerStore(e, null);
       for (const e of L.ofDevice(L.claims, dev)) yield* ledgerStore(e, 0);
       for (const e of L.ofDevice(L.dmaMaps, dev)) yield* ledgerStore(e, null);
+      // the driver's remove() runs before the IOMMU's REMOVED notifier
+      yield* vfioPutGroupRef(w, dev);
       return yield* deviceDel(dev);
     }
     case 'bind': {
       const dev = deviceNamed(w, op.dev);
       const drv = op.driverManagedDma === true ? w.vfioDriver : w.dmaApiDriver;
-      const ret = yield* reallyProbe(dev, drv);
+      let ret = yield* reallyProbe(dev, drv);
+      if (ret === 0 && drv.driverManagedDma) {
+        // the driver's own probe failing: the driver core takes the device back
+        ret = yield* vfioTakeGroupRef(w, dev);
+        if (ret !== 0) yield* deviceReleaseDriver(dev);
+      }
       if (ret === 0) yield* ledgerStore(L.bind(dev), true);
       return ret;
     }
     case 'unbind': {
       const dev = deviceNamed(w, op.dev);
       if (!(yield* ledgerUpdate(L.bind(dev), () => false))) return -ENODEV;
+      yield* vfioPutGroupRef(w, dev);
       yield* deviceReleaseDriver(dev);
       return 0;
     }
@@ -116,9 +178,11 @@ export function* runOp(w: IommuWorld, op: Op): Gen<number> {
       const dev = deviceNamed(w, op.dev);
       const owner = ownerNamed(w, op.owner);
       const group = op.group === true;
+      // iommufd binds a device through its VFIO device (vfio-pci bound): none bound, not issued
+      if (!group && !(yield* ledgerLoad(L.bind(dev)))) return -ENODEV;
       const ret = group
         ? yield* withGroup(w, dev, (g) => iommuGroupClaimDmaOwner(g, owner))
-        : yield* iommuDeviceClaimDmaOwner(dev, owner);
+        : yield* asOwner(w, dev, true, () => iommuDeviceClaimDmaOwner(dev, owner));
       if (ret === 0) yield* ledgerUpdate(L.claim(dev, group), (n) => n + 1);
       return ret;
     }
@@ -127,8 +191,10 @@ export function* runOp(w: IommuWorld, op: Op): Gen<number> {
       const group = op.group === true;
       if ((yield* ledgerUpdate(L.claim(dev, group), (n) => Math.max(0, n - 1))) === 0) return -ENOENT;
       if (group) return yield* withGroup(w, dev, (g) => releaseGroup(g));
-      yield* iommuDeviceReleaseDmaOwner(dev);
-      return 0;
+      return yield* asOwner(w, dev, true, function* () {
+        yield* iommuDeviceReleaseDmaOwner(dev);
+        return 0;
+      });
     }
     case 'domainAlloc': {
       if ((yield* domainOf(w, op.domain)) !== null) return -EINVAL;
@@ -178,7 +244,9 @@ export function* runOp(w: IommuWorld, op: Op): Gen<number> {
       const dev = deviceNamed(w, op.dev);
       const d = yield* domainOf(w, op.domain);
       if (d === null) return -ENOENT;
-      const ret = yield* iommuAttachDevicePasid(d, dev, op.pasid, op.handle === undefined ? null : handleNamed(w, op.handle));
+      const h = op.handle === undefined ? null : handleNamed(w, op.handle);
+      const own = w.ledger.groupPointerRacy(dev) && (yield* owned(w, dev));
+      const ret = yield* asOwner(w, dev, own, () => iommuAttachDevicePasid(d, dev, op.pasid, h));
       if (ret === 0) yield* ledgerStore(L.pasid(dev, op.pasid), d);
       return ret;
     }
@@ -186,7 +254,7 @@ export function* runOp(w: IommuWorld, op: Op): Gen<number> {
       const dev = deviceNamed(w, op.dev);
       const d = yield* domainOf(w, op.domain);
       if (d === null) return -ENOENT;
-      const ret = yield* iommuReplaceDevicePasid(d, dev, op.pasid, handleNamed(w, op.handle));
+      const ret = yield* asOwner(w, dev, true, () => iommuReplaceDevicePasid(d, dev, op.pasid, handleNamed(w, op.handle)));
       // the attachment the ledger knows (if any) is on the new domain now
       if (ret === 0) yield* ledgerUpdate(L.pasid(dev, op.pasid), (old) => (old === null ? null : d));
       return ret;
@@ -195,8 +263,10 @@ export function* runOp(w: IommuWorld, op: Op): Gen<number> {
       const dev = deviceNamed(w, op.dev);
       const d = yield* ledgerUpdate(L.pasid(dev, op.pasid), () => null);
       if (d === null) return -ENOENT;
-      yield* iommuDetachDevicePasid(d, dev, op.pasid);
-      return 0;
+      return yield* asOwner(w, dev, w.ledger.groupPointerRacy(dev) && (yield* owned(w, dev)), function* () {
+        yield* iommuDetachDevicePasid(d, dev, op.pasid);
+        return 0;
+      });
     }
     case 'map': {
       const d = yield* domainOf(w, op.domain);
@@ -260,7 +330,7 @@ export function* runOp(w: IommuWorld, op: Op): Gen<number> {
     }
     case 'setType': {
       const dev = deviceNamed(w, op.dev);
-      return yield* withGroup(w, dev, (g) => iommuGroupStoreType(g, op.type));
+      return yield* withGroup(w, dev, (g) => iommuGroupStoreType(g, op.type), false);
     }
     case 'prepareMsi': {
       const dev = deviceNamed(w, op.dev);
@@ -271,10 +341,15 @@ export function* runOp(w: IommuWorld, op: Op): Gen<number> {
     }
     case 'resvRegions': {
       const dev = deviceNamed(w, op.dev);
-      return yield* withGroup(w, dev, function* (g) {
-        yield* iommuGroupShowResvRegions(g);
-        return 0;
-      });
+      return yield* withGroup(
+        w,
+        dev,
+        function* (g) {
+          yield* iommuGroupShowResvRegions(g);
+          return 0;
+        },
+        false,
+      );
     }
     case 'signal':
       yield* complete(eventNamed(w, op.event));
