@@ -24,7 +24,7 @@ const config: FuzzConfig = {
   },
   // the confirming check is bounded by executions; its time limit is a safety net only, and one
   // that fires under load makes the reproducer's expectation depend on the machine
-  triage: { executions: 12, candidates: 5, checkSeconds: 600 },
+  triage: { executions: 12, candidates: 5, checkSeconds: 600, causes: 3 },
   batch: 3,
   // the block probe is what must not depend on the worker count or on a resume
   coverage: 'blocks',
@@ -40,24 +40,42 @@ function essence(s: CampaignState): unknown {
     executions: s.executions,
     corpus: s.corpus.map((e) => [e.index, e.fresh]),
     coverage: [s.coverage.fns.length, s.coverage.features.length, s.coverage.blocks.reduce((n, [, ran]) => n + ran.length, 0)],
-    signatures: s.signatures.map((r) => [r.signature, r.firstProgram, r.count, r.canonical, r.crashDir]),
+    signatures: s.signatures.map((r) => [
+      r.signature, r.cause, r.firstProgram, r.count, r.canonical, r.crashDir,
+      (r.causes ?? []).map((c) => [c.cause, c.firstProgram, c.canonical, c.crashDir]),
+    ]),
   };
 }
 
+/** every reproducer under crashes/, cause subfolders (crashes/SIGNATURE/CAUSE/) included */
 function reproducers(out: string): Record<string, string> {
   const crashes = join(out, 'crashes');
-  return Object.fromEntries(readdirSync(crashes).map((d) => [d, readFileSync(join(crashes, d, 'repro.yaml'), 'utf8').replace(/^# check: .*$/m, '')]));
+  const files = (readdirSync(crashes, { recursive: true }) as string[]).filter((f) => f.endsWith('repro.yaml'));
+  return Object.fromEntries(files.map((f) => [f, readFileSync(join(crashes, f), 'utf8').replace(/^# check: .*$/m, '')]));
 }
 
 describe('fuzz campaign', () => {
   const known = new KnownSet([]);
   const run = (out: string, workers: number, maxPrograms: number, resume: CampaignState | null = null) =>
-    fuzz({ seed: 36, workers, maxPrograms, config, known, out, resume, saveEveryMs: 60_000 });
+    fuzz({ seed: 20, workers, maxPrograms, config, known, out, resume, saveEveryMs: 60_000 });
 
   test('the same seed gives the same findings, with one worker or two; a resumed run equals an uninterrupted one', async () => {
     const a = await run(join(dir, 'a'), 1, programs);
     assert.equal(a.state.programs, programs);
     assert.ok(a.state.signatures.length > 0, 'the campaign finds something');
+    // a signature seen with two causes: both witnesses triaged, the second in its own subfolder
+    const extra = a.state.signatures
+      .flatMap((r) => (r.causes ?? []).map((c) => [r, c] as const))
+      .find(([, c]) => c.triagedMs !== null && c.crashDir);
+    assert.ok(extra !== undefined, 'some signature has a further cause, triaged');
+    const [rec, cause] = extra;
+    assert.notEqual(cause.cause, rec.cause);
+    assert.ok(rec.crashDir && existsSync(join(dir, 'a', 'crashes', rec.crashDir, 'repro.yaml')));
+    assert.match(cause.crashDir!, /^[^/]+\/[^/]+$/, 'crashes/SIGNATURE/CAUSE');
+    const meta = JSON.parse(readFileSync(join(dir, 'a', 'crashes', cause.crashDir!, 'meta.json'), 'utf8')) as { cause: string; check: unknown };
+    assert.equal(meta.cause, cause.cause);
+    assert.ok(meta.check !== null, 'triaged: the check ran');
+    assert.match(readFileSync(join(dir, 'a', 'crashes', cause.crashDir!, 'repro.yaml'), 'utf8'), new RegExp(`^# cause: +${cause.cause}$`, 'm'));
     const b = await run(join(dir, 'b'), 2, programs);
     assert.deepEqual(essence(b.state), essence(a.state));
     assert.deepEqual(reproducers(join(dir, 'b')), reproducers(join(dir, 'a')));
@@ -72,7 +90,7 @@ describe('fuzz campaign', () => {
     // searches in flight are lost, the state is saved; the resumed run ends where `a` did
     const ctl = new AbortController();
     const d = await fuzz({
-      seed: 36, workers: 2, maxPrograms: programs, config, known, out: join(dir, 'd'), saveEveryMs: 60_000, signal: ctl.signal,
+      seed: 20, workers: 2, maxPrograms: programs, config, known, out: join(dir, 'd'), saveEveryMs: 60_000, signal: ctl.signal,
       onSignature: (_r, what) => {
         if (what === 'new') ctl.abort();
       },
@@ -93,15 +111,21 @@ describe('fuzz campaign', () => {
     assert.deepEqual(readdirSync(mine), ['notes.txt']);
   });
 
+  // (seed 24: its shards have signatures with further causes, crashes/SIGNATURE/CAUSE/)
   test('shards cover different programs; merging keeps every signature and one crash folder per signature', async () => {
-    const s1 = await fuzz({ seed: 7, workers: 1, maxPrograms: 3, config, known, out: join(dir, 's1'), shard: { index: 1, count: 2 } });
-    const s2 = await fuzz({ seed: 7, workers: 1, maxPrograms: 3, config, known, out: join(dir, 's2'), shard: { index: 2, count: 2 } });
+    const s1 = await fuzz({ seed: 24, workers: 1, maxPrograms: 3, config, known, out: join(dir, 's1'), shard: { index: 1, count: 2 } });
+    const s2 = await fuzz({ seed: 24, workers: 1, maxPrograms: 3, config, known, out: join(dir, 's2'), shard: { index: 2, count: 2 } });
     const merged = mergeOutputs([join(dir, 's1'), join(dir, 's2')], join(dir, 'm'), false);
     assert.equal(merged.programs, 6);
     const sigs = new Set([...s1.state.signatures, ...s2.state.signatures].map((s) => s.signature));
     assert.deepEqual(new Set(merged.signatures.map((s) => s.signature)), sigs);
-    const dirs = new Set([...s1.state.signatures, ...s2.state.signatures].flatMap((s) => (s.crashDir ? [s.crashDir] : [])));
+    const all = [...s1.state.signatures, ...s2.state.signatures];
+    const dirs = new Set(all.flatMap((s) => [...(s.crashDir ? [s.crashDir] : []), ...(s.causes ?? []).flatMap((c) => (c.crashDir ? [c.crashDir.split('/')[0]!] : []))]));
     assert.deepEqual(new Set(readdirSync(join(dir, 'm', 'crashes'))), dirs);
+    // the cause subfolders too
+    const causeDirs = all.flatMap((s) => (s.causes ?? []).flatMap((c) => (c.crashDir ? [c.crashDir] : [])));
+    assert.ok(causeDirs.length > 0, 'the shards have further causes');
+    for (const c of causeDirs) assert.ok(existsSync(join(dir, 'm', 'crashes', c, 'repro.yaml')), c);
     assert.ok(existsSync(join(dir, 'm', 'summary.json')));
   });
 });

@@ -79,7 +79,8 @@ export function progressLine(p: Progress): string {
   return (
     `[${String(Math.floor(s / 60)).padStart(3)}m${String(s % 60).padStart(2, '0')}s] programs ${p.programs} (${rate(p.programs, p.elapsedMs)}/s)  ` +
     `exec ${count(p.executions)} (${rate(p.executions, p.elapsedMs)}/s)  cover ${p.units} blocks ${p.features} outcomes  corpus ${p.corpus}  ` +
-    `signatures new ${p.newSignatures} (${p.triaged} triaged${p.triaging > 0 ? `, ${p.triaging} in triage` : ''}) known ${p.knownSignatures}`
+    `signatures new ${p.newSignatures} (${p.triaged} triaged${p.triaging > 0 ? `, ${p.triaging} in triage` : ''}) known ${p.knownSignatures}` +
+    (p.causes > 0 ? `  further causes ${p.causes} (${p.causesTriaged} triaged)` : '')
   );
 }
 
@@ -93,6 +94,9 @@ export function summaryText(s: Summary, out: string, stopped: string): string {
     const tag = x.known ? `known${x.note === undefined ? '' : ` (${x.note})`}` : 'NEW';
     lines.push(`  ${tag.padEnd(5)} ${x.canonical ?? x.signature}`);
     lines.push(`        first at ${x.firstSeconds}s (program ${x.firstProgram}), ${x.count} execution(s)${x.crashDir === null ? '' : `; ${out}/${x.crashDir}/`}`);
+    for (const c of x.causes ?? []) {
+      lines.push(`        also ${c.cause}: first at ${c.firstSeconds}s (program ${c.firstProgram})${c.crashDir === null ? '' : `; ${out}/${c.crashDir}/`}`);
+    }
   }
   lines.push(`state: ${out}/state.json (iommulab fuzz --resume ${out}/state.json goes on)`);
   return lines.join('\n');

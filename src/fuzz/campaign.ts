@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { violationKinds } from '../rt/violation.js';
 import type { FuzzConfig } from './config.js';
 import { type BlockReport, CoverageMap } from './coverage.js';
+import { causeWeight } from './cause.js';
 import { finalize } from './finalize.js';
 import type { JobResult } from './jobs.js';
 import type { KnownSet } from './known.js';
@@ -24,7 +25,7 @@ import { deriveSeed, Rand } from './rand.js';
 import { type FuzzFaults, type SearchOutcome, type Witness } from './search.js';
 import { generateTopology } from './topology-gen.js';
 import type { TriageOutput } from './triage.js';
-import { writeCrash, writeSummary } from './crashes.js';
+import { dropCauseCrash, writeCauseCrash, writeCrash, writeSummary } from './crashes.js';
 import { writeAtomic } from './output.js';
 
 export interface Shard {
@@ -48,9 +49,32 @@ export interface CorpusEntry {
   readonly fresh: number;
 }
 
+/**
+ * A further cause of a signature (cause.ts): its first witness, triaged after every signature's
+ * first, written as crashes/SIGNATURE/CAUSE/.
+ */
+export interface CauseRecord {
+  readonly cause: string;
+  readonly firstProgram: number;
+  firstMs: number;
+  readonly witness: Witness;
+  readonly program: FuzzProgram;
+  canonical: string | null;
+  /** crashes/ relative: `SIGNATURE/CAUSE`, '' when its canonical signature is known */
+  crashDir: string | null;
+  triagedMs: number | null;
+  check: TriageOutput['check'];
+  size: number | null;
+  triageError?: string;
+}
+
 export interface SignatureRecord {
   readonly signature: string;
   readonly kind: string;
+  /** the first witness's cause (absent in a state saved before causes existed) */
+  readonly cause?: string;
+  /** the first witnesses of its other causes, in the order seen (at most triage.causes - 1) */
+  causes?: CauseRecord[];
   /** program index that first showed it, and the campaign time then (ms) */
   readonly firstProgram: number;
   firstMs: number;
@@ -94,6 +118,9 @@ export interface Progress {
   readonly newSignatures: number;
   readonly knownSignatures: number;
   readonly triaged: number;
+  /** further causes of signatures kept (cause.ts), and how many of them were triaged */
+  readonly causes: number;
+  readonly causesTriaged: number;
   readonly triaging: number;
 }
 
@@ -185,7 +212,12 @@ export async function runCampaign(o: CampaignOptions): Promise<CampaignResult> {
   const base = o.resume ?? initialState(spec);
   const coverage = CoverageMap.fromJSON(base.coverage);
   const corpus: CorpusEntry[] = [...base.corpus];
-  const sigs = new Map<string, SignatureRecord>(base.signatures.map((s) => [s.signature, { ...s }]));
+  const sigs = new Map<string, SignatureRecord>(
+    base.signatures.map((s) => [s.signature, { ...s, causes: (s.causes ?? []).map((c) => ({ ...c })) }]),
+  );
+  const maxCauses = Math.max(1, cfg.triage.causes ?? 1);
+  /** further causes that a clearer one replaced: their triage results are dropped */
+  const evicted = new Set<CauseRecord>();
   let committed = base.programs;
   let executions = base.executions;
   let steps = base.steps;
@@ -194,25 +226,59 @@ export async function runCampaign(o: CampaignOptions): Promise<CampaignResult> {
   const pending = new Map<number, { program: FuzzProgram; outcome: SearchOutcome; blocks: BlockReport }>();
   const programs = new Map<number, FuzzProgram>();
   let nextProgram = committed;
-  const triageQueue: SignatureRecord[] = [];
+  // a triage job: a signature's first witness (extra null), or the first witness of a further cause
+  interface Job {
+    readonly rec: SignatureRecord;
+    readonly extra: CauseRecord | null;
+  }
+  const jobKey = (j: Job): string => (j.extra === null ? j.rec.signature : `${j.rec.signature}\u0000${j.extra.cause}`);
+  const triageQueue: Job[] = [];
   const triaging = new Set<string>();
-  for (const s of sigs.values()) if (!s.known && s.triagedMs === null) triageQueue.push(s);
+  for (const s of sigs.values()) {
+    if (s.known) continue;
+    if (s.triagedMs === null) triageQueue.push({ rec: s, extra: null });
+    for (const c of s.causes ?? []) if (c.triagedMs === null) triageQueue.push({ rec: s, extra: c });
+  }
   // heads (kind, reporting function, entry) already triaged or in triage: a signature with a
   // head not seen yet goes first, so the names in a message (dev_iommu:ep1, dev_iommu:plat0)
-  // do not make one bug's variants starve another bug's triage
+  // do not make one bug's variants starve another bug's triage. A further cause whose head and
+  // cause were not triaged yet is worth more than a name variant: it comes after the new heads,
+  // before the variants; among further causes, fewer operations in flight first (`alone` is the
+  // clearest cause, an operation blocked beside it is noise), then the second cause of each
+  // signature before the third of any
   const headsTaken = new Set<string>();
-  for (const s of sigs.values()) if (s.triagedMs !== null) headsTaken.add(signatureHead(s.signature));
+  const headOf = (j: Job): string => (j.extra === null ? signatureHead(j.rec.signature) : `${signatureHead(j.rec.signature)}\u0000${j.extra.cause}`);
+  for (const s of sigs.values()) {
+    if (s.triagedMs !== null) headsTaken.add(signatureHead(s.signature));
+    for (const c of s.causes ?? []) if (c.triagedMs !== null) headsTaken.add(headOf({ rec: s, extra: c }));
+  }
   const sortQueue = (): void => {
-    const fresh = (r: SignatureRecord): number => (headsTaken.has(signatureHead(r.signature)) ? 1 : 0);
+    const round = (j: Job): number => (j.extra === null ? 0 : 1 + (j.rec.causes ?? []).indexOf(j.extra));
+    const fresh = (j: Job): number => (headsTaken.has(headOf(j)) ? 1 : 0);
+    const first = (j: Job): number => (j.extra ?? j.rec).firstProgram;
+    const inFlight = (j: Job): number => (j.extra === null ? 0 : causeWeight(j.extra.cause));
     triageQueue.sort(
       (a, b) =>
         fresh(a) - fresh(b) ||
-        triageRank(a.kind) - triageRank(b.kind) ||
-        a.firstProgram - b.firstProgram ||
-        (a.signature < b.signature ? -1 : 1),
+        (a.extra === null ? 0 : 1) - (b.extra === null ? 0 : 1) ||
+        inFlight(a) - inFlight(b) ||
+        round(a) - round(b) ||
+        triageRank(a.rec.kind) - triageRank(b.rec.kind) ||
+        first(a) - first(b) ||
+        (jobKey(a) < jobKey(b) ? -1 : 1),
     );
   };
   sortQueue();
+  // Every other triage slot goes to the clearest further cause not triaged yet (nothing else in
+  // flight, or only a fault), when the queue holds one: behind a long queue of first witnesses
+  // (133 at the end of a 10-minute run at 0.7 cores) a second bug under a known signature was
+  // seen but never minimized (F2, F4, F9 in docs/FUZZING.md).
+  let picks = 0;
+  const nextTriagePick = (): number => {
+    if (picks++ % 2 === 0) return 0;
+    const i = triageQueue.findIndex((j) => j.extra !== null && !headsTaken.has(headOf(j)) && causeWeight(j.extra.cause) <= 1);
+    return i < 0 ? 0 : i;
+  };
   let stopped: CampaignResult['stopped'] | null = null;
   let failure: Error | null = null;
   let lastSave = performance.now();
@@ -241,6 +307,11 @@ export async function runCampaign(o: CampaignOptions): Promise<CampaignResult> {
       newSignatures: all.filter((s) => !s.known).length,
       knownSignatures: all.filter((s) => s.known).length,
       triaged: all.filter((s) => s.crashDir !== null && s.triagedMs !== null).length,
+      causes: all.reduce((n, s) => n + (s.causes ?? []).length, 0),
+      causesTriaged: all.reduce(
+        (n, s) => n + (s.causes ?? []).filter((c) => c.crashDir !== null && c.triagedMs !== null).length,
+        0,
+      ),
       triaging: triaging.size,
     };
   };
@@ -258,30 +329,71 @@ export async function runCampaign(o: CampaignOptions): Promise<CampaignResult> {
     steps += r.outcome.steps;
     const fresh = coverage.add(r.blocks, [...r.outcome.outcomes, ...r.outcome.witnesses.map((w) => `sig:${w.signature}`)]);
     if (fresh > 0) corpus.push({ index: k, program: r.program, fresh });
+    const counted = new Set<string>();
     for (const w of r.outcome.witnesses) {
-      const n = r.outcome.counts[w.signature] ?? 1;
+      const n = counted.has(w.signature) ? 0 : (r.outcome.counts[w.signature] ?? 1);
+      counted.add(w.signature);
       const old = sigs.get(w.signature);
       if (old !== undefined) {
         old.count += n;
+        // a further cause of a signature: its first witness is kept and triaged too
+        const causes = (old.causes ??= []);
+        if (old.known || w.cause === old.cause || causes.some((c) => c.cause === w.cause)) continue;
+        const extra: CauseRecord = {
+          cause: w.cause, firstProgram: k, firstMs: elapsed(), witness: w, program: r.program,
+          canonical: null, crashDir: null, triagedMs: null, check: null, size: null,
+        };
+        if (1 + causes.length < maxCauses) {
+          causes.push(extra);
+          triageQueue.push({ rec: old, extra });
+          continue;
+        }
+        // full: a clearer cause (fewer operations in flight) takes the place of the least clear
+        // one (the latest of those), so the first few noisy causes seen do not keep out an
+        // `alone` seen later. Decided by the committed results only (deterministic); the
+        // evicted one's triage, done or in flight, is dropped with its folder.
+        let worst = 0;
+        for (let i = 1; i < causes.length; i++) if (causeWeight(causes[i]!.cause) >= causeWeight(causes[worst]!.cause)) worst = i;
+        if (causes.length === 0 || causeWeight(w.cause) >= causeWeight(causes[worst]!.cause)) continue;
+        const gone = causes[worst]!;
+        causes[worst] = extra;
+        evicted.add(gone);
+        const q = triageQueue.findIndex((j) => j.extra === gone);
+        if (q >= 0) triageQueue.splice(q, 1);
+        if (o.out !== null && gone.crashDir !== null && gone.crashDir !== '') dropCauseCrash(o.out, gone.crashDir, old.signature);
+        triageQueue.push({ rec: old, extra });
         continue;
       }
       const known = o.known.has(w.signature);
       const rec: SignatureRecord = {
-        signature: w.signature, kind: w.kind, firstProgram: k, firstMs: elapsed(), count: n, witness: w, program: r.program,
+        signature: w.signature, kind: w.kind, cause: w.cause, causes: [], firstProgram: k, firstMs: elapsed(), count: n,
+        witness: w, program: r.program,
         canonical: null, crashDir: null, triagedMs: null, known, check: null, size: null,
       };
       sigs.set(w.signature, rec);
       o.onSignature?.(rec, known ? 'known' : 'new');
-      if (!known) {
-        triageQueue.push(rec);
-        sortQueue();
-      }
+      if (!known) triageQueue.push({ rec, extra: null });
     }
+    sortQueue();
     committed++;
   };
 
+  const onCauseTriage = (rec: SignatureRecord, extra: CauseRecord, out: TriageOutput): void => {
+    if (evicted.has(extra)) return;
+    extra.canonical = out.signature;
+    extra.check = out.check;
+    extra.triagedMs = elapsed();
+    if (o.known.has(out.signature)) {
+      extra.crashDir = '';
+      return;
+    }
+    extra.size = out.program.threads.reduce((n, t) => n + t.ops.length, 0);
+    const before = extra.crashDir;
+    extra.crashDir = o.out === null ? '' : writeCauseCrash(o.out, rec, extra, out);
+    if (o.out !== null && before !== null && before !== '' && before !== extra.crashDir) rmSync(join(o.out, 'crashes', before), { recursive: true, force: true });
+  };
+
   const onTriage = (rec: SignatureRecord, out: TriageOutput): void => {
-    triaging.delete(rec.signature);
     rec.canonical = out.signature;
     rec.check = out.check;
     rec.triagedMs = elapsed();
@@ -331,19 +443,26 @@ export async function runCampaign(o: CampaignOptions): Promise<CampaignResult> {
         const wantSearch = !programsDone() && canGenerate(nextProgram);
         if (triageQueue.length > 0 && (triaging.size < maxTriage || !wantSearch)) {
           sortQueue();
-          const rec = triageQueue.shift()!;
-          headsTaken.add(signatureHead(rec.signature));
-          triaging.add(rec.signature);
+          const job = triageQueue.splice(nextTriagePick(), 1)[0]!;
+          const { rec, extra } = job;
+          const key = jobKey(job);
+          headsTaken.add(headOf(job));
+          triaging.add(key);
           inFlight++;
-          pool.run({ type: 'triage', input: { program: rec.program, witness: rec.witness, config: cfg, seed: spec.seed } })
+          const what = extra ?? rec;
+          pool.run({ type: 'triage', input: { program: what.program, witness: what.witness, config: cfg, seed: spec.seed } })
             .then((res: JobResult) => {
-              if (res.type === 'triage' && stopped === null) onTriage(rec, res.output);
+              if (res.type !== 'triage' || stopped !== null) return;
+              triaging.delete(key);
+              if (extra === null) onTriage(rec, res.output);
+              else onCauseTriage(rec, extra, res.output);
             })
             .catch((e: Error) => {
               // a triage that breaks (a model error while confirming, say) leaves the signature as found
-              triaging.delete(rec.signature);
-              rec.triagedMs = elapsed();
-              rec.triageError = e.message.split('\n')[0]!;
+              triaging.delete(key);
+              if (extra !== null && evicted.has(extra)) return;
+              what.triagedMs = elapsed();
+              what.triageError = e.message.split('\n')[0]!;
             })
             .finally(() => {
               inFlight--;

@@ -53,6 +53,7 @@ const triage = strictObject({
   executions: z.number().int().min(1).max(1_000_000).optional(),
   candidates: count(100_000).optional(),
   checkSeconds: z.number().min(1).max(3600).optional(),
+  causes: z.number().int().min(1).max(64).optional(),
 });
 const patchNames = patchRegistry.map((p) => p.name) as string[];
 

@@ -46,6 +46,11 @@ export interface TopologyWeights {
   readonly cxl: number;
   /** not present at boot: a `hotAdd` operation adds it */
   readonly hotplug: number;
+  /**
+   * a hot-plugged function carries a quirk DMA alias (instead of `alias`), most often the
+   * requester ID of a function already there: a hot-add during that function's reset (F11)
+   */
+  readonly hotplugAlias?: number;
   /** firmware puts the device behind no IOMMU */
   readonly noIommu: number;
   /** the kernel command line sets the default domain type */
@@ -112,6 +117,11 @@ export interface TriageBudget {
    * only, the checks are bounded by executions (so what they find does not depend on the load)
    */
   readonly checkSeconds: number;
+  /**
+   * witnesses kept (and triaged) per signature, one per distinct cause (cause.ts: the
+   * operations other threads had in flight, a fault injected); 1 keeps the first witness only
+   */
+  readonly causes?: number;
 }
 
 export interface FuzzConfig {
@@ -145,7 +155,8 @@ export const defaultFuzzConfig: FuzzConfig = {
   topology: {
     maxIommus: 2, maxPci: 4, maxPlatform: 1, unregisteredIommu: 0.25, behindBridge: 0.3, pcieToPci: 0.3, acs: 0.3,
     multifunction: 0.35, alias: 0.2, ats: 0.6, pasid: 0.5, untrusted: 0.1, resv: 0.1, resetMethod: 0.2,
-    quirkResetViaFlr: 0.3, cxl: 0.1, hotplug: 0.25, noIommu: 0.05, defaultDomainType: 0.7, knob: 0.1, driverFault: 0.03,
+    quirkResetViaFlr: 0.3, cxl: 0.1, hotplug: 0.25, hotplugAlias: 0.5, noIommu: 0.05, defaultDomainType: 0.7, knob: 0.1,
+    driverFault: 0.03,
     lastPasidRestoresRid: 0.4,
   },
   program: { maxThreads: 3, maxOpsPerThread: 5, swarm: 0.6, prologue: 0.35, closeOut: 0.6 },
@@ -153,7 +164,7 @@ export const defaultFuzzConfig: FuzzConfig = {
     random: 120, pct: 120, pctDepths: [2, 3], dfsBounds: [1], dfsExecutions: 60,
     faultChoice: 120, failRate: 0.05, nthExecutions: 1, nthPoints: 80, maxSteps: 20_000, faultShare: 0.4,
   },
-  triage: { executions: 200, candidates: 100, maxExecutions: 6000, checkSeconds: 60 },
+  triage: { executions: 200, candidates: 100, maxExecutions: 6000, checkSeconds: 60, causes: 4 },
   fresh: 0.5,
   batch: 8,
   // block coverage costs about 2.5x per execution (TurboFan off, counters): measured side by

@@ -1,12 +1,16 @@
 // crashes/SIGNATURE/: what a user needs for one bug, like syzkaller's crash folders: the
 // reproducer (a scenario file `iommulab check` runs), the report (the replayed execution with
 // its splat, allocation and free stacks and trace), the signature, and meta.json (when and how
-// often it was seen, the raw signatures it stands for, how the check confirmed it).
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+// often it was seen, the raw signatures it stands for, how the check confirmed it). A signature
+// seen with more than one cause (cause.ts) has one subfolder per further cause,
+// crashes/SIGNATURE/CAUSE/ (`alone`, `with-register`, `alone-fault`, ...), with the same four
+// files: one report, two bugs to read.
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ViolationKind } from '../rt/violation.js';
 import type { IommuScenarioSpec } from '../scenarios/iommu/spec.js';
-import type { CampaignState, SignatureRecord } from './campaign.js';
+import type { CampaignState, CauseRecord, SignatureRecord } from './campaign.js';
+import { causeDirName } from './cause.js';
 import { finalize } from './finalize.js';
 import type { KnownSet } from './known.js';
 import { crashDirName, writeAtomic } from './output.js';
@@ -16,6 +20,8 @@ import { scenarioName, type TriageOutput } from './triage.js';
 interface Meta {
   readonly signature: string;
   readonly rawSignatures: readonly string[];
+  /** what else was going on when it was reported (cause.ts) */
+  readonly cause?: string;
   readonly kind: string;
   readonly minimized: boolean;
   readonly size: number;
@@ -27,10 +33,11 @@ interface Meta {
   readonly triagedSeconds: number | null;
 }
 
-function header(sig: string, schedule: string, check: TriageOutput['check'], minimized: boolean): string[] {
+function header(sig: string, schedule: string, check: TriageOutput['check'], minimized: boolean, cause?: string): string[] {
   return [
     `iommulab fuzz reproducer${minimized ? '' : ' (not minimized: the run ended before triage)'}`,
     `signature: ${sig}`,
+    ...(cause === undefined ? [] : [`cause:     ${cause}`]),
     `replay:    iommulab replay repro.yaml ${schedule}`,
     ...(check === null ? [] : [`check:     ${check.command}${check.matches ? '' : '   (did not find it: replay the schedule)'}`]),
   ];
@@ -53,12 +60,13 @@ export function writeCrash(out: string, rec: SignatureRecord, t: TriageOutput, a
     }
   }
   mkdirSync(dir, { recursive: true });
-  writeAtomic(join(dir, 'repro.yaml'), reproducerYaml(t.spec, header(t.signature, t.schedule, t.check, true)));
+  writeAtomic(join(dir, 'repro.yaml'), reproducerYaml(t.spec, header(t.signature, t.schedule, t.check, true, t.cause)));
   writeAtomic(join(dir, 'report.txt'), `${t.signature}\n\n${t.report}\n`);
   writeAtomic(join(dir, 'signature.txt'), `${t.signature}\n`);
   const meta: Meta = {
     signature: t.signature,
     rawSignatures: raws.includes(rec.signature) ? raws : [...raws, rec.signature].sort(),
+    cause: t.cause,
     kind: t.kind,
     minimized: t.reproduced,
     size,
@@ -73,25 +81,89 @@ export function writeCrash(out: string, rec: SignatureRecord, t: TriageOutput, a
   return name;
 }
 
+/**
+ * Write (or keep the smaller of two) the reproducer of a further cause of a signature, in
+ * crashes/CANONICAL/CAUSE/; returns that folder (relative to crashes/).
+ */
+export function writeCauseCrash(out: string, rec: SignatureRecord, c: CauseRecord, t: TriageOutput): string {
+  const name = `${crashDirName(t.signature)}/${causeDirName(c.cause)}`;
+  const dir = join(out, 'crashes', name);
+  const size = t.program.threads.reduce((n, th) => n + th.ops.length, 0);
+  if (existsSync(join(dir, 'meta.json'))) {
+    const old = JSON.parse(readFileSync(join(dir, 'meta.json'), 'utf8')) as Meta;
+    const merged = [...new Set([...old.rawSignatures, rec.signature])].sort();
+    const keepOld = old.minimized && (old.size < size || (old.size === size && (old.rawSignatures[0] ?? '') <= rec.signature));
+    if (keepOld) {
+      writeAtomic(join(dir, 'meta.json'), `${JSON.stringify({ ...old, rawSignatures: merged }, null, 2)}\n`);
+      return name;
+    }
+  }
+  mkdirSync(dir, { recursive: true });
+  writeAtomic(join(dir, 'repro.yaml'), reproducerYaml(t.spec, header(t.signature, t.schedule, t.check, true, c.cause)));
+  writeAtomic(join(dir, 'report.txt'), `${t.signature}\ncause: ${c.cause}\n\n${t.report}\n`);
+  writeAtomic(join(dir, 'signature.txt'), `${t.signature}\n`);
+  const meta: Meta = {
+    signature: t.signature, rawSignatures: [rec.signature], cause: c.cause, kind: t.kind, minimized: t.reproduced, size,
+    schedule: t.schedule, replay: `iommulab replay repro.yaml ${t.schedule}`, check: t.check, firstProgram: c.firstProgram,
+    firstSeconds: Math.round(c.firstMs / 100) / 10,
+    triagedSeconds: c.triagedMs === null ? null : Math.round(c.triagedMs / 100) / 10,
+  };
+  writeAtomic(join(dir, 'meta.json'), `${JSON.stringify(meta, null, 2)}\n`);
+  return name;
+}
+
+/** remove a further cause's folder (a clearer cause replaced it), unless another signature's reproducer is kept there too */
+export function dropCauseCrash(out: string, name: string, signature: string): void {
+  const dir = join(out, 'crashes', name);
+  if (!existsSync(join(dir, 'meta.json'))) return;
+  const meta = JSON.parse(readFileSync(join(dir, 'meta.json'), 'utf8')) as Meta;
+  if (meta.rawSignatures.some((s) => s !== signature)) return;
+  rmSync(dir, { recursive: true, force: true });
+}
+
+/** a further cause the run had no time to triage: the program that showed it, as found */
+function writeUntriagedCause(out: string, rec: SignatureRecord, c: CauseRecord): string {
+  // beside the signature's own folder (its canonical one once triaged)
+  const parent = rec.crashDir !== null && rec.crashDir !== '' ? rec.crashDir : crashDirName(rec.signature);
+  const name = `${parent}/${causeDirName(c.cause)}`;
+  const dir = join(out, 'crashes', name);
+  if (existsSync(join(dir, 'meta.json'))) return name;
+  writeAsFound(dir, rec.signature, c.witness, c.program, c.cause);
+  const meta: Meta = {
+    signature: rec.signature, rawSignatures: [rec.signature], cause: c.cause, kind: c.witness.kind, minimized: false,
+    size: c.program.threads.reduce((n, th) => n + th.ops.length, 0), schedule: c.witness.schedule,
+    replay: `iommulab replay repro.yaml ${c.witness.schedule}`, check: null, firstProgram: c.firstProgram,
+    firstSeconds: Math.round(c.firstMs / 100) / 10, triagedSeconds: null,
+  };
+  writeAtomic(join(dir, 'meta.json'), `${JSON.stringify(meta, null, 2)}\n`);
+  return name;
+}
+
+/** repro.yaml, report.txt and signature.txt of a program as found */
+function writeAsFound(dir: string, signature: string, w: SignatureRecord['witness'], program: SignatureRecord['program'], cause: string | undefined): void {
+  const { spec: plain } = finalize(program, scenarioName(signature), `iommulab fuzz: ${signature}`.slice(0, 200));
+  const spec: IommuScenarioSpec = {
+    ...plain,
+    description: `Found by iommulab fuzz, not minimized (signature: ${signature}). Replay: iommulab replay repro.yaml ${w.schedule}.`,
+    expect: { violations: [(w.kind === 'model-error' ? 'bug' : w.kind) as ViolationKind] },
+    ...(w.faults.mode === 'none' ? {} : { faults: w.faults.mode === 'nth' ? { mode: 'nth', nth: 1 } : { mode: 'choice', maxFailures: 1 } }),
+  };
+  mkdirSync(dir, { recursive: true });
+  writeAtomic(join(dir, 'repro.yaml'), reproducerYaml(spec, header(signature, w.schedule, null, false, cause)));
+  writeAtomic(join(dir, 'report.txt'), `${signature}\n\n${w.splat}\n`);
+  writeAtomic(join(dir, 'signature.txt'), `${signature}\n`);
+}
+
 /** a signature the run had no time to triage: the program that showed it, as found */
 function writeUntriaged(out: string, rec: SignatureRecord): string {
   const name = crashDirName(rec.signature);
   const dir = join(out, 'crashes', name);
   if (existsSync(join(dir, 'meta.json'))) return name;
   const w = rec.witness;
-  const { spec: plain } = finalize(rec.program, scenarioName(rec.signature), `iommulab fuzz: ${rec.signature}`.slice(0, 200));
-  const spec: IommuScenarioSpec = {
-    ...plain,
-    description: `Found by iommulab fuzz, not minimized (signature: ${rec.signature}). Replay: iommulab replay repro.yaml ${w.schedule}.`,
-    expect: { violations: [(w.kind === 'model-error' ? 'bug' : w.kind) as ViolationKind] },
-    ...(w.faults.mode === 'none' ? {} : { faults: w.faults.mode === 'nth' ? { mode: 'nth', nth: 1 } : { mode: 'choice', maxFailures: 1 } }),
-  };
-  mkdirSync(dir, { recursive: true });
-  writeAtomic(join(dir, 'repro.yaml'), reproducerYaml(spec, header(rec.signature, w.schedule, null, false)));
-  writeAtomic(join(dir, 'report.txt'), `${rec.signature}\n\n${w.splat}\n`);
-  writeAtomic(join(dir, 'signature.txt'), `${rec.signature}\n`);
+  writeAsFound(dir, rec.signature, w, rec.program, rec.cause);
   const meta: Meta = {
-    signature: rec.signature, rawSignatures: [rec.signature], kind: w.kind, minimized: false,
+    signature: rec.signature, rawSignatures: [rec.signature], ...(rec.cause === undefined ? {} : { cause: rec.cause }),
+    kind: w.kind, minimized: false,
     size: rec.program.threads.reduce((n, th) => n + th.ops.length, 0), schedule: w.schedule,
     replay: `iommulab replay repro.yaml ${w.schedule}`, check: null, firstProgram: rec.firstProgram,
     firstSeconds: Math.round(rec.firstMs / 100) / 10, triagedSeconds: null,
@@ -107,6 +179,19 @@ export interface SummarySignature {
   readonly known: boolean;
   readonly note?: string;
   readonly count: number;
+  readonly firstProgram: number;
+  readonly firstSeconds: number;
+  readonly triagedSeconds: number | null;
+  readonly crashDir: string | null;
+  readonly check: TriageOutput['check'];
+  /** the first witness's cause, and the further causes kept (cause.ts) */
+  readonly cause?: string;
+  readonly causes?: readonly SummaryCause[];
+}
+
+export interface SummaryCause {
+  readonly cause: string;
+  readonly canonical: string | null;
   readonly firstProgram: number;
   readonly firstSeconds: number;
   readonly triagedSeconds: number | null;
@@ -158,6 +243,20 @@ export function summaryOf(state: CampaignState, known: KnownSet, units: number, 
         triagedSeconds: s.triagedMs === null ? null : Math.round(s.triagedMs / 100) / 10,
         crashDir: s.crashDir === null || s.crashDir === '' ? null : `crashes/${s.crashDir}`,
         check: s.check,
+        ...(s.cause === undefined ? {} : { cause: s.cause }),
+        ...((s.causes ?? []).length === 0
+          ? {}
+          : {
+              causes: s.causes!.map((c) => ({
+                cause: c.cause,
+                canonical: c.canonical,
+                firstProgram: c.firstProgram,
+                firstSeconds: Math.round(c.firstMs / 100) / 10,
+                triagedSeconds: c.triagedMs === null ? null : Math.round(c.triagedMs / 100) / 10,
+                crashDir: c.crashDir === null || c.crashDir === '' ? null : `crashes/${c.crashDir}`,
+                check: c.check,
+              })),
+            }),
       };
     }),
   };
@@ -165,7 +264,12 @@ export function summaryOf(state: CampaignState, known: KnownSet, units: number, 
 
 /** summary.json, and a crash folder for every new signature that was not triaged */
 export function writeSummary(out: string, state: CampaignState, known: KnownSet, units: number, features: number): Summary {
-  for (const s of state.signatures) if (!s.known && s.crashDir === null) s.crashDir = writeUntriaged(out, s);
+  for (const s of state.signatures) {
+    if (s.known) continue;
+    if (s.crashDir === null) s.crashDir = writeUntriaged(out, s);
+    // (again where a resumed run's triage of the signature moved its folder)
+    for (const c of s.causes ?? []) if (c.crashDir === null || c.triagedMs === null) c.crashDir = writeUntriagedCause(out, s, c);
+  }
   const summary = summaryOf(state, known, units, features);
   writeAtomic(join(out, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
   return summary;

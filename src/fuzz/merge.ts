@@ -1,8 +1,9 @@
 // Merging the outputs of several fuzz runs (the shards of a cluster: `--shard i/n` on each
 // machine): crash folders by signature (where two runs minimized the same bug, the smaller
 // reproducer stays), signatures (counts added, the earliest time kept), coverage (union), into
-// one output folder with its own summary.json.
-import { cpSync, existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+// one output folder with its own summary.json. A crash folder's cause subfolders
+// (crashes/SIGNATURE/CAUSE/, cause.ts) are merged the same way, each on its own.
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CampaignState } from './campaign.js';
 import { CoverageMap } from './coverage.js';
@@ -28,6 +29,26 @@ function better(a: CrashMeta, b: CrashMeta): boolean {
   if (a.minimized !== b.minimized) return a.minimized;
   if (a.size !== b.size) return a.size < b.size;
   return (a.rawSignatures[0] ?? '') < (b.rawSignatures[0] ?? '');
+}
+
+/** a crash folder into its place in the output (the better reproducer stays), and each of its cause subfolders */
+function mergeCrash(from: string, to: string): void {
+  const a = readMeta(from);
+  const b = existsSync(to) ? readMeta(to) : null;
+  if (a !== null && (b === null || better(a, b))) {
+    mkdirSync(to, { recursive: true });
+    for (const f of readdirSync(from)) if (!statSync(join(from, f)).isDirectory()) cpSync(join(from, f), join(to, f));
+  }
+  for (const sub of readdirSync(from)) {
+    const inner = join(from, sub);
+    if (!statSync(inner).isDirectory()) continue;
+    const there = join(to, sub);
+    const c = readMeta(inner);
+    const d = existsSync(there) ? readMeta(there) : null;
+    if (c === null || (d !== null && !better(c, d))) continue;
+    if (d !== null) rmSync(there, { recursive: true, force: true });
+    cpSync(inner, there, { recursive: true });
+  }
 }
 
 export function mergeOutputs(inputs: readonly string[], out: string, force: boolean): Summary {
@@ -62,20 +83,21 @@ export function mergeOutputs(inputs: readonly string[], out: string, force: bool
       }
       const earlier = s.firstSeconds < old.firstSeconds ? s : old;
       const crashDir = old.crashDir ?? s.crashDir;
-      sigs.set(s.signature, { ...earlier, count: old.count + s.count, known: old.known || s.known, crashDir });
+      // the causes of both runs, each with its earliest sighting
+      const causes = new Map((old.causes ?? []).map((c) => [c.cause, c]));
+      for (const c of s.causes ?? []) {
+        const o = causes.get(c.cause);
+        if (o === undefined || c.firstSeconds < o.firstSeconds) {
+          causes.set(c.cause, { ...c, crashDir: o?.crashDir ?? c.crashDir });
+        }
+      }
+      const merged = [...causes.values()].filter((c) => c.cause !== earlier.cause);
+      const more = merged.length === 0 ? {} : { causes: merged };
+      sigs.set(s.signature, { ...earlier, count: old.count + s.count, known: old.known || s.known, crashDir, ...more });
     }
     const crashes = join(input, 'crashes');
     if (!existsSync(crashes)) continue;
-    for (const name of readdirSync(crashes)) {
-      const from = join(crashes, name);
-      const to = join(out, 'crashes', name);
-      const a = readMeta(from);
-      const b = existsSync(to) ? readMeta(to) : null;
-      if (a === null) continue;
-      if (b !== null && !better(a, b)) continue;
-      if (b !== null) rmSync(to, { recursive: true, force: true });
-      cpSync(from, to, { recursive: true });
-    }
+    for (const name of readdirSync(crashes)) mergeCrash(join(crashes, name), join(out, 'crashes', name));
   }
   const signatures = [...sigs.values()].sort((a, b) => a.firstSeconds - b.firstSeconds || (a.signature < b.signature ? -1 : 1));
   const summary: Summary = {

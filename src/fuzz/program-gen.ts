@@ -7,7 +7,7 @@
 import type { PciResetMethod } from '../machine/topology.js';
 import type { Op, Topology } from '../scenarios/iommu/spec.js';
 import { type FuzzConfig, type FuzzOpKind, fuzzOpKinds } from './config.js';
-import { type DeviceInfo, devicesOf, type FuzzProgram, type FuzzThread } from './program.js';
+import { type DeviceInfo, devicesOf, type FuzzProgram, type FuzzThread, isTakeDown } from './program.js';
 import type { Rand } from './rand.js';
 import { initialThreadState, ruleProblems, stepRule } from './rules.js';
 
@@ -387,8 +387,15 @@ class ThreadGen {
     // so are devices that share a slot or a requester ID with a device another thread drives
     // (a reset beside a hot-add or a bind in the same group)
     const elsewhere = (x: DeviceInfo): boolean => relatedDevices(this.ctx.topology, x.name).some((o) => !this.homes.includes(o));
+    // a reset of a function that a function hot-added by another thread shares a group or an
+    // alias with: the hot-add's probe attaches a member during the reset (F11); 4x again
+    const hotAddedElsewhere = (x: DeviceInfo): boolean =>
+      relatedDevices(this.ctx.topology, x.name).some(
+        (o) => !this.homes.includes(o) && this.ctx.exists.has(o) && this.ctx.devices.get(o)?.present === false,
+      );
     const weight = (x: DeviceInfo): number =>
-      (pciOnly && x.ats ? 3 : 1) * (this.homes.includes(x.name) ? 1 : 2) * (elsewhere(x) ? 2 : 1);
+      (pciOnly && x.ats ? 3 : 1) * (this.homes.includes(x.name) ? 1 : 2) * (elsewhere(x) ? 2 : 1) *
+      (pciOnly && hotAddedElsewhere(x) ? 4 : 1);
     const d = r.weighted(ok.map((x) => [x, weight(x)] as const))!;
     switch (kind) {
       case 'reset': {
@@ -477,6 +484,41 @@ export function generateThread(ctx: GenContext, name: string, plan: ThreadPlan, 
   return { name, ops: g.ops };
 }
 
+/**
+ * A function hot-added by one thread with the requester ID (a quirk DMA alias) or the slot of a
+ * function that is there: often, another thread resets that function, so the hot-add's probe
+ * can attach the new member while the other is in reset (F11: the alias's ID translates again
+ * mid-reset). Drawn alone, such a pair was 1 fresh program in 1,176 (seed 1), with this and the
+ * hot-plug aliases (topology-gen.ts) 1 in 68; a reset whose weight is 0
+ * is never added, and one the swarm left out half as often.
+ */
+function aimResetsAtHotAdds(ctx: GenContext, threads: FuzzThread[], resetOn: boolean): FuzzThread[] {
+  const r = ctx.r;
+  if (threads.length < 2 || (ctx.cfg.ops.reset ?? 0) <= 0) return threads;
+  let out = threads;
+  for (let h = 0; h < threads.length; h++) {
+    for (const op of threads[h]!.ops) {
+      if (op.op !== 'hotAdd') continue;
+      const targets = relatedDevices(ctx.topology, op.dev)
+        .filter((x) => ctx.devices.get(x)?.present === true && ctx.exists.has(x));
+      if (targets.length === 0 || !r.chance(resetOn ? 0.8 : 0.4)) continue;
+      const x = r.pick(targets);
+      const others = out.map((_, i) => i).filter((i) => i !== h && !out[i]!.ops.some((o) => o.op === 'reset' && o.dev === x));
+      if (others.length === 0) continue;
+      const t = r.pick(others);
+      const ops = out[t]!.ops;
+      // first half of the time (the hot-add is its thread's first operation: both race from
+      // the start), else anywhere before the thread's take-downs (removes, unregisters come last)
+      const end = ops.findIndex((o) => isTakeDown(o));
+      const at = r.chance(0.5) ? 0 : r.between(0, end < 0 ? ops.length : end);
+      const next = out.map((th, i) => (i === t ? { ...th, ops: [...ops.slice(0, at), { op: 'reset', dev: x } as Op, ...ops.slice(at)] } : th));
+      const candidate: FuzzProgram = { topology: ctx.topology, threads: next, prologue: next.map(() => 0), patches: [] };
+      if (ruleProblems(candidate).length === 0) out = next;
+    }
+  }
+  return out;
+}
+
 export function generateProgram(r: Rand, cfg: FuzzConfig, topology: Topology): FuzzProgram {
   const devices = new Map(devicesOf(topology).map((d) => [d.name, d]));
   const kinds = swarmKinds(r, cfg);
@@ -507,9 +549,10 @@ export function generateProgram(r: Rand, cfg: FuzzConfig, topology: Topology): F
   }
   const ctx: GenContext = { r, cfg, topology, devices, kinds, used: new Set(), exists };
   const program0: FuzzProgram = { topology, threads: [], prologue: [], patches: cfg.patches };
-  const threads = homes.map((h, ti) =>
+  let threads = homes.map((h, ti) =>
     generateThread(ctx, `t${ti}`, { homes: h, registers: registers[ti]!, unregisters: unregisters[ti]! }, initialThreadState(program0)),
   );
+  threads = aimResetsAtHotAdds(ctx, threads, kindOn('reset'));
   // a prologue takes a thread's setup out of the race (fewer interleavings), at most half of it:
   // what is left must still race the other threads
   const prologue = threads.map((t) =>

@@ -1,8 +1,9 @@
 // One program under its budget: seeded random walks, PCT at the configured depths, DFS with
 // small preemption bounds, and, when asked, allocation failures as choices or a fail_nth sweep.
-// Every execution is looked at: each distinct signature keeps its first witness (in this fixed
-// search order, so the result depends only on the program and its seed), occurrences are
-// counted, and the return code of every operation is an outcome feature (coverage.ts).
+// Every execution is looked at: each distinct signature keeps its first witness of each cause
+// (cause.ts: what other threads were doing, whether a fault was injected), in this fixed search
+// order, so the result depends only on the program and its seed; occurrences are counted, and
+// the return code of every operation is an outcome feature (coverage.ts).
 import { DfsStrategy } from '../explorer/dfs.js';
 import { explore } from '../explorer/engine.js';
 import { PctStrategy } from '../explorer/pct.js';
@@ -14,6 +15,7 @@ import { ModelError } from '../rt/violation.js';
 import type { IommuScenarioSpec } from '../scenarios/iommu/spec.js';
 import { errname } from '../sync/errno.js';
 import type { SearchBudget } from './config.js';
+import { causeOf, relatedIn } from './cause.js';
 import { deriveSeed } from './rand.js';
 import { modelErrorSignature, signatureOf } from './signature.js';
 
@@ -25,6 +27,8 @@ export interface Witness {
   /** a violation kind, or `model-error` for an exception out of the model */
   readonly kind: string;
   readonly title: string;
+  /** what else was going on (cause.ts): one signature keeps a witness per cause */
+  readonly cause: string;
   readonly splat: string;
   readonly faults: FaultPlan;
   readonly choices: readonly number[];
@@ -38,7 +42,7 @@ export interface Witness {
 export interface SearchOutcome {
   readonly executions: number;
   readonly steps: number;
-  /** one per signature, in the order first found */
+  /** one per signature and cause, in the order first found */
   readonly witnesses: readonly Witness[];
   /** signature -> executions it occurred in */
   readonly counts: Readonly<Record<string, number>>;
@@ -78,6 +82,8 @@ export interface SearchOptions {
   readonly seed: number;
   /** stop as soon as this signature is seen (minimization) */
   readonly target?: string;
+  /** ... with this cause */
+  readonly targetCause?: string;
   /** stop after this many executions in all */
   readonly maxExecutions?: number;
 }
@@ -89,15 +95,22 @@ export function searchProgram(spec: IommuScenarioSpec, program: Program<unknown>
   const counts: Record<string, number> = {};
   const outcomes = new Set<string>();
   const threadOps = new Map(spec.threads.map((t) => [t.name, t.ops]));
+  const related = relatedIn(spec.topology);
   let executions = 0;
   let steps = 0;
   let done = false;
   const cap = o.maxExecutions ?? Number.POSITIVE_INFINITY;
 
-  const record = (w: Witness): void => {
-    counts[w.signature] = (counts[w.signature] ?? 0) + 1;
-    if (counts[w.signature] === 1) witnesses.push(w);
-    if (o.target !== undefined && w.signature === o.target) done = true;
+  const causes = new Set<string>();
+  const record = (w: Witness, count: boolean): void => {
+    if (count) counts[w.signature] = (counts[w.signature] ?? 0) + 1;
+    const key = `${w.signature}\u0000${w.cause}`;
+    if (!causes.has(key)) {
+      causes.add(key);
+      witnesses.push(w);
+    }
+    const cause = o.targetCause === undefined || w.cause === o.targetCause;
+    if (o.target !== undefined && w.signature === o.target && cause) done = true;
   };
 
   const run = (search: string, strategy: Strategy, faults: FaultPlan, limit: number): { maxAllocations: number } => {
@@ -114,13 +127,17 @@ export function searchProgram(spec: IommuScenarioSpec, program: Program<unknown>
       const seen = new Set<string>();
       for (const v of exec.violations) {
         const signature = signatureOf(v);
-        if (seen.has(signature)) continue;
+        const cause = causeOf(exec, v, related);
+        const first = !seen.has(signature);
+        if (!first && seen.has(`${signature}\u0000${cause}`)) continue;
         seen.add(signature);
+        seen.add(`${signature}\u0000${cause}`);
         const choices = exec.choices.slice();
         record({
           signature,
           kind: v.kind,
           title: v.title,
+          cause,
           splat: v.splat,
           faults,
           choices,
@@ -128,7 +145,7 @@ export function searchProgram(spec: IommuScenarioSpec, program: Program<unknown>
           steps: exec.steps,
           preemptions: exec.preemptions,
           search,
-        });
+        }, first);
       }
       if (o.target !== undefined && done) stop.now = true;
     });
@@ -154,6 +171,7 @@ export function searchProgram(spec: IommuScenarioSpec, program: Program<unknown>
         signature: modelErrorSignature(e.message),
         kind: 'model-error',
         title: `model error: ${e.message.split('\n')[0]}`,
+        cause: 'alone',
         splat: e.stack ?? e.message,
         faults,
         choices: sched.choices,
@@ -161,7 +179,7 @@ export function searchProgram(spec: IommuScenarioSpec, program: Program<unknown>
         steps: 0,
         preemptions: 0,
         search,
-      });
+      }, true);
       return { maxAllocations: 0 };
     }
   };

@@ -94,6 +94,10 @@ export function generateTopology(r: Rand, cfg: FuzzConfig): Topology {
     // behind a PCIe-to-PCI bridge a function is conventional PCI: no ATS, no PASID
     const conventional = bridges.some((b) => b.secondary === bus && b.kind === 'pcie-to-pci');
     const pasids = !conventional && r.chance(w.pasid) ? r.pick([4, 16, 0x100]) : 0;
+    // hot-plugged: drawn first, as a hot-added function more often carries a DMA alias of a
+    // function already there (its hot-add during that function's reset: F11)
+    const hot = r.chance(w.hotplug);
+    const alias = r.chance(hot ? (w.hotplugAlias ?? w.alias) : w.alias) ? [aliasFor(r, pci, bus, slot, hot)] : [];
     const fnSpec: PciFunctionSpec = {
       name,
       bus,
@@ -105,12 +109,12 @@ export function generateTopology(r: Rand, cfg: FuzzConfig): Topology {
       ...(!conventional && r.chance(w.ats) ? { ats: true } : {}),
       ...(pasids > 0 ? { pasids } : {}),
       ...(r.chance(w.untrusted) ? { untrusted: true } : {}),
-      ...(r.chance(w.alias) ? { aliases: [aliasFor(r, pci, bus, slot)] } : {}),
+      ...(alias.length > 0 ? { aliases: alias } : {}),
       ...(reset!.length === 1 && reset![0] === 'flr' ? {} : { reset }),
       ...(reset!.includes('device_specific') && r.chance(w.quirkResetViaFlr) ? { quirkResetViaFlr: true } : {}),
       ...(cxl ? { cxl: true } : {}),
       ...(r.chance(w.resv) ? { resv: [resvAt(r, 0x7000_0000)] } : {}),
-      ...(r.chance(w.hotplug) ? { present: false } : {}),
+      ...(hot ? { present: false } : {}),
     };
     pci.push(fnSpec);
     if (!multifunction) lastMultiIndex = pci.length - 1;
@@ -141,12 +145,14 @@ export function generateTopology(r: Rand, cfg: FuzzConfig): Topology {
 /**
  * A quirk DMA alias (a devfn on the same bus): often the requester ID of another function
  * already there (a multifunction device whose functions all use function 0's ID, a bridge-like
- * part), so the two share a group and an ID; otherwise a devfn of a slot nearby.
+ * part), so the two share a group and an ID; otherwise a devfn of a slot nearby. A hot-plugged
+ * function's alias is nearly always one already there, an ATS one (whose reset the IOMMU
+ * hooks act on) 3x as often.
  */
-function aliasFor(r: Rand, pci: readonly PciFunctionSpec[], bus: number, slot: number): number {
-  const others = pci.filter((d) => d.bus === bus && d.bridge === undefined);
-  if (others.length > 0 && r.chance(0.7)) {
-    const d = r.pick(others);
+function aliasFor(r: Rand, pci: readonly PciFunctionSpec[], bus: number, slot: number, hot = false): number {
+  const others = pci.filter((d) => d.bus === bus && d.bridge === undefined && (!hot || d.present !== false));
+  if (others.length > 0 && r.chance(hot ? 0.9 : 0.7)) {
+    const d = hot ? r.weighted(others.map((o) => [o, o.ats === true ? 3 : 1] as const))! : r.pick(others);
     return (d.slot << 3) | (d.fn ?? 0);
   }
   return ((slot + 1 + r.below(3)) << 3) | r.below(2);

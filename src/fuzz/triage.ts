@@ -41,6 +41,8 @@ export interface CheckSummary {
 
 export interface TriageOutput {
   readonly rawSignature: string;
+  /** the cause of the reproducer's witness (cause.ts) */
+  readonly cause: string;
   /** the signature of the minimized, canonically named reproducer */
   readonly signature: string;
   readonly kind: string;
@@ -89,19 +91,25 @@ export function triage(input: TriageInput): TriageOutput {
   let candidates = 0;
   let executions = 0;
   type Found = { spec: IommuScenarioSpec; witnesses: readonly Witness[]; executions: number } | null;
+  // a candidate must keep the signature *and* the cause (cause.ts): a program that shows one
+  // report for two reasons must not drift from the witness's reason to the other one
+  // (a witness saved before causes existed has none: the signature alone then)
+  const cause = (witness as Partial<Witness>).cause;
+  const same = (w: Witness): boolean => w.signature === witness.signature && (cause === undefined || w.cause === cause);
   const find = (p: FuzzProgram, target: string | undefined): Found => {
     if (ruleProblems(p).length > 0) return null;
     const { spec } = finalize(p, 'triage');
     if (validateSpec(spec).length > 0) return null;
     const program = iommuScenario(spec).program;
-    const r = searchProgram(spec, program, { budget, faults, seed, ...(target === undefined ? {} : { target }) });
+    const aim = target === undefined ? {} : { target, ...(cause === undefined ? {} : { targetCause: cause }) };
+    const r = searchProgram(spec, program, { budget, faults, seed, ...aim });
     executions += r.executions;
     return { spec, witnesses: r.witnesses, executions: r.executions };
   };
   // how soon the program as found shows the signature: a candidate gets a few times that
   // (most candidates of a minimization fail, and a failing one runs its whole budget)
   const probe = find(input.program, witness.signature);
-  if (probe?.witnesses.some((w) => w.signature === witness.signature) === true) {
+  if (probe?.witnesses.some(same) === true) {
     const e = Math.min(config.triage.executions, Math.max(40, 4 * probe.executions));
     ({ budget, faults } = triageSearch(witness, config, e));
   }
@@ -112,7 +120,7 @@ export function triage(input: TriageInput): TriageOutput {
   const keeps = (p: FuzzProgram): boolean => {
     if (spent()) return false;
     candidates++;
-    return find(p, witness.signature)?.witnesses.some((w) => w.signature === witness.signature) === true;
+    return find(p, witness.signature)?.witnesses.some(same) === true;
   };
   let cur = input.program;
   // removals that lost the signature are not tried again after a later removal succeeds (a
@@ -146,6 +154,7 @@ export function triage(input: TriageInput): TriageOutput {
   const canon = canonicalize(cur);
   const again = find(canon, undefined);
   const sameBug =
+    again?.witnesses.find(same) ??
     again?.witnesses.find((w) => w.signature === witness.signature) ??
     again?.witnesses.find((w) => w.kind === witness.kind && sigHead(w.signature) === sigHead(witness.signature));
   if (sameBug !== undefined) {
@@ -154,7 +163,7 @@ export function triage(input: TriageInput): TriageOutput {
     reproduced = true;
   } else {
     const plain = find(cur, witness.signature);
-    found = plain?.witnesses.find((w) => w.signature === witness.signature) ?? null;
+    found = plain?.witnesses.find(same) ?? plain?.witnesses.find((w) => w.signature === witness.signature) ?? null;
     reproduced = found !== null;
   }
   const w = found ?? witness;
@@ -205,7 +214,7 @@ export function triage(input: TriageInput): TriageOutput {
   const rawSignature = witness.signature;
   const kind = w.kind;
   return {
-    rawSignature, signature, kind, program: kept, spec, schedule, splat, report, check, reproduced, candidates, executions,
+    rawSignature, cause: w.cause ?? 'alone', signature, kind, program: kept, spec, schedule, splat, report, check, reproduced, candidates, executions,
   };
 }
 

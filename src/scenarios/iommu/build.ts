@@ -13,6 +13,7 @@ import type { Scenario } from '../scenario.js';
 import { variantName } from '../variants.js';
 import { cleanupWorld } from './cleanup.js';
 import { specWithDriver } from './driver-override.js';
+import { opBegins, opEnds } from './op-log.js';
 import { runOp } from './ops.js';
 import type { Expect, IommuScenarioSpec, Op } from './spec.js';
 import { nameObjects, opText } from './trace-names.js';
@@ -43,7 +44,9 @@ export function* runOps(w: IommuWorld, ops: readonly Op[]): Gen<number[]> {
   for (let i = 0; i < ops.length; i++) {
     const op = ops[i]!;
     if (current.tracing) current.traceNote(`${opText(op)} begins`);
+    const span = opBegins(op);
     const ret = yield* runOp(w, op);
+    opEnds(span);
     if (current.tracing) current.traceNote(`${opText(op)} returned ${errname(ret)}`);
     results.push(ret);
     const want = op.expect === undefined ? defaultExpect : expected(op.expect);
