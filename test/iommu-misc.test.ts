@@ -218,7 +218,7 @@ describe('queries', () => {
       const a = w.devices.get('a')!;
       const g = a.iommuGroup!;
       assert.equal(yield* iommuGetDomainForDev(a), g.domain);
-      assert.equal(deviceIommuCapable(a, IOMMU_CAP_CACHE_COHERENCY), true);
+      assert.equal(yield* deviceIommuCapable(a, IOMMU_CAP_CACHE_COHERENCY), true);
       yield* mutexLock(g.mutex);
       assert.equal(iommuDriverGetDomainForDev(a), g.domain);
       g.resettingDomain = mockDriver(w).blocked;
@@ -235,7 +235,7 @@ describe('queries', () => {
   it('device_iommu_capable() is false without an IOMMU; iommu_group_default_domain() is the group\'s default domain', () => {
     const r = run(spec(pciTopology([{ name: 'a', bus: 0, slot: 1 }, { name: 'n', bus: 0, slot: 2, iommu: null }])), [function* (w) {
       const n = w.devices.get('n')!;
-      assert.equal(deviceIommuCapable(n, IOMMU_CAP_CACHE_COHERENCY), false);
+      assert.equal(yield* deviceIommuCapable(n, IOMMU_CAP_CACHE_COHERENCY), false);
       const g = w.devices.get('a')!.iommuGroup!;
       assert.notEqual(g.defaultDomain, null);
       assert.equal(iommuGroupDefaultDomain(g), g.defaultDomain);

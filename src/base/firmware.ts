@@ -2,12 +2,12 @@
 // pci_dma_configure) and of_iommu_configure(): create the fwspec from the firmware description
 // under the probe lock, "replay" iommu_probe_device() when called outside the probe path, then
 // (at driver bind) claim the default domain for a DMA-API driver.
-import { devIommuFree, devIommuFwspecGet } from '../core/dev-iommu.js';
+import { devIommuFree } from '../core/dev-iommu.js';
 import { iommuFwspecAddIds, iommuFwspecFree, iommuFwspecInit } from '../core/fwspec.js';
 import { iommuCore } from '../core/globals.js';
 import { iommuDeviceUnuseDefaultDomain, iommuDeviceUseDefaultDomain } from '../core/ownership.js';
 import { iommuProbeDevice } from '../core/probe.js';
-import { ENODEV, EPROBE_DEFER, type Gen, mutexLock, mutexUnlock } from '../sync/index.js';
+import { ENODEV, EPROBE_DEFER, type Gen, mutexLock, mutexUnlock, readOnce } from '../sync/index.js';
 import { isPciDev, pciForEachDmaAlias } from '../pci/pci.js';
 import type { Device } from './device.js';
 
@@ -33,8 +33,10 @@ export function* ofIommuConfigure(dev: Device): Gen<number> {
   if (fwnode === null) return -ENODEV;
   // serialise to make dev->iommu stable under our potential fwspec
   yield* mutexLock(iommuCore.iommuProbeDeviceLock);
-  const devIommuPresent = dev.iommu !== null;
-  if (devIommuFwspecGet(dev) !== null) {
+  // dev->iommu: READ_ONCE (a removal's iommu_release_device() frees it without the probe lock, F3)
+  const param = yield* readOnce(dev, 'iommu');
+  const devIommuPresent = param !== null;
+  if (param !== null && param.fwspec !== null) {
     yield* mutexUnlock(iommuCore.iommuProbeDeviceLock);
     return 0;
   }
@@ -58,8 +60,10 @@ function* ofDmaConfigure(dev: Device): Gen<number> {
 /** platform_dma_configure() / pci_dma_configure() */
 export function* busDmaConfigure(dev: Device): Gen<number> {
   let ret = yield* ofDmaConfigure(dev);
-  // the driver may not be valid when called from the IOMMU layer
-  if (ret === 0 && dev.driver !== null && !dev.driver.driverManagedDma) {
+  // READ_ONCE(dev->driver): it may not be valid when called from the IOMMU layer (a registration's
+  // probe of a device whose bind runs in another thread)
+  const drv = yield* readOnce(dev, 'driver');
+  if (ret === 0 && drv !== null && !drv.driverManagedDma) {
     ret = yield* iommuDeviceUseDefaultDomain(dev);
     // arch_teardown_dma_ops() on failure
   }

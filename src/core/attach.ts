@@ -59,7 +59,7 @@ export function* iommuDeferredAttach(dev: Device, domain: IommuDomain): Gen<numb
   // a concurrent attach while a group device is resetting: this may fail the DMA map
   if (group.resettingDomain !== null && iommuCore.patches.resetFence === 'merged') ret = -EBUSY;
   // patch deferredAttachRecheck (F21): attached meanwhile (a whole reset, another first map)
-  else if (iommuCore.patches.deferredAttachRecheck && !param.attachDeferred) ret = 0;
+  else if (iommuCore.patches.deferredAttachRecheck && !(yield* readOnce(param, 'attachDeferred'))) ret = 0;
   else ret = yield* __iommuAttachDevice(domain, dev, null);
   yield* mutexUnlock(group.mutex);
   return ret;

@@ -23,7 +23,6 @@ import { Smmuv3 } from '../hw/smmuv3/smmu.js';
 import { VtdUnit } from '../hw/vtd/vtd.js';
 import { type Access, access, type CheckSite, driverContract, driverContractSettled, type DriverCall, type Gen, lockHeldByMe, type ViolationKind } from '../sync/index.js';
 import { iommuCore } from './globals.js';
-import { devIommuOps } from './dev-iommu.js';
 import { IOMMU_NO_PASID } from './domain-types.js';
 import type { IommuDomain } from './domain.js';
 import type { HwTruth } from './hw-truth.js';
@@ -381,7 +380,7 @@ function live(d: IommuDomain | null, cb: string, what: string): string | null {
 
 function blockedDomainOf(dev: Device): IommuDomain | null {
   // the ops table is static: reading it is reading the driver's text
-  return dev.iommu?.iommuDev == null ? null : devIommuOps(dev).blockedDomain;
+  return dev.iommu?.iommuDev == null ? null : dev.iommu.iommuDev.ops.blockedDomain;
 }
 
 /** `old` names what the hardware applies to dev's RID (pasid null) or PASID right now */

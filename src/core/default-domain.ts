@@ -42,8 +42,8 @@ function iommuGroupFirstDev(group: IommuGroup): Device {
 }
 
 /** iommu_get_def_domain_type(): combine the driver's per-device answer with the current one */
-function iommuGetDefDomainType(_group: IommuGroup, dev: Device, curType: number): number {
-  const ops = devIommuOps(dev);
+function* iommuGetDefDomainType(_group: IommuGroup, dev: Device, curType: number): Gen<number> {
+  const ops = (yield* devIommuOps(dev));
   let type: number;
   if (ops.defaultDomain !== null) {
     // drivers that declare a global static default_domain always choose it
@@ -62,12 +62,12 @@ function iommuGetDefDomainType(_group: IommuGroup, dev: Device, curType: number)
 }
 
 /** iommu_get_default_domain_type(): 0 = global default, a type, or -1 = refuse (CONFIG_IOMMU_DMA=y) */
-export function iommuGetDefaultDomainType(group: IommuGroup, targetType: number): number {
+export function* iommuGetDefaultDomainType(group: IommuGroup, targetType: number): Gen<number> {
   lockdepAssertHeld(group.mutex);
   let untrusted: Device | null = null;
   let driverType = 0;
   for (const gd of group.devices) {
-    driverType = iommuGetDefDomainType(group, gd.dev, driverType);
+    driverType = yield* iommuGetDefDomainType(group, gd.dev, driverType);
     if (isPciDev(gd.dev) && gd.dev.untrusted) untrusted = gd.dev;
   }
   if (untrusted !== null) {
@@ -86,7 +86,7 @@ export function iommuGetDefaultDomainType(group: IommuGroup, targetType: number)
 
 /** __iommu_alloc_identity_domain() */
 function* __iommuAllocIdentityDomain(dev: Device): Gen<ErrPtr<IommuDomain>> {
-  const ops = devIommuOps(dev);
+  const ops = (yield* devIommuOps(dev));
   if (ops.identityDomain !== null) return ops.identityDomain;
   if (ops.domainAllocIdentity === undefined) return -EOPNOTSUPP;
   const domain = yield* ops.domainAllocIdentity(dev);
@@ -114,7 +114,7 @@ function* __iommuGroupAllocDefaultDomain(group: IommuGroup, reqType: number): Ge
 
 /** iommu_group_alloc_default_domain(): req 0 = "auto" */
 export function* iommuGroupAllocDefaultDomain(group: IommuGroup, reqType: number): Gen<ErrPtr<IommuDomain>> {
-  const ops = devIommuOps(iommuGroupFirstDev(group));
+  const ops = (yield* devIommuOps(iommuGroupFirstDev(group)));
   lockdepAssertHeld(group.mutex);
   // legacy drivers may name the default domain (IDENTITY/BLOCKED/PLATFORM)
   if (ops.defaultDomain !== null) {
@@ -171,7 +171,7 @@ export function* iommuCreateDeviceDirectMappings(domain: IommuDomain, dev: Devic
 export function* iommuSetupDefaultDomain(group: IommuGroup, targetType: number): Gen<number> {
   const oldDom = group.defaultDomain;
   lockdepAssertHeld(group.mutex);
-  const reqType = iommuGetDefaultDomainType(group, targetType);
+  const reqType = yield* iommuGetDefaultDomainType(group, targetType);
   if (reqType < 0) return -EINVAL;
   const dom = yield* iommuGroupAllocDefaultDomain(group, reqType);
   if (IS_ERR(dom)) return dom;

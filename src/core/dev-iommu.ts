@@ -1,6 +1,6 @@
 // struct dev_iommu (dev->iommu) and its helpers (spec core.md §2.2).
 import type { Device } from '../base/device.js';
-import { deref, type Gen, KObject, kfree, kzalloc, lockdepAssertHeld, readOnce, writeOnce } from '../sync/index.js';
+import { deref, type Gen, KObject, kfree, kzalloc, lockdepAssertHeld, readOnce, readOnceDeref, writeOnce } from '../sync/index.js';
 import type { IommuFwspec } from './fwspec.js';
 import { iommuCore } from './globals.js';
 import type { IommuDevice } from './iommu-device.js';
@@ -52,28 +52,42 @@ export function* devIommuFree(dev: Device): Gen {
   yield* kfree(param);
 }
 
-/** dev_has_iommu(): an IOMMU driver accepted the device */
-export function devHasIommu(dev: Device): boolean {
-  const param = dev.iommu;
-  if (param === null) return false;
-  return deref(param, 'dev->iommu').iommuDev !== null;
+/**
+ * dev_has_iommu(): an IOMMU driver accepted the device. The kernel's plain loads of dev->iommu and
+ * its iommu_dev race with a probe in another thread (a registration's bus walk, F12/F13's window)
+ * and with dev_iommu_free(): READ_ONCEs here, so partial-order reduction sees them.
+ */
+export function* devHasIommu(dev: Device): Gen<boolean> {
+  return ((yield* readOnceDeref(dev, 'iommu', 'iommuDev')).value ?? null) !== null;
 }
 
-/** dev_iommu_ops(): the ops of the driver managing dev (caller knows there is one) */
-export function devIommuOps(dev: Device): IommuOps {
-  const param = deref(dev.iommu, 'dev->iommu');
-  return deref(param.iommuDev, 'dev->iommu->iommu_dev').ops;
+/**
+ * dev_iommu_ops(): the ops of the driver managing dev (caller knows there is one). `ops` is the
+ * instance's, set before iommu_device_register() publishes it and never changed after.
+ */
+export function* devIommuOps(dev: Device): Gen<IommuOps> {
+  const r = yield* readOnceDeref(dev, 'iommu', 'iommuDev');
+  deref(r.ptr, 'dev->iommu');
+  return deref(r.value, 'dev->iommu->iommu_dev').ops;
 }
 
-/** dev_iommu_priv_get() */
-export function devIommuPrivGet<T>(dev: Device): T {
-  return deref(dev.iommu, 'dev->iommu').priv as T;
+/** dev_has_iommu(dev) ? dev_iommu_ops(dev) : NULL, the two loads as one step */
+export function* devIommuOpsIfAny(dev: Device): Gen<IommuOps | null> {
+  const r = yield* readOnceDeref(dev, 'iommu', 'iommuDev');
+  return r.value === null ? null : r.value.ops;
+}
+
+/** dev_iommu_priv_get(): READ_ONCEs (the probe's dev_iommu_priv_set() races a member's attach, published under another lock) */
+export function* devIommuPrivGet<T>(dev: Device): Gen<T> {
+  const r = yield* readOnceDeref(dev, 'iommu', 'priv');
+  deref(r.ptr, 'dev->iommu');
+  return r.value as T;
 }
 
 /** dev_iommu_priv_set(): probe lock held (lockdep-asserted in the kernel) */
-export function devIommuPrivSet(dev: Device, priv: unknown): void {
+export function* devIommuPrivSet(dev: Device, priv: unknown): Gen {
   lockdepAssertHeld(iommuCore.iommuProbeDeviceLock);
-  deref(dev.iommu, 'dev->iommu').priv = priv;
+  yield* writeOnce(deref(yield* readOnce(dev, 'iommu'), 'dev->iommu'), 'priv', priv);
 }
 
 /** dev_iommu_fwspec_get() */

@@ -3,7 +3,7 @@ import type { Device } from '../base/device.js';
 import { iommuPutDmaCookie, type IommuDmaCookie } from '../dma/dma-iommu.js';
 import { deref, EOPNOTSUPP, ENODEV, ENOMEM, type ErrPtr, type Gen, IS_ERR, KObject } from '../sync/index.js';
 import { driverDomainFree } from './contracts.js';
-import { devHasIommu, devIommuOps } from './dev-iommu.js';
+import { devIommuOpsIfAny } from './dev-iommu.js';
 import {
   __IOMMU_DOMAIN_DMA_API,
   __IOMMU_DOMAIN_PAGING,
@@ -70,8 +70,8 @@ export function iommuDomainInit(domain: IommuDomain, type: number, ops: IommuOps
 
 /** __iommu_paging_domain_alloc_flags() */
 export function* __iommuPagingDomainAllocFlags(dev: Device, type: number, flags: number): Gen<ErrPtr<IommuDomain>> {
-  if (!devHasIommu(dev)) return -ENODEV;
-  const ops = devIommuOps(dev);
+  const ops = yield* devIommuOpsIfAny(dev);
+  if (ops === null) return -ENODEV;
   let domain: ErrPtr<IommuDomain> | null;
   if (ops.domainAllocPaging !== undefined && flags === 0) domain = yield* ops.domainAllocPaging(dev);
   else if (ops.domainAllocPagingFlags !== undefined) domain = yield* ops.domainAllocPagingFlags(dev, flags, null);

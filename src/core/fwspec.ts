@@ -1,6 +1,6 @@
 // struct iommu_fwspec and the firmware-facing entry points (spec core.md §2.3, §4.1).
 import type { Device, FwNode } from '../base/device.js';
-import { EINVAL, ENOMEM, EPROBE_DEFER, type Gen, KObject, kfree, kzalloc, readOnce } from '../sync/index.js';
+import { deref, EINVAL, ENOMEM, EPROBE_DEFER, type Gen, KObject, kfree, kzalloc, readOnce, writeOnce } from '../sync/index.js';
 import { devIommuFwspecGet, devIommuGet } from './dev-iommu.js';
 import { iommuCore } from './globals.js';
 import type { IommuDevice } from './iommu-device.js';
@@ -33,15 +33,18 @@ export function* iommuFwspecOps(fwspec: IommuFwspec | null): Gen<IommuOps | null
 /** iommu_fwspec_init(): called by OF/ACPI code with the probe lock held [B] */
 export function* iommuFwspecInit(dev: Device, iommuFwnode: FwNode): Gen<number> {
   const iommu = yield* iommuFromFwnode(iommuFwnode);
-  let fwspec = devIommuFwspecGet(dev);
+  // dev->iommu: READ_ONCEs (a removal's release frees it without the probe lock, F3)
+  let fwspec = (yield* readOnce(dev, 'iommu'))?.fwspec ?? null;
   // driver_deferred_probe_check_state(): deferral is still allowed in the model
   if (iommu === null) return -EPROBE_DEFER;
-  if (dev.iommu === null && !(yield* readOnce(iommu, 'ready'))) return -EPROBE_DEFER;
+  if ((yield* readOnce(dev, 'iommu')) === null && !(yield* readOnce(iommu, 'ready'))) return -EPROBE_DEFER;
   if (fwspec !== null) return iommu.ops === (yield* iommuFwspecOps(fwspec)) ? 0 : -EINVAL;
   if ((yield* devIommuGet(dev)) === null) return -ENOMEM;
   fwspec = yield* kzalloc(() => new IommuFwspec(iommuFwnode));
   if (fwspec === null) return -ENOMEM;
-  dev.iommu!.fwspec = fwspec;
+  // dev->iommu is published: a member's attach reads the fwspec under the group mutex
+  // (dev_iommu_fwspec_set() reads dev->iommu again)
+  yield* writeOnce(deref(yield* readOnce(dev, 'iommu'), 'dev->iommu'), 'fwspec', fwspec);
   return 0;
 }
 

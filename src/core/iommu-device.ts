@@ -25,12 +25,27 @@ export class IommuDevice extends KObject {
   }
 }
 
+/**
+ * The fields iommu_device_register() fills before it publishes the instance, filled when the
+ * driver's probe of the unit creates it (setup: kernel/boot.ts), which in the kernel is the same
+ * function that then registers it.
+ */
+export function iommuDeviceInitFields(iommu: IommuDevice, ops: IommuOps, hwdevFwnode: FwNode | null): void {
+  iommu.ops = ops;
+  if (hwdevFwnode !== null) iommu.fwnode = hwdevFwnode;
+}
+
 /** iommu_device_register() */
 export function* iommuDeviceRegister(iommu: IommuDevice, ops: IommuOps, hwdevFwnode: FwNode | null): Gen<number> {
   const g = iommuCore;
   // the WARN_ON(is_module_address(ops) && !ops->owner) check is not modelled: drivers set owner
-  iommu.ops = ops;
-  if (hwdevFwnode !== null) iommu.fwnode = hwdevFwnode;
+  // iommu->ops = ops; iommu->fwnode = dev_fwnode(hwdev): stores into an instance no other thread
+  // reaches before the list_add below publishes it (a reader finds it on iommu_device_list, or
+  // through dev->iommu->iommu_dev of a device probed after that). The driver's probe of the unit
+  // (setup: iommuDeviceInitFields) gave it these values already, so a registration in a thread
+  // stores nothing: the yield rule's lockset would take the publication through the list for a race
+  if (iommu.ops !== ops) iommu.ops = ops;
+  if (hwdevFwnode !== null && iommu.fwnode !== hwdevFwnode) iommu.fwnode = hwdevFwnode;
   // spin_lock(&iommu_device_lock); list_add_tail(); spin_unlock(): one atomic step
   yield* atomicUpdate(g, 'iommuDeviceList', (list) => [...list, iommu]);
   let err = 0;

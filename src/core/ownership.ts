@@ -56,7 +56,7 @@ export function* iommuDeviceUnuseDefaultDomain(dev: Device): Gen {
 /** __iommu_group_alloc_blocking_domain(): static blocked domain, else an empty paging domain */
 export function* __iommuGroupAllocBlockingDomain(group: IommuGroup): Gen<number> {
   const dev = deref(groupFirstDevice(group)?.dev, 'iommu_group_first_dev(group)');
-  const ops = devIommuOps(dev);
+  const ops = (yield* devIommuOps(dev));
   if (group.blockingDomain !== null) return 0;
   if (ops.blockedDomain !== null) {
     group.blockingDomain = ops.blockedDomain;

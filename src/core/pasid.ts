@@ -34,7 +34,7 @@ function maxPasids(dev: Device): number {
 
 /** iommu_remove_dev_pasid(): the blocked domain's set_dev_pasid removes the PASID */
 export function* iommuRemoveDevPasid(dev: Device, pasid: number, domain: IommuDomain): Gen {
-  const ops = devIommuOps(dev);
+  const ops = (yield* devIommuOps(dev));
   const blocked = deref(ops.blockedDomain, 'ops->blocked_domain');
   const ret = yield* driverSetDevPasid(blocked, dev, pasid, domain);
   WARN_ON(ret !== 0, 'WARN_ON(blocked_domain->ops->set_dev_pasid(blocked_domain, dev, pasid, domain))');
@@ -109,7 +109,7 @@ export function* iommuAttachDevicePasid(
 ): Gen<number> {
   const group = yield* readOnce(dev, 'iommuGroup');
   if (group === null) return -ENODEV;
-  const ops = devIommuOps(dev);
+  const ops = (yield* devIommuOps(dev));
   const d = deref(domain, 'domain');
   const blocked = ops.blockedDomain;
   if (d.ops?.setDevPasid === undefined || blocked === null || blocked.ops?.setDevPasid === undefined) return -EOPNOTSUPP;
@@ -152,7 +152,7 @@ export function* iommuReplaceDevicePasid(
   if (group === null) return -ENODEV;
   const d = deref(domain, 'domain');
   if (d.ops?.setDevPasid === undefined) return -EOPNOTSUPP;
-  if (!domainIommuOpsCompatible(devIommuOps(dev), d) || pasid === IOMMU_NO_PASID || handle === null) {
+  if (!domainIommuOpsCompatible((yield* devIommuOps(dev)), d) || pasid === IOMMU_NO_PASID || handle === null) {
     return -EINVAL;
   }
   yield* mutexLock(group.mutex);

@@ -70,7 +70,7 @@ export function* iommuInitDevice(dev: Device): Gen<number> {
       ret = iommuDev;
       unwind = 'module_put';
     } else {
-      param.iommuDev = iommuDev;
+      yield* writeOnce(param, 'iommuDev', iommuDev);
       ret = yield* iommuDeviceLink(iommuDev, dev);
       if (ret !== 0) {
         unwind = 'release';
@@ -86,7 +86,9 @@ export function* iommuInitDevice(dev: Device): Gen<number> {
           yield* writeOnce(dev, 'iommuGroup', group!);
           dev.ghostProbing = true;
           param.maxPasids = devIommuGetMaxPasids(dev);
-          if (ops.isAttachDeferred !== undefined) param.attachDeferred = ops.isAttachDeferred(dev);
+          // dev->iommu is published (dev_iommu_get()): a member's attach reads attach_deferred under
+          // the group mutex, iommu_deferred_attach() without a lock
+          if (ops.isAttachDeferred !== undefined) yield* writeOnce(param, 'attachDeferred', ops.isAttachDeferred(dev));
           return 0;
         }
       }
@@ -98,7 +100,8 @@ export function* iommuInitDevice(dev: Device): Gen<number> {
     if (ops!.releaseDevice !== undefined) yield* driverReleaseDevice(ops!.releaseDevice, dev, null);
   }
   if (unwind !== 'free') yield* modulePut(ops!.owner);
-  param.iommuDev = null;
+  // dev->iommu->iommu_dev = NULL: read again (a removal may have freed it meanwhile, F3)
+  yield* writeOnce(deref(yield* readOnce(dev, 'iommu'), 'dev->iommu'), 'iommuDev', null);
   yield* devIommuFree(dev);
   return ret;
 }
@@ -106,7 +109,7 @@ export function* iommuInitDevice(dev: Device): Gen<number> {
 /** iommu_deinit_device(): group->mutex held, dev already unlinked; frees the domains of an empty group */
 export function* iommuDeinitDevice(dev: Device): Gen {
   const group = deref(dev.iommuGroup, 'dev->iommu_group');
-  const ops = devIommuOps(dev);
+  const ops = (yield* devIommuOps(dev));
   const param = deref(dev.iommu, 'dev->iommu');
   lockdepAssertHeld(group.mutex);
   dev.ghostDeinit = true;
@@ -114,7 +117,7 @@ export function* iommuDeinitDevice(dev: Device): Gen {
   // release_device() must stop using any attached domain; with a release_domain the core
   // attaches it first. A delayed attach that never happened must not touch the hardware.
   let parked: IommuDomain | null = null;
-  if (!param.attachDeferred && ops.releaseDomain !== null) {
+  if (!(yield* readOnce(param, 'attachDeferred')) && ops.releaseDomain !== null) {
     let releaseDomain = ops.releaseDomain;
     // a device needing direct mappings is not parked on BLOCKED
     if (param.requireDirect && ops.identityDomain !== null && releaseDomain === ops.blockedDomain) {
@@ -151,8 +154,9 @@ export function* __iommuProbeDevice(dev: Device, groupList: IommuGroup[] | null)
   if (dev.iommuGroup !== null) return 0;
   let ret = yield* iommuInitDevice(dev);
   if (ret !== 0) return ret;
-  // a replay at driver bind would be a misuse of the dma_configure path
-  WARN_ON(dev.driver !== null, 'dev_WARN: late IOMMU probe at driver bind, something fishy here!');
+  // a replay at driver bind would be a misuse of the dma_configure path (dev->driver read without
+  // device_lock: a bind in another thread races it)
+  WARN_ON((yield* readOnce(dev, 'driver')) !== null, 'dev_WARN: late IOMMU probe at driver bind, something fishy here!');
   const group = dev.iommuGroup!;
   const gdev = yield* iommuGroupAllocDevice(group, dev);
   yield* mutexLock(group.mutex);
@@ -210,7 +214,7 @@ export function* iommuProbeDevice(dev: Device): Gen<number> {
     yield* mutexUnlock(group.mutex);
     if (notReady) return -EPROBE_DEFER;
   }
-  const ops = devIommuOps(dev);
+  const ops = (yield* devIommuOps(dev));
   // no lock held; this also runs when dev was probed already
   if (ops.probeFinalize !== undefined) yield* ops.probeFinalize(dev);
   return 0;
@@ -251,7 +255,7 @@ export function* busIommuProbe(bus: BusType): Gen<number> {
     yield* mutexUnlock(group.mutex);
     // FIXME in the kernel: mis-locked, probe_finalize may call back into the core
     for (const gd of [...group.devices]) {
-      const ops = devIommuOps(gd.dev);
+      const ops = (yield* devIommuOps(gd.dev));
       if (ops.probeFinalize !== undefined) yield* ops.probeFinalize(gd.dev);
     }
   }

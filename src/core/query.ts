@@ -1,7 +1,7 @@
 // Queries (spec core.md §4.9).
 import type { Device } from '../base/device.js';
 import { deref, driverContractNow, type Gen, lockdepAssertHeld, lockdepAssertNotHeld, readOnce } from '../sync/index.js';
-import { devHasIommu, devIommuOps } from './dev-iommu.js';
+import { devIommuOpsIfAny } from './dev-iommu.js';
 import type { IommuDomain } from './domain.js';
 import type { IommuGroup } from './group.js';
 import { iommuCore } from './globals.js';
@@ -37,8 +37,7 @@ export function iommuGroupDefaultDomain(group: IommuGroup): IommuDomain | null {
 }
 
 /** device_iommu_capable() */
-export function deviceIommuCapable(dev: Device, cap: number): boolean {
-  if (!devHasIommu(dev)) return false;
-  const ops = devIommuOps(dev);
-  return ops.capable !== undefined && ops.capable(dev, cap);
+export function* deviceIommuCapable(dev: Device, cap: number): Gen<boolean> {
+  const ops = yield* devIommuOpsIfAny(dev);
+  return ops !== null && ops.capable !== undefined && ops.capable(dev, cap);
 }

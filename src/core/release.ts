@@ -30,7 +30,7 @@ export function* __iommuGroupRemoveDevice(dev: Device): Gen {
     const device = group.devices[i]!;
     group.devices.splice(i, 1);
     yield* __iommuGroupFreeDevice(group, device);
-    if (devHasIommu(dev)) yield* iommuDeinitDevice(dev);
+    if ((yield* devHasIommu(dev))) yield* iommuDeinitDevice(dev);
     else yield* writeOnce(dev, 'iommuGroup', null);
   }
   yield* mutexUnlock(group.mutex);
@@ -67,7 +67,7 @@ export function* iommuGroupRemoveDevice(dev: Device): Gen {
  */
 function* iommuReleaseDeviceHistorical(dev: Device, order: 'old' | 'reversal2022'): Gen {
   const param = deref(dev.iommu, 'dev->iommu');
-  const ops = devIommuOps(dev);
+  const ops = (yield* devIommuOps(dev));
   // model-only: the device is leaving (I1 does not hold for it until the end)
   dev.ghostDeinit = true;
   iommuDeviceUnlink(param.iommuDev, dev);

@@ -12,7 +12,7 @@ import { __iommuAttachDevice } from './set-domain.js';
 /** pci_dev_reset_iommu_prepare(): the caller guarantees no concurrent iommu_release_device() */
 export function* pciDevResetIommuPrepare(pdev: PciDev): Gen<number> {
   const group = yield* readOnce(pdev, 'iommuGroup');
-  if (!pciAtsSupported(pdev) || !devHasIommu(pdev)) return 0;
+  if (!pciAtsSupported(pdev) || !(yield* devHasIommu(pdev))) return 0;
   const G = deref(group, 'pdev->dev.iommu_group');
   yield* mutexLock(G.mutex);
   const ret = yield* prepareLocked(pdev, G);
@@ -56,7 +56,7 @@ function* prepareLocked(pdev: PciDev, group: NonNullable<PciDev['iommuGroup']>):
 /** pci_dev_reset_iommu_done(): back to group->domain and pasid_array */
 export function* pciDevResetIommuDone(pdev: PciDev): Gen {
   const group = yield* readOnce(pdev, 'iommuGroup');
-  if (!pciAtsSupported(pdev) || !devHasIommu(pdev)) return;
+  if (!pciAtsSupported(pdev) || !(yield* devHasIommu(pdev))) return;
   const G = deref(group, 'pdev->dev.iommu_group');
   yield* mutexLock(G.mutex);
   yield* doneLocked(pdev, G);

@@ -30,7 +30,7 @@ export function* iommuPutResvRegions(list: IommuResvRegion[]): Gen {
 
 /** iommu_get_resv_regions(): the driver's regions for dev, appended to list */
 export function* iommuGetResvRegions(dev: Device, list: IommuResvRegion[]): Gen {
-  const ops = devIommuOps(dev);
+  const ops = (yield* devIommuOps(dev));
   if (ops.getResvRegions !== undefined) yield* ops.getResvRegions(dev, list);
 }
 
@@ -82,7 +82,7 @@ export function* iommuGetGroupResvRegions(group: IommuGroup, head: IommuResvRegi
   let ret = 0;
   yield* mutexLock(group.mutex);
   for (const gd of group.devices) {
-    if (!devHasIommu(gd.dev)) break;
+    if (!(yield* devHasIommu(gd.dev))) break;
     const devRegions: IommuResvRegion[] = [];
     yield* iommuGetResvRegions(gd.dev, devRegions);
     ret = yield* iommuInsertDeviceResvRegions(devRegions, head);

@@ -1,7 +1,7 @@
 // Domain switching internals, all with group->mutex held (spec core.md §4.5).
 import type { Device } from '../base/device.js';
-import { deref, EBUSY, EINVAL, ENODEV, type Gen, lockdepAssertHeld, WARN_ON, writeOnce } from '../sync/index.js';
-import { devHasIommu, devIommuOps } from './dev-iommu.js';
+import { deref, EBUSY, EINVAL, ENODEV, type Gen, lockdepAssertHeld, readOnceDeref, WARN_ON, writeOnce } from '../sync/index.js';
+import { devIommuOpsIfAny } from './dev-iommu.js';
 import { IOMMU_DOMAIN_BLOCKED, IOMMU_NO_PASID, IOMMU_SET_DOMAIN_MUST_SUCCEED } from './domain-types.js';
 import { __iommuDomainTestDevice, testDevEnabled } from './test-device.js';
 import type { IommuDomain } from './domain.js';
@@ -23,8 +23,9 @@ export function* __iommuAttachDevice(domain: IommuDomain, dev: Device, old: Iomm
   if (ret !== 0) return ret;
   // dev->iommu->attach_deferred = 0: iommu_deferred_attach() tests it locklessly (a write of
   // false over false is not seen, so only the change is an event)
-  const param = deref(dev.iommu, 'dev->iommu');
-  if (param.attachDeferred) yield* writeOnce(param, 'attachDeferred', false);
+  const r = yield* readOnceDeref(dev, 'iommu', 'attachDeferred');
+  const param = deref(r.ptr, 'dev->iommu');
+  if (r.value === true) yield* writeOnce(param, 'attachDeferred', false);
   return 0;
 }
 
@@ -36,14 +37,18 @@ export function* __iommuDeviceSetDomain(
   oldDomain: IommuDomain | null,
   flags: number,
 ): Gen<number> {
-  const param = deref(dev.iommu, 'dev->iommu');
+  // dev->iommu and attach_deferred: the probe wrote them before the device joined the group (under
+  // the probe lock, not this mutex), and a release outside the mutex (the historical orders) frees
+  // dev->iommu: READ_ONCEs
+  const r = yield* readOnceDeref(dev, 'iommu', 'attachDeferred');
+  const param = deref(r.ptr, 'dev->iommu');
   const nd = deref(newDomain, 'new_domain');
   // a device needing IOMMU_RESV_DIRECT may never be put on a domain without its 1:1 mappings
   if (param.requireDirect && (nd.type === IOMMU_DOMAIN_BLOCKED || nd === group.blockingDomain)) {
     // dev_warn(): "Firmware has requested this device have a 1:1 IOMMU mapping, rejecting ..."
     return -EINVAL;
   }
-  if (param.attachDeferred) {
+  if (r.value === true) {
     if (nd === group.defaultDomain) return 0;
     yield* writeOnce(param, 'attachDeferred', false);
   }
@@ -147,6 +152,7 @@ export function domainIommuOpsCompatible(ops: IommuOps, domain: IommuDomain): bo
 export function* __iommuAttachGroup(domain: IommuDomain, group: IommuGroup): Gen<number> {
   if (group.domain !== null && group.domain !== group.defaultDomain && group.domain !== group.blockingDomain) return -EBUSY;
   const dev = deref(groupFirstDevice(group)?.dev, 'iommu_group_first_dev(group)');
-  if (!devHasIommu(dev) || !domainIommuOpsCompatible(devIommuOps(dev), domain)) return -EINVAL;
+  const ops = yield* devIommuOpsIfAny(dev);
+  if (ops === null || !domainIommuOpsCompatible(ops, domain)) return -EINVAL;
   return yield* __iommuGroupSetDomain(group, domain);
 }

@@ -19,7 +19,7 @@ export function testDevEnabled(): boolean {
 export function* __iommuDomainTestDevice(domain: IommuDomain, dev: Device, pasid: number, old: IommuDomain | null): Gen<number> {
   const group = deref(dev.iommuGroup, 'dev->iommu_group');
   lockdepAssertHeld(group.mutex);
-  const ops = devIommuOps(dev);
+  const ops = (yield* devIommuOps(dev));
   const d = deref(domain, 'domain');
   if (!domainIommuOpsCompatible(ops, d)) return -EINVAL;
   if (pasid !== IOMMU_NO_PASID) {

@@ -27,17 +27,17 @@ export const builtinKnown: readonly KnownSignature[] = [
   {
     signature: 'warn in __iommu_group_set_domain_nofail via iommu_detach_group: WARNING: WARN_ON(__iommu_group_set_domain_internal(group, new_domain, IOMMU_SET_DOMAIN_MUST_SUCCEED))',
     note: 'F1: detach during a PCI reset is refused (the WARN)',
-    replay: { scenario: 'iommu-reset-vs-detach', schedule: '1x5.2x4' },
+    replay: { scenario: 'iommu-reset-vs-detach', schedule: '1x6.2x4' },
   },
   {
     signature: 'invariant in mock_domain_free via iommu_domain_free: invariant violated: I5: domain:D0#N freed while group#N->domain points at it',
     note: 'F1: the owner frees the domain the group still points at',
-    replay: { scenario: 'iommu-reset-vs-detach', schedule: '1x5.2x4' },
+    replay: { scenario: 'iommu-reset-vs-detach', schedule: '1x6.2x4' },
   },
   {
     signature: 'use-after-free in mock_translation_of via pci_reset_function_with: KASAN: slab-use-after-free: Read of mock->pt of io_pgtable#N',
     note: 'F1: the reset re-attaches the freed domain (DMA through it)',
-    replay: { scenario: 'iommu-reset-vs-detach', schedule: '1x8.2x3.1' },
+    replay: { scenario: 'iommu-reset-vs-detach', schedule: '1x8.2x4.1' },
   },
   {
     signature: 'warn in prepare_locked via pci_reset_function_with: WARNING: WARN_ON(group->resetting_domain)',
@@ -77,7 +77,7 @@ export const builtinKnown: readonly KnownSignature[] = [
   {
     signature: 'dma-isolation in device_dma: DMA isolation: dev:ep0 DMA to mapped 0xN failed (abort) while its driver is bound',
     note: 'F9: writing reset_method blocks a live device\'s DMA',
-    replay: { scenario: 'iommu-reset-method-live', schedule: '2x5.1' },
+    replay: { scenario: 'iommu-reset-method-live', schedule: '2x8.1' },
   },
   {
     signature: 'invariant in hw_function_reset_start via pci_reset_function_with: invariant violated: I9: dev:ep0 is in reset but its RID is bypass',
@@ -87,7 +87,7 @@ export const builtinKnown: readonly KnownSignature[] = [
   {
     signature: 'invariant in mock_attach_dev via device_add: invariant violated: I9: dev:ep0 is in reset but its RID is translate(io_pgtable#N)',
     note: 'F11: a function hot-added during a reset with a DMA alias of the reset one reprograms its requester ID',
-    replay: { scenario: 'iommu-reset-vs-hotadd-alias', schedule: '1x12.2x27' },
+    replay: { scenario: 'iommu-reset-vs-hotadd-alias', schedule: '1x16.2x27' },
   },
   {
     signature: 'driver-contract in driver_attach_dev via dma_map_page: iommu driver contract violated: attach_dev: old is NULL but the hardware has dev:ep0 RID on translate(io_pgtable#N)',
@@ -111,7 +111,7 @@ export const builtinKnown: readonly KnownSignature[] = [
       scenario: 'failed-register-vs-bind',
       file: 'test/fixtures/failed-register-vs-bind.yaml',
       schedule:
-        '1x5.S.1x22.2x6.S.2x8.S.2x8.S.2.S.2x3.S.2.S.2x2.S.2x2.S.2.S.2.S.2.S.2x7.S.2x8.S.2x8.S.2.S.2x3.S.2.S.2x2.S.2x2.S.2.S.2.S.2.S.2x6.S.2.S.2.S.2x6.S.2x5.S.2.S.1x4.F.2x35',
+        '1x5.S.1x27.2x6.S.2x11.S.2x11.S.2x4.S.2x3.S.2.S.2x2.S.2x4.S.2.S.2.S.2.S.2x7.S.2x11.S.2x11.S.2x4.S.2x3.S.2.S.2x2.S.2x4.S.2.S.2.S.2.S.2x10.S.2.S.2.S.2x10.S.2x10.S.2.S.1x6.F.2x39',
     },
   },
   {

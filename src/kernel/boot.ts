@@ -6,6 +6,7 @@
 import { BusType, Device, DeviceDriver, type FirmwareDesc, IOMMU_RESV_DIRECT, IOMMU_RESV_DIRECT_RELAXABLE, klistAddAtBoot } from '../base/device.js';
 import { busDmaCleanup, busDmaConfigure } from '../base/firmware.js';
 import { type DefaultDomainTypeName, iommuSubsysInit } from '../core/globals.js';
+import { iommuDeviceInitFields } from '../core/iommu-device.js';
 import type { Patches } from '../core/patches.js';
 import { iommuDriverNamed } from '../drivers/registry.js';
 import { IOMMU_READ, IOMMU_WRITE } from '../hw/io-pgtable.js';
@@ -62,6 +63,7 @@ export function kernelBoot(machine: Machine, opts: BootOptions): Kernel {
       k.drivers.set(driver.name, drv);
     }
     const iommu = driver.probeUnit(drv, unit, k.fwnodeOf(name));
+    iommuDeviceInitFields(iommu, drv.ops, k.fwnodeOf(name));
     k.iommus.set(name, iommu);
     k.iommuDrivers.set(iommu, drv);
   }

@@ -13,7 +13,7 @@ export { condResched, kthreadRun } from './kthread.js';
 export { lockdepAssertHeld, lockdepAssertNotHeld } from './lockdep.js';
 export { armPausePoint, pausePoint } from './pause.js';
 export { Mutex, mutexIsLocked, mutexLock, mutexUnlock } from './mutex.js';
-export { atomicSection, atomicUpdate, readOnce, writeOnce } from './once.js';
+export { atomicSection, atomicUpdate, readOnce, readOnceDeref, writeOnce } from './once.js';
 export { Refcount, refcountDecAndTest, refcountInc, refcountIncNotZero, refcountRead } from './refcount.js';
 export { type Gfp, kfree, kmemleakEndOfKernel, kzalloc, setupAlloc } from './slab.js';
 export { Spinlock, spinLock, spinUnlock } from './spinlock.js';

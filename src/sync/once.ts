@@ -15,6 +15,30 @@ export function* readOnce<T extends KObject, K extends keyof T & string>(obj: T,
   return obj[field];
 }
 
+/**
+ * READ_ONCE(obj->field)->inner, as one step: the op reads obj.field and declares (Op.reads) the
+ * `inner` field of the object it points at when the op is yielded. Null when the pointer is.
+ * (Should the pointer change before the step runs, the inner read is not the op's: the yield
+ * rule's checker reports it.)
+ */
+export function* readOnceDeref<T extends KObject, K extends keyof T & string, F extends keyof NonNullable<T[K]> & string>(
+  obj: T,
+  field: K,
+  inner: F,
+): Gen<{ ptr: T[K]; value: NonNullable<T[K]>[F] | null }> {
+  const exec = current;
+  if (exec.tracing) exec.noteSite();
+  const now = exec.yieldChecker === null ? obj[field] : exec.yieldChecker.blind(() => obj[field]);
+  const op: Op = { kind: OpKind.Read, obj, field };
+  yield now === null || now === undefined ? op : { ...op, reads: [{ obj: now as unknown as KObject, field: inner }] };
+  if (obj.freed) exec.useAfterFree(obj, `Read of ${field}`);
+  const ptr = obj[field];
+  if (ptr === null || ptr === undefined) return { ptr, value: null };
+  const target = ptr as NonNullable<T[K]>;
+  if ((target as unknown as KObject).freed) exec.useAfterFree(target as unknown as KObject, `Read of ${inner}`);
+  return { ptr, value: target[inner] };
+}
+
 /** WRITE_ONCE(obj->field, value) */
 export function* writeOnce<T extends KObject, K extends keyof T & string>(obj: T, field: K, value: T[K]): Gen {
   const exec = current;

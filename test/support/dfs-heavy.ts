@@ -4,7 +4,8 @@
 // DPOR searches each of them in at most 252 executions. The cross-checks that re-run every
 // built-in under DFS (DPOR soundness, bounded DPOR, checks at their points, workers) skip them;
 // `iommulab check` meets every built-in's expectation with DPOR (test/dpor-cli.test.ts), and
-// `npm run bench -- --reduction` compares DPOR with DFS on them.
+// `npm run bench -- --reduction` compares DPOR with DFS on them (iommu-reset-vs-detach: more than
+// 500,000 interleavings since the yield-rule events of branch yields).
 import { onHardwareModel } from '../../src/scenarios/registry.js';
 import type { Scenario } from '../../src/scenarios/scenario.js';
 
@@ -18,7 +19,7 @@ export const dfsHeavy: ReadonlySet<string> = new Set([
   'iommu-release-order',
 ]);
 
-// Built-ins DFS can search (500 to 2,500 interleavings each) but that cost a second or more per
+// Built-ins DFS can search (350 to 12,000 interleavings each) but that cost a second or more per
 // fault mode, bound or worker count in a loop over every built-in, about 25 s of the suite in all.
 // One test compares DPOR with DFS on each of them exhaustively, kinds and thread results
 // (test/iommu-check-points.test.ts, "at least 10 times fewer executions"); the loops over every

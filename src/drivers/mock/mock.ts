@@ -26,6 +26,8 @@ import { HW_ABORT, HW_BYPASS, type HwTranslation, hwTranslate } from '../../hw/t
 import { pciDisableAts, pciEnableAts } from '../../pci/ats.js';
 import { isPciDev, pciAtsSupported } from '../../pci/pci.js';
 import {
+  asOracle,
+  readOnceDeref,
   deref,
   ENODEV,
   ENOENT,
@@ -55,7 +57,9 @@ import type { MockCallback, MockFault, MockOptions } from './options.js';
 
 /** iommu_group_mutex_assert(): attach_dev and set_dev_pasid run under the device's group mutex (I14) */
 function iommuGroupMutexAssert(dev: Device): void {
-  if (dev.iommuGroup !== null) lockdepAssertHeld(dev.iommuGroup.mutex);
+  // a lockdep assertion: a check, not one of the model's accesses (the yield rule's checker)
+  const group = asOracle(() => dev.iommuGroup);
+  if (group !== null) lockdepAssertHeld(group.mutex);
 }
 
 /** MOCK_IO_PAGE_SIZE: one page size, so map/unmap calls match the user's ranges */
@@ -170,6 +174,13 @@ function mockDriverOf(dev: Device): MockDriver {
   return (deref(deref(dev.iommu, 'dev->iommu').iommuDev, 'dev->iommu->iommu_dev') as MockIommu).drv;
 }
 
+/** the same in a callback another thread's probe may race (dev->iommu read with READ_ONCE) */
+function* mockDriverOfRacy(dev: Device): Gen<MockDriver> {
+  const r = yield* readOnceDeref(dev, 'iommu', 'iommuDev');
+  deref(r.ptr, 'dev->iommu');
+  return (deref(r.value, 'dev->iommu->iommu_dev') as MockIommu).drv;
+}
+
 // ---- probe / release -------------------------------------------------------------------
 
 /** mock_capable() */
@@ -196,7 +207,7 @@ function* mockProbeDevice(dev: Device): Gen<ErrPtr<IommuDevice>> {
   const mdev = yield* kzalloc(() => new MockDev(dev, iommu, fwspec.ids.length > 0 ? [...fwspec.ids] : [0]));
   if (mdev === null) return -ENOMEM;
   for (const sid of mdev.sids) iommu.sidUsers.set(sid, (iommu.sidUsers.get(sid) ?? 0) + 1);
-  devIommuPrivSet(dev, mdev);
+  yield* devIommuPrivSet(dev, mdev);
   return iommu;
 }
 
@@ -217,8 +228,8 @@ function releaseRacesAttach(): boolean {
 }
 
 function* mockPrivOf(dev: Device): Gen<MockDev | null> {
-  if (!releaseRacesAttach()) return devIommuPrivGet<MockDev | null>(dev);
-  return (yield* readOnce(deref(dev.iommu, 'dev->iommu'), 'priv')) as MockDev | null;
+  // dev_iommu_priv_get(): READ_ONCEs (the historical release orders race it with release_device())
+  return yield* devIommuPrivGet<MockDev | null>(dev);
 }
 
 function* mockRidDomain(mdev: MockDev): Gen<MockDomain | null> {
@@ -232,7 +243,7 @@ function* mockSetRidDomain(mdev: MockDev, d: MockDomain | null): Gen {
 
 /** mock_release_device(): stop using every domain, then free the per-device state */
 function* mockReleaseDevice(dev: Device): Gen {
-  const mdev = devIommuPrivGet<MockDev>(dev);
+  const mdev = (yield* devIommuPrivGet<MockDev>(dev));
   const drv = mdev.iommu.drv;
   // a requester ID another probed device shares (a DMA alias) stays as it is: release_device()
   // "detaches the domain but does not change a shared RID" (seed 003)
@@ -294,7 +305,7 @@ function* mockGetResvRegions(dev: Device, list: IommuResvRegion[]): Gen {
 
 /** mock_domain_alloc_paging_flags() */
 function* mockDomainAllocPagingFlags(dev: Device, flags: number): Gen<ErrPtr<IommuDomain>> {
-  const drv = mockDriverOf(dev);
+  const drv = yield* mockDriverOfRacy(dev);
   if ((flags & ~IOMMU_HWPT_ALLOC_PASID) !== 0) return -EOPNOTSUPP;
   if ((flags & IOMMU_HWPT_ALLOC_PASID) !== 0 && drv.options.pasid === false) return -EOPNOTSUPP;
   const err = yield* mockFails(drv, 'domain_alloc_paging', dev, null);
@@ -314,7 +325,7 @@ function* mockDomainAllocPagingFlags(dev: Device, flags: number): Gen<ErrPtr<Iom
 
 /** mock_domain_alloc_identity(): a per-device identity domain */
 function* mockDomainAllocIdentity(dev: Device): Gen<ErrPtr<IommuDomain>> {
-  const drv = mockDriverOf(dev);
+  const drv = yield* mockDriverOfRacy(dev);
   const err = yield* mockFails(drv, 'domain_alloc_identity', dev, null);
   if (err !== 0) return err;
   const d = yield* kzalloc(() => new MockDomain('identity', 'identity', drv));
@@ -394,7 +405,9 @@ function* mockAttachDev(domain: IommuDomain, dev: Device, old: IommuDomain | nul
   // a domain the device had before is accepted again and the default domain never fails: the
   // core relies on both (its rollbacks, its MUST_SUCCEED switches, WARN at probe), so only a
   // first attach of another domain is offered to fail
-  const firstTime = !mdev.hadRid.has(d) && d !== dev.iommuGroup?.defaultDomain;
+  // (the mock's failure-injection policy, not a kernel access: dev->iommu_group of a member is stable
+  // while its group mutex is held)
+  const firstTime = !mdev.hadRid.has(d) && d !== asOracle(() => dev.iommuGroup)?.defaultDomain;
   const err = yield* mockFails(d.drv, 'attach_dev', dev, d, firstTime);
   if (err !== 0) return err;
   mdev.hadRid.add(d);
@@ -417,7 +430,7 @@ function* mockAttachDev(domain: IommuDomain, dev: Device, old: IommuDomain | nul
 function* mockSetDevPasid(domain: IommuDomain, dev: Device, pasid: number, old: IommuDomain | null): Gen<number> {
   iommuGroupMutexAssert(dev);
   const d = deref(toMockDomain(domain), 'domain');
-  const mdev = devIommuPrivGet<MockDev>(dev);
+  const mdev = (yield* devIommuPrivGet<MockDev>(dev));
   const err = yield* mockFails(d.drv, 'set_dev_pasid', dev, d);
   if (err !== 0) return err;
   const t = mockTranslationOf(d);
@@ -447,7 +460,7 @@ function* mockBlockedSetDevPasid(domain: IommuDomain, dev: Device, pasid: number
   iommuGroupMutexAssert(dev);
   const d = toMockDomain(domain);
   deref(d, 'domain');
-  const mdev = devIommuPrivGet<MockDev>(dev);
+  const mdev = (yield* devIommuPrivGet<MockDev>(dev));
   const err = yield* mockFails(d.drv, 'set_dev_pasid', dev, d);
   if (err !== 0) return err;
   for (const sid of mdev.sids) yield* hwUpdate(mdev.iommu.hw.entry(sid), 'pasids', (e) => e.pasids.delete(pasid), 'pasid_entry_clear');

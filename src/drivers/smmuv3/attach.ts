@@ -13,7 +13,7 @@ import { cdS1 } from '../../hw/smmuv3/cd.js';
 import { STE_ABORT, STE_BYPASS, type S1Dss, type Ste, steCdTable, steS2 } from '../../hw/smmuv3/ste.js';
 import { pciDisableAts, pciEnableAts } from '../../pci/ats.js';
 import { isPciDev, pciAtsSupported } from '../../pci/pci.js';
-import { deref, EBUSY, EINVAL, ENOENT, ENOMEM, type Gen, kfree, kzalloc, lockdepAssertHeld, mutexLock, mutexUnlock, spinLock, spinUnlock, writeOnce } from '../../sync/index.js';
+import { asOracle, deref, EBUSY, EINVAL, ENOENT, ENOMEM, type Gen, kfree, kzalloc, lockdepAssertHeld, mutexLock, mutexUnlock, readOnceDeref, spinLock, spinUnlock, writeOnce } from '../../sync/index.js';
 import { ArmSmmuDomain, ArmSmmuMasterDomain, toSmmuDomainDevices } from './domain.js';
 import { armSmmuAllocCdPtr, armSmmuClearCd, armSmmuInstallSteForDev, armSmmuWriteCdEntry } from './entries.js';
 import { armSmmuAtcInvMaster } from './invalidate.js';
@@ -44,7 +44,9 @@ export function testDevMoved(): boolean {
 
 /** iommu_group_mutex_assert(): attach_dev and set_dev_pasid run under the device's group mutex */
 export function iommuGroupMutexAssert(dev: Device): void {
-  if (dev.iommuGroup !== null) lockdepAssertHeld(dev.iommuGroup.mutex);
+  // a lockdep assertion: a check, not one of the model's accesses (the yield rule's checker)
+  const group = asOracle(() => dev.iommuGroup);
+  if (group !== null) lockdepAssertHeld(group.mutex);
 }
 
 /** arm_smmu_ats_supported(): FEAT_ATS, the root complex, and the PCI device */
@@ -136,8 +138,10 @@ export function* armSmmuAttachCommit(state: ArmSmmuAttachState): Gen {
 export function* armSmmuAttachDev(domain: IommuDomain, dev: Device, old: IommuDomain | null): Gen<number> {
   iommuGroupMutexAssert(dev);
   const d = deref(domain as ArmSmmuDomain, 'domain');
-  if (dev.iommu?.fwspec == null) return -ENOENT;
-  const master = devIommuPrivGet<ArmSmmuMaster>(dev);
+  // dev->iommu and its fwspec: the probe stored them before the device joined the group (under the
+  // probe lock, not this mutex)
+  if ((yield* readOnceDeref(dev, 'iommu', 'fwspec')).value === null) return -ENOENT;
+  const master = (yield* devIommuPrivGet<ArmSmmuMaster>(dev));
   const state = attachState(master, old, NO_PASID);
   // the checks seed 002's test_dev moved out of here
   if (!testDevMoved()) {
@@ -168,7 +172,7 @@ export function* armSmmuAttachDev(domain: IommuDomain, dev: Device, old: IommuDo
 /** arm_smmu_attach_dev_ste(): identity or blocked on the RID; a CD-table STE with S1DSS while PASIDs are in use */
 function* armSmmuAttachDevSte(domain: IommuDomain, dev: Device, old: IommuDomain | null, plain: Ste, s1dss: S1Dss): Gen<number> {
   iommuGroupMutexAssert(dev);
-  const master = devIommuPrivGet<ArmSmmuMaster>(dev);
+  const master = (yield* devIommuPrivGet<ArmSmmuMaster>(dev));
   const state = attachState(master, old, NO_PASID);
   const lock = master.smmu.drv.asidLock;
   // no ASID may change while the STE is being worked on

@@ -10,7 +10,7 @@ import { STE_CFG_S1, type Ste, steUpdateSafe, steUsed } from '../../hw/smmuv3/st
 import { cdSlot, cdTableAlloc, cdTableAllocLeaf, cdL1Slot, type L1Desc, steInMemory, steWriteWord, cdWriteWord } from '../../hw/smmuv3/tables.js';
 import { freePages } from '../../hw/memory/phys-memory.js';
 import { slotValue } from '../../hw/memory/slots.js';
-import { type Gen, WARN_ON } from '../../sync/index.js';
+import { type Gen, readOnce, WARN_ON, writeOnce } from '../../sync/index.js';
 import type { ArmSmmuMaster } from './master.js';
 
 const steRules = { used: steUsed, safe: steUpdateSafe };
@@ -52,8 +52,9 @@ function* armSmmuSyncCd(master: ArmSmmuMaster, ssid: number, leaf: boolean): Gen
 }
 
 /** arm_smmu_cdtab_allocated() */
-export function armSmmuCdtabAllocated(master: ArmSmmuMaster): boolean {
-  return master.cdTable.reg !== null;
+export function* armSmmuCdtabAllocated(master: ArmSmmuMaster): Gen<boolean> {
+  // READ_ONCE: in the historical release orders arm_smmu_free_cd_tables() runs beside an attach
+  return (yield* readOnce(master.cdTable, 'reg')) !== null;
 }
 
 /** arm_smmu_alloc_cd_tables(): linear, or 2-level when the SMMU can and one leaf is not enough. 0 or -ENOMEM */
@@ -62,13 +63,13 @@ function* armSmmuAllocCdTables(master: ArmSmmuMaster): Gen<boolean> {
   const fmt = master.smmu.feat.twoLvlCdtab && 2 ** cdmax > CD_L2_ENTRIES ? '2lvl' : 'linear';
   const base = yield* cdTableAlloc(master.smmu.hw.mem, fmt, cdmax, `${master.dev.name} cd table`);
   if (base === null) return false;
-  master.cdTable.reg = { base, fmt, cdmax };
+  yield* writeOnce(master.cdTable, 'reg', { base, fmt, cdmax });
   return true;
 }
 
 /** arm_smmu_alloc_cd_ptr(): the CD slot of `ssid`, allocating the table or its leaf; false on -ENOMEM */
 export function* armSmmuAllocCdPtr(master: ArmSmmuMaster, ssid: number): Gen<boolean> {
-  if (!armSmmuCdtabAllocated(master) && !(yield* armSmmuAllocCdTables(master))) return false;
+  if (!(yield* armSmmuCdtabAllocated(master)) && !(yield* armSmmuAllocCdTables(master))) return false;
   const reg = master.cdTable.reg!;
   if (reg.fmt === '2lvl' && cdSlot(master.smmu.hw.mem, reg, ssid) === null) {
     const r = yield* cdTableAllocLeaf(master.smmu.hw.mem, reg, ssid, `${master.dev.name} cd leaf`);
@@ -95,14 +96,14 @@ export function* armSmmuWriteCdEntry(master: ArmSmmuMaster, ssid: number, target
 
 /** arm_smmu_clear_cd() */
 export function* armSmmuClearCd(master: ArmSmmuMaster, ssid: number): Gen {
-  if (!armSmmuCdtabAllocated(master)) return;
+  if (!(yield* armSmmuCdtabAllocated(master))) return;
   if (WARN_ON(cdSlot(master.smmu.hw.mem, master.cdTable.reg!, ssid) === null, 'WARN_ON(!cdptr)')) return;
   yield* armSmmuWriteCdEntry(master, ssid, CD_ZERO);
 }
 
 /** arm_smmu_free_cd_tables(): the leaves of a 2-level table, then the table */
 export function* armSmmuFreeCdTables(master: ArmSmmuMaster): Gen {
-  const reg = master.cdTable.reg;
+  const reg = yield* readOnce(master.cdTable, 'reg');
   if (reg === null) return;
   const mem = master.smmu.hw.mem;
   if (reg.fmt === '2lvl') {
@@ -113,5 +114,5 @@ export function* armSmmuFreeCdTables(master: ArmSmmuMaster): Gen {
     }
   }
   yield* freePages(mem, Math.floor(reg.base / 4096));
-  master.cdTable.reg = null;
+  yield* writeOnce(master.cdTable, 'reg', null);
 }

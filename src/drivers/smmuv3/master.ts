@@ -6,18 +6,30 @@ import type { CdTableReg } from '../../hw/smmuv3/tables.js';
 import { KObject } from '../../sync/index.js';
 import type { ArmSmmuDevice } from './iommu.js';
 
-/** struct arm_smmu_ctx_desc_cfg */
-export interface ArmSmmuCdTable {
+/**
+ * struct arm_smmu_ctx_desc_cfg, embedded in the master. An object of its own in the model so that
+ * ops can name its fields: in the historical release orders arm_smmu_release_device() frees the
+ * table without the group mutex while an attach tests it (the yield rule).
+ */
+export class ArmSmmuCdTable extends KObject {
   /** the table in memory (S1ContextPtr, format, S1CDMax); null until the first S1 attach */
-  reg: CdTableReg | null;
+  reg: CdTableReg | null = null;
   /** valid CDs at SSID != 0 */
-  usedSsids: number;
+  usedSsids = 0;
   /** the installed STE is a CD-table STE */
-  inSte: boolean;
+  inSte = false;
+
+  constructor(readonly devName: string) {
+    super();
+  }
+
+  override get label(): string {
+    return `cd_table:${this.devName}`;
+  }
 }
 
 export class ArmSmmuMaster extends KObject {
-  readonly cdTable: ArmSmmuCdTable = { reg: null, usedSsids: 0, inSte: false };
+  readonly cdTable: ArmSmmuCdTable;
   /** ATS on for this master (PCI ATS enabled by the last commit) */
   atsEnabled = false;
   /** the installed STE has EATS=TRANS */
@@ -34,6 +46,7 @@ export class ArmSmmuMaster extends KObject {
     readonly ssidBits: number,
   ) {
     super();
+    this.cdTable = new ArmSmmuCdTable(dev.name);
   }
 
   override get label(): string {

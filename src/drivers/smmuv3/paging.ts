@@ -85,7 +85,7 @@ function* armSmmuDomainFinalise(d: ArmSmmuDomain, smmu: ArmSmmuDevice): Gen<numb
 
 /** arm_smmu_domain_alloc_paging_flags(): S1 when the SMMU has it (always for PASID use), else S2 */
 export function* armSmmuDomainAllocPagingFlags(dev: Device, flags: number): Gen<IommuDomain | number> {
-  const master = devIommuPrivGet<ArmSmmuMaster>(dev);
+  const master = (yield* devIommuPrivGet<ArmSmmuMaster>(dev));
   const smmu = master.smmu;
   if ((flags & ~(IOMMU_HWPT_ALLOC_PASID | IOMMU_HWPT_ALLOC_NEST_PARENT)) !== 0) return -EOPNOTSUPP;
   const nestParent = (flags & IOMMU_HWPT_ALLOC_NEST_PARENT) !== 0;

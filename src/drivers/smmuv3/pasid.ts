@@ -63,7 +63,7 @@ function* armSmmuSetPasid(master: ArmSmmuMaster, d: ArmSmmuDomain, pasid: number
 export function* armSmmuS1SetDevPasid(domain: IommuDomain, dev: Device, pasid: number, old: IommuDomain | null): Gen<number> {
   iommuGroupMutexAssert(dev);
   const d = deref(domain as ArmSmmuDomain, 'domain');
-  const master = devIommuPrivGet<ArmSmmuMaster>(dev);
+  const master = (yield* devIommuPrivGet<ArmSmmuMaster>(dev));
   if (!testDevMoved()) {
     if (d.smmu !== master.smmu) return -EINVAL;
     if (d.stage !== 'S1') return -EINVAL;
@@ -79,7 +79,7 @@ export function* armSmmuBlockingSetDevPasid(
   old: IommuDomain | null,
 ): Gen<number> {
   iommuGroupMutexAssert(dev);
-  const master = devIommuPrivGet<ArmSmmuMaster>(dev);
+  const master = (yield* devIommuPrivGet<ArmSmmuMaster>(dev));
   const lock = master.smmu.drv.asidLock;
   yield* mutexLock(lock);
   yield* armSmmuClearCd(master, pasid);

@@ -10,7 +10,7 @@ import type { IommuDevice } from '../../core/iommu-device.js';
 import type { Smmuv3 } from '../../hw/smmuv3/smmu.js';
 import { strtabInitNow } from '../../hw/smmuv3/tables.js';
 import { isPciDev } from '../../pci/pci.js';
-import { ENODEV, ENOMEM, ERANGE, type ErrPtr, type Gen, kfree, kzalloc } from '../../sync/index.js';
+import { deref, ENODEV, ENOMEM, ERANGE, type ErrPtr, type Gen, kfree, kzalloc, writeOnce } from '../../sync/index.js';
 import type { ArmSmmuDriver } from './driver.js';
 import { armSmmuFreeCdTables } from './entries.js';
 import { ArmSmmuDevice } from './iommu.js';
@@ -60,15 +60,16 @@ export function* armSmmuProbeDevice(dev: Device): Gen<ErrPtr<IommuDevice>> {
   const ssidBits = pasids > 1 ? Math.min(smmu.ssidBits, Math.floor(Math.log2(pasids))) : 0;
   const master = yield* kzalloc(() => new ArmSmmuMaster(dev, smmu, streams, ssidBits));
   if (master === null) return -ENOMEM;
-  devIommuPrivSet(dev, master);
+  yield* devIommuPrivSet(dev, master);
   return smmu;
 }
 
 /** arm_smmu_release_device(): the core has attached the release (blocked/identity) domain */
 export function* armSmmuReleaseDevice(dev: Device): Gen {
-  const master = devIommuPrivGet<ArmSmmuMaster>(dev);
+  const master = (yield* devIommuPrivGet<ArmSmmuMaster>(dev));
   yield* armSmmuFreeCdTables(master);
-  dev.iommu!.priv = null;
+  // WRITE_ONCE: in the historical release orders this runs without the group mutex, beside an attach
+  yield* writeOnce(deref(dev.iommu, 'dev->iommu'), 'priv', null);
   yield* kfree(master);
 }
 

@@ -17,7 +17,7 @@ import { type ArmSmmuMaster, armSmmuSsidsInUse } from './master.js';
 /** arm_smmu_domain_test_dev(): 0, or why this attach can never (or not now) succeed */
 export function* armSmmuDomainTestDev(domain: IommuDomain, dev: Device, pasid: number, _old: IommuDomain | null): Gen<number> {
   if (dev.iommu?.fwspec == null) return -ENOENT;
-  const master = devIommuPrivGet<ArmSmmuMaster>(dev);
+  const master = (yield* devIommuPrivGet<ArmSmmuMaster>(dev));
   const d = domain as ArmSmmuDomain;
   if (d.smmu !== master.smmu) return -EINVAL;
   if (d.stage === 'S2' && armSmmuSsidsInUse(master)) return -EBUSY;

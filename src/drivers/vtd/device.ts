@@ -3,7 +3,7 @@
 // (info->domain, domain_attached).
 import type { Device } from '../../base/device.js';
 import { devIommuPrivGet } from '../../core/dev-iommu.js';
-import { deref, KObject } from '../../sync/index.js';
+import { deref, type Gen, KObject } from '../../sync/index.js';
 import type { DmarDomain } from './domain.js';
 import type { IntelIommu, SidTables } from './iommu.js';
 
@@ -36,6 +36,6 @@ export class DeviceDomainInfo extends KObject {
 }
 
 /** dev_iommu_priv_get(dev), dereferenced as the driver does (info->...): a freed info is a use-after-free */
-export function deviceInfo(dev: Device): DeviceDomainInfo {
-  return deref(devIommuPrivGet<DeviceDomainInfo | null>(dev), 'dev_iommu_priv_get(dev)');
+export function* deviceInfo(dev: Device): Gen<DeviceDomainInfo> {
+  return deref(yield* devIommuPrivGet<DeviceDomainInfo | null>(dev), 'dev_iommu_priv_get(dev)');
 }

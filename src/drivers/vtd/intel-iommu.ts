@@ -115,7 +115,7 @@ export function vtdProbeUnit(drv: VtdDriver, unit: VtdUnit, node: FwNode): Intel
 function* intelIommuDomainAllocPagingFlags(dev: Parameters<NonNullable<IommuOps['domainAllocPagingFlags']>>[0], flags: number, userData: unknown): Gen<ErrPtr<IommuDomain>> {
   if (userData !== null && userData !== undefined) return -EOPNOTSUPP;
   if ((flags & ~IOMMU_HWPT_ALLOC_PASID) !== 0) return -EOPNOTSUPP;
-  const info = deviceInfo(dev);
+  const info = yield* deviceInfo(dev);
   const iommu = info.iommu;
   const unit = iommu.hw;
   const firstLevel = unit.sm && unit.caps.flts && iommu.drv.options.firstLevel !== false;

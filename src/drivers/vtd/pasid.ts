@@ -11,7 +11,7 @@ import type { VtdDesc } from '../../hw/vtd/descriptors.js';
 import { qiSubmitSync } from '../../hw/vtd/qi.js';
 import { ctxSlot, ctxWriteWord, pasidSlot, pasidTableAllocLeaf, pasidWriteWord } from '../../hw/vtd/tables.js';
 import { slotField } from '../../hw/memory/slots.js';
-import { EBUSY, EINVAL, ENODEV, ENOMEM, type Gen, hwStep, spinLock, spinUnlock, WARN_ON } from '../../sync/index.js';
+import { EBUSY, EINVAL, ENODEV, ENOMEM, type Gen, hwStep, readOnce, spinLock, spinUnlock, WARN_ON } from '../../sync/index.js';
 import type { DeviceDomainInfo } from './device.js';
 import type { IntelIommu } from './iommu.js';
 
@@ -61,7 +61,8 @@ function* qiFlushPiotlbAll(iommu: IntelIommu, did: number, pasid: number): Gen {
  * here: the unit records the ITE (qi.ts), the checkers read it.
  */
 export function* devtlbInvalidationWithPasid(info: DeviceDomainInfo, pasid: number): Gen {
-  if (!info.atsEnabled) return;
+  // READ_ONCE: intel_iommu_probe_finalize() sets it with no lock
+  if (!(yield* readOnce(info, 'atsEnabled'))) return;
   if (pasid === IOMMU_NO_PASID) yield* sync(info.iommu, { type: 'devtlb', sid: info.sid, pfsid: info.sid, qdep: 32, addr: 0, size: 0 });
   else yield* sync(info.iommu, { type: 'pdevtlb', sid: info.sid, pfsid: info.sid, pasid, addr: 0, size: 0 });
 }

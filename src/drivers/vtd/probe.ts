@@ -11,7 +11,7 @@ import { IOMMU_CAP_CACHE_COHERENCY } from '../../core/ops.js';
 import { iommuAllocResvRegion, type IommuResvRegion } from '../../core/resv.js';
 import { pciDisableAts, pciEnableAts } from '../../pci/ats.js';
 import { isPciDev, pciAtsSupported, pciMaxPasids } from '../../pci/pci.js';
-import { ENODEV, ENOMEM, type ErrPtr, type Gen, kfree, kzalloc } from '../../sync/index.js';
+import { ENODEV, ENOMEM, type ErrPtr, type Gen, kfree, kzalloc, writeOnce } from '../../sync/index.js';
 import { DeviceDomainInfo, deviceInfo } from './device.js';
 import { IntelIommu } from './iommu.js';
 import { intelPasidSetupSmContext, intelPasidTeardownSmContext } from './pasid.js';
@@ -46,10 +46,10 @@ export function* intelIommuProbeDevice(dev: Device): Gen<ErrPtr<IommuDevice>> {
     info.atsSupported = caps.devTlb && pciAtsSupported(dev);
     info.pasidSupported = caps.pasid && pciMaxPasids(dev) > 0;
   }
-  devIommuPrivSet(dev, info);
+  yield* devIommuPrivSet(dev, info);
   const ret = yield* intelPasidSetupSmContext(info);
   if (ret !== 0) {
-    devIommuPrivSet(dev, null);
+    yield* devIommuPrivSet(dev, null);
     yield* kfree(info);
     return ret;
   }
@@ -58,14 +58,16 @@ export function* intelIommuProbeDevice(dev: Device): Gen<ErrPtr<IommuDevice>> {
 
 /** intel_iommu_probe_finalize(): ATS on (iommu_enable_pci_ats()), after the first attach */
 export function* intelIommuProbeFinalize(dev: Device): Gen {
-  const info = deviceInfo(dev);
+  const info = yield* deviceInfo(dev);
   if (!info.atsSupported || !isPciDev(dev) || dev.atsEnabled) return;
-  if ((yield* pciEnableAts(dev)) === 0) info.atsEnabled = true;
+  // info->ats_enabled: set with no lock (probe_finalize), read by a member's invalidation under the
+  // group mutex (a reset's attach): WRITE_ONCE/READ_ONCE
+  if ((yield* pciEnableAts(dev)) === 0) yield* writeOnce(info, 'atsEnabled', true);
 }
 
 /** intel_iommu_release_device(): ATS off, the context entry cleared, the per-device state freed */
 export function* intelIommuReleaseDevice(dev: Device): Gen {
-  const info = deviceInfo(dev);
+  const info = yield* deviceInfo(dev);
   // iommu_disable_pci_ats()
   if (info.atsEnabled && isPciDev(dev)) {
     if (dev.atsEnabled) yield* pciDisableAts(dev);

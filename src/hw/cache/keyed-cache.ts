@@ -1,13 +1,13 @@
 // A configuration cache: entries keyed by a number (SMMUv3: StreamID -> STE and its CDs; VT-d:
 // source-id -> context entry, PASID -> PASID entries). Each key is its own field for the ops, so
-// a lookup for one stream commutes with an invalidation of another.
+// a lookup for one stream commutes with an invalidation of another; the field is `lines[key]`,
+// the line the op touches, so the yield rule's checker sees the op cover it.
 import { KObject } from '../../sync/index.js';
 import type { UsedKey } from './fence-log.js';
 import { Generations } from './gens.js';
 
 export class KeyedCache<V> extends KObject {
   private readonly lines = new Map<number, V>();
-  private readonly fields = new Map<number, string>();
   readonly gens: Generations;
 
   constructor(readonly name: string) {
@@ -20,12 +20,7 @@ export class KeyedCache<V> extends KObject {
   }
 
   field(key: number): string {
-    let f = this.fields.get(key);
-    if (f === undefined) {
-      f = `k${key}`;
-      this.fields.set(key, f);
-    }
-    return f;
+    return `lines[${key}]`;
   }
 
   get(key: number): V | undefined {

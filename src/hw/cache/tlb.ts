@@ -3,15 +3,17 @@
 // invalidations. Tags fall into groups (SMMUv3: each tag its own; VT-d: all tags of a DID, since
 // its invalidations address a DID): an op names the group's field, and an invalidation that spans
 // groups (by VMID, global) names the whole TLB, so DMAs through independent groups commute. Tags
-// are numbers the unit composes; `invalidateMatching` takes a predicate on them.
+// are numbers the unit composes; `invalidateMatching` takes a predicate on them. The entries are
+// kept per group (`groups[g]`, the field the ops name), so what a step touches is what its op
+// names (the yield rule's checker).
 import { KObject } from '../../sync/index.js';
 import type { UsedKey } from './fence-log.js';
 import { Generations } from './gens.js';
 import { type CachedLeaf, LeafCache } from './leaf-cache.js';
 
 export class Tlb extends KObject {
-  private readonly tags = new Map<number, LeafCache>();
-  private readonly fields = new Map<number, string>();
+  /** group -> tag -> its entries */
+  private readonly groups = new Map<number, Map<number, LeafCache>>();
   readonly gens: Generations;
   /** fast-path lookups that hit and missed (bench; the stepped path counts nothing: no undeclared writes) */
   hits = 0;
@@ -32,13 +34,8 @@ export class Tlb extends KObject {
 
   /** the field an op names for `tag` (its group's) */
   field(tag: number): string {
-    const g = this.groupOf(tag);
-    let f = this.fields.get(g);
-    if (f === undefined) {
-      f = `t${g}`;
-      this.fields.set(g, f);
-    }
-    return f;
+    // (no memo of the names: a memo shared by the threads would be state the yield rule sees)
+    return `groups[${this.groupOf(tag)}]`;
   }
 
   /** the invalidation generation of `tag` as a DMA sees it */
@@ -53,21 +50,27 @@ export class Tlb extends KObject {
 
   /** the entries of `tag`, or null when nothing is cached for it */
   entries(tag: number): LeafCache | null {
-    return this.tags.get(tag) ?? null;
+    return this.groups.get(this.groupOf(tag))?.get(tag) ?? null;
   }
 
   private make(tag: number): LeafCache {
-    let c = this.tags.get(tag);
+    const g = this.groupOf(tag);
+    let m = this.groups.get(g);
+    if (m === undefined) {
+      m = new Map();
+      this.groups.set(g, m);
+    }
+    let c = m.get(tag);
     if (c === undefined) {
       c = new LeafCache();
-      this.tags.set(tag, c);
+      m.set(tag, c);
     }
     return c;
   }
 
   lookup(tag: number, iova: number): CachedLeaf | null {
-    const c = this.tags.get(tag);
-    return c === undefined ? null : c.lookup(iova);
+    const c = this.entries(tag);
+    return c === null ? null : c.lookup(iova);
   }
 
   insert(tag: number, leaf: CachedLeaf): void {
@@ -86,14 +89,15 @@ export class Tlb extends KObject {
 
   /** everything of one tag (TLBI_NH_ASID, TLBI_S2 by VMID of one S2 tag, DSI of a DID) */
   invalidateTag(tag: number): UsedKey {
-    this.tags.get(tag)?.clear();
-    this.tags.delete(tag);
+    const m = this.groups.get(this.groupOf(tag));
+    m?.get(tag)?.clear();
+    m?.delete(tag);
     return this.gens.bump(this.groupOf(tag));
   }
 
   /** [start, last] of one tag; leafOnly keeps the walk cache */
   invalidateRange(tag: number, start: number, last: number, leafOnly: boolean): UsedKey {
-    this.tags.get(tag)?.invalidateRange(start, last, leafOnly);
+    this.entries(tag)?.invalidateRange(start, last, leafOnly);
     return this.gens.bump(this.groupOf(tag));
   }
 
@@ -103,13 +107,8 @@ export class Tlb extends KObject {
     match: (tag: number) => boolean,
     range: { start: number; last: number; leafOnly: boolean } | null = null,
   ): UsedKey {
-    for (const [tag, c] of [...this.tags]) {
-      if (this.groupOf(tag) !== group || !match(tag)) continue;
-      if (range === null) {
-        c.clear();
-        this.tags.delete(tag);
-      } else c.invalidateRange(range.start, range.last, range.leafOnly);
-    }
+    const m = this.groups.get(group);
+    if (m !== undefined) Tlb.invalidateIn(m, match, range);
     return this.gens.bump(group);
   }
 
@@ -118,36 +117,50 @@ export class Tlb extends KObject {
     match: (tag: number) => boolean,
     range: { start: number; last: number; leafOnly: boolean } | null = null,
   ): UsedKey {
-    for (const [tag, c] of [...this.tags]) {
-      if (!match(tag)) continue;
-      if (range === null) {
-        c.clear();
-        this.tags.delete(tag);
-      } else c.invalidateRange(range.start, range.last, range.leafOnly);
-    }
+    for (const m of this.groups.values()) Tlb.invalidateIn(m, match, range);
     return this.gens.bumpAll();
   }
 
+  private static invalidateIn(
+    m: Map<number, LeafCache>,
+    match: (tag: number) => boolean,
+    range: { start: number; last: number; leafOnly: boolean } | null,
+  ): void {
+    for (const [tag, c] of [...m]) {
+      if (!match(tag)) continue;
+      if (range === null) {
+        c.clear();
+        m.delete(tag);
+      } else c.invalidateRange(range.start, range.last, range.leafOnly);
+    }
+  }
+
   invalidateAll(): UsedKey {
-    for (const c of this.tags.values()) c.clear();
-    this.tags.clear();
+    for (const m of this.groups.values()) for (const c of m.values()) c.clear();
+    this.groups.clear();
     return this.gens.bumpAll();
   }
 
   /** every tag and what it holds (checks) */
   forEachTag(f: (tag: number, c: LeafCache) => void): void {
-    for (const [t, c] of this.tags) f(t, c);
+    for (const m of this.groups.values()) for (const [t, c] of m) f(t, c);
   }
 
   /** every translation held, with its tag (HwIommu.cachedLeaves) */
   heldLeaves(): Array<{ readonly tag: number; readonly leaf: CachedLeaf }> {
     const out: Array<{ tag: number; leaf: CachedLeaf }> = [];
-    for (const [tag, c] of this.tags) for (const leaf of c.all()) out.push({ tag, leaf });
+    this.forEachTag((tag, c) => {
+      for (const leaf of c.all()) out.push({ tag, leaf });
+    });
     return out;
   }
 
   /** tags with anything cached (checks) */
   liveTags(): number[] {
-    return [...this.tags].filter(([, c]) => !c.empty).map(([t]) => t);
+    const out: number[] = [];
+    this.forEachTag((t, c) => {
+      if (!c.empty) out.push(t);
+    });
+    return out;
   }
 }

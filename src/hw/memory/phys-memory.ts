@@ -210,7 +210,8 @@ export class PhysMemory extends KObject {
  */
 export function* allocPages(mem: PhysMemory, order: number, owner: PageOwner): Gen<number | null> {
   if (yield* shouldFail('alloc_pages')) return null;
-  yield* hwStep(mem, 'freelist', 'write', 'alloc_pages');
+  // the allocator's state as a whole (free lists, top; no other op names the memory object)
+  yield* hwStep(mem, null, 'write', 'alloc_pages');
   const head = mem.takeBlock(order);
   if (head === null) return null;
   const site = yield* hwStep(mem.page(head), null, 'write', 'page_init');
@@ -225,6 +226,6 @@ export function* freePages(mem: PhysMemory, head: number): Gen {
   const b = mem.release(head);
   hwStepDone(site);
   BUG_ON(b === null, `Bad page state: free of frame 0x${head.toString(16)}, which is not allocated`);
-  yield* hwStep(mem, 'freelist', 'write', 'free_pages');
+  yield* hwStep(mem, null, 'write', 'free_pages');
   mem.pushFree(head, b!.order);
 }

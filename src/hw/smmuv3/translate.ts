@@ -67,7 +67,7 @@ export function* smmuTransact(smmu: Smmuv3, ctx: DmaCtx, txn: Txn, m: TxnMode): 
   const path = newPath();
   const o = yield* resolve(smmu, ctx, txn, m, path);
   if (m.stepped) {
-    yield* hwStep(smmu.fence, 'done', 'dma', 'dma_complete');
+    yield* hwStep(smmu.fence, 'completed', 'dma', 'dma_complete');
     if (smmu.fence.overtook(ctx.used)) return RESTART;
   }
   if (o.kind !== 'failure') return o;

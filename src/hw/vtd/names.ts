@@ -1,6 +1,6 @@
 // What a reader calls the VT-d locations a trace step names: a page slot holding a context, PASID
 // directory or PASID entry (`page[0x13].e0`), the page holding a table, a cache line
-// (`dmar0.context_cache.k16`, `dmar0.pasid_cache.k1`, `dmar0.iotlb.t2`). Named for one source-id
+// (`dmar0.context_cache.lines[16]`, `dmar0.pasid_cache.lines[1]`, `dmar0.iotlb.groups[2]`). Named for one source-id
 // and `who`, the requester's name as the caller knows it; only what exists now is named.
 import { type Slot, slotField, slotValue } from '../memory/slots.js';
 import type { PasidDirEntry, PasidEntry, SmCtx } from './entries.js';

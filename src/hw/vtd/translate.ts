@@ -88,7 +88,7 @@ export function* vtdTransact(unit: VtdUnit, ctx: DmaCtx, txn: Txn, m: TxnMode): 
   const path = newPath();
   const o = yield* resolve(unit, ctx, txn, m, path);
   if (m.stepped) {
-    yield* hwStep(unit.fence, 'done', 'dma', 'dma_complete');
+    yield* hwStep(unit.fence, 'completed', 'dma', 'dma_complete');
     if (unit.fence.overtook(ctx.used)) return RESTART;
   }
   if (o.kind !== 'failure') return o;
