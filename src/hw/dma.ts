@@ -9,7 +9,7 @@
 // H1 (DMA isolation) is checked in the second step, on what that step reads: a translation the
 // IOTLB gave must be one the table still holds, unless the table's unmap is in its grace window
 // (its invalidation has not completed: `IoPageTable.unflushed`, per IOVA range).
-import { access, deref, dmaIsolationViolation, dmaRead, type Gen, hwStep, hwStepDone } from '../sync/index.js';
+import { access, asOracle, deref, dmaIsolationViolation, dmaRead, type Gen, hwStep, hwStepDone } from '../sync/index.js';
 import type { HwEndpoint } from './endpoint.js';
 import { IoPageTable, ioPgtableTag } from './io-pgtable.js';
 import { StreamTable } from './stream-table.js';
@@ -99,13 +99,14 @@ function* tlbOrWalk(unit: StreamTable, table: IoPageTable, iova: number, ep: HwE
  */
 function* dmaThroughHw(unit: HwIommu, ep: HwEndpoint, sid: number, pasid: number | null, iova: number): Gen<DmaResult> {
   const r = yield* deviceDmaAtomic(unit, ep, sid, { pasid, iova, write: true });
-  // H4: the walk read a frame that is no page table any more (a walk cache kept a freed table)
-  const freed = walkedFreedTable(unit.mem, r);
+  // H4: the walk read a frame that is no page table any more (a walk cache kept a freed table);
+  // oracle code: its owner is the walked page's, which the step declared
+  const freed = asOracle(() => walkedFreedTable(unit.mem, r));
   if (freed !== null) dmaIsolationViolation(`${ep.label} DMA to IOVA 0x${iova.toString(16)}: ${freed}`);
   switch (r.kind) {
     case 'ok':
       if (r.path.via === 'bypass') return { kind: 'bypass', pa: r.pa };
-      isolation(unit, ep, iova, r.pa, r.path.via);
+      asOracle(() => isolation(unit, ep, iova, r.pa, r.path.via));
       return { kind: 'ok', pa: r.pa };
     case 'fault':
       return { kind: 'fault', reason: r.reason };
