@@ -17,6 +17,8 @@
 import type { Device } from '../base/device.js';
 import { describeTranslation, HW_ABORT, type HwTranslation, sameTranslation } from '../hw/translation.js';
 import { describeStale, staleReads, staleTranslations } from '../hw/check/stale.js';
+import { frameReferences } from '../hw/check/tables.js';
+import type { PhysMemory } from '../hw/memory/phys-memory.js';
 import type { HwIommu } from '../hw/unit.js';
 import { smmuTagProblems, staleTagOwners, vtdTagProblems } from '../hw/check/tags.js';
 import { Smmuv3 } from '../hw/smmuv3/smmu.js';
@@ -244,6 +246,23 @@ const contracts: Readonly<Record<string, Contract>> = {
       return `H2: iommu_unmap(${d.label}, IOVA 0x${(a.start as number).toString(16)}-0x${(a.last as number).toString(16)}) synced its IOTLB but ${out.join('; ')}`;
     },
   },
+  // H4 (hardware.md §6): a page of an IO page table goes back to the allocator (hw/pgtable's
+  // freeTablePage(), where the drivers free table pages after their walk-covering invalidation):
+  // no unit on that memory may still reach it, from an installed entry through the tables, from
+  // a walk-cache entry or from a cached configuration (frameReferences(), hw/check/tables.ts). A
+  // walk cache still holding it is the missing or late invalidation H4 is about; the next walk
+  // through it reads whatever the page's next owner writes. Reads every entry, the table pages
+  // reachable from them and each unit's caches; reported as `invariant`, not fatal, as H5/H6.
+  table_free: {
+    kind: 'invariant',
+    reads: (sys, a) => tableFreeReads(sys, a.mem as PhysMemory),
+    check(sys, a) {
+      const pfn = a.pfn as number;
+      const refs = frameReferences(hwUnits(sys).filter((u) => u.mem === a.mem), pfn);
+      if (refs.length === 0) return null;
+      return `H4: page-table frame 0x${pfn.toString(16)} freed while ${refs.join('; ')} still point${refs.length === 1 ? 's' : ''} at it`;
+    },
+  },
   // release_device(dev): group->mutex held by the caller (iommu_deinit_device()); with a
   // release_domain the core attached it first (unless the attach was deferred and never made),
   // so the driver finds the RID on it
@@ -280,6 +299,28 @@ function tagReads(sys: ContractSystem): readonly Access[] {
   if (hw.length === 0) return [];
   const reads: Access[] = [...sys.allEntries];
   for (const u of hw) if (u instanceof Smmuv3 || u instanceof VtdUnit) reads.push(access(u.tlb));
+  return reads;
+}
+
+/**
+ * What H4 at a table free reads: every device's entries, the table pages reachable from what is
+ * installed (their pointers), and each unit's TLB (walk caches) and configuration caches, of the
+ * units on `mem`. Empty when no unit with caches is on it (the mock's tables).
+ */
+function tableFreeReads(sys: ContractSystem, mem: PhysMemory): readonly Access[] {
+  const units = hwUnits(sys).filter((u) => u.mem === mem);
+  if (units.length === 0) return [];
+  const reads: Access[] = [...sys.allEntries];
+  const pages = new Set<number>();
+  for (const u of units) {
+    if (u instanceof Smmuv3) reads.push(access(u.tlb), access(u.cfg));
+    else if (u instanceof VtdUnit) reads.push(access(u.tlb), access(u.ctxCache), access(u.pasidCache));
+    for (const r of u.reachableTableFrames()) {
+      if (pages.has(r.pfn)) continue;
+      pages.add(r.pfn);
+      reads.push(access(mem.page(r.pfn)));
+    }
+  }
   return reads;
 }
 

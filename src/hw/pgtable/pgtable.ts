@@ -1,7 +1,7 @@
 // One IO page table (struct io_pgtable): the format and the root frame. Its tables are pages of
 // physical memory owned as 'iopt' pages, which is all the hardware sees: an STE, a CD or a PASID
 // entry holds the root's address, never this object. The object is the driver's handle.
-import { type Gen, hwStep, kfree, KObject, kzalloc } from '../../sync/index.js';
+import { driverContractSettled, type Gen, hwStep, kfree, KObject, kzalloc } from '../../sync/index.js';
 import { entryField } from '../memory/page.js';
 import type { PhysPage } from '../memory/page.js';
 import { allocPages, freePages, pageOwner, type PhysMemory } from '../memory/phys-memory.js';
@@ -83,6 +83,19 @@ export function ioPgtableFrames(pt: IoPgtable): number[] {
 }
 
 /**
+ * A table page goes back to the allocator once no walk can reach it (the driver unlinked it and
+ * its walk-covering invalidation completed: tlb_flush_walk + CMD_SYNC, a PSI without IH or a DSI
+ * + wait descriptor; or the domain is detached and its tag flushed). H4 (hardware.md §6) is
+ * checked first, as a step of its own naming what it reads (`table_free`, core/contracts.ts): no
+ * installed entry, table, walk cache or cached configuration of a unit on this memory may still
+ * point at the page. Then it is freed.
+ */
+export function* freeTablePage(mem: PhysMemory, pfn: number): Gen {
+  yield* driverContractSettled('table_free', { mem, pfn });
+  yield* freePages(mem, pfn);
+}
+
+/**
  * free_io_pgtable_ops(): every table page goes back at once. The driver must have made sure no
  * entry points at the root and no walk cache holds its tables (the domain is detached and its tag
  * flushed): the pages are freed without any invalidation, as in the kernel.
@@ -90,7 +103,7 @@ export function ioPgtableFrames(pt: IoPgtable): number[] {
 export function* ioPgtableFree(pt: IoPgtable): Gen {
   for (const pfn of ioPgtableFrames(pt)) {
     yield* hwStep(pt.mem.page(pfn), entryField(0), 'read', 'io_pgtable_free');
-    yield* freePages(pt.mem, pfn);
+    yield* freeTablePage(pt.mem, pfn);
   }
   if (pt.tracked) yield* kfree(pt);
 }
