@@ -352,6 +352,8 @@ function endpointWritten(sys: System, ep: HwEndpoint, op: Op): CheckSite | null 
     return {
       reads: [access(ep, 'inReset')],
       kind: 'invalidation-timeout',
+      // not fatal (docs/ORACLES.md): the driver's fence then fails, and what it does next is explored
+      fatal: false,
       run: () =>
         ep.inReset
           ? `H16: an ATS invalidation sent to ${dev.label} timed out: the function is in reset` +
