@@ -132,7 +132,9 @@ function declaredClash(a: readonly Access[], b: readonly Access[]): boolean {
 function writesIn(w: readonly Access[], other: readonly Access[]): boolean {
   for (const x of w) {
     if (x.write !== true) continue;
-    for (const y of other) if (x.obj.oid === y.obj.oid && (x.field === null || y.field === null || x.field === y.field)) return true;
+    for (const y of other) {
+      if (x.obj.oid === y.obj.oid && (x.field === null || y.field === null || x.field === y.field)) return true;
+    }
   }
   return false;
 }
@@ -145,7 +147,12 @@ export function plainOp(op: Op): Op {
   const obj = op.obj === null ? null : plainShared(op.obj);
   const plain: { -readonly [K in keyof Op]: Op[K] } = { kind: op.kind, obj, field: op.field };
   if (op.verb !== undefined) plain.verb = op.verb;
-  if (op.reads !== undefined) plain.reads = op.reads.map((r) => (r.write === true ? { obj: plainShared(r.obj), field: r.field, write: true } : { obj: plainShared(r.obj), field: r.field }));
+  if (op.reads !== undefined) {
+    plain.reads = op.reads.map((r) => {
+      const a = { obj: plainShared(r.obj), field: r.field };
+      return r.write === true ? { ...a, write: true } : a;
+    });
+  }
   return plain;
 }
 

@@ -66,7 +66,11 @@ export function dmaReads(unit: HwIommu, ep: HwEndpoint, sid: number, req: DmaReq
 
 function sameReads(a: readonly Access[], b: readonly Access[]): boolean {
   if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i]!.obj.oid !== b[i]!.obj.oid || a[i]!.field !== b[i]!.field || a[i]!.write !== b[i]!.write) return false;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i]!;
+    const y = b[i]!;
+    if (x.obj.oid !== y.obj.oid || x.field !== y.field || x.write !== y.write) return false;
+  }
   return true;
 }
 
