@@ -1,6 +1,6 @@
 // The hardware checkers of hw/check/ wired where their invariant must hold (hardware.md §6), each
 // with a hardware or driver variant that breaks it (the faithful model is quiet):
-// - H4 where the drivers free table pages (hw/pgtable's freeTablePage(), `table_free`);
+// - H4 where the drivers free table pages (hw/pgtable's freeTablePages(), `table_free`);
 // - H7 and H9/H10 where attach_dev / set_dev_pasid returned 0 (`tags_installed`);
 // - H16 where a fence enters the command queue's / invalidation queue's log (silentFence());
 // and the one-step DMA's declared writes (its cache fills): a check that reads the TLB is ordered
@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { ArmSmmuDomain } from '../src/drivers/smmuv3/domain.js';
 import { HwEndpoint, hwFunctionResetStart } from '../src/hw/endpoint.js';
-import { freeTablePage, ioPgtableFrames } from '../src/hw/pgtable/pgtable.js';
+import { freeTablePages, ioPgtableFrames } from '../src/hw/pgtable/pgtable.js';
 import type { Smmuv3 } from '../src/hw/smmuv3/smmu.js';
 import type { VtdUnit } from '../src/hw/vtd/vtd.js';
 import { deviceDmaAtomic } from '../src/hw/txn/atomic.js';
@@ -52,7 +52,7 @@ describe('H4 where the drivers free table pages', () => {
       const leafTable = ioPgtableFrames(pt)[0]!;
       assert.notEqual(leafTable, pt.root);
       // the variant: free it with no unmap and no invalidation
-      yield* freeTablePage(pt.mem, leafTable);
+      yield* freeTablePages(pt.mem, [leafTable]);
       return 0;
     }]);
     const m = messages(r, 'invariant');
@@ -67,7 +67,7 @@ describe('H4 where the drivers free table pages', () => {
         assert.equal(yield* op(w, { op: 'dma', dev: 'ep0', iova: 0x10000 }), 0);
         assert.equal(yield* op(w, { op: 'unmap', domain: 'D', iova: 0x10000, size: 0x1000 }), 0);
         assert.equal(yield* op(w, { op: 'detach', dev: 'ep0' }), 0);
-        // free_io_pgtable_ops(): every table page through freeTablePage()
+        // free_io_pgtable_ops(): every table page through freeTablePages()
         assert.equal(yield* op(w, { op: 'domainFree', domain: 'D' }), 0);
         return 0;
       }]);

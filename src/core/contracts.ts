@@ -254,7 +254,7 @@ const contracts: Readonly<Record<string, Contract>> = {
     },
   },
   // H4 (hardware.md §6): a page of an IO page table goes back to the allocator (hw/pgtable's
-  // freeTablePage(), where the drivers free table pages after their walk-covering invalidation):
+  // freeTablePages(), where the drivers free table pages after their walk-covering invalidation):
   // no unit on that memory may still reach it, from an installed entry through the tables, from
   // a walk-cache entry or from a cached configuration (frameReferences(), hw/check/tables.ts). A
   // walk cache still holding it is the missing or late invalidation H4 is about; the next walk
@@ -264,10 +264,13 @@ const contracts: Readonly<Record<string, Contract>> = {
     kind: 'invariant',
     reads: (sys, a) => tableFreeReads(sys, a.mem as PhysMemory),
     check(sys, a) {
-      const pfn = a.pfn as number;
-      const refs = frameReferences(hwUnits(sys).filter((u) => u.mem === a.mem), pfn);
-      if (refs.length === 0) return null;
-      return `H4: page-table frame 0x${pfn.toString(16)} freed while ${refs.join('; ')} still point${refs.length === 1 ? 's' : ''} at it`;
+      const units = hwUnits(sys).filter((u) => u.mem === a.mem);
+      const out: string[] = [];
+      for (const pfn of a.pfns as readonly number[]) {
+        const refs = frameReferences(units, pfn);
+        if (refs.length > 0) out.push(`page-table frame 0x${pfn.toString(16)} freed while ${refs.join('; ')} still point${refs.length === 1 ? 's' : ''} at it`);
+      }
+      return out.length === 0 ? null : `H4: ${out.join('; ')}`;
     },
   },
   // release_device(dev): group->mutex held by the caller (iommu_deinit_device()); with a

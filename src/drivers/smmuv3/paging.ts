@@ -12,7 +12,7 @@ import type { IommuIotlbGather, MapPagesResult } from '../../core/ops.js';
 import { armLpaeS1, armLpaeS2, SZ_1G, SZ_2M, SZ_4K } from '../../hw/pgtable/format.js';
 import { ptGatherInit } from '../../hw/pgtable/gather.js';
 import { ptMap } from '../../hw/pgtable/map.js';
-import { freeTablePage, ioPgtableAlloc, ioPgtableFree } from '../../hw/pgtable/pgtable.js';
+import { freeTablePages, ioPgtableAlloc, ioPgtableFree } from '../../hw/pgtable/pgtable.js';
 import { ptUnmap } from '../../hw/pgtable/unmap.js';
 import { ptIovaToPhys } from '../../hw/pgtable/walk.js';
 import { deref, ENOMEM, ENOSPC, EOPNOTSUPP, type Gen, hwStep, kfree, kzalloc, mutexLock, mutexUnlock, spinLock, spinUnlock } from '../../sync/index.js';
@@ -129,7 +129,7 @@ export function* armSmmuDomainFreePaging(domain: IommuDomain): Gen {
 function* flushWalkAndFree(d: ArmSmmuDomain, iova: number, size: number, freelist: readonly number[]): Gen {
   if (freelist.length === 0) return;
   yield* armSmmuTlbInvRangeDomain(d, iova, size, false);
-  for (const pfn of freelist) yield* freeTablePage(d.smmu!.hw.mem, pfn);
+  yield* freeTablePages(d.smmu!.hw.mem, freelist);
 }
 
 /** arm_smmu_map_pages(): io-pgtable-arm's map (-EEXIST with a WARN on an occupied slot) */

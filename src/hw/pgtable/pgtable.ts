@@ -83,16 +83,18 @@ export function ioPgtableFrames(pt: IoPgtable): number[] {
 }
 
 /**
- * A table page goes back to the allocator once no walk can reach it (the driver unlinked it and
+ * Table pages go back to the allocator once no walk can reach them (the driver unlinked them and
  * its walk-covering invalidation completed: tlb_flush_walk + CMD_SYNC, a PSI without IH or a DSI
  * + wait descriptor; or the domain is detached and its tag flushed). H4 (hardware.md §6) is
- * checked first, as a step of its own naming what it reads (`table_free`, core/contracts.ts): no
- * installed entry, table, walk cache or cached configuration of a unit on this memory may still
- * point at the page. Then it is freed.
+ * checked first, once for the batch, as a step of its own naming what it reads (`table_free`,
+ * core/contracts.ts): no installed entry, table, walk cache or cached configuration of a unit on
+ * this memory may still point at any of them (nothing can start to while they go: a new
+ * reference needs a walk through a linked table). Then they are freed one by one.
  */
-export function* freeTablePage(mem: PhysMemory, pfn: number): Gen {
-  yield* driverContractSettled('table_free', { mem, pfn });
-  yield* freePages(mem, pfn);
+export function* freeTablePages(mem: PhysMemory, pfns: readonly number[]): Gen {
+  if (pfns.length === 0) return;
+  yield* driverContractSettled('table_free', { mem, pfns });
+  for (const pfn of pfns) yield* freePages(mem, pfn);
 }
 
 /**
@@ -101,10 +103,9 @@ export function* freeTablePage(mem: PhysMemory, pfn: number): Gen {
  * flushed): the pages are freed without any invalidation, as in the kernel.
  */
 export function* ioPgtableFree(pt: IoPgtable): Gen {
-  for (const pfn of ioPgtableFrames(pt)) {
-    yield* hwStep(pt.mem.page(pfn), entryField(0), 'read', 'io_pgtable_free');
-    yield* freeTablePage(pt.mem, pfn);
-  }
+  const frames = ioPgtableFrames(pt);
+  for (const pfn of frames) yield* hwStep(pt.mem.page(pfn), entryField(0), 'read', 'io_pgtable_free');
+  yield* freeTablePages(pt.mem, frames);
   if (pt.tracked) yield* kfree(pt);
 }
 
