@@ -9,11 +9,12 @@
 // H1 (DMA isolation) is checked in the second step, on what that step reads: a translation the
 // IOTLB gave must be one the table still holds, unless the table's unmap is in its grace window
 // (its invalidation has not completed: `IoPageTable.unflushed`, per IOVA range).
-import { access, deref, dmaIsolationViolation, dmaRead, type Gen, hwStep, hwStepDone } from '../sync/index.js';
+import { access, asOracle, deref, dmaIsolationViolation, dmaRead, type Gen, hwStep, hwStepDone } from '../sync/index.js';
 import type { HwEndpoint } from './endpoint.js';
 import { IoPageTable, ioPgtableTag } from './io-pgtable.js';
 import { StreamTable } from './stream-table.js';
 import type { HwTranslation } from './translation.js';
+import { type AuthorityVerdict, authorityVerdict } from './check/authority.js';
 import { walkedFreedTable } from './check/dma.js';
 import { deviceDmaAtomic } from './txn/atomic.js';
 import type { HwIommu, TranslationUnit } from './unit.js';
@@ -98,14 +99,22 @@ function* tlbOrWalk(unit: StreamTable, table: IoPageTable, iova: number, ep: HwE
  * declared the landing page, so the reduction orders it with the pin and owner writes.
  */
 function* dmaThroughHw(unit: HwIommu, ep: HwEndpoint, sid: number, pasid: number | null, iova: number): Gen<DmaResult> {
-  const r = yield* deviceDmaAtomic(unit, ep, sid, { pasid, iova, write: true });
+  const req = { pasid, iova, write: true };
+  // H1 per device (check/authority.ts): decided in the DMA's step, on what the step declares
+  let verdict: AuthorityVerdict | null = null;
+  const r = yield* deviceDmaAtomic(unit, ep, sid, req, (p) => {
+    verdict = asOracle(() => authorityVerdict(unit, ep, sid, req, p));
+    return verdict.reads;
+  });
+  const problem = (verdict as AuthorityVerdict | null)?.problem ?? null;
   // H4: the walk read a frame that is no page table any more (a walk cache kept a freed table)
   const freed = walkedFreedTable(unit.mem, r);
   if (freed !== null) dmaIsolationViolation(`${ep.label} DMA to IOVA 0x${iova.toString(16)}: ${freed}`);
   switch (r.kind) {
     case 'ok':
       if (r.path.via === 'bypass') return { kind: 'bypass', pa: r.pa };
-      isolation(unit, ep, iova, r.pa, r.path.via);
+      if (problem !== null) dmaIsolationViolation(problem);
+      else isolation(unit, ep, iova, r.pa, r.path.via);
       return { kind: 'ok', pa: r.pa };
     case 'fault':
       return { kind: 'fault', reason: r.reason };
