@@ -223,15 +223,21 @@ function describeVia(via: string): string {
 }
 
 /**
- * H1 per device on a DMA's result `r` (what `deviceDmaNow` gives, or the probe of it): null reads
- * when nothing needs checking (not a success, bypass, the ATC). The fast case: the translation
- * from memory alone gives the same page (the DMA landed where an installed table maps this IOVA);
- * it reads what that fresh translation reads. Otherwise: the tables of authority(D), every entry
- * and cache line that decides them and every frame of those tables, and the page must be an
- * output of one of them unless the translation itself came from one (its TLB entry's root).
+ * H1 per device on a DMA's result `r` (what `deviceDmaNow` gives, or the probe of it): no reads
+ * when nothing needs checking (not a success, bypass, the ATC) or when the translation came from
+ * the table of the configuration the DMA used (a walk of it, or a TLB entry whose root is that
+ * table: what the DMA read decides it). Next, the translation from memory alone gives the same
+ * page (the DMA landed where an installed table maps this IOVA): it reads what that fresh
+ * translation reads. Otherwise: the tables of authority(D), every entry and cache line that
+ * decides them and every frame of those tables, and the page must be an output of one of them
+ * unless the translation itself came from one (its TLB entry's root).
  */
 export function authorityVerdict(unit: HwIommu, ep: HwEndpoint, sid: number, req: DmaRequest, r: DmaResult): AuthorityVerdict {
   if (r.kind !== 'ok' || r.path.via === 'bypass' || r.path.via === 'atc' || r.path.via === 'none') return OK_NOTHING;
+  // the common case: the translation came from the table the configuration the DMA used leads to
+  // (a walk of it, or a TLB entry walked from it), which is what the DMA itself read
+  const t = unit.effective(sid, req.pasid);
+  if (t.kind === 'translate' && r.path.root >= 0 && (t.table as { pfn?: number }).pfn === r.path.root) return OK_NOTHING;
   const pfn = Math.floor(r.pa / 4096);
   const fresh: Access[] = [];
   const m: TxnMode = { ...MODE_FRESH, reads: fresh };
