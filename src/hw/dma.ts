@@ -4,7 +4,8 @@
 // (the window in which a table can be freed under the walk). A device in reset issues nothing.
 // Walking a page table that was freed is a use-after-free of that memory by the IOMMU.
 //
-// On SMMUv3 and VT-d a DMA is one step too (txn/atomic.ts), checked against page owners (below).
+// On SMMUv3 and VT-d a DMA is one step too (txn/atomic.ts), checked against authority(D) and page
+// owners (below).
 //
 // H1 (DMA isolation) is checked in the second step, on what that step reads: a translation the
 // IOTLB gave must be one the table still holds, unless the table's unmap is in its grace window
@@ -92,11 +93,13 @@ function* tlbOrWalk(unit: StreamTable, table: IoPageTable, iova: number, ep: HwE
 
 /**
  * One DMA write through an SMMUv3 or VT-d unit, in one step (txn/atomic.ts), with H1 checked on
- * what it reached: a translated DMA must land on a page given to devices (a user page a live
- * mapping pins, a DMA-API buffer). Reaching a user page no mapping pins any more (its owner got it
- * back after the unmap returned), an IO page table, an IOMMU table, kernel memory or a free page
- * is a `dma-isolation` violation. Bypass is identity: all memory is the device's. The step
- * declared the landing page, so the reduction orders it with the pin and owner writes.
+ * what it reached: per device, the page must be in authority(D) (check/authority.ts: the tables
+ * the function's installed and cached configuration lead to; the step declares what that reads);
+ * and a translated DMA must land on a page given to devices (a user page a live mapping pins, a
+ * DMA-API buffer). Reaching a user page no mapping pins any more (its owner got it back after the
+ * unmap returned), an IO page table, an IOMMU table, kernel memory or a free page is a
+ * `dma-isolation` violation. Bypass is identity: all memory is the device's. The step declared the
+ * landing page, so the reduction orders it with the pin and owner writes.
  */
 function* dmaThroughHw(unit: HwIommu, ep: HwEndpoint, sid: number, pasid: number | null, iova: number): Gen<DmaResult> {
   const req = { pasid, iova, write: true };
