@@ -219,7 +219,7 @@ export interface AuthorityVerdict {
 const OK_NOTHING: AuthorityVerdict = Object.freeze({ problem: null, reads: [] }) as AuthorityVerdict;
 
 function describeVia(via: string): string {
-  return via === 'tlb' ? 'the IOTLB' : via === 'atc' ? "the device's ATC" : 'a page-table walk';
+  return via === 'tlb' ? 'the IOTLB' : via === 'atc' ? 'the device\'s ATC' : 'a page-table walk';
 }
 
 /**
