@@ -75,16 +75,29 @@ function sameReads(a: readonly Access[], b: readonly Access[]): boolean {
 }
 
 /**
- * one DMA transaction from `ep` at stream `sid` in one step of the calling (device) thread. The
- * probes that compute the declared set are not the step's accesses (they only decide what it
- * declares, or that it declares again): they run as oracle code; the transaction itself
- * (`deviceDmaNow`) reads and writes only what the step declared.
+ * one DMA transaction from `ep` at stream `sid` in one step of the calling (device) thread;
+ * `check`: what a check of the result that runs in the same step reads beyond the DMA (given the
+ * result the probe foresees; its last call is in the step, just before the DMA runs). The probes
+ * that compute the declared set are not the step's accesses (they only decide what it declares,
+ * or that it declares again): they run as oracle code; the transaction itself (`deviceDmaNow`)
+ * reads and writes only what the step declared.
  */
-export function* deviceDmaAtomic(unit: HwIommu, ep: HwEndpoint, sid: number, req: DmaRequest): Gen<DmaResult> {
-  let declared = asOracle(() => dmaReads(unit, ep, sid, req).reads);
+export function* deviceDmaAtomic(
+  unit: HwIommu,
+  ep: HwEndpoint,
+  sid: number,
+  req: DmaRequest,
+  check?: (r: DmaResult) => readonly Access[],
+): Gen<DmaResult> {
+  const readsOf = (): Access[] =>
+    asOracle(() => {
+      const p = dmaReads(unit, ep, sid, req);
+      return check === undefined ? p.reads : [...p.reads, ...check(p.r)];
+    });
+  let declared = readsOf();
   for (;;) {
     yield* hwStep(ep, null, 'dma', req.write ? 'dma_write' : 'dma_read', declared);
-    const now = asOracle(() => dmaReads(unit, ep, sid, req).reads);
+    const now = readsOf();
     if (sameReads(declared, now)) return deviceDmaNow(unit, ep, sid, req);
     declared = now;
   }
