@@ -151,7 +151,7 @@ export const builtinKnown: readonly KnownSignature[] = [
   },
   {
     signature: 'invariant in driver_attach_dev via reset_method_store: invariant violated: H9: ep:ep0 has ATS enabled but its STE (sid N) has EATS=abt (after attach_dev(dev:ep0) returned N)',
-    note: 'F-HWWIRE-1 (arm-smmu-v3): pci_restore_ats_state() re-enables ATS behind an STE that no longer allows it',
+    note: 'F26 (arm-smmu-v3): pci_restore_ats_state() re-enables ATS behind an STE that no longer allows it',
     replay: { scenario: 'iommu-reset-method-vs-reset@smmuv3', schedule: '1x106.2x7.1x2' },
   },
 ];

@@ -36,7 +36,7 @@ export const iommuResetMethodVsReset = iommuScenario({
   overrideDma: 'epilogue',
   expect: { violations: ['warn'] },
   // arm-smmu-v3: the probe's prepare turns ATS off between the reset's read of pdev->ats_enabled
-  // and its pci_restore_ats_state() write: ATS on behind an abort STE (H9, F-HWWIRE-1 in docs/FINDINGS.md)
+  // and its pci_restore_ats_state() write: ATS on behind an abort STE (H9, F26 in docs/FINDINGS.md)
   expectByDriver: { smmuv3: { violations: ['warn', 'invariant'] } },
   variants: [{ patches: ['resetProbeNoHooks'], expect: { pass: true } }],
 });

@@ -89,7 +89,7 @@ export const iommuResetPasidDetach = iommuScenario({
   variants: [
     { patches: [{ resetDriverQuery: 'groupDomain' }], expect: { violations: ['invariant', 'driver-contract'] }, expectByDriver: { vtd: { violations: ['null-deref', 'driver-contract'] } } },
     // arm-smmu-v3: the owner's PASID detach turns ATS off after done, between the reset's read of
-    // pdev->ats_enabled and its pci_restore_ats_state() write: ATS on behind a non-EATS STE (H9, F-HWWIRE-1)
+    // pdev->ats_enabled and its pci_restore_ats_state() write: ATS on behind a non-EATS STE (H9, F26)
     { patches: [{ resetDoneOrder: 'early' }], expect: { violations: ['driver-contract'] }, expectByDriver: { vtd: { violations: ['null-deref', 'driver-contract'] }, smmuv3: { violations: ['driver-contract', 'invariant'] } } },
   ],
 });
