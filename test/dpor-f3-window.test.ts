@@ -30,7 +30,8 @@ describe('F3\'s window: DPOR replays the fuzzer\'s reproducers without diverging
       const s = loadScenarioFile(fixture(name)).scenarios[0]!;
       // before the fix: throws "dpor: step 180 ran kfree(dev_iommu:plat2) in thread 2, the search expected kfree(fwspec#200001) ..."
       // bounded by executions only (the 60 s default would cut it on a loaded machine)
-      const r = explore(s.program, new DporStrategy(), { faults: s.faults ?? { mode: 'none' }, maxExecutions: executions, timeLimitMs: 3_600_000 });
+      const faults = s.faults ?? { mode: 'none' as const };
+      const r = explore(s.program, new DporStrategy(), { faults, maxExecutions: executions, timeLimitMs: 3_600_000 });
       assert.equal(r.executions, executions);
       const found = new Set(r.found.map((c) => c.kind));
       for (const k of kinds) assert.ok(found.has(k as never), `${name}: ${[...found].join(', ')}`);
