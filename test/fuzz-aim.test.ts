@@ -22,7 +22,9 @@ const config: FuzzConfig = {
   triage: { executions: 30, candidates: 20, checkSeconds: 600, causes: 4 },
 };
 
-const bypass = /^invariant in hw_function_reset_start via pci_reset_function_with: invariant violated: I9: dev:ep0 is in reset but its RID is bypass$/;
+const bypass = new RegExp(
+  '^invariant in hw_function_reset_start via pci_reset_function_with: invariant violated: I9: dev:ep0 is in reset but its RID is bypass$',
+);
 
 // F10: SVA on a passthrough system; the driver re-attaches the RID's domain when the last PASID goes
 const f10: FuzzProgram = {

@@ -114,7 +114,10 @@ export function triage(input: TriageInput): TriageOutput {
   const seed = deriveSeed(input.seed, 0x7a1a9e);
   let candidates = 0;
   let executions = 0;
-  const cost: TriageCost = { probe: 0, minimize: 0, rename: 0, schedule: 0, confirm: 0, ms: { probe: 0, minimize: 0, rename: 0, schedule: 0, confirm: 0, report: 0 } };
+  const cost: TriageCost = {
+    probe: 0, minimize: 0, rename: 0, schedule: 0, confirm: 0,
+    ms: { probe: 0, minimize: 0, rename: 0, schedule: 0, confirm: 0, report: 0 },
+  };
   let lap = performance.now();
   const phase = (k: keyof TriageCost['ms']): void => {
     const now = performance.now();

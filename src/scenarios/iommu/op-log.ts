@@ -35,13 +35,19 @@ export function opEnds(span: Span | null): void {
   if (span !== null) span.end = current.steps - 1;
 }
 
+export interface InFlight {
+  readonly mine: Op | null;
+  readonly others: Op[];
+  readonly before: Op[];
+}
+
 /**
  * The operations running at `step` (begun, not returned; the harness's own event waits and
  * signals left out): `mine`, the one of `thread` (null if none), and `others`, those of the
  * other scenario threads; `before`, those of the other threads that ran during `mine` and had
  * returned by `step`.
  */
-export function opsInFlight(exec: Execution, thread: string | null, step: number): { mine: Op | null; others: Op[]; before: Op[] } {
+export function opsInFlight(exec: Execution, thread: string | null, step: number): InFlight {
   const log = logs.get(exec);
   const others: Op[] = [];
   const before: Op[] = [];
