@@ -199,7 +199,9 @@ export function triage(input: TriageInput): TriageOutput {
   let program = cur;
   let found: Witness | null = null;
   const canon = canonicalize(cur);
-  const again = find(canon, undefined);
+  // (a program kept as found is not searched again under new names either: it did not show
+  // the witness at this budget under its own)
+  const again = reproducible ? find(canon, undefined) : null;
   const sameBug =
     again?.witnesses.find(same) ??
     again?.witnesses.find((w) => w.signature === witness.signature) ??
@@ -208,7 +210,7 @@ export function triage(input: TriageInput): TriageOutput {
     program = canon;
     found = sameBug;
     reproduced = true;
-  } else {
+  } else if (reproducible) {
     const plain = find(cur, witness.signature);
     found = plain?.witnesses.find(same) ?? plain?.witnesses.find((w) => w.signature === witness.signature) ?? null;
     reproduced = found !== null;
