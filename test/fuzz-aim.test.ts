@@ -152,6 +152,7 @@ test('triage order: what no reproducer shows first, new heads, then further caus
     headsTaken: new Set([signatureHead('leak: kmemleak: unreferenced object dev_iommu:ep0')]),
     // the register ∥ remove reproducer shows the NULL dereference too
     covered: new Set([coverKey(symptom)]),
+    programsTaken: new Set<number>(),
   };
   const queue = [noisy, variant, symptom, f2, f4, uaf];
   sortTriage(queue, (x) => x, state);
@@ -159,4 +160,10 @@ test('triage order: what no reproducer shows first, new heads, then further caus
   // every other pick goes to the clearest further cause: the fault where the first witness had none
   assert.equal(nextTriage(queue, (x) => x, state, 0), 0);
   assert.equal(queue[nextTriage(queue, (x) => x, state, 1)], f4);
+  // a new head first seen in a program already taken waits behind new heads of other programs
+  const sibling = q('null-deref in iommu_fwspec_init via iommu_device_register: BUG: kernel NULL pointer dereference: dev->iommu', 'null-deref', 'alone', null, 5);
+  const other = q('invariant in iommu_group_claim_dma_owner: invariant violated: I4: group#N has domain domain:blocked#N but no default_domain', 'invariant', 'with register', null, 14);
+  const next = [sibling, other];
+  sortTriage(next, (x) => x, { ...state, programsTaken: new Set([5]) });
+  assert.deepEqual(next, [other, sibling]);
 });

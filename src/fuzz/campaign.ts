@@ -244,15 +244,22 @@ export async function runCampaign(o: CampaignOptions): Promise<CampaignResult> {
     round: j.extra === null ? 0 : 1 + (j.rec.causes ?? []).indexOf(j.extra),
     firstProgram: (j.extra ?? j.rec).firstProgram,
   });
-  const order: TriageOrderState = { headsTaken, covered };
+  const programsTaken = new Set<number>();
+  const order: TriageOrderState = { headsTaken, covered, programsTaken };
   const showOf = (r: SignatureRecord | CauseRecord): void => {
     for (const k of r.shows ?? []) covered.add(k);
   };
   for (const s of sigs.values()) {
-    if (s.triagedMs !== null) headsTaken.add(signatureHead(s.signature));
+    if (s.triagedMs !== null) {
+      headsTaken.add(signatureHead(s.signature));
+      programsTaken.add(s.firstProgram);
+    }
     showOf(s);
     for (const c of s.causes ?? []) {
-      if (c.triagedMs !== null) headsTaken.add(triageHead(view({ rec: s, extra: c })));
+      if (c.triagedMs !== null) {
+        headsTaken.add(triageHead(view({ rec: s, extra: c })));
+        programsTaken.add(c.firstProgram);
+      }
       showOf(c);
     }
   }
@@ -432,6 +439,7 @@ export async function runCampaign(o: CampaignOptions): Promise<CampaignResult> {
           const { rec, extra } = job;
           const key = jobKey(job);
           headsTaken.add(triageHead(view(job)));
+          programsTaken.add(view(job).firstProgram);
           triaging.add(key);
           inFlight++;
           const what = extra ?? rec;

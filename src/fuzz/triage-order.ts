@@ -7,7 +7,9 @@
 //    other reports of its bug too: a removal racing a registration ends in a dozen signatures,
 //    each with its own head);
 // 2. a head (kind, reporting function, entry; a further cause: with its cause) no triage took yet
-//    before one that was (the name variants of one report: dev_iommu:ep1, dev_iommu:plat0);
+//    before one that was (the name variants of one report: dev_iommu:ep1, dev_iommu:plat0), and
+//    among new heads, one first seen in a program no triage took a witness of yet (one program
+//    that races a removal with a registration shows a dozen heads of one bug at once);
 // 3. first witnesses before further causes;
 // 4. among further causes, an allocation failure where the first witness had none (or the other
 //    way round) first: another path to the report more often than not (F4's failed probe under
@@ -38,10 +40,15 @@ export interface QueuedTriage {
 export interface TriageOrderState {
   readonly headsTaken: ReadonlySet<string>;
   readonly covered: ReadonlySet<string>;
+  /** the programs whose witnesses were triaged or are in triage */
+  readonly programsTaken: ReadonlySet<number>;
 }
 
 /** kinds in the order they are triaged: a use-after-free before a leak */
-const kindOrder = ['use-after-free', 'double-free', 'null-deref', 'bug', 'invariant', 'dma-isolation', 'deadlock', 'warn', 'lockdep', 'sleep-in-atomic', 'livelock', 'model-error', 'assertion', 'leak'];
+const kindOrder = [
+  'use-after-free', 'double-free', 'null-deref', 'bug', 'invariant', 'dma-isolation', 'driver-contract', 'stale-translation',
+  'invalidation-timeout', 'deadlock', 'warn', 'lockdep', 'sleep-in-atomic', 'livelock', 'model-error', 'assertion', 'leak',
+];
 function kindRank(kind: string): number {
   const i = kindOrder.indexOf(kind);
   return i < 0 ? kindOrder.length + violationKinds.indexOf(kind as never) : i;
@@ -69,7 +76,7 @@ function faultFlip(q: QueuedTriage): number {
 
 export function compareTriage(a: QueuedTriage, b: QueuedTriage, s: TriageOrderState): number {
   const covered = (q: QueuedTriage): number => (s.covered.has(coverKey(q)) ? 1 : 0);
-  const taken = (q: QueuedTriage): number => (s.headsTaken.has(triageHead(q)) ? 1 : 0);
+  const taken = (q: QueuedTriage): number => (s.headsTaken.has(triageHead(q)) ? 2 : s.programsTaken.has(q.firstProgram) ? 1 : 0);
   const extra = (q: QueuedTriage): number => (q.cause === null ? 0 : 1);
   const weight = (q: QueuedTriage): number => (q.cause === null ? 0 : causeWeight(q.cause));
   return (
