@@ -143,7 +143,7 @@ export function triage(input: TriageInput): TriageOutput {
       // a DFS search replays prefixes and stops when a replay diverges (a model access that
       // breaks the yield rule): the candidate counts as not showing the bug, and a program as
       // found that diverges is kept as found, to be confirmed by the sampled checks
-      if (e instanceof Error && /^dpor: /.test(e.message)) return null;
+      if (diverged(e)) return null;
       throw e;
     }
     executions += r.executions;
@@ -254,7 +254,7 @@ export function triage(input: TriageInput): TriageOutput {
       }
     } catch (e) {
       // a replay that diverges (as above): the witness's own schedule is kept
-      if (!(e instanceof Error && /^dpor: /.test(e.message))) throw e;
+      if (!diverged(e)) throw e;
     }
   }
   const nth = w.faults.mode === 'nth' ? w.faults.nth : undefined;
@@ -292,6 +292,14 @@ export function triage(input: TriageInput): TriageOutput {
   };
 }
 
+/**
+ * a DPOR replay that diverged (`dpor: step N ran ...`; the check prefixes `scenario NAME: `):
+ * a model access that breaks the yield rule, not a fault of the reproducer
+ */
+function diverged(e: unknown): boolean {
+  return e instanceof Error && /^(scenario \S+: )?dpor: /.test(e.message);
+}
+
 /** run the reproducer the way a user would, and make its expectation what the check finds */
 type Confirmed = { summary: CheckSummary; expect: ViolationKind[]; executions: number };
 function confirm(spec: IommuScenarioSpec, kind: ViolationKind, seconds: number, n: number): Confirmed {
@@ -315,7 +323,7 @@ function confirm(spec: IommuScenarioSpec, kind: ViolationKind, seconds: number, 
       // the default search (DPOR) replays prefixes and stops when a replay diverges, which a
       // model access that breaks the yield rule can make happen; the sampled searches do not
       // replay: go on with them (the reproducer's header names the check that confirmed it)
-      if (e instanceof Error && /^dpor: /.test(e.message)) continue;
+      if (diverged(e)) continue;
       throw e;
     }
     const kinds = [...new Set(o.violations.map((v) => v.kind))];
