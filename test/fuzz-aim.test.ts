@@ -12,7 +12,7 @@ import { deriveSeed, Rand } from '../src/fuzz/rand.js';
 import { searchProgram } from '../src/fuzz/search.js';
 import { generateTopology } from '../src/fuzz/topology-gen.js';
 import { triage } from '../src/fuzz/triage.js';
-import { coverKey, nextTriage, type QueuedTriage, signatureHead, sortTriage } from '../src/fuzz/triage-order.js';
+import { coverKey, isCovered, nextTriage, type QueuedTriage, signatureHead, sortTriage } from '../src/fuzz/triage-order.js';
 import { iommuScenario } from '../src/scenarios/iommu/build.js';
 
 const config: FuzzConfig = {
@@ -160,6 +160,11 @@ test('triage order: what no reproducer shows first, new heads, then further caus
   // every other pick goes to the clearest further cause: the fault where the first witness had none
   assert.equal(nextTriage(queue, (x) => x, state, 0), 0);
   assert.equal(queue[nextTriage(queue, (x) => x, state, 1)], f4);
+  // a cause with a fault counts as shown when the reproducer shows it without one (F3 under a fault)
+  const f3fault = q(symptom.signature, 'null-deref', 'alone', 'alone, fault', 9);
+  assert.ok(isCovered(f3fault, state));
+  // F4's failed probe is not shown by F13's reproducer from the bind side (a registration in flight)
+  assert.ok(!isCovered(f4, { ...state, covered: new Set([`${late}\u0000with register`]) }));
   // a new head first seen in a program already taken waits behind new heads of other programs
   const sibling = q('null-deref in iommu_fwspec_init via iommu_device_register: BUG: kernel NULL pointer dereference: dev->iommu', 'null-deref', 'alone', null, 5);
   const other = q('invariant in iommu_group_claim_dma_owner: invariant violated: I4: group#N has domain domain:blocked#N but no default_domain', 'invariant', 'with register', null, 14);

@@ -5,7 +5,9 @@
 //
 // 1. what no reproducer shows yet before what one does (a reproducer's final search shows the
 //    other reports of its bug too: a removal racing a registration ends in a dozen signatures,
-//    each with its own head);
+//    each with its own head); a cause with an allocation failure counts as shown when the same
+//    cause without one is (F3 under a fault is still F3; a bug that needs the fault, F4 or F5,
+//    has operations in flight of its own or a signature no fault-free program shows);
 // 2. a head (kind, reporting function, entry; a further cause: with its cause) no triage took yet
 //    before one that was (the name variants of one report: dev_iommu:ep1, dev_iommu:plat0), and
 //    among new heads, one first seen in a program no triage took a witness of yet (one program
@@ -70,12 +72,18 @@ export function coverKey(q: QueuedTriage): string {
   return `${q.signature}\u0000${q.cause ?? q.firstCause}`;
 }
 
+/** is the job's signature and cause (or the cause without its fault) shown by a reproducer? */
+export function isCovered(q: QueuedTriage, s: TriageOrderState): boolean {
+  const key = coverKey(q);
+  return s.covered.has(key) || (key.endsWith(', fault') && s.covered.has(key.slice(0, -', fault'.length)));
+}
+
 function faultFlip(q: QueuedTriage): number {
   return q.cause !== null && faulted(q.cause) !== faulted(q.firstCause) ? 0 : 1;
 }
 
 export function compareTriage(a: QueuedTriage, b: QueuedTriage, s: TriageOrderState): number {
-  const covered = (q: QueuedTriage): number => (s.covered.has(coverKey(q)) ? 1 : 0);
+  const covered = (q: QueuedTriage): number => (isCovered(q, s) ? 1 : 0);
   const taken = (q: QueuedTriage): number => (s.headsTaken.has(triageHead(q)) ? 2 : s.programsTaken.has(q.firstProgram) ? 1 : 0);
   const extra = (q: QueuedTriage): number => (q.cause === null ? 0 : 1);
   const weight = (q: QueuedTriage): number => (q.cause === null ? 0 : causeWeight(q.cause));
@@ -103,7 +111,7 @@ export function nextTriage<J>(queue: readonly J[], view: (j: J) => QueuedTriage,
   if (pick % 2 === 0) return 0;
   const i = queue.findIndex((j) => {
     const q = view(j);
-    return q.cause !== null && !s.covered.has(coverKey(q)) && !s.headsTaken.has(triageHead(q)) && causeWeight(q.cause) <= 1;
+    return q.cause !== null && !isCovered(q, s) && !s.headsTaken.has(triageHead(q)) && causeWeight(q.cause) <= 1;
   });
   return i < 0 ? 0 : i;
 }
