@@ -32,19 +32,24 @@ const only = process.env.IOMMULAB_FUZZ_ONLY === undefined ? null : Number(proces
  * the quick run's further cases of seed 12 (beyond 0..299), as fuzz-cover.js printed them: with
  * them the run reaches every block of src/ and of the case generator that cases 0..2999 reach
  */
-const further = seed === 12 && !heavy ? [
-  327, 359, 362, 377, 408, 412, 413, 425, 434, 438, 439, 458, 461, 466, 493, 501, 569, 570, 571,
-  589, 597, 607, 609, 642, 683, 708, 711, 713, 721, 750, 770, 782, 786, 822, 854, 862, 891, 901,
-  910, 928, 953, 987, 1000, 1002, 1009, 1017, 1038, 1040, 1092, 1135, 1139, 1141, 1146, 1172, 1178,
-  1195, 1206, 1227, 1283, 1334, 1338, 1351, 1413, 1439, 1442, 1447, 1457, 1468, 1542, 1564, 1615,
-  1618, 1732, 1733, 1828, 1886, 1895, 1929, 1990, 2052, 2072, 2105, 2171, 2263, 2289, 2305, 2446,
-  2453, 2521, 2582, 2640, 2659, 2670, 2762, 2843, 2851, 2858, 2872, 2873, 2893, 2949, 2960, 2981
-] : [];
+const further = seed === 12 && !heavy
+  ? [
+      327, 359, 362, 377, 408, 412, 413, 425, 434, 438, 439, 458, 461, 466, 493, 501, 569, 570, 571,
+      589, 597, 607, 609, 642, 683, 708, 711, 713, 721, 750, 770, 782, 786, 822, 854, 862, 891, 901,
+      910, 928, 953, 987, 1000, 1002, 1009, 1017, 1038, 1040, 1092, 1135, 1139, 1141, 1146, 1172, 1178,
+      1195, 1206, 1227, 1283, 1334, 1338, 1351, 1413, 1439, 1442, 1447, 1457, 1468, 1542, 1564, 1615,
+      1618, 1732, 1733, 1828, 1886, 1895, 1929, 1990, 2052, 2072, 2105, 2171, 2263, 2289, 2305, 2446,
+      2453, 2521, 2582, 2640, 2659, 2670, 2762, 2843, 2851, 2858, 2872, 2873, 2893, 2949, 2960, 2981,
+    ]
+  : [];
 /** the case indexes to run */
-const indexes: number[] =
-  only !== null ? [only]
-  : process.env.IOMMULAB_FUZZ_CASES !== undefined ? Array.from({ length: Number(process.env.IOMMULAB_FUZZ_CASES) }, (_, i) => i)
-  : [...Array.from({ length: 300 }, (_, i) => i), ...further];
+function caseIndexes(): number[] {
+  if (only !== null) return [only];
+  const n = process.env.IOMMULAB_FUZZ_CASES;
+  if (n !== undefined) return Array.from({ length: Number(n) }, (_, i) => i);
+  return [...Array.from({ length: 300 }, (_, i) => i), ...further];
+}
+const indexes = caseIndexes();
 const cases = indexes.length;
 const runners = only === null ? 2 : 1;
 /** every this many cases, one runs as a real process (start-up costs ten times a case in this process) */

@@ -71,4 +71,3 @@ export async function makeSeeds(dir: string): Promise<Seeds> {
   const midSearch = runFileJson({ format: 'iommulab-checkpoint', scenarios: [s.name], origins: {}, options: opts, shard: null, progress: run.snapshot() });
   return { checkpoint: readFileSync(at('cp.json'), 'utf8'), midSearch, shards: [1, 2].map((i) => readFileSync(at(`s${i}.json`), 'utf8')) };
 }
-
