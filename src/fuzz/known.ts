@@ -90,6 +90,31 @@ export const builtinKnown: readonly KnownSignature[] = [
     replay: { scenario: 'iommu-reset-vs-hotadd-alias', schedule: '1x16.2x27' },
   },
   {
+    signature: 'null-deref in __iommu_attach_device via pci_reset_function_with: BUG: kernel NULL pointer dereference: domain',
+    note: 'F12: a PCI reset racing the IOMMU registration that probes its device (between the probe phases: no default domain yet)',
+    replay: { scenario: 'iommu-register-vs-reset', schedule: '-' },
+  },
+  {
+    signature: 'warn in __iommu_probe_device via iommu_device_register: WARNING: dev_WARN: late IOMMU probe at driver bind, something fishy here!',
+    note: 'F13: a driver binds while a registering IOMMU has dropped the probe lock for the firmware replay (the WARN)',
+    replay: { scenario: 'iommu-register-vs-bind', schedule: '1x21.2x7' },
+  },
+  {
+    signature: 'invariant in iommu_setup_dma_ops via iommu_device_register: invariant violated: I11: dev->dma_iommu of dev:ep0 changed from false to true while its driver was bound',
+    note: 'F13: phase 2 switches the bound driver\'s DMA ops (I11)',
+    replay: { scenario: 'iommu-register-vs-bind', schedule: '1x21.2x7' },
+  },
+  {
+    signature: 'invalidation-timeout in execute via iommu_unmap: IOMMU invalidation timeout: H16: an ATS invalidation sent to dev:ep0 timed out: the function is in reset (I9: nothing may be sent to a function the reset hooks blocked)',
+    note: 'F15 (arm-smmu-v3): an unmap\'s ATC invalidation built before reset prepare reaches the function in reset',
+    replay: { scenario: 'iommu-smmuv3-unmap-vs-reset', schedule: '1x13.2x57.1x2' },
+  },
+  {
+    signature: 'invariant in iommu_replace_group_handle: invariant violated: I3: dev:ep0 RID is abort but group#N->domain is domain:D0#N (translate(page[0xN]))',
+    note: 'F16 (intel-iommu): a failed RID replace leaves the device blocked while the core keeps the old domain',
+    replay: { scenario: 'iommu-vtd-failed-replace', schedule: 'n1/-' },
+  },
+  {
     signature: 'driver-contract in driver_attach_dev via dma_map_page: iommu driver contract violated: attach_dev: old is NULL but the hardware has dev:ep0 RID on translate(io_pgtable#N)',
     note: 'F21: iommu_deferred_attach() does not test attach_deferred again under the mutex; after a reset it attaches again with old = NULL',
     replay: { scenario: 'iommu-reset-vs-deferred-map', schedule: '1x6.2x14' },

@@ -19,6 +19,8 @@ import { iommuIovaInitOnce } from './iommu/findings/iova-init-once.js';
 import { iommuPasidReplaceHandle } from './iommu/findings/pasid-replace-handle.js';
 import { iommuReleaseLastMember, iommuReleaseOrder, iommuReleaseUnlocked } from './iommu/findings/release-order.js';
 import { iommuRemoveBetweenPhases } from './iommu/findings/remove-between-phases.js';
+import { iommuRegisterVsBind } from './iommu/findings/register-vs-bind.js';
+import { iommuRegisterVsReset } from './iommu/findings/register-vs-reset.js';
 import { iommuResetNested } from './iommu/findings/reset-nested.js';
 import { iommuUnmapNoTlbi, iommuUnmapVsDma } from './iommu/builtin/unmap-dma.js';
 import { iommuResetPasidQuery } from './iommu/findings/reset-pasid-query.js';
@@ -70,6 +72,8 @@ export const builtinScenarios: readonly Scenario[] = [
   iommuReleaseLastMember,
   iommuRemoveBetweenPhases,
   iommuClaimBetweenPhases,
+  iommuRegisterVsReset,
+  iommuRegisterVsBind,
   iommuPasidReplaceHandle,
   iommuSmmuv3UnmapVsReset,
   iommuSeed002Merged,

@@ -17,6 +17,7 @@ export const dfsHeavy: ReadonlySet<string> = new Set([
   'iommu-reset-method-vs-reset',
   'iommu-reset-pasid-detach',
   'iommu-release-order',
+  'iommu-register-vs-bind', // F13: more than 75,000 interleavings in 60 s under DFS, 69 with DPOR
 ]);
 
 // Built-ins DFS can search (350 to 12,000 interleavings each) but that cost a second or more per
