@@ -338,7 +338,7 @@ describe('yield-rule checker: the model keeps the rule', () => {
       loadScenarioFile(f).scenarios.map((s): [string, Program<unknown>, FaultPlan | undefined] => [`${basename(f)}:${s.name}`, s.program, s.faults])),
   ];
 
-  // (the heavy run, npm run test:heavy, searches each program twice as long)
+  // (the heavy run, npm run test:heavy, searches each program twice as long: as npm test did until 2026-12-05)
   const scale = heavyRun ? 2 : 1;
 
   it('every built-in scenario, example program and example scenario file: no report', () => {
