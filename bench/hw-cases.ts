@@ -13,6 +13,8 @@ import { Smmuv3 } from '../src/hw/smmuv3/smmu.js';
 import { steCdTable, steS2 } from '../src/hw/smmuv3/ste.js';
 import { smmuTransactFast } from '../src/hw/smmuv3/translate.js';
 import { cdTableAllocNow, cdWriteNow, steWriteNow, strtabInitL2Now, strtabInitNow } from '../src/hw/smmuv3/tables.js';
+import { dmaAccess } from '../src/hw/dma.js';
+import { deviceDmaAtomic } from '../src/hw/txn/atomic.js';
 import { deviceDma, deviceDmaNow } from '../src/hw/txn/device.js';
 import type { Txn } from '../src/hw/txn/txn.js';
 import type { HwIommu } from '../src/hw/unit.js';
@@ -131,6 +133,25 @@ export function* steppedDmas(unit: HwIommu, ep: HwEndpoint, sid: number, n: numb
   for (let i = 0; i < n; i++) {
     const r = yield* deviceDma(unit, ep, sid, { pasid: null, iova: BASE + (i % PAGES) * SZ_4K, write: false });
     if (r.kind === 'ok') ok++;
+  }
+  return ok;
+}
+
+/**
+ * the same as one-step DMAs (txn/atomic.ts): `checked` through the scenario's DMA path (hw/dma.ts:
+ * the step declares and runs the H1 checks, page owner and authority(D)), else the bare step
+ */
+export function* atomicDmas(unit: HwIommu, ep: HwEndpoint, sid: number, n: number, checked: boolean): Gen<number> {
+  let ok = 0;
+  for (let i = 0; i < n; i++) {
+    const iova = BASE + (i % PAGES) * SZ_4K;
+    if (checked) {
+      const r = yield* dmaAccess(unit, ep, sid, null, iova);
+      if (r.kind === 'ok') ok++;
+    } else {
+      const r = yield* deviceDmaAtomic(unit, ep, sid, { pasid: null, iova, write: true });
+      if (r.kind === 'ok') ok++;
+    }
   }
   return ok;
 }

@@ -4,7 +4,8 @@
 //   node dist/bench/hw.js [REPS MIN_SAMPLE_MS]
 import { runOnce } from '../src/explorer/run-once.js';
 import type { Program } from '../src/rt/execution.js';
-import { hwCases, PAGES, steppedDmas, steppedSetup } from './hw-cases.js';
+import type { Gen } from '../src/sync/index.js';
+import { atomicDmas, hwCases, PAGES, steppedDmas, steppedSetup } from './hw-cases.js';
 import { median } from './stats.js';
 
 export interface HwRow {
@@ -56,23 +57,27 @@ function row(unit: string, name: string, run: (i: number) => void, reps: number,
   };
 }
 
-function stepped(reps: number, minMs: number): HwRow {
+type DmaBody = (w: ReturnType<typeof steppedSetup>, n: number) => Gen<number>;
+
+/** a device thread doing 2,000 DMAs (IOTLB hits) with `body` in one real execution, per DMA */
+function stepped(name: string, body: DmaBody, reps: number, minMs: number): HwRow {
   const n = 2000;
   let steps = 0;
   const once = (): void => {
     const program: Program<ReturnType<typeof steppedSetup>> = {
       setup: steppedSetup,
-      threads: (w) => [{ name: 'device', body: () => steppedDmas(w.unit, w.ep, w.sid, n) }],
+      threads: (w) => [{ name: 'device', body: () => body(w, n) }],
     };
     const exec = runOnce(
       program as Program<unknown>,
       [],
       { faults: { mode: 'none' }, warnFails: true, trace: false, strict: true, maxSteps: 1_000_000 },
     );
-    if (exec.threads[0]!.result !== n) throw new Error(`stepped DMA bench: ${String(exec.threads[0]!.result)} of ${n} succeeded`);
+    if (exec.threads[0]!.result !== n) throw new Error(`${name}: ${String(exec.threads[0]!.result)} of ${n} succeeded`);
+    if (exec.violations.length > 0) throw new Error(`${name}: ${exec.violations[0]!.message}`);
     steps = exec.steps;
   };
-  const r = row('smmuv3', `device DMA in explorer steps (S1, IOTLB hit; ${PAGES} pages)`, () => once(), reps, minMs);
+  const r = row('smmuv3', name, () => once(), reps, minMs);
   return {
     ...r,
     perSec: r.perSec * n,
@@ -97,7 +102,9 @@ function main(): void {
     [],
     { faults: { mode: 'none' }, warnFails: true, trace: false, strict: true },
   );
-  rows.push(stepped(Number(reps), Number(minMs)));
+  rows.push(stepped(`device DMA in explorer steps (S1, IOTLB hit; ${PAGES} pages)`, (w, n) => steppedDmas(w.unit, w.ep, w.sid, n), Number(reps), Number(minMs)));
+  rows.push(stepped(`one-step DMA, no check (S1, IOTLB hit; ${PAGES} pages)`, (w, n) => atomicDmas(w.unit, w.ep, w.sid, n, false), Number(reps), Number(minMs)));
+  rows.push(stepped(`one-step DMA + H1 checks (S1, IOTLB hit; ${PAGES} pages)`, (w, n) => atomicDmas(w.unit, w.ep, w.sid, n, true), Number(reps), Number(minMs)));
   const out: HwBenchResult = { rows, samples: Number(reps) };
   console.log(JSON.stringify(out));
 }

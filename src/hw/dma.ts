@@ -4,16 +4,18 @@
 // (the window in which a table can be freed under the walk). A device in reset issues nothing.
 // Walking a page table that was freed is a use-after-free of that memory by the IOMMU.
 //
-// On SMMUv3 and VT-d a DMA is one step too (txn/atomic.ts), checked against page owners (below).
+// On SMMUv3 and VT-d a DMA is one step too (txn/atomic.ts), checked against authority(D) and page
+// owners (below).
 //
 // H1 (DMA isolation) is checked in the second step, on what that step reads: a translation the
 // IOTLB gave must be one the table still holds, unless the table's unmap is in its grace window
 // (its invalidation has not completed: `IoPageTable.unflushed`, per IOVA range).
-import { access, deref, dmaIsolationViolation, dmaRead, type Gen, hwStep, hwStepDone } from '../sync/index.js';
+import { access, asOracle, deref, dmaIsolationViolation, dmaRead, type Gen, hwStep, hwStepDone } from '../sync/index.js';
 import type { HwEndpoint } from './endpoint.js';
 import { IoPageTable, ioPgtableTag } from './io-pgtable.js';
 import { StreamTable } from './stream-table.js';
 import type { HwTranslation } from './translation.js';
+import { type AuthorityVerdict, authorityVerdict } from './check/authority.js';
 import { walkedFreedTable } from './check/dma.js';
 import { deviceDmaAtomic } from './txn/atomic.js';
 import type { HwIommu, TranslationUnit } from './unit.js';
@@ -91,21 +93,31 @@ function* tlbOrWalk(unit: StreamTable, table: IoPageTable, iova: number, ep: HwE
 
 /**
  * One DMA write through an SMMUv3 or VT-d unit, in one step (txn/atomic.ts), with H1 checked on
- * what it reached: a translated DMA must land on a page given to devices (a user page a live
- * mapping pins, a DMA-API buffer). Reaching a user page no mapping pins any more (its owner got it
- * back after the unmap returned), an IO page table, an IOMMU table, kernel memory or a free page
- * is a `dma-isolation` violation. Bypass is identity: all memory is the device's. The step
- * declared the landing page, so the reduction orders it with the pin and owner writes.
+ * what it reached: per device, the page must be in authority(D) (check/authority.ts: the tables
+ * the function's installed and cached configuration lead to; the step declares what that reads);
+ * and a translated DMA must land on a page given to devices (a user page a live mapping pins, a
+ * DMA-API buffer). Reaching a user page no mapping pins any more (its owner got it back after the
+ * unmap returned), an IO page table, an IOMMU table, kernel memory or a free page is a
+ * `dma-isolation` violation. Bypass is identity: all memory is the device's. The step declared the
+ * landing page, so the reduction orders it with the pin and owner writes.
  */
 function* dmaThroughHw(unit: HwIommu, ep: HwEndpoint, sid: number, pasid: number | null, iova: number): Gen<DmaResult> {
-  const r = yield* deviceDmaAtomic(unit, ep, sid, { pasid, iova, write: true });
+  const req = { pasid, iova, write: true };
+  // H1 per device (check/authority.ts): decided in the DMA's step, on what the step declares
+  let verdict: AuthorityVerdict | null = null;
+  const r = yield* deviceDmaAtomic(unit, ep, sid, req, (p) => {
+    verdict = asOracle(() => authorityVerdict(unit, ep, sid, req, p));
+    return verdict.reads;
+  });
+  const problem = (verdict as AuthorityVerdict | null)?.problem ?? null;
   // H4: the walk read a frame that is no page table any more (a walk cache kept a freed table)
   const freed = walkedFreedTable(unit.mem, r);
   if (freed !== null) dmaIsolationViolation(`${ep.label} DMA to IOVA 0x${iova.toString(16)}: ${freed}`);
   switch (r.kind) {
     case 'ok':
       if (r.path.via === 'bypass') return { kind: 'bypass', pa: r.pa };
-      isolation(unit, ep, iova, r.pa, r.path.via);
+      if (problem !== null) dmaIsolationViolation(problem);
+      else isolation(unit, ep, iova, r.pa, r.path.via);
       return { kind: 'ok', pa: r.pa };
     case 'fault':
       return { kind: 'fault', reason: r.reason };

@@ -63,12 +63,26 @@ function sameReads(a: readonly Access[], b: readonly Access[]): boolean {
   return true;
 }
 
-/** one DMA transaction from `ep` at stream `sid` in one step of the calling (device) thread */
-export function* deviceDmaAtomic(unit: HwIommu, ep: HwEndpoint, sid: number, req: DmaRequest): Gen<DmaResult> {
-  let declared = dmaReads(unit, ep, sid, req).reads;
+/**
+ * one DMA transaction from `ep` at stream `sid` in one step of the calling (device) thread;
+ * `check`: what a check of the result that runs in the same step reads beyond the DMA (given the
+ * result the probe foresees; its last call is in the step, just before the DMA runs)
+ */
+export function* deviceDmaAtomic(
+  unit: HwIommu,
+  ep: HwEndpoint,
+  sid: number,
+  req: DmaRequest,
+  check?: (r: DmaResult) => readonly Access[],
+): Gen<DmaResult> {
+  const readsOf = (): Access[] => {
+    const p = dmaReads(unit, ep, sid, req);
+    return check === undefined ? p.reads : [...p.reads, ...check(p.r)];
+  };
+  let declared = readsOf();
   for (;;) {
     yield* hwStep(ep, null, 'dma', req.write ? 'dma_write' : 'dma_read', declared);
-    const now = dmaReads(unit, ep, sid, req).reads;
+    const now = readsOf();
     if (sameReads(declared, now)) return deviceDmaNow(unit, ep, sid, req);
     declared = now;
   }
