@@ -17,10 +17,11 @@
 // detached domain's entries met again through the new domain's tag), landing on a page no table of
 // the device maps.
 //
-// Simplified (docs/ARCHITECTURE.md "H1 per device"): a translation the function's ATC holds is
-// the function's by construction (only its own translation requests, through its own configuration,
-// fill it), so it is not checked here; an ATC left stale by a detach whose ATS invalidation was
-// skipped is not reported by this check. Cached configuration counts for the RID and the DMA's
+// A translation the function's ATC holds is not judged at the DMA (a DMA-time check cannot tell
+// the window between the configuration and the ATC invalidation from an ATC invalidation that
+// never comes): `atcOutsideAuthority()` judges the ATC where a driver call that changes the
+// function's translation returned (core/contracts.ts `atc_authority`, docs/ARCHITECTURE.md "H1's
+// ATC half"). Simplified (docs/ARCHITECTURE.md "H1 per device"): cached configuration counts for the RID and the DMA's
 // own PASID (not every PASID the cache holds). VT-d PASIDs count up to what `entryReads` names.
 import { type Access, access } from '../../sync/index.js';
 import type { CachedLeaf } from '../cache/leaf-cache.js';
