@@ -46,7 +46,8 @@ function check(s: IommuScenarioSpec, broken: boolean): { kinds: string[]; splats
   brokenDrivers.skipTranslationChangeAtcInv = broken;
   try {
     const r = explore(iommuProgram(s), new DporStrategy(), {});
-    return { kinds: [...new Set(r.found.map((c) => c.kind))].sort(), splats: r.found.map((c) => c.violation.splat), executions: r.executions };
+    const kinds = [...new Set(r.found.map((c) => c.kind))].sort();
+    return { kinds, splats: r.found.map((c) => c.violation.splat), executions: r.executions };
   } finally {
     brokenDrivers.skipTranslationChangeAtcInv = false;
   }

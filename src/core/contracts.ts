@@ -303,7 +303,10 @@ export function contractSite(sys: ContractSystem, call: DriverCall): CheckSite |
  * What `atc_authority` reads and finds for (a.dev, a.pasid): null when dev is not behind a unit
  * with caches of its own or has no ATS (its ATC is never filled).
  */
-function atcAuthoritySite(sys: ContractSystem, a: Readonly<Record<string, unknown>>): { reads: Access[]; problems: string[] } | null {
+function atcAuthoritySite(
+  sys: ContractSystem,
+  a: Readonly<Record<string, unknown>>,
+): { reads: Access[]; problems: string[] } | null {
   const dev = a.dev as Device;
   if (!dev.ep.atsCapable) return null;
   const path = sys.truth.dmaPath?.(dev) ?? null;

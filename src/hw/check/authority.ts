@@ -307,7 +307,13 @@ const ATC_MAX_PAGES = 512;
  * `reads` gets what the verdict read beyond the ATC and the function's entries: the frames of the
  * tables of authority(D) when an entry needed the page-set test.
  */
-export function atcOutsideAuthority(unit: HwIommu, ep: HwEndpoint, sid: number, pasid: number | null, reads: Access[]): { outside: AtcOutside[]; auth: Authority } {
+export function atcOutsideAuthority(
+  unit: HwIommu,
+  ep: HwEndpoint,
+  sid: number,
+  pasid: number | null,
+  reads: Access[],
+): { outside: AtcOutside[]; auth: Authority } {
   const outside: AtcOutside[] = [];
   const held = ep.atc.all().filter((e) => e.pasid === pasid);
   const auth: Authority = held.length === 0 ? { all: false, roots: [] } : authorityOf(unit, sid, pasid, false);
