@@ -25,7 +25,16 @@ function scenario(driver: 'smmuv3' | 'vtd', threads: IommuScenarioSpec['threads'
     { op: 'map', domain: 'A', iova: IOVA, paddr: 0x200000, size: 0x1000 },
     { op: 'map', domain: 'B', iova: IOVA, paddr: 0x300000, size: 0x1000 },
   ];
-  if (pasid) prologue.push({ op: 'pasidAttach', dev: 'ep0', domain: 'A', pasid: 3, handle: 'p3' }, { op: 'dma', dev: 'ep0', iova: IOVA, pasid: 3 });
+  // the RID on a third domain C (arm-smmu-v3 enables ATS with a translating RID), PASID 3 on A
+  if (pasid) {
+    prologue.push(
+      { op: 'domainAlloc', dev: 'ep0', domain: 'C' },
+      { op: 'map', domain: 'C', iova: IOVA, paddr: 0x400000, size: 0x1000 },
+      { op: 'attach', dev: 'ep0', domain: 'C', api: 'handle', handle: 'h0' },
+      { op: 'pasidAttach', dev: 'ep0', domain: 'A', pasid: 3, handle: 'p3' },
+      { op: 'dma', dev: 'ep0', iova: IOVA, pasid: 3 },
+    );
+  }
   else prologue.push({ op: 'attach', dev: 'ep0', domain: 'A', api: 'handle', handle: 'h0' }, { op: 'dma', dev: 'ep0', iova: IOVA });
   return {
     name: `atc-authority-${driver}`,
@@ -70,8 +79,13 @@ for (const driver of ['smmuv3', 'vtd'] as const) {
       assert.match(r.splats.join('\n'), /H1: attach_dev\(domain:B#\w+, dev:ep0\) returned 0 but ep:ep0's ATC \(iommu0 sid 0x10\) still holds IOVA 0x10000 -> 0x200000 \(4K\), filled through table 0x[0-9a-f]+: not in authority\(D\)/);
     });
 
-    it('a detach (to the blocked domain) whose ATC invalidation was skipped: dma-isolation', () => {
+    it('a detach (to the blocked domain) whose ATC invalidation was skipped: dma-isolation while ATS stays enabled', () => {
       const r = check(scenario(driver, detach), true);
+      if (driver === 'smmuv3') {
+        // arm-smmu-v3 disables ATS for a blocked STE: the function no longer uses what its ATC holds
+        assert.deepEqual(r.kinds, [], r.splats.join('\n'));
+        return;
+      }
       assert.deepEqual(r.kinds, ['dma-isolation']);
       assert.match(r.splats.join('\n'), /returned 0 but ep:ep0's ATC .* still holds IOVA 0x10000 -> 0x200000/);
     });

@@ -312,7 +312,10 @@ function atcAuthoritySite(
   const path = sys.truth.dmaPath?.(dev) ?? null;
   if (path === null || !('transact' in path.unit)) return null;
   const unit = path.unit as HwIommu;
-  const reads: Access[] = [access(dev.ep, 'atc'), ...entriesUnlessOrdered(sys, dev)];
+  // ATS disabled: the function sends every DMA untranslated and uses nothing its ATC holds (the
+  // drivers flush the ATC before they enable ATS again; a reset clears it)
+  if (!dev.ep.atsEnabled) return { reads: [access(dev.ep, 'atsEnabled')], problems: [] };
+  const reads: Access[] = [access(dev.ep, 'atsEnabled'), access(dev.ep, 'atc'), ...entriesUnlessOrdered(sys, dev)];
   const r = atcOutsideAuthority(unit, dev.ep, path.sid, a.pasid as number | null, reads);
   return { reads, problems: r.outside.map((o) => describeAtcOutside(unit, dev.ep, path.sid, o, r.auth)) };
 }
