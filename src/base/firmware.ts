@@ -7,7 +7,7 @@ import { iommuFwspecAddIds, iommuFwspecFree, iommuFwspecInit } from '../core/fws
 import { iommuCore } from '../core/globals.js';
 import { iommuDeviceUnuseDefaultDomain, iommuDeviceUseDefaultDomain } from '../core/ownership.js';
 import { iommuProbeDevice } from '../core/probe.js';
-import { ENODEV, EPROBE_DEFER, type Gen, mutexLock, mutexUnlock, readOnce } from '../sync/index.js';
+import { ENODEV, EPROBE_DEFER, type Gen, mutexLock, mutexUnlock, readOnce, readOnceDeref } from '../sync/index.js';
 import { isPciDev, pciForEachDmaAlias } from '../pci/pci.js';
 import type { Device } from './device.js';
 
@@ -33,17 +33,18 @@ export function* ofIommuConfigure(dev: Device): Gen<number> {
   if (fwnode === null) return -ENODEV;
   // serialise to make dev->iommu stable under our potential fwspec
   yield* mutexLock(iommuCore.iommuProbeDeviceLock);
-  // dev->iommu: READ_ONCE (a removal's iommu_release_device() frees it without the probe lock, F3)
-  const param = yield* readOnce(dev, 'iommu');
-  const devIommuPresent = param !== null;
-  if (param !== null && param.fwspec !== null) {
+  // dev->iommu and its fwspec, one step: READ_ONCEs (a removal's iommu_release_device() frees
+  // them without the probe lock, F3)
+  const param = yield* readOnceDeref(dev, 'iommu', 'fwspec');
+  const devIommuPresent = param.ptr !== null;
+  if (param.value !== null) {
     yield* mutexUnlock(iommuCore.iommuProbeDeviceLock);
     return 0;
   }
   let err = yield* iommuFwspecInit(dev, fwnode);
-  if (err === 0) err = iommuFwspecAddIds(dev, yield* firmwareIds(dev));
+  if (err === 0) err = yield* iommuFwspecAddIds(dev, yield* firmwareIds(dev));
   if (err !== 0 && devIommuPresent) yield* iommuFwspecFree(dev);
-  else if (err !== 0 && dev.iommu !== null) yield* devIommuFree(dev);
+  else if (err !== 0 && (yield* readOnce(dev, 'iommu')) !== null) yield* devIommuFree(dev);
   yield* mutexUnlock(iommuCore.iommuProbeDeviceLock);
   // not on the iommu_probe_device() path (no dev->iommu at entry): replay it
   if (err === 0 && !devIommuPresent) err = yield* iommuProbeDevice(dev);

@@ -18,6 +18,7 @@ import {
   readOnce,
   WARN_ON,
   WARN_ON_ONCE,
+  writeOnce,
 } from '../sync/index.js';
 import { bit, ffs } from './bits.js';
 import { devIommuOps } from './dev-iommu.js';
@@ -192,8 +193,10 @@ export function* iommuSetupDefaultDomain(group: IommuGroup, targetType: number):
       // dev_warn_once("IOMMU driver was not able to establish FW requested direct mapping.")
     }
   }
-  // default_domain must be set early for __iommu_device_set_domain
-  group.defaultDomain = dom;
+  // default_domain must be set early for __iommu_device_set_domain. WRITE_ONCE: bus_iommu_probe()
+  // holds no reference to the group, so a removal's last put does not order it against
+  // iommu_group_release()'s WARN_ON (F3)
+  yield* writeOnce(group, 'defaultDomain', dom);
   let restore: 'none' | 'domain' | 'default' = 'none';
   if (group.domain === null) {
     // drivers may not fail the first attach; the domain stays in default_domain to be freed after

@@ -44,9 +44,11 @@ export function* devIommuGet(dev: Device): Gen<DevIommu | null> {
 export function* devIommuFree(dev: Device): Gen {
   const param = deref(yield* readOnce(dev, 'iommu'), 'dev->iommu');
   yield* writeOnce(dev, 'iommu', null);
-  if (param.fwspec !== null) {
-    const fwspec = param.fwspec;
-    param.fwspec = null;
+  // the fwspec: READ_ONCE/WRITE_ONCE, a registration's iommu_fwspec_init() in another thread
+  // publishes it under the probe lock, which a removal does not take (F3)
+  const fwspec = yield* readOnce(param, 'fwspec');
+  if (fwspec !== null) {
+    yield* writeOnce(param, 'fwspec', null);
     yield* kfree(fwspec);
   }
   yield* kfree(param);
@@ -90,7 +92,11 @@ export function* devIommuPrivSet(dev: Device, priv: unknown): Gen {
   yield* writeOnce(deref(yield* readOnce(dev, 'iommu'), 'dev->iommu'), 'priv', priv);
 }
 
-/** dev_iommu_fwspec_get() */
-export function devIommuFwspecGet(dev: Device): IommuFwspec | null {
-  return dev.iommu?.fwspec ?? null;
+/**
+ * dev_iommu_fwspec_get(): `dev->iommu ? dev->iommu->fwspec : NULL`, one step. Its callers (fwspec
+ * init, a driver's probe_device) hold the probe lock; a removal's dev_iommu_free() clears both
+ * without it (F3).
+ */
+export function* devIommuFwspecGet(dev: Device): Gen<IommuFwspec | null> {
+  return (yield* readOnceDeref(dev, 'iommu', 'fwspec')).value ?? null;
 }

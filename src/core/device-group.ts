@@ -12,7 +12,7 @@ import {
   pciSlot,
   toPciDev,
 } from '../pci/pci.js';
-import { deref, EINVAL, type ErrPtr, type Gen } from '../sync/index.js';
+import { deref, EINVAL, type ErrPtr, type Gen, readOnceDeref } from '../sync/index.js';
 import { iommuGroupAlloc, iommuGroupGet, iommuGroupRefGet, type IommuGroup } from './group.js';
 
 /** generic_device_group(): a new group per device */
@@ -22,7 +22,10 @@ export function* genericDeviceGroup(_dev: Device): Gen<ErrPtr<IommuGroup>> {
 
 /** generic_single_device_group(): one group per IOMMU instance, an extra reference per call */
 export function* genericSingleDeviceGroup(dev: Device): Gen<ErrPtr<IommuGroup>> {
-  const iommu = deref(deref(dev.iommu, 'dev->iommu').iommuDev, 'dev->iommu->iommu_dev');
+  // dev->iommu->iommu_dev: READ_ONCEs (a removal frees dev->iommu without the probe lock, F3)
+  const r = yield* readOnceDeref(dev, 'iommu', 'iommuDev');
+  deref(r.ptr, 'dev->iommu');
+  const iommu = deref(r.value, 'dev->iommu->iommu_dev');
   if (iommu.singletonGroup === null) {
     const group = yield* iommuGroupAlloc();
     if (typeof group === 'number') return group;
@@ -34,7 +37,7 @@ export function* genericSingleDeviceGroup(dev: Device): Gen<ErrPtr<IommuGroup>> 
 /** get_pci_function_alias_group(): non-isolated functions of the same slot */
 function* getPciFunctionAliasGroup(pdev: PciDev, devfns: Set<number>): Gen<IommuGroup | null> {
   if (!pdev.multifunction || pciAcsEnabled(pdev)) return null;
-  for (const tmp of forEachPciDev(pdev.bus)) {
+  for (const tmp of yield* forEachPciDev(pdev.bus)) {
     if (tmp === pdev || tmp.pciBus !== pdev.pciBus || pciSlot(tmp.devfn) !== pciSlot(pdev.devfn) || pciAcsEnabled(tmp)) continue;
     const group = yield* getPciAliasGroup(tmp, devfns);
     if (group !== null) return group;
@@ -48,7 +51,7 @@ function* getPciAliasGroup(pdev: PciDev, devfns: Set<number>): Gen<IommuGroup | 
   devfns.add(pdev.devfn & 0xff);
   let group = yield* iommuGroupGet(pdev);
   if (group !== null) return group;
-  for (const tmp of forEachPciDev(pdev.bus)) {
+  for (const tmp of yield* forEachPciDev(pdev.bus)) {
     if (tmp === pdev || tmp.pciBus !== pdev.pciBus) continue;
     // we alias them or they alias us
     if (pciDevsAreDmaAliases(pdev, tmp)) {

@@ -33,8 +33,8 @@ export function* iommuFwspecOps(fwspec: IommuFwspec | null): Gen<IommuOps | null
 /** iommu_fwspec_init(): called by OF/ACPI code with the probe lock held [B] */
 export function* iommuFwspecInit(dev: Device, iommuFwnode: FwNode): Gen<number> {
   const iommu = yield* iommuFromFwnode(iommuFwnode);
-  // dev->iommu: READ_ONCEs (a removal's release frees it without the probe lock, F3)
-  let fwspec = (yield* readOnce(dev, 'iommu'))?.fwspec ?? null;
+  // dev->iommu and its fwspec: READ_ONCEs (a removal's release frees them without the probe lock, F3)
+  let fwspec = yield* devIommuFwspecGet(dev);
   // driver_deferred_probe_check_state(): deferral is still allowed in the model
   if (iommu === null) return -EPROBE_DEFER;
   if ((yield* readOnce(dev, 'iommu')) === null && !(yield* readOnce(iommu, 'ready'))) return -EPROBE_DEFER;
@@ -50,16 +50,17 @@ export function* iommuFwspecInit(dev: Device, iommuFwnode: FwNode): Gen<number> 
 
 /** iommu_fwspec_free(): drop the fwspec, keep dev->iommu */
 export function* iommuFwspecFree(dev: Device): Gen {
-  const param = dev.iommu;
-  if (param === null || param.fwspec === null) return;
-  const fwspec = param.fwspec;
-  param.fwspec = null;
+  const param = yield* readOnce(dev, 'iommu');
+  if (param === null) return;
+  const fwspec = yield* readOnce(param, 'fwspec');
+  if (fwspec === null) return;
+  yield* writeOnce(param, 'fwspec', null);
   yield* kfree(fwspec);
 }
 
 /** iommu_fwspec_add_ids() */
-export function iommuFwspecAddIds(dev: Device, ids: readonly number[]): number {
-  const fwspec = devIommuFwspecGet(dev);
+export function* iommuFwspecAddIds(dev: Device, ids: readonly number[]): Gen<number> {
+  const fwspec = yield* devIommuFwspecGet(dev);
   if (fwspec === null) return -EINVAL;
   fwspec.ids.push(...ids);
   return 0;

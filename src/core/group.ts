@@ -129,9 +129,11 @@ function* iommuGroupRelease(group: IommuGroup): Gen {
     if (group.blockingDomain !== null) yield* iommuDomainFree(group.blockingDomain);
     group.defaultDomain = group.blockingDomain = group.domain = null;
   }
-  // domains are freed by iommu_deinit_device()
-  WARN_ON(group.defaultDomain !== null, 'WARN_ON(group->default_domain)');
-  WARN_ON(group.blockingDomain !== null, 'WARN_ON(group->blocking_domain)');
+  // domains are freed by iommu_deinit_device(). READ_ONCEs: a registration's bus_iommu_probe()
+  // holds no reference to the groups it queued and sets their default domain under the mutex
+  // alone (F3), so the last put does not order it
+  WARN_ON((yield* readOnce(group, 'defaultDomain')) !== null, 'WARN_ON(group->default_domain)');
+  WARN_ON((yield* readOnce(group, 'blockingDomain')) !== null, 'WARN_ON(group->blocking_domain)');
   yield* kfree(group);
 }
 
@@ -177,9 +179,29 @@ export function* iommuGroupAddDevice(group: IommuGroup, dev: Device): Gen<number
   // published before the device is on the list: a lockless reader can see it in between
   yield* writeOnce(dev, 'iommuGroup', group);
   yield* mutexLock(group.mutex);
-  group.devices.push(gdev);
+  yield* groupDevicesAdd(group, gdev);
   yield* mutexUnlock(group.mutex);
   return 0;
+}
+
+/**
+ * list_add_tail(&gdev->list, &group->devices), group mutex held. A yielded write: bus_iommu_probe()
+ * walks the list with no lock (its FIXME), so the mutex does not order the two.
+ */
+export function* groupDevicesAdd(group: IommuGroup, gdev: GroupDevice): Gen {
+  yield* atomicUpdate(group, 'devices', (l) => {
+    l.push(gdev);
+    return l;
+  });
+}
+
+/** list_del(&gdev->list), group mutex held: a yielded write, as groupDevicesAdd() */
+export function* groupDevicesDel(group: IommuGroup, gdev: GroupDevice): Gen {
+  yield* atomicUpdate(group, 'devices', (l) => {
+    const i = l.indexOf(gdev);
+    if (i >= 0) l.splice(i, 1);
+    return l;
+  });
 }
 
 /** iommu_group_for_each_dev(): the mutex is held across every callback */

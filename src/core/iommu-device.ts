@@ -1,6 +1,6 @@
 // struct iommu_device: one hardware IOMMU instance, and its registration (spec core.md §2.4, §4.1).
 import { busForEachDev, type Device, type FwNode } from '../base/device.js';
-import { atomicUpdate, ENODEV, ENOMEM, type Gen, KObject, shouldFail, writeOnce } from '../sync/index.js';
+import { atomicUpdate, ENODEV, ENOMEM, type Gen, KObject, readOnceDeref, shouldFail, writeOnce } from '../sync/index.js';
 import { iommuCore } from './globals.js';
 import { type IommuGroup, iommuGroupPut } from './group.js';
 import type { IommuOps } from './ops.js';
@@ -57,7 +57,9 @@ export function* iommuDeviceRegister(iommu: IommuDevice, ops: IommuOps, hwdevFwn
 
 /** remove_iommu_group(): bus_for_each_dev() callback of iommu_device_unregister() */
 function* removeIommuGroup(dev: Device, iommu: IommuDevice): Gen<number> {
-  if (dev.iommu !== null && dev.iommu.iommuDev === iommu) yield* iommuReleaseDevice(dev);
+  // dev->iommu && dev->iommu->iommu_dev: READ_ONCEs (a hot-add's probe in another thread
+  // publishes them under the probe lock, which the unregistration does not take)
+  if ((yield* readOnceDeref(dev, 'iommu', 'iommuDev')).value === iommu) yield* iommuReleaseDevice(dev);
   return 0;
 }
 

@@ -17,6 +17,7 @@ import {
   mutexUnlock,
   pausePoint,
   readOnce,
+  readOnceDeref,
   WARN_ON,
   WARN_ON_ONCE,
   writeOnce,
@@ -27,15 +28,18 @@ import { devIommuFree, devIommuGet, devIommuOps } from './dev-iommu.js';
 import { type IommuDomain, iommuDomainFree } from './domain.js';
 import { iommuFwspecOps } from './fwspec.js';
 import { iommuCore } from './globals.js';
-import { iommuGroupAllocDevice, iommuGroupPut, type IommuGroup } from './group.js';
+import { groupDevicesAdd, groupDevicesDel, iommuGroupAllocDevice, iommuGroupPut, type IommuGroup } from './group.js';
 import { iommuDeviceLink, iommuDeviceUnlink } from './iommu-device.js';
 import { __iommuGroupFreeDevice, iommuReleaseDevice } from './release.js';
 import { __iommuDeviceSetDomain } from './set-domain.js';
 
 /** dev_iommu_get_max_pasids(): min(device capability, instance limit) */
-function devIommuGetMaxPasids(dev: Device): number {
+function* devIommuGetMaxPasids(dev: Device): Gen<number> {
   const maxPasids = isPciDev(dev) ? Math.max(0, pciMaxPasids(dev)) : dev.pasidCap;
-  return Math.min(maxPasids, deref(dev.iommu!.iommuDev, 'dev->iommu->iommu_dev').maxPasids);
+  // dev->iommu->iommu_dev: READ_ONCEs (a removal's release frees dev->iommu without the probe lock, F3)
+  const r = yield* readOnceDeref(dev, 'iommu', 'iommuDev');
+  deref(r.ptr, 'dev->iommu');
+  return Math.min(maxPasids, deref(r.value, 'dev->iommu->iommu_dev').maxPasids);
 }
 
 /** iommu_init_device(): probe lock held on entry and exit (dropped around dma_configure) */
@@ -45,17 +49,20 @@ export function* iommuInitDevice(dev: Device): Gen<number> {
   // firmware parsing is buried in the bus dma_configure path: invoke the whole thing [B].
   // dev->driver is read without device_lock (a bound driver means dma_configure already ran).
   // dev_iommu_fwspec_get() reads dev->iommu again: a removal may have freed it (F3)
-  const fwspec = deref(yield* readOnce(dev, 'iommu'), 'dev->iommu').fwspec;
-  if (fwspec === null && (yield* readOnce(dev, 'driver')) === null && dev.bus.dmaConfigure !== null) {
+  const r = yield* readOnceDeref(dev, 'iommu', 'fwspec');
+  deref(r.ptr, 'dev->iommu');
+  if (r.value === null && (yield* readOnce(dev, 'driver')) === null && dev.bus.dmaConfigure !== null) {
     yield* mutexUnlock(g.iommuProbeDeviceLock);
     yield* dev.bus.dmaConfigure(dev);
     yield* mutexLock(g.iommuProbeDeviceLock);
     // another instance finished the job for us
     if ((yield* readOnce(dev, 'iommu')) === null || (yield* readOnce(dev, 'iommuGroup')) !== null) return -ENODEV;
   }
-  const param = deref(yield* readOnce(dev, 'iommu'), 'dev->iommu');
+  // dev->iommu and its fwspec, one step (READ_ONCEs: a removal frees them without the probe lock, F3)
+  const p = yield* readOnceDeref(dev, 'iommu', 'fwspec');
+  const param = deref(p.ptr, 'dev->iommu');
   // a fwspec matches ops registered with its fwnode; no fwspec matches a NULL-fwnode instance
-  const ops = yield* iommuFwspecOps(param.fwspec);
+  const ops = yield* iommuFwspecOps(p.value);
   let ret: number;
   let unwind: 'free' | 'module_put' | 'release' | 'unlink';
   if (ops === null) {
@@ -85,7 +92,7 @@ export function* iommuInitDevice(dev: Device): Gen<number> {
           // readers (iommu_group_get(), the attach and ownership entry points) race with
           yield* writeOnce(dev, 'iommuGroup', group!);
           dev.ghostProbing = true;
-          param.maxPasids = devIommuGetMaxPasids(dev);
+          param.maxPasids = yield* devIommuGetMaxPasids(dev);
           // dev->iommu is published (dev_iommu_get()): a member's attach reads attach_deferred under
           // the group mutex, iommu_deferred_attach() without a lock
           if (ops.isAttachDeferred !== undefined) yield* writeOnce(param, 'attachDeferred', ops.isAttachDeferred(dev));
@@ -108,12 +115,17 @@ export function* iommuInitDevice(dev: Device): Gen<number> {
 
 /** iommu_deinit_device(): group->mutex held, dev already unlinked; frees the domains of an empty group */
 export function* iommuDeinitDevice(dev: Device): Gen {
-  const group = deref(dev.iommuGroup, 'dev->iommu_group');
-  const ops = (yield* devIommuOps(dev));
-  const param = deref(dev.iommu, 'dev->iommu');
+  // dev->iommu_group, dev->iommu and its iommu_dev: READ_ONCEs (a removal's release runs this
+  // while a registration's probe in another thread publishes them under the probe lock, F3)
+  const group = deref(yield* readOnce(dev, 'iommuGroup'), 'dev->iommu_group');
+  // dev_iommu_ops(dev) and dev->iommu->iommu_dev: the same two loads
+  const r = yield* readOnceDeref(dev, 'iommu', 'iommuDev');
+  const param = deref(r.ptr, 'dev->iommu');
+  const iommuDev = deref(r.value, 'dev->iommu->iommu_dev');
+  const ops = iommuDev.ops;
   lockdepAssertHeld(group.mutex);
   dev.ghostDeinit = true;
-  iommuDeviceUnlink(param.iommuDev, dev);
+  iommuDeviceUnlink(iommuDev, dev);
   // release_device() must stop using any attached domain; with a release_domain the core
   // attaches it first. A delayed attach that never happened must not touch the hardware.
   let parked: IommuDomain | null = null;
@@ -150,21 +162,23 @@ export function* iommuDeinitDevice(dev: Device): Gen {
 /** __iommu_probe_device(): probe lock held; group_list null = hot-plug */
 export function* __iommuProbeDevice(dev: Device, groupList: IommuGroup[] | null): Gen<number> {
   lockdepAssertHeld(iommuCore.iommuProbeDeviceLock);
-  // probed already if in a group
-  if (dev.iommuGroup !== null) return 0;
+  // probed already if in a group (READ_ONCE: a removal's release clears it under the group mutex
+  // alone, F3)
+  if ((yield* readOnce(dev, 'iommuGroup')) !== null) return 0;
   let ret = yield* iommuInitDevice(dev);
   if (ret !== 0) return ret;
   // a replay at driver bind would be a misuse of the dma_configure path (dev->driver read without
   // device_lock: a bind in another thread races it)
   WARN_ON((yield* readOnce(dev, 'driver')) !== null, 'dev_WARN: late IOMMU probe at driver bind, something fishy here!');
-  const group = dev.iommuGroup!;
+  const group = deref(yield* readOnce(dev, 'iommuGroup'), 'dev->iommu_group');
   const gdev = yield* iommuGroupAllocDevice(group, dev);
   yield* mutexLock(group.mutex);
   if (IS_ERR(gdev)) {
     ret = gdev;
   } else {
-    // the gdev must be on the list before iommu_setup_default_domain()
-    group.devices.push(gdev);
+    // the gdev must be on the list before iommu_setup_default_domain(); a yielded write, as
+    // bus_iommu_probe() walks the list with no lock (its FIXME)
+    yield* groupDevicesAdd(group, gdev);
     dev.ghostProbing = false;
     WARN_ON(group.defaultDomain !== null && group.domain === null, 'WARN_ON(group->default_domain && !group->domain)');
     if (group.defaultDomain !== null) yield* iommuCreateDeviceDirectMappings(group.defaultDomain, dev);
@@ -188,7 +202,7 @@ export function* __iommuProbeDevice(dev: Device, groupList: IommuGroup[] | null)
       return 0;
     }
     // err_remove_gdev
-    group.devices.splice(group.devices.indexOf(gdev), 1);
+    yield* groupDevicesDel(group, gdev);
     yield* __iommuGroupFreeDevice(group, gdev);
   }
   // err_put_group
@@ -254,7 +268,9 @@ export function* busIommuProbe(bus: BusType): Gen<number> {
     for (const gd of group.devices) yield* iommuSetupDmaOps(gd.dev, group.defaultDomain!);
     yield* mutexUnlock(group.mutex);
     // FIXME in the kernel: mis-locked, probe_finalize may call back into the core
-    for (const gd of [...group.devices]) {
+    // a list walk with no lock: READ_ONCE (a removal unlinks a member under the mutex; the group
+    // may even be freed by now, F3)
+    for (const gd of [...(yield* readOnce(group, 'devices'))]) {
       const ops = (yield* devIommuOps(gd.dev));
       if (ops.probeFinalize !== undefined) yield* ops.probeFinalize(gd.dev);
     }

@@ -8,7 +8,7 @@ import { driverReleaseDevice } from './contracts.js';
 import { devHasIommu, devIommuFree, devIommuOps } from './dev-iommu.js';
 import { iommuCore } from './globals.js';
 import { iommuDeviceUnlink } from './iommu-device.js';
-import { type GroupDevice, type IommuGroup, iommuGroupPut } from './group.js';
+import { type GroupDevice, groupDevicesDel, type IommuGroup, iommuGroupPut } from './group.js';
 import { iommuDeinitDevice } from './probe.js';
 
 /** __iommu_group_free_device(): mutex held, gd already unlinked */
@@ -23,12 +23,12 @@ export function* __iommuGroupFreeDevice(group: IommuGroup, grpDev: GroupDevice):
 
 /** __iommu_group_remove_device() */
 export function* __iommuGroupRemoveDevice(dev: Device): Gen {
-  const group = deref(dev.iommuGroup, 'dev->iommu_group');
+  // read again, locklessly (a registration's probe publishes it under the probe lock, F3)
+  const group = deref(yield* readOnce(dev, 'iommuGroup'), 'dev->iommu_group');
   yield* mutexLock(group.mutex);
-  const i = group.devices.findIndex((gd) => gd.dev === dev);
-  if (i >= 0) {
-    const device = group.devices[i]!;
-    group.devices.splice(i, 1);
+  const device = group.devices.find((gd) => gd.dev === dev);
+  if (device !== undefined) {
+    yield* groupDevicesDel(group, device);
     yield* __iommuGroupFreeDevice(group, device);
     if ((yield* devHasIommu(dev))) yield* iommuDeinitDevice(dev);
     else yield* writeOnce(dev, 'iommuGroup', null);
@@ -93,8 +93,8 @@ function* iommuReleaseDeviceHistorical(dev: Device, order: 'old' | 'reversal2022
 function* iommuGroupRemoveDeviceV519(dev: Device): Gen {
   const group = deref(dev.iommuGroup, 'dev->iommu_group');
   yield* mutexLock(group.mutex);
-  const i = group.devices.findIndex((gd) => gd.dev === dev);
-  const device = i < 0 ? null : group.devices.splice(i, 1)[0]!;
+  const device = group.devices.find((gd) => gd.dev === dev) ?? null;
+  if (device !== null) yield* groupDevicesDel(group, device);
   yield* mutexUnlock(group.mutex);
   if (device === null) return;
   // sysfs_remove_link() x2

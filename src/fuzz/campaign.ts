@@ -10,7 +10,6 @@
 // committed program) equals an uninterrupted one.
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { violationKinds } from '../rt/violation.js';
 import type { FuzzConfig } from './config.js';
 import { type BlockReport, CoverageMap } from './coverage.js';
 import { causeWeight } from './cause.js';
@@ -25,6 +24,7 @@ import { deriveSeed, Rand } from './rand.js';
 import { type FuzzFaults, type SearchOutcome, type Witness } from './search.js';
 import { generateTopology } from './topology-gen.js';
 import type { TriageOutput } from './triage.js';
+import { nextTriage, type QueuedTriage, signatureHead, sortTriage, triageHead, type TriageOrderState } from './triage-order.js';
 import { dropCauseCrash, writeCauseCrash, writeCrash, writeSummary } from './crashes.js';
 import { writeAtomic } from './output.js';
 
@@ -66,6 +66,8 @@ export interface CauseRecord {
   check: TriageOutput['check'];
   size: number | null;
   triageError?: string;
+  /** what its reproducer showed besides (TriageOutput.shown) */
+  shows?: readonly string[];
 }
 
 export interface SignatureRecord {
@@ -91,6 +93,8 @@ export interface SignatureRecord {
   size: number | null;
   /** why triage failed, if it did */
   triageError?: string;
+  /** what its reproducer showed besides (TriageOutput.shown) */
+  shows?: readonly string[];
 }
 
 export interface CampaignState {
@@ -150,18 +154,7 @@ export interface CampaignResult {
   readonly progress: Progress;
 }
 
-/** kinds in the order they are triaged: a use-after-free before a leak */
-const triageOrder = ['use-after-free', 'double-free', 'null-deref', 'bug', 'invariant', 'dma-isolation', 'deadlock', 'warn', 'lockdep', 'sleep-in-atomic', 'livelock', 'model-error', 'assertion', 'leak'];
-function triageRank(kind: string): number {
-  const i = triageOrder.indexOf(kind);
-  return i < 0 ? triageOrder.length + violationKinds.indexOf(kind as never) : i;
-}
-
-/** a signature's kind, reporting function and entry: what precedes its message */
-export function signatureHead(signature: string): string {
-  const i = signature.indexOf(': ');
-  return i < 0 ? signature : signature.slice(0, i);
-}
+export { signatureHead } from './triage-order.js';
 
 export function initialState(spec: CampaignSpec): CampaignState {
   return { format: 'iommulab-fuzz-state', version: 1, spec, programs: 0, executions: 0, steps: 0, elapsedMs: 0, corpus: [], coverage: new CoverageMap().toJSON(), signatures: [] };
@@ -239,46 +232,41 @@ export async function runCampaign(o: CampaignOptions): Promise<CampaignResult> {
     if (s.triagedMs === null) triageQueue.push({ rec: s, extra: null });
     for (const c of s.causes ?? []) if (c.triagedMs === null) triageQueue.push({ rec: s, extra: c });
   }
-  // heads (kind, reporting function, entry) already triaged or in triage: a signature with a
-  // head not seen yet goes first, so the names in a message (dev_iommu:ep1, dev_iommu:plat0)
-  // do not make one bug's variants starve another bug's triage. A further cause whose head and
-  // cause were not triaged yet is worth more than a name variant: it comes after the new heads,
-  // before the variants; among further causes, fewer operations in flight first (`alone` is the
-  // clearest cause, an operation blocked beside it is noise), then the second cause of each
-  // signature before the third of any
+  // the triage order (triage-order.ts): heads triaged or in triage, and the signatures (with
+  // their cause) that a triaged reproducer shows
   const headsTaken = new Set<string>();
-  const headOf = (j: Job): string => (j.extra === null ? signatureHead(j.rec.signature) : `${signatureHead(j.rec.signature)}\u0000${j.extra.cause}`);
+  const covered = new Set<string>();
+  const view = (j: Job): QueuedTriage => ({
+    signature: j.rec.signature,
+    kind: j.rec.kind,
+    firstCause: j.rec.cause ?? 'alone',
+    cause: j.extra?.cause ?? null,
+    round: j.extra === null ? 0 : 1 + (j.rec.causes ?? []).indexOf(j.extra),
+    firstProgram: (j.extra ?? j.rec).firstProgram,
+  });
+  const programsTaken = new Set<number>();
+  const order: TriageOrderState = { headsTaken, covered, programsTaken };
+  const showOf = (r: SignatureRecord | CauseRecord): void => {
+    for (const k of r.shows ?? []) covered.add(k);
+  };
   for (const s of sigs.values()) {
-    if (s.triagedMs !== null) headsTaken.add(signatureHead(s.signature));
-    for (const c of s.causes ?? []) if (c.triagedMs !== null) headsTaken.add(headOf({ rec: s, extra: c }));
+    if (s.triagedMs !== null) {
+      headsTaken.add(signatureHead(s.signature));
+      programsTaken.add(s.firstProgram);
+    }
+    showOf(s);
+    for (const c of s.causes ?? []) {
+      if (c.triagedMs !== null) {
+        headsTaken.add(triageHead(view({ rec: s, extra: c })));
+        programsTaken.add(c.firstProgram);
+      }
+      showOf(c);
+    }
   }
-  const sortQueue = (): void => {
-    const round = (j: Job): number => (j.extra === null ? 0 : 1 + (j.rec.causes ?? []).indexOf(j.extra));
-    const fresh = (j: Job): number => (headsTaken.has(headOf(j)) ? 1 : 0);
-    const first = (j: Job): number => (j.extra ?? j.rec).firstProgram;
-    const inFlight = (j: Job): number => (j.extra === null ? 0 : causeWeight(j.extra.cause));
-    triageQueue.sort(
-      (a, b) =>
-        fresh(a) - fresh(b) ||
-        (a.extra === null ? 0 : 1) - (b.extra === null ? 0 : 1) ||
-        inFlight(a) - inFlight(b) ||
-        round(a) - round(b) ||
-        triageRank(a.rec.kind) - triageRank(b.rec.kind) ||
-        first(a) - first(b) ||
-        (jobKey(a) < jobKey(b) ? -1 : 1),
-    );
-  };
+  const sortQueue = (): void => sortTriage(triageQueue, view, order);
   sortQueue();
-  // Every other triage slot goes to the clearest further cause not triaged yet (nothing else in
-  // flight, or only a fault), when the queue holds one: behind a long queue of first witnesses
-  // (133 at the end of a 10-minute run at 0.7 cores) a second bug under a known signature was
-  // seen but never minimized (F2, F4, F9 in docs/FUZZING.md).
   let picks = 0;
-  const nextTriagePick = (): number => {
-    if (picks++ % 2 === 0) return 0;
-    const i = triageQueue.findIndex((j) => j.extra !== null && !headsTaken.has(headOf(j)) && causeWeight(j.extra.cause) <= 1);
-    return i < 0 ? 0 : i;
-  };
+  const nextTriagePick = (): number => nextTriage(triageQueue, view, order, picks++);
   let stopped: CampaignResult['stopped'] | null = null;
   let failure: Error | null = null;
   let lastSave = performance.now();
@@ -380,6 +368,8 @@ export async function runCampaign(o: CampaignOptions): Promise<CampaignResult> {
 
   const onCauseTriage = (rec: SignatureRecord, extra: CauseRecord, out: TriageOutput): void => {
     if (evicted.has(extra)) return;
+    extra.shows = out.shown;
+    showOf(extra);
     extra.canonical = out.signature;
     extra.check = out.check;
     extra.triagedMs = elapsed();
@@ -394,6 +384,8 @@ export async function runCampaign(o: CampaignOptions): Promise<CampaignResult> {
   };
 
   const onTriage = (rec: SignatureRecord, out: TriageOutput): void => {
+    rec.shows = out.shown;
+    showOf(rec);
     rec.canonical = out.signature;
     rec.check = out.check;
     rec.triagedMs = elapsed();
@@ -446,7 +438,8 @@ export async function runCampaign(o: CampaignOptions): Promise<CampaignResult> {
           const job = triageQueue.splice(nextTriagePick(), 1)[0]!;
           const { rec, extra } = job;
           const key = jobKey(job);
-          headsTaken.add(headOf(job));
+          headsTaken.add(triageHead(view(job)));
+          programsTaken.add(view(job).firstProgram);
           triaging.add(key);
           inFlight++;
           const what = extra ?? rec;

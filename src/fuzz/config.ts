@@ -65,6 +65,18 @@ export interface TopologyWeights {
    * lastPasidRestoresRid knob)
    */
   readonly lastPasidRestoresRid: number;
+  /**
+   * with that knob drawn, the kernel command line makes the default domain identity (the
+   * driver re-attaches the RID's domain only when it is identity or blocked: F10)
+   */
+  readonly lastPasidIdentity?: number;
+  /**
+   * a DMA-API driver bound to an ATS function with PASIDs, alone in its group, binds an SVA
+   * PASID at probe (half as often when the swarm left out `pasidAttach`): F10
+   */
+  readonly svaAtBind?: number;
+  /** such a function's home thread starts by binding a DMA-API driver that binds an SVA PASID (F10) */
+  readonly svaDriver?: number;
 }
 
 export interface ProgramShape {
@@ -157,7 +169,7 @@ export const defaultFuzzConfig: FuzzConfig = {
     multifunction: 0.35, alias: 0.2, ats: 0.6, pasid: 0.5, untrusted: 0.1, resv: 0.1, resetMethod: 0.2,
     quirkResetViaFlr: 0.3, cxl: 0.1, hotplug: 0.25, hotplugAlias: 0.5, noIommu: 0.05, defaultDomainType: 0.7, knob: 0.1,
     driverFault: 0.03,
-    lastPasidRestoresRid: 0.4,
+    lastPasidRestoresRid: 0.4, lastPasidIdentity: 0.5, svaAtBind: 0.5, svaDriver: 0.5,
   },
   program: { maxThreads: 3, maxOpsPerThread: 5, swarm: 0.6, prologue: 0.35, closeOut: 0.6 },
   search: {

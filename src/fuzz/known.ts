@@ -136,7 +136,7 @@ export const builtinKnown: readonly KnownSignature[] = [
       scenario: 'failed-register-vs-bind',
       file: 'test/fixtures/failed-register-vs-bind.yaml',
       schedule:
-        '1x5.S.1x27.2x6.S.2x11.S.2x11.S.2x4.S.2x3.S.2.S.2x2.S.2x4.S.2.S.2.S.2.S.2x7.S.2x11.S.2x11.S.2x4.S.2x3.S.2.S.2x2.S.2x4.S.2.S.2.S.2.S.2x10.S.2.S.2.S.2x10.S.2x10.S.2.S.1x6.F.2x39',
+        '1x6.S.1x30.2x7.S.2x11.S.2x13.S.2x5.S.2x4.S.2.S.2x2.S.2x6.S.2.S.2.S.2.S.2x9.S.2x11.S.2x13.S.2x5.S.2x4.S.2.S.2x2.S.2x6.S.2.S.2.S.2.S.2x11.S.2.S.2.S.2x11.S.2x11.S.2.S.1x6.F.2x53',
     },
   },
   {

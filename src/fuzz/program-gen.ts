@@ -123,7 +123,26 @@ class ThreadGen {
     const d = this.r.pick(free);
     const vfio = prefer === undefined ? this.r.chance(0.5) : prefer === 'vfio';
     this.emit({ op: 'bind', dev: d, ...(vfio ? { driverManagedDma: true } : {}) });
+    if (!vfio) this.svaAtBind(d);
     return d;
+  }
+
+  /**
+   * A DMA-API driver bound to an ATS function with PASIDs, alone in its group, often binds an
+   * SVA PASID at probe (iommu_sva_bind_device(): a PASID domain attached to PASID 1-3): F10's
+   * shape (then a reset of the function: aimResetsAtSva()). Drawn only as the `pasidAttach`
+   * kind and then its SVA branch, such a PASID was in 1 fresh program of 60 (seed 1), and
+   * F10's whole shape in 1 of 2,857.
+   */
+  svaAtBind(dev: string, always = false): void {
+    const d = this.ctx.devices.get(dev)!;
+    const p = this.ctx.cfg.topology.svaAtBind ?? 0;
+    if (!svaCapable(d) || !(always || this.r.chance(this.kindOn('pasidAttach') ? p : p / 2))) return;
+    this.attempt(() => {
+      const domain = fresh(this.ctx, 'D');
+      this.emit({ op: 'domainAlloc', dev, domain, pasid: true });
+      return this.emit({ op: 'pasidAttach', dev, domain, pasid: this.r.between(1, Math.max(1, Math.min(3, d.pasids - 1))) });
+    });
   }
 
   /** a claim on `dev` (device API on a vfio-bound device, else the group API) */
@@ -200,7 +219,11 @@ class ThreadGen {
       case 'bind': {
         const free = this.live().filter((d) => !s.bound.has(d));
         if (free.length === 0) return false;
-        return this.emit({ op: 'bind', dev: r.pick(free), ...(r.chance(0.5) ? { driverManagedDma: true } : {}) });
+        const dev = r.pick(free);
+        const vfio = r.chance(0.5);
+        this.emit({ op: 'bind', dev, ...(vfio ? { driverManagedDma: true } : {}) });
+        if (!vfio) this.svaAtBind(dev);
+        return true;
       }
       case 'unbind': {
         const bound = [...s.bound.keys()];
@@ -418,6 +441,11 @@ class ThreadGen {
   }
 }
 
+/** a function a DMA-API driver may bind an SVA PASID to, with ATS (F10's shape) */
+function svaCapable(d: DeviceInfo): boolean {
+  return d.sva && d.ats && d.pasids >= 2;
+}
+
 /** the PCI functions that share a slot or a DMA alias with `dev` (one group, or one requester ID) */
 export function relatedDevices(t: Topology, dev: string): string[] {
   const pci = (t.pci ?? []).filter((d) => d.bridge === undefined);
@@ -451,6 +479,15 @@ export function generateThread(ctx: GenContext, name: string, plan: ThreadPlan, 
   const r = ctx.r;
   const g = new ThreadGen(ctx, plan.homes, base);
   for (const d of plan.homes) if (!ctx.devices.get(d)!.present) g.emit({ op: 'hotAdd', dev: d });
+  // a DMA-API driver that uses SVA: bound first, its PASID attached at probe (F10's shape)
+  for (const d of plan.homes) {
+    if (!svaCapable(ctx.devices.get(d)!) || !r.chance(ctx.cfg.topology.svaDriver ?? 0)) continue;
+    g.attempt(() => {
+      g.emit({ op: 'bind', dev: d });
+      g.svaAtBind(d, true);
+      return true;
+    });
+  }
   const n = r.between(1, Math.max(1, ctx.cfg.program.maxOpsPerThread));
   const registerAt = plan.registers.map(() => r.between(0, n));
   for (let i = 0; i <= n; i++) {
@@ -519,6 +556,47 @@ function aimResetsAtHotAdds(ctx: GenContext, threads: FuzzThread[], resetOn: boo
   return out;
 }
 
+/**
+ * An SVA PASID of a DMA-API driver on an ATS function (svaAtBind(), or the `pasidAttach` kind's
+ * SVA branch): often, a reset of that function follows it, half of the time in the same thread
+ * right after (no race needed: F10 is a reset alone, its prepare asking the driver-facing query
+ * while it removes the last PASID), else in another thread (racing the PASID's attach and
+ * detach). With svaAtBind() and the default domain drawn with the driver knob (topology-gen.ts),
+ * F10-shaped programs went from 1 fresh program in 2,857 to 1 in N (seed 1; docs/FUZZING.md).
+ * A reset whose weight is 0 is never added, and one the swarm left out half as often.
+ */
+function aimResetsAtSva(ctx: GenContext, threads: FuzzThread[], resetOn: boolean): FuzzThread[] {
+  const r = ctx.r;
+  if ((ctx.cfg.ops.reset ?? 0) <= 0) return threads;
+  let out = threads;
+  for (let h = 0; h < threads.length; h++) {
+    const dma = new Set<string>();
+    for (const op of threads[h]!.ops) {
+      if (op.op === 'bind' && op.driverManagedDma !== true) dma.add(op.dev);
+      if (op.op === 'unbind') dma.delete(op.dev);
+      if (op.op !== 'pasidAttach' || !dma.has(op.dev) || !svaCapable(ctx.devices.get(op.dev)!)) continue;
+      if (!r.chance(resetOn ? 0.8 : 0.4)) continue;
+      const reset = { op: 'reset', dev: op.dev } as Op;
+      const others = out.map((_, i) => i).filter((i) => i !== h);
+      let next: FuzzThread[];
+      if (others.length === 0 || r.chance(0.5)) {
+        const ops = out[h]!.ops;
+        const at = ops.indexOf(op) + 1;
+        next = out.map((th, i) => (i === h ? { ...th, ops: [...ops.slice(0, at), reset, ...ops.slice(at)] } : th));
+      } else {
+        const t = r.pick(others);
+        const ops = out[t]!.ops;
+        const end = ops.findIndex((o) => isTakeDown(o));
+        const at = r.chance(0.5) ? 0 : r.between(0, end < 0 ? ops.length : end);
+        next = out.map((th, i) => (i === t ? { ...th, ops: [...ops.slice(0, at), reset, ...ops.slice(at)] } : th));
+      }
+      const candidate: FuzzProgram = { topology: ctx.topology, threads: next, prologue: next.map(() => 0), patches: [] };
+      if (ruleProblems(candidate).length === 0) out = next;
+    }
+  }
+  return out;
+}
+
 export function generateProgram(r: Rand, cfg: FuzzConfig, topology: Topology): FuzzProgram {
   const devices = new Map(devicesOf(topology).map((d) => [d.name, d]));
   const kinds = swarmKinds(r, cfg);
@@ -553,6 +631,7 @@ export function generateProgram(r: Rand, cfg: FuzzConfig, topology: Topology): F
     generateThread(ctx, `t${ti}`, { homes: h, registers: registers[ti]!, unregisters: unregisters[ti]! }, initialThreadState(program0)),
   );
   threads = aimResetsAtHotAdds(ctx, threads, kindOn('reset'));
+  threads = aimResetsAtSva(ctx, threads, kindOn('reset'));
   // a prologue takes a thread's setup out of the race (fewer interleavings), at most half of it:
   // what is left must still race the other threads
   const prologue = threads.map((t) =>

@@ -139,7 +139,12 @@ export function generateTopology(r: Rand, cfg: FuzzConfig): Topology {
     ...(platform.length > 0 ? { platform } : {}),
     ...(ddt === undefined ? {} : { defaultDomainType: ddt }),
   };
-  return { ...base, ...knobsFor(r, cfg, base) };
+  const knobs = knobsFor(r, cfg, base);
+  // the knob that re-attaches the RID's domain when the last PASID goes acts only on an identity
+  // or blocked RID domain: drawn with it, the default domain is identity more often (F10)
+  const restores = (knobs as { mock?: { lastPasidRestoresRid?: boolean } }).mock?.lastPasidRestoresRid === true;
+  if (restores && ddt !== 'identity' && r.chance(w.lastPasidIdentity ?? 0)) return { ...base, defaultDomainType: 'identity', ...knobs };
+  return { ...base, ...knobs };
 }
 
 /**

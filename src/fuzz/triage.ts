@@ -58,6 +58,30 @@ export interface TriageOutput {
   readonly reproduced: boolean;
   readonly candidates: number;
   readonly executions: number;
+  /**
+   * every signature and cause (`SIGNATURE\u0000CAUSE`) the minimized program showed before it
+   * was renamed (names as in the program as found): the campaign triages a queued signature the
+   * reproducer already shows after those it does not (most often a further symptom of one bug)
+   */
+  readonly shown: readonly string[];
+  /** the program as found did not show the witness again under the triage's search: not minimized */
+  readonly unminimized: boolean;
+  /** executions (and ms: not deterministic, for measurement only) by phase */
+  readonly cost: TriageCost;
+}
+
+export interface TriageCost {
+  /** the program as found, to budget its candidates */
+  probe: number;
+  /** the candidates of the minimization */
+  minimize: number;
+  /** the canonically named program (and the plain one if that lost it) */
+  rename: number;
+  /** the schedule's minimization (explorer/minimize.ts attempts) */
+  schedule: number;
+  /** the confirming `iommulab check` */
+  confirm: number;
+  readonly ms: Record<'probe' | 'minimize' | 'rename' | 'schedule' | 'confirm' | 'report', number>;
 }
 
 /** the search a candidate gets: only the search that found the witness, with the triage budget */
@@ -90,6 +114,16 @@ export function triage(input: TriageInput): TriageOutput {
   const seed = deriveSeed(input.seed, 0x7a1a9e);
   let candidates = 0;
   let executions = 0;
+  const cost: TriageCost = {
+    probe: 0, minimize: 0, rename: 0, schedule: 0, confirm: 0,
+    ms: { probe: 0, minimize: 0, rename: 0, schedule: 0, confirm: 0, report: 0 },
+  };
+  let lap = performance.now();
+  const phase = (k: keyof TriageCost['ms']): void => {
+    const now = performance.now();
+    cost.ms[k] += now - lap;
+    lap = now;
+  };
   type Found = { spec: IommuScenarioSpec; witnesses: readonly Witness[]; executions: number } | null;
   // a candidate must keep the signature *and* the cause (cause.ts): a program that shows one
   // report for two reasons must not drift from the witness's reason to the other one
@@ -102,25 +136,45 @@ export function triage(input: TriageInput): TriageOutput {
     if (validateSpec(spec).length > 0) return null;
     const program = iommuScenario(spec).program;
     const aim = target === undefined ? {} : { target, ...(cause === undefined ? {} : { targetCause: cause }) };
-    const r = searchProgram(spec, program, { budget, faults, seed, ...aim });
+    let r: ReturnType<typeof searchProgram>;
+    try {
+      r = searchProgram(spec, program, { budget, faults, seed, ...aim });
+    } catch (e) {
+      // a DFS search replays prefixes and stops when a replay diverges (a model access that
+      // breaks the yield rule): the candidate counts as not showing the bug, and a program as
+      // found that diverges is kept as found, to be confirmed by the sampled checks
+      if (diverged(e)) return null;
+      throw e;
+    }
     executions += r.executions;
     return { spec, witnesses: r.witnesses, executions: r.executions };
   };
   // how soon the program as found shows the signature: a candidate gets a few times that
   // (most candidates of a minimization fail, and a failing one runs its whole budget)
   const probe = find(input.program, witness.signature);
-  if (probe?.witnesses.some(same) === true) {
-    const e = Math.min(config.triage.executions, Math.max(40, 4 * probe.executions));
+  // a program that does not show the witness again within the triage's executions has no
+  // candidate that would (each gets at most as many): it is kept as found. Measured on a
+  // 4-minute run's witnesses (docs/FUZZING.md), such minimizations were 80% of the executions
+  // of minimization and shrank 1 program of 7.
+  const reproducible = probe?.witnesses.some(same) === true;
+  if (reproducible) {
+    const e = Math.min(config.triage.executions, Math.max(40, 4 * probe!.executions));
     ({ budget, faults } = triageSearch(witness, config, e));
   }
+  let shown = probe?.witnesses ?? [];
+  cost.probe = executions;
+  phase('probe');
   // minimization stops at the candidates' cap or once it ran `triage.maxExecutions` (counted,
   // not timed: what a triage gives must not depend on the load)
   const cap = config.triage.maxExecutions ?? Number.POSITIVE_INFINITY;
-  const spent = (): boolean => candidates >= config.triage.candidates || executions >= cap;
+  const spent = (): boolean => !reproducible || candidates >= config.triage.candidates || executions >= cap;
   const keeps = (p: FuzzProgram): boolean => {
     if (spent()) return false;
     candidates++;
-    return find(p, witness.signature)?.witnesses.some(same) === true;
+    const f = find(p, witness.signature);
+    if (f?.witnesses.some(same) !== true) return false;
+    shown = f.witnesses;
+    return true;
   };
   let cur = input.program;
   // removals that lost the signature are not tried again after a later removal succeeds (a
@@ -147,12 +201,19 @@ export function triage(input: TriageInput): TriageOutput {
       tryAll(() => dropTopology(cur)) ||
       tryAll(() => morePrologue(cur));
   }
+  cost.minimize = executions - cost.probe;
+  phase('minimize');
+  // everything the minimized program shows, under the names of the program as found (the
+  // candidates' searches stopped at the witness's signature)
+  if (reproducible) shown = find(cur, undefined)?.witnesses ?? shown;
   // canonical names, and the signature they give
   let reproduced = false;
   let program = cur;
   let found: Witness | null = null;
   const canon = canonicalize(cur);
-  const again = find(canon, undefined);
+  // (a program kept as found is not searched again under new names either: it did not show
+  // the witness at this budget under its own)
+  const again = reproducible ? find(canon, undefined) : null;
   const sameBug =
     again?.witnesses.find(same) ??
     again?.witnesses.find((w) => w.signature === witness.signature) ??
@@ -161,11 +222,13 @@ export function triage(input: TriageInput): TriageOutput {
     program = canon;
     found = sameBug;
     reproduced = true;
-  } else {
+  } else if (reproducible) {
     const plain = find(cur, witness.signature);
     found = plain?.witnesses.find(same) ?? plain?.witnesses.find((w) => w.signature === witness.signature) ?? null;
     reproduced = found !== null;
   }
+  cost.rename = executions - cost.probe - cost.minimize;
+  phase('rename');
   const w = found ?? witness;
   const signature = found?.signature ?? witness.signature;
   const name = scenarioName(signature);
@@ -181,22 +244,31 @@ export function triage(input: TriageInput): TriageOutput {
   let choices = w.choices;
   if (kindOk && reproduced) {
     const prog = iommuScenario(spec).program;
-    const m = minimize(prog, w.kind as ViolationKind, w.choices, w.faults, true, 300);
-    executions += m.attempts;
-    if (!Number.isNaN(m.steps)) {
-      const exec = runOnce(prog, m.choices, { faults: w.faults, warnFails: true, trace: false, strict: true });
-      if (exec.violations.some((v) => signatureOf(v) === signature)) choices = m.choices;
+    try {
+      const m = minimize(prog, w.kind as ViolationKind, w.choices, w.faults, true, 300);
+      executions += m.attempts;
+      cost.schedule = m.attempts;
+      if (!Number.isNaN(m.steps)) {
+        const exec = runOnce(prog, m.choices, { faults: w.faults, warnFails: true, trace: false, strict: true });
+        if (exec.violations.some((v) => signatureOf(v) === signature)) choices = m.choices;
+      }
+    } catch (e) {
+      // a replay that diverges (as above): the witness's own schedule is kept
+      if (!diverged(e)) throw e;
     }
   }
   const nth = w.faults.mode === 'nth' ? w.faults.nth : undefined;
   const schedule = encodeSchedule(nth === undefined ? { choices } : { choices, nth });
   // what `iommulab check` finds in it becomes its expectation
+  phase('schedule');
   let check: CheckSummary | null = null;
   if (kindOk) {
     const r = confirm(spec, w.kind as ViolationKind, config.triage.checkSeconds, Math.max(200, 5 * config.triage.executions));
     check = r.summary;
+    cost.confirm = r.executions;
     spec = { ...spec, expect: { violations: r.expect } };
   }
+  phase('confirm');
   const file = 'repro.yaml';
   let report = w.splat;
   let splat = w.splat;
@@ -213,13 +285,23 @@ export function triage(input: TriageInput): TriageOutput {
   const kept = reproduced ? program : input.program;
   const rawSignature = witness.signature;
   const kind = w.kind;
+  phase('report');
   return {
     rawSignature, cause: w.cause ?? 'alone', signature, kind, program: kept, spec, schedule, splat, report, check, reproduced, candidates, executions,
+    shown: [...new Set(shown.map((x) => `${x.signature}\u0000${x.cause}`))], unminimized: !reproducible, cost,
   };
 }
 
+/**
+ * a DPOR replay that diverged (`dpor: step N ran ...`; the check prefixes `scenario NAME: `):
+ * a model access that breaks the yield rule, not a fault of the reproducer
+ */
+function diverged(e: unknown): boolean {
+  return e instanceof Error && /^(scenario \S+: )?dpor: /.test(e.message);
+}
+
 /** run the reproducer the way a user would, and make its expectation what the check finds */
-type Confirmed = { summary: CheckSummary; expect: ViolationKind[] };
+type Confirmed = { summary: CheckSummary; expect: ViolationKind[]; executions: number };
 function confirm(spec: IommuScenarioSpec, kind: ViolationKind, seconds: number, n: number): Confirmed {
   const s = iommuScenario(spec);
   // every check is bounded by executions, not time: it finds the same whatever the load
@@ -231,27 +313,29 @@ function confirm(spec: IommuScenarioSpec, kind: ViolationKind, seconds: number, 
     { opts: { strategy: 'random', seed: 1, ...sampled }, command: `iommulab check repro.yaml --strategy random --seed 1 --executions ${n}` },
   ];
   let last: CheckSummary | null = null;
+  let executions = 0;
   for (const t of tries) {
     let o: ReturnType<typeof checkScenario>;
     try {
       o = checkScenario(s, t.opts);
+      executions += o.executions;
     } catch (e) {
       // the default search (DPOR) replays prefixes and stops when a replay diverges, which a
       // model access that breaks the yield rule can make happen; the sampled searches do not
       // replay: go on with them (the reproducer's header names the check that confirmed it)
-      if (e instanceof Error && /^dpor: /.test(e.message)) continue;
+      if (diverged(e)) continue;
       throw e;
     }
     const kinds = [...new Set(o.violations.map((v) => v.kind))];
     kinds.sort((a, b) => violationKinds.indexOf(a) - violationKinds.indexOf(b));
     last = { command: t.command, matches: kinds.includes(kind), exhaustive: o.exhaustive, executions: o.executions, kinds };
-    if (kinds.includes(kind)) return { summary: last, expect: kinds };
+    if (kinds.includes(kind)) return { summary: last, expect: kinds, executions };
   }
   if (last === null) {
     const none: CheckSummary = { command: tries[0]!.command, matches: false, exhaustive: false, executions: 0, kinds: [] };
-    return { summary: none, expect: [kind] };
+    return { summary: none, expect: [kind], executions };
   }
-  return { summary: { ...last, matches: false }, expect: [kind] };
+  return { summary: { ...last, matches: false }, expect: [kind], executions };
 }
 
 // ---- candidates, largest cuts first ----------------------------------------------------------

@@ -4,7 +4,7 @@
 import { type BusType, Device, type FirmwareDesc } from '../base/device.js';
 import type { HwEndpoint } from '../hw/endpoint.js';
 import type { PciResetMethod } from '../machine/topology.js';
-import { EINVAL, type Gen, KObject, Mutex, WARN_ON } from '../sync/index.js';
+import { atomicSection, EINVAL, type Gen, KObject, Mutex, WARN_ON } from '../sync/index.js';
 
 export { type PciResetMethod, pciResetMethodNames } from '../machine/topology.js';
 
@@ -157,7 +157,12 @@ export function toPciDev(dev: Device): PciDev | null {
   return dev as PciDev;
 }
 
-/** for_each_pci_dev(): every PCI device of the system (the pci_bus_type klist) */
-export function forEachPciDev(bus: BusType): PciDev[] {
-  return bus.devices.filter(isPciDev);
+/**
+ * for_each_pci_dev(): every PCI device of the system (the pci_bus_type klist). The kernel steps
+ * through it with pci_get_device() (a klist_next() under k_lock each) while a hot-add or a
+ * removal changes it; the model takes the walk as one step under k_lock, so a change lands
+ * before or after it.
+ */
+export function* forEachPciDev(bus: BusType): Gen<PciDev[]> {
+  return yield* atomicSection(bus, 'for_each_pci_dev', (b) => b.devices.filter(isPciDev));
 }

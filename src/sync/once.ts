@@ -18,8 +18,9 @@ export function* readOnce<T extends KObject, K extends keyof T & string>(obj: T,
 /**
  * READ_ONCE(obj->field)->inner, as one step: the op reads obj.field and declares (Op.reads) the
  * `inner` field of the object it points at when the op is yielded. Null when the pointer is.
- * (Should the pointer change before the step runs, the inner read is not the op's: the yield
- * rule's checker reports it.)
+ * Should the pointer change before the step runs (another thread stored a new object there
+ * meanwhile), the inner read is a step of its own, a READ_ONCE of the new object's field: the
+ * kernel's two loads, with whatever runs between them.
  */
 export function* readOnceDeref<T extends KObject, K extends keyof T & string, F extends keyof NonNullable<T[K]> & string>(
   obj: T,
@@ -35,6 +36,11 @@ export function* readOnceDeref<T extends KObject, K extends keyof T & string, F 
   const ptr = obj[field];
   if (ptr === null || ptr === undefined) return { ptr, value: null };
   const target = ptr as NonNullable<T[K]>;
+  if ((ptr as unknown) !== now) {
+    // the op declared another object's field (or none): read this one in a step that names it
+    if (exec.tracing) exec.noteSite();
+    yield { kind: OpKind.Read, obj: target as unknown as KObject, field: inner };
+  }
   if ((target as unknown as KObject).freed) exec.useAfterFree(target as unknown as KObject, `Read of ${inner}`);
   return { ptr, value: target[inner] };
 }

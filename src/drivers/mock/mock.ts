@@ -10,6 +10,7 @@
 import { type Device, IOMMU_RESV_DIRECT, IOMMU_RESV_DIRECT_RELAXABLE } from '../../base/device.js';
 import { Module } from '../../base/module.js';
 import { devIommuFwspecGet, devIommuPrivGet, devIommuPrivSet } from '../../core/dev-iommu.js';
+import type { IommuFwspec } from '../../core/fwspec.js';
 import { genericDeviceGroup, genericSingleDeviceGroup, pciDeviceGroup } from '../../core/device-group.js';
 import { IOMMU_DOMAIN_BLOCKED, IOMMU_DOMAIN_DMA, IOMMU_DOMAIN_IDENTITY, IOMMU_DOMAIN_UNMANAGED, IOMMU_HWPT_ALLOC_PASID } from '../../core/domain-types.js';
 import type { IommuDomain } from '../../core/domain.js';
@@ -27,6 +28,7 @@ import { pciDisableAts, pciEnableAts } from '../../pci/ats.js';
 import { isPciDev, pciAtsSupported } from '../../pci/pci.js';
 import {
   asOracle,
+  atomicUpdate,
   readOnceDeref,
   deref,
   ENODEV,
@@ -92,9 +94,11 @@ export class MockDriver extends KObject {
       probeDevice: mockProbeDevice,
       releaseDevice: mockReleaseDevice,
       ...(options.probeFinalize === true ? { probeFinalize: mockProbeFinalize } : {}),
-      deviceGroup: mockDeviceGroup,
-      isAttachDeferred: mockIsAttachDeferred,
-      defDomainType: mockDefDomainType,
+      // the driver's own knobs, not found again through dev->iommu->iommu_dev (which the probe
+      // running them is publishing, and a removal may be freeing: F3)
+      deviceGroup: mockDeviceGroup.bind(null, this),
+      isAttachDeferred: mockIsAttachDeferred.bind(null, this),
+      defDomainType: mockDefDomainType.bind(null, this),
       domainAllocPagingFlags: mockDomainAllocPagingFlags,
       ...((options.identityDomain ?? 'static') === 'alloc' ? { domainAllocIdentity: mockDomainAllocIdentity } : {}),
       getResvRegions: mockGetResvRegions,
@@ -169,11 +173,6 @@ function mockInjectedNull(drv: MockDriver, dev: Device): boolean {
   return (drv.options.faults ?? []).some((r) => r.callback === 'device_group' && r.returnNull === true && (r.dev === undefined || r.dev === dev.name));
 }
 
-/** the driver state behind a device the core hands a callback (dev->iommu->iommu_dev, which the core just read) */
-function mockDriverOf(dev: Device): MockDriver {
-  return (deref(deref(dev.iommu, 'dev->iommu').iommuDev, 'dev->iommu->iommu_dev') as MockIommu).drv;
-}
-
 /** the same in a callback another thread's probe may race (dev->iommu read with READ_ONCE) */
 function* mockDriverOfRacy(dev: Device): Gen<MockDriver> {
   const r = yield* readOnceDeref(dev, 'iommu', 'iommuDev');
@@ -188,9 +187,8 @@ function mockCapable(_dev: Device, cap: number): boolean {
   return cap === IOMMU_CAP_CACHE_COHERENCY;
 }
 
-/** the instance named by dev's fwspec (driver_find_device_by_fwnode): one this driver probed and registered */
-function mockInstanceFor(dev: Device): MockIommu | null {
-  const fwspec = devIommuFwspecGet(dev);
+/** the instance named by a fwspec (driver_find_device_by_fwnode): one this driver probed and registered */
+function mockInstanceFor(fwspec: IommuFwspec | null): MockIommu | null {
   if (fwspec === null) return null;
   const node = fwspec.iommuFwnode;
   const iommu = node?.drvdata;
@@ -199,14 +197,20 @@ function mockInstanceFor(dev: Device): MockIommu | null {
 
 /** mock_probe_device() */
 function* mockProbeDevice(dev: Device): Gen<ErrPtr<IommuDevice>> {
-  const iommu = mockInstanceFor(dev);
+  // dev_iommu_fwspec_get() once, like arm_smmu_probe_device()
+  const fwspec = yield* devIommuFwspecGet(dev);
+  const iommu = mockInstanceFor(fwspec);
   if (iommu === null) return -ENODEV;
   const err = yield* mockFails(iommu.drv, 'probe_device', dev, null);
   if (err !== 0) return err;
-  const fwspec = devIommuFwspecGet(dev)!;
-  const mdev = yield* kzalloc(() => new MockDev(dev, iommu, fwspec.ids.length > 0 ? [...fwspec.ids] : [0]));
+  const mdev = yield* kzalloc(() => new MockDev(dev, iommu, fwspec!.ids.length > 0 ? [...fwspec!.ids] : [0]));
   if (mdev === null) return -ENOMEM;
-  for (const sid of mdev.sids) iommu.sidUsers.set(sid, (iommu.sidUsers.get(sid) ?? 0) + 1);
+  // the stream IDs' users: one step, as arm_smmu_insert_master() under streams_mutex (a removal's
+  // release_device updates them under the group mutex, not the probe lock)
+  yield* atomicUpdate(iommu, 'sidUsers', (users) => {
+    for (const sid of mdev.sids) users.set(sid, (users.get(sid) ?? 0) + 1);
+    return users;
+  });
   yield* devIommuPrivSet(dev, mdev);
   return iommu;
 }
@@ -243,16 +247,24 @@ function* mockSetRidDomain(mdev: MockDev, d: MockDomain | null): Gen {
 
 /** mock_release_device(): stop using every domain, then free the per-device state */
 function* mockReleaseDevice(dev: Device): Gen {
-  const mdev = (yield* devIommuPrivGet<MockDev>(dev));
+  // dev_iommu_priv_get(): READ_ONCEs; dev->iommu is read once here (a registration's probe in
+  // another thread publishes it under the probe lock, which a removal does not hold, F3)
+  const r = yield* readOnceDeref(dev, 'iommu', 'priv');
+  const param = deref(r.ptr, 'dev->iommu');
+  const mdev = r.value as MockDev;
   const drv = mdev.iommu.drv;
   // a requester ID another probed device shares (a DMA alias) stays as it is: release_device()
-  // "detaches the domain but does not change a shared RID" (seed 003)
-  const users = mdev.iommu.sidUsers;
-  const own = mdev.sids.filter((sid) => (users.get(sid) ?? 0) <= 1);
-  for (const sid of mdev.sids) users.set(sid, (users.get(sid) ?? 1) - 1);
+  // "detaches the domain but does not change a shared RID" (seed 003). One step, as
+  // arm_smmu_remove_master() under streams_mutex.
+  let own: number[] = [];
+  yield* atomicUpdate(mdev.iommu, 'sidUsers', (users) => {
+    own = mdev.sids.filter((sid) => (users.get(sid) ?? 0) <= 1);
+    for (const sid of mdev.sids) users.set(sid, (users.get(sid) ?? 1) - 1);
+    return users;
+  });
   // without a release_domain the driver parks the RID itself (identity keeps RMRR alive)
   if (drv.ops.releaseDomain === null) {
-    const t = dev.iommu!.requireDirect ? HW_BYPASS : HW_ABORT;
+    const t = param.requireDirect ? HW_BYPASS : HW_ABORT;
     for (const sid of own) yield* hwWrite(mdev.iommu.hw.entry(sid), 'rid', t, 'ste_write');
     yield* mockDisableAts(dev);
   }
@@ -263,14 +275,13 @@ function* mockReleaseDevice(dev: Device): Gen {
     yield* mockMoveUser(drv, d, null, mdev);
     mdev.pasids.delete(pasid);
   }
-  if (releaseRacesAttach()) yield* writeOnce(dev.iommu!, 'priv', null);
-  else dev.iommu!.priv = null;
+  // WRITE_ONCE in every release order: the probe's dev_iommu_priv_set() is under the probe lock
+  yield* writeOnce(param, 'priv', null);
   yield* kfree(mdev);
 }
 
 /** mock device_group: PCI rules, one group per device, or one per instance */
-function* mockDeviceGroup(dev: Device): Gen<ErrPtr<IommuGroup> | null> {
-  const drv = mockDriverOf(dev);
+function* mockDeviceGroup(drv: MockDriver, dev: Device): Gen<ErrPtr<IommuGroup> | null> {
   if (mockInjectedNull(drv, dev)) return null;
   const err = yield* mockFails(drv, 'device_group', dev, null);
   if (err !== 0) return err;
@@ -281,13 +292,13 @@ function* mockDeviceGroup(dev: Device): Gen<ErrPtr<IommuGroup> | null> {
 }
 
 /** mock is_attach_deferred() */
-function mockIsAttachDeferred(dev: Device): boolean {
-  return (mockDriverOf(dev).options.deferredAttach ?? []).includes(dev.name);
+function mockIsAttachDeferred(drv: MockDriver, dev: Device): boolean {
+  return (drv.options.deferredAttach ?? []).includes(dev.name);
 }
 
 /** mock def_domain_type() */
-function mockDefDomainType(dev: Device): number {
-  const t = mockDriverOf(dev).options.defDomainType?.[dev.name];
+function mockDefDomainType(drv: MockDriver, dev: Device): number {
+  const t = drv.options.defDomainType?.[dev.name];
   return t === 'identity' ? IOMMU_DOMAIN_IDENTITY : t === 'dma' ? IOMMU_DOMAIN_DMA : 0;
 }
 

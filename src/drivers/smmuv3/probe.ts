@@ -4,6 +4,7 @@
 // parked the device on the release domain, frees its CD table and the master.
 import type { Device, FwNode } from '../../base/device.js';
 import { devIommuFwspecGet, devIommuPrivGet, devIommuPrivSet } from '../../core/dev-iommu.js';
+import type { IommuFwspec } from '../../core/fwspec.js';
 import { genericDeviceGroup, pciDeviceGroup } from '../../core/device-group.js';
 import type { IommuGroup } from '../../core/group.js';
 import type { IommuDevice } from '../../core/iommu-device.js';
@@ -40,17 +41,18 @@ export function armSmmuProbeUnit(drv: ArmSmmuDriver, hw: Smmuv3, node: FwNode): 
 }
 
 /** the SMMU dev's fwspec names (arm_smmu_get_by_fwnode): one this driver probed */
-function armSmmuGetByFwnode(dev: Device): ArmSmmuDevice | null {
-  const node = devIommuFwspecGet(dev)?.iommuFwnode ?? null;
+function armSmmuGetByFwnode(fwspec: IommuFwspec): ArmSmmuDevice | null {
+  const node = fwspec.iommuFwnode;
   const smmu = node?.drvdata;
   return smmu instanceof ArmSmmuDevice && smmu.fwnode === node ? smmu : null;
 }
 
 /** arm_smmu_probe_device() */
 export function* armSmmuProbeDevice(dev: Device): Gen<ErrPtr<IommuDevice>> {
-  const fwspec = devIommuFwspecGet(dev);
+  // dev_iommu_fwspec_get(): READ_ONCEs (a removal frees dev->iommu without the probe lock, F3)
+  const fwspec = yield* devIommuFwspecGet(dev);
   if (fwspec === null) return -ENODEV;
-  const smmu = armSmmuGetByFwnode(dev);
+  const smmu = armSmmuGetByFwnode(fwspec);
   if (smmu === null) return -ENODEV;
   const streams = fwspec.ids.length > 0 ? [...fwspec.ids] : [0];
   // arm_smmu_insert_master(): every stream inside the stream table (arm_smmu_sid_in_range)

@@ -17,8 +17,9 @@ import { IntelIommu } from './iommu.js';
 import { intelPasidSetupSmContext, intelPasidTeardownSmContext } from './pasid.js';
 
 /** device_lookup_iommu(): the unit whose scope holds the device (its fwspec), one this driver probed */
-function deviceLookupIommu(dev: Device): { iommu: IntelIommu; sid: number } | null {
-  const fwspec = devIommuFwspecGet(dev);
+function* deviceLookupIommu(dev: Device): Gen<{ iommu: IntelIommu; sid: number } | null> {
+  // dev_iommu_fwspec_get(): READ_ONCEs (a removal frees dev->iommu without the probe lock, F3)
+  const fwspec = yield* devIommuFwspecGet(dev);
   const node = fwspec?.iommuFwnode;
   const iommu = node?.drvdata;
   if (!(iommu instanceof IntelIommu) || iommu.fwnode !== node) return null;
@@ -33,7 +34,7 @@ export function intelIommuCapable(dev: Device, cap: number): boolean {
 
 /** intel_iommu_probe_device() */
 export function* intelIommuProbeDevice(dev: Device): Gen<ErrPtr<IommuDevice>> {
-  const found = deviceLookupIommu(dev);
+  const found = yield* deviceLookupIommu(dev);
   if (found === null) return -ENODEV;
   const { iommu, sid } = found;
   const tables = iommu.sidTables.get(sid);

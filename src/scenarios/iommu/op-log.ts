@@ -35,21 +35,30 @@ export function opEnds(span: Span | null): void {
   if (span !== null) span.end = current.steps - 1;
 }
 
+export interface InFlight {
+  readonly mine: Op | null;
+  readonly others: Op[];
+  readonly before: Op[];
+}
+
 /**
  * The operations running at `step` (begun, not returned; the harness's own event waits and
  * signals left out): `mine`, the one of `thread` (null if none), and `others`, those of the
- * other scenario threads.
+ * other scenario threads; `before`, those of the other threads that ran during `mine` and had
+ * returned by `step`.
  */
-export function opsInFlight(exec: Execution, thread: string | null, step: number): { mine: Op | null; others: Op[] } {
+export function opsInFlight(exec: Execution, thread: string | null, step: number): InFlight {
   const log = logs.get(exec);
   const others: Op[] = [];
-  let mine: Op | null = null;
-  if (log === undefined) return { mine, others };
-  for (const s of log) {
-    if (s.thread === 'prologue' || s.thread === 'teardown' || s.op.op === 'wait' || s.op.op === 'signal') continue;
-    if (!(s.begin <= step && (s.end < 0 || s.end >= step))) continue;
-    if (s.thread === thread) mine = s.op;
-    else others.push(s.op);
+  const before: Op[] = [];
+  let mine: Span | null = null;
+  if (log === undefined) return { mine: null, others, before };
+  const spans = log.filter((s) => !(s.thread === 'prologue' || s.thread === 'teardown' || s.op.op === 'wait' || s.op.op === 'signal'));
+  for (const s of spans) if (s.thread === thread && s.begin <= step && (s.end < 0 || s.end >= step)) mine = s;
+  for (const s of spans) {
+    if (s.thread === thread || s.begin > step) continue;
+    if (s.end < 0 || s.end >= step) others.push(s.op);
+    else if (mine !== null && s.end >= mine.begin) before.push(s.op);
   }
-  return { mine, others };
+  return { mine: mine?.op ?? null, others, before };
 }
