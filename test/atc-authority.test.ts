@@ -34,8 +34,7 @@ function scenario(driver: 'smmuv3' | 'vtd', threads: IommuScenarioSpec['threads'
       { op: 'pasidAttach', dev: 'ep0', domain: 'A', pasid: 3, handle: 'p3' },
       { op: 'dma', dev: 'ep0', iova: IOVA, pasid: 3 },
     );
-  }
-  else prologue.push({ op: 'attach', dev: 'ep0', domain: 'A', api: 'handle', handle: 'h0' }, { op: 'dma', dev: 'ep0', iova: IOVA });
+  } else prologue.push({ op: 'attach', dev: 'ep0', domain: 'A', api: 'handle', handle: 'h0' }, { op: 'dma', dev: 'ep0', iova: IOVA });
   return {
     name: `atc-authority-${driver}`,
     summary: '',
