@@ -5,6 +5,7 @@
 // is checked against plain DFS on the same programs.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { heavyRun } from './support/heavy.js';
 import { STE_BYPASS, type Ste, steS2 } from '../src/hw/smmuv3/ste.js';
 import { steInMemory } from '../src/hw/smmuv3/tables.js';
 import { exploreHw, finalsBoth } from './support/hw.js';
@@ -69,13 +70,14 @@ describe('VT-d PASID entry replace racing a DMA (H7)', () => {
 });
 
 describe('DPOR finds every outcome DFS finds on hardware programs', () => {
+  // npm test: the smallest (unmap with TLBI, the DMA racing the fence); the other two DFS searches
+  // took 13 CPU s of the suite: npm run test:heavy. (The ATC_INV-before-TLBI unmap, whose outcomes
+  // DPOR gives above, is left out of both: DFS over it took 27 s.)
   for (const [name, p] of [
-    ['STE update of a live-safe field (EATS) racing a configuration fill', steProgram((r) => eatsOn(r), true)],
-    ['unmap with TLBI', unmapProgram([[tlbiPage]])],
-    // (the ATC_INV-before-TLBI unmap, whose outcomes DPOR gives above, is left out here: DFS
-    // over it took 27 s of the suite)
-    ['VT-d in-place PASID replace, caches warm', pasidProgram(true, true)],
-  ] as const) {
+    ...(heavyRun ? [['STE update of a live-safe field (EATS) racing a configuration fill', steProgram((r) => eatsOn(r), true)] as const] : []),
+    ['unmap with TLBI', unmapProgram([[tlbiPage]])] as const,
+    ...(heavyRun ? [['VT-d in-place PASID replace, caches warm', pasidProgram(true, true)] as const] : []),
+  ]) {
     it(name, () => {
       const b = finalsBoth(p as never);
       assert.deepEqual(b.dpor, b.dfs);

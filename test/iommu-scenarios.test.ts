@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { checkScenario } from '../src/check/check.js';
 import { patchRegistry } from '../src/core/patches.js';
-import { builtinScenarios, findScenario } from '../src/scenarios/registry.js';
+import { findScenario } from '../src/scenarios/registry.js';
 import { sweepNth } from '../src/explorer/faults.js';
 import { DfsStrategy } from '../src/explorer/dfs.js';
 
@@ -28,14 +28,8 @@ describe('built-in IOMMU scenarios', () => {
     assert.equal(checkScenario(s).matches, true);
   });
 
-  it('every IOMMU scenario in the registry is as expected (findings included)', () => {
-    for (const s of builtinScenarios.filter((x) => x.name.startsWith('iommu-') && !builtins.includes(x.name))) {
-      // covered elsewhere (reset-vs-detach, the sweep) or by `iommulab check` in test/cli-check.test.ts (release-order)
-      if (['iommu-reset-vs-detach', 'iommu-lifecycle-fail-nth', 'iommu-release-order'].includes(s.name)) continue;
-      if (s.name === 'iommu-smmuv3-unmap-vs-reset') continue; // a thousand executions: cli-check runs it
-      assert.equal(checkScenario(s).matches, true, s.name);
-    }
-  });
+  // (every IOMMU scenario in the registry as expected, findings included: the full check of
+  // test/cli-check.test.ts, which ran them a second time here until 2026-12-05)
 
   it('the patch registry names each toggle once, with a source', () => {
     const names = patchRegistry.map((p) => p.name);

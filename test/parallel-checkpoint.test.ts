@@ -30,7 +30,7 @@ const dir = scratchDir();
 after(() => rmSync(dir, { recursive: true, force: true }));
 const long = (executions: number) => ['lost-update', '--strategy', 'random', '--executions', String(executions), '--seed', '3', '--json'];
 /** random runs, four times longer each, until one is long enough to be caught on a fast machine */
-const randomRuns = [40_000, 160_000, 640_000, 2_560_000].map(long);
+const randomRuns = [10_000, 40_000, 160_000, 640_000, 2_560_000].map(long);
 /** dpor (the default strategy) on an IOMMU scenario: about a hundred executions, then more with failures as choices */
 const dporRuns = [
   ['iommu-reset-vs-detach', '--json'],

@@ -30,15 +30,16 @@ describe('shards merged are the unsharded check', () => {
   const whole = new Map<string, { json: unknown; code: number | null; text: string }>();
   before(async () => {
     for (const r of runs) {
-      const json = await iommulab(['check', '--json', '--workers', '2', ...r.args]);
-      const text = await iommulab(['check', '--workers', '1', ...r.args]);
-      assert.equal(json.code, text.code);
-      whole.set(r.name, { json: timeless(json.stdout), code: json.code, text: text.stdout });
+      // the text on stdout and the JSON (as --json prints it) in a file, from one run
+      const file = join(dir, `whole-${r.name}.json`);
+      const text = await iommulab(['check', '--workers', '2', ...r.args, '--out', file]);
+      whole.set(r.name, { json: timeless(readFileSync(file, 'utf8')), code: text.code, text: text.stdout });
     }
   });
 
   for (const r of runs) {
-    for (const n of [1, 2, 3]) {
+    // (the two longer runs on 1 and 3 shards: 2 shards of them added 5 CPU s and nothing 3 do not show)
+    for (const n of r.name === 'dfs' || r.name === 'random' ? [1, 3] : [1, 2, 3]) {
       test(`${r.name}: ${n} shard(s)`, async () => {
         const files: string[] = [];
         for (let i = 1; i <= n; i++) {
@@ -63,8 +64,9 @@ describe('shards merged are the unsharded check', () => {
 // The representative set plus a fail_nth sweep, a choice-mode fault search, a seed scenario with two
 // toggle settings and one built-in on each hardware driver (`npm run check` and test/cli-check.test.ts
 // run every built-in through the same command).
+// (the representative set itself is compared above: here two of it, the violation and the variant)
 const sliced = [
-  ...representative, 'unchecked-alloc', 'iommu-lifecycle-fail-nth', 'iommu-reset-pasid-identity@resetPrepareOrder=early,resetDoneOrder=early',
+  'lost-update', 'iommu-release-order@releaseOrder=old', 'unchecked-alloc', 'iommu-lifecycle-fail-nth', 'iommu-reset-pasid-identity@resetPrepareOrder=early,resetDoneOrder=early',
   'iommu-reset-pasid-detach', 'iommu-unmap-no-tlbi', 'iommu-seed002-test-dev-recorded', 'iommu-vtd-failed-replace',
 ];
 

@@ -18,7 +18,8 @@ import { scenarioSource } from '../src/check/search-spec.js';
 import { builtinScenarios } from '../src/scenarios/registry.js';
 import { fixtureSource, programNamed } from './fixtures/programs.js';
 import { essence } from './helpers/compare.js';
-import { dfsAffordable } from './support/dfs-heavy.js';
+import { dfsAffordable, dfsCrossCheckFew } from './support/dfs-heavy.js';
+import { representative } from './support/heavy.js';
 
 const pools = new Map<number, SlicePool>();
 function pool(workers: number): SlicePool {
@@ -100,8 +101,8 @@ describe('parallel exploration does not depend on the number of workers', () => 
     await assertIndependent('counter-3-2-unlocked', { kind: 'random', seed: 7, executions: 3000 }, seq);
   });
 
-  test('every built-in scenario, with its own fault plan', async () => {
-    for (const s of dfsAffordable(builtinScenarios)) {
+  test('the built-in scenarios (npm test: a representative few), with their own fault plans', async () => {
+    for (const s of representative(dfsAffordable(builtinScenarios), dfsCrossCheckFew)) {
       const faults = s.faults ?? noFaults;
       const seq = explore(s.program, new DfsStrategy(), { faults, timeLimitMs: 600_000 });
       for (const w of [1, 2, 3]) {

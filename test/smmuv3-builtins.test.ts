@@ -11,6 +11,7 @@ import { iommuSpecOf } from '../src/scenarios/iommu/build.js';
 import { parseScenarioText } from '../src/scenarios/file/load.js';
 import { iommulab } from './support/cli.js';
 import { overrideDmaTests } from './support/override-dma.js';
+import { driverFew, representative } from './support/heavy.js';
 
 /** heavy ones the CLI check covers (`iommulab check --driver smmuv3`): thousands of executions */
 const heavy = new Set(['iommu-reset-vs-detach', 'iommu-reset-method-live']);
@@ -20,7 +21,7 @@ const core = builtinScenarios.filter((s) => s.name.startsWith('iommu-') && iommu
 describe('core built-ins on arm-smmu-v3', () => {
   overrideDmaTests('smmuv3');
 
-  for (const s of core.filter((x) => !heavy.has(x.name))) {
+  for (const s of representative(core.filter((x) => !heavy.has(x.name)), driverFew)) {
     it(`${s.name}@smmuv3 meets its expectation`, () => {
       const v = scenarioWithDriver(s, 'smmuv3');
       assert.equal(v.name, `${s.name}@smmuv3`);

@@ -27,6 +27,7 @@ import { decodeSchedule } from '../src/explorer/schedule.js';
 import { recordYieldSites } from '../src/explorer/yield-sites.js';
 import { iommulab, stackTrace } from './support/cli.js';
 import { examplePrograms } from './support/examples.js';
+import { heavyRun } from './support/heavy.js';
 import {
   asOracle,
   Completion,
@@ -337,6 +338,9 @@ describe('yield-rule checker: the model keeps the rule', () => {
       loadScenarioFile(f).scenarios.map((s): [string, Program<unknown>, FaultPlan | undefined] => [`${basename(f)}:${s.name}`, s.program, s.faults])),
   ];
 
+  // (the heavy run, npm run test:heavy, searches each program twice as long: as npm test did until 2026-12-05)
+  const scale = heavyRun ? 2 : 1;
+
   it('every built-in scenario, example program and example scenario file: no report', () => {
     const log = new YieldLog();
     for (const [, program, faults] of programs) {
@@ -347,13 +351,13 @@ describe('yield-rule checker: the model keeps the rule', () => {
           if (r.maxAllocations < nth) break;
         }
       } else {
-        explore(program, new PctStrategy(1, 40, 3), { faults: faults ?? { mode: 'none' }, yieldLog: log });
+        explore(program, new PctStrategy(1, 20 * scale, 3), { faults: faults ?? { mode: 'none' }, yieldLog: log });
         // and error paths under concurrency: any allocation may fail
-        explore(program, new PctStrategy(2, 12, 3), { faults: { mode: 'choice', maxFailures: 1 }, yieldLog: log });
+        explore(program, new PctStrategy(2, 6 * scale, 3), { faults: { mode: 'choice', maxFailures: 1 }, yieldLog: log });
       }
     }
     assert.deepEqual(log.list().map(yieldRaceSplat), []);
-    assert.ok(log.executions > 1000, `${log.executions} executions`);
+    assert.ok(log.executions > 500 * scale, `${log.executions} executions`);
   });
 
   it('every built-in in each toggle setting it declares (its variants): no report', () => {
@@ -364,7 +368,7 @@ describe('yield-rule checker: the model keeps the rule', () => {
     for (const v of variants) {
       const faults = v.faults ?? { mode: 'none' };
       if (faults.mode === 'nth') explore(v.program, new PctStrategy(1, 2, 3), { faults: { mode: 'nth', nth: 1 }, yieldLog: log });
-      else explore(v.program, new PctStrategy(1, 30, 3), { faults, yieldLog: log });
+      else explore(v.program, new PctStrategy(1, 15 * scale, 3), { faults, yieldLog: log });
     }
     assert.deepEqual(log.list().map(yieldRaceSplat), []);
   });

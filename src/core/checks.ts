@@ -26,6 +26,9 @@ import { HwEndpoint } from '../hw/endpoint.js';
 import { IoPageTable, ioPgtableTag } from '../hw/io-pgtable.js';
 import { IoPgtable } from '../hw/pgtable/pgtable.js';
 import { StreamTable } from '../hw/stream-table.js';
+import { silentFence } from '../hw/check/ats.js';
+import { SmmuCmdq } from '../hw/smmuv3/cmdq.js';
+import { VtdQi } from '../hw/vtd/qi.js';
 import { describeTranslation, sameTranslation, type WalkTable } from '../hw/translation.js';
 import { isPciDev, pciAtsSupported } from '../pci/pci.js';
 import { type Access, access, type Checker, type CheckSite, type DriverCall, type KObject, lockFree, lockHeldByMe, Mutex, type Op, OpKind } from '../sync/index.js';
@@ -167,6 +170,7 @@ export function iommuChecker(devices: readonly Device[], truth: HwTruth): Checke
           return null;
         case OpKind.HwWrite:
           if (obj instanceof HwEndpoint) return endpointWritten(sys, obj, op);
+          if (obj instanceof SmmuCmdq || obj instanceof VtdQi) return fenceLogged(obj);
           if (obj instanceof IoPageTable) return op.field === 'unflushed' ? unmapFlushed(sys, obj) : null;
           if (obj !== null) {
             const devs = sys.devicesOfEntry(obj as KObject, op.field);
@@ -195,6 +199,7 @@ export function iommuContractChecker(devices: readonly Device[], truth: HwTruth)
       if (op.kind !== OpKind.HwWrite) return null;
       if (op.obj instanceof IoPageTable) return op.field === 'unflushed' ? unmapFlushed(sys, op.obj) : null;
       if (op.obj instanceof HwEndpoint && isAtsInvalidation(op)) return endpointWritten(sys, op.obj, op);
+      if (op.obj instanceof SmmuCmdq || op.obj instanceof VtdQi) return fenceLogged(op.obj);
       return null;
     },
   };
@@ -290,6 +295,20 @@ function unmapFlushed(sys: System, pt: IoPageTable): CheckSite {
   };
 }
 
+/**
+ * H16: a queue step on the whole queue (insertion, or a fence's completion entering the log): when
+ * the last record is a fence that completed cleanly after a command or descriptor got no answer,
+ * the timeout was swallowed (silentFence()). Reads the queue, which the step's op writes.
+ */
+function fenceLogged(q: SmmuCmdq | VtdQi): CheckSite {
+  return {
+    reads: [],
+    kind: 'invalidation-timeout',
+    fatal: false,
+    run: () => silentFence(q.unitName, q),
+  };
+}
+
 /** an ATS invalidation reaching a function: the mock's verb, or a write of the function's ATC by the IOMMU */
 function isAtsInvalidation(op: Op): boolean {
   return op.verb === 'atc_inv' || (op.field === 'atc' && op.verb !== 'atc_fill');
@@ -333,6 +352,8 @@ function endpointWritten(sys: System, ep: HwEndpoint, op: Op): CheckSite | null 
     return {
       reads: [access(ep, 'inReset')],
       kind: 'invalidation-timeout',
+      // not fatal (docs/ORACLES.md): the driver's fence then fails, and what it does next is explored
+      fatal: false,
       run: () =>
         ep.inReset
           ? `H16: an ATS invalidation sent to ${dev.label} timed out: the function is in reset` +

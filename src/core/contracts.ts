@@ -16,8 +16,11 @@
 // reads the callback's arguments and data the caller's locks protect reads nothing more.
 import type { Device } from '../base/device.js';
 import { describeTranslation, HW_ABORT, type HwTranslation, sameTranslation } from '../hw/translation.js';
-import { describeStale, staleReads, staleTranslations } from '../hw/check/stale.js';
+import { configView, describeStale, staleReads, staleTranslations } from '../hw/check/stale.js';
 import { atcOutsideAuthority, describeAtcOutside } from '../hw/check/authority.js';
+import { frameReferences } from '../hw/check/tables.js';
+import { smmuAtsProblem, vtdAtsProblem } from '../hw/check/ats.js';
+import type { PhysMemory } from '../hw/memory/phys-memory.js';
 import type { HwIommu } from '../hw/unit.js';
 import { smmuTagProblems, staleTagOwners, vtdTagProblems } from '../hw/check/tags.js';
 import { Smmuv3 } from '../hw/smmuv3/smmu.js';
@@ -44,7 +47,7 @@ export function* driverAttachDev(domain: IommuDomain, dev: Device, old: IommuDom
 export function* driverSetDevPasid(domain: IommuDomain, dev: Device, pasid: number, old: IommuDomain | null): Gen<number> {
   yield* driverContract('set_dev_pasid', { domain, dev, pasid, old });
   const ret = yield* domain.ops!.setDevPasid!(domain, dev, pasid, old);
-  if (ret === 0) yield* driverContractSettled('tags_installed', { dev, after: 'set_dev_pasid' });
+  if (ret === 0) yield* driverContractSettled('tags_installed', { dev, after: 'set_dev_pasid', pasid });
   if (ret === 0) yield* driverContractSettled('atc_authority', { dev, domain, pasid });
   return ret;
 }
@@ -210,10 +213,15 @@ const contracts: Readonly<Record<string, Contract>> = {
   // synced the entry carrying the domain's tag (ASID/VMID, DID): no tag walks two different
   // tables (system-wide for SMMUv3 ASIDs, per unit for VMIDs and DIDs), the reserved tags are
   // where they may be, and the TLB holds nothing a previous owner of a tag installed now left.
-  // Reads every entry and each unit's TLB. Units with tags of their own only (SMMUv3, VT-d).
+  // H7: the driver invalidated the configuration it wrote and waited for the fence before it
+  // reported the attach done, so what a DMA of dev's RID (and of the PASID set) would use from
+  // the configuration caches is what memory holds (configView()). H9/H10: with ATS enabled on
+  // dev, its STE has EATS=TRANS and translates / its context entry allows device-TLB requests.
+  // Reads every entry, each unit's TLB and configuration caches, dev's ATS enable.
+  // Units with tags of their own only (SMMUv3, VT-d).
   tags_installed: {
     kind: 'invariant',
-    reads: (sys) => tagReads(sys),
+    reads: (sys, a) => tagReads(sys, a.dev as Device),
     check(sys, a) {
       const hw = hwUnits(sys);
       if (hw.length === 0) return null;
@@ -221,6 +229,7 @@ const contracts: Readonly<Record<string, Contract>> = {
         ...smmuTagProblems(hw.filter((u): u is Smmuv3 => u instanceof Smmuv3)),
         ...vtdTagProblems(hw.filter((u): u is VtdUnit => u instanceof VtdUnit)),
         ...hw.flatMap((u) => staleTagOwners(u)),
+        ...attachedConfigProblems(sys, a.dev as Device, a.pasid as number | undefined),
       ];
       return out.length === 0 ? null : `${out.join('; ')} (after ${a.after as string}(${(a.dev as Device).label}) returned 0)`;
     },
@@ -274,6 +283,26 @@ const contracts: Readonly<Record<string, Contract>> = {
       return `H1: ${call} returned 0 but ${site.problems.join('; ')}`;
     },
   },
+  // H4 (hardware.md §6): a page of an IO page table goes back to the allocator (hw/pgtable's
+  // freeTablePages(), where the drivers free table pages after their walk-covering invalidation):
+  // no unit on that memory may still reach it, from an installed entry through the tables, from
+  // a walk-cache entry or from a cached configuration (frameReferences(), hw/check/tables.ts). A
+  // walk cache still holding it is the missing or late invalidation H4 is about; the next walk
+  // through it reads whatever the page's next owner writes. Reads every entry, the table pages
+  // reachable from them and each unit's caches; reported as `invariant`, not fatal, as H5/H6.
+  table_free: {
+    kind: 'invariant',
+    reads: (sys, a) => tableFreeReads(sys, a.mem as PhysMemory),
+    check(sys, a) {
+      const units = hwUnits(sys).filter((u) => u.mem === a.mem);
+      const out: string[] = [];
+      for (const pfn of a.pfns as readonly number[]) {
+        const refs = frameReferences(units, pfn);
+        if (refs.length > 0) out.push(`page-table frame 0x${pfn.toString(16)} freed while ${refs.join('; ')} still point${refs.length === 1 ? 's' : ''} at it`);
+      }
+      return out.length === 0 ? null : `H4: ${out.join('; ')}`;
+    },
+  },
   // release_device(dev): group->mutex held by the caller (iommu_deinit_device()); with a
   // release_domain the core attached it first (unless the attach was deferred and never made),
   // so the driver finds the RID on it
@@ -325,12 +354,62 @@ function hwUnits(sys: ContractSystem): HwIommu[] {
   return sys.truth.units().filter((u): u is HwIommu => 'transact' in u);
 }
 
-/** what the tag checks read: every device's entries (and what they lead to), every unit's TLB */
-function tagReads(sys: ContractSystem): readonly Access[] {
+/**
+ * what the checks after an attach read: every device's entries (and what they lead to), every
+ * unit's TLB and configuration caches, the attached device's ATS enable
+ */
+function tagReads(sys: ContractSystem, dev: Device): readonly Access[] {
   const hw = hwUnits(sys);
   if (hw.length === 0) return [];
   const reads: Access[] = [...sys.allEntries];
-  for (const u of hw) if (u instanceof Smmuv3 || u instanceof VtdUnit) reads.push(access(u.tlb));
+  for (const u of hw) {
+    if (u instanceof Smmuv3) reads.push(access(u.tlb), access(u.cfg));
+    else if (u instanceof VtdUnit) reads.push(access(u.tlb), access(u.ctxCache), access(u.pasidCache));
+  }
+  reads.push(access(dev.ep, 'atsEnabled'));
+  return reads;
+}
+
+/**
+ * H7 and H9/H10 for a device an attach_dev (pasid undefined) or set_dev_pasid just returned 0 on:
+ * its RID's (and that PASID's) configuration as a DMA would use it equals memory; with ATS
+ * enabled, its entry lets translated traffic in.
+ */
+function attachedConfigProblems(sys: ContractSystem, dev: Device, pasid: number | undefined): string[] {
+  const path = sys.truth.dmaPath?.(dev) ?? null;
+  if (path === null || !(path.unit instanceof Smmuv3 || path.unit instanceof VtdUnit)) return [];
+  const unit = path.unit;
+  const out: string[] = [];
+  for (const p of pasid === undefined ? [null] : [pasid]) {
+    const v = configView(unit, path.sid, p);
+    if (!v.stale) continue;
+    const where = `${unit.name} sid 0x${path.sid.toString(16)}${p === null ? ' RID' : ` PASID ${p}`}`;
+    out.push(`H7: ${where}: a DMA would use ${describeTranslation(v.effective)} from the configuration cache, memory holds ${describeTranslation(v.installed)}`);
+  }
+  const ats = unit instanceof Smmuv3 ? smmuAtsProblem(unit, path.sid, dev.ep) : vtdAtsProblem(unit, path.sid, dev.ep);
+  if (ats !== null) out.push(ats);
+  return out;
+}
+
+/**
+ * What H4 at a table free reads: every device's entries, the table pages reachable from what is
+ * installed (their pointers), and each unit's TLB (walk caches) and configuration caches, of the
+ * units on `mem`. Empty when no unit with caches is on it (the mock's tables).
+ */
+function tableFreeReads(sys: ContractSystem, mem: PhysMemory): readonly Access[] {
+  const units = hwUnits(sys).filter((u) => u.mem === mem);
+  if (units.length === 0) return [];
+  const reads: Access[] = [...sys.allEntries];
+  const pages = new Set<number>();
+  for (const u of units) {
+    if (u instanceof Smmuv3) reads.push(access(u.tlb), access(u.cfg));
+    else if (u instanceof VtdUnit) reads.push(access(u.tlb), access(u.ctxCache), access(u.pasidCache));
+    for (const r of u.reachableTableFrames()) {
+      if (pages.has(r.pfn)) continue;
+      pages.add(r.pfn);
+      reads.push(access(mem.page(r.pfn)));
+    }
+  }
   return reads;
 }
 

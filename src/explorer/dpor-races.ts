@@ -157,6 +157,8 @@ export function analyzeRaces(rel: Relation, rec: RunRecord, insert: InsertWakeup
       for (const r of reads) {
         visit(byOid.get(r.obj.oid), false);
         if (r.obj.container != null) visit(byOid.get(r.obj.container.oid), false);
+        // a declared write meets the steps that only declare a read there too
+        if (r.write === true) visit(byRead.get(r.obj.oid), false);
       }
     }
     if (e.op.kind === OpKind.Spawn) visit(spawns, false);
@@ -192,6 +194,8 @@ export function analyzeRaces(rel: Relation, rec: RunRecord, insert: InsertWakeup
       for (const r of reads) {
         add(listFor(byRead, r.obj.oid), j);
         if (r.obj.container != null) add(listFor(byReadContainer, r.obj.container.oid), j);
+        // a declared write is met by later readers of the object as an op on it would be
+        if (r.write === true && r.obj.oid !== obj?.oid) add(listFor(byOid, r.obj.oid), j);
       }
     }
     if (e.op.kind === OpKind.Spawn) add(spawns, j);

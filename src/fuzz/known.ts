@@ -149,6 +149,11 @@ export const builtinKnown: readonly KnownSignature[] = [
     note: 'F25: a reset removes the group\'s PASIDs from a function without PASID support',
     replay: { scenario: 'reset-no-pasid-function', file: 'test/fixtures/reset-no-pasid-function.yaml', schedule: '-' },
   },
+  {
+    signature: 'invariant in driver_attach_dev via reset_method_store: invariant violated: H9: ep:ep0 has ATS enabled but its STE (sid N) has EATS=abt (after attach_dev(dev:ep0) returned N)',
+    note: 'F26 (arm-smmu-v3): pci_restore_ats_state() re-enables ATS behind an STE that no longer allows it',
+    replay: { scenario: 'iommu-reset-method-vs-reset@smmuv3', schedule: '1x106.2x7.1x2' },
+  },
 ];
 
 export class KnownSet {

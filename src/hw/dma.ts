@@ -110,14 +110,15 @@ function* dmaThroughHw(unit: HwIommu, ep: HwEndpoint, sid: number, pasid: number
     return verdict.reads;
   });
   const problem = (verdict as AuthorityVerdict | null)?.problem ?? null;
-  // H4: the walk read a frame that is no page table any more (a walk cache kept a freed table)
-  const freed = walkedFreedTable(unit.mem, r);
+  // H4: the walk read a frame that is no page table any more (a walk cache kept a freed table);
+  // oracle code: its owner is the walked page's, which the step declared
+  const freed = asOracle(() => walkedFreedTable(unit.mem, r));
   if (freed !== null) dmaIsolationViolation(`${ep.label} DMA to IOVA 0x${iova.toString(16)}: ${freed}`);
   switch (r.kind) {
     case 'ok':
       if (r.path.via === 'bypass') return { kind: 'bypass', pa: r.pa };
       if (problem !== null) dmaIsolationViolation(problem);
-      else isolation(unit, ep, iova, r.pa, r.path.via);
+      else asOracle(() => isolation(unit, ep, iova, r.pa, r.path.via));
       return { kind: 'ok', pa: r.pa };
     case 'fault':
       return { kind: 'fault', reason: r.reason };

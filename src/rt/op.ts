@@ -57,10 +57,15 @@ export interface Shared {
   readonly container?: Shared | null;
 }
 
-/** One location a step reads besides its own op's: an object and field (null: the whole object). */
+/**
+ * One location a step reads besides its own op's: an object and field (null: the whole object).
+ * `write`: the step also writes it (a DMA's cache fill, its fault record): the step then conflicts
+ * with every access to it, reads included, as an op on it that writes would.
+ */
 export interface Access {
   readonly obj: Shared;
   readonly field: string | null;
+  readonly write?: boolean;
 }
 
 export interface Op {
@@ -90,6 +95,7 @@ export function isWrite(kind: OpKind): boolean {
 export function dependent(a: Op, b: Op): boolean {
   if (a.reads !== undefined || b.reads !== undefined) {
     if (readsHit(a.reads, b) || readsHit(b.reads, a)) return true;
+    if (a.reads !== undefined && b.reads !== undefined && declaredClash(a.reads, b.reads)) return true;
   }
   if (a.obj === null || b.obj === null) return false;
   if (a.obj.oid !== b.obj.oid) return freesContainerOf(a, b.obj) || freesContainerOf(b, a.obj);
@@ -101,15 +107,33 @@ function freesContainerOf(a: Op, obj: Shared): boolean {
   return a.kind === OpKind.Free && obj.container?.oid === a.obj!.oid;
 }
 
-/** Does `w` write one of the locations in `reads`? */
+/** Does `w` write one of the locations in `reads` (or touch one the step declares it writes)? */
 function readsHit(reads: readonly Access[] | undefined, w: Op): boolean {
-  if (reads === undefined || w.obj === null || !isWrite(w.kind)) return false;
+  if (reads === undefined || w.obj === null) return false;
+  const writes = isWrite(w.kind);
   const oid = w.obj.oid;
   for (const r of reads) {
+    if (!writes && r.write !== true) continue;
     if (r.obj.oid === oid) {
       if (r.field === null || w.field === null || r.field === w.field) return true;
-    } else if (freesContainerOf(w, r.obj)) {
+    } else if (writes && freesContainerOf(w, r.obj)) {
       return true;
+    }
+  }
+  return false;
+}
+
+/** two declared sets touching one location, one of them writing it */
+function declaredClash(a: readonly Access[], b: readonly Access[]): boolean {
+  return writesIn(a, b) || writesIn(b, a);
+}
+
+/** does a location `w` declares it writes appear in `other`? */
+function writesIn(w: readonly Access[], other: readonly Access[]): boolean {
+  for (const x of w) {
+    if (x.write !== true) continue;
+    for (const y of other) {
+      if (x.obj.oid === y.obj.oid && (x.field === null || y.field === null || x.field === y.field)) return true;
     }
   }
   return false;
@@ -123,7 +147,12 @@ export function plainOp(op: Op): Op {
   const obj = op.obj === null ? null : plainShared(op.obj);
   const plain: { -readonly [K in keyof Op]: Op[K] } = { kind: op.kind, obj, field: op.field };
   if (op.verb !== undefined) plain.verb = op.verb;
-  if (op.reads !== undefined) plain.reads = op.reads.map((r) => ({ obj: plainShared(r.obj), field: r.field }));
+  if (op.reads !== undefined) {
+    plain.reads = op.reads.map((r) => {
+      const a = { obj: plainShared(r.obj), field: r.field };
+      return r.write === true ? { ...a, write: true } : a;
+    });
+  }
   return plain;
 }
 

@@ -252,14 +252,22 @@ export class YieldChecker {
   /** Is this access the op the thread yielded for this step (or part of it)? */
   private covers(op: Op | null, owner: object, field: string, part: Part, write: boolean): boolean {
     if (op === null) return false;
-    // what the step declares it reads besides its op (Op.reads): ordered with every write there
-    if (!write && op.reads !== undefined) {
-      for (const r of op.reads) if (this.membrane.rawOf(r.obj) === owner && (r.field === null || r.field === field)) return true;
+    // what the step declares it reads (and writes) besides its op (Op.reads): ordered with every
+    // write there (and, for a declared write, with every access)
+    if (op.reads !== undefined) {
+      for (const r of op.reads) {
+        if (write && r.write !== true) continue;
+        if (this.membrane.rawOf(r.obj) === owner && this.names(r.field, field, part)) return true;
+      }
     }
     if (op.obj === null) return false;
     if (this.membrane.rawOf(op.obj) !== owner) return false;
     if (write && !isWrite(op.kind)) return false;
-    const f = op.field;
+    return this.names(op.field, field, part);
+  }
+
+  /** Does a descriptor's field `f` name the accessed `field` (and `part`)? */
+  private names(f: string | null, field: string, part: Part): boolean {
     if (f === null || f === field) return true;
     // `name[key]` (or `[key]`: any of the object's containers, the xarray's): one key's entry and
     // adding or removing it; the container's order is not the op's concern

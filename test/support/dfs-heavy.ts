@@ -34,6 +34,17 @@ export const dfsCostly: ReadonlySet<string> = new Set([
 ]);
 
 /**
+ * The few built-ins the DFS cross-checks run in npm test (npm run test:heavy: every one DFS can
+ * search): the smallest that between them show every kind the examples and the IOMMU model
+ * report (assertion, lockdep and deadlock, use-after-free, null-deref, leak, sleep-in-atomic, warn,
+ * invariant, dma-isolation and stale-translation), a pass, and a fail_nth sweep.
+ */
+export const dfsCrossCheckFew: readonly string[] = [
+  'lost-update', 'mutex-counter', 'abba-deadlock', 'reader-free-uaf', 'unchecked-alloc', 'leak-on-error', 'sleep-in-spinlock',
+  'iommu-lifecycle-fail-nth', 'iommu-unmap-no-tlbi', 'iommu-reset-nested', 'iommu-claim-between-phases',
+];
+
+/**
  * the scenarios of `list` a DFS cross-check over every built-in can afford: not the heavy and
  * costly ones above, nor those on a hardware-model driver (arm-smmu-v3, intel-iommu: tens of
  * steps per attach, no end under DFS; onHardwareModel)

@@ -9,11 +9,10 @@ import { IOMMU_HWPT_ALLOC_NEST_PARENT, IOMMU_HWPT_ALLOC_PASID } from '../../core
 import type { IommuDomain } from '../../core/domain.js';
 import { iommuCore } from '../../core/globals.js';
 import type { IommuIotlbGather, MapPagesResult } from '../../core/ops.js';
-import { freePages } from '../../hw/memory/phys-memory.js';
 import { armLpaeS1, armLpaeS2, SZ_1G, SZ_2M, SZ_4K } from '../../hw/pgtable/format.js';
 import { ptGatherInit } from '../../hw/pgtable/gather.js';
 import { ptMap } from '../../hw/pgtable/map.js';
-import { ioPgtableAlloc, ioPgtableFree } from '../../hw/pgtable/pgtable.js';
+import { freeTablePages, ioPgtableAlloc, ioPgtableFree } from '../../hw/pgtable/pgtable.js';
 import { ptUnmap } from '../../hw/pgtable/unmap.js';
 import { ptIovaToPhys } from '../../hw/pgtable/walk.js';
 import { deref, ENOMEM, ENOSPC, EOPNOTSUPP, type Gen, hwStep, kfree, kzalloc, mutexLock, mutexUnlock, spinLock, spinUnlock } from '../../sync/index.js';
@@ -130,7 +129,7 @@ export function* armSmmuDomainFreePaging(domain: IommuDomain): Gen {
 function* flushWalkAndFree(d: ArmSmmuDomain, iova: number, size: number, freelist: readonly number[]): Gen {
   if (freelist.length === 0) return;
   yield* armSmmuTlbInvRangeDomain(d, iova, size, false);
-  for (const pfn of freelist) yield* freePages(d.smmu!.hw.mem, pfn);
+  yield* freeTablePages(d.smmu!.hw.mem, freelist);
 }
 
 /** arm_smmu_map_pages(): io-pgtable-arm's map (-EEXIST with a WARN on an occupied slot) */

@@ -5,9 +5,9 @@
 import type { IommuDomain } from '../../core/domain.js';
 import { iommuCore } from '../../core/globals.js';
 import type { IommuIotlbGather, MapPagesResult } from '../../core/ops.js';
-import { freePages } from '../../hw/memory/phys-memory.js';
 import { ptGatherEmpty, ptGatherInit } from '../../hw/pgtable/gather.js';
 import { ptMap } from '../../hw/pgtable/map.js';
+import { freeTablePages } from '../../hw/pgtable/pgtable.js';
 import { ptUnmap } from '../../hw/pgtable/unmap.js';
 import { ptIovaToPhys } from '../../hw/pgtable/walk.js';
 import { deref, type Gen, hwStep } from '../../sync/index.js';
@@ -38,7 +38,7 @@ export function* intelIommuMapPages(
   // a large leaf replaced empty tables: free them once no walk can hold them
   if (r.freelist.length > 0) {
     yield* cacheTagFlushAll(d);
-    for (const pfn of r.freelist) yield* freePages(pt.mem, pfn);
+    yield* freeTablePages(pt.mem, r.freelist);
   }
   return { ret: r.ret, mapped: r.mapped };
 }
@@ -75,7 +75,7 @@ export function* intelIommuTlbSync(domain: IommuDomain, gather: IommuIotlbGather
   if (gather.start <= gather.end && !skip) yield* cacheTagFlushRange(d, gather.start, gather.end, freelist.length === 0);
   vg.freelist = [];
   const mem = deref(d.pt, 'dmar_domain->pt').mem;
-  for (const pfn of freelist) yield* freePages(mem, pfn);
+  yield* freeTablePages(mem, freelist);
 }
 
 /** intel_iommu_iotlb_sync_map(): cache_tag_flush_range_np() */

@@ -78,6 +78,7 @@ function checkOp(v: unknown, p: string): void {
       const a = obj(r, `${p}.reads[${i}]`);
       checkShared(a.obj, `${p}.reads[${i}].obj`, 0);
       if (a.field !== null) str(a.field, `${p}.reads[${i}].field`);
+      if (a.write !== undefined) bool(a.write, `${p}.reads[${i}].write`);
     });
   }
 }

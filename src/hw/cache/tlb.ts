@@ -15,9 +15,6 @@ export class Tlb extends KObject {
   /** group -> tag -> its entries */
   private readonly groups = new Map<number, Map<number, LeafCache>>();
   readonly gens: Generations;
-  /** fast-path lookups that hit and missed (bench; the stepped path counts nothing: no undeclared writes) */
-  hits = 0;
-  misses = 0;
 
   constructor(
     readonly name: string,

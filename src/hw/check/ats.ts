@@ -4,10 +4,10 @@ import type { HwEndpoint } from '../endpoint.js';
 import type { Smmuv3 } from '../smmuv3/smmu.js';
 import { STE_CFG_ABORT, STE_CFG_BYPASS } from '../smmuv3/ste.js';
 import { steInMemory } from '../smmuv3/tables.js';
-import { describeCmdLog } from '../smmuv3/cmdq.js';
+import { describeCmdLog, SmmuCmdq } from '../smmuv3/cmdq.js';
 import type { LegacyCtx, SmCtx } from '../vtd/entries.js';
 import { ctxInMemory } from '../vtd/tables.js';
-import { describeQiLog } from '../vtd/qi.js';
+import { describeQiLog, VtdQi } from '../vtd/qi.js';
 import type { VtdUnit } from '../vtd/vtd.js';
 
 /** H9: a function with ATS enabled sits behind an STE with EATS=TRANS and a translating Config */
@@ -37,14 +37,35 @@ export function atcTimeouts(ep: HwEndpoint): string | null {
 
 /** H16: fences that completed with an error, with the commands or descriptors before them */
 export function fenceErrors(unit: Smmuv3 | VtdUnit): string[] {
-  const log = 'cmdq' in unit ? unit.cmdq.log.map((r) => r.ok) : unit.qi.log.map((r) => r.ok);
-  const text = 'cmdq' in unit ? describeCmdLog(unit.cmdq.log) : describeQiLog(unit.qi.log);
+  return fenceLog(unit.name, 'cmdq' in unit ? unit.cmdq : unit.qi, false);
+}
+
+/**
+ * H16 at the completion of the last fence in a queue's log (a CMD_SYNC, a wait descriptor): a
+ * command or descriptor of its batch that got no answer (an ATC_INV / device-TLB invalidation to a
+ * function in reset) must make the fence report the error (CERROR_ATC_INV_SYNC, ITE), which the
+ * driver sees as -ETIMEDOUT; a fence that completes cleanly after it is a silent success.
+ */
+export function silentFence(unitName: string, q: SmmuCmdq | VtdQi): string | null {
+  return fenceLog(unitName, q, true)[0] ?? null;
+}
+
+/** the fences of a queue's log that completed with an error (or, `silentLast`, the last one if it hid one) */
+function fenceLog(unitName: string, q: SmmuCmdq | VtdQi, silentLast: boolean): string[] {
+  const smmu = q instanceof SmmuCmdq;
+  const log: ReadonlyArray<{ readonly ok: boolean }> = q.log;
+  const isFence = (i: number): boolean => (smmu ? q.log[i]!.cmd === null : (q as VtdQi).log[i]!.desc === null);
+  const text = smmu ? describeCmdLog(q.log) : describeQiLog((q as VtdQi).log);
   const out: string[] = [];
   let from = 0;
   for (let i = 0; i < log.length; i++) {
-    const isFence = 'cmdq' in unit ? unit.cmdq.log[i]!.cmd === null : unit.qi.log[i]!.desc === null;
-    if (!isFence) continue;
-    if (!log[i]) out.push(`H16: ${unit.name}: ${text[i]} after ${text.slice(from, i).join(', ')}`);
+    if (!isFence(i)) continue;
+    const batch = text.slice(from, i);
+    if (silentLast) {
+      if (i === log.length - 1 && log[i]!.ok && log.slice(from, i).some((r) => !r.ok)) {
+        out.push(`H16: ${unitName}: ${text[i]} completed without error after ${batch.join(', ')}`);
+      }
+    } else if (!log[i]!.ok) out.push(`H16: ${unitName}: ${text[i]} after ${batch.join(', ')}`);
     from = i + 1;
   }
   return out;

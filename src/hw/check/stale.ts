@@ -77,7 +77,8 @@ export function staleReads(
     const k = `${a.obj.oid}/${a.field}`;
     if (seen.has(k)) return;
     seen.add(k);
-    out.push(a);
+    // a check only reads: what a DMA would fill is a read here
+    out.push(a.write === true ? { obj: a.obj, field: a.field } : a);
   };
   const first = Math.floor(start / 4096);
   const end = Math.min(Math.floor(last / 4096), first + maxPages - 1);

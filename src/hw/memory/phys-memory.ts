@@ -33,6 +33,21 @@ export interface PageBlock {
 }
 
 const MAX_FRAMES = 1 << 22;
+
+/**
+ * The frames themselves: each frame's page object (made the first time anything names it) and
+ * the block it belongs to, with its owner. Kept in an object of a class of its own, which the
+ * yield rule's checker hands out as it is (as it does PhysPage): a frame's content and owner are
+ * named in the ops by the frame's page (the block's head page for the owner: page_init and
+ * free_pages write it, a DMA or a check that reads the owner declares it), not by these maps,
+ * and making a page object changes nothing another thread could observe.
+ */
+class Frames {
+  readonly pages = new Map<number, PhysPage>();
+  readonly blocks = new Map<number, PageBlock>();
+  /** orders that have at least one block, ascending (the owner lookup tries these) */
+  orders: number[] = [];
+}
 const PAGE_OID_BASE = 2 ** 44;
 
 export interface PhysMemoryOptions {
@@ -46,10 +61,7 @@ export class PhysMemory extends KObject {
   readonly frames: number;
   /** object ids of pages: PAGE_OID_BASE + per-memory offset + pfn (see page.ts) */
   readonly pageOidBase: number;
-  private readonly pages = new Map<number, PhysPage>();
-  private readonly blocks = new Map<number, PageBlock>();
-  /** orders that have at least one block, ascending (the owner lookup tries these) */
-  private orders: number[] = [];
+  private readonly f = new Frames();
   /** next never-used frame */
   private top: number;
   /** per order, freed block heads (LIFO) */
@@ -75,10 +87,10 @@ export class PhysMemory extends KObject {
 
   /** the page object of frame `pfn` (made on first use) */
   page(pfn: number): PhysPage {
-    let p = this.pages.get(pfn);
+    let p = this.f.pages.get(pfn);
     if (p === undefined) {
       p = new PhysPage(this, pfn);
-      this.pages.set(pfn, p);
+      this.f.pages.set(pfn, p);
     }
     return p;
   }
@@ -90,9 +102,9 @@ export class PhysMemory extends KObject {
 
   /** the allocation block containing `pfn`, if it was ever allocated */
   blockOf(pfn: number): PageBlock | null {
-    for (const o of this.orders) {
+    for (const o of this.f.orders) {
       const size = 2 ** o;
-      const b = this.blocks.get(pfn - (pfn % size));
+      const b = this.f.blocks.get(pfn - (pfn % size));
       if (b !== undefined && b.order === o) return b;
     }
     return null;
@@ -113,7 +125,7 @@ export class PhysMemory extends KObject {
 
   /** blocks with an owner now (the leak check at the end of a run) */
   allocated(): PageBlock[] {
-    return [...this.blocks.values()].filter((b) => b.owner.kind !== 'free');
+    return [...this.f.blocks.values()].filter((b) => b.owner.kind !== 'free');
   }
 
   // ---- the allocator (plain functions: setup uses them directly, the generators below in steps)
@@ -139,12 +151,12 @@ export class PhysMemory extends KObject {
 
   /** make a taken block `owner`'s: a new generation, content formatted for the new owner */
   assign(head: number, order: number, owner: PageOwner): PageBlock {
-    const old = this.blocks.get(head);
+    const old = this.f.blocks.get(head);
     const b: PageBlock = { head, order, owner, lastOwner: old?.lastOwner ?? PAGE_FREE, gen: ++this.allocations };
-    this.blocks.set(head, b);
-    if (!this.orders.includes(order)) this.orders = [...this.orders, order].sort((x, y) => x - y);
+    this.f.blocks.set(head, b);
+    if (!this.f.orders.includes(order)) this.f.orders = [...this.f.orders, order].sort((x, y) => x - y);
     for (let i = 0; i < 2 ** order; i++) {
-      const p = this.pages.get(head + i);
+      const p = this.f.pages.get(head + i);
       if (p !== undefined) {
         p.ptes = null;
         p.slots = null;
@@ -157,7 +169,7 @@ export class PhysMemory extends KObject {
 
   /** the owner gives the block back; its content stays until the next owner formats it */
   release(head: number): PageBlock | null {
-    const b = this.blocks.get(head);
+    const b = this.f.blocks.get(head);
     if (b === undefined || b.owner.kind === 'free') return null;
     b.lastOwner = b.owner;
     b.owner = PAGE_FREE;

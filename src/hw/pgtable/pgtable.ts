@@ -1,7 +1,7 @@
 // One IO page table (struct io_pgtable): the format and the root frame. Its tables are pages of
 // physical memory owned as 'iopt' pages, which is all the hardware sees: an STE, a CD or a PASID
 // entry holds the root's address, never this object. The object is the driver's handle.
-import { type Gen, hwStep, kfree, KObject, kzalloc } from '../../sync/index.js';
+import { driverContractSettled, type Gen, hwStep, kfree, KObject, kzalloc } from '../../sync/index.js';
 import { entryField } from '../memory/page.js';
 import type { PhysPage } from '../memory/page.js';
 import { allocPages, freePages, pageOwner, type PhysMemory } from '../memory/phys-memory.js';
@@ -83,15 +83,29 @@ export function ioPgtableFrames(pt: IoPgtable): number[] {
 }
 
 /**
+ * Table pages go back to the allocator once no walk can reach them (the driver unlinked them and
+ * its walk-covering invalidation completed: tlb_flush_walk + CMD_SYNC, a PSI without IH or a DSI
+ * + wait descriptor; or the domain is detached and its tag flushed). H4 (hardware.md §6) is
+ * checked first, once for the batch, as a step of its own naming what it reads (`table_free`,
+ * core/contracts.ts): no installed entry, table, walk cache or cached configuration of a unit on
+ * this memory may still point at any of them (nothing can start to while they go: a new
+ * reference needs a walk through a linked table). Then they are freed one by one.
+ */
+export function* freeTablePages(mem: PhysMemory, pfns: readonly number[]): Gen {
+  if (pfns.length === 0) return;
+  yield* driverContractSettled('table_free', { mem, pfns });
+  for (const pfn of pfns) yield* freePages(mem, pfn);
+}
+
+/**
  * free_io_pgtable_ops(): every table page goes back at once. The driver must have made sure no
  * entry points at the root and no walk cache holds its tables (the domain is detached and its tag
  * flushed): the pages are freed without any invalidation, as in the kernel.
  */
 export function* ioPgtableFree(pt: IoPgtable): Gen {
-  for (const pfn of ioPgtableFrames(pt)) {
-    yield* hwStep(pt.mem.page(pfn), entryField(0), 'read', 'io_pgtable_free');
-    yield* freePages(pt.mem, pfn);
-  }
+  const frames = ioPgtableFrames(pt);
+  for (const pfn of frames) yield* hwStep(pt.mem.page(pfn), entryField(0), 'read', 'io_pgtable_free');
+  yield* freeTablePages(pt.mem, frames);
   if (pt.tracked) yield* kfree(pt);
 }
 

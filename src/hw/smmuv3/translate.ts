@@ -14,7 +14,7 @@ import { fastTlb } from '../txn/fast.js';
 import { MODE_NOW, MODE_PROBE, type TxnMode } from '../txn/mode.js';
 import { type Stage2, tlbWalk } from '../txn/tlb-walk.js';
 import { DmaCtx, type DmaPath, type DmaResult, fastPath, newPath, RESTART, type Restart, type Txn } from '../txn/txn.js';
-import { type Gen, hwStep } from '../../sync/index.js';
+import { asOracle, type Gen, hwStep } from '../../sync/index.js';
 import { type Cd, CD_ZERO } from './cd.js';
 import {
   EVT_C_BAD_CD,
@@ -205,7 +205,11 @@ function* resolve(smmu: Smmuv3, ctx: DmaCtx, txn: Txn, m: TxnMode, path: DmaPath
   const config = ste[0].config;
   const cds = new Map(fetchedSte ? [] : line!.cds);
   const fill = function* (): Gen {
-    if (!m.fill) return;
+    // a probe that notes its reads notes the fill as a write of the line (txn/atomic.ts)
+    if (!m.fill) {
+      if (m.reads !== undefined) m.reads.push({ obj: cfg, field: cfg.field(sid), write: true });
+      return;
+    }
     if (m.stepped) yield* hwStep(cfg, cfg.field(sid), 'write', 'cfg_fill');
     if (cfg.gens.of(sid) === seen) cfg.set(sid, { ste, cds, memo: new Map() } satisfies CfgLine);
   };
@@ -326,8 +330,10 @@ export function smmuTransactFast(smmu: Smmuv3, txn: Txn, fill = true): DmaResult
   const key = txn.pasid ?? -1;
   let d = line.memo.get(key);
   if (d === undefined) {
-    d = fastDesc(line, txn.pasid);
-    line.memo.set(key, d);
+    const desc = fastDesc(line, txn.pasid);
+    // a memo of what the line says (not state of its own: nothing reads it but this path)
+    asOracle(() => line.memo!.set(key, desc));
+    d = desc;
   }
   if (d === null || txn.iova >= d.limit) return fallback(smmu, txn, fill);
   return fastTlb(smmu.mem, smmu.tlb, d.tag, d.fmt, d.root, txn.iova, txn.write, fill) ?? fallback(smmu, txn, fill);

@@ -20,7 +20,7 @@
 // one transaction as atomic, which the architecture does not promise (§4.3: the hardware may walk
 // and fill at any time), and the fence log that restarts an overtaken stepped DMA is not needed.
 import type { Access } from '../../sync/index.js';
-import { type Gen, hwStep } from '../../sync/index.js';
+import { asOracle, type Gen, hwStep } from '../../sync/index.js';
 import type { HwEndpoint } from '../endpoint.js';
 import { IOMMU_READ, IOMMU_WRITE } from '../io-pgtable.js';
 import { PTE_READ, PTE_WRITE } from '../pgtable/pte.js';
@@ -47,26 +47,40 @@ export function dmaReads(unit: HwIommu, ep: HwEndpoint, sid: number, req: DmaReq
     } else {
       const t = unit.probeWith({ sid, pasid: req.pasid, iova: req.iova, write: req.write, at: 'translation-request' }, m);
       if (t.kind === 'ats' && (t.prot & (req.write ? IOMMU_WRITE : IOMMU_READ)) !== 0) {
+        // the completion goes into the function's ATC
+        reads.push({ obj: ep, field: 'atc', write: true });
         const base = Math.floor(req.iova / t.size) * t.size;
         r = unit.probeWith({ sid, pasid: req.pasid, iova: t.pa + (req.iova - base), write: req.write, at: 'translated' }, m);
       } else r = t;
     }
   }
-  if (r.kind === 'ok') reads.push({ obj: unit.mem.pageAt(r.pa), field: null });
-  else if (r.kind === 'fault') reads.push({ obj: unit.records, field: 'q' });
+  if (r.kind === 'ok') {
+    // the page it lands on (its pins), and the head page of its block, which stands for the owner
+    const page = unit.mem.pageAt(r.pa);
+    reads.push({ obj: page, field: null });
+    const head = unit.mem.ownerPage(page.pfn);
+    if (head !== page) reads.push({ obj: head, field: null });
+  } else if (r.kind === 'fault') reads.push({ obj: unit.records, field: 'q', write: true });
   return { reads, r };
 }
 
 function sameReads(a: readonly Access[], b: readonly Access[]): boolean {
   if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i]!.obj.oid !== b[i]!.obj.oid || a[i]!.field !== b[i]!.field) return false;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i]!;
+    const y = b[i]!;
+    if (x.obj.oid !== y.obj.oid || x.field !== y.field || x.write !== y.write) return false;
+  }
   return true;
 }
 
 /**
  * one DMA transaction from `ep` at stream `sid` in one step of the calling (device) thread;
  * `check`: what a check of the result that runs in the same step reads beyond the DMA (given the
- * result the probe foresees; its last call is in the step, just before the DMA runs)
+ * result the probe foresees; its last call is in the step, just before the DMA runs). The probes
+ * that compute the declared set are not the step's accesses (they only decide what it declares,
+ * or that it declares again): they run as oracle code; the transaction itself (`deviceDmaNow`)
+ * reads and writes only what the step declared.
  */
 export function* deviceDmaAtomic(
   unit: HwIommu,
@@ -75,10 +89,11 @@ export function* deviceDmaAtomic(
   req: DmaRequest,
   check?: (r: DmaResult) => readonly Access[],
 ): Gen<DmaResult> {
-  const readsOf = (): Access[] => {
-    const p = dmaReads(unit, ep, sid, req);
-    return check === undefined ? p.reads : [...p.reads, ...check(p.r)];
-  };
+  const readsOf = (): Access[] =>
+    asOracle(() => {
+      const p = dmaReads(unit, ep, sid, req);
+      return check === undefined ? p.reads : [...p.reads, ...check(p.r)];
+    });
   let declared = readsOf();
   for (;;) {
     yield* hwStep(ep, null, 'dma', req.write ? 'dma_write' : 'dma_read', declared);

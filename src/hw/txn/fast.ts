@@ -25,7 +25,6 @@ export function fastTlb(
   const hit = entries === null ? null : entries.lookup(iova);
   if (hit !== null) {
     if ((hit.flags & need) === 0) return null;
-    tlb.hits++;
     return { kind: 'ok', pa: hit.out + (iova - hit.iova), prot: pteToProt(hit.flags), path: fastPath(tag, hit.root, 'tlb') };
   }
   if (entries !== null && entries.negativeLookup(iova)) return null;
@@ -34,7 +33,6 @@ export function fastTlb(
   const level = cached === null ? 0 : cached.level;
   const w = ptWalk(mem, fmt, cached === null ? rootFrame : cached.pfn, level, iova);
   if (w.leaf === null || (w.leaf.flags & need) === 0) return null;
-  tlb.misses++;
   const leaf = { iova: w.leaf.iova, size: w.leaf.size, out: w.leaf.out, flags: w.leaf.flags, root: rootFrame };
   if (fill) {
     tlb.insert(tag, leaf);

@@ -106,6 +106,10 @@ export function* tlbWalk(w: TlbWalk, iova: number, ctx: DmaCtx, m: TxnMode, path
     leaf = { iova: base, size, out: r.pa - (iova - base), flags: leaf.flags & r.leaf.flags, root: rootFrame };
   }
   if (rootFrame >= 0) path.root = rootFrame;
+  // a probe that notes its reads notes the fill as a write of the tag's group (txn/atomic.ts)
+  if (!m.fill && m.reads !== undefined && (leaf !== null || w.negative)) {
+    m.reads.push({ obj: tlb, field: tlb.field(w.tag), write: true });
+  }
   if (m.fill && (leaf !== null || w.negative)) {
     if (m.stepped) yield* hwStep(tlb, tlb.field(w.tag), 'write', 'tlb_fill');
     if (tlb.gen(w.tag) === seen) {

@@ -213,7 +213,7 @@ function* resolve(unit: VtdUnit, ctx: DmaCtx, txn: Txn, m: TxnMode, path: DmaPat
     if (m.fill && (c[0].p || unit.caps.cm)) {
       if (m.stepped) yield* hwStep(cc, cc.field(sid), 'write', 'context_cache_fill');
       if (cc.gens.of(sid) === seenCtx) cc.set(sid, { ctx: c });
-    }
+    } else if (m.reads !== undefined && (c[0].p || unit.caps.cm)) m.reads.push({ obj: cc, field: cc.field(sid), write: true });
   }
   if (!c[0].p) return fail(FR_CONTEXT_ENTRY_P);
   if (!unit.sm) return yield* legacy(unit, c as LegacyCtx, txn, ctx, m, path);
@@ -247,7 +247,7 @@ function* resolve(unit: VtdUnit, ctx: DmaCtx, txn: Txn, m: TxnMode, path: DmaPat
         nm.set(sid, pe[0].p ? pe : null);
         pc.set(pasid, nm);
       }
-    }
+    } else if (m.reads !== undefined && (pe[0].p || unit.caps.cm)) m.reads.push({ obj: pc, field: pc.field(pasid), write: true });
   }
   if (pe === null || !pe[0].p) return fail(FR_PASID_ENTRY_P, sc[0].fpd || (pe?.[0].fpd ?? false));
   const fpd = sc[0].fpd || pe[0].fpd;

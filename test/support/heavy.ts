@@ -1,0 +1,28 @@
+// `npm test` runs the cross-checks that repeat one assertion over every built-in (every driver,
+// every fault mode, DFS beside DPOR) on a representative few; `npm run test:heavy`
+// (IOMMULAB_TEST_HEAVY=1, also run by .ci/run) runs them over all. The few are named where they
+// are chosen, with why they stand for the rest.
+export const heavyRun = process.env.IOMMULAB_TEST_HEAVY === '1';
+
+/** every item in the heavy run, else those `few` names (each must be one of the items: a renamed one fails here) */
+export function representative<T extends { readonly name: string }>(all: readonly T[], few: readonly string[]): T[] {
+  if (heavyRun) return [...all];
+  const missing = few.filter((n) => !all.some((x) => x.name === n));
+  if (missing.length > 0) throw new Error(`representative: not among the items: ${missing.join(', ')}`);
+  return all.filter((x) => few.includes(x.name));
+}
+
+/**
+ * The core built-ins npm test runs on the driver (npm run test:heavy: every one): the cheapest
+ * that between them reach each driver entry the core calls (probe and release, attach, replace,
+ * detach, map and unmap with their invalidations, PCI reset prepare and done, PASID set and
+ * remove, group moves by hot-add and removal), passes and violations. The costly ones (fail_nth
+ * sweeps, DPOR searches of hundreds of executions on a hardware model: 40 CPU s for both drivers)
+ * run in the heavy run and in `iommulab check --driver D`.
+ */
+export const driverFew: readonly string[] = [
+  'iommu-lifecycle', 'iommu-hotadd-into-group', 'iommu-reset-vs-attach', 'iommu-unmap-vs-dma', 'iommu-unmap-no-tlbi',
+  'iommu-reset-nested', 'iommu-reset-vs-deferred-map', 'iommu-reset-pasid-identity', 'iommu-reset-pasid-query',
+  'iommu-async-probe-vs-register', 'iommu-async-probe-unfixed', 'iommu-release-last-member', 'iommu-remove-between-phases',
+  'iommu-claim-between-phases', 'iommu-pasid-replace-same-handle',
+];
