@@ -5,7 +5,7 @@
 // or a walk; the permission check; a fault record unless FPD. Caching mode caches not-present
 // entries too. Same structure as smmuv3/translate.ts: steps for the explorer, at once otherwise.
 import { IOMMU_READ, IOMMU_WRITE } from '../io-pgtable.js';
-import { SZ_1G, SZ_2M, SZ_4K, type PtFormat, vtdSs, x86Fl } from '../pgtable/format.js';
+import type { PtFormat } from '../pgtable/format.js';
 import { runNow } from '../pgtable/pgtable.js';
 import { PTE_READ, PTE_WRITE, pteToProt } from '../pgtable/pte.js';
 import { fastTlb } from '../txn/fast.js';
@@ -62,17 +62,8 @@ function fail(reason: number, fpd = false): Failure {
   return { kind: 'failure', reason, fpd };
 }
 
-function formatsOf(unit: VtdUnit): { sl: PtFormat[]; fl: PtFormat[] } {
-  let f = unit.formats;
-  if (f === null) {
-    f = { sl: [], fl: [] };
-    for (let l = 3; l <= 5; l++) {
-      f.sl[l] = vtdSs({ levels: l, pgsizeBitmap: SZ_4K | (unit.caps.sllps & (SZ_2M | SZ_1G)) });
-      f.fl[l] = x86Fl({ levels: l, pgsizeBitmap: SZ_4K | SZ_2M | (unit.caps.fl1gp ? SZ_1G : 0) });
-    }
-    unit.formats = f;
-  }
-  return f;
+function formatsOf(unit: VtdUnit): { readonly sl: PtFormat[]; readonly fl: PtFormat[] } {
+  return unit.formats;
 }
 
 /** the formats a unit walks: second level by AW, first level by FLPM, leaf sizes from its caps (3 to 5 levels) */

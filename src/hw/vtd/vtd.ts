@@ -9,7 +9,7 @@ import { KeyedCache } from '../cache/keyed-cache.js';
 import { Tlb } from '../cache/tlb.js';
 import type { HwEndpoint } from '../endpoint.js';
 import type { PhysMemory } from '../memory/phys-memory.js';
-import { type PtFormat, SZ_1G, SZ_2M } from '../pgtable/format.js';
+import { type PtFormat, SZ_1G, SZ_2M, SZ_4K, vtdSs, x86Fl } from '../pgtable/format.js';
 import type { HwTranslation } from '../translation.js';
 import { MODE_PROBE, MODE_STEPS, type TxnMode } from '../txn/mode.js';
 import type { DmaCtx, DmaResult, Restart, Txn } from '../txn/txn.js';
@@ -91,8 +91,11 @@ export class VtdUnit extends KObject implements HwIommu {
   readonly ports = new Map<number, HwEndpoint>();
   /** source-ids whose context entry was ever written */
   readonly knownSids = new Set<number>();
-  /** the table formats its caps allow, by levels (made on first use by translate.ts) */
-  formats: { sl: PtFormat[]; fl: PtFormat[] } | null = null;
+  /**
+   * the table formats its caps allow, by levels (fixed with the caps: made here, not on first use,
+   * where the first DMA would write what another thread's domain allocation reads)
+   */
+  readonly formats: { readonly sl: PtFormat[]; readonly fl: PtFormat[] };
 
   constructor(
     readonly name: string,
@@ -101,6 +104,12 @@ export class VtdUnit extends KObject implements HwIommu {
   ) {
     super();
     this.caps = { ...VTD_DEFAULT_CAPS, ...caps };
+    const f = { sl: [] as PtFormat[], fl: [] as PtFormat[] };
+    for (let l = 3; l <= 5; l++) {
+      f.sl[l] = vtdSs({ levels: l, pgsizeBitmap: SZ_4K | (this.caps.sllps & (SZ_2M | SZ_1G)) });
+      f.fl[l] = x86Fl({ levels: l, pgsizeBitmap: SZ_4K | SZ_2M | (this.caps.fl1gp ? SZ_1G : 0) });
+    }
+    this.formats = f;
     this.ctxCache = new KeyedCache<VtdCtxLine>(`${name}.context_cache`);
     this.pasidCache = new KeyedCache<ReadonlyMap<number, PasidEntry | null>>(`${name}.pasid_cache`);
     this.tlb = new Tlb(`${name}.iotlb`, vtdTagDid);
