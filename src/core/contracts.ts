@@ -17,6 +17,7 @@
 import type { Device } from '../base/device.js';
 import { describeTranslation, HW_ABORT, type HwTranslation, sameTranslation } from '../hw/translation.js';
 import { configView, describeStale, staleReads, staleTranslations } from '../hw/check/stale.js';
+import { atcOutsideAuthority, describeAtcOutside } from '../hw/check/authority.js';
 import { frameReferences } from '../hw/check/tables.js';
 import { smmuAtsProblem, vtdAtsProblem } from '../hw/check/ats.js';
 import type { PhysMemory } from '../hw/memory/phys-memory.js';
@@ -38,6 +39,7 @@ export function* driverAttachDev(domain: IommuDomain, dev: Device, old: IommuDom
   yield* driverContract('attach_dev', { domain, dev, old });
   const ret = yield* domain.ops!.attachDev!(domain, dev, old);
   if (ret === 0) yield* driverContractSettled('tags_installed', { dev, after: 'attach_dev' });
+  if (ret === 0) yield* driverContractSettled('atc_authority', { dev, domain, pasid: null });
   return ret;
 }
 
@@ -46,6 +48,7 @@ export function* driverSetDevPasid(domain: IommuDomain, dev: Device, pasid: numb
   yield* driverContract('set_dev_pasid', { domain, dev, pasid, old });
   const ret = yield* domain.ops!.setDevPasid!(domain, dev, pasid, old);
   if (ret === 0) yield* driverContractSettled('tags_installed', { dev, after: 'set_dev_pasid', pasid });
+  if (ret === 0) yield* driverContractSettled('atc_authority', { dev, domain, pasid });
   return ret;
 }
 
@@ -253,6 +256,33 @@ const contracts: Readonly<Record<string, Contract>> = {
       return `H2: iommu_unmap(${d.label}, IOVA 0x${(a.start as number).toString(16)}-0x${(a.last as number).toString(16)}) synced its IOTLB but ${out.join('; ')}`;
     },
   },
+  // H1's ATC half (hardware.md §6 H1, H8): attach_dev (the reset hooks' blocking too) or
+  // set_dev_pasid / remove_dev_pasid returned 0, so the driver's entry change, its configuration
+  // invalidation, its ATC invalidation and their fences are done: every translation dev's ATC
+  // holds for that RID (pasid null) or PASID comes from a table in authority(D) as installed in
+  // memory now, or reaches only pages such a table maps (hw/check/authority.ts
+  // `atcOutsideAuthority()`). An entry filled through the old domain and left by a skipped,
+  // early or unfenced ATC invalidation fails. Reported as dma-isolation: it is H1's "after a
+  // detach/replace returns, no DMA from D reaches a page mapped only in the old domain" (the next
+  // DMA hitting the entry lands there with nothing else to stop it), not H2's unmap. Reads dev's
+  // ATC and entries (and, when an entry needs the page-set test, the frames of D's tables); none
+  // for a function without ATS.
+  atc_authority: {
+    kind: 'dma-isolation',
+    reads: (sys, a) => atcAuthoritySite(sys, a)?.reads ?? [],
+    check(sys, a) {
+      const site = atcAuthoritySite(sys, a);
+      if (site === null || site.problems.length === 0) return null;
+      const dev = a.dev as Device;
+      const pasid = a.pasid as number | null;
+      const domain = a.domain as IommuDomain;
+      const call =
+        pasid === null
+          ? `attach_dev(${domain.label}, ${dev.label})`
+          : `${domain === blockedDomainOf(dev) ? 'remove_dev_pasid' : 'set_dev_pasid'}(${domain.label}, ${dev.label}, pasid ${pasid})`;
+      return `H1: ${call} returned 0 but ${site.problems.join('; ')}`;
+    },
+  },
   // H4 (hardware.md §6): a page of an IO page table goes back to the allocator (hw/pgtable's
   // freeTablePages(), where the drivers free table pages after their walk-covering invalidation):
   // no unit on that memory may still reach it, from an installed entry through the tables, from
@@ -296,6 +326,27 @@ export function contractSite(sys: ContractSystem, call: DriverCall): CheckSite |
   if (c === undefined) return null;
   const a = call.args;
   return { reads: c.reads(sys, a), run: () => c.check(sys, a), kind: c.kind ?? 'driver-contract', fatal: false };
+}
+
+/**
+ * What `atc_authority` reads and finds for (a.dev, a.pasid): null when dev is not behind a unit
+ * with caches of its own or has no ATS (its ATC is never filled).
+ */
+function atcAuthoritySite(
+  sys: ContractSystem,
+  a: Readonly<Record<string, unknown>>,
+): { reads: Access[]; problems: string[] } | null {
+  const dev = a.dev as Device;
+  if (!dev.ep.atsCapable) return null;
+  const path = sys.truth.dmaPath?.(dev) ?? null;
+  if (path === null || !('transact' in path.unit)) return null;
+  const unit = path.unit as HwIommu;
+  // ATS disabled: the function sends every DMA untranslated and uses nothing its ATC holds (the
+  // drivers flush the ATC before they enable ATS again; a reset clears it)
+  if (!dev.ep.atsEnabled) return { reads: [access(dev.ep, 'atsEnabled')], problems: [] };
+  const reads: Access[] = [access(dev.ep, 'atsEnabled'), access(dev.ep, 'atc'), ...entriesUnlessOrdered(sys, dev)];
+  const r = atcOutsideAuthority(unit, dev.ep, path.sid, a.pasid as number | null, reads);
+  return { reads, problems: r.outside.map((o) => describeAtcOutside(unit, dev.ep, path.sid, o, r.auth)) };
 }
 
 /** the units with caches and tags of their own (SMMUv3, VT-d) */

@@ -107,7 +107,7 @@ export const builtinKnown: readonly KnownSignature[] = [
   {
     signature: 'invalidation-timeout in execute via iommu_unmap: IOMMU invalidation timeout: H16: an ATS invalidation sent to dev:ep0 timed out: the function is in reset (I9: nothing may be sent to a function the reset hooks blocked)',
     note: 'F15 (arm-smmu-v3): an unmap\'s ATC invalidation built before reset prepare reaches the function in reset',
-    replay: { scenario: 'iommu-smmuv3-unmap-vs-reset', schedule: '1x13.2x57.1x2' },
+    replay: { scenario: 'iommu-smmuv3-unmap-vs-reset', schedule: '1x13.2x58.1x2' },
   },
   {
     signature: 'invariant in iommu_replace_group_handle: invariant violated: I3: dev:ep0 RID is abort but group#N->domain is domain:D0#N (translate(page[0xN]))',

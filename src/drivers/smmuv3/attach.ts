@@ -17,6 +17,7 @@ import { asOracle, deref, EBUSY, EINVAL, ENOENT, ENOMEM, type Gen, kfree, kzallo
 import { ArmSmmuDomain, ArmSmmuMasterDomain, toSmmuDomainDevices } from './domain.js';
 import { armSmmuAllocCdPtr, armSmmuClearCd, armSmmuInstallSteForDev, armSmmuWriteCdEntry } from './entries.js';
 import { armSmmuAtcInvMaster } from './invalidate.js';
+import { brokenDrivers } from '../broken.js';
 import { type ArmSmmuMaster, armSmmuSsidsInUse } from './master.js';
 
 /** IOMMU_NO_PASID */
@@ -122,7 +123,9 @@ export function* armSmmuAttachCommit(state: ArmSmmuAttachState): Gen {
   const master = state.master;
   lockdepAssertHeld(master.smmu.drv.asidLock);
   if (state.atsEnabled && !master.atsEnabled) yield* armSmmuEnableAts(master);
-  else if (state.atsEnabled && master.atsEnabled) {
+  else if (brokenDrivers.skipTranslationChangeAtcInv) {
+    // a test-only bug (drivers/broken.ts): no ATC invalidation for the changed translation
+  } else if (state.atsEnabled && master.atsEnabled) {
     // the translation changed: both domains invalidate the master until now
     yield* armSmmuAtcInvMaster(master, state.ssid);
   } else if (!state.atsEnabled && master.atsEnabled) {

@@ -23,6 +23,7 @@ import {
 import type { ArmSmmuDomain } from './domain.js';
 import { armSmmuAllocCdPtr, armSmmuClearCd, armSmmuInstallSteForDev, armSmmuWriteCdEntry } from './entries.js';
 import { armSmmuAtcInvMaster } from './invalidate.js';
+import { brokenDrivers } from '../broken.js';
 import { type ArmSmmuMaster, armSmmuSsidsInUse } from './master.js';
 
 /** arm_smmu_update_ste(): make the STE a CD-table one with the RID domain's S1DSS, unless it already is with this ATS */
@@ -83,7 +84,7 @@ export function* armSmmuBlockingSetDevPasid(
   const lock = master.smmu.drv.asidLock;
   yield* mutexLock(lock);
   yield* armSmmuClearCd(master, pasid);
-  if (master.atsEnabled) yield* armSmmuAtcInvMaster(master, pasid);
+  if (master.atsEnabled && !brokenDrivers.skipTranslationChangeAtcInv) yield* armSmmuAtcInvMaster(master, pasid);
   yield* armSmmuRemoveMasterDomain(master, old, pasid);
   yield* mutexUnlock(lock);
   // the last user of the CD table gone: back to a plain STE by re-attaching the RID's domain

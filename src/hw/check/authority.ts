@@ -17,12 +17,14 @@
 // detached domain's entries met again through the new domain's tag), landing on a page no table of
 // the device maps.
 //
-// Simplified (docs/ARCHITECTURE.md "H1 per device"): a translation the function's ATC holds is
-// the function's by construction (only its own translation requests, through its own configuration,
-// fill it), so it is not checked here; an ATC left stale by a detach whose ATS invalidation was
-// skipped is not reported by this check. Cached configuration counts for the RID and the DMA's
+// A translation the function's ATC holds is not judged at the DMA (a DMA-time check cannot tell
+// the window between the configuration and the ATC invalidation from an ATC invalidation that
+// never comes): `atcOutsideAuthority()` judges the ATC where a driver call that changes the
+// function's translation returned (core/contracts.ts `atc_authority`, docs/ARCHITECTURE.md "H1's
+// ATC half"). Simplified (docs/ARCHITECTURE.md "H1 per device"): cached configuration counts for the RID and the DMA's
 // own PASID (not every PASID the cache holds). VT-d PASIDs count up to what `entryReads` names.
 import { type Access, access } from '../../sync/index.js';
+import type { CachedLeaf } from '../cache/leaf-cache.js';
 import type { HwEndpoint } from '../endpoint.js';
 import { armLpaeS1, armLpaeS2, type PtFormat } from '../pgtable/format.js';
 import { ptLeaves, ptTableFrames, ptWalk } from '../pgtable/walk.js';
@@ -96,7 +98,7 @@ function smmuSteRoots(smmu: Smmuv3, ste: Ste | null, cds: ReadonlyArray<readonly
   }
 }
 
-function smmuAuthority(smmu: Smmuv3, sid: number, pasid: number | null, a: Authority): void {
+function smmuAuthority(smmu: Smmuv3, sid: number, pasid: number | null, a: Authority, withCaches: boolean): void {
   if (!smmu.enabled) {
     if (!smmu.gbpaAbort) a.all = true;
     return;
@@ -108,6 +110,7 @@ function smmuAuthority(smmu: Smmuv3, sid: number, pasid: number | null, a: Autho
     if (cd0 !== null) cds.unshift([0, cd0]);
     smmuSteRoots(smmu, ste, cds, `sid ${sid} (memory)`, a);
   } else smmuSteRoots(smmu, ste, [], `sid ${sid} (memory)`, a);
+  if (!withCaches) return;
   // what the configuration cache still holds: the STE and the CDs for the RID and this PASID
   const line = smmu.cfg.get(sid);
   if (line === undefined || line.ste === null) return;
@@ -167,7 +170,7 @@ function vtdCtxRoots(
   }
 }
 
-function vtdAuthority(unit: VtdUnit, sid: number, pasid: number | null, a: Authority): void {
+function vtdAuthority(unit: VtdUnit, sid: number, pasid: number | null, a: Authority, withCaches: boolean): void {
   if (!unit.te) {
     a.all = true;
     return;
@@ -177,6 +180,7 @@ function vtdAuthority(unit: VtdUnit, sid: number, pasid: number | null, a: Autho
   const rid = unit.sm && c !== null && c[0].p ? (c as SmCtx)[1].ridPasid : 0;
   vtdCtxRoots(unit, c, inMem, [rid], `sid ${sid} (memory)`, a);
   for (const [p, pe] of pasidEntries(unit, sid)) vtdPasidRoots(unit, pe, `sid ${sid} (memory) PASID ${p}`, a);
+  if (!withCaches) return;
   // what the context and PASID caches still hold, for the RID and this PASID
   const cached = unit.ctxCache.get(sid)?.ctx;
   const cc = cached ?? c;
@@ -189,11 +193,14 @@ function vtdAuthority(unit: VtdUnit, sid: number, pasid: number | null, a: Autho
   vtdCtxRoots(unit, cc, fromCache, new Set([ccRid, pasid ?? ccRid]), `sid ${sid} (caches)`, a);
 }
 
-/** authority(D) for the function at stream `sid` of `unit`; `pasid`: the PASID whose cached configuration also counts */
-export function authorityOf(unit: HwIommu, sid: number, pasid: number | null): Authority {
+/**
+ * authority(D) for the function at stream `sid` of `unit`; `pasid`: the PASID whose cached
+ * configuration also counts; `cached` false: as installed in memory only (no grace)
+ */
+export function authorityOf(unit: HwIommu, sid: number, pasid: number | null, cached = true): Authority {
   const a: Authority = { all: false, roots: [] };
-  if (unit.kind === 'smmuv3') smmuAuthority(unit as unknown as Smmuv3, sid, pasid, a);
-  else if (unit.kind === 'vtd') vtdAuthority(unit as unknown as VtdUnit, sid, pasid, a);
+  if (unit.kind === 'smmuv3') smmuAuthority(unit as unknown as Smmuv3, sid, pasid, a, cached);
+  else if (unit.kind === 'vtd') vtdAuthority(unit as unknown as VtdUnit, sid, pasid, a, cached);
   else a.all = true;
   return a;
 }
@@ -279,4 +286,73 @@ function configLines(unit: HwIommu, sid: number, pasid: number | null): Access[]
     return out;
   }
   return [];
+}
+
+/** one ATC entry of a function that no table of authority(D) accounts for */
+export interface AtcOutside {
+  readonly pasid: number | null;
+  readonly leaf: CachedLeaf;
+}
+
+/** ATC leaves checked page by page at most this many pages (a 1G leaf: its first 2M) */
+const ATC_MAX_PAGES = 512;
+
+/**
+ * H1's ATC half (hardware.md §6 H1, H8), where a driver call that changes the function's
+ * translation returned (core/contracts.ts `atc_authority`): every translation the function's ATC
+ * holds for `pasid` (null: the RID's, untagged) must come from a table in authority(D) as
+ * installed in memory now (the root its fill's translation request walked from, `CachedLeaf.root`),
+ * or reach only pages one of those tables maps; identity is all memory. No grace: the call
+ * returned, so its configuration invalidation, its ATC invalidation and their fences are done.
+ * `reads` gets what the verdict read beyond the ATC and the function's entries: the frames of the
+ * tables of authority(D) when an entry needed the page-set test.
+ */
+export function atcOutsideAuthority(
+  unit: HwIommu,
+  ep: HwEndpoint,
+  sid: number,
+  pasid: number | null,
+  reads: Access[],
+): { outside: AtcOutside[]; auth: Authority } {
+  const outside: AtcOutside[] = [];
+  const held = ep.atc.all().filter((e) => e.pasid === pasid);
+  const auth: Authority = held.length === 0 ? { all: false, roots: [] } : authorityOf(unit, sid, pasid, false);
+  if (held.length === 0 || auth.all) return { outside, auth };
+  const roots = new Set(auth.roots.map((r) => r.pfn));
+  let pages: Set<number> | null = null;
+  for (const e of held) {
+    if (e.leaf.root >= 0 && roots.has(e.leaf.root)) continue;
+    if (pages === null) {
+      pages = new Set<number>();
+      const frames: Array<{ pfn: number; by: string }> = [];
+      for (const r of auth.roots) {
+        if (r.fmt === null) {
+          frames.push({ pfn: r.pfn, by: r.why });
+          continue;
+        }
+        ptTableFrames(unit.mem, r.pfn, r.fmt.levels, r.why, frames);
+        for (const l of ptLeaves(unit.mem, r.fmt, r.pfn)) {
+          const n = Math.min(l.size / 4096, ATC_MAX_PAGES);
+          for (let i = 0; i < n; i++) pages.add(Math.floor(l.out / 4096) + i);
+        }
+      }
+      for (const fr of frames) reads.push(access(unit.mem.page(fr.pfn), null));
+    }
+    const first = Math.floor(e.leaf.out / 4096);
+    const n = Math.min(e.leaf.size / 4096, ATC_MAX_PAGES);
+    let all = true;
+    for (let i = 0; i < n && all; i++) if (!pages.has(first + i)) all = false;
+    if (!all) outside.push(e);
+  }
+  return { outside, auth };
+}
+
+/** a report line for one ATC entry outside authority(D) */
+export function describeAtcOutside(unit: HwIommu, ep: HwEndpoint, sid: number, o: AtcOutside, auth: Authority): string {
+  const from = o.leaf.root >= 0 ? `filled through table 0x${(o.leaf.root * 4096).toString(16)}` : 'filled through no table (identity)';
+  const tables = auth.roots.length === 0 ? 'no table (blocked)' : auth.roots.map((x) => `0x${(x.pfn * 4096).toString(16)} [${x.why}]`).join(', ');
+  return (
+    `${ep.label}'s ATC (${unit.name} sid 0x${sid.toString(16)}${o.pasid === null ? '' : ` pasid ${o.pasid}`}) still holds IOVA 0x${o.leaf.iova.toString(16)} -> ` +
+    `0x${o.leaf.out.toString(16)} (${o.leaf.size / 1024}K), ${from}: not in authority(D), whose tables in memory are ${tables}`
+  );
 }

@@ -46,7 +46,8 @@ function* attempt(
   if (ep.atc.gens.of(0) !== seen) return RESTART;
   const base = Math.floor(req.iova / t.size) * t.size;
   const flags = ((t.prot & IOMMU_READ) !== 0 ? PTE_READ : 0) | ((t.prot & IOMMU_WRITE) !== 0 ? PTE_WRITE : 0) | 1;
-  ep.atc.insert(req.pasid, { iova: base, size: t.size, out: t.pa, flags, root: -1 });
+  // the provenance of the entry: the (last-stage) table the translation request walked from
+  ep.atc.insert(req.pasid, { iova: base, size: t.size, out: t.pa, flags, root: t.path.root });
   return yield* send(txnOf(sid, req, 'translated', t.pa + (req.iova - base)));
 }
 
