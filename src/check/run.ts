@@ -136,6 +136,11 @@ export class CheckRun {
   /** Runs every scenario; `onDone` hears each as it is settled, in order. False when interrupted. */
   async run(onDone: OnDone): Promise<boolean> {
     this.onDone = onDone;
+    // the process stays alive until the run and the pool's close have ended: the workers are
+    // unref'd between slices, and terminating them holds no handle either, so a run that ended on
+    // a ModelError beside scenarios in flight could let node exit with close() (and the run's
+    // promise) still pending (test/check-concurrent: 3 of 12 runs, on a quiet machine)
+    const keepAlive = setInterval(() => {}, 1 << 30);
     try {
       return await new Promise<boolean>((resolve, reject) => {
         this.end = { resolve, reject };
@@ -145,6 +150,7 @@ export class CheckRun {
     } finally {
       await this.pool?.close();
       await this.inThisThread.close();
+      clearInterval(keepAlive);
       this.pool = null;
       this.shared = null;
     }
