@@ -87,8 +87,9 @@ describe('large inputs stop at --time-limit', () => {
   test('a machine of 2,000 functions: one execution is cut at the deadline', async () => {
     const file = manyDevices('wide', 2000);
     const t0 = performance.now();
-    // in a child process, as a user runs it
-    const r = await iommulab(['check', file, '--time-limit', '1', '--json', '--workers', '1'], dir);
+    // in a child process, as a user runs it; --max-steps at its bound, so that only the deadline
+    // can cut the execution (CI's machine ran the default 100,000 steps in under a second)
+    const r = await iommulab(['check', file, '--time-limit', '1', '--max-steps', '1000000', '--json', '--workers', '1'], dir);
     // unfixed, its first execution alone ran about a minute
     assert.ok(performance.now() - t0 < 30_000, `took ${Math.round(performance.now() - t0)} ms`);
     assert.equal(r.code, 3, r.stderr);
