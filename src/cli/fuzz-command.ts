@@ -88,7 +88,7 @@ export function summaryText(s: Summary, out: string, stopped: string): string {
   const lines = [
     `iommulab fuzz: ${s.programs} programs, ${s.executions} executions in ${s.elapsedSeconds}s (seed ${s.seed}${s.shard === null ? '' : `, shard ${s.shard}`}; stopped: ${stopped})`,
     `coverage: ${s.coverage.units} blocks, ${s.coverage.features} outcomes; corpus ${s.corpus}`,
-    `signatures: ${s.signatures.filter((x) => !x.known).length} new (${s.bugs} after minimization), ${s.signatures.filter((x) => x.known).length} known`,
+    `signatures: ${s.signatures.filter((x) => !x.known).length} new (${s.bugs} after minimization), ${s.signatures.filter((x) => x.known).length} known; ${s.rawSignatures} with the names as reported`,
   ];
   for (const x of s.signatures) {
     const tag = x.known ? `known${x.note === undefined ? '' : ` (${x.note})`}` : 'NEW';

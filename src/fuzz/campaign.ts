@@ -24,8 +24,9 @@ import { deriveSeed, Rand } from './rand.js';
 import { type FuzzFaults, type SearchOutcome, type Witness } from './search.js';
 import { generateTopology } from './topology-gen.js';
 import type { TriageOutput } from './triage.js';
-import { nextTriage, type QueuedTriage, signatureHead, sortTriage, triageHead, type TriageOrderState } from './triage-order.js';
+import { isCovered, nextTriage, type QueuedTriage, signatureHead, sortTriage, triageHead, type TriageOrderState } from './triage-order.js';
 import { dropCauseCrash, writeCauseCrash, writeCrash, writeSummary } from './crashes.js';
+import { signatureKey } from './sigkey.js';
 import { writeAtomic } from './output.js';
 
 export interface Shard {
@@ -70,8 +71,14 @@ export interface CauseRecord {
   shows?: readonly string[];
 }
 
+/**
+ * What the run found under one signature key (sigkey.ts): the signature as first reported
+ * (names and all, what the summary and the crash folder show), and the other name variants seen.
+ */
 export interface SignatureRecord {
   readonly signature: string;
+  /** the other signatures with its key, as reported, in the order first seen */
+  variants?: string[];
   readonly kind: string;
   /** the first witness's cause (absent in a state saved before causes existed) */
   readonly cause?: string;
@@ -156,6 +163,14 @@ export interface CampaignResult {
 
 export { signatureHead } from './triage-order.js';
 
+/**
+ * While more triage jobs than this wait that no reproducer shows, triage takes every worker and
+ * the search waits: a short run finds more than it can triage on half the workers (the
+ * 10-minute default run of 2026-12-05 saw 275 signatures and triaged 63), and a finding seen
+ * and never minimized is not re-found. The search goes on as soon as the queue is this short.
+ */
+export const longQueue = 8;
+
 export function initialState(spec: CampaignSpec): CampaignState {
   return { format: 'iommulab-fuzz-state', version: 1, spec, programs: 0, executions: 0, steps: 0, elapsedMs: 0, corpus: [], coverage: new CoverageMap().toJSON(), signatures: [] };
 }
@@ -205,9 +220,18 @@ export async function runCampaign(o: CampaignOptions): Promise<CampaignResult> {
   const base = o.resume ?? initialState(spec);
   const coverage = CoverageMap.fromJSON(base.coverage);
   const corpus: CorpusEntry[] = [...base.corpus];
-  const sigs = new Map<string, SignatureRecord>(
-    base.signatures.map((s) => [s.signature, { ...s, causes: (s.causes ?? []).map((c) => ({ ...c })) }]),
-  );
+  // by key (sigkey.ts); a state saved before keys has a record per name variant: the first one
+  // stands for its key, the others become its variants
+  const sigs = new Map<string, SignatureRecord>();
+  for (const s of base.signatures) {
+    const k = signatureKey(s.signature);
+    const first = sigs.get(k);
+    if (first === undefined) sigs.set(k, { ...s, causes: (s.causes ?? []).map((c) => ({ ...c })) });
+    else {
+      first.count += s.count;
+      first.variants = [...new Set([...(first.variants ?? []), s.signature, ...(s.variants ?? [])])];
+    }
+  }
   const maxCauses = Math.max(1, cfg.triage.causes ?? 1);
   /** further causes that a clearer one replaced: their triage results are dropped */
   const evicted = new Set<CauseRecord>();
@@ -237,7 +261,7 @@ export async function runCampaign(o: CampaignOptions): Promise<CampaignResult> {
   const headsTaken = new Set<string>();
   const covered = new Set<string>();
   const view = (j: Job): QueuedTriage => ({
-    signature: j.rec.signature,
+    signature: signatureKey(j.rec.signature),
     kind: j.rec.kind,
     firstCause: j.rec.cause ?? 'alone',
     cause: j.extra?.cause ?? null,
@@ -251,7 +275,7 @@ export async function runCampaign(o: CampaignOptions): Promise<CampaignResult> {
   };
   for (const s of sigs.values()) {
     if (s.triagedMs !== null) {
-      headsTaken.add(signatureHead(s.signature));
+      headsTaken.add(signatureHead(signatureKey(s.signature)));
       programsTaken.add(s.firstProgram);
     }
     showOf(s);
@@ -315,18 +339,21 @@ export async function runCampaign(o: CampaignOptions): Promise<CampaignResult> {
     programs.delete(k);
     executions += r.outcome.executions;
     steps += r.outcome.steps;
-    const fresh = coverage.add(r.blocks, [...r.outcome.outcomes, ...r.outcome.witnesses.map((w) => `sig:${w.signature}`)]);
+    const keys = r.outcome.witnesses.map((w) => signatureKey(w.signature));
+    const fresh = coverage.add(r.blocks, [...r.outcome.outcomes, ...keys.map((key) => `sig:${key}`)]);
     if (fresh > 0) corpus.push({ index: k, program: r.program, fresh });
     const counted = new Set<string>();
-    for (const w of r.outcome.witnesses) {
-      const n = counted.has(w.signature) ? 0 : (r.outcome.counts[w.signature] ?? 1);
-      counted.add(w.signature);
-      const old = sigs.get(w.signature);
+    r.outcome.witnesses.forEach((w, wi) => {
+      const key = keys[wi]!;
+      const n = counted.has(key) ? 0 : (r.outcome.counts[key] ?? 1);
+      counted.add(key);
+      const old = sigs.get(key);
       if (old !== undefined) {
         old.count += n;
+        if (w.signature !== old.signature && !(old.variants ?? []).includes(w.signature)) (old.variants ??= []).push(w.signature);
         // a further cause of a signature: its first witness is kept and triaged too
         const causes = (old.causes ??= []);
-        if (old.known || w.cause === old.cause || causes.some((c) => c.cause === w.cause)) continue;
+        if (old.known || w.cause === old.cause || causes.some((c) => c.cause === w.cause)) return;
         const extra: CauseRecord = {
           cause: w.cause, firstProgram: k, firstMs: elapsed(), witness: w, program: r.program,
           canonical: null, crashDir: null, triagedMs: null, check: null, size: null,
@@ -334,7 +361,7 @@ export async function runCampaign(o: CampaignOptions): Promise<CampaignResult> {
         if (1 + causes.length < maxCauses) {
           causes.push(extra);
           triageQueue.push({ rec: old, extra });
-          continue;
+          return;
         }
         // full: a clearer cause (fewer operations in flight) takes the place of the least clear
         // one (the latest of those), so the first few noisy causes seen do not keep out an
@@ -342,7 +369,7 @@ export async function runCampaign(o: CampaignOptions): Promise<CampaignResult> {
         // evicted one's triage, done or in flight, is dropped with its folder.
         let worst = 0;
         for (let i = 1; i < causes.length; i++) if (causeWeight(causes[i]!.cause) >= causeWeight(causes[worst]!.cause)) worst = i;
-        if (causes.length === 0 || causeWeight(w.cause) >= causeWeight(causes[worst]!.cause)) continue;
+        if (causes.length === 0 || causeWeight(w.cause) >= causeWeight(causes[worst]!.cause)) return;
         const gone = causes[worst]!;
         causes[worst] = extra;
         evicted.add(gone);
@@ -350,7 +377,7 @@ export async function runCampaign(o: CampaignOptions): Promise<CampaignResult> {
         if (q >= 0) triageQueue.splice(q, 1);
         if (o.out !== null && gone.crashDir !== null && gone.crashDir !== '') dropCauseCrash(o.out, gone.crashDir, old.signature);
         triageQueue.push({ rec: old, extra });
-        continue;
+        return;
       }
       const known = o.known.has(w.signature);
       const rec: SignatureRecord = {
@@ -358,10 +385,10 @@ export async function runCampaign(o: CampaignOptions): Promise<CampaignResult> {
         witness: w, program: r.program,
         canonical: null, crashDir: null, triagedMs: null, known, check: null, size: null,
       };
-      sigs.set(w.signature, rec);
+      sigs.set(key, rec);
       o.onSignature?.(rec, known ? 'known' : 'new');
       if (!known) triageQueue.push({ rec, extra: null });
-    }
+    });
     sortQueue();
     committed++;
   };
@@ -430,8 +457,10 @@ export async function runCampaign(o: CampaignOptions): Promise<CampaignResult> {
       }
       if (stopped === null && o.out !== null && performance.now() - lastSave > o.saveEveryMs) save();
       while (stopped === null && pool.free > 0) {
-        // triage first, on at most half the workers (one at least)
-        const maxTriage = Math.max(1, Math.floor(pool.size / 2));
+        // triage first, on at most half the workers (one at least), on every worker while more
+        // than `longQueue` jobs wait that no reproducer shows (docs/FUZZING.md, branch `sigkey`)
+        const open = triageQueue.length <= longQueue ? 0 : triageQueue.filter((j) => !isCovered(view(j), order)).length;
+        const maxTriage = open > longQueue ? pool.size : Math.max(1, Math.floor(pool.size / 2));
         const wantSearch = !programsDone() && canGenerate(nextProgram);
         if (triageQueue.length > 0 && (triaging.size < maxTriage || !wantSearch)) {
           sortQueue();

@@ -15,6 +15,7 @@ import { finalize } from './finalize.js';
 import type { KnownSet } from './known.js';
 import { crashDirName, writeAtomic } from './output.js';
 import { reproducerYaml } from './reproducer.js';
+import { signatureKey } from './sigkey.js';
 import { scenarioName, type TriageOutput } from './triage.js';
 
 interface Meta {
@@ -48,7 +49,8 @@ export function writeCrash(out: string, rec: SignatureRecord, t: TriageOutput, a
   const name = crashDirName(t.signature);
   const dir = join(out, 'crashes', name);
   const size = t.program.threads.reduce((n, th) => n + th.ops.length, 0);
-  const raws = all.filter((s) => s.canonical === t.signature).map((s) => s.signature).sort();
+  // every signature (name variants too: sigkey.ts) whose triage gave this one
+  const raws = [...new Set(all.filter((s) => s.canonical === t.signature || s === rec).flatMap((s) => [s.signature, ...(s.variants ?? [])]))].sort();
   if (existsSync(join(dir, 'meta.json'))) {
     const old = JSON.parse(readFileSync(join(dir, 'meta.json'), 'utf8')) as Meta;
     const merged = [...new Set([...old.rawSignatures, ...raws])].sort();
@@ -65,7 +67,7 @@ export function writeCrash(out: string, rec: SignatureRecord, t: TriageOutput, a
   writeAtomic(join(dir, 'signature.txt'), `${t.signature}\n`);
   const meta: Meta = {
     signature: t.signature,
-    rawSignatures: raws.includes(rec.signature) ? raws : [...raws, rec.signature].sort(),
+    rawSignatures: raws,
     cause: t.cause,
     kind: t.kind,
     minimized: t.reproduced,
@@ -173,7 +175,12 @@ function writeUntriaged(out: string, rec: SignatureRecord): string {
 }
 
 export interface SummarySignature {
+  /** as first reported, names and all */
   readonly signature: string;
+  /** what the run keys it by (sigkey.ts): names replaced by placeholders */
+  readonly key: string;
+  /** the other signatures seen with its key (other names), in the order seen */
+  readonly variants?: readonly string[];
   readonly canonical: string | null;
   readonly kind: string;
   readonly known: boolean;
@@ -210,13 +217,15 @@ export interface Summary {
   readonly elapsedSeconds: number;
   readonly coverage: { readonly units: number; readonly features: number };
   readonly corpus: number;
-  /** distinct signatures by their canonical (minimized) name where triaged */
+  /** distinct signature keys by their canonical (minimized) signature where triaged */
   readonly bugs: number;
+  /** signatures as reported, name variants counted apart (`signatures` has one per key) */
+  readonly rawSignatures: number;
   readonly signatures: readonly SummarySignature[];
 }
 
 export function summaryOf(state: CampaignState, known: KnownSet, units: number, features: number): Summary {
-  const canon = new Set(state.signatures.filter((s) => !s.known).map((s) => s.canonical ?? s.signature));
+  const canon = new Set(state.signatures.filter((s) => !s.known).map((s) => signatureKey(s.canonical ?? s.signature)));
   return {
     format: 'iommulab-fuzz',
     version: 1,
@@ -229,10 +238,13 @@ export function summaryOf(state: CampaignState, known: KnownSet, units: number, 
     coverage: { units, features },
     corpus: state.corpus.length,
     bugs: canon.size,
+    rawSignatures: state.signatures.reduce((n, s) => n + 1 + (s.variants ?? []).length, 0),
     signatures: state.signatures.map((s) => {
       const note = known.note(s.canonical ?? s.signature) ?? known.note(s.signature);
       return {
         signature: s.signature,
+        key: signatureKey(s.signature),
+        ...((s.variants ?? []).length === 0 ? {} : { variants: s.variants }),
         canonical: s.canonical,
         kind: s.kind,
         known: s.known,

@@ -1,7 +1,9 @@
 // Signatures the user already knows: reported as known, not new, and not triaged again. By
 // default the built-in findings (docs/FINDINGS.md) as iommulab fuzz names them; a file lists
 // one signature per line (`# note` lines name the next signature; blank lines are skipped).
+// Matched by key (sigkey.ts): the names of devices, domains, IOMMUs, ... in an entry do not matter.
 import { readFileSync } from 'node:fs';
+import { signatureKey } from './sigkey.js';
 
 export interface KnownSignature {
   readonly signature: string;
@@ -156,27 +158,36 @@ export const builtinKnown: readonly KnownSignature[] = [
   },
 ];
 
+/**
+ * Known signatures, matched by their key (sigkey.ts): an entry written with `dev:ep0` and
+ * `domain:D0#N` matches the report on `dev:ep2` and `domain:D3#N`.
+ */
 export class KnownSet {
-  private readonly notes: Map<string, string>;
+  /** key -> the entry as written, and its note */
+  private readonly byKey: Map<string, { signature: string; note: string }>;
 
   constructor(entries: readonly KnownSignature[]) {
-    this.notes = new Map(entries.map((e) => [e.signature, e.note]));
+    this.byKey = new Map();
+    for (const e of entries) {
+      const k = signatureKey(e.signature);
+      if (!this.byKey.has(k)) this.byKey.set(k, { signature: e.signature, note: e.note });
+    }
   }
 
   has(signature: string): boolean {
-    return this.notes.has(signature);
+    return this.byKey.has(signatureKey(signature));
   }
 
   note(signature: string): string | undefined {
-    return this.notes.get(signature);
+    return this.byKey.get(signatureKey(signature))?.note;
   }
 
   get size(): number {
-    return this.notes.size;
+    return this.byKey.size;
   }
 
   entries(): KnownSignature[] {
-    return [...this.notes].map(([signature, note]) => ({ signature, note }));
+    return [...this.byKey.values()].map(({ signature, note }) => ({ signature, note }));
   }
 }
 

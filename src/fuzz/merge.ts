@@ -9,6 +9,7 @@ import type { CampaignState } from './campaign.js';
 import { CoverageMap } from './coverage.js';
 import type { Summary, SummarySignature } from './crashes.js';
 import { isFuzzOutput, OutputError, prepareOutput, writeAtomic } from './output.js';
+import { signatureKey } from './sigkey.js';
 
 interface CrashMeta {
   readonly minimized: boolean;
@@ -75,10 +76,12 @@ export function mergeOutputs(inputs: readonly string[], out: string, force: bool
       const c = CoverageMap.fromJSON(state.coverage);
       coverage.merge(c);
     }
+    // by key (sigkey.ts): two shards that saw one report under other names merge
     for (const s of summary.signatures) {
-      const old = sigs.get(s.signature);
+      const key = signatureKey(s.signature);
+      const old = sigs.get(key);
       if (old === undefined) {
-        sigs.set(s.signature, { ...s });
+        sigs.set(key, { ...s, key });
         continue;
       }
       const earlier = s.firstSeconds < old.firstSeconds ? s : old;
@@ -93,7 +96,10 @@ export function mergeOutputs(inputs: readonly string[], out: string, force: bool
       }
       const merged = [...causes.values()].filter((c) => c.cause !== earlier.cause);
       const more = merged.length === 0 ? {} : { causes: merged };
-      sigs.set(s.signature, { ...earlier, count: old.count + s.count, known: old.known || s.known, crashDir, ...more });
+      const names = new Set([old.signature, ...(old.variants ?? []), s.signature, ...(s.variants ?? [])]);
+      names.delete(earlier.signature);
+      const variants = names.size === 0 ? {} : { variants: [...names] };
+      sigs.set(key, { ...earlier, key, count: old.count + s.count, known: old.known || s.known, crashDir, ...more, ...variants });
     }
     const crashes = join(input, 'crashes');
     if (!existsSync(crashes)) continue;
@@ -111,7 +117,8 @@ export function mergeOutputs(inputs: readonly string[], out: string, force: bool
     elapsedSeconds: elapsed,
     coverage: { units: coverage.units, features: coverage.featureCount },
     corpus,
-    bugs: new Set(signatures.filter((s) => !s.known).map((s) => s.canonical ?? s.signature)).size,
+    bugs: new Set(signatures.filter((s) => !s.known).map((s) => signatureKey(s.canonical ?? s.signature))).size,
+    rawSignatures: signatures.reduce((n, s) => n + 1 + (s.variants ?? []).length, 0),
     signatures,
   };
   writeAtomic(join(out, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);

@@ -17,12 +17,15 @@ import { errname } from '../sync/errno.js';
 import type { SearchBudget } from './config.js';
 import { causeOf, relatedIn } from './cause.js';
 import { deriveSeed } from './rand.js';
+import { keyedReports } from './primary.js';
 import { modelErrorSignature, signatureOf } from './signature.js';
+import { signatureKey } from './sigkey.js';
 
 export type FuzzFaults = 'choice' | 'nth';
 
 /** how to get one signature again: the program's search that hit it and the execution's choices */
 export interface Witness {
+  /** as reported, names and all (what a report shows) */
   readonly signature: string;
   /** a violation kind, or `model-error` for an exception out of the model */
   readonly kind: string;
@@ -42,9 +45,9 @@ export interface Witness {
 export interface SearchOutcome {
   readonly executions: number;
   readonly steps: number;
-  /** one per signature and cause, in the order first found */
+  /** one per signature key (sigkey.ts) and cause, in the order first found */
   readonly witnesses: readonly Witness[];
-  /** signature -> executions it occurred in */
+  /** signature key -> executions it occurred in */
   readonly counts: Readonly<Record<string, number>>;
   /** operation outcomes seen: `op:code` */
   readonly outcomes: readonly string[];
@@ -80,7 +83,7 @@ export interface SearchOptions {
   readonly faults: readonly FuzzFaults[];
   /** the program's seed (each strategy derives its own) */
   readonly seed: number;
-  /** stop as soon as this signature is seen (minimization) */
+  /** stop as soon as this signature (by its key: sigkey.ts) is seen (minimization) */
   readonly target?: string;
   /** ... with this cause */
   readonly targetCause?: string;
@@ -102,15 +105,17 @@ export function searchProgram(spec: IommuScenarioSpec, program: Program<unknown>
   const cap = o.maxExecutions ?? Number.POSITIVE_INFINITY;
 
   const causes = new Set<string>();
+  const target = o.target === undefined ? undefined : signatureKey(o.target);
   const record = (w: Witness, count: boolean): void => {
-    if (count) counts[w.signature] = (counts[w.signature] ?? 0) + 1;
-    const key = `${w.signature}\u0000${w.cause}`;
+    const sk = signatureKey(w.signature);
+    if (count) counts[sk] = (counts[sk] ?? 0) + 1;
+    const key = `${sk}\u0000${w.cause}`;
     if (!causes.has(key)) {
       causes.add(key);
       witnesses.push(w);
     }
     const cause = o.targetCause === undefined || w.cause === o.targetCause;
-    if (o.target !== undefined && w.signature === o.target && cause) done = true;
+    if (target !== undefined && sk === target && cause) done = true;
   };
 
   const run = (search: string, strategy: Strategy, faults: FaultPlan, limit: number): { maxAllocations: number } => {
@@ -125,13 +130,15 @@ export function searchProgram(spec: IommuScenarioSpec, program: Program<unknown>
         (t.result as number[]).forEach((code, i) => outcomes.add(`${ops[i]?.op ?? '?'}:${errname(code)}`));
       }
       const seen = new Set<string>();
-      for (const v of exec.violations) {
+      // (an execution's leaks after another report are its consequences: primary.ts)
+      for (const v of keyedReports(exec.violations)) {
         const signature = signatureOf(v);
+        const sk = signatureKey(signature);
         const cause = causeOf(exec, v, related);
-        const first = !seen.has(signature);
-        if (!first && seen.has(`${signature}\u0000${cause}`)) continue;
-        seen.add(signature);
-        seen.add(`${signature}\u0000${cause}`);
+        const first = !seen.has(sk);
+        if (!first && seen.has(`${sk}\u0000${cause}`)) continue;
+        seen.add(sk);
+        seen.add(`${sk}\u0000${cause}`);
         const choices = exec.choices.slice();
         record({
           signature,

@@ -22,6 +22,7 @@ import { deriveSeed } from './rand.js';
 import { ruleProblems } from './rules.js';
 import { type FuzzFaults, searchProgram, type Witness } from './search.js';
 import { signatureOf } from './signature.js';
+import { signatureKey } from './sigkey.js';
 
 export interface TriageInput {
   readonly program: FuzzProgram;
@@ -59,9 +60,9 @@ export interface TriageOutput {
   readonly candidates: number;
   readonly executions: number;
   /**
-   * every signature and cause (`SIGNATURE\u0000CAUSE`) the minimized program showed before it
-   * was renamed (names as in the program as found): the campaign triages a queued signature the
-   * reproducer already shows after those it does not (most often a further symptom of one bug)
+   * every signature key (sigkey.ts) and cause (`KEY\u0000CAUSE`) the minimized program showed:
+   * the campaign triages a queued signature the reproducer already shows after those it does
+   * not (most often a further symptom of one bug)
    */
   readonly shown: readonly string[];
   /** the program as found did not show the witness again under the triage's search: not minimized */
@@ -128,8 +129,11 @@ export function triage(input: TriageInput): TriageOutput {
   // a candidate must keep the signature *and* the cause (cause.ts): a program that shows one
   // report for two reasons must not drift from the witness's reason to the other one
   // (a witness saved before causes existed has none: the signature alone then)
+  // (the signature by its key, sigkey.ts: a candidate that drops ep0 and shows the bug on ep1
+  // keeps it, and so does the program under canonical names)
   const cause = (witness as Partial<Witness>).cause;
-  const same = (w: Witness): boolean => w.signature === witness.signature && (cause === undefined || w.cause === cause);
+  const key = signatureKey(witness.signature);
+  const same = (w: Witness): boolean => signatureKey(w.signature) === key && (cause === undefined || w.cause === cause);
   const find = (p: FuzzProgram, target: string | undefined): Found => {
     if (ruleProblems(p).length > 0) return null;
     const { spec } = finalize(p, 'triage');
@@ -216,7 +220,7 @@ export function triage(input: TriageInput): TriageOutput {
   const again = reproducible ? find(canon, undefined) : null;
   const sameBug =
     again?.witnesses.find(same) ??
-    again?.witnesses.find((w) => w.signature === witness.signature) ??
+    again?.witnesses.find((w) => signatureKey(w.signature) === key) ??
     again?.witnesses.find((w) => w.kind === witness.kind && sigHead(w.signature) === sigHead(witness.signature));
   if (sameBug !== undefined) {
     program = canon;
@@ -224,7 +228,7 @@ export function triage(input: TriageInput): TriageOutput {
     reproduced = true;
   } else if (reproducible) {
     const plain = find(cur, witness.signature);
-    found = plain?.witnesses.find(same) ?? plain?.witnesses.find((w) => w.signature === witness.signature) ?? null;
+    found = plain?.witnesses.find(same) ?? plain?.witnesses.find((w) => signatureKey(w.signature) === key) ?? null;
     reproduced = found !== null;
   }
   cost.rename = executions - cost.probe - cost.minimize;
@@ -288,7 +292,7 @@ export function triage(input: TriageInput): TriageOutput {
   phase('report');
   return {
     rawSignature, cause: w.cause ?? 'alone', signature, kind, program: kept, spec, schedule, splat, report, check, reproduced, candidates, executions,
-    shown: [...new Set(shown.map((x) => `${x.signature}\u0000${x.cause}`))], unminimized: !reproducible, cost,
+    shown: [...new Set(shown.map((x) => `${signatureKey(x.signature)}\u0000${x.cause}`))], unminimized: !reproducible, cost,
   };
 }
 
