@@ -24,7 +24,7 @@ import { deriveSeed, Rand } from './rand.js';
 import { type FuzzFaults, type SearchOutcome, type Witness } from './search.js';
 import { generateTopology } from './topology-gen.js';
 import type { TriageOutput } from './triage.js';
-import { isCovered, nextTriage, type QueuedTriage, signatureHead, sortTriage, triageHead, type TriageOrderState } from './triage-order.js';
+import { nextTriage, type QueuedTriage, signatureHead, sortTriage, triageHead, type TriageOrderState } from './triage-order.js';
 import { dropCauseCrash, writeCauseCrash, writeCrash, writeSummary } from './crashes.js';
 import { signatureKey } from './sigkey.js';
 import { writeAtomic } from './output.js';
@@ -163,13 +163,6 @@ export interface CampaignResult {
 
 export { signatureHead } from './triage-order.js';
 
-/**
- * While more triage jobs than this wait that no reproducer shows, triage takes every worker and
- * the search waits: a short run finds more than it can triage on half the workers (the
- * 10-minute default run of 2026-12-05 saw 275 signatures and triaged 63), and a finding seen
- * and never minimized is not re-found. The search goes on as soon as the queue is this short.
- */
-export const longQueue = 8;
 
 export function initialState(spec: CampaignSpec): CampaignState {
   return { format: 'iommulab-fuzz-state', version: 1, spec, programs: 0, executions: 0, steps: 0, elapsedMs: 0, corpus: [], coverage: new CoverageMap().toJSON(), signatures: [] };
@@ -457,10 +450,8 @@ export async function runCampaign(o: CampaignOptions): Promise<CampaignResult> {
       }
       if (stopped === null && o.out !== null && performance.now() - lastSave > o.saveEveryMs) save();
       while (stopped === null && pool.free > 0) {
-        // triage first, on at most half the workers (one at least), on every worker while more
-        // than `longQueue` jobs wait that no reproducer shows (docs/FUZZING.md, branch `sigkey`)
-        const open = triageQueue.length <= longQueue ? 0 : triageQueue.filter((j) => !isCovered(view(j), order)).length;
-        const maxTriage = open > longQueue ? pool.size : Math.max(1, Math.floor(pool.size / 2));
+        // triage first, on at most half the workers (one at least)
+        const maxTriage = Math.max(1, Math.floor(pool.size / 2));
         const wantSearch = !programsDone() && canGenerate(nextProgram);
         if (triageQueue.length > 0 && (triaging.size < maxTriage || !wantSearch)) {
           sortQueue();
