@@ -161,9 +161,14 @@ export function triage(input: TriageInput): TriageOutput {
   // 4-minute run's witnesses (docs/FUZZING.md), such minimizations were 80% of the executions
   // of minimization and shrank 1 program of 7.
   const reproducible = probe?.witnesses.some(same) === true;
+  // the confirming check's executions: five times a candidate's (at least 200), so a bug the
+  // program shows at once is not confirmed with 1,000 executions (a third to a half of a
+  // triage's CPU went to the confirming check: docs/FUZZING.md, branch `sigkey`)
+  let checkExecutions = Math.max(200, 5 * config.triage.executions);
   if (reproducible) {
     const e = Math.min(config.triage.executions, Math.max(40, 4 * probe!.executions));
     ({ budget, faults } = triageSearch(witness, config, e));
+    checkExecutions = Math.max(200, 5 * e);
   }
   let shown = probe?.witnesses ?? [];
   cost.probe = executions;
@@ -267,7 +272,7 @@ export function triage(input: TriageInput): TriageOutput {
   phase('schedule');
   let check: CheckSummary | null = null;
   if (kindOk) {
-    const r = confirm(spec, w.kind as ViolationKind, config.triage.checkSeconds, Math.max(200, 5 * config.triage.executions));
+    const r = confirm(spec, w.kind as ViolationKind, config.triage.checkSeconds, checkExecutions);
     check = r.summary;
     cost.confirm = r.executions;
     spec = { ...spec, expect: { violations: r.expect } };
