@@ -61,7 +61,7 @@ test('signatures that differ only by instance names share a key', () => {
   );
 });
 
-test("a domain's kind, the entry point, the reporting function and the message stay in the key", () => {
+test('a domain\'s kind, the entry point, the reporting function and the message stay in the key', () => {
   const apart: Array<readonly string[]> = [
     // the kinds of domains carry meaning
     [
@@ -108,9 +108,11 @@ test('a known entry matches the same report under other names, in the built-in l
   assert.equal(mine.note('invariant in iommu_attach_group: invariant violated: I3: dev:ep3 RID is abort but group#N->domain is domain:default#N (translate(page[0xN]))'), 'mine');
 });
 
-const v = (kind: ViolationKind, message: string): Violation => ({ kind, title: message, splat: message, message, thread: null, step: 0, stack: [] });
+const v = (kind: ViolationKind, message: string): Violation => ({
+  kind, title: message, splat: message, message, thread: null, step: 0, stack: [],
+});
 
-test("an execution's leaks after another report are its consequences; one that only leaks is keyed by its oldest leak", () => {
+test('an execution\'s leaks after another report are its consequences; one that only leaks is keyed by its oldest leak', () => {
   const warn = v('warn', 'WARNING: WARN_ON(group->default_domain)');
   const refs = v('assertion', 'assertion failed: module arm_smmu_v3 still has 1 reference(s)');
   const leaks = ['dev_iommu:ep0', 'fwspec#3', 'arm_smmu_master:ep0', 'group#5'].map((o) => v('leak', `kmemleak: unreferenced object ${o}`));
@@ -128,7 +130,7 @@ test("an execution's leaks after another report are its consequences; one that o
   assert.deepEqual(keyedReports([warn, inv]), [warn, inv]);
 });
 
-test("a run's summary lists readable signatures, one per key, with the key and the names it was seen under", async () => {
+test('a run\'s summary lists readable signatures, one per key, with the key and the names it was seen under', async () => {
   // a state saved before keys: one record per name variant (three signatures, two keys), all
   // triaged, so the resumed run has nothing to search or triage and writes its summary
   const spec: CampaignSpec = { seed: 1, faults: [], config: { ...defaultFuzzConfig, drivers: { mock: 1 } }, shard: null };

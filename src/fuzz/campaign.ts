@@ -163,7 +163,6 @@ export interface CampaignResult {
 
 export { signatureHead } from './triage-order.js';
 
-
 export function initialState(spec: CampaignSpec): CampaignState {
   return { format: 'iommulab-fuzz-state', version: 1, spec, programs: 0, executions: 0, steps: 0, elapsedMs: 0, corpus: [], coverage: new CoverageMap().toJSON(), signatures: [] };
 }

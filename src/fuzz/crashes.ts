@@ -50,7 +50,8 @@ export function writeCrash(out: string, rec: SignatureRecord, t: TriageOutput, a
   const dir = join(out, 'crashes', name);
   const size = t.program.threads.reduce((n, th) => n + th.ops.length, 0);
   // every signature (name variants too: sigkey.ts) whose triage gave this one
-  const raws = [...new Set(all.filter((s) => s.canonical === t.signature || s === rec).flatMap((s) => [s.signature, ...(s.variants ?? [])]))].sort();
+  const mine = all.filter((s) => s.canonical === t.signature || s === rec);
+  const raws = [...new Set(mine.flatMap((s) => [s.signature, ...(s.variants ?? [])]))].sort();
   if (existsSync(join(dir, 'meta.json'))) {
     const old = JSON.parse(readFileSync(join(dir, 'meta.json'), 'utf8')) as Meta;
     const merged = [...new Set([...old.rawSignatures, ...raws])].sort();

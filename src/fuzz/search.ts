@@ -1,7 +1,8 @@
 // One program under its budget: seeded random walks, PCT at the configured depths, DFS with
 // small preemption bounds, and, when asked, allocation failures as choices or a fail_nth sweep.
-// Every execution is looked at: each distinct signature keeps its first witness of each cause
-// (cause.ts: what other threads were doing, whether a fault was injected), in this fixed search
+// Every execution is looked at (its reports as primary.ts keys them): each distinct signature
+// key (sigkey.ts) keeps its first witness of each cause (cause.ts: what other threads were
+// doing, whether a fault was injected), in this fixed search
 // order, so the result depends only on the program and its seed; occurrences are counted, and
 // the return code of every operation is an outcome feature (coverage.ts).
 import { DfsStrategy } from '../explorer/dfs.js';

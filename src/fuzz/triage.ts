@@ -1,7 +1,7 @@
 // What the fuzzer does with a new signature: shrink the program that showed it (drop threads,
 // operations, devices, bridges, topology features, driver knobs, patches) while the same
-// signature still occurs, give the result canonical names, shrink the schedule (explorer/
-// minimize.ts, keeping the signature), and make it a scenario file whose `expect:` is what
+// signature (by its key: sigkey.ts) still occurs, give the result canonical names, shrink the
+// schedule (explorer/minimize.ts, keeping the signature), and make it a scenario file whose `expect:` is what
 // `iommulab check` finds in it. Every search here is seeded: the same input gives the same
 // reproducer.
 import { type CheckOptions, checkScenario } from '../check/check.js';
