@@ -10,6 +10,7 @@ import { generateProgram } from '../src/fuzz/program-gen.js';
 import { devicesOf, type FuzzProgram } from '../src/fuzz/program.js';
 import { deriveSeed, Rand } from '../src/fuzz/rand.js';
 import { searchProgram } from '../src/fuzz/search.js';
+import { signatureKey } from '../src/fuzz/sigkey.js';
 import { generateTopology } from '../src/fuzz/topology-gen.js';
 import { triage } from '../src/fuzz/triage.js';
 import { coverKey, isCovered, nextTriage, type QueuedTriage, signatureHead, sortTriage } from '../src/fuzz/triage-order.js';
@@ -126,7 +127,8 @@ test('triage: F10 minimizes to its reset alone and says what the reproducer show
   assert.equal(out.unminimized, false);
   assert.equal(out.cause, 'alone');
   assert.equal(out.check?.matches, true);
-  assert.ok(out.shown.includes(`${w.signature}\u0000alone`));
+  // (`shown` lists signature keys: sigkey.ts)
+  assert.ok(out.shown.includes(`${signatureKey(w.signature)}\u0000alone`));
   // F10's driver-contract report (the query's answer) comes with it: the campaign triages it after the rest
   assert.ok(out.shown.some((k) => k.startsWith('driver-contract in iommu_driver_get_domain_for_dev via pci_reset_function_with: ')), out.shown.join('\n'));
   // the same witness against the program without its reset: no candidate can show it, none is tried
