@@ -60,3 +60,22 @@ describe('I5 at the free of an IO page table handle and a root frame another dom
     assert.deepEqual(sigs.filter((x) => x.includes('I5')), [], sigs.join('\n'));
   });
 });
+
+describe('finding F-sighw-1: a group member removed while the group has a PASID keeps it in the driver', () => {
+  const scenarios = loadScenarioFile(fixtureOf('remove-pasid-member')).scenarios;
+  const checkedNamed = (name: string): string[] => {
+    const o = checkScenario(scenarios.find((s) => s.name === name)!);
+    assert.equal(o.exhaustive, true);
+    assert.equal(o.matches, true, o.violations.map((v) => v.signature).join('\n'));
+    return o.violations.map((v) => v.signature);
+  };
+  it('intel-iommu: the removed function\'s dev_pasid_info, cache tags and DID reference outlive the domain', () => {
+    const sigs = checkedNamed('remove-pasid-member-vtd');
+    assert.ok(sigs.includes('leak: kmemleak: unreferenced object dev_pasid_info:ep0/N'), sigs.join('\n'));
+    assert.ok(sigs.some((s) => s.startsWith('leak: kmemleak: unreferenced object iommu_domain_info:')), sigs.join('\n'));
+  });
+  it('arm-smmu-v3: the domain\'s next ATC invalidation reads the freed master', () => {
+    const sigs = checkedNamed('remove-pasid-member-smmuv3');
+    assert.ok(sigs.some((s) => s.startsWith('use-after-free in arm_smmu_atc_inv_domain')), sigs.join('\n'));
+  });
+});
