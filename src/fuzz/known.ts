@@ -272,6 +272,11 @@ export const builtinKnown: readonly KnownSignature[] = [
     replay: { scenario: 'remove-pasid-member-smmuv3', file: 'test/fixtures/remove-pasid-member.yaml', schedule: '-' },
   },
   {
+    signature: 'invariant in hw_function_reset_start via pci_reset_function_with: invariant violated: I9: dev:ep1 is in reset but its RID is translate(page[0xN])',
+    note: 'F11 (arm-smmu-v3): a function hot-added with a DMA alias of the function in reset reprograms its stream',
+    replay: { scenario: 'smmuv3-reset-vs-hotadd-alias', file: 'test/fixtures/smmuv3-reset-vs-hotadd-alias.yaml', schedule: '1x47.2x239' },
+  },
+  {
     signature: 'use-after-free in tlb_or_walk via dma_access: KASAN: slab-use-after-free: Read of io page table walked by the IOMMU of io_pgtable#N',
     note: 'model limitation (the mock\'s hardware, not a kernel bug): its attach has no fence for a walk in flight, so a DMA across a domain change walks the table freed after it',
     replay: { scenario: 'mock-settype-vs-dma', file: 'test/fixtures/mock-settype-vs-dma.yaml', schedule: '1.2x29' },
