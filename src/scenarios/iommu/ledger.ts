@@ -213,10 +213,6 @@ export class Ledger extends KObject {
   }
 
   /**
-   * May another scenario thread set or clear `dev`'s group pointer (probe or release it) while
-   * this one looks the group up? Then the harness's lookup is a READ_ONCE (an event).
-   */
-  /**
    * Does the scenario bind a DMA-API driver to `dev`? Then a PASID attached through `dev` without
    * an owner is that driver's (SVA, a PASID of its own): only a bound driver makes it.
    */
@@ -224,6 +220,10 @@ export class Ledger extends KObject {
     return this.dmaApiBinds.has(dev.name);
   }
 
+  /**
+   * May another scenario thread set or clear `dev`'s group pointer (probe or release it) while
+   * this one looks the group up? Then the harness's lookup is a READ_ONCE (an event).
+   */
   groupPointerRacy(dev: Device): boolean {
     return this.racy.has(`group[${dev.name}]`);
   }
