@@ -62,7 +62,7 @@ describe('I5 at the free of an IO page table handle and a root frame another dom
   });
 });
 
-describe('finding F-sighw-1: a group member removed while the group has a PASID keeps it in the driver', () => {
+describe('finding F27: a group member removed while the group has a PASID keeps it in the driver', () => {
   const scenarios = loadScenarioFile(fixtureOf('remove-pasid-member')).scenarios;
   const checkedNamed = (name: string): string[] => {
     const o = checkScenario(scenarios.find((s) => s.name === name)!);

@@ -223,7 +223,7 @@ export const builtinKnown: readonly KnownSignature[] = [
   },
   {
     signature: 'leak: kmemleak: unreferenced object cache_tag:iotlb/did2/pasid0#N',
-    note: 'F3 (consequence, intel-iommu): the RID cache tag of a function probed while it was released or removed (a PASID\'s tag is F-sighw-1)',
+    note: 'F3 (consequence, intel-iommu): the RID cache tag of a function probed while it was released or removed (a PASID\'s tag is F27)',
     replay: { scenario: 'vtd-register-vs-unregister', file: 'test/fixtures/vtd-register-vs-unregister.yaml', schedule: '2x179.1x314' },
   },
   {
@@ -238,7 +238,7 @@ export const builtinKnown: readonly KnownSignature[] = [
   },
   {
     signature: 'leak: kmemleak: unreferenced object arm_smmu_master_domain:ep0/N',
-    note: 'F3 (consequence, arm-smmu-v3): the attachment of a function probed while it was released or removed (a PASID\'s after a member\'s removal is F-sighw-1)',
+    note: 'F3 (consequence, arm-smmu-v3): the attachment of a function probed while it was released or removed (a PASID\'s after a member\'s removal is F27)',
     replay: { scenario: 'register-vs-unregister', file: 'test/fixtures/register-vs-unregister.yaml', schedule: '1x8.2x138.1x116' },
   },
   {
@@ -248,27 +248,27 @@ export const builtinKnown: readonly KnownSignature[] = [
   },
   {
     signature: 'leak: kmemleak: unreferenced object dev_pasid_info:ep0/N',
-    note: 'F-sighw-1 (intel-iommu): a function removed from a group with a PASID attached keeps the PASID in the driver',
+    note: 'F27 (intel-iommu): a function removed from a group with a PASID attached keeps the PASID in the driver',
     replay: { scenario: 'remove-pasid-member-vtd', file: 'test/fixtures/remove-pasid-member.yaml', schedule: '-' },
   },
   {
     signature: 'leak: kmemleak: unreferenced object cache_tag:iotlb/did2/pasid1#N',
-    note: 'F-sighw-1 (intel-iommu): the removed member\'s PASID cache tags',
+    note: 'F27 (intel-iommu): the removed member\'s PASID cache tags',
     replay: { scenario: 'remove-pasid-member-vtd', file: 'test/fixtures/remove-pasid-member.yaml', schedule: '-' },
   },
   {
     signature: 'leak: kmemleak: unreferenced object cache_tag:devtlb/did2/pasid1/ep0#N',
-    note: 'F-sighw-1 (intel-iommu): the removed member\'s PASID device-TLB tag',
+    note: 'F27 (intel-iommu): the removed member\'s PASID device-TLB tag',
     replay: { scenario: 'remove-pasid-member-vtd', file: 'test/fixtures/remove-pasid-member.yaml', schedule: '-' },
   },
   {
     signature: 'leak: kmemleak: unreferenced object iommu_domain_info:iommu0/did2#N',
-    note: 'F-sighw-1 (intel-iommu): the removed member\'s domain-ID reference (F3 leaves one too)',
+    note: 'F27 (intel-iommu): the removed member\'s domain-ID reference (F3 leaves one too)',
     replay: { scenario: 'remove-pasid-member-vtd', file: 'test/fixtures/remove-pasid-member.yaml', schedule: '-' },
   },
   {
     signature: 'use-after-free in arm_smmu_atc_inv_domain via iommu_domain_free: KASAN: slab-use-after-free: Read of atsEnabled of arm_smmu_master:ep0',
-    note: 'F-sighw-1 (arm-smmu-v3): the removed member\'s PASID attachment stays on the domain; its next ATC invalidation reads the freed master',
+    note: 'F27 (arm-smmu-v3): the removed member\'s PASID attachment stays on the domain; its next ATC invalidation reads the freed master',
     replay: { scenario: 'remove-pasid-member-smmuv3', file: 'test/fixtures/remove-pasid-member.yaml', schedule: '-' },
   },
   {
