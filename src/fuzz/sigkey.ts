@@ -11,7 +11,7 @@
 //
 // Placeholders: a device, a bridge or a platform device (`ep0`, `br1`, `plat0`, any `dev:NAME`)
 // -> `*`; an IOMMU instance `iommu1` -> `iommu*`; a domain id `did4` -> `did*`; a PASID glued to
-// its word `pasid2` -> `pasid*`. Stream ids, object ids and other numbers are normalized by the
+// its word `pasid2` -> `pasid*` (`pasid0`, the RID's tag, stays). Stream ids, object ids and other numbers are normalized by the
 // explorer already (`sid N`, `#N`, `0xN`). A list of one item repeated (`iommu1: sid N ssid N
 // TTB0; iommu1: sid N ssid N TTB0`) counts once: how many entries point at a freed page is the
 // program's, not the bug's.
@@ -25,7 +25,8 @@ const rules: ReadonlyArray<readonly [RegExp, string]> = [
   [/\bdev:(?!\*)[A-Za-z_][\w.-]*/g, 'dev:*'],
   [/\biommu\d+\b/g, 'iommu*'],
   [/\bdid\d+\b/g, 'did*'],
-  [/\bpasid\d+\b/g, 'pasid*'],
+  // (not PASID 0: VT-d's cache tag of the RID, IOMMU_NO_PASID)
+  [/\bpasid[1-9]\d*\b/g, 'pasid*'],
   // `X; X; X` -> `X` (X a run of words)
   [/([\w*:]+(?: [\w*:]+)*)(?:; \1)+(?![\w*])/g, '$1'],
 ];
