@@ -166,7 +166,7 @@ export function iommuChecker(devices: readonly Device[], truth: HwTruth): Checke
           if (obj instanceof IommuDomain) return domainFreed(sys, obj);
           if (obj instanceof IoPageTable) return tableFreed(sys, obj);
           // a table in physical memory (SMMUv3, VT-d): the hardware names its root page
-          if (obj instanceof IoPgtable) return tableFreed(sys, obj.rootPage);
+          if (obj instanceof IoPgtable) return pgtableFreed(sys, obj);
           return null;
         case OpKind.HwWrite:
           if (obj instanceof HwEndpoint) return endpointWritten(sys, obj, op);
@@ -265,6 +265,20 @@ function tableFreed(sys: System, t: WalkTable): CheckSite {
     }
     return null;
   });
+}
+
+/**
+ * io_pgtable freed (SMMUv3, VT-d): its pages went back to the allocator one by one before the
+ * object itself (hw/pgtable ioPgtableFree(), each free checked by H4's `table_free` first), so by
+ * the object's free another domain may own the root frame again, and an entry pointing at the
+ * frame is that domain's, not a use of the freed table. I5 holds the root frame to the table only
+ * while the frame is still free; the check reads the frame's owner (written by alloc_pages'
+ * `page_init` step on the frame).
+ */
+function pgtableFreed(sys: System, pt: IoPgtable): CheckSite {
+  const root = pt.rootPage;
+  const inner = tableFreed(sys, root);
+  return site([...inner.reads, access(root)], () => (root.freed ? inner.run() : null));
 }
 
 /**
