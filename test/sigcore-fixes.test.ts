@@ -43,8 +43,8 @@ describe('a mock DMA in flight is ordered with a completed change of its stream 
     // before the fix: `use-after-free in tlb_or_walk via dma_access: KASAN: slab-use-after-free:
     // Read of io page table walked by the IOMMU` at 1.2x29 (the fetch before the switch, the walk
     // after the free)
-    assert.deepEqual(replayed(fixtureOf('dma-vs-settype'), '1.2x29'), []);
-    const o = checkScenario(scenarioOfArg(fixtureOf('dma-vs-settype')));
+    assert.deepEqual(replayed(fixtureOf('mock-settype-vs-dma'), '1.2x29'), []);
+    const o = checkScenario(scenarioOfArg(fixtureOf('mock-settype-vs-dma')));
     assert.equal(o.exhaustive, true);
     assert.deepEqual(o.violations.map((v) => v.signature), []);
   });

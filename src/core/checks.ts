@@ -252,9 +252,10 @@ function domainFreed(sys: System, d: IommuDomain): CheckSite {
 }
 
 /** an IO page table freed: no hardware entry may translate through it */
-function tableFreed(sys: System, t: WalkTable): CheckSite {
-  const reads: Access[] = [...sys.allEntries];
+function tableFreed(sys: System, t: WalkTable, also: readonly Access[] = [], reused = (): boolean => false): CheckSite {
+  const reads: Access[] = [...sys.allEntries, ...also];
   return site(reads, () => {
+    if (reused()) return null;
     for (const unit of sys.truth.units()) {
       for (const e of unit.all()) {
         if (e.t.kind === 'translate' && e.t.table === t) {
@@ -268,17 +269,18 @@ function tableFreed(sys: System, t: WalkTable): CheckSite {
 }
 
 /**
- * io_pgtable freed (SMMUv3, VT-d): its pages went back to the allocator one by one before the
- * object itself (hw/pgtable ioPgtableFree(), each free checked by H4's `table_free` first), so by
- * the object's free another domain may own the root frame again, and an entry pointing at the
- * frame is that domain's, not a use of the freed table. I5 holds the root frame to the table only
- * while the frame is still free; the check reads the frame's owner (written by alloc_pages'
- * `page_init` step on the frame).
+ * The handle of a table in physical memory freed (free_io_pgtable_ops() frees the table pages,
+ * then the handle): entries name the root frame, and by the handle's kfree another domain may
+ * have been given that frame for its own root. An entry on that domain translates through its
+ * own table, not the freed one: the check then has nothing to say (an entry still on the frame
+ * when the pages went is H4's `table_free`, which runs before they are freed).
  */
 function pgtableFreed(sys: System, pt: IoPgtable): CheckSite {
-  const root = pt.rootPage;
-  const inner = tableFreed(sys, root);
-  return site([...inner.reads, access(root)], () => (root.freed ? inner.run() : null));
+  const reused = (): boolean => {
+    const o = pt.mem.ownerOf(pt.root);
+    return o.kind === 'iopt' && o.tag !== pt.tag;
+  };
+  return tableFreed(sys, pt.rootPage, [access(pt.mem.ownerPage(pt.root), null)], reused);
 }
 
 /**
