@@ -215,11 +215,7 @@ export const builtinKnown: readonly KnownSignature[] = [
     note: 'F10 (its query half): the driver asks iommu_driver_get_domain_for_dev() while prepare removes (or done re-installs) the PASIDs, and is told a domain the RID is not on',
     replay: { scenario: 'sigcore-11', file: 'test/fixtures/fuzz-sigcore/sigcore-11.yaml', schedule: '-' },
   },
-  {
-    signature: 'driver-contract in iommu_driver_get_domain_for_dev via pci_reset_function_with: iommu driver contract violated: iommu_driver_get_domain_for_dev(dev:ep1) answered domain:default#N but the hardware has its RID on abort',
-    note: 'F10 (its query half): the driver asks iommu_driver_get_domain_for_dev() while prepare removes (or done re-installs) the PASIDs, and is told a domain the RID is not on',
-    replay: { scenario: 'sigcore-12', file: 'test/fixtures/fuzz-sigcore/sigcore-12.yaml', schedule: '1x2.3.1x2.3x2.1x3.3.1.3.1.3x2.1.3x5.1.3.1.3.1.3x2' },
-  },
+  // (the same report on dev:ep1, sigcore-12's, is this entry's key: sigkey.ts)
   {
     signature: 'invariant in __iommu_group_remove_device via device_del: invariant violated: I3: dev:ep0 RID is abort but group#N->domain is domain:default#N (translate(page[0xN]))',
     note: 'Alias sharing (docs/FUZZING.md class 3, a limitation of the model\'s drivers): a driver programs a requester ID another group member (or another group) shares, and the core acts on one member alone',
