@@ -159,9 +159,9 @@ class ThreadGen {
   }
 
   /** an allocated domain of this thread, allocating one (for a device it holds) if needed */
-  private domain(forDev?: string, pasid = false): string | null {
+  private domain(forDev?: string, pasid = false, allocate = false): string | null {
     const alive = [...this.s.domains];
-    if (alive.length > 0 && this.r.chance(0.6)) return this.r.pick(alive);
+    if (!allocate && alive.length > 0 && this.r.chance(0.6)) return this.r.pick(alive);
     const dev = forDev ?? this.held();
     if (dev === null) return alive.length > 0 ? this.r.pick(alive) : null;
     if (!this.s.bound.has(dev) && !this.s.claims.has(`${dev}|group`)) return null;
@@ -323,7 +323,9 @@ class ThreadGen {
         const dev = r.pick(att);
         const cur = this.s.attached.get(dev)!.domain;
         const others = [...this.s.domains].filter((d) => d !== cur);
-        const domain = others.length > 0 && r.chance(0.7) ? r.pick(others) : this.domain(dev);
+        // another domain (replacing a domain by itself changes nothing): one of the thread's, or
+        // a new one (whose first attach on its IOMMU allocates in the driver: F16 on intel-iommu)
+        const domain = others.length > 0 && r.chance(0.7) ? r.pick(others) : this.domain(dev, false, true);
         if (domain === null) return false;
         return this.emit({ op: 'replace', dev, domain, handle: fresh(this.ctx, 'h') });
       }
@@ -360,7 +362,7 @@ class ThreadGen {
         const [k, cur] = r.pick(replaceable());
         const [dev, p] = k.split('/');
         const others = [...this.s.domains].filter((d) => d !== cur);
-        const domain = others.length > 0 && r.chance(0.7) ? r.pick(others) : this.domain(dev, true);
+        const domain = others.length > 0 && r.chance(0.7) ? r.pick(others) : this.domain(dev, true, true);
         if (domain === null) return false;
         return this.emit({ op: 'pasidReplace', dev: dev!, domain, pasid: Number(p), handle: fresh(this.ctx, 'h') });
       }
@@ -523,6 +525,17 @@ export function generateThread(ctx: GenContext, name: string, plan: ThreadPlan, 
       g.emit({ op: 'bind', dev: d });
       g.svaAtBind(d, true);
       return true;
+    });
+  }
+  // a device whose attach the mock defers to the first DMA map has a DMA-API driver that maps
+  // (kdump's devices: the DMA API is the only path that attaches them): F21's shape
+  const deferred = (ctx.topology as { mock?: { deferredAttach?: readonly string[] } }).mock?.deferredAttach ?? [];
+  for (const d of plan.homes) {
+    if (!deferred.includes(d) || (ctx.cfg.ops.dmaMap ?? 0) <= 0 || !r.chance(ctx.cfg.topology.deferredDriver ?? 0)) continue;
+    g.attempt(() => {
+      if (!g.s.bound.has(d)) g.emit({ op: 'bind', dev: d });
+      if (g.s.bound.get(d) !== 'dma') return false;
+      return g.emit({ op: 'dmaMap', dev: d, paddr: (0x100 + r.below(0x100)) * 0x1000, as: fresh(ctx, 'buf') });
     });
   }
   const n = r.between(1, Math.max(1, ctx.cfg.program.maxOpsPerThread));
@@ -754,11 +767,14 @@ export function generateProgram(r: Rand, cfg: FuzzConfig, topology: Topology): F
   threads = aimResetsAtUnmaps(ctx, threads, kindOn('reset'), racing);
   threads = aimResetsAtDeferredMaps(ctx, threads, kindOn('reset'), racing);
   // a prologue takes a thread's setup out of the race (fewer interleavings), at most half of it:
-  // what is left must still race the other threads, and so must what an aim made to race
+  // what is left must still race the other threads, and so must what an aim made to race; half
+  // of the time, everything before the first such operation is the prologue (the setup of an
+  // unmap or a first DMA map is done when the reset aimed at it starts)
   const prologue = threads.map((t) => {
     const cut = t.ops.length > 1 && r.chance(cfg.program.prologue) ? r.between(1, Math.floor(t.ops.length / 2)) : 0;
     const first = t.ops.findIndex((op) => racing.has(op));
-    return first < 0 ? cut : Math.min(cut, first);
+    if (first < 0) return cut;
+    return r.chance(0.5) ? first : Math.min(cut, first);
   });
   const p: FuzzProgram = { topology, threads, prologue, patches: cfg.patches };
   const problems = ruleProblems(p);
