@@ -24,20 +24,20 @@ const unaimed: FuzzConfig = {
   },
 };
 
+const before = countShapes(unaimed, 1, N);
+
 test('the four findings\' shapes come up at the documented rates (seed 1, 3,000 fresh programs of every driver)', () => {
   const n = (f: string): number => aimed.shaped[f]!.length;
-  // docs/FUZZING.md: per 20,000 programs F11 153, F15 62, F16 338, F21 369 (a third of them per driver)
+  // docs/FUZZING.md: per 40,000 programs F11 286, F15 132, F16 670, F21 727 (before: 115, 0, 298, 4)
   assert.ok(n('F11') >= 12, `F11: ${n('F11')}`);
   assert.ok(n('F15') >= 4, `F15: ${n('F15')}`);
   assert.ok(n('F16') >= 30, `F16: ${n('F16')}`);
   assert.ok(n('F21') >= 30, `F21: ${n('F21')}`);
-  const before = countShapes(unaimed, 1, N);
   const m = (f: string): number => before.shaped[f]!.length;
   assert.ok(m('F15') <= 1 && m('F21') <= 2, `without the aims: F15 ${m('F15')}, F21 ${m('F21')}`);
 });
 
 test('the other findings\' shapes are not rarer with the aims (each within the count\'s noise)', () => {
-  const before = countShapes(unaimed, 1, N);
   for (const f of Object.keys(shapes)) {
     const a = aimed.shaped[f]!.length;
     const b = before.shaped[f]!.length;
@@ -62,11 +62,9 @@ test('programs of the four shapes keep the rules and pass the scenario validator
   assert.ok(checked >= 70, `${checked} programs checked`);
 });
 
-test('a shaped program\'s default search shows F21 (the mock) and F16 (intel-iommu, with the fault searches)', () => {
-  // the first shaped programs of seed 1 whose search, as the campaign runs it, shows the finding
-  // (docs/FUZZING.md: F21 in 9 of 24 sampled shaped programs, F16 in 11 of 16 of those with faults)
-  const shown = (f: string, max: number): number =>
-    aimed.shaped[f]!.slice(0, max).filter((k) => showsSignature(defaultFuzzConfig, 1, k, findingSignatures[f]!)).length;
-  assert.ok(shown('F21', 4) >= 1, 'F21 in the first 4 shaped programs');
-  assert.ok(shown('F16', 4) >= 1, 'F16 in the first 4 shaped programs');
+test('the first F21-shaped program of seed 1 shows F21 under the campaign\'s own search', () => {
+  // docs/FUZZING.md: F21 in 4 of 16 sampled shaped programs (F16: 11 of 16 of those that get the
+  // fault searches; measured with bench/fuzz-shapes.js, too slow for the suite on intel-iommu)
+  const k = aimed.shaped.F21![0]!;
+  assert.ok(showsSignature(defaultFuzzConfig, 1, k, findingSignatures.F21!), `program ${k}`);
 });

@@ -494,7 +494,9 @@ export function aliasedBy(t: Topology, dev: string): string[] {
   const pci = (t.pci ?? []).filter((d) => d.bridge === undefined);
   const me = pci.find((d) => d.name === dev);
   if (me === undefined) return [];
-  return pci.filter((o) => o !== me && o.bus === me.bus && (me.aliases ?? []).includes((o.slot << 3) | (o.fn ?? 0))).map((o) => o.name);
+  return pci
+    .filter((o) => o !== me && o.bus === me.bus && (me.aliases ?? []).includes((o.slot << 3) | (o.fn ?? 0)))
+    .map((o) => o.name);
 }
 
 /** what root writes to reset_method */
