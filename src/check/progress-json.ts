@@ -38,8 +38,16 @@ export function checkRangeProgress(v: unknown, path: string, family: SearchFamil
 }
 
 /** The slices a done stretch was joined from: the first starts where the stretch does, and their executions add up to its own. */
-function checkPieces(v: unknown, path: string, family: SearchFamily, d: { key: number[]; result: { executions: number } }): Piece[] {
-  const pieces = list(v, path).map((x, i) => ({ ...part(x, `${path}[${i}]`, family), executions: int(obj(x, `${path}[${i}]`).executions, `${path}[${i}].executions`, 1) }));
+function checkPieces(
+  v: unknown,
+  path: string,
+  family: SearchFamily,
+  d: { readonly key: readonly number[]; readonly result: { readonly executions: number } },
+): Piece[] {
+  const pieces = list(v, path).map((x, i) => {
+    const p = `${path}[${i}]`;
+    return { ...part(x, p, family), executions: int(obj(x, p).executions, `${p}.executions`, 1) };
+  });
   if (pieces.length === 0 || JSON.stringify(pieces[0]!.key) !== JSON.stringify(d.key)) throw new DataError(`${path}: the first piece does not start where its slice does`);
   const sum = pieces.reduce((n, x) => n + x.executions, 0);
   if (sum !== d.result.executions) throw new DataError(`${path}: ${sum} executions in the pieces, ${d.result.executions} in the slice`);

@@ -229,7 +229,8 @@ export class Coordinator {
       const left = Math.min(room - out.executions, p.executions);
       if (left <= 0) break;
       const hard = { maxExecutions: left, timeMs: Math.max(1, this.limits.deadline - performance.now()) };
-      const again = runSlice(this.program!, this.search, p.state, { maxExecutions: left, timeMs: Infinity, hard, ...this.clock() });
+      const budget = { maxExecutions: left, timeMs: Infinity, hard, ...this.clock() };
+      const again = runSlice(this.program!, this.search, p.state, budget);
       out = concatRanges(out, again.result);
       if (again.cut === true && again.result.executions < left) {
         range.committed = concatRanges(range.committed, out);
@@ -284,7 +285,10 @@ function compact(done: DoneSlice[], open: readonly Key[]): DoneSlice[] {
     const last = out[out.length - 1];
     const gap = last !== undefined && open.some((k) => compareKeys(last.key, k) < 0 && compareKeys(k, d.key) < 0);
     if (last === undefined || gap) out.push(d);
-    else out[out.length - 1] = { ...last, result: concatRanges(last.result, d.result), pieces: [...piecesOf(last), ...piecesOf(d)] };
+    else {
+      const pieces = [...piecesOf(last), ...piecesOf(d)];
+      out[out.length - 1] = { ...last, result: concatRanges(last.result, d.result), pieces };
+    }
   }
   return out;
 }
