@@ -6,8 +6,10 @@ import { after, describe, test } from 'node:test';
 import { DfsStrategy } from '../src/explorer/dfs.js';
 import { DporStrategy } from '../src/explorer/dpor.js';
 import { type ExploreResult, explore } from '../src/explorer/engine.js';
-import { exploreParallel } from '../src/explorer/parallel/explore-parallel.js';
-import type { StrategySpec } from '../src/explorer/parallel/family.js';
+import { checkRangeProgress } from '../src/check/progress-json.js';
+import { Coordinator, wholeRange } from '../src/explorer/parallel/coordinator.js';
+import { exploreParallel, finishSearch, rangeOutcome } from '../src/explorer/parallel/explore-parallel.js';
+import { familyFor, type StrategySpec } from '../src/explorer/parallel/family.js';
 import { makePool, type SlicePool } from '../src/explorer/parallel/pool.js';
 import { loadProgram } from '../src/explorer/parallel/program-source.js';
 import { runSlice, type SearchSpec } from '../src/explorer/parallel/slice.js';
@@ -149,6 +151,32 @@ describe('parallel exploration does not depend on the number of workers', () => 
       });
       assert.deepEqual(essence(r), essence(seq), `slice ${late} late`);
     }
+  });
+
+  test('joined stretches saved mid-search (through JSON and the checkpoint reader) resume to the same capped result', async () => {
+    const seq = sequential('counter-3-2-unlocked', new DfsStrategy(), 1500);
+    const family = familyFor(dfs);
+    let ranges = [wholeRange(family)];
+    let withPieces: unknown[] | null = null;
+    for (const stopAfter of [60, Infinity]) {
+      const late = latePool(40, 2, 100);
+      let slices = 0;
+      const limits = { maxExecutions: 1500, deadline: Infinity, sliceMs: 1 };
+      const c: Coordinator = new Coordinator(fixtureSource('counter-3-2-unlocked'), spec(dfs), ranges, limits);
+      const counting: SlicePool = { ...late, run: (t) => late.run(t).finally(() => void (++slices === stopAfter && c.stop())) };
+      await c.run(counting);
+      const saved = JSON.parse(JSON.stringify(c.snapshot())) as unknown[];
+      ranges = saved.map((r, i) => checkRangeProgress(r, `ranges[${i}]`, family));
+      if (ranges.some((r) => r.done.some((d) => d.pieces !== undefined))) withPieces = saved;
+    }
+    assert.ok(withPieces !== null, 'the saved state had joined stretches');
+    const r = await finishSearch(fixtureSource('counter-3-2-unlocked'), spec(dfs), ranges.map(rangeOutcome), 1500, 0);
+    assert.deepEqual(essence(r), essence(seq));
+    // a stretch whose pieces do not add up to it is refused, naming the field
+    const bad = JSON.parse(JSON.stringify(withPieces[0])) as { done: Array<{ pieces?: Array<{ executions: number }> }> };
+    const d = bad.done.findIndex((x) => x.pieces !== undefined);
+    bad.done[d]!.pieces![0]!.executions += 1;
+    assert.throws(() => checkRangeProgress(bad, 'ranges[0]', family), new RegExp(`ranges\\[0\\]\\.done\\[${d}\\]\\.pieces: \\d+ executions in the pieces`));
   });
 
   test('dpor: not cut, but saved at every slice end and resumed on whichever worker is free', async () => {
