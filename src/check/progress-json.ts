@@ -46,7 +46,7 @@ function checkPieces(
 ): Piece[] {
   const pieces = list(v, path).map((x, i) => {
     const p = `${path}[${i}]`;
-    return { ...part(x, p, family), executions: int(obj(x, p).executions, `${p}.executions`, 1) };
+    return { ...part(x, p, family), executions: int(obj(x, p).executions, `${p}.executions`) };
   });
   if (pieces.length === 0 || JSON.stringify(pieces[0]!.key) !== JSON.stringify(d.key)) throw new DataError(`${path}: the first piece does not start where its slice does`);
   const sum = pieces.reduce((n, x) => n + x.executions, 0);

@@ -226,8 +226,9 @@ export class Coordinator {
   private exploreAgain(range: RangeProgress, d: DoneSlice, room: number): RangeResult | null {
     let out = emptyRange;
     for (const p of piecesOf(d)) {
+      if (out.executions >= room) break;
       const left = Math.min(room - out.executions, p.executions);
-      if (left <= 0) break;
+      if (left === 0) continue;
       const hard = { maxExecutions: left, timeMs: Math.max(1, this.limits.deadline - performance.now()) };
       const budget = { maxExecutions: left, timeMs: Infinity, hard, ...this.clock() };
       const again = runSlice(this.program!, this.search, p.state, budget);
