@@ -166,7 +166,7 @@ export function iommuChecker(devices: readonly Device[], truth: HwTruth): Checke
           if (obj instanceof IommuDomain) return domainFreed(sys, obj);
           if (obj instanceof IoPageTable) return tableFreed(sys, obj);
           // a table in physical memory (SMMUv3, VT-d): the hardware names its root page
-          if (obj instanceof IoPgtable) return tableFreed(sys, obj.rootPage);
+          if (obj instanceof IoPgtable) return pgtableFreed(sys, obj);
           return null;
         case OpKind.HwWrite:
           if (obj instanceof HwEndpoint) return endpointWritten(sys, obj, op);
@@ -252,9 +252,10 @@ function domainFreed(sys: System, d: IommuDomain): CheckSite {
 }
 
 /** an IO page table freed: no hardware entry may translate through it */
-function tableFreed(sys: System, t: WalkTable): CheckSite {
-  const reads: Access[] = [...sys.allEntries];
+function tableFreed(sys: System, t: WalkTable, also: readonly Access[] = [], reused = (): boolean => false): CheckSite {
+  const reads: Access[] = [...sys.allEntries, ...also];
   return site(reads, () => {
+    if (reused()) return null;
     for (const unit of sys.truth.units()) {
       for (const e of unit.all()) {
         if (e.t.kind === 'translate' && e.t.table === t) {
@@ -265,6 +266,21 @@ function tableFreed(sys: System, t: WalkTable): CheckSite {
     }
     return null;
   });
+}
+
+/**
+ * The handle of a table in physical memory freed (free_io_pgtable_ops() frees the table pages,
+ * then the handle): entries name the root frame, and by the handle's kfree another domain may
+ * have been given that frame for its own root. An entry on that domain translates through its
+ * own table, not the freed one: the check then has nothing to say (an entry still on the frame
+ * when the pages went is H4's `table_free`, which runs before they are freed).
+ */
+function pgtableFreed(sys: System, pt: IoPgtable): CheckSite {
+  const reused = (): boolean => {
+    const o = pt.mem.ownerOf(pt.root);
+    return o.kind === 'iopt' && o.tag !== pt.tag;
+  };
+  return tableFreed(sys, pt.rootPage, [access(pt.mem.ownerPage(pt.root), null)], reused);
 }
 
 /**

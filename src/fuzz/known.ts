@@ -154,6 +154,133 @@ export const builtinKnown: readonly KnownSignature[] = [
     note: 'F26 (arm-smmu-v3): pci_restore_ats_state() re-enables ATS behind an STE that no longer allows it',
     replay: { scenario: 'iommu-reset-method-vs-reset@smmuv3', schedule: '1x106.2x7.1x2' },
   },
+  // ---- branch sighw: the arm-smmu-v3, intel-iommu and hardware-oracle signatures of the default
+  // run (docs/FUZZING.md, "Signatures of the default run that are not findings")
+  {
+    signature: 'warn in arm_smmu_clear_cd via pci_reset_function_with: WARNING: WARN_ON(!cdptr)',
+    note: 'F25 (arm-smmu-v3): prepare removes a PASID from a function without PASID support; arm_smmu_clear_cd() finds no CD table',
+    replay: { scenario: 'pasid-no-pasid-smmuv3', file: 'test/fixtures/pasid-on-no-pasid-function.yaml', schedule: '-' },
+  },
+  {
+    signature: 'null-deref in domain_id_iommu via reset_method_store: BUG: kernel NULL pointer dereference: domain_id_iommu(): info',
+    note: 'F25 (intel-iommu), through a reset_method probe: prepare removes a PASID never installed (no iommu_domain_info); F17 (done, old = the blocking domain) gives the same signature on a PASID-capable function',
+    replay: { scenario: 'pasid-no-pasid-vtd', file: 'test/fixtures/pasid-on-no-pasid-function.yaml', schedule: '-' },
+  },
+  {
+    signature: 'warn in domain_remove_dev_pasid via iommu_detach_device_pasid: WARNING: WARN_ON_ONCE(!dev_pasid)',
+    note: 'F22 (intel-iommu): a PASID detached during a reset (here a reset_method probe) is removed a second time: no dev_pasid_info',
+    replay: { scenario: 'vtd-pasid-detach-during-probe', file: 'test/fixtures/vtd-pasid-detach-during-probe.yaml', schedule: '2x4.1x4.2.1.2' },
+  },
+  {
+    signature: 'null-deref in domain_id_iommu via iommu_detach_device_pasid: BUG: kernel NULL pointer dereference: domain_id_iommu(): info',
+    note: 'F22 (intel-iommu): the second removal dropped the domain-ID reference another attachment held; the next removal finds no iommu_domain_info',
+    replay: { scenario: 'vtd-pasid-detach-during-probe', file: 'test/fixtures/vtd-pasid-detach-during-probe.yaml', schedule: '2x4.1x4.2.1.2' },
+  },
+  {
+    signature: 'invalidation-timeout in hw_atc_invalidate via iommu_detach_device_pasid: IOMMU invalidation timeout: H16: an ATS invalidation sent to dev:ep1 timed out: the function is in reset (I9: nothing may be sent to a function the reset hooks blocked)',
+    note: 'F22 (consequence, H16): the second PASID removal, during the reset, flushes the ATC of the function in reset',
+    replay: { scenario: 'mock-pasid-detach-during-reset', file: 'test/fixtures/mock-pasid-detach-during-reset.yaml', schedule: '1x2.3.1.3.1x2.3.1x5.3x4.1x5.3.1x4.3.1.3x2' },
+  },
+  {
+    signature: 'invalidation-timeout in execute via iommu_detach_device_pasid: IOMMU invalidation timeout: H16: an ATS invalidation sent to dev:ep0 timed out: the function is in reset (I9: nothing may be sent to a function the reset hooks blocked)',
+    note: 'F22 (consequence, H16, arm-smmu-v3): the second PASID removal sends ATC_INV to the function in reset (not F15: the batch is built during the reset)',
+    replay: { scenario: 'smmuv3-pasid-detach-during-reset', file: 'test/fixtures/smmuv3-pasid-detach-during-reset.yaml', schedule: '2.1.3x2.2x3.3.2.3x4.2x6.3x2.2x2.3x2.2x2.3.2.3.2x2.3.2.3.2.3.2.3x3.2.3.2x2.3.2x8.3.2x3.3x2.2x3' },
+  },
+  {
+    signature: 'invariant in free_table_pages via iommu_domain_free: invariant violated: H4: page-table frame 0xN freed while iommu1: sid N ssid N TTB0; iommu1: sid N ssid N TTB0 still point at it',
+    note: 'F1 (consequence, arm-smmu-v3) through F8\'s window: the detach refused during a reset_method probe, then the free of a domain the STEs still use',
+    replay: { scenario: 'smmuv3-detach-during-probe-free', file: 'test/fixtures/smmuv3-detach-during-probe-free.yaml', schedule: '1x3.2x2.1x2.2x2.1x3.2x4.1x3.2.1.2x2.1x6.2.1.2.1.2' },
+  },
+  {
+    signature: 'invariant in io_pgtable_free via iommu_domain_free: invariant violated: I5: iommu1 stream N RID still translates through freed page[0xN]',
+    note: 'F1 (consequence, arm-smmu-v3 and intel-iommu): the freed domain\'s page table is still in a stream\'s entry',
+    replay: { scenario: 'smmuv3-detach-during-probe-free', file: 'test/fixtures/smmuv3-detach-during-probe-free.yaml', schedule: '1x3.2x2.1x2.2x2.1x3.2x4.1x3.2.1.2x2.1x6.2.1.2.1.2' },
+  },
+  {
+    signature: 'invariant in driver_attach_dev via iommu_group_claim_dma_owner: invariant violated: H9: ep:ep0 has ATS enabled but its STE (sid N) has EATS=abt (after attach_dev(dev:ep0) returned N)',
+    note: 'F26 (arm-smmu-v3) through a VFIO claim: pci_restore_ats_state() writes a stale ATS enable behind the blocking STE',
+    replay: { scenario: 'smmuv3-reset-vs-claim-ats', file: 'test/fixtures/smmuv3-reset-vs-claim-ats.yaml', schedule: '1x3.2x3.1.2.1.2.1.2x2.1.2x2.1.2x3.1x3.2x2.1x5.2x3.1.2x4.1.2x4.1x3.2.1x4.2.1x5.2.1.2.1x4.2.1x2.2x2.1.2.1x2.2.1.2.1.2x6.1x2' },
+  },
+  {
+    signature: 'null-deref in arm_smmu_set_pasid via iommu_attach_device_pasid: BUG: kernel NULL pointer dereference: sid_domain',
+    note: 'F13 (another symptom, arm-smmu-v3): a bound driver attaches a PASID between the registration\'s probe phases; the RID\'s domain the driver asks for is NULL',
+    replay: { scenario: 'smmuv3-pasid-between-phases', file: 'test/fixtures/smmuv3-pasid-between-phases.yaml', schedule: '1x23.2x7.1x30.2x15' },
+  },
+  {
+    signature: 'warn in intel_iommu_domain_free: WARNING: WARN_ON(!list_empty(&dmar_domain->devices))',
+    note: 'F3 (consequence, intel-iommu) through iommu_device_unregister(): a registration re-probes a function the unregistration releases; the domain it got is freed with the function on its list',
+    replay: { scenario: 'vtd-register-vs-unregister', file: 'test/fixtures/vtd-register-vs-unregister.yaml', schedule: '2x179.1x314' },
+  },
+  {
+    signature: 'assertion: assertion failed: module intel_iommu still has N reference(s)',
+    note: 'F3 (consequence): the module reference of a function probed while it was released or removed (unregister or hot-remove racing a registration)',
+    replay: { scenario: 'vtd-register-vs-unregister', file: 'test/fixtures/vtd-register-vs-unregister.yaml', schedule: '2x179.1x314' },
+  },
+  {
+    signature: 'leak: kmemleak: unreferenced object device_domain_info:ep2',
+    note: 'F3 (consequence, intel-iommu): the per-device data of a function probed while it was released or removed',
+    replay: { scenario: 'vtd-register-vs-unregister', file: 'test/fixtures/vtd-register-vs-unregister.yaml', schedule: '2x179.1x314' },
+  },
+  {
+    signature: 'leak: kmemleak: unreferenced object cache_tag:iotlb/did2/pasid0#N',
+    note: 'F3 (consequence, intel-iommu): the RID cache tag of a function probed while it was released or removed (a PASID\'s tag is F27)',
+    replay: { scenario: 'vtd-register-vs-unregister', file: 'test/fixtures/vtd-register-vs-unregister.yaml', schedule: '2x179.1x314' },
+  },
+  {
+    signature: 'assertion: assertion failed: module arm_smmu_v3 still has N reference(s)',
+    note: 'F3 (consequence): the module reference of a function probed while it was released or removed (unregister or hot-remove racing a registration)',
+    replay: { scenario: 'register-vs-unregister', file: 'test/fixtures/register-vs-unregister.yaml', schedule: '1x8.2x138.1x116' },
+  },
+  {
+    signature: 'leak: kmemleak: unreferenced object arm_smmu_master:ep0',
+    note: 'F3 (consequence, arm-smmu-v3): the master of a function probed while it was released or removed',
+    replay: { scenario: 'register-vs-unregister', file: 'test/fixtures/register-vs-unregister.yaml', schedule: '1x8.2x138.1x116' },
+  },
+  {
+    signature: 'leak: kmemleak: unreferenced object arm_smmu_master_domain:ep0/N',
+    note: 'F3 (consequence, arm-smmu-v3): the attachment of a function probed while it was released or removed (a PASID\'s after a member\'s removal is F27)',
+    replay: { scenario: 'register-vs-unregister', file: 'test/fixtures/register-vs-unregister.yaml', schedule: '1x8.2x138.1x116' },
+  },
+  {
+    signature: 'leak: kmemleak: unreferenced object io_pgtable(domain:paging#N)',
+    note: 'F3 (consequence): the default domain\'s page table of a function probed while it was released or removed',
+    replay: { scenario: 'register-vs-unregister', file: 'test/fixtures/register-vs-unregister.yaml', schedule: '1x8.2x138.1x116' },
+  },
+  {
+    signature: 'leak: kmemleak: unreferenced object dev_pasid_info:ep0/N',
+    note: 'F27 (intel-iommu): a function removed from a group with a PASID attached keeps the PASID in the driver',
+    replay: { scenario: 'remove-pasid-member-vtd', file: 'test/fixtures/remove-pasid-member.yaml', schedule: '-' },
+  },
+  {
+    signature: 'leak: kmemleak: unreferenced object cache_tag:iotlb/did2/pasid1#N',
+    note: 'F27 (intel-iommu): the removed member\'s PASID cache tags',
+    replay: { scenario: 'remove-pasid-member-vtd', file: 'test/fixtures/remove-pasid-member.yaml', schedule: '-' },
+  },
+  {
+    signature: 'leak: kmemleak: unreferenced object cache_tag:devtlb/did2/pasid1/ep0#N',
+    note: 'F27 (intel-iommu): the removed member\'s PASID device-TLB tag',
+    replay: { scenario: 'remove-pasid-member-vtd', file: 'test/fixtures/remove-pasid-member.yaml', schedule: '-' },
+  },
+  {
+    signature: 'leak: kmemleak: unreferenced object iommu_domain_info:iommu0/did2#N',
+    note: 'F27 (intel-iommu): the removed member\'s domain-ID reference (F3 leaves one too)',
+    replay: { scenario: 'remove-pasid-member-vtd', file: 'test/fixtures/remove-pasid-member.yaml', schedule: '-' },
+  },
+  {
+    signature: 'use-after-free in arm_smmu_atc_inv_domain via iommu_domain_free: KASAN: slab-use-after-free: Read of atsEnabled of arm_smmu_master:ep0',
+    note: 'F27 (arm-smmu-v3): the removed member\'s PASID attachment stays on the domain; its next ATC invalidation reads the freed master',
+    replay: { scenario: 'remove-pasid-member-smmuv3', file: 'test/fixtures/remove-pasid-member.yaml', schedule: '-' },
+  },
+  {
+    signature: 'invariant in hw_function_reset_start via pci_reset_function_with: invariant violated: I9: dev:ep1 is in reset but its RID is translate(page[0xN])',
+    note: 'F11 (arm-smmu-v3): a function hot-added with a DMA alias of the function in reset reprograms its stream',
+    replay: { scenario: 'smmuv3-reset-vs-hotadd-alias', file: 'test/fixtures/smmuv3-reset-vs-hotadd-alias.yaml', schedule: '1x47.2x239' },
+  },
+  {
+    signature: 'use-after-free in tlb_or_walk via dma_access: KASAN: slab-use-after-free: Read of io page table walked by the IOMMU of io_pgtable#N',
+    note: 'model limitation (the mock\'s hardware, not a kernel bug): its attach has no fence for a walk in flight, so a DMA across a domain change walks the table freed after it',
+    replay: { scenario: 'mock-settype-vs-dma', file: 'test/fixtures/mock-settype-vs-dma.yaml', schedule: '1.2x29' },
+  },
 ];
 
 export class KnownSet {

@@ -117,6 +117,10 @@ function* dmaThroughHw(unit: HwIommu, ep: HwEndpoint, sid: number, pasid: number
   switch (r.kind) {
     case 'ok':
       if (r.path.via === 'bypass') return { kind: 'bypass', pa: r.pa };
+      // a translated request whose ATC entry an identity translation filled (VT-d PGTT=PT and
+      // SMMUv3 S1DSS=bypass keep ATS on): identity, all memory is the device's, as for bypass. A
+      // stale identity entry after a domain change is H1's ATC half (core/contracts.ts)
+      if (r.path.via === 'atc' && ep.atc.lookup(pasid, iova)?.root === -1) return { kind: 'ok', pa: r.pa };
       if (problem !== null) dmaIsolationViolation(problem);
       else asOracle(() => isolation(unit, ep, iova, r.pa, r.path.via));
       return { kind: 'ok', pa: r.pa };

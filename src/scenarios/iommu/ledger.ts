@@ -96,6 +96,8 @@ export class Ledger extends KObject {
   readonly groupRefs: Table<IommuGroup | null> = new Map();
   /** the entries a scenario thread writes while another one touches them (declared in setup) */
   private readonly racy = new Set<string>();
+  /** devices a DMA-API driver (no driverManagedDma) binds to somewhere in the scenario */
+  private readonly dmaApiBinds = new Set<string>();
 
   override get label(): string {
     return 'ledger';
@@ -172,6 +174,7 @@ export class Ledger extends KObject {
         pasidsOf.set(op.dev, s);
       }
     }
+    for (const [op] of placed) if (op.op === 'bind' && op.driverManagedDma !== true) this.dmaApiBinds.add(op.dev);
     const made = new Map<string, Touch>();
     const users = new Map<string, { readonly threads: Set<number>; readonly writers: Set<number> }>();
     for (const [op, t] of placed) {
@@ -207,6 +210,14 @@ export class Ledger extends KObject {
     for (const [k, u] of users) if (u.writers.size > 0 && u.threads.size > 1) this.racy.add(k);
     // in the order first named: the cleanup's order
     for (const [table, key, device] of made.values()) this.make(table, key, device);
+  }
+
+  /**
+   * Does the scenario bind a DMA-API driver to `dev`? Then a PASID attached through `dev` without
+   * an owner is that driver's (SVA, a PASID of its own): only a bound driver makes it.
+   */
+  dmaApiDriverOf(dev: Device): boolean {
+    return this.dmaApiBinds.has(dev.name);
   }
 
   /**
@@ -339,8 +350,9 @@ function touches(op: Op, dmaMapDev: ReadonlyMap<string, string>, pasidsOf: Reado
     case 'detach':
       return [['attached', op.dev, op.dev, true], heldRef(op.dev)];
     // a PASID attach or detach asks whether the device has an owner (ops.ts asOwner())
+    // and, for a DMA-API driver's PASID, whether the driver is bound
     case 'pasidAttach':
-      return [['domains', op.domain, null, false], ['pasids', pasidKey(op.dev, op.pasid), op.dev, true], ...ownerClaims(op.dev), heldRef(op.dev)];
+      return [['domains', op.domain, null, false], ['pasids', pasidKey(op.dev, op.pasid), op.dev, true], ...ownerClaims(op.dev), heldRef(op.dev), ['bound', op.dev, op.dev, false]];
     case 'pasidReplace':
       return [['domains', op.domain, null, false], ['pasids', pasidKey(op.dev, op.pasid), op.dev, true], heldRef(op.dev)];
     case 'pasidDetach':

@@ -245,6 +245,9 @@ export function* runOp(w: IommuWorld, op: Op): Gen<number> {
       const d = yield* domainOf(w, op.domain);
       if (d === null) return -ENOENT;
       const h = op.handle === undefined ? null : handleNamed(w, op.handle);
+      // a DMA-API driver's own PASID (no owner) comes from the driver bound to the device: none
+      // bound (its bind failed, or it was unbound), not issued
+      if (w.ledger.dmaApiDriverOf(dev) && !(yield* ledgerLoad(L.bind(dev))) && !(yield* owned(w, dev))) return -ENODEV;
       const own = w.ledger.groupPointerRacy(dev) && (yield* owned(w, dev));
       const ret = yield* asOwner(w, dev, own, () => iommuAttachDevicePasid(d, dev, op.pasid, h));
       if (ret === 0) yield* ledgerStore(L.pasid(dev, op.pasid), d);
