@@ -154,6 +154,390 @@ export const builtinKnown: readonly KnownSignature[] = [
     note: 'F26 (arm-smmu-v3): pci_restore_ats_state() re-enables ATS behind an STE that no longer allows it',
     replay: { scenario: 'iommu-reset-method-vs-reset@smmuv3', schedule: '1x106.2x7.1x2' },
   },
+  // branch sigcore: the IOMMU-core signatures of the default 10-minute fuzz run (2026-12-05 11:08 UTC,
+  // main 91b422c) that are not findings of their own, each classified in docs/FUZZING.md ("Signatures
+  // of the default run that are not findings: the IOMMU core"); the replays are the fuzzer's
+  // reproducers (as found where the run did not minimize them), names as the reproducer has them
+  {
+    signature: 'assertion: assertion failed: module iommu_mock still has N reference(s)',
+    note: 'F3 (consequence): a removal (or an IOMMU unregister) releases a device while a registration\'s bus_iommu_probe() probes it (release takes no probe lock)',
+    replay: { scenario: 'sigcore-01', file: 'test/fixtures/fuzz-sigcore/sigcore-01.yaml', schedule: '1x119.2x195' },
+  },
+  {
+    signature: 'double-free in dev_iommu_free via iommu_device_register: KASAN: double-free: kfree(dev_iommu:plat2)',
+    note: 'F3 (consequence): a removal (or an IOMMU unregister) releases a device while a registration\'s bus_iommu_probe() probes it (release takes no probe lock)',
+    replay: { scenario: 'sigcore-02', file: 'test/fixtures/fuzz-sigcore/sigcore-02.yaml', schedule: '3.1.2x2.3.1.3.2x4.1.2.1.2.1.2x2.1.S.2x5.1.2x2.1.2.1x3.2x4.1x2.2x4.1.2.1.2.S.2.S.2x4.1x2.S.1x3.2.S.2.1x4.2x2.1.2.1.2x4.1.2.1x3.S.2.1.2x2.1.2.1.2.1.S.1.S.2.1.S.2x3.1.2x4.1.S.2x3.1.2.1.2.1.2x2.1x2.S.1.F.2.1x5.2.1.2.1.2x2.1x4.2x2.1x2.2.1.2.1.2x2.1x3.2x4.1x4.2x2' },
+  },
+  {
+    signature: 'double-free in dev_iommu_free via iommu_device_register: KASAN: double-free: kfree(fwspec#N)',
+    note: 'F3 (consequence): a removal (or an IOMMU unregister) releases a device while a registration\'s bus_iommu_probe() probes it (release takes no probe lock)',
+    replay: { scenario: 'sigcore-03', file: 'test/fixtures/fuzz-sigcore/sigcore-03.yaml', schedule: '2.1x2.2x3.1x2.2x3.1x3.2.1.S.2x2.1x4.2.1.2x6.1x2.S.1x2.2x3.1x3.2x2.1x3.2x2.1x2.2.1.2.1x2.S.1x2.2.1.2.1.S.1.S.2.1.S.1x2.S.1.2x2.1.2.1x2.2x2.1.S.1.S.1.S.2.S.1.S.2.S.2x5.1x2.2.1.2x2.1x2.2.1.2x2.1x3.2.1.2x2.1.S.1.S.1x2.2.1.S.2x2.1.2.1.2.1.F.2x2.1x3.2.1x2.2.1x2.2.1x3.2.1.2.1.2x4.1.2.1x2.2.1.2.1x2.2x5.1.2x7.1.2x2.1.2.1x3.2.1.2x5.1x2.2x2.1x3.2x3.1.2.1.2.1x2.2x3.1x4.2x2.1.2x2.1.2x4.1.2.1.2x3.1.2' },
+  },
+  {
+    signature: 'driver-contract in driver_attach_dev via device_add: iommu driver contract violated: attach_dev: old is domain:default#N (translate(page[0xN])) but the hardware has dev:ep1 RID on abort',
+    note: 'F24 (consequence) and alias sharing: a probe\'s first attach failed in the driver (allocation) or a sibling sharing the requester ID blocked it, and the next attach is told old = the default domain while the RID aborts',
+    replay: { scenario: 'sigcore-04', file: 'test/fixtures/fuzz-sigcore/sigcore-04.yaml', schedule: 'Sx9.F' },
+  },
+  {
+    signature: 'driver-contract in driver_attach_dev via iommu_device_register: iommu driver contract violated: attach_dev: old is NULL but the hardware has dev:ep0 RID on translate(io_pgtable#N)',
+    note: 'F12 (another entry point or symptom): a reset or a reset_method write racing the registration that probes the function',
+    replay: { scenario: 'sigcore-05', file: 'test/fixtures/fuzz-sigcore/sigcore-05.yaml', schedule: '2x196.1x8' },
+  },
+  {
+    signature: 'driver-contract in driver_attach_dev via reset_method_store: iommu driver contract violated: attach_dev: old is domain:blocked#N (abort) but the hardware has dev:ep0 RID on translate(io_pgtable#N)',
+    note: 'F12 (another entry point or symptom): a reset or a reset_method write racing the registration that probes the function',
+    replay: { scenario: 'sigcore-06', file: 'test/fixtures/fuzz-sigcore/sigcore-06.yaml', schedule: '2x181.4x2.3x2.1x8.2x18.4x21.2x2' },
+  },
+  {
+    signature: 'driver-contract in driver_domain_free via device_del: iommu driver contract violated: ops->free(domain:default#N) while iommu1 stream 0xN RID still translates through it',
+    note: 'Alias sharing (docs/FUZZING.md class 3, a limitation of the model\'s drivers): a driver programs a requester ID another group member (or another group) shares, and the core acts on one member alone',
+    replay: { scenario: 'sigcore-07', file: 'test/fixtures/fuzz-sigcore/sigcore-07.yaml', schedule: '1x2.2x3.1.2.1.2.1.2x5.1.2x3.1.2x2.1.2x3.1.2x2.1x3.2.1x3.2x2.1.2.1.2x2.1.2.1.2.1.2.1.2x3.1x6.2.1.2.1x2.2.1.2.1x3.2.1.2x3.1.2.1x2.2.1.2.1.2x2.1.2x4.1x2.2.1x2.2x3.1.2x3.1.2.1x2.2x3.1x3.2.1.2.1x2.2.1.2x2.1x5.2x4.1x2' },
+  },
+  {
+    signature: 'driver-contract in driver_domain_free via iommu_device_register: iommu driver contract violated: ops->free(domain:default#N) while iommu1 stream 0xN RID still translates through it',
+    note: 'Alias sharing (docs/FUZZING.md class 3, a limitation of the model\'s drivers): a driver programs a requester ID another group member (or another group) shares, and the core acts on one member alone',
+    replay: { scenario: 'sigcore-08', file: 'test/fixtures/fuzz-sigcore/sigcore-08.yaml', schedule: '2x3.1x3.S.2.S.1.S.1x2.Sx13.1.2x2.1x2.2.1.S.2.1.Sx9.1.2x2.1.S.2x2.S.1.2x2.1.Sx5.F.2x7.1x2.2x2.1x2.2.1.2x3.1x4.2.1.2.1.2x2.1.2.1x3.2x4.1x2.2x2.1x4.2x2.1x4.2.1x2.2x6.1x5.2x3.1.2.1x2.2x2.1x4.2x5.1.2x2.1x4.2.1.2.1.2x2.1.2.1x2.2.1x6.2x2.1x2.2.1x2.2x3.1.2' },
+  },
+  {
+    signature: 'driver-contract in driver_domain_free via iommu_domain_free: iommu driver contract violated: ops->free(domain:D0#N) while iommu0 stream 0xN PASID N still translates through it',
+    note: 'Alias sharing (docs/FUZZING.md class 3, a limitation of the model\'s drivers): a driver programs a requester ID another group member (or another group) shares, and the core acts on one member alone',
+    replay: { scenario: 'sigcore-09', file: 'test/fixtures/fuzz-sigcore/sigcore-09.yaml', schedule: '1x45.2x41' },
+  },
+  {
+    signature: 'driver-contract in iommu_driver_get_domain_for_dev via pci_reset_function_with: iommu driver contract violated: iommu_driver_get_domain_for_dev(dev:ep0) answered domain:default#N but the hardware has its RID on abort',
+    note: 'F10 (its query half): the driver asks iommu_driver_get_domain_for_dev() while prepare removes (or done re-installs) the PASIDs, and is told a domain the RID is not on',
+    replay: { scenario: 'sigcore-10', file: 'test/fixtures/fuzz-sigcore/sigcore-10.yaml', schedule: '1x3.2x2.1x2.2.S.2.1.Sx2' },
+  },
+  {
+    signature: 'driver-contract in iommu_driver_get_domain_for_dev via pci_reset_function_with: iommu driver contract violated: iommu_driver_get_domain_for_dev(dev:ep0) answered domain:blocked#N but the hardware has its RID on translate(page[0xN])',
+    note: 'F10 (its query half): the driver asks iommu_driver_get_domain_for_dev() while prepare removes (or done re-installs) the PASIDs, and is told a domain the RID is not on',
+    replay: { scenario: 'sigcore-11', file: 'test/fixtures/fuzz-sigcore/sigcore-11.yaml', schedule: '-' },
+  },
+  {
+    signature: 'driver-contract in iommu_driver_get_domain_for_dev via pci_reset_function_with: iommu driver contract violated: iommu_driver_get_domain_for_dev(dev:ep1) answered domain:default#N but the hardware has its RID on abort',
+    note: 'F10 (its query half): the driver asks iommu_driver_get_domain_for_dev() while prepare removes (or done re-installs) the PASIDs, and is told a domain the RID is not on',
+    replay: { scenario: 'sigcore-12', file: 'test/fixtures/fuzz-sigcore/sigcore-12.yaml', schedule: '1x2.3.1x2.3x2.1x3.3.1.3.1.3x2.1.3x5.1.3.1.3.1.3x2' },
+  },
+  {
+    signature: 'invariant in __iommu_group_remove_device via device_del: invariant violated: I3: dev:ep0 RID is abort but group#N->domain is domain:default#N (translate(page[0xN]))',
+    note: 'Alias sharing (docs/FUZZING.md class 3, a limitation of the model\'s drivers): a driver programs a requester ID another group member (or another group) shares, and the core acts on one member alone',
+    replay: { scenario: 'sigcore-13', file: 'test/fixtures/fuzz-sigcore/sigcore-13.yaml', schedule: '-' },
+  },
+  {
+    signature: 'invariant in __iommu_group_remove_device: invariant violated: I3: dev:ep1 RID is abort but group#N->domain is domain:default#N (translate(page[0xN]))',
+    note: 'Alias sharing (docs/FUZZING.md class 3, a limitation of the model\'s drivers): a driver programs a requester ID another group member (or another group) shares, and the core acts on one member alone',
+    replay: { scenario: 'sigcore-14', file: 'test/fixtures/fuzz-sigcore/sigcore-14.yaml', schedule: 'Sx15.F' },
+  },
+  {
+    signature: 'invariant in __iommu_probe_device via device_add: invariant violated: I3: dev:ep0 RID is abort but group#N->domain is domain:default#N (translate(page[0xN]))',
+    note: 'Alias sharing (docs/FUZZING.md class 3, a limitation of the model\'s drivers): a driver programs a requester ID another group member (or another group) shares, and the core acts on one member alone',
+    replay: { scenario: 'sigcore-15', file: 'test/fixtures/fuzz-sigcore/sigcore-15.yaml', schedule: 'Sx7.F' },
+  },
+  {
+    signature: 'invariant in bus_iommu_probe via iommu_device_register: invariant violated: I3: group#N has a default_domain but no domain',
+    note: 'F12 (another entry point or symptom): a reset or a reset_method write racing the registration that probes the function',
+    replay: { scenario: 'sigcore-16', file: 'test/fixtures/fuzz-sigcore/sigcore-16.yaml', schedule: '3x10.1x250.2x17.1x36' },
+  },
+  {
+    signature: 'invariant in iommu_attach_device: invariant violated: I3: dev:ep0 RID is abort but group#N->domain is domain:identity#N (bypass)',
+    note: 'F16 (another entry point): the driver\'s attach fails (allocation) and leaves the RID blocked while group->domain keeps the old domain',
+    replay: { scenario: 'sigcore-18', file: 'test/fixtures/fuzz-sigcore/sigcore-18.yaml', schedule: 'S.F' },
+  },
+  {
+    signature: 'invariant in iommu_attach_device: invariant violated: I4: group#N has domain domain:D4#N but no default_domain',
+    note: 'F7 (another entry point): an owner\'s claim or attach between the bus_iommu_probe() phases (the group has no default domain, or no member on its list yet)',
+    replay: { scenario: 'sigcore-19', file: 'test/fixtures/fuzz-sigcore/sigcore-19.yaml', schedule: '2x26.1x148.3x80' },
+  },
+  {
+    signature: 'invariant in iommu_attach_group: invariant violated: I3: dev:br0 RID is abort but group#N->domain is domain:default#N (translate(page[0xN]))',
+    note: 'F16 (another entry point): the driver\'s attach fails (allocation) and leaves the RID blocked while group->domain keeps the old domain',
+    replay: { scenario: 'sigcore-20', file: 'test/fixtures/fuzz-sigcore/sigcore-20.yaml', schedule: '2x4.3x7.2.3.2.3x2.2.3x3.S.2x2.3.S.3x2.2x2.S.2.S.3.S.3.2x3.S.3.2.3.S.2x2.3.2x2.3.2.3.2x3.3.2x3.3.S.3x3.2x5.3x2.S.2x3.3x3.2.3x2.2x4.3.2x2.3x2.S.F' },
+  },
+  {
+    signature: 'invariant in iommu_group_claim_dma_owner: invariant violated: I4: group#N has domain domain:blocked#N but no default_domain',
+    note: 'F7 (another entry point): an owner\'s claim or attach between the bus_iommu_probe() phases (the group has no default domain, or no member on its list yet)',
+    replay: { scenario: 'sigcore-21', file: 'test/fixtures/fuzz-sigcore/sigcore-21.yaml', schedule: '1x221.3x34' },
+  },
+  {
+    signature: 'invariant in iommu_group_store_type: invariant violated: I3: dev:br0 RID is abort but group#N->domain is domain:identity#N (bypass)',
+    note: 'F16 (another entry point): the driver\'s attach fails (allocation) and leaves the RID blocked while group->domain keeps the old domain',
+    replay: { scenario: 'sigcore-22', file: 'test/fixtures/fuzz-sigcore/sigcore-22.yaml', schedule: 'n5/-' },
+  },
+  {
+    signature: 'invariant in mock_domain_free via device_del: invariant violated: I5: iommu1 stream N RID still translates through freed io_pgtable#N',
+    note: 'Alias sharing (docs/FUZZING.md class 3, a limitation of the model\'s drivers): a driver programs a requester ID another group member (or another group) shares, and the core acts on one member alone',
+    replay: { scenario: 'sigcore-23', file: 'test/fixtures/fuzz-sigcore/sigcore-23.yaml', schedule: '2x3.1.2.1.S.1.S.1.S.1x2.Sx13.1.2.1x3.S.1.2.Sx9.2x2.1.2.1.S.2.1.S.2.1.2.1.Sx6.2x2.1.2.1x2.2.1.2.1x2.2x3.Sx2.F' },
+  },
+  {
+    signature: 'invariant in mock_domain_free via iommu_device_register: invariant violated: I5: iommu1 stream N RID still translates through freed io_pgtable#N',
+    note: 'Alias sharing (docs/FUZZING.md class 3, a limitation of the model\'s drivers): a driver programs a requester ID another group member (or another group) shares, and the core acts on one member alone',
+    replay: { scenario: 'sigcore-24', file: 'test/fixtures/fuzz-sigcore/sigcore-24.yaml', schedule: '2x3.1x3.S.2.S.1.S.1x2.Sx13.1.2x2.1x2.2.1.S.2.1.Sx9.1.2x2.1.S.2x2.S.1.2x2.1.Sx5.F.2x7.1x2.2x2.1x2.2.1.2x3.1x4.2.1.2.1.2x2.1.2.1x3.2x4.1x2.2x2.1x4.2x2.1x4.2.1x2.2x6.1x5.2x3.1.2.1x2.2x2.1x4.2x5.1.2x2.1x4.2.1.2.1.2x2.1.2.1x2.2.1x6.2x2.1x2.2.1x2.2x3.1.2' },
+  },
+  {
+    signature: 'invariant in mock_domain_free via iommu_domain_free: invariant violated: I5: iommu0 stream N PASID N still translates through freed io_pgtable#N',
+    note: 'Alias sharing (docs/FUZZING.md class 3, a limitation of the model\'s drivers): a driver programs a requester ID another group member (or another group) shares, and the core acts on one member alone',
+    replay: { scenario: 'sigcore-25', file: 'test/fixtures/fuzz-sigcore/sigcore-25.yaml', schedule: '-' },
+  },
+  {
+    signature: 'invariant in mock_release_device via device_del: invariant violated: I3: dev:ep1 RID is abort but group#N->domain is domain:identity#N (bypass)',
+    note: 'Alias sharing (docs/FUZZING.md class 3, a limitation of the model\'s drivers): a driver programs a requester ID another group member (or another group) shares, and the core acts on one member alone',
+    replay: { scenario: 'sigcore-26', file: 'test/fixtures/fuzz-sigcore/sigcore-26.yaml', schedule: '1x18.2x68' },
+  },
+  {
+    signature: 'invariant in pci_dev_reset_iommu_done via pci_reset_function_with: invariant violated: I3: dev:ep1 RID is abort but group#N->domain is domain:default#N (translate(page[0xN]))',
+    note: 'F24 (another symptom): an attach the core cannot fail (a MUST_SUCCEED switch, done\'s re-attach, a probe\'s first attach) fails in the driver (allocation) and leaves the RID blocked',
+    replay: { scenario: 'sigcore-27', file: 'test/fixtures/fuzz-sigcore/sigcore-27.yaml', schedule: 'n1/-' },
+  },
+  {
+    signature: 'invariant in pci_dev_reset_iommu_done via pci_reset_function_with: invariant violated: I7: dev:ep1 PASID N is not present but group#N->pasid_array[N] is domain:D0#N',
+    note: 'F24 (its PASID half): done\'s re-install of a PASID fails in the driver (allocation): WARN, and the PASID stays blocked while pasid_array names the domain',
+    replay: { scenario: 'sigcore-28', file: 'test/fixtures/fuzz-sigcore/sigcore-28.yaml', schedule: 'Sx14.F' },
+  },
+  {
+    signature: 'invariant in pci_dev_reset_iommu_done via reset_method_store: invariant violated: I3: dev:ep0 RID is abort but group#N->domain is domain:default#N (translate(page[0xN]))',
+    note: 'F24 (another symptom): an attach the core cannot fail (a MUST_SUCCEED switch, done\'s re-attach, a probe\'s first attach) fails in the driver (allocation) and leaves the RID blocked',
+    replay: { scenario: 'sigcore-29', file: 'test/fixtures/fuzz-sigcore/sigcore-29.yaml', schedule: 'n1/-' },
+  },
+  {
+    signature: 'leak: kmemleak: unreferenced object cookie#N',
+    note: 'F3 (consequence): a removal (or an IOMMU unregister) releases a device while a registration\'s bus_iommu_probe() probes it (release takes no probe lock)',
+    replay: { scenario: 'sigcore-30', file: 'test/fixtures/fuzz-sigcore/sigcore-30.yaml', schedule: '2.1x3.2x5.1x2.2x9.1.S.2.1.2.1x5.2.1.2x2.1x2.2x4.1x2.S.1.2x2.1.2x3.1.2x3.1.2.1.2.1.2x7.1x6.2.1.S.2x2.1.2x2.1x3.S.2.Sx13.F' },
+  },
+  {
+    signature: 'leak: kmemleak: unreferenced object dev_iommu:plat0',
+    note: 'F3 (consequence): a removal (or an IOMMU unregister) releases a device while a registration\'s bus_iommu_probe() probes it (release takes no probe lock)',
+    replay: { scenario: 'sigcore-31', file: 'test/fixtures/fuzz-sigcore/sigcore-31.yaml', schedule: '2.1x3.2x5.1x2.2x9.1.S.2.1.2.1x5.2.1.2x2.1x2.2x4.1x2.S.1.2x2.1.2x3.1.2x3.1.2.1.2.1.2x7.1x6.2.1.S.2x2.1.2x2.1x3.S.2.Sx13.F' },
+  },
+  {
+    signature: 'leak: kmemleak: unreferenced object domain:default#N',
+    note: 'F3 (consequence): a removal (or an IOMMU unregister) releases a device while a registration\'s bus_iommu_probe() probes it (release takes no probe lock)',
+    replay: { scenario: 'sigcore-32', file: 'test/fixtures/fuzz-sigcore/sigcore-32.yaml', schedule: '2.1x3.2x5.1x2.2x9.1.S.2.1.2.1x5.2.1.2x2.1x2.2x4.1x2.S.1.2x2.1.2x3.1.2x3.1.2.1.2.1.2x7.1x6.2.1.S.2x2.1.2x2.1x3.S.2.Sx13.F' },
+  },
+  {
+    signature: 'leak: kmemleak: unreferenced object fwspec#N',
+    note: 'F3 (consequence): a removal (or an IOMMU unregister) releases a device while a registration\'s bus_iommu_probe() probes it (release takes no probe lock)',
+    replay: { scenario: 'sigcore-33', file: 'test/fixtures/fuzz-sigcore/sigcore-33.yaml', schedule: '2.1x3.2x5.1x2.2x9.1.S.2.1.2.1x5.2.1.2x2.1x2.2x4.1x2.S.1.2x2.1.2x3.1.2x3.1.2.1.2.1.2x7.1x6.2.1.S.2x2.1.2x2.1x3.S.2.Sx13.F' },
+  },
+  {
+    signature: 'leak: kmemleak: unreferenced object group#N',
+    note: 'F3 (consequence): a removal (or an IOMMU unregister) releases a device while a registration\'s bus_iommu_probe() probes it (release takes no probe lock)',
+    replay: { scenario: 'sigcore-34', file: 'test/fixtures/fuzz-sigcore/sigcore-34.yaml', schedule: '2.1x3.2x5.1x2.2x9.1.S.2.1.2.1x5.2.1.2x2.1x2.2x4.1x2.S.1.2x2.1.2x3.1.2x3.1.2.1.2.1.2x7.1x6.2.1.S.2x2.1.2x2.1x3.S.2.Sx13.F' },
+  },
+  {
+    signature: 'leak: kmemleak: unreferenced object group_device:plat0',
+    note: 'F3 (consequence): a removal (or an IOMMU unregister) releases a device while a registration\'s bus_iommu_probe() probes it (release takes no probe lock)',
+    replay: { scenario: 'sigcore-35', file: 'test/fixtures/fuzz-sigcore/sigcore-35.yaml', schedule: '2.1x3.2x5.1x2.2x9.1.S.2.1.2.1x5.2.1.2x2.1x2.2x4.1x2.S.1.2x2.1.2x3.1.2x3.1.2.1.2.1.2x7.1x6.2.1.S.2x2.1.2x2.1x3.S.2.Sx13.F' },
+  },
+  {
+    signature: 'leak: kmemleak: unreferenced object IovaRcaches#N',
+    note: 'F3 (consequence): a removal (or an IOMMU unregister) releases a device while a registration\'s bus_iommu_probe() probes it (release takes no probe lock)',
+    replay: { scenario: 'sigcore-37', file: 'test/fixtures/fuzz-sigcore/sigcore-37.yaml', schedule: '2.1.2.1.2x2.1.2x6.1x2.2.1.S.1x2.2.1x2.2x4.1.2x3.1x4.2x3.1.2.1.S.2x2.1x3.2.1x6.2.1x3.2.1.S.2x2.1x2.2x4.1x2.S.1.S.2.1.S.2x7.1.2x3.1.S.2.1.2.Sx6.F' },
+  },
+  {
+    signature: 'leak: kmemleak: unreferenced object mock_dev:ep1',
+    note: 'F3 (consequence): a removal (or an IOMMU unregister) releases a device while a registration\'s bus_iommu_probe() probes it (release takes no probe lock)',
+    replay: { scenario: 'sigcore-38', file: 'test/fixtures/fuzz-sigcore/sigcore-38.yaml', schedule: '1x119.2x195' },
+  },
+  {
+    signature: 'null-deref in __iommu_attach_device via reset_method_store: BUG: kernel NULL pointer dereference: domain',
+    note: 'F12 (another entry point or symptom): a reset or a reset_method write racing the registration that probes the function',
+    replay: { scenario: 'sigcore-39', file: 'test/fixtures/fuzz-sigcore/sigcore-39.yaml', schedule: '1x112.2x14' },
+  },
+  {
+    signature: 'null-deref in __iommu_group_alloc_blocking_domain via iommu_group_claim_dma_owner: BUG: kernel NULL pointer dereference: iommu_group_first_dev(group)',
+    note: 'F7 (another entry point): an owner\'s claim or attach between the bus_iommu_probe() phases (the group has no default domain, or no member on its list yet)',
+    replay: { scenario: 'sigcore-40', file: 'test/fixtures/fuzz-sigcore/sigcore-40.yaml', schedule: '1x178.2x3' },
+  },
+  {
+    signature: 'null-deref in __iommu_group_alloc_blocking_domain via pci_reset_function_with: BUG: kernel NULL pointer dereference: iommu_group_first_dev(group)',
+    note: 'F12 (another entry point or symptom): a reset or a reset_method write racing the registration that probes the function',
+    replay: { scenario: 'sigcore-41', file: 'test/fixtures/fuzz-sigcore/sigcore-41.yaml', schedule: '1x172.2x6' },
+  },
+  {
+    signature: 'null-deref in __iommu_group_alloc_blocking_domain via reset_method_store: BUG: kernel NULL pointer dereference: iommu_group_first_dev(group)',
+    note: 'F12 (another entry point or symptom): a reset or a reset_method write racing the registration that probes the function',
+    replay: { scenario: 'sigcore-42', file: 'test/fixtures/fuzz-sigcore/sigcore-42.yaml', schedule: '3x17.1x101.2x3' },
+  },
+  {
+    signature: 'null-deref in alloc_iova_fast via iommu_dma_prepare_msi: BUG: kernel NULL pointer dereference: iovad->rcaches',
+    note: 'F5 (followed, another entry point): the next user of a domain whose IOVA rcache allocation failed maps without rcaches',
+    replay: { scenario: 'sigcore-43', file: 'test/fixtures/fuzz-sigcore/sigcore-43.yaml', schedule: 'n18/1x124' },
+  },
+  {
+    signature: 'null-deref in dev_iommu_free via iommu_device_register: BUG: kernel NULL pointer dereference: dev->iommu',
+    note: 'F3 (consequence): a removal (or an IOMMU unregister) releases a device while a registration\'s bus_iommu_probe() probes it (release takes no probe lock)',
+    replay: { scenario: 'sigcore-44', file: 'test/fixtures/fuzz-sigcore/sigcore-44.yaml', schedule: '1x19.2x12' },
+  },
+  {
+    signature: 'null-deref in dev_iommu_get_max_pasids via device_add: BUG: kernel NULL pointer dereference: dev->iommu',
+    note: 'F23 (consequence): a failed registration\'s unwind (iommu_device_unregister) releases a device another probe (a hot-add, a second registration) is probing',
+    replay: { scenario: 'sigcore-45', file: 'test/fixtures/fuzz-sigcore/sigcore-45.yaml', schedule: '2.3.2.3.2x2.S.3.S.2.S.3x3.2.S.2.3.F.2.3x5.2x2.3x2.2.3x3.2.3x7.2.3.2x5.3x3.2.3x2.2x2.3x2.2x2.3x2' },
+  },
+  {
+    signature: 'null-deref in dev_iommu_get_max_pasids via iommu_device_register: BUG: kernel NULL pointer dereference: dev->iommu',
+    note: 'F23 (consequence): a failed registration\'s unwind (iommu_device_unregister) releases a device another probe (a hot-add, a second registration) is probing',
+    replay: { scenario: 'sigcore-46', file: 'test/fixtures/fuzz-sigcore/sigcore-46.yaml', schedule: '3.1.3.1.3.1x3.3.1.3.1.S.3.1x2.3.1.3.1x2.3.1.3.1.3.S.3x2.1.Sx9.3x2.S.3.S.3.1x2.3.Sx4.F.1x3.3x5.1x2.3.1x2.3.1x2.3x3.1x4.3.1.3x3.1x3.3.1.3x2.1.3x2.1.3.1.3x2.1.3x3.1.3x2.1.3x4.1.3.1x3.3.1x2.3x5.1x3.3x3.1x2.3x4.1.3x2.1.3x2.1x3.3' },
+  },
+  {
+    signature: 'null-deref in dev_iommu_ops via device_add: BUG: kernel NULL pointer dereference: dev->iommu',
+    note: 'F23 (consequence): a failed registration\'s unwind (iommu_device_unregister) releases a device another probe (a hot-add, a second registration) is probing',
+    replay: { scenario: 'sigcore-47', file: 'test/fixtures/fuzz-sigcore/sigcore-47.yaml', schedule: '1.2x2.1.2x2.S.2.S.2x2.Sx9.1.2.S.2.S.2.S.2x2.Sx2.F.1x4.2.1.2x3.1.2.1.2x2.1.2.1.2x3.1.2x3.1x3.2x5.1.2x3.1.2x2.1x2.2x3.1.2.1x2.2.1x3.2x7.1x3.2.1.2x2.1x2.2.1x3.2.1x2.2.1x3.2x3.1x2.2x4' },
+  },
+  {
+    signature: 'null-deref in dev_iommu_ops via iommu_device_register: BUG: kernel NULL pointer dereference: dev->iommu',
+    note: 'F3 (consequence): a removal (or an IOMMU unregister) releases a device while a registration\'s bus_iommu_probe() probes it (release takes no probe lock)',
+    replay: { scenario: 'sigcore-48', file: 'test/fixtures/fuzz-sigcore/sigcore-48.yaml', schedule: '1x35.2x103.1x82' },
+  },
+  {
+    signature: 'null-deref in dev_iommu_priv_get via iommu_device_register: BUG: kernel NULL pointer dereference: dev->iommu',
+    note: 'F3 (consequence): a removal (or an IOMMU unregister) releases a device while a registration\'s bus_iommu_probe() probes it (release takes no probe lock)',
+    replay: { scenario: 'sigcore-49', file: 'test/fixtures/fuzz-sigcore/sigcore-49.yaml', schedule: '1x230.2x88' },
+  },
+  {
+    signature: 'null-deref in dev_iommu_priv_set via iommu_device_register: BUG: kernel NULL pointer dereference: dev->iommu',
+    note: 'F3 (consequence): a removal (or an IOMMU unregister) releases a device while a registration\'s bus_iommu_probe() probes it (release takes no probe lock)',
+    replay: { scenario: 'sigcore-50', file: 'test/fixtures/fuzz-sigcore/sigcore-50.yaml', schedule: '1x42.2x14' },
+  },
+  {
+    signature: 'null-deref in iommu_fwspec_init via iommu_device_register: BUG: kernel NULL pointer dereference: dev->iommu',
+    note: 'F3 (consequence): a removal (or an IOMMU unregister) releases a device while a registration\'s bus_iommu_probe() probes it (release takes no probe lock)',
+    replay: { scenario: 'sigcore-51', file: 'test/fixtures/fuzz-sigcore/sigcore-51.yaml', schedule: '2.1x2.2x2.1x2.2x2.1.2.1x6.2x2.1x4.2.1.2.1x2' },
+  },
+  {
+    signature: 'null-deref in iommu_group_first_dev via iommu_device_register: BUG: kernel NULL pointer dereference: iommu_group_first_dev(group)',
+    note: 'F3 (consequence): a removal (or an IOMMU unregister) releases a device while a registration\'s bus_iommu_probe() probes it (release takes no probe lock)',
+    replay: { scenario: 'sigcore-52', file: 'test/fixtures/fuzz-sigcore/sigcore-52.yaml', schedule: '1x151.2x42.1x42' },
+  },
+  {
+    signature: 'null-deref in iommu_init_device via iommu_device_register: BUG: kernel NULL pointer dereference: dev->iommu',
+    note: 'F3 (consequence): a removal (or an IOMMU unregister) releases a device while a registration\'s bus_iommu_probe() probes it (release takes no probe lock)',
+    replay: { scenario: 'sigcore-53', file: 'test/fixtures/fuzz-sigcore/sigcore-53.yaml', schedule: '2.1.2.1.2.1x3.2.1x3.2.1x9.2.1x3.2.1x6.2x3.1x2.2.1x3' },
+  },
+  {
+    signature: 'null-deref in pci_dev_reset_iommu_done via reset_method_store: BUG: kernel NULL pointer dereference: pdev->dev.iommu_group',
+    note: 'F12 (another entry point or symptom): a reset or a reset_method write racing the registration that probes the function',
+    replay: { scenario: 'sigcore-54', file: 'test/fixtures/fuzz-sigcore/sigcore-54.yaml', schedule: '1x4.2x214' },
+  },
+  {
+    signature: 'null-deref in pci_dev_reset_iommu_prepare via pci_reset_function_with: BUG: kernel NULL pointer dereference: pdev->dev.iommu_group',
+    note: 'F12 (another entry point or symptom): a reset or a reset_method write racing the registration that probes the function',
+    replay: { scenario: 'sigcore-55', file: 'test/fixtures/fuzz-sigcore/sigcore-55.yaml', schedule: '1x161.3x10.2x5' },
+  },
+  {
+    signature: 'null-deref in pci_dev_reset_iommu_prepare via reset_method_store: BUG: kernel NULL pointer dereference: pdev->dev.iommu_group',
+    note: 'F12 (another entry point or symptom): a reset or a reset_method write racing the registration that probes the function',
+    replay: { scenario: 'sigcore-56', file: 'test/fixtures/fuzz-sigcore/sigcore-56.yaml', schedule: '3x17.1x93.2x2' },
+  },
+  {
+    signature: 'use-after-free in __iommu_group_remove_device via device_del: KASAN: slab-use-after-free: lock &group#N->mutex of group#N',
+    note: 'F3 (consequence): a removal (or an IOMMU unregister) releases a device while a registration\'s bus_iommu_probe() probes it (release takes no probe lock)',
+    replay: { scenario: 'sigcore-57', file: 'test/fixtures/fuzz-sigcore/sigcore-57.yaml', schedule: '2.3.2x2.1.3.2x2.1x2.3x2.1x2.2x2.1.S.1x4.2.1x2.2.1.2.1x2.2x2.1.2x5.1.S.1.2.1.2x3.1x2.2.1x2.2x3.1.2.1x4.2x3.1.2.S.2.S.1.S.2x2.1x2.2.1x2.S.1.S.1.S.1x2.S.1.2.1x3.2.S.1.S.2.1.S.1.S.1.S.1.2.1.2.1x4.2.1.2.1.2.1.2.1.2.1.S.1.S.2.1x2.2.1.S.2x3.1.2x4.1.2x2.1.S.1.2.1x4.2.1.2x3.1.F.1.2x2.1x2.2x3.1.2.1.2.1.2x6.1x2.2.1.2x2.1.2.1.2.1x6.2' },
+  },
+  {
+    signature: 'use-after-free in __iommu_probe_device via iommu_device_register: KASAN: slab-use-after-free: lock &group#N->mutex of group#N',
+    note: 'F3 (consequence): a removal (or an IOMMU unregister) releases a device while a registration\'s bus_iommu_probe() probes it (release takes no probe lock)',
+    replay: { scenario: 'sigcore-58', file: 'test/fixtures/fuzz-sigcore/sigcore-58.yaml', schedule: '1x59.2x22' },
+  },
+  {
+    signature: 'use-after-free in __iommu_probe_device via iommu_device_register: KASAN: slab-use-after-free: Read of dev->iommu_group of group#N',
+    note: 'F3 (consequence): a removal (or an IOMMU unregister) releases a device while a registration\'s bus_iommu_probe() probes it (release takes no probe lock)',
+    replay: { scenario: 'sigcore-59', file: 'test/fixtures/fuzz-sigcore/sigcore-59.yaml', schedule: '1x40.2x22' },
+  },
+  {
+    signature: 'use-after-free in bus_iommu_probe via iommu_device_register: KASAN: slab-use-after-free: Read of devices of group#N',
+    note: 'F3 (consequence): a removal (or an IOMMU unregister) releases a device while a registration\'s bus_iommu_probe() probes it (release takes no probe lock)',
+    replay: { scenario: 'sigcore-60', file: 'test/fixtures/fuzz-sigcore/sigcore-60.yaml', schedule: '1x65.2x88' },
+  },
+  {
+    signature: 'use-after-free in dev_iommu_free via iommu_device_register: KASAN: slab-use-after-free: Read of fwspec of dev_iommu:ep0',
+    note: 'F3 (consequence): a removal (or an IOMMU unregister) releases a device while a registration\'s bus_iommu_probe() probes it (release takes no probe lock)',
+    replay: { scenario: 'sigcore-61', file: 'test/fixtures/fuzz-sigcore/sigcore-61.yaml', schedule: '1x24.2x100' },
+  },
+  {
+    signature: 'use-after-free in dev_iommu_priv_set via iommu_device_register: KASAN: slab-use-after-free: Write of priv of dev_iommu:ep0',
+    note: 'F3 (consequence): a removal (or an IOMMU unregister) releases a device while a registration\'s bus_iommu_probe() probes it (release takes no probe lock)',
+    replay: { scenario: 'sigcore-62', file: 'test/fixtures/fuzz-sigcore/sigcore-62.yaml', schedule: '1x32.2x14' },
+  },
+  {
+    signature: 'use-after-free in group_devices_add via iommu_device_register: KASAN: slab-use-after-free: Write of devices of group#N',
+    note: 'F3 (consequence): a removal (or an IOMMU unregister) releases a device while a registration\'s bus_iommu_probe() probes it (release takes no probe lock)',
+    replay: { scenario: 'sigcore-63', file: 'test/fixtures/fuzz-sigcore/sigcore-63.yaml', schedule: '3x2.2x2.1x2.3x2.2.1.2.1.2x2.1x2.S.1x2.2x3.1x2.2.1x2.2x3.1x2.2.1.2.1.2x4.1.S.2x4.1.2x2.1.2.1x3.2.1.2.F.2x5.1.2x4.1.2x2.1x2.2.1.2x3.1.2.1.2x3.1x2.2.1.2.1x3.2.1.2.1.2x2.1.2x4.1.2.1x3.2.1x4.2x5.1' },
+  },
+  {
+    signature: 'use-after-free in iommu_fwspec_init via iommu_device_register: KASAN: slab-use-after-free: Write of fwspec of dev_iommu:ep0',
+    note: 'F3 (consequence): a removal (or an IOMMU unregister) releases a device while a registration\'s bus_iommu_probe() probes it (release takes no probe lock)',
+    replay: { scenario: 'sigcore-64', file: 'test/fixtures/fuzz-sigcore/sigcore-64.yaml', schedule: '1x2.2x2.1x3.2.1x2.2.1x2.2.1x4.2.1x4.2x2.1x2.2x4' },
+  },
+  {
+    signature: 'use-after-free in iommu_group_get via iommu_device_register: KASAN: slab-use-after-free: refcount group#N->devices_kobj of group#N',
+    note: 'F23 (consequence): a failed registration\'s unwind (iommu_device_unregister) releases a device another probe (a hot-add, a second registration) is probing',
+    replay: { scenario: 'sigcore-65', file: 'test/fixtures/fuzz-sigcore/sigcore-65.yaml', schedule: '1x2.2.1.2x2.S.2.S.1x2.2.S.1.S.1x2.Sx9.2x3.1.Sx16.1.2.1.2.1x2.S.2.1.2x3.1x4.2.S.1x2.Sx6.F.1x2.2.1.2x2.1x5.2.1.2.1x3.2.1x2.2x6.1x2.2x7.1.2x3.1x3.2x2.1.2.1x2.2.1x4.2x2.1x4.2.1.2x3.1.2x3.1x3.2x2.1x2.2.1x2.2x3.1x2.2x2.1.2x2.1x2.2x2.1.2.1x2.2.1x2.2x2.1x3.2.1.2x4.1.2x3.1.2.1.2x3.1.2.1.2.1.2x2.1.2.1.2x2.1x4.2.1.2x4.1x2.2x6.1.2.1.2x2.1x3.2x2.1.2x2.1.2.1.2.1.2x3.1.2.1x4.2' },
+  },
+  {
+    signature: 'use-after-free in iommu_group_put via device_del: KASAN: slab-use-after-free: refcount group#N->devices_kobj of group#N',
+    note: 'F3 (consequence): a removal (or an IOMMU unregister) releases a device while a registration\'s bus_iommu_probe() probes it (release takes no probe lock)',
+    replay: { scenario: 'sigcore-66', file: 'test/fixtures/fuzz-sigcore/sigcore-66.yaml', schedule: '2x2.1x2.2.1x4.S.1x2.2.1.2.S.1x5.2x2.1.2.1x2.S.1.2.1x2.2.1x6.2x2.1x4.S.1x2.2x3.1x2.S.1.S.1.S.2.1.2x2.1.S.1.2.1x2.2x2.1x2.S.2x6.1.S.2.1.F.1x4.2x2.1x4.2x6.1x4.2x3.1x5.2' },
+  },
+  {
+    signature: 'use-after-free in iommu_init_device via iommu_device_register: KASAN: slab-use-after-free: Write of iommuDev of dev_iommu:ep0',
+    note: 'F3 (consequence): a removal (or an IOMMU unregister) releases a device while a registration\'s bus_iommu_probe() probes it (release takes no probe lock)',
+    replay: { scenario: 'sigcore-67', file: 'test/fixtures/fuzz-sigcore/sigcore-67.yaml', schedule: '1x22.2x100' },
+  },
+  {
+    signature: 'warn in __iommu_group_free_device via device_del: WARNING: WARN_ON(group->owner_cnt || group->domain != group->default_domain)',
+    note: 'F1 (consequence): an owner\'s release or detach refused during a reset (-EBUSY) leaves the group on the owner\'s domain: the nofail WARN, and the emptied group WARNs',
+    replay: { scenario: 'sigcore-68', file: 'test/fixtures/fuzz-sigcore/sigcore-68.yaml', schedule: '1.2x2.1.2x4.1x2.2x3.1x3.2.1x3.2.1.2x3.1.2x2.1x2.2x3.1x2.2.1.2x3.1x3.2.1.2x2.1.2x2.1x2.2x6.1x3.2.1x2.2.1x2.2.1x2.2.1x4.2x2.1.2.1x3.2x2.1x2.2.1.2x3.1x3.2.1.2x2.1.2.1x3.2.1.2.1x2.2.1x2.2x3.1.2.1x7.2.1.2x2.1.2x2.1.2.1x3.2x4.1x2.2x4.1x2.2x2.1x2.2x3.1x2.2.1x2.2.1.2.1.2x2.1x2.2.1x2.2' },
+  },
+  {
+    signature: 'warn in __iommu_group_free_device: WARNING: WARN_ON(group->owner_cnt || group->domain != group->default_domain)',
+    note: 'F1 (consequence): an owner\'s release or detach refused during a reset (-EBUSY) leaves the group on the owner\'s domain: the nofail WARN, and the emptied group WARNs',
+    replay: { scenario: 'sigcore-69', file: 'test/fixtures/fuzz-sigcore/sigcore-69.yaml', schedule: '1x3.S.1.S.2.1x3.F.2x3.1.2.1.2.1.2x2.1.2.1' },
+  },
+  {
+    signature: 'warn in __iommu_group_set_domain_nofail via iommu_group_release_dma_owner: WARNING: WARN_ON(__iommu_group_set_domain_internal(group, new_domain, IOMMU_SET_DOMAIN_MUST_SUCCEED))',
+    note: 'F1 and F24 (consequences): the ownership release\'s nofail switch fails, refused during a reset (-EBUSY, F1) or failing in the driver\'s attach (an allocation, F24)',
+    replay: { scenario: 'sigcore-70', file: 'test/fixtures/fuzz-sigcore/sigcore-70.yaml', schedule: 'Sx25.F' },
+  },
+  {
+    signature: 'warn in done_locked via pci_reset_function_with: WARNING: WARN_ON(__iommu_set_group_pasid(domain, group, pasid, group->blocking_domain))',
+    note: 'F24 (its PASID half): done\'s re-install of a PASID fails in the driver (allocation): WARN, and the PASID stays blocked while pasid_array names the domain',
+    replay: { scenario: 'sigcore-71', file: 'test/fixtures/fuzz-sigcore/sigcore-71.yaml', schedule: 'Sx14.F' },
+  },
+  {
+    signature: 'warn in done_locked via reset_method_store: WARNING: WARN_ON(__iommu_attach_device(group->domain, &pdev->dev, group->blocking_domain))',
+    note: 'F24 (another symptom): an attach the core cannot fail (a MUST_SUCCEED switch, done\'s re-attach, a probe\'s first attach) fails in the driver (allocation) and leaves the RID blocked',
+    replay: { scenario: 'sigcore-72', file: 'test/fixtures/fuzz-sigcore/sigcore-72.yaml', schedule: 'n1/1x64' },
+  },
+  {
+    signature: 'warn in iommu_device_unuse_default_domain via device_release_driver: WARNING: WARN_ON(!group->owner_cnt || !xa_empty(&group->pasid_array))',
+    note: 'F13 (consequence): a driver bound in the registration window never counted in owner_cnt; its unbind WARNs',
+    replay: { scenario: 'sigcore-73', file: 'test/fixtures/fuzz-sigcore/sigcore-73.yaml', schedule: '1x6.2.1x3.2x6.1.2.1.2.1x3.2x2.1x2.2x3.1x2.2.1.2x2.1x3.2x2.1.2x5.1x4.2.1x2.2.1.2x2.1.2x6.1x3.2x2.1x2.2x2.1x4.2.1x2.2.1.2x4.1x3.2x2.1.2x3.1x2.2.1x2.2.1x2.2.1.2x5.1.2x3.1.2x3.1x3.2.1.2.1x2.2.1x3.2.1x2.2x3.1.2.1x3.2.1x4.2x4.1.2.1x5.2x2.1.2x4.1x3.2x3.1.2.1.2.1.2.1x2.2x2.1x2.2.1.2.1x2.2x4.1.2.1.2x2.1.2.1x3.2x3.1.2.1x6' },
+  },
+  {
+    signature: 'warn in iommu_group_put via device_del: refcount_t: underflow; use-after-free.',
+    note: 'F3 (consequence): a removal (or an IOMMU unregister) releases a device while a registration\'s bus_iommu_probe() probes it (release takes no probe lock)',
+    replay: { scenario: 'sigcore-74', file: 'test/fixtures/fuzz-sigcore/sigcore-74.yaml', schedule: '2x2.1.2x2.1x6.2x2.1.S.2.1x4.2.1x6.2.S.1.2x5.1.2.1x2.2.1.2x2.1x3.2.1.S.2.1x4.S.2.1.S.2.1.S.1x2.S.1x2.2x3.1x3.S.1.S.1.S.2.1.S.1.2.1.2x3.1.2x4.1x2.2.S.1x2.2.S.2x3.1.2.1.2x4.1x2.S.2.1.S.1.2.1.2x4.1.S.1.2.1.2x2.1.S.2.1.2x2.1x2.2.1x2.2.1x2.F.2x2.1.2x2.1.2x3.1x4.2x2.1.2.1x2.2x2.1.2.1.2x2.1x3.2x5.1.2x2.1x3.2.1.2x6.1.2.1.2x2.1x3.2x6.1.2x3.1.2.1x2.2.1x2.2x2.1.2.1x4.2.1x2.2.1x2.2x2.1.2x3' },
+  },
+  {
+    signature: 'warn in iommu_group_put via iommu_device_register: refcount_t: underflow; use-after-free.',
+    note: 'F3 (consequence): a removal (or an IOMMU unregister) releases a device while a registration\'s bus_iommu_probe() probes it (release takes no probe lock)',
+    replay: { scenario: 'sigcore-75', file: 'test/fixtures/fuzz-sigcore/sigcore-75.yaml', schedule: '2.1x3.2x2.1x3.2x4.1x2.S.1.2.1.S.2x2.1.2.1.2x4.1x2.2.1x2.2.1.2.1x2.S.1.2.1x2.2x2.1.S.1.S.1.S.2x2.1.2x3.1.S.1.2x2.1x3.2.1.S.1.S.2.1.S.2.1.S.1.2x2.1.2x2.S.2.S.1.2x3.1x2.2.1x3.2.1.2x4.1x2.S.2.1.S.2x6.1.2.1x2.S.2x2.1x3.S.2.1x3.2.1x2.2x2.1.2.1.S.2.1x3.2.1x2.F.2.1x2.2.1x5.2x4.1.2x5.1.2.1.2x5.1.2x2.1.2x2.1.2.1x2.2x3.1.2.1.2x2.1.2x2.1.2x4.1.2x3.1x2.2.1.2.1x2.2.1.2.1.2.1.2x2.1x2.2x5.1x3.2.1x6' },
+  },
+  {
+    signature: 'warn in iommu_group_release: WARNING: WARN_ON(group->default_domain)',
+    note: 'F3 (consequence): a removal (or an IOMMU unregister) releases a device while a registration\'s bus_iommu_probe() probes it (release takes no probe lock)',
+    replay: { scenario: 'sigcore-76', file: 'test/fixtures/fuzz-sigcore/sigcore-76.yaml', schedule: '1x107.2x91' },
+  },
+  {
+    signature: 'warn in iommu_setup_default_domain via device_add: WARNING: WARN_ON(__iommu_group_set_domain_internal(group, dom, IOMMU_SET_DOMAIN_MUST_SUCCEED))',
+    note: 'F24 (another symptom): an attach the core cannot fail (a MUST_SUCCEED switch, done\'s re-attach, a probe\'s first attach) fails in the driver (allocation) and leaves the RID blocked',
+    replay: { scenario: 'sigcore-77', file: 'test/fixtures/fuzz-sigcore/sigcore-77.yaml', schedule: '1x2.2.1.2x5.S.2x4.1x2.2.1.2.1.2x2.1.2x3.S.2x3.1.2.1x3.2.1.2x2.1x2.2x2.1x3.2x2.1x2.2x2.S.1x2.2.1x3.2x3.S.2.S.2.S.1x2.2x2.S.2.1.2.1x2.2x3.S.1x2.2.S.1.2.S.1x5.2.S.1x2.2x2.1x3.2.1.2x3.1.2.S.1.2.S.2.1.2x2.S.1x2.2x3.S.2x3.1.2.1x3.2x2.1x2.2.S.1x6.2x2.1.S.2x2.1.2.F.2.1.2.1x3.2.1.2x3.1x3.2.1.2x3.1.2.1x4.2.1x2.2x5.1x2.2.1.2.1.2x2.1.2.1x3.2x3.1x2.2x4.1.2.1x2.2x2.1.2.1x3.2x4.1x2.2x2.1x2.2.1.2.1x2' },
+  },
+  {
+    signature: 'warn in iommu_setup_default_domain via iommu_device_register: WARNING: WARN_ON(__iommu_group_set_domain_internal(group, dom, IOMMU_SET_DOMAIN_MUST_SUCCEED))',
+    note: 'F24 (another symptom): an attach the core cannot fail (a MUST_SUCCEED switch, done\'s re-attach, a probe\'s first attach) fails in the driver (allocation) and leaves the RID blocked',
+    replay: { scenario: 'sigcore-78', file: 'test/fixtures/fuzz-sigcore/sigcore-78.yaml', schedule: 'Sx51.F' },
+  },
   // ---- branch sighw: the arm-smmu-v3, intel-iommu and hardware-oracle signatures of the default
   // run (docs/FUZZING.md, "Signatures of the default run that are not findings")
   {
@@ -275,11 +659,6 @@ export const builtinKnown: readonly KnownSignature[] = [
     signature: 'invariant in hw_function_reset_start via pci_reset_function_with: invariant violated: I9: dev:ep1 is in reset but its RID is translate(page[0xN])',
     note: 'F11 (arm-smmu-v3): a function hot-added with a DMA alias of the function in reset reprograms its stream',
     replay: { scenario: 'smmuv3-reset-vs-hotadd-alias', file: 'test/fixtures/smmuv3-reset-vs-hotadd-alias.yaml', schedule: '1x47.2x239' },
-  },
-  {
-    signature: 'use-after-free in tlb_or_walk via dma_access: KASAN: slab-use-after-free: Read of io page table walked by the IOMMU of io_pgtable#N',
-    note: 'model limitation (the mock\'s hardware, not a kernel bug): its attach has no fence for a walk in flight, so a DMA across a domain change walks the table freed after it',
-    replay: { scenario: 'mock-settype-vs-dma', file: 'test/fixtures/mock-settype-vs-dma.yaml', schedule: '1.2x29' },
   },
 ];
 

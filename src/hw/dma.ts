@@ -2,7 +2,10 @@
 // it and the IOMMU reads its entries for the stream (and the PASID) in one step, then looks the
 // IOVA up in the IOTLB and, on a miss, walks the IO page table and fills the IOTLB, in a second one
 // (the window in which a table can be freed under the walk). A device in reset issues nothing.
-// Walking a page table that was freed is a use-after-free of that memory by the IOMMU.
+// Walking a page table that was freed is a use-after-free of that memory by the IOMMU. A driver's
+// change of the entry completes only once no transaction still uses the old one (what a real
+// IOMMU's configuration invalidation and its fence guarantee): a transaction whose entry changed
+// between its two steps is the one ordered after the change, and fetches the entry again.
 //
 // On SMMUv3 and VT-d a DMA is one step too (txn/atomic.ts), checked against authority(D) and page
 // owners (below).
@@ -36,6 +39,22 @@ export function* dmaAccess(
 ): Gen<DmaResult> {
   // a unit with caches and a DMA path of its own (SMMUv3, VT-d): the device side of txn/device.ts
   if ('transact' in unit) return yield* dmaThroughHw(unit as HwIommu, ep, sid, pasid, iova);
+  for (;;) {
+    const r = yield* mockDma(unit, ep, sid, pasid, iova);
+    if (r !== REFETCH) return r;
+  }
+}
+
+/** a mock transaction whose stream entry changed between its fetch and its walk: it fetches again */
+const REFETCH = Symbol('refetch');
+
+function* mockDma(
+  unit: TranslationUnit,
+  ep: HwEndpoint,
+  sid: number,
+  pasid: number | null,
+  iova: number,
+): Gen<DmaResult | typeof REFETCH> {
   // the transaction leaves the device (unless it is in reset) and the IOMMU fetches its entries:
   // one step, which reads both
   const t: HwTranslation = yield* unit.dmaFetch(sid, pasid, [access(ep, 'inReset')]);
@@ -56,16 +75,33 @@ export function* dmaAccess(
         for (const l of leaves.values()) if (iova >= l.iova && iova < l.iova + l.size) return { kind: 'ok', pa: l.paddr + iova - l.iova, via: 'walk' };
         return { kind: 'fault', reason: 'translation fault' };
       }
-      return yield* tlbOrWalk(unit, table, iova, ep);
+      return yield* tlbOrWalk(unit, table, iova, ep, sid, pasid);
     }
   }
 }
 
-/** the IOTLB lookup and, on a miss, the walk and the fill: one step (a fill writes the IOTLB) */
-function* tlbOrWalk(unit: StreamTable, table: IoPageTable, iova: number, ep: HwEndpoint): Gen<DmaResult> {
+/**
+ * the IOTLB lookup and, on a miss, the walk and the fill: one step (a fill writes the IOTLB). It
+ * reads the stream entry again: if a driver changed it since the fetch, the change has completed,
+ * so this transaction is ordered after it and fetches the new entry (REFETCH)
+ */
+function* tlbOrWalk(
+  unit: StreamTable,
+  table: IoPageTable,
+  iova: number,
+  ep: HwEndpoint,
+  sid: number,
+  pasid: number | null,
+): Gen<DmaResult | typeof REFETCH> {
   const tlb = unit.tlb;
   const tag = ioPgtableTag(table);
-  const site = yield* hwStep(tlb, tlb.field(tag), 'write', 'iotlb_lookup+walk', [access(table, 'leaves'), access(table, 'unflushed')]);
+  const ste = access(unit.entry(sid), pasid === null ? 'rid' : 'pasids');
+  const site = yield* hwStep(tlb, tlb.field(tag), 'write', 'iotlb_lookup+walk', [access(table, 'leaves'), access(table, 'unflushed'), ste]);
+  const now = unit.installed(sid, pasid);
+  if (now.kind !== 'translate' || now.table !== table) {
+    hwStepDone(site);
+    return REFETCH;
+  }
   deref(table, 'io page table walked by the IOMMU');
   const hit = tlb.lookup(tag, iova);
   const walked = table.lookup(iova);
