@@ -18,7 +18,9 @@ import { iommuScenario } from '../src/scenarios/iommu/build.js';
 const config: FuzzConfig = {
   ...defaultFuzzConfig,
   search: { ...defaultFuzzConfig.search, random: 60, pct: 60, dfsBounds: [] },
-  triage: { executions: 60, candidates: 40, checkSeconds: 3 },
+  // the confirming check is bounded by executions; a 3 s time limit fired under load and made the
+  // reproducer's expectation depend on the machine (as test/fuzz-campaign.test.ts says of its own)
+  triage: { executions: 60, candidates: 40, checkSeconds: 600 },
 };
 
 // the window of docs/FINDINGS.md F3 (a device removed while its IOMMU registers), with noise

@@ -1,6 +1,6 @@
 // Reading run progress and shard parts back from files, every field checked against the
 // search it claims to belong to (the strategy family validates its own states).
-import type { RangeProgress } from '../explorer/parallel/coordinator.js';
+import type { Piece, RangeProgress } from '../explorer/parallel/coordinator.js';
 import { bool, DataError, int, intList, list, num, obj, str } from '../explorer/parallel/data.js';
 import type { RangeOutcome } from '../explorer/parallel/explore-parallel.js';
 import type { SearchFamily } from '../explorer/parallel/family.js';
@@ -27,12 +27,31 @@ export function checkRangeProgress(v: unknown, path: string, family: SearchFamil
     committed: checkRange(o.committed, `${path}.committed`),
     done: list(o.done, `${path}.done`).map((d, i) => {
       const p = `${path}.done[${i}]`;
-      return { ...part(d, p, family), result: checkRange(obj(d, p).result, `${p}.result`) };
+      const slice = { ...part(d, p, family), result: checkRange(obj(d, p).result, `${p}.result`) };
+      const pieces = obj(d, p).pieces;
+      return pieces === undefined ? slice : { ...slice, pieces: checkPieces(pieces, `${p}.pieces`, family, slice) };
     }),
     pending: list(o.pending, `${path}.pending`).map((x, i) => part(x, `${path}.pending[${i}]`, family)),
     limitHit: bool(o.limitHit, `${path}.limitHit`),
   };
   return r;
+}
+
+/** The slices a done stretch was joined from: the first starts where the stretch does, and their executions add up to its own. */
+function checkPieces(
+  v: unknown,
+  path: string,
+  family: SearchFamily,
+  d: { readonly key: readonly number[]; readonly result: { readonly executions: number } },
+): Piece[] {
+  const pieces = list(v, path).map((x, i) => {
+    const p = `${path}[${i}]`;
+    return { ...part(x, p, family), executions: int(obj(x, p).executions, `${p}.executions`) };
+  });
+  if (pieces.length === 0 || JSON.stringify(pieces[0]!.key) !== JSON.stringify(d.key)) throw new DataError(`${path}: the first piece does not start where its slice does`);
+  const sum = pieces.reduce((n, x) => n + x.executions, 0);
+  if (sum !== d.result.executions) throw new DataError(`${path}: ${sum} executions in the pieces, ${d.result.executions} in the slice`);
+  return pieces;
 }
 
 export function checkRangeOutcome(v: unknown, path: string, family: SearchFamily): RangeOutcome {

@@ -8,7 +8,7 @@
 // Blocking, spawns, oopses and allocation failures: see docs/ARCHITECTURE.md, "DPOR".
 // Between executions the search can be saved as plain JSON and resumed exactly (dpor-frontier.ts).
 import type { Chooser, Execution } from '../rt/execution.js';
-import { describeOp, type Op, OpKind } from '../rt/op.js';
+import { describeOp, type Op, OpKind, sameFootprint } from '../rt/op.js';
 import type { Thread } from '../rt/thread.js';
 import { type Deadline, DeadlineCut, noDeadline } from './deadline.js';
 import { conflicts, Ev, type Relation, sameEvent } from './dpor-event.js';
@@ -209,6 +209,9 @@ export class DporStrategy implements Strategy, Chooser {
         `dpor: step ${k} ran ${describeOp(op)} in thread ${thread}, the search expected ${describeOp(cur.op)} in thread ${cur.thread}: the scenario is not deterministic, or a shared access of the model is not a yielded op (find it with --check-yields)`,
       );
     }
+    // a step whose footprint depends on the state (Op.redeclare) may run with other reads than
+    // the wakeup sequence recorded in the execution it came from: the races are those it has here
+    if (cur.op !== op && !sameFootprint(cur.op, op)) node.cur = new Ev(cur.thread, cur.index, op, cur.fail, cur.fatal);
     this.counts[thread] = index + 1;
     this.entered = k + 1;
   }

@@ -77,6 +77,36 @@ export interface TopologyWeights {
   readonly svaAtBind?: number;
   /** such a function's home thread starts by binding a DMA-API driver that binds an SVA PASID (F10) */
   readonly svaDriver?: number;
+  /**
+   * a reset is added (to another thread) of a present ATS function that a hot-added function
+   * shares a slot or a DMA alias with (half as often when the swarm left out `reset`): F11
+   */
+  readonly hotAddReset?: number;
+  /** an owner's or a driver's attach of a domain is followed by an iommufd `map` into it (F15) */
+  readonly mapAfterAttach?: number;
+  /**
+   * an iommufd `map` into a domain a device of the thread is attached to is followed by its
+   * `unmap` (both while attached: the unmap's IOTLB and ATC invalidation reach the device)
+   */
+  readonly unmapAfterMap?: number;
+  /**
+   * an `unmap` of a domain an ATS function is attached to gets a reset of that function in
+   * another thread (a thread of its own in a one-thread program; half as often when the swarm
+   * left out `reset`): F15 on arm-smmu-v3
+   */
+  readonly unmapReset?: number;
+  /**
+   * the mock's `deferredAttach` knob (attach deferred to the first DMA map, as for kdump) on an
+   * ATS function with a DMA-API driver; besides `knob`, which draws it on any device: F21
+   */
+  readonly deferredAttach?: number;
+  /** such a device's home thread starts by binding a DMA-API driver that maps a buffer (F21) */
+  readonly deferredDriver?: number;
+  /**
+   * a deferred device's first DMA map gets a reset of the device in another thread (a thread of
+   * its own in a one-thread program; half as often when the swarm left out `reset`): F21
+   */
+  readonly deferredMapReset?: number;
 }
 
 export interface ProgramShape {
@@ -170,6 +200,8 @@ export const defaultFuzzConfig: FuzzConfig = {
     quirkResetViaFlr: 0.3, cxl: 0.1, hotplug: 0.25, hotplugAlias: 0.5, noIommu: 0.05, defaultDomainType: 0.7, knob: 0.1,
     driverFault: 0.03,
     lastPasidRestoresRid: 0.4, lastPasidIdentity: 0.5, svaAtBind: 0.5, svaDriver: 0.5,
+    hotAddReset: 0.8, mapAfterAttach: 0.3, unmapAfterMap: 0.5, unmapReset: 0.8,
+    deferredAttach: 0.2, deferredDriver: 0.5, deferredMapReset: 0.8,
   },
   program: { maxThreads: 3, maxOpsPerThread: 5, swarm: 0.6, prologue: 0.35, closeOut: 0.6 },
   search: {

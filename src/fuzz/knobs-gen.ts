@@ -24,6 +24,12 @@ function mockKnobs(r: Rand, cfg: FuzzConfig, t: Topology): MockOptions | null {
   if (r.chance(p)) k.pasid = false;
   if (r.chance(p)) k.maxPasids = r.pick([2, 8]);
   if (r.chance(p) && devs.length > 0) k.deferredAttach = [r.pick(devs)];
+  // the attach deferred to the first DMA map on an ATS function (the reset hooks act only on
+  // those), whose first map a reset races (program-gen.ts aimResetsAtDeferredMaps(): F21)
+  const ats = (t.pci ?? []).filter((d) => d.bridge === undefined && d.ats === true).map((d) => d.name);
+  if (ats.length > 0 && r.chance(cfg.topology.deferredAttach ?? 0)) {
+    k.deferredAttach = [...new Set([...(k.deferredAttach ?? []), r.pick(ats)])];
+  }
   if (r.chance(p) && devs.length > 0) k.defDomainType = { [r.pick(devs)]: r.pick(['identity', 'dma'] as const) };
   if (r.chance(p)) k.probeFinalize = true;
   if (r.chance(cfg.topology.lastPasidRestoresRid)) k.lastPasidRestoresRid = true;

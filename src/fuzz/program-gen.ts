@@ -159,9 +159,9 @@ class ThreadGen {
   }
 
   /** an allocated domain of this thread, allocating one (for a device it holds) if needed */
-  private domain(forDev?: string, pasid = false): string | null {
+  private domain(forDev?: string, pasid = false, allocate = false): string | null {
     const alive = [...this.s.domains];
-    if (alive.length > 0 && this.r.chance(0.6)) return this.r.pick(alive);
+    if (!allocate && alive.length > 0 && this.r.chance(0.6)) return this.r.pick(alive);
     const dev = forDev ?? this.held();
     if (dev === null) return alive.length > 0 ? this.r.pick(alive) : null;
     if (!this.s.bound.has(dev) && !this.s.claims.has(`${dev}|group`)) return null;
@@ -208,6 +208,36 @@ class ThreadGen {
     }
     for (const m of [...(this.s.maps.get(domain) ?? [])]) this.emit({ op: 'unmap', domain, iova: m.iova, size: m.size });
     this.emit({ op: 'domainFree', domain });
+  }
+
+  /**
+   * a page or two mapped into `domain`; when a device of this thread is attached to it, often
+   * unmapped again while it still is (`topology.unmapAfterMap`): the unmap's IOTLB and ATC
+   * invalidation reach the device (a reset racing it: aimResetsAtUnmaps(), F15)
+   */
+  private mapInto(domain: string): boolean {
+    const r = this.r;
+    const maps = this.s.maps.get(domain) ?? [];
+    for (let tries = 0; tries < 4; tries++) {
+      const iova = (0x10 + r.below(0xf0)) * 0x1000;
+      const size = r.pick([0x1000, 0x2000]);
+      if (maps.some((m) => iova < m.iova + m.size && m.iova < iova + size)) continue;
+      this.emit({ op: 'map', domain, iova, paddr: (0x200 + r.below(0x100)) * 0x1000, size });
+      const attached = [...this.s.attached.values()].some((a) => a.domain === domain);
+      const p = this.ctx.cfg.topology.unmapAfterMap ?? 0;
+      if (attached && (this.ctx.cfg.ops.unmap ?? 0) > 0 && r.chance(this.kindOn('unmap') ? p : p / 2)) {
+        this.emit({ op: 'unmap', domain, iova, size });
+      }
+      return true;
+    }
+    return false;
+  }
+
+  /** after an attach: often (`topology.mapAfterAttach`) iommufd maps into the domain (F15's shape) */
+  private mapAfterAttach(domain: string): void {
+    const p = this.ctx.cfg.topology.mapAfterAttach ?? 0;
+    if ((this.ctx.cfg.ops.map ?? 0) <= 0 || !this.r.chance(this.kindOn('map') ? p : p / 2)) return;
+    this.attempt(() => this.mapInto(domain));
   }
 
   // ---- one drawn operation ---------------------------------------------------------------
@@ -264,14 +294,18 @@ class ThreadGen {
           const domain = this.domain(dev);
           if (domain === null) return false;
           const api = r.chance(0.5) ? 'handle' : 'group';
-          return this.emit({ op: 'attach', dev, domain, api, ...(api === 'handle' ? { handle: fresh(this.ctx, 'h') } : {}) });
+          this.emit({ op: 'attach', dev, domain, api, ...(api === 'handle' ? { handle: fresh(this.ctx, 'h') } : {}) });
+          this.mapAfterAttach(domain);
+          return true;
         }
         if (drivers.length === 0) return false;
         // iommu_attach_device() by a bound DMA-API driver
         const dev = r.pick(drivers);
         const domain = this.domain(dev);
         if (domain === null) return false;
-        return this.emit({ op: 'attach', dev, domain, api: 'device' });
+        this.emit({ op: 'attach', dev, domain, api: 'device' });
+        this.mapAfterAttach(domain);
+        return true;
       }
       case 'detach': {
         const att = [...s.attached.keys()];
@@ -289,7 +323,9 @@ class ThreadGen {
         const dev = r.pick(att);
         const cur = this.s.attached.get(dev)!.domain;
         const others = [...this.s.domains].filter((d) => d !== cur);
-        const domain = others.length > 0 && r.chance(0.7) ? r.pick(others) : this.domain(dev);
+        // another domain (replacing a domain by itself changes nothing): one of the thread's, or
+        // a new one (whose first attach on its IOMMU allocates in the driver: F16 on intel-iommu)
+        const domain = others.length > 0 && r.chance(0.7) ? r.pick(others) : this.domain(dev, false, true);
         if (domain === null) return false;
         return this.emit({ op: 'replace', dev, domain, handle: fresh(this.ctx, 'h') });
       }
@@ -326,7 +362,7 @@ class ThreadGen {
         const [k, cur] = r.pick(replaceable());
         const [dev, p] = k.split('/');
         const others = [...this.s.domains].filter((d) => d !== cur);
-        const domain = others.length > 0 && r.chance(0.7) ? r.pick(others) : this.domain(dev, true);
+        const domain = others.length > 0 && r.chance(0.7) ? r.pick(others) : this.domain(dev, true, true);
         if (domain === null) return false;
         return this.emit({ op: 'pasidReplace', dev: dev!, domain, pasid: Number(p), handle: fresh(this.ctx, 'h') });
       }
@@ -337,16 +373,11 @@ class ThreadGen {
         return this.emit({ op: 'pasidDetach', dev: dev!, domain, pasid: Number(p) });
       }
       case 'map': {
-        const domain = this.domain();
+        // iommufd maps into the IOAS its devices are attached to: an attached domain half the time
+        const attached = [...new Set([...s.attached.values()].map((a) => a.domain))];
+        const domain = attached.length > 0 && r.chance(0.5) ? r.pick(attached) : this.domain();
         if (domain === null) return false;
-        const maps = this.s.maps.get(domain) ?? [];
-        for (let tries = 0; tries < 4; tries++) {
-          const iova = (0x10 + r.below(0xf0)) * 0x1000;
-          const size = r.pick([0x1000, 0x2000]);
-          if (maps.some((m) => iova < m.iova + m.size && m.iova < iova + size)) continue;
-          return this.emit({ op: 'map', domain, iova, paddr: (0x200 + r.below(0x100)) * 0x1000, size });
-        }
-        return false;
+        return this.mapInto(domain);
       }
       case 'unmap': {
         const all = [...s.maps].flatMap(([domain, list]) => list.map((m) => ({ domain, ...m })));
@@ -458,6 +489,16 @@ export function relatedDevices(t: Topology, dev: string): string[] {
     .map((o) => o.name);
 }
 
+/** the PCI functions of `dev`'s bus whose requester ID `dev` also issues (its quirk DMA aliases) */
+export function aliasedBy(t: Topology, dev: string): string[] {
+  const pci = (t.pci ?? []).filter((d) => d.bridge === undefined);
+  const me = pci.find((d) => d.name === dev);
+  if (me === undefined) return [];
+  return pci
+    .filter((o) => o !== me && o.bus === me.bus && (me.aliases ?? []).includes((o.slot << 3) | (o.fn ?? 0)))
+    .map((o) => o.name);
+}
+
 /** what root writes to reset_method */
 export function resetMethodsArg(r: Rand, resets: readonly string[]): 'default' | PciResetMethod[] {
   if (r.chance(0.45)) return 'default';
@@ -486,6 +527,17 @@ export function generateThread(ctx: GenContext, name: string, plan: ThreadPlan, 
       g.emit({ op: 'bind', dev: d });
       g.svaAtBind(d, true);
       return true;
+    });
+  }
+  // a device whose attach the mock defers to the first DMA map has a DMA-API driver that maps
+  // (kdump's devices: the DMA API is the only path that attaches them): F21's shape
+  const deferred = (ctx.topology as { mock?: { deferredAttach?: readonly string[] } }).mock?.deferredAttach ?? [];
+  for (const d of plan.homes) {
+    if (!deferred.includes(d) || (ctx.cfg.ops.dmaMap ?? 0) <= 0 || !r.chance(ctx.cfg.topology.deferredDriver ?? 0)) continue;
+    g.attempt(() => {
+      if (!g.s.bound.has(d)) g.emit({ op: 'bind', dev: d });
+      if (g.s.bound.get(d) !== 'dma') return false;
+      return g.emit({ op: 'dmaMap', dev: d, paddr: (0x100 + r.below(0x100)) * 0x1000, as: fresh(ctx, 'buf') });
     });
   }
   const n = r.between(1, Math.max(1, ctx.cfg.program.maxOpsPerThread));
@@ -521,36 +573,117 @@ export function generateThread(ctx: GenContext, name: string, plan: ThreadPlan, 
   return { name, ops: g.ops };
 }
 
+/** operations an aim made to race: the prologue cut stops before them (a prologue runs alone) */
+type Racing = Set<Op>;
+
+/**
+ * Add a reset of `dev` to a thread other than `h` that does not reset it yet (a thread of its
+ * own when there is none: a one-thread program gets a second), first in that thread half of the
+ * time (both race from the start), else anywhere before its take-downs (removes and unregisters
+ * come last). The operation it races (`target`) and the reset join `racing`. Kept only when
+ * every rule still holds.
+ */
+function addResetElsewhere(ctx: GenContext, out: FuzzThread[], h: number, dev: string, target: Op, racing: Racing): FuzzThread[] {
+  const r = ctx.r;
+  const reset = { op: 'reset', dev } as Op;
+  const others = out.map((_, i) => i).filter((i) => i !== h && !out[i]!.ops.some((o) => o.op === 'reset' && o.dev === dev));
+  let next: FuzzThread[];
+  if (others.length === 0) {
+    if (out.length > 1) return out;
+    const names = new Set(out.map((t) => t.name));
+    let k = out.length;
+    while (names.has(`t${k}`)) k++;
+    next = [...out, { name: `t${k}`, ops: [reset] }];
+  } else {
+    const t = r.pick(others);
+    const ops = out[t]!.ops;
+    const end = ops.findIndex((o) => isTakeDown(o));
+    const at = r.chance(0.5) ? 0 : r.between(0, end < 0 ? ops.length : end);
+    next = out.map((th, i) => (i === t ? { ...th, ops: [...ops.slice(0, at), reset, ...ops.slice(at)] } : th));
+  }
+  const candidate: FuzzProgram = { topology: ctx.topology, threads: next, prologue: next.map(() => 0), patches: [] };
+  if (ruleProblems(candidate).length > 0) return out;
+  racing.add(reset);
+  racing.add(target);
+  return next;
+}
+
 /**
  * A function hot-added by one thread with the requester ID (a quirk DMA alias) or the slot of a
- * function that is there: often, another thread resets that function, so the hot-add's probe
- * can attach the new member while the other is in reset (F11: the alias's ID translates again
- * mid-reset). Drawn alone, such a pair was 1 fresh program in 1,176 (seed 1), with this and the
- * hot-plug aliases (topology-gen.ts) 1 in 68; a reset whose weight is 0
- * is never added, and one the swarm left out half as often.
+ * function that is there: often (`topology.hotAddReset`), another thread resets that function,
+ * so the hot-add's probe can attach the new member while the other is in reset (F11: the alias's
+ * ID translates again mid-reset). Drawn alone, such a pair was 1 fresh program in 1,176 (seed 1),
+ * with this and the hot-plug aliases (topology-gen.ts) 1 in 68. Of the related functions, an ATS
+ * one (the reset hooks act only on those) whose requester ID the new one carries as its alias is
+ * drawn 9x as often as one that only shares the slot; neither the hot-add nor the reset goes to a prologue. A reset whose weight
+ * is 0 is never added, and one the swarm left out half as often.
  */
-function aimResetsAtHotAdds(ctx: GenContext, threads: FuzzThread[], resetOn: boolean): FuzzThread[] {
+function aimResetsAtHotAdds(ctx: GenContext, threads: FuzzThread[], resetOn: boolean, racing: Racing): FuzzThread[] {
   const r = ctx.r;
-  if (threads.length < 2 || (ctx.cfg.ops.reset ?? 0) <= 0) return threads;
+  const p = ctx.cfg.topology.hotAddReset ?? 0.8;
+  if ((ctx.cfg.ops.reset ?? 0) <= 0 || p <= 0) return threads;
   let out = threads;
   for (let h = 0; h < threads.length; h++) {
     for (const op of threads[h]!.ops) {
       if (op.op !== 'hotAdd') continue;
       const targets = relatedDevices(ctx.topology, op.dev)
         .filter((x) => ctx.devices.get(x)?.present === true && ctx.exists.has(x));
-      if (targets.length === 0 || !r.chance(resetOn ? 0.8 : 0.4)) continue;
-      const x = r.pick(targets);
-      const others = out.map((_, i) => i).filter((i) => i !== h && !out[i]!.ops.some((o) => o.op === 'reset' && o.dev === x));
-      if (others.length === 0) continue;
-      const t = r.pick(others);
-      const ops = out[t]!.ops;
-      // first half of the time (the hot-add is its thread's first operation: both race from
-      // the start), else anywhere before the thread's take-downs (removes, unregisters come last)
-      const end = ops.findIndex((o) => isTakeDown(o));
-      const at = r.chance(0.5) ? 0 : r.between(0, end < 0 ? ops.length : end);
-      const next = out.map((th, i) => (i === t ? { ...th, ops: [...ops.slice(0, at), { op: 'reset', dev: x } as Op, ...ops.slice(at)] } : th));
-      const candidate: FuzzProgram = { topology: ctx.topology, threads: next, prologue: next.map(() => 0), patches: [] };
-      if (ruleProblems(candidate).length === 0) out = next;
+      if (targets.length === 0 || !r.chance(resetOn ? p : p / 2)) continue;
+      const alias = new Set(aliasedBy(ctx.topology, op.dev));
+      const x = r.weighted(targets.map((t) => [t, (ctx.devices.get(t)!.ats ? 3 : 1) * (alias.has(t) ? 3 : 1)] as const))!;
+      out = addResetElsewhere(ctx, out, h, x, op, racing);
+    }
+  }
+  return out;
+}
+
+/**
+ * An iommufd `unmap` of a domain an ATS function of the thread is attached to: often
+ * (`topology.unmapReset`), a reset of that function in another thread races it (F15 on
+ * arm-smmu-v3: the unmap's ATC invalidation, built before prepare, reaches the function in
+ * reset). Before, an unmap while attached was in 1 fresh program of 4,000 and never with such a
+ * reset (seed 1, docs/FUZZING.md). A reset whose weight is 0 is never added, and one the swarm
+ * left out half as often.
+ */
+function aimResetsAtUnmaps(ctx: GenContext, threads: FuzzThread[], resetOn: boolean, racing: Racing): FuzzThread[] {
+  const r = ctx.r;
+  const p = ctx.cfg.topology.unmapReset ?? 0;
+  if ((ctx.cfg.ops.reset ?? 0) <= 0 || p <= 0) return threads;
+  let out = threads;
+  for (let h = 0; h < threads.length; h++) {
+    const attached = new Map<string, string>();
+    for (const op of threads[h]!.ops) {
+      if (op.op === 'attach' || op.op === 'replace') attached.set(op.dev, op.domain);
+      if (op.op === 'detach') attached.delete(op.dev);
+      if (op.op !== 'unmap') continue;
+      const ats = [...attached].filter(([d, dom]) => dom === op.domain && ctx.devices.get(d)!.ats).map(([d]) => d);
+      if (ats.length === 0 || !r.chance(resetOn ? p : p / 2)) continue;
+      out = addResetElsewhere(ctx, out, h, r.pick(ats), op, racing);
+    }
+  }
+  return out;
+}
+
+/**
+ * The first DMA map of a device the mock defers the attach of (its `deferredAttach` knob, drawn
+ * on an ATS function: knobs-gen.ts): often (`topology.deferredMapReset`), a reset of it in
+ * another thread races the map (F21: the map's lockless `attach_deferred` test passes before the
+ * reset, the attach after it). Before, 1 fresh program in 10,000 (seed 1). A reset whose weight
+ * is 0 is never added, and one the swarm left out half as often.
+ */
+function aimResetsAtDeferredMaps(ctx: GenContext, threads: FuzzThread[], resetOn: boolean, racing: Racing): FuzzThread[] {
+  const r = ctx.r;
+  const p = ctx.cfg.topology.deferredMapReset ?? 0;
+  const deferred = (ctx.topology as { mock?: { deferredAttach?: readonly string[] } }).mock?.deferredAttach ?? [];
+  if ((ctx.cfg.ops.reset ?? 0) <= 0 || p <= 0 || deferred.length === 0) return threads;
+  let out = threads;
+  for (let h = 0; h < threads.length; h++) {
+    const mapped = new Set<string>();
+    for (const op of threads[h]!.ops) {
+      if (op.op !== 'dmaMap' || !deferred.includes(op.dev) || mapped.has(op.dev)) continue;
+      mapped.add(op.dev);
+      if (!ctx.devices.get(op.dev)!.ats || !r.chance(resetOn ? p : p / 2)) continue;
+      out = addResetElsewhere(ctx, out, h, op.dev, op, racing);
     }
   }
   return out;
@@ -630,13 +763,21 @@ export function generateProgram(r: Rand, cfg: FuzzConfig, topology: Topology): F
   let threads = homes.map((h, ti) =>
     generateThread(ctx, `t${ti}`, { homes: h, registers: registers[ti]!, unregisters: unregisters[ti]! }, initialThreadState(program0)),
   );
-  threads = aimResetsAtHotAdds(ctx, threads, kindOn('reset'));
+  const racing: Racing = new Set();
+  threads = aimResetsAtHotAdds(ctx, threads, kindOn('reset'), racing);
   threads = aimResetsAtSva(ctx, threads, kindOn('reset'));
+  threads = aimResetsAtUnmaps(ctx, threads, kindOn('reset'), racing);
+  threads = aimResetsAtDeferredMaps(ctx, threads, kindOn('reset'), racing);
   // a prologue takes a thread's setup out of the race (fewer interleavings), at most half of it:
-  // what is left must still race the other threads
-  const prologue = threads.map((t) =>
-    t.ops.length > 1 && r.chance(cfg.program.prologue) ? r.between(1, Math.floor(t.ops.length / 2)) : 0,
-  );
+  // what is left must still race the other threads, and so must what an aim made to race; half
+  // of the time, everything before the first such operation is the prologue (the setup of an
+  // unmap or a first DMA map is done when the reset aimed at it starts)
+  const prologue = threads.map((t) => {
+    const cut = t.ops.length > 1 && r.chance(cfg.program.prologue) ? r.between(1, Math.floor(t.ops.length / 2)) : 0;
+    const first = t.ops.findIndex((op) => racing.has(op));
+    if (first < 0) return cut;
+    return r.chance(0.5) ? first : Math.min(cut, first);
+  });
   const p: FuzzProgram = { topology, threads, prologue, patches: cfg.patches };
   const problems = ruleProblems(p);
   if (problems.length > 0) throw new Error(`fuzz generator broke its rules: ${problems.join('; ')}`);

@@ -7,6 +7,7 @@ import { driverNames } from '../drivers/registry.js';
 import type { PciFunctionSpec, PlatformDeviceSpec, ResvSpec, Topology } from '../scenarios/iommu/spec.js';
 import type { FuzzConfig } from './config.js';
 import { knobsFor } from './knobs-gen.js';
+import { devicesOf } from './program.js';
 import type { Rand } from './rand.js';
 
 const optionalResets = ['af_flr', 'pm', 'acpi', 'device_specific'] as const;
@@ -142,8 +143,11 @@ export function generateTopology(r: Rand, cfg: FuzzConfig): Topology {
   const knobs = knobsFor(r, cfg, base);
   // the knob that re-attaches the RID's domain when the last PASID goes acts only on an identity
   // or blocked RID domain: drawn with it, the default domain is identity more often (F10)
+  // (F10 needs a function a DMA-API driver may bind an SVA PASID to: without one, the default
+  // domain is drawn as usual, so as not to take translating domains from F11's and F15's shapes)
   const restores = (knobs as { mock?: { lastPasidRestoresRid?: boolean } }).mock?.lastPasidRestoresRid === true;
-  if (restores && ddt !== 'identity' && r.chance(w.lastPasidIdentity ?? 0)) return { ...base, defaultDomainType: 'identity', ...knobs };
+  const sva = devicesOf(base).some((d) => d.sva && d.ats && d.pasids >= 2);
+  if (restores && sva && ddt !== 'identity' && r.chance(w.lastPasidIdentity ?? 0)) return { ...base, defaultDomainType: 'identity', ...knobs };
   return { ...base, ...knobs };
 }
 

@@ -6,7 +6,7 @@ import { setCurrent } from './current.js';
 import type { KObject } from './kobject.js';
 import type { LockBase } from './lock.js';
 import type { LockdepGraph, LockEdge } from './lockdep.js';
-import { describeOp, type Op, OpKind } from './op.js';
+import { dependent, describeOp, type Op, OpKind } from './op.js';
 import { copyState, type LoggedEdge, setSnapshot, snapshotOf, WorldSnapshot } from './snapshot.js';
 import { bugSplat, callTrace, kasanSplat, nullDerefSplat, warnSplat } from './splat.js';
 import { captureStack, type Frame, formatFrames, kernelName, parseStack } from './stack.js';
@@ -478,7 +478,8 @@ export class Execution {
         this.choices.push(t.idx);
       }
       if (lastEnabled && t !== this.last) this.preemptions++;
-      const kind = t.pending!.kind;
+      const op = t.pending!;
+      const kind = op.kind;
       if (kind !== OpKind.Read && kind !== OpKind.Dma && kind !== OpKind.Yield) this.progressStep = this.steps;
       else if (this.steps - this.progressStep >= livelockSteps) this.livelock(livelockSteps);
       if (this.opts.recordOps) {
@@ -491,8 +492,31 @@ export class Execution {
       this.stepping = true;
       this.resume(t);
       this.stepping = false;
+      this.redeclareAfter(t, op);
       if (this.trace !== null) this.traceStepDone();
       if (invariant !== undefined) this.checkInvariant();
+    }
+  }
+
+  /**
+   * After `t`'s step `op`: every other thread whose pending op can be declared again
+   * (`Op.redeclare`, a one-step DMA) and that the step may have moved (dependent with it) declares
+   * it again, in its own context, so that it runs with what it reads when it runs. A step
+   * independent of it wrote nothing it reads, so its op stays as it is.
+   */
+  private redeclareAfter(t: Thread, op: Op): void {
+    const threads = this.threads;
+    for (let i = 0; i < threads.length; i++) {
+      const u = threads[i]!;
+      const p = u.pending;
+      if (u === t || p === null || p.redeclare === undefined || !dependent(op, p)) continue;
+      const prev = this.thread;
+      this.thread = u;
+      try {
+        u.pending = p.redeclare();
+      } finally {
+        this.thread = prev;
+      }
     }
   }
 

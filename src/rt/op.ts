@@ -81,6 +81,14 @@ export interface Op {
    * conflicts with every write to one of these. Absent on almost every op.
    */
   readonly reads?: readonly Access[];
+  /**
+   * A step whose footprint depends on the state (a one-step DMA: which entries, tables and page
+   * it reads depends on what they hold): the op it would yield if it were declared now. The
+   * runtime calls it on a thread's pending op after every step of another thread that is
+   * dependent with it (a write to a location it declares, the only thing that can move what it
+   * reads), so the op a step runs with names what it reads at the moment it runs (rt/execution.ts).
+   */
+  readonly redeclare?: () => Op;
 }
 
 /** Does `kind` modify its object? Used by the dependency relation. */
@@ -137,6 +145,21 @@ function writesIn(w: readonly Access[], other: readonly Access[]): boolean {
     }
   }
   return false;
+}
+
+/** Do two ops of one step name the same locations (object, field, declared reads and writes)? */
+export function sameFootprint(a: Op, b: Op): boolean {
+  if (a.kind !== b.kind || a.obj?.oid !== b.obj?.oid || a.field !== b.field) return false;
+  const x = a.reads;
+  const y = b.reads;
+  if (x === y) return true;
+  if (x === undefined || y === undefined || x.length !== y.length) return false;
+  for (let i = 0; i < x.length; i++) {
+    const p = x[i]!;
+    const q = y[i]!;
+    if (p.obj.oid !== q.obj.oid || p.field !== q.field || (p.write === true) !== (q.write === true)) return false;
+  }
+  return true;
 }
 
 /**

@@ -67,6 +67,32 @@ export function* hwStep(obj: Shared, field: string | null, kind: 'dma' | 'read' 
   return site;
 }
 
+/**
+ * A device's one-step DMA on `obj`'s `field`, reading `reads` (Op.reads): a step whose footprint
+ * depends on the state. Until it runs, the runtime declares it again with `declare()` after every
+ * other thread's step that writes something it reads (Op.redeclare), so a write that moves the
+ * walk is seen by the step itself, not by a second step of the thread.
+ */
+export function* hwDmaStep(
+  obj: Shared,
+  field: string | null,
+  verb: string,
+  reads: readonly Access[],
+  declare: () => readonly Access[],
+): Gen {
+  const exec = current;
+  if (exec.tracing) exec.noteSite();
+  const opWith = (r: readonly Access[]): Op => ({
+    kind: OpKind.Dma,
+    obj,
+    field,
+    verb,
+    reads: r,
+    redeclare: () => opWith(declare()),
+  });
+  yield opWith(reads);
+}
+
 /** run the check a written hwStep() returned, now that the write is done */
 export function hwStepDone(site: CheckSite | null): void {
   if (site !== null) current.runCheck(site);

@@ -7,7 +7,7 @@ export { Completion, complete, completeAll, waitForCompletion, waitPolled } from
 export { type ErrPtr, IS_ERR, IS_ERR_OR_NULL, PTR_ERR } from './err.js';
 export * from './errno.js';
 export { faultsInjected, shouldFail } from './fault.js';
-export { dmaRead, hwStep, hwStepDone, hwUpdate, hwWrite } from './hw.js';
+export { dmaRead, hwDmaStep, hwStep, hwStepDone, hwUpdate, hwWrite } from './hw.js';
 export type { Shared } from '../rt/op.js';
 export { condResched, kthreadRun } from './kthread.js';
 export { lockdepAssertHeld, lockdepAssertNotHeld } from './lockdep.js';

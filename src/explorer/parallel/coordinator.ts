@@ -20,6 +20,17 @@ export interface Part {
 export interface DoneSlice extends Part {
   /** what the slice found, starting from `state` */
   readonly result: RangeResult;
+  /**
+   * Slices joined into this one (compact()): where each starts and how many executions it ran.
+   * `state` alone covers only the first one (a part cut off by split() ends where its subtree
+   * does), so an execution cap that falls inside is explored again piece by piece.
+   */
+  readonly pieces?: readonly Piece[];
+}
+
+/** One slice of a joined stretch: it ran the first `executions` executions from its state. */
+export interface Piece extends Part {
+  readonly executions: number;
 }
 
 /** A contiguous range of the search's canonical order, and how far its exploration got. */
@@ -194,17 +205,10 @@ export class Coordinator {
       const room = cap - range.committed.executions;
       let result = d.result;
       if (result.executions > room) {
-        // the cap falls inside this slice: explore exactly its first `room` executions again
-        // (within the search's time limit: cut there, the range ends short of the cap)
-        const hard = { maxExecutions: room, timeMs: Math.max(1, this.limits.deadline - performance.now()) };
-        const budget = { maxExecutions: room, timeMs: Infinity, hard, ...this.clock() };
-        const again = runSlice(this.program!, this.search, d.state, budget);
-        result = again.result;
-        if (again.cut === true && result.executions < room) {
-          range.committed = concatRanges(range.committed, result);
-          this.endRange(range);
-          return;
-        }
+        // the cap falls inside this stretch: explore exactly its first `room` executions again
+        const again = this.exploreAgain(range, d, room);
+        if (again === null) return;
+        result = again;
       }
       range.committed = concatRanges(range.committed, result);
       if (range.committed.executions >= cap) {
@@ -213,6 +217,29 @@ export class Coordinator {
       }
     }
     range.done = compact(range.done, open);
+  }
+
+  /**
+   * The first `room` executions of a done stretch, explored again slice by slice from where each
+   * started (with the search's time limit: cut there, the range ends short of the cap, and null).
+   */
+  private exploreAgain(range: RangeProgress, d: DoneSlice, room: number): RangeResult | null {
+    let out = emptyRange;
+    for (const p of piecesOf(d)) {
+      if (out.executions >= room) break;
+      const left = Math.min(room - out.executions, p.executions);
+      if (left === 0) continue;
+      const hard = { maxExecutions: left, timeMs: Math.max(1, this.limits.deadline - performance.now()) };
+      const budget = { maxExecutions: left, timeMs: Infinity, hard, ...this.clock() };
+      const again = runSlice(this.program!, this.search, p.state, budget);
+      out = concatRanges(out, again.result);
+      if (again.cut === true && again.result.executions < left) {
+        range.committed = concatRanges(range.committed, out);
+        this.endRange(range);
+        return null;
+      }
+    }
+    return out;
   }
 
   /** The range explored nothing more: it reached the cap (or, unsaved, the search's limits). */
@@ -259,9 +286,16 @@ function compact(done: DoneSlice[], open: readonly Key[]): DoneSlice[] {
     const last = out[out.length - 1];
     const gap = last !== undefined && open.some((k) => compareKeys(last.key, k) < 0 && compareKeys(k, d.key) < 0);
     if (last === undefined || gap) out.push(d);
-    else out[out.length - 1] = { ...last, result: concatRanges(last.result, d.result) };
+    else {
+      const pieces = [...piecesOf(last), ...piecesOf(d)];
+      out[out.length - 1] = { ...last, result: concatRanges(last.result, d.result), pieces };
+    }
   }
   return out;
+}
+
+function piecesOf(d: DoneSlice): readonly Piece[] {
+  return d.pieces ?? [{ key: d.key, state: d.state, executions: d.result.executions }];
 }
 
 function sortParts<T extends Part>(parts: T[]): T[] {

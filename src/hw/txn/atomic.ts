@@ -6,11 +6,16 @@
 // the reduction sees that it depends on every STE/CD/PTE word write, every invalidation (a write
 // of the cache line or tag it looks up) and the page owner writes the isolation oracle reads.
 //
-// The set depends on the state (which tables the walk reaches): it is computed before the yield.
-// When the step runs, the same probe runs again; if it names other locations (a write to one of
-// the declared ones moved the walk elsewhere: a dependency the reduction saw), the step did
-// nothing but read the declared locations, and the thread declares the new set and tries again.
-// What the step did therefore depends on the declared locations only.
+// The set depends on the state (which tables the walk reaches): it is computed before the yield,
+// and again by the runtime after every step of another thread that writes a declared location
+// (Op.redeclare, rt/execution.ts): such a write is the only thing that can move the walk, so the
+// op the step runs with names what it reads when it runs. (Declared once and retried at the step
+// instead, each retry was a step of its own, and the reduction explored every placement of every
+// retry among the driver's writes: thousands of executions for one DMA racing a PCI reset on
+// arm-smmu-v3.) When the step runs the probe runs once more; should it name other locations (a
+// location read but not declared: a model error), the step reads the declared locations and does
+// nothing else, and the thread declares the new set and tries again. What the step did therefore
+// depends on the declared locations only.
 //
 // What one step hides compared with the stepped DMA (docs/ARCHITECTURE.md, "The atomic DMA"):
 // nothing of hardware.md §1.4's point (a driver's STE/CD update is a word per step and this step
@@ -20,7 +25,7 @@
 // one transaction as atomic, which the architecture does not promise (§4.3: the hardware may walk
 // and fill at any time), and the fence log that restarts an overtaken stepped DMA is not needed.
 import type { Access } from '../../sync/index.js';
-import { asOracle, type Gen, hwStep } from '../../sync/index.js';
+import { asOracle, type Gen, hwDmaStep } from '../../sync/index.js';
 import type { HwEndpoint } from '../endpoint.js';
 import { IOMMU_READ, IOMMU_WRITE } from '../io-pgtable.js';
 import { PTE_READ, PTE_WRITE } from '../pgtable/pte.js';
@@ -35,12 +40,16 @@ import { type DmaRequest, type DmaResult, NOT_ISSUED } from './txn.js';
  * page it would reach and, for a fault, the unit's record queue.
  */
 export function dmaReads(unit: HwIommu, ep: HwEndpoint, sid: number, req: DmaRequest): { reads: Access[]; r: DmaResult } {
-  const reads: Access[] = [{ obj: ep, field: null }];
+  // the function's reset state (the op's own field), its ATS enable bit and, with ATS on, its ATC:
+  // not the whole function (an ATS invalidation while ATS is off is nothing this DMA reads)
+  const reads: Access[] = [{ obj: ep, field: 'inReset' }];
   if (ep.inReset) return { reads, r: NOT_ISSUED };
   const m: TxnMode = { ...MODE_PROBE, reads };
   let r: DmaResult;
+  if (ep.atsCapable) reads.push({ obj: ep, field: 'atsEnabled' });
   if (!(ep.atsCapable && ep.atsEnabled)) r = unit.probeWith({ sid, pasid: req.pasid, iova: req.iova, write: req.write, at: 'untranslated' }, m);
   else {
+    reads.push({ obj: ep, field: 'atc' });
     const hit = ep.atc.lookup(req.pasid, req.iova);
     if (hit !== null && (hit.flags & (req.write ? PTE_WRITE : PTE_READ)) !== 0) {
       r = unit.probeWith({ sid, pasid: req.pasid, iova: hit.out + (req.iova - hit.iova), write: req.write, at: 'translated' }, m);
@@ -95,8 +104,10 @@ export function* deviceDmaAtomic(
       return check === undefined ? p.reads : [...p.reads, ...check(p.r)];
     });
   let declared = readsOf();
+  const declare = (): Access[] => (declared = readsOf());
   for (;;) {
-    yield* hwStep(ep, null, 'dma', req.write ? 'dma_write' : 'dma_read', declared);
+    // declared again by the runtime after each write of another thread to what it reads (`declare`)
+    yield* hwDmaStep(ep, 'inReset', req.write ? 'dma_write' : 'dma_read', declared, declare);
     const now = readsOf();
     if (sameReads(declared, now)) return deviceDmaNow(unit, ep, sid, req);
     declared = now;
