@@ -1,0 +1,102 @@
+// The model errors the triage of the fuzzer's attach, detach, ownership and domain-free
+// signatures found (branch sigattach; docs/FUZZING.md "Signatures of the default run that are not
+// findings: sigattach"), one regression test each, each failing before its fix.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { checkScenario } from '../src/check/check.js';
+import { scenarioFileOf } from '../src/scenarios/file/load.js';
+
+function check(name: string, lines: readonly string[]): string[] {
+  const [s] = scenarioFileOf(`${name}.yaml`, Buffer.from([`name: ${name}`, `summary: ${name}`, `description: ${name}`, ...lines].join('\n'))).scenarios;
+  const o = checkScenario(s!);
+  assert.equal(o.exhaustive, true);
+  assert.equal(o.matches, true, `${name}: not as expected (${o.violations.map((v) => v.signature).join('; ')})`);
+  return o.violations.map((v) => v.signature);
+}
+
+describe('an owner whose claim was refused does not attach', () => {
+  // the fuzzer's `warn in __iommu_release_dma_ownership via iommu_group_release_dma_owner:
+  // WARN_ON(!group->owner_cnt || !group->owner || !xa_empty(&group->pasid_array))` (1,238 in the
+  // default run of 2026-12-05 13:13): a second VFIO container's claim of an owned group is refused
+  // (-EPERM), the program attached its domain anyway (the handle landed in pasid_array[0] of the
+  // other owner's group), and the first owner's release WARNed. Without a container (VFIO) or an
+  // iommufd device (iommufd_device_bind() failed) there is nothing to attach through.
+  it('the attach after the refused claim is not issued and the release is clean', () => {
+    const sigs = check('refused-claim-attach', [
+      'topology:',
+      '  iommus: [ { name: iommu0 } ]',
+      '  pci:',
+      '    - { name: ep0, bus: 0, slot: 1, multifunction: true }',
+      '    - { name: ep1, bus: 0, slot: 1, fn: 1, multifunction: true }',
+      'threads:',
+      '  - name: t0',
+      '    ops:',
+      '      - { op: bind, dev: ep0, driverManagedDma: true }',
+      '      - { op: claim, dev: ep0, owner: vfio-container, group: true }',
+      '      - { op: bind, dev: ep1, driverManagedDma: true }',
+      '      - { op: claim, dev: ep1, owner: iommufd, expect: [-EPERM] }',
+      '      - { op: domainAlloc, dev: ep1, domain: D0, iommufd: true }',
+      '      - { op: attach, dev: ep1, domain: D0, api: handle, handle: h0, expect: [-ENODEV] }',
+      '      - { op: replace, dev: ep1, domain: D0, handle: h1, expect: [-ENODEV] }',
+      '      - { op: pasidAttach, dev: ep1, domain: D0, pasid: 1, expect: [-ENODEV] }',
+      '      - { op: releaseOwner, dev: ep0, group: true }',
+      '      - { op: domainFree, domain: D0 }',
+      'expect: pass',
+    ]);
+    assert.deepEqual(sigs, []);
+  });
+
+  it('an unbind ends the refusal: the next claim and attach run', () => {
+    check('refused-claim-rebind', [
+      'topology:',
+      '  iommus: [ { name: iommu0 } ]',
+      '  pci:',
+      '    - { name: ep0, bus: 0, slot: 1, multifunction: true }',
+      '    - { name: ep1, bus: 0, slot: 1, fn: 1, multifunction: true }',
+      'threads:',
+      '  - name: t0',
+      '    ops:',
+      '      - { op: bind, dev: ep0, driverManagedDma: true }',
+      '      - { op: claim, dev: ep0, owner: vfio-container, group: true }',
+      '      - { op: bind, dev: ep1, driverManagedDma: true }',
+      '      - { op: claim, dev: ep1, owner: iommufd, expect: [-EPERM] }',
+      '      - { op: releaseOwner, dev: ep0, group: true }',
+      '      - { op: unbind, dev: ep1 }',
+      '      - { op: bind, dev: ep1, driverManagedDma: true }',
+      '      - { op: claim, dev: ep1, owner: iommufd }',
+      '      - { op: domainAlloc, dev: ep1, domain: D0, iommufd: true }',
+      '      - { op: attach, dev: ep1, domain: D0, api: handle, handle: h0, expect: [0] }',
+      '      - { op: detach, dev: ep1, domain: D0 }',
+      '      - { op: releaseOwner, dev: ep1 }',
+      '      - { op: domainFree, domain: D0 }',
+      'expect: pass',
+    ]);
+  });
+});
+
+describe('iommu_attach_device() needs the driver bound at that moment', () => {
+  // the fuzzer's `warn in iommu_detach_device: WARN_ON(domain != group->domain)` (6): the
+  // platform device's bind was deferred (no IOMMU yet), the program's attach (the bound driver's
+  // call) ran anyway, and with no driver using the default domain the sysfs `type` write was
+  // allowed to switch the group under the attached domain (owner_cnt 0)
+  it('the attach of a device whose bind was deferred is not issued', () => {
+    const sigs = check('attach-device-unbound', [
+      'topology:',
+      '  iommus: [ { name: iommu0, registered: false } ]',
+      '  pci: []',
+      '  platform: [ { name: plat0 } ]',
+      'threads:',
+      '  - name: t0',
+      '    ops:',
+      '      - { op: bind, dev: plat0, expect: [-EPROBE_DEFER] }',
+      '      - { op: register, iommu: iommu0 }',
+      '      - { op: domainAlloc, dev: plat0, domain: D0 }',
+      '      - { op: attach, dev: plat0, domain: D0, api: device, expect: [-ENODEV] }',
+      '      - { op: setType, dev: plat0, type: identity }',
+      '      - { op: detach, dev: plat0, domain: D0, expect: [-ENOENT] }',
+      '      - { op: domainFree, domain: D0 }',
+      'expect: pass',
+    ]);
+    assert.deepEqual(sigs, []);
+  });
+});
