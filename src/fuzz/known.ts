@@ -202,8 +202,8 @@ export const builtinKnown: readonly KnownSignature[] = [
   },
   {
     signature: 'driver-contract in driver_domain_free via iommu_domain_free: iommu driver contract violated: ops->free(domain:D0#N) while iommu0 stream 0xN PASID N still translates through it',
-    note: 'Alias sharing (docs/FUZZING.md class 3, a limitation of the model\'s drivers): a driver programs a requester ID another group member (or another group) shares, and the core acts on one member alone',
-    replay: { scenario: 'sigcore-09', file: 'test/fixtures/fuzz-sigcore/sigcore-09.yaml', schedule: '1x45.2x41' },
+    note: 'F27 (consequence): a function removed from a group with a PASID attached keeps it in the driver; the domain\'s free finds its PASID entry (sigcore\'s witness, alias sharing through a PASID after a refused claim, was a harness error fixed on branch sigattach; the replay is F27)',
+    replay: { scenario: 'sigattach-12', file: 'test/fixtures/fuzz-sigattach/sigattach-12.yaml', schedule: '-' },
   },
   {
     signature: 'driver-contract in iommu_driver_get_domain_for_dev via pci_reset_function_with: iommu driver contract violated: iommu_driver_get_domain_for_dev(dev:ep0) answered domain:default#N but the hardware has its RID on abort',
@@ -243,13 +243,11 @@ export const builtinKnown: readonly KnownSignature[] = [
   },
   {
     signature: 'invariant in iommu_attach_device: invariant violated: I4: group#N has domain domain:D4#N but no default_domain',
-    note: 'F7 (another entry point): an owner\'s claim or attach between the bus_iommu_probe() phases (the group has no default domain, or no member on its list yet)',
-    replay: { scenario: 'sigcore-19', file: 'test/fixtures/fuzz-sigcore/sigcore-19.yaml', schedule: '2x26.1x148.3x80' },
+    note: 'F7\'s window reached by a driver that was not bound (harness error, fixed on branch sigattach): the bind was deferred between the bus_iommu_probe() phases and the program called iommu_attach_device() anyway',
   },
   {
     signature: 'invariant in iommu_attach_group: invariant violated: I3: dev:br0 RID is abort but group#N->domain is domain:default#N (translate(page[0xN]))',
-    note: 'F16 (another entry point): the driver\'s attach fails (allocation) and leaves the RID blocked while group->domain keeps the old domain',
-    replay: { scenario: 'sigcore-20', file: 'test/fixtures/fuzz-sigcore/sigcore-20.yaml', schedule: '2x4.3x7.2.3.2.3x2.2.3x3.S.2x2.3.S.3x2.2x2.S.2.S.3.S.3.2x3.S.3.2.3.S.2x2.3.2x2.3.2.3.2x3.3.2x3.3.S.3x3.2x5.3x2.S.2x3.3x3.2.3x2.2x4.3.2x2.3x2.S.F' },
+    note: 'F16 (another entry point; sigcore\'s witness was a harness error, fixed on branch sigattach: the owner\'s claim had been refused and it attached to a group still on its default domain): the driver\'s attach fails (allocation) and leaves the RID blocked while group->domain keeps the old domain',
   },
   {
     signature: 'invariant in iommu_group_claim_dma_owner: invariant violated: I4: group#N has domain domain:blocked#N but no default_domain',
@@ -657,6 +655,180 @@ export const builtinKnown: readonly KnownSignature[] = [
     signature: 'invariant in hw_function_reset_start via pci_reset_function_with: invariant violated: I9: dev:ep1 is in reset but its RID is translate(page[0xN])',
     note: 'F11 (arm-smmu-v3): a function hot-added with a DMA alias of the function in reset reprograms its stream',
     replay: { scenario: 'smmuv3-reset-vs-hotadd-alias', file: 'test/fixtures/smmuv3-reset-vs-hotadd-alias.yaml', schedule: '1x47.2x239' },
+  },
+  // ---- branch sigattach: the attach, detach, ownership, domain-free and PASID signatures of the
+  // default run of 2026-12-05 13:13 UTC (main d68d8db) that are not findings of their own, each classified
+  // in docs/FUZZING.md ("Signatures of the default run that are not findings: sigattach"); the replays
+  // are the fuzzer's reproducers (test/fixtures/fuzz-sigattach/). Entries without a replay are keys
+  // whose witness was a harness error this branch fixed (an owner operation after a refused claim, a
+  // driver's attach without a bound driver): the fixed model no longer reports them that way.
+  {
+    signature: 'null-deref in iommu_detach_device_pasid: BUG: kernel NULL pointer dereference: dev->iommu_group',
+    note: 'F23 (consequence): a failed registration\'s unwind releases a VFIO-owned function with a PASID attached; the owner\'s PASID detach reads its NULL dev->iommu_group',
+    replay: { scenario: 'sigattach-01', file: 'test/fixtures/fuzz-sigattach/sigattach-01.yaml', schedule: '1.3.1x5.3.1x3.3.1.3x3.S.1.3.S.1x2.3.S.3.Sx13.1.3x3.S.1x2.Sx9.1x4.3x2.1.3x3.1x2.S.1.S.3x3.1.S.3x2.1.3.1x3.3x2.1.3.1.3.1x2.3.1.3x2.S.3.S.3.1.3x2.1.S.3.1x2.3.S.1.3.1x2.3x2.1x2.3x3.F' },
+  },
+  {
+    signature: 'driver-contract in driver_domain_free via iommu_domain_free: iommu driver contract violated: ops->free(domain:D0#N) while iommu0 stream 0xN RID still translates through it',
+    note: 'F1 (consequence): the owner\'s detach and release are refused during a reset (-EBUSY), then it frees the domain the RID still translates through',
+    replay: { scenario: 'sigattach-02', file: 'test/fixtures/fuzz-sigattach/sigattach-02.yaml', schedule: '2.1.2.1x2.2.1x4.3x4.1.3x2.1.2.3.2x3.3' },
+  },
+  {
+    signature: 'invariant in mock_domain_free via iommu_domain_free: invariant violated: I5: iommu0 stream N RID still translates through freed io_pgtable#N',
+    note: 'F1 (consequence): the owner\'s detach and release are refused during a reset (-EBUSY), then it frees the domain the RID still translates through',
+    replay: { scenario: 'sigattach-03', file: 'test/fixtures/fuzz-sigattach/sigattach-03.yaml', schedule: '2.1.2.1x2.2.1x4.3x4.1.3x2.1.2.3.2x3.3' },
+  },
+  {
+    signature: 'warn in __iommu_group_set_domain_nofail via iommu_detach_group_handle: WARNING: WARN_ON(__iommu_group_set_domain_internal(group, new_domain, IOMMU_SET_DOMAIN_MUST_SUCCEED))',
+    note: 'F1 (another entry point): iommufd\'s handle detach is refused during a reset (-EBUSY): the WARN',
+    replay: { scenario: 'sigattach-04', file: 'test/fixtures/fuzz-sigattach/sigattach-04.yaml', schedule: '2.1.2.1x2.2.1x4.3x4.1.3x2.1.2.3.2x3.3' },
+  },
+  {
+    signature: 'driver-contract in driver_set_dev_pasid via iommu_detach_device_pasid: iommu driver contract violated: remove_dev_pasid: old is domain:D0#N (translate(page[0xN])) but the hardware has dev:ep1 PASID N on abort',
+    note: 'F22 (another symptom): a DMA-API driver\'s PASID detached during a reset of its function is removed a second time (intel-iommu)',
+    replay: { scenario: 'sigattach-05', file: 'test/fixtures/fuzz-sigattach/sigattach-05.yaml', schedule: '1x52.2x151.1x11' },
+  },
+  {
+    signature: 'warn in __iommu_release_dma_ownership via iommu_group_release_dma_owner: WARNING: WARN_ON(!group->owner_cnt || !group->owner || !xa_empty(&group->pasid_array))',
+    note: 'Model error (harness, fixed on branch sigattach; "harness error, fixed"): a second owner\'s claim of an owned group was refused (-EPERM) and the program attached its domain anyway; the first owner\'s release found the handle in pasid_array. An owner whose claim was refused no longer attaches (scenarios/iommu/ops.ts)',
+  },
+  {
+    signature: 'invariant in iommu_attach_group_handle: invariant violated: I4: group#N has domain domain:D2#N but no default_domain',
+    note: 'F7\'s window reached by a refused owner (harness error, fixed on branch sigattach): vfio-pci\'s bind and the claim failed between the bus_iommu_probe() phases, the program attached anyway; a legitimate owner meets I4 at its claim (F7\'s entries)',
+  },
+  {
+    signature: 'warn in __iommu_group_set_domain_nofail via iommu_detach_device: WARNING: WARN_ON(__iommu_group_set_domain_internal(group, new_domain, IOMMU_SET_DOMAIN_MUST_SUCCEED))',
+    note: 'F24 (another entry point): iommu_detach_device()\'s nofail switch to the default domain fails in the driver\'s attach (an allocation)',
+    replay: { scenario: 'sigattach-08', file: 'test/fixtures/fuzz-sigattach/sigattach-08.yaml', schedule: '3.2x2.3.2x3.3.2.S.3.2x3.3.Sx25.F' },
+  },
+  {
+    signature: 'driver-contract in driver_attach_dev via iommu_detach_group: iommu driver contract violated: attach_dev: old is domain:D0#N (translate(page[0xN])) but the hardware has dev:br0 RID on abort',
+    note: 'F16 (consequence; the run\'s witness was a harness error, fixed on branch sigattach: its claim had been refused): a failed attach left the RID blocked on intel-iommu, the detach hands the driver old = the domain the core keeps',
+  },
+  {
+    signature: 'invariant in iommu_replace_group_handle: invariant violated: I4: group#N has domain domain:D4#N but no default_domain',
+    note: 'F7\'s window reached by a refused owner (harness error, fixed on branch sigattach): the claim failed between the bus_iommu_probe() phases, the program replaced the domain anyway; a legitimate owner meets I4 at its claim (F7\'s entries)',
+  },
+  {
+    signature: 'warn in __iommu_group_set_domain_nofail via iommu_device_release_dma_owner: WARNING: WARN_ON(__iommu_group_set_domain_internal(group, new_domain, IOMMU_SET_DOMAIN_MUST_SUCCEED))',
+    note: 'F24 (another entry point): iommu_device_release_dma_owner()\'s nofail switch fails in the driver\'s attach (an allocation)',
+    replay: { scenario: 'sigattach-11', file: 'test/fixtures/fuzz-sigattach/sigattach-11.yaml', schedule: 'S.F' },
+  },
+  {
+    signature: 'invariant in free_table_pages via iommu_domain_free: invariant violated: H4: page-table frame 0xN freed while iommu0: sid N ssid N TTB0 still points at it',
+    note: 'F27 (consequence): a function removed from a group with a PASID attached keeps it in arm-smmu-v3; the domain\'s free leaves its CD pointing at the freed table (H4)',
+    replay: { scenario: 'sigattach-12', file: 'test/fixtures/fuzz-sigattach/sigattach-12.yaml', schedule: '-' },
+  },
+  {
+    signature: 'invariant in io_pgtable_free via iommu_domain_free: invariant violated: I5: iommu0 stream N PASID N still translates through freed page[0xN]',
+    note: 'F27 (consequence): a function removed from a group with a PASID attached keeps it in arm-smmu-v3; the domain\'s free leaves its PASID translating through the freed table (I5)',
+    replay: { scenario: 'sigattach-13', file: 'test/fixtures/fuzz-sigattach/sigattach-13.yaml', schedule: '-' },
+  },
+  {
+    signature: 'invariant in iommu_group_store_type: invariant violated: I3: dev:ep0 RID is abort but group#N->domain is domain:default#N (translate(page[0xN]))',
+    note: 'F16 (another entry point): the sysfs type write\'s attach fails in intel-iommu (an allocation) and leaves the RID blocked while group->domain keeps the old domain',
+    replay: { scenario: 'sigattach-14', file: 'test/fixtures/fuzz-sigattach/sigattach-14.yaml', schedule: 'Sx5.F' },
+  },
+  {
+    signature: 'null-deref in __iommu_attach_group via iommu_attach_group_handle: BUG: kernel NULL pointer dereference: iommu_group_first_dev(group)',
+    note: 'F13\'s window reached by a refused owner (harness error, fixed on branch sigattach): vfio-pci\'s bind was refused (no group yet) and the claim failed, the program attached to the half-probed, still empty group anyway; a legitimate claim there is sigcore\'s null-deref in __iommu_group_alloc_blocking_domain',
+  },
+  {
+    signature: 'invariant in __iommu_group_remove_device: invariant violated: I3: dev:ep2 RID is abort but group#N->domain is domain:identity#N (bypass)',
+    note: 'Alias sharing (docs/FUZZING.md class 3, a limitation of the model\'s drivers): the departing function\'s release domain blocks the requester ID a remaining member shares',
+    replay: { scenario: 'sigattach-16', file: 'test/fixtures/fuzz-sigattach/sigattach-16.yaml', schedule: '1x2.2x3.1.2.1x3.2.1.2x2.1x2.2.1.2.1.2.1x2.2.1.2.1.2.1.2.1x5.2x4.1.2x4.1x2.2x3.1x3.2x2.1x5.2x4.1.2x2.1.2.1.2x3.1x2.2.1x3.2x2.1.2.1.2x4.1.2.1.2x3.1x2.2.1x3.2' },
+  },
+  {
+    signature: 'invariant in __iommu_group_remove_device: invariant violated: I3: dev:ep0 RID is abort but group#N->domain is domain:default#N (translate(io_pgtable#N))',
+    note: 'Alias sharing (docs/FUZZING.md class 3, a limitation of the model\'s drivers): the departing function\'s release domain blocks the requester ID a remaining member shares',
+    replay: { scenario: 'sigattach-17', file: 'test/fixtures/fuzz-sigattach/sigattach-17.yaml', schedule: '-' },
+  },
+  {
+    signature: 'warn in intel_iommu_domain_free via iommu_domain_free: WARNING: WARN_ON(!list_empty(&dmar_domain->devices))',
+    note: 'F1 (consequence) or F-sigattach-1 (intel-iommu): a domain freed while devices are still on its list; the run\'s witness was F1\'s refused detach during a reset (after a refused claim, a harness error fixed on branch sigattach), the replay F-sigattach-1 (the detach of a group another function joined)',
+    replay: { scenario: 'attach-device-member-joins-vtd', file: 'test/fixtures/attach-device-member-joins.yaml', schedule: '-' },
+  },
+  {
+    signature: 'warn in __iommu_group_set_domain_internal via iommu_group_claim_dma_owner: WARNING: WARN_ON(__iommu_device_set_domain(group, gdev->dev, group->domain, new_domain, MUST_SUCCEED))',
+    note: 'F24 (another entry point): a claim refused for a require_direct member reverts the members before it; the revert\'s MUST_SUCCEED attach fails in the driver (an allocation)',
+    replay: { scenario: 'sigattach-19', file: 'test/fixtures/fuzz-sigattach/sigattach-19.yaml', schedule: 'S.F' },
+  },
+  {
+    signature: 'use-after-free in arm_smmu_atc_inv_domain via iommu_unmap: KASAN: slab-use-after-free: Read of atsEnabled of arm_smmu_master:ep1',
+    note: 'F27 (consequence): a function removed from a group with a PASID attached keeps its arm_smmu_master_domain on the domain; an unmap\'s ATC invalidation reads the freed master',
+    replay: { scenario: 'sigattach-20', file: 'test/fixtures/fuzz-sigattach/sigattach-20.yaml', schedule: '2x4.1x5.2.1x3.2.1.2.1x6.2.1x2.2.1x2.2x4.1x2.2x2.1.2.1x4.2.1x2.2.1x5.2.1.2x7.1.2x5.1x3.2x4.1.2x6.1x2.2.1.2.1.2.1.2.1.2.1.2x3.1.2x2.1x3.2x3.1x3.2x2.1.2.1x2.2.1x2.2.1x2.2x3.1.2.1x5.2x3.1x2.2.1.2.1x2.2x2.1.2.1.2.1x2.2x3.1x2.2x3.1x2.2.1x3.2x6.1.2.1x2.2.1.2.1x3.2.1.2x5.1.2x7.1.2.1.2.1.2x3.1.2.1.2.1x2.2x3.1.2x2.1.2x2.1' },
+  },
+  {
+    signature: 'invariant in arm_smmu_domain_free_paging via iommu_domain_free: invariant violated: I5: domain:D0#N freed while group#N->domain points at it',
+    note: 'F1 (another entry point, arm-smmu-v3): iommu_detach_device() refused during a reset, then the driver frees the domain group->domain still points at',
+    replay: { scenario: 'sigattach-21', file: 'test/fixtures/fuzz-sigattach/sigattach-21.yaml', schedule: '2.1.2x5.1x5.2.1x2.2x2.1x3.2x3.1x2.2x2.1.2x3.1.2.1x2.2.1x2.2x2.1x4.2.1x2.2.1x2.2.1x4.2.1x2.2.1.2x3.1.2x2.1.2x2.1x2.2x4.1.2x2.1.2.1x3.2x5.1' },
+  },
+  {
+    signature: 'invariant in iommu_attach_device: invariant violated: I9: dev:ep0 is in reset but its RID is bypass',
+    note: 'F10: prepare removes the PASIDs before it sets resetting_domain and arm-smmu-v3 puts the RID back on identity (I9, reported at the next attach)',
+    replay: { scenario: 'sigattach-22', file: 'test/fixtures/fuzz-sigattach/sigattach-22.yaml', schedule: '2x2.1x4.2.1x5.2x2.1.2x2.1x3.2.1x4.2.1.2.1x2' },
+  },
+  {
+    signature: 'invariant in iommu_attach_group: invariant violated: I8: dev:ep0 requires direct mappings but is on group#N\'s blocking domain',
+    note: 'Model error (harness, fixed on branch sigattach; "harness error, fixed"): a require_direct device\'s claim is refused (-EINVAL, spec 4.5), the program attached anyway and F16\'s failed attach left it on the blocking domain. An owner whose claim was refused no longer attaches',
+  },
+  {
+    signature: 'driver-contract in driver_attach_dev via iommu_detach_group_handle: iommu driver contract violated: attach_dev: old is domain:D2#N (translate(page[0xN])) but the hardware has dev:ep0 RID on abort',
+    note: 'F16 (consequence; the run\'s witness was a harness error, fixed on branch sigattach: its claim had been refused): a failed attach left the RID blocked on intel-iommu, the detach hands the driver old = the domain the core keeps',
+  },
+  {
+    signature: 'invariant in iommu_attach_group_handle: invariant violated: I3: dev:ep2 RID is abort but group#N->domain is domain:default#N (translate(page[0xN]))',
+    note: 'F16 (another entry point; the run\'s witness was a harness error, fixed on branch sigattach: its claim had been refused): intel-iommu\'s attach fails (an allocation) and leaves the RID blocked while group->domain keeps the old domain',
+  },
+  {
+    signature: 'invariant in iommu_attach_group_handle: invariant violated: I8: dev:ep0 requires direct mappings but is on group#N\'s blocking domain',
+    note: 'Model error (harness, fixed on branch sigattach; "harness error, fixed"): a require_direct device\'s claim is refused (-EINVAL, spec 4.5), the program attached anyway and F16\'s failed attach left it on the blocking domain. An owner whose claim was refused no longer attaches',
+  },
+  {
+    signature: 'warn in iommu_detach_device: WARNING: WARN_ON(domain != group->domain)',
+    note: 'Model error (harness, fixed on branch sigattach; "harness error, fixed"): iommu_attach_device() was issued for a device whose driver bind had been deferred (no driver bound), so a sysfs type write could switch the group under the attached domain. The interpreter no longer issues it',
+  },
+  {
+    signature: 'warn in iommu_detach_device: WARNING: WARN_ON(list_count_nodes(&group->devices) != N)',
+    note: 'F-sigattach-1: a function joins a group after its only member\'s driver attached its own domain (iommu_attach_device()); the detach WARNs and does nothing, the free leaves both translating through it',
+    replay: { scenario: 'attach-device-member-joins', file: 'test/fixtures/attach-device-member-joins.yaml', schedule: '-' },
+  },
+  {
+    signature: 'driver-contract in driver_domain_free: iommu driver contract violated: ops->free(domain:default#N) while iommu0 stream 0xN RID still translates through it',
+    note: 'F3 (consequence, through iommu_device_unregister()): an instance\'s unregistration releases devices another instance\'s registration re-probes; the group\'s domain is freed at teardown with a stream still on it',
+    replay: { scenario: 'sigattach-29', file: 'test/fixtures/fuzz-sigattach/sigattach-29.yaml', schedule: '2x637.3x360' },
+  },
+  {
+    signature: 'invariant in mock_domain_free: invariant violated: I5: iommu0 stream N RID still translates through freed io_pgtable#N',
+    note: 'F3 (consequence, through iommu_device_unregister()): an instance\'s unregistration releases devices another instance\'s registration re-probes; the group\'s domain is freed at teardown with a stream still on it',
+    replay: { scenario: 'sigattach-30', file: 'test/fixtures/fuzz-sigattach/sigattach-30.yaml', schedule: '1x130.2x285' },
+  },
+  {
+    signature: 'invariant in iommu_group_claim_dma_owner: invariant violated: I4: group#N has domain domain:blocking#N but no default_domain',
+    note: 'F7 (another entry point): vfio-pci binds and claims a group between the bus_iommu_probe() phases (the core\'s own paging blocking domain)',
+    replay: { scenario: 'sigattach-31', file: 'test/fixtures/fuzz-sigattach/sigattach-31.yaml', schedule: '2x9.1x190.3x41' },
+  },
+  {
+    signature: 'null-deref in __iommu_attach_group via iommu_attach_group: BUG: kernel NULL pointer dereference: iommu_group_first_dev(group)',
+    note: 'F23 (consequence): a failed registration\'s unwind empties a VFIO-owned group; the owner\'s attach dereferences iommu_group_first_dev() of the empty group',
+    replay: { scenario: 'sigattach-32', file: 'test/fixtures/fuzz-sigattach/sigattach-32.yaml', schedule: '3.1x3.3.1x3.3.1x2.3x2.1.S.3.S.3x2.Sx13.3x2.2x2.1x3.3.2.1x3.3.F.1.3.1.3x2.1.3x5.1x3.3x2.1.3.1.3x2' },
+  },
+  {
+    signature: 'invariant in iommu_attach_device: invariant violated: I3: dev:ep3 RID is abort but group#N->domain is domain:default#N (translate(page[0xN]))',
+    note: 'F16 (another entry point): iommu_attach_device() fails in intel-iommu (an allocation) and leaves the RID blocked while group->domain keeps the default domain',
+    replay: { scenario: 'sigattach-33', file: 'test/fixtures/fuzz-sigattach/sigattach-33.yaml', schedule: 'Sx12.F' },
+  },
+  {
+    signature: 'invariant in free_table_pages via iommu_domain_free: invariant violated: H4: page-table frame 0xN freed while iommu0: sid N ssid N TTB0 still points at it; page-table frame 0xN freed while iommu0: sid N ssid N TTB0 still points at it; page-table frame 0xN freed while iommu0: sid N ssid N TTB0 still points at it; page-table frame 0xN freed while iommu0: sid N ssid N TTB0 still points at it',
+    note: 'F24 (consequence; the run\'s witness was a harness error, fixed on branch sigattach: its claim had been refused): a detach\'s nofail switch fails in arm-smmu-v3\'s attach (an allocation), the domain stays attached and is freed',
+  },
+  {
+    signature: 'invariant in iommu_attach_group: invariant violated: I4: group#N has domain domain:D0#N but no default_domain',
+    note: 'F7\'s window reached by a refused owner (harness error, fixed on branch sigattach): vfio-pci\'s bind and the claim failed between the bus_iommu_probe() phases, the program attached anyway; a legitimate owner meets I4 at its claim (F7\'s entries)',
+  },
+  {
+    signature: 'invariant in __iommu_group_remove_device: invariant violated: I3: dev:ep0 RID is bypass but group#N->domain is domain:default#N (translate(io_pgtable#N))',
+    note: 'Alias sharing (docs/FUZZING.md class 3, a limitation of the model\'s drivers): the departing function\'s release domain (identity) rewrites the requester ID a remaining member shares',
+    replay: { scenario: 'sigattach-36', file: 'test/fixtures/fuzz-sigattach/sigattach-36.yaml', schedule: '1.3.1.3.1x2.3x2.1x2.3.1.3x2.1.3x2.1x3.3.1.3.1.3.1x2.3.1x2.3x2.1x2.3x2.1x3.3x3.1.3x2.1x3.3x2.1.3.1x2.3x4.1x4.3x3.1.3x4.1x2.3.1x5.3.1x3.3x2.1.3x2.1.3x2.1x2.3.1.3x2' },
   },
 ];
 
