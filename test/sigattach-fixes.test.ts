@@ -3,8 +3,9 @@
 // findings: sigattach"), one regression test each, each failing before its fix.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
 import { checkScenario } from '../src/check/check.js';
-import { scenarioFileOf } from '../src/scenarios/file/load.js';
+import { loadScenarioFile, scenarioFileOf } from '../src/scenarios/file/load.js';
 
 function check(name: string, lines: readonly string[]): string[] {
   const [s] = scenarioFileOf(`${name}.yaml`, Buffer.from([`name: ${name}`, `summary: ${name}`, `description: ${name}`, ...lines].join('\n'))).scenarios;
@@ -98,5 +99,24 @@ describe('iommu_attach_device() needs the driver bound at that moment', () => {
       'expect: pass',
     ]);
     assert.deepEqual(sigs, []);
+  });
+});
+
+describe('finding F-sigattach-1: a function joins a group its only member\'s driver attached a domain to', () => {
+  // the fuzzer's `warn in iommu_detach_device: WARN_ON(list_count_nodes(&group->devices) != N)` (9):
+  // iommu_attach_device() checked the group had one device; the newcomer is attached to the
+  // driver's domain, the detach WARNs and does nothing, the free leaves both translating
+  it('each driver: the WARN, then the domain freed under its users', () => {
+    const file = fileURLToPath(new URL('../../test/fixtures/attach-device-member-joins.yaml', import.meta.url));
+    const scenarios = loadScenarioFile(file).scenarios;
+    assert.equal(scenarios.length, 3);
+    for (const s of scenarios) {
+      const o = checkScenario(s);
+      assert.equal(o.exhaustive, true);
+      assert.equal(o.matches, true, `${s.name}: ${o.violations.map((v) => v.signature).join('; ')}`);
+      const sigs = o.violations.map((v) => v.signature);
+      assert.ok(sigs.includes('warn in iommu_detach_device: WARNING: WARN_ON(list_count_nodes(&group->devices) != N)'), sigs.join('\n'));
+      assert.ok(sigs.some((x) => x.includes('ops->free(domain:D0#N) while iommu0 stream')), sigs.join('\n'));
+    }
   });
 });
