@@ -20,8 +20,9 @@ import { runOps } from '../src/scenarios/iommu/build.js';
 import { bootFor, buildWorld, type IommuWorld } from '../src/scenarios/iommu/world.js';
 import { pciTopology, spec } from './support/iommu.js';
 
+// (iommu_attach_group(): iommu_attach_device() is a bound driver's call, and no driver is bound here)
 const s = spec(pciTopology([{ name: 'a', bus: 0, slot: 1, ats: true }]), [], {
-  prologue: [{ op: 'domainAlloc', dev: 'a', domain: 'D' }, { op: 'attach', dev: 'a', domain: 'D' }, { op: 'map', domain: 'D', iova: 0x10000, paddr: 0x80000, size: 0x1000 }],
+  prologue: [{ op: 'domainAlloc', dev: 'a', domain: 'D' }, { op: 'attach', dev: 'a', domain: 'D', api: 'group' }, { op: 'map', domain: 'D', iova: 0x10000, paddr: 0x80000, size: 0x1000 }],
 });
 
 /** every kernel object reachable from `root` without passing through the machine's hardware */
