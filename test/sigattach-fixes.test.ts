@@ -15,14 +15,14 @@ function check(name: string, lines: readonly string[]): string[] {
   return o.violations.map((v) => v.signature);
 }
 
-describe('an owner whose claim was refused does not attach', () => {
+describe('an owner whose claim failed does not attach (the rule is branch sigreg\'s, ledger ownerOf())', () => {
   // the fuzzer's `warn in __iommu_release_dma_ownership via iommu_group_release_dma_owner:
   // WARN_ON(!group->owner_cnt || !group->owner || !xa_empty(&group->pasid_array))` (1,238 in the
   // default run of 2026-12-05 13:13): a second VFIO container's claim of an owned group is refused
   // (-EPERM), the program attached its domain anyway (the handle landed in pasid_array[0] of the
   // other owner's group), and the first owner's release WARNed. Without a container (VFIO) or an
   // iommufd device (iommufd_device_bind() failed) there is nothing to attach through.
-  it('the attach after the refused claim is not issued and the release is clean', () => {
+  it('the attach, replace and PASID attach after the failed claim are not issued and the release is clean', () => {
     const sigs = check('refused-claim-attach', [
       'topology:',
       '  iommus: [ { name: iommu0 } ]',
@@ -47,7 +47,7 @@ describe('an owner whose claim was refused does not attach', () => {
     assert.deepEqual(sigs, []);
   });
 
-  it('an unbind ends the refusal: the next claim and attach run', () => {
+  it('after a rebind and a claim that holds, the attach runs', () => {
     check('refused-claim-rebind', [
       'topology:',
       '  iommus: [ { name: iommu0 } ]',

@@ -202,7 +202,7 @@ export const builtinKnown: readonly KnownSignature[] = [
   },
   {
     signature: 'driver-contract in driver_domain_free via iommu_domain_free: iommu driver contract violated: ops->free(domain:D0#N) while iommu0 stream 0xN PASID N still translates through it',
-    note: 'F27 (consequence): a function removed from a group with a PASID attached keeps it in the driver; the domain\'s free finds its PASID entry (sigcore\'s witness, alias sharing through a PASID after a refused claim, was a harness error fixed on branch sigattach; the replay is F27)',
+    note: 'F27 (consequence): a function removed from a group with a PASID attached keeps it in the driver; the domain\'s free finds its PASID entry (sigcore\'s witness, alias sharing through a PASID after a refused claim, was a harness error fixed on branches sigreg and sigattach; the replay is F27)',
     replay: { scenario: 'sigattach-12', file: 'test/fixtures/fuzz-sigattach/sigattach-12.yaml', schedule: '-' },
   },
   {
@@ -243,11 +243,11 @@ export const builtinKnown: readonly KnownSignature[] = [
   },
   {
     signature: 'invariant in iommu_attach_device: invariant violated: I4: group#N has domain domain:D4#N but no default_domain',
-    note: 'F7\'s window reached by a driver that was not bound (harness error, fixed on branch sigattach): the bind was deferred between the bus_iommu_probe() phases and the program called iommu_attach_device() anyway',
+    note: 'F7\'s window reached by a driver that was not bound (harness error, fixed on branches sigreg and sigattach): the bind was deferred between the bus_iommu_probe() phases and the program called iommu_attach_device() anyway',
   },
   {
     signature: 'invariant in iommu_attach_group: invariant violated: I3: dev:br0 RID is abort but group#N->domain is domain:default#N (translate(page[0xN]))',
-    note: 'F16 (another entry point; sigcore\'s witness was a harness error, fixed on branch sigattach: the owner\'s claim had been refused and it attached to a group still on its default domain): the driver\'s attach fails (allocation) and leaves the RID blocked while group->domain keeps the old domain',
+    note: 'F16 (another entry point; sigcore\'s witness was a harness error, fixed on branches sigreg and sigattach: the owner\'s claim had been refused and it attached to a group still on its default domain): the driver\'s attach fails (allocation) and leaves the RID blocked while group->domain keeps the old domain',
   },
   {
     signature: 'invariant in iommu_group_claim_dma_owner: invariant violated: I4: group#N has domain domain:blocked#N but no default_domain',
@@ -660,8 +660,9 @@ export const builtinKnown: readonly KnownSignature[] = [
   // default run of 2026-12-05 13:13 UTC (main d68d8db) that are not findings of their own, each classified
   // in docs/FUZZING.md ("Signatures of the default run that are not findings: sigattach"); the replays
   // are the fuzzer's reproducers (test/fixtures/fuzz-sigattach/). Entries without a replay are keys
-  // whose witness was a harness error this branch fixed (an owner operation after a refused claim, a
-  // driver's attach without a bound driver): the fixed model no longer reports them that way.
+  // whose witness was a harness error since fixed (an owner operation after a failed claim, branches
+  // sigreg and sigattach; a driver's attach without a bound driver): the fixed model no longer reports
+  // them that way.
   {
     signature: 'null-deref in iommu_detach_device_pasid: BUG: kernel NULL pointer dereference: dev->iommu_group',
     note: 'F23 (consequence): a failed registration\'s unwind releases a VFIO-owned function with a PASID attached; the owner\'s PASID detach reads its NULL dev->iommu_group',
@@ -689,11 +690,11 @@ export const builtinKnown: readonly KnownSignature[] = [
   },
   {
     signature: 'warn in __iommu_release_dma_ownership via iommu_group_release_dma_owner: WARNING: WARN_ON(!group->owner_cnt || !group->owner || !xa_empty(&group->pasid_array))',
-    note: 'Model error (harness, fixed on branch sigattach; "harness error, fixed"): a second owner\'s claim of an owned group was refused (-EPERM) and the program attached its domain anyway; the first owner\'s release found the handle in pasid_array. An owner whose claim was refused no longer attaches (scenarios/iommu/ops.ts)',
+    note: 'Model error (harness, fixed on branches sigreg and sigattach; "harness error, fixed"): a second owner\'s claim of an owned group was refused (-EPERM) and the program attached its domain anyway; the first owner\'s release found the handle in pasid_array. An owner whose claim failed no longer attaches (scenarios/iommu/ops.ts)',
   },
   {
     signature: 'invariant in iommu_attach_group_handle: invariant violated: I4: group#N has domain domain:D2#N but no default_domain',
-    note: 'F7\'s window reached by a refused owner (harness error, fixed on branch sigattach): vfio-pci\'s bind and the claim failed between the bus_iommu_probe() phases, the program attached anyway; a legitimate owner meets I4 at its claim (F7\'s entries)',
+    note: 'F7\'s window reached by a refused owner (harness error, fixed on branches sigreg and sigattach): vfio-pci\'s bind and the claim failed between the bus_iommu_probe() phases, the program attached anyway; a legitimate owner meets I4 at its claim (F7\'s entries)',
   },
   {
     signature: 'warn in __iommu_group_set_domain_nofail via iommu_detach_device: WARNING: WARN_ON(__iommu_group_set_domain_internal(group, new_domain, IOMMU_SET_DOMAIN_MUST_SUCCEED))',
@@ -702,11 +703,11 @@ export const builtinKnown: readonly KnownSignature[] = [
   },
   {
     signature: 'driver-contract in driver_attach_dev via iommu_detach_group: iommu driver contract violated: attach_dev: old is domain:D0#N (translate(page[0xN])) but the hardware has dev:br0 RID on abort',
-    note: 'F16 (consequence; the run\'s witness was a harness error, fixed on branch sigattach: its claim had been refused): a failed attach left the RID blocked on intel-iommu, the detach hands the driver old = the domain the core keeps',
+    note: 'F16 (consequence; the run\'s witness was a harness error, fixed on branches sigreg and sigattach: its claim had been refused): a failed attach left the RID blocked on intel-iommu, the detach hands the driver old = the domain the core keeps',
   },
   {
     signature: 'invariant in iommu_replace_group_handle: invariant violated: I4: group#N has domain domain:D4#N but no default_domain',
-    note: 'F7\'s window reached by a refused owner (harness error, fixed on branch sigattach): the claim failed between the bus_iommu_probe() phases, the program replaced the domain anyway; a legitimate owner meets I4 at its claim (F7\'s entries)',
+    note: 'F7\'s window reached by a refused owner (harness error, fixed on branches sigreg and sigattach): the claim failed between the bus_iommu_probe() phases, the program replaced the domain anyway; a legitimate owner meets I4 at its claim (F7\'s entries)',
   },
   {
     signature: 'warn in __iommu_group_set_domain_nofail via iommu_device_release_dma_owner: WARNING: WARN_ON(__iommu_group_set_domain_internal(group, new_domain, IOMMU_SET_DOMAIN_MUST_SUCCEED))',
@@ -730,7 +731,7 @@ export const builtinKnown: readonly KnownSignature[] = [
   },
   {
     signature: 'null-deref in __iommu_attach_group via iommu_attach_group_handle: BUG: kernel NULL pointer dereference: iommu_group_first_dev(group)',
-    note: 'F13\'s window reached by a refused owner (harness error, fixed on branch sigattach): vfio-pci\'s bind was refused (no group yet) and the claim failed, the program attached to the half-probed, still empty group anyway; a legitimate claim there is sigcore\'s null-deref in __iommu_group_alloc_blocking_domain',
+    note: 'F13\'s window reached by a refused owner (harness error, fixed on branches sigreg and sigattach): vfio-pci\'s bind was refused (no group yet) and the claim failed, the program attached to the half-probed, still empty group anyway; a legitimate claim there is sigcore\'s null-deref in __iommu_group_alloc_blocking_domain',
   },
   {
     signature: 'invariant in __iommu_group_remove_device: invariant violated: I3: dev:ep2 RID is abort but group#N->domain is domain:identity#N (bypass)',
@@ -744,7 +745,7 @@ export const builtinKnown: readonly KnownSignature[] = [
   },
   {
     signature: 'warn in intel_iommu_domain_free via iommu_domain_free: WARNING: WARN_ON(!list_empty(&dmar_domain->devices))',
-    note: 'F1 (consequence) or F-sigattach-1 (intel-iommu): a domain freed while devices are still on its list; the run\'s witness was F1\'s refused detach during a reset (after a refused claim, a harness error fixed on branch sigattach), the replay F-sigattach-1 (the detach of a group another function joined)',
+    note: 'F1 (consequence) or F-sigattach-1 (intel-iommu): a domain freed while devices are still on its list; the run\'s witness was F1\'s refused detach during a reset (after a refused claim, a harness error fixed on branches sigreg and sigattach), the replay F-sigattach-1 (the detach of a group another function joined)',
     replay: { scenario: 'attach-device-member-joins-vtd', file: 'test/fixtures/attach-device-member-joins.yaml', schedule: '-' },
   },
   {
@@ -769,23 +770,23 @@ export const builtinKnown: readonly KnownSignature[] = [
   },
   {
     signature: 'invariant in iommu_attach_group: invariant violated: I8: dev:ep0 requires direct mappings but is on group#N\'s blocking domain',
-    note: 'Model error (harness, fixed on branch sigattach; "harness error, fixed"): a require_direct device\'s claim is refused (-EINVAL, spec 4.5), the program attached anyway and F16\'s failed attach left it on the blocking domain. An owner whose claim was refused no longer attaches',
+    note: 'Model error (harness, fixed on branches sigreg and sigattach; "harness error, fixed"): a require_direct device\'s claim is refused (-EINVAL, spec 4.5), the program attached anyway and F16\'s failed attach left it on the blocking domain. An owner whose claim failed no longer attaches',
   },
   {
     signature: 'driver-contract in driver_attach_dev via iommu_detach_group_handle: iommu driver contract violated: attach_dev: old is domain:D2#N (translate(page[0xN])) but the hardware has dev:ep0 RID on abort',
-    note: 'F16 (consequence; the run\'s witness was a harness error, fixed on branch sigattach: its claim had been refused): a failed attach left the RID blocked on intel-iommu, the detach hands the driver old = the domain the core keeps',
+    note: 'F16 (consequence; the run\'s witness was a harness error, fixed on branches sigreg and sigattach: its claim had been refused): a failed attach left the RID blocked on intel-iommu, the detach hands the driver old = the domain the core keeps',
   },
   {
     signature: 'invariant in iommu_attach_group_handle: invariant violated: I3: dev:ep2 RID is abort but group#N->domain is domain:default#N (translate(page[0xN]))',
-    note: 'F16 (another entry point; the run\'s witness was a harness error, fixed on branch sigattach: its claim had been refused): intel-iommu\'s attach fails (an allocation) and leaves the RID blocked while group->domain keeps the old domain',
+    note: 'F16 (another entry point; the run\'s witness was a harness error, fixed on branches sigreg and sigattach: its claim had been refused): intel-iommu\'s attach fails (an allocation) and leaves the RID blocked while group->domain keeps the old domain',
   },
   {
     signature: 'invariant in iommu_attach_group_handle: invariant violated: I8: dev:ep0 requires direct mappings but is on group#N\'s blocking domain',
-    note: 'Model error (harness, fixed on branch sigattach; "harness error, fixed"): a require_direct device\'s claim is refused (-EINVAL, spec 4.5), the program attached anyway and F16\'s failed attach left it on the blocking domain. An owner whose claim was refused no longer attaches',
+    note: 'Model error (harness, fixed on branches sigreg and sigattach; "harness error, fixed"): a require_direct device\'s claim is refused (-EINVAL, spec 4.5), the program attached anyway and F16\'s failed attach left it on the blocking domain. An owner whose claim failed no longer attaches',
   },
   {
     signature: 'warn in iommu_detach_device: WARNING: WARN_ON(domain != group->domain)',
-    note: 'Model error (harness, fixed on branch sigattach; "harness error, fixed"): iommu_attach_device() was issued for a device whose driver bind had been deferred (no driver bound), so a sysfs type write could switch the group under the attached domain. The interpreter no longer issues it',
+    note: 'Model error (harness, fixed on branches sigreg and sigattach; "harness error, fixed"): iommu_attach_device() was issued for a device whose driver bind had been deferred (no driver bound), so a sysfs type write could switch the group under the attached domain. The interpreter no longer issues it',
   },
   {
     signature: 'warn in iommu_detach_device: WARNING: WARN_ON(list_count_nodes(&group->devices) != N)',
@@ -819,11 +820,11 @@ export const builtinKnown: readonly KnownSignature[] = [
   },
   {
     signature: 'invariant in free_table_pages via iommu_domain_free: invariant violated: H4: page-table frame 0xN freed while iommu0: sid N ssid N TTB0 still points at it; page-table frame 0xN freed while iommu0: sid N ssid N TTB0 still points at it; page-table frame 0xN freed while iommu0: sid N ssid N TTB0 still points at it; page-table frame 0xN freed while iommu0: sid N ssid N TTB0 still points at it',
-    note: 'F24 (consequence; the run\'s witness was a harness error, fixed on branch sigattach: its claim had been refused): a detach\'s nofail switch fails in arm-smmu-v3\'s attach (an allocation), the domain stays attached and is freed',
+    note: 'F24 (consequence; the run\'s witness was a harness error, fixed on branches sigreg and sigattach: its claim had been refused): a detach\'s nofail switch fails in arm-smmu-v3\'s attach (an allocation), the domain stays attached and is freed',
   },
   {
     signature: 'invariant in iommu_attach_group: invariant violated: I4: group#N has domain domain:D0#N but no default_domain',
-    note: 'F7\'s window reached by a refused owner (harness error, fixed on branch sigattach): vfio-pci\'s bind and the claim failed between the bus_iommu_probe() phases, the program attached anyway; a legitimate owner meets I4 at its claim (F7\'s entries)',
+    note: 'F7\'s window reached by a refused owner (harness error, fixed on branches sigreg and sigattach): vfio-pci\'s bind and the claim failed between the bus_iommu_probe() phases, the program attached anyway; a legitimate owner meets I4 at its claim (F7\'s entries)',
   },
   {
     signature: 'invariant in __iommu_group_remove_device: invariant violated: I3: dev:ep0 RID is bypass but group#N->domain is domain:default#N (translate(io_pgtable#N))',

@@ -48,7 +48,7 @@ export const opSchemas = [
     nestParent: z.boolean().optional().describe('allocate with IOMMU_HWPT_ALLOC_NEST_PARENT (SMMUv3: a stage-2 domain)'),
   }),
   op('domainFree', 'iommu_domain_free() of a named domain', { domain }),
-  op('attach', 'iommu_attach_device() (needs a `bind` of the device before it: its caller is the bound driver; with no driver bound at that moment it is not issued: -ENODEV), iommu_attach_group() or iommu_attach_group_handle(), by api (the owner\'s: after a `claim` of the device that was refused, not issued: -ENODEV, until the device\'s driver unbinds or a claim succeeds)', {
+  op('attach', 'iommu_attach_device() (needs a `bind` of the device before it: its caller is the bound driver; with no driver bound at that moment it is not issued: -ENODEV), iommu_attach_group() or iommu_attach_group_handle(), by api (the owner\'s: in a scenario that claims through the device, issued only while a `claim` of it holds, else -ENODEV)', {
     dev,
     domain,
     api: attachApi.optional().describe('device (default), group, or handle'),
@@ -59,18 +59,18 @@ export const opSchemas = [
     domain: name().optional().describe('the attached domain (documentation: the ledger knows it)'),
     api: attachApi.optional().describe('the API of the attach (documentation: the ledger knows it)'),
   }),
-  op('replace', 'iommu_replace_group_handle() of the device\'s group (after a refused `claim` of the device, not issued: -ENODEV, as `attach`)', {
+  op('replace', 'iommu_replace_group_handle() of the device\'s group (in a scenario that claims through the device, issued only while a `claim` of it holds, else -ENODEV, as `attach`)', {
     dev,
     domain,
     handle: name().describe('the attach handle'),
   }),
-  op('pasidAttach', 'iommu_attach_device_pasid() (after a refused `claim` of the device, not issued: -ENODEV, as `attach`)', {
+  op('pasidAttach', 'iommu_attach_device_pasid() (in a scenario that claims through the device, and no DMA-API driver binds to it, issued only while a `claim` of it holds, else -ENODEV, as `attach`)', {
     dev,
     domain,
     pasid,
     handle: name().optional().describe('an attach handle (default: none)'),
   }),
-  op('pasidReplace', 'iommu_replace_device_pasid() (after a refused `claim` of the device, not issued: -ENODEV, as `attach`)', {
+  op('pasidReplace', 'iommu_replace_device_pasid() (in a scenario that claims through the device, issued only while a `claim` of it holds, else -ENODEV, as `attach`)', {
     dev,
     domain,
     pasid,

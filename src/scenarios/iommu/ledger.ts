@@ -78,8 +78,6 @@ export class Ledger extends KObject {
   readonly bound: Table<boolean> = new Map();
   /** successful claims not released, per device and kind (`dev` / `dev:group`) */
   readonly claims: Table<number> = new Map();
-  /** a claim refused since the device's VFIO driver bound, per device (claimRefused()) */
-  readonly refusals: Table<boolean> = new Map();
   /** the RID attachment and the API that made it, per device */
   readonly attached: Table<Attachment | null> = new Map();
   /** PASID attachments, per `dev/pasid` */
@@ -100,6 +98,8 @@ export class Ledger extends KObject {
   private readonly racy = new Set<string>();
   /** devices a DMA-API driver (no driverManagedDma) binds to somewhere in the scenario */
   private readonly dmaApiBinds = new Set<string>();
+  /** devices the scenario claims DMA ownership through somewhere (a device or group claim) */
+  private readonly ownerClaims = new Set<string>();
 
   override get label(): string {
     return 'ledger';
@@ -111,14 +111,6 @@ export class Ledger extends KObject {
 
   claim(dev: Device, group: boolean): LedgerEntry<number> {
     return this.entry(this.claims, 'claims', claimKey(dev.name, group), 0, dev.name);
-  }
-
-  /**
-   * true when the device's last claim was refused (and its VFIO driver has not unbound since): the
-   * owner that asked does not exist for the kernel (ops.ts refusedOwner())
-   */
-  claimRefused(dev: Device): LedgerEntry<boolean> {
-    return this.entry(this.refusals, 'refusals', dev.name, false, dev.name);
   }
 
   attachment(dev: Device): LedgerEntry<Attachment | null> {
@@ -185,6 +177,7 @@ export class Ledger extends KObject {
       }
     }
     for (const [op] of placed) if (op.op === 'bind' && op.driverManagedDma !== true) this.dmaApiBinds.add(op.dev);
+    for (const [op] of placed) if (op.op === 'claim') this.ownerClaims.add(op.dev);
     const made = new Map<string, Touch>();
     const users = new Map<string, { readonly threads: Set<number>; readonly writers: Set<number> }>();
     for (const [op, t] of placed) {
@@ -231,6 +224,15 @@ export class Ledger extends KObject {
   }
 
   /**
+   * Does the scenario claim ownership through `dev`? Then its group attach, replace and PASID
+   * operations are that owner's (VFIO, iommufd), issued only while a claim holds: an owner whose
+   * claim failed has nothing to attach through (ops.ts).
+   */
+  ownerOf(dev: Device): boolean {
+    return this.ownerClaims.has(dev.name);
+  }
+
+  /**
    * May another scenario thread set or clear `dev`'s group pointer (probe or release it) while
    * this one looks the group up? Then the harness's lookup is a READ_ONCE (an event).
    */
@@ -245,9 +247,6 @@ export class Ledger extends KObject {
         break;
       case 'claims':
         this.entry(this.claims, table, key, 0, device);
-        break;
-      case 'refusals':
-        this.entry(this.refusals, table, key, false, device);
         break;
       case 'attached':
         this.entry(this.attached, table, key, null, device);
@@ -276,11 +275,6 @@ type Touch = readonly [string, string, string | null, boolean];
 
 function claimKey(dev: string, group: boolean): string {
   return group ? `${dev}:group` : dev;
-}
-
-/** whether the device's claim was refused: the owner operations read it, a claim and an unbind write it */
-function refused(dev: string, write: boolean): Touch {
-  return ['refusals', dev, dev, write];
 }
 
 function pasidKey(dev: string, pasid: number): string {
@@ -330,6 +324,10 @@ function ownerClaims(dev: string): Touch[] {
 /** the ledger entries an operation may read or write */
 function touches(op: Op, dmaMapDev: ReadonlyMap<string, string>, pasidsOf: ReadonlyMap<string, ReadonlySet<number>>): Touch[] {
   const mapping = (name: string, write: boolean): Touch => ['dmaMaps', name, dmaMapDev.get(name) ?? null, write];
+  // iommu_attach_device() is the bound driver's call: it asks whether the driver is bound (ops.ts)
+  if (op.op === 'attach' && (op.api ?? 'device') === 'device') {
+    return [['domains', op.domain, null, false], ['attached', op.dev, op.dev, true], heldRef(op.dev), ['bound', op.dev, op.dev, false]];
+  }
   switch (op.op) {
     case 'register':
     case 'unregister':
@@ -342,7 +340,6 @@ function touches(op: Op, dmaMapDev: ReadonlyMap<string, string>, pasidsOf: Reado
         ['attached', d, d, true],
         ['claims', claimKey(d, false), d, true],
         ['claims', claimKey(d, true), d, true],
-        refused(d, true),
       ];
       for (const p of pasidsOf.get(d) ?? []) out.push(['pasids', pasidKey(d, p), d, true]);
       for (const [name, dev] of dmaMapDev) if (dev === d) out.push(mapping(name, true));
@@ -350,18 +347,12 @@ function touches(op: Op, dmaMapDev: ReadonlyMap<string, string>, pasidsOf: Reado
       return out;
     }
     case 'bind':
-      return [['bound', op.dev, op.dev, true], ['groupRefs', op.dev, op.dev, true]];
     case 'unbind':
-      return [['bound', op.dev, op.dev, true], ['groupRefs', op.dev, op.dev, true], refused(op.dev, true)];
+      return [['bound', op.dev, op.dev, true], ['groupRefs', op.dev, op.dev, true]];
     case 'prepareMsi':
       return [['bound', op.dev, op.dev, false]];
     case 'claim':
-      return [
-        ['claims', claimKey(op.dev, op.group === true), op.dev, true],
-        refused(op.dev, true),
-        heldRef(op.dev),
-        ...(op.group === true ? [] : [['bound', op.dev, op.dev, false] as const]),
-      ];
+      return [['claims', claimKey(op.dev, op.group === true), op.dev, true], heldRef(op.dev), ...(op.group === true ? [] : [['bound', op.dev, op.dev, false] as const])];
     case 'releaseOwner':
       return [['claims', claimKey(op.dev, op.group === true), op.dev, true], heldRef(op.dev)];
     case 'domainAlloc':
@@ -369,28 +360,19 @@ function touches(op: Op, dmaMapDev: ReadonlyMap<string, string>, pasidsOf: Reado
     case 'map':
     case 'unmap':
       return [['domains', op.domain, null, true]];
-    // iommu_attach_device() is the bound driver's; the group and handle APIs are the owner's
-    // (ops.ts: not issued without a driver bound, or after the owner's claim was refused)
+    // an owner's attach or replace asks whether its claim succeeded (ops.ts); a driver's
+    // iommu_attach_device() does not
     case 'attach':
-      if ((op.api ?? 'device') === 'device') return [['domains', op.domain, null, false], ['attached', op.dev, op.dev, true], heldRef(op.dev), ['bound', op.dev, op.dev, false]];
-      return [['domains', op.domain, null, false], ['attached', op.dev, op.dev, true], heldRef(op.dev), ...ownerClaims(op.dev), refused(op.dev, false)];
     case 'replace':
-      return [['domains', op.domain, null, false], ['attached', op.dev, op.dev, true], heldRef(op.dev), ...ownerClaims(op.dev), refused(op.dev, false)];
+      return [['domains', op.domain, null, false], ['attached', op.dev, op.dev, true], heldRef(op.dev), ...(op.op === 'attach' && (op.api ?? 'device') === 'device' ? [] : ownerClaims(op.dev))];
     case 'detach':
       return [['attached', op.dev, op.dev, true], heldRef(op.dev)];
     // a PASID attach or detach asks whether the device has an owner (ops.ts asOwner())
     // and, for a DMA-API driver's PASID, whether the driver is bound
     case 'pasidAttach':
-      return [
-        ['domains', op.domain, null, false],
-        ['pasids', pasidKey(op.dev, op.pasid), op.dev, true],
-        ...ownerClaims(op.dev),
-        refused(op.dev, false),
-        heldRef(op.dev),
-        ['bound', op.dev, op.dev, false],
-      ];
+      return [['domains', op.domain, null, false], ['pasids', pasidKey(op.dev, op.pasid), op.dev, true], ...ownerClaims(op.dev), heldRef(op.dev), ['bound', op.dev, op.dev, false]];
     case 'pasidReplace':
-      return [['domains', op.domain, null, false], ['pasids', pasidKey(op.dev, op.pasid), op.dev, true], heldRef(op.dev), ...ownerClaims(op.dev), refused(op.dev, false)];
+      return [['domains', op.domain, null, false], ['pasids', pasidKey(op.dev, op.pasid), op.dev, true], ...ownerClaims(op.dev), heldRef(op.dev)];
     case 'pasidDetach':
       return [['pasids', pasidKey(op.dev, op.pasid), op.dev, true], ...ownerClaims(op.dev), heldRef(op.dev)];
     case 'dmaMap':

@@ -123,18 +123,6 @@ function* owned(w: IommuWorld, dev: Device): Gen<boolean> {
   return (yield* ledgerLoad(w.ledger.claim(dev, false))) > 0 || (yield* ledgerLoad(w.ledger.claim(dev, true))) > 0;
 }
 
-/**
- * Was the claim of the owner that issues this operation refused? VFIO claims a group when its
- * group joins a container (vfio_container_attach_group()), iommufd a device when it binds it
- * (iommufd_device_bind()); when the claim fails there is no container or iommufd device to
- * attach through, so none of that owner's attachments (RID or PASID) reaches the core. A
- * program still issues them (its threads cannot know the claim's outcome): they are not
- * issued (-ENODEV), as a driver's operations are not without a bound driver.
- */
-function* refusedOwner(w: IommuWorld, dev: Device): Gen<boolean> {
-  return (yield* ledgerLoad(w.ledger.claimRefused(dev))) && !(yield* owned(w, dev));
-}
-
 /** run one operation; returns its return code (0 for the kernel's void functions) */
 export function* runOp(w: IommuWorld, op: Op): Gen<number> {
   const L = w.ledger;
@@ -162,7 +150,6 @@ export function* runOp(w: IommuWorld, op: Op): Gen<number> {
       yield* ledgerStore(L.attachment(dev), null);
       for (const e of L.ofDevice(L.pasids, dev)) yield* ledgerStore(e, null);
       for (const e of L.ofDevice(L.claims, dev)) yield* ledgerStore(e, 0);
-      for (const e of L.ofDevice(L.refusals, dev)) yield* ledgerStore(e, false);
       for (const e of L.ofDevice(L.dmaMaps, dev)) yield* ledgerStore(e, null);
       // the driver's remove() runs before the IOMMU's REMOVED notifier
       yield* vfioPutGroupRef(w, dev);
@@ -183,7 +170,6 @@ export function* runOp(w: IommuWorld, op: Op): Gen<number> {
     case 'unbind': {
       const dev = deviceNamed(w, op.dev);
       if (!(yield* ledgerUpdate(L.bind(dev), () => false))) return -ENODEV;
-      yield* ledgerStore(L.claimRefused(dev), false);
       yield* vfioPutGroupRef(w, dev);
       yield* deviceReleaseDriver(dev);
       return 0;
@@ -193,15 +179,11 @@ export function* runOp(w: IommuWorld, op: Op): Gen<number> {
       const owner = ownerNamed(w, op.owner);
       const group = op.group === true;
       // iommufd binds a device through its VFIO device (vfio-pci bound): none bound, not issued
-      if (!group && !(yield* ledgerLoad(L.bind(dev)))) {
-        yield* ledgerStore(L.claimRefused(dev), true);
-        return -ENODEV;
-      }
+      if (!group && !(yield* ledgerLoad(L.bind(dev)))) return -ENODEV;
       const ret = group
         ? yield* withGroup(w, dev, (g) => iommuGroupClaimDmaOwner(g, owner))
         : yield* asOwner(w, dev, true, () => iommuDeviceClaimDmaOwner(dev, owner));
       if (ret === 0) yield* ledgerUpdate(L.claim(dev, group), (n) => n + 1);
-      yield* ledgerStore(L.claimRefused(dev), ret !== 0);
       return ret;
     }
     case 'releaseOwner': {
@@ -237,11 +219,12 @@ export function* runOp(w: IommuWorld, op: Op): Gen<number> {
       const d = yield* domainOf(w, op.domain);
       if (d === null) return -ENOENT;
       const api = op.api ?? 'device';
-      // iommu_attach_device() is called by the driver bound to the device: none bound, not issued
-      if (api === 'device' && !(yield* ledgerLoad(L.bind(dev)))) return -ENODEV;
-      if (api !== 'device' && (yield* refusedOwner(w, dev))) return -ENODEV;
+      // VFIO and iommufd attach a group or a device they own: an owner whose claim failed (the
+      // group has a DMA-API driver, -EPERM) has nothing to attach through, not issued
+      if (api !== 'device' && L.ownerOf(dev) && !(yield* owned(w, dev))) return -ENODEV;
       let ret: number;
-      if (api === 'device') ret = yield* iommuAttachDevice(d, dev);
+      // iommu_attach_device() is called by the driver bound to the device: none bound, not issued
+      if (api === 'device') ret = (yield* ledgerLoad(L.bind(dev))) ? yield* iommuAttachDevice(d, dev) : -ENODEV;
       else if (api === 'group') ret = yield* withGroup(w, dev, (g) => iommuAttachGroup(d, g));
       else ret = yield* withGroup(w, dev, (g) => iommuAttachGroupHandle(d, g, handleNamed(w, op.handle ?? `${op.dev}`)));
       if (ret === 0) yield* ledgerStore(L.attachment(dev), { api, domain: d });
@@ -257,7 +240,7 @@ export function* runOp(w: IommuWorld, op: Op): Gen<number> {
       const dev = deviceNamed(w, op.dev);
       const d = yield* domainOf(w, op.domain);
       if (d === null) return -ENOENT;
-      if (yield* refusedOwner(w, dev)) return -ENODEV;
+      if (L.ownerOf(dev) && !(yield* owned(w, dev))) return -ENODEV;
       const ret = yield* withGroup(w, dev, (g) => iommuReplaceGroupHandle(g, d, handleNamed(w, op.handle)));
       if (ret === 0) yield* ledgerStore(L.attachment(dev), { api: 'handle', domain: d });
       return ret;
@@ -270,7 +253,8 @@ export function* runOp(w: IommuWorld, op: Op): Gen<number> {
       // a DMA-API driver's own PASID (no owner) comes from the driver bound to the device: none
       // bound (its bind failed, or it was unbound), not issued
       if (w.ledger.dmaApiDriverOf(dev) && !(yield* ledgerLoad(L.bind(dev))) && !(yield* owned(w, dev))) return -ENODEV;
-      if (yield* refusedOwner(w, dev)) return -ENODEV;
+      // an owner's PASID (iommufd) needs its claim: one that failed leaves nothing to attach through
+      if (!w.ledger.dmaApiDriverOf(dev) && L.ownerOf(dev) && !(yield* owned(w, dev))) return -ENODEV;
       const own = w.ledger.groupPointerRacy(dev) && (yield* owned(w, dev));
       const ret = yield* asOwner(w, dev, own, () => iommuAttachDevicePasid(d, dev, op.pasid, h));
       if (ret === 0) yield* ledgerStore(L.pasid(dev, op.pasid), d);
@@ -280,7 +264,7 @@ export function* runOp(w: IommuWorld, op: Op): Gen<number> {
       const dev = deviceNamed(w, op.dev);
       const d = yield* domainOf(w, op.domain);
       if (d === null) return -ENOENT;
-      if (yield* refusedOwner(w, dev)) return -ENODEV;
+      if (L.ownerOf(dev) && !(yield* owned(w, dev))) return -ENODEV;
       const ret = yield* asOwner(w, dev, true, () => iommuReplaceDevicePasid(d, dev, op.pasid, handleNamed(w, op.handle)));
       // the attachment the ledger knows (if any) is on the new domain now
       if (ret === 0) yield* ledgerUpdate(L.pasid(dev, op.pasid), (old) => (old === null ? null : d));
