@@ -657,7 +657,8 @@ export const builtinKnown: readonly KnownSignature[] = [
     signature: 'invariant in hw_function_reset_start via pci_reset_function_with: invariant violated: I9: dev:ep1 is in reset but its RID is translate(page[0xN])',
     note: 'F11 (arm-smmu-v3): a function hot-added with a DMA alias of the function in reset reprograms its stream',
     replay: { scenario: 'smmuv3-reset-vs-hotadd-alias', file: 'test/fixtures/smmuv3-reset-vs-hotadd-alias.yaml', schedule: '1x47.2x239' },
-  },  // ---- branch sigreset (2026-12-05, third session): the signatures the default 10-minute run
+  },
+  // ---- branch sigreset (2026-12-05, third session): the signatures the default 10-minute run
   // (main d68d8db) reported during a PCI reset or a reset_method write that matched no entry above;
   // docs/FUZZING.md "Signatures of the default run that are not findings: sigreset". Reproducers
   // in test/fixtures/fuzz-sigreset/ (the fuzzer's programs; sigreset-NN is the share's row NN).
