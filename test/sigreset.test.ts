@@ -1,4 +1,4 @@
-// F-sigreset-1 (docs/FINDINGS.md, branch sigreset): iommu_driver_get_domain_for_dev() answers the
+// F28 (docs/FINDINGS.md, branch sigreset): iommu_driver_get_domain_for_dev() answers the
 // group's resetting domain for every member while only the function under reset is blocked. A
 // sibling's PASID detach during the reset hears "blocked", and a driver that downgrades its STE
 // when the last PASID goes (arm-smmu-v3; the mock's lastPasidRestoresRid) blocks the sibling's RID
@@ -13,7 +13,7 @@ import { withVariants } from '../src/scenarios/variants.js';
 
 const file = fileURLToPath(new URL('../../test/fixtures/fuzz-sigreset/reset-sibling-pasid-detach.yaml', import.meta.url));
 
-describe('F-sigreset-1: a sibling PASID detach during a reset (mock, arm-smmu-v3\'s downgrade)', () => {
+describe('F28: a sibling PASID detach during a reset (mock, arm-smmu-v3\'s downgrade)', () => {
   const base = loadScenarioFile(file).scenarios.find((s) => s.name === 'reset-sibling-pasid-detach')!;
   const [faithful, f10Fixed, fixed] = withVariants(base);
 

@@ -20,7 +20,7 @@ export function iommuDriverGetDomainForDev(dev: Device): IommuDomain | null {
   if (group === null) return null;
   lockdepAssertHeld(group.mutex);
   const q = iommuCore.patches.resetDriverQuery;
-  // resetDevice (F-sigreset-1's fix): only the function the reset blocked is on the resetting domain
+  // resetDevice (F28's fix): only the function the reset blocked is on the resetting domain
   const resetting = group.resettingDomain !== null && (q === 'merged' || (q === 'resetDevice' && group.resettingDev === dev));
   const answer = resetting ? group.resettingDomain : group.domain;
   // the driver acts on the answer as on the RID's domain (core/contracts.ts)

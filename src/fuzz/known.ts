@@ -754,7 +754,7 @@ export const builtinKnown: readonly KnownSignature[] = [
   },
   {
     signature: 'driver-contract in iommu_driver_get_domain_for_dev via iommu_detach_device_pasid: iommu driver contract violated: iommu_driver_get_domain_for_dev(dev:ep0) answered domain:blocked#N but the hardware has its RID on bypass',
-    note: 'F10 and F22 (consequences): F10\'s prepare left the RID on identity, then a PASID detach during the reset removes the PASID a second time (F22) and the driver\'s query hears the blocking domain; a sibling\'s detach gives this key too (F-sigreset-1)',
+    note: 'F10 and F22 (consequences): F10\'s prepare left the RID on identity, then a PASID detach during the reset removes the PASID a second time (F22) and the driver\'s query hears the blocking domain; a sibling\'s detach gives this key too (F28)',
     replay: { scenario: 'sigreset-20', file: 'test/fixtures/fuzz-sigreset/sigreset-20.yaml', schedule: '2x2.1.2.1x2.2.1x2.2.1x4.2.1x4.2x3.1x2.2.1.2.1x3.2.1.2x4.1.2.1.2x3.1x3.2x4.1x3.2x2.1x2.2x5.1x2.2' },
   },
   {
@@ -804,22 +804,22 @@ export const builtinKnown: readonly KnownSignature[] = [
   },
   {
     signature: 'driver-contract in iommu_driver_get_domain_for_dev via iommu_detach_device_pasid: iommu driver contract violated: iommu_driver_get_domain_for_dev(dev:ep1) answered domain:blocked#N but the hardware has its RID on translate(io_pgtable#N)',
-    note: 'F-sigreset-1: iommu_driver_get_domain_for_dev() answers the group\'s resetting domain for every member, but only the function under reset is blocked; a sibling\'s PASID detach during the reset hears \'blocked\' while its RID translates (arm-smmu-v3 then blocks the sibling\'s RID for good)',
+    note: 'F28: iommu_driver_get_domain_for_dev() answers the group\'s resetting domain for every member, but only the function under reset is blocked; a sibling\'s PASID detach during the reset hears \'blocked\' while its RID translates (arm-smmu-v3 then blocks the sibling\'s RID for good)',
     replay: { scenario: 'reset-sibling-pasid-detach', file: 'test/fixtures/fuzz-sigreset/reset-sibling-pasid-detach.yaml', schedule: '1x19.2x25' },
   },
   {
     signature: 'invariant in iommu_detach_device_pasid: invariant violated: I3: dev:ep1 RID is abort but group#N->domain is domain:D0#N (translate(io_pgtable#N))',
-    note: 'F-sigreset-1: iommu_driver_get_domain_for_dev() answers the group\'s resetting domain for every member, but only the function under reset is blocked; a sibling\'s PASID detach during the reset hears \'blocked\' while its RID translates (arm-smmu-v3 then blocks the sibling\'s RID for good)',
+    note: 'F28: iommu_driver_get_domain_for_dev() answers the group\'s resetting domain for every member, but only the function under reset is blocked; a sibling\'s PASID detach during the reset hears \'blocked\' while its RID translates (arm-smmu-v3 then blocks the sibling\'s RID for good)',
     replay: { scenario: 'reset-sibling-pasid-detach', file: 'test/fixtures/fuzz-sigreset/reset-sibling-pasid-detach.yaml', schedule: '1x19.2x25' },
   },
   {
     signature: 'driver-contract in iommu_driver_get_domain_for_dev via iommu_detach_device_pasid: iommu driver contract violated: iommu_driver_get_domain_for_dev(dev:ep1) answered domain:blocked#N but the hardware has its RID on translate(page[0xN])',
-    note: 'F-sigreset-1: iommu_driver_get_domain_for_dev() answers the group\'s resetting domain for every member, but only the function under reset is blocked; a sibling\'s PASID detach during the reset hears \'blocked\' while its RID translates (arm-smmu-v3 then blocks the sibling\'s RID for good)',
+    note: 'F28: iommu_driver_get_domain_for_dev() answers the group\'s resetting domain for every member, but only the function under reset is blocked; a sibling\'s PASID detach during the reset hears \'blocked\' while its RID translates (arm-smmu-v3 then blocks the sibling\'s RID for good)',
     replay: { scenario: 'reset-sibling-pasid-detach-smmuv3', file: 'test/fixtures/fuzz-sigreset/reset-sibling-pasid-detach.yaml', schedule: '1x71.2x113' },
   },
   {
     signature: 'invariant in iommu_detach_device_pasid: invariant violated: I3: dev:ep1 RID is abort but group#N->domain is domain:D0#N (translate(page[0xN]))',
-    note: 'F-sigreset-1: iommu_driver_get_domain_for_dev() answers the group\'s resetting domain for every member, but only the function under reset is blocked; a sibling\'s PASID detach during the reset hears \'blocked\' while its RID translates (arm-smmu-v3 then blocks the sibling\'s RID for good)',
+    note: 'F28: iommu_driver_get_domain_for_dev() answers the group\'s resetting domain for every member, but only the function under reset is blocked; a sibling\'s PASID detach during the reset hears \'blocked\' while its RID translates (arm-smmu-v3 then blocks the sibling\'s RID for good)',
     replay: { scenario: 'reset-sibling-pasid-detach-smmuv3', file: 'test/fixtures/fuzz-sigreset/reset-sibling-pasid-detach.yaml', schedule: '1x71.2x113' },
   },
 ];
