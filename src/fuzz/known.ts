@@ -203,7 +203,8 @@ export const builtinKnown: readonly KnownSignature[] = [
   {
     signature: 'driver-contract in driver_domain_free via iommu_domain_free: iommu driver contract violated: ops->free(domain:D0#N) while iommu0 stream 0xN PASID N still translates through it',
     note: 'Alias sharing (docs/FUZZING.md class 3, a limitation of the model\'s drivers): a driver programs a requester ID another group member (or another group) shares, and the core acts on one member alone',
-    replay: { scenario: 'sigcore-09', file: 'test/fixtures/fuzz-sigcore/sigcore-09.yaml', schedule: '1x45.2x41' },
+    // (sigcore-09's witness attached its PASID after the claim had failed; branch sigreg)
+    replay: { scenario: 'sigcore-25', file: 'test/fixtures/fuzz-sigcore/sigcore-25.yaml', schedule: '-' },
   },
   {
     signature: 'driver-contract in iommu_driver_get_domain_for_dev via pci_reset_function_with: iommu driver contract violated: iommu_driver_get_domain_for_dev(dev:ep0) answered domain:default#N but the hardware has its RID on abort',
@@ -248,8 +249,8 @@ export const builtinKnown: readonly KnownSignature[] = [
   },
   {
     signature: 'invariant in iommu_attach_group: invariant violated: I3: dev:br0 RID is abort but group#N->domain is domain:default#N (translate(page[0xN]))',
-    note: 'F16 (another entry point): the driver\'s attach fails (allocation) and leaves the RID blocked while group->domain keeps the old domain',
-    replay: { scenario: 'sigcore-20', file: 'test/fixtures/fuzz-sigcore/sigcore-20.yaml', schedule: '2x4.3x7.2.3.2.3x2.2.3x3.S.2x2.3.S.3x2.2x2.S.2.S.3.S.3.2x3.S.3.2.3.S.2x2.3.2x2.3.2.3.2x3.3.2x3.3.S.3x3.2x5.3x2.S.2x3.3x3.2.3x2.2x4.3.2x2.3x2.S.F' },
+    note: 'Caller bug (harness error, fixed on branch sigreg: every witness attached a group whose claim had failed, so the group was on its default domain; no longer generated), then F16\'s mechanism: the driver\'s attach fails (allocation) and leaves the RID blocked while group->domain keeps the default domain (with a claim that holds the group is on its blocking domain and a failed attach leaves it coherent)',
+    replay: { scenario: 'sigreg-caller-attach', file: 'test/fixtures/fuzz-sigreg/sigreg-caller-attach.yaml', schedule: '1x10.S.1.S.1x3.S.1x33.F.1' },
   },
   {
     signature: 'invariant in iommu_group_claim_dma_owner: invariant violated: I4: group#N has domain domain:blocked#N but no default_domain',
@@ -814,8 +815,8 @@ export const builtinKnown: readonly KnownSignature[] = [
   },
   {
     signature: 'invariant in iommu_deferred_attach via dma_map_page: invariant violated: I3: dev:plat2 RID is translate(io_pgtable#N) but group#N->domain is domain:D0#N (translate(io_pgtable#N))',
-    note: 'F21\'s window (iommu_deferred_attach() does not test attach_deferred again under the mutex) reached through an owner\'s group attach whose claim had failed (-EPERM: a DMA-API driver is bound in the group): the generator\'s open limitation, a caller bug',
-    replay: { scenario: 'sigreg-33', file: 'test/fixtures/fuzz-sigreg/sigreg-33.yaml', schedule: '3x2.2x3.3x2.2x5.3.2.3.2x2.3x3.2.3x2.2.3x2.2x2.3.2.3x2.2.3.2x2.3.2x2' },
+    note: 'Caller bug (harness error, fixed on branch sigreg: the interpreter issued an owner\'s operations after its claim failed; no longer generated): a group attach whose claim had failed (-EPERM, a DMA-API driver is bound in the group) races the driver\'s first DMA map, F21\'s window (the replay issues the attach with no claim at all)',
+    replay: { scenario: 'sigreg-33', file: 'test/fixtures/fuzz-sigreg/sigreg-33.yaml', schedule: '2x17.3x20' },
   },
   {
     signature: 'null-deref in arm_smmu_release_device via iommu_device_register: BUG: kernel NULL pointer dereference: dev->iommu',
