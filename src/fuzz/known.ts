@@ -795,12 +795,12 @@ export const builtinKnown: readonly KnownSignature[] = [
   },
   {
     signature: 'invariant in mock_attach_dev via iommu_device_register: invariant violated: I3: dev:ep1 RID is translate(io_pgtable#N) but group#N->domain is domain:default#N (translate(io_pgtable#N))',
-    note: 'Alias sharing (docs/FUZZING.md class 3): two groups share a requester ID (a DMA alias to another function); one group\'s default-domain attach rewrites the other\'s entry (I3)',
-    replay: { scenario: 'sigreg-28', file: 'test/fixtures/fuzz-sigreg/sigreg-28.yaml', schedule: 'S.F' },
+    note: 'F-sigreg-1: a failed IOMMU probe of a PCIe-to-PCI bridge (an allocation failure) splits the functions behind it into two groups that share the bridge\'s requester ID; one group\'s default-domain attach rewrites the other\'s entry (I3)',
+    replay: { scenario: 'bridge-probe-fails', file: 'test/fixtures/fuzz-sigreg/bridge-probe-fails.yaml', schedule: 'S.F' },
   },
   {
     signature: 'invariant in mock_release_device via iommu_device_unregister: invariant violated: I3: dev:ep1 RID is abort but group#N->domain is domain:default#N (translate(io_pgtable#N))',
-    note: 'Alias sharing (docs/FUZZING.md class 3) through iommu_device_unregister(): functions behind a PCIe-to-PCI bridge share its requester ID; releasing one parks it under the others (I3)',
+    note: 'F3 (consequence) with alias sharing (docs/FUZZING.md class 3): an unregistration releases the functions behind a PCIe-to-PCI bridge while another registration probes some of them again into a new group (release takes no probe lock); releasing the rest parks the requester ID they share (I3)',
     replay: { scenario: 'sigreg-30', file: 'test/fixtures/fuzz-sigreg/sigreg-30.yaml', schedule: '2x616.3x301' },
   },
   {
