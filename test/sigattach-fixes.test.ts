@@ -102,7 +102,7 @@ describe('iommu_attach_device() needs the driver bound at that moment', () => {
   });
 });
 
-describe('finding F29: a function joins a group its only member\'s driver attached a domain to', () => {
+describe('finding F30: a function joins a group its only member\'s driver attached a domain to', () => {
   // the fuzzer's `warn in iommu_detach_device: WARN_ON(list_count_nodes(&group->devices) != N)` (9):
   // iommu_attach_device() checked the group had one device; the newcomer is attached to the
   // driver's domain, the detach WARNs and does nothing, the free leaves both translating
