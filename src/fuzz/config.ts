@@ -227,7 +227,7 @@ export const defaultFuzzConfig: FuzzConfig = {
   },
   triage: {
     executions: 200, candidates: 100, maxExecutions: 6000, checkSeconds: 60, causes: 4,
-    ageing: 100, shown: 8, repeat: 8, furtherCause: 2, tail: 0.25,
+    ageing: 100, shown: 8, repeat: 2, furtherCause: 2, tail: 0.25,
   },
   fresh: 0.5,
   batch: 8,

@@ -14,7 +14,11 @@
 //   registration ends in a dozen signatures); a cause with an allocation failure counts as shown
 //   when the same cause without one is (F3 under a fault is still F3);
 // - a head (kind, reporting function, entry; a further cause: with its cause) a triage took
-//   already (`triage.repeat`, 8): the name variants of one report;
+//   already (`triage.repeat`, 2), on top of the site's weight below: keys take the instance
+//   names out (sigkey.ts), so another key under a taken head has another message, and that can
+//   be another bug (F11's `RID is translate(...)` under F10's `invariant in
+//   hw_function_reset_start via pci_reset_function_with`, which waited behind everything in
+//   the order before);
 // - a first witness first seen in a program a triage took a witness of (2): one program that
 //   races a removal with a registration shows a dozen heads of one bug at once;
 // - a first witness at a site (kind and reporting function, any entry) triaged n times
@@ -69,7 +73,7 @@ export interface TriageOrderKnobs {
 }
 
 export function orderKnobs(t: TriageBudget): TriageOrderKnobs {
-  return { ageing: t.ageing ?? 100, shown: t.shown ?? 8, repeat: t.repeat ?? 8, furtherCause: t.furtherCause ?? 2 };
+  return { ageing: t.ageing ?? 100, shown: t.shown ?? 8, repeat: t.repeat ?? 2, furtherCause: t.furtherCause ?? 2 };
 }
 
 /** kinds in the order they are triaged at equal scores: a use-after-free before a leak */
