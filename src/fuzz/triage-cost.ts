@@ -7,10 +7,12 @@
 // `triage.executions`; a failing candidate runs all of them), a search under canonical names,
 // and the confirming check; a program that does not show its report again within
 // `triage.executions` is kept as found: the probe's whole budget and a sampled check of five
-// times it. Each execution costs about the witness's steps. Measured on 13 witnesses of the
-// default run of 2026-12-05 13:13 (docs/FUZZING.md, branch `triage3`): minimization and renaming
-// ran 0.4x-3x of `size * e / 4` executions (size: operations and devices of the program as
-// found), and the CPU time followed executions x steps.
+// times it. Each execution costs about the witness's steps. Measured on 14 witnesses of the
+// default run of 2026-12-05 13:13 (docs/FUZZING.md, "Triage order and cost"): minimization and
+// renaming ran 0.2-1x of `size * e` executions (size: operations, devices and IOMMUs of the
+// program as found), near 1x and up to `triage.maxExecutions` where `e` was at its cap (a rare
+// report: most candidates lose it), and the confirming check its whole budget (1,000-3,000) for
+// those; the CPU time followed executions x steps.
 import type { TriageBudget } from './config.js';
 import { devicesOf, type FuzzProgram } from './program.js';
 
@@ -35,6 +37,10 @@ export function triageCost(p: FuzzProgram, steps: number, shown: ShownIn | undef
   const perExecution = Math.max(1, steps);
   if (toShow > cap) return perExecution * 6 * cap;
   const e = Math.min(cap, Math.max(40, 4 * toShow));
-  const minimize = Math.min(budget.maxExecutions ?? Number.POSITIVE_INFINITY, (programSize(p) * e) / 4);
-  return perExecution * (toShow + minimize + 2 * e);
+  // the rarer the report, the more candidates lose it and run their whole `e`
+  const rare = e / cap;
+  const minimize = Math.min(budget.maxExecutions ?? Number.POSITIVE_INFINITY, programSize(p) * e * (0.25 + 0.75 * rare));
+  // the canonical names' search (2e), and the confirming check (5e a strategy, the whole of it
+  // for a rare report)
+  return perExecution * (toShow + minimize + 2 * e + 5 * e * rare);
 }
