@@ -15,7 +15,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const knobs = orderKnobs(defaultFuzzConfig.triage);
-const q = (signature: string, kind: string, firstCause: string, cause: string | null, firstProgram: number, cost: number): QueuedTriage =>
+const q = (
+  signature: string, kind: string, firstCause: string, cause: string | null, firstProgram: number, cost: number,
+): QueuedTriage =>
   ({ signature, kind, firstCause, cause, round: cause === null ? 0 : 1, firstProgram, cost });
 const empty = (committed: number): TriageOrderState =>
   ({ headsTaken: new Set(), covered: new Set(), programsTaken: new Set(), sitesTaken: new Map(), committed });
