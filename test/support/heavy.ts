@@ -44,3 +44,8 @@ export function knownSample<T extends { readonly note: string }>(all: readonly T
     return true;
   });
 }
+
+/** every item in the heavy run, else every `k`-th by position (the first, the k+1-th, ...): a sample by a fixed rule */
+export function sampled<T>(all: readonly T[], k: number): T[] {
+  return heavyRun ? [...all] : all.filter((_, i) => i % k === 0);
+}
