@@ -3,22 +3,27 @@
 //
 //   node dist/bench/search-plan.js [--finding F15] [--programs 20000] [--sample 12] [--seed 1]
 //        [--searches random:120,pct2:60,pct3:60,dfs1:60,dfs2:600,bdpor2:600] [--ordinary 0] [--json]
+//   node dist/bench/search-plan.js --plan 60 [--factor 1]
 //
 // Programs are the campaign's fresh ones (bench/fuzz-shapes.ts freshProgram()); each search runs
 // with the seed the campaign's plan would give it (search.ts: deriveSeed(searchSeed, k)), no
 // faults. `--ordinary N` also runs every search on the first N programs of no particular shape
-// and reports their executions and wall time (the cost side).
+// and reports their executions and wall time (the cost side). `--plan N` instead searches the
+// first N fresh programs with the campaign's whole plan (search.ts, faults as the campaign draws
+// them) under the default budget and under it with `dfsSleepFactor` = `--factor` (default 1):
+// executions, wall time, and how many programs had a thread asleep at a choice point.
 import { BoundedDporStrategy } from '../src/explorer/dpor-bounded.js';
 import { DfsStrategy } from '../src/explorer/dfs.js';
 import { explore } from '../src/explorer/engine.js';
 import { PctStrategy } from '../src/explorer/pct.js';
 import { RandomStrategy } from '../src/explorer/random.js';
 import type { Strategy } from '../src/explorer/strategy.js';
-import { searchSeed } from '../src/fuzz/campaign.js';
+import { programFaults, searchSeed } from '../src/fuzz/campaign.js';
 import { defaultFuzzConfig } from '../src/fuzz/config.js';
 import { finalize } from '../src/fuzz/finalize.js';
 import { keyedReports } from '../src/fuzz/primary.js';
 import { deriveSeed } from '../src/fuzz/rand.js';
+import { searchProgram } from '../src/fuzz/search.js';
 import { signatureOf } from '../src/fuzz/signature.js';
 import type { Execution } from '../src/rt/execution.js';
 import { iommuScenario } from '../src/scenarios/iommu/build.js';
@@ -83,12 +88,50 @@ function runOne(k: number, search: string, n: number, sig: RegExp | null): Run {
   return { search, k, first, hits, executions: r.executions, steps: r.steps, ms, threads: spec.threads.length, ops };
 }
 
+/** the campaign's plan on programs 0..n-1 under two budgets: the default and dfsSleepFactor = factor */
+function plan(n: number, factor: number): void {
+  const cs = { seed: 1, shard: null, config: defaultFuzzConfig, faults: ['nth', 'choice'] } as unknown as Parameters<typeof searchSeed>[0];
+  const budgets = { default: defaultFuzzConfig.search, [`factor ${factor}`]: { ...defaultFuzzConfig.search, dfsSleepFactor: factor } };
+  const total: Record<string, { executions: number; ms: number; dfs: number }> = {};
+  let slept = 0;
+  for (let k = 0; k < n; k++) {
+    const p = freshProgram(defaultFuzzConfig, 1, k);
+    const { spec } = finalize(p, `plan-${k}`);
+    const program = iommuScenario(spec).program;
+    const line: string[] = [];
+    for (const [name, budget] of Object.entries(budgets)) {
+      let dfs = 0;
+      let sleeps = false;
+      const t0 = performance.now();
+      const out = searchProgram(spec, program, { budget, faults: programFaults(cs, k), seed: searchSeed(cs, k) });
+      const ms = performance.now() - t0;
+      // the DFS's share: the same plan without it
+      const noDfs = searchProgram(spec, program, { budget: { ...budget, dfsBounds: [] }, faults: programFaults(cs, k), seed: searchSeed(cs, k) });
+      dfs = out.executions - noDfs.executions;
+      sleeps = dfs > budget.dfsExecutions;
+      const t = (total[name] ??= { executions: 0, ms: 0, dfs: 0 });
+      t.executions += out.executions;
+      t.ms += ms;
+      t.dfs += dfs;
+      if (name === 'default' && sleeps) slept++;
+      line.push(`${name}: ${out.executions} executions (dfs ${dfs}) ${ms.toFixed(0)} ms`);
+    }
+    console.log(`k=${k} ${line.join('; ')}`);
+  }
+  for (const [name, t] of Object.entries(total)) console.log(`${name}: ${n} programs, ${t.executions} executions (dfs ${t.dfs}), ${(t.ms / 1000).toFixed(1)} s`);
+  console.log(`programs whose DFS got more than dfsExecutions (a thread asleep at a choice point): ${slept}`);
+}
+
 function main(): void {
   const args = process.argv.slice(2);
   const arg = (name: string, def: string): string => {
     const i = args.indexOf(`--${name}`);
     return i >= 0 ? args[i + 1]! : def;
   };
+  if (args.includes('--plan')) {
+    plan(Number(arg('plan', '60')), Number(arg('factor', '1')));
+    return;
+  }
   const finding = arg('finding', 'F15');
   const sig = findingSignatures[finding] ?? null;
   const searches = arg('searches', 'random:120,pct2:60,pct3:60,dfs1:60,dfs2:600,bdpor2:600').split(',');

@@ -213,6 +213,8 @@ export class Execution {
    * preemption (it gives the CPU up), though it stays runnable (the model has no clock)
    */
   sleeper: Thread | null = null;
+  /** choice points where the thread that ran last was asleep (a free switch: see sleeper) */
+  sleepChoices = 0;
   private setupOids = 0;
   /** runnable threads of the current step, in [0, count) (see schedule) */
   private readonly enabled: Thread[] = [];
@@ -479,6 +481,7 @@ export class Execution {
       if (count === 1) {
         t = enabled[0]!;
       } else {
+        if (lastEnabled && this.sleeper === this.last) this.sleepChoices++;
         t = this.chooser.pickThread(enabled.slice(0, count), this);
         this.choices.push(t.idx);
       }
