@@ -209,7 +209,7 @@ export const defaultFuzzConfig: FuzzConfig = {
     quirkResetViaFlr: 0.3, cxl: 0.1, hotplug: 0.25, hotplugAlias: 0.5, noIommu: 0.05, defaultDomainType: 0.7, knob: 0.1,
     driverFault: 0.03,
     lastPasidRestoresRid: 0.4, lastPasidIdentity: 0.5, svaAtBind: 0.5, svaDriver: 0.5,
-    hotAddReset: 0.8, mapAfterAttach: 0.3, unmapAfterMap: 0.5, unmapReset: 0.8,
+    hotAddReset: 0.8, mapAfterAttach: 0.6, unmapAfterMap: 0.8, unmapReset: 0.8,
     deferredAttach: 0.2, deferredDriver: 0.5, deferredMapReset: 0.8,
   },
   program: { maxThreads: 3, maxOpsPerThread: 5, swarm: 0.6, prologue: 0.35, closeOut: 0.6 },
