@@ -7,7 +7,11 @@ import { readFileSync } from 'node:fs';
 import { builtinKnown } from '../src/fuzz/known.js';
 import { signatureKey } from '../src/fuzz/sigkey.js';
 
-interface Sig { readonly signature: string; readonly firstProgram: number; readonly firstSeconds: number; readonly triagedSeconds?: number }
+interface Sig {
+  readonly signature: string;
+  readonly firstProgram: number;
+  readonly firstSeconds: number;
+}
 
 const finding = new Map<string, string>();
 for (const e of builtinKnown) {

@@ -82,7 +82,8 @@ function runOne(k: number, search: string, n: number, sig: RegExp | null): Run {
     },
   };
   const t0 = performance.now();
-  const r = explore(program, watch, { maxExecutions: n, maxSteps: defaultFuzzConfig.search.maxSteps, timeLimitMs: Number.POSITIVE_INFINITY });
+  const maxSteps = defaultFuzzConfig.search.maxSteps;
+  const r = explore(program, watch, { maxExecutions: n, maxSteps, timeLimitMs: Number.POSITIVE_INFINITY });
   const ms = performance.now() - t0;
   const ops = spec.threads.reduce((a, t) => a + t.ops.length, 0);
   return { search, k, first, hits, executions: r.executions, steps: r.steps, ms, threads: spec.threads.length, ops };
@@ -100,15 +101,14 @@ function plan(n: number, factor: number): void {
     const program = iommuScenario(spec).program;
     const line: string[] = [];
     for (const [name, budget] of Object.entries(budgets)) {
-      let dfs = 0;
-      let sleeps = false;
+      const o = { faults: programFaults(cs, k), seed: searchSeed(cs, k) };
       const t0 = performance.now();
-      const out = searchProgram(spec, program, { budget, faults: programFaults(cs, k), seed: searchSeed(cs, k) });
+      const out = searchProgram(spec, program, { budget, ...o });
       const ms = performance.now() - t0;
       // the DFS's share: the same plan without it
-      const noDfs = searchProgram(spec, program, { budget: { ...budget, dfsBounds: [] }, faults: programFaults(cs, k), seed: searchSeed(cs, k) });
-      dfs = out.executions - noDfs.executions;
-      sleeps = dfs > budget.dfsExecutions;
+      const noDfs = searchProgram(spec, program, { budget: { ...budget, dfsBounds: [] }, ...o });
+      const dfs = out.executions - noDfs.executions;
+      const sleeps = dfs > budget.dfsExecutions;
       const t = (total[name] ??= { executions: 0, ms: 0, dfs: 0 });
       t.executions += out.executions;
       t.ms += ms;

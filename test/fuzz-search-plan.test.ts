@@ -19,7 +19,9 @@ function executions(k: number, budget: SearchBudget): number {
 }
 
 test('the DFS gets dfsSleepFactor times its cap on a program whose executions sleep, and only there', () => {
-  const budget: SearchBudget = { ...defaultFuzzConfig.search, random: 6, pct: 0, pctDepths: [], dfsBounds: [1], dfsExecutions: 4, dfsSleepFactor: 5 };
+  const budget: SearchBudget = {
+    ...defaultFuzzConfig.search, random: 6, pct: 0, pctDepths: [], dfsBounds: [1], dfsExecutions: 4, dfsSleepFactor: 5,
+  };
   // a reset racing an unmap: its wait sleeps while the other thread can run
   assert.equal(executions(F15_PROGRAM, budget), 6 + 20);
   assert.equal(executions(F15_PROGRAM, { ...budget, dfsSleepFactor: 1 }), 6 + 4);

@@ -110,7 +110,8 @@ export class BoundedDporStrategy implements Strategy, Chooser {
   pickThread(enabled: readonly Thread[], exec: Execution): Thread {
     const k = exec.steps;
     this.sync(exec, k);
-    const step = this.path[k] ?? this.create(k, enabled.map((t) => t.idx), defaultThread(enabled, exec.last), exec.sleeper !== null && exec.sleeper === exec.last);
+    const asleep = exec.sleeper !== null && exec.sleeper === exec.last;
+    const step = this.path[k] ?? this.create(k, enabled.map((t) => t.idx), defaultThread(enabled, exec.last), asleep);
     for (const t of enabled) {
       if (t.idx !== step.thread) continue;
       step.op ??= t.pending!;
