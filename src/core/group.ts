@@ -53,6 +53,8 @@ export class IommuGroup extends KObject {
   defaultDomain: IommuDomain | null = null;
   blockingDomain: IommuDomain | null = null;
   resettingDomain: IommuDomain | null = null;
+  /** patch resetDriverQuery=resetDevice: the function prepare blocked (the kernel would keep a per-device mark) */
+  resettingDev: Device | null = null;
   domain: IommuDomain | null = null;
   /** group->entry: the bus_iommu_probe() list it is queued on, or null (list_empty) */
   entry: IommuGroup[] | null = null;

@@ -106,9 +106,10 @@ export const patchRegistry = [
     values: {
       merged: 'as merged: group->resetting_domain while it is set, else group->domain',
       groupDomain: 'group->domain always, as iommu_get_domain_for_dev() (drivers before the series)',
+      resetDevice: 'a fix this model proposes (F28): group->resetting_domain only for the function the reset blocked, group->domain for the other members',
     },
     default: 'merged',
-    source: 'seeds/000 (the iommu_driver_get_domain_for_dev() hunk)',
+    source: 'seeds/000 (the iommu_driver_get_domain_for_dev() hunk); `resetDevice`: docs/FINDINGS.md F28 (found by this model)',
     commit: 'the series of c279e83953d9 (v8 3/5)',
   },
   {

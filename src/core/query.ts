@@ -19,7 +19,10 @@ export function iommuDriverGetDomainForDev(dev: Device): IommuDomain | null {
   const group = dev.iommuGroup;
   if (group === null) return null;
   lockdepAssertHeld(group.mutex);
-  const answer = group.resettingDomain !== null && iommuCore.patches.resetDriverQuery === 'merged' ? group.resettingDomain : group.domain;
+  const q = iommuCore.patches.resetDriverQuery;
+  // resetDevice (F28's fix): only the function the reset blocked is on the resetting domain
+  const resetting = group.resettingDomain !== null && (q === 'merged' || (q === 'resetDevice' && group.resettingDev === dev));
+  const answer = resetting ? group.resettingDomain : group.domain;
   // the driver acts on the answer as on the RID's domain (core/contracts.ts)
   driverContractNow('get_domain_for_dev', { dev, answer });
   return answer;

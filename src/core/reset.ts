@@ -31,6 +31,7 @@ function* prepareLocked(pdev: PciDev, group: NonNullable<PciDev['iommuGroup']>):
   const early = iommuCore.patches.resetPrepareOrder === 'early';
   if (early) {
     group.resettingDomain = group.blockingDomain;
+    group.resettingDev = pdev;
     group.ghostResetDev = pdev;
   }
   // stage the RID at blocking_domain while retaining group->domain
@@ -39,6 +40,7 @@ function* prepareLocked(pdev: PciDev, group: NonNullable<PciDev['iommuGroup']>):
     if (ret !== 0) {
       if (early) {
         group.resettingDomain = null;
+        group.resettingDev = null;
         group.ghostResetDev = null;
       }
       return ret;
@@ -49,6 +51,7 @@ function* prepareLocked(pdev: PciDev, group: NonNullable<PciDev['iommuGroup']>):
     yield* iommuRemoveDevPasid(pdev, pasid, pasidArrayEntryToDomain(entry));
   }
   group.resettingDomain = group.blockingDomain;
+  group.resettingDev = pdev;
   group.ghostResetDev = pdev;
   return ret;
 }
@@ -87,13 +90,17 @@ function* doneLocked(pdev: PciDev, group: NonNullable<PciDev['iommuGroup']>): Ge
   // patch resetDoneOrder=early (F10's done half): the RID is back, end the reset before the PASIDs, so a
   // driver asking from set_dev_pasid hears group->domain (still under the mutex: no attach
   // gets in between)
-  if (iommuCore.patches.resetDoneOrder === 'early') group.resettingDomain = null;
+  if (iommuCore.patches.resetDoneOrder === 'early') {
+    group.resettingDomain = null;
+    group.resettingDev = null;
+  }
   // re-attach the PASIDs to the domains retained in pasid_array
   for (const [pasid, entry] of xaForEachStart(group.pasidArray, 1)) {
     const ret = yield* __iommuSetGroupPasid(pasidArrayEntryToDomain(entry), group, pasid, group.blockingDomain);
     WARN_ON(ret !== 0, 'WARN_ON(__iommu_set_group_pasid(domain, group, pasid, group->blocking_domain))');
   }
   group.resettingDomain = null;
+  group.resettingDev = null;
   group.ghostResetDev = null;
   group.ghostParked.clear();
 }

@@ -658,6 +658,170 @@ export const builtinKnown: readonly KnownSignature[] = [
     note: 'F11 (arm-smmu-v3): a function hot-added with a DMA alias of the function in reset reprograms its stream',
     replay: { scenario: 'smmuv3-reset-vs-hotadd-alias', file: 'test/fixtures/smmuv3-reset-vs-hotadd-alias.yaml', schedule: '1x47.2x239' },
   },
+  // ---- branch sigreset (2026-12-05, third session): the signatures the default 10-minute run
+  // (main d68d8db) reported during a PCI reset or a reset_method write that matched no entry above;
+  // docs/FUZZING.md "Signatures of the default run that are not findings: sigreset". Reproducers
+  // in test/fixtures/fuzz-sigreset/ (the fuzzer's programs; sigreset-NN is the share's row NN).
+  {
+    signature: 'null-deref in pci_dev_reset_iommu_done via pci_reset_function_with: BUG: kernel NULL pointer dereference: pdev->dev.iommu_group',
+    note: 'F12 (another entry point or symptom): a reset or a reset_method write racing the registration that probes the function',
+    replay: { scenario: 'sigreset-01', file: 'test/fixtures/fuzz-sigreset/sigreset-01.yaml', schedule: '3x59.1.2x445' },
+  },
+  {
+    signature: 'invariant in pci_dev_reset_iommu_done via pci_reset_function_with: invariant violated: I3: dev:ep2 RID is abort but group#N->domain is domain:D0#N (translate(page[0xN]))',
+    note: 'F24 (another symptom): an attach the core cannot fail (a MUST_SUCCEED switch, done\'s re-attach, a probe\'s first attach) fails in the driver (allocation) and leaves the RID blocked',
+    replay: { scenario: 'sigreset-02', file: 'test/fixtures/fuzz-sigreset/sigreset-02.yaml', schedule: '2.3.2x2.3.2x3.3.2x3.3.2.3x2.2.3.2.3x3.2.S.3x6.2.S.2.3.2.3x3.2.S.2x5.3x2.2.S.2.3x5.2x3.3.S.2x2.3.S.3x3.S.2.3x2.2x5.3.2.3.2x3.3.2.3.2.S.2.3x5.Sx8.F' },
+  },
+  {
+    signature: 'invariant in hw_function_reset_start via pci_reset_function_with: invariant violated: I9: dev:ep0 is in reset but its RID is none',
+    note: 'F12 (another entry point or symptom): a reset or a reset_method write racing the registration that probes the function',
+    replay: { scenario: 'sigreset-03', file: 'test/fixtures/fuzz-sigreset/sigreset-03.yaml', schedule: '1.2x5.1x76' },
+  },
+  {
+    signature: 'driver-contract in driver_set_dev_pasid via reset_method_store: iommu driver contract violated: set_dev_pasid(dev:ep1, pasid N) beyond max_pasids N',
+    note: 'F25 (another entry point): a reset_method write\'s probe runs prepare, which removes the group\'s PASIDs from a function without PASID support',
+    replay: { scenario: 'sigreset-04', file: 'test/fixtures/fuzz-sigreset/sigreset-04.yaml', schedule: '-' },
+  },
+  {
+    signature: 'driver-contract in driver_set_dev_pasid via reset_method_store: iommu driver contract violated: set_dev_pasid: old is domain:blocked#N (abort) but the hardware has dev:ep0 PASID N on translate(io_pgtable#N)',
+    note: 'F17 (its member case, was F18): done re-installs the group\'s PASIDs on every member with old = the blocking domain, also on the members the reset never blocked',
+    replay: { scenario: 'sigreset-05', file: 'test/fixtures/fuzz-sigreset/sigreset-05.yaml', schedule: '1x2.2.1x2.3.2.3.2x2.1.2x4.3.2.3x3.2x2.1x2.3x2.1x5.3x2.1.3.1x2.3x2.1x3.3.1.3.1.3.2x2.1.2.3x2.1.2x2.1.2.1.2.1.3.1x3.3x2.1x3.3.2x2.3x2.1x2.2x4.3x7.2x3.3x2.2.3x6.2x3.3.2x3.3.2x2.3x2.2x3.3.2.3.2.3.2x4.3.2x3.3x2.2x2.3x2.2x9.3.2x2.3.2x4.3x2.2x3.1.2.1.3.1.2.3.1x2.2x3.3x2.1x2.2x3.3.2x2.3.1.2.3x2.1.2x2.3.2x2.3.2x2.3x2.2x2.3.2.3x2.2x2.3x7.2.3.2' },
+  },
+  {
+    signature: 'driver-contract in iommu_driver_get_domain_for_dev via reset_method_store: iommu driver contract violated: iommu_driver_get_domain_for_dev(dev:ep0) answered domain:blocked#N but the hardware has its RID on translate(io_pgtable#N)',
+    note: 'F10 (its query half): the driver asks iommu_driver_get_domain_for_dev() while prepare removes (or done re-installs) the PASIDs, and is told a domain the RID is not on',
+    replay: { scenario: 'sigreset-07', file: 'test/fixtures/fuzz-sigreset/sigreset-07.yaml', schedule: 'n1/1x7' },
+  },
+  {
+    signature: 'driver-contract in iommu_driver_get_domain_for_dev via reset_method_store: iommu driver contract violated: iommu_driver_get_domain_for_dev(dev:ep1) answered domain:D1#N but the hardware has its RID on abort',
+    note: 'F10 (its query half): the driver asks iommu_driver_get_domain_for_dev() while prepare removes (or done re-installs) the PASIDs, and is told a domain the RID is not on',
+    replay: { scenario: 'sigreset-08', file: 'test/fixtures/fuzz-sigreset/sigreset-08.yaml', schedule: '-' },
+  },
+  {
+    signature: 'driver-contract in iommu_driver_get_domain_for_dev via pci_reset_function_with: iommu driver contract violated: iommu_driver_get_domain_for_dev(dev:ep2) answered domain:blocked#N but the hardware has its RID on translate(io_pgtable#N)',
+    note: 'F10 (its query half): the driver asks iommu_driver_get_domain_for_dev() while prepare removes (or done re-installs) the PASIDs, and is told a domain the RID is not on',
+    replay: { scenario: 'sigreset-09', file: 'test/fixtures/fuzz-sigreset/sigreset-09.yaml', schedule: '-' },
+  },
+  {
+    signature: 'driver-contract in iommu_driver_get_domain_for_dev via reset_method_store: iommu driver contract violated: iommu_driver_get_domain_for_dev(dev:ep0) answered domain:default#N but the hardware has its RID on abort',
+    note: 'F10 (its query half): the driver asks iommu_driver_get_domain_for_dev() while prepare removes (or done re-installs) the PASIDs, and is told a domain the RID is not on',
+    replay: { scenario: 'sigreset-10', file: 'test/fixtures/fuzz-sigreset/sigreset-10.yaml', schedule: '-' },
+  },
+  {
+    signature: 'driver-contract in iommu_driver_get_domain_for_dev via pci_reset_function_with: iommu driver contract violated: iommu_driver_get_domain_for_dev(dev:ep0) answered domain:D1#N but the hardware has its RID on abort',
+    note: 'F10 (its query half): the driver asks iommu_driver_get_domain_for_dev() while prepare removes (or done re-installs) the PASIDs, and is told a domain the RID is not on',
+    replay: { scenario: 'sigreset-11', file: 'test/fixtures/fuzz-sigreset/sigreset-11.yaml', schedule: '2x38' },
+  },
+  {
+    signature: 'driver-contract in iommu_driver_get_domain_for_dev via pci_reset_function_with: iommu driver contract violated: iommu_driver_get_domain_for_dev(dev:ep0) answered domain:blocked#N but the hardware has its RID on bypass',
+    note: 'F10 (its query half): the driver asks iommu_driver_get_domain_for_dev() while prepare removes (or done re-installs) the PASIDs, and is told a domain the RID is not on',
+    replay: { scenario: 'sigreset-12', file: 'test/fixtures/fuzz-sigreset/sigreset-12.yaml', schedule: '2.1x2.2.1x2.2x5.1.2x2.1x2.2x5.1.2.1x2.2.1x2.2x3.1.2x8.1.2.1.2.1' },
+  },
+  {
+    signature: 'driver-contract in iommu_driver_get_domain_for_dev via pci_reset_function_with: iommu driver contract violated: iommu_driver_get_domain_for_dev(dev:ep1) answered domain:identity#N but the hardware has its RID on abort',
+    note: 'F10 (its query half): the driver asks iommu_driver_get_domain_for_dev() while prepare removes (or done re-installs) the PASIDs, and is told a domain the RID is not on',
+    replay: { scenario: 'sigreset-13', file: 'test/fixtures/fuzz-sigreset/sigreset-13.yaml', schedule: '2x2.3x2.2.3x2.2.3.2x4.3.2.3x2.2x3.3.2.3.2.3.2.3x2.2x2.3x2.2' },
+  },
+  {
+    signature: 'invariant in pci_dev_reset_iommu_done via pci_reset_function_with: invariant violated: I5: group#N->domain is freed domain:D0#N',
+    note: 'F1 (consequence): a detach or release refused during a reset (-EBUSY, the nofail WARN), then the owner frees the domain group->domain still names: I5, and the use-after-free when a reset re-attaches or moves off it',
+    replay: { scenario: 'sigreset-14', file: 'test/fixtures/fuzz-sigreset/sigreset-14.yaml', schedule: '2.3x3.2.3.2x5.3x2.2x3.3.2x2.3x2.2x5.3x5.2.3.2.3x3.2' },
+  },
+  {
+    signature: 'use-after-free in mock_move_user via pci_reset_function_with: KASAN: slab-use-after-free: Read of domain of domain:D0#N',
+    note: 'F1 (consequence): a detach or release refused during a reset (-EBUSY, the nofail WARN), then the owner frees the domain group->domain still names: I5, and the use-after-free when a reset re-attaches or moves off it',
+    replay: { scenario: 'sigreset-15', file: 'test/fixtures/fuzz-sigreset/sigreset-15.yaml', schedule: '1.2.1x2.2.1.2.1x3.2x3.1.2x2.1.2x3.1.2x2.1x3.2x2.1.2.1' },
+  },
+  {
+    signature: 'use-after-free in mock_translation_of via reset_method_store: KASAN: slab-use-after-free: Read of mock->pt of io_pgtable#N',
+    note: 'F1 (consequence): a detach or release refused during a reset (-EBUSY, the nofail WARN), then the owner frees the domain group->domain still names: I5, and the use-after-free when a reset re-attaches or moves off it',
+    replay: { scenario: 'sigreset-16', file: 'test/fixtures/fuzz-sigreset/sigreset-16.yaml', schedule: '2x2.1.2x2.1.2.1.2x5.1x2.3x3.1x3.3x2.1.2.1.3x2.2.3x3.2.3.2' },
+  },
+  {
+    signature: 'driver-contract in driver_set_dev_pasid via pci_reset_function_with: iommu driver contract violated: set_dev_pasid: old is domain:blocked#N (abort) but the hardware has dev:ep0 PASID N on translate(io_pgtable#N)',
+    note: 'F17 (its member case, was F18): done re-installs the group\'s PASIDs on every member with old = the blocking domain, also on the members the reset never blocked',
+    replay: { scenario: 'sigreset-17', file: 'test/fixtures/fuzz-sigreset/sigreset-17.yaml', schedule: '-' },
+  },
+  {
+    signature: 'driver-contract in driver_set_dev_pasid via pci_reset_function_with: iommu driver contract violated: set_dev_pasid: old is domain:blocked#N (abort) but the hardware has dev:ep0 PASID N on translate(page[0xN])',
+    note: 'F17 (its member case, was F18): done re-installs the group\'s PASIDs on every member with old = the blocking domain, also on the members the reset never blocked',
+    replay: { scenario: 'sigreset-18', file: 'test/fixtures/fuzz-sigreset/sigreset-18.yaml', schedule: '1x98.2x68' },
+  },
+  {
+    signature: 'driver-contract in driver_attach_dev via pci_reset_function_with: iommu driver contract violated: attach_dev: old is domain:blocked#N (abort) but the hardware has dev:ep0 RID on bypass',
+    note: 'F10 (consequence): prepare\'s PASID removal let the driver put the RID back on identity (bypass), so done\'s re-attach is told old = the blocking domain while the RID bypasses',
+    replay: { scenario: 'sigreset-19', file: 'test/fixtures/fuzz-sigreset/sigreset-19.yaml', schedule: '2.1.2x2.1.2.1.2x3.1x2.2.1x2.2.1.2.1.2x3.1.2x5.1x2.2x4.1x2.2x2.1.2.1x2.2.1x3.2.1.2x2.1.2.1.2x5.1.2x4.1' },
+  },
+  {
+    signature: 'driver-contract in iommu_driver_get_domain_for_dev via iommu_detach_device_pasid: iommu driver contract violated: iommu_driver_get_domain_for_dev(dev:ep0) answered domain:blocked#N but the hardware has its RID on bypass',
+    note: 'F10 and F22 (consequences): F10\'s prepare left the RID on identity, then a PASID detach during the reset removes the PASID a second time (F22) and the driver\'s query hears the blocking domain; a sibling\'s detach gives this key too (F28)',
+    replay: { scenario: 'sigreset-20', file: 'test/fixtures/fuzz-sigreset/sigreset-20.yaml', schedule: '2x2.1.2.1x2.2.1x2.2.1x4.2.1x4.2x3.1x2.2.1.2.1x3.2.1.2x4.1.2.1.2x3.1x3.2x4.1x3.2x2.1x2.2x5.1x2.2' },
+  },
+  {
+    signature: 'invariant in pci_dev_reset_iommu_done via pci_reset_function_with: invariant violated: I8: dev:ep1 requires direct mappings but is on group#N\'s blocking domain',
+    note: 'F24 (another symptom) and F10 (done half, arm-smmu-v3): a function that requires direct mappings is left on the blocking domain after done (I8, not I3): done\'s re-attach failed (allocation), or arm-smmu-v3 re-installed a PASID with S1DSS from the blocking domain the query still answered',
+    replay: { scenario: 'sigreset-21', file: 'test/fixtures/fuzz-sigreset/sigreset-21.yaml', schedule: 'n1/-' },
+  },
+  {
+    signature: 'use-after-free in arm_smmu_attach_prepare via pci_reset_function_with: KASAN: slab-use-after-free: lock arm_smmu_domain.devices_lock of domain:D0#N',
+    note: 'F1 (consequence): a detach or release refused during a reset (-EBUSY, the nofail WARN), then the owner frees the domain group->domain still names: I5, and the use-after-free when a reset re-attaches or moves off it',
+    replay: { scenario: 'sigreset-22', file: 'test/fixtures/fuzz-sigreset/sigreset-22.yaml', schedule: '1.2.1x2.2.1x2.2.1x2.2x4.1x5.2x2.1.2.1x4.2x2.1x8.2.1.2.1x4.2x2.1.2' },
+  },
+  {
+    signature: 'invariant in pci_dev_reset_iommu_prepare via pci_reset_function_with: invariant violated: I5: group#N->domain is freed domain:D0#N',
+    note: 'F1 (consequence): a detach or release refused during a reset (-EBUSY, the nofail WARN), then the owner frees the domain group->domain still names: I5, and the use-after-free when a reset re-attaches or moves off it',
+    replay: { scenario: 'sigreset-23', file: 'test/fixtures/fuzz-sigreset/sigreset-23.yaml', schedule: '1.3.2.3x4.2.3.2x5.3.2.3x2.2x2.3.2.3x3.2.3x2.2.3.2x2.3.2x2.3x2.1.2x3.1x2.2.1x8.2.1.2x2' },
+  },
+  {
+    signature: 'use-after-free in mock_move_user via pci_reset_function_with: KASAN: slab-use-after-free: Read of mdev->domain of domain:D0#N',
+    note: 'F1 (consequence): a detach or release refused during a reset (-EBUSY, the nofail WARN), then the owner frees the domain group->domain still names: I5, and the use-after-free when a reset re-attaches or moves off it',
+    replay: { scenario: 'sigreset-24', file: 'test/fixtures/fuzz-sigreset/sigreset-24.yaml', schedule: '2.3.2.3x3.1.3.2x2.3.2.3.2.3x3.2x4.3x9.2.1.3.1x2.3.1x7.2.1.2x2' },
+  },
+  {
+    signature: 'driver-contract in driver_attach_dev via reset_method_store: iommu driver contract violated: attach_dev: old is domain:blocked#N (abort) but the hardware has dev:ep0 RID on bypass',
+    note: 'Alias sharing (docs/FUZZING.md class 3, a limitation of the model\'s drivers): a driver programs a requester ID another group member (or another group) shares, and the core acts on one member alone',
+    replay: { scenario: 'sigreset-25', file: 'test/fixtures/fuzz-sigreset/sigreset-25.yaml', schedule: '3x260.1x7.2x3.1x25.2x5.3x23.2x7.3x52' },
+  },
+  {
+    signature: 'invariant in pci_dev_reset_iommu_prepare via pci_reset_function_with: invariant violated: I13: deferred dev:ep1 is programmed (abort)',
+    note: 'Alias sharing (docs/FUZZING.md class 3, a limitation of the model\'s drivers): a driver programs a requester ID another group member (or another group) shares, and the core acts on one member alone',
+    replay: { scenario: 'sigreset-26', file: 'test/fixtures/fuzz-sigreset/sigreset-26.yaml', schedule: '1x296.2x6' },
+  },
+  {
+    signature: 'use-after-free in mock_move_user via reset_method_store: KASAN: slab-use-after-free: Read of domain of domain:D0#N',
+    note: 'F1 (consequence): a detach or release refused during a reset (-EBUSY, the nofail WARN), then the owner frees the domain group->domain still names: I5, and the use-after-free when a reset re-attaches or moves off it',
+    replay: { scenario: 'sigreset-27', file: 'test/fixtures/fuzz-sigreset/sigreset-27.yaml', schedule: '1.2.1x3.2x3.1.2.3x3.1.2.1x2.3.1.3x3.2x2.1.2.3x4.2.3' },
+  },
+  {
+    signature: 'invariant in pci_dev_reset_iommu_done via reset_method_store: invariant violated: I7: dev:ep0 PASID N is not present but group#N->pasid_array[N] is domain:D0#N',
+    note: 'F24 (its PASID half): done\'s re-install of a PASID fails in the driver (allocation): WARN, and the PASID stays blocked while pasid_array names the domain',
+    replay: { scenario: 'sigreset-28', file: 'test/fixtures/fuzz-sigreset/sigreset-28.yaml', schedule: '1.2.1.2x2.1x2.2.1.2.1x2.2x2.1x5.2x2.S.2x2.1x2.Sx2.2x2.1.2x3.1x3.S.1.S.2x2.1.2x2.1.2.1.S.1.2x3.1x2.2x4.1.2.1.S.2.Sx8.1.2x4.1x3.2.1x2.2.F' },
+  },
+  {
+    signature: 'warn in done_locked via reset_method_store: WARNING: WARN_ON(__iommu_set_group_pasid(domain, group, pasid, group->blocking_domain))',
+    note: 'F24 (its PASID half): done\'s re-install of a PASID fails in the driver (allocation): WARN, and the PASID stays blocked while pasid_array names the domain',
+    replay: { scenario: 'sigreset-29', file: 'test/fixtures/fuzz-sigreset/sigreset-29.yaml', schedule: 'Sx3.F' },
+  },
+  {
+    signature: 'driver-contract in iommu_driver_get_domain_for_dev via iommu_detach_device_pasid: iommu driver contract violated: iommu_driver_get_domain_for_dev(dev:ep1) answered domain:blocked#N but the hardware has its RID on translate(io_pgtable#N)',
+    note: 'F28: iommu_driver_get_domain_for_dev() answers the group\'s resetting domain for every member, but only the function under reset is blocked; a sibling\'s PASID detach during the reset hears \'blocked\' while its RID translates (arm-smmu-v3 then blocks the sibling\'s RID for good)',
+    replay: { scenario: 'reset-sibling-pasid-detach', file: 'test/fixtures/fuzz-sigreset/reset-sibling-pasid-detach.yaml', schedule: '1x19.2x25' },
+  },
+  {
+    signature: 'invariant in iommu_detach_device_pasid: invariant violated: I3: dev:ep1 RID is abort but group#N->domain is domain:D0#N (translate(io_pgtable#N))',
+    note: 'F28: iommu_driver_get_domain_for_dev() answers the group\'s resetting domain for every member, but only the function under reset is blocked; a sibling\'s PASID detach during the reset hears \'blocked\' while its RID translates (arm-smmu-v3 then blocks the sibling\'s RID for good)',
+    replay: { scenario: 'reset-sibling-pasid-detach', file: 'test/fixtures/fuzz-sigreset/reset-sibling-pasid-detach.yaml', schedule: '1x19.2x25' },
+  },
+  {
+    signature: 'driver-contract in iommu_driver_get_domain_for_dev via iommu_detach_device_pasid: iommu driver contract violated: iommu_driver_get_domain_for_dev(dev:ep1) answered domain:blocked#N but the hardware has its RID on translate(page[0xN])',
+    note: 'F28: iommu_driver_get_domain_for_dev() answers the group\'s resetting domain for every member, but only the function under reset is blocked; a sibling\'s PASID detach during the reset hears \'blocked\' while its RID translates (arm-smmu-v3 then blocks the sibling\'s RID for good)',
+    replay: { scenario: 'reset-sibling-pasid-detach-smmuv3', file: 'test/fixtures/fuzz-sigreset/reset-sibling-pasid-detach.yaml', schedule: '1x71.2x113' },
+  },
+  {
+    signature: 'invariant in iommu_detach_device_pasid: invariant violated: I3: dev:ep1 RID is abort but group#N->domain is domain:D0#N (translate(page[0xN]))',
+    note: 'F28: iommu_driver_get_domain_for_dev() answers the group\'s resetting domain for every member, but only the function under reset is blocked; a sibling\'s PASID detach during the reset hears \'blocked\' while its RID translates (arm-smmu-v3 then blocks the sibling\'s RID for good)',
+    replay: { scenario: 'reset-sibling-pasid-detach-smmuv3', file: 'test/fixtures/fuzz-sigreset/reset-sibling-pasid-detach.yaml', schedule: '1x71.2x113' },
+  },
 ];
 
 /**
