@@ -97,6 +97,12 @@ export class Device extends KObject {
   ghostDeinit = false;
   /** model-only: inside __iommu_probe_device() between setting dev->iommu_group and the list insertion */
   ghostProbing = false;
+  /**
+   * model-only: the core has called the IOMMU driver's release_device() for this device (a removal,
+   * an unregistration or a failed probe's unwind): whatever the driver parked its RID on then is
+   * the driver's, not the core's (I13)
+   */
+  ghostReleased = false;
   /** model-only: dev->dma_iommu when a DMA-API driver finished binding; null when not bound */
   ghostBoundDmaIommu: boolean | null = null;
 

@@ -97,6 +97,7 @@ export function* unmapSynced(domain: IommuDomain, start: number, last: number): 
 export function* driverReleaseDevice(release: (dev: Device) => Gen, dev: Device, releaseDomain: IommuDomain | null): Gen {
   yield* driverContract('release_device', { dev, releaseDomain });
   yield* release(dev);
+  dev.ghostReleased = true;
 }
 
 // ---- the table ---------------------------------------------------------------------------
@@ -525,6 +526,9 @@ function oldMatches(sys: ContractSystem, dev: Device, pasid: number | null, old:
     now = sys.truth.installed(dev, null);
     // never programmed (firmware's state, a deferred attach): the core's belief is all there is
     if (now.kind === 'none') return null;
+    // the same for a deferred device probed again after the driver's release_device() parked its
+    // RID (a failed probe's unwind): the park is the driver's, not an attachment of the core's (I13)
+    if (dev.iommu?.attachDeferred === true && dev.ghostReleased && (now.kind === 'abort' || now.kind === 'bypass')) return null;
     if (old === null) {
       return now.kind === 'abort' || now.kind === 'bypass' ? null : `${cb}: old is NULL but the hardware has ${where} on ${describeTranslation(now)}`;
     }

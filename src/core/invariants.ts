@@ -147,7 +147,10 @@ export function checkGroup(g: IommuGroup, truth: HwTruth, only: Device | null = 
     // I13: a deferred device was never programmed, and its group is on the default domain
     if (param.attachDeferred) {
       if (g.domain !== null && g.domain !== g.defaultDomain) return `I13: deferred ${dev.label} but ${g.label}->domain is ${name(g.domain)}`;
-      if (rid.kind !== 'none') return `I13: deferred ${dev.label} is programmed (${describeTranslation(rid)})`;
+      // (spec §6: "never programmed by the core": a device probed again after the driver's
+      // release_device() parked its RID, e.g. a failed probe's unwind, keeps what the driver wrote)
+      const parkedByRelease = dev.ghostReleased && (rid.kind === 'abort' || rid.kind === 'bypass');
+      if (rid.kind !== 'none' && !parkedByRelease) return `I13: deferred ${dev.label} is programmed (${describeTranslation(rid)})`;
     }
     // I8: a device needing direct mappings is never blocked (MUST_SUCCEED fallback, the reset
     // function excepted)

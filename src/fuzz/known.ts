@@ -203,7 +203,8 @@ export const builtinKnown: readonly KnownSignature[] = [
   {
     signature: 'driver-contract in driver_domain_free via iommu_domain_free: iommu driver contract violated: ops->free(domain:D0#N) while iommu0 stream 0xN PASID N still translates through it',
     note: 'Alias sharing (docs/FUZZING.md class 3, a limitation of the model\'s drivers): a driver programs a requester ID another group member (or another group) shares, and the core acts on one member alone',
-    replay: { scenario: 'sigcore-09', file: 'test/fixtures/fuzz-sigcore/sigcore-09.yaml', schedule: '1x45.2x41' },
+    // (sigcore-09's witness attached its PASID after the claim had failed; branch sigreg)
+    replay: { scenario: 'sigcore-25', file: 'test/fixtures/fuzz-sigcore/sigcore-25.yaml', schedule: '-' },
   },
   {
     signature: 'driver-contract in iommu_driver_get_domain_for_dev via pci_reset_function_with: iommu driver contract violated: iommu_driver_get_domain_for_dev(dev:ep0) answered domain:default#N but the hardware has its RID on abort',
@@ -248,8 +249,8 @@ export const builtinKnown: readonly KnownSignature[] = [
   },
   {
     signature: 'invariant in iommu_attach_group: invariant violated: I3: dev:br0 RID is abort but group#N->domain is domain:default#N (translate(page[0xN]))',
-    note: 'F16 (another entry point): the driver\'s attach fails (allocation) and leaves the RID blocked while group->domain keeps the old domain',
-    replay: { scenario: 'sigcore-20', file: 'test/fixtures/fuzz-sigcore/sigcore-20.yaml', schedule: '2x4.3x7.2.3.2.3x2.2.3x3.S.2x2.3.S.3x2.2x2.S.2.S.3.S.3.2x3.S.3.2.3.S.2x2.3.2x2.3.2.3.2x3.3.2x3.3.S.3x3.2x5.3x2.S.2x3.3x3.2.3x2.2x4.3.2x2.3x2.S.F' },
+    note: 'Caller bug (harness error, fixed on branch sigreg: every witness attached a group whose claim had failed, so the group was on its default domain; no longer generated), then F16\'s mechanism: the driver\'s attach fails (allocation) and leaves the RID blocked while group->domain keeps the default domain (with a claim that holds the group is on its blocking domain and a failed attach leaves it coherent)',
+    replay: { scenario: 'sigreg-caller-attach', file: 'test/fixtures/fuzz-sigreg/sigreg-caller-attach.yaml', schedule: '1x10.S.1.S.1x3.S.1x33.F.1' },
   },
   {
     signature: 'invariant in iommu_group_claim_dma_owner: invariant violated: I4: group#N has domain domain:blocked#N but no default_domain',
@@ -821,6 +822,220 @@ export const builtinKnown: readonly KnownSignature[] = [
     signature: 'invariant in iommu_detach_device_pasid: invariant violated: I3: dev:ep1 RID is abort but group#N->domain is domain:D0#N (translate(page[0xN]))',
     note: 'F28: iommu_driver_get_domain_for_dev() answers the group\'s resetting domain for every member, but only the function under reset is blocked; a sibling\'s PASID detach during the reset hears \'blocked\' while its RID translates (arm-smmu-v3 then blocks the sibling\'s RID for good)',
     replay: { scenario: 'reset-sibling-pasid-detach-smmuv3', file: 'test/fixtures/fuzz-sigreset/reset-sibling-pasid-detach.yaml', schedule: '1x71.2x113' },
+  },
+  // ---- branch sigreg: the registration, probe and removal signatures of the lead's default run
+  // (2026-12-05 13:13 UTC, main d68d8db) that are not findings of their own (docs/FUZZING.md
+  // "Signatures of the default run that are not findings: sigreg"); reproducers in
+  // test/fixtures/fuzz-sigreg/ (the fuzzer's, minimized where the run triaged them)
+  {
+    signature: 'warn in __iommu_group_free_device via iommu_device_register: WARNING: WARN_ON(group->owner_cnt || group->domain != group->default_domain)',
+    note: 'F23 (another symptom): a failed IOMMU registration unwinds through iommu_device_unregister() and releases a device a VFIO owner claimed meanwhile; its group empties with owner_cnt set (the WARN in __iommu_group_free_device)',
+    replay: { scenario: 'sigreg-01', file: 'test/fixtures/fuzz-sigreg/sigreg-01.yaml', schedule: '1.3.1x5.3.1x3.3.1.3x3.S.1.3.S.1x2.3.S.3.Sx13.1.3x3.S.1x2.Sx9.1x4.3x2.1.3x3.1x2.S.1.S.3x3.1.S.3x2.1.3.1x3.3x2.1.3.1.3.1x2.3.1.3x2.S.3.S.3.1.3x2.1.S.3.1x2.3.S.1.3.1x2.3x2.1x2.3x3.F' },
+  },
+  {
+    signature: 'invariant in iommu_deinit_device via iommu_device_register: invariant violated: I11: dev->dma_iommu of dev:ep1 changed from true to false while its driver was bound',
+    note: 'F23 (another symptom): a failed IOMMU registration (here F24\'s failed first attach) unwinds and releases a device whose DMA-API driver bound during it; the driver\'s DMA ops switch back to direct under it (I11)',
+    replay: { scenario: 'sigreg-02', file: 'test/fixtures/fuzz-sigreg/sigreg-02.yaml', schedule: '2x2.1.2.1.2.1.S.2.S.2.1.S.2.Sx16.2.1.2x3.S.1x2.Sx9.2.1.2.1.2x2.1.2x3.1.2x2.1.2x2.1x4.2x2.1.2x2.1.S.1.S.2x4.Sx2.F' },
+  },
+  {
+    signature: 'use-after-free in __iommu_group_remove_device via device_del: KASAN: slab-use-after-free: Read of dev->iommu_group of group#N',
+    note: 'F3 (consequence): a device released by a failed registration\'s unwind (iommu_device_unregister(), no probe lock) while another registration probes it; the removal then reads the freed group',
+    replay: { scenario: 'sigreg-03', file: 'test/fixtures/fuzz-sigreg/sigreg-03.yaml', schedule: '3x2.2.1.3.1.3.2.1x2.3.1.3.S.1.3x2.1.3x2.1x2.2x2.1.2.1.2.1.2.3.2.3.2.3x5.2.3x3.2.3.2.3x2.2.3x3.2.3.2.S.2x2.S.3x2.2.3x2.Sx9.2.3.2x2.F.3.2.3.2.3.2.3.2.3.2.3.2x2.3x2.2.3.2.3.2.3.2x6.3x2.2.3x3.2.3x4.2.3x2.2.3x2.2.3.2.3x3.2x2.3x5.2x3.3.2.3.2x3.3.2.3x2.2x2.3.2.3x4.2.3.2.3.2x2.3x2.2.3.2.3.2x3.3.2x3.3x2.2.3.2.3.2.3.2.3x2.2x3.3.2.3.2x3.3x2.2.3x2.2x2.3x2.2.3.2x2.3x8.2.3x3.2.3x9.2x9.3.2x4.3.2.3x3.2x3.3.2x2.3x3.2x2.3.2.3.2.3x2.2.3x2.2.3.2x2.3.2x2.3x2.2.3.2x2.3x5.2x7.3.2x2.3.2.3x4.2.3x4.2x2.3.2.3.2x3.3x2.2.3.2x4.3.2x3' },
+  },
+  {
+    signature: 'use-after-free in dev_iommu_free via device_del: KASAN: slab-use-after-free: Read of fwspec of dev_iommu:plat0',
+    note: 'F3 (consequence): a device removed while a registration\'s bus_iommu_probe() probes it (release takes no probe lock): dev_iommu freed under the probe',
+    replay: { scenario: 'sigreg-04', file: 'test/fixtures/fuzz-sigreg/sigreg-04.yaml', schedule: '1.2x2.1.2.1x4.S.1.2x2.1x2.2.1.2.1x3.2x3.1.2x2.1x3.S.2.1x2.2.1.2x2.1.2.1.2x2.1x7.2.1.S.1x2.2.1.2.1.S.1.S.2x4.1.S.2x2.1x2.S.2.1.2.1x4.S.2.1.S.1.S.1.S.1.2.1x2.2x2.1x2.2x4.1x2.2.1.2.1.2x3.1.2.1.S.1.S.1.2.1.2.1.S.1x2.2.1.F.2.1x3.2x2.1.2x5.1x3.2.1x2.2x2.1x3.2.1.2x3.1.2x2.1.2x3.1x2.2x2.1x3.2.1x6.2.1x3.2.1.2x2.1.2x6.1x2.2.1.2.1x2.2.1x2.2.1.2x2.1x6.2x2' },
+  },
+  {
+    signature: 'invariant in __iommu_probe_device via device_add: invariant violated: I7: dev:ep0 PASID N is not present but group#N->pasid_array[N] is domain:D0#N',
+    note: 'Alias sharing (docs/FUZZING.md class 3, a limitation of the model\'s drivers): a function hot-added with a DMA alias of a group member\'s requester ID; its first attach rewrites the shared stream entry and the member\'s PASIDs are gone (I7)',
+    replay: { scenario: 'sigreg-05', file: 'test/fixtures/fuzz-sigreg/sigreg-05.yaml', schedule: '2.1x2.2.1x2.2x5.1.2x2.1x2.2x5.1.2.1x2.2.1x2.2x3.1.2x8.1.2.1.2.1.2x2.1x2.2.1.2x3.1x2.2x5.1.2x2.1.2.1.2x3.1.2.1x3.2x3.1' },
+  },
+  {
+    signature: 'invariant in __iommu_probe_device via iommu_device_register: invariant violated: I7: dev:ep0 PASID N is not present but group#N->pasid_array[N] is domain:D0#N',
+    note: 'Alias sharing (docs/FUZZING.md class 3): a registration probes a function with a DMA alias of a member\'s requester ID; its attach rewrites the shared stream entry and the member\'s PASIDs are gone (I7). One witness is the generator\'s open limitation instead (a PASID attach by an owner whose claim failed)',
+    replay: { scenario: 'sigreg-06', file: 'test/fixtures/fuzz-sigreg/sigreg-06.yaml', schedule: '2x11.1x63' },
+  },
+  {
+    signature: 'invariant in mock_attach_dev via device_add: invariant violated: I9: dev:ep0 is in reset but its RID is bypass',
+    note: 'F11: a function hot-added during a reset with a DMA alias of the reset one reprograms the reset function\'s requester ID (here an identity default domain: bypass)',
+    replay: { scenario: 'sigreg-07', file: 'test/fixtures/fuzz-sigreg/sigreg-07.yaml', schedule: '1x14.2x59' },
+  },
+  {
+    signature: 'invariant in mock_release_device via device_del: invariant violated: I3: dev:ep1 RID is abort but group#N->domain is domain:D2#N (translate(io_pgtable#N))',
+    note: 'Alias sharing (docs/FUZZING.md class 3): a removed function\'s release_device() parks a requester ID another function still uses (a DMA alias), I3 on the other one',
+    replay: { scenario: 'sigreg-08', file: 'test/fixtures/fuzz-sigreg/sigreg-08.yaml', schedule: '1x158.2x247' },
+  },
+  {
+    signature: 'null-deref in dev_iommu_free via device_del: BUG: kernel NULL pointer dereference: dev->iommu',
+    note: 'F3 (consequence): a removal racing a registration\'s probe of the same device (NULL dev->iommu at the release\'s dev_iommu_free())',
+    replay: { scenario: 'sigreg-09', file: 'test/fixtures/fuzz-sigreg/sigreg-09.yaml', schedule: '3.1.3.1.2.3x3.2x2.3.2x2.3x4.2.3.2.3.2x2.3.2.1.3x2.1x2.3x2.1.3x4.1.3x3.1.3.1x2.3.2x2.1.3x3.2.3.2.3.2x3.3x3.2.3x2.2x2.3x2.2x3.3.2x2.3.2.3.2x3.3.2x6.3x4.2.3x2.2.3.2x4.3x4.2x2.3x3.2.3.2.3x5.1x2.2x3.1x2.2x2.1.3.1x3.2x4.1.3.2.3x2.1.3.2.3.1.2.3.2x2.1.2.1x3.3x2.2.3x4.2.3.2x3.1x4.3x2.1.2.1.3.2.1x2.2.1.3.1x2.2x2.1x3.3.2x3.1' },
+  },
+  {
+    signature: 'null-deref in __iommu_group_remove_device via device_del: BUG: kernel NULL pointer dereference: dev->iommu_group',
+    note: 'F3 (consequence): a removal racing a failed registration\'s unwind (iommu_device_unregister()) releases the device twice: NULL dev->iommu_group',
+    replay: { scenario: 'sigreg-10', file: 'test/fixtures/fuzz-sigreg/sigreg-10.yaml', schedule: '2x2.1x2.2.1.2x5.1x2.2.1.S.2.1.2.1.2.1x3.2.1.2.1.2.1.2.1.2x3.1.2.1.S.2.1x2.2.1x6.2.1.2.1.2x5.1x3.S.2x3.1x2.2x5.1.2x2.1.S.2x3.1.S.2x3.1.S.2x2.1.2.1.S.1.2.1x3.2x4.1.S.1.F.2x2.1.2x2.1x2.2x2.1x2.2x2.1.2.1x2.2.1x5.2x2.1x2.2x2.1.2' },
+  },
+  {
+    signature: 'use-after-free in iommu_group_put via iommu_device_register: KASAN: slab-use-after-free: refcount group#N->devices_kobj of group#N',
+    note: 'F3 (consequence): a removal frees the group a registration\'s probe (then its unwind) still uses: iommu_group_put() on the freed group',
+    replay: { scenario: 'sigreg-11', file: 'test/fixtures/fuzz-sigreg/sigreg-11.yaml', schedule: '2x2.1.2x2.1.2.1.2x6.1.2x2.1.2.1.S.2x8.1.2.1x3.2.1x2.2x2.1.2x2.1x2.2.1.2x4.1.S.2.1.2.1.2.1x2.2.1.2.1x2.2.1x3.2.1x2.2.1.S.1x4.S.2x3.1.S.1.S.2.1x2.S.1.2x3.1x2.2x2.1.2.1.S.2x2.1.F.1.2.1x2.2x3.1x3.2x2.1.2.1.2x2.1.2x5.1.2x8.1' },
+  },
+  {
+    signature: 'invariant in __iommu_probe_device via iommu_device_register: invariant violated: I9: dev:ep0 is in reset but its RID is none',
+    note: 'F12: a PCI reset racing the IOMMU registration that probes its device (prepare saw no IOMMU; the probe then programs the RID mid-reset, here not at all: I9 RID none)',
+    replay: { scenario: 'sigreg-12', file: 'test/fixtures/fuzz-sigreg/sigreg-12.yaml', schedule: '3x19.2.1x105' },
+  },
+  {
+    signature: 'invariant in __iommu_probe_device via device_add: invariant violated: I3: dev:ep0 RID is abort but group#N->domain is domain:identity#N (bypass)',
+    note: 'Alias sharing (docs/FUZZING.md class 3): a hot-added function with a DMA alias fails its probe (allocation failure); the unwind\'s release_device() parks the requester ID a member of another group uses (I3)',
+    replay: { scenario: 'sigreg-13', file: 'test/fixtures/fuzz-sigreg/sigreg-13.yaml', schedule: 'n5/1x81' },
+  },
+  {
+    signature: 'invariant in mock_release_device via device_del: invariant violated: I3: dev:ep1 RID is abort but group#N->domain is domain:default#N (translate(io_pgtable#N))',
+    note: 'Alias sharing (docs/FUZZING.md class 3): a removed function\'s release_device() parks a requester ID another function still uses (a DMA alias), I3 on the other one',
+    replay: { scenario: 'sigreg-14', file: 'test/fixtures/fuzz-sigreg/sigreg-14.yaml', schedule: '1x18.2x76' },
+  },
+  {
+    signature: 'null-deref in __iommu_attach_device via iommu_device_register: BUG: kernel NULL pointer dereference: dev->iommu',
+    note: 'F3 (consequence): a removal (or an unregistration) releases a device while a registration\'s phase 2 attaches its group\'s default domain: NULL dev->iommu in __iommu_attach_device()',
+    replay: { scenario: 'sigreg-15', file: 'test/fixtures/fuzz-sigreg/sigreg-15.yaml', schedule: '2.3.2.3x2.2.S.2.3.S.3x2.S.F.3.2.3x4.2x2.3x2.2x3.3.2x3.3.2.3.2x2.3x2.2x7.3.2.3x2.2.3.2x2.3x3.2.3.2.3.2x6.3.2x3.3.2x3.3x4.2.3.2x2.3x2.2x6.3.2.3' },
+  },
+  {
+    signature: 'warn in iommu_group_release via device_del: WARNING: WARN_ON(group->default_domain)',
+    note: 'F3 (consequence): a device left with a group and no dev->iommu by the release racing a registration is removed through the fake-group branch; the group is released with its default domain (WARN)',
+    replay: { scenario: 'sigreg-16', file: 'test/fixtures/fuzz-sigreg/sigreg-16.yaml', schedule: '2.3.2.3x2.2.S.2.3.S.3x2.S.F.3.2.3x4.2x2.3x2.2x3.3.2x3.3.2.3.2x2.3x2.2x7.3.2.3x2.2.3.2x2.3x3.2.3.2.3.2x6.3.2x3.3.2x3.3x4.2.3.2x2.3x2.2x6.3.2.3' },
+  },
+  {
+    signature: 'invariant in ste_write_word via device_add: invariant violated: I9: dev:ep1 is in reset but its RID is translate(page[0xN])',
+    note: 'F11 (arm-smmu-v3): a function hot-added with a DMA alias of the function in reset writes the reset function\'s stream (I9 at the STE write)',
+    replay: { scenario: 'sigreg-18', file: 'test/fixtures/fuzz-sigreg/sigreg-18.yaml', schedule: '1x80.2x97' },
+  },
+  {
+    signature: 'invariant in __iommu_group_remove_device via device_del: invariant violated: I3: dev:ep1 RID is abort but group#N->domain is domain:D0#N (translate(io_pgtable#N))',
+    note: 'Alias sharing (docs/FUZZING.md class 3): functions behind a PCIe-to-PCI bridge share its requester ID; a removed one\'s release parks it under the members left (I3)',
+    replay: { scenario: 'sigreg-19', file: 'test/fixtures/fuzz-sigreg/sigreg-19.yaml', schedule: '2x4.1x4.2.1.2.1.2.1.2x5.1.2.1x2.2.1x3' },
+  },
+  {
+    signature: 'invariant in __iommu_group_remove_device via device_del: invariant violated: I3: dev:ep2 RID is abort but group#N->domain is domain:default#N (translate(io_pgtable#N))',
+    note: 'Alias sharing (docs/FUZZING.md class 3): functions behind a PCIe-to-PCI bridge share its requester ID; a removed one\'s release parks it under the members left (I3)',
+    replay: { scenario: 'sigreg-20', file: 'test/fixtures/fuzz-sigreg/sigreg-20.yaml', schedule: '2x2.1.2x4.1.2x2.1.2x4.1.2.1.2.1x4.2x2.1x2.2.1.2x5.1.2x2.1x6' },
+  },
+  {
+    signature: 'invariant in driver_attach_dev via device_del: invariant violated: H9: ep:ep1 has ATS enabled but its STE (sid N) has EATS=abt (after attach_dev(dev:ep1) returned N)',
+    note: 'F26 (consequence): pci_restore_ats_state() after a reset wrote a stale ATS enable over a claim\'s pci_disable_ats(); the function\'s removal (its release-domain attach) reports H9 again',
+    replay: { scenario: 'sigreg-21', file: 'test/fixtures/fuzz-sigreg/sigreg-21.yaml', schedule: '2.1.2x2.1x2.2x2.1x3.2.1x3.2x4.1.2x4.1x2.2.1x2.2x2.1x2.2x5.1x5.2x3.1.2x2.1x4.2x3.1x2.2x4.1.2.1.2.1x2.2x3.1.2x3.1.2.1.2x2.1x3.2x4.1.2.1.2.1x7.2x2.1.2x4.1.2.1x2.2x3.1.2x5.1x2.2.1.2.1.2x3.1x3.2x2.1.2.1x2.2x2.1.2x3.1x3.2x3.1.2x2.1x4.2.1x2' },
+  },
+  {
+    signature: 'warn in iommu_setup_default_domain via really_probe: WARNING: WARN_ON(__iommu_group_set_domain_internal(group, dom, IOMMU_SET_DOMAIN_MUST_SUCCEED))',
+    note: 'F24: the default domain\'s first attach fails under an allocation failure in the driver (the MUST_SUCCEED WARN), here in the late probe of a driver bind in a registration\'s window (F13)',
+    replay: { scenario: 'sigreg-22', file: 'test/fixtures/fuzz-sigreg/sigreg-22.yaml', schedule: '1x4.2.1.2.S.1x2.Sx15.F' },
+  },
+  {
+    signature: 'double-free in dev_iommu_free via device_del: KASAN: double-free: kfree(dev_iommu:ep1)',
+    note: 'F3 (consequence): a removal and a registration\'s probe unwind both free the device\'s dev_iommu (double free)',
+    replay: { scenario: 'sigreg-23', file: 'test/fixtures/fuzz-sigreg/sigreg-23.yaml', schedule: '3x2.1.3.1.3x2.1x2.2x2.1.3.1.S.3x3.1.3x4.1x2.3.1x2.2x2.3.2.3x5.2.F.2.3.2.3.2.1.3.1x2.2.3.1.3x5.1x2.3x2.1.3x6.1.3.1.3x3.1x2.3.1x2.2x2.1x2.2.1.2x2.1.3.2.1.3.2x2.3.1.2.1.3.1.2.1x2.2.3.1.2.1.3x3.1.3.1x2.2x2.1x2.2.3.2x2.3x2.2.1.2x2.3x2.1x3.2.3.1.3.1.3.1x2.2x3.1' },
+  },
+  {
+    signature: 'invariant in __iommu_group_remove_device via device_del: invariant violated: I5: group#N->domain is freed domain:D0#N',
+    note: 'F1 (consequence): the owner\'s detach is refused during a reset (here a reset_method write\'s probe, F8\'s window), the domain is freed, and a removal finds group->domain freed (I5)',
+    replay: { scenario: 'sigreg-24', file: 'test/fixtures/fuzz-sigreg/sigreg-24.yaml', schedule: '3x2.2.3x4.1x2.2x2.3.2x2.3.2x5.1.2.1.2.1x2.2x3.1.2.3.2x2.1x3.2.1.3x3.1x2.3x2.2.3.2x4.3x2.2x4.3x2.2.3.2x3.3.2.3x2' },
+  },
+  {
+    signature: 'null-deref in __iommu_group_alloc_default_domain via iommu_device_register: BUG: kernel NULL pointer dereference: dev->iommu',
+    note: 'F3 (consequence): a removal releases a device between the registration\'s phases; phase 2 allocates its group\'s default domain through the NULL dev->iommu',
+    replay: { scenario: 'sigreg-25', file: 'test/fixtures/fuzz-sigreg/sigreg-25.yaml', schedule: '1.2x2.1.2.1x3.2x4.1.2x4.1x5.2x2.1.2x4.1.2x2.1x3.2x3.1x11.2.1x2.2.1.2x2.1.2x2.1.2x2.1x2.2.1.2x3.1.2x3.1x3.2x2.1.2.1.2x3.1.2x2.1.2x4.1.2.1.2.1.2.1.2.1x2.2x2.1.2.1x2.2.1x2.2x3.1' },
+  },
+  {
+    signature: 'use-after-free in dev_iommu_free via device_del: KASAN: slab-use-after-free: Write of fwspec of dev_iommu:plat0',
+    note: 'F3 (consequence): a removal\'s dev_iommu_free() writes the dev_iommu a registration\'s failed probe freed (use-after-free)',
+    replay: { scenario: 'sigreg-26', file: 'test/fixtures/fuzz-sigreg/sigreg-26.yaml', schedule: '2.1x2.2x4.1x3.2.1.S.1.2.1x2.2.1.2.1x5.2x2.1.2x4.1.S.1.2x2.1x4.2.1.2.1x2.2.1x4.2.1.S.2.1x3.2.1.S.1.S.1.S.1x2.S.1.2x7.1x2.2x2.1x2.S.2.1.S.1.S.2.1.F.1.2.1x2.2.1x3.2.1x2.2x2.1x2.2x2.1.2x5.1x2.2.1.2.1x3.2x4.1.2.1x2.2.1x3.2' },
+  },
+  {
+    signature: 'use-after-free in dev_iommu_free via iommu_device_register: KASAN: slab-use-after-free: Write of fwspec of dev_iommu:plat0',
+    note: 'F3 (consequence): a registration\'s failed probe unwind writes the dev_iommu a removal freed (use-after-free)',
+    replay: { scenario: 'sigreg-27', file: 'test/fixtures/fuzz-sigreg/sigreg-27.yaml', schedule: '2.1.2.1.2.1.2x3.1x2.2.1.S.2x3.1.2x3.1.2.1x2.2.1.2x2.1.2x2.1.2.1.2x4.1.2.1x2.S.2.1.2x3.1x3.2.1.2.1x2.2x3.1.2x2.1x4.2x4.1.S.2.1.2.1.2.1x2.S.1.S.1.F.2.1.2x3.1x2.2.1.2.1.2.1.2.1x2.2.1.2x2.1x2.2x3' },
+  },
+  {
+    signature: 'invariant in mock_attach_dev via iommu_device_register: invariant violated: I3: dev:ep1 RID is translate(io_pgtable#N) but group#N->domain is domain:default#N (translate(io_pgtable#N))',
+    note: 'F29: a failed IOMMU probe of a PCIe-to-PCI bridge (an allocation failure) splits the functions behind it into two groups that share the bridge\'s requester ID; one group\'s default-domain attach rewrites the other\'s entry (I3)',
+    replay: { scenario: 'bridge-probe-fails', file: 'test/fixtures/fuzz-sigreg/bridge-probe-fails.yaml', schedule: 'S.F' },
+  },
+  {
+    signature: 'invariant in mock_release_device via iommu_device_unregister: invariant violated: I3: dev:ep1 RID is abort but group#N->domain is domain:default#N (translate(io_pgtable#N))',
+    note: 'F3 (consequence) with alias sharing (docs/FUZZING.md class 3): an unregistration releases the functions behind a PCIe-to-PCI bridge while another registration probes some of them again into a new group (release takes no probe lock); releasing the rest parks the requester ID they share (I3)',
+    replay: { scenario: 'sigreg-30', file: 'test/fixtures/fuzz-sigreg/sigreg-30.yaml', schedule: '2x616.3x301' },
+  },
+  {
+    signature: 'invariant in bus_iommu_probe via iommu_device_register: invariant violated: I13: deferred dev:ep0 is programmed (translate(io_pgtable#N))',
+    note: 'Alias sharing (docs/FUZZING.md class 3): a deferred function\'s requester ID is another function\'s DMA alias; the other\'s attach programs it (I13)',
+    replay: { scenario: 'sigreg-31', file: 'test/fixtures/fuzz-sigreg/sigreg-31.yaml', schedule: '1x212' },
+  },
+  {
+    signature: 'use-after-free in iommu_setup_default_domain via iommu_device_register: KASAN: slab-use-after-free: Write of defaultDomain of group#N',
+    note: 'F3 (consequence): a removal frees the group between the registration\'s phases; phase 2 writes its default domain (use-after-free)',
+    replay: { scenario: 'sigreg-32', file: 'test/fixtures/fuzz-sigreg/sigreg-32.yaml', schedule: '1.2x2.1x2.2.1.2x2.1.2.1x4.2x4.1.2x2.1x4.2x2.1.2x2.1.2.1.2.1x2.2.1.2.1.2x4.1.2x2.1x2.2.1.2.1x2.2.1x3.2.1.2x7.1.2x2.1.2x3.1.2.1.2x2.1.2.1.2x6.1.2x3.1.2.1.2.1.2x6.1.2x2.1x2.2.1x3.2.1x4.2.1x4.2x4.1.2.1' },
+  },
+  {
+    signature: 'invariant in iommu_deferred_attach via dma_map_page: invariant violated: I3: dev:plat2 RID is translate(io_pgtable#N) but group#N->domain is domain:D0#N (translate(io_pgtable#N))',
+    note: 'Caller bug (harness error, fixed on branch sigreg: the interpreter issued an owner\'s operations after its claim failed; no longer generated): a group attach whose claim had failed (-EPERM, a DMA-API driver is bound in the group) races the driver\'s first DMA map, F21\'s window (the replay issues the attach with no claim at all)',
+    replay: { scenario: 'sigreg-33', file: 'test/fixtures/fuzz-sigreg/sigreg-33.yaml', schedule: '2x17.3x20' },
+  },
+  {
+    signature: 'null-deref in arm_smmu_release_device via iommu_device_register: BUG: kernel NULL pointer dereference: dev->iommu',
+    note: 'F3 (consequence): a removal and a registration\'s failed probe unwind race on the device: NULL dev->iommu in arm_smmu_release_device()',
+    replay: { scenario: 'sigreg-34', file: 'test/fixtures/fuzz-sigreg/sigreg-34.yaml', schedule: '1x2.2.1x2.2.1.2x2.1.S.2.1x2.2x2.1.2.1.2.1x6.2.1.S.2x2.1x3.2x2.1x2.2x2.1x8.S.1.2x2.1.2.1.2x6.1.S.2x8.1.S.1.S.2x4.1.2.1.F.1.2.1x3.2x2.1.2x9.1' },
+  },
+  {
+    signature: 'null-deref in iommu_deinit_device via iommu_device_register: BUG: kernel NULL pointer dereference: dev->iommu',
+    note: 'F3 (consequence): a removal and a registration\'s failed probe unwind race on the device: NULL dev->iommu in iommu_deinit_device()',
+    replay: { scenario: 'sigreg-35', file: 'test/fixtures/fuzz-sigreg/sigreg-35.yaml', schedule: '2.1.2.1.2.1x2.2.1.2x3.1.S.1.2x5.1x2.2.1x2.2x2.1x2.2.1x2.2x3.1.2.1.S.2.1x2.2.1.2x4.1.2x2.1x3.2.1.2.1.2x2.1x4.S.1x2.2.1.2x5.1.S.2.1.S.2x4.1.S.1.2x2.1.S.2.1.2.1.2x3.1.2x3.Sx3.F' },
+  },
+  {
+    signature: 'null-deref in mock_release_device via iommu_device_register: BUG: kernel NULL pointer dereference: dev->iommu',
+    note: 'F3 (consequence): a removal and a registration\'s failed probe unwind race on the device: NULL dev->iommu in mock_release_device()',
+    replay: { scenario: 'sigreg-36', file: 'test/fixtures/fuzz-sigreg/sigreg-36.yaml', schedule: '2.1.2x4.1.S.2.S.2.1.2.1.2.1x4.2.1.2x3.1x2.2.1.2.S.1x2.2.1x3.2x4.S.1.2x2.1x2.2x2.S.2.F.1x3.2.1.2' },
+  },
+  {
+    signature: 'invariant in __iommu_probe_device via iommu_device_register: invariant violated: I9: dev:ep0 is in reset but its RID is abort',
+    note: 'F12: a PCI reset racing the IOMMU registration that probes its device (I9: the probe programs the RID of the function in reset, here abort)',
+    replay: { scenario: 'sigreg-37', file: 'test/fixtures/fuzz-sigreg/sigreg-37.yaml', schedule: '1x17.2x224' },
+  },
+  {
+    signature: 'use-after-free in iommu_init_device via iommu_device_register: KASAN: slab-use-after-free: Write of attachDeferred of dev_iommu:ep0',
+    note: 'F3 (consequence): a removal frees dev_iommu while a registration\'s probe initialises it (use-after-free)',
+    replay: { scenario: 'sigreg-38', file: 'test/fixtures/fuzz-sigreg/sigreg-38.yaml', schedule: '3x162.2x32' },
+  },
+  {
+    signature: 'driver-contract in driver_attach_dev via really_probe: iommu driver contract violated: attach_dev: old is domain:default#N (translate(page[0xN])) but the hardware has dev:ep0 RID on abort',
+    note: 'F24 (and F16\'s mechanism on intel-iommu): an attach in a driver bind\'s late probe fails under an allocation failure and leaves the RID blocked; the probe\'s unwind (iommu_deinit_device()) hands the release domain old = group->domain',
+    replay: { scenario: 'sigreg-39', file: 'test/fixtures/fuzz-sigreg/sigreg-39.yaml', schedule: '3.2.3x2.2.3.2.1.3x2.1x3.3x3.1.2x2.1.2.S.2x4.1.2.1x2.2.1.2x2.1x2.2.1x4.2.1x2.2.S.1.2.1.2x3.1.2x4.1x4.2x2.1.2x2.1x2.2.S.1x4.2.1x3.2.1.2x2.1x2.2.1x2.2x2.1.2.S.2.1.2.1.2x2.1x2.2.1.2x3.S.2.S.1x3.2.S.1x3.2.S.2.1.2.1x2.S.2x2.S.2x2.1x2.2.S.1.2.1.2x2.1x6.2.1.2.S.1.2.1x3.2.1x2.S.2x2.1.2.S.2.1.2.1x2.S.2x2.1x4.2x3.1.2.1.2x2.1.2.S.1.2.1.S.F.1x4.2.1.2x2.1.2x5.1.2x2.1x2.2x9.1.2x2.1.2x4.1.2x2.1x3.2.1.2.1.2x2.1.2.1' },
+  },
+  {
+    signature: 'invariant in __iommu_probe_device via device_add: invariant violated: I13: deferred dev:ep0 is programmed (translate(io_pgtable#N))',
+    note: 'Alias sharing (docs/FUZZING.md class 3): a deferred function\'s requester ID is a hot-added function\'s DMA alias; its attach programs it (I13)',
+    replay: { scenario: 'sigreg-40', file: 'test/fixtures/fuzz-sigreg/sigreg-40.yaml', schedule: '1x3.2.1.2x4.1.2.1x2.2.1.2x6.1x2.2.1.2x2.1.2x5.1' },
+  },
+  {
+    signature: 'invariant in __iommu_probe_device via iommu_device_register: invariant violated: I13: deferred dev:ep0 is programmed (translate(io_pgtable#N))',
+    note: 'Alias sharing (docs/FUZZING.md class 3): a deferred function\'s requester ID is another function\'s DMA alias; the other\'s attach programs it (I13)',
+    replay: { scenario: 'sigreg-41', file: 'test/fixtures/fuzz-sigreg/sigreg-41.yaml', schedule: '2x11.1x46' },
+  },
+  {
+    signature: 'invariant in __iommu_probe_device via really_probe: invariant violated: I13: deferred dev:ep0 is programmed (translate(io_pgtable#N))',
+    note: 'Alias sharing (docs/FUZZING.md class 3): a deferred function\'s requester ID is another function\'s DMA alias; the other\'s attach programs it (I13)',
+    replay: { scenario: 'sigreg-42', file: 'test/fixtures/fuzz-sigreg/sigreg-42.yaml', schedule: '1x56.2x58' },
+  },
+  {
+    signature: 'invariant in __iommu_probe_device via device_add: invariant violated: I13: deferred dev:ep0 is programmed (bypass)',
+    note: 'Alias sharing (docs/FUZZING.md class 3): a hot-added function with a DMA alias of a deferred function fails its probe; the unwind\'s identity release writes the shared requester ID (I13 bypass)',
+    replay: { scenario: 'sigreg-43', file: 'test/fixtures/fuzz-sigreg/sigreg-43.yaml', schedule: 'n5/1x72' },
+  },
+  {
+    signature: 'invariant in __iommu_probe_device via device_add: invariant violated: I3: dev:ep0 RID is bypass but group#N->domain is domain:default#N (translate(io_pgtable#N))',
+    note: 'Alias sharing (docs/FUZZING.md class 3): a hot-added function with a DMA alias fails its probe; the unwind\'s identity release writes the requester ID a member of another group uses (I3 bypass)',
+    replay: { scenario: 'sigreg-44', file: 'test/fixtures/fuzz-sigreg/sigreg-44.yaml', schedule: 'Sx7.F' },
   },
 ];
 

@@ -98,6 +98,8 @@ export class Ledger extends KObject {
   private readonly racy = new Set<string>();
   /** devices a DMA-API driver (no driverManagedDma) binds to somewhere in the scenario */
   private readonly dmaApiBinds = new Set<string>();
+  /** devices the scenario claims DMA ownership through somewhere (a device or group claim) */
+  private readonly ownerClaims = new Set<string>();
 
   override get label(): string {
     return 'ledger';
@@ -175,6 +177,7 @@ export class Ledger extends KObject {
       }
     }
     for (const [op] of placed) if (op.op === 'bind' && op.driverManagedDma !== true) this.dmaApiBinds.add(op.dev);
+    for (const [op] of placed) if (op.op === 'claim') this.ownerClaims.add(op.dev);
     const made = new Map<string, Touch>();
     const users = new Map<string, { readonly threads: Set<number>; readonly writers: Set<number> }>();
     for (const [op, t] of placed) {
@@ -218,6 +221,15 @@ export class Ledger extends KObject {
    */
   dmaApiDriverOf(dev: Device): boolean {
     return this.dmaApiBinds.has(dev.name);
+  }
+
+  /**
+   * Does the scenario claim ownership through `dev`? Then its group attach, replace and PASID
+   * operations are that owner's (VFIO, iommufd), issued only while a claim holds: an owner whose
+   * claim failed has nothing to attach through (ops.ts).
+   */
+  ownerOf(dev: Device): boolean {
+    return this.ownerClaims.has(dev.name);
   }
 
   /**
@@ -344,9 +356,11 @@ function touches(op: Op, dmaMapDev: ReadonlyMap<string, string>, pasidsOf: Reado
     case 'map':
     case 'unmap':
       return [['domains', op.domain, null, true]];
+    // an owner's attach or replace asks whether its claim succeeded (ops.ts); a driver's
+    // iommu_attach_device() does not
     case 'attach':
     case 'replace':
-      return [['domains', op.domain, null, false], ['attached', op.dev, op.dev, true], heldRef(op.dev)];
+      return [['domains', op.domain, null, false], ['attached', op.dev, op.dev, true], heldRef(op.dev), ...(op.op === 'attach' && (op.api ?? 'device') === 'device' ? [] : ownerClaims(op.dev))];
     case 'detach':
       return [['attached', op.dev, op.dev, true], heldRef(op.dev)];
     // a PASID attach or detach asks whether the device has an owner (ops.ts asOwner())
@@ -354,7 +368,7 @@ function touches(op: Op, dmaMapDev: ReadonlyMap<string, string>, pasidsOf: Reado
     case 'pasidAttach':
       return [['domains', op.domain, null, false], ['pasids', pasidKey(op.dev, op.pasid), op.dev, true], ...ownerClaims(op.dev), heldRef(op.dev), ['bound', op.dev, op.dev, false]];
     case 'pasidReplace':
-      return [['domains', op.domain, null, false], ['pasids', pasidKey(op.dev, op.pasid), op.dev, true], heldRef(op.dev)];
+      return [['domains', op.domain, null, false], ['pasids', pasidKey(op.dev, op.pasid), op.dev, true], ...ownerClaims(op.dev), heldRef(op.dev)];
     case 'pasidDetach':
       return [['pasids', pasidKey(op.dev, op.pasid), op.dev, true], ...ownerClaims(op.dev), heldRef(op.dev)];
     case 'dmaMap':

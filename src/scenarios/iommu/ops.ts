@@ -219,6 +219,9 @@ export function* runOp(w: IommuWorld, op: Op): Gen<number> {
       const d = yield* domainOf(w, op.domain);
       if (d === null) return -ENOENT;
       const api = op.api ?? 'device';
+      // VFIO and iommufd attach a group or a device they own: an owner whose claim failed (the
+      // group has a DMA-API driver, -EPERM) has nothing to attach through, not issued
+      if (api !== 'device' && L.ownerOf(dev) && !(yield* owned(w, dev))) return -ENODEV;
       let ret: number;
       if (api === 'device') ret = yield* iommuAttachDevice(d, dev);
       else if (api === 'group') ret = yield* withGroup(w, dev, (g) => iommuAttachGroup(d, g));
@@ -236,6 +239,7 @@ export function* runOp(w: IommuWorld, op: Op): Gen<number> {
       const dev = deviceNamed(w, op.dev);
       const d = yield* domainOf(w, op.domain);
       if (d === null) return -ENOENT;
+      if (L.ownerOf(dev) && !(yield* owned(w, dev))) return -ENODEV;
       const ret = yield* withGroup(w, dev, (g) => iommuReplaceGroupHandle(g, d, handleNamed(w, op.handle)));
       if (ret === 0) yield* ledgerStore(L.attachment(dev), { api: 'handle', domain: d });
       return ret;
@@ -248,6 +252,8 @@ export function* runOp(w: IommuWorld, op: Op): Gen<number> {
       // a DMA-API driver's own PASID (no owner) comes from the driver bound to the device: none
       // bound (its bind failed, or it was unbound), not issued
       if (w.ledger.dmaApiDriverOf(dev) && !(yield* ledgerLoad(L.bind(dev))) && !(yield* owned(w, dev))) return -ENODEV;
+      // an owner's PASID (iommufd) needs its claim: one that failed leaves nothing to attach through
+      if (!w.ledger.dmaApiDriverOf(dev) && L.ownerOf(dev) && !(yield* owned(w, dev))) return -ENODEV;
       const own = w.ledger.groupPointerRacy(dev) && (yield* owned(w, dev));
       const ret = yield* asOwner(w, dev, own, () => iommuAttachDevicePasid(d, dev, op.pasid, h));
       if (ret === 0) yield* ledgerStore(L.pasid(dev, op.pasid), d);
@@ -257,6 +263,7 @@ export function* runOp(w: IommuWorld, op: Op): Gen<number> {
       const dev = deviceNamed(w, op.dev);
       const d = yield* domainOf(w, op.domain);
       if (d === null) return -ENOENT;
+      if (L.ownerOf(dev) && !(yield* owned(w, dev))) return -ENODEV;
       const ret = yield* asOwner(w, dev, true, () => iommuReplaceDevicePasid(d, dev, op.pasid, handleNamed(w, op.handle)));
       // the attachment the ledger knows (if any) is on the new domain now
       if (ret === 0) yield* ledgerUpdate(L.pasid(dev, op.pasid), (old) => (old === null ? null : d));
