@@ -1,7 +1,8 @@
 // Issue 11's F10 and triage capacity (docs/FUZZING.md "F4, F10 and triage capacity"): F10's
 // cause is not F11's (I9 `RID is bypass` from a reset, alone, against a hot-add that ran during
 // the reset), the generator makes F10-shaped programs often, a witness the triage's search cannot
-// show again is not minimized, and a reproducer says what else it shows.
+// show again is not minimized, and a reproducer says what else it shows. (The triage order's
+// tests: test/fuzz-triage-order.test.ts.)
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { defaultFuzzConfig, type FuzzConfig } from '../src/fuzz/config.js';
@@ -13,7 +14,6 @@ import { searchProgram } from '../src/fuzz/search.js';
 import { signatureKey } from '../src/fuzz/sigkey.js';
 import { generateTopology } from '../src/fuzz/topology-gen.js';
 import { triage } from '../src/fuzz/triage.js';
-import { coverKey, isCovered, nextTriage, type QueuedTriage, signatureHead, sortTriage } from '../src/fuzz/triage-order.js';
 import { iommuScenario } from '../src/scenarios/iommu/build.js';
 
 const config: FuzzConfig = {
@@ -138,39 +138,4 @@ test('triage: F10 minimizes to its reset alone and says what the reproducer show
   assert.equal(kept.candidates, 0);
   assert.equal(kept.cost.minimize, 0);
   assert.deepEqual(kept.program, noReset);
-});
-
-test('triage order: what no reproducer shows first, new heads, then further causes with a fault the first witness lacked (F4)', () => {
-  const q = (signature: string, kind: string, firstCause: string, cause: string | null, firstProgram: number): QueuedTriage =>
-    ({ signature, kind, firstCause, cause, round: cause === null ? 0 : 1, firstProgram });
-  const late = 'warn in __iommu_probe_device via really_probe: WARNING: dev_WARN: late IOMMU probe at driver bind, something fishy here!';
-  const uaf = q('use-after-free in bus_iommu_probe via iommu_device_register: KASAN: slab-use-after-free: lock &group#N->mutex of group#N', 'use-after-free', 'alone', null, 5);
-  const symptom = q('null-deref in dev_iommu_free via iommu_device_register: BUG: kernel NULL pointer dereference: dev->iommu', 'null-deref', 'alone', null, 5);
-  const variant = q('leak: kmemleak: unreferenced object dev_iommu:ep1', 'leak', 'alone', null, 7);
-  const f4 = q(late, 'warn', 'with register', 'alone, fault', 40);
-  const f2 = q('warn in prepare_locked via pci_reset_function_with: WARNING: WARN_ON(group->resetting_domain)', 'warn', 'with resetMethod', 'alone', 30);
-  const noisy = q('invariant in mock_attach_dev via device_add: invariant violated: I9: dev:ep0 is in reset but its RID is translate(io_pgtable#N)', 'invariant', 'with reset', 'with bind+reset', 10);
-  const state = {
-    headsTaken: new Set([signatureHead('leak: kmemleak: unreferenced object dev_iommu:ep0')]),
-    // the register ∥ remove reproducer shows the NULL dereference too
-    covered: new Set([coverKey(symptom)]),
-    programsTaken: new Set<number>(),
-  };
-  const queue = [noisy, variant, symptom, f2, f4, uaf];
-  sortTriage(queue, (x) => x, state);
-  assert.deepEqual(queue, [uaf, f4, f2, noisy, variant, symptom]);
-  // every other pick goes to the clearest further cause: the fault where the first witness had none
-  assert.equal(nextTriage(queue, (x) => x, state, 0), 0);
-  assert.equal(queue[nextTriage(queue, (x) => x, state, 1)], f4);
-  // a cause with a fault counts as shown when the reproducer shows it without one (F3 under a fault)
-  const f3fault = q(symptom.signature, 'null-deref', 'alone', 'alone, fault', 9);
-  assert.ok(isCovered(f3fault, state));
-  // F4's failed probe is not shown by F13's reproducer from the bind side (a registration in flight)
-  assert.ok(!isCovered(f4, { ...state, covered: new Set([`${late}\u0000with register`]) }));
-  // a new head first seen in a program already taken waits behind new heads of other programs
-  const sibling = q('null-deref in iommu_fwspec_init via iommu_device_register: BUG: kernel NULL pointer dereference: dev->iommu', 'null-deref', 'alone', null, 5);
-  const other = q('invariant in iommu_group_claim_dma_owner: invariant violated: I4: group#N has domain domain:blocked#N but no default_domain', 'invariant', 'with register', null, 14);
-  const next = [sibling, other];
-  sortTriage(next, (x) => x, { ...state, programsTaken: new Set([5]) });
-  assert.deepEqual(next, [other, sibling]);
 });

@@ -6,6 +6,7 @@ import type { Program } from '../src/rt/execution.js';
 import {
   Completion,
   complete,
+  deref,
   type Gen,
   KObject,
   kthreadRun,
@@ -16,6 +17,9 @@ import {
   waitForCompletion,
   writeOnce,
 } from '../src/sync/index.js';
+import { explore } from '../src/explorer/engine.js';
+import { DporStrategy } from '../src/explorer/dpor.js';
+import { BoundedDporStrategy } from '../src/explorer/dpor-bounded.js';
 import { exhaust, execKinds, foundKinds, replay, splatOf } from './support/search.js';
 
 class Stats extends KObject {
@@ -106,5 +110,30 @@ describe('kthread_run', () => {
       ],
     };
     assert.equal(spawned, exhaust(direct).executions);
+  });
+
+  it('a thread whose first thread-local code oopses leaves no next step: DPOR analyses the execution', () => {
+    // the worker dereferences NULL before its first yield, inside the parent's spawn step; the
+    // fatal step ends the execution with the worker neither done nor at a yielded op
+    const oops: Program<World> = {
+      setup: () => ({ stats: new Stats(), lock: new Mutex('&stats_lock'), exited: new Completion('&worker_exited') }),
+      threads: (w) => [
+        {
+          name: 'parent',
+          *body() {
+            yield* kthreadRun('worker', function* worker() {
+              deref<Stats>(null, 'w->stats');
+              yield* bump(w, false);
+            });
+          },
+        },
+        { name: 'other', body: () => bump(w, false) },
+      ],
+    };
+    for (const strategy of [new DporStrategy(), new BoundedDporStrategy(1)]) {
+      const r = explore(oops, strategy, {});
+      assert.deepEqual(foundKinds(r), ['null-deref']);
+      assert.equal(r.exhaustive, true);
+    }
   });
 });

@@ -165,7 +165,8 @@ export class BoundedDporStrategy implements Strategy, Chooser {
       {
         events,
         origin: exec.threads.map((t) => t.origin),
-        pending: exec.threads.map((t) => (t.done ? null : new Ev(t.idx, counts[t.idx] ?? 0, t.pending!, false, false))),
+        pending: exec.threads.map((t) =>
+          (t.pending === null ? null : new Ev(t.idx, counts[t.idx] ?? 0, t.pending, false, false))),
         faultChoice: path.slice(0, n).map((s) => s.asked),
         maxFailures,
         replayed: this.branchAt,

@@ -154,7 +154,11 @@ export class DporStrategy implements Strategy, Chooser {
       this.backtrack(n);
       return;
     }
-    const pending = exec.threads.map((t) => (t.done ? null : new Ev(t.idx, this.counts[t.idx] ?? 0, t.pending!, false, false)));
+    // a thread whose spawn oopsed before its first yield has no next step (pending null, not done)
+    const counts = this.counts;
+    const pending = exec.threads.map((t) => {
+      return t.pending === null ? null : new Ev(t.idx, counts[t.idx] ?? 0, t.pending, false, false);
+    });
     const analysis = analyzeRaces(
       rel,
       {

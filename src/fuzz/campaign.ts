@@ -24,7 +24,8 @@ import { deriveSeed, Rand } from './rand.js';
 import { type FuzzFaults, type SearchOutcome, type Witness } from './search.js';
 import { generateTopology } from './topology-gen.js';
 import type { TriageOutput } from './triage.js';
-import { nextTriage, type QueuedTriage, signatureHead, sortTriage, triageHead, type TriageOrderState } from './triage-order.js';
+import { orderKnobs, type QueuedTriage, signatureHead, signatureSite, sortTriage, triageHead, type TriageOrderState } from './triage-order.js';
+import { type ShownIn, triageCost } from './triage-cost.js';
 import { dropCauseCrash, writeCauseCrash, writeCrash, writeSummary } from './crashes.js';
 import { signatureKey } from './sigkey.js';
 import { writeAtomic } from './output.js';
@@ -60,6 +61,8 @@ export interface CauseRecord {
   firstMs: number;
   readonly witness: Witness;
   readonly program: FuzzProgram;
+  /** how often its program showed the key (triage-cost.ts; absent in older states) */
+  readonly shownIn?: ShownIn;
   canonical: string | null;
   /** crashes/ relative: `SIGNATURE/CAUSE`, '' when its canonical signature is known */
   crashDir: string | null;
@@ -90,6 +93,8 @@ export interface SignatureRecord {
   count: number;
   readonly witness: Witness;
   readonly program: FuzzProgram;
+  /** how often its program showed the key (triage-cost.ts; absent in older states) */
+  readonly shownIn?: ShownIn;
   /** the triage result's canonical signature and crash folder, once triaged */
   canonical: string | null;
   crashDir: string | null;
@@ -239,14 +244,20 @@ export async function runCampaign(o: CampaignOptions): Promise<CampaignResult> {
   interface Job {
     readonly rec: SignatureRecord;
     readonly extra: CauseRecord | null;
+    /** expected cost (triage-cost.ts) */
+    readonly cost: number;
   }
+  const job = (rec: SignatureRecord, extra: CauseRecord | null): Job => {
+    const w = extra ?? rec;
+    return { rec, extra, cost: triageCost(w.program, w.witness.steps, w.shownIn, cfg.triage) };
+  };
   const jobKey = (j: Job): string => (j.extra === null ? j.rec.signature : `${j.rec.signature}\u0000${j.extra.cause}`);
   const triageQueue: Job[] = [];
   const triaging = new Set<string>();
   for (const s of sigs.values()) {
     if (s.known) continue;
-    if (s.triagedMs === null) triageQueue.push({ rec: s, extra: null });
-    for (const c of s.causes ?? []) if (c.triagedMs === null) triageQueue.push({ rec: s, extra: c });
+    if (s.triagedMs === null) triageQueue.push(job(s, null));
+    for (const c of s.causes ?? []) if (c.triagedMs === null) triageQueue.push(job(s, c));
   }
   // the triage order (triage-order.ts): heads triaged or in triage, and the signatures (with
   // their cause) that a triaged reproducer shows
@@ -259,9 +270,16 @@ export async function runCampaign(o: CampaignOptions): Promise<CampaignResult> {
     cause: j.extra?.cause ?? null,
     round: j.extra === null ? 0 : 1 + (j.rec.causes ?? []).indexOf(j.extra),
     firstProgram: (j.extra ?? j.rec).firstProgram,
+    cost: j.cost,
   });
   const programsTaken = new Set<number>();
-  const order: TriageOrderState = { headsTaken, covered, programsTaken };
+  const sitesTaken = new Map<string, number>();
+  const takeSite = (signature: string): void => {
+    const site = signatureSite(signatureKey(signature));
+    sitesTaken.set(site, (sitesTaken.get(site) ?? 0) + 1);
+  };
+  const orderState = (): TriageOrderState => ({ headsTaken, covered, programsTaken, sitesTaken, committed });
+  const knobs = orderKnobs(cfg.triage);
   const showOf = (r: SignatureRecord | CauseRecord): void => {
     for (const k of r.shows ?? []) covered.add(k);
   };
@@ -269,20 +287,19 @@ export async function runCampaign(o: CampaignOptions): Promise<CampaignResult> {
     if (s.triagedMs !== null) {
       headsTaken.add(signatureHead(signatureKey(s.signature)));
       programsTaken.add(s.firstProgram);
+      takeSite(s.signature);
     }
     showOf(s);
     for (const c of s.causes ?? []) {
       if (c.triagedMs !== null) {
-        headsTaken.add(triageHead(view({ rec: s, extra: c })));
+        headsTaken.add(triageHead(view(job(s, c))));
         programsTaken.add(c.firstProgram);
       }
       showOf(c);
     }
   }
-  const sortQueue = (): void => sortTriage(triageQueue, view, order);
-  sortQueue();
-  let picks = 0;
-  const nextTriagePick = (): number => nextTriage(triageQueue, view, order, picks++);
+  // (sorted just before each pick: the scores age as programs are committed)
+  const sortQueue = (): void => sortTriage(triageQueue, view, orderState(), knobs);
   let stopped: CampaignResult['stopped'] | null = null;
   let failure: Error | null = null;
   let lastSave = performance.now();
@@ -337,6 +354,7 @@ export async function runCampaign(o: CampaignOptions): Promise<CampaignResult> {
     const counted = new Set<string>();
     r.outcome.witnesses.forEach((w, wi) => {
       const key = keys[wi]!;
+      const shownIn: ShownIn = { count: r.outcome.counts[key] ?? 1, executions: r.outcome.executions };
       const n = counted.has(key) ? 0 : (r.outcome.counts[key] ?? 1);
       counted.add(key);
       const old = sigs.get(key);
@@ -347,12 +365,12 @@ export async function runCampaign(o: CampaignOptions): Promise<CampaignResult> {
         const causes = (old.causes ??= []);
         if (old.known || w.cause === old.cause || causes.some((c) => c.cause === w.cause)) return;
         const extra: CauseRecord = {
-          cause: w.cause, firstProgram: k, firstMs: elapsed(), witness: w, program: r.program,
+          cause: w.cause, firstProgram: k, firstMs: elapsed(), witness: w, program: r.program, shownIn,
           canonical: null, crashDir: null, triagedMs: null, check: null, size: null,
         };
         if (1 + causes.length < maxCauses) {
           causes.push(extra);
-          triageQueue.push({ rec: old, extra });
+          triageQueue.push(job(old, extra));
           return;
         }
         // full: a clearer cause (fewer operations in flight) takes the place of the least clear
@@ -368,20 +386,19 @@ export async function runCampaign(o: CampaignOptions): Promise<CampaignResult> {
         const q = triageQueue.findIndex((j) => j.extra === gone);
         if (q >= 0) triageQueue.splice(q, 1);
         if (o.out !== null && gone.crashDir !== null && gone.crashDir !== '') dropCauseCrash(o.out, gone.crashDir, old.signature);
-        triageQueue.push({ rec: old, extra });
+        triageQueue.push(job(old, extra));
         return;
       }
       const known = o.known.has(w.signature);
       const rec: SignatureRecord = {
         signature: w.signature, kind: w.kind, cause: w.cause, causes: [], firstProgram: k, firstMs: elapsed(), count: n,
-        witness: w, program: r.program,
+        witness: w, program: r.program, shownIn,
         canonical: null, crashDir: null, triagedMs: null, known, check: null, size: null,
       };
       sigs.set(key, rec);
       o.onSignature?.(rec, known ? 'known' : 'new');
-      if (!known) triageQueue.push({ rec, extra: null });
+      if (!known) triageQueue.push(job(rec, null));
     });
-    sortQueue();
     committed++;
   };
 
@@ -449,16 +466,19 @@ export async function runCampaign(o: CampaignOptions): Promise<CampaignResult> {
       }
       if (stopped === null && o.out !== null && performance.now() - lastSave > o.saveEveryMs) save();
       while (stopped === null && pool.free > 0) {
-        // triage first, on at most half the workers (one at least)
-        const maxTriage = Math.max(1, Math.floor(pool.size / 2));
+        // triage first, on at most half the workers (one at least), on every worker in the
+        // last `triage.tail` of a timed run
+        const tail = o.timeLimitMs !== null && performance.now() - start >= o.timeLimitMs * (1 - (cfg.triage.tail ?? 0));
+        const maxTriage = tail ? pool.size : Math.max(1, Math.floor(pool.size / 2));
         const wantSearch = !programsDone() && canGenerate(nextProgram);
         if (triageQueue.length > 0 && (triaging.size < maxTriage || !wantSearch)) {
           sortQueue();
-          const job = triageQueue.splice(nextTriagePick(), 1)[0]!;
-          const { rec, extra } = job;
-          const key = jobKey(job);
-          headsTaken.add(triageHead(view(job)));
-          programsTaken.add(view(job).firstProgram);
+          const next = triageQueue.shift()!;
+          const { rec, extra } = next;
+          const key = jobKey(next);
+          headsTaken.add(triageHead(view(next)));
+          programsTaken.add(view(next).firstProgram);
+          if (extra === null) takeSite(rec.signature);
           triaging.add(key);
           inFlight++;
           const what = extra ?? rec;

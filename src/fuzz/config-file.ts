@@ -55,6 +55,11 @@ const triage = strictObject({
   candidates: count(100_000).optional(),
   checkSeconds: z.number().min(1).max(3600).optional(),
   causes: z.number().int().min(1).max(64).optional(),
+  ageing: z.number().min(1).max(1_000_000).optional(),
+  shown: z.number().min(1).max(1_000_000).optional(),
+  repeat: z.number().min(1).max(1_000_000).optional(),
+  furtherCause: z.number().min(1).max(1_000_000).optional(),
+  tail: prob.optional(),
 });
 const patchNames = patchRegistry.map((p) => p.name) as string[];
 

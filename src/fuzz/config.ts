@@ -173,6 +173,23 @@ export interface TriageBudget {
    * operations other threads had in flight, a fault injected); 1 keeps the first witness only
    */
   readonly causes?: number;
+  /**
+   * the triage order (triage-order.ts: shortest expected job first): a queued job's expected
+   * cost counts 1 / (1 + age / ageing), its age in programs committed since it was first seen,
+   * so nothing waits for ever behind cheaper new ones
+   */
+  readonly ageing?: number;
+  /** the factor on a job whose signature and cause a triaged reproducer already shows */
+  readonly shown?: number;
+  /** the factor on a job whose head (kind, reporting function, entry; and cause) a triage took */
+  readonly repeat?: number;
+  /** the factor on a further cause (a signature's first witness of a second, third, ... cause) */
+  readonly furtherCause?: number;
+  /**
+   * the last share of a `--time-limit` run in which triage may take every worker (the rest of
+   * the run: half of them): what is seen that late has no time to be triaged anyway
+   */
+  readonly tail?: number;
 }
 
 export interface FuzzConfig {
@@ -217,7 +234,10 @@ export const defaultFuzzConfig: FuzzConfig = {
     random: 120, pct: 120, pctDepths: [2, 3], dfsBounds: [1], dfsExecutions: 60, dfsSleepFactor: 5,
     faultChoice: 120, failRate: 0.05, nthExecutions: 1, nthPoints: 80, maxSteps: 20_000, faultShare: 0.4,
   },
-  triage: { executions: 200, candidates: 100, maxExecutions: 6000, checkSeconds: 60, causes: 4 },
+  triage: {
+    executions: 200, candidates: 100, maxExecutions: 6000, checkSeconds: 60, causes: 4,
+    ageing: 100, shown: 8, repeat: 2, furtherCause: 2, tail: 0.25,
+  },
   fresh: 0.5,
   batch: 8,
   // block coverage costs about 2.5x per execution (TurboFan off, counters): measured side by

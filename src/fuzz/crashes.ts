@@ -32,6 +32,17 @@ interface Meta {
   readonly firstProgram: number;
   readonly firstSeconds: number;
   readonly triagedSeconds: number | null;
+  /** what the triage ran: executions by phase, and its wall seconds (load-dependent) */
+  readonly triage?: { readonly executions: Record<string, number>; readonly seconds: number };
+}
+
+function triageCostMeta(t: TriageOutput): Meta['triage'] {
+  const c = t.cost;
+  const seconds = Object.values(c.ms).reduce((a, b) => a + b, 0) / 1000;
+  return {
+    executions: { probe: c.probe, minimize: c.minimize, rename: c.rename, schedule: c.schedule, confirm: c.confirm },
+    seconds: Math.round(seconds * 10) / 10,
+  };
 }
 
 function header(sig: string, schedule: string, check: TriageOutput['check'], minimized: boolean, cause?: string): string[] {
@@ -79,6 +90,7 @@ export function writeCrash(out: string, rec: SignatureRecord, t: TriageOutput, a
     firstProgram: rec.firstProgram,
     firstSeconds: Math.round(rec.firstMs / 100) / 10,
     triagedSeconds: rec.triagedMs === null ? null : Math.round(rec.triagedMs / 100) / 10,
+    triage: triageCostMeta(t),
   };
   writeAtomic(join(dir, 'meta.json'), `${JSON.stringify(meta, null, 2)}\n`);
   return name;
@@ -110,6 +122,7 @@ export function writeCauseCrash(out: string, rec: SignatureRecord, c: CauseRecor
     schedule: t.schedule, replay: `iommulab replay repro.yaml ${t.schedule}`, check: t.check, firstProgram: c.firstProgram,
     firstSeconds: Math.round(c.firstMs / 100) / 10,
     triagedSeconds: c.triagedMs === null ? null : Math.round(c.triagedMs / 100) / 10,
+    triage: triageCostMeta(t),
   };
   writeAtomic(join(dir, 'meta.json'), `${JSON.stringify(meta, null, 2)}\n`);
   return name;
