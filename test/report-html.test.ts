@@ -15,7 +15,7 @@ import { maxTimelineSteps } from '../src/report/html-trace.js';
 import { htmlReport } from '../src/report/html.js';
 import { OpKind } from '../src/rt/op.js';
 import { Thread } from '../src/rt/thread.js';
-import { iommulab, scratchDir } from './helpers/cli.js';
+import { inProcess, iommulab, scratchDir } from './helpers/cli.js';
 
 const chromiumPath = '/usr/bin/chromium';
 const screenshotDoc = fileURLToPath(new URL('../../docs/report-screenshot.png', import.meta.url));
@@ -142,7 +142,9 @@ describe('HTML report', () => {
     }
   });
 
+  // through main() in this process (the report before, the replay below and the long replay are real processes)
   test('is written through the output guard', async () => {
+    const iommulab = (args: readonly string[], _cwd: string) => inProcess(args);
     const mine = join(dir, 'notes.html');
     writeFileSync(mine, '<!DOCTYPE html><p>my notes</p>');
     const refused = await iommulab(['check', 'lost-update', '--workers', '1', '--report', mine], dir);
@@ -192,7 +194,7 @@ describe('HTML report', () => {
   });
 
   test('marks the step whose allocation was made to fail', async () => {
-    const r = await iommulab(['check', 'unchecked-alloc', '--workers', '1', '--report', 'fault.html'], dir);
+    const r = await inProcess(['check', 'unchecked-alloc', '--workers', '1', '--report', join(dir, 'fault.html')]);
     assert.equal(r.code, 0, r.stderr);
     const tl = embedded(readFileSync(join(dir, 'fault.html'), 'utf8')).scenarios[0]!.violations[0]!.timeline!;
     const failed = tl.steps.filter((s) => s.injected === true);

@@ -144,9 +144,10 @@ describe('seed 002 toggles are toggles like the others (values, default, --patch
 
 describe('iommulab --driver', { concurrency: true }, () => {
   it('check --driver smmuv3 runs NAME@smmuv3 and examples as they are', async () => {
-    const r = await iommulab('check', '--workers', '1', '--driver', 'smmuv3', 'iommu-reset-vs-attach', 'lost-update');
+    // (iommu-lifecycle: iommu-reset-vs-attach@smmuv3, its search and its variant's, run in this file already)
+    const r = await iommulab('check', '--workers', '1', '--driver', 'smmuv3', 'iommu-lifecycle', 'lost-update');
     assert.equal(r.status, 0, r.stderr);
-    assert.match(r.stdout, /^ok {3}iommu-reset-vs-attach@smmuv3 /m);
+    assert.match(r.stdout, /^ok {3}iommu-lifecycle@smmuv3 /m);
     assert.match(r.stdout, /^ok {3}lost-update /m);
   });
 

@@ -27,7 +27,7 @@ import { decodeSchedule } from '../src/explorer/schedule.js';
 import { recordYieldSites } from '../src/explorer/yield-sites.js';
 import { iommulab, stackTrace } from './support/cli.js';
 import { examplePrograms } from './support/examples.js';
-import { heavyRun } from './support/heavy.js';
+import { heavyRun, sampled } from './support/heavy.js';
 import {
   asOracle,
   Completion,
@@ -341,9 +341,10 @@ describe('yield-rule checker: the model keeps the rule', () => {
   // (the heavy run, npm run test:heavy, searches each program twice as long: as npm test did until 2026-12-05)
   const scale = heavyRun ? 2 : 1;
 
-  it('every built-in scenario, example program and example scenario file: no report', () => {
+  // npm test: every second program by position (test:heavy: every one, each searched twice as long)
+  it('every built-in scenario, example program and example scenario file (npm test: every second): no report', () => {
     const log = new YieldLog();
-    for (const [, program, faults] of programs) {
+    for (const [, program, faults] of sampled(programs, 2)) {
       if (faults?.mode === 'nth') {
         // the fail_nth sweep: a couple of executions at each failure point
         for (let nth = 1; ; nth++) {
@@ -357,7 +358,7 @@ describe('yield-rule checker: the model keeps the rule', () => {
       }
     }
     assert.deepEqual(log.list().map(yieldRaceSplat), []);
-    assert.ok(log.executions > 500 * scale, `${log.executions} executions`);
+    assert.ok(log.executions > 250 * scale * scale, `${log.executions} executions`);
   });
 
   it('every built-in in each toggle setting it declares (its variants): no report', () => {

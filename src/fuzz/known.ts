@@ -22,7 +22,7 @@ export interface KnownSignature {
  * signatures of its minimized reproducers (names as canonical.ts gives them: domain D0, device
  * ep0). A finding can show as several signatures (its WARN, the invariant, the use-after-free
  * that follows); each one its built-in scenario reports is listed, with the replay key that
- * shows it (test/fuzz-known.test.ts replays them). Other symptoms of the same bugs that the
+ * shows it (test/fuzz-known.test.ts replays them: npm test the first entry of each finding, the note's first word, F3 or F-BRANCH-1; npm run test:heavy every entry). Other symptoms of the same bugs that the
  * fuzzer finds (docs/FUZZING.md) are reported as new: no built-in scenario shows them.
  */
 export const builtinKnown: readonly KnownSignature[] = [

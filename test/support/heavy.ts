@@ -26,3 +26,26 @@ export const driverFew: readonly string[] = [
   'iommu-async-probe-vs-register', 'iommu-async-probe-unfixed', 'iommu-release-last-member', 'iommu-remove-between-phases',
   'iommu-claim-between-phases', 'iommu-pasid-replace-same-handle',
 ];
+
+/**
+ * The known-list entries (src/fuzz/known.ts) whose replay npm test runs: the first entry of each
+ * finding, a finding being the note's first word (`F3`, `F24`, `F-BRANCH-1`, `Alias`, ...);
+ * `npm run test:heavy` replays every entry. By this rule a new finding's first entry lands in
+ * npm test and further symptoms or entry points of a finding already listed land in test:heavy,
+ * so the list can grow without npm test growing with it.
+ */
+export function knownSample<T extends { readonly note: string }>(all: readonly T[]): T[] {
+  if (heavyRun) return [...all];
+  const seen = new Set<string>();
+  return all.filter((k) => {
+    const finding = /^[^\s:(,]+/.exec(k.note)?.[0] ?? k.note;
+    if (seen.has(finding)) return false;
+    seen.add(finding);
+    return true;
+  });
+}
+
+/** every item in the heavy run, else every `k`-th by position (the first, the k+1-th, ...): a sample by a fixed rule */
+export function sampled<T>(all: readonly T[], k: number): T[] {
+  return heavyRun ? [...all] : all.filter((_, i) => i % k === 0);
+}
