@@ -95,7 +95,8 @@ export class DfsStrategy implements Strategy, Chooser {
   private threadOptions(enabled: readonly Thread[], exec: Execution): number[] {
     const last = exec.last;
     const lastRunnable = last !== null && enabled.includes(last);
-    if (lastRunnable && exec.preemptions >= this.preemptionBound) {
+    // switching away from a thread that went to sleep (msleep) is no preemption
+    if (lastRunnable && exec.sleeper !== last && exec.preemptions >= this.preemptionBound) {
       this.pruned = true;
       return [last.idx];
     }

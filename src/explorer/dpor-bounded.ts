@@ -110,7 +110,8 @@ export class BoundedDporStrategy implements Strategy, Chooser {
   pickThread(enabled: readonly Thread[], exec: Execution): Thread {
     const k = exec.steps;
     this.sync(exec, k);
-    const step = this.path[k] ?? this.create(k, enabled.map((t) => t.idx), defaultThread(enabled, exec.last));
+    const asleep = exec.sleeper !== null && exec.sleeper === exec.last;
+    const step = this.path[k] ?? this.create(k, enabled.map((t) => t.idx), defaultThread(enabled, exec.last), asleep);
     for (const t of enabled) {
       if (t.idx !== step.thread) continue;
       step.op ??= t.pending!;
@@ -258,7 +259,7 @@ export class BoundedDporStrategy implements Strategy, Chooser {
   }
 
   /** A step reached for the first time: the default option (the last thread if it can go on). */
-  private create(k: number, enabled: number[], thread: number): Step {
+  private create(k: number, enabled: number[], thread: number, lastSleeps = false): Step {
     const prev = k > 0 ? this.path[k - 1]! : null;
     const last = prev === null ? -1 : prev.thread;
     const step: Step = {
@@ -268,7 +269,8 @@ export class BoundedDporStrategy implements Strategy, Chooser {
       asked: false,
       enabled,
       last,
-      preemptive: enabled.includes(last),
+      // a thread that went to sleep (msleep) gives its CPU up: switching away is free
+      preemptive: enabled.includes(last) && !lastSleeps,
       preemptions: prev === null ? 0 : prev.preemptions + (prev.preemptive && prev.thread !== prev.last ? 1 : 0),
       failures: prev === null ? 0 : prev.failures + (prev.asked && prev.fail ? 1 : 0),
       seen: new Set([optionKey(thread, false)]),

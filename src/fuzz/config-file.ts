@@ -41,6 +41,7 @@ const search = strictObject({
   pctDepths: z.array(z.number().int().min(1).max(10)).optional(),
   dfsBounds: z.array(z.number().int().min(0).max(10)).optional(),
   dfsExecutions: count(1_000_000).optional(),
+  dfsSleepFactor: z.number().int().min(1).max(100).optional(),
   faultChoice: count(1_000_000).optional(),
   failRate: prob.optional(),
   nthExecutions: count(1000).optional(),

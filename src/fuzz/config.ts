@@ -131,6 +131,15 @@ export interface SearchBudget {
   /** DFS with each of these preemption bounds, each capped at `dfsExecutions` */
   readonly dfsBounds: readonly number[];
   readonly dfsExecutions: number;
+  /**
+   * the DFS cap is `dfsExecutions` times this for a program whose random walks or PCT runs had a
+   * thread asleep (msleep(): a PCI reset's wait) at a choice point: switching away from a
+   * sleeping thread is no preemption, so such a program has more executions within each bound,
+   * and a race with the sleeper (the reset's whole prepare inside another thread's window, that
+   * thread resuming while the function is in reset: F15) sits at an early preemption point, which
+   * a depth-first search reaches last. Absent: 1
+   */
+  readonly dfsSleepFactor?: number;
   /** with --faults choice: random executions where an allocation may fail */
   readonly faultChoice: number;
   /** probability that an allocation offered a failure fails (choice mode) */
@@ -217,12 +226,12 @@ export const defaultFuzzConfig: FuzzConfig = {
     quirkResetViaFlr: 0.3, cxl: 0.1, hotplug: 0.25, hotplugAlias: 0.5, noIommu: 0.05, defaultDomainType: 0.7, knob: 0.1,
     driverFault: 0.03,
     lastPasidRestoresRid: 0.4, lastPasidIdentity: 0.5, svaAtBind: 0.5, svaDriver: 0.5,
-    hotAddReset: 0.8, mapAfterAttach: 0.3, unmapAfterMap: 0.5, unmapReset: 0.8,
+    hotAddReset: 0.8, mapAfterAttach: 0.6, unmapAfterMap: 0.8, unmapReset: 0.8,
     deferredAttach: 0.2, deferredDriver: 0.5, deferredMapReset: 0.8,
   },
   program: { maxThreads: 3, maxOpsPerThread: 5, swarm: 0.6, prologue: 0.35, closeOut: 0.6 },
   search: {
-    random: 120, pct: 120, pctDepths: [2, 3], dfsBounds: [1], dfsExecutions: 60,
+    random: 120, pct: 120, pctDepths: [2, 3], dfsBounds: [1], dfsExecutions: 60, dfsSleepFactor: 5,
     faultChoice: 120, failRate: 0.05, nthExecutions: 1, nthPoints: 80, maxSteps: 20_000, faultShare: 0.4,
   },
   triage: {

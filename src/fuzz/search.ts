@@ -103,6 +103,8 @@ export function searchProgram(spec: IommuScenarioSpec, program: Program<unknown>
   let executions = 0;
   let steps = 0;
   let done = false;
+  /** an execution so far had a thread asleep at a choice point (the DFS then gets dfsSleepFactor times its cap) */
+  let slept = false;
   const cap = o.maxExecutions ?? Number.POSITIVE_INFINITY;
 
   const causes = new Set<string>();
@@ -125,6 +127,7 @@ export function searchProgram(spec: IommuScenarioSpec, program: Program<unknown>
     const watch = new Watch(strategy, (exec) => {
       executions++;
       steps += exec.steps;
+      if (exec.sleepChoices > 0) slept = true;
       for (const t of exec.threads) {
         const ops = threadOps.get(t.name);
         if (ops === undefined || !Array.isArray(t.result)) continue;
@@ -199,7 +202,8 @@ export function searchProgram(spec: IommuScenarioSpec, program: Program<unknown>
     const n = Math.ceil(b.pct / Math.max(1, b.pctDepths.length));
     run(`pct(d=${d})`, new PctStrategy(seedFor(10 + i), n, d), none, n);
   });
-  for (const bound of b.dfsBounds) run(`dfs(<=${bound})`, new DfsStrategy(bound), none, b.dfsExecutions);
+  const dfsCap = b.dfsExecutions * (slept ? b.dfsSleepFactor ?? 1 : 1);
+  for (const bound of b.dfsBounds) run(`dfs(<=${bound})`, new DfsStrategy(bound), none, dfsCap);
   if (o.faults.includes('choice')) {
     run('faults:choice', new RandomStrategy(seedFor(2), b.faultChoice, b.failRate), { mode: 'choice', maxFailures: 1 }, b.faultChoice);
   }

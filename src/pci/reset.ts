@@ -13,7 +13,7 @@
 import { iommuCore } from '../core/globals.js';
 import { pciDevResetIommuDone, pciDevResetIommuPrepare } from '../core/reset.js';
 import { hwFunctionResetEnd, hwFunctionResetStart } from '../hw/endpoint.js';
-import { EINVAL, ENOTTY, type Gen, mutexLock, mutexUnlock, pausePoint, readOnce, writeOnce } from '../sync/index.js';
+import { EINVAL, ENOTTY, type Gen, msleep, mutexLock, mutexUnlock, pausePoint, readOnce, writeOnce } from '../sync/index.js';
 import { pciRestoreAtsState } from './ats.js';
 import { pciIsRootBus, type PciDev, type PciResetMethod, pciResetMethodNames } from './pci.js';
 
@@ -60,7 +60,9 @@ export function pciInitResetMethods(dev: PciDev): void {
  */
 function* resetHardware(dev: PciDev, devs: readonly PciDev[]): Gen<number> {
   for (const d of devs) yield* hwFunctionResetStart(d.ep);
-  // msleep() / pci_dev_wait(): other threads run while the function is in reset
+  // msleep() / pci_dev_wait(): the resetting thread sleeps, other threads run while the function
+  // is in reset (one scheduling point, the next step; switching away there is no preemption)
+  msleep(100);
   for (const d of devs) yield* hwFunctionResetEnd(d.ep);
   // pci_dev_wait(): "not ready %dms after %s; giving up"
   return dev.resetTimeout ? -ENOTTY : 0;

@@ -208,6 +208,13 @@ export class Execution {
   private world: unknown = undefined;
   /** the thread that ran the previous step (switching away from it while runnable is a preemption) */
   last: Thread | null = null;
+  /**
+   * the thread that went to sleep (msleep()) in the step just run: switching away from it is no
+   * preemption (it gives the CPU up), though it stays runnable (the model has no clock)
+   */
+  sleeper: Thread | null = null;
+  /** choice points where the thread that ran last was asleep (a free switch: see sleeper) */
+  sleepChoices = 0;
   private setupOids = 0;
   /** runnable threads of the current step, in [0, count) (see schedule) */
   private readonly enabled: Thread[] = [];
@@ -474,10 +481,12 @@ export class Execution {
       if (count === 1) {
         t = enabled[0]!;
       } else {
+        if (lastEnabled && this.sleeper === this.last) this.sleepChoices++;
         t = this.chooser.pickThread(enabled.slice(0, count), this);
         this.choices.push(t.idx);
       }
-      if (lastEnabled && t !== this.last) this.preemptions++;
+      if (lastEnabled && t !== this.last && this.sleeper !== this.last) this.preemptions++;
+      this.sleeper = null;
       const op = t.pending!;
       const kind = op.kind;
       if (kind !== OpKind.Read && kind !== OpKind.Dma && kind !== OpKind.Yield) this.progressStep = this.steps;
@@ -600,6 +609,12 @@ export class Execution {
   /** Trace mode: remember where the op about to be yielded comes from. */
   noteSite(): void {
     this.thread!.site = captureStack();
+  }
+
+  /** msleep() in the running step: the thread sleeps; the next switch away from it is free. */
+  sleep(what: string): void {
+    this.mightSleep(what);
+    this.sleeper = this.thread;
   }
 
   /** might_sleep(): sleeping while holding a spinlock is a bug. */

@@ -10,6 +10,7 @@ export { faultsInjected, shouldFail } from './fault.js';
 export { dmaRead, hwDmaStep, hwStep, hwStepDone, hwUpdate, hwWrite } from './hw.js';
 export type { Shared } from '../rt/op.js';
 export { condResched, kthreadRun } from './kthread.js';
+export { msleep } from './sleep.js';
 export { lockdepAssertHeld, lockdepAssertNotHeld } from './lockdep.js';
 export { armPausePoint, pausePoint } from './pause.js';
 export { Mutex, mutexIsLocked, mutexLock, mutexUnlock } from './mutex.js';
