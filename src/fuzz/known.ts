@@ -1211,6 +1211,70 @@ export const builtinKnown: readonly KnownSignature[] = [
     note: 'Alias sharing (docs/FUZZING.md class 3, a limitation of the model\'s drivers): the departing function\'s release domain (identity) rewrites the requester ID a remaining member shares',
     replay: { scenario: 'sigattach-36', file: 'test/fixtures/fuzz-sigattach/sigattach-36.yaml', schedule: '1.3.1.3.1x2.3x2.1x2.3.1.3x2.1.3x2.1x3.3.1.3.1.3.1x2.3.1x2.3x2.1x2.3x2.1x3.3x3.1.3x2.1x3.3x2.1.3.1x2.3x4.1x4.3x3.1.3x4.1x2.3.1x5.3.1x3.3x2.1.3x2.1.3x2.1x2.3.1.3x2' },
   },
+  // ---- branch sigfinal: the 12 keys of the final default run of 2026-12-05's third session (main
+  // f4a9276, seed 1, 15:37-15:47 UTC) that matched no entry above; docs/FUZZING.md "Signatures of the
+  // final default run of 2026-12-05's third session (branch sigfinal)". Replays: the fuzzer's
+  // reproducers in test/fixtures/fuzz-sigfinal/ (sigfinal-NN is the share's row NN).
+  {
+    signature: 'invariant in pci_dev_reset_iommu_prepare via reset_method_store: invariant violated: I5: group#N->domain is freed domain:D0#N',
+    note: 'F1 (consequence): an owner\'s detach or release is refused during a reset (-EBUSY, the nofail WARN), then it frees the domain group->domain still names; a reset_method write\'s probe (F8\'s window) runs prepare or done on the freed domain (I5 in prepare)',
+    replay: { scenario: 'sigfinal-01', file: 'test/fixtures/fuzz-sigfinal/sigfinal-01.yaml', schedule: '1x16.3x5.1x15.2x34.3x6' },
+  },
+  {
+    signature: 'use-after-free in mock_move_user via reset_method_store: KASAN: slab-use-after-free: Read of mdev->domain of domain:D0#N',
+    note: 'F1 (consequence): an owner\'s detach or release is refused during a reset (-EBUSY, the nofail WARN), then it frees the domain group->domain still names; a reset_method write\'s probe (F8\'s window) runs prepare or done on the freed domain (the use-after-free when prepare moves the RID off it)',
+    replay: { scenario: 'sigfinal-02', file: 'test/fixtures/fuzz-sigfinal/sigfinal-02.yaml', schedule: '1x16.3x5.1x15.2x31.3x6' },
+  },
+  {
+    signature: 'driver-contract in driver_attach_dev via iommu_group_release_dma_owner: iommu driver contract violated: attach_dev: old is domain:D0#N (translate(page[0xN])) but the hardware has dev:br0 RID on abort',
+    note: 'F16 (consequence): the owner\'s release switches the group back with a nofail attach that fails in intel-iommu (an allocation, cache_tag_assign) and leaves br0\'s RID blocked while the core keeps the owner\'s domain; the next attach of the switch is handed old = that domain',
+    replay: { scenario: 'sigfinal-03', file: 'test/fixtures/fuzz-sigfinal/sigfinal-03.yaml', schedule: '2.3.2x4.3x2.2.3x2.2x5.3.2.3.2x3.3.2.3.2.3x4.Sx3.3x2.2.3.2.3.2x4.3.2.3x3.2x2.3x3.S.F.2.3.2x2.3x2.2.3x2.2.3.2.3x2.2x2.3.2x2.3x2.2x3.3.2x2.3x3.2x3.3x3.2x3.3.2.3.2x4.3x5.2x2.3.2.3x2.2.3.2.3.2.3x2.2x2.3.2x2.3.2x3.3x8.2x2' },
+  },
+  {
+    signature: 'invariant in pci_dev_reset_iommu_done via reset_method_store: invariant violated: I3: dev:ep2 RID is abort but group#N->domain is domain:D0#N (translate(page[0xN]))',
+    note: 'F24 (another entry point): done\'s re-attach fails in the driver (an allocation) during a reset_method write\'s probe and leaves the RID blocked (I3)',
+    replay: { scenario: 'sigfinal-04', file: 'test/fixtures/fuzz-sigfinal/sigfinal-04.yaml', schedule: '2x2.3x2.2.3x3.2x2.3x2.2x2.3x2.2x6.3.2.Sx3.2.3x2.2x2.3x2.2.3.2.3.2.3.2.3.2x3.3x2.2.3x2.2.3.S.3.S.2.3x3.S.2x2.3x3.S.2.3.2.3.2.3x2.2x9.3.S.3x2.2x2.3.2.3x2.S.3.2x3.3.2x2.3.2.3.2.3x5.S.2x2.3.S.3x3.S.2.3.2.3x2.2x2.S.F' },
+  },
+  {
+    signature: 'null-deref in __iommu_device_set_domain via iommu_group_claim_dma_owner: BUG: kernel NULL pointer dereference: dev->iommu',
+    note: 'F3 (consequence): a removal releases a function while a registration\'s probe of it is under way (release takes no probe lock); the probe then adds the released function to the group and an owner\'s claim walks it: NULL dev->iommu in __iommu_device_set_domain()',
+    replay: { scenario: 'sigfinal-05', file: 'test/fixtures/fuzz-sigfinal/sigfinal-05.yaml', schedule: '2x9.1x208.4x18.3x27' },
+  },
+  {
+    signature: 'invariant in mock_attach_dev via iommu_device_register: invariant violated: I9: dev:ep1 is in reset but its RID is translate(io_pgtable#N)',
+    note: 'F12: a PCI reset racing the IOMMU registration that probes its device: the probe attaches the default domain to the function in reset (I9)',
+    replay: { scenario: 'sigfinal-06', file: 'test/fixtures/fuzz-sigfinal/sigfinal-06.yaml', schedule: '1x8.2x189' },
+  },
+  {
+    signature: 'driver-contract in iommu_driver_get_domain_for_dev via reset_method_store: iommu driver contract violated: iommu_driver_get_domain_for_dev(dev:ep0) answered domain:blocked#N but the hardware has its RID on translate(page[0xN])',
+    note: 'F10 (its query half): the driver asks iommu_driver_get_domain_for_dev() while prepare removes (or done re-installs) the PASIDs, and is told a domain the RID is not on',
+    replay: { scenario: 'sigfinal-07', file: 'test/fixtures/fuzz-sigfinal/sigfinal-07.yaml', schedule: '-' },
+  },
+  {
+    signature: 'warn in __iommu_group_free_device via iommu_device_unregister: WARNING: WARN_ON(group->owner_cnt || group->domain != group->default_domain)',
+    note: 'F1 (consequence): an owner\'s release refused during a reset (-EBUSY) leaves the group on the owner\'s domain; the IOMMU\'s unregistration then releases the function and WARNs',
+    replay: { scenario: 'sigfinal-08', file: 'test/fixtures/fuzz-sigfinal/sigfinal-08.yaml', schedule: '2x248.3x7.2x2.3x2' },
+  },
+  {
+    signature: 'invariant in hw_function_reset_start via pci_reset_function_with: invariant violated: I9: dev:ep0 is in reset but its RID is translate(io_pgtable#N)',
+    note: 'F11: a function hot-added during a reset with a DMA alias of the reset one reprograms the reset function\'s requester ID (I9 when the reset starts)',
+    replay: { scenario: 'sigfinal-09', file: 'test/fixtures/fuzz-sigfinal/sigfinal-09.yaml', schedule: '3x7.2x82' },
+  },
+  {
+    signature: 'invalidation-timeout in execute via device_del: IOMMU invalidation timeout: H16: an ATS invalidation sent to dev:ep0 timed out: the function is in reset (I9: nothing may be sent to a function the reset hooks blocked)',
+    note: 'Alias sharing (docs/FUZZING.md class 3, a limitation of the model\'s drivers): a function with a DMA alias of another function\'s requester ID is removed during that function\'s reset; arm-smmu-v3\'s release invalidates the ATC of every stream of the departing master, the alias one too, which reaches the function in reset (H16)',
+    replay: { scenario: 'sigfinal-10', file: 'test/fixtures/fuzz-sigfinal/sigfinal-10.yaml', schedule: '1x8.2x9.1x77' },
+  },
+  {
+    signature: 'invariant in pci_dev_reset_iommu_done via reset_method_store: invariant violated: I5: group#N->domain is freed domain:D0#N',
+    note: 'F1 (consequence): an owner\'s detach or release is refused during a reset (-EBUSY, the nofail WARN), then it frees the domain group->domain still names; a reset_method write\'s probe (F8\'s window) runs prepare or done on the freed domain (I5 in done; the witness also re-enters prepare, F8)',
+    replay: { scenario: 'sigfinal-11', file: 'test/fixtures/fuzz-sigfinal/sigfinal-11.yaml', schedule: '2.1.2x3.1.2.1.2x2.1x2.3.2x2.1x3.3x2.1.3x4.2x2.3.2x2.3.2.3' },
+  },
+  {
+    signature: 'invariant in pci_enable_ats via iommu_device_register: invariant violated: I9: dev:ep1 is in reset with ATS enabled',
+    note: 'F12: a PCI reset racing the IOMMU registration that probes its device: the registration enables ATS (intel-iommu, after it dropped the group mutex) on the function the reset has just blocked (I9)',
+    replay: { scenario: 'sigfinal-12', file: 'test/fixtures/fuzz-sigfinal/sigfinal-12.yaml', schedule: '2x347.3x129.2' },
+  },
 ];
 
 /**
