@@ -311,7 +311,13 @@ function diverged(e: unknown): boolean {
 
 /** run the reproducer the way a user would, and make its expectation what the check finds */
 type Confirmed = { summary: CheckSummary; expect: ViolationKind[]; executions: number };
-function confirm(spec: IommuScenarioSpec, kind: ViolationKind, seconds: number, n: number, sampledFirst = false): Confirmed {
+export function confirm(
+  spec: IommuScenarioSpec,
+  kind: ViolationKind,
+  seconds: number,
+  n: number,
+  sampledFirst = false,
+): Confirmed {
   const s = iommuScenario(spec);
   // every check is bounded by executions, not time: it finds the same whatever the load
   const sampled = { executions: n, timeLimitMs: 3_600_000, minimize: false };
@@ -322,7 +328,14 @@ function confirm(spec: IommuScenarioSpec, kind: ViolationKind, seconds: number, 
   // a program kept as found (the triage's search did not show its witness again) is large and
   // its bug rare: the capped exhaustive search, a corner of its interleavings, found it in none
   // of the 4 such witnesses measured and cost half their triage (docs/FUZZING.md, branch `sigkey`)
-  const tries: Array<{ opts: Partial<CheckOptions>; command: string }> = sampledFirst ? [pct, random, dpor] : [dpor, pct, random];
+  // last: the exhaustive search with one preemption, as the fuzzer's DFS share searched the
+  // program: a rare witness of that share (F15's, seed 2 of 2026-12-05) is met there at once
+  const bounded = {
+    opts: { preemptionBound: 1, maxExecutions: n, timeLimitMs: seconds * 1000, minimize: false },
+    command: `iommulab check repro.yaml --preemption-bound 1 --max-executions ${n}`,
+  };
+  const tries: Array<{ opts: Partial<CheckOptions>; command: string }> =
+    sampledFirst ? [pct, random, dpor, bounded] : [dpor, pct, random, bounded];
   let last: CheckSummary | null = null;
   let executions = 0;
   for (const t of tries) {
