@@ -5,15 +5,10 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { checkScenario } from '../src/check/check.js';
-import { loadScenarioFile, scenarioFileOf } from '../src/scenarios/file/load.js';
+import { loadScenarioFile } from '../src/scenarios/file/load.js';
+import { checkInline } from './support/inline-scenario.js';
 
-function check(name: string, lines: readonly string[]): string[] {
-  const [s] = scenarioFileOf(`${name}.yaml`, Buffer.from([`name: ${name}`, `summary: ${name}`, `description: ${name}`, ...lines].join('\n'))).scenarios;
-  const o = checkScenario(s!);
-  assert.equal(o.exhaustive, true);
-  assert.equal(o.matches, true, `${name}: not as expected (${o.violations.map((v) => v.signature).join('; ')})`);
-  return o.violations.map((v) => v.signature);
-}
+const check = checkInline;
 
 describe('an owner whose claim failed does not attach (the rule is branch sigreg\'s, ledger ownerOf())', () => {
   // the fuzzer's `warn in __iommu_release_dma_ownership via iommu_group_release_dma_owner:

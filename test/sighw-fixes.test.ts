@@ -9,7 +9,8 @@ import { checkScenario } from '../src/check/check.js';
 import { runOnce } from '../src/explorer/run-once.js';
 import { decodeSchedule } from '../src/explorer/schedule.js';
 import { signatureOf } from '../src/fuzz/signature.js';
-import { loadScenarioFile, scenarioFileOf } from '../src/scenarios/file/load.js';
+import { loadScenarioFile } from '../src/scenarios/file/load.js';
+import { checkInline } from './support/inline-scenario.js';
 
 const fixtureOf = (name: string): string => fileURLToPath(new URL(`../../test/fixtures/${name}.yaml`, import.meta.url));
 
@@ -20,13 +21,7 @@ function replayed(name: string, schedule: string): string[] {
   return exec.violations.map((v) => signatureOf(v));
 }
 
-function check(name: string, lines: readonly string[]): string[] {
-  const [s] = scenarioFileOf(`${name}.yaml`, Buffer.from([`name: ${name}`, `summary: ${name}`, `description: ${name}`, ...lines].join('\n'))).scenarios;
-  const o = checkScenario(s!);
-  assert.equal(o.exhaustive, true);
-  assert.equal(o.matches, true, `${name}: not as expected (${o.violations.map((v) => v.signature).join('; ')})`);
-  return o.violations.map((v) => v.signature);
-}
+const check = checkInline;
 
 describe('H1 (page owners) and an ATC entry an identity translation filled', () => {
   // the fuzzer's `dma-isolation in isolation via dma_access: ... through the device's ATC of
