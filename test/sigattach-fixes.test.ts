@@ -6,9 +6,7 @@ import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { checkScenario } from '../src/check/check.js';
 import { loadScenarioFile } from '../src/scenarios/file/load.js';
-import { checkInline } from './support/inline-scenario.js';
-
-const check = checkInline;
+import { checkInline as check } from './support/inline-scenario.js';
 
 describe('an owner whose claim failed does not attach (the rule is branch sigreg\'s, ledger ownerOf())', () => {
   // the fuzzer's `warn in __iommu_release_dma_ownership via iommu_group_release_dma_owner:

@@ -10,7 +10,7 @@ import { runOnce } from '../src/explorer/run-once.js';
 import { decodeSchedule } from '../src/explorer/schedule.js';
 import { signatureOf } from '../src/fuzz/signature.js';
 import { loadScenarioFile } from '../src/scenarios/file/load.js';
-import { checkInline } from './support/inline-scenario.js';
+import { checkInline as check } from './support/inline-scenario.js';
 
 const fixtureOf = (name: string): string => fileURLToPath(new URL(`../../test/fixtures/${name}.yaml`, import.meta.url));
 
@@ -20,8 +20,6 @@ function replayed(name: string, schedule: string): string[] {
   const exec = runOnce(s!.program, decodeSchedule(schedule).choices, { faults: { mode: 'none' }, warnFails: true, trace: false, strict: false });
   return exec.violations.map((v) => signatureOf(v));
 }
-
-const check = checkInline;
 
 describe('H1 (page owners) and an ATC entry an identity translation filled', () => {
   // the fuzzer's `dma-isolation in isolation via dma_access: ... through the device's ATC of
